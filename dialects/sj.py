@@ -1,0 +1,263 @@
+"""The `sj` dialect: scanjit's tensor-level operations.
+
+Values have value semantics: tensors are builtin `tensor<...>` types and 0-d
+values are plain scalars (f64, i64, ...). A scan is not an op of this dialect:
+the front end emits it as `scf.for` (or `scf.while`) whose `iter_args` carry
+the recurrent states and the stacked outputs; `sj.row` / `sj.insert_row` read
+sequence rows and write per-step results.
+
+`convert-sj-to-loops` lowers every op here to `scf` loops over
+`tensor.extract` / `tensor.insert`, which `bufferize` then turns into memrefs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import (
+    DenseArrayBase,
+    DenseIntOrFPElementsAttr,
+    IndexType,
+    StringAttr,
+    TensorType,
+    i64,
+)
+from xdsl.ir import Attribute, Dialect, Region, SSAValue
+from xdsl.irdl import (
+    IRDLOperation,
+    irdl_op_definition,
+    operand_def,
+    opt_prop_def,
+    prop_def,
+    region_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+)
+from xdsl.traits import IsTerminator, Pure
+from xdsl.utils.exceptions import VerifyException
+
+REDUCE_KINDS = ("add", "mul", "max", "min")
+
+
+def element_type(t: Attribute) -> Attribute:
+    return t.element_type if isinstance(t, TensorType) else t
+
+
+def rank(t: Attribute) -> int:
+    return t.get_num_dims() if isinstance(t, TensorType) else 0
+
+
+@irdl_op_definition
+class MapOp(IRDLOperation):
+    """Elementwise map with NumPy broadcasting (shapes aligned on the right).
+
+    The body gets one scalar per input and yields the result element. A
+    dimension broadcasts only where its static size is 1; other sizes must
+    agree at run time (the front end emits the `cf.assert`s)."""
+
+    name = "sj.map"
+    inputs = var_operand_def()
+    result = result_def(TensorType)
+    body = region_def("single_block")
+    traits = traits_def(Pure())
+
+    def __init__(self, inputs: Sequence[SSAValue], result_type: Attribute, body: Region):
+        super().__init__(operands=[inputs], result_types=[result_type], regions=[body])
+
+    def verify_(self):
+        block = self.body.block
+        if len(block.args) != len(self.inputs):
+            raise VerifyException("sj.map body needs one argument per input")
+        for arg, operand in zip(block.args, self.inputs):
+            if arg.type != element_type(operand.type):
+                raise VerifyException("sj.map body argument types must be the input element types")
+        out_rank = rank(self.result.type)
+        if any(rank(x.type) > out_rank for x in self.inputs):
+            raise VerifyException("sj.map result rank must be the largest input rank")
+
+
+@irdl_op_definition
+class YieldOp(IRDLOperation):
+    name = "sj.yield"
+    values = var_operand_def()
+    traits = traits_def(IsTerminator(), Pure())
+
+    def __init__(self, *values: SSAValue):
+        super().__init__(operands=[values])
+
+
+@irdl_op_definition
+class ReduceOp(IRDLOperation):
+    """Reduce `input` over `axes` with `kind` (add, mul, max, min).
+
+    The result is a scalar when every axis is reduced, else a tensor of the
+    remaining axes."""
+
+    name = "sj.reduce"
+    input = operand_def(TensorType)
+    kind = prop_def(StringAttr)
+    axes = prop_def(DenseArrayBase)
+    result = result_def()
+    traits = traits_def(Pure())
+
+    def __init__(self, input: SSAValue, kind: str, axes: Sequence[int], result_type: Attribute):
+        super().__init__(
+            operands=[input],
+            result_types=[result_type],
+            properties={"kind": StringAttr(kind), "axes": DenseArrayBase.from_list(i64, axes)},
+        )
+
+    def verify_(self):
+        if self.kind.data not in REDUCE_KINDS:
+            raise VerifyException(f"unknown reduction kind {self.kind.data!r}")
+        axes = self.axes.get_values()
+        if sorted(set(axes)) != list(axes) or any(not 0 <= a < rank(self.input.type) for a in axes):
+            raise VerifyException("sj.reduce axes must be sorted, unique and in range")
+        if rank(self.result.type) != rank(self.input.type) - len(axes):
+            raise VerifyException("sj.reduce result rank must drop the reduced axes")
+
+
+@irdl_op_definition
+class ArgmaxOp(IRDLOperation):
+    """Index of the first maximum along `axis`, or of the flattened input."""
+
+    name = "sj.argmax"
+    input = operand_def(TensorType)
+    axis = opt_prop_def(DenseArrayBase)
+    result = result_def()
+    traits = traits_def(Pure())
+
+    def __init__(self, input: SSAValue, axis: int | None, result_type: Attribute):
+        props = {} if axis is None else {"axis": DenseArrayBase.from_list(i64, [axis])}
+        super().__init__(operands=[input], result_types=[result_type], properties=props)
+
+
+@irdl_op_definition
+class DotOp(IRDLOperation):
+    """Vector/matrix products: (k)·(k), (k)·(k,n), (m,k)·(k), (m,k)·(k,n)."""
+
+    name = "sj.dot"
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    result = result_def()
+    traits = traits_def(Pure())
+
+    def __init__(self, lhs: SSAValue, rhs: SSAValue, result_type: Attribute):
+        super().__init__(operands=[lhs, rhs], result_types=[result_type])
+
+    def verify_(self):
+        ranks = (rank(self.lhs.type), rank(self.rhs.type))
+        if ranks[0] not in (1, 2) or ranks[1] not in (1, 2):
+            raise VerifyException("sj.dot takes vectors and matrices")
+        if rank(self.result.type) != ranks[0] + ranks[1] - 2:
+            raise VerifyException("sj.dot result rank is lhs rank + rhs rank - 2")
+
+
+@irdl_op_definition
+class RowOp(IRDLOperation):
+    """Row `index` of a tensor of rank >= 2 (no bounds check: the front end
+    emits it)."""
+
+    name = "sj.row"
+    source = operand_def(TensorType)
+    index = operand_def(IndexType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, index: SSAValue, result_type: Attribute):
+        super().__init__(operands=[source, index], result_types=[result_type])
+
+    def verify_(self):
+        if rank(self.result.type) != rank(self.source.type) - 1:
+            raise VerifyException("sj.row drops the leading dimension")
+
+
+@irdl_op_definition
+class InsertRowOp(IRDLOperation):
+    """`dest` with row `index` replaced by `value` (destination-passing: it
+    bufferizes in place when `dest` is not used afterwards)."""
+
+    name = "sj.insert_row"
+    value = operand_def(TensorType)
+    dest = operand_def(TensorType)
+    index = operand_def(IndexType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    def __init__(self, value: SSAValue, dest: SSAValue, index: SSAValue):
+        super().__init__(operands=[value, dest, index], result_types=[dest.type])
+
+    def verify_(self):
+        if rank(self.value.type) != rank(self.dest.type) - 1:
+            raise VerifyException("sj.insert_row value has one dimension less than dest")
+
+
+@irdl_op_definition
+class SliceOp(IRDLOperation):
+    """Rows start, start+step, ... (`count` of them) along the leading axis."""
+
+    name = "sj.slice"
+    source = operand_def(TensorType)
+    start = operand_def(IndexType)
+    step = operand_def(IndexType)
+    count = operand_def(IndexType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, start: SSAValue, step: SSAValue, count: SSAValue,
+                 result_type: Attribute):
+        super().__init__(operands=[source, start, step, count], result_types=[result_type])
+
+
+@irdl_op_definition
+class ArangeOp(IRDLOperation):
+    """`count` elements start, start+step, ... (start and step of the element type)."""
+
+    name = "sj.arange"
+    start = operand_def()
+    step = operand_def()
+    count = operand_def(IndexType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    def __init__(self, start: SSAValue, step: SSAValue, count: SSAValue, result_type: Attribute):
+        super().__init__(operands=[start, step, count], result_types=[result_type])
+
+
+@irdl_op_definition
+class FillOp(IRDLOperation):
+    """A tensor of the given dynamic sizes filled with `value`."""
+
+    name = "sj.fill"
+    value = operand_def()
+    sizes = var_operand_def(IndexType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    def __init__(self, value: SSAValue, sizes: Sequence[SSAValue], result_type: Attribute):
+        super().__init__(operands=[value, sizes], result_types=[result_type])
+
+    def verify_(self):
+        if len(self.sizes) != self.result.type.get_shape().count(-1):
+            raise VerifyException("sj.fill needs one size per dynamic dimension")
+
+
+@irdl_op_definition
+class ConstantOp(IRDLOperation):
+    """A constant tensor."""
+
+    name = "sj.constant"
+    value = prop_def(DenseIntOrFPElementsAttr)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    def __init__(self, value: DenseIntOrFPElementsAttr):
+        super().__init__(properties={"value": value}, result_types=[value.type])
+
+
+SJ = Dialect(
+    "sj",
+    [MapOp, YieldOp, ReduceOp, ArgmaxOp, DotOp, RowOp, InsertRowOp, SliceOp, ArangeOp,
+     FillOp, ConstantOp],
+)

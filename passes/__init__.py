@@ -1,0 +1,63 @@
+"""scanjit's passes, and the one pipeline `scanjit.function` runs.
+
+Each pass is an xDSL `ModulePass` in a file of its own; `PASSES` maps a pass
+name to its class (imported lazily, so `import scanjit` stays cheap) and
+`PIPELINE` is the lowering from the emitted `sj` IR to the `llvm` dialect.
+"""
+
+from collections.abc import Callable
+from importlib import import_module
+
+from xdsl.passes import ModulePass
+
+_OURS = {
+    "convert-sj-to-loops": "convert_sj_to_loops:ConvertSjToLoopsPass",
+    "bufferize": "bufferize:BufferizePass",
+    "convert-scf-while-to-cf": "convert_scf_while_to_cf:ConvertScfWhileToCfPass",
+    "convert-func-to-llvm": "convert_func_to_llvm:ConvertFuncToLLVMPass",
+    "convert-cf-to-llvm": "convert_cf_to_llvm:ConvertCfToLLVMPass",
+    "convert-arith-to-llvm": "convert_arith_to_llvm:ConvertArithToLLVMPass",
+    "convert-math-to-llvm": "convert_math_to_llvm:ConvertMathToLLVMPass",
+    "convert-memref-to-llvm": "convert_memref_to_llvm:ConvertMemRefToLLVMPass",
+}
+
+_XDSL = {
+    "canonicalize": "canonicalize:CanonicalizePass",
+    "cse": "common_subexpression_elimination:CommonSubexpressionElimination",
+    "licm": "loop_invariant_code_motion:LoopInvariantCodeMotionPass",
+    "convert-scf-to-cf": "convert_scf_to_cf:ConvertScfToCf",
+    "reconcile-unrealized-casts": "reconcile_unrealized_casts:ReconcileUnrealizedCastsPass",
+    "dce": "dead_code_elimination:DeadCodeElimination",
+}
+
+
+def _loader(package: str, spec: str) -> Callable[[], type[ModulePass]]:
+    module, cls = spec.split(":")
+    return lambda: getattr(import_module(f"{package}.{module}"), cls)
+
+
+PASSES: dict[str, Callable[[], type[ModulePass]]] = {
+    **{name: _loader("scanjit.passes", spec) for name, spec in _OURS.items()},
+    **{name: _loader("xdsl.transforms", spec) for name, spec in _XDSL.items()},
+}
+
+# The whole lowering, in order: tensors -> loops -> buffers -> cf -> llvm.
+PIPELINE = [
+    "convert-sj-to-loops",
+    "canonicalize",
+    "cse",
+    "bufferize",
+    "licm",
+    "convert-scf-while-to-cf",
+    "convert-scf-to-cf",
+    "convert-func-to-llvm",
+    "convert-cf-to-llvm",
+    "convert-arith-to-llvm",
+    "convert-math-to-llvm",
+    "convert-memref-to-llvm",
+    "reconcile-unrealized-casts",
+]
+
+
+def get_pass(name: str) -> ModulePass:
+    return PASSES[name]()()

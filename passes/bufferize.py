@@ -1,0 +1,196 @@
+"""bufferize: tensors -> memrefs, in place where safe.
+
+Input: the output of convert-sj-to-loops (tensor.empty/extract/insert/dim,
+scf.for with tensor iter_args, func.func with tensor arguments and results).
+
+- A `tensor.insert` writes into its destination's buffer, and an `scf.for`
+  iterates on its init tensor's buffer, when that tensor is not read
+  afterwards, is defined in the same block, and is not a function argument
+  (arguments are the caller's read-only arrays). Otherwise the buffer is
+  copied first. Loops then carry no buffers: their tensor iter_args are
+  dropped and a yielded buffer other than the loop's own is copied into it.
+- `tensor.empty` becomes `memref.alloc`, freed right after its last use in
+  its block unless the function returns it: returned buffers belong to the
+  caller. Returned arguments and buffers returned twice are copied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import func, memref, scf, tensor
+from xdsl.dialects.builtin import FunctionType, MemRefType, ModuleOp, TensorType
+from xdsl.ir import Block, BlockArgument, Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+
+
+def memref_type(t: TensorType) -> MemRefType:
+    return MemRefType(t.element_type, t.get_shape())
+
+
+def ancestor_in(op: Operation, block: Block) -> Operation | None:
+    while op is not None and op.parent_block() is not block:
+        op = op.parent_op()
+    return op
+
+
+def writable_in_place(value: SSAValue, user: Operation) -> bool:
+    """Can `user` overwrite the buffer of `value`?"""
+    if isinstance(value, BlockArgument):
+        block = value.block
+        if isinstance(block.parent_op(), func.FuncOp):
+            return False
+    else:
+        block = value.owner.parent_block()
+    if user.parent_block() is not block:
+        return False
+    position = {op: i for i, op in enumerate(block.ops)}
+    for use in value.uses:
+        if use.operation is user:
+            continue
+        other = ancestor_in(use.operation, block)
+        if other is None or position[other] >= position[user]:
+            return False
+    return True
+
+
+class Bufferizer:
+    """Rewrites one function; tensor values are replaced by their buffers as
+    it goes, so every operand it meets is already a memref."""
+
+    def __init__(self, fn: func.FuncOp):
+        self.in_place: set[tuple[Operation, int]] = set()
+        for op in fn.walk():
+            if isinstance(op, tensor.InsertOp) and writable_in_place(op.dest, op):
+                self.in_place.add((op, 0))
+            elif isinstance(op, scf.ForOp):
+                for i, init in enumerate(op.iter_args):
+                    if isinstance(init.type, TensorType) and writable_in_place(init, op):
+                        self.in_place.add((op, i))
+
+    def buffer_for_write(self, buf: SSAValue, user: Operation, key: int) -> SSAValue:
+        """The buffer `user` may write: `buf` itself, or a fresh copy."""
+        return buf if (user, key) in self.in_place else copy_before(buf, user)
+
+    def run_block(self, block: Block) -> None:
+        for op in list(block.ops):
+            self.run_op(op)
+
+    def run_op(self, op: Operation) -> None:
+        if isinstance(op, tensor.EmptyOp):
+            Rewriter.replace_op(op, memref.AllocOp(list(op.dynamic_sizes), [],
+                                                    memref_type(op.tensor.type)))
+        elif isinstance(op, tensor.ExtractOp):
+            Rewriter.replace_op(op, memref.LoadOp.get(op.tensor, list(op.indices)))
+        elif isinstance(op, tensor.DimOp):
+            Rewriter.replace_op(op, memref.DimOp(op.source, op.index))
+        elif isinstance(op, tensor.InsertOp):
+            buf = self.buffer_for_write(op.dest, op, 0)
+            Rewriter.insert_op(memref.StoreOp.get(op.scalar, buf, list(op.indices)),
+                               InsertPoint.before(op))
+            op.result.replace_all_uses_with(buf)
+            op.detach()
+            op.erase()
+        elif isinstance(op, scf.ForOp):
+            self.run_for(op)
+        elif isinstance(op, func.ReturnOp):
+            self.run_return(op)
+        elif not isinstance(op, scf.YieldOp):  # yields are handled by their loop
+            if any(isinstance(v.type, TensorType) for v in (*op.operands, *op.results)):
+                raise NotImplementedError(f"bufferize: {op.name} on tensors")
+            for region in op.regions:
+                for inner in region.blocks:
+                    self.run_block(inner)
+
+    def run_for(self, op: scf.ForOp) -> None:
+        body = op.body.block
+        bufs = {i: self.buffer_for_write(v, op, i) for i, v in enumerate(op.iter_args)
+                if isinstance(v.type, MemRefType)}
+        for i, buf in bufs.items():
+            body.args[i + 1].replace_all_uses_with(buf)
+        self.run_block(body)
+        if not bufs:
+            return
+        yield_op = body.last_op
+        for i, buf in bufs.items():
+            if yield_op.operands[i] is not buf:
+                Rewriter.insert_op(memref.CopyOp(yield_op.operands[i], buf), InsertPoint.before(yield_op))
+        kept = [i for i in range(len(op.iter_args)) if i not in bufs]
+        Rewriter.replace_op(yield_op, scf.YieldOp(*[yield_op.operands[i] for i in kept]))
+        for i in reversed(sorted(bufs)):
+            body.erase_arg(body.args[i + 1])
+        new_for = scf.ForOp(op.lb, op.ub, op.step, [op.iter_args[i] for i in kept],
+                            op.detach_region(op.body))
+        Rewriter.insert_op(new_for, InsertPoint.before(op))
+        for i, result in enumerate(op.results):
+            result.replace_all_uses_with(bufs[i] if i in bufs else new_for.results[kept.index(i)])
+        op.detach()
+        op.erase()
+
+    @staticmethod
+    def run_return(op: func.ReturnOp) -> None:
+        owned: set[SSAValue] = set()
+        values = []
+        for buf in op.arguments:
+            if isinstance(buf.type, MemRefType):
+                if isinstance(buf, BlockArgument) or buf in owned:
+                    buf = copy_before(buf, op)
+                owned.add(buf)
+            values.append(buf)
+        Rewriter.replace_op(op, func.ReturnOp(*values))
+
+
+def copy_before(buf: SSAValue, user: Operation) -> SSAValue:
+    """A fresh buffer holding a copy of `buf`, made just before `user`."""
+    sizes = [memref.DimOp(buf, _index(user, axis))
+             for axis, s in enumerate(buf.type.get_shape()) if s < 0]
+    alloc = memref.AllocOp([s.result for s in sizes], [], buf.type)
+    Rewriter.insert_op([*sizes, alloc, memref.CopyOp(buf, alloc.memref)], InsertPoint.before(user))
+    return alloc.memref
+
+
+def _index(user: Operation, value: int) -> SSAValue:
+    from xdsl.dialects import arith
+    from xdsl.dialects.builtin import IndexType, IntegerAttr
+
+    const = arith.ConstantOp(IntegerAttr(value, IndexType()))
+    Rewriter.insert_op(const, InsertPoint.before(user))
+    return const.result
+
+
+def insert_deallocs(fn: func.FuncOp) -> None:
+    """Free each alloc after its last use in its block, unless returned."""
+    returned = {v for op in fn.walk() if isinstance(op, func.ReturnOp) for v in op.arguments}
+    for alloc in [op for op in fn.walk() if isinstance(op, memref.AllocOp)]:
+        buf = alloc.memref
+        if buf in returned:
+            continue
+        block = alloc.parent_block()
+        position = {op: i for i, op in enumerate(block.ops)}
+        last = alloc
+        for use in buf.uses:
+            user = ancestor_in(use.operation, block)
+            if position[user] > position[last]:
+                last = user
+        Rewriter.insert_op(memref.DeallocOp.get(buf), InsertPoint.after(last))
+
+
+@dataclass(frozen=True)
+class BufferizePass(ModulePass):
+    name = "bufferize"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for fn in [o for o in op.walk() if isinstance(o, func.FuncOp)]:
+            bufferizer = Bufferizer(fn)
+            entry = fn.body.block
+            for arg in list(entry.args):
+                if isinstance(arg.type, TensorType):
+                    arg.replace_all_uses_with(entry.insert_arg(memref_type(arg.type), arg.index))
+                    entry.erase_arg(arg)
+            bufferizer.run_block(entry)
+            returns = next(o for o in fn.walk() if isinstance(o, func.ReturnOp))
+            fn.function_type = FunctionType.from_lists(
+                [a.type for a in entry.args], [v.type for v in returns.arguments])
+            insert_deallocs(fn)

@@ -1,0 +1,389 @@
+"""convert-sj-to-loops: every `sj` op becomes `scf.for` loops over
+`tensor.extract` / `tensor.insert`, still on tensors (bufferize comes next).
+
+Rows are never copied: a read of `sj.row %x[%i]` at `[j...]` becomes a read of
+`%x[%i, j...]`, and its dims are the source's trailing dims. Only a row that
+escapes (returned, yielded) is materialized by a copy loop.
+
+We lower straight to scf rather than through linalg: our ops need
+broadcasting, row folding and shape checks that linalg.generic would only
+carry around, and xDSL's linalg-to-loops works on memrefs only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import arith, tensor
+from xdsl.dialects.builtin import (
+    AnyFloat, FloatAttr, IntegerAttr, IntegerType, ModuleOp, TensorType,
+)
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    GreedyRewritePatternApplier, PatternRewriter, PatternRewriteWalker, RewritePattern,
+    op_type_rewrite_pattern,
+)
+
+from scanjit.dialects import sj
+from scanjit.passes.loop_builder import OpList, empty_like_dims
+
+
+def element(b: OpList, value: SSAValue, indices: list[SSAValue]) -> SSAValue:
+    """value[indices], reading through `sj.row`s to their source; a scalar
+    value is its own element."""
+    if not isinstance(value.type, TensorType):
+        return value
+    owner = value.owner
+    if isinstance(owner, sj.RowOp):
+        return element(b, owner.source, [owner.index, *indices])
+    return b.emit(tensor.ExtractOp(value, indices, value.type.element_type))
+
+
+def dim(b: OpList, value: SSAValue, axis: int) -> SSAValue:
+    if value.type.get_shape()[axis] < 0 and isinstance(value.owner, sj.RowOp):
+        return dim(b, value.owner.source, axis + 1)
+    return b.dim(value, axis)
+
+
+def dims(b: OpList, value: SSAValue) -> list[SSAValue]:
+    return [dim(b, value, a) for a in range(value.type.get_num_dims())]
+
+
+def insert(b: OpList, scalar: SSAValue, dest: SSAValue, indices: list[SSAValue]) -> SSAValue:
+    return b.emit(tensor.InsertOp(scalar, dest, indices))
+
+
+def scalar_const(b: OpList, value, t: Attribute) -> SSAValue:
+    if isinstance(t, AnyFloat):
+        return b.emit(arith.ConstantOp(FloatAttr(value, t)))
+    return b.emit(arith.ConstantOp(IntegerAttr(int(value), t)))
+
+
+def index_to(b: OpList, i: SSAValue, t: Attribute) -> SSAValue:
+    as_int = b.emit(arith.IndexCastOp(i, IntegerType(64) if isinstance(t, AnyFloat) else t))
+    return b.emit(arith.SIToFPOp(as_int, t)) if isinstance(t, AnyFloat) else as_int
+
+
+class Lowering(RewritePattern):
+    """Lowers one op: subclasses build the replacement with `lower`."""
+
+    def lower(self, b: OpList, op: Operation) -> SSAValue:
+        raise NotImplementedError
+
+    def rewrite(self, op: Operation, rewriter: PatternRewriter):
+        b = OpList()
+        result = self.lower(b, op)
+        rewriter.replace_matched_op(b.ops, [result])
+
+
+class LowerMap(Lowering):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.MapOp, rewriter: PatternRewriter, /):
+        self.rewrite(op, rewriter)
+
+    def lower(self, b: OpList, op: sj.MapOp) -> SSAValue:
+        out_type = op.result.type
+        rank = out_type.get_num_dims()
+        out_dims = []
+        for axis in range(rank):
+            size = out_type.get_shape()[axis]
+            sources = [(x, axis - (rank - x.type.get_num_dims())) for x in op.inputs
+                       if isinstance(x.type, TensorType)]
+            sources = [(x, k) for x, k in sources if k >= 0 and x.type.get_shape()[k] != 1]
+            out_dims.append(b.index(size) if size >= 0 or not sources else dim(b, *sources[0]))
+        out = empty_like_dims(b, out_type, out_dims)
+        body = op.body.block
+
+        def compute(ib: OpList, ivs: list[SSAValue], acc: list[SSAValue]):
+            mapping: dict[SSAValue, SSAValue] = {}
+            for arg, x in zip(body.args, op.inputs):
+                if not isinstance(x.type, TensorType):
+                    mapping[arg] = x
+                    continue
+                lead = rank - x.type.get_num_dims()
+                idx = [ib.index(0) if s == 1 else ivs[lead + k]
+                       for k, s in enumerate(x.type.get_shape())]
+                mapping[arg] = element(ib, x, idx)
+            for inner in body.ops:
+                if isinstance(inner, sj.YieldOp):
+                    return [insert(ib, mapping.get(inner.values[0], inner.values[0]), acc[0], ivs)]
+                ib.emit(inner.clone(value_mapper=mapping))
+            raise AssertionError("sj.map body has no sj.yield")
+
+        return b.loop_nest(out_dims, [out], compute)[0]
+
+
+def _reduce_combine(b: OpList, kind: str, acc: SSAValue, x: SSAValue) -> SSAValue:
+    flt = isinstance(x.type, AnyFloat)
+    ops = {"add": (arith.AddfOp, arith.AddiOp), "mul": (arith.MulfOp, arith.MuliOp),
+           "max": (arith.MaximumfOp, arith.MaxSIOp), "min": (arith.MinimumfOp, arith.MinSIOp)}
+    return b.emit(ops[kind][0 if flt else 1](acc, x))
+
+
+def _reduce_identity(b: OpList, kind: str, t: Attribute) -> SSAValue:
+    if kind in ("add", "mul"):
+        return scalar_const(b, 0 if kind == "add" else 1, t)
+    if isinstance(t, AnyFloat):
+        return scalar_const(b, float("-inf") if kind == "max" else float("inf"), t)
+    width = t.width.data
+    return scalar_const(b, -(2 ** (width - 1)) if kind == "max" else 2 ** (width - 1) - 1, t)
+
+
+class LowerReduce(Lowering):
+    """Kept axes outermost, reduced axes innermost with a scalar accumulator."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.ReduceOp, rewriter: PatternRewriter, /):
+        self.rewrite(op, rewriter)
+
+    def lower(self, b: OpList, op: sj.ReduceOp) -> SSAValue:
+        x, kind = op.input, op.kind.data
+        axes = set(op.axes.get_values())
+        in_dims = dims(b, x)
+        kept = [a for a in range(len(in_dims)) if a not in axes]
+        elem = x.type.element_type
+
+        def reduce_at(ib: OpList, kept_ivs: list[SSAValue]) -> SSAValue:
+            def step(bb: OpList, red_ivs, acc):
+                ivs, it_k, it_r = [], iter(kept_ivs), iter(red_ivs)
+                for a in range(len(in_dims)):
+                    ivs.append(next(it_r) if a in axes else next(it_k))
+                return [_reduce_combine(bb, kind, acc[0], element(bb, x, ivs))]
+            init = _reduce_identity(ib, kind, elem)
+            return ib.loop_nest([in_dims[a] for a in sorted(axes)], [init], step)[0]
+
+        if not kept:
+            return reduce_at(b, [])
+        out = empty_like_dims(b, op.result.type, [in_dims[a] for a in kept])
+        return b.loop_nest([in_dims[a] for a in kept], [out],
+                           lambda ib, ivs, acc: [insert(ib, reduce_at(ib, ivs), acc[0], ivs)])[0]
+
+
+class LowerArgmax(Lowering):
+    """First index of the maximum; a NaN counts as the maximum (NumPy)."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.ArgmaxOp, rewriter: PatternRewriter, /):
+        self.rewrite(op, rewriter)
+
+    def lower(self, b: OpList, op: sj.ArgmaxOp) -> SSAValue:
+        x = op.input
+        in_dims = dims(b, x)
+        elem = x.type.element_type
+        axis = None if op.axis is None else op.axis.get_values()[0]
+        scanned = list(range(len(in_dims))) if axis is None else [axis]
+        kept = [a for a in range(len(in_dims)) if a not in scanned]
+
+        def argmax_at(ib: OpList, kept_ivs: list[SSAValue]) -> SSAValue:
+            def step(bb: OpList, ivs, acc):
+                best, best_at, count = acc
+                full, it_k, it_s = [], iter(kept_ivs), iter(ivs)
+                for a in range(len(in_dims)):
+                    full.append(next(it_s) if a in scanned else next(it_k))
+                v = element(bb, x, full)
+                if isinstance(elem, AnyFloat):
+                    better = bb.emit(arith.CmpfOp(v, best, "ogt"))
+                    v_nan = bb.emit(arith.CmpfOp(v, v, "uno"))
+                    best_ok = bb.emit(arith.CmpfOp(best, best, "ord"))
+                    better = bb.emit(arith.OrIOp(better, bb.emit(arith.AndIOp(v_nan, best_ok))))
+                else:
+                    better = bb.emit(arith.CmpiOp(v, best, "sgt"))
+                return [bb.emit(arith.SelectOp(better, v, best)),
+                        bb.emit(arith.SelectOp(better, count, best_at)),
+                        bb.emit(arith.AddiOp(count, bb.index(1)))]
+            first = element(ib, x, [ib.index(0) if a in scanned else iv for a, iv in
+                                    zip(range(len(in_dims)), _spread(kept, kept_ivs, len(in_dims)))])
+            result = ib.loop_nest([in_dims[a] for a in scanned], [first, ib.index(0), ib.index(0)],
+                                  step)[1]
+            return ib.emit(arith.IndexCastOp(result, IntegerType(64)))
+
+        if not kept:
+            return argmax_at(b, [])
+        out = empty_like_dims(b, op.result.type, [in_dims[a] for a in kept])
+        return b.loop_nest([in_dims[a] for a in kept], [out],
+                           lambda ib, ivs, acc: [insert(ib, argmax_at(ib, ivs), acc[0], ivs)])[0]
+
+
+def _spread(kept: list[int], kept_ivs: list[SSAValue], rank: int) -> list[SSAValue | None]:
+    it = iter(kept_ivs)
+    return [next(it) if a in kept else None for a in range(rank)]
+
+
+class LowerDot(Lowering):
+    """out[i, j] += a[i, k] * b[k, j] with j innermost (contiguous reads)."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.DotOp, rewriter: PatternRewriter, /):
+        self.rewrite(op, rewriter)
+
+    def lower(self, b: OpList, op: sj.DotOp) -> SSAValue:
+        lhs, rhs = op.lhs, op.rhs
+        elem = op.result.type if not isinstance(op.result.type, TensorType) \
+            else op.result.type.element_type
+        flt = isinstance(elem, AnyFloat)
+        mul, add = (arith.MulfOp, arith.AddfOp) if flt else (arith.MuliOp, arith.AddiOp)
+        lhs_dims, rhs_dims = dims(b, lhs), dims(b, rhs)
+        k = lhs_dims[-1]
+        rows = lhs_dims[:-1]  # [] or [m]
+        cols = rhs_dims[1:]  # [] or [n]
+
+        def product(bb: OpList, i: list[SSAValue], kk: SSAValue, j: list[SSAValue]) -> SSAValue:
+            return bb.emit(mul(element(bb, lhs, [*i, kk]), element(bb, rhs, [kk, *j])))
+
+        if not cols:  # result indexed by rows only: accumulate in a scalar
+            def row_value(bb: OpList, i: list[SSAValue]) -> SSAValue:
+                return bb.loop(k, [scalar_const(bb, 0, elem)],
+                               lambda ib, kk, acc: [ib.emit(add(acc[0], product(ib, i, kk, [])))])[0]
+            if not rows:
+                return row_value(b, [])
+            out = empty_like_dims(b, op.result.type, rows)
+            return b.loop(rows[0], [out],
+                          lambda ib, i, acc: [insert(ib, row_value(ib, [i]), acc[0], [i])])[0]
+
+        zero = scalar_const(b, 0, elem)
+        out = empty_like_dims(b, op.result.type, rows + cols)
+        out = b.loop_nest(rows + cols, [out], lambda ib, ivs, acc: [insert(ib, zero, acc[0], ivs)])[0]
+
+        def accumulate(bb: OpList, i: list[SSAValue], acc: SSAValue) -> SSAValue:
+            def inner(ib: OpList, kk, acc_k):
+                def col(jb: OpList, j, acc_j):
+                    total = jb.emit(add(element(jb, acc_j[0], [*i, j]), product(jb, i, kk, [j])))
+                    return [insert(jb, total, acc_j[0], [*i, j])]
+                return [ib.loop(cols[0], acc_k, col)[0]]
+            return bb.loop(k, [acc], inner)[0]
+
+        if not rows:
+            return accumulate(b, [], out)
+        return b.loop(rows[0], [out], lambda ib, i, acc: [accumulate(ib, [i], acc[0])])[0]
+
+
+def copy_rows(b: OpList, source: SSAValue, first: SSAValue, step: SSAValue, count: SSAValue,
+              out_type: Attribute) -> SSAValue:
+    """out[k, ...] = source[first + k * step, ...] for k < count."""
+    rest = dims(b, source)[1:]
+    out = empty_like_dims(b, out_type, [count, *rest])
+
+    def body(ib: OpList, ivs, acc):
+        row = ib.emit(arith.AddiOp(first, ib.emit(arith.MuliOp(ivs[0], step))))
+        return [insert(ib, element(ib, source, [row, *ivs[1:]]), acc[0], ivs)]
+
+    return b.loop_nest([count, *rest], [out], body)[0]
+
+
+class LowerSlice(Lowering):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.SliceOp, rewriter: PatternRewriter, /):
+        self.rewrite(op, rewriter)
+
+    def lower(self, b: OpList, op: sj.SliceOp) -> SSAValue:
+        return copy_rows(b, op.source, op.start, op.step, op.count, op.result.type)
+
+
+class LowerInsertRow(Lowering):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.InsertRowOp, rewriter: PatternRewriter, /):
+        self.rewrite(op, rewriter)
+
+    def lower(self, b: OpList, op: sj.InsertRowOp) -> SSAValue:
+        return b.loop_nest(dims(b, op.value), [op.dest], lambda ib, ivs, acc: [
+            insert(ib, element(ib, op.value, ivs), acc[0], [op.index, *ivs])])[0]
+
+
+class LowerArange(Lowering):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.ArangeOp, rewriter: PatternRewriter, /):
+        self.rewrite(op, rewriter)
+
+    def lower(self, b: OpList, op: sj.ArangeOp) -> SSAValue:
+        elem = op.result.type.element_type
+        flt = isinstance(elem, AnyFloat)
+        mul, add = (arith.MulfOp, arith.AddfOp) if flt else (arith.MuliOp, arith.AddiOp)
+        out = empty_like_dims(b, op.result.type, [op.count])
+
+        def body(ib: OpList, k, acc):
+            value = ib.emit(add(op.start, ib.emit(mul(index_to(ib, k, elem), op.step))))
+            return [insert(ib, value, acc[0], [k])]
+
+        return b.loop(op.count, [out], body)[0]
+
+
+class LowerFill(Lowering):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.FillOp, rewriter: PatternRewriter, /):
+        self.rewrite(op, rewriter)
+
+    def lower(self, b: OpList, op: sj.FillOp) -> SSAValue:
+        sizes = iter(op.sizes)
+        all_dims = [b.index(s) if s >= 0 else next(sizes) for s in op.result.type.get_shape()]
+        out = empty_like_dims(b, op.result.type, all_dims)
+        return b.loop_nest(all_dims, [out], lambda ib, ivs, acc: [insert(ib, op.value, acc[0], ivs)])[0]
+
+
+class LowerConstant(Lowering):
+    """One insert per element: meant for the small constants graphs hold."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.ConstantOp, rewriter: PatternRewriter, /):
+        self.rewrite(op, rewriter)
+
+    def lower(self, b: OpList, op: sj.ConstantOp) -> SSAValue:
+        t = op.result.type
+        out = empty_like_dims(b, t, [])
+        shape = t.get_shape()
+        for flat, value in enumerate(op.value.get_values()):
+            idx, rem = [], flat
+            for size in reversed(shape):
+                idx.append(rem % size)
+                rem //= size
+            out = insert(b, scalar_const(b, value, t.element_type), out,
+                         [b.index(i) for i in reversed(idx)])
+        return out
+
+
+class FoldRowReads(RewritePattern):
+    """tensor.extract / tensor.dim of an `sj.row` read its source."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
+        if isinstance(op, tensor.ExtractOp) and isinstance(op.tensor.owner, sj.RowOp):
+            b = OpList()
+            result = element(b, op.tensor, list(op.indices))
+            rewriter.replace_matched_op(b.ops, [result])
+        elif isinstance(op, tensor.DimOp) and isinstance(op.source.owner, sj.RowOp) and \
+                isinstance(op.index.owner, arith.ConstantOp):
+            b = OpList()
+            result = dim(b, op.source, op.index.owner.value.value.data)
+            rewriter.replace_matched_op(b.ops, [result])
+
+
+class MaterializeRow(Lowering):
+    """A row with users that cannot read through it is copied out."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.RowOp, rewriter: PatternRewriter, /):
+        foldable = (tensor.ExtractOp, tensor.DimOp, sj.RowOp, sj.MapOp, sj.ReduceOp, sj.ArgmaxOp,
+                    sj.DotOp, sj.InsertRowOp, sj.SliceOp)
+        if all(isinstance(use.operation, foldable) for use in op.result.uses):
+            return
+        self.rewrite(op, rewriter)
+
+    def lower(self, b: OpList, op: sj.RowOp) -> SSAValue:
+        row_dims = dims(b, op.source)[1:]
+        out = empty_like_dims(b, op.result.type, row_dims)
+        return b.loop_nest(row_dims, [out], lambda ib, ivs, acc: [
+            insert(ib, element(ib, op.source, [op.index, *ivs]), acc[0], ivs)])[0]
+
+
+@dataclass(frozen=True)
+class ConvertSjToLoopsPass(ModulePass):
+    name = "convert-sj-to-loops"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        PatternRewriteWalker(GreedyRewritePatternApplier([
+            LowerMap(), LowerReduce(), LowerArgmax(), LowerDot(), LowerSlice(), LowerInsertRow(),
+            LowerArange(), LowerFill(), LowerConstant(), FoldRowReads(), MaterializeRow(),
+        ])).rewrite_module(op)
+        for row in reversed([o for o in op.walk() if isinstance(o, sj.RowOp)]):
+            if not row.result.uses:
+                row.detach()
+                row.erase()

@@ -1,0 +1,68 @@
+"""A small helper for passes that build loop nests: ops go to a list (then
+handed to the rewriter) or to the end of a block."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from xdsl.dialects import arith, scf, tensor
+from xdsl.dialects.builtin import IndexType, IntegerAttr, TensorType
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+
+
+class OpList:
+    """Collects ops in order; `emit` returns the single result (or the op)."""
+
+    def __init__(self, block: Block | None = None):
+        self.block = block
+        self.ops: list[Operation] = []
+
+    def emit(self, op: Operation):
+        if self.block is not None:
+            self.block.add_op(op)
+        else:
+            self.ops.append(op)
+        return op.results[0] if len(op.results) == 1 else op
+
+    def index(self, value: int) -> SSAValue:
+        return self.emit(arith.ConstantOp(IntegerAttr(value, IndexType())))
+
+    def dim(self, value: SSAValue, axis: int) -> SSAValue:
+        static = value.type.get_shape()[axis]
+        return self.index(static) if static >= 0 else self.emit(tensor.DimOp(value, self.index(axis)))
+
+    def loop(self, upper: SSAValue, carried: Sequence[SSAValue],
+             body: Callable[[OpList, SSAValue, list[SSAValue]], Sequence[SSAValue]],
+             lower: SSAValue | None = None) -> list[SSAValue]:
+        """scf.for from `lower` (0) to `upper` carrying `carried`; `body` gets
+        a builder for the loop body, the induction variable and the carried
+        values, and returns the values to yield."""
+        block = Block(arg_types=[IndexType(), *[c.type for c in carried]])
+        inner = OpList(block)
+        yielded = body(inner, block.args[0], list(block.args[1:]))
+        inner.emit(scf.YieldOp(*yielded))
+        op = scf.ForOp(lower or self.index(0), upper, self.index(1), list(carried), block)
+        self.emit(op)
+        return list(op.results)
+
+    def loop_nest(self, uppers: Sequence[SSAValue], carried: Sequence[SSAValue],
+                  body: Callable[[OpList, list[SSAValue], list[SSAValue]], Sequence[SSAValue]],
+                  ) -> list[SSAValue]:
+        """Perfectly nested loops over `uppers` (outermost first)."""
+        if not uppers:
+            return list(body(self, [], list(carried)))
+
+        def level(b: OpList, depth: int, ivs: list[SSAValue], acc: list[SSAValue]):
+            if depth == len(uppers):
+                return body(b, ivs, acc)
+            return b.loop(uppers[depth], acc,
+                          lambda bb, iv, a: level(bb, depth + 1, ivs + [iv], a))
+
+        return self.loop(uppers[0], carried, lambda b, iv, acc: level(b, 1, [iv], acc))
+
+
+def empty_like_dims(b: OpList, t: Attribute, dims: Sequence[SSAValue]) -> SSAValue:
+    """tensor.empty of type `t`, taking the dynamic sizes from `dims`."""
+    assert isinstance(t, TensorType)
+    dynamic = [d for d, s in zip(dims, t.get_shape()) if s < 0]
+    return b.emit(tensor.EmptyOp(dynamic, t))

@@ -1,0 +1,16 @@
+"""scanjit: a compiler for PyTensor-style scan loops.
+
+`import scanjit as pytensor` and `import scanjit.tensor as pt` run PyTensor
+scan code; `scanjit.function` compiles through xDSL and LLVM to native code.
+"""
+
+from scanjit import config
+from scanjit.function import function
+from scanjit.scan import scan
+from scanjit.scan.utils import until
+from scanjit.scan.views import foldl, foldr, map, reduce
+from scanjit import tensor  # noqa: F401  (attaches operators to Variable)
+
+__version__ = "0.1.0"
+
+__all__ = ["config", "function", "scan", "until", "map", "reduce", "foldl", "foldr", "tensor"]

@@ -1,0 +1,47 @@
+"""The compiler driver: emit the graph, run `scanjit.passes.PIPELINE`, JIT."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+
+from scanjit.emit import emit_function
+from scanjit.graph import Variable
+from scanjit.jit import Compiled, compile_module
+from scanjit.passes import PIPELINE, get_pass
+
+
+@cache
+def context() -> Context:
+    """A context knowing xDSL's dialects and ours (for passes and parsing)."""
+    from xdsl.dialects import get_all_dialects
+
+    from scanjit.dialects import ALL_DIALECTS
+
+    ctx = Context()
+    for name, factory in {**get_all_dialects(), **{n: (lambda d=d: d) for n, d in ALL_DIALECTS.items()}}.items():
+        ctx.register_dialect(name, factory)
+    return ctx
+
+
+def lower(module: ModuleOp, passes: Sequence[str] = PIPELINE,
+          after_pass: Callable[[str, ModuleOp], None] | None = None) -> ModuleOp:
+    """Run `passes` in place, calling `after_pass(name, module)` after each."""
+    ctx = context()
+    for name in passes:
+        get_pass(name).apply(ctx, module)
+        if after_pass is not None:
+            after_pass(name, module)
+    return module
+
+
+def compile_graph(inputs: Sequence[Variable], outputs: Sequence[Variable],
+                  after_pass: Callable[[str, ModuleOp], None] | None = None) -> Compiled:
+    module = emit_function(inputs, outputs)
+    module.verify()
+    if after_pass is not None:
+        after_pass("emit", module)
+    return compile_module(lower(module, after_pass=after_pass))

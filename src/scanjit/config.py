@@ -1,0 +1,3 @@
+"""Global settings, as `pytensor.config`: only `floatX` for now."""
+
+floatX = "float64"

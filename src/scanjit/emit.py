@@ -1,0 +1,313 @@
+"""Graph -> IR: one `func.func @main` in the `sj` dialect plus arith/math,
+`tensor`, `scf` and `cf.assert` for the run-time checks (the Toy tutorial's
+"MLIRGen" step). Scans are emitted by `emit_scan`."""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from collections.abc import Sequence
+
+import numpy as np
+from xdsl.dialects import arith, cf, func, math, tensor
+from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, ModuleOp, TensorType
+from xdsl.ir import Block, Operation, Region, SSAValue
+
+from scanjit.dialects import sj
+from scanjit.emit_scalar import (
+    ELEMENT_TYPES, const, convert, elemwise, from_index, ir_type, to_index,
+)
+from scanjit.graph import Constant, Variable, toposort
+from scanjit.tensor import basic as tb
+
+
+class Emitter:
+    """Emits ops at the end of `self.block`; `self.values` maps graph
+    variables to SSA values, one scope per region."""
+
+    def __init__(self, block: Block):
+        self.block = block
+        self.values: ChainMap[int, SSAValue] = ChainMap()
+
+    # -- building blocks ---------------------------------------------------
+    def emit(self, op: Operation) -> SSAValue:
+        self.block.add_op(op)
+        return op.results[0] if len(op.results) == 1 else op
+
+    def const(self, value, dtype: str) -> SSAValue:
+        return const(self.emit, value, dtype)
+
+    def index(self, value: int) -> SSAValue:
+        return self.const(value, "index")
+
+    def check(self, ok: SSAValue, message: str) -> None:
+        """Native code stops with `message` (an exception class, a colon and
+        the text) when `ok` is false."""
+        self.emit(cf.AssertOp(ok, message))
+
+    def dim(self, value: SSAValue, axis: int) -> SSAValue:
+        """Length of `axis` of a tensor value, as an index."""
+        static = value.type.get_shape()[axis]
+        return self.index(static) if static >= 0 else self.emit(tensor.DimOp(value, self.index(axis)))
+
+    def cmp(self, a: SSAValue, b: SSAValue, pred: str) -> SSAValue:
+        return self.emit(arith.CmpiOp(a, b, pred))
+
+    def select(self, cond, a, b) -> SSAValue:
+        return self.emit(arith.SelectOp(cond, a, b))
+
+    # -- graph -------------------------------------------------------------
+    def value(self, var: Variable) -> SSAValue:
+        if id(var) not in self.values:
+            if not isinstance(var, Constant):
+                raise ValueError(f"{var.label()} is needed but is not an input of the function")
+            self.values[id(var)] = self.constant(var)
+        return self.values[id(var)]
+
+    def constant(self, var: Constant) -> SSAValue:
+        if var.ndim == 0:
+            return self.const(var.data.item(), var.dtype)
+        data = np.ascontiguousarray(var.data)
+        attr_type = ir_type(var.type)
+        values = data.astype(int).ravel().tolist() if var.dtype == "bool" else data.ravel().tolist()
+        return self.emit(sj.ConstantOp(DenseIntOrFPElementsAttr.from_list(attr_type, values)))
+
+    def emit_graph(self, outputs: Sequence[Variable]) -> list[SSAValue]:
+        for node in toposort(outputs, stop=[v for v in outputs if id(v) in self.values]):
+            if all(id(o) in self.values for o in node.outputs):
+                continue
+            handler = EMITTERS.get(type(node.op))
+            if handler is None:
+                raise NotImplementedError(f"scanjit cannot compile {node.op} yet")
+            results = handler(self, node)
+            for var, val in zip(node.outputs, results):
+                self.values[id(var)] = val
+        return [self.value(v) for v in outputs]
+
+    def in_region(self, block: Block):
+        """Context manager: emit into `block` with a child value scope."""
+        return _Scope(self, block)
+
+    def broadcast_checks(self, inputs: Sequence[SSAValue], ndim: int, what: str) -> None:
+        """Non-broadcastable dimensions aligned on the right must agree."""
+        for axis in range(ndim):
+            sized = []
+            for v in inputs:
+                if not isinstance(v.type, TensorType):
+                    continue
+                k = axis - (ndim - v.type.get_num_dims())
+                if k >= 0 and v.type.get_shape()[k] != 1:
+                    sized.append(self.dim(v, k))
+            for other in sized[1:]:
+                self.check(self.cmp(sized[0], other, "eq"),
+                           f"ValueError: shape mismatch in {what} along axis {axis}")
+
+
+class _Scope:
+    def __init__(self, emitter: Emitter, block: Block):
+        self.emitter, self.block = emitter, block
+
+    def __enter__(self):
+        self.saved = self.emitter.block
+        self.emitter.block = self.block
+        self.emitter.values = self.emitter.values.new_child()
+
+    def __exit__(self, *exc):
+        self.emitter.block = self.saved
+        self.emitter.values = self.emitter.values.parents
+
+
+# -- one handler per Op: (emitter, node) -> output values ----------------------
+
+def emit_elemwise(e: Emitter, node) -> list[SSAValue]:
+    op: tb.Elemwise = node.op
+    args = [e.value(v) for v in node.inputs]
+    dtypes = [v.dtype for v in node.inputs]
+    out = node.outputs[0]
+    if out.ndim == 0:
+        return [elemwise(e.emit, op.scalar_op, args, dtypes, out.dtype)]
+    e.broadcast_checks(args, out.ndim, str(op))
+    block = Block(arg_types=[sj.element_type(a.type) for a in args])
+    with e.in_region(block):
+        result = elemwise(e.emit, op.scalar_op, list(block.args), dtypes, out.dtype)
+        e.emit(sj.YieldOp(result))
+    return [e.emit(sj.MapOp(args, ir_type(out.type), Region(block)))]
+
+
+def emit_reduce(e: Emitter, node) -> list[SSAValue]:
+    (x,), out = node.inputs, node.outputs[0]
+    value = cast_tensor(e, e.value(x), x.dtype, out.dtype)
+    if node.op.kind in ("max", "min"):
+        for axis in node.op.axes:
+            e.check(e.cmp(e.dim(value, axis), e.index(0), "sgt"),
+                    f"ValueError: {node.op.kind} of an empty axis of {x.label()}")
+    return [e.emit(sj.ReduceOp(value, node.op.kind, node.op.axes, ir_type(out.type)))]
+
+
+def cast_tensor(e: Emitter, value: SSAValue, src: str, dst: str) -> SSAValue:
+    if src == dst:
+        return value
+    t = value.type
+    block = Block(arg_types=[t.element_type])
+    with e.in_region(block):
+        e.emit(sj.YieldOp(convert(e.emit, block.args[0], src, dst)))
+    return e.emit(sj.MapOp([value], TensorType(ELEMENT_TYPES[dst], t.get_shape()), Region(block)))
+
+
+def emit_argmax(e: Emitter, node) -> list[SSAValue]:
+    x = e.value(node.inputs[0])
+    axes = range(node.inputs[0].ndim) if node.op.axis is None else [node.op.axis]
+    for axis in axes:
+        e.check(e.cmp(e.dim(x, axis), e.index(0), "sgt"),
+                f"ValueError: argmax of an empty axis of {node.inputs[0].label()}")
+    return [e.emit(sj.ArgmaxOp(x, node.op.axis, ir_type(node.outputs[0].type)))]
+
+
+def emit_dot(e: Emitter, node) -> list[SSAValue]:
+    (a, b), out = node.inputs, node.outputs[0]
+    va = cast_tensor(e, e.value(a), a.dtype, out.dtype)
+    vb = cast_tensor(e, e.value(b), b.dtype, out.dtype)
+    e.check(e.cmp(e.dim(va, a.ndim - 1), e.dim(vb, 0), "eq"),
+            f"ValueError: dot of {a.label()} and {b.label()}: shapes are not aligned")
+    return [e.emit(sj.DotOp(va, vb, ir_type(out.type)))]
+
+
+def emit_shape(e: Emitter, node) -> list[SSAValue]:
+    return [from_index(e.emit, e.dim(e.value(node.inputs[0]), node.op.axis))]
+
+
+def normalized_index(e: Emitter, source: SSAValue, i: SSAValue, i_dtype: str, label: str) -> SSAValue:
+    """`i` as an index into axis 0, negative counting from the end; checked."""
+    n = from_index(e.emit, e.dim(source, 0))
+    i = convert(e.emit, i, i_dtype, "int64")
+    zero = e.const(0, "int64")
+    i = e.select(e.cmp(i, zero, "slt"), e.emit(arith.AddiOp(i, n)), i)
+    in_range = e.emit(arith.AndIOp(e.cmp(i, zero, "sge"), e.cmp(i, n, "slt")))
+    e.check(in_range, f"IndexError: index out of bounds for axis 0 of {label}")
+    return to_index(e.emit, i)
+
+
+def take_row(e: Emitter, source: SSAValue, index: SSAValue) -> SSAValue:
+    """Row `index` of a tensor: a scalar for a vector, else a tensor."""
+    t = source.type
+    if t.get_num_dims() == 1:
+        return e.emit(tensor.ExtractOp(source, [index], t.element_type))
+    return e.emit(sj.RowOp(source, index, TensorType(t.element_type, t.get_shape()[1:])))
+
+
+def put_row(e: Emitter, value: SSAValue, dest: SSAValue, index: SSAValue) -> SSAValue:
+    if dest.type.get_num_dims() == 1:
+        return e.emit(tensor.InsertOp(value, dest, [index]))
+    return e.emit(sj.InsertRowOp(value, dest, index))
+
+
+def emit_index(e: Emitter, node) -> list[SSAValue]:
+    x, i = node.inputs
+    source = e.value(x)
+    return [take_row(e, source, normalized_index(e, source, e.value(i), i.dtype, x.label()))]
+
+
+def emit_slice(e: Emitter, node) -> list[SSAValue]:
+    """Python's slice semantics (CPython's PySlice_AdjustIndices)."""
+    x, bounds = node.inputs[0], iter(node.inputs[1:])
+    source = e.value(x)
+    given = [next(bounds) if has else None for has in node.op.has]
+    start, stop, step = (None if v is None else convert(e.emit, e.value(v), v.dtype, "int64")
+                         for v in given)
+    i64 = lambda v: e.const(v, "int64")  # noqa: E731
+    n = from_index(e.emit, e.dim(source, 0))
+    step = step or i64(1)
+    e.check(e.cmp(step, i64(0), "ne"), f"ValueError: slice step of {x.label()} cannot be zero")
+    forward = e.cmp(step, i64(0), "sgt")
+    lower = e.select(forward, i64(0), i64(-1))
+    upper = e.select(forward, n, e.emit(arith.SubiOp(n, i64(1))))
+
+    def adjust(v, default):
+        if v is None:
+            return default
+        wrapped = e.emit(arith.AddiOp(v, n))
+        negative = e.cmp(v, i64(0), "slt")
+        return e.select(negative, e.emit(arith.MaxSIOp(wrapped, lower)),
+                        e.emit(arith.MinSIOp(v, upper)))
+
+    start = adjust(start, e.select(forward, lower, upper))
+    stop = adjust(stop, e.select(forward, upper, lower))
+    span = e.select(forward, e.emit(arith.SubiOp(stop, start)), e.emit(arith.SubiOp(start, stop)))
+    magnitude = e.select(forward, step, e.emit(arith.SubiOp(i64(0), step)))
+    count = e.emit(arith.DivSIOp(e.emit(arith.AddiOp(span, e.emit(arith.SubiOp(magnitude, i64(1))))),
+                                 magnitude))
+    count = e.emit(arith.MaxSIOp(count, i64(0)))
+    out_type = ir_type(node.outputs[0].type)
+    return [e.emit(sj.SliceOp(source, to_index(e.emit, start), to_index(e.emit, step),
+                              to_index(e.emit, count), out_type))]
+
+
+def emit_arange(e: Emitter, node) -> list[SSAValue]:
+    start, stop, step = (e.value(v) for v in node.inputs)
+    dtype = node.op.dtype
+    zero = e.const(0, dtype)
+    if dtype.startswith("float"):
+        e.check(e.emit(arith.CmpfOp(step, zero, "une")), "ValueError: arange step cannot be zero")
+        span = e.emit(arith.DivfOp(e.emit(arith.SubfOp(stop, start)), step))
+        count = convert(e.emit, e.emit(math.CeilOp(span)), dtype, "int64")
+    else:
+        e.check(e.cmp(step, zero, "ne"), "ValueError: arange step cannot be zero")
+        count = e.emit(arith.CeilDivSIOp(e.emit(arith.SubiOp(stop, start)), step))
+        count = convert(e.emit, count, dtype, "int64")
+    count = e.emit(arith.MaxSIOp(count, e.const(0, "int64")))
+    out_type = ir_type(node.outputs[0].type)
+    return [e.emit(sj.ArangeOp(start, step, to_index(e.emit, count), out_type))]
+
+
+def emit_alloc(e: Emitter, node) -> list[SSAValue]:
+    value, *shape = node.inputs
+    out = node.outputs[0]
+    sizes = []
+    for var, static in zip(shape, out.type.shape):
+        size = e.value(var)
+        e.check(e.cmp(size, e.const(0, "int64"), "sge"), "ValueError: negative dimensions are not allowed")
+        if static is None:
+            sizes.append(to_index(e.emit, size))
+    return [e.emit(sj.FillOp(e.value(value), sizes, ir_type(out.type)))]
+
+
+def emit_scan(e: Emitter, node) -> list[SSAValue]:
+    from scanjit.emit_scan import emit_scan as emit
+
+    return emit(e, node)
+
+
+EMITTERS = {
+    tb.Elemwise: emit_elemwise, tb.Reduce: emit_reduce, tb.Argmax: emit_argmax, tb.Dot: emit_dot,
+    tb.Shape: emit_shape, tb.Index: emit_index, tb.Slice: emit_slice, tb.Arange: emit_arange,
+    tb.Alloc: emit_alloc,
+}
+
+
+def _register_scan():
+    from scanjit.scan.op import ScanOp
+
+    EMITTERS[ScanOp] = emit_scan
+
+
+_register_scan()
+
+
+def emit_function(inputs: Sequence[Variable], outputs: Sequence[Variable],
+                  name: str = "main") -> ModuleOp:
+    """A module holding `func.func @main(inputs) -> outputs`."""
+    entry = Block(arg_types=[ir_type(v.type) for v in inputs])
+    e = Emitter(entry)
+    for var, arg in zip(inputs, entry.args):
+        e.values[id(var)] = arg
+        if var.name:
+            arg.name_hint = _hint(var.name)
+    results = e.emit_graph(outputs)
+    e.emit(func.ReturnOp(*results))
+    fn = func.FuncOp(name, ([a.type for a in entry.args], [r.type for r in results]), Region(entry))
+    return ModuleOp([fn])
+
+
+def _hint(name: str) -> str | None:
+    cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+    return cleaned if cleaned and not cleaned[0].isdigit() else None
+

@@ -1,0 +1,136 @@
+"""Scalar arithmetic for the emitter: dtypes as xDSL types, casts, and the
+arith/math ops of each Elemwise scalar function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xdsl.dialects import arith, math
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX, FloatAttr, IndexType, IntegerAttr, IntegerType, TensorType, f32, f64, i1,
+)
+from xdsl.ir import Attribute, Operation, SSAValue
+
+from scanjit.graph import TensorType as GraphType
+
+ELEMENT_TYPES = {
+    "float64": f64, "float32": f32, "int64": IntegerType(64), "int32": IntegerType(32),
+    "int16": IntegerType(16), "int8": IntegerType(8), "bool": i1,
+}
+
+
+def ir_type(t: GraphType) -> Attribute:
+    """0-d values are scalars; others are tensors with `?` for unknown lengths."""
+    elem = ELEMENT_TYPES[t.dtype]
+    if t.ndim == 0:
+        return elem
+    return TensorType(elem, [DYNAMIC_INDEX if s is None else s for s in t.shape])
+
+
+def is_float(dtype: str) -> bool:
+    return dtype.startswith("float")
+
+
+Emit = Callable[[Operation], SSAValue]
+
+
+def const(emit: Emit, value, dtype: str) -> SSAValue:
+    if dtype == "index":
+        return emit(arith.ConstantOp(IntegerAttr(int(value), IndexType())))
+    elem = ELEMENT_TYPES[dtype]
+    if is_float(dtype):
+        return emit(arith.ConstantOp(FloatAttr(float(value), elem)))
+    return emit(arith.ConstantOp(IntegerAttr(int(value), elem)))
+
+
+def convert(emit: Emit, v: SSAValue, src: str, dst: str) -> SSAValue:
+    """Cast a scalar between dtypes with NumPy's semantics (float -> int
+    truncates toward zero, anything -> bool is `!= 0`)."""
+    if src == dst:
+        return v
+    to = ELEMENT_TYPES[dst]
+    if dst == "bool":
+        zero = const(emit, 0, src)
+        return emit(arith.CmpfOp(v, zero, "une") if is_float(src) else arith.CmpiOp(v, zero, "ne"))
+    if src == "bool":
+        if is_float(dst):
+            return emit(arith.SIToFPOp(emit(arith.ExtUIOp(v, IntegerType(32))), to))
+        return emit(arith.ExtUIOp(v, to))
+    if is_float(src) and is_float(dst):
+        return emit(arith.ExtFOp(v, to) if dst == "float64" else arith.TruncFOp(v, to))
+    if is_float(dst):
+        return emit(arith.SIToFPOp(v, to))
+    if is_float(src):
+        return emit(arith.FPToSIOp(v, to))
+    wider = to.width.data > ELEMENT_TYPES[src].width.data
+    return emit(arith.ExtSIOp(v, to) if wider else arith.TruncIOp(v, to))
+
+
+def to_index(emit: Emit, v: SSAValue) -> SSAValue:
+    return v if isinstance(v.type, IndexType) else emit(arith.IndexCastOp(v, IndexType()))
+
+
+def from_index(emit: Emit, v: SSAValue) -> SSAValue:
+    return emit(arith.IndexCastOp(v, IntegerType(64)))
+
+
+_FLOAT_BINARY = {"add": arith.AddfOp, "sub": arith.SubfOp, "mul": arith.MulfOp,
+                 "true_div": arith.DivfOp, "maximum": arith.MaximumfOp,
+                 "minimum": arith.MinimumfOp, "pow": math.PowFOp}
+_INT_BINARY = {"add": arith.AddiOp, "sub": arith.SubiOp, "mul": arith.MuliOp,
+               "int_div": arith.FloorDivSIOp, "maximum": arith.MaxSIOp, "minimum": arith.MinSIOp,
+               "and": arith.AndIOp, "or": arith.OrIOp, "xor": arith.XOrIOp, "pow": math.IPowIOp}
+_FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt": math.SqrtOp,
+                "abs": math.AbsFOp, "sin": math.SinOp, "cos": math.CosOp, "neg": arith.NegfOp}
+_CMP = {"lt": ("olt", "slt"), "gt": ("ogt", "sgt"), "le": ("ole", "sle"), "ge": ("oge", "sge"),
+        "eq": ("oeq", "eq"), "neq": ("une", "ne")}
+
+
+def elemwise(emit: Emit, scalar_op: str, args: list[SSAValue], in_dtypes: list[str],
+             out_dtype: str) -> SSAValue:
+    """The scalar function `scalar_op` on `args`, computed in the result dtype
+    (comparisons in the inputs' common dtype)."""
+    from scanjit.tensor.basic import upcast
+
+    if scalar_op.startswith("cast_"):
+        return convert(emit, args[0], in_dtypes[0], out_dtype)
+    if scalar_op in _CMP:
+        common = upcast(*in_dtypes)
+        a, b = (convert(emit, x, d, common) for x, d in zip(args, in_dtypes))
+        fpred, ipred = _CMP[scalar_op]
+        return emit(arith.CmpfOp(a, b, fpred) if is_float(common) else arith.CmpiOp(a, b, ipred))
+    if scalar_op == "switch":
+        cond = convert(emit, args[0], in_dtypes[0], "bool")
+        a, b = (convert(emit, x, d, out_dtype) for x, d in zip(args[1:], in_dtypes[1:]))
+        return emit(arith.SelectOp(cond, a, b))
+    xs = [convert(emit, x, d, out_dtype) for x, d in zip(args, in_dtypes)]
+    flt = is_float(out_dtype)
+    if scalar_op == "invert":
+        ones = const(emit, 1 if out_dtype == "bool" else -1, out_dtype)
+        return emit(arith.XOrIOp(xs[0], ones))
+    if scalar_op == "int_div" and flt:
+        return emit(math.FloorOp(emit(arith.DivfOp(*xs))))
+    if scalar_op == "mod":
+        return _python_mod(emit, xs[0], xs[1], out_dtype)
+    if scalar_op == "neg" and not flt:
+        return emit(arith.SubiOp(const(emit, 0, out_dtype), xs[0]))
+    if scalar_op == "abs" and not flt:
+        return emit(math.AbsIOp(xs[0]))
+    table = (_FLOAT_UNARY if len(xs) == 1 else _FLOAT_BINARY) if flt else _INT_BINARY
+    if scalar_op not in table:
+        raise NotImplementedError(f"Elemwise{{{scalar_op}}} on {out_dtype}")
+    return emit(table[scalar_op](*xs))
+
+
+def _python_mod(emit: Emit, a: SSAValue, b: SSAValue, dtype: str) -> SSAValue:
+    """a % b with the sign of b, as NumPy and Python compute it."""
+    if is_float(dtype):
+        quotient = emit(math.FloorOp(emit(arith.DivfOp(a, b))))
+        return emit(arith.SubfOp(a, emit(arith.MulfOp(quotient, b))))
+    rem = emit(arith.RemSIOp(a, b))
+    zero = const(emit, 0, dtype)
+    nonzero = emit(arith.CmpiOp(rem, zero, "ne"))
+    signs_differ = emit(arith.XOrIOp(emit(arith.CmpiOp(rem, zero, "slt")),
+                                     emit(arith.CmpiOp(b, zero, "slt"))))
+    fix = emit(arith.AndIOp(nonzero, signs_differ))
+    return emit(arith.SelectOp(fix, emit(arith.AddiOp(rem, b)), rem))

@@ -1,0 +1,82 @@
+"""The Scan Op: a loop whose body is a graph.
+
+`scan()` calls the step function once on placeholder Variables; the graph it
+returns becomes the body. Emission turns the node into an `scf.for` (or an
+`scf.while` when the step returns `until`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scanjit.graph import Apply, Constant, Op, TensorType, Variable, toposort
+
+
+@dataclass
+class ScanInfo:
+    """How the body's placeholders and results line up with the loop."""
+
+    seq_taps: list[list[int]]  # per sequence, its taps (0 = current element)
+    output_taps: list[list[int] | None]  # per output: negative taps, or None (per-step)
+    placeholders: list[Variable]  # seq taps, then state taps, in "order of inputs"
+    inner_outputs: list[Variable]  # one per output
+    until: Variable | None = None
+    go_backwards: bool = False
+    updates: dict[Variable, Variable] = field(default_factory=dict)  # shared -> new value
+
+    def window(self, k: int) -> int:
+        """How many past values output k keeps (0 for a per-step output)."""
+        taps = self.output_taps[k]
+        return -min(taps) if taps else 0
+
+
+class ScanOp(Op):
+    """Inputs: n_steps (int64, -1 when only sequences bound it), sequences,
+    initial values (one per recurrent output), then outer variables the body
+    reads. Outputs: one stacked tensor per step output, then the final value of
+    each updated shared variable."""
+
+    def __init__(self, info: ScanInfo, n_seqs: int, n_steps_given: bool):
+        self.info = info
+        self.n_seqs = n_seqs
+        self.n_steps_given = n_steps_given
+
+    def make_node(self, n_steps, sequences, initials, outer) -> Apply:
+        info = self.info
+        outputs = [Variable(TensorType(o.dtype, (None,) + o.type.shape)) for o in info.inner_outputs]
+        outputs += [Variable(shared.type) for shared in info.updates]
+        return Apply(self, [n_steps, *sequences, *initials, *outer], outputs)
+
+    def __str__(self):
+        return "Scan{until}" if self.info.until is not None else "Scan"
+
+
+def step_dependent(info: ScanInfo) -> set[int]:
+    """ids of body variables that change from step to step: those that depend
+    on a placeholder or on an op with side effects (random draws)."""
+    dependent = {id(p) for p in info.placeholders}
+    roots = info.inner_outputs + ([info.until] if info.until is not None else []) + \
+        list(info.updates.values())
+    for node in toposort(roots):
+        if not getattr(node.op, "pure", True) or any(id(i) in dependent for i in node.inputs):
+            dependent.update(id(o) for o in node.outputs)
+    return dependent
+
+
+def outer_inputs(info: ScanInfo) -> list[Variable]:
+    """Loop-invariant variables the body reads: explicit non-sequences,
+    closures, and body subgraphs that do not depend on the step (those are
+    computed once, before the loop)."""
+    dependent = step_dependent(info)
+    roots = info.inner_outputs + ([info.until] if info.until is not None else []) + \
+        list(info.updates.values())
+    found: dict[int, Variable] = {}
+    for var in roots:
+        if id(var) not in dependent and not isinstance(var, Constant):
+            found.setdefault(id(var), var)
+    for node in toposort(roots):
+        if any(id(o) in dependent for o in node.outputs):
+            for var in node.inputs:
+                if id(var) not in dependent and not isinstance(var, Constant):
+                    found.setdefault(id(var), var)
+    return list(found.values())

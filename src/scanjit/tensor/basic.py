@@ -1,0 +1,398 @@
+"""Tensor Ops and the functions that build them, with PyTensor's dtype rules."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+
+import numpy as np
+
+from scanjit import config
+from scanjit.graph import Apply, Constant, Op, TensorType, Variable
+
+FLOATS = ("float32", "float64")
+INTS = ("int8", "int16", "int32", "int64")
+
+
+def is_float(dtype: str) -> bool:
+    return dtype in FLOATS
+
+
+def upcast(*dtypes: str) -> str:
+    return str(np.result_type(*[np.dtype(d) for d in dtypes]))
+
+
+def upgrade_to_float(dtype: str) -> str:
+    """PyTensor's rule for float-valued functions of integers."""
+    return {"bool": "float32", "int8": "float32", "int16": "float32"}.get(
+        dtype, dtype if is_float(dtype) else "float64")
+
+
+def autocast(value) -> np.ndarray:
+    """Python scalars become the smallest dtype holding them exactly (PyTensor's
+    `cast_policy='custom'`), so `fvector * 2` and `fvector + 1.5` stay float32."""
+    if isinstance(value, bool | np.bool_):
+        return np.asarray(value, dtype="bool")
+    if isinstance(value, int):
+        for dtype in INTS:
+            if np.iinfo(dtype).min <= value <= np.iinfo(dtype).max:
+                return np.asarray(value, dtype=dtype)
+        raise OverflowError(f"{value} does not fit in int64")
+    if isinstance(value, float):
+        if config.floatX == "float32":
+            return np.asarray(value, dtype="float32")
+        small = np.asarray(value, dtype="float32")
+        return small if small == value or np.isnan(value) else np.asarray(value, dtype="float64")
+    return np.asarray(value)
+
+
+def constant(value, name: str | None = None, dtype: str | None = None) -> Constant:
+    data = autocast(value) if dtype is None else np.asarray(value, dtype=dtype)
+    if data.dtype == np.float16 or data.dtype.kind == "u" or data.dtype.kind == "c":
+        data = data.astype(upcast(str(data.dtype), "int8" if data.dtype.kind == "u" else "float32"))
+    return Constant(TensorType(str(data.dtype), data.shape), data, name=name)
+
+
+def as_tensor_variable(x) -> Variable:
+    if isinstance(x, Variable):
+        return x
+    if isinstance(x, list | tuple) and any(isinstance(e, Variable) for e in x):
+        raise NotImplementedError("stacking a list of symbolic variables is not supported yet")
+    return constant(x)
+
+
+def broadcast_shape(types: Sequence[TensorType]) -> tuple[int | None, ...]:
+    """Static shape of a broadcast result (NumPy alignment on the right)."""
+    ndim = builtins.max(t.ndim for t in types)
+    padded = [(1,) * (ndim - t.ndim) + t.shape for t in types]
+    shape = []
+    for sizes in zip(*padded):
+        known = {s for s in sizes if s != 1}
+        if None in known and len(known) > 1:
+            known.discard(None)
+        if len(known) > 1:
+            raise ValueError(f"shapes {[t.shape for t in types]} cannot be broadcast together")
+        shape.append(known.pop() if known else 1)
+    return tuple(shape)
+
+
+class Elemwise(Op):
+    """An elementwise scalar function `scalar_op` with NumPy broadcasting."""
+
+    def __init__(self, scalar_op: str, out_dtype=None):
+        self.scalar_op = scalar_op
+        self.out_dtype = out_dtype
+
+    def output_dtype(self, dtypes: list[str]) -> str:
+        op = self.scalar_op
+        if op.startswith("cast_"):
+            return op[len("cast_"):]
+        if op in ("lt", "gt", "le", "ge", "eq", "neq"):
+            return "bool"
+        if op == "true_div":
+            out = upcast(*dtypes)
+            return out if is_float(out) else config.floatX
+        if op in ("exp", "log", "tanh", "sqrt", "sin", "cos", "log1p", "expm1", "sigmoid"):
+            return upgrade_to_float(upcast(*dtypes))
+        if op == "switch":
+            return upcast(*dtypes[1:])
+        return upcast(*dtypes)
+
+    def make_node(self, *inputs) -> Apply:
+        inputs = [as_tensor_variable(x) for x in inputs]
+        if self.scalar_op in ("neg", "sub") and upcast(*[x.dtype for x in inputs]) == "bool":
+            raise TypeError(f"{self.scalar_op} is not defined on bool tensors (as in NumPy)")
+        shape = broadcast_shape([x.type for x in inputs])
+        out = Variable(TensorType(self.output_dtype([x.dtype for x in inputs]), shape))
+        return Apply(self, inputs, [out])
+
+    def __str__(self):
+        return f"Elemwise{{{self.scalar_op}}}"
+
+
+def _elemwise(name: str):
+    op = Elemwise(name)
+    return lambda *args: op(*args)
+
+
+add, sub, mul, true_div, int_div, mod, pow = (
+    _elemwise(n) for n in ("add", "sub", "mul", "true_div", "int_div", "mod", "pow"))
+neg, exp, log, tanh, sqrt, abs, sin, cos = (
+    _elemwise(n) for n in ("neg", "exp", "log", "tanh", "sqrt", "abs", "sin", "cos"))
+lt, gt, le, ge, eq, neq = (_elemwise(n) for n in ("lt", "gt", "le", "ge", "eq", "neq"))
+maximum, minimum, switch = (_elemwise(n) for n in ("maximum", "minimum", "switch"))
+and_, or_, xor, invert = (_elemwise(n) for n in ("and", "or", "xor", "invert"))
+where = switch
+
+
+def cast(x, dtype: str) -> Variable:
+    x = as_tensor_variable(x)
+    dtype = str(np.dtype(dtype))
+    return x if x.dtype == dtype else Elemwise(f"cast_{dtype}")(x)
+
+
+def _normalize_axes(axis, ndim: int) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
+    out = []
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise ValueError(f"axis {a} is out of bounds for a tensor of {ndim} dimensions")
+        out.append(int(a) % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"repeated axis in {axis}")
+    return tuple(sorted(out))
+
+
+class Reduce(Op):
+    """Sum, product, max or min over `axes`."""
+
+    def __init__(self, kind: str, axes: tuple[int, ...]):
+        self.kind, self.axes = kind, axes
+
+    def make_node(self, x) -> Apply:
+        x = as_tensor_variable(x)
+        dtype = x.dtype
+        if self.kind in ("add", "mul") and dtype in ("bool", "int8", "int16", "int32"):
+            dtype = "int64"
+        shape = tuple(s for i, s in enumerate(x.type.shape) if i not in self.axes)
+        return Apply(self, [x], [Variable(TensorType(dtype, shape))])
+
+    def __str__(self):
+        return f"Reduce{{{self.kind}, axes={list(self.axes)}}}"
+
+
+def _reduce(kind: str, x, axis=None) -> Variable:
+    x = as_tensor_variable(x)
+    axes = _normalize_axes(axis, x.ndim)
+    return Reduce(kind, axes)(x) if axes else x
+
+
+def sum(x, axis=None):
+    return _reduce("add", x, axis)
+
+
+def prod(x, axis=None):
+    return _reduce("mul", x, axis)
+
+
+def max(x, axis=None):
+    return _reduce("max", x, axis)
+
+
+def min(x, axis=None):
+    return _reduce("min", x, axis)
+
+
+def mean(x, axis=None):
+    x = as_tensor_variable(x)
+    axes = _normalize_axes(axis, x.ndim)
+    total = sum(x, axis)
+    if not is_float(total.dtype):
+        total = cast(total, "float64")
+    count = mul(*[Shape(a)(x) for a in axes]) if len(axes) > 1 else (
+        Shape(axes[0])(x) if axes else constant(1))
+    return true_div(total, cast(count, total.dtype))
+
+
+class Argmax(Op):
+    def __init__(self, axis: int | None):
+        self.axis = axis
+
+    def make_node(self, x) -> Apply:
+        x = as_tensor_variable(x)
+        shape = () if self.axis is None else tuple(
+            s for i, s in enumerate(x.type.shape) if i != self.axis)
+        return Apply(self, [x], [Variable(TensorType("int64", shape))])
+
+    def __str__(self):
+        return f"Argmax{{axis={self.axis}}}"
+
+
+def argmax(x, axis=None):
+    x = as_tensor_variable(x)
+    if x.ndim == 0:
+        raise ValueError("argmax of a 0-d tensor")
+    if axis is not None:
+        axis = _normalize_axes(axis, x.ndim)
+        if len(axis) != 1:
+            raise NotImplementedError("argmax over several axes")
+        axis = axis[0]
+        if x.ndim == 1:
+            axis = None
+    return Argmax(axis)(x)
+
+
+class Dot(Op):
+    def make_node(self, a, b) -> Apply:
+        a, b = as_tensor_variable(a), as_tensor_variable(b)
+        if a.ndim not in (1, 2) or b.ndim not in (1, 2):
+            raise NotImplementedError(f"dot of {a.ndim}-d and {b.ndim}-d tensors")
+        k_a, k_b = a.type.shape[-1], b.type.shape[0]
+        if k_a is not None and k_b is not None and k_a != k_b:
+            raise ValueError(f"dot: shapes {a.type.shape} and {b.type.shape} are not aligned")
+        shape = a.type.shape[:-1] + b.type.shape[1:]
+        return Apply(self, [a, b], [Variable(TensorType(upcast(a.dtype, b.dtype), shape))])
+
+
+def dot(a, b):
+    return Dot()(a, b)
+
+
+class Shape(Op):
+    """The length of axis `axis` as an int64 scalar."""
+
+    def __init__(self, axis: int):
+        self.axis = axis
+
+    def make_node(self, x) -> Apply:
+        return Apply(self, [as_tensor_variable(x)], [Variable(TensorType("int64"))])
+
+    def __str__(self):
+        return f"Shape_i{{{self.axis}}}"
+
+
+class Index(Op):
+    """`x[i]`: row `i` of `x` along axis 0 (negative `i` counts from the end)."""
+
+    def make_node(self, x, i) -> Apply:
+        x, i = as_tensor_variable(x), as_tensor_variable(i)
+        if x.ndim == 0:
+            raise IndexError(f"cannot index the 0-d tensor {x.label()}")
+        if i.ndim != 0 or i.dtype not in INTS:
+            raise TypeError(f"index into {x.label()} must be an integer scalar, got {i.type}")
+        return Apply(self, [x, i], [Variable(TensorType(x.dtype, x.type.shape[1:]))])
+
+
+class Slice(Op):
+    """`x[start:stop:step]` along axis 0; None entries mean Python's defaults."""
+
+    def __init__(self, has: tuple[bool, bool, bool]):
+        self.has = has
+
+    def make_node(self, x, *bounds) -> Apply:
+        x = as_tensor_variable(x)
+        bounds = [as_tensor_variable(b) for b in bounds]
+        for b in bounds:
+            if b.ndim != 0 or b.dtype not in INTS:
+                raise TypeError(f"slice bounds for {x.label()} must be integer scalars")
+        return Apply(self, [x, *bounds], [Variable(TensorType(x.dtype, (None,) + x.type.shape[1:]))])
+
+    def __str__(self):
+        return "Slice{" + ":".join("x" if h else "" for h in self.has) + "}"
+
+
+def getitem(x: Variable, key) -> Variable:
+    if not isinstance(key, tuple):
+        key = (key,)
+    if len(key) > x.ndim:
+        raise IndexError(f"too many indices for {x.label()}: it has {x.ndim} dimensions")
+    if len(key) > 1:
+        head, rest = key[0], key[1:]
+        if isinstance(head, slice) and head == slice(None):
+            raise NotImplementedError("indexing past a full slice (x[:, i]) is not supported yet")
+        if isinstance(head, slice):
+            raise NotImplementedError("indexing after a slice is not supported yet")
+        return getitem(getitem(x, head), rest)
+    (k,) = key
+    if isinstance(k, slice):
+        if k == slice(None):
+            return x
+        parts = (k.start, k.stop, k.step)
+        if k.step is not None and not isinstance(k.step, Variable) and k.step == 0:
+            raise ValueError("slice step cannot be zero")
+        return Slice(tuple(p is not None for p in parts))(x, *[p for p in parts if p is not None])
+    if k is None or k is Ellipsis:
+        raise NotImplementedError("newaxis and Ellipsis indexing are not supported yet")
+    if isinstance(k, Variable | int | np.integer):
+        return Index()(x, k)
+    raise TypeError(f"cannot index {x.label()} with {k!r}")
+
+
+class Arange(Op):
+    def __init__(self, dtype: str):
+        self.dtype = dtype
+
+    def make_node(self, start, stop, step) -> Apply:
+        inputs = [cast(as_tensor_variable(v), self.dtype) for v in (start, stop, step)]
+        return Apply(self, inputs, [Variable(TensorType(self.dtype, (None,)))])
+
+
+def arange(start, stop=None, step=1, dtype=None):
+    if stop is None:
+        start, stop = 0, start
+    args = [as_tensor_variable(v) for v in (start, stop, step)]
+    dtype = dtype or upcast(*[a.dtype for a in args], "int64")
+    return Arange(str(np.dtype(dtype)))(*args)
+
+
+class Alloc(Op):
+    """A tensor of the given shape filled with a scalar."""
+
+    def make_node(self, value, *shape) -> Apply:
+        value = as_tensor_variable(value)
+        shape = [cast(as_tensor_variable(s), "int64") for s in shape]
+        static = tuple(int(s.data) if isinstance(s, Constant) else None for s in shape)
+        return Apply(self, [value, *shape], [Variable(TensorType(value.dtype, static))])
+
+
+def _shape_args(shape) -> list:
+    return list(shape) if isinstance(shape, list | tuple) else [shape]
+
+
+def alloc(value, *shape):
+    return Alloc()(value, *shape)
+
+
+def zeros(shape, dtype=None):
+    return Alloc()(constant(0, dtype=dtype or config.floatX), *_shape_args(shape))
+
+
+def ones(shape, dtype=None):
+    return Alloc()(constant(1, dtype=dtype or config.floatX), *_shape_args(shape))
+
+
+def _install_operators():
+    """NumPy-style operators and methods on Variable."""
+
+    def binary(fn, reflected=False):
+        return (lambda self, other: fn(other, self)) if reflected else (lambda self, other: fn(self, other))
+
+    ops = {"add": add, "sub": sub, "mul": mul, "truediv": true_div, "floordiv": int_div,
+           "mod": mod, "pow": pow, "matmul": dot, "lt": lt, "gt": gt, "le": le, "ge": ge,
+           "and": and_, "or": or_, "xor": xor}
+    for name, fn in ops.items():
+        setattr(Variable, f"__{name}__", binary(fn))
+        if name not in ("lt", "gt", "le", "ge"):
+            setattr(Variable, f"__r{name}__", binary(fn, reflected=True))
+    Variable.__neg__ = lambda self: neg(self)
+    Variable.__abs__ = lambda self: abs(self)
+    Variable.__invert__ = lambda self: invert(self)
+    Variable.__getitem__ = getitem
+    Variable.sum = lambda self, axis=None: sum(self, axis)
+    Variable.prod = lambda self, axis=None: prod(self, axis)
+    Variable.max = lambda self, axis=None: max(self, axis)
+    Variable.min = lambda self, axis=None: min(self, axis)
+    Variable.mean = lambda self, axis=None: mean(self, axis)
+    Variable.argmax = lambda self, axis=None: argmax(self, axis)
+    Variable.dot = lambda self, other: dot(self, other)
+    Variable.astype = lambda self, dtype: cast(self, dtype)
+    Variable.__bool__ = _no_truth_value
+    Variable.__len__ = _no_len
+    Variable.__iter__ = _no_iter
+
+
+def _no_truth_value(self):
+    raise TypeError(f"the truth value of the symbolic {self.label()} is not known while building a graph")
+
+
+def _no_len(self):
+    raise TypeError(f"the length of the symbolic {self.label()} is not known while building a graph")
+
+
+def _no_iter(self):
+    raise TypeError(f"cannot iterate over the symbolic {self.label()}")
+
+
+_install_operators()
