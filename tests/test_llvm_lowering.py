@@ -429,3 +429,54 @@ func.func @f(%a: i64) -> i64 {
   func.return %r : i64
 }
 """)
+
+
+def test_bool_and_narrow_scalars():
+    compiled = compile_mlir("""
+func.func @pick(%c: i1, %a: f32, %b: i32) -> (f32, i1, i32) {
+  %z = arith.constant 0.0 : f32
+  %r = arith.select %c, %a, %z : f32
+  %true = arith.constant true
+  %nc = arith.xori %c, %true : i1
+  %one = arith.constant 1 : i32
+  %b1 = arith.addi %b, %one : i32
+  func.return %r, %nc, %b1 : f32, i1, i32
+}
+""")
+    res = [np.float32, np.bool_, np.int32]
+    assert call(compiled, "pick", [np.bool_(True), np.float32(1.5), np.int32(-8)], res) == (0, [1.5, False, -7])
+    assert call(compiled, "pick", [np.bool_(False), np.float32(1.5), np.int32(41)], res) == (0, [0.0, True, 42])
+
+
+PING_PONG = """
+// Loop-carried memrefs (block arguments of descriptor type after lowering):
+// k rounds of b[i] = a[i] + 1, swapping the buffers each round.
+func.func @rounds(%a: memref<?xf64>, %k: index) -> memref<?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %one = arith.constant 1.0 : f64
+  %n = memref.dim %a, %c0 : memref<?xf64>
+  %src = memref.alloc(%n) : memref<?xf64>
+  "memref.copy"(%a, %src) : (memref<?xf64>, memref<?xf64>) -> ()
+  %dst = memref.alloc(%n) : memref<?xf64>
+  %r:2 = scf.for %t = %c0 to %k step %c1 iter_args(%x = %src, %y = %dst) -> (memref<?xf64>, memref<?xf64>) {
+    scf.for %i = %c0 to %n step %c1 {
+      %v = memref.load %x[%i] : memref<?xf64>
+      %w = arith.addf %v, %one : f64
+      memref.store %w, %y[%i] : memref<?xf64>
+    }
+    scf.yield %y, %x : memref<?xf64>, memref<?xf64>
+  }
+  memref.dealloc %r#1 : memref<?xf64>
+  func.return %r#0 : memref<?xf64>
+}
+"""
+
+
+def test_loop_carried_memrefs():
+    compiled = compile_mlir(PING_PONG)
+    a = np.arange(5, dtype=np.float64)
+    for k in (0, 1, 4):
+        status, (out,) = call(compiled, "rounds", [a, np.int64(k)], [Memref(np.float64, 1)])
+        assert status == 0
+        np.testing.assert_array_equal(out, a + k)

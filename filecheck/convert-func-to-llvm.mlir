@@ -1,0 +1,43 @@
+// RUN: scanjit-opt %s -p convert-func-to-llvm | filecheck %s
+
+func.func @f(%a: memref<?x3xf64>, %n: index, %flag: i1) -> (memref<?x3xf64>, f32) {
+  %x = arith.constant 1.0 : f32
+  func.return %a, %x : memref<?x3xf64>, f32
+}
+
+// The body moves to an internal function taking flattened arguments...
+// CHECK:      llvm.func internal @f_impl(%a: !llvm.ptr {llvm.noalias}, %[[S0:.*]]: i64, %[[S1:.*]]: i64, %n: i64, %flag: i1, %[[RES:.*]]: !llvm.ptr {llvm.noalias}) -> i32 {
+// CHECK-NEXT:   %{{.*}} = builtin.unrealized_conversion_cast %n : i64 to index
+// CHECK-NEXT:   %[[U:.*]] = llvm.mlir.undef : !llvm.struct<(!llvm.ptr, i64, i64)>
+// CHECK-NEXT:   %[[D0:.*]] = llvm.insertvalue %a, %[[U]][0]
+// CHECK-NEXT:   %[[D1:.*]] = llvm.insertvalue %[[S0]], %[[D0]][1]
+// CHECK-NEXT:   %[[D:.*]] = llvm.insertvalue %[[S1]], %[[D1]][2]
+// CHECK-NEXT:   %{{.*}} = builtin.unrealized_conversion_cast %[[D]] : !llvm.struct<(!llvm.ptr, i64, i64)> to memref<?x3xf64>
+// CHECK-NEXT:   %x = arith.constant 1.000000e+00 : f32
+// ...whose return stores the results into the result slots and returns 0.
+// CHECK-NEXT:   %[[PTR:.*]] = llvm.extractvalue %[[D]][0]
+// CHECK-NEXT:   %[[SLOT0:.*]] = llvm.getelementptr %[[RES]][0] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-NEXT:   llvm.store %[[PTR]], %[[SLOT0]] {alignment = 8 : i64} : !llvm.ptr, !llvm.ptr
+// CHECK-NEXT:   %[[SIZE0:.*]] = llvm.extractvalue %[[D]][1]
+// CHECK-NEXT:   %[[SLOT1:.*]] = llvm.getelementptr %[[RES]][1] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-NEXT:   llvm.store %[[SIZE0]], %[[SLOT1]] {alignment = 8 : i64} : i64, !llvm.ptr
+// CHECK:        %[[SLOT3:.*]] = llvm.getelementptr %[[RES]][3] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-NEXT:   llvm.store %x, %[[SLOT3]] {alignment = 8 : i64} : f32, !llvm.ptr
+// CHECK-NEXT:   %[[ZERO:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK-NEXT:   llvm.return %[[ZERO]] : i32
+// CHECK-NEXT: }
+
+// The external entry point reads one 8-byte slot per pointer, size or scalar
+// (an i1 is a byte compared with 0) and calls the body.
+// CHECK:      llvm.func @f(%[[ARGS:.*]]: !llvm.ptr, %[[RESULTS:.*]]: !llvm.ptr) -> i32 {
+// CHECK-NEXT:   %[[G0:.*]] = llvm.getelementptr %[[ARGS]][0] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-NEXT:   %[[L0:.*]] = llvm.load %[[G0]] {alignment = 8 : i64} : !llvm.ptr -> !llvm.ptr
+// CHECK:        %[[G3:.*]] = llvm.getelementptr %[[ARGS]][3] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-NEXT:   %[[L3:.*]] = llvm.load %[[G3]] {alignment = 8 : i64} : !llvm.ptr -> i64
+// CHECK-NEXT:   %[[G4:.*]] = llvm.getelementptr %[[ARGS]][4] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-NEXT:   %[[B:.*]] = llvm.load %[[G4]] {alignment = 8 : i64} : !llvm.ptr -> i8
+// CHECK-NEXT:   %[[Z:.*]] = llvm.mlir.constant(0 : i8) : i8
+// CHECK-NEXT:   %[[FLAG:.*]] = llvm.icmp "ne" %[[B]], %[[Z]] : i8
+// CHECK-NEXT:   %[[ST:.*]] = llvm.call @f_impl(%[[L0]], %{{.*}}, %{{.*}}, %[[L3]], %[[FLAG]], %[[RESULTS]])
+// CHECK-NEXT:   llvm.return %[[ST]] : i32
+// CHECK-NOT:  func.

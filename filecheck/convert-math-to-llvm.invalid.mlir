@@ -1,0 +1,8 @@
+// RUN: not scanjit-opt %s -p convert-math-to-llvm 2>&1 | filecheck %s
+
+func.func @f(%a: i64) -> i64 {
+  %r = math.ctlz %a : i64
+  func.return %r : i64
+}
+
+// CHECK: NotImplementedError: convert-math-to-llvm: math.ctlz

@@ -1,0 +1,65 @@
+// RUN: scanjit-opt %s -p convert-memref-to-llvm,reconcile-unrealized-casts | filecheck %s
+
+// Descriptors are !llvm.struct<(ptr, i64 x rank)>: static sizes are constants,
+// dynamic ones come from the descriptor; addressing is a row-major inbounds GEP.
+func.func @f(%m: memref<?x4xf64>, %b: memref<?xi1>, %i: index, %j: index) -> memref<?x4xf64> {
+  %x = memref.load %m[%i, %j] : memref<?x4xf64>
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %m, %c0 : memref<?x4xf64>
+  %out = memref.alloc(%n) : memref<?x4xf64>
+  memref.store %x, %out[%i, %j] : memref<?x4xf64>
+  %t = memref.load %b[%i] : memref<?xi1>
+  memref.store %t, %b[%j] : memref<?xi1>
+  "memref.copy"(%m, %out) : (memref<?x4xf64>, memref<?x4xf64>) -> ()
+  %s = memref.alloca() : memref<f64>
+  memref.store %x, %s[] : memref<f64>
+  memref.dealloc %out : memref<?x4xf64>
+  %static = "memref.cast"(%m) : (memref<?x4xf64>) -> memref<3x4xf64>
+  %dyn = "memref.cast"(%static) : (memref<3x4xf64>) -> memref<?x4xf64>
+  func.return %dyn : memref<?x4xf64>
+}
+
+// CHECK-LABEL: func.func @f
+// CHECK-NEXT:    %[[B:.*]] = builtin.unrealized_conversion_cast %b : memref<?xi1> to !llvm.struct<(!llvm.ptr, i64)>
+// CHECK-NEXT:    %[[J:.*]] = builtin.unrealized_conversion_cast %j : index to i64
+// CHECK-NEXT:    %[[I:.*]] = builtin.unrealized_conversion_cast %i : index to i64
+// CHECK-NEXT:    %[[M:.*]] = builtin.unrealized_conversion_cast %m : memref<?x4xf64> to !llvm.struct<(!llvm.ptr, i64, i64)>
+// CHECK-NEXT:    %[[P:.*]] = llvm.extractvalue %[[M]][0] : !llvm.struct<(!llvm.ptr, i64, i64)>
+// CHECK-NEXT:    %[[FOUR:.*]] = llvm.mlir.constant(4) : i64
+// CHECK-NEXT:    %[[ROW:.*]] = llvm.mul %[[I]], %[[FOUR]] overflow<nsw> : i64
+// CHECK-NEXT:    %[[LIN:.*]] = llvm.add %[[ROW]], %[[J]] overflow<nsw> : i64
+// CHECK-NEXT:    %[[ADDR:.*]] = llvm.getelementptr inbounds %[[P]][%[[LIN]]] : (!llvm.ptr, i64) -> !llvm.ptr, f64
+// CHECK-NEXT:    %x = llvm.load %[[ADDR]] : !llvm.ptr -> f64
+// memref.dim with a constant index reads that one size.
+// CHECK-NEXT:    %c0 = arith.constant 0 : index
+// CHECK-NEXT:    %n = llvm.extractvalue %[[M]][1] : !llvm.struct<(!llvm.ptr, i64, i64)>
+// alloc: malloc(n * 4 * 8), then the descriptor.
+// CHECK-NEXT:    %[[STATIC:.*]] = llvm.mlir.constant(4) : i64
+// CHECK-NEXT:    %[[ONE:.*]] = llvm.mlir.constant(1) : i64
+// CHECK-NEXT:    %[[N1:.*]] = llvm.mul %[[ONE]], %n overflow<nsw> : i64
+// CHECK-NEXT:    %[[COUNT:.*]] = llvm.mul %[[N1]], %[[STATIC]] overflow<nsw> : i64
+// CHECK-NEXT:    %[[ESIZE:.*]] = llvm.mlir.constant(8) : i64
+// CHECK-NEXT:    %[[BYTES:.*]] = llvm.mul %[[COUNT]], %[[ESIZE]] overflow<nsw> : i64
+// CHECK-NEXT:    %[[BUF:.*]] = llvm.call @malloc(%[[BYTES]]) : (i64) -> !llvm.ptr
+// CHECK-NEXT:    %[[U:.*]] = llvm.mlir.undef : !llvm.struct<(!llvm.ptr, i64, i64)>
+// CHECK-NEXT:    %[[O1:.*]] = llvm.insertvalue %[[BUF]], %[[U]][0]
+// CHECK-NEXT:    %[[O2:.*]] = llvm.insertvalue %n, %[[O1]][1]
+// CHECK-NEXT:    %out = llvm.insertvalue %[[STATIC]], %[[O2]][2]
+// CHECK:         llvm.store %x, %{{.*}} : f64, !llvm.ptr
+// i1 elements are bytes; a 1-d access needs no size.
+// CHECK-NEXT:    %[[BP:.*]] = llvm.extractvalue %[[B]][0] : !llvm.struct<(!llvm.ptr, i64)>
+// CHECK-NEXT:    %[[BA:.*]] = llvm.getelementptr inbounds %[[BP]][%[[I]]] : (!llvm.ptr, i64) -> !llvm.ptr, i8
+// CHECK-NEXT:    %[[BYTE:.*]] = llvm.load %[[BA]] : !llvm.ptr -> i8
+// CHECK-NEXT:    %t = llvm.trunc %[[BYTE]] : i8 to i1
+// CHECK:         %[[WIDE:.*]] = llvm.zext %t : i1 to i8
+// CHECK-NEXT:    llvm.store %[[WIDE]], %{{.*}} : i8, !llvm.ptr
+// CHECK:         %{{.*}} = llvm.call @memcpy(%{{.*}}, %{{.*}}, %{{.*}}) : (!llvm.ptr, !llvm.ptr, i64) -> !llvm.ptr
+// CHECK:         %{{.*}} = llvm.alloca %{{.*}} x f64 {alignment = 16 : i64} : (i64) -> !llvm.ptr
+// CHECK:         %[[FREED:.*]] = llvm.extractvalue %out[0]
+// CHECK-NEXT:    llvm.call @free(%[[FREED]]) : (!llvm.ptr) -> ()
+// Casts are free: the descriptor of %m is returned as it is.
+// CHECK-NEXT:    %[[RET:.*]] = builtin.unrealized_conversion_cast %[[M]] : !llvm.struct<(!llvm.ptr, i64, i64)> to memref<?x4xf64>
+// CHECK-NEXT:    func.return %[[RET]] : memref<?x4xf64>
+// CHECK:       llvm.func @malloc(i64) -> !llvm.ptr
+// CHECK-NEXT:  llvm.func @memcpy(!llvm.ptr, !llvm.ptr, i64) -> !llvm.ptr
+// CHECK-NEXT:  llvm.func @free(!llvm.ptr)

@@ -1,0 +1,172 @@
+"""`convert-func-to-llvm`: lower `func.func` to the scanjit C ABI.
+
+`func.func @f(%a0: T0, ...) -> (R0, ...)` becomes two functions:
+
+* `llvm.func @f(%args: !llvm.ptr, %results: !llvm.ptr) -> i32` (external):
+  `%args` points to 8-byte slots. In order, a memref of rank r takes r + 1
+  slots `[data pointer, size_0, ..., size_{r-1}]` (row-major, contiguous);
+  a scalar takes one slot, read with its own type from the slot's first
+  bytes (little endian; index as i64, i1 as a byte != 0). It calls `@f_impl`
+  and returns its status.
+* `llvm.func internal @f_impl(<flattened args>, %results) -> i32` holding the
+  body, its data pointers and `%results` marked `llvm.noalias` so that LLVM
+  vectorizes once the JIT inlines it. `func.return` stores the results into
+  `%results` with the same slot layout (scalars as their own type; i1 as one
+  byte 0/1) and returns 0; `cf.assert` (see convert-cf-to-llvm) returns k > 0.
+
+Memref arguments are assumed not to overlap any buffer the body writes.
+"""
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import builtin, func, llvm
+from xdsl.dialects.builtin import (
+    DictionaryAttr,
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+    UnitAttr,
+    i32,
+    i64,
+)
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+    op_type_rewrite_pattern,
+)
+from xdsl.rewriter import InsertPoint
+
+from scanjit.passes.llvm_common import (
+    PTR,
+    const,
+    extract,
+    from_llvm,
+    llvm_type,
+    pack,
+    to_llvm,
+)
+
+I1, I8 = IntegerType(1), IntegerType(8)
+NOALIAS = DictionaryAttr({"llvm.noalias": UnitAttr()})
+NE = IntegerAttr(llvm.ICmpPredicateFlag.NE.to_int(), i64)
+
+
+def _flat_types(t: Attribute) -> list[Attribute]:
+    """The impl-function parameters standing for one argument of type `t`."""
+    if isinstance(t, MemRefType):
+        return [PTR] + [i64] * t.get_num_dims()
+    return [llvm_type(t)]
+
+
+def _slot(base: SSAValue, k: int) -> llvm.GEPOp:
+    return llvm.GEPOp(base, [k], i64)
+
+
+def _load_slot(base: SSAValue, k: int, t: Attribute) -> list[Operation]:
+    """Ops reading slot k as `t`; the last one's result is the value."""
+    gep = _slot(base, k)
+    if t != I1:
+        return [gep, llvm.LoadOp(gep, t, alignment=8)]
+    byte = llvm.LoadOp(gep, I8, alignment=8)
+    zero = const(0, I8)
+    return [gep, byte, zero, llvm.ICmpOp(byte.dereferenced_value, zero.result, NE)]
+
+
+def _store_slot(base: SSAValue, k: int, value: SSAValue) -> list[Operation]:
+    gep = _slot(base, k)
+    if value.type != I1:
+        return [gep, llvm.StoreOp(value, gep, alignment=8)]
+    byte = llvm.ZExtOp(value, I8)
+    return [gep, byte, llvm.StoreOp(byte, gep, alignment=8)]
+
+
+def _lower_return(ret: func.ReturnOp, results: SSAValue, rewriter: PatternRewriter):
+    ops: list[Operation] = []
+    k = 0
+    for value in ret.arguments:
+        v = to_llvm(value)
+        if isinstance(value.type, MemRefType):
+            for pos in range(value.type.get_num_dims() + 1):
+                field = extract(v, pos, PTR if pos == 0 else i64)
+                ops += [field, *_store_slot(results, k, field.results[0])]
+                k += 1
+        else:
+            ops += _store_slot(results, k, v)
+            k += 1
+    zero = const(0, i32)
+    rewriter.replace(ret, [*ops, zero, llvm.ReturnOp(zero.results[0])])
+
+
+def _wrapper(name: str, impl: str, inputs: list[Attribute]) -> llvm.FuncOp:
+    """`@name(%args, %results) -> i32`: unpack the slots and call `@impl`."""
+    block = Block(arg_types=[PTR, PTR])
+    args, results = block.args
+    values: list[SSAValue] = []
+    for k, t in enumerate(inputs):
+        ops = _load_slot(args, k, t)
+        block.add_ops(ops)
+        values.append(ops[-1].results[0])
+    call = llvm.CallOp(impl, *values, results, return_type=i32)
+    block.add_ops([call, llvm.ReturnOp(call.returned)])
+    signature = llvm.LLVMFunctionType([PTR, PTR], i32)
+    return llvm.FuncOp(
+        name, signature, linkage=llvm.LinkageAttr("external"), body=Region(block)
+    )
+
+
+class FuncLowering(RewritePattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: func.FuncOp, rewriter: PatternRewriter, /):
+        name = op.sym_name.data
+        if not op.body.blocks:
+            raise NotImplementedError(f"func.func declaration @{name}")
+        inputs = [t for a in op.function_type.inputs for t in _flat_types(a)]
+        body = rewriter.move_region_contents_to_new_regions(op.body)
+        entry = body.first_block
+        assert entry is not None
+
+        # New flattened entry arguments replace the old typed ones.
+        old_args = list(entry.args)
+        for arg in old_args:
+            new = [entry.insert_arg(t, len(entry.args)) for t in _flat_types(arg.type)]
+            new[0].name_hint = arg.name_hint
+            at = InsertPoint.at_start(entry)
+            if isinstance(arg.type, MemRefType):
+                ops = pack(new[0], new[1:])
+                rewriter.insert(ops, at)
+                value = ops[-1].results[0]
+            else:
+                value = new[0]
+            arg.replace_all_uses_with(from_llvm(value, arg.type, at))
+        for arg in old_args:
+            entry.erase_arg(arg)
+        results = entry.insert_arg(PTR, len(entry.args))
+
+        for ret in [o for o in body.walk() if isinstance(o, func.ReturnOp)]:
+            _lower_return(ret, results, rewriter)
+
+        impl_name = f"{name}_impl"
+        noalias = [NOALIAS if t == PTR else DictionaryAttr({}) for t in inputs]
+        impl = llvm.FuncOp(
+            impl_name,
+            llvm.LLVMFunctionType([*inputs, PTR], i32),
+            linkage=llvm.LinkageAttr("internal"),
+            body=body,
+            other_props={"arg_attrs": builtin.ArrayAttr([*noalias, NOALIAS])},
+        )
+        rewriter.replace(op, [impl, _wrapper(name, impl_name, inputs)], [])
+
+
+@dataclass(frozen=True)
+class ConvertFuncToLLVMPass(ModulePass):
+    name = "convert-func-to-llvm"
+
+    def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        PatternRewriteWalker(FuncLowering(), apply_recursively=False).rewrite_module(op)
+        for inner in op.walk():
+            if inner.dialect_name() == "func":
+                raise NotImplementedError(f"convert-func-to-llvm: {inner.name}")

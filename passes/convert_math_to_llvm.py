@@ -1,0 +1,167 @@
+"""`convert-math-to-llvm`: math ops to LLVM intrinsics and libm calls.
+
+Intrinsics are called by their full type-suffixed name
+(`llvm.call_intrinsic "llvm.exp.f64"`): xDSL's translator declares its own
+unary intrinsics without the suffix, which breaks modules using both f32 and
+f64. Functions without an LLVM intrinsic call libm (`tanh`/`tanhf`, declared
+body-less; MCJIT resolves them in the process).
+
+`math.fpowi` is `pow(x, (float)n)`, like NumPy. `math.ipowi` is a
+square-and-multiply loop (wrapping on overflow); for a negative exponent the
+result is 1 when the base is 1, +-1 when it is -1 and 0 otherwise (MLIR's
+semantics; a zero base also gives 0). It splits blocks, so run it after
+scf -> cf.
+"""
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import builtin, llvm, math
+from xdsl.dialects.builtin import FloatAttr, i1
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+)
+from xdsl.rewriter import BlockInsertPoint, InsertPoint, Rewriter
+
+from scanjit.passes.convert_arith_to_llvm import icmp, suffix
+from scanjit.passes.llvm_common import const, declare, replace_with, to_llvm
+
+_INTRINSICS: dict[type[Operation], str] = {
+    math.ExpOp: "exp",
+    math.Exp2Op: "exp2",
+    math.LogOp: "log",
+    math.Log2Op: "log2",
+    math.Log10Op: "log10",
+    math.SqrtOp: "sqrt",
+    math.SinOp: "sin",
+    math.CosOp: "cos",
+    math.FloorOp: "floor",
+    math.CeilOp: "ceil",
+    math.TruncOp: "trunc",
+    math.RoundOp: "round",
+    math.RoundEvenOp: "roundeven",
+    math.AbsFOp: "fabs",
+    math.PowFOp: "pow",
+    math.CopySignOp: "copysign",
+    math.FmaOp: "fma",
+}
+
+_LIBM: dict[type[Operation], str] = {
+    math.TanhOp: "tanh",
+    math.TanOp: "tan",
+    math.SinhOp: "sinh",
+    math.CoshOp: "cosh",
+    math.AsinOp: "asin",
+    math.AcosOp: "acos",
+    math.AtanOp: "atan",
+    math.Atan2Op: "atan2",
+    math.AsinhOp: "asinh",
+    math.AcoshOp: "acosh",
+    math.AtanhOp: "atanh",
+    math.Log1pOp: "log1p",
+    math.ExpM1Op: "expm1",
+    math.ErfOp: "erf",
+    math.CbrtOp: "cbrt",
+}
+
+
+def _float_suffix(t: Attribute) -> str:
+    return {"f32": "f", "f64": ""}[suffix(t)]
+
+
+def _ipowi(op: math.IPowIOp, rewriter: PatternRewriter) -> SSAValue:
+    """Square-and-multiply in a loop; the op's block is split around it."""
+    base, exp = to_llvm(op.lhs), to_llvm(op.rhs)
+    t = base.type
+    pre = op.parent_block()
+    assert pre is not None
+    header = Block(arg_types=[t, t, t])  # acc, base power, remaining exponent
+    body = Block()
+    rest = pre.split_before(op)
+    Rewriter.insert_block([header, body], BlockInsertPoint.before(rest))
+
+    one, zero, minus_one = const(1, t), const(0, t), const(-1, t)
+    rewriter.insert(
+        [one, zero, minus_one, llvm.BrOp(header, one.result, base, exp)],
+        InsertPoint.at_end(pre),
+    )
+    acc, power, left = header.args
+    more = icmp(left, zero.result, "sgt")
+    header.add_ops([more, llvm.CondBrOp(more, body, (), rest, ())])
+    odd = llvm.AndOp(left, one.result)
+    is_odd = icmp(odd.res, zero.result, "ne")
+    times = llvm.MulOp(acc, power)
+    new_acc = llvm.SelectOp(is_odd, times, acc)
+    square = llvm.MulOp(power, power)
+    shifted = llvm.AShrOp(left, one.result)
+    body.add_ops([odd, is_odd, times, new_acc, square, shifted])
+    body.add_op(llvm.BrOp(header, new_acc, square, shifted))
+
+    # Negative exponent: 1 for base 1, (-1)^e for base -1, else 0.
+    ops: list[Operation] = []
+    ops.append(negative := icmp(exp, zero.result, "slt"))
+    ops.append(is_one := icmp(base, one.result, "eq"))
+    ops.append(is_minus_one := icmp(base, minus_one.result, "eq"))
+    ops.append(exp_odd := llvm.AndOp(exp, one.result))
+    ops.append(exp_is_odd := icmp(exp_odd.res, zero.result, "ne"))
+    ops.append(sign := llvm.SelectOp(exp_is_odd, minus_one, one))
+    ops.append(unit := llvm.SelectOp(is_minus_one, sign, zero))
+    ops.append(fraction := llvm.SelectOp(is_one, one, unit))
+    ops.append(result := llvm.SelectOp(negative, fraction, acc))
+    rewriter.insert(ops, InsertPoint.before(op))
+    return result.res
+
+
+def _lower(op: Operation, module: builtin.ModuleOp) -> list[Operation]:
+    args = [to_llvm(v) for v in op.operands]
+    out = op.results[0].type
+    kind = type(op)
+    if kind in _INTRINSICS:
+        name = f"llvm.{_INTRINSICS[kind]}.{suffix(out)}"
+        return [llvm.CallIntrinsicOp(name, args, [out])]
+    if kind in _LIBM:
+        name = _LIBM[kind] + _float_suffix(out)
+        declare(module, name, [a.type for a in args], out)
+        return [llvm.CallOp(name, *args, return_type=out)]
+    match op:
+        case math.FPowIOp():
+            x, n = args
+            as_float = llvm.SIToFPOp(n, out)
+            pow_ = llvm.CallIntrinsicOp(f"llvm.pow.{suffix(out)}", [x, as_float.result], [out])
+            return [as_float, pow_]
+        case math.AbsIOp():
+            no_poison = const(0, i1)  # abs(INT_MIN) wraps to INT_MIN
+            abs_ = llvm.CallIntrinsicOp(f"llvm.abs.{suffix(out)}", [args[0], no_poison.result], [out])
+            return [no_poison, abs_]
+        case math.RsqrtOp():
+            one = llvm.ConstantOp(FloatAttr(1.0, out), out)
+            root = llvm.CallIntrinsicOp(f"llvm.sqrt.{suffix(out)}", args, [out])
+            return [one, root, llvm.FDivOp(one, root)]
+        case _:
+            raise NotImplementedError(f"convert-math-to-llvm: {op.name}")
+
+
+@dataclass
+class MathLowering(RewritePattern):
+    module: builtin.ModuleOp
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
+        if op.dialect_name() != "math":
+            return
+        if isinstance(op, math.IPowIOp):
+            replace_with(rewriter, op, [], [_ipowi(op, rewriter)])
+            return
+        ops = _lower(op, self.module)
+        replace_with(rewriter, op, ops, [ops[-1].results[0]])
+
+
+@dataclass(frozen=True)
+class ConvertMathToLLVMPass(ModulePass):
+    name = "convert-math-to-llvm"
+
+    def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        PatternRewriteWalker(MathLowering(op), apply_recursively=False).rewrite_module(op)

@@ -1,0 +1,209 @@
+"""`convert-memref-to-llvm`: memrefs to descriptors `!llvm.struct<(ptr, i64 x rank)>`.
+
+Only identity layouts (row-major, contiguous, no offset): element
+(i0, ..., ir-1) sits at `ptr[((i0 * s1 + i1) * s2 + ...)]`, addressed with an
+inbounds GEP so that LLVM can vectorize. Static sizes come from the type,
+dynamic ones from the descriptor. i1 elements are stored as one byte (NumPy
+bool): loads truncate, stores zero-extend. `alloc` calls `malloc`, `dealloc`
+`free`, `copy` `memcpy`; `alloca` uses `llvm.alloca`; `cast` is free (the
+descriptor layout does not depend on static sizes; no run-time check).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import arith, builtin, llvm, memref
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+    NoneAttr,
+    i64,
+)
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+)
+
+from scanjit.passes.llvm_common import (
+    PTR,
+    byte_size,
+    const,
+    declare,
+    extract,
+    pack,
+    replace_with,
+    retype_block_args,
+    storage_type,
+    to_llvm,
+)
+
+I1, I8 = IntegerType(1), IntegerType(8)
+NSW = IntegerAttr(1, 32)  # llvm OverflowAttr: nsw
+
+
+def _memref_type(value: SSAValue) -> MemRefType:
+    t = value.type
+    if not isinstance(t, MemRefType) or not isinstance(t.layout, NoneAttr):
+        raise NotImplementedError(f"memref with non-identity layout: {t}")
+    return t
+
+
+def _size(desc: SSAValue, t: MemRefType, d: int, ops: list[Operation]) -> SSAValue:
+    """Size of dimension d: a constant if static, else read from `desc`."""
+    n = t.get_shape()[d]
+    ops.append(op := extract(desc, d + 1) if n == DYNAMIC_INDEX else const(n))
+    return op.results[0]
+
+
+def _sizes(desc: SSAValue, t: MemRefType, ops: list[Operation]) -> list[SSAValue]:
+    return [_size(desc, t, d, ops) for d in range(t.get_num_dims())]
+
+
+def _product(values: list[SSAValue], ops: list[Operation]) -> SSAValue:
+    one = const(1)
+    ops.append(one)
+    total = one.result
+    for v in values:
+        mul = llvm.MulOp(total, v, overflow=NSW)
+        ops.append(mul)
+        total = mul.res
+    return total
+
+
+def _address(mem: SSAValue, indices: Sequence[SSAValue], ops: list[Operation]) -> SSAValue:
+    """Pointer to element `indices` of `mem`."""
+    t = _memref_type(mem)
+    desc = to_llvm(mem)
+    ptr = extract(desc, 0, llvm.LLVMPointerType())
+    ops.append(ptr)
+    if not indices:
+        return ptr.results[0]
+    idx = [to_llvm(i) for i in indices]
+    linear = idx[0]
+    for d, i in enumerate(idx[1:], 1):
+        size = _size(desc, t, d, ops)
+        mul = llvm.MulOp(linear, size, overflow=NSW)
+        add = llvm.AddOp(mul.res, i, overflow=NSW)
+        ops += [mul, add]
+        linear = add.res
+    gep = llvm.GEPOp.from_mixed_indices(
+        ptr, [linear], storage_type(t.element_type), inbounds=True
+    )
+    ops.append(gep)
+    return gep.result
+
+
+def _allocate(
+    op: memref.AllocOp | memref.AllocaOp, module: builtin.ModuleOp, ops: list[Operation]
+) -> SSAValue:
+    t = _memref_type(op.memref)
+    dynamic = iter(op.dynamic_sizes)
+    sizes = []
+    for n in t.get_shape():
+        if n == DYNAMIC_INDEX:
+            sizes.append(to_llvm(next(dynamic)))
+        else:
+            ops.append(c := const(n))
+            sizes.append(c.result)
+    count = _product(sizes, ops)
+    if isinstance(op, memref.AllocaOp):
+        buffer = llvm.AllocaOp(count, storage_type(t.element_type), alignment=16)
+    else:
+        ops.append(elem := const(byte_size(t.element_type)))
+        ops.append(nbytes := llvm.MulOp(count, elem.result, overflow=NSW))
+        malloc = declare(module, "malloc", [i64], PTR)
+        buffer = llvm.CallOp(malloc, nbytes.res, return_type=PTR)
+    ops.append(buffer)
+    ops += pack(buffer.results[0], sizes)
+    return ops[-1].results[0]
+
+
+def _lower(op: Operation, module: builtin.ModuleOp) -> tuple[list[Operation], list[SSAValue]]:
+    ops: list[Operation] = []
+    match op:
+        case memref.LoadOp():
+            elem = op.res.type
+            addr = _address(op.memref, op.indices, ops)
+            ops.append(load := llvm.LoadOp(addr, storage_type(elem)))
+            if elem == I1:
+                ops.append(load := llvm.TruncOp(load.results[0], I1))
+            return ops, [load.results[0]]
+        case memref.StoreOp():
+            addr = _address(op.memref, op.indices, ops)
+            value = to_llvm(op.value)
+            if value.type == I1:
+                ops.append(ext := llvm.ZExtOp(value, I8))
+                value = ext.res
+            ops.append(llvm.StoreOp(value, addr))
+            return ops, []
+        case memref.AllocOp() | memref.AllocaOp():
+            return ops, [_allocate(op, module, ops)]
+        case memref.DeallocOp():
+            ops.append(ptr := extract(to_llvm(op.memref), 0, PTR))
+            free = declare(module, "free", [PTR], llvm.LLVMVoidType())
+            ops.append(llvm.CallOp(free, ptr.res))
+            return ops, []
+        case memref.DimOp():
+            return ops, [_dim(op, ops)]
+        case memref.CastOp():
+            _memref_type(op.dest)
+            return ops, [to_llvm(op.source)]
+        case memref.CopyOp():
+            t = _memref_type(op.source)
+            src = to_llvm(op.source)
+            dst = to_llvm(op.destination)
+            count = _product(_sizes(src, t, ops), ops)
+            ops.append(elem := const(byte_size(t.element_type)))
+            ops.append(nbytes := llvm.MulOp(count, elem.result, overflow=NSW))
+            ops.append(dst_ptr := extract(dst, 0, PTR))
+            ops.append(src_ptr := extract(src, 0, PTR))
+            memcpy = declare(module, "memcpy", [PTR, PTR, i64], PTR)
+            ops.append(llvm.CallOp(memcpy, dst_ptr.res, src_ptr.res, nbytes.res, return_type=PTR))
+            return ops, []
+        case _:
+            raise NotImplementedError(f"convert-memref-to-llvm: {op.name}")
+
+
+def _dim(op: memref.DimOp, ops: list[Operation]) -> SSAValue:
+    """Size of dimension `op.index`: folded when the index is a constant."""
+    t = _memref_type(op.source)
+    desc = to_llvm(op.source)
+    index = to_llvm(op.index)
+    for c in (op.index.owner, index.owner):
+        if isinstance(c, arith.ConstantOp | llvm.ConstantOp):
+            assert isinstance(c.value, IntegerAttr)
+            return _size(desc, t, c.value.value.data, ops)
+    sizes = _sizes(desc, t, ops)
+    result = sizes[0]
+    for d in range(1, len(sizes)):
+        ops.append(k := const(d))
+        ops.append(is_d := llvm.ICmpOp(index, k.result, IntegerAttr(0, i64)))
+        ops.append(sel := llvm.SelectOp(is_d, sizes[d], result))
+        result = sel.res
+    return result
+
+
+@dataclass
+class MemRefLowering(RewritePattern):
+    module: builtin.ModuleOp
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
+        if op.dialect_name() != "memref":
+            return
+        ops, results = _lower(op, self.module)
+        replace_with(rewriter, op, ops, results)
+
+
+@dataclass(frozen=True)
+class ConvertMemRefToLLVMPass(ModulePass):
+    name = "convert-memref-to-llvm"
+
+    def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        retype_block_args(op, MemRefType)
+        PatternRewriteWalker(MemRefLowering(op), apply_recursively=False).rewrite_module(op)

@@ -1,0 +1,168 @@
+"""Helpers shared by the `convert-*-to-llvm` passes.
+
+The passes run one dialect at a time, so values whose type changes (`index`
+-> i64, memref -> descriptor struct) are bridged with
+`builtin.unrealized_conversion_cast` pairs that `reconcile-unrealized-casts`
+folds away at the end.
+
+A memref (identity layout) lowers to the descriptor
+`!llvm.struct<(ptr, i64 x rank)>`: data pointer then the sizes, row-major and
+contiguous, with no offset and no strides.
+"""
+
+from collections.abc import Sequence
+
+from xdsl.dialects import cf, llvm
+from xdsl.dialects.builtin import (
+    DenseArrayBase,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+    ModuleOp,
+    UnrealizedConversionCastOp,
+    i64,
+)
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.pattern_rewriter import PatternRewriter
+from xdsl.rewriter import InsertPoint, Rewriter
+
+PTR = llvm.LLVMPointerType()
+
+
+def descriptor_type(rank: int) -> llvm.LLVMStructType:
+    return llvm.LLVMStructType.from_type_list([PTR] + [i64] * rank)
+
+
+def llvm_type(t: Attribute) -> Attribute:
+    """The LLVM-dialect type standing for `t` (itself if already legal)."""
+    if isinstance(t, IndexType):
+        return i64
+    if isinstance(t, MemRefType):
+        return descriptor_type(t.get_num_dims())
+    return t
+
+
+def storage_type(t: Attribute) -> Attribute:
+    """How an element of type `t` sits in memory: i1 as one byte (NumPy bool)."""
+    return IntegerType(8) if t == IntegerType(1) else llvm_type(t)
+
+
+def byte_size(t: Attribute) -> int:
+    return storage_type(t).bitwidth // 8
+
+
+def const(value: int, t: Attribute = i64) -> llvm.ConstantOp:
+    return llvm.ConstantOp(IntegerAttr(value, t), t)
+
+
+def extract(desc: SSAValue, pos: int, t: Attribute = i64) -> llvm.ExtractValueOp:
+    return llvm.ExtractValueOp(DenseArrayBase.from_list(i64, [pos]), desc, t)
+
+
+def pack(ptr: SSAValue, sizes: Sequence[SSAValue]) -> list[Operation]:
+    """Ops building a descriptor; the last one's result is the descriptor."""
+    ops: list[Operation] = [llvm.UndefOp(descriptor_type(len(sizes)))]
+    for pos, value in enumerate([ptr, *sizes]):
+        position = DenseArrayBase.from_list(i64, [pos])
+        ops.append(llvm.InsertValueOp(position, ops[-1].results[0], value))
+    return ops
+
+
+def to_llvm(value: SSAValue) -> SSAValue:
+    """`value` as its LLVM type, casting if needed.
+
+    Looks through a cast from the LLVM type; otherwise (re)uses a cast placed
+    right after the definition, which dominates every use."""
+    target = llvm_type(value.type)
+    if target == value.type:
+        return value
+    owner = value.owner
+    if (
+        isinstance(owner, UnrealizedConversionCastOp)
+        and len(owner.inputs) == 1
+        and owner.inputs[0].type == target
+    ):
+        return owner.inputs[0]
+    at = InsertPoint.after(owner) if isinstance(owner, Operation) else InsertPoint.at_start(owner)
+    cast = at.insert_before
+    while isinstance(cast, UnrealizedConversionCastOp):
+        if cast.inputs[0] is value and cast.results[0].type == target:
+            return cast.results[0]
+        cast = cast.next_op
+    cast = UnrealizedConversionCastOp.get([value], [target])
+    Rewriter.insert_op(cast, at)
+    return cast.results[0]
+
+
+def from_llvm(value: SSAValue, original: Attribute, at: InsertPoint) -> SSAValue:
+    """`value` (of LLVM type) seen again as `original`, for unconverted users."""
+    if value.type == original:
+        return value
+    cast = UnrealizedConversionCastOp.get([value], [original])
+    Rewriter.insert_op(cast, at)
+    return cast.results[0]
+
+
+def replace_with(
+    rewriter: PatternRewriter,
+    op: Operation,
+    new_ops: Sequence[Operation],
+    results: Sequence[SSAValue],
+) -> None:
+    """Replace `op` by `new_ops`, whose `results` have the LLVM types of its results."""
+    rewriter.insert(new_ops, InsertPoint.before(op))
+    at = InsertPoint.before(op)
+    news = [from_llvm(n, o.type, at) for n, o in zip(results, op.results, strict=True)]
+    rewriter.replace(op, [], news)
+
+
+def _successor_operand_index(term: Operation, successor: int, arg: int) -> int:
+    if isinstance(term, llvm.BrOp | cf.BranchOp):
+        return arg
+    if isinstance(term, llvm.CondBrOp | cf.ConditionalBranchOp):
+        return 1 + arg + (len(term.then_arguments) if successor == 1 else 0)
+    raise NotImplementedError(f"branch arguments of {term.name}")
+
+
+def retype_block_args(module: ModuleOp, kind: type[Attribute]) -> None:
+    """Give every non-entry block argument of type `kind` its LLVM type.
+
+    Uses see a cast back to the old type; the branches feeding the argument
+    get a cast to the new one. Entry blocks belong to their op's signature.
+    """
+    for block in module.walk_blocks():
+        if block.parent is None or block is block.parent.first_block:
+            continue
+        for arg in block.args:
+            if isinstance(arg.type, kind):
+                _retype(block, arg.index, arg.type)
+
+
+def _retype(block: Block, index: int, old: Attribute) -> None:
+    new = Rewriter.replace_value_with_new_type(block.args[index], llvm_type(old))
+    if new.uses:
+        users = list(new.uses)
+        back = UnrealizedConversionCastOp.get([new], [old])
+        Rewriter.insert_op(back, InsertPoint.at_start(block))
+        for use in users:
+            use.operation.operands[use.index] = back.results[0]
+    for use in list(block.uses):
+        term = use.operation
+        k = _successor_operand_index(term, use.index, index)
+        term.operands[k] = to_llvm(term.operands[k])
+
+
+def declare(module: ModuleOp, name: str, inputs: Sequence[Attribute], output: Attribute) -> str:
+    """Declare the external C function `name` once in `module`; return its name."""
+    for op in module.ops:
+        if isinstance(op, llvm.FuncOp) and op.sym_name.data == name:
+            return name
+    module.body.block.add_op(
+        llvm.FuncOp(
+            name,
+            llvm.LLVMFunctionType(inputs, output),
+            linkage=llvm.LinkageAttr("external"),
+        )
+    )
+    return name

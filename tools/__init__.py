@@ -1,0 +1,1 @@
+"""scanjit command-line tools."""
