@@ -33,6 +33,7 @@ from xdsl.irdl import (
     result_def,
     traits_def,
     var_operand_def,
+    var_result_def,
 )
 from xdsl.traits import IsTerminator, Pure
 from xdsl.utils.exceptions import VerifyException
@@ -239,7 +240,7 @@ class FillOp(IRDLOperation):
         super().__init__(operands=[value, sizes], result_types=[result_type])
 
     def verify_(self):
-        if len(self.sizes) != self.result.type.get_shape().count(-1):
+        if len(self.sizes) != sum(1 for s in self.result.type.get_shape() if s < 0):
             raise VerifyException("sj.fill needs one size per dynamic dimension")
 
 
@@ -256,8 +257,36 @@ class ConstantOp(IRDLOperation):
         super().__init__(properties={"value": value}, result_types=[value.type])
 
 
+@irdl_op_definition
+class CallOp(IRDLOperation):
+    """A call of the C function `callee` (bound by the JIT, e.g. NumPy's
+    random distributions). Tensor arguments are passed as buffers; those at
+    the positions in `writes` are written by the callee and come back updated
+    as the first results, followed by the callee's scalar result if any."""
+
+    name = "sj.call"
+    callee = prop_def(StringAttr)
+    args = var_operand_def()
+    writes = prop_def(DenseArrayBase)
+    res = var_result_def()
+
+    def __init__(self, callee: str, args: Sequence[SSAValue], writes: Sequence[int],
+                 scalar_result: Attribute | None = None):
+        result_types = [args[k].type for k in writes] + ([scalar_result] if scalar_result else [])
+        super().__init__(operands=[args], result_types=[result_types],
+                         properties={"callee": StringAttr(callee),
+                                     "writes": DenseArrayBase.from_list(i64, writes)})
+
+    def verify_(self):
+        writes = self.writes.get_values()
+        if any(not isinstance(self.args[k].type, TensorType) for k in writes):
+            raise VerifyException("sj.call writes only tensor arguments")
+        if any(r.type != self.args[k].type for r, k in zip(self.res, writes)):
+            raise VerifyException("sj.call results start with the written tensors")
+
+
 SJ = Dialect(
     "sj",
     [MapOp, YieldOp, ReduceOp, ArgmaxOp, DotOp, RowOp, InsertRowOp, SliceOp, ArangeOp,
-     FillOp, ConstantOp],
+     FillOp, ConstantOp, CallOp],
 )

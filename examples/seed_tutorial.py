@@ -93,3 +93,46 @@ calculate_polynomial = pytensor.function(inputs=[coefficients, x],
                                          updates=updates)
 test_coeff = np.asarray([1, 0, 2], dtype=floatX)
 print(calculate_polynomial(test_coeff, 3))
+
+print("## Exercise 2")
+rng = pytensor.shared(np.random.default_rng(1234))
+p_vec = pt.dvector("p_vec")
+next_rng, onehot_sample = pt.random.multinomial(n=1, p=p_vec, rng=rng).owner.outputs
+f = pytensor.function([p_vec], onehot_sample, updates={rng:next_rng})
+def sample_from_pvect(p, rng):
+    """ Provided utility function: given a symbolic vector of
+    probabilities (which MUST sum to 1), sample one element
+    and return its index.
+    """
+    next_rng, onehot_sample = pt.random.multinomial(n=1, p=p, rng=rng).owner.outputs
+    idx = onehot_sample.argmax()
+    return idx, {rng: next_rng}
+def set_p_to_zero(p, i):
+    """ Provided utility function: given a symbolic vector of
+    probabilities and an index 'i', set the probability of the
+    i-th element to 0 and renormalize the probabilities so they
+    sum to 1.
+    """
+    new_p = p[i].set(0.)
+    new_p = new_p / new_p.sum()
+    return new_p
+def sample(p, rng):
+    idx, updates = sample_from_pvect(p, rng)
+    p = set_p_to_zero(p, idx)
+    return (p, idx), updates
+probabilities = pt.dvector()
+nb_samples = pt.iscalar()
+SEED = sum(map(ord, 'PyTensor Scan'))
+rng = pytensor.shared(np.random.default_rng(SEED))
+# TODO use Scan to sample from the vector of probabilities and
+# symbolically obtain 'samples' the vector of sampled indices.
+[probs, samples], updates = pytensor.scan(fn=sample,
+                                          outputs_info=[probabilities, None],
+                                          non_sequences=[rng],
+                                          n_steps=nb_samples)
+# Compiling the function
+f = pytensor.function(inputs=[probabilities, nb_samples], outputs=samples, updates=updates)
+# Testing the function
+test_probs = np.asarray([0.6, 0.3, 0.1], dtype=floatX)
+for i in range(10):
+    print(f(test_probs, 2))

@@ -9,6 +9,8 @@ scf.for with tensor iter_args, func.func with tensor arguments and results).
   (arguments are the caller's read-only arrays). Otherwise the buffer is
   copied first. Loops then carry no buffers: their tensor iter_args are
   dropped and a yielded buffer other than the loop's own is copied into it.
+- `sj.call` becomes a `func.call` of an external function declaration, its
+  written tensors passed as buffers (in place, as above).
 - `tensor.empty` becomes `memref.alloc`, freed right after its last use in
   its block unless the function returns it: returned buffers belong to the
   caller. Returned arguments and buffers returned twice are copied.
@@ -24,6 +26,9 @@ from xdsl.dialects.builtin import FunctionType, MemRefType, ModuleOp, TensorType
 from xdsl.ir import Block, BlockArgument, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.traits import SymbolTable
+
+from scanjit.dialects import sj
 
 
 def memref_type(t: TensorType) -> MemRefType:
@@ -60,11 +65,15 @@ class Bufferizer:
     """Rewrites one function; tensor values are replaced by their buffers as
     it goes, so every operand it meets is already a memref."""
 
-    def __init__(self, fn: func.FuncOp):
+    def __init__(self, fn: func.FuncOp, module: ModuleOp):
+        self.module = module
         self.in_place: set[tuple[Operation, int]] = set()
         for op in fn.walk():
             if isinstance(op, tensor.InsertOp) and writable_in_place(op.dest, op):
                 self.in_place.add((op, 0))
+            elif isinstance(op, sj.CallOp):
+                self.in_place.update((op, k) for k in op.writes.get_values()
+                                     if writable_in_place(op.args[k], op))
             elif isinstance(op, scf.ForOp):
                 for i, init in enumerate(op.iter_args):
                     if isinstance(init.type, TensorType) and writable_in_place(init, op):
@@ -95,6 +104,8 @@ class Bufferizer:
             op.erase()
         elif isinstance(op, scf.ForOp):
             self.run_for(op)
+        elif isinstance(op, sj.CallOp):
+            self.run_call(op)
         elif isinstance(op, func.ReturnOp):
             self.run_return(op)
         elif not isinstance(op, scf.YieldOp):  # yields are handled by their loop
@@ -126,6 +137,24 @@ class Bufferizer:
         Rewriter.insert_op(new_for, InsertPoint.before(op))
         for i, result in enumerate(op.results):
             result.replace_all_uses_with(bufs[i] if i in bufs else new_for.results[kept.index(i)])
+        op.detach()
+        op.erase()
+
+    def run_call(self, op: sj.CallOp) -> None:
+        """sj.call -> func.call of an external function taking the buffers."""
+        writes = list(op.writes.get_values())
+        args = [self.buffer_for_write(a, op, k) if k in writes else a for k, a in enumerate(op.args)]
+        scalar_types = [r.type for r in op.res[len(writes):]]
+        name = op.callee.data
+        if SymbolTable.lookup_symbol(self.module, name) is None:
+            self.module.body.block.add_op(
+                func.FuncOp.external(name, [a.type for a in args], scalar_types))
+        call = func.CallOp(name, args, scalar_types)
+        Rewriter.insert_op(call, InsertPoint.before(op))
+        for result, k in zip(op.res, writes):
+            result.replace_all_uses_with(args[k])
+        for result, new in zip(op.res[len(writes):], call.res):
+            result.replace_all_uses_with(new)
         op.detach()
         op.erase()
 
@@ -182,8 +211,8 @@ class BufferizePass(ModulePass):
     name = "bufferize"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for fn in [o for o in op.walk() if isinstance(o, func.FuncOp)]:
-            bufferizer = Bufferizer(fn)
+        for fn in [o for o in op.walk() if isinstance(o, func.FuncOp) and o.body.blocks]:
+            bufferizer = Bufferizer(fn, op)
             entry = fn.body.block
             for arg in list(entry.args):
                 if isinstance(arg.type, TensorType):

@@ -15,6 +15,11 @@
   byte 0/1) and returns 0; `cf.assert` (see convert-cf-to-llvm) returns k > 0.
 
 Memref arguments are assumed not to overlap any buffer the body writes.
+
+A body-less `func.func` is an external C function (NumPy's random
+distributions): it becomes an external `llvm.func` declaration, and a
+`func.call` of it an `llvm.call` passing a memref as its data pointer (the
+bare-pointer convention) and other values as their LLVM types.
 """
 
 from dataclasses import dataclass
@@ -47,6 +52,7 @@ from scanjit.passes.llvm_common import (
     from_llvm,
     llvm_type,
     pack,
+    replace_with,
     to_llvm,
 )
 
@@ -118,12 +124,43 @@ def _wrapper(name: str, impl: str, inputs: list[Attribute]) -> llvm.FuncOp:
     )
 
 
+def _c_type(t: Attribute) -> Attribute:
+    """Bare-pointer convention for external C functions: a memref is its data pointer."""
+    return PTR if isinstance(t, MemRefType) else llvm_type(t)
+
+
+class CallLowering(RewritePattern):
+    """func.call of an external declaration -> llvm.call with C types."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: func.CallOp, rewriter: PatternRewriter, /):
+        ops: list[Operation] = []
+        args: list[SSAValue] = []
+        for arg in op.arguments:
+            value = to_llvm(arg)
+            if isinstance(arg.type, MemRefType):
+                ops.append(field := extract(value, 0, PTR))
+                value = field.results[0]
+            args.append(value)
+        if len(op.res) > 1:
+            raise NotImplementedError("func.call with several results")
+        result_type = llvm_type(op.res[0].type) if op.res else None
+        call = llvm.CallOp(op.callee.string_value(), *args, return_type=result_type)
+        replace_with(rewriter, op, [*ops, call], [call.returned] if op.res else [])
+
+
 class FuncLowering(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: func.FuncOp, rewriter: PatternRewriter, /):
         name = op.sym_name.data
-        if not op.body.blocks:
-            raise NotImplementedError(f"func.func declaration @{name}")
+        if not op.body.blocks:  # an external C function
+            outputs = op.function_type.outputs.data
+            if len(outputs) > 1:
+                raise NotImplementedError(f"func.func declaration @{name} with several results")
+            result = llvm_type(outputs[0]) if outputs else llvm.LLVMVoidType()
+            signature = llvm.LLVMFunctionType([_c_type(t) for t in op.function_type.inputs], result)
+            rewriter.replace(op, [llvm.FuncOp(name, signature, linkage=llvm.LinkageAttr("external"))], [])
+            return
         inputs = [t for a in op.function_type.inputs for t in _flat_types(a)]
         body = rewriter.move_region_contents_to_new_regions(op.body)
         entry = body.first_block
@@ -166,6 +203,7 @@ class ConvertFuncToLLVMPass(ModulePass):
     name = "convert-func-to-llvm"
 
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        PatternRewriteWalker(CallLowering(), apply_recursively=False).rewrite_module(op)
         PatternRewriteWalker(FuncLowering(), apply_recursively=False).rewrite_module(op)
         for inner in op.walk():
             if inner.dialect_name() == "func":

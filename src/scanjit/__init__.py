@@ -7,10 +7,11 @@ scan code; `scanjit.function` compiles through xDSL and LLVM to native code.
 from scanjit import config
 from scanjit.function import function
 from scanjit.scan import scan
+from scanjit.shared import shared
 from scanjit.scan.utils import until
 from scanjit.scan.views import foldl, foldr, map, reduce
 from scanjit import tensor  # noqa: F401  (attaches operators to Variable)
 
 __version__ = "0.1.0"
 
-__all__ = ["config", "function", "scan", "until", "map", "reduce", "foldl", "foldr", "tensor"]
+__all__ = ["config", "function", "scan", "shared", "until", "map", "reduce", "foldl", "foldr", "tensor"]

@@ -8,8 +8,8 @@ from collections import ChainMap
 from collections.abc import Sequence
 
 import numpy as np
-from xdsl.dialects import arith, cf, func, math, tensor
-from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, ModuleOp, TensorType
+from xdsl.dialects import arith, cf, func, math, scf, tensor
+from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, IndexType, ModuleOp, TensorType
 from xdsl.ir import Block, Operation, Region, SSAValue
 
 from scanjit.dialects import sj
@@ -82,6 +82,16 @@ class Emitter:
             for var, val in zip(node.outputs, results):
                 self.values[id(var)] = val
         return [self.value(v) for v in outputs]
+
+    def loop(self, upper: SSAValue, carried: Sequence[SSAValue], body) -> list[SSAValue]:
+        """scf.for t in [0, upper) carrying `carried`; `body(t, values)`
+        emits the loop body and returns the values to yield."""
+        block = Block(arg_types=[IndexType(), *[c.type for c in carried]])
+        with self.in_region(block):
+            self.emit(scf.YieldOp(*body(block.args[0], list(block.args[1:]))))
+        loop = scf.ForOp(self.index(0), upper, self.index(1), list(carried), block)
+        self.emit(loop)
+        return list(loop.results)
 
     def in_region(self, block: Block):
         """Context manager: emit into `block` with a child value scope."""
@@ -206,17 +216,17 @@ def emit_index(e: Emitter, node) -> list[SSAValue]:
     return [take_row(e, source, normalized_index(e, source, e.value(i), i.dtype, x.label()))]
 
 
-def emit_slice(e: Emitter, node) -> list[SSAValue]:
-    """Python's slice semantics (CPython's PySlice_AdjustIndices)."""
-    x, bounds = node.inputs[0], iter(node.inputs[1:])
-    source = e.value(x)
-    given = [next(bounds) if has else None for has in node.op.has]
+def slice_range(e: Emitter, source: SSAValue, has, bounds, label: str):
+    """(start, step, count) of `source[start:stop:step]` along axis 0, as
+    indices, with Python's semantics (CPython's PySlice_AdjustIndices)."""
+    bounds = iter(bounds)
+    given = [next(bounds) if h else None for h in has]
     start, stop, step = (None if v is None else convert(e.emit, e.value(v), v.dtype, "int64")
                          for v in given)
     i64 = lambda v: e.const(v, "int64")  # noqa: E731
     n = from_index(e.emit, e.dim(source, 0))
     step = step or i64(1)
-    e.check(e.cmp(step, i64(0), "ne"), f"ValueError: slice step of {x.label()} cannot be zero")
+    e.check(e.cmp(step, i64(0), "ne"), f"ValueError: slice step of {label} cannot be zero")
     forward = e.cmp(step, i64(0), "sgt")
     lower = e.select(forward, i64(0), i64(-1))
     upper = e.select(forward, n, e.emit(arith.SubiOp(n, i64(1))))
@@ -236,9 +246,59 @@ def emit_slice(e: Emitter, node) -> list[SSAValue]:
     count = e.emit(arith.DivSIOp(e.emit(arith.AddiOp(span, e.emit(arith.SubiOp(magnitude, i64(1))))),
                                  magnitude))
     count = e.emit(arith.MaxSIOp(count, i64(0)))
-    out_type = ir_type(node.outputs[0].type)
-    return [e.emit(sj.SliceOp(source, to_index(e.emit, start), to_index(e.emit, step),
-                              to_index(e.emit, count), out_type))]
+    return tuple(to_index(e.emit, v) for v in (start, step, count))
+
+
+def emit_slice(e: Emitter, node) -> list[SSAValue]:
+    x = node.inputs[0]
+    source = e.value(x)
+    start, step, count = slice_range(e, source, node.op.has, node.inputs[1:], x.label())
+    return [e.emit(sj.SliceOp(source, start, step, count, ir_type(node.outputs[0].type)))]
+
+
+def update_row(e: Emitter, mode: str, dest: SSAValue, value: SSAValue, index: SSAValue,
+               dtype: str, what: str) -> SSAValue:
+    """`dest` with row `index` set to / incremented by `value` (broadcast)."""
+    if dest.type.get_num_dims() == 1:
+        if mode == "inc":
+            old = take_row(e, dest, index)
+            value = elemwise(e.emit, "add", [old, value], [dtype, dtype], dtype)
+        return put_row(e, value, dest, index)
+    row = take_row(e, dest, index)
+    e.broadcast_checks([row, value], row.type.get_num_dims(), what)
+    if any(isinstance(v.type, TensorType) and v.type.get_num_dims() > row.type.get_num_dims()
+           for v in [value]):
+        raise ValueError(f"{what}: the value has more dimensions than the part it sets")
+    block = Block(arg_types=[row.type.element_type, sj.element_type(value.type)])
+    with e.in_region(block):
+        old, new = block.args
+        if mode == "inc":
+            new = elemwise(e.emit, "add", [old, new], [dtype, dtype], dtype)
+        e.emit(sj.YieldOp(new))
+    updated = e.emit(sj.MapOp([row, value], row.type, Region(block)))
+    return put_row(e, updated, dest, index)
+
+
+def emit_set_subtensor(e: Emitter, node) -> list[SSAValue]:
+    op = node.op
+    x, value, *key = node.inputs
+    dest, new = e.value(x), e.value(value)
+    what = f"{op} of {x.label()}"
+    if isinstance(op.key, tb.Index):
+        index = normalized_index(e, dest, e.value(key[0]), key[0].dtype, x.label())
+        return [update_row(e, op.mode, dest, new, index, x.dtype, what)]
+    start, step, count = slice_range(e, dest, op.key.has, key, x.label())
+    per_row = value.ndim == x.ndim and value.type.shape[0] != 1
+    if per_row:
+        e.check(e.cmp(e.dim(new, 0), count, "eq"),
+                f"ValueError: {what}: the value has the wrong number of rows")
+
+    def body(k, acc):
+        row = e.emit(arith.AddiOp(start, e.emit(arith.MuliOp(k, step))))
+        part = take_row(e, new, k if per_row else e.index(0)) if value.ndim == x.ndim else new
+        return [update_row(e, op.mode, acc[0], part, row, x.dtype, what)]
+
+    return e.loop(count, [dest], body)
 
 
 def emit_arange(e: Emitter, node) -> list[SSAValue]:
@@ -251,7 +311,8 @@ def emit_arange(e: Emitter, node) -> list[SSAValue]:
         count = convert(e.emit, e.emit(math.CeilOp(span)), dtype, "int64")
     else:
         e.check(e.cmp(step, zero, "ne"), "ValueError: arange step cannot be zero")
-        count = e.emit(arith.CeilDivSIOp(e.emit(arith.SubiOp(stop, start)), step))
+        minus_span = e.emit(arith.SubiOp(start, stop))  # ceil(a / b) = -floor(-a / b)
+        count = e.emit(arith.SubiOp(zero, e.emit(arith.FloorDivSIOp(minus_span, step))))
         count = convert(e.emit, count, dtype, "int64")
     count = e.emit(arith.MaxSIOp(count, e.const(0, "int64")))
     out_type = ir_type(node.outputs[0].type)
@@ -279,17 +340,26 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
 EMITTERS = {
     tb.Elemwise: emit_elemwise, tb.Reduce: emit_reduce, tb.Argmax: emit_argmax, tb.Dot: emit_dot,
     tb.Shape: emit_shape, tb.Index: emit_index, tb.Slice: emit_slice, tb.Arange: emit_arange,
-    tb.Alloc: emit_alloc,
+    tb.Alloc: emit_alloc, tb.SetSubtensor: emit_set_subtensor,
 }
 
 
-def _register_scan():
+def emit_random(e: Emitter, node) -> list[SSAValue]:
+    from scanjit.emit_random import emit_random as emit
+
+    return emit(e, node)
+
+
+def _register_late():
+    """Ops whose modules import this one."""
     from scanjit.scan.op import ScanOp
+    from scanjit.tensor.random import RandomVariable
 
     EMITTERS[ScanOp] = emit_scan
+    EMITTERS[RandomVariable] = emit_random
 
 
-_register_scan()
+_register_late()
 
 
 def emit_function(inputs: Sequence[Variable], outputs: Sequence[Variable],

@@ -9,6 +9,7 @@ from xdsl.dialects import arith, math
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX, FloatAttr, IndexType, IntegerAttr, IntegerType, TensorType, f32, f64, i1,
 )
+from xdsl.dialects.llvm import LLVMPointerType
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from scanjit.graph import TensorType as GraphType
@@ -20,7 +21,10 @@ ELEMENT_TYPES = {
 
 
 def ir_type(t: GraphType) -> Attribute:
-    """0-d values are scalars; others are tensors with `?` for unknown lengths."""
+    """0-d values are scalars; others are tensors with `?` for unknown lengths;
+    a random generator is the pointer to its `bitgen_t`."""
+    if t.dtype == "rng":
+        return LLVMPointerType()
     elem = ELEMENT_TYPES[t.dtype]
     if t.ndim == 0:
         return elem

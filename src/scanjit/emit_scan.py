@@ -22,8 +22,9 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
     info = op.info
     if info.until is not None:
         raise NotImplementedError("Scan with until is not supported yet")
-    if info.updates:
-        raise NotImplementedError("Scan with updates is not supported yet")
+    for shared_var in info.updates:
+        if shared_var.dtype != "rng":
+            raise NotImplementedError(f"Scan updating the shared tensor {shared_var.label()}")
     seqs = node.inputs[1:1 + op.n_seqs]
     recurrent = [k for k, taps in enumerate(info.output_taps) if taps is not None]
     inits = node.inputs[1 + op.n_seqs:1 + op.n_seqs + len(recurrent)]
@@ -66,7 +67,7 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
             for tap in info.output_taps[k]:
                 row = e.emit(arith.AddiOp(t, e.index(info.window(k) + tap)))
                 e.values[id(next(places))] = take_row(e, storage, row)
-        results = e.emit_graph(info.inner_outputs)
+        results = e.emit_graph(info.inner_outputs + list(info.updates.values()))
         new_storages = [
             checked_put_row(e, results[k], storage, e.emit(arith.AddiOp(t, e.index(info.window(k)))), k)
             for k, storage in zip(recurrent, carried)]
@@ -82,7 +83,8 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
                                        ir_type(node.outputs[k].type)))
     for k, stack in zip(per_step, finals[len(storages):]):
         outputs[k] = stack
-    return outputs
+    # Generators advance in place: after the loop, each is its own new value.
+    return outputs + [e.value(shared_var) for shared_var in info.updates]
 
 
 def step_count(e: Emitter, node, seq_values: list[SSAValue]) -> SSAValue:
@@ -101,7 +103,7 @@ def step_count(e: Emitter, node, seq_values: list[SSAValue]) -> SSAValue:
 
 
 def empty(e: Emitter, t: TensorType, dims: list[SSAValue]) -> SSAValue:
-    dynamic = [d for d, s in zip(dims, t.get_shape()) if s == DYNAMIC_INDEX]
+    dynamic = [d for d, s in zip(dims, t.get_shape()) if s < 0]
     return e.emit(tensor.EmptyOp(dynamic, t))
 
 
@@ -118,18 +120,16 @@ def init_storage(e: Emitter, k: int, window: int, init: SSAValue, stacked: bool,
         return put_row(e, init, storage, e.index(0)), state_dims
     e.check(e.cmp(e.dim(init, 0), e.index(window), "sge"),
             f"ValueError: output {k} of scan needs {window} initial values for its taps")
-    body = Block(arg_types=[IndexType(), storage_type])
-    with e.in_region(body):
-        j, acc = body.args
-        e.emit(scf.YieldOp(put_row(e, take_row(e, init, j), acc, j)))
-    return e.emit(scf.ForOp(e.index(0), e.index(window), e.index(1), [storage], body)), state_dims
+    copied = e.loop(e.index(window), [storage],
+                    lambda j, acc: [put_row(e, take_row(e, init, j), acc[0], j)])
+    return copied[0], state_dims
 
 
 def checked_put_row(e: Emitter, value: SSAValue, dest: SSAValue, row: SSAValue, k: int) -> SSAValue:
     """Write one step's result; its shape must be the row's shape."""
     if isinstance(value.type, TensorType):
         for axis in range(value.type.get_num_dims()):
-            if value.type.get_shape()[axis] == DYNAMIC_INDEX or dest.type.get_shape()[axis + 1] == DYNAMIC_INDEX:
+            if value.type.get_shape()[axis] < 0 or dest.type.get_shape()[axis + 1] < 0:
                 e.check(e.cmp(e.dim(value, axis), e.dim(dest, axis + 1), "eq"),
                         f"ValueError: output {k} of scan changes shape between steps")
     elif value.type != dest.type.element_type:

@@ -7,20 +7,23 @@ returns a status; status k > 0 means the k-th run-time check failed.
 
 from __future__ import annotations
 
+import copy
 import ctypes
+import threading
 import weakref
 from collections.abc import Sequence
 
 import numpy as np
 
-from scanjit.graph import Constant, Variable
+from scanjit.graph import Constant, Variable, graph_inputs
+from scanjit.shared import RandomGeneratorType, SharedVariable
 from scanjit.tensor.basic import as_tensor_variable, upcast
 
 _NATIVE = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
 _free = ctypes.CDLL(None).free
 _free.argtypes = [ctypes.c_void_p]
 _EXCEPTIONS = {"IndexError": IndexError, "ValueError": ValueError, "MemoryError": MemoryError,
-               "TypeError": TypeError}
+               "TypeError": TypeError, "OverflowError": OverflowError}
 
 
 def filter_input(var: Variable, value, allow_downcast: bool | None) -> np.ndarray:
@@ -55,7 +58,7 @@ def filter_input(var: Variable, value, allow_downcast: bool | None) -> np.ndarra
     for axis, (static, actual) in enumerate(zip(var.type.shape, array.shape)):
         if static is not None and static != actual:
             raise ValueError(f"{what} has static length {static} on axis {axis}, got {actual}")
-    return np.ascontiguousarray(array)
+    return array if array.flags.c_contiguous else np.ascontiguousarray(array)
 
 
 def _wrap_result(pointer: int, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
@@ -69,28 +72,71 @@ def _wrap_result(pointer: int, shape: tuple[int, ...], dtype: np.dtype) -> np.nd
     return np.frombuffer(raw, dtype).reshape(shape)
 
 
-class Function:
-    """A compiled function: call it with arrays, Python scalars or lists."""
+def _updates_list(updates) -> list[tuple[SharedVariable, Variable]]:
+    pairs = list(updates.items()) if isinstance(updates, dict) else list(updates or [])
+    checked = []
+    for shared_var, new in pairs:
+        if not isinstance(shared_var, SharedVariable):
+            raise TypeError(f"updates keys must be shared variables, got {shared_var!r}")
+        new = as_tensor_variable(new) if not isinstance(new, Variable) else new
+        if new.type != shared_var.type and (new.dtype, new.ndim) != (shared_var.dtype, shared_var.ndim):
+            raise TypeError(f"update of {shared_var.label()} is {new.type}, "
+                            f"expected {shared_var.type}")
+        checked.append((shared_var, new))
+    return checked
 
-    def __init__(self, inputs: Sequence[Variable], outputs, allow_input_downcast=None):
+
+class Function:
+    """A compiled function: call it with arrays, Python scalars or lists.
+
+    Shared variables the graph reads are passed implicitly. A random
+    generator listed in `updates` advances in place during the call (the
+    native code draws from its state); one that is not is drawn from a copy,
+    so its numbers repeat. Other updates are computed as extra outputs and
+    stored after the call."""
+
+    def __init__(self, inputs: Sequence[Variable], outputs, updates=None,
+                 allow_input_downcast=None):
         from scanjit.compiler import compile_graph
 
         self.inputs = list(inputs)
         self.single = not isinstance(outputs, list | tuple)
         self.outputs = [as_tensor_variable(o) for o in ([outputs] if self.single else outputs)]
         for var in self.inputs:
-            if not isinstance(var, Variable) or isinstance(var, Constant) or var.owner is not None:
+            if not isinstance(var, Variable) or isinstance(var, Constant | SharedVariable) \
+                    or var.owner is not None:
                 raise TypeError(f"function inputs must be input variables, got {var!r}")
+        pairs = _updates_list(updates)
+        self.advanced_rngs = {id(s) for s, _ in pairs if isinstance(s.type, RandomGeneratorType)}
+        self.tensor_updates = [(s, v) for s, v in pairs if not isinstance(s.type, RandomGeneratorType)]
+        graph_outputs = self.outputs + [v for _, v in self.tensor_updates]
+        self.shared = [v for v in graph_inputs(graph_outputs + [v for _, v in pairs])
+                       if isinstance(v, SharedVariable)]
         self.allow_input_downcast = allow_input_downcast
-        self.stages: dict[str, str] = {}
-        self.compiled = compile_graph(self.inputs, self.outputs)
+        self.compiled = compile_graph(self.inputs + self.shared, graph_outputs)
         self._native = _NATIVE(self.compiled.address("main"))
-        self._n_result_slots = sum(o.ndim + 1 for o in self.outputs)
+        self._n_result_slots = sum(o.ndim + 1 for o in graph_outputs)
+        self._lock = threading.Lock() if pairs else None
 
     def __call__(self, *args):
         if len(args) != len(self.inputs):
             raise TypeError(f"expected {len(self.inputs)} arguments, got {len(args)}")
         arrays = [filter_input(v, a, self.allow_input_downcast) for v, a in zip(self.inputs, args)]
+        if self._lock is None:
+            return self._run(arrays)
+        with self._lock:
+            return self._run(arrays)
+
+    def _run(self, arrays: list[np.ndarray]):
+        keep = []
+        for var in self.shared:
+            if isinstance(var.type, RandomGeneratorType):
+                generator = var.container if id(var) in self.advanced_rngs \
+                    else copy.deepcopy(var.container)
+                keep.append(generator)
+                arrays.append(np.asarray(generator.bit_generator.ctypes.bit_generator.value, np.int64))
+            else:
+                arrays.append(var.container)
         slots = np.zeros(sum(a.ndim + 1 for a in arrays), np.int64)
         k = 0
         for array in arrays:
@@ -107,7 +153,7 @@ class Function:
             kind, _, text = message.partition(": ")
             raise _EXCEPTIONS.get(kind, RuntimeError)(text)
         values, k = [], 0
-        for out in self.outputs:
+        for out in self.outputs + [v for _, v in self.tensor_updates]:
             dtype = np.dtype(out.dtype)
             if out.ndim == 0:
                 values.append(np.frombuffer(results[k:k + 1].tobytes()[:dtype.itemsize], dtype)
@@ -116,14 +162,15 @@ class Function:
                 shape = tuple(int(s) for s in results[k + 1:k + 1 + out.ndim])
                 values.append(_wrap_result(int(results[k]), shape, dtype))
             k += out.ndim + 1
+        for (var, _), value in zip(self.tensor_updates, values[len(self.outputs):]):
+            var.container = value
+        values = values[:len(self.outputs)]
         return values[0] if self.single else values
 
 
 def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=None,
              allow_input_downcast=None, on_unused_input=None, **kwargs) -> Function:
     """Compile `outputs` as a function of `inputs` (PyTensor's signature)."""
-    if updates:
-        raise NotImplementedError("updates of shared variables are not supported yet")
     if givens:
         raise NotImplementedError("givens are not supported")
-    return Function(list(inputs), [] if outputs is None else outputs, allow_input_downcast)
+    return Function(list(inputs), [] if outputs is None else outputs, updates, allow_input_downcast)

@@ -17,6 +17,8 @@ from xdsl.backend.llvm.convert import convert_module
 from xdsl.dialects import llvm
 from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
 
+from scanjit.native import numpy_random_symbols
+
 ERRORS = "scanjit.errors"
 
 
@@ -24,6 +26,8 @@ ERRORS = "scanjit.errors"
 def _initialize() -> None:
     llvm_binding.initialize_native_target()
     llvm_binding.initialize_native_asmprinter()
+    for name, address in numpy_random_symbols().items():
+        llvm_binding.add_symbol(name, address)
 
 
 def _target_machine() -> llvm_binding.TargetMachine:

@@ -10,7 +10,9 @@ from scanjit.tensor.basic import (  # noqa: F401
     and_, arange, argmax, as_tensor_variable, cast, constant, cos, dot, eq, exp, ge, gt,
     int_div, invert, le, log, lt, max, maximum, mean, min, minimum, mod, mul, neg, neq,
     ones, or_, pow, prod, sin, sqrt, sub, sum, switch, tanh, true_div, where, xor, zeros,
+    SetSubtensor, set_subtensor, inc_subtensor,
 )
+from scanjit.tensor import random  # noqa: F401,E402
 
 _PREFIX_DTYPES = {"d": "float64", "f": "float32", "i": "int32", "l": "int64", "b": "int8"}
 

@@ -310,6 +310,42 @@ def getitem(x: Variable, key) -> Variable:
     raise TypeError(f"cannot index {x.label()} with {k!r}")
 
 
+class SetSubtensor(Op):
+    """`x` with the part `x[key]` set to (or, with mode "inc", incremented
+    by) `value`; `key` is described by the Index or Slice op that read it."""
+
+    def __init__(self, mode: str, key: Index | Slice):
+        self.mode, self.key = mode, key
+
+    def make_node(self, x, value, *key_inputs) -> Apply:
+        x, value = as_tensor_variable(x), as_tensor_variable(value)
+        part_ndim = x.ndim - 1 if isinstance(self.key, Index) else x.ndim
+        if value.ndim > part_ndim:
+            raise ValueError(f"cannot {self.mode} a {part_ndim}-d part of {x.label()} "
+                             f"to a {value.ndim}-d value")
+        return Apply(self, [x, cast(value, x.dtype), *key_inputs], [Variable(x.type)])
+
+    def __str__(self):
+        return f"{'Set' if self.mode == 'set' else 'Inc'}Subtensor{{{self.key}}}"
+
+
+def _set_or_inc(mode: str, part: Variable, value) -> Variable:
+    node = part.owner
+    if node is None or not isinstance(node.op, Index | Slice):
+        raise TypeError(f"{mode}_subtensor needs a part of a tensor such as x[i] or x[a:b], "
+                        f"got {part.label()}")
+    x, *key_inputs = node.inputs
+    return SetSubtensor(mode, node.op)(x, value, *key_inputs)
+
+
+def set_subtensor(part, value):
+    return _set_or_inc("set", part, value)
+
+
+def inc_subtensor(part, value):
+    return _set_or_inc("inc", part, value)
+
+
 class Arange(Op):
     def __init__(self, dtype: str):
         self.dtype = dtype
@@ -378,6 +414,8 @@ def _install_operators():
     Variable.argmax = lambda self, axis=None: argmax(self, axis)
     Variable.dot = lambda self, other: dot(self, other)
     Variable.astype = lambda self, dtype: cast(self, dtype)
+    Variable.set = lambda self, value: set_subtensor(self, value)
+    Variable.inc = lambda self, value: inc_subtensor(self, value)
     Variable.__bool__ = _no_truth_value
     Variable.__len__ = _no_len
     Variable.__iter__ = _no_iter
