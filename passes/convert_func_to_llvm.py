@@ -44,6 +44,7 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 from xdsl.rewriter import InsertPoint
+from xdsl.traits import SymbolTable
 
 from scanjit.passes.llvm_common import (
     PTR,
@@ -134,6 +135,11 @@ class CallLowering(RewritePattern):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: func.CallOp, rewriter: PatternRewriter, /):
+        callee = SymbolTable.lookup_symbol(op, op.callee)
+        if not isinstance(callee, func.FuncOp) or callee.body.blocks:
+            raise NotImplementedError(
+                f"convert-func-to-llvm: func.call of @{op.callee.string_value()}, "
+                "which is not an external declaration")
         ops: list[Operation] = []
         args: list[SSAValue] = []
         for arg in op.arguments:
