@@ -175,6 +175,28 @@ class RowOp(IRDLOperation):
 
 
 @irdl_op_definition
+class DimShuffleOp(IRDLOperation):
+    """A view of `source` with its axes reordered; `order[k]` is the source
+    axis of result axis k, or -1 for a new axis of length 1."""
+
+    name = "sj.dimshuffle"
+    source = operand_def(TensorType)
+    order = prop_def(DenseArrayBase)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, order: Sequence[int], result_type: Attribute):
+        super().__init__(operands=[source], result_types=[result_type],
+                         properties={"order": DenseArrayBase.from_list(i64, order)})
+
+    def verify_(self):
+        order = self.order.get_values()
+        kept = [a for a in order if a != -1]
+        if sorted(kept) != list(range(rank(self.source.type))) or len(order) != rank(self.result.type):
+            raise VerifyException("sj.dimshuffle order must use every source axis once")
+
+
+@irdl_op_definition
 class InsertRowOp(IRDLOperation):
     """`dest` with row `index` replaced by `value` (destination-passing: it
     bufferizes in place when `dest` is not used afterwards)."""
@@ -287,6 +309,6 @@ class CallOp(IRDLOperation):
 
 SJ = Dialect(
     "sj",
-    [MapOp, YieldOp, ReduceOp, ArgmaxOp, DotOp, RowOp, InsertRowOp, SliceOp, ArangeOp,
+    [MapOp, YieldOp, ReduceOp, ArgmaxOp, DotOp, RowOp, DimShuffleOp, InsertRowOp, SliceOp, ArangeOp,
      FillOp, ConstantOp, CallOp],
 )

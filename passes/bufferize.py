@@ -74,8 +74,8 @@ class Bufferizer:
             elif isinstance(op, sj.CallOp):
                 self.in_place.update((op, k) for k in op.writes.get_values()
                                      if writable_in_place(op.args[k], op))
-            elif isinstance(op, scf.ForOp):
-                for i, init in enumerate(op.iter_args):
+            elif isinstance(op, scf.ForOp | scf.WhileOp):
+                for i, init in enumerate(op.operands[3:] if isinstance(op, scf.ForOp) else op.operands):
                     if isinstance(init.type, TensorType) and writable_in_place(init, op):
                         self.in_place.add((op, i))
 
@@ -104,11 +104,13 @@ class Bufferizer:
             op.erase()
         elif isinstance(op, scf.ForOp):
             self.run_for(op)
+        elif isinstance(op, scf.WhileOp):
+            self.run_while(op)
         elif isinstance(op, sj.CallOp):
             self.run_call(op)
         elif isinstance(op, func.ReturnOp):
             self.run_return(op)
-        elif not isinstance(op, scf.YieldOp):  # yields are handled by their loop
+        elif not isinstance(op, scf.YieldOp | scf.ConditionOp):  # handled by their loop
             if any(isinstance(v.type, TensorType) for v in (*op.operands, *op.results)):
                 raise NotImplementedError(f"bufferize: {op.name} on tensors")
             for region in op.regions:
@@ -137,6 +139,37 @@ class Bufferizer:
         Rewriter.insert_op(new_for, InsertPoint.before(op))
         for i, result in enumerate(op.results):
             result.replace_all_uses_with(bufs[i] if i in bufs else new_for.results[kept.index(i)])
+        op.detach()
+        op.erase()
+
+    def run_while(self, op: scf.WhileOp) -> None:
+        """As for scf.for: both regions work on the init buffers."""
+        before, after = op.before_region.block, op.after_region.block
+        bufs = {i: self.buffer_for_write(v, op, i) for i, v in enumerate(op.arguments)
+                if isinstance(v.type, MemRefType)}
+        for block in (before, after):
+            for i, buf in bufs.items():
+                block.args[i].replace_all_uses_with(buf)
+            self.run_block(block)
+        if not bufs:
+            return
+        kept = [i for i in range(len(op.arguments)) if i not in bufs]
+        condition, yield_op = before.last_op, after.last_op
+        for terminator, values in ((condition, list(condition.args)), (yield_op, list(yield_op.operands))):
+            for i, buf in bufs.items():
+                if values[i] is not buf:
+                    Rewriter.insert_op(memref.CopyOp(values[i], buf), InsertPoint.before(terminator))
+        Rewriter.replace_op(condition, scf.ConditionOp(condition.condition, *[condition.args[i] for i in kept]))
+        Rewriter.replace_op(yield_op, scf.YieldOp(*[yield_op.operands[i] for i in kept]))
+        for block in (before, after):
+            for i in sorted(bufs, reverse=True):
+                block.erase_arg(block.args[i])
+        regions = [op.detach_region(r) for r in list(op.regions)]
+        new_while = scf.WhileOp([op.arguments[i] for i in kept], [op.results[i].type for i in kept],
+                                *regions)
+        Rewriter.insert_op(new_while, InsertPoint.before(op))
+        for i, result in enumerate(op.results):
+            result.replace_all_uses_with(bufs[i] if i in bufs else new_while.results[kept.index(i)])
         op.detach()
         op.erase()
 

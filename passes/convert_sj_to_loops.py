@@ -37,12 +37,20 @@ def element(b: OpList, value: SSAValue, indices: list[SSAValue]) -> SSAValue:
     owner = value.owner
     if isinstance(owner, sj.RowOp):
         return element(b, owner.source, [owner.index, *indices])
+    if isinstance(owner, sj.DimShuffleOp):
+        source_indices = [None] * owner.source.type.get_num_dims()
+        for index, axis in zip(indices, owner.order.get_values()):
+            if axis >= 0:
+                source_indices[axis] = index
+        return element(b, owner.source, source_indices)
     return b.emit(tensor.ExtractOp(value, indices, value.type.element_type))
 
 
 def dim(b: OpList, value: SSAValue, axis: int) -> SSAValue:
     if value.type.get_shape()[axis] < 0 and isinstance(value.owner, sj.RowOp):
         return dim(b, value.owner.source, axis + 1)
+    if value.type.get_shape()[axis] < 0 and isinstance(value.owner, sj.DimShuffleOp):
+        return dim(b, value.owner.source, value.owner.order.get_values()[axis])
     return b.dim(value, axis)
 
 
@@ -342,36 +350,39 @@ class LowerConstant(Lowering):
 
 
 class FoldRowReads(RewritePattern):
-    """tensor.extract / tensor.dim of an `sj.row` read its source."""
+    """tensor.extract / tensor.dim of an `sj.row` or `sj.dimshuffle` read its source."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
-        if isinstance(op, tensor.ExtractOp) and isinstance(op.tensor.owner, sj.RowOp):
+        views = (sj.RowOp, sj.DimShuffleOp)
+        if isinstance(op, tensor.ExtractOp) and isinstance(op.tensor.owner, views):
             b = OpList()
             result = element(b, op.tensor, list(op.indices))
             rewriter.replace_matched_op(b.ops, [result])
-        elif isinstance(op, tensor.DimOp) and isinstance(op.source.owner, sj.RowOp) and \
+        elif isinstance(op, tensor.DimOp) and isinstance(op.source.owner, views) and \
                 isinstance(op.index.owner, arith.ConstantOp):
             b = OpList()
             result = dim(b, op.source, op.index.owner.value.value.data)
             rewriter.replace_matched_op(b.ops, [result])
 
 
-class MaterializeRow(Lowering):
-    """A row with users that cannot read through it is copied out."""
+class MaterializeView(Lowering):
+    """A row or dimshuffle with users that cannot read through it is copied out."""
 
-    @op_type_rewrite_pattern
-    def match_and_rewrite(self, op: sj.RowOp, rewriter: PatternRewriter, /):
-        foldable = (tensor.ExtractOp, tensor.DimOp, sj.RowOp, sj.MapOp, sj.ReduceOp, sj.ArgmaxOp,
-                    sj.DotOp, sj.InsertRowOp, sj.SliceOp)
-        if all(isinstance(use.operation, foldable) for use in op.result.uses):
+    FOLDABLE = (tensor.ExtractOp, tensor.DimOp, sj.RowOp, sj.DimShuffleOp, sj.MapOp, sj.ReduceOp,
+                sj.ArgmaxOp, sj.DotOp, sj.InsertRowOp, sj.SliceOp)
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
+        if not isinstance(op, sj.RowOp | sj.DimShuffleOp):
+            return
+        if all(isinstance(use.operation, self.FOLDABLE) for use in op.result.uses):
             return
         self.rewrite(op, rewriter)
 
-    def lower(self, b: OpList, op: sj.RowOp) -> SSAValue:
-        row_dims = dims(b, op.source)[1:]
-        out = empty_like_dims(b, op.result.type, row_dims)
-        return b.loop_nest(row_dims, [out], lambda ib, ivs, acc: [
-            insert(ib, element(ib, op.source, [op.index, *ivs]), acc[0], ivs)])[0]
+    def lower(self, b: OpList, op: Operation) -> SSAValue:
+        view_dims = dims(b, op.result)
+        out = empty_like_dims(b, op.result.type, view_dims)
+        return b.loop_nest(view_dims, [out], lambda ib, ivs, acc: [
+            insert(ib, element(ib, op.result, ivs), acc[0], ivs)])[0]
 
 
 @dataclass(frozen=True)
@@ -381,9 +392,9 @@ class ConvertSjToLoopsPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         PatternRewriteWalker(GreedyRewritePatternApplier([
             LowerMap(), LowerReduce(), LowerArgmax(), LowerDot(), LowerSlice(), LowerInsertRow(),
-            LowerArange(), LowerFill(), LowerConstant(), FoldRowReads(), MaterializeRow(),
+            LowerArange(), LowerFill(), LowerConstant(), FoldRowReads(), MaterializeView(),
         ])).rewrite_module(op)
-        for row in reversed([o for o in op.walk() if isinstance(o, sj.RowOp)]):
-            if not row.result.uses:
-                row.detach()
-                row.erase()
+        for view in reversed([o for o in op.walk() if isinstance(o, sj.RowOp | sj.DimShuffleOp)]):
+            if not view.result.uses:
+                view.detach()
+                view.erase()

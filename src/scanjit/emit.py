@@ -216,15 +216,15 @@ def emit_index(e: Emitter, node) -> list[SSAValue]:
     return [take_row(e, source, normalized_index(e, source, e.value(i), i.dtype, x.label()))]
 
 
-def slice_range(e: Emitter, source: SSAValue, has, bounds, label: str):
-    """(start, step, count) of `source[start:stop:step]` along axis 0, as
-    indices, with Python's semantics (CPython's PySlice_AdjustIndices)."""
+def slice_range(e: Emitter, length: SSAValue, has, bounds, label: str):
+    """(start, step, count) of `x[start:stop:step]` for an axis of `length`,
+    as indices, with Python's semantics (CPython's PySlice_AdjustIndices)."""
     bounds = iter(bounds)
     given = [next(bounds) if h else None for h in has]
     start, stop, step = (None if v is None else convert(e.emit, e.value(v), v.dtype, "int64")
                          for v in given)
     i64 = lambda v: e.const(v, "int64")  # noqa: E731
-    n = from_index(e.emit, e.dim(source, 0))
+    n = from_index(e.emit, length)
     step = step or i64(1)
     e.check(e.cmp(step, i64(0), "ne"), f"ValueError: slice step of {label} cannot be zero")
     forward = e.cmp(step, i64(0), "sgt")
@@ -252,7 +252,7 @@ def slice_range(e: Emitter, source: SSAValue, has, bounds, label: str):
 def emit_slice(e: Emitter, node) -> list[SSAValue]:
     x = node.inputs[0]
     source = e.value(x)
-    start, step, count = slice_range(e, source, node.op.has, node.inputs[1:], x.label())
+    start, step, count = slice_range(e, e.dim(source, 0), node.op.has, node.inputs[1:], x.label())
     return [e.emit(sj.SliceOp(source, start, step, count, ir_type(node.outputs[0].type)))]
 
 
@@ -287,7 +287,7 @@ def emit_set_subtensor(e: Emitter, node) -> list[SSAValue]:
     if isinstance(op.key, tb.Index):
         index = normalized_index(e, dest, e.value(key[0]), key[0].dtype, x.label())
         return [update_row(e, op.mode, dest, new, index, x.dtype, what)]
-    start, step, count = slice_range(e, dest, op.key.has, key, x.label())
+    start, step, count = slice_range(e, e.dim(dest, 0), op.key.has, key, x.label())
     per_row = value.ndim == x.ndim and value.type.shape[0] != 1
     if per_row:
         e.check(e.cmp(e.dim(new, 0), count, "eq"),
@@ -299,6 +299,11 @@ def emit_set_subtensor(e: Emitter, node) -> list[SSAValue]:
         return [update_row(e, op.mode, acc[0], part, row, x.dtype, what)]
 
     return e.loop(count, [dest], body)
+
+
+def emit_dimshuffle(e: Emitter, node) -> list[SSAValue]:
+    order = [-1 if a == "x" else a for a in node.op.order]
+    return [e.emit(sj.DimShuffleOp(e.value(node.inputs[0]), order, ir_type(node.outputs[0].type)))]
 
 
 def emit_arange(e: Emitter, node) -> list[SSAValue]:
@@ -340,7 +345,7 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
 EMITTERS = {
     tb.Elemwise: emit_elemwise, tb.Reduce: emit_reduce, tb.Argmax: emit_argmax, tb.Dot: emit_dot,
     tb.Shape: emit_shape, tb.Index: emit_index, tb.Slice: emit_slice, tb.Arange: emit_arange,
-    tb.Alloc: emit_alloc, tb.SetSubtensor: emit_set_subtensor,
+    tb.Alloc: emit_alloc, tb.SetSubtensor: emit_set_subtensor, tb.DimShuffle: emit_dimshuffle,
 }
 
 

@@ -6,12 +6,12 @@ output the preallocated stacked tensor."""
 from __future__ import annotations
 
 from xdsl.dialects import arith, scf, tensor
-from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType, TensorType
+from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType, IntegerAttr, TensorType, i1
 from xdsl.ir import Block, SSAValue
 
 from scanjit.dialects import sj
-from scanjit.emit import Emitter, put_row, take_row
-from scanjit.emit_scalar import ir_type, to_index
+from scanjit.emit import Emitter, put_row, slice_range, take_row
+from scanjit.emit_scalar import convert, ir_type, to_index
 from scanjit.graph import Variable
 from scanjit.scan.op import ScanOp
 from scanjit.tensor import basic as tb
@@ -20,13 +20,12 @@ from scanjit.tensor import basic as tb
 def emit_scan(e: Emitter, node) -> list[SSAValue]:
     op: ScanOp = node.op
     info = op.info
-    if info.until is not None:
-        raise NotImplementedError("Scan with until is not supported yet")
     for shared_var in info.updates:
         if shared_var.dtype != "rng":
             raise NotImplementedError(f"Scan updating the shared tensor {shared_var.label()}")
     seqs = node.inputs[1:1 + op.n_seqs]
     recurrent = [k for k, taps in enumerate(info.output_taps) if taps is not None]
+    per_step = [k for k, taps in enumerate(info.output_taps) if taps is None]
     inits = node.inputs[1 + op.n_seqs:1 + op.n_seqs + len(recurrent)]
     seq_values = [e.value(s) for s in seqs]
     n = step_count(e, node, seq_values)
@@ -36,7 +35,6 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
     for seq, taps in zip(seq_values, info.seq_taps):
         for _ in taps:
             placeholder_dims[id(next(places))] = [e.dim(seq, a) for a in range(1, seq.type.get_num_dims())]
-
     storages = []
     for k, init_var in zip(recurrent, inits):
         storage, state_dims = init_storage(e, k, info.window(k), e.value(init_var),
@@ -44,20 +42,14 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
         storages.append(storage)
         for _ in info.output_taps[k]:
             placeholder_dims[id(next(places))] = state_dims
-    per_step = [k for k, taps in enumerate(info.output_taps) if taps is None]
-    stacks = []
-    for k in per_step:
-        out = info.inner_outputs[k]
-        dims = infer_dims(e, out, placeholder_dims)
-        stacks.append(empty(e, ir_type(node.outputs[k].type), [n, *dims]))
+    stacks = [empty(e, ir_type(node.outputs[k].type), [n, *infer_dims(e, info.inner_outputs[k], placeholder_dims)])
+              for k in per_step]
 
-    body = Block(arg_types=[IndexType(), *[v.type for v in storages + stacks]])
-    t, *carried = body.args
-    with e.in_region(body):
+    def step(t: SSAValue, carried: list[SSAValue]) -> tuple[list[SSAValue], SSAValue | None]:
+        """Emit step t: read the taps, run the body, write this step's rows."""
         places = iter(info.placeholders)
-        lows = [min(min(taps), 0) for taps in info.seq_taps]
-        for seq, taps, low in zip(seq_values, info.seq_taps, lows):
-            length = e.dim(seq, 0)
+        for seq, taps in zip(seq_values, info.seq_taps):
+            length, low = e.dim(seq, 0), min(min(taps), 0)
             for tap in taps:
                 row = e.emit(arith.AddiOp(t, e.index(tap - low)))
                 if info.go_backwards:
@@ -67,24 +59,51 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
             for tap in info.output_taps[k]:
                 row = e.emit(arith.AddiOp(t, e.index(info.window(k) + tap)))
                 e.values[id(next(places))] = take_row(e, storage, row)
-        results = e.emit_graph(info.inner_outputs + list(info.updates.values()))
-        new_storages = [
-            checked_put_row(e, results[k], storage, e.emit(arith.AddiOp(t, e.index(info.window(k)))), k)
-            for k, storage in zip(recurrent, carried)]
-        new_stacks = [checked_put_row(e, results[k], stack, t, k)
-                      for k, stack in zip(per_step, carried[len(storages):])]
-        e.emit(scf.YieldOp(*new_storages, *new_stacks))
-    loop = e.emit(scf.ForOp(e.index(0), n, e.index(1), storages + stacks, body))
-    finals = list(loop.results) if len(storages + stacks) != 1 else [loop]
+        stop = [info.until] if info.until is not None else []
+        results = e.emit_graph(info.inner_outputs + stop + list(info.updates.values()))
+        written = [checked_put_row(e, results[k], storage,
+                                   e.emit(arith.AddiOp(t, e.index(info.window(k)))), k)
+                   for k, storage in zip(recurrent, carried)]
+        written += [checked_put_row(e, results[k], stack, t, k)
+                    for k, stack in zip(per_step, carried[len(storages):])]
+        return written, (results[len(info.inner_outputs)] if stop else None)
+
+    if info.until is None:
+        finals = e.loop(n, storages + stacks, lambda t, carried: step(t, carried)[0])
+    else:
+        n, finals = until_loop(e, n, storages + stacks, step, info.until.dtype)
     outputs: list[SSAValue | None] = [None] * len(info.output_taps)
     for k, storage in zip(recurrent, finals):
-        window = info.window(k)
-        outputs[k] = e.emit(sj.SliceOp(storage, e.index(window), e.index(1), n,
+        outputs[k] = e.emit(sj.SliceOp(storage, e.index(info.window(k)), e.index(1), n,
                                        ir_type(node.outputs[k].type)))
     for k, stack in zip(per_step, finals[len(storages):]):
-        outputs[k] = stack
+        outputs[k] = stack if info.until is None else e.emit(
+            sj.SliceOp(stack, e.index(0), e.index(1), n, stack.type))
     # Generators advance in place: after the loop, each is its own new value.
     return outputs + [e.value(shared_var) for shared_var in info.updates]
+
+
+def until_loop(e: Emitter, n: SSAValue, carried: list[SSAValue], step, cond_dtype: str):
+    """scf.while running `step` for t = 0, 1, ... while t < n and the previous
+    step's condition was false; returns the number of steps run and the
+    carried values."""
+    false = e.emit(arith.ConstantOp(IntegerAttr(0, i1)))
+    types = [IndexType(), i1, *[c.type for c in carried]]
+    before = Block(arg_types=types)
+    with e.in_region(before):
+        t, stopped, *values = before.args
+        going = e.emit(arith.AndIOp(e.cmp(t, n, "slt"),
+                                    e.emit(arith.XOrIOp(stopped, e.emit(arith.ConstantOp(IntegerAttr(1, i1)))))))
+        e.emit(scf.ConditionOp(going, *before.args))
+    after = Block(arg_types=types)
+    with e.in_region(after):
+        t, _, *values = after.args
+        written, stop = step(t, values)
+        stop = convert(e.emit, stop, cond_dtype, "bool")
+        e.emit(scf.YieldOp(e.emit(arith.AddiOp(t, e.index(1))), stop, *written))
+    loop = scf.WhileOp([e.index(0), false, *carried], types, [before], [after])
+    e.emit(loop)
+    return loop.results[0], list(loop.results[2:])
 
 
 def step_count(e: Emitter, node, seq_values: list[SSAValue]) -> SSAValue:
@@ -137,6 +156,39 @@ def checked_put_row(e: Emitter, value: SSAValue, dest: SSAValue, row: SSAValue, 
     return put_row(e, value, dest, row)
 
 
+def nested_scan_dims(e: Emitter, node, k: int, known: dict[int, list[SSAValue]]) -> list[SSAValue]:
+    """Dims of output k of a scan inside a step: (steps, *state or row dims)."""
+    op: ScanOp = node.op
+    info = op.info
+    if k >= len(info.output_taps):
+        raise NotImplementedError("the shape of a nested scan's update")
+    seqs = node.inputs[1:1 + op.n_seqs]
+    n = None
+    if op.n_steps_given:
+        if id(node.inputs[0]) not in e.values:
+            raise NotImplementedError("a nested scan whose n_steps changes between steps")
+        n = to_index(e.emit, e.value(node.inputs[0]))
+    inner_known = dict(known)
+    places = iter(info.placeholders)
+    for seq, taps in zip(seqs, info.seq_taps):
+        seq_dims = infer_dims(e, seq, known)
+        span = max(max(taps), 0) - min(min(taps), 0)
+        usable = e.emit(arith.MaxSIOp(e.emit(arith.SubiOp(seq_dims[0], e.index(span))), e.index(0)))
+        n = usable if n is None else e.emit(arith.MinSIOp(n, usable))
+        for _ in taps:
+            inner_known[id(next(places))] = seq_dims[1:]
+    inits = iter(node.inputs[1 + op.n_seqs:])
+    for taps in info.output_taps:
+        if taps is None:
+            continue
+        init = next(inits)
+        state_dims = infer_dims(e, init, known)[0 if taps == [-1] else 1:] if init.ndim else []
+        for _ in taps:
+            inner_known[id(next(places))] = state_dims
+    out = info.inner_outputs[k]
+    return [n, *(infer_dims(e, out, inner_known) if out.ndim else [])]
+
+
 def infer_dims(e: Emitter, var: Variable, known: dict[int, list[SSAValue]]) -> list[SSAValue]:
     """Dims of a body variable computed before the loop, from the dims of the
     placeholders and of loop-invariant values."""
@@ -164,8 +216,16 @@ def infer_dims(e: Emitter, var: Variable, known: dict[int, list[SSAValue]]) -> l
         result = [d for a, d in enumerate(inputs[0]) if a != op.axis]
     elif isinstance(op, tb.Dot):
         result = inputs[0][:-1] + inputs[1][1:]
-    elif isinstance(op, tb.Index):
-        result = inputs[0][1:]
+    elif isinstance(op, tb.DimShuffle):
+        result = [e.index(1) if a == "x" else inputs[0][a] for a in op.order]
+    elif isinstance(op, tb.Index | tb.SetSubtensor):
+        result = inputs[0][1:] if isinstance(op, tb.Index) else inputs[0]
+    elif isinstance(op, tb.Slice) and all(id(b) in e.values for b in node.inputs[1:]):
+        result = [slice_range(e, inputs[0][0], op.has, node.inputs[1:], var.label())[2], *inputs[0][1:]]
+    elif isinstance(op, tb.Alloc) and all(id(s) in e.values for s in node.inputs[1:]):
+        result = [to_index(e.emit, e.value(s)) for s in node.inputs[1:]]
+    elif isinstance(op, ScanOp) and op.info.until is None:
+        result = nested_scan_dims(e, node, var.index, known)
     else:
         raise NotImplementedError(
             f"the shape of scan output {var} ({op}) cannot be known before the loop")

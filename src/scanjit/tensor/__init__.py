@@ -10,7 +10,7 @@ from scanjit.tensor.basic import (  # noqa: F401
     and_, arange, argmax, as_tensor_variable, cast, constant, cos, dot, eq, exp, ge, gt,
     int_div, invert, le, log, lt, max, maximum, mean, min, minimum, mod, mul, neg, neq,
     ones, or_, pow, prod, sin, sqrt, sub, sum, switch, tanh, true_div, where, xor, zeros,
-    SetSubtensor, set_subtensor, inc_subtensor,
+    SetSubtensor, set_subtensor, inc_subtensor, DimShuffle, dimshuffle, transpose, outer,
 )
 from scanjit.tensor import random  # noqa: F401,E402
 

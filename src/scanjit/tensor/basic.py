@@ -283,9 +283,51 @@ class Slice(Op):
         return "Slice{" + ":".join("x" if h else "" for h in self.has) + "}"
 
 
+class DimShuffle(Op):
+    """Reorder axes; "x" in `order` inserts an axis of length 1."""
+
+    def __init__(self, order: tuple):
+        self.order = tuple(order)
+
+    def make_node(self, x) -> Apply:
+        x = as_tensor_variable(x)
+        kept = [a for a in self.order if a != "x"]
+        if sorted(kept) != list(range(x.ndim)):
+            raise ValueError(f"dimshuffle{self.order} must list each axis of {x.label()} once")
+        shape = tuple(1 if a == "x" else x.type.shape[a] for a in self.order)
+        return Apply(self, [x], [Variable(TensorType(x.dtype, shape))])
+
+    def __str__(self):
+        return f"DimShuffle{{{','.join(map(str, self.order))}}}"
+
+
+def dimshuffle(x, *order) -> Variable:
+    if len(order) == 1 and isinstance(order[0], list | tuple):
+        order = tuple(order[0])
+    x = as_tensor_variable(x)
+    return x if tuple(order) == tuple(range(x.ndim)) else DimShuffle(order)(x)
+
+
+def transpose(x, axes=None) -> Variable:
+    x = as_tensor_variable(x)
+    return dimshuffle(x, *(reversed(range(x.ndim)) if axes is None else axes))
+
+
+def outer(a, b) -> Variable:
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if a.ndim != 1 or b.ndim != 1:
+        raise ValueError("outer takes two vectors")
+    return mul(dimshuffle(a, 0, "x"), dimshuffle(b, "x", 0))
+
+
 def getitem(x: Variable, key) -> Variable:
     if not isinstance(key, tuple):
         key = (key,)
+    if any(k is None for k in key) and all(k is None or k == slice(None) for k in key):
+        if builtins.sum(k is not None for k in key) != x.ndim:
+            raise NotImplementedError("newaxis indexing needs one ':' per axis (x[None, :])")
+        axes = iter(range(x.ndim))
+        return dimshuffle(x, *["x" if k is None else next(axes) for k in key])
     if len(key) > x.ndim:
         raise IndexError(f"too many indices for {x.label()}: it has {x.ndim} dimensions")
     if len(key) > 1:
@@ -415,6 +457,8 @@ def _install_operators():
     Variable.dot = lambda self, other: dot(self, other)
     Variable.astype = lambda self, dtype: cast(self, dtype)
     Variable.set = lambda self, value: set_subtensor(self, value)
+    Variable.dimshuffle = dimshuffle
+    Variable.T = property(transpose)
     Variable.inc = lambda self, value: inc_subtensor(self, value)
     Variable.__bool__ = _no_truth_value
     Variable.__len__ = _no_len
