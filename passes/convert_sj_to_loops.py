@@ -82,7 +82,7 @@ class Lowering(RewritePattern):
     def rewrite(self, op: Operation, rewriter: PatternRewriter):
         b = OpList()
         result = self.lower(b, op)
-        rewriter.replace_matched_op(b.ops, [result])
+        rewriter.replace(op, b.ops, [result])
 
 
 class LowerMap(Lowering):
@@ -123,10 +123,18 @@ class LowerMap(Lowering):
 
 
 def _reduce_combine(b: OpList, kind: str, acc: SSAValue, x: SSAValue) -> SSAValue:
+    if _is_bool(x.type):
+        ops = {"add": arith.OrIOp, "mul": arith.AndIOp, "max": arith.OrIOp, "min": arith.AndIOp}
+        return b.emit(ops[kind](acc, x))
     flt = isinstance(x.type, AnyFloat)
     ops = {"add": (arith.AddfOp, arith.AddiOp), "mul": (arith.MulfOp, arith.MuliOp),
            "max": (arith.MaximumfOp, arith.MaxSIOp), "min": (arith.MinimumfOp, arith.MinSIOp)}
     return b.emit(ops[kind][0 if flt else 1](acc, x))
+
+
+def _is_bool(t: Attribute) -> bool:
+    """i1 holds NumPy bools: False < True, unlike i1's signed reading (0 > -1)."""
+    return isinstance(t, IntegerType) and t.width.data == 1
 
 
 def _reduce_identity(b: OpList, kind: str, t: Attribute) -> SSAValue:
@@ -134,6 +142,8 @@ def _reduce_identity(b: OpList, kind: str, t: Attribute) -> SSAValue:
         return scalar_const(b, 0 if kind == "add" else 1, t)
     if isinstance(t, AnyFloat):
         return scalar_const(b, float("-inf") if kind == "max" else float("inf"), t)
+    if _is_bool(t):
+        return scalar_const(b, kind == "min", t)
     width = t.width.data
     return scalar_const(b, -(2 ** (width - 1)) if kind == "max" else 2 ** (width - 1) - 1, t)
 
@@ -196,7 +206,7 @@ class LowerArgmax(Lowering):
                     best_ok = bb.emit(arith.CmpfOp(best, best, "ord"))
                     better = bb.emit(arith.OrIOp(better, bb.emit(arith.AndIOp(v_nan, best_ok))))
                 else:
-                    better = bb.emit(arith.CmpiOp(v, best, "sgt"))
+                    better = bb.emit(arith.CmpiOp(v, best, "ugt" if _is_bool(elem) else "sgt"))
                 return [bb.emit(arith.SelectOp(better, v, best)),
                         bb.emit(arith.SelectOp(better, count, best_at)),
                         bb.emit(arith.AddiOp(count, bb.index(1)))]
@@ -357,12 +367,12 @@ class FoldRowReads(RewritePattern):
         if isinstance(op, tensor.ExtractOp) and isinstance(op.tensor.owner, views):
             b = OpList()
             result = element(b, op.tensor, list(op.indices))
-            rewriter.replace_matched_op(b.ops, [result])
+            rewriter.replace(op, b.ops, [result])
         elif isinstance(op, tensor.DimOp) and isinstance(op.source.owner, views) and \
                 isinstance(op.index.owner, arith.ConstantOp):
             b = OpList()
             result = dim(b, op.source, op.index.owner.value.value.data)
-            rewriter.replace_matched_op(b.ops, [result])
+            rewriter.replace(op, b.ops, [result])
 
 
 class MaterializeView(Lowering):

@@ -24,9 +24,10 @@ class Emitter:
     """Emits ops at the end of `self.block`; `self.values` maps graph
     variables to SSA values, one scope per region."""
 
-    def __init__(self, block: Block):
+    def __init__(self, block: Block, last_row_only: set[int] = frozenset()):
         self.block = block
         self.values: ChainMap[int, SSAValue] = ChainMap()
+        self.last_row_only = last_row_only  # scan outputs read only as out[-1]
 
     # -- building blocks ---------------------------------------------------
     def emit(self, op: Operation) -> SSAValue:
@@ -370,8 +371,10 @@ _register_late()
 def emit_function(inputs: Sequence[Variable], outputs: Sequence[Variable],
                   name: str = "main") -> ModuleOp:
     """A module holding `func.func @main(inputs) -> outputs`."""
+    from scanjit.scan.op import last_row_only
+
     entry = Block(arg_types=[ir_type(v.type) for v in inputs])
-    e = Emitter(entry)
+    e = Emitter(entry, last_row_only(list(outputs)))
     for var, arg in zip(inputs, entry.args):
         e.values[id(var)] = arg
         if var.name:

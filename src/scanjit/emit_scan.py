@@ -35,10 +35,21 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
     for seq, taps in zip(seq_values, info.seq_taps):
         for _ in taps:
             placeholder_dims[id(next(places))] = [e.dim(seq, a) for a in range(1, seq.type.get_num_dims())]
+    # A storage keeps window + n rows, or, for an output only read as out[-1],
+    # window + 1 rows used circularly.
+    circular = {k: id(node.outputs[k]) in e.last_row_only for k in recurrent}
+
+    def storage_row(k: int, position: SSAValue) -> SSAValue:
+        if not circular[k]:
+            return position
+        return e.emit(arith.RemSIOp(position, e.index(info.window(k) + 1)))
+
     storages = []
     for k, init_var in zip(recurrent, inits):
+        rows = e.index(info.window(k) + 1) if circular[k] else \
+            e.emit(arith.AddiOp(n, e.index(info.window(k))))
         storage, state_dims = init_storage(e, k, info.window(k), e.value(init_var),
-                                           info.output_taps[k] != [-1], n)
+                                           info.output_taps[k] != [-1], rows)
         storages.append(storage)
         for _ in info.output_taps[k]:
             placeholder_dims[id(next(places))] = state_dims
@@ -58,11 +69,11 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
         for k, storage in zip(recurrent, carried):
             for tap in info.output_taps[k]:
                 row = e.emit(arith.AddiOp(t, e.index(info.window(k) + tap)))
-                e.values[id(next(places))] = take_row(e, storage, row)
+                e.values[id(next(places))] = take_row(e, storage, storage_row(k, row))
         stop = [info.until] if info.until is not None else []
         results = e.emit_graph(info.inner_outputs + stop + list(info.updates.values()))
         written = [checked_put_row(e, results[k], storage,
-                                   e.emit(arith.AddiOp(t, e.index(info.window(k)))), k)
+                                   storage_row(k, e.emit(arith.AddiOp(t, e.index(info.window(k))))), k)
                    for k, storage in zip(recurrent, carried)]
         written += [checked_put_row(e, results[k], stack, t, k)
                     for k, stack in zip(per_step, carried[len(storages):])]
@@ -74,7 +85,11 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
         n, finals = until_loop(e, n, storages + stacks, step, info.until.dtype)
     outputs: list[SSAValue | None] = [None] * len(info.output_taps)
     for k, storage in zip(recurrent, finals):
-        outputs[k] = e.emit(sj.SliceOp(storage, e.index(info.window(k)), e.index(1), n,
+        start, count = e.index(info.window(k)), n
+        if circular[k]:  # the last row written, if any
+            last = e.emit(arith.SubiOp(e.emit(arith.AddiOp(n, start)), e.index(1)))
+            start, count = storage_row(k, last), e.emit(arith.MinSIOp(n, e.index(1)))
+        outputs[k] = e.emit(sj.SliceOp(storage, start, e.index(1), count,
                                        ir_type(node.outputs[k].type)))
     for k, stack in zip(per_step, finals[len(storages):]):
         outputs[k] = stack if info.until is None else e.emit(
@@ -126,15 +141,15 @@ def empty(e: Emitter, t: TensorType, dims: list[SSAValue]) -> SSAValue:
     return e.emit(tensor.EmptyOp(dynamic, t))
 
 
-def init_storage(e: Emitter, k: int, window: int, init: SSAValue, stacked: bool, n: SSAValue):
-    """Storage of `window + n` rows for recurrent output k, its first rows
-    holding the initial values; returns it and the state's dims."""
+def init_storage(e: Emitter, k: int, window: int, init: SSAValue, stacked: bool, rows: SSAValue):
+    """Storage of `rows` rows for recurrent output k, its first rows holding
+    the initial values; returns it and the state's dims."""
     shape = init.type.get_shape() if isinstance(init.type, TensorType) else ()
     elem = sj.element_type(init.type)
     state_shape = shape[1:] if stacked else shape
     state_dims = [e.dim(init, a) for a in range(len(shape))][1 if stacked else 0:]
     storage_type = TensorType(elem, [DYNAMIC_INDEX, *state_shape])
-    storage = empty(e, storage_type, [e.emit(arith.AddiOp(n, e.index(window))), *state_dims])
+    storage = empty(e, storage_type, [rows, *state_dims])
     if not stacked:
         return put_row(e, init, storage, e.index(0)), state_dims
     e.check(e.cmp(e.dim(init, 0), e.index(window), "sge"),

@@ -80,3 +80,23 @@ def outer_inputs(info: ScanInfo) -> list[Variable]:
                 if id(var) not in dependent and not isinstance(var, Constant):
                     found.setdefault(id(var), var)
     return list(found.values())
+
+
+def last_row_only(outputs: list[Variable]) -> set[int]:
+    """ids of scan outputs the graph only reads as `out[-1]`: such a scan
+    keeps just the rows its taps need (PyTensor's save-memory rewrite)."""
+    clients: dict[int, list[Apply]] = {}
+    for node in toposort(outputs):
+        for var in node.inputs:
+            clients.setdefault(id(var), []).append(node)
+    from scanjit.tensor.basic import Index
+
+    def reads_last(node: Apply) -> bool:
+        index = node.inputs[1] if isinstance(node.op, Index) else None
+        return isinstance(index, Constant) and index.data.item() == -1
+
+    returned = {id(v) for v in outputs}
+    return {id(out) for node in toposort(outputs) if isinstance(node.op, ScanOp)
+            for out in node.outputs
+            if id(out) not in returned and clients.get(id(out))
+            and all(reads_last(c) and c.inputs[0] is out for c in clients[id(out)])}
