@@ -247,3 +247,10 @@ def test_peak_memory_does_not_grow_with_steps_when_only_the_last_state_is_used()
         growth[steps] = int(run.stdout.strip())  # KiB
     assert growth[10**6] < 10_000, growth
     assert abs(growth[10**6] - growth[10**4]) < 10_000, growth
+
+
+def test_n_steps_zero_per_step_vector_output_has_shape_0_k():
+    W = pt.dmatrix("W")
+    rows, _ = pytensor.scan(lambda W: W.sum(axis=0), non_sequences=[W], n_steps=0)
+    got = pytensor.function([W], rows)(np.ones((2, 5)))
+    assert got.shape == (0, 5)
