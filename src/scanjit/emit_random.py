@@ -43,7 +43,9 @@ def multinomial(e: Emitter, rng, params, sample) -> SSAValue:
     total = e.loop(d, [e.const(0.0, "float64")], check_p)[0]
     e.check(e.emit(arith.CmpfOp(total, e.const(1.0 + 1e-12, "float64"), "ole")),
             "ValueError: sum(pvals[:-1]) > 1.0")
-    counts = e.emit(sj.FillOp(e.const(0, "int64"), [d], ir_type(sample.type)))
+    counts_type = ir_type(sample.type)
+    dynamic = [d] if counts_type.get_shape()[0] < 0 else []
+    counts = e.emit(sj.FillOp(e.const(0, "int64"), dynamic, counts_type))
     scratch = e.emit(sj.FillOp(e.const(0.0, "float64"), [], BINOMIAL_SCRATCH))
     d_i64 = e.emit(arith.IndexCastOp(d, ELEMENT_TYPES["int64"]))
     call = e.emit(sj.CallOp("random_multinomial", [rng, n, counts, p, d_i64, scratch], [2, 5]))
@@ -90,8 +92,8 @@ def integers(e: Emitter, rng, params, sample) -> SSAValue:
     out_type = TensorType(ELEMENT_TYPES["int64"], [DYNAMIC_INDEX if s is None else s for s in shape])
     out = e.emit(tensor.EmptyOp([], out_type))
     masked = e.emit(arith.ConstantOp.from_int_and_width(0, i1))
-    call = e.emit(sj.CallOp("random_bounded_uint64_fill",
-                            [rng, low, span, e.const(count, "int64"), masked, out], [5]))
+    filled = e.emit(sj.CallOp("random_bounded_uint64_fill",
+                              [rng, low, span, e.const(count, "int64"), masked, out], [5]))
     if sample.ndim:
-        return call.results[0]
-    return e.emit(tensor.ExtractOp(call.results[0], [e.index(0)], ELEMENT_TYPES["int64"]))
+        return filled
+    return e.emit(tensor.ExtractOp(filled, [e.index(0)], ELEMENT_TYPES["int64"]))
