@@ -11,7 +11,8 @@ scf.for with tensor iter_args, func.func with tensor arguments and results).
   dropped and a yielded buffer other than the loop's own is copied into it.
 - `sj.call` becomes a `func.call` of an external function declaration, its
   written tensors passed as buffers (in place, as above).
-- `tensor.empty` becomes `memref.alloc`, freed right after its last use in
+- `tensor.empty` becomes `memref.alloc`, checked (MemoryError when the size
+  overflows or malloc fails), freed right after its last use in
   its block unless the function returns it: returned buffers belong to the
   caller. Returned arguments and buffers returned twice are copied.
 """
@@ -21,8 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import func, memref, scf, tensor
-from xdsl.dialects.builtin import FunctionType, MemRefType, ModuleOp, TensorType
+from xdsl.dialects import arith, cf, func, memref, scf, tensor
+from xdsl.dialects.builtin import (
+    FunctionType, IndexType, IntegerAttr, MemRefType, ModuleOp, TensorType,
+)
 from xdsl.ir import Block, BlockArgument, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -89,8 +92,10 @@ class Bufferizer:
 
     def run_op(self, op: Operation) -> None:
         if isinstance(op, tensor.EmptyOp):
-            Rewriter.replace_op(op, memref.AllocOp(list(op.dynamic_sizes), [],
-                                                    memref_type(op.tensor.type)))
+            buf = checked_alloc(list(op.dynamic_sizes), memref_type(op.tensor.type), InsertPoint.before(op))
+            op.tensor.replace_all_uses_with(buf)
+            op.detach()
+            op.erase()
         elif isinstance(op, tensor.ExtractOp):
             Rewriter.replace_op(op, memref.LoadOp.get(op.tensor, list(op.indices)))
         elif isinstance(op, tensor.DimOp):
@@ -208,15 +213,48 @@ def copy_before(buf: SSAValue, user: Operation) -> SSAValue:
     """A fresh buffer holding a copy of `buf`, made just before `user`."""
     sizes = [memref.DimOp(buf, _index(user, axis))
              for axis, s in enumerate(buf.type.get_shape()) if s < 0]
-    alloc = memref.AllocOp([s.result for s in sizes], [], buf.type)
-    Rewriter.insert_op([*sizes, alloc, memref.CopyOp(buf, alloc.memref)], InsertPoint.before(user))
+    Rewriter.insert_op(sizes, InsertPoint.before(user))
+    copy = checked_alloc([s.result for s in sizes], buf.type, InsertPoint.before(user))
+    Rewriter.insert_op(memref.CopyOp(buf, copy), InsertPoint.before(user))
+    return copy
+
+
+# Largest buffer we ask malloc for: its byte count must not overflow an i64.
+MAX_BYTES = 2**62
+
+
+def checked_alloc(dynamic_sizes: list[SSAValue], t: MemRefType, at: InsertPoint) -> SSAValue:
+    """memref.alloc guarded by checks that raise MemoryError: the element
+    count fits in MAX_BYTES, and malloc did not fail."""
+    ops: list[Operation] = []
+
+    def emit(op: Operation) -> SSAValue:
+        ops.append(op)
+        return op.results[0]
+
+    def const(value: int) -> SSAValue:
+        return emit(arith.ConstantOp(IntegerAttr(value, IndexType())))
+
+    message = f"MemoryError: cannot allocate a buffer of type {t}"
+    limit = const(MAX_BYTES // max(1, t.element_type.bitwidth // 8))
+    count = const(1)
+    sizes = iter(dynamic_sizes)
+    for static in t.get_shape():
+        size = next(sizes) if static < 0 else const(static)
+        room = emit(arith.DivUIOp(limit, emit(arith.MaxUIOp(count, const(1)))))
+        ops.append(cf.AssertOp(emit(arith.CmpiOp(size, room, "ule")), message))
+        count = emit(arith.MuliOp(count, size))
+    alloc = memref.AllocOp(dynamic_sizes, [], t)
+    ops.append(alloc)
+    address = emit(memref.ExtractAlignedPointerAsIndexOp.get(alloc.memref))
+    allocated = emit(arith.OrIOp(emit(arith.CmpiOp(address, const(0), "ne")),
+                                 emit(arith.CmpiOp(count, const(0), "eq"))))
+    ops.append(cf.AssertOp(allocated, message))
+    Rewriter.insert_op(ops, at)
     return alloc.memref
 
 
 def _index(user: Operation, value: int) -> SSAValue:
-    from xdsl.dialects import arith
-    from xdsl.dialects.builtin import IndexType, IntegerAttr
-
     const = arith.ConstantOp(IntegerAttr(value, IndexType()))
     Rewriter.insert_op(const, InsertPoint.before(user))
     return const.result

@@ -151,6 +151,10 @@ def _lower(op: Operation, module: builtin.ModuleOp) -> tuple[list[Operation], li
             return ops, []
         case memref.DimOp():
             return ops, [_dim(op, ops)]
+        case memref.ExtractAlignedPointerAsIndexOp():
+            ops.append(ptr := extract(to_llvm(op.source), 0, PTR))
+            ops.append(address := llvm.PtrToIntOp(ptr.res, i64))
+            return ops, [address.results[0]]
         case memref.CastOp():
             _memref_type(op.dest)
             return ops, [to_llvm(op.source)]
