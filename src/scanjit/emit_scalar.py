@@ -82,8 +82,11 @@ _FLOAT_BINARY = {"add": arith.AddfOp, "sub": arith.SubfOp, "mul": arith.MulfOp,
                  "true_div": arith.DivfOp, "maximum": arith.MaximumfOp,
                  "minimum": arith.MinimumfOp, "pow": math.PowFOp}
 _INT_BINARY = {"add": arith.AddiOp, "sub": arith.SubiOp, "mul": arith.MuliOp,
-               "int_div": arith.FloorDivSIOp, "maximum": arith.MaxSIOp, "minimum": arith.MinSIOp,
+               "maximum": arith.MaxSIOp, "minimum": arith.MinSIOp,
                "and": arith.AndIOp, "or": arith.OrIOp, "xor": arith.XOrIOp, "pow": math.IPowIOp}
+# NumPy's bool arithmetic is logical: True + True is True.
+_BOOL_BINARY = {**_INT_BINARY, "add": arith.OrIOp, "mul": arith.AndIOp, "maximum": arith.OrIOp,
+                "minimum": arith.AndIOp}
 _FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt": math.SqrtOp,
                 "abs": math.AbsFOp, "sin": math.SinOp, "cos": math.CosOp, "neg": arith.NegfOp}
 _CMP = {"lt": ("olt", "slt"), "gt": ("ogt", "sgt"), "le": ("ole", "sle"), "ge": ("oge", "sge"),
@@ -102,6 +105,8 @@ def elemwise(emit: Emit, scalar_op: str, args: list[SSAValue], in_dtypes: list[s
         common = upcast(*in_dtypes)
         a, b = (convert(emit, x, d, common) for x, d in zip(args, in_dtypes))
         fpred, ipred = _CMP[scalar_op]
+        if common == "bool":  # i1 is signed -1/0 to `slt`: compare False < True unsigned
+            ipred = ipred.replace("s", "u")
         return emit(arith.CmpfOp(a, b, fpred) if is_float(common) else arith.CmpiOp(a, b, ipred))
     if scalar_op == "switch":
         cond = convert(emit, args[0], in_dtypes[0], "bool")
@@ -114,16 +119,33 @@ def elemwise(emit: Emit, scalar_op: str, args: list[SSAValue], in_dtypes: list[s
         return emit(arith.XOrIOp(xs[0], ones))
     if scalar_op == "int_div" and flt:
         return emit(math.FloorOp(emit(arith.DivfOp(*xs))))
+    if scalar_op in ("int_div", "mod") and not flt:
+        return _int_div_or_mod(emit, scalar_op, xs[0], xs[1], out_dtype)
     if scalar_op == "mod":
         return _python_mod(emit, xs[0], xs[1], out_dtype)
     if scalar_op == "neg" and not flt:
         return emit(arith.SubiOp(const(emit, 0, out_dtype), xs[0]))
     if scalar_op == "abs" and not flt:
         return emit(math.AbsIOp(xs[0]))
-    table = (_FLOAT_UNARY if len(xs) == 1 else _FLOAT_BINARY) if flt else _INT_BINARY
+    table = (_FLOAT_UNARY if len(xs) == 1 else _FLOAT_BINARY) if flt else \
+        _BOOL_BINARY if out_dtype == "bool" else _INT_BINARY
     if scalar_op not in table:
         raise NotImplementedError(f"Elemwise{{{scalar_op}}} on {out_dtype}")
     return emit(table[scalar_op](*xs))
+
+
+def _int_div_or_mod(emit: Emit, scalar_op: str, a: SSAValue, b: SSAValue, dtype: str) -> SSAValue:
+    """NumPy's a // b or a % b, which never trap: divisors 0 and -1 (MIN // -1
+    overflows sdiv) are replaced by 1; then x // 0 = x % 0 = 0 and x // -1 = -x."""
+    zero, one, minus_one = (const(emit, v, dtype) for v in (0, 1, -1))
+    by_zero = emit(arith.CmpiOp(b, zero, "eq"))
+    by_minus_one = emit(arith.CmpiOp(b, minus_one, "eq"))
+    safe = emit(arith.SelectOp(emit(arith.OrIOp(by_zero, by_minus_one)), one, b))
+    if scalar_op == "mod":
+        return _python_mod(emit, a, safe, dtype)
+    quotient = emit(arith.FloorDivSIOp(a, safe))
+    negated = emit(arith.SelectOp(by_minus_one, emit(arith.SubiOp(zero, a)), quotient))
+    return emit(arith.SelectOp(by_zero, zero, negated))
 
 
 def _python_mod(emit: Emit, a: SSAValue, b: SSAValue, dtype: str) -> SSAValue:

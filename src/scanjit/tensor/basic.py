@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -42,7 +43,8 @@ def autocast(value) -> np.ndarray:
         if config.floatX == "float32":
             return np.asarray(value, dtype="float32")
         small = np.asarray(value, dtype="float32")
-        return small if small == value or np.isnan(value) else np.asarray(value, dtype="float64")
+        # Compare as Python floats: NumPy 2 would compare `small == value` in float32.
+        return small if float(small) == value or np.isnan(value) else np.asarray(value, dtype="float64")
     return np.asarray(value)
 
 
@@ -112,6 +114,8 @@ class Elemwise(Op):
 
 def _elemwise(name: str):
     op = Elemwise(name)
+    if name in ("add", "mul"):  # variadic as in PyTensor, folded into binary nodes
+        return lambda first, *rest: functools.reduce(op, rest, as_tensor_variable(first))
     return lambda *args: op(*args)
 
 

@@ -1,0 +1,120 @@
+// RUN: scanjit-opt %s -p bufferize | filecheck %s
+
+// The destination is read after the insert: the insert writes a copy.
+func.func @read_after(%n: index, %v: f64, %w: f64, %i: index) -> (tensor<?xf64>, f64) {
+  %e = tensor.empty(%n) : tensor<?xf64>
+  %d = tensor.insert %w into %e[%i] : tensor<?xf64>
+  %t = tensor.insert %v into %d[%i] : tensor<?xf64>
+  %old = tensor.extract %d[%i] : tensor<?xf64>
+  func.return %t, %old : tensor<?xf64>, f64
+}
+
+// CHECK-LABEL: func.func @read_after
+// CHECK:         %e = memref.alloc(%n) : memref<?xf64>
+// CHECK:         memref.store %w, %e[%i] : memref<?xf64>
+// CHECK:         %[[N:.*]] = memref.dim %e, %{{.*}} : memref<?xf64>
+// CHECK:         %t = memref.alloc(%[[N]]) : memref<?xf64>
+// CHECK:         "memref.copy"(%e, %t) : (memref<?xf64>, memref<?xf64>) -> ()
+// CHECK-NEXT:    memref.store %v, %t[%i] : memref<?xf64>
+// CHECK-NEXT:    %old = memref.load %e[%i] : memref<?xf64>
+// CHECK-NEXT:    memref.dealloc %e : memref<?xf64>
+// CHECK-NEXT:    func.return %t, %old : memref<?xf64>, f64
+
+// Two writers of one tensor.empty (as cse leaves them): the second gets a
+// new buffer but nothing is copied, an empty tensor has no contents.
+func.func @shared_empty(%n: index, %v: f64, %i: index) -> (tensor<?xf64>, tensor<?xf64>) {
+  %e = tensor.empty(%n) : tensor<?xf64>
+  %a = tensor.insert %v into %e[%i] : tensor<?xf64>
+  %b = tensor.insert %v into %e[%i] : tensor<?xf64>
+  func.return %a, %b : tensor<?xf64>, tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @shared_empty
+// CHECK:         %e = memref.alloc(%n) : memref<?xf64>
+// CHECK:         %a = memref.alloc(%{{.*}}) : memref<?xf64>
+// CHECK-NOT:     memref.copy
+// CHECK:         memref.store %v, %a[%i] : memref<?xf64>
+// CHECK-NEXT:    memref.store %v, %e[%i] : memref<?xf64>
+// CHECK-NEXT:    func.return %a, %e
+
+// Function arguments are the caller's read-only arrays: writing into one
+// writes a copy.
+func.func @into_argument(%x: tensor<?xf64>, %v: f64, %i: index) -> tensor<?xf64> {
+  %t = tensor.insert %v into %x[%i] : tensor<?xf64>
+  func.return %t : tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @into_argument(%x: memref<?xf64>, %v: f64, %i: index) -> memref<?xf64> {
+// CHECK:         %[[N:.*]] = memref.dim %x, %{{.*}} : memref<?xf64>
+// CHECK:         %t = memref.alloc(%[[N]]) : memref<?xf64>
+// CHECK:         "memref.copy"(%x, %t) : (memref<?xf64>, memref<?xf64>) -> ()
+// CHECK-NEXT:    memref.store %v, %t[%i] : memref<?xf64>
+// CHECK-NEXT:    func.return %t : memref<?xf64>
+
+// A loop iterating on an argument copies it once, before the loop.
+func.func @loop_on_argument(%x: tensor<?xf64>, %n: index, %v: f64) -> tensor<?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %x) -> (tensor<?xf64>) {
+    %t = tensor.insert %v into %acc[%i] : tensor<?xf64>
+    scf.yield %t : tensor<?xf64>
+  }
+  func.return %r : tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @loop_on_argument
+// CHECK:         %[[COPY:.*]] = memref.alloc(%{{.*}}) : memref<?xf64>
+// CHECK:         "memref.copy"(%x, %[[COPY]]) : (memref<?xf64>, memref<?xf64>) -> ()
+// CHECK-NEXT:    scf.for %i = %c0 to %n step %c1 {
+// CHECK-NEXT:      memref.store %v, %[[COPY]][%i] : memref<?xf64>
+// CHECK-NEXT:    }
+// CHECK-NEXT:    func.return %[[COPY]] : memref<?xf64>
+
+// The loop's init tensor is read after the loop: the loop works on a copy.
+func.func @init_read_after_loop(%n: index, %v: f64) -> (tensor<?xf64>, f64) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %e0 = tensor.empty(%n) : tensor<?xf64>
+  %e = tensor.insert %v into %e0[%c0] : tensor<?xf64>
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %e) -> (tensor<?xf64>) {
+    %t = tensor.insert %v into %acc[%i] : tensor<?xf64>
+    scf.yield %t : tensor<?xf64>
+  }
+  %old = tensor.extract %e[%c0] : tensor<?xf64>
+  func.return %r, %old : tensor<?xf64>, f64
+}
+
+// CHECK-LABEL: func.func @init_read_after_loop
+// CHECK:         %e0 = memref.alloc(%n) : memref<?xf64>
+// CHECK:         %acc = memref.alloc(%{{.*}}) : memref<?xf64>
+// CHECK:         "memref.copy"(%e0, %acc) : (memref<?xf64>, memref<?xf64>) -> ()
+// CHECK-NEXT:    scf.for %i = %c0 to %n step %c1 {
+// CHECK-NEXT:      memref.store %v, %acc[%i] : memref<?xf64>
+// CHECK-NEXT:    }
+// CHECK-NEXT:    %old = memref.load %e0[%c0] : memref<?xf64>
+// CHECK-NEXT:    memref.dealloc %e0 : memref<?xf64>
+// CHECK-NEXT:    func.return %acc, %old : memref<?xf64>, f64
+
+// Returning an argument, or one buffer twice, returns copies.
+func.func @return_argument_twice(%x: tensor<?xf64>) -> (tensor<?xf64>, tensor<?xf64>) {
+  func.return %x, %x : tensor<?xf64>, tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @return_argument_twice(%x: memref<?xf64>) -> (memref<?xf64>, memref<?xf64>) {
+// CHECK:         %[[A:.*]] = memref.alloc(%{{.*}}) : memref<?xf64>
+// CHECK:         "memref.copy"(%x, %[[A]]) : (memref<?xf64>, memref<?xf64>) -> ()
+// CHECK:         %[[B:.*]] = memref.alloc(%{{.*}}) : memref<?xf64>
+// CHECK:         "memref.copy"(%x, %[[B]]) : (memref<?xf64>, memref<?xf64>) -> ()
+// CHECK-NEXT:    func.return %[[A]], %[[B]] : memref<?xf64>, memref<?xf64>
+
+func.func @return_buffer_twice(%n: index) -> (tensor<?xf64>, tensor<?xf64>) {
+  %e = tensor.empty(%n) : tensor<?xf64>
+  func.return %e, %e : tensor<?xf64>, tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @return_buffer_twice
+// CHECK:         %e = memref.alloc(%n) : memref<?xf64>
+// CHECK:         %[[B:.*]] = memref.alloc(%{{.*}}) : memref<?xf64>
+// CHECK:         "memref.copy"(%e, %[[B]]) : (memref<?xf64>, memref<?xf64>) -> ()
+// CHECK-NEXT:    func.return %e, %[[B]] : memref<?xf64>, memref<?xf64>
+// CHECK-NOT:     memref.dealloc

@@ -1,0 +1,93 @@
+// RUN: scanjit-opt %s -p convert-sj-to-loops | filecheck %s
+
+// Rows are not copied: a reduction of `sj.row %x[%i]` reads %x[%i, %j], and
+// the row's length is the source's dim 1.
+func.func @row_read(%x: tensor<?x?xf64>, %i: index) -> f64 {
+  %row = "sj.row"(%x, %i) : (tensor<?x?xf64>, index) -> tensor<?xf64>
+  %s = "sj.reduce"(%row) <{kind = "add", axes = array<i64: 0>}> : (tensor<?xf64>) -> f64
+  func.return %s : f64
+}
+
+// CHECK-LABEL: func.func @row_read
+// CHECK-NOT:     sj.row
+// CHECK:         %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-NEXT:    %[[N:.*]] = tensor.dim %x, %[[ONE]] : tensor<?x?xf64>
+// CHECK:         scf.for %[[J:.*]] = %{{.*}} to %[[N]] step
+// CHECK-NEXT:      tensor.extract %x[%i, %[[J]]] : tensor<?x?xf64>
+// CHECK-NOT:     sj.row
+
+// A row of a row of a 3-d tensor, read by tensor.extract and tensor.dim,
+// folds to one extract with both indices.
+func.func @row_of_row(%x: tensor<?x?x?xi64>, %i: index, %j: index, %k: index) -> (i64, index) {
+  %row = "sj.row"(%x, %i) : (tensor<?x?x?xi64>, index) -> tensor<?x?xi64>
+  %row2 = "sj.row"(%row, %j) : (tensor<?x?xi64>, index) -> tensor<?xi64>
+  %v = tensor.extract %row2[%k] : tensor<?xi64>
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %row2, %c0 : tensor<?xi64>
+  func.return %v, %n : i64, index
+}
+
+// CHECK-LABEL: func.func @row_of_row
+// CHECK-NOT:     sj.row
+// CHECK:         %[[V:.*]] = tensor.extract %x[%i, %j, %k] : tensor<?x?x?xi64>
+// CHECK:         %[[N:.*]] = tensor.dim %x, %{{.*}} : tensor<?x?x?xi64>
+// CHECK-NEXT:    func.return %[[V]], %[[N]] : i64, index
+
+// A row that escapes (here: returned) is copied out.
+func.func @row_escapes(%x: tensor<?x?xf64>, %i: index) -> tensor<?xf64> {
+  %row = "sj.row"(%x, %i) : (tensor<?x?xf64>, index) -> tensor<?xf64>
+  func.return %row : tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @row_escapes
+// CHECK:         %[[N:.*]] = tensor.dim %x, %{{.*}} : tensor<?x?xf64>
+// CHECK-NEXT:    %[[EMPTY:.*]] = tensor.empty(%[[N]]) : tensor<?xf64>
+// CHECK:         %[[COPY:.*]] = scf.for %[[J:.*]] = %{{.*}} to %[[N]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[EMPTY]]) -> (tensor<?xf64>) {
+// CHECK-NEXT:      %[[V:.*]] = tensor.extract %x[%i, %[[J]]] : tensor<?x?xf64>
+// CHECK-NEXT:      tensor.insert %[[V]] into %[[ACC]][%[[J]]] : tensor<?xf64>
+// CHECK:         func.return %[[COPY]] : tensor<?xf64>
+
+// sj.insert_row writes the value's elements into row %i of its destination
+// (destination-passing: the loop carries %x itself).
+func.func @insert_row(%v: tensor<?xf64>, %x: tensor<?x?xf64>, %i: index) -> tensor<?x?xf64> {
+  %r = "sj.insert_row"(%v, %x, %i) : (tensor<?xf64>, tensor<?x?xf64>, index) -> tensor<?x?xf64>
+  func.return %r : tensor<?x?xf64>
+}
+
+// CHECK-LABEL: func.func @insert_row
+// CHECK:         %[[N:.*]] = tensor.dim %v, %{{.*}} : tensor<?xf64>
+// CHECK:         %[[R:.*]] = scf.for %[[J:.*]] = %{{.*}} to %[[N]] step %{{.*}} iter_args(%[[ACC:.*]] = %x) -> (tensor<?x?xf64>) {
+// CHECK-NEXT:      %[[E:.*]] = tensor.extract %v[%[[J]]] : tensor<?xf64>
+// CHECK-NEXT:      %[[NEW:.*]] = tensor.insert %[[E]] into %[[ACC]][%i, %[[J]]] : tensor<?x?xf64>
+// CHECK-NEXT:      scf.yield %[[NEW]] : tensor<?x?xf64>
+// CHECK:         func.return %[[R]] : tensor<?x?xf64>
+
+// Inserting a row of another tensor reads it in place.
+func.func @insert_row_of_row(%y: tensor<?x?xf64>, %x: tensor<?x?xf64>, %i: index, %k: index) -> tensor<?x?xf64> {
+  %row = "sj.row"(%y, %k) : (tensor<?x?xf64>, index) -> tensor<?xf64>
+  %r = "sj.insert_row"(%row, %x, %i) : (tensor<?xf64>, tensor<?x?xf64>, index) -> tensor<?x?xf64>
+  func.return %r : tensor<?x?xf64>
+}
+
+// CHECK-LABEL: func.func @insert_row_of_row
+// CHECK-NOT:     sj.row
+// CHECK:         %[[N:.*]] = tensor.dim %y, %{{.*}} : tensor<?x?xf64>
+// CHECK:         scf.for %[[J:.*]] = %{{.*}} to %[[N]] step %{{.*}} iter_args(%[[ACC:.*]] = %x) -> (tensor<?x?xf64>) {
+// CHECK-NEXT:      %[[E:.*]] = tensor.extract %y[%k, %[[J]]] : tensor<?x?xf64>
+// CHECK-NEXT:      tensor.insert %[[E]] into %[[ACC]][%i, %[[J]]] : tensor<?x?xf64>
+
+// sj.slice copies rows start + k * step for k < count.
+func.func @slice(%x: tensor<?x3xi64>, %start: index, %step: index, %count: index) -> tensor<?x3xi64> {
+  %r = "sj.slice"(%x, %start, %step, %count) : (tensor<?x3xi64>, index, index, index) -> tensor<?x3xi64>
+  func.return %r : tensor<?x3xi64>
+}
+
+// CHECK-LABEL: func.func @slice
+// CHECK:         %[[COLS:.*]] = arith.constant 3 : index
+// CHECK-NEXT:    %[[EMPTY:.*]] = tensor.empty(%count) : tensor<?x3xi64>
+// CHECK:         scf.for %[[K:.*]] = %{{.*}} to %count step %{{.*}} iter_args(%[[ACC:.*]] = %[[EMPTY]]) -> (tensor<?x3xi64>) {
+// CHECK:           scf.for %[[J:.*]] = %{{.*}} to %[[COLS]] step %{{.*}} iter_args(%[[ACC2:.*]] = %[[ACC]]) -> (tensor<?x3xi64>) {
+// CHECK-NEXT:        %[[OFF:.*]] = arith.muli %[[K]], %step : index
+// CHECK-NEXT:        %[[ROW:.*]] = arith.addi %start, %[[OFF]] : index
+// CHECK-NEXT:        %[[E:.*]] = tensor.extract %x[%[[ROW]], %[[J]]] : tensor<?x3xi64>
+// CHECK-NEXT:        tensor.insert %[[E]] into %[[ACC2]][%[[K]], %[[J]]] : tensor<?x3xi64>

@@ -1,0 +1,154 @@
+// RUN: scanjit-opt %s --split-input-file --verify-diagnostics | filecheck %s
+// RUN: not scanjit-opt %s 2>&1 | filecheck %s --check-prefix=FIRST
+
+// Each chunk holds one op the sj verifiers reject; the last one is valid and
+// prints back.
+
+func.func @map_arity(%x: tensor<?xf64>) -> tensor<?xf64> {
+  %r = "sj.map"(%x) ({
+  ^bb0(%a: f64, %b: f64):
+    "sj.yield"(%a) : (f64) -> ()
+  }) : (tensor<?xf64>) -> tensor<?xf64>
+  func.return %r : tensor<?xf64>
+}
+
+// CHECK: sj.map body needs one argument per input
+// FIRST: Operation does not verify: sj.map body needs one argument per input
+
+// -----
+
+func.func @map_arg_type(%x: tensor<?xf64>) -> tensor<?xf64> {
+  %r = "sj.map"(%x) ({
+  ^bb0(%a: f32):
+    %e = arith.extf %a : f32 to f64
+    "sj.yield"(%e) : (f64) -> ()
+  }) : (tensor<?xf64>) -> tensor<?xf64>
+  func.return %r : tensor<?xf64>
+}
+
+// CHECK: sj.map body argument types must be the input element types
+
+// -----
+
+func.func @map_rank(%x: tensor<?x?xf64>) -> tensor<?xf64> {
+  %r = "sj.map"(%x) ({
+  ^bb0(%a: f64):
+    "sj.yield"(%a) : (f64) -> ()
+  }) : (tensor<?x?xf64>) -> tensor<?xf64>
+  func.return %r : tensor<?xf64>
+}
+
+// CHECK: sj.map result rank must be the largest input rank
+
+// -----
+
+func.func @reduce_kind(%x: tensor<?xf64>) -> f64 {
+  %r = "sj.reduce"(%x) <{kind = "mean", axes = array<i64: 0>}> : (tensor<?xf64>) -> f64
+  func.return %r : f64
+}
+
+// CHECK: unknown reduction kind 'mean'
+
+// -----
+
+func.func @reduce_axes_unsorted(%x: tensor<?x?xf64>) -> f64 {
+  %r = "sj.reduce"(%x) <{kind = "add", axes = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> f64
+  func.return %r : f64
+}
+
+// CHECK: sj.reduce axes must be sorted, unique and in range
+
+// -----
+
+func.func @reduce_axis_out_of_range(%x: tensor<?xf64>) -> f64 {
+  %r = "sj.reduce"(%x) <{kind = "max", axes = array<i64: 1>}> : (tensor<?xf64>) -> f64
+  func.return %r : f64
+}
+
+// CHECK: sj.reduce axes must be sorted, unique and in range
+
+// -----
+
+func.func @reduce_rank(%x: tensor<?x?xf64>) -> f64 {
+  %r = "sj.reduce"(%x) <{kind = "add", axes = array<i64: 0>}> : (tensor<?x?xf64>) -> f64
+  func.return %r : f64
+}
+
+// CHECK: sj.reduce result rank must drop the reduced axes
+
+// -----
+
+func.func @dot_3d(%a: tensor<?x?x?xf64>, %b: tensor<?xf64>) -> tensor<?x?xf64> {
+  %r = "sj.dot"(%a, %b) : (tensor<?x?x?xf64>, tensor<?xf64>) -> tensor<?x?xf64>
+  func.return %r : tensor<?x?xf64>
+}
+
+// CHECK: sj.dot takes vectors and matrices
+
+// -----
+
+func.func @dot_rank(%a: tensor<?x?xf64>, %b: tensor<?xf64>) -> f64 {
+  %r = "sj.dot"(%a, %b) : (tensor<?x?xf64>, tensor<?xf64>) -> f64
+  func.return %r : f64
+}
+
+// CHECK: sj.dot result rank is lhs rank + rhs rank - 2
+
+// -----
+
+func.func @row_rank(%x: tensor<?x?xf64>, %i: index) -> tensor<?x?xf64> {
+  %r = "sj.row"(%x, %i) : (tensor<?x?xf64>, index) -> tensor<?x?xf64>
+  func.return %r : tensor<?x?xf64>
+}
+
+// CHECK: sj.row drops the leading dimension
+
+// -----
+
+func.func @insert_row_rank(%v: tensor<?x?xf64>, %x: tensor<?x?xf64>, %i: index) -> tensor<?x?xf64> {
+  %r = "sj.insert_row"(%v, %x, %i) : (tensor<?x?xf64>, tensor<?x?xf64>, index) -> tensor<?x?xf64>
+  func.return %r : tensor<?x?xf64>
+}
+
+// CHECK: sj.insert_row value has one dimension less than dest
+
+// -----
+
+func.func @fill_sizes(%v: f64, %n: index) -> tensor<?x?xf64> {
+  %r = "sj.fill"(%v, %n) : (f64, index) -> tensor<?x?xf64>
+  func.return %r : tensor<?x?xf64>
+}
+
+// CHECK: sj.fill needs one size per dynamic dimension
+
+// -----
+
+func.func @call_writes_scalar(%p: !llvm.ptr, %n: i64) -> i64 {
+  %r = "sj.call"(%p, %n) <{callee = "f", writes = array<i64: 1>}> : (!llvm.ptr, i64) -> i64
+  func.return %r : i64
+}
+
+// CHECK: sj.call writes only tensor arguments
+
+// -----
+
+func.func @call_result_type(%p: !llvm.ptr, %x: tensor<?xf64>) -> tensor<?xf32> {
+  %r = "sj.call"(%p, %x) <{callee = "f", writes = array<i64: 1>}> : (!llvm.ptr, tensor<?xf64>) -> tensor<?xf32>
+  func.return %r : tensor<?xf32>
+}
+
+// CHECK: sj.call results start with the written tensors
+
+// -----
+
+func.func @valid(%x: tensor<?x?xf64>, %i: index) -> (tensor<?xf64>, i64) {
+  %row = "sj.row"(%x, %i) : (tensor<?x?xf64>, index) -> tensor<?xf64>
+  %s = "sj.reduce"(%x) <{kind = "min", axes = array<i64: 1>}> : (tensor<?x?xf64>) -> tensor<?xf64>
+  %a = "sj.argmax"(%row) : (tensor<?xf64>) -> i64
+  func.return %s, %a : tensor<?xf64>, i64
+}
+
+// CHECK:      func.func @valid(%x: tensor<?x?xf64>, %i: index) -> (tensor<?xf64>, i64) {
+// CHECK-NEXT:   %row = "sj.row"(%x, %i) : (tensor<?x?xf64>, index) -> tensor<?xf64>
+// CHECK-NEXT:   %s = "sj.reduce"(%x) <{kind = "min", axes = array<i64: 1>}> : (tensor<?x?xf64>) -> tensor<?xf64>
+// CHECK-NEXT:   %a = "sj.argmax"(%row) : (tensor<?xf64>) -> i64
