@@ -54,6 +54,8 @@ def writable_in_place(value: SSAValue, user: Operation) -> bool:
         block = value.owner.parent_block()
     if user.parent_block() is not block:
         return False
+    if sum(use.operation is user for use in value.uses) > 1:
+        return False  # e.g. one tensor.empty (merged by cse) as two loop inits
     position = {op: i for i, op in enumerate(block.ops)}
     for use in value.uses:
         if use.operation is user:
@@ -70,21 +72,34 @@ class Bufferizer:
 
     def __init__(self, fn: func.FuncOp, module: ModuleOp):
         self.module = module
-        self.in_place: set[tuple[Operation, int]] = set()
+        # How each write (op, operand key) gets its buffer: "in place", or a
+        # "copy"; a "fresh" buffer when the tensor is a tensor.empty (no
+        # contents to copy: cse may have merged two of them).
+        self.write_mode: dict[tuple[Operation, int], str] = {}
         for op in fn.walk():
-            if isinstance(op, tensor.InsertOp) and writable_in_place(op.dest, op):
-                self.in_place.add((op, 0))
+            if isinstance(op, tensor.InsertOp):
+                self.decide(op, 0, op.dest)
             elif isinstance(op, sj.CallOp):
-                self.in_place.update((op, k) for k in op.writes.get_values()
-                                     if writable_in_place(op.args[k], op))
+                for k in op.writes.get_values():
+                    self.decide(op, k, op.args[k])
             elif isinstance(op, scf.ForOp | scf.WhileOp):
                 for i, init in enumerate(op.operands[3:] if isinstance(op, scf.ForOp) else op.operands):
-                    if isinstance(init.type, TensorType) and writable_in_place(init, op):
-                        self.in_place.add((op, i))
+                    if isinstance(init.type, TensorType):
+                        self.decide(op, i, init)
+
+    def decide(self, op: Operation, key: int, value: SSAValue) -> None:
+        if writable_in_place(value, op):
+            mode = "in place"
+        else:
+            mode = "fresh" if isinstance(value.owner, tensor.EmptyOp) else "copy"
+        self.write_mode[(op, key)] = mode
 
     def buffer_for_write(self, buf: SSAValue, user: Operation, key: int) -> SSAValue:
-        """The buffer `user` may write: `buf` itself, or a fresh copy."""
-        return buf if (user, key) in self.in_place else copy_before(buf, user)
+        """The buffer `user` may write: `buf` itself, a fresh one or a copy."""
+        mode = self.write_mode[(user, key)]
+        if mode == "in place":
+            return buf
+        return copy_before(buf, user, copy_contents=mode == "copy")
 
     def run_block(self, block: Block) -> None:
         for op in list(block.ops):
@@ -209,13 +224,15 @@ class Bufferizer:
         Rewriter.replace_op(op, func.ReturnOp(*values))
 
 
-def copy_before(buf: SSAValue, user: Operation) -> SSAValue:
-    """A fresh buffer holding a copy of `buf`, made just before `user`."""
+def copy_before(buf: SSAValue, user: Operation, copy_contents: bool = True) -> SSAValue:
+    """A new buffer shaped like `buf` (holding a copy of it unless told
+    otherwise), made just before `user`."""
     sizes = [memref.DimOp(buf, _index(user, axis))
              for axis, s in enumerate(buf.type.get_shape()) if s < 0]
     Rewriter.insert_op(sizes, InsertPoint.before(user))
     copy = checked_alloc([s.result for s in sizes], buf.type, InsertPoint.before(user))
-    Rewriter.insert_op(memref.CopyOp(buf, copy), InsertPoint.before(user))
+    if copy_contents:
+        Rewriter.insert_op(memref.CopyOp(buf, copy), InsertPoint.before(user))
     return copy
 
 

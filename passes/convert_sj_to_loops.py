@@ -30,7 +30,8 @@ from scanjit.passes.loop_builder import OpList, empty_like_dims
 
 
 def element(b: OpList, value: SSAValue, indices: list[SSAValue]) -> SSAValue:
-    """value[indices], reading through `sj.row`s to their source; a scalar
+    """value[indices], reading through views (`sj.row`, `sj.dimshuffle`) to
+    their source and computing a fused `sj.map`'s element in place; a scalar
     value is its own element."""
     if not isinstance(value.type, TensorType):
         return value
@@ -43,14 +44,79 @@ def element(b: OpList, value: SSAValue, indices: list[SSAValue]) -> SSAValue:
             if axis >= 0:
                 source_indices[axis] = index
         return element(b, owner.source, source_indices)
+    if isinstance(owner, sj.MapOp) and fused(owner):
+        return map_element(b, owner, indices)
     return b.emit(tensor.ExtractOp(value, indices, value.type.element_type))
 
 
+# Consumers that read each element of an operand at most once: a map feeding
+# only one of them is computed inside the consumer's loops, never stored.
+READ_ONCE = (sj.MapOp, sj.InsertRowOp, sj.ReduceOp, sj.ArgmaxOp, sj.SliceOp, tensor.ExtractOp)
+
+
+def fused(op: sj.MapOp) -> bool:
+    users = [u.operation for u in op.result.uses if not isinstance(u.operation, tensor.DimOp)]
+    if len(users) != 1 or not isinstance(users[0], READ_ONCE):
+        return False
+    # A map reading the tensor its consumer writes is stored first: reading
+    # it inside the writing loop would stop bufferize from writing in place.
+    return not (isinstance(users[0], sj.InsertRowOp) and reads(op, root(users[0].dest)))
+
+
+def root(value: SSAValue) -> SSAValue:
+    """The tensor a chain of views reads."""
+    while isinstance(value.owner, sj.RowOp | sj.DimShuffleOp):
+        value = value.owner.source
+    return value
+
+
+def reads(op: sj.MapOp, tensor_value: SSAValue) -> bool:
+    """Does `op`, or a map it fuses, read `tensor_value`?"""
+    for x in op.inputs:
+        if root(x) is tensor_value:
+            return True
+        owner = root(x).owner
+        if isinstance(owner, sj.MapOp) and reads(owner, tensor_value):
+            return True
+    return False
+
+
+def map_element(b: OpList, op: sj.MapOp, indices: list[SSAValue]) -> SSAValue:
+    """The body of `op` at `indices` of its result, inputs read broadcast."""
+    rank = op.result.type.get_num_dims()
+    body = op.body.block
+    mapping: dict[SSAValue, SSAValue] = {}
+    for arg, x in zip(body.args, op.inputs):
+        if isinstance(x.type, TensorType):
+            lead = rank - x.type.get_num_dims()
+            x_indices = [b.index(0) if s == 1 else indices[lead + k]
+                         for k, s in enumerate(x.type.get_shape())]
+            mapping[arg] = element(b, x, x_indices)
+        else:
+            mapping[arg] = x
+    for inner in body.ops:
+        if isinstance(inner, sj.YieldOp):
+            return mapping.get(inner.values[0], inner.values[0])
+        b.emit(inner.clone(value_mapper=mapping))
+    raise AssertionError("sj.map body has no sj.yield")
+
+
 def dim(b: OpList, value: SSAValue, axis: int) -> SSAValue:
-    if value.type.get_shape()[axis] < 0 and isinstance(value.owner, sj.RowOp):
-        return dim(b, value.owner.source, axis + 1)
-    if value.type.get_shape()[axis] < 0 and isinstance(value.owner, sj.DimShuffleOp):
-        return dim(b, value.owner.source, value.owner.order.get_values()[axis])
+    """Length of `axis`, read through views and maps to their inputs."""
+    owner = value.owner
+    if value.type.get_shape()[axis] >= 0:
+        return b.index(value.type.get_shape()[axis])
+    if isinstance(owner, sj.RowOp):
+        return dim(b, owner.source, axis + 1)
+    if isinstance(owner, sj.DimShuffleOp):
+        return dim(b, owner.source, owner.order.get_values()[axis])
+    if isinstance(owner, sj.MapOp):
+        rank = value.type.get_num_dims()
+        for x in owner.inputs:
+            k = axis - (rank - x.type.get_num_dims()) if isinstance(x.type, TensorType) else -1
+            if k >= 0 and x.type.get_shape()[k] != 1:
+                return dim(b, x, k)
+        return b.index(1)
     return b.dim(value, axis)
 
 
@@ -86,40 +152,18 @@ class Lowering(RewritePattern):
 
 
 class LowerMap(Lowering):
+    """A map that is not fused into its one consumer is stored."""
+
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.MapOp, rewriter: PatternRewriter, /):
-        self.rewrite(op, rewriter)
+        if not fused(op):
+            self.rewrite(op, rewriter)
 
     def lower(self, b: OpList, op: sj.MapOp) -> SSAValue:
-        out_type = op.result.type
-        rank = out_type.get_num_dims()
-        out_dims = []
-        for axis in range(rank):
-            size = out_type.get_shape()[axis]
-            sources = [(x, axis - (rank - x.type.get_num_dims())) for x in op.inputs
-                       if isinstance(x.type, TensorType)]
-            sources = [(x, k) for x, k in sources if k >= 0 and x.type.get_shape()[k] != 1]
-            out_dims.append(b.index(size) if size >= 0 or not sources else dim(b, *sources[0]))
-        out = empty_like_dims(b, out_type, out_dims)
-        body = op.body.block
-
-        def compute(ib: OpList, ivs: list[SSAValue], acc: list[SSAValue]):
-            mapping: dict[SSAValue, SSAValue] = {}
-            for arg, x in zip(body.args, op.inputs):
-                if not isinstance(x.type, TensorType):
-                    mapping[arg] = x
-                    continue
-                lead = rank - x.type.get_num_dims()
-                idx = [ib.index(0) if s == 1 else ivs[lead + k]
-                       for k, s in enumerate(x.type.get_shape())]
-                mapping[arg] = element(ib, x, idx)
-            for inner in body.ops:
-                if isinstance(inner, sj.YieldOp):
-                    return [insert(ib, mapping.get(inner.values[0], inner.values[0]), acc[0], ivs)]
-                ib.emit(inner.clone(value_mapper=mapping))
-            raise AssertionError("sj.map body has no sj.yield")
-
-        return b.loop_nest(out_dims, [out], compute)[0]
+        out_dims = dims(b, op.result)
+        out = empty_like_dims(b, op.result.type, out_dims)
+        return b.loop_nest(out_dims, [out], lambda ib, ivs, acc: [
+            insert(ib, map_element(ib, op, ivs), acc[0], ivs)])[0]
 
 
 def _reduce_combine(b: OpList, kind: str, acc: SSAValue, x: SSAValue) -> SSAValue:
@@ -359,16 +403,17 @@ class LowerConstant(Lowering):
         return out
 
 
-class FoldRowReads(RewritePattern):
-    """tensor.extract / tensor.dim of an `sj.row` or `sj.dimshuffle` read its source."""
+class FoldViewReads(RewritePattern):
+    """tensor.extract / tensor.dim of a view or of a fused map read its inputs."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         views = (sj.RowOp, sj.DimShuffleOp)
-        if isinstance(op, tensor.ExtractOp) and isinstance(op.tensor.owner, views):
+        owner = op.tensor.owner if isinstance(op, tensor.ExtractOp) else None
+        if isinstance(owner, views) or isinstance(owner, sj.MapOp) and fused(owner):
             b = OpList()
             result = element(b, op.tensor, list(op.indices))
             rewriter.replace(op, b.ops, [result])
-        elif isinstance(op, tensor.DimOp) and isinstance(op.source.owner, views) and \
+        elif isinstance(op, tensor.DimOp) and isinstance(op.source.owner, (*views, sj.MapOp)) and \
                 isinstance(op.index.owner, arith.ConstantOp):
             b = OpList()
             result = dim(b, op.source, op.index.owner.value.value.data)
@@ -402,9 +447,9 @@ class ConvertSjToLoopsPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         PatternRewriteWalker(GreedyRewritePatternApplier([
             LowerMap(), LowerReduce(), LowerArgmax(), LowerDot(), LowerSlice(), LowerInsertRow(),
-            LowerArange(), LowerFill(), LowerConstant(), FoldRowReads(), MaterializeView(),
+            LowerArange(), LowerFill(), LowerConstant(), FoldViewReads(), MaterializeView(),
         ])).rewrite_module(op)
-        for view in reversed([o for o in op.walk() if isinstance(o, sj.RowOp | sj.DimShuffleOp)]):
+        for view in reversed([o for o in op.walk() if isinstance(o, sj.RowOp | sj.DimShuffleOp | sj.MapOp)]):
             if not view.result.uses:
                 view.detach()
                 view.erase()
