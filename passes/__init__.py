@@ -11,6 +11,7 @@ from importlib import import_module
 from xdsl.passes import ModulePass
 
 _OURS = {
+    "hoist-loop-invariants": "hoist_loop_invariants:HoistLoopInvariantsPass",
     "convert-sj-to-loops": "convert_sj_to_loops:ConvertSjToLoopsPass",
     "bufferize": "bufferize:BufferizePass",
     "convert-scf-while-to-cf": "convert_scf_while_to_cf:ConvertScfWhileToCfPass",
@@ -19,6 +20,7 @@ _OURS = {
     "convert-arith-to-llvm": "convert_arith_to_llvm:ConvertArithToLLVMPass",
     "convert-math-to-llvm": "convert_math_to_llvm:ConvertMathToLLVMPass",
     "convert-memref-to-llvm": "convert_memref_to_llvm:ConvertMemRefToLLVMPass",
+    "scanjit-lower": "scanjit_lower:ScanjitLowerPass",
 }
 
 _XDSL = {
@@ -43,11 +45,11 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
 
 # The whole lowering, in order: tensors -> loops -> buffers -> cf -> llvm.
 PIPELINE = [
+    "hoist-loop-invariants",
     "convert-sj-to-loops",
     "canonicalize",
     "cse",
     "bufferize",
-    "licm",
     "convert-scf-while-to-cf",
     "convert-scf-to-cf",
     "convert-func-to-llvm",

@@ -1,9 +1,23 @@
-"""`scanjit-opt`: xDSL's `xdsl-opt` with scanjit's dialects and passes added."""
+"""`scanjit-opt`: xDSL's `xdsl-opt` with scanjit's dialects and passes added.
 
+    scanjit-opt f.mlir -p scanjit-lower                  # the whole PIPELINE
+    scanjit-opt f.mlir -p scanjit-lower --emit llvm-ir   # then LLVM IR (or llvm-ir-opt, asm)
+
+With --print-between-passes or --time-passes, `scanjit-lower` is expanded into
+its passes so that each of them is printed or timed.
+"""
+
+import re
+import sys
+
+from xdsl.dialects import llvm
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from scanjit.dialects import ALL_DIALECTS
-from scanjit.passes import PASSES
+from scanjit.passes import PASSES, PIPELINE
+
+EMITS = ("llvm-ir", "llvm-ir-opt", "asm")
 
 
 class ScanjitOptMain(xDSLOptMain):
@@ -16,6 +30,32 @@ class ScanjitOptMain(xDSLOptMain):
         super().register_all_passes()
         for name, factory in PASSES.items():
             self.register_pass(name, factory)
+
+    def register_all_arguments(self, arg_parser):
+        super().register_all_arguments(arg_parser)
+        arg_parser.add_argument(
+            "--emit", choices=EMITS,
+            help="print LLVM IR (as translated, or after O3) or host assembly instead of MLIR; "
+                 "the module must be in the llvm dialect after the passes")
+
+    def setup_pipeline(self):
+        if self.args.print_between_passes or self.args.time_passes:
+            self.args.passes = re.sub(r"(?<![\w-])scanjit-lower(?![\w{-])", ",".join(PIPELINE),
+                                      self.args.passes)
+        super().setup_pipeline()
+
+    def output_resulting_program(self, prog: ModuleOp) -> str:
+        if self.args.emit is None:
+            return super().output_resulting_program(prog)
+        from scanjit.jit import compile_module
+
+        for op in prog.walk():
+            if op is not prog and op.dialect_name() != llvm.LLVM.name:
+                sys.exit(f"scanjit-opt: error: --emit {self.args.emit} needs a module in the llvm "
+                         f"dialect, found '{op.name}' (add -p scanjit-lower?)")
+        compiled = compile_module(prog)
+        return {"llvm-ir": compiled.llvm_ir, "llvm-ir-opt": compiled.llvm_ir_opt,
+                "asm": compiled.asm}[self.args.emit]
 
 
 def main() -> None:

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import copy
 import ctypes
+import sys
 import threading
+import time
 import weakref
 from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
+from scanjit import stages
 from scanjit.graph import Constant, Variable, graph_inputs
 from scanjit.shared import RandomGeneratorType, SharedVariable
 from scanjit.tensor.basic import as_tensor_variable, upcast
@@ -93,12 +98,16 @@ class Function:
     generator listed in `updates` advances in place during the call (the
     native code draws from its state); one that is not is drawn from a copy,
     so its numbers repeat. Other updates are computed as extra outputs and
-    stored after the call."""
+    stored after the call.
+
+    `f.stages` names the compilation stages and `f.dump(stage)` returns one as
+    text (see scanjit/stages.py)."""
 
     def __init__(self, inputs: Sequence[Variable], outputs, updates=None,
-                 allow_input_downcast=None):
+                 allow_input_downcast=None, name: str = "function"):
         from scanjit.compiler import compile_graph
 
+        self.name = name
         self.inputs = list(inputs)
         self.single = not isinstance(outputs, list | tuple)
         self.outputs = [as_tensor_variable(o) for o in ([outputs] if self.single else outputs)]
@@ -113,10 +122,34 @@ class Function:
         self.shared = [v for v in graph_inputs(graph_outputs + [v for _, v in pairs])
                        if isinstance(v, SharedVariable)]
         self.allow_input_downcast = allow_input_downcast
-        self.compiled = compile_graph(self.inputs + self.shared, graph_outputs)
+        self.graph_outputs = graph_outputs
+        start = time.perf_counter()
+        self.compiled = compile_graph(self.inputs + self.shared, graph_outputs, self._keep_emitted)
+        self.compile_time = time.perf_counter() - start
         self._native = _NATIVE(self.compiled.address("main"))
         self._n_result_slots = sum(o.ndim + 1 for o in graph_outputs)
         self._lock = threading.Lock() if pairs else None
+        stages.compiled(self)
+
+    def _keep_emitted(self, stage: str, module) -> None:
+        if stage == "emit":
+            self.emitted = module.clone()  # cheaper than printing; printed on demand
+
+    @property
+    def stages(self) -> list[str]:
+        """The stage names, in order: graph, emit, each pass, llvm, llvm-opt, asm."""
+        return stages.names()
+
+    @cached_property
+    def stage_texts(self) -> dict[str, str]:
+        """Every stage's text, made on first use by re-running the pipeline."""
+        return stages.stage_texts(self)
+
+    def dump(self, stage: str) -> str:
+        """The text of one stage: a graph print, MLIR, LLVM IR or assembly."""
+        if stage not in self.stages:
+            raise ValueError(f"unknown stage {stage!r}; the stages are {', '.join(self.stages)}")
+        return self.stage_texts[stage]
 
     def __call__(self, *args):
         if len(args) != len(self.inputs):
@@ -173,4 +206,13 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     """Compile `outputs` as a function of `inputs` (PyTensor's signature)."""
     if givens:
         raise NotImplementedError("givens are not supported")
-    return Function(list(inputs), [] if outputs is None else outputs, updates, allow_input_downcast)
+    if name is None:  # name it after the line calling us, for dumps
+        caller = sys._getframe(1)
+        name = f"{Path(caller.f_code.co_filename).stem}-line{caller.f_lineno}"
+    if mode == "py":  # the NumPy reference interpreter, for debugging
+        from scanjit.reference import ReferenceFunction
+
+        return ReferenceFunction(list(inputs), [] if outputs is None else outputs, updates,
+                                 allow_input_downcast, name)
+    return Function(list(inputs), [] if outputs is None else outputs, updates, allow_input_downcast,
+                    name)

@@ -1,0 +1,106 @@
+"""The `scanjit` command line, run as a user runs it."""
+
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from scanjit.stages import file_name
+
+SCRIPT = """
+import sys
+import scanjit as pytensor
+import scanjit.tensor as pt
+x = pt.dvector("x")
+f = pytensor.function([x], x * 2.0, name="double")
+g = pytensor.function([x], x.sum())
+print("script output", sys.argv[1:])
+"""
+
+
+def scanjit(*args, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scanjit.tools.cli", *args], cwd=cwd,
+                          capture_output=True, text=True)
+
+
+@pytest.fixture
+def script(tmp_path) -> pathlib.Path:
+    path = tmp_path / "user.py"
+    path.write_text(SCRIPT)
+    return path
+
+
+def test_version_and_help(tmp_path):
+    run = scanjit("--version", cwd=tmp_path)
+    assert run.returncode == 0 and run.stdout.startswith("scanjit 0.1.0 (xDSL 0.74")
+    run = scanjit("--help", cwd=tmp_path)
+    assert run.returncode == 0 and "dump" in run.stdout and "run" in run.stdout
+
+
+def test_dump_writes_one_folder_per_function(script, tmp_path):
+    run = scanjit("dump", script.name, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == ""  # the script's prints go to stderr
+    assert "script output []" in run.stderr
+    out = tmp_path / "scanjit-dump"
+    assert sorted(p.name for p in out.iterdir()) == ["01-double", "02-user-line7"]
+    assert (out / "01-double" / file_name("bufferize")).read_text().startswith("builtin.module")
+    assert (out / "02-user-line7" / "asm.s").exists()
+
+
+def test_dump_one_stage_of_one_function(script, tmp_path):
+    run = scanjit("dump", script.name, "--function", "double", "--stage", "emit", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("builtin.module {\n  func.func @main(%x: tensor<?xf64>)")
+    assert "arith.mulf" in run.stdout
+    run = scanjit("dump", script.name, "--function", "2", "--stage", "graph", cwd=tmp_path)
+    assert run.stdout.startswith("Reduce{add, axes=[0]} [id A] <float64, shape=()>\n └─ x [id B]")
+    both = scanjit("dump", script.name, "--stage", "graph", cwd=tmp_path).stdout
+    assert both.startswith("==> 01-double <==\n") and "==> 02-user-line7 <==\n" in both
+
+
+def test_dump_to_chosen_folder(script, tmp_path):
+    run = scanjit("dump", script.name, "--function", "02-user-line7", "--out", "here", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert [p.name for p in (tmp_path / "here").iterdir()] == ["02-user-line7"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["dump", "missing.py"], "scanjit: error: no such file: missing.py\n"),
+    (["run", "missing.py"], "scanjit: error: no such file: missing.py\n"),
+    (["dump", "user.py", "--stage", "nope"], "scanjit: error: unknown stage 'nope'; the stages are "),
+    (["dump", "user.py", "--function", "nope"],
+     "scanjit: error: no function 'nope'; user.py compiled: 01-double, 02-user-line7\n"),
+])
+def test_user_errors_are_one_line(script, tmp_path, args, message):
+    run = scanjit(*args, cwd=tmp_path)
+    assert run.returncode == 1
+    last = run.stderr.splitlines()[-1] + "\n"
+    assert last.startswith(message) and "Traceback" not in run.stderr
+
+
+def test_script_errors(tmp_path):
+    (tmp_path / "bad.py").write_text("raise ValueError('boom')\n")
+    run = scanjit("dump", "bad.py", cwd=tmp_path)
+    assert (run.returncode, run.stderr) == (1, "scanjit: error: bad.py raised ValueError: boom\n")
+    run = scanjit("dump", "bad.py", "--traceback", cwd=tmp_path)
+    assert run.returncode == 1 and "Traceback" in run.stderr and 'bad.py", line 1' in run.stderr
+    (tmp_path / "exits.py").write_text("import sys; sys.exit(3)\n")
+    run = scanjit("run", "exits.py", cwd=tmp_path)
+    assert (run.returncode, run.stderr) == (1, "scanjit: error: exits.py exited with status 3\n")
+    (tmp_path / "empty.py").write_text("print('nothing compiled')\n")
+    run = scanjit("dump", "empty.py", cwd=tmp_path)
+    assert (run.returncode, run.stderr.splitlines()[-1]) == (
+        1, "scanjit: error: empty.py compiled no function")
+
+
+def test_run_reports_compile_times_and_dumps(script, tmp_path):
+    run = scanjit("run", "--out", "d", script.name, "a", "--b", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "script output ['a', '--b']\n"
+    lines = run.stderr.splitlines()
+    assert [line.rsplit(" in ", 1)[0] for line in lines] == [
+        "scanjit: compiled 01-double", "scanjit: compiled 02-user-line7"]
+    assert all(line.endswith(" ms") for line in lines)
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["01-double", "02-user-line7"]
