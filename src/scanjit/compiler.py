@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from functools import cache
 
@@ -27,12 +28,24 @@ def context() -> Context:
     return ctx
 
 
+class InvalidIRError(RuntimeError):
+    """A pass left IR that does not verify (checked with SCANJIT_VERIFY=1)."""
+
+
 def lower(module: ModuleOp, passes: Sequence[str] = PIPELINE,
           after_pass: Callable[[str, ModuleOp], None] | None = None) -> ModuleOp:
-    """Run `passes` in place, calling `after_pass(name, module)` after each."""
+    """Run `passes` in place, calling `after_pass(name, module)` after each.
+    With SCANJIT_VERIFY=1 the verifier runs after every pass, so a pass that
+    breaks the IR names itself."""
     ctx = context()
+    verify = os.environ.get("SCANJIT_VERIFY", "0") not in ("", "0")
     for name in passes:
         get_pass(name).apply(ctx, module)
+        if verify:
+            try:
+                module.verify()
+            except Exception as error:
+                raise InvalidIRError(f"pass {name!r} produced invalid IR: {error}") from error
         if after_pass is not None:
             after_pass(name, module)
     return module

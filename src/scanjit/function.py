@@ -116,7 +116,8 @@ class Function:
                     or var.owner is not None:
                 raise TypeError(f"function inputs must be input variables, got {var!r}")
         pairs = _updates_list(updates)
-        self.advanced_rngs = {id(s) for s, _ in pairs if isinstance(s.type, RandomGeneratorType)}
+        self.rng_updates = [(s, v) for s, v in pairs if isinstance(s.type, RandomGeneratorType)]
+        self.advanced_rngs = {id(s) for s, _ in self.rng_updates}
         self.tensor_updates = [(s, v) for s, v in pairs if not isinstance(s.type, RandomGeneratorType)]
         graph_outputs = self.outputs + [v for _, v in self.tensor_updates]
         self.shared = [v for v in graph_inputs(graph_outputs + [v for _, v in pairs])
@@ -130,6 +131,19 @@ class Function:
         self._n_result_slots = sum(o.ndim + 1 for o in graph_outputs)
         self._lock = threading.Lock() if pairs else None
         stages.compiled(self)
+
+    def __reduce__(self):
+        """Pickled as its graph: unpickling compiles it again (in another
+        process too, e.g. for a ProcessPoolExecutor)."""
+        outputs = self.outputs[0] if self.single else self.outputs
+        updates = [(s, v) for s, v in self.tensor_updates] + \
+            [(s, v) for s, v in self.rng_updates]
+        return (function, (self.inputs, outputs, updates), {"name": self.name,
+                                                              "allow_input_downcast": self.allow_input_downcast})
+
+    def __setstate__(self, state):
+        self.name = state["name"]
+        self.allow_input_downcast = state["allow_input_downcast"]
 
     def _keep_emitted(self, stage: str, module) -> None:
         if stage == "emit":
