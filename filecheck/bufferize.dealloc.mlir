@@ -48,13 +48,15 @@ func.func @per_iteration(%n: index, %m: index) -> tensor<?xf64> {
   func.return %r : tensor<?xf64>
 }
 
+// The temporary's size does not depend on the loop: it is allocated once,
+// before the loop, and freed after it.
 // CHECK-LABEL: func.func @per_iteration
 // CHECK:         %out = memref.alloc(%n) : memref<?xf64>
+// CHECK:         %tmp = memref.alloc(%m) : memref<?xf64>
 // CHECK:         scf.for %i = %c0 to %n step %c1 {
-// CHECK:           %tmp = memref.alloc(%m) : memref<?xf64>
-// CHECK:           memref.store %one, %tmp[%c0] : memref<?xf64>
+// CHECK-NEXT:      memref.store %one, %tmp[%c0] : memref<?xf64>
 // CHECK-NEXT:      %x = memref.load %tmp[%c0] : memref<?xf64>
-// CHECK-NEXT:      memref.dealloc %tmp : memref<?xf64>
 // CHECK-NEXT:      memref.store %x, %out[%i] : memref<?xf64>
 // CHECK-NEXT:    }
+// CHECK-NEXT:    memref.dealloc %tmp : memref<?xf64>
 // CHECK-NEXT:    func.return %out : memref<?xf64>

@@ -63,10 +63,10 @@ func.func @yield_other(%n: index, %v: f64) -> tensor<?xf64> {
 
 // CHECK-LABEL: func.func @yield_other
 // CHECK:         %e = memref.alloc(%n) : memref<?xf64>
+// CHECK:         %fresh = memref.alloc(%n) : memref<?xf64>
 // CHECK:         scf.for %i = %c0 to %n step %c1 {
-// CHECK:           %fresh = memref.alloc(%n) : memref<?xf64>
-// CHECK:           memref.store %v, %fresh[%i] : memref<?xf64>
+// CHECK-NEXT:      memref.store %v, %fresh[%i] : memref<?xf64>
 // CHECK-NEXT:      "memref.copy"(%fresh, %e) : (memref<?xf64>, memref<?xf64>) -> ()
-// CHECK-NEXT:      memref.dealloc %fresh : memref<?xf64>
 // CHECK-NEXT:    }
+// CHECK-NEXT:    memref.dealloc %fresh : memref<?xf64>
 // CHECK-NEXT:    func.return %e : memref<?xf64>

@@ -45,10 +45,10 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
 
 # The whole lowering, in order: tensors -> loops -> buffers -> cf -> llvm.
 PIPELINE = [
-    "hoist-loop-invariants",
     "convert-sj-to-loops",
     "canonicalize",
     "cse",
+    "hoist-loop-invariants",
     "bufferize",
     "convert-scf-while-to-cf",
     "convert-scf-to-cf",

@@ -11,7 +11,8 @@ scf.for with tensor iter_args, func.func with tensor arguments and results).
   dropped and a yielded buffer other than the loop's own is copied into it.
 - `sj.call` becomes a `func.call` of an external function declaration, its
   written tensors passed as buffers (in place, as above).
-- `tensor.empty` becomes `memref.alloc`, checked (MemoryError when the size
+- `tensor.empty` becomes `memref.alloc`, before the loops its sizes do not
+  depend on (one allocation per loop, not per step), checked (MemoryError when the size
   overflows or malloc fails), freed right after its last use in
   its block unless the function returns it: returned buffers belong to the
   caller. Returned arguments and buffers returned twice are copied.
@@ -107,7 +108,8 @@ class Bufferizer:
 
     def run_op(self, op: Operation) -> None:
         if isinstance(op, tensor.EmptyOp):
-            buf = checked_alloc(list(op.dynamic_sizes), memref_type(op.tensor.type), InsertPoint.before(op))
+            buf = checked_alloc(list(op.dynamic_sizes), memref_type(op.tensor.type),
+                                InsertPoint.before(hoisted_position(op)))
             op.tensor.replace_all_uses_with(buf)
             op.detach()
             op.erase()
@@ -222,6 +224,21 @@ class Bufferizer:
                 owned.add(buf)
             values.append(buf)
         Rewriter.replace_op(op, func.ReturnOp(*values))
+
+
+def hoisted_position(empty: tensor.EmptyOp) -> Operation:
+    """Where to allocate a tensor.empty: before the outermost enclosing loop
+    its sizes do not depend on, so a loop allocates its temporaries once.
+    Sharing the buffer between steps is safe: an empty tensor has no contents,
+    and a value that crosses steps goes through iter_args, which copy it."""
+    position: Operation = empty
+    loop = empty.parent_op()
+    while isinstance(loop, scf.ForOp | scf.WhileOp) and all(
+            not loop.is_ancestor(size.owner if isinstance(size.owner, Operation) else size.owner.parent_op())
+            for size in empty.dynamic_sizes):
+        position = loop
+        loop = loop.parent_op()
+    return position
 
 
 def copy_before(buf: SSAValue, user: Operation, copy_contents: bool = True) -> SSAValue:

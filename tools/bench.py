@@ -1,0 +1,333 @@
+"""Benchmarks: scanjit against NumPy, numba, PyTensor (C and numba modes) and
+JAX on seven scan workloads, in one run; peers that are not installed are
+skipped with a note (`pip install -e .[bench]`).
+
+    python tools/bench.py [--quick] [--json bench.json] [--only 1,2]
+
+Prints a Markdown table of median run times, the ratio of each peer to
+scanjit (> 1: scanjit is faster), and scanjit's compile times in a fresh
+process with an empty cache (cold) and a filled cache (warm).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+# -- workloads: each builds its graph with a PyTensor-like module pair --------
+
+
+def running_sum(pytensor, pt, size):
+    M, s = pt.dmatrix("M"), pt.dvector("s")
+    out, _ = pytensor.scan(lambda row, acc: row + acc, sequences=[M], outputs_info=[s])
+    rng = np.random.default_rng(0)
+    return [M, s], out, (rng.normal(size=(size, 8)), np.zeros(8))
+
+
+def rnn(pytensor, pt, size):
+    X, h0, W, U, b = pt.dmatrix("X"), pt.dvector("h0"), pt.dmatrix("W"), pt.dmatrix("U"), pt.dvector("b")
+    h, _ = pytensor.scan(lambda x, h, W, U, b: pt.tanh(x @ W + h @ U + b), sequences=[X],
+                         outputs_info=[h0], non_sequences=[W, U, b])
+    rng = np.random.default_rng(0)
+    H = 64
+    return [X, h0, W, U, b], h, (rng.normal(size=(size, H)), np.zeros(H), rng.normal(size=(H, H)) * 0.1,
+                                 rng.normal(size=(H, H)) * 0.1, np.zeros(H))
+
+
+def linear_recurrence(pytensor, pt, size):
+    init, n = pt.dvector("init"), pt.lscalar("n")
+    out, _ = pytensor.scan(lambda a, b: 0.5 * a + 0.4 * b,
+                           outputs_info=[dict(initial=init, taps=[-2, -1])], n_steps=n)
+    return [init, n], out, (np.array([1.0, 1.0]), size)
+
+
+def polynomial(pytensor, pt, size):
+    c, x = pt.dvector("c"), pt.dscalar("x")
+    comps, _ = pytensor.scan(lambda coeff, power, x: coeff * x ** power,
+                             sequences=[c, pt.arange(size)], non_sequences=x)
+    return [c, x], comps.sum(), (np.random.default_rng(0).normal(size=size), 0.999)
+
+
+def sampling(pytensor, pt, size):
+    rng = pytensor.shared(np.random.default_rng(0))
+    p = pt.dvector("p")
+
+    def step(p, rng):
+        nxt, onehot = pt.random.multinomial(n=1, p=p, rng=rng).owner.outputs
+        idx = onehot.argmax()
+        new_p = pt.set_subtensor(p[idx], 0.0)
+        return (new_p / new_p.sum(), idx), {rng: nxt}
+
+    (_, samples), updates = pytensor.scan(step, outputs_info=[p, None], non_sequences=[rng], n_steps=size // 2)
+    return [p], samples, (np.full(size, 1.0 / size),), updates
+
+
+def elementwise(pytensor, pt, size):
+    v1, v2 = pt.dvector("v1"), pt.dvector("v2")
+    out, _ = pytensor.scan(lambda a, b: a * b, sequences=[v1, v2])
+    rng = np.random.default_rng(0)
+    return [v1, v2], out, (rng.normal(size=size), rng.normal(size=size))
+
+
+WORKLOADS = {  # number: (title, builder, full size, quick size)
+    1: ("running sum (T, 8)", running_sum, 100_000, 10_000),
+    2: ("RNN tanh, H=64", rnn, 1000, 200),
+    3: ("recurrence taps [-2,-1]", linear_recurrence, 1_000_000, 100_000),
+    4: ("polynomial", polynomial, 10_000, 10_000),
+    5: ("sample k of n w/o replacement", sampling, 1000, 200),
+    6: ("Example 1, 5 elements (call overhead)", elementwise, 5, 5),
+    7: ("elementwise product", elementwise, 1_000_000, 100_000),
+}
+
+# -- peers: plain Python callables on the same NumPy arguments ---------------
+
+
+def numpy_peer(number):
+    if number == 1:
+        return lambda M, s: np.cumsum(M, axis=0) + s
+    if number == 4:
+        return lambda c, x: float((c * x ** np.arange(len(c))).sum())
+    if number in (6, 7):
+        return lambda a, b: a * b
+    if number == 2:
+        def run(X, h, W, U, b):
+            out = np.empty_like(X)
+            for t in range(len(X)):
+                h = np.tanh(X[t] @ W + h @ U + b)
+                out[t] = h
+            return out
+        return run
+    if number == 5:
+        def run(p):
+            g, p, out = np.random.default_rng(0), p.copy(), []
+            for _ in range(len(p) // 2):
+                i = int(np.argmax(g.multinomial(1, p)))
+                out.append(i)
+                p[i] = 0.0
+                p /= p.sum()
+            return out
+        return run
+    return None
+
+
+def numba_peer(number):
+    import numba
+
+    if number == 1:
+        @numba.njit(cache=False)
+        def run(M, s):
+            out = np.empty_like(M)
+            acc = s.copy()
+            for t in range(M.shape[0]):
+                acc += M[t]
+                out[t] = acc
+            return out
+        return run
+    if number == 2:
+        @numba.njit
+        def run(X, h, W, U, b):
+            out = np.empty_like(X)
+            for t in range(X.shape[0]):
+                h = np.tanh(X[t] @ W + h @ U + b)
+                out[t] = h
+            return out
+        return run
+    if number == 3:
+        @numba.njit
+        def run(init, n):
+            out = np.empty(n + 2)
+            out[:2] = init
+            for t in range(n):
+                out[t + 2] = 0.5 * out[t] + 0.4 * out[t + 1]
+            return out[2:]
+        return run
+    if number == 4:
+        @numba.njit
+        def run(c, x):
+            total = 0.0
+            for i in range(c.shape[0]):
+                total += c[i] * x ** i
+            return total
+        return run
+    if number in (6, 7):
+        @numba.njit
+        def run(a, b):
+            out = np.empty(min(a.shape[0], b.shape[0]))
+            for i in range(out.shape[0]):
+                out[i] = a[i] * b[i]
+            return out
+        return run
+    return None
+
+
+def median_time(fn: Callable, args, budget: float) -> float:
+    """Median seconds per call, repeating for about `budget` seconds."""
+    fn(*args)
+    start = time.perf_counter()
+    fn(*args)
+    once = max(time.perf_counter() - start, 1e-7)
+    inner = max(1, int(0.01 / once))
+    samples = []
+    deadline = time.perf_counter() + budget
+    while time.perf_counter() < deadline or len(samples) < 5:
+        start = time.perf_counter()
+        for _ in range(inner):
+            fn(*args)
+        samples.append((time.perf_counter() - start) / inner)
+    return float(np.median(samples))
+
+
+COMPILE_SCRIPT = """
+import sys, time
+t0 = time.perf_counter()
+import scanjit, scanjit.tensor as pt
+sys.path.insert(0, {tools!r})
+import bench
+t1 = time.perf_counter()
+built = bench.WORKLOADS[{number}][1](scanjit, pt, {size})
+inputs, outputs = built[0], built[1]
+updates = built[3] if len(built) > 3 else None
+t2 = time.perf_counter()
+scanjit.function(inputs, outputs, updates=updates)
+print(t1 - t0, time.perf_counter() - t2)
+"""
+
+
+def compile_times(number: int, size: int) -> tuple[float, float, float]:
+    """(import, cold compile, warm compile) seconds, each in a fresh process."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, SCANJIT_CACHE_DIR=cache)
+        script = COMPILE_SCRIPT.format(tools=os.path.dirname(os.path.abspath(__file__)),
+                                       number=number, size=size)
+        runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                               text=True, check=True).stdout.split() for _ in range(2)]
+    return float(runs[0][0]), float(runs[0][1]), float(runs[1][1])
+
+
+def pytensor_peers(number, size):
+    """PyTensor's C (cvm) and numba modes, compiling the same graph."""
+    import pytensor
+    import pytensor.tensor as ptt
+    from pytensor.compile.mode import Mode
+
+    built = WORKLOADS[number][1](pytensor, ptt, size)
+    inputs, outputs, args = built[:3]
+    updates = built[3] if len(built) > 3 else None
+    peers = {}
+    for label, mode in (("PyTensor C", Mode(linker="cvm")), ("PyTensor numba", "NUMBA")):
+        try:
+            fn = pytensor.function(inputs, outputs, updates=updates, mode=mode)
+            peers[label] = (fn, args)
+        except Exception as error:  # a mode that cannot compile this graph
+            peers[label] = f"fails: {type(error).__name__}"
+    return peers
+
+
+def jax_peer(number):
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+    if number == 1:
+        return jax.jit(lambda M, s: jax.lax.scan(lambda acc, row: (acc + row, acc + row), s, M)[1])
+    if number == 2:
+        def run(X, h, W, U, b):
+            def step(h, x):
+                h = jnp.tanh(x @ W + h @ U + b)
+                return h, h
+            return jax.lax.scan(step, h, X)[1]
+        return jax.jit(run)
+    if number in (6, 7):
+        return jax.jit(lambda a, b: jax.lax.scan(lambda c, ab: (c, ab[0] * ab[1]), 0.0, (a, b))[1])
+    return None
+
+
+def run(numbers: list[int], quick: bool) -> list[dict]:
+    import scanjit
+    import scanjit.tensor as pt
+
+    rows = []
+    budget = 0.3 if quick else 1.0
+    have = {name: importlib.util.find_spec(name) is not None for name in ("numba", "pytensor", "jax")}
+    for number in numbers:
+        title, build, full, small = WORKLOADS[number]
+        size = small if quick else full
+        built = build(scanjit, pt, size)
+        inputs, outputs, args = built[:3]
+        updates = built[3] if len(built) > 3 else None
+        fn = scanjit.function(inputs, outputs, updates=updates)
+        row = {"workload": number, "title": title, "size": size, "times": {}, "notes": []}
+        row["times"]["scanjit"] = median_time(fn, args, budget)
+        peers: dict[str, object] = {"NumPy": numpy_peer(number)}
+        if have["numba"]:
+            peers["numba loop"] = numba_peer(number)
+        else:
+            row["notes"].append("numba not installed")
+        if have["jax"]:
+            peers["JAX"] = jax_peer(number)
+        else:
+            row["notes"].append("JAX not installed")
+        for label, peer in peers.items():
+            if peer is not None:
+                row["times"][label] = median_time(peer, args, budget)
+        if have["pytensor"]:
+            for label, peer in pytensor_peers(number, size).items():
+                if isinstance(peer, str):
+                    row["notes"].append(f"{label} {peer}")
+                else:
+                    row["times"][label] = median_time(peer[0], peer[1], budget)
+        else:
+            row["notes"].append("PyTensor not installed")
+        row["import_s"], row["cold_compile_s"], row["warm_compile_s"] = compile_times(number, size)
+        rows.append(row)
+        print(f"workload {number} done", file=sys.stderr)
+    return rows
+
+
+def fmt(seconds: float) -> str:
+    return f"{seconds * 1e3:.3f} ms" if seconds >= 1e-4 else f"{seconds * 1e6:.2f} µs"
+
+
+def markdown(rows: list[dict]) -> str:
+    peers = sorted({p for r in rows for p in r["times"] if p != "scanjit"})
+    head = ["#", "workload", "size", "scanjit", *[f"{p} (ratio)" for p in peers], "cold / warm compile", "notes"]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for r in rows:
+        ours = r["times"]["scanjit"]
+        cells = [str(r["workload"]), r["title"], str(r["size"]), fmt(ours)]
+        for p in peers:
+            t = r["times"].get(p)
+            cells.append("—" if t is None else f"{fmt(t)} ({t / ours:.2f})")
+        cells.append(f"{r['cold_compile_s'] * 1e3:.0f} / {r['warm_compile_s'] * 1e3:.0f} ms")
+        cells.append("; ".join(r["notes"]))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scanjit bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, shorter timing")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="workload numbers, e.g. 1,3")
+    parser.add_argument("--json", default="bench.json", help="where to write the results")
+    args = parser.parse_args(argv)
+    rows = run([int(n) for n in args.only.split(",")], args.quick)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, NumPy {np.__version__}"
+    print(f"Machine: {machine}\n")
+    print(markdown(rows))
+    with open(args.json, "w") as out:
+        json.dump({"machine": machine, "rows": rows}, out, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
