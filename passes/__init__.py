@@ -5,10 +5,14 @@ name to its class (imported lazily, so `import scanjit` stays cheap) and
 `PIPELINE` is the lowering from the emitted `sj` IR to the `llvm` dialect.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from xdsl.passes import ModulePass
+if TYPE_CHECKING:
+    from xdsl.passes import ModulePass
 
 _OURS = {
     "hoist-loop-invariants": "hoist_loop_invariants:HoistLoopInvariantsPass",

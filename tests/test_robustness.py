@@ -13,6 +13,7 @@ import pytest
 import scanjit as pytensor
 import scanjit.tensor as pt
 from scanjit import compiler
+from scanjit.emit import emit_function
 from scanjit.passes import PASSES
 
 
@@ -224,7 +225,7 @@ def test_verify_mode_names_the_pass_that_breaks_the_ir(monkeypatch):
 
     monkeypatch.setitem(PASSES, "drop-returns", lambda: DropReturns)
     x = pt.dvector("x")
-    module = compiler.emit_function([x], [x * 2])
+    module = emit_function([x], [x * 2])
     monkeypatch.setenv("SCANJIT_VERIFY", "1")
     with pytest.raises(compiler.InvalidIRError, match="'drop-returns'"):
         compiler.lower(module, ["convert-sj-to-loops", "drop-returns", "bufferize"])

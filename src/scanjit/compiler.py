@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache as memoize
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -15,7 +15,7 @@ from scanjit.jit import Compiled, compile_module
 from scanjit.passes import PIPELINE, get_pass
 
 
-@cache
+@memoize
 def context() -> Context:
     """A context knowing xDSL's dialects and ours (for passes and parsing)."""
     from xdsl.dialects import get_all_dialects
@@ -53,6 +53,7 @@ def lower(module: ModuleOp, passes: Sequence[str] = PIPELINE,
 
 def compile_graph(inputs: Sequence[Variable], outputs: Sequence[Variable],
                   after_pass: Callable[[str, ModuleOp], None] | None = None) -> Compiled:
+    """Emit, lower and JIT-compile (scanjit.cache.compile is the cached entry point)."""
     module = emit_function(inputs, outputs)
     module.verify()
     if after_pass is not None:

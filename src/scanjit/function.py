@@ -105,7 +105,7 @@ class Function:
 
     def __init__(self, inputs: Sequence[Variable], outputs, updates=None,
                  allow_input_downcast=None, name: str = "function"):
-        from scanjit.compiler import compile_graph
+        from scanjit import cache
 
         self.name = name
         self.inputs = list(inputs)
@@ -125,7 +125,7 @@ class Function:
         self.allow_input_downcast = allow_input_downcast
         self.graph_outputs = graph_outputs
         start = time.perf_counter()
-        self.compiled = compile_graph(self.inputs + self.shared, graph_outputs, self._keep_emitted)
+        self.compiled = cache.compile(self.inputs + self.shared, graph_outputs, self._keep_emitted)
         self.compile_time = time.perf_counter() - start
         self._native = _NATIVE(self.compiled.address("main"))
         self._n_result_slots = sum(o.ndim + 1 for o in graph_outputs)
@@ -144,6 +144,13 @@ class Function:
     def __setstate__(self, state):
         self.name = state["name"]
         self.allow_input_downcast = state["allow_input_downcast"]
+
+    @cached_property
+    def emitted(self):
+        """The emitted module (kept at compile time; emitted again after a cache hit)."""
+        from scanjit.emit import emit_function
+
+        return emit_function(self.inputs + self.shared, self.graph_outputs)
 
     def _keep_emitted(self, stage: str, module) -> None:
         if stage == "emit":

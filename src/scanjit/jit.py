@@ -13,11 +13,8 @@ from functools import cache, cached_property
 
 import llvmlite.binding as llvm_binding
 from llvmlite.binding.executionengine import ExecutionEngine
-from xdsl.backend.llvm.convert import convert_module
-from xdsl.dialects import llvm
-from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
 
-from scanjit.native import numpy_random_symbols
+from scanjit.native import NUMPY_RANDOM_FUNCTIONS, numpy_random_symbols
 
 ERRORS = "scanjit.errors"
 
@@ -26,8 +23,19 @@ ERRORS = "scanjit.errors"
 def _initialize() -> None:
     llvm_binding.initialize_native_target()
     llvm_binding.initialize_native_asmprinter()
+
+
+@cache
+def _bind_numpy_random() -> None:
     for name, address in numpy_random_symbols().items():
         llvm_binding.add_symbol(name, address)
+
+
+def _bind_symbols(llvm_ir: str) -> None:
+    """Bind NumPy's random functions when the code calls them (loading
+    numpy.random's extension modules costs ~15 ms)."""
+    if any(f"@{name}(" in llvm_ir for name in NUMPY_RANDOM_FUNCTIONS):
+        _bind_numpy_random()
 
 
 def _target_machine() -> llvm_binding.TargetMachine:
@@ -50,6 +58,8 @@ class Compiled:
     errors: list[str]
     """Messages of the error codes: status k means errors[k - 1]."""
     _engine: ExecutionEngine = field(repr=False)
+    object_code: bytes = field(repr=False, default=b"")
+    """The host object code MCJIT generated (what the compile cache stores)."""
 
     def address(self, name: str) -> int:
         address = self._engine.get_function_address(name)
@@ -63,8 +73,13 @@ class Compiled:
         return _target_machine().emit_assembly(llvm_binding.parse_assembly(self.llvm_ir_opt))
 
 
-def compile_module(module: ModuleOp) -> Compiled:
-    """Translate, verify, optimize (O3) and JIT-compile `module` (llvm dialect only)."""
+def compile_module(module) -> Compiled:
+    """Translate, verify, optimize (O3) and JIT-compile `module`, an xDSL
+    ModuleOp in the llvm dialect only."""
+    from xdsl.backend.llvm.convert import convert_module
+    from xdsl.dialects import llvm
+    from xdsl.dialects.builtin import ArrayAttr, StringAttr
+
     _initialize()
     ir_module = convert_module(module, fallback_target_triple=llvm_binding.get_process_triple())
     # The translator makes every function external: restore internal linkage so
@@ -88,10 +103,26 @@ def compile_module(module: ModuleOp) -> Compiled:
     llvm_ir_opt = str(mod)
 
     # MCJIT code generation mutates `mod`: everything textual is captured above.
+    _bind_symbols(llvm_ir_opt)
     engine = llvm_binding.create_mcjit_compiler(mod, _target_machine())
+    objects: list[bytes] = []
+    engine.set_object_cache(notify_func=lambda _, code: objects.append(code))
     engine.finalize_object()
     errors = module.attributes.get(ERRORS, ArrayAttr([]))
     assert isinstance(errors, ArrayAttr)
     return Compiled(
-        llvm_ir, llvm_ir_opt, [s.data for s in errors if isinstance(s, StringAttr)], engine
+        llvm_ir, llvm_ir_opt, [s.data for s in errors if isinstance(s, StringAttr)], engine,
+        objects[0] if objects else b"",
     )
+
+
+def load_compiled(llvm_ir: str, llvm_ir_opt: str, errors: list[str], object_code: bytes) -> Compiled:
+    """A Compiled from a cache entry: MCJIT loads `object_code` instead of
+    generating code (the optimized IR is parsed only to name the module)."""
+    _initialize()
+    _bind_symbols(llvm_ir_opt)
+    mod = llvm_binding.parse_assembly(llvm_ir_opt)
+    engine = llvm_binding.create_mcjit_compiler(mod, _target_machine())
+    engine.set_object_cache(getbuffer_func=lambda _: object_code)
+    engine.finalize_object()
+    return Compiled(llvm_ir, llvm_ir_opt, errors, engine, object_code)

@@ -1,0 +1,69 @@
+"""The persistent compile cache: hits skip xDSL and LLVM, bad entries are
+recompiled, SCANJIT_CACHE=0 disables it, concurrent writers are safe."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+SCRIPT = """
+import sys, time
+import numpy as np
+import scanjit as pytensor
+import scanjit.tensor as pt
+M, s = pt.dmatrix("M"), pt.dvector("s")
+out, _ = pytensor.scan(lambda row, acc: row + acc, sequences=[M], outputs_info=[s])
+f = pytensor.function([M, s], out)
+assert (f(np.ones((3, 2)), np.zeros(2))[-1] == 3).all()
+print("xdsl" if "xdsl.ir" in sys.modules else "no-xdsl")
+"""
+
+
+def run(cache_dir, **env):
+    environment = dict(os.environ, SCANJIT_CACHE_DIR=str(cache_dir), **env)
+    return subprocess.run([sys.executable, "-c", SCRIPT], env=environment, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def entries(cache_dir):
+    return sorted(cache_dir.glob("*.entry"))
+
+
+def test_a_hit_runs_neither_xdsl_nor_llvm_codegen(tmp_path):
+    assert run(tmp_path) == "xdsl"  # cold: compiled through the pipeline
+    assert len(entries(tmp_path)) == 1
+    assert run(tmp_path) == "no-xdsl"  # warm: loaded, xDSL never imported
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip"])
+def test_corrupt_entries_are_discarded_and_recompiled(tmp_path, damage):
+    run(tmp_path)
+    (entry,) = entries(tmp_path)
+    blob = entry.read_bytes()
+    entry.write_bytes(blob[:len(blob) // 2] if damage == "truncate" else blob[:-1] + bytes([blob[-1] ^ 1]))
+    assert run(tmp_path) == "xdsl"
+    assert run(tmp_path) == "no-xdsl"
+
+
+def test_cache_can_be_disabled(tmp_path):
+    assert run(tmp_path, SCANJIT_CACHE="0") == "xdsl"
+    assert entries(tmp_path) == []
+
+
+def test_concurrent_writers_leave_one_valid_entry(tmp_path):
+    environment = dict(os.environ, SCANJIT_CACHE_DIR=str(tmp_path))
+    procs = [subprocess.Popen([sys.executable, "-c", SCRIPT], env=environment, stdout=subprocess.PIPE)
+             for _ in range(4)]
+    assert all(p.wait() == 0 for p in procs)
+    assert len(entries(tmp_path)) == 1
+    assert list(tmp_path.glob("*.tmp")) == []
+    assert run(tmp_path) == "no-xdsl"
+
+
+def test_different_graphs_do_not_collide(tmp_path):
+    run(tmp_path)
+    other = SCRIPT.replace("row + acc", "row * acc").replace("== 3", "== 0")
+    environment = dict(os.environ, SCANJIT_CACHE_DIR=str(tmp_path))
+    subprocess.run([sys.executable, "-c", other], env=environment, check=True, capture_output=True)
+    assert len(entries(tmp_path)) == 2
