@@ -103,7 +103,7 @@ def key(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> str:
 
 def compile(inputs: Sequence[Variable], outputs: Sequence[Variable], after_pass=None):
     """scanjit.compiler.compile_graph, through the cache: on a hit only the
-    stored object code is loaded (xDSL is not even imported)."""
+    stored object code is loaded: neither the passes nor LLVM run."""
     from scanjit.jit import load_compiled
 
     entry_key = key(inputs, outputs) if enabled() else None
