@@ -3,11 +3,13 @@
 `func.func @f(%a0: T0, ...) -> (R0, ...)` becomes two functions:
 
 * `llvm.func @f(%args: !llvm.ptr, %results: !llvm.ptr) -> i32` (external):
-  `%args` points to 8-byte slots. In order, a memref of rank r takes r + 1
-  slots `[data pointer, size_0, ..., size_{r-1}]` (row-major, contiguous);
-  a scalar takes one slot, read with its own type from the slot's first
-  bytes (little endian; index as i64, i1 as a byte != 0). It calls `@f_impl`
-  and returns its status.
+  `%args` points to one 8-byte slot per argument holding the address of a
+  NumPy array object (`id(array)` in Python; 0-d for a scalar), C-contiguous
+  and of the argument's dtype. The wrapper reads NumPy's public
+  `PyArrayObject` fields (`data` at byte 16, `dimensions` at byte 32), so
+  the caller does no pointer arithmetic; a scalar is loaded from `data` with
+  its own type (index as i64, i1 as a byte != 0). It calls `@f_impl` and
+  returns its status. The caller keeps the arrays alive during the call.
 * `llvm.func internal @f_impl(<flattened args>, %results) -> i32` holding the
   body, its data pointers and `%results` marked `llvm.noalias` so that LLVM
   vectorizes once the JIT inlines it. `func.return` stores the results into
@@ -108,15 +110,44 @@ def _lower_return(ret: func.ReturnOp, results: SSAValue, rewriter: PatternRewrit
     rewriter.replace(ret, [*ops, zero, llvm.ReturnOp(zero.results[0])])
 
 
-def _wrapper(name: str, impl: str, inputs: list[Attribute]) -> llvm.FuncOp:
-    """`@name(%args, %results) -> i32`: unpack the slots and call `@impl`."""
+# Offsets of fields of NumPy's PyArrayObject (after PyObject_HEAD).
+ARRAY_DATA, ARRAY_DIMENSIONS = 16, 32
+
+
+def _field(base: SSAValue, offset: int, t: Attribute) -> list[Operation]:
+    """Ops loading a `t` at byte `offset` of `base`; the last one's result."""
+    gep = llvm.GEPOp(base, [offset], I8)
+    return [gep, llvm.LoadOp(gep, t, alignment=8)]
+
+
+def _unpack_array(array: SSAValue, t: Attribute) -> tuple[list[Operation], list[SSAValue]]:
+    """Ops reading argument `t` from a NumPy array object, and the values the
+    impl function takes for it: a memref's data pointer and sizes, or a
+    scalar's value."""
+    ops = _field(array, ARRAY_DATA, PTR)
+    data = ops[-1].results[0]
+    if not isinstance(t, MemRefType):
+        ops += _load_slot(data, 0, llvm_type(t))
+        return ops, [ops[-1].results[0]]
+    ops += _field(array, ARRAY_DIMENSIONS, PTR)
+    dims, values = ops[-1].results[0], [data]
+    for axis in range(t.get_num_dims()):
+        ops += _load_slot(dims, axis, i64)
+        values.append(ops[-1].results[0])
+    return ops, values
+
+
+def _wrapper(name: str, impl: str, arg_types: list[Attribute]) -> llvm.FuncOp:
+    """`@name(%args, %results) -> i32`: unpack the array objects, call `@impl`."""
     block = Block(arg_types=[PTR, PTR])
     args, results = block.args
     values: list[SSAValue] = []
-    for k, t in enumerate(inputs):
-        ops = _load_slot(args, k, t)
+    for k, t in enumerate(arg_types):
+        slot = _load_slot(args, k, PTR)
+        block.add_ops(slot)
+        ops, unpacked = _unpack_array(slot[-1].results[0], t)
         block.add_ops(ops)
-        values.append(ops[-1].results[0])
+        values += unpacked
     call = llvm.CallOp(impl, *values, results, return_type=i32)
     block.add_ops([call, llvm.ReturnOp(call.returned)])
     signature = llvm.LLVMFunctionType([PTR, PTR], i32)
@@ -201,7 +232,7 @@ class FuncLowering(RewritePattern):
             body=body,
             other_props={"arg_attrs": builtin.ArrayAttr([*noalias, NOALIAS])},
         )
-        rewriter.replace(op, [impl, _wrapper(name, impl_name, inputs)], [])
+        rewriter.replace(op, [impl, _wrapper(name, impl_name, list(op.function_type.inputs))], [])
 
 
 @dataclass(frozen=True)

@@ -53,18 +53,9 @@ class Memref:
 def call(compiled: Compiled, name: str, args, results):
     """Call `name` with NumPy arrays (memrefs) and NumPy scalars (e.g.
     np.float32(1)); return (status, outputs), outputs only when status is 0."""
-    keep = []
-    slots: list[np.ndarray] = []
-    for a in args:
-        if isinstance(a, np.ndarray):
-            a = np.ascontiguousarray(a)
-            keep.append(a)
-            slots.append(np.array([a.ctypes.data, *a.shape], dtype=np.uint64))
-        else:
-            slot = np.zeros(1, dtype=np.uint64)
-            slot.view(np.uint8)[: a.itemsize] = np.frombuffer(np.array(a).tobytes(), np.uint8)
-            slots.append(slot)
-    arg_slots = np.concatenate(slots) if slots else np.zeros(1, np.uint64)
+    # One slot per argument: the address of a C-contiguous array (0-d for scalars).
+    keep = [np.ascontiguousarray(a) if isinstance(a, np.ndarray) else np.array(a) for a in args]
+    arg_slots = np.array([id(a) for a in keep] or [0], dtype=np.uint64)
     n_out = sum(r.rank + 1 if isinstance(r, Memref) else 1 for r in results)
     out_slots = np.zeros(max(n_out, 1), dtype=np.uint64)
     status = ENTRY(compiled.address(name))(arg_slots.ctypes.data, out_slots.ctypes.data)

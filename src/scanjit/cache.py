@@ -1,7 +1,8 @@
 """The persistent compile cache.
 
 An entry maps a key — a structural hash of the graph, plus the host CPU, the
-pipeline and the versions of llvmlite, xdsl and scanjit — to the LLVM IR and
+pipeline, the versions of llvmlite, xdsl and scanjit and the stamps of
+scanjit's source files — to the LLVM IR and
 the object code MCJIT generated. On a hit neither the xDSL passes nor LLVM's
 optimizer or code generator run.
 
@@ -20,6 +21,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import scanjit
 from scanjit.graph import Constant, Variable, toposort
 
 FORMAT = 1
@@ -85,19 +87,33 @@ def _installed(package) -> tuple:
     return package.__file__, stat.st_size, stat.st_mtime_ns
 
 
+def _compiler_sources() -> tuple:
+    """Size and time of every source file of scanjit's compiler, so that an
+    edited (e.g. editable-installed) scanjit never loads stale code."""
+    import scanjit.dialects
+    import scanjit.passes
+
+    files = []
+    for package in (scanjit, scanjit.dialects, scanjit.passes):
+        for entry in os.scandir(os.path.dirname(package.__file__)):
+            if entry.name.endswith(".py"):
+                stat = entry.stat()
+                files.append((entry.path, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(files))
+
+
 def key(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> str:
     """The cache key of compiling `outputs` as a function of `inputs`."""
     import llvmlite
     import llvmlite.binding as llvm
     import xdsl
 
-    import scanjit
     from scanjit.passes import PIPELINE
 
     refs = {id(v): ("input", k, v.type.dtype, v.type.shape, v.name) for k, v in enumerate(inputs)}
     identity = (FORMAT, _graph_signature(outputs, refs), tuple(PIPELINE), llvm.get_process_triple(),
                 llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten(),
-                llvmlite.__version__, _installed(xdsl), scanjit.__version__)
+                llvmlite.__version__, _installed(xdsl), scanjit.__version__, _compiler_sources())
     return hashlib.sha256(repr(identity).encode()).hexdigest()
 
 

@@ -24,7 +24,7 @@ from scanjit.graph import Constant, Variable, graph_inputs
 from scanjit.shared import RandomGeneratorType, SharedVariable
 from scanjit.tensor.basic import as_tensor_variable, upcast
 
-_NATIVE = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
+_NATIVE = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64))
 _free = ctypes.CDLL(None).free
 _free.argtypes = [ctypes.c_void_p]
 _EXCEPTIONS = {"IndexError": IndexError, "ValueError": ValueError, "MemoryError": MemoryError,
@@ -66,15 +66,24 @@ def filter_input(var: Variable, value, allow_downcast: bool | None) -> np.ndarra
     return array if array.flags.c_contiguous else np.ascontiguousarray(array)
 
 
+class _NativeBuffer:
+    """Owns a buffer the native code malloc'ed; NumPy arrays over it keep it
+    alive (as their base) and it is freed with the last of them."""
+
+    __slots__ = ("__array_interface__", "pointer")
+
+    def __init__(self, pointer: int, shape: tuple[int, ...], dtype: np.dtype):
+        self.pointer = pointer
+        self.__array_interface__ = {"data": (pointer, False), "shape": shape,
+                                    "typestr": dtype.str, "version": 3}
+
+    def __del__(self):
+        _free(self.pointer)
+
+
 def _wrap_result(pointer: int, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """A NumPy array over a buffer the native code malloc'ed; freed with the array."""
-    nbytes = int(np.prod(shape)) * dtype.itemsize
-    if nbytes == 0:
-        _free(pointer)
-        return np.empty(shape, dtype)
-    raw = (ctypes.c_byte * nbytes).from_address(pointer)
-    weakref.finalize(raw, _free, pointer)
-    return np.frombuffer(raw, dtype).reshape(shape)
+    """A NumPy array over a buffer the native code malloc'ed, without a copy."""
+    return np.asarray(_NativeBuffer(pointer, shape, dtype))
 
 
 def _updates_list(updates) -> list[tuple[SharedVariable, Variable]]:
@@ -129,6 +138,10 @@ class Function:
         self.compile_time = time.perf_counter() - start
         self._native = _NATIVE(self.compiled.address("main"))
         self._n_result_slots = sum(o.ndim + 1 for o in graph_outputs)
+        self._result_specs = [(np.dtype(o.dtype), o.ndim) for o in graph_outputs]
+        self._dtypes = [np.dtype(v.dtype) for v in self.inputs]
+        # ndim -1 sends inputs with static lengths through filter_input's checks.
+        self._ndims = [v.ndim if all(s is None for s in v.type.shape) else -1 for v in self.inputs]
         self._lock = threading.Lock() if pairs else None
         stages.compiled(self)
 
@@ -175,51 +188,43 @@ class Function:
     def __call__(self, *args):
         if len(args) != len(self.inputs):
             raise TypeError(f"expected {len(self.inputs)} arguments, got {len(args)}")
-        arrays = [filter_input(v, a, self.allow_input_downcast) for v, a in zip(self.inputs, args)]
+        # Fast path: a C-contiguous array of the right dtype and ndim, for an
+        # input without static lengths, is passed as it is.
+        arrays = [a if type(a) is np.ndarray and a.dtype is dtype and a.ndim == ndim
+                  and a.flags.c_contiguous else filter_input(v, a, self.allow_input_downcast)
+                  for v, a, dtype, ndim in zip(self.inputs, args, self._dtypes, self._ndims)]
         if self._lock is None:
             return self._run(arrays)
         with self._lock:
             return self._run(arrays)
 
     def _run(self, arrays: list[np.ndarray]):
-        keep = []
+        generators = []  # alive until the call returns: the code uses their state
         for var in self.shared:
             if isinstance(var.type, RandomGeneratorType):
                 generator = var.container if id(var) in self.advanced_rngs \
                     else copy.deepcopy(var.container)
-                keep.append(generator)
-                arrays.append(np.asarray(generator.bit_generator.ctypes.bit_generator.value, np.int64))
+                generators.append(generator)
+                arrays.append(np.array(generator.bit_generator.ctypes.bit_generator.value, np.int64))
             else:
                 arrays.append(var.container)
-        slots = np.zeros(sum(a.ndim + 1 for a in arrays), np.int64)
-        k = 0
-        for array in arrays:
-            if array.ndim == 0:
-                slots[k:k + 1].view(np.uint8)[:array.itemsize] = np.frombuffer(array.tobytes(), np.uint8)
-            else:
-                slots[k] = array.ctypes.data
-                slots[k + 1:k + 1 + array.ndim] = array.shape
-            k += array.ndim + 1
-        results = np.zeros(self._n_result_slots, np.int64)
-        status = self._native(slots.ctypes.data, results.ctypes.data)
+        slots = (ctypes.c_int64 * len(arrays))(*map(id, arrays))
+        results = (ctypes.c_int64 * self._n_result_slots)()
+        status = self._native(slots, results)
         if status:
             message = self.compiled.errors[status - 1]
             kind, _, text = message.partition(": ")
             raise _EXCEPTIONS.get(kind, RuntimeError)(text)
         values, k = [], 0
-        for out in self.outputs + [v for _, v in self.tensor_updates]:
-            dtype = np.dtype(out.dtype)
-            if out.ndim == 0:
-                values.append(np.frombuffer(results[k:k + 1].tobytes()[:dtype.itemsize], dtype)
-                              .reshape(()).copy())
+        for dtype, ndim in self._result_specs:
+            if ndim == 0:
+                values.append(np.frombuffer(results, dtype, 1, k * 8).reshape(()).copy())
             else:
-                shape = tuple(int(s) for s in results[k + 1:k + 1 + out.ndim])
-                values.append(_wrap_result(int(results[k]), shape, dtype))
-            k += out.ndim + 1
+                values.append(_wrap_result(results[k], tuple(results[k + 1:k + 1 + ndim]), dtype))
+            k += ndim + 1
         for (var, _), value in zip(self.tensor_updates, values[len(self.outputs):]):
             var.container = value
-        values = values[:len(self.outputs)]
-        return values[0] if self.single else values
+        return values[0] if self.single else values[:len(self.outputs)]
 
 
 def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=None,
