@@ -1,7 +1,8 @@
 // RUN: scanjit-opt %s -p hoist-loop-invariants | filecheck %s
 
-// The shape check and the map on the non-sequence %w move in front of the
-// loop; the row of the sequence and what uses it stay.
+// The map on the non-sequence %w and the shape arithmetic move in front of
+// the loop; the check stays (the loop may run no step), and so do the row of
+// the sequence and what uses it.
 
 func.func @step(%xs: tensor<?x?xf64>, %w: tensor<?xf64>, %n: index, %init: tensor<?xf64>) -> tensor<?xf64> {
   %c0 = arith.constant 0 : index
@@ -29,8 +30,8 @@ func.func @step(%xs: tensor<?x?xf64>, %w: tensor<?xf64>, %n: index, %init: tenso
 // CHECK-LABEL: func.func @step
 // CHECK: tensor.dim %w
 // CHECK-NEXT: arith.cmpi
-// CHECK-NEXT: cf.assert %{{.*}}, "ValueError: empty w"
 // CHECK-NEXT: %[[W2:.*]] = "sj.map"(%w)
 // CHECK: scf.for
+// CHECK-NEXT: cf.assert %{{.*}}, "ValueError: empty w"
 // CHECK-NEXT: "sj.row"(%xs
 // CHECK-NEXT: "sj.map"(%{{.*}}, %[[W2]])

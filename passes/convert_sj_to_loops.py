@@ -285,6 +285,8 @@ class LowerDot(Lowering):
             else op.result.type.element_type
         flt = isinstance(elem, AnyFloat)
         mul, add = (arith.MulfOp, arith.AddfOp) if flt else (arith.MuliOp, arith.AddiOp)
+        if _is_bool(elem):  # NumPy's bool dot is any(a & b); i1 addition would be xor
+            mul, add = arith.AndIOp, arith.OrIOp
         lhs_dims, rhs_dims = dims(b, lhs), dims(b, rhs)
         k = lhs_dims[-1]
         rows = lhs_dims[:-1]  # [] or [m]

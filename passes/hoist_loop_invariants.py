@@ -2,11 +2,12 @@
 out of `scf.for` / `scf.while` bodies.
 
 An op is moved in front of its loop when all its operands are defined outside
-the loop and it has no side effects (arith, math, `tensor.dim`, `memref.dim`,
-`sj` ops on invariant tensors, an `sj.map` with its scalar body), or it is a
-`cf.assert` on an invariant condition: the check then runs once, before the
-loop, as the hoisted work it guards does. Loads, stores, calls, nested loops
-and fresh tensors (`tensor.empty`, `sj.fill`: buffers the loop writes) stay. Ops are visited in order, so chains of invariant ops move
+the loop, it has no side effects and it cannot fault (arith, math,
+`tensor.dim`, `memref.dim`, `sj` ops on invariant tensors, an `sj.map` with
+its scalar body). The loop may run no step, and its checks guard its reads:
+so `cf.assert`s, element reads (`tensor.extract`) and integer divisions stay,
+and so do stores, calls, nested loops and fresh tensors (`tensor.empty`,
+`sj.fill`: buffers the loop writes). Ops are visited in order, so chains of invariant ops move
 together, and inner loops first, so invariants bubble out of nests.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import cf, scf, tensor
+from xdsl.dialects import arith, cf, scf, tensor
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
@@ -31,11 +32,15 @@ def defined_outside(op: Operation, loop: Operation) -> bool:
                for operand in op.operands)
 
 
+STAYS = (scf.ForOp, scf.WhileOp, tensor.EmptyOp, sj.FillOp, tensor.ExtractOp, cf.AssertOp,
+         arith.DivSIOp, arith.DivUIOp, arith.RemSIOp, arith.RemUIOp, arith.FloorDivSIOp,
+         arith.CeilDivSIOp, arith.CeilDivUIOp)
+
+
 def hoistable(op: Operation, loop: Operation) -> bool:
-    if op.has_trait(IsTerminator) or isinstance(op, scf.ForOp | scf.WhileOp | tensor.EmptyOp | sj.FillOp):
+    if op.has_trait(IsTerminator) or isinstance(op, STAYS):
         return False
-    movable = isinstance(op, cf.AssertOp) or is_side_effect_free(op)
-    return movable and defined_outside(op, loop)
+    return is_side_effect_free(op) and defined_outside(op, loop)
 
 
 def hoist_from(loop: scf.ForOp | scf.WhileOp) -> None:

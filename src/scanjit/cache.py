@@ -24,7 +24,7 @@ from pathlib import Path
 import scanjit
 from scanjit.graph import Constant, Variable, toposort
 
-FORMAT = 1
+FORMAT = 2
 
 
 def enabled() -> bool:
@@ -130,7 +130,8 @@ def compile(inputs: Sequence[Variable], outputs: Sequence[Variable], after_pass=
     compiled = compile_graph(inputs, outputs, after_pass)
     if entry_key is not None:
         store(entry_key, {"llvm_ir": compiled.llvm_ir, "llvm_ir_opt": compiled.llvm_ir_opt,
-                          "errors": compiled.errors, "object_code": compiled.object_code})
+                          "errors": compiled.errors, "object_code": compiled.object_code,
+                          "result_offsets": compiled.result_offsets})
     return compiled
 
 

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 
 import numpy as np
 from xdsl.dialects import arith, cf, func, math, scf, tensor
-from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, IndexType, ModuleOp, TensorType
+from xdsl.dialects.builtin import (
+    DenseArrayBase, DenseIntOrFPElementsAttr, IndexType, ModuleOp, TensorType, i64,
+)
 from xdsl.ir import Block, Operation, Region, SSAValue
 
 from scanjit.dialects import sj
@@ -28,6 +30,9 @@ class Emitter:
         self.block = block
         self.values: ChainMap[int, SSAValue] = ChainMap()
         self.last_row_only = last_row_only  # scan outputs read only as out[-1]
+        # Slices that are a storage's rows after its first `offset` ones:
+        # returned, the storage is returned and the caller skips `offset` rows.
+        self.tails: dict[SSAValue, tuple[SSAValue, int]] = {}
 
     # -- building blocks ---------------------------------------------------
     def emit(self, op: Operation) -> SSAValue:
@@ -380,9 +385,20 @@ def emit_function(inputs: Sequence[Variable], outputs: Sequence[Variable],
         if var.name:
             arg.name_hint = _hint(var.name)
     results = e.emit_graph(outputs)
+    offsets = [e.tails[r][1] if r in e.tails else 0 for r in results]
+    results = [e.tails[r][0] if r in e.tails else r for r in results]
     e.emit(func.ReturnOp(*results))
+    for tail in e.tails:
+        if not tail.uses:
+            tail.owner.detach()
+            tail.owner.erase()
     fn = func.FuncOp(name, ([a.type for a in entry.args], [r.type for r in results]), Region(entry))
-    return ModuleOp([fn])
+    attributes = {RESULT_OFFSETS: DenseArrayBase.from_list(i64, offsets)} if any(offsets) else {}
+    return ModuleOp([fn], attributes=attributes)
+
+
+# Module attribute: how many leading rows the caller skips in each result.
+RESULT_OFFSETS = "scanjit.result_offsets"
 
 
 def _hint(name: str) -> str | None:

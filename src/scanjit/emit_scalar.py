@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from xdsl.dialects import arith, math
+from xdsl.dialects import arith, llvm, math
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX, FloatAttr, IndexType, IntegerAttr, IntegerType, TensorType, f32, f64, i1,
 )
@@ -117,12 +117,10 @@ def elemwise(emit: Emit, scalar_op: str, args: list[SSAValue], in_dtypes: list[s
     if scalar_op == "invert":
         ones = const(emit, 1 if out_dtype == "bool" else -1, out_dtype)
         return emit(arith.XOrIOp(xs[0], ones))
-    if scalar_op == "int_div" and flt:
-        return emit(math.FloorOp(emit(arith.DivfOp(*xs))))
-    if scalar_op in ("int_div", "mod") and not flt:
+    if scalar_op in ("int_div", "mod"):
+        if flt:
+            return _float_divmod(emit, xs[0], xs[1], out_dtype)[0 if scalar_op == "int_div" else 1]
         return _int_div_or_mod(emit, scalar_op, xs[0], xs[1], out_dtype)
-    if scalar_op == "mod":
-        return _python_mod(emit, xs[0], xs[1], out_dtype)
     if scalar_op == "neg" and not flt:
         return emit(arith.SubiOp(const(emit, 0, out_dtype), xs[0]))
     if scalar_op == "abs" and not flt:
@@ -148,11 +146,35 @@ def _int_div_or_mod(emit: Emit, scalar_op: str, a: SSAValue, b: SSAValue, dtype:
     return emit(arith.SelectOp(by_zero, zero, negated))
 
 
+def _float_divmod(emit: Emit, a: SSAValue, b: SSAValue, dtype: str) -> tuple[SSAValue, SSAValue]:
+    """(a // b, a % b) for floats exactly as NumPy's npy_divmod computes them,
+    from fmod (LLVM's frem)."""
+    def f(value):
+        return const(emit, value, dtype)
+
+    def cmp(x, y, pred):
+        return emit(arith.CmpfOp(x, y, pred))
+
+    def select(c, x, y):
+        return emit(arith.SelectOp(c, x, y))
+
+    mod = emit(llvm.FRemOp(a, b))
+    quotient = emit(arith.DivfOp(a, b))
+    div = emit(arith.DivfOp(emit(arith.SubfOp(a, mod)), b))
+    mod_nonzero = cmp(mod, f(0.0), "une")
+    fix = emit(arith.AndIOp(mod_nonzero, emit(arith.XOrIOp(cmp(b, f(0.0), "olt"), cmp(mod, f(0.0), "olt")))))
+    div = select(fix, emit(arith.SubfOp(div, f(1.0))), div)
+    fixed_mod = select(fix, emit(arith.AddfOp(mod, b)), mod)
+    fixed_mod = select(mod_nonzero, fixed_mod, emit(math.CopySignOp(f(0.0), b)))
+    floor = emit(math.FloorOp(div))
+    floor = select(cmp(emit(arith.SubfOp(div, floor)), f(0.5), "ogt"), emit(arith.AddfOp(floor, f(1.0))), floor)
+    floor = select(cmp(div, f(0.0), "une"), floor, emit(math.CopySignOp(f(0.0), quotient)))
+    b_zero = cmp(b, f(0.0), "oeq")
+    return select(b_zero, quotient, floor), select(b_zero, mod, fixed_mod)
+
+
 def _python_mod(emit: Emit, a: SSAValue, b: SSAValue, dtype: str) -> SSAValue:
-    """a % b with the sign of b, as NumPy and Python compute it."""
-    if is_float(dtype):
-        quotient = emit(math.FloorOp(emit(arith.DivfOp(a, b))))
-        return emit(arith.SubfOp(a, emit(arith.MulfOp(quotient, b))))
+    """a % b with the sign of b, as NumPy and Python compute it (integers)."""
     rem = emit(arith.RemSIOp(a, b))
     zero = const(emit, 0, dtype)
     nonzero = emit(arith.CmpiOp(rem, zero, "ne"))

@@ -12,7 +12,7 @@ from xdsl.ir import Block, SSAValue
 from scanjit.dialects import sj
 from scanjit.emit import Emitter, put_row, slice_range, take_row
 from scanjit.emit_scalar import convert, ir_type, to_index
-from scanjit.graph import Variable
+from scanjit.graph import Constant, Variable
 from scanjit.scan.op import ScanOp
 from scanjit.tensor import basic as tb
 
@@ -91,6 +91,8 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
             start, count = storage_row(k, last), e.emit(arith.MinSIOp(n, e.index(1)))
         outputs[k] = e.emit(sj.SliceOp(storage, start, e.index(1), count,
                                        ir_type(node.outputs[k].type)))
+        if not circular[k] and info.until is None:  # the rows after the initial ones
+            e.tails[outputs[k]] = (storage, info.window(k))
     for k, stack in zip(per_step, finals[len(storages):]):
         outputs[k] = stack if info.until is None else e.emit(
             sj.SliceOp(stack, e.index(0), e.index(1), n, stack.type))
@@ -217,6 +219,10 @@ def infer_dims(e: Emitter, var: Variable, known: dict[int, list[SSAValue]]) -> l
         return [e.dim(value, a) for a in range(var.ndim)]
     node = var.owner
     op = node.op if node is not None else None
+
+    def invariant(v: Variable) -> bool:
+        return id(v) in e.values or isinstance(v, Constant)
+
     inputs = [] if node is None else [infer_dims(e, i, known) if i.ndim else [] for i in node.inputs]
     if isinstance(op, tb.Elemwise):
         dims = []
@@ -235,9 +241,9 @@ def infer_dims(e: Emitter, var: Variable, known: dict[int, list[SSAValue]]) -> l
         result = [e.index(1) if a == "x" else inputs[0][a] for a in op.order]
     elif isinstance(op, tb.Index | tb.SetSubtensor):
         result = inputs[0][1:] if isinstance(op, tb.Index) else inputs[0]
-    elif isinstance(op, tb.Slice) and all(id(b) in e.values for b in node.inputs[1:]):
+    elif isinstance(op, tb.Slice) and all(invariant(b) for b in node.inputs[1:]):
         result = [slice_range(e, inputs[0][0], op.has, node.inputs[1:], var.label())[2], *inputs[0][1:]]
-    elif isinstance(op, tb.Alloc) and all(id(s) in e.values for s in node.inputs[1:]):
+    elif isinstance(op, tb.Alloc) and all(invariant(s) for s in node.inputs[1:]):
         result = [to_index(e.emit, e.value(s)) for s in node.inputs[1:]]
     elif isinstance(op, ScanOp) and op.info.until is None:
         result = nested_scan_dims(e, node, var.index, known)

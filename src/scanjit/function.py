@@ -138,7 +138,8 @@ class Function:
         self.compile_time = time.perf_counter() - start
         self._native = _NATIVE(self.compiled.address("main"))
         self._n_result_slots = sum(o.ndim + 1 for o in graph_outputs)
-        self._result_specs = [(np.dtype(o.dtype), o.ndim) for o in graph_outputs]
+        offsets = self.compiled.result_offsets or [0] * len(graph_outputs)
+        self._result_specs = [(np.dtype(o.dtype), o.ndim, skip) for o, skip in zip(graph_outputs, offsets)]
         self._dtypes = [np.dtype(v.dtype) for v in self.inputs]
         # ndim -1 sends inputs with static lengths through filter_input's checks.
         self._ndims = [v.ndim if all(s is None for s in v.type.shape) else -1 for v in self.inputs]
@@ -216,11 +217,12 @@ class Function:
             kind, _, text = message.partition(": ")
             raise _EXCEPTIONS.get(kind, RuntimeError)(text)
         values, k = [], 0
-        for dtype, ndim in self._result_specs:
+        for dtype, ndim, skip in self._result_specs:
             if ndim == 0:
                 values.append(np.frombuffer(results, dtype, 1, k * 8).reshape(()).copy())
             else:
-                values.append(_wrap_result(results[k], tuple(results[k + 1:k + 1 + ndim]), dtype))
+                array = _wrap_result(results[k], tuple(results[k + 1:k + 1 + ndim]), dtype)
+                values.append(array[skip:] if skip else array)
             k += ndim + 1
         for (var, _), value in zip(self.tensor_updates, values[len(self.outputs):]):
             var.container = value

@@ -17,6 +17,7 @@ from llvmlite.binding.executionengine import ExecutionEngine
 from scanjit.native import NUMPY_RANDOM_FUNCTIONS, numpy_random_symbols
 
 ERRORS = "scanjit.errors"
+RESULT_OFFSETS = "scanjit.result_offsets"  # set by scanjit.emit
 
 
 @cache
@@ -60,6 +61,8 @@ class Compiled:
     _engine: ExecutionEngine = field(repr=False)
     object_code: bytes = field(repr=False, default=b"")
     """The host object code MCJIT generated (what the compile cache stores)."""
+    result_offsets: list[int] = field(default_factory=list)
+    """Per result, the leading rows the caller skips (a scan's initial values)."""
 
     def address(self, name: str) -> int:
         address = self._engine.get_function_address(name)
@@ -110,13 +113,15 @@ def compile_module(module) -> Compiled:
     engine.finalize_object()
     errors = module.attributes.get(ERRORS, ArrayAttr([]))
     assert isinstance(errors, ArrayAttr)
+    offsets = module.attributes.get(RESULT_OFFSETS)
     return Compiled(
         llvm_ir, llvm_ir_opt, [s.data for s in errors if isinstance(s, StringAttr)], engine,
-        objects[0] if objects else b"",
+        objects[0] if objects else b"", list(offsets.get_values()) if offsets else [],
     )
 
 
-def load_compiled(llvm_ir: str, llvm_ir_opt: str, errors: list[str], object_code: bytes) -> Compiled:
+def load_compiled(llvm_ir: str, llvm_ir_opt: str, errors: list[str], object_code: bytes,
+                  result_offsets: list[int]) -> Compiled:
     """A Compiled from a cache entry: MCJIT loads `object_code` instead of
     generating code (the optimized IR is parsed only to name the module)."""
     _initialize()
@@ -125,4 +130,4 @@ def load_compiled(llvm_ir: str, llvm_ir_opt: str, errors: list[str], object_code
     engine = llvm_binding.create_mcjit_compiler(mod, _target_machine())
     engine.set_object_cache(getbuffer_func=lambda _: object_code)
     engine.finalize_object()
-    return Compiled(llvm_ir, llvm_ir_opt, errors, engine, object_code)
+    return Compiled(llvm_ir, llvm_ir_opt, errors, engine, object_code, result_offsets)

@@ -1,0 +1,458 @@
+"""A pure-NumPy interpreter of scanjit graphs: the semantics compiled code must have.
+
+`evaluate(outputs, values)` runs a graph node by node in the emitter's order
+(so random draws happen in the same order), with the same run-time checks
+raising the same exception classes. `scanjit.function(..., mode="py")` returns
+a `ReferenceFunction`, which calls it; the differential fuzzer
+(tests/test_fuzz.py) compares it with the compiled code.
+
+Floating-point sums and dot products accumulate sequentially from zero, in the
+compiled loops' order, so they agree bit for bit; `exp`, `tanh`, ... are
+NumPy's and may differ from libm's in the last bits.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import ChainMap
+from collections.abc import Sequence
+
+import numpy as np
+
+from scanjit.graph import Constant, Variable, graph_inputs, toposort
+from scanjit.scan.op import ScanOp
+from scanjit.shared import RandomGeneratorType, SharedVariable
+from scanjit.tensor import basic as tb
+from scanjit.tensor.random import RandomVariable
+
+Env = ChainMap  # id(variable) -> value, one child scope per scan step
+
+
+def evaluate(outputs: Sequence[Variable], values: dict[Variable, np.ndarray]) -> list:
+    """The values of `outputs` given the graph inputs' `values`. Shared
+    variables not in `values` read their container (a Generator advances)."""
+    env: Env = ChainMap({id(v): x if isinstance(v.type, RandomGeneratorType)
+                         else np.asarray(x, v.dtype) for v, x in values.items()})
+    with np.errstate(all="ignore"):
+        return run_graph(list(outputs), env)
+
+
+def run_graph(outputs: list[Variable], env: Env) -> list:
+    """Like `Emitter.emit_graph`: nodes whose outputs are known are skipped."""
+    for node in toposort(outputs, stop=[v for v in outputs if id(v) in env]):
+        if all(id(o) in env for o in node.outputs):
+            continue
+        impl = IMPLS.get(type(node.op))
+        if impl is None:
+            raise NotImplementedError(f"the reference interpreter cannot run {node.op}")
+        results = impl(node, [value(v, env) for v in node.inputs], env)
+        for var, result in zip(node.outputs, results):
+            env[id(var)] = result if var.dtype == "rng" else np.asarray(result, var.dtype)
+    return [value(v, env) for v in outputs]
+
+
+def value(var: Variable, env: Env):
+    if id(var) not in env:
+        if isinstance(var, Constant):
+            env[id(var)] = np.asarray(var.data)
+        elif isinstance(var, SharedVariable):
+            env.maps[-1][id(var)] = var.container
+        else:
+            raise ValueError(f"{var.label()} is needed but is not an input of the function")
+    return env[id(var)]
+
+
+# -- elementwise ---------------------------------------------------------------
+
+def check_broadcast(static_shapes: list[tuple], arrays: list[np.ndarray], ndim: int, what: str):
+    """As compiled: dimensions not statically 1 must agree (no run-time broadcasting)."""
+    for axis in range(ndim):
+        sizes = {a.shape[k] for static, a in zip(static_shapes, arrays)
+                 if 0 <= (k := axis - (ndim - a.ndim)) and static[k] != 1}
+        if len(sizes) > 1:
+            raise ValueError(f"shape mismatch in {what} along axis {axis}")
+
+
+def _int_pow(a, b):
+    """MLIR's ipowi: a negative exponent gives 1 for base 1, +-1 for base -1, else 0."""
+    negative = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0))
+    return np.where(b < 0, negative, np.power(a, np.maximum(b, 0))).astype(a.dtype)
+
+
+_UFUNCS = {
+    "add": np.add, "sub": np.subtract, "mul": np.multiply, "true_div": np.true_divide,
+    "int_div": np.floor_divide, "mod": np.remainder, "maximum": np.maximum, "minimum": np.minimum,
+    "and": np.bitwise_and, "or": np.bitwise_or, "xor": np.bitwise_xor, "invert": np.invert,
+    "neg": np.negative, "abs": np.abs, "exp": np.exp, "log": np.log, "tanh": np.tanh,
+    "sqrt": np.sqrt, "sin": np.sin, "cos": np.cos,
+}
+_COMPARE = {"lt": np.less, "gt": np.greater, "le": np.less_equal, "ge": np.greater_equal,
+            "eq": np.equal, "neq": np.not_equal}
+
+
+def elemwise(node, args, env):
+    op, out = node.op.scalar_op, node.outputs[0]
+    check_broadcast([v.type.shape for v in node.inputs], args, out.ndim, str(node.op))
+    if op.startswith("cast_"):
+        return [args[0].astype(out.dtype)]
+    if op in _COMPARE:
+        common = tb.upcast(*[v.dtype for v in node.inputs])
+        return [_COMPARE[op](*[a.astype(common) for a in args])]
+    if op == "switch":
+        cond, a, b = args
+        return [np.where(cond.astype(bool), a.astype(out.dtype), b.astype(out.dtype))]
+    xs = [a.astype(out.dtype) for a in args]
+    if op == "pow":
+        return [np.power(*xs) if tb.is_float(out.dtype) else _int_pow(*xs)]
+    if op not in _UFUNCS:
+        raise NotImplementedError(f"Elemwise{{{op}}}")
+    return [_UFUNCS[op](*xs)]
+
+
+# -- reductions, dot -------------------------------------------------------------
+
+def reduce(node, args, env):
+    op, out = node.op, node.outputs[0]
+    x = args[0].astype(out.dtype)
+    if op.kind in ("max", "min"):
+        for axis in op.axes:
+            if x.shape[axis] == 0:
+                raise ValueError(f"{op.kind} of an empty axis of {node.inputs[0].label()}")
+    if not tb.is_float(out.dtype) or op.kind in ("max", "min"):
+        ufunc = {"add": np.add, "mul": np.multiply, "max": np.maximum, "min": np.minimum}[op.kind]
+        return [ufunc.reduce(x, axis=op.axes)]
+    # Kept axes outermost, reduced axes innermost in row-major order, from the identity.
+    kept = [a for a in range(x.ndim) if a not in op.axes]
+    kept_shape = tuple(x.shape[a] for a in kept)
+    count = int(np.prod([x.shape[a] for a in op.axes]))
+    rows = x.transpose(kept + list(op.axes)).reshape(kept_shape + (count,))
+    ufunc = np.add if op.kind == "add" else np.multiply
+    acc = np.full(kept_shape, 0 if op.kind == "add" else 1, out.dtype)
+    for r in range(count):
+        acc = ufunc(acc, rows[..., r])
+    return [acc]
+
+
+def argmax(node, args, env):
+    x, axis = args[0], node.op.axis
+    for a in range(x.ndim) if axis is None else [axis]:
+        if x.shape[a] == 0:
+            raise ValueError(f"argmax of an empty axis of {node.inputs[0].label()}")
+    return [np.argmax(x, axis=axis)]
+
+
+def dot(node, args, env):
+    dtype = node.outputs[0].dtype
+    a, b = (x.astype(dtype) for x in args)
+    if a.shape[-1] != b.shape[0]:
+        raise ValueError(f"dot of {node.inputs[0].label()} and {node.inputs[1].label()}: "
+                         "shapes are not aligned")
+    if not tb.is_float(dtype):
+        return [np.dot(a, b)]
+    acc = np.zeros(a.shape[:-1] + b.shape[1:], dtype)
+    for k in range(a.shape[-1]):  # sequential in k, from zero, as compiled
+        lhs = a[..., k]
+        acc = acc + (lhs[:, None] * b[k] if a.ndim == 2 and b.ndim == 2 else lhs * b[k])
+    return [acc]
+
+
+# -- shapes, indexing ------------------------------------------------------------
+
+def shape(node, args, env):
+    return [args[0].shape[node.op.axis]]
+
+
+def row_index(x: np.ndarray, i, label: str) -> int:
+    n, i = x.shape[0], int(i)
+    i = i + n if i < 0 else i
+    if not 0 <= i < n:
+        raise IndexError(f"index out of bounds for axis 0 of {label}")
+    return i
+
+
+def key_slice(has, bounds, label: str) -> slice:
+    bounds = iter(bounds)
+    start, stop, step = (int(next(bounds)) if h else None for h in has)
+    if step == 0:
+        raise ValueError(f"slice step of {label} cannot be zero")
+    return slice(start, stop, step)
+
+
+def index(node, args, env):
+    x, i = args
+    return [x[row_index(x, i, node.inputs[0].label())]]
+
+
+def slice_(node, args, env):
+    x, *bounds = args
+    return [x[key_slice(node.op.has, bounds, node.inputs[0].label())]]
+
+
+def set_subtensor(node, args, env):
+    op = node.op
+    (x_var, value_var), (x, new, *key) = node.inputs[:2], args
+    what = f"{op} of {x_var.label()}"
+    out = x.copy()
+
+    def update(row: int, part: np.ndarray, part_static: tuple):
+        check_broadcast([x_var.type.shape[1:], part_static], [out[row], part], x.ndim - 1, what)
+        out[row] = out[row] + part if op.mode == "inc" else part
+
+    if isinstance(op.key, tb.Index):
+        update(row_index(x, key[0], x_var.label()), new, value_var.type.shape)
+        return [out]
+    rows = range(x.shape[0])[key_slice(op.key.has, key, x_var.label())]
+    per_row = value_var.ndim == x_var.ndim and value_var.type.shape[0] != 1
+    if per_row and new.shape[0] != len(rows):
+        raise ValueError(f"{what}: the value has the wrong number of rows")
+    for k, row in enumerate(rows):
+        if value_var.ndim == x_var.ndim:
+            update(row, new[k if per_row else 0], value_var.type.shape[1:])
+        else:
+            update(row, new, value_var.type.shape)
+    return [out]
+
+
+def dimshuffle(node, args, env):
+    order, x = node.op.order, args[0]
+    kept = x.transpose([a for a in order if a != "x"])
+    return [kept.reshape([1 if a == "x" else x.shape[a] for a in order])]
+
+
+def arange(node, args, env):
+    start, stop, step = args
+    dtype = node.op.dtype
+    if step == 0:
+        raise ValueError("arange step cannot be zero")
+    if tb.is_float(dtype):
+        count = np.ceil((stop - start) / step).astype("int64")
+    else:
+        count = (-((start - stop) // step)).astype("int64")
+    k = np.arange(max(int(count), 0)).astype(dtype)
+    return [start + k * step]
+
+
+def alloc(node, args, env):
+    fill, *sizes = args
+    if any(s < 0 for s in sizes):
+        raise ValueError("negative dimensions are not allowed")
+    return [np.full(tuple(int(s) for s in sizes), fill, node.outputs[0].dtype)]
+
+
+# -- random draws: the Generator's own methods, after the compiled checks --------
+
+def random_variable(node, args, env):
+    op, (rng, *params) = node.op, args
+    if op.distribution == "multinomial":
+        n, p = params
+        if n < 0:
+            raise ValueError("n < 0")
+        if len(p) == 0:
+            raise ValueError("pvals must have at least 1 element")
+        if not np.all((p >= 0) & (p <= 1)):
+            raise ValueError("pvals < 0, pvals > 1 or pvals contains NaNs")
+        if sum(p[:-1].tolist()) > 1.0 + 1e-12:
+            raise ValueError("sum(pvals[:-1]) > 1.0")
+        return [rng, rng.multinomial(int(n), p)]
+    a, b = (x.item() for x in params)
+    if op.distribution == "uniform":
+        if not np.isfinite(b - a):
+            raise OverflowError("high - low range exceeds valid bounds")
+        if not b - a >= 0:
+            raise ValueError("rng < 0")
+        return [rng, rng.uniform(a, b, op.size)]
+    if op.distribution == "normal":
+        if not b >= 0:
+            raise ValueError("scale < 0")
+        return [rng, rng.normal(a, b, op.size)]
+    if a >= b:
+        raise ValueError("low >= high")
+    return [rng, rng.integers(a, b, op.size, dtype=np.int64)]
+
+
+# -- scan --------------------------------------------------------------------------
+
+def scan(node, args, env):
+    op, info = node.op, node.op.info
+    recurrent = [k for k, taps in enumerate(info.output_taps) if taps is not None]
+    seqs = args[1:1 + op.n_seqs]
+    inits = args[1 + op.n_seqs:1 + op.n_seqs + len(recurrent)]
+    n = step_count(op, args[0], [len(s) for s in seqs])
+    history: dict[int, list[np.ndarray]] = {}  # initial values, then one row per step
+    for k, init in zip(recurrent, inits):
+        window = info.window(k)
+        if info.output_taps[k] == [-1]:
+            history[k] = [init]
+        elif init.shape[0] < window:
+            raise ValueError(f"output {k} of scan needs {window} initial values for its taps")
+        else:
+            history[k] = list(init[:window])
+    per_step: dict[int, list[np.ndarray]] = {k: [] for k, t in enumerate(info.output_taps) if t is None}
+    roots = info.inner_outputs + ([info.until] if info.until is not None else []) + \
+        list(info.updates.values())
+    for t in range(n):
+        scope = env.new_child()
+        places = iter(info.placeholders)
+        for seq, taps in zip(seqs, info.seq_taps):
+            low = min(min(taps), 0)
+            for tap in taps:
+                row = t + tap - low
+                scope[id(next(places))] = seq[len(seq) - 1 - row if info.go_backwards else row]
+        for k in recurrent:
+            for tap in info.output_taps[k]:
+                scope[id(next(places))] = history[k][t + info.window(k) + tap]
+        results = run_graph(roots, scope)
+        for k, result in enumerate(results[:len(info.inner_outputs)]):
+            rows = history.get(k) or per_step[k]
+            if rows and rows[-1].shape != result.shape:
+                raise ValueError(f"output {k} of scan changes shape between steps")
+            rows.append(result)
+        if info.until is not None and bool(results[len(info.inner_outputs)]):
+            break
+    outputs = []
+    for k, var in enumerate(node.outputs[:len(info.inner_outputs)]):
+        if k in history:
+            rows, row_shape = history[k][info.window(k):], history[k][0].shape
+        else:
+            rows = per_step[k]
+            row_shape = rows[0].shape if rows else row_dims(info.inner_outputs[k], placeholder_dims(
+                info, [s.shape for s in seqs], [i.shape for i in inits]), env)
+        outputs.append(np.stack(rows) if rows else np.empty((0, *row_shape), var.dtype))
+    return outputs + [value(shared_var, env) for shared_var in info.updates]
+
+
+def step_count(op: ScanOp, n_steps, lengths: list[int]) -> int:
+    """min(n_steps, usable length of every sequence)."""
+    n = None
+    if op.n_steps_given:
+        n = int(n_steps)
+        if n < 0:
+            raise ValueError("n_steps of scan must be >= 0")
+    for length, taps in zip(lengths, op.info.seq_taps):
+        usable = max(length - (max(max(taps), 0) - min(min(taps), 0)), 0)
+        n = usable if n is None else min(n, usable)
+    return n
+
+
+def row_dims(var: Variable, known: dict[int, tuple], env: Env) -> tuple:
+    """The shape of a body variable without running a step (for the rows of a
+    scan output that runs no step), as `emit_scan.infer_dims` finds it."""
+    if all(s is not None for s in var.type.shape):
+        return var.type.shape
+    if id(var) in known:
+        return known[id(var)]
+    if id(var) in env:
+        return env[id(var)].shape
+    node = var.owner
+    if node is None:
+        raise ValueError(f"{var.label()} is needed but is not an input of the function")
+    op = node.op
+    ins = [row_dims(i, known, env) if i.ndim else () for i in node.inputs]
+    if isinstance(op, tb.Elemwise):
+        dims = []
+        for axis in range(var.ndim):
+            sized = [d[k] for d, i in zip(ins, node.inputs)
+                     if (k := axis - (var.ndim - i.ndim)) >= 0 and i.type.shape[k] != 1]
+            dims.append(sized[0] if sized else 1)
+    elif isinstance(op, tb.Reduce):
+        dims = [d for a, d in enumerate(ins[0]) if a not in op.axes]
+    elif isinstance(op, tb.Argmax):
+        dims = [d for a, d in enumerate(ins[0]) if a != op.axis]
+    elif isinstance(op, tb.Dot):
+        dims = [*ins[0][:-1], *ins[1][1:]]
+    elif isinstance(op, tb.DimShuffle):
+        dims = [1 if a == "x" else ins[0][a] for a in op.order]
+    elif isinstance(op, tb.Index):
+        dims = ins[0][1:]
+    elif isinstance(op, tb.SetSubtensor):
+        dims = ins[0]
+    elif isinstance(op, tb.Slice):
+        bounds = [value(b, env) for b in node.inputs[1:]]
+        dims = [len(range(ins[0][0])[key_slice(op.has, bounds, var.label())]), *ins[0][1:]]
+    elif isinstance(op, tb.Alloc):
+        dims = [int(value(s, env)) for s in node.inputs[1:]]
+    elif isinstance(op, ScanOp) and op.info.until is None and var.index < len(op.info.inner_outputs):
+        dims = nested_scan_dims(node, var.index, ins, known, env)
+    else:
+        raise NotImplementedError(f"the shape of scan output {var} ({op}) before the loop")
+    known[id(var)] = tuple(dims)
+    return tuple(d if s is None else s for s, d in zip(var.type.shape, dims))
+
+
+def nested_scan_dims(node, k: int, ins: list[tuple], known: dict, env: Env) -> list[int]:
+    op, info = node.op, node.op.info
+    seq_dims = ins[1:1 + op.n_seqs]
+    n = step_count(op, value(node.inputs[0], env) if op.n_steps_given else -1,
+                   [d[0] for d in seq_dims])
+    inner = {**known, **placeholder_dims(info, seq_dims, ins[1 + op.n_seqs:])}
+    return [n, *row_dims(info.inner_outputs[k], inner, env)]
+
+
+def placeholder_dims(info, seq_dims: list[tuple], init_dims: list[tuple]) -> dict[int, tuple]:
+    """The shape of each placeholder of a scan's step."""
+    dims: dict[int, tuple] = {}
+    places = iter(info.placeholders)
+    for seq, taps in zip(seq_dims, info.seq_taps):
+        for _ in taps:
+            dims[id(next(places))] = tuple(seq[1:])
+    inits = iter(init_dims)
+    for taps in info.output_taps:
+        if taps is not None:
+            init = tuple(next(inits))
+            for _ in taps:
+                dims[id(next(places))] = init if taps == [-1] else init[1:]
+    return dims
+
+
+IMPLS = {
+    tb.Elemwise: elemwise, tb.Reduce: reduce, tb.Argmax: argmax, tb.Dot: dot, tb.Shape: shape,
+    tb.Index: index, tb.Slice: slice_, tb.SetSubtensor: set_subtensor, tb.DimShuffle: dimshuffle,
+    tb.Arange: arange, tb.Alloc: alloc, RandomVariable: random_variable, ScanOp: scan,
+}
+
+
+class ReferenceFunction:
+    """`scanjit.function(..., mode="py")`: `Function`'s calling convention
+    (inputs filtered alike, shared variables implicit, updates stored after
+    the call), run by `evaluate`. For debugging: nothing is compiled."""
+
+    def __init__(self, inputs: Sequence[Variable], outputs, updates=None,
+                 allow_input_downcast=None, name: str = "function"):
+        from scanjit.function import _updates_list
+
+        self.name = name
+        self.inputs = list(inputs)
+        self.single = not isinstance(outputs, list | tuple)
+        self.outputs = [tb.as_tensor_variable(o) for o in ([outputs] if self.single else outputs)]
+        for var in self.inputs:
+            if not isinstance(var, Variable) or isinstance(var, Constant | SharedVariable) \
+                    or var.owner is not None:
+                raise TypeError(f"function inputs must be input variables, got {var!r}")
+        pairs = _updates_list(updates)
+        self.advanced_rngs = {id(s) for s, _ in pairs if isinstance(s.type, RandomGeneratorType)}
+        self.tensor_updates = [(s, v) for s, v in pairs if not isinstance(s.type, RandomGeneratorType)]
+        self.graph_outputs = self.outputs + [v for _, v in self.tensor_updates]
+        self.shared = [v for v in graph_inputs(self.graph_outputs + [v for _, v in pairs])
+                       if isinstance(v, SharedVariable)]
+        known = {id(v) for v in self.inputs + self.shared}
+        for var in graph_inputs(self.graph_outputs):
+            if id(var) not in known and not isinstance(var, Constant):
+                raise ValueError(f"{var.label()} is needed but is not an input of the function")
+        self.allow_input_downcast = allow_input_downcast
+
+    def __call__(self, *args):
+        from scanjit.function import filter_input
+
+        if len(args) != len(self.inputs):
+            raise TypeError(f"expected {len(self.inputs)} arguments, got {len(args)}")
+        env: Env = ChainMap({id(v): filter_input(v, a, self.allow_input_downcast)
+                             for v, a in zip(self.inputs, args)})
+        for var in self.shared:  # an rng not being updated draws from a copy
+            env[id(var)] = var.container if id(var) in self.advanced_rngs or \
+                not isinstance(var.type, RandomGeneratorType) else copy.deepcopy(var.container)
+        with np.errstate(all="ignore"):
+            values = [np.array(v, copy=True) for v in run_graph(self.graph_outputs, env)]
+        for (var, _), new in zip(self.tensor_updates, values[len(self.outputs):]):
+            var.container = new
+        values = values[:len(self.outputs)]
+        return values[0] if self.single else values

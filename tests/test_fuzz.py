@@ -1,0 +1,66 @@
+"""Differential fuzzing: random scan programs (fuzz_programs.py) compiled with
+`scanjit.function` and run by the NumPy reference interpreter
+(`mode="py"`) must agree: same dtypes and shapes, values equal (ints, bools)
+or close (floats, whose exp/tanh/... come from libm on one side and NumPy on
+the other), same shared-variable values after the call, and when one raises,
+the other raises the same exception class.
+
+SCANJIT_FUZZ=N runs N cases (CALLS per program), SCANJIT_FUZZ_SEED=S picks the
+programs; a failure names the seed, program and case to rerun.
+"""
+
+import numpy as np
+import pytest
+
+import scanjit as pytensor
+from scanjit.printing import debugprint
+
+from fuzz_programs import CALLS, CASES, SEED, Program
+
+# NumPy's exp, tanh, ... differ from libm's in the last bit; float32 sums of
+# thousands of such values drift by a few float32 ulps of the total.
+TOLERANCE = {"float64": 1e-12, "float32": 1e-5}
+
+
+def outcome(program: Program, f, args):
+    """(exception class or None, outputs, shared values after the call)."""
+    program.reset_shared()
+    try:
+        outputs = f(*args)
+    except Exception as exc:  # noqa: BLE001 - compared by class
+        return type(exc), None, None
+    return None, outputs, program.shared_values()
+
+
+def assert_same(got, expected, what: str) -> None:
+    if isinstance(expected, np.random.Generator):
+        assert got.bit_generator.state == expected.bit_generator.state, what
+        return
+    assert isinstance(got, np.ndarray) and isinstance(expected, np.ndarray), what
+    assert (got.dtype, got.shape) == (expected.dtype, expected.shape), what
+    tol = TOLERANCE.get(str(expected.dtype))
+    if tol is None:
+        np.testing.assert_array_equal(got, expected, err_msg=what)
+    else:
+        np.testing.assert_allclose(got, expected, rtol=tol, atol=tol, equal_nan=True, err_msg=what)
+
+
+@pytest.mark.parametrize("index", range(-(-CASES // CALLS)))
+def test_compiled_matches_reference(index):
+    program = Program(f"{SEED}:{index}")
+    where = f"SCANJIT_FUZZ_SEED={SEED} program {index}"
+    try:
+        compiled = pytensor.function(program.inputs, program.outputs, updates=program.updates)
+    except NotImplementedError as exc:  # a documented limitation of the compiler
+        pytest.skip(f"{where}: {exc}")
+    reference = pytensor.function(program.inputs, program.outputs, updates=program.updates, mode="py")
+    for case in range(min(CALLS, CASES - index * CALLS)):
+        args = program.case(np.random.default_rng([SEED, index, case]))
+        what = f"{where} case {case}\n{debugprint(program.outputs)}"
+        error, got, got_shared = outcome(program, compiled, args)
+        expected_error, expected, expected_shared = outcome(program, reference, args)
+        assert error is expected_error, f"compiled raised {error}, reference {expected_error}: {what}"
+        if error is None:
+            assert len(got) == len(expected), what
+            for g, e in zip(got + got_shared, expected + expected_shared):
+                assert_same(g, e, what)

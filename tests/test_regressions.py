@@ -1,0 +1,100 @@
+"""Mismatches the differential fuzzer (test_fuzz.py) found, each reduced to a
+small program; the compiled result is checked against NumPy and against the
+reference interpreter (`mode="py"`)."""
+
+import numpy as np
+import pytest
+
+import scanjit as pytensor
+import scanjit.tensor as pt
+
+
+def both(inputs, outputs, *args):
+    """Results of the compiled function and of the reference interpreter."""
+    return [pytensor.function(inputs, outputs, mode=mode)(*args) for mode in (None, "py")]
+
+
+@pytest.mark.parametrize("stop", [False, True])
+def test_per_step_outputs_of_one_shape_get_their_own_buffers(stop):
+    """cse merged the two stacks' tensor.empty and bufferize let both loop
+    inits write that one buffer: every output held the last one's values."""
+    x = pt.dvector("x")
+
+    def step(a):
+        outs = [a + 1, a * 2]
+        return (outs, pytensor.until(a > 2)) if stop else outs
+
+    outs, _ = pytensor.scan(step, sequences=[x])
+    xs = np.arange(5.0)
+    expected = xs[:4] if stop else xs
+    for plus, times in both([x], outs, xs):
+        np.testing.assert_array_equal(plus, expected + 1)
+        np.testing.assert_array_equal(times, expected * 2)
+
+
+def test_vector_per_step_outputs_beside_a_state():
+    """The fuzzer's first find: maximum and minimum of a state and a vector."""
+    v, s0 = pt.dvector("v"), pt.dscalar("s0")
+    outs, _ = pytensor.scan(lambda s: [pt.maximum(s, v), pt.minimum(v, s), s * 0.5],
+                            outputs_info=[None, None, s0], n_steps=2)
+    vs = np.array([1.0, -1.0])
+    states = np.array([0.5, 0.25])
+    for high, low, state in both([v, s0], outs, vs, 1.0):
+        np.testing.assert_array_equal(high, np.maximum(np.array([1.0, 0.5])[:, None], vs))
+        np.testing.assert_array_equal(low, np.minimum(vs, np.array([1.0, 0.5])[:, None]))
+        np.testing.assert_array_equal(state, states)
+
+
+def test_no_step_gives_rows_shaped_like_the_sequence_rows():
+    """A scan running no step still knows its per-step rows' shape (the
+    reference interpreter once failed to find it from a sequence's rows)."""
+    seq, n = pt.lmatrix("seq"), pt.iscalar("n")
+    out, _ = pytensor.scan(lambda row: row - row.sum(), sequences=[seq], n_steps=n)
+    for result in both([seq, n], out, np.ones((3, 2), np.int64), 0):
+        assert result.shape == (0, 2) and result.dtype == np.int64
+
+
+def test_bool_dot_is_any_of_and():
+    """i1 products were summed with addi (xor): [T, T] . [T, T] gave False.
+    Found by probing the reference interpreter; the fuzzer draws no bools."""
+    m, v = pt.matrix("m", dtype="bool"), pt.vector("v", dtype="bool")
+    ms, vs = np.array([[True, True], [True, False]]), np.array([True, True])
+    for got in both([m, v], [pt.dot(v, v), pt.dot(m, v), pt.dot(v, m), pt.dot(m, m)], ms, vs):
+        for value, expected in zip(got, [np.dot(vs, vs), np.dot(ms, vs), np.dot(vs, ms), np.dot(ms, ms)]):
+            assert value.dtype == np.bool_
+            np.testing.assert_array_equal(value, expected)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_float_floor_division_and_modulo_as_numpy(dtype):
+    a, b = pt.vector("a", dtype=dtype), pt.vector("b", dtype=dtype)
+    xs = np.array([0.9, 7.8, 1.7, -6.5], dtype)
+    ys = np.array([-0.3, 0.2, 0.1, -0.1], dtype)
+    quotient, remainder = pytensor.function([a, b], [a // b, a % b])(xs, ys)
+    np.testing.assert_array_equal(quotient, np.floor_divide(xs, ys))
+    np.testing.assert_array_equal(remainder, np.remainder(xs, ys))
+
+
+@pytest.mark.parametrize("step", [
+    lambda row: row[::-1],
+    lambda row: row[1:],
+    pytest.param(lambda row: pt.alloc(1.0, pt.Shape(0)(row)), marks=pytest.mark.xfail(
+        strict=True, raises=NotImplementedError,
+        reason="emit_scan.infer_dims: rows sized by the length of a step value are not inferred")),
+])
+def test_per_step_rows_sized_by_the_step(step):
+    m = pt.dmatrix("m")
+    out, _ = pytensor.scan(step, sequences=[m])
+    compiled, reference = both([m], out, np.arange(6.0).reshape(3, 2))
+    np.testing.assert_array_equal(compiled, reference)
+
+
+@pytest.mark.parametrize("step, shape", [(lambda row, w: pt.dot(row, w), (0, 2)),
+                                         (lambda row, w: row - w[0], (0, 3))])
+def test_checks_of_a_step_that_never_runs_do_not_fire(step, shape):
+    x, w = pt.dmatrix("x"), pt.dmatrix("w")
+    out, _ = pytensor.scan(step, sequences=[x], non_sequences=[w])
+    reference = pytensor.function([x, w], out, mode="py")(np.zeros((0, 3)), np.zeros((2, 2)))
+    assert reference.shape == shape
+    compiled = pytensor.function([x, w], out)(np.zeros((0, 3)), np.zeros((2, 2)))
+    assert compiled.shape == shape
