@@ -117,10 +117,18 @@ def parser() -> argparse.ArgumentParser:
                    help=f"the dump directory (default: {DEFAULT_OUT})")
     p.add_argument("--traceback", action="store_true", help="show the traceback of an error")
     p.set_defaults(handler=run)
+
+    commands.add_parser("bench", help="time scanjit against NumPy, numba, PyTensor and JAX "
+                        "(tools/bench.py: `scanjit bench --help`)", add_help=False)
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # its own options: tools/bench.py parses them
+        from scanjit.tools import bench
+
+        return bench.main(argv[1:])
     args = parser().parse_args(argv)
     try:
         args.handler(args)

@@ -1,0 +1,22 @@
+"""`scanjit bench` runs and reports every timing it can, with notes for the
+peers that are not installed (no assertion on times: benchmarks are not tests)."""
+
+import importlib.util
+import json
+import subprocess
+import sys
+
+
+def test_bench_runs_one_workload_and_writes_json(tmp_path):
+    out = tmp_path / "bench.json"
+    run = subprocess.run([sys.executable, "-m", "scanjit.tools.cli", "bench", "--only", "6", "--quick",
+                          "--json", str(out)], capture_output=True, text=True, check=True)
+    assert "| 6 | Example 1, 5 elements" in run.stdout
+    (row,) = json.loads(out.read_text())["rows"]
+    assert row["times"]["scanjit"] > 0 and row["times"]["NumPy"] > 0
+    assert row["cold_compile_s"] > 0 and row["warm_compile_s"] > 0
+    notes = " ".join(row["notes"])
+    for peer, module in (("numba loop", "numba"), ("JAX", "jax")):
+        installed = importlib.util.find_spec(module) is not None
+        assert (peer in row["times"]) == installed
+        assert (f"{module} not installed" in notes) != installed
