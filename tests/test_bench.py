@@ -16,7 +16,7 @@ def test_bench_runs_one_workload_and_writes_json(tmp_path):
     assert row["times"]["scanjit"] > 0 and row["times"]["NumPy"] > 0
     assert row["cold_compile_s"] > 0 and row["warm_compile_s"] > 0
     notes = " ".join(row["notes"])
-    for peer, module in (("numba loop", "numba"), ("JAX", "jax")):
+    for peer, module, name in (("numba loop", "numba", "numba"), ("JAX", "jax", "JAX")):
         installed = importlib.util.find_spec(module) is not None
         assert (peer in row["times"]) == installed
-        assert (f"{module} not installed" in notes) != installed
+        assert (f"{name} not installed" in notes) != installed
