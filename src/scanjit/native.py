@@ -7,12 +7,14 @@ bit-identical to NumPy's."""
 from __future__ import annotations
 
 import ctypes
+from functools import cache
 
 NUMPY_RANDOM_FUNCTIONS = (
     "random_multinomial", "random_uniform", "random_normal", "random_bounded_uint64_fill",
 )
 
 
+@cache
 def numpy_random_symbols() -> dict[str, int]:
     """Address of each function, or ImportError if this NumPy lacks one."""
     import numpy.random._generator as generator

@@ -9,8 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 from scanjit.graph import Apply, Op, TensorType, Variable
+from scanjit.native import numpy_random_symbols
 from scanjit.shared import RandomGeneratorType
 from scanjit.tensor.basic import as_tensor_variable, cast
+
+
+numpy_random_symbols()  # fail at import, clearly, on a NumPy without them
 
 
 class RandomVariable(Op):
