@@ -140,9 +140,12 @@ class Function:
         self._n_result_slots = sum(o.ndim + 1 for o in graph_outputs)
         offsets = self.compiled.result_offsets or [0] * len(graph_outputs)
         self._result_specs = [(np.dtype(o.dtype), o.ndim, skip) for o, skip in zip(graph_outputs, offsets)]
-        self._dtypes = [np.dtype(v.dtype) for v in self.inputs]
-        # ndim -1 sends inputs with static lengths through filter_input's checks.
-        self._ndims = [v.ndim if all(s is None for s in v.type.shape) else -1 for v in self.inputs]
+        # (variable, dtype, ndim) per input; ndim -1 sends inputs with static
+        # lengths through filter_input's checks.
+        self._input_specs = [(v, np.dtype(v.dtype), v.ndim if all(s is None for s in v.type.shape) else -1)
+                             for v in self.inputs]
+        self._slots_type = ctypes.c_int64 * (len(self.inputs) + len(self.shared))
+        self._results_type = ctypes.c_int64 * self._n_result_slots
         self._lock = threading.Lock() if pairs else None
         stages.compiled(self)
 
@@ -193,7 +196,7 @@ class Function:
         # input without static lengths, is passed as it is.
         arrays = [a if type(a) is np.ndarray and a.dtype is dtype and a.ndim == ndim
                   and a.flags.c_contiguous else filter_input(v, a, self.allow_input_downcast)
-                  for v, a, dtype, ndim in zip(self.inputs, args, self._dtypes, self._ndims)]
+                  for a, (v, dtype, ndim) in zip(args, self._input_specs)]
         if self._lock is None:
             return self._run(arrays)
         with self._lock:
@@ -209,8 +212,8 @@ class Function:
                 arrays.append(np.array(generator.bit_generator.ctypes.bit_generator.value, np.int64))
             else:
                 arrays.append(var.container)
-        slots = (ctypes.c_int64 * len(arrays))(*map(id, arrays))
-        results = (ctypes.c_int64 * self._n_result_slots)()
+        slots = self._slots_type(*map(id, arrays))
+        results = self._results_type()
         status = self._native(slots, results)
         if status:
             message = self.compiled.errors[status - 1]
