@@ -149,20 +149,13 @@ class Bufferizer:
         if not bufs:
             return
         yield_op = body.last_op
-        for i, buf in bufs.items():
-            if yield_op.operands[i] is not buf:
-                Rewriter.insert_op(memref.CopyOp(yield_op.operands[i], buf), InsertPoint.before(yield_op))
+        copy_into_loop_buffers(yield_op, list(yield_op.operands), bufs)
         kept = [i for i in range(len(op.iter_args)) if i not in bufs]
         Rewriter.replace_op(yield_op, scf.YieldOp(*[yield_op.operands[i] for i in kept]))
         for i in reversed(sorted(bufs)):
             body.erase_arg(body.args[i + 1])
-        new_for = scf.ForOp(op.lb, op.ub, op.step, [op.iter_args[i] for i in kept],
-                            op.detach_region(op.body))
-        Rewriter.insert_op(new_for, InsertPoint.before(op))
-        for i, result in enumerate(op.results):
-            result.replace_all_uses_with(bufs[i] if i in bufs else new_for.results[kept.index(i)])
-        op.detach()
-        op.erase()
+        replace_loop(op, scf.ForOp(op.lb, op.ub, op.step, [op.iter_args[i] for i in kept],
+                                   op.detach_region(op.body)), bufs, kept)
 
     def run_while(self, op: scf.WhileOp) -> None:
         """As for scf.for: both regions work on the init buffers."""
@@ -177,23 +170,16 @@ class Bufferizer:
             return
         kept = [i for i in range(len(op.arguments)) if i not in bufs]
         condition, yield_op = before.last_op, after.last_op
-        for terminator, values in ((condition, list(condition.args)), (yield_op, list(yield_op.operands))):
-            for i, buf in bufs.items():
-                if values[i] is not buf:
-                    Rewriter.insert_op(memref.CopyOp(values[i], buf), InsertPoint.before(terminator))
+        copy_into_loop_buffers(condition, list(condition.args), bufs)
+        copy_into_loop_buffers(yield_op, list(yield_op.operands), bufs)
         Rewriter.replace_op(condition, scf.ConditionOp(condition.condition, *[condition.args[i] for i in kept]))
         Rewriter.replace_op(yield_op, scf.YieldOp(*[yield_op.operands[i] for i in kept]))
         for block in (before, after):
             for i in sorted(bufs, reverse=True):
                 block.erase_arg(block.args[i])
         regions = [op.detach_region(r) for r in list(op.regions)]
-        new_while = scf.WhileOp([op.arguments[i] for i in kept], [op.results[i].type for i in kept],
-                                *regions)
-        Rewriter.insert_op(new_while, InsertPoint.before(op))
-        for i, result in enumerate(op.results):
-            result.replace_all_uses_with(bufs[i] if i in bufs else new_while.results[kept.index(i)])
-        op.detach()
-        op.erase()
+        replace_loop(op, scf.WhileOp([op.arguments[i] for i in kept],
+                                     [op.results[i].type for i in kept], *regions), bufs, kept)
 
     def run_call(self, op: sj.CallOp) -> None:
         """sj.call -> func.call of an external function taking the buffers."""
@@ -224,6 +210,25 @@ class Bufferizer:
                 owned.add(buf)
             values.append(buf)
         Rewriter.replace_op(op, func.ReturnOp(*values))
+
+
+def copy_into_loop_buffers(terminator: Operation, values: list[SSAValue],
+                           bufs: dict[int, SSAValue]) -> None:
+    """Before a loop terminator, copy each carried value that is not already
+    the loop's buffer for its slot into that buffer."""
+    for i, buf in bufs.items():
+        if values[i] is not buf:
+            Rewriter.insert_op(memref.CopyOp(values[i], buf), InsertPoint.before(terminator))
+
+
+def replace_loop(old: Operation, new: Operation, bufs: dict[int, SSAValue], kept: list[int]) -> None:
+    """Put `new` (the loop without its buffer slots) in place of `old`: the
+    results of buffer slots become the buffers."""
+    Rewriter.insert_op(new, InsertPoint.before(old))
+    for i, result in enumerate(old.results):
+        result.replace_all_uses_with(bufs[i] if i in bufs else new.results[kept.index(i)])
+    old.detach()
+    old.erase()
 
 
 def hoisted_position(empty: tensor.EmptyOp) -> Operation:
