@@ -7,37 +7,21 @@ import ctypes
 
 import numpy as np
 import pytest
-from xdsl.context import Context
-from xdsl.dialects import arith, builtin, cf, func, llvm, math, memref, scf
 from xdsl.parser import Parser
 
-from scanjit.dialects import ALL_DIALECTS
+from scanjit.compiler import context, lower
 from scanjit.jit import Compiled, compile_module
-from scanjit.passes import get_pass
+from scanjit.passes import PIPELINE
 
-LOWERING = [
-    "convert-scf-while-to-cf",
-    "convert-scf-to-cf",
-    "convert-func-to-llvm",
-    "convert-cf-to-llvm",
-    "convert-arith-to-llvm",
-    "convert-math-to-llvm",
-    "convert-memref-to-llvm",
-    "reconcile-unrealized-casts",
-]
+# The tail of the pipeline: from scf/arith/math/memref/func/cf to llvm.
+LOWERING = PIPELINE[PIPELINE.index("convert-scf-while-to-cf"):]
 ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
 libc_free = ctypes.CDLL(None).free
 libc_free.argtypes = [ctypes.c_void_p]
 
 
 def compile_mlir(source: str) -> Compiled:
-    ctx = Context()
-    for d in (arith.Arith, builtin.Builtin, cf.Cf, func.Func, llvm.LLVM, math.Math,
-              memref.MemRef, scf.Scf, *ALL_DIALECTS.values()):
-        ctx.load_dialect(d)
-    module = Parser(ctx, source).parse_module()
-    for name in LOWERING:
-        get_pass(name).apply(ctx, module)
+    module = lower(Parser(context(), source).parse_module(), LOWERING)
     module.verify()
     assert all(op.dialect_name() == "llvm" for op in module.body.walk())
     return compile_module(module)
