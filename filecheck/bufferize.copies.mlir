@@ -118,3 +118,55 @@ func.func @return_buffer_twice(%n: index) -> (tensor<?xf64>, tensor<?xf64>) {
 // CHECK:         "memref.copy"(%e, %[[B]]) : (memref<?xf64>, memref<?xf64>) -> ()
 // CHECK-NEXT:    func.return %e, %[[B]] : memref<?xf64>, memref<?xf64>
 // CHECK-NOT:     memref.dealloc
+
+// A loop reading row %t of its init while writing row %t + 1 (a scan step
+// reading its tap) writes in place: the rows differ for every %t.
+func.func @other_row(%m: tensor<?x?xf64>, %t: index, %n: index) -> tensor<?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %e0 = tensor.empty(%n, %n) : tensor<?x?xf64>
+  %e = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %e0) -> (tensor<?x?xf64>) {
+    %z = arith.constant 0.0 : f64
+    %w = tensor.insert %z into %acc[%c0, %i] : tensor<?x?xf64>
+    scf.yield %w : tensor<?x?xf64>
+  }
+  %next = arith.addi %t, %c1 : index
+  %r = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %e) -> (tensor<?x?xf64>) {
+    %x = tensor.extract %e[%t, %j] : tensor<?x?xf64>
+    %y = tensor.insert %x into %acc[%next, %j] : tensor<?x?xf64>
+    scf.yield %y : tensor<?x?xf64>
+  }
+  func.return %r : tensor<?x?xf64>
+}
+
+// CHECK-LABEL: func.func @other_row
+// CHECK:         %e0 = memref.alloc
+// CHECK-NOT:     memref.copy
+// CHECK:         scf.for %j = %c0 to %n step %c1 {
+// CHECK-NEXT:      %x = memref.load %e0[%t, %j] : memref<?x?xf64>
+// CHECK-NEXT:      memref.store %x, %e0[%next, %j] : memref<?x?xf64>
+
+// Rows computed from the writing loop's own index (here %j - 1 and %j) are
+// not in place: iteration %j would read what iteration %j - 1 wrote.
+func.func @loop_carried_row(%n: index) -> tensor<?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %cm1 = arith.constant -1 : index
+  %e0 = tensor.empty(%n, %n) : tensor<?x?xf64>
+  %e = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %e0) -> (tensor<?x?xf64>) {
+    %z = arith.constant 0.0 : f64
+    %w = tensor.insert %z into %acc[%i, %c0] : tensor<?x?xf64>
+    scf.yield %w : tensor<?x?xf64>
+  }
+  %r = scf.for %j = %c1 to %n step %c1 iter_args(%acc = %e) -> (tensor<?x?xf64>) {
+    %prev = arith.addi %j, %cm1 : index
+    %x = tensor.extract %e[%prev, %c0] : tensor<?x?xf64>
+    %y = tensor.insert %x into %acc[%j, %c0] : tensor<?x?xf64>
+    scf.yield %y : tensor<?x?xf64>
+  }
+  func.return %r : tensor<?x?xf64>
+}
+
+// CHECK-LABEL: func.func @loop_carried_row
+// CHECK:         "memref.copy"(%e0, %{{.*}})
+// CHECK:         scf.for %j

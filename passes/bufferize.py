@@ -33,6 +33,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import SymbolTable
 
 from scanjit.dialects import sj
+from scanjit.passes.loop_builder import different_rows, row_offset
 
 
 def memref_type(t: TensorType) -> MemRefType:
@@ -62,9 +63,27 @@ def writable_in_place(value: SSAValue, user: Operation) -> bool:
         if use.operation is user:
             continue
         other = ancestor_in(use.operation, block)
+        if other is user and reads_other_rows_than_written(use.operation, user):
+            continue
         if other is None or position[other] >= position[user]:
             return False
     return True
+
+
+def reads_other_rows_than_written(read: Operation, loop: Operation) -> bool:
+    """Is `read` a tensor.extract of a row that no tensor.insert inside
+    `loop` writes, in any iteration? (A scan step reads its taps' rows while
+    writing its own.) The rows must differ by a constant from one base that
+    the loop does not change."""
+    if not isinstance(read, tensor.ExtractOp) or not isinstance(loop, scf.ForOp):
+        return False
+    base = row_offset(read.indices[0])[0]
+    defined_in_loop = loop.is_ancestor(base.owner if isinstance(base.owner, Operation)
+                                       else base.owner.parent_op())
+    writes = [op for op in loop.walk() if isinstance(op, tensor.InsertOp | sj.CallOp)]
+    return not defined_in_loop and all(
+        isinstance(w, tensor.InsertOp) and different_rows(read.indices[0], w.indices[0])
+        for w in writes)
 
 
 class Bufferizer:

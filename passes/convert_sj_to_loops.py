@@ -26,7 +26,7 @@ from xdsl.pattern_rewriter import (
 )
 
 from scanjit.dialects import sj
-from scanjit.passes.loop_builder import OpList, empty_like_dims
+from scanjit.passes.loop_builder import OpList, different_rows, empty_like_dims
 
 
 def element(b: OpList, value: SSAValue, indices: list[SSAValue]) -> SSAValue:
@@ -58,9 +58,12 @@ def fused(op: sj.MapOp) -> bool:
     users = [u.operation for u in op.result.uses if not isinstance(u.operation, tensor.DimOp)]
     if len(users) != 1 or not isinstance(users[0], READ_ONCE):
         return False
-    # A map reading the tensor its consumer writes is stored first: reading
-    # it inside the writing loop would stop bufferize from writing in place.
-    return not (isinstance(users[0], sj.InsertRowOp) and reads(op, root(users[0].dest)))
+    # A map reading the tensor its consumer writes is stored first, unless it
+    # reads only other rows than the one written (a scan's taps): bufferize
+    # then still writes in place.
+    consumer = users[0]
+    return not (isinstance(consumer, sj.InsertRowOp) and
+                reads_row_other_than(op, root(consumer.dest), consumer.index) is not True)
 
 
 def root(value: SSAValue) -> SSAValue:
@@ -70,15 +73,19 @@ def root(value: SSAValue) -> SSAValue:
     return value
 
 
-def reads(op: sj.MapOp, tensor_value: SSAValue) -> bool:
-    """Does `op`, or a map it fuses, read `tensor_value`?"""
+def reads_row_other_than(op: sj.MapOp, tensor_value: SSAValue, row: SSAValue) -> bool | None:
+    """None when `op` (or a map it fuses) does not read `tensor_value`; True
+    when it reads it only as `sj.row`s provably other than `row`; else False."""
+    verdicts = []
     for x in op.inputs:
         if root(x) is tensor_value:
-            return True
-        owner = root(x).owner
-        if isinstance(owner, sj.MapOp) and reads(owner, tensor_value):
-            return True
-    return False
+            owner = x.owner
+            verdicts.append(isinstance(owner, sj.RowOp) and owner.source is tensor_value
+                            and different_rows(owner.index, row))
+        elif isinstance(root(x).owner, sj.MapOp):
+            verdicts.append(reads_row_other_than(root(x).owner, tensor_value, row))
+    verdicts = [v for v in verdicts if v is not None]
+    return None if not verdicts else all(verdicts)
 
 
 def map_element(b: OpList, op: sj.MapOp, indices: list[SSAValue]) -> SSAValue:

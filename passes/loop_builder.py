@@ -66,3 +66,20 @@ def empty_like_dims(b: OpList, t: Attribute, dims: Sequence[SSAValue]) -> SSAVal
     assert isinstance(t, TensorType)
     dynamic = [d for d, s in zip(dims, t.get_shape()) if s < 0]
     return b.emit(tensor.EmptyOp(dynamic, t))
+
+
+def row_offset(index: SSAValue) -> tuple[SSAValue, int]:
+    """`index` as (base, constant): `base + c` for an addi with a constant
+    operand, else (index, 0). Two indices with one base and different
+    constants are different rows, whatever the base's value."""
+    owner = index.owner
+    if isinstance(owner, arith.AddiOp):
+        for base, other in ((owner.lhs, owner.rhs), (owner.rhs, owner.lhs)):
+            if isinstance(other.owner, arith.ConstantOp):
+                return base, other.owner.value.value.data
+    return index, 0
+
+
+def different_rows(a: SSAValue, b: SSAValue) -> bool:
+    (base_a, offset_a), (base_b, offset_b) = row_offset(a), row_offset(b)
+    return base_a is base_b and offset_a != offset_b
