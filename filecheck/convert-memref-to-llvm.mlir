@@ -33,14 +33,14 @@ func.func @f(%m: memref<?x4xf64>, %b: memref<?xi1>, %i: index, %j: index) -> mem
 // memref.dim with a constant index reads that one size.
 // CHECK-NEXT:    %c0 = arith.constant 0 : index
 // CHECK-NEXT:    %n = llvm.extractvalue %[[M]][1] : !llvm.struct<(!llvm.ptr, i64, i64)>
-// alloc: malloc(n * 4 * 8), then the descriptor.
+// alloc: scanjit_alloc (malloc, or huge pages when large: see scanjit.jit) of n * 4 * 8 bytes, then the descriptor.
 // CHECK-NEXT:    %[[STATIC:.*]] = llvm.mlir.constant(4) : i64
 // CHECK-NEXT:    %[[ONE:.*]] = llvm.mlir.constant(1) : i64
 // CHECK-NEXT:    %[[N1:.*]] = llvm.mul %[[ONE]], %n overflow<nsw> : i64
 // CHECK-NEXT:    %[[COUNT:.*]] = llvm.mul %[[N1]], %[[STATIC]] overflow<nsw> : i64
 // CHECK-NEXT:    %[[ESIZE:.*]] = llvm.mlir.constant(8) : i64
 // CHECK-NEXT:    %[[BYTES:.*]] = llvm.mul %[[COUNT]], %[[ESIZE]] overflow<nsw> : i64
-// CHECK-NEXT:    %[[BUF:.*]] = llvm.call @malloc(%[[BYTES]]) : (i64) -> !llvm.ptr
+// CHECK-NEXT:    %[[BUF:.*]] = llvm.call @scanjit_alloc(%[[BYTES]]) : (i64) -> !llvm.ptr
 // CHECK-NEXT:    %[[U:.*]] = llvm.mlir.undef : !llvm.struct<(!llvm.ptr, i64, i64)>
 // CHECK-NEXT:    %[[O1:.*]] = llvm.insertvalue %[[BUF]], %[[U]][0]
 // CHECK-NEXT:    %[[O2:.*]] = llvm.insertvalue %n, %[[O1]][1]
@@ -60,6 +60,6 @@ func.func @f(%m: memref<?x4xf64>, %b: memref<?xi1>, %i: index, %j: index) -> mem
 // Casts are free: the descriptor of %m is returned as it is.
 // CHECK-NEXT:    %[[RET:.*]] = builtin.unrealized_conversion_cast %[[M]] : !llvm.struct<(!llvm.ptr, i64, i64)> to memref<?x4xf64>
 // CHECK-NEXT:    func.return %[[RET]] : memref<?x4xf64>
-// CHECK:       llvm.func @malloc(i64) -> !llvm.ptr
+// CHECK:       llvm.func @scanjit_alloc(i64) -> !llvm.ptr
 // CHECK-NEXT:  llvm.func @memcpy(!llvm.ptr, !llvm.ptr, i64) -> !llvm.ptr
 // CHECK-NEXT:  llvm.func @free(!llvm.ptr)

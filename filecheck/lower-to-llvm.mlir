@@ -22,7 +22,7 @@ func.func @expm(%x: memref<?xf64>, %n: index) -> memref<?xf64> {
 // CHECK:          %ok = llvm.icmp "ule" %n, %{{.*}} : i64
 // CHECK-NEXT:     llvm.cond_br %ok, ^[[OK:bb[0-9]+]], ^[[FAIL:bb[0-9]+]]
 // CHECK-NEXT:   ^[[OK]]:
-// CHECK:          %{{.*}} = llvm.call @malloc(%{{.*}}) : (i64) -> !llvm.ptr
+// CHECK:          %{{.*}} = llvm.call @scanjit_alloc(%{{.*}}) : (i64) -> !llvm.ptr
 // CHECK:          llvm.br ^[[HEAD:bb[0-9]+]](%{{.*}} : i64)
 // CHECK-NEXT:   ^[[HEAD]](%i: i64):
 // CHECK-NEXT:     %[[GO:.*]] = llvm.icmp "slt" %i, %n : i64
@@ -43,7 +43,7 @@ func.func @expm(%x: memref<?xf64>, %n: index) -> memref<?xf64> {
 // CHECK-NEXT:     llvm.return %[[CODE]] : i32
 // CHECK-NEXT:   }
 // CHECK-NEXT:   llvm.func @expm(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32 {
-// CHECK:        llvm.func @malloc(i64) -> !llvm.ptr
+// CHECK:        llvm.func @scanjit_alloc(i64) -> !llvm.ptr
 // CHECK-NOT:    builtin.unrealized_conversion_cast
 // CHECK-NOT:    index
 
@@ -53,4 +53,4 @@ func.func @expm(%x: memref<?xf64>, %n: index) -> memref<?xf64> {
 // IR:        ret i32 0
 // IR:        ret i32 1
 // IR:      define i32 @"expm"(ptr %{{.*}}, ptr %{{.*}})
-// IR:      declare ptr @"malloc"(i64 %{{.*}})
+// IR:      declare ptr @"scanjit_alloc"(i64 %{{.*}})

@@ -21,7 +21,7 @@ func.func @main(%x: tensor<?xf64>) -> f64 {
 // The loop writes into the tensor.empty's buffer in place, the sum reads it, then it is freed.
 // CHECK:      builtin.module
 // CHECK-NEXT:   llvm.func internal @main_impl(%x: !llvm.ptr {llvm.noalias}, %{{.*}}: i64, %[[RES:.*]]: !llvm.ptr {llvm.noalias}) -> i32 {
-// CHECK:          %[[BUF:.*]] = llvm.call @malloc(%{{.*}}) : (i64) -> !llvm.ptr
+// CHECK:          %[[BUF:.*]] = llvm.call @scanjit_alloc(%{{.*}}) : (i64) -> !llvm.ptr
 // CHECK:          %v = llvm.load %{{.*}} : !llvm.ptr -> f64
 // CHECK-NEXT:     %w = llvm.fmul %v, %two : f64
 // CHECK:          llvm.store %w, %{{.*}} : f64, !llvm.ptr
@@ -30,7 +30,7 @@ func.func @main(%x: tensor<?xf64>) -> f64 {
 // CHECK:          llvm.store %{{.*}}, %{{.*}} {alignment = 8 : i64} : f64, !llvm.ptr
 // CHECK:        llvm.func @main(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32 {
 // CHECK:          llvm.call @main_impl(
-// CHECK:        llvm.func @malloc(i64) -> !llvm.ptr
+// CHECK:        llvm.func @scanjit_alloc(i64) -> !llvm.ptr
 // CHECK-NEXT:   llvm.func @free(!llvm.ptr)
 // CHECK-NOT:    sj.
 // CHECK-NOT:    scf.

@@ -117,7 +117,8 @@ def _allocate(
     else:
         ops.append(elem := const(byte_size(t.element_type)))
         ops.append(nbytes := llvm.MulOp(count, elem.result, overflow=NSW))
-        malloc = declare(module, "malloc", [i64], PTR)
+        # scanjit_alloc: malloc, or huge pages for large buffers (scanjit.jit)
+        malloc = declare(module, "scanjit_alloc", [i64], PTR)
         buffer = llvm.CallOp(malloc, nbytes.res, return_type=PTR)
     ops.append(buffer)
     ops += pack(buffer.results[0], sizes)

@@ -229,3 +229,21 @@ def test_verify_mode_names_the_pass_that_breaks_the_ir(monkeypatch):
     monkeypatch.setenv("SCANJIT_VERIFY", "1")
     with pytest.raises(compiler.InvalidIRError, match="'drop-returns'"):
         compiler.lower(module, ["convert-sj-to-loops", "drop-returns", "bufferize"])
+
+
+def test_too_large_allocations_raise_memory_error():
+    x0, n = pt.dvector("x0"), pt.lscalar("n")
+    out, _ = pytensor.scan(lambda s: s * 0.5, outputs_info=[x0], n_steps=n)
+    f = pytensor.function([x0, n], out)
+    for steps in (10**15, 2**62):  # malloc fails; the byte count would overflow
+        with pytest.raises(MemoryError):
+            f(np.ones(2), steps)
+    np.testing.assert_array_equal(f(np.ones(2), 2), [[0.5, 0.5], [0.25, 0.25]])
+
+
+def test_large_results_on_huge_pages_are_correct(cumsum):
+    """Results of 32 MiB and more are allocated 2 MiB-aligned for huge pages."""
+    m = np.random.default_rng(3).normal(size=(600_000, 8))  # 38 MB
+    got = cumsum(m, np.zeros(8))
+    np.testing.assert_allclose(got, np.cumsum(m, axis=0))
+    del got  # freed with free()
