@@ -3,7 +3,7 @@ the argument checks NumPy's Generator methods make (and the same messages)."""
 
 from __future__ import annotations
 
-from xdsl.dialects import arith, cf, tensor
+from xdsl.dialects import arith, tensor
 from xdsl.dialects.builtin import DYNAMIC_INDEX, TensorType, f64, i1
 from xdsl.ir import SSAValue
 

@@ -12,7 +12,6 @@ import ctypes
 import sys
 import threading
 import time
-import weakref
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path

@@ -4,7 +4,7 @@ constructors and the tensor operations."""
 
 
 from scanjit import config
-from scanjit.graph import TensorType, Variable
+from scanjit.graph import TensorType, Variable  # noqa: F401  (pt.TensorType, pt.Variable)
 from scanjit.tensor.basic import (  # noqa: F401
     Alloc, Arange, Argmax, Dot, Elemwise, Index, Reduce, Shape, Slice, abs, add, alloc,
     and_, arange, argmax, as_tensor_variable, cast, constant, cos, dot, eq, exp, ge, gt,
