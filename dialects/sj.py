@@ -76,6 +76,10 @@ class MapOp(IRDLOperation):
         out_rank = rank(self.result.type)
         if any(rank(x.type) > out_rank for x in self.inputs):
             raise VerifyException("sj.map result rank must be the largest input rank")
+        terminator = block.last_op
+        if not isinstance(terminator, YieldOp) or len(terminator.values) != 1 or \
+                terminator.values[0].type != self.result.type.element_type:
+            raise VerifyException("sj.map body must yield one value of the result element type")
 
 
 @irdl_op_definition
@@ -132,6 +136,17 @@ class ArgmaxOp(IRDLOperation):
     def __init__(self, input: SSAValue, axis: int | None, result_type: Attribute):
         props = {} if axis is None else {"axis": DenseArrayBase.from_list(i64, [axis])}
         super().__init__(operands=[input], result_types=[result_type], properties=props)
+
+    def verify_(self):
+        if element_type(self.result.type) != i64:
+            raise VerifyException("sj.argmax results are i64")
+        if self.axis is None:
+            if rank(self.result.type) != 0:
+                raise VerifyException("sj.argmax of the flattened input is a scalar")
+            return
+        (axis,) = self.axis.get_values()
+        if not 0 <= axis < rank(self.input.type) or rank(self.result.type) != rank(self.input.type) - 1:
+            raise VerifyException("sj.argmax axis must be in range, and is dropped from the result")
 
 
 @irdl_op_definition
@@ -232,6 +247,11 @@ class SliceOp(IRDLOperation):
                  result_type: Attribute):
         super().__init__(operands=[source, start, step, count], result_types=[result_type])
 
+    def verify_(self):
+        if rank(self.result.type) != rank(self.source.type) or \
+                element_type(self.result.type) != element_type(self.source.type):
+            raise VerifyException("sj.slice keeps the source's rank and element type")
+
 
 @irdl_op_definition
 class ArangeOp(IRDLOperation):
@@ -246,6 +266,11 @@ class ArangeOp(IRDLOperation):
 
     def __init__(self, start: SSAValue, step: SSAValue, count: SSAValue, result_type: Attribute):
         super().__init__(operands=[start, step, count], result_types=[result_type])
+
+    def verify_(self):
+        if rank(self.result.type) != 1 or any(
+                v.type != element_type(self.result.type) for v in (self.start, self.step)):
+            raise VerifyException("sj.arange makes a vector of its start and step type")
 
 
 @irdl_op_definition

@@ -141,6 +141,46 @@ func.func @call_result_type(%p: !llvm.ptr, %x: tensor<?xf64>) -> tensor<?xf32> {
 
 // -----
 
+func.func @map_yield_type(%x: tensor<?xf64>) -> tensor<?xf64> {
+  %r = "sj.map"(%x) ({
+  ^bb0(%a: f64):
+    %t = arith.truncf %a : f64 to f32
+    "sj.yield"(%t) : (f32) -> ()
+  }) : (tensor<?xf64>) -> tensor<?xf64>
+  func.return %r : tensor<?xf64>
+}
+
+// CHECK: sj.map body must yield one value of the result element type
+
+// -----
+
+func.func @argmax_axis(%x: tensor<?x?xf64>) -> tensor<?xi64> {
+  %r = "sj.argmax"(%x) <{axis = array<i64: 2>}> : (tensor<?x?xf64>) -> tensor<?xi64>
+  func.return %r : tensor<?xi64>
+}
+
+// CHECK: sj.argmax axis must be in range, and is dropped from the result
+
+// -----
+
+func.func @slice_rank(%x: tensor<?x?xf64>, %i: index) -> tensor<?xf64> {
+  %r = "sj.slice"(%x, %i, %i, %i) : (tensor<?x?xf64>, index, index, index) -> tensor<?xf64>
+  func.return %r : tensor<?xf64>
+}
+
+// CHECK: sj.slice keeps the source's rank and element type
+
+// -----
+
+func.func @arange_type(%a: f32, %n: index) -> tensor<?xf64> {
+  %r = "sj.arange"(%a, %a, %n) : (f32, f32, index) -> tensor<?xf64>
+  func.return %r : tensor<?xf64>
+}
+
+// CHECK: sj.arange makes a vector of its start and step type
+
+// -----
+
 func.func @valid(%x: tensor<?x?xf64>, %i: index) -> (tensor<?xf64>, i64) {
   %row = "sj.row"(%x, %i) : (tensor<?x?xf64>, index) -> tensor<?xf64>
   %s = "sj.reduce"(%x) <{kind = "min", axes = array<i64: 1>}> : (tensor<?x?xf64>) -> tensor<?xf64>
