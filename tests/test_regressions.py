@@ -78,9 +78,7 @@ def test_float_floor_division_and_modulo_as_numpy(dtype):
 @pytest.mark.parametrize("step", [
     lambda row: row[::-1],
     lambda row: row[1:],
-    pytest.param(lambda row: pt.alloc(1.0, pt.Shape(0)(row)), marks=pytest.mark.xfail(
-        strict=True, raises=NotImplementedError,
-        reason="emit_scan.infer_dims: rows sized by the length of a step value are not inferred")),
+    lambda row: pt.alloc(1.0, pt.Shape(0)(row)),
 ])
 def test_per_step_rows_sized_by_the_step(step):
     m = pt.dmatrix("m")

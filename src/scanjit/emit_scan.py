@@ -223,6 +223,10 @@ def infer_dims(e: Emitter, var: Variable, known: dict[int, list[SSAValue]]) -> l
     def invariant(v: Variable) -> bool:
         return id(v) in e.values or isinstance(v, Constant)
 
+    def length_of(v: Variable):
+        """The Shape node computing `v`, if any: its length is inferable."""
+        return v.owner if v.owner is not None and isinstance(v.owner.op, tb.Shape) else None
+
     inputs = [] if node is None else [infer_dims(e, i, known) if i.ndim else [] for i in node.inputs]
     if isinstance(op, tb.Elemwise):
         dims = []
@@ -243,8 +247,10 @@ def infer_dims(e: Emitter, var: Variable, known: dict[int, list[SSAValue]]) -> l
         result = inputs[0][1:] if isinstance(op, tb.Index) else inputs[0]
     elif isinstance(op, tb.Slice) and all(invariant(b) for b in node.inputs[1:]):
         result = [slice_range(e, inputs[0][0], op.has, node.inputs[1:], var.label())[2], *inputs[0][1:]]
-    elif isinstance(op, tb.Alloc) and all(invariant(s) for s in node.inputs[1:]):
-        result = [to_index(e.emit, e.value(s)) for s in node.inputs[1:]]
+    elif isinstance(op, tb.Alloc) and all(invariant(s) or length_of(s) for s in node.inputs[1:]):
+        result = [to_index(e.emit, e.value(s)) if invariant(s) else
+                  infer_dims(e, length_of(s).inputs[0], known)[length_of(s).op.axis]
+                  for s in node.inputs[1:]]
     elif isinstance(op, ScanOp) and op.info.until is None:
         result = nested_scan_dims(e, node, var.index, known)
     else:
