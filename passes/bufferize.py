@@ -33,7 +33,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import SymbolTable
 
 from scanjit.dialects import sj
-from scanjit.passes.loop_builder import different_rows, row_offset
+from scanjit.passes.support.loop_builder import different_rows, row_offset
 
 
 def memref_type(t: TensorType) -> MemRefType:

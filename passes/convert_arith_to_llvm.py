@@ -35,7 +35,7 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
 )
 
-from scanjit.passes.llvm_common import (
+from scanjit.passes.support.llvm_common import (
     const,
     llvm_type,
     replace_with,

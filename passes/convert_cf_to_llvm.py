@@ -23,7 +23,7 @@ from xdsl.pattern_rewriter import (
 )
 from xdsl.rewriter import BlockInsertPoint, Rewriter
 
-from scanjit.passes.llvm_common import const
+from scanjit.passes.support.llvm_common import const
 
 ERRORS = "scanjit.errors"
 

@@ -48,7 +48,7 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint
 from xdsl.traits import SymbolTable
 
-from scanjit.passes.llvm_common import (
+from scanjit.passes.support.llvm_common import (
     PTR,
     const,
     extract,

@@ -30,7 +30,7 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
 )
 
-from scanjit.passes.llvm_common import (
+from scanjit.passes.support.llvm_common import (
     PTR,
     byte_size,
     const,

@@ -26,7 +26,7 @@ from xdsl.pattern_rewriter import (
 )
 
 from scanjit.dialects import sj
-from scanjit.passes.loop_builder import OpList, different_rows, empty_like_dims
+from scanjit.passes.support.loop_builder import OpList, different_rows, empty_like_dims
 
 
 def element(b: OpList, value: SSAValue, indices: list[SSAValue]) -> SSAValue:

@@ -95,10 +95,11 @@ def _compiler_sources() -> tuple:
 
     files = []
     for package in (scanjit, scanjit.dialects, scanjit.passes):
-        for entry in os.scandir(os.path.dirname(package.__file__)):
-            if entry.name.endswith(".py"):
-                stat = entry.stat()
-                files.append((entry.path, stat.st_size, stat.st_mtime_ns))
+        for folder, _, names in os.walk(os.path.dirname(package.__file__)):
+            for name in names:
+                if name.endswith(".py"):
+                    stat = os.stat(path := os.path.join(folder, name))
+                    files.append((path, stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(files))
 
 

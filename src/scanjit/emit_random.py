@@ -10,7 +10,7 @@ from xdsl.ir import SSAValue
 from scanjit.dialects import sj
 from scanjit.emit import Emitter
 from scanjit.emit_scalar import ELEMENT_TYPES, ir_type
-from scanjit.passes.loop_builder import OpList
+from scanjit.passes.support.loop_builder import OpList
 
 # binomial_t, NumPy's scratch space for binomial draws: 16 doubles and ints.
 BINOMIAL_SCRATCH = TensorType(f64, [16])
