@@ -215,18 +215,12 @@ class LowerReduce(Lowering):
 
         def reduce_at(ib: OpList, kept_ivs: list[SSAValue]) -> SSAValue:
             def step(bb: OpList, red_ivs, acc):
-                ivs, it_k, it_r = [], iter(kept_ivs), iter(red_ivs)
-                for a in range(len(in_dims)):
-                    ivs.append(next(it_r) if a in axes else next(it_k))
+                ivs = interleave(len(in_dims), axes, red_ivs, kept_ivs)
                 return [_reduce_combine(bb, kind, acc[0], element(bb, x, ivs))]
             init = _reduce_identity(ib, kind, elem)
             return ib.loop_nest([in_dims[a] for a in sorted(axes)], [init], step)[0]
 
-        if not kept:
-            return reduce_at(b, [])
-        out = empty_like_dims(b, op.result.type, [in_dims[a] for a in kept])
-        return b.loop_nest([in_dims[a] for a in kept], [out],
-                           lambda ib, ivs, acc: [insert(ib, reduce_at(ib, ivs), acc[0], ivs)])[0]
+        return per_kept_index(b, op.result.type, [in_dims[a] for a in kept], reduce_at)
 
 
 class LowerArgmax(Lowering):
@@ -247,10 +241,7 @@ class LowerArgmax(Lowering):
         def argmax_at(ib: OpList, kept_ivs: list[SSAValue]) -> SSAValue:
             def step(bb: OpList, ivs, acc):
                 best, best_at, count = acc
-                full, it_k, it_s = [], iter(kept_ivs), iter(ivs)
-                for a in range(len(in_dims)):
-                    full.append(next(it_s) if a in scanned else next(it_k))
-                v = element(bb, x, full)
+                v = element(bb, x, interleave(len(in_dims), scanned, ivs, kept_ivs))
                 if isinstance(elem, AnyFloat):
                     better = bb.emit(arith.CmpfOp(v, best, "ogt"))
                     v_nan = bb.emit(arith.CmpfOp(v, v, "uno"))
@@ -261,22 +252,30 @@ class LowerArgmax(Lowering):
                 return [bb.emit(arith.SelectOp(better, v, best)),
                         bb.emit(arith.SelectOp(better, count, best_at)),
                         bb.emit(arith.AddiOp(count, bb.index(1)))]
-            first = element(ib, x, [ib.index(0) if a in scanned else iv for a, iv in
-                                    zip(range(len(in_dims)), _spread(kept, kept_ivs, len(in_dims)))])
+            zeros = [ib.index(0) for _ in scanned]
+            first = element(ib, x, interleave(len(in_dims), scanned, zeros, kept_ivs))
             result = ib.loop_nest([in_dims[a] for a in scanned], [first, ib.index(0), ib.index(0)],
                                   step)[1]
             return ib.emit(arith.IndexCastOp(result, IntegerType(64)))
 
-        if not kept:
-            return argmax_at(b, [])
-        out = empty_like_dims(b, op.result.type, [in_dims[a] for a in kept])
-        return b.loop_nest([in_dims[a] for a in kept], [out],
-                           lambda ib, ivs, acc: [insert(ib, argmax_at(ib, ivs), acc[0], ivs)])[0]
+        return per_kept_index(b, op.result.type, [in_dims[a] for a in kept], argmax_at)
 
 
-def _spread(kept: list[int], kept_ivs: list[SSAValue], rank: int) -> list[SSAValue | None]:
-    it = iter(kept_ivs)
-    return [next(it) if a in kept else None for a in range(rank)]
+def interleave(rank: int, inner_axes, inner_ivs: list[SSAValue],
+               outer_ivs: list[SSAValue]) -> list[SSAValue]:
+    """The full index: `inner_ivs` on `inner_axes`, `outer_ivs` on the others."""
+    inner, outer = iter(inner_ivs), iter(outer_ivs)
+    return [next(inner) if a in inner_axes else next(outer) for a in range(rank)]
+
+
+def per_kept_index(b: OpList, result_type: Attribute, kept_dims: list[SSAValue], value_at) -> SSAValue:
+    """`value_at(b, [])` when no axis is kept (a scalar), else a tensor of
+    `value_at` over the kept axes."""
+    if not kept_dims:
+        return value_at(b, [])
+    out = empty_like_dims(b, result_type, kept_dims)
+    return b.loop_nest(kept_dims, [out],
+                       lambda ib, ivs, acc: [insert(ib, value_at(ib, ivs), acc[0], ivs)])[0]
 
 
 class LowerDot(Lowering):

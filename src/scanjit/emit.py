@@ -99,6 +99,13 @@ class Emitter:
         self.emit(loop)
         return list(loop.results)
 
+    def map(self, inputs: Sequence[SSAValue], result_type, body) -> SSAValue:
+        """An sj.map whose body is `body(scalars) -> scalar`, emitted here."""
+        block = Block(arg_types=[sj.element_type(v.type) for v in inputs])
+        with self.in_region(block):
+            self.emit(sj.YieldOp(body(list(block.args))))
+        return self.emit(sj.MapOp(inputs, result_type, Region(block)))
+
     def in_region(self, block: Block):
         """Context manager: emit into `block` with a child value scope."""
         return _Scope(self, block)
@@ -142,11 +149,8 @@ def emit_elemwise(e: Emitter, node) -> list[SSAValue]:
     if out.ndim == 0:
         return [elemwise(e.emit, op.scalar_op, args, dtypes, out.dtype)]
     e.broadcast_checks(args, out.ndim, str(op))
-    block = Block(arg_types=[sj.element_type(a.type) for a in args])
-    with e.in_region(block):
-        result = elemwise(e.emit, op.scalar_op, list(block.args), dtypes, out.dtype)
-        e.emit(sj.YieldOp(result))
-    return [e.emit(sj.MapOp(args, ir_type(out.type), Region(block)))]
+    return [e.map(args, ir_type(out.type),
+                  lambda xs: elemwise(e.emit, op.scalar_op, xs, dtypes, out.dtype))]
 
 
 def emit_reduce(e: Emitter, node) -> list[SSAValue]:
@@ -162,11 +166,8 @@ def emit_reduce(e: Emitter, node) -> list[SSAValue]:
 def cast_tensor(e: Emitter, value: SSAValue, src: str, dst: str) -> SSAValue:
     if src == dst:
         return value
-    t = value.type
-    block = Block(arg_types=[t.element_type])
-    with e.in_region(block):
-        e.emit(sj.YieldOp(convert(e.emit, block.args[0], src, dst)))
-    return e.emit(sj.MapOp([value], TensorType(ELEMENT_TYPES[dst], t.get_shape()), Region(block)))
+    result_type = TensorType(ELEMENT_TYPES[dst], value.type.get_shape())
+    return e.map([value], result_type, lambda xs: convert(e.emit, xs[0], src, dst))
 
 
 def emit_argmax(e: Emitter, node) -> list[SSAValue]:
@@ -272,16 +273,8 @@ def update_row(e: Emitter, mode: str, dest: SSAValue, value: SSAValue, index: SS
         return put_row(e, value, dest, index)
     row = take_row(e, dest, index)
     e.broadcast_checks([row, value], row.type.get_num_dims(), what)
-    if any(isinstance(v.type, TensorType) and v.type.get_num_dims() > row.type.get_num_dims()
-           for v in [value]):
-        raise ValueError(f"{what}: the value has more dimensions than the part it sets")
-    block = Block(arg_types=[row.type.element_type, sj.element_type(value.type)])
-    with e.in_region(block):
-        old, new = block.args
-        if mode == "inc":
-            new = elemwise(e.emit, "add", [old, new], [dtype, dtype], dtype)
-        e.emit(sj.YieldOp(new))
-    updated = e.emit(sj.MapOp([row, value], row.type, Region(block)))
+    updated = e.map([row, value], row.type, lambda xs: xs[1] if mode == "set" else
+                    elemwise(e.emit, "add", xs, [dtype, dtype], dtype))
     return put_row(e, updated, dest, index)
 
 

@@ -5,7 +5,7 @@ output the preallocated stacked tensor."""
 
 from __future__ import annotations
 
-from xdsl.dialects import arith, scf, tensor
+from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType, IntegerAttr, TensorType, i1
 from xdsl.ir import Block, SSAValue
 
@@ -13,6 +13,7 @@ from scanjit.dialects import sj
 from scanjit.emit import Emitter, put_row, slice_range, take_row
 from scanjit.emit_scalar import convert, ir_type, to_index
 from scanjit.graph import Constant, Variable
+from scanjit.passes.support.loop_builder import OpList, empty_like_dims
 from scanjit.scan.op import ScanOp
 from scanjit.tensor import basic as tb
 
@@ -139,8 +140,7 @@ def step_count(e: Emitter, node, seq_values: list[SSAValue]) -> SSAValue:
 
 
 def empty(e: Emitter, t: TensorType, dims: list[SSAValue]) -> SSAValue:
-    dynamic = [d for d, s in zip(dims, t.get_shape()) if s < 0]
-    return e.emit(tensor.EmptyOp(dynamic, t))
+    return empty_like_dims(OpList(e.block), t, dims)
 
 
 def init_storage(e: Emitter, k: int, window: int, init: SSAValue, stacked: bool, rows: SSAValue):
