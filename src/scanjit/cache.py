@@ -47,11 +47,9 @@ def _op_signature(op, refs) -> tuple:
         inner = dict(refs)
         for k, p in enumerate(info.placeholders):
             inner[id(p)] = ("placeholder", k, p.name)
-        roots = info.inner_outputs + ([info.until] if info.until is not None else []) + \
-            list(info.updates.values())
         return ("Scan", op.n_seqs, op.n_steps_given, info.go_backwards, repr(info.seq_taps),
                 repr(info.output_taps), [(p.type.dtype, p.type.shape) for p in info.placeholders],
-                _graph_signature(roots, inner), info.until is not None,
+                _graph_signature(info.roots, inner), info.until is not None,
                 [refs.get(id(s)) for s in info.updates])
     params = {k: _op_signature(v, refs) if hasattr(v, "make_node") else repr(v)
               for k, v in sorted(vars(op).items())}

@@ -71,14 +71,13 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
             for tap in info.output_taps[k]:
                 row = e.emit(arith.AddiOp(t, e.index(info.window(k) + tap)))
                 e.values[id(next(places))] = take_row(e, storage, storage_row(k, row))
-        stop = [info.until] if info.until is not None else []
-        results = e.emit_graph(info.inner_outputs + stop + list(info.updates.values()))
+        results = e.emit_graph(info.roots)
         written = [checked_put_row(e, results[k], storage,
                                    storage_row(k, e.emit(arith.AddiOp(t, e.index(info.window(k))))), k)
                    for k, storage in zip(recurrent, carried)]
         written += [checked_put_row(e, results[k], stack, t, k)
                     for k, stack in zip(per_step, carried[len(storages):])]
-        return written, (results[len(info.inner_outputs)] if stop else None)
+        return written, (results[len(info.inner_outputs)] if info.until is not None else None)
 
     if info.until is None:
         finals = e.loop(n, storages + stacks, lambda t, carried: step(t, carried)[0])

@@ -91,7 +91,7 @@ def _updates_list(updates) -> list[tuple[SharedVariable, Variable]]:
     for shared_var, new in pairs:
         if not isinstance(shared_var, SharedVariable):
             raise TypeError(f"updates keys must be shared variables, got {shared_var!r}")
-        new = as_tensor_variable(new) if not isinstance(new, Variable) else new
+        new = as_tensor_variable(new)
         if new.type != shared_var.type and (new.dtype, new.ndim) != (shared_var.dtype, shared_var.ndim):
             raise TypeError(f"update of {shared_var.label()} is {new.type}, "
                             f"expected {shared_var.type}")
@@ -136,7 +136,6 @@ class Function:
         self.compiled = cache.compile(self.inputs + self.shared, graph_outputs, self._keep_emitted)
         self.compile_time = time.perf_counter() - start
         self._native = _NATIVE(self.compiled.address("main"))
-        self._n_result_slots = sum(o.ndim + 1 for o in graph_outputs)
         offsets = self.compiled.result_offsets or [0] * len(graph_outputs)
         self._result_specs = [(np.dtype(o.dtype), o.ndim, skip) for o, skip in zip(graph_outputs, offsets)]
         # (variable, dtype, ndim) per input; ndim -1 sends inputs with static
@@ -144,7 +143,7 @@ class Function:
         self._input_specs = [(v, np.dtype(v.dtype), v.ndim if all(s is None for s in v.type.shape) else -1)
                              for v in self.inputs]
         self._slots_type = ctypes.c_int64 * (len(self.inputs) + len(self.shared))
-        self._results_type = ctypes.c_int64 * self._n_result_slots
+        self._results_type = ctypes.c_int64 * sum(o.ndim + 1 for o in graph_outputs)
         self._lock = threading.Lock() if pairs else None
         stages.compiled(self)
 
@@ -152,8 +151,7 @@ class Function:
         """Pickled as its graph: unpickling compiles it again (in another
         process too, e.g. for a ProcessPoolExecutor)."""
         outputs = self.outputs[0] if self.single else self.outputs
-        updates = [(s, v) for s, v in self.tensor_updates] + \
-            [(s, v) for s, v in self.rng_updates]
+        updates = self.tensor_updates + self.rng_updates
         return (function, (self.inputs, outputs, updates), {"name": self.name,
                                                               "allow_input_downcast": self.allow_input_downcast})
 

@@ -288,8 +288,7 @@ def scan(node, args, env):
         else:
             history[k] = list(init[:window])
     per_step: dict[int, list[np.ndarray]] = {k: [] for k, t in enumerate(info.output_taps) if t is None}
-    roots = info.inner_outputs + ([info.until] if info.until is not None else []) + \
-        list(info.updates.values())
+    roots = info.roots
     for t in range(n):
         scope = env.new_child()
         places = iter(info.placeholders)

@@ -24,6 +24,12 @@ class ScanInfo:
     go_backwards: bool = False
     updates: dict[Variable, Variable] = field(default_factory=dict)  # shared -> new value
 
+    @property
+    def roots(self) -> list[Variable]:
+        """Everything a step computes: outputs, the until condition, updates."""
+        return self.inner_outputs + ([self.until] if self.until is not None else []) + \
+            list(self.updates.values())
+
     def window(self, k: int) -> int:
         """How many past values output k keeps (0 for a per-step output)."""
         taps = self.output_taps[k]
@@ -55,9 +61,7 @@ def step_dependent(info: ScanInfo) -> set[int]:
     """ids of body variables that change from step to step: those that depend
     on a placeholder or on an op with side effects (random draws)."""
     dependent = {id(p) for p in info.placeholders}
-    roots = info.inner_outputs + ([info.until] if info.until is not None else []) + \
-        list(info.updates.values())
-    for node in toposort(roots):
+    for node in toposort(info.roots):
         if not getattr(node.op, "pure", True) or any(id(i) in dependent for i in node.inputs):
             dependent.update(id(o) for o in node.outputs)
     return dependent
@@ -68,8 +72,7 @@ def outer_inputs(info: ScanInfo) -> list[Variable]:
     closures, and body subgraphs that do not depend on the step (those are
     computed once, before the loop)."""
     dependent = step_dependent(info)
-    roots = info.inner_outputs + ([info.until] if info.until is not None else []) + \
-        list(info.updates.values())
+    roots = info.roots
     found: dict[int, Variable] = {}
     for var in roots:
         if id(var) not in dependent and not isinstance(var, Constant):
