@@ -24,6 +24,7 @@ _OURS = {
     "convert-arith-to-llvm": "convert_arith_to_llvm:ConvertArithToLLVMPass",
     "convert-math-to-llvm": "convert_math_to_llvm:ConvertMathToLLVMPass",
     "convert-memref-to-llvm": "convert_memref_to_llvm:ConvertMemRefToLLVMPass",
+    "math-polynomial-approximation": "math_polynomial_approximation:MathPolynomialApproximationPass",
     "scanjit-lower": "scanjit_lower:ScanjitLowerPass",
 }
 
@@ -56,6 +57,7 @@ PIPELINE = [
     "bufferize",
     "convert-scf-while-to-cf",
     "convert-scf-to-cf",
+    "math-polynomial-approximation",
     "convert-func-to-llvm",
     "convert-cf-to-llvm",
     "convert-arith-to-llvm",

@@ -83,6 +83,10 @@ Lowers `scf.while` (a scan with `until`) to branches; Example 4 has none.""",
     "convert-scf-to-cf": """\
 xDSL's lowering of `scf.for` to blocks: a header block with the induction
 variable as block argument, a body, and an exit.""",
+    "math-polynomial-approximation": """\
+Rewrites `math.exp` and `math.tanh` into arith code (range reduction and a
+polynomial) that LLVM can vectorize, instead of libm calls. Example 4 has
+neither.""",
     "convert-func-to-llvm": """\
 The scanjit C ABI (passes/convert_func_to_llvm.py): `@main` becomes an
 `llvm.func @main(%args, %results) -> i32` that reads the argument slots

@@ -1,0 +1,46 @@
+// RUN: scanjit-opt %s -p math-polynomial-approximation | filecheck %s
+// RUN: scanjit-opt %s -p math-polynomial-approximation,convert-func-to-llvm,convert-arith-to-llvm,convert-math-to-llvm,reconcile-unrealized-casts | filecheck %s --check-prefix=LLVM
+
+// exp and tanh become straight-line arith: no call is left, so loops over
+// them vectorize. f32 goes through f64.
+func.func @f(%x: f64, %y: f32) -> (f64, f64, f32) {
+  %a = math.exp %x : f64
+  %b = math.tanh %x : f64
+  %c = math.exp %y : f32
+  func.return %a, %b, %c : f64, f64, f32
+}
+
+// CHECK-LABEL: func.func @f
+// CHECK-NOT:     math.exp
+// exp: clamp to [-746, 710], k = round(x log2 e) by the 1.5 * 2^52 shifter ...
+// CHECK:         %[[HIGH:.*]] = arith.select %{{.*}}, %x, %{{.*}} : f64
+// CHECK:         %[[X:.*]] = arith.select %{{.*}}, %[[HIGH]], %{{.*}} : f64
+// CHECK:         %[[SHIFTED:.*]] = math.fma %[[X]], %{{.*}}, %{{.*}} : f64
+// CHECK:         arith.bitcast %[[SHIFTED]] : f64 to i64
+// ... the Taylor polynomial, two power-of-two factors, and nan passed through.
+// CHECK-COUNT-12: math.fma
+// CHECK:         arith.shrsi
+// CHECK:         %[[ORD:.*]] = arith.cmpf ord, %x, %x : f64
+// CHECK-NEXT:    %[[A:a.*]] = arith.select %[[ORD]], %{{.*}}, %x : f64
+// tanh: copysign of e / (e + 2), nan passed through.
+// CHECK:         math.absf %x : f64
+// CHECK-NOT:     math.tanh
+// CHECK:         arith.divf
+// CHECK:         %[[SIGNED:.*]] = math.copysign %{{.*}}, %x : f64
+// CHECK-NEXT:    %[[ORD2:.*]] = arith.cmpf ord, %x, %x : f64
+// CHECK-NEXT:    %[[B:b.*]] = arith.select %[[ORD2]], %[[SIGNED]], %x : f64
+// CHECK:         %{{.*}} = arith.extf %y : f32 to f64
+// CHECK:         %[[C:c.*]] = arith.truncf %{{.*}} : f64 to f32
+// CHECK-NEXT:    func.return %[[A]], %[[B]], %[[C]] : f64, f64, f32
+
+// LLVM-NOT:      llvm.call @
+// LLVM-NOT:      "llvm.exp
+// LLVM:          llvm.call_intrinsic "llvm.fma.f64"
+
+// Other math ops are left to convert-math-to-llvm.
+func.func @other(%x: f64) -> f64 {
+  %s = math.sin %x : f64
+  func.return %s : f64
+}
+// CHECK-LABEL: func.func @other
+// CHECK-NEXT:    %s = math.sin %x : f64

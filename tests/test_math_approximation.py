@@ -1,0 +1,84 @@
+"""`math-polynomial-approximation`: compiled `exp` and `tanh` against exact values.
+
+The exact value is NumPy's `longdouble` (x87 extended, 64-bit mantissa) result,
+rounded to float64 only for the ulp size: its own error is 2^-11 of a float64 ulp.
+"""
+
+import numpy as np
+import pytest
+
+import scanjit
+import scanjit.tensor as pt
+
+FUNCTIONS = {"exp": (pt.exp, np.exp, 1.0), "tanh": (pt.tanh, np.tanh, 1.5)}  # op, NumPy, max ulp
+
+SPECIALS = [0.0, -0.0, np.inf, -np.inf, np.nan, 709.78, 709.79, 710.0, 1e300, -1e300, -708.4,
+            -745.1, -745.2, -800.0, 5e-324, -5e-324, 1e-310, 2.0**-28, -(2.0**-29), 0.17, 0.5,
+            0.51, 19.06, 21.99, 22.0, 22.01, -22.0]
+
+
+def ulp_error(got, x, exact_fn):
+    exact = exact_fn(x.astype(np.longdouble))
+    with np.errstate(over="ignore"):
+        rounded = exact.astype(np.float64)
+    finite = np.isfinite(rounded) & (rounded != 0)
+    spacing = np.spacing(np.abs(rounded[finite])).astype(np.longdouble)
+    return np.abs(got[finite].astype(np.longdouble) - exact[finite]) / spacing
+
+
+def inputs(n):
+    rng = np.random.default_rng(7)
+    return np.concatenate([rng.uniform(-1, 1, n), rng.uniform(-25, 25, n), rng.uniform(-745, 710, n),
+                           np.exp(rng.uniform(-700, 6, n)) * rng.choice([-1, 1], n)])
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).nmant < 63, reason="needs x87 extended long double")
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_float64_within_bound_of_exact_value(name):
+    op, exact_fn, bound = FUNCTIONS[name]
+    x = pt.dvector("x")
+    xs = inputs(250_000)
+    error = ulp_error(scanjit.function([x], op(x))(xs), xs, exact_fn)
+    assert error.max() <= bound, f"{name}: {float(error.max())} ulp at {xs[np.argmax(error)]}"
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_special_values_match_numpy(name):
+    op, numpy_fn, _ = FUNCTIONS[name]
+    x = pt.dvector("x")
+    xs = np.array(SPECIALS)
+    got = scanjit.function([x], op(x))(xs)
+    with np.errstate(over="ignore"):
+        expected = numpy_fn(xs)
+    exact_cases = ~np.isfinite(expected) | (expected == 0) | (np.abs(xs) < 2.0**-27)
+    if name == "tanh":  # NumPy rounds tanh(19.06) to 1: 1 - 2^-53 is nearer
+        exact_cases |= np.abs(xs) >= 22
+    np.testing.assert_array_equal(got[exact_cases], expected[exact_cases])
+    np.testing.assert_array_equal(np.signbit(got[exact_cases]), np.signbit(expected[exact_cases]))
+    np.testing.assert_allclose(got, expected, rtol=3e-16)
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_float32_is_float64_rounded(name):
+    op, numpy_fn, _ = FUNCTIONS[name]
+    x = pt.fvector("x")
+    values = np.concatenate([inputs(50_000), SPECIALS])
+    xs = values[np.abs(values) < 1e30].astype(np.float32)
+    got = scanjit.function([x], op(x))(xs)
+    assert got.dtype == np.float32
+    with np.errstate(over="ignore"):
+        expected = numpy_fn(xs.astype(np.longdouble)).astype(np.float32)  # rounded once
+    mismatched = got != expected
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
+    assert np.count_nonzero(mismatched & ~np.isnan(got)) <= 2, xs[mismatched][:5]
+
+
+def test_inside_scan_step():
+    x, h0 = pt.dvector("x"), pt.dscalar("h0")
+    h, _ = scanjit.scan(lambda x, h: pt.tanh(x + h) * pt.exp(-x), sequences=[x], outputs_info=[h0])
+    xs = np.linspace(-3, 3, 101)
+    expected, state = [], 0.25
+    for value in xs:
+        state = np.tanh(value + state) * np.exp(-value)
+        expected.append(state)
+    np.testing.assert_allclose(scanjit.function([x, h0], h)(xs, 0.25), expected, rtol=1e-14)
