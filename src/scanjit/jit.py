@@ -23,8 +23,9 @@ RESULT_OFFSETS = "scanjit.result_offsets"  # set by scanjit.emit
 # Linked into every module that allocates: buffers of 32 MiB and more (which
 # glibc's malloc always maps afresh) are 2 MiB-aligned and advised to use
 # transparent huge pages, as NumPy does, so that filling a large result costs
-# few page faults; smaller ones come from malloc, which reuses its heap.
-# Freed with free().
+# few page faults; smaller ones come from malloc's heap, 64-byte aligned so
+# that a vector store never straddles a cache line (a straddling store is not
+# forwarded to the next step's load of a dot's accumulator row). Freed with free().
 ALLOC_RUNTIME = """
 declare ptr @malloc(i64)
 declare ptr @aligned_alloc(i64, i64)
@@ -35,7 +36,9 @@ entry:
   %large = icmp uge i64 %bytes, 33554432
   br i1 %large, label %huge, label %small
 small:
-  %p = call ptr @malloc(i64 %bytes)
+  %up64 = add i64 %bytes, 63
+  %rounded64 = and i64 %up64, -64
+  %p = call ptr @aligned_alloc(i64 64, i64 %rounded64)
   ret ptr %p
 huge:
   %up = add i64 %bytes, 2097151
