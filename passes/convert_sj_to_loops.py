@@ -278,8 +278,13 @@ def per_kept_index(b: OpList, result_type: Attribute, kept_dims: list[SSAValue],
                        lambda ib, ivs, acc: [insert(ib, value_at(ib, ivs), acc[0], ivs)])[0]
 
 
+DOT_UNROLL = 4
+
+
 class LowerDot(Lowering):
-    """out[i, j] += a[i, k] * b[k, j] with j innermost (contiguous reads)."""
+    """out[i, j] += a[i, k] * b[k, j] with j innermost (contiguous reads),
+    DOT_UNROLL values of k at a time. Like BLAS, whose order NumPy's result
+    depends on, the sum is not taken strictly left to right."""
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.DotOp, rewriter: PatternRewriter, /):
@@ -315,13 +320,25 @@ class LowerDot(Lowering):
         out = empty_like_dims(b, op.result.type, rows + cols)
         out = b.loop_nest(rows + cols, [out], lambda ib, ivs, acc: [insert(ib, zero, acc[0], ivs)])[0]
 
+        def add_products(bb: OpList, i: list[SSAValue], kk: SSAValue, terms: int, acc: SSAValue) -> SSAValue:
+            """acc[i, j] += sum of a[i, kk + t] * b[kk + t, j] for t < terms, summed pairwise."""
+            def col(jb: OpList, j, acc_j):
+                ks = [kk] + [jb.emit(arith.AddiOp(kk, jb.index(t))) for t in range(1, terms)]
+                products = [product(jb, i, kt, [j]) for kt in ks]
+                while len(products) > 1:
+                    products = [jb.emit(add(x, y)) for x, y in zip(products[::2], products[1::2])]
+                total = jb.emit(add(element(jb, acc_j[0], [*i, j]), products[0]))
+                return [insert(jb, total, acc_j[0], [*i, j])]
+            return bb.loop(cols[0], [acc], col)[0]
+
         def accumulate(bb: OpList, i: list[SSAValue], acc: SSAValue) -> SSAValue:
-            def inner(ib: OpList, kk, acc_k):
-                def col(jb: OpList, j, acc_j):
-                    total = jb.emit(add(element(jb, acc_j[0], [*i, j]), product(jb, i, kk, [j])))
-                    return [insert(jb, total, acc_j[0], [*i, j])]
-                return [ib.loop(cols[0], acc_k, col)[0]]
-            return bb.loop(k, [acc], inner)[0]
+            # DOT_UNROLL terms of k per pass over the row: the row's
+            # load-add-store chain is DOT_UNROLL times shorter.
+            unroll = bb.index(DOT_UNROLL)
+            k_main = bb.emit(arith.MuliOp(bb.emit(arith.DivUIOp(k, unroll)), unroll))
+            acc = bb.loop(k_main, [acc], lambda ib, kk, a: [add_products(ib, i, kk, DOT_UNROLL, a[0])],
+                          step=DOT_UNROLL)[0]
+            return bb.loop(k, [acc], lambda ib, kk, a: [add_products(ib, i, kk, 1, a[0])], lower=k_main)[0]
 
         if not rows:
             return accumulate(b, [], out)

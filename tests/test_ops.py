@@ -381,6 +381,18 @@ def test_dot_with_empty_inner_dimension_is_zero(kind):
 
 
 @pytest.mark.parametrize("kind", list(DOT_SHAPES))
+@pytest.mark.parametrize("inner", [1, 3, 4, 7, 8, 9, 65])
+def test_dot_of_any_inner_length(kind, inner):
+    """Four values of k at a time, then the rest: every remainder is summed."""
+    sa, sb = DOT_SHAPES[kind]
+    a, b = random("float64", sa[:-1] + (inner,)), random("float64", (inner,) + sb[1:])
+    for result in dot_fn(kind)(a, b):
+        check(result, np.dot(a, b))
+    ints = dot_fn(kind, "int64", "int64")(a.astype(np.int64) * 7, b.astype(np.int64) * 3)
+    check(ints[0], np.dot(a.astype(np.int64) * 7, b.astype(np.int64) * 3))
+
+
+@pytest.mark.parametrize("kind", list(DOT_SHAPES))
 def test_dot_of_unaligned_shapes_raises(kind):
     sa, sb = DOT_SHAPES[kind]
     with pytest.raises(ValueError, match="dot of 'a' and 'b': shapes are not aligned"):

@@ -33,15 +33,15 @@ class OpList:
 
     def loop(self, upper: SSAValue, carried: Sequence[SSAValue],
              body: Callable[[OpList, SSAValue, list[SSAValue]], Sequence[SSAValue]],
-             lower: SSAValue | None = None) -> list[SSAValue]:
-        """scf.for from `lower` (0) to `upper` carrying `carried`; `body` gets
-        a builder for the loop body, the induction variable and the carried
-        values, and returns the values to yield."""
+             lower: SSAValue | None = None, step: int = 1) -> list[SSAValue]:
+        """scf.for from `lower` (0) to `upper` by `step` carrying `carried`;
+        `body` gets a builder for the loop body, the induction variable and the
+        carried values, and returns the values to yield."""
         block = Block(arg_types=[IndexType(), *[c.type for c in carried]])
         inner = OpList(block)
         yielded = body(inner, block.args[0], list(block.args[1:]))
         inner.emit(scf.YieldOp(*yielded))
-        op = scf.ForOp(lower or self.index(0), upper, self.index(1), list(carried), block)
+        op = scf.ForOp(lower or self.index(0), upper, self.index(step), list(carried), block)
         self.emit(op)
         return list(op.results)
 
