@@ -91,3 +91,29 @@ func.func @slice(%x: tensor<?x3xi64>, %start: index, %step: index, %count: index
 // CHECK-NEXT:        %[[ROW:.*]] = arith.addi %start, %[[OFF]] : index
 // CHECK-NEXT:        %[[E:.*]] = tensor.extract %x[%[[ROW]], %[[J]]] : tensor<?x3xi64>
 // CHECK-NEXT:        tensor.insert %[[E]] into %[[ACC2]][%[[K]], %[[J]]] : tensor<?x3xi64>
+
+// A map inserted as a row of %h that reads %h only through another op (here
+// a dot of row %i) is computed straight into row %i + 1: no temporary.
+func.func @map_into_row(%h: tensor<?x?xf64>, %u: tensor<?x?xf64>, %i: index) -> tensor<?x?xf64> {
+  %row = "sj.row"(%h, %i) : (tensor<?x?xf64>, index) -> tensor<?xf64>
+  %d = "sj.dot"(%row, %u) : (tensor<?xf64>, tensor<?x?xf64>) -> tensor<?xf64>
+  %t = "sj.map"(%d) ({
+  ^bb0(%x: f64):
+    %y = math.tanh %x : f64
+    "sj.yield"(%y) : (f64) -> ()
+  }) : (tensor<?xf64>) -> tensor<?xf64>
+  %c1 = arith.constant 1 : index
+  %next = arith.addi %i, %c1 : index
+  %r = "sj.insert_row"(%t, %h, %next) : (tensor<?xf64>, tensor<?x?xf64>, index) -> tensor<?x?xf64>
+  func.return %r : tensor<?x?xf64>
+}
+
+// CHECK-LABEL: func.func @map_into_row
+// CHECK:         %next = arith.addi %i, %c1 : index
+// CHECK-NOT:     tensor.empty
+// CHECK:         tensor.dim %[[DOT:[a-z0-9_]+]], %{{.*}} : tensor<?xf64>
+// CHECK-NOT:     tensor.empty
+// CHECK:         scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %h) -> (tensor<?x?xf64>) {
+// CHECK-NEXT:      %[[E:.*]] = tensor.extract %[[DOT]][%[[J]]] : tensor<?xf64>
+// CHECK-NEXT:      %[[Y:.*]] = math.tanh %[[E]] : f64
+// CHECK-NEXT:      tensor.insert %[[Y]] into %[[ACC]][%{{.*}}, %[[J]]] : tensor<?x?xf64>

@@ -63,7 +63,7 @@ def fused(op: sj.MapOp) -> bool:
     # then still writes in place.
     consumer = users[0]
     return not (isinstance(consumer, sj.InsertRowOp) and
-                reads_row_other_than(op, root(consumer.dest), consumer.index) is not True)
+                reads_row_other_than(op, root(consumer.dest), consumer.index) is False)
 
 
 def root(value: SSAValue) -> SSAValue:
