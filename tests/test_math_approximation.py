@@ -82,3 +82,62 @@ def test_inside_scan_step():
         state = np.tanh(value + state) * np.exp(-value)
         expected.append(state)
     np.testing.assert_allclose(scanjit.function([x, h0], h)(xs, 0.25), expected, rtol=1e-14)
+
+
+POW_SPECIALS = [0.0, -0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5, 3.0, -3.0, np.inf, -np.inf, np.nan,
+                1e-310, -1e-310, 1e308]
+POW_EXPONENTS = POW_SPECIALS + [1 / 3, 2.5, -2.5, 1e20, -1e20, 2.0**53 + 2, 1023.0, -1075.0]
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).nmant < 63, reason="needs x87 extended long double")
+def test_pow_within_bound_of_exact_value():
+    x, y = pt.dvector("x"), pt.dvector("y")
+    rng = np.random.default_rng(3)
+    n = 100_000
+    xs = np.concatenate([rng.uniform(0, 2, n), np.exp(rng.uniform(-700, 700, n)),
+                         rng.uniform(0.9, 1.1, n), -rng.uniform(0, 10, n)])
+    ys = np.concatenate([rng.uniform(-50, 50, n), rng.uniform(-1, 1, n),
+                         rng.uniform(-5000, 5000, n), rng.integers(-300, 300, n).astype(float)])
+    got = scanjit.function([x, y], x ** y)(xs, ys)
+    with np.errstate(all="ignore"):
+        exact = np.power(xs.astype(np.longdouble), ys.astype(np.longdouble))
+        rounded = exact.astype(np.float64)
+    normal = np.isfinite(rounded) & (np.abs(rounded) >= np.finfo(np.float64).tiny)
+    error = np.abs(got[normal].astype(np.longdouble) - exact[normal]) / \
+        np.spacing(np.abs(rounded[normal])).astype(np.longdouble)
+    assert error.max() <= 0.75, f"{float(error.max())} ulp at {xs[normal][np.argmax(error)]}"
+    np.testing.assert_array_equal(np.isinf(got), np.isinf(rounded))  # overflow where NumPy's does
+    np.testing.assert_array_equal(got == 0, rounded == 0)
+
+
+def test_pow_special_values_match_numpy():
+    x, y = pt.dvector("x"), pt.dvector("y")
+    xs, ys = (a.ravel() for a in np.meshgrid(POW_SPECIALS, POW_EXPONENTS))
+    got = scanjit.function([x, y], x ** y)(xs, ys)
+    with np.errstate(all="ignore"):
+        expected = np.power(xs, ys)
+    np.testing.assert_allclose(got, expected, rtol=2.3e-16, equal_nan=True)
+    exact_cases = np.isinf(expected) | (expected == 0) | (np.abs(expected) == 1)
+    np.testing.assert_array_equal(got[exact_cases], expected[exact_cases])
+    np.testing.assert_array_equal(np.signbit(got[exact_cases]), np.signbit(expected[exact_cases]))
+
+
+def test_pow_of_exact_results_is_exact():
+    x, n = pt.dvector("x"), pt.lvector("n")
+    bases = np.array([3.0, 2.0, 10.0, 0.5, -3.0, 7.0, 1.5, -2.0, 3.0])
+    powers = np.array([2, 10, 15, 3, 3, 4, 2, -3, -1])
+    got = scanjit.function([x, n], x ** n)(bases, powers)
+    np.testing.assert_array_equal(got[:-1], bases[:-1] ** powers[:-1])
+    assert got[-1] == 1 / 3  # correctly rounded
+
+
+def test_pow_float32():
+    x, y = pt.fvector("x"), pt.fvector("y")
+    rng = np.random.default_rng(4)
+    xs = rng.uniform(0, 4, 100_000).astype(np.float32)
+    ys = rng.uniform(-20, 20, 100_000).astype(np.float32)
+    got = scanjit.function([x, y], x ** y)(xs, ys)
+    assert got.dtype == np.float32
+    with np.errstate(all="ignore"):
+        expected = np.power(xs.astype(np.longdouble), ys.astype(np.longdouble)).astype(np.float32)
+    assert np.count_nonzero(got != expected) <= 2

@@ -84,7 +84,7 @@ Lowers `scf.while` (a scan with `until`) to branches; Example 4 has none.""",
 xDSL's lowering of `scf.for` to blocks: a header block with the induction
 variable as block argument, a body, and an exit.""",
     "math-polynomial-approximation": """\
-Rewrites `math.exp` and `math.tanh` into arith code (range reduction and a
+Rewrites `math.exp`, `math.tanh` and `math.powf` into arith code (range reduction and a
 polynomial) that LLVM can vectorize, instead of libm calls. Example 4 has
 neither.""",
     "convert-func-to-llvm": """\
