@@ -93,3 +93,15 @@ def test_evaluate_scan_with_taps_backwards_and_until():
         if hist[-1] > 50:
             break
     np.testing.assert_array_equal(got, hist[2:])
+
+
+@pytest.mark.parametrize("shapes", [((9,), (9,)), ((9,), (9, 5)), ((3, 9), (9,)), ((3, 9), (9, 5)),
+                                    ((3, 6), (6, 2))])
+def test_dot_sums_in_the_compiled_order(shapes):
+    """Bit for bit: the reference adds a dot's products in the compiled loops' order."""
+    a = pt.tensor("a", dtype="float64", shape=(None,) * len(shapes[0]))
+    b = pt.tensor("b", dtype="float64", shape=(None,) * len(shapes[1]))
+    rng = np.random.default_rng(5)
+    values = [rng.normal(size=s) * 10.0 ** rng.integers(-8, 8, size=s) for s in shapes]
+    compiled = pytensor.function([a, b], a @ b)(*values)
+    np.testing.assert_array_equal(compiled, pytensor.function([a, b], a @ b, mode="py")(*values))

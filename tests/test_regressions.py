@@ -80,11 +80,15 @@ def test_float_floor_division_and_modulo_as_numpy(dtype):
     lambda row: row[1:],
     lambda row: pt.alloc(1.0, pt.Shape(0)(row)),
 ])
-def test_per_step_rows_sized_by_the_step(step):
+@pytest.mark.parametrize("rows", [3, 0])
+def test_per_step_rows_sized_by_the_step(step, rows):
+    """With no step, the reference found the length of `alloc(1.0, row.shape[0])`
+    by evaluating the row, which does not exist (fuzz seed 2025, program 52)."""
     m = pt.dmatrix("m")
     out, _ = pytensor.scan(step, sequences=[m])
-    compiled, reference = both([m], out, np.arange(6.0).reshape(3, 2))
+    compiled, reference = both([m], out, np.arange(2.0 * rows).reshape(rows, 2))
     np.testing.assert_array_equal(compiled, reference)
+    assert compiled.shape[0] == rows
 
 
 @pytest.mark.parametrize("step, shape", [(lambda row, w: pt.dot(row, w), (0, 2)),

@@ -6,8 +6,8 @@ raising the same exception classes. `scanjit.function(..., mode="py")` returns
 a `ReferenceFunction`, which calls it; the differential fuzzer
 (tests/test_fuzz.py) compares it with the compiled code.
 
-Floating-point sums and dot products accumulate sequentially from zero, in the
-compiled loops' order, so they agree bit for bit; `exp`, `tanh`, ... are
+Floating-point sums and dot products accumulate in the compiled loops' order,
+so they agree bit for bit; `exp`, `tanh`, ... are
 NumPy's and may differ from libm's in the last bits.
 """
 
@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from scanjit.graph import Constant, Variable, graph_inputs, toposort
+from scanjit.passes.convert_sj_to_loops import DOT_UNROLL
 from scanjit.scan.op import ScanOp
 from scanjit.shared import RandomGeneratorType, SharedVariable
 from scanjit.tensor import basic as tb
@@ -149,10 +150,22 @@ def dot(node, args, env):
                          "shapes are not aligned")
     if not tb.is_float(dtype):
         return [np.dot(a, b)]
-    acc = np.zeros(a.shape[:-1] + b.shape[1:], dtype)
-    for k in range(a.shape[-1]):  # sequential in k, from zero, as compiled
+    def product(k):
         lhs = a[..., k]
-        acc = acc + (lhs[:, None] * b[k] if a.ndim == 2 and b.ndim == 2 else lhs * b[k])
+        return lhs[:, None] * b[k] if a.ndim == 2 and b.ndim == 2 else lhs * b[k]
+
+    # As compiled: from zero; into output rows (b a matrix) DOT_UNROLL values
+    # of k at a time, summed pairwise, then the rest.
+    acc = np.zeros(a.shape[:-1] + b.shape[1:], dtype)
+    unroll = DOT_UNROLL if b.ndim == 2 else 1
+    main = a.shape[-1] - a.shape[-1] % unroll
+    for k in range(0, main, unroll):
+        terms = [product(k + t) for t in range(unroll)]
+        while len(terms) > 1:
+            terms = [x + y for x, y in zip(terms[::2], terms[1::2])]
+        acc = acc + terms[0]
+    for k in range(main, a.shape[-1]):
+        acc = acc + product(k)
     return [acc]
 
 
@@ -368,8 +381,10 @@ def row_dims(var: Variable, known: dict[int, tuple], env: Env) -> tuple:
     elif isinstance(op, tb.Slice):
         bounds = [value(b, env) for b in node.inputs[1:]]
         dims = [len(range(ins[0][0])[key_slice(op.has, bounds, var.label())]), *ins[0][1:]]
-    elif isinstance(op, tb.Alloc):
-        dims = [int(value(s, env)) for s in node.inputs[1:]]
+    elif isinstance(op, tb.Alloc):  # a size may be the length of a step value
+        dims = [row_dims(s.owner.inputs[0], known, env)[s.owner.op.axis]
+                if id(s) not in env and s.owner is not None and isinstance(s.owner.op, tb.Shape)
+                else int(value(s, env)) for s in node.inputs[1:]]
     elif isinstance(op, ScanOp) and op.info.until is None and var.index < len(op.info.inner_outputs):
         dims = nested_scan_dims(node, var.index, ins, known, env)
     else:
