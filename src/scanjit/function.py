@@ -71,18 +71,13 @@ class _NativeBuffer:
 
     __slots__ = ("__array_interface__", "pointer")
 
-    def __init__(self, pointer: int, shape: tuple[int, ...], dtype: np.dtype):
+    def __init__(self, pointer: int, shape: tuple[int, ...], typestr: str):
         self.pointer = pointer
         self.__array_interface__ = {"data": (pointer, False), "shape": shape,
-                                    "typestr": dtype.str, "version": 3}
+                                    "typestr": typestr, "version": 3}
 
     def __del__(self):
         _free(self.pointer)
-
-
-def _wrap_result(pointer: int, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """A NumPy array over a buffer the native code malloc'ed, without a copy."""
-    return np.asarray(_NativeBuffer(pointer, shape, dtype))
 
 
 def _updates_list(updates) -> list[tuple[SharedVariable, Variable]]:
@@ -137,7 +132,8 @@ class Function:
         self.compile_time = time.perf_counter() - start
         self._native = _NATIVE(self.compiled.address("main"))
         offsets = self.compiled.result_offsets or [0] * len(graph_outputs)
-        self._result_specs = [(np.dtype(o.dtype), o.ndim, skip) for o, skip in zip(graph_outputs, offsets)]
+        self._result_specs = [(np.dtype(o.dtype), o.ndim, skip, np.dtype(o.dtype).str)
+                              for o, skip in zip(graph_outputs, offsets)]
         # (variable, dtype, ndim) per input; ndim -1 sends inputs with static
         # lengths through filter_input's checks.
         self._input_specs = [(v, np.dtype(v.dtype), v.ndim if all(s is None for s in v.type.shape) else -1)
@@ -187,17 +183,41 @@ class Function:
         return self.stage_texts[stage]
 
     def __call__(self, *args):
-        if len(args) != len(self.inputs):
+        if len(args) != len(self._input_specs):
             raise TypeError(f"expected {len(self.inputs)} arguments, got {len(args)}")
         # Fast path: a C-contiguous array of the right dtype and ndim, for an
         # input without static lengths, is passed as it is.
         arrays = [a if type(a) is np.ndarray and a.dtype is dtype and a.ndim == ndim
                   and a.flags.c_contiguous else filter_input(v, a, self.allow_input_downcast)
                   for a, (v, dtype, ndim) in zip(args, self._input_specs)]
+        if self._lock is None and not self.shared:  # nothing else to pass or store
+            results = self._results_type()
+            status = self._native(self._slots_type(*map(id, arrays)), results)
+            if status:
+                self._raise(status)
+            values = self._unpack(results)
+            return values[0] if self.single else values
         if self._lock is None:
             return self._run(arrays)
         with self._lock:
             return self._run(arrays)
+
+    def _raise(self, status: int):
+        kind, _, text = self.compiled.errors[status - 1].partition(": ")
+        raise _EXCEPTIONS.get(kind, RuntimeError)(text)
+
+    def _unpack(self, results) -> list:
+        """The result arrays from the result slots (see convert_func_to_llvm)."""
+        values, k = [], 0
+        for dtype, ndim, skip, typestr in self._result_specs:
+            if ndim == 0:
+                values.append(np.frombuffer(results, dtype, 1, k * 8).reshape(()).copy())
+            else:
+                shape = (results[k + 1],) if ndim == 1 else tuple(results[k + 1:k + 1 + ndim])
+                array = np.asarray(_NativeBuffer(results[k], shape, typestr))
+                values.append(array[skip:] if skip else array)
+            k += ndim + 1
+        return values
 
     def _run(self, arrays: list[np.ndarray]):
         generators = []  # alive until the call returns: the code uses their state
@@ -209,21 +229,11 @@ class Function:
                 arrays.append(np.array(generator.bit_generator.ctypes.bit_generator.value, np.int64))
             else:
                 arrays.append(var.container)
-        slots = self._slots_type(*map(id, arrays))
         results = self._results_type()
-        status = self._native(slots, results)
+        status = self._native(self._slots_type(*map(id, arrays)), results)
         if status:
-            message = self.compiled.errors[status - 1]
-            kind, _, text = message.partition(": ")
-            raise _EXCEPTIONS.get(kind, RuntimeError)(text)
-        values, k = [], 0
-        for dtype, ndim, skip in self._result_specs:
-            if ndim == 0:
-                values.append(np.frombuffer(results, dtype, 1, k * 8).reshape(()).copy())
-            else:
-                array = _wrap_result(results[k], tuple(results[k + 1:k + 1 + ndim]), dtype)
-                values.append(array[skip:] if skip else array)
-            k += ndim + 1
+            self._raise(status)
+        values = self._unpack(results)
         for (var, _), value in zip(self.tensor_updates, values[len(self.outputs):]):
             var.container = value
         return values[0] if self.single else values[:len(self.outputs)]
