@@ -33,7 +33,7 @@ func.func @f(%m: memref<?x4xf64>, %b: memref<?xi1>, %i: index, %j: index) -> mem
 // memref.dim with a constant index reads that one size.
 // CHECK-NEXT:    %c0 = arith.constant 0 : index
 // CHECK-NEXT:    %n = llvm.extractvalue %[[M]][1] : !llvm.struct<(!llvm.ptr, i64, i64)>
-// alloc: scanjit_alloc (malloc, or huge pages when large: see scanjit.jit) of n * 4 * 8 bytes, then the descriptor.
+// alloc: scanjit_alloc (scanjit.runtime) of n * 4 * 8 bytes, then the descriptor; dealloc: scanjit_free.
 // CHECK-NEXT:    %[[STATIC:.*]] = llvm.mlir.constant(4) : i64
 // CHECK-NEXT:    %[[ONE:.*]] = llvm.mlir.constant(1) : i64
 // CHECK-NEXT:    %[[N1:.*]] = llvm.mul %[[ONE]], %n overflow<nsw> : i64
@@ -56,10 +56,10 @@ func.func @f(%m: memref<?x4xf64>, %b: memref<?xi1>, %i: index, %j: index) -> mem
 // CHECK:         %{{.*}} = llvm.call @memcpy(%{{.*}}, %{{.*}}, %{{.*}}) : (!llvm.ptr, !llvm.ptr, i64) -> !llvm.ptr
 // CHECK:         %{{.*}} = llvm.alloca %{{.*}} x f64 {alignment = 16 : i64} : (i64) -> !llvm.ptr
 // CHECK:         %[[FREED:.*]] = llvm.extractvalue %out[0]
-// CHECK-NEXT:    llvm.call @free(%[[FREED]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT:    llvm.call @scanjit_free(%[[FREED]]) : (!llvm.ptr) -> ()
 // Casts are free: the descriptor of %m is returned as it is.
 // CHECK-NEXT:    %[[RET:.*]] = builtin.unrealized_conversion_cast %[[M]] : !llvm.struct<(!llvm.ptr, i64, i64)> to memref<?x4xf64>
 // CHECK-NEXT:    func.return %[[RET]] : memref<?x4xf64>
 // CHECK:       llvm.func @scanjit_alloc(i64) -> !llvm.ptr
 // CHECK-NEXT:  llvm.func @memcpy(!llvm.ptr, !llvm.ptr, i64) -> !llvm.ptr
-// CHECK-NEXT:  llvm.func @free(!llvm.ptr)
+// CHECK-NEXT:  llvm.func @scanjit_free(!llvm.ptr)

@@ -26,12 +26,12 @@ func.func @main(%x: tensor<?xf64>) -> f64 {
 // CHECK-NEXT:     %w = llvm.fmul %v, %two : f64
 // CHECK:          llvm.store %w, %{{.*}} : f64, !llvm.ptr
 // CHECK:          %{{.*}} = llvm.fadd %{{.*}}, %{{.*}} : f64
-// CHECK:          llvm.call @free(%{{.*}}) : (!llvm.ptr) -> ()
+// CHECK:          llvm.call @scanjit_free(%{{.*}}) : (!llvm.ptr) -> ()
 // CHECK:          llvm.store %{{.*}}, %{{.*}} {alignment = 8 : i64} : f64, !llvm.ptr
 // CHECK:        llvm.func @main(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32 {
 // CHECK:          llvm.call @main_impl(
 // CHECK:        llvm.func @scanjit_alloc(i64) -> !llvm.ptr
-// CHECK-NEXT:   llvm.func @free(!llvm.ptr)
+// CHECK-NEXT:   llvm.func @scanjit_free(!llvm.ptr)
 // CHECK-NOT:    sj.
 // CHECK-NOT:    scf.
 

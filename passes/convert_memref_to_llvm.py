@@ -4,8 +4,8 @@ Only identity layouts (row-major, contiguous, no offset): element
 (i0, ..., ir-1) sits at `ptr[((i0 * s1 + i1) * s2 + ...)]`, addressed with an
 inbounds GEP so that LLVM can vectorize. Static sizes come from the type,
 dynamic ones from the descriptor. i1 elements are stored as one byte (NumPy
-bool): loads truncate, stores zero-extend. `alloc` calls `malloc`, `dealloc`
-`free`, `copy` `memcpy`; `alloca` uses `llvm.alloca`; `cast` is free (the
+bool): loads truncate, stores zero-extend. `alloc` calls `scanjit_alloc`,
+`dealloc` `scanjit_free` (scanjit's allocator, scanjit.runtime), `copy` `memcpy`; `alloca` uses `llvm.alloca`; `cast` is free (the
 descriptor layout does not depend on static sizes; no run-time check).
 """
 
@@ -117,7 +117,7 @@ def _allocate(
     else:
         ops.append(elem := const(byte_size(t.element_type)))
         ops.append(nbytes := llvm.MulOp(count, elem.result, overflow=NSW))
-        # scanjit_alloc: malloc, or huge pages for large buffers (scanjit.jit)
+        # scanjit_alloc / scanjit_free: scanjit's allocator (scanjit.runtime)
         malloc = declare(module, "scanjit_alloc", [i64], PTR)
         buffer = llvm.CallOp(malloc, nbytes.res, return_type=PTR)
     ops.append(buffer)
@@ -147,7 +147,7 @@ def _lower(op: Operation, module: builtin.ModuleOp) -> tuple[list[Operation], li
             return ops, [_allocate(op, module, ops)]
         case memref.DeallocOp():
             ops.append(ptr := extract(to_llvm(op.memref), 0, PTR))
-            free = declare(module, "free", [PTR], llvm.LLVMVoidType())
+            free = declare(module, "scanjit_free", [PTR], llvm.LLVMVoidType())
             ops.append(llvm.CallOp(free, ptr.res))
             return ops, []
         case memref.DimOp():

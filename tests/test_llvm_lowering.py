@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from xdsl.parser import Parser
 
+from scanjit import runtime
 from scanjit.compiler import context, lower
 from scanjit.jit import Compiled, compile_module
 from scanjit.passes import PIPELINE
@@ -16,8 +17,7 @@ from scanjit.passes import PIPELINE
 # The tail of the pipeline: from scf/arith/math/memref/func/cf to llvm.
 LOWERING = PIPELINE[PIPELINE.index("convert-scf-while-to-cf"):]
 ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
-libc_free = ctypes.CDLL(None).free
-libc_free.argtypes = [ctypes.c_void_p]
+runtime_free = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(runtime.address("scanjit_free"))
 
 
 def compile_mlir(source: str) -> Compiled:
@@ -53,7 +53,7 @@ def call(compiled: Compiled, name: str, args, results):
             count = int(np.prod(shape))
             buf = (ctypes.c_uint8 * (count * r.dtype.itemsize)).from_address(ptr)
             outputs.append(np.frombuffer(buf, dtype=r.dtype).reshape(shape).copy())
-            libc_free(ptr)
+            runtime_free(ptr)
             k += r.rank + 1
         else:
             dtype = np.dtype(r)

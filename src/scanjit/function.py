@@ -18,14 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from scanjit import stages
+from scanjit import runtime, stages
 from scanjit.graph import Constant, Variable, graph_inputs
 from scanjit.shared import RandomGeneratorType, SharedVariable
 from scanjit.tensor.basic import as_tensor_variable, upcast
 
 _NATIVE = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64))
-_free = ctypes.CDLL(None).free
-_free.argtypes = [ctypes.c_void_p]
+_free = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(runtime.address("scanjit_free"))
 _EXCEPTIONS = {"IndexError": IndexError, "ValueError": ValueError, "MemoryError": MemoryError,
                "TypeError": TypeError, "OverflowError": OverflowError}
 

@@ -14,51 +14,18 @@ from functools import cache, cached_property
 import llvmlite.binding as llvm_binding
 from llvmlite.binding.executionengine import ExecutionEngine
 
+from scanjit import runtime
 from scanjit.native import NUMPY_RANDOM_FUNCTIONS, numpy_random_symbols
 
 ERRORS = "scanjit.errors"
 RESULT_OFFSETS = "scanjit.result_offsets"  # set by scanjit.emit
 
 
-# Linked into every module that allocates: buffers of 32 MiB and more (which
-# glibc's malloc always maps afresh) are 2 MiB-aligned and advised to use
-# transparent huge pages, as NumPy does, so that filling a large result costs
-# few page faults; smaller ones come from malloc's heap, 64-byte aligned so
-# that a vector store never straddles a cache line (a straddling store is not
-# forwarded to the next step's load of a dot's accumulator row). Freed with free().
-ALLOC_RUNTIME = """
-declare ptr @malloc(i64)
-declare ptr @aligned_alloc(i64, i64)
-declare i32 @madvise(ptr, i64, i32)
-
-define ptr @scanjit_alloc(i64 %bytes) {
-entry:
-  %large = icmp uge i64 %bytes, 33554432
-  br i1 %large, label %huge, label %small
-small:
-  %up64 = add i64 %bytes, 63
-  %rounded64 = and i64 %up64, -64
-  %p = call ptr @aligned_alloc(i64 64, i64 %rounded64)
-  ret ptr %p
-huge:
-  %up = add i64 %bytes, 2097151
-  %rounded = and i64 %up, -2097152
-  %q = call ptr @aligned_alloc(i64 2097152, i64 %rounded)
-  %failed = icmp eq ptr %q, null
-  br i1 %failed, label %done, label %advise
-advise:
-  %ignored = call i32 @madvise(ptr %q, i64 %rounded, i32 14)
-  br label %done
-done:
-  ret ptr %q
-}
-"""
-
-
 @cache
 def _initialize() -> None:
     llvm_binding.initialize_native_target()
     llvm_binding.initialize_native_asmprinter()
+    runtime.address("scanjit_alloc")  # binds scanjit_alloc/scanjit_free for the modules
 
 
 @cache
@@ -130,8 +97,6 @@ def compile_module(module) -> Compiled:
     llvm_ir = str(ir_module)
 
     mod = llvm_binding.parse_assembly(llvm_ir)
-    if "scanjit_alloc" in llvm_ir:
-        mod.link_in(llvm_binding.parse_assembly(ALLOC_RUNTIME))
     mod.verify()
     tm = _target_machine()
     mod.data_layout = str(tm.target_data)

@@ -1,0 +1,106 @@
+"""scanjit's allocator (scanjit.runtime): headers, alignment, the pool of
+large freed blocks, and its use from several threads at once."""
+
+import ctypes
+import threading
+
+import numpy as np
+import pytest
+
+import scanjit
+import scanjit.tensor as pt
+from scanjit import runtime
+
+alloc = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64)(runtime.address("scanjit_alloc"))
+free = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(runtime.address("scanjit_free"))
+MIB = 1 << 20
+
+
+@pytest.fixture(autouse=True)
+def empty_pool():
+    runtime.release_pool()
+    yield
+    runtime.release_pool()
+
+
+@pytest.mark.parametrize("size", [0, 1, 63, 64, 1000, MIB, 5 * MIB])
+def test_blocks_are_64_byte_aligned_and_writable(size):
+    p = alloc(size)
+    assert p and p % 64 == 0
+    if size:
+        ctypes.memset(p, 0xAB, size)
+    free(p)
+
+
+def test_a_freed_large_block_is_reused():
+    p = alloc(3 * MIB)
+    free(p)
+    q = alloc(3 * MIB - 4096)  # fits, within a factor of 2
+    assert q == p
+    free(q)
+
+
+def test_a_much_smaller_request_does_not_take_a_large_block():
+    p = alloc(16 * MIB)
+    free(p)
+    q = alloc(2 * MIB)
+    assert q != p
+    r = alloc(16 * MIB)
+    assert r == p  # still pooled
+    free(q), free(r)
+
+
+def test_small_blocks_are_not_pooled():
+    free(alloc(1000))
+    free(alloc(runtime.POOL_MIN - 64))
+    free(None)  # a null pointer is ignored
+    assert runtime.release_pool() == 0
+    free(alloc(runtime.POOL_MIN))
+    assert runtime.release_pool() == runtime.POOL_MIN
+
+
+def test_pool_holds_bounded_bytes_and_slots():
+    """More than POOL_BYTES, or more than POOL_SLOTS blocks, freed at once:
+    the excess goes back to the system."""
+    size = runtime.POOL_BYTES // 2 - 4096
+    for b in [alloc(size) for _ in range(3)]:
+        free(b)
+    assert 2 * size <= runtime.release_pool() <= runtime.POOL_BYTES
+    for b in [alloc(MIB) for _ in range(runtime.POOL_SLOTS + 3)]:
+        free(b)
+    assert runtime.release_pool() == runtime.POOL_SLOTS * MIB
+    assert runtime.release_pool() == 0
+
+
+def test_threads_share_the_pool_safely():
+    errors = []
+
+    def worker(seed):
+        rng = np.random.default_rng(seed)
+        for _ in range(2000):
+            size = int(rng.integers(MIB, 4 * MIB))
+            p = alloc(size)
+            view = np.ctypeslib.as_array((ctypes.c_uint8 * size).from_address(p))
+            view[:64] = seed
+            view[-64:] = seed
+            if view[0] != seed or view[-1] != seed:
+                errors.append(seed)
+            free(p)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+def test_results_in_a_loop_reuse_memory():
+    """A function called repeatedly writes its large result into the block
+    the previous result freed."""
+    x = pt.dvector("x")
+    f = scanjit.function([x], x * 2.0)
+    xs = np.ones(MIB)
+    first = f(xs).ctypes.data  # the result is freed at once
+    assert f(xs).ctypes.data == first
+    np.testing.assert_array_equal(f(xs), 2.0)
