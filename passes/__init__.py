@@ -24,6 +24,7 @@ _OURS = {
     "convert-arith-to-llvm": "convert_arith_to_llvm:ConvertArithToLLVMPass",
     "convert-math-to-llvm": "convert_math_to_llvm:ConvertMathToLLVMPass",
     "convert-memref-to-llvm": "convert_memref_to_llvm:ConvertMemRefToLLVMPass",
+    "scalar-replace-recurrences": "scalar_replace_recurrences:ScalarReplaceRecurrencesPass",
     "math-polynomial-approximation": "math_polynomial_approximation:MathPolynomialApproximationPass",
     "scanjit-lower": "scanjit_lower:ScanjitLowerPass",
 }
@@ -55,6 +56,7 @@ PIPELINE = [
     "cse",
     "hoist-loop-invariants",
     "bufferize",
+    "scalar-replace-recurrences",
     "convert-scf-while-to-cf",
     "convert-scf-to-cf",
     "math-polynomial-approximation",

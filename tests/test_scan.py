@@ -254,3 +254,23 @@ def test_n_steps_zero_per_step_vector_output_has_shape_0_k():
     rows, _ = pytensor.scan(lambda W: W.sum(axis=0), non_sequences=[W], n_steps=0)
     got = pytensor.function([W], rows)(np.ones((2, 5)))
     assert got.shape == (0, 5)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64"])
+@pytest.mark.parametrize("steps, width", [(0, 8), (1, 8), (5, 0), (5, 1), (7, 7), (9, 8), (6, 9),
+                                          (4, 17), (300, 35)])
+def test_elementwise_state_recurrence_any_width(dtype, steps, width):
+    """scalar-replace-recurrences carries 8 columns at a time, then the rest."""
+    m, s, v = (pt.tensor(name, dtype=dtype, shape=shape)
+               for name, shape in (("m", (None, None)), ("s", (None,)), ("v", (None,))))
+    out, _ = pytensor.scan(lambda row, acc, v: acc - row * 2 + v, sequences=[m], outputs_info=[s],
+                           non_sequences=[v])
+    rng = np.random.default_rng(steps * 100 + width)
+    mv, sv, vv = (rng.integers(-3, 4, shape).astype(dtype) for shape in ((steps, width), (width,), (width,)))
+    expected, acc = [], sv
+    for row in mv:
+        acc = acc - row * 2 + vv
+        expected.append(acc)
+    got = pytensor.function([m, s, v], out)(mv, sv, vv)
+    assert got.shape == (steps, width) and got.dtype == dtype
+    np.testing.assert_array_equal(got, np.array(expected, dtype).reshape(steps, width))

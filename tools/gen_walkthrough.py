@@ -78,6 +78,11 @@ that tensor is not read afterwards; otherwise the buffer is copied first. The
 loops no longer carry values. `tensor.empty` becomes `memref.alloc`, checked
 for an impossible size and a failed malloc (`MemoryError`), and the storage
 buffer, which is not returned, is freed after its last use.""",
+    "scalar-replace-recurrences": """\
+Interchanges a scan's step loop with the column loop of an elementwise state
+update, a block of columns at a time, and carries the block's values from step
+to step in `iter_args` instead of reloading the row stored the step before.
+Example 4's state is a scalar, with no column loop: the IR is unchanged.""",
     "convert-scf-while-to-cf": """\
 Lowers `scf.while` (a scan with `until`) to branches; Example 4 has none.""",
     "convert-scf-to-cf": """\

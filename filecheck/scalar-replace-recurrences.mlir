@@ -1,0 +1,150 @@
+// RUN: scanjit-opt %s -p scalar-replace-recurrences | filecheck %s
+
+// A running sum over rows (Example 3's scan, bufferized): the column loop
+// moves out, 8 columns at a time, and row t + 1 is computed from values
+// carried in registers instead of row t reloaded from %r.
+func.func @running_sum(%m: memref<?x?xf64>, %n: index, %w: index) -> memref<?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %rows = arith.addi %n, %c1 : index
+  %r = memref.alloc(%rows, %w) : memref<?x?xf64>
+  scf.for %t = %c0 to %n step %c1 {
+    %width = memref.dim %r, %c1 : memref<?x?xf64>
+    %same = arith.cmpi eq, %width, %w : index
+    cf.assert %same, "ValueError: output 0 of scan changes shape between steps"
+    %next = arith.addi %t, %c1 : index
+    scf.for %j = %c0 to %w step %c1 {
+      %x = memref.load %m[%t, %j] : memref<?x?xf64>
+      %prev = memref.load %r[%t, %j] : memref<?x?xf64>
+      %s = arith.addf %x, %prev : f64
+      memref.store %s, %r[%next, %j] : memref<?x?xf64>
+    }
+  }
+  func.return %r : memref<?x?xf64>
+}
+
+// CHECK-LABEL: func.func @running_sum
+// CHECK:         %[[RUNS:.*]] = arith.cmpi slt, %c0, %n : index
+// CHECK-NEXT:    scf.if %[[RUNS]] {
+// The check, which does not depend on the step, runs once, before any step.
+// CHECK:           cf.assert %{{.*}}, "ValueError: output 0 of scan changes shape between steps"
+// CHECK:           %[[REM:.*]] = arith.remui %w, %[[EIGHT:.*]] : index
+// CHECK-NEXT:      %[[MAIN:.*]] = arith.subi %w, %[[REM]] : index
+// CHECK:           scf.for %[[JB:.*]] = %{{.*}} to %[[MAIN]] step %[[EIGHT]] {
+// CHECK:             %[[I0:.*]] = memref.load %r[%c0, %[[JB]]] : memref<?x?xf64>
+// CHECK-COUNT-7:     memref.load %r[%c0, %{{.*}}] : memref<?x?xf64>
+// CHECK:             scf.for %[[T:.*]] = %c0 to %n step %c1 iter_args(%[[P0:.*]] = %[[I0]], {{.*}}) -> (f64, f64, f64, f64, f64, f64, f64, f64) {
+// CHECK-NOT:           memref.load %r
+// CHECK:               %[[NEXT:.*]] = arith.addi %[[T]], %c1 : index
+// CHECK-NEXT:          %[[X0:.*]] = memref.load %m[%[[T]], %[[JB]]] : memref<?x?xf64>
+// CHECK-NEXT:          %[[S0:.*]] = arith.addf %[[X0]], %[[P0]] : f64
+// CHECK-NEXT:          memref.store %[[S0]], %r[%[[NEXT]], %[[JB]]] : memref<?x?xf64>
+// CHECK-NOT:           memref.load %r
+// CHECK:               scf.yield %[[S0]], {{.*}} : f64, f64, f64, f64, f64, f64, f64, f64
+// The remaining columns, one at a time.
+// CHECK:           scf.for %[[J:.*]] = %[[MAIN]] to %w step %{{.*}} {
+// CHECK-NEXT:        %[[I:.*]] = memref.load %r[%c0, %[[J]]] : memref<?x?xf64>
+// CHECK-NEXT:        scf.for %{{.*}} = %c0 to %n step %c1 iter_args(%[[P:.*]] = %[[I]]) -> (f64) {
+// CHECK-NOT:     scf.for %t
+
+// Left alone: the step reads row t - 1 of the state as well (two rows back).
+func.func @two_rows_back(%n: index, %w: index) -> memref<?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %rows = arith.addi %n, %c2 : index
+  %r = memref.alloc(%rows, %w) : memref<?x?xf64>
+  scf.for %t = %c0 to %n step %c1 {
+    %mid = arith.addi %t, %c1 : index
+    %next = arith.addi %t, %c2 : index
+    scf.for %j = %c0 to %w step %c1 {
+      %a = memref.load %r[%t, %j] : memref<?x?xf64>
+      %b = memref.load %r[%mid, %j] : memref<?x?xf64>
+      %s = arith.addf %a, %b : f64
+      memref.store %s, %r[%next, %j] : memref<?x?xf64>
+    }
+  }
+  func.return %r : memref<?x?xf64>
+}
+
+// CHECK-LABEL: func.func @two_rows_back
+// CHECK-NOT:     scf.if
+// CHECK:         scf.for %t = %c0 to %n step %c1 {
+// CHECK:           scf.for %j = %c0 to %w step %c1 {
+
+// Left alone: a check that depends on the step, a row width that changes with
+// the step, a state that is an argument (it may alias %m), and a column that is not %j.
+func.func @check_on_step(%n: index, %w: index, %limit: index) -> memref<?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %rows = arith.addi %n, %c1 : index
+  %r = memref.alloc(%rows, %w) : memref<?x?xf64>
+  scf.for %t = %c0 to %n step %c1 {
+    %ok = arith.cmpi slt, %t, %limit : index
+    cf.assert %ok, "IndexError: step out of range"
+    %next = arith.addi %t, %c1 : index
+    scf.for %j = %c0 to %w step %c1 {
+      %p = memref.load %r[%t, %j] : memref<?x?xf64>
+      memref.store %p, %r[%next, %j] : memref<?x?xf64>
+    }
+  }
+  func.return %r : memref<?x?xf64>
+}
+
+func.func @width_on_step(%n: index) -> memref<?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %rows = arith.addi %n, %c1 : index
+  %r = memref.alloc(%rows, %n) : memref<?x?xf64>
+  scf.for %t = %c0 to %n step %c1 {
+    %next = arith.addi %t, %c1 : index
+    scf.for %j = %c0 to %t step %c1 {
+      %p = memref.load %r[%t, %j] : memref<?x?xf64>
+      memref.store %p, %r[%next, %j] : memref<?x?xf64>
+    }
+  }
+  func.return %r : memref<?x?xf64>
+}
+
+func.func @state_is_an_argument(%r: memref<?x?xf64>, %m: memref<?x?xf64>, %n: index, %w: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %t = %c0 to %n step %c1 {
+    %next = arith.addi %t, %c1 : index
+    scf.for %j = %c0 to %w step %c1 {
+      %p = memref.load %r[%t, %j] : memref<?x?xf64>
+      %x = memref.load %m[%t, %j] : memref<?x?xf64>
+      %s = arith.addf %p, %x : f64
+      memref.store %s, %r[%next, %j] : memref<?x?xf64>
+    }
+  }
+  func.return
+}
+
+func.func @other_column(%n: index, %w: index) -> memref<?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %rows = arith.addi %n, %c1 : index
+  %r = memref.alloc(%rows, %w) : memref<?x?xf64>
+  scf.for %t = %c0 to %n step %c1 {
+    %next = arith.addi %t, %c1 : index
+    scf.for %j = %c0 to %w step %c1 {
+      %p = memref.load %r[%t, %c0] : memref<?x?xf64>
+      memref.store %p, %r[%next, %j] : memref<?x?xf64>
+    }
+  }
+  func.return %r : memref<?x?xf64>
+}
+
+// CHECK-LABEL: func.func @check_on_step
+// CHECK-NOT:     scf.if
+// CHECK:         scf.for %t
+// CHECK-LABEL: func.func @width_on_step
+// CHECK-NOT:     scf.if
+// CHECK:         scf.for %t
+// CHECK-LABEL: func.func @state_is_an_argument
+// CHECK-NOT:     scf.if
+// CHECK:         scf.for %t
+// CHECK-LABEL: func.func @other_column
+// CHECK-NOT:     scf.if
+// CHECK:         scf.for %t

@@ -1,0 +1,252 @@
+"""`scalar-replace-recurrences`: keep a scan's state row in registers.
+
+A scan whose step updates its state row elementwise bufferizes to
+
+    scf.for %t = %lb to %ub {               // steps
+      <checks, index arithmetic>
+      scf.for %j = %c0 to %w {              // columns
+        %prev = memref.load %R[%t + c - 1, %j]
+        ... (reads of other buffers, arithmetic)
+        memref.store %new, %R[%t + c, %j]
+      }
+    }
+
+and every step reloads the row the step before stored: a store-to-load
+round trip through memory on the critical path. This pass interchanges the
+two loops, `BLOCK` columns at a time, and carries those columns' values in
+`iter_args` from step to step (scalar replacement, as MLIR's affine-scalrep
+does for loads of stored values); LLVM's SLP vectorizer then keeps the block
+in one vector register:
+
+    scf.if %lb < %ub {
+      <the checks, which do not depend on %t>
+      scf.for %jb = %c0 to %w_main step BLOCK {
+        %init = memref.load %R[%lb + c - 1, %jb + k] for each k < BLOCK
+        scf.for %t = %lb to %ub iter_args(%prev_k = %init_k) {
+          <the step's body for columns %jb + k, reading %prev_k>   // stores stay
+          scf.yield %new_k
+        }
+      }
+      <the same for the columns from %w_main to %w, one at a time>
+    }
+
+The loop pair is rewritten only when that is safe: the column loop's bounds do
+not depend on the step, its body has no region, stores only row `t + c` of
+one freshly allocated buffer at column `%j`, and reads that buffer only at
+row `t + c - 1`, column `%j`; other buffers it reads are function arguments or
+other allocations, and are not written in the nest; the step's other ops are
+side-effect free or `cf.assert`s whose conditions do not depend on the step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import arith, cf, memref, scf
+from xdsl.dialects.builtin import IndexType, IntegerAttr, ModuleOp
+from xdsl.ir import Block, BlockArgument, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.traits import IsTerminator, is_side_effect_free
+
+from scanjit.passes.support.loop_builder import row_offset
+
+BLOCK = 8  # columns carried at once: one 512-bit register of f64
+
+
+@dataclass
+class Recurrence:
+    """A step loop and its column loop that can be interchanged."""
+
+    steps: scf.ForOp
+    columns: scf.ForOp
+    state: SSAValue  # the buffer the column loop stores to
+    store: memref.StoreOp
+    reads: list[memref.LoadOp]  # the loads of the previous row of `state`
+    checks: list[cf.AssertOp]
+
+
+def _defined_in(value: SSAValue, op: Operation) -> bool:
+    owner = value.owner
+    parent = owner if isinstance(owner, Operation) else owner.parent_op()
+    return parent is not None and op.is_ancestor(parent)
+
+
+def _depends_on(value: SSAValue, arg: SSAValue, region_op: Operation) -> bool:
+    """Whether `value` (defined in `region_op` or before it) is computed from `arg`."""
+    if value is arg:
+        return True
+    owner = value.owner
+    if not isinstance(owner, Operation) or not _defined_in(value, region_op):
+        return False
+    return any(_depends_on(v, arg, region_op) for v in owner.operands)
+
+
+def _fresh_or_argument(buffer: SSAValue) -> bool:
+    return isinstance(buffer.owner, memref.AllocOp) or (
+        isinstance(buffer, BlockArgument) and buffer.owner.parent_op().name == "func.func")
+
+
+def match(steps: scf.ForOp) -> Recurrence | None:
+    body = steps.body.block
+    if steps.iter_args or not _is_one(steps.step):
+        return None
+    inner = [op for op in body.ops if isinstance(op, scf.ForOp)]
+    if len(inner) != 1:
+        return None
+    columns = inner[0]
+    t, j = body.args[0], columns.body.block.args[0]
+    if columns.iter_args or not _is_one(columns.step) or not _is_zero(columns.lb) \
+            or any(_depends_on(v, t, steps) for v in (columns.lb, columns.ub)):
+        return None
+    checks = []
+    for op in body.ops:
+        if op is columns or op.has_trait(IsTerminator):
+            continue
+        if isinstance(op, cf.AssertOp):
+            if _depends_on(op.arg, t, steps):
+                return None
+            checks.append(op)
+        elif op.regions or not is_side_effect_free(op):
+            return None
+    stores = [op for op in columns.body.block.ops if isinstance(op, memref.StoreOp)]
+    if len(stores) != 1:
+        return None
+    store = stores[0]
+    state = store.memref
+    if not isinstance(state.owner, memref.AllocOp) or len(store.indices) != 2 \
+            or store.indices[1] is not j:
+        return None
+    base, row = row_offset(store.indices[0])
+    if base is not t or row < 1 or _defined_in(store.indices[0], columns):
+        return None
+    reads = []
+    for op in columns.body.block.ops:
+        if op.regions or not (is_side_effect_free(op) or isinstance(op, memref.LoadOp | memref.StoreOp)
+                              or op.has_trait(IsTerminator)):
+            return None
+        if isinstance(op, memref.LoadOp):
+            if op.memref is state:
+                if op.indices[1] is not j or row_offset(op.indices[0]) != (t, row - 1) \
+                        or _defined_in(op.indices[0], columns):
+                    return None
+                reads.append(op)
+            elif not _fresh_or_argument(op.memref):
+                return None
+    if not reads:
+        return None
+    return Recurrence(steps, columns, state, store, reads, checks)
+
+
+def _is_constant(value: SSAValue, number: int) -> bool:
+    owner = value.owner
+    return isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr) \
+        and owner.value.value.data == number
+
+
+def _is_one(value: SSAValue) -> bool:
+    return _is_constant(value, 1)
+
+
+def _is_zero(value: SSAValue) -> bool:
+    return _is_constant(value, 0)
+
+
+def _index(ops: list[Operation], number: int) -> SSAValue:
+    ops.append(c := arith.ConstantOp(IntegerAttr(number, IndexType())))
+    return c.result
+
+
+def _clone_slice(values: list[SSAValue], loop: Operation, mapping: dict, ops: list[Operation]) -> None:
+    """Clone into `ops` the ops of `loop`'s body that `values` are computed from."""
+    for value in values:
+        owner = value.owner
+        if value in mapping or not isinstance(owner, Operation) or not _defined_in(value, loop):
+            continue
+        _clone_slice(list(owner.operands), loop, mapping, ops)
+        clone = owner.clone(value_mapper=mapping)
+        ops.append(clone)
+        for old, new in zip(owner.results, clone.results):
+            mapping[old] = new
+
+
+def _carried_loop(r: Recurrence, first_column: SSAValue, width: int) -> list[Operation]:
+    """Loads of the columns' initial values, then the step loop carrying them."""
+    ops: list[Operation] = []
+    t0 = {r.steps.body.block.args[0]: r.steps.lb}
+    columns = [first_column] + [
+        (ops.append(add := arith.AddiOp(first_column, _index(ops, k))), add.result)[1]
+        for k in range(1, width)]
+    init = []
+    for column in columns:
+        mapping = dict(t0)
+        _clone_slice([r.reads[0].indices[0]], r.steps, mapping, ops)
+        ops.append(load := memref.LoadOp.get(r.state, [mapping.get(r.reads[0].indices[0],
+                                                                   r.reads[0].indices[0]), column]))
+        init.append(load.res)
+
+    block = Block(arg_types=[IndexType(), *[v.type for v in init]])
+    t, carried = block.args[0], block.args[1:]
+    step_mapping = {r.steps.body.block.args[0]: t}
+    for op in r.steps.body.block.ops:  # the step's index arithmetic (checks are hoisted)
+        if op is r.columns or isinstance(op, cf.AssertOp) or op.has_trait(IsTerminator):
+            continue
+        block.add_op(clone := op.clone(value_mapper=step_mapping))
+        step_mapping.update(zip(op.results, clone.results))
+    new_values = []
+    for column, previous in zip(columns, carried):
+        mapping = {**step_mapping, r.columns.body.block.args[0]: column}
+        mapping.update({load.res: previous for load in r.reads})
+        for op in r.columns.body.block.ops:
+            if op in r.reads or op.has_trait(IsTerminator):
+                continue
+            block.add_op(clone := op.clone(value_mapper=mapping))
+            mapping.update(zip(op.results, clone.results))
+        new_values.append(mapping[r.store.value] if r.store.value in mapping else r.store.value)
+    block.add_op(scf.YieldOp(*new_values))
+    ops.append(scf.ForOp(r.steps.lb, r.steps.ub, r.steps.step, init, block))
+    return ops
+
+
+def interchange(r: Recurrence) -> None:
+    ops: list[Operation] = []
+    runs = arith.CmpiOp(r.steps.lb, r.steps.ub, "slt")
+    body: list[Operation] = []
+    invariants: dict = {}  # the step's ops the checks and the row width need, cloned once
+    for check in r.checks:
+        _clone_slice([check.arg], r.steps, invariants, body)
+        body.append(check.clone(value_mapper=invariants))
+    _clone_slice([r.columns.ub], r.steps, invariants, body)
+    width = invariants.get(r.columns.ub, r.columns.ub)
+    block_size = _index(body, BLOCK)
+    body.append(rem := arith.RemUIOp(width, block_size))
+    body.append(main := arith.SubiOp(width, rem.result))
+    zero, one = _index(body, 0), _index(body, 1)
+
+    blocked = Block(arg_types=[IndexType()])
+    for op in _carried_loop(r, blocked.args[0], BLOCK):
+        blocked.add_op(op)
+    blocked.add_op(scf.YieldOp())
+    body.append(scf.ForOp(zero, main.result, block_size, [], blocked))
+
+    single = Block(arg_types=[IndexType()])
+    for op in _carried_loop(r, single.args[0], 1):
+        single.add_op(op)
+    single.add_op(scf.YieldOp())
+    body.append(scf.ForOp(main.result, width, one, [], single))
+    body.append(scf.YieldOp())
+    ops += [runs, scf.IfOp(runs, [], Region(Block(body)))]
+    Rewriter.insert_op(ops, InsertPoint.before(r.steps))
+    r.steps.detach()
+    r.steps.erase()
+
+
+@dataclass(frozen=True)
+class ScalarReplaceRecurrencesPass(ModulePass):
+    name = "scalar-replace-recurrences"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        # Matches are disjoint (a column loop holds no loop), so find them all first.
+        for recurrence in [r for o in op.walk() if isinstance(o, scf.ForOp) and (r := match(o))]:
+            interchange(recurrence)
