@@ -11,13 +11,13 @@ func.func @main(%x: f64, %y: f64) -> f64 {
   func.return %s : f64
 }
 
-// The body keeps internal linkage; @main is the C ABI wrapper (argument slots, result slots).
+// The body keeps internal linkage; @main is the C ABI wrapper (one array object per argument, result slots).
 // CHECK:      define internal i32 @"main_impl"(double %{{.*}}, double %{{.*}}, ptr noalias %[[RES:.*]])
 // CHECK:        %[[P:.*]] = fmul double
 // CHECK-NEXT:   %[[S:.*]] = fadd double %[[P]], 0x3ff0000000000000
 // CHECK:        store double %[[S]], ptr %{{.*}}, align 8
 // CHECK:        ret i32 0
-// CHECK:      define i32 @"main"(ptr %{{.*}}, ptr %{{.*}})
+// CHECK:      define i32 @"main"(ptr %{{.*}}, ptr %{{.*}}, ptr %{{.*}})
 // CHECK:        call ccc i32 @"main_impl"(
 
 // O3 inlines the body into the wrapper.

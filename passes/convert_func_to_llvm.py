@@ -2,19 +2,20 @@
 
 `func.func @f(%a0: T0, ...) -> (R0, ...)` becomes two functions:
 
-* `llvm.func @f(%args: !llvm.ptr, %results: !llvm.ptr) -> i32` (external):
-  `%args` points to one 8-byte slot per argument holding the address of a
-  NumPy array object (`id(array)` in Python; 0-d for a scalar), C-contiguous
-  and of the argument's dtype. The wrapper reads NumPy's public
-  `PyArrayObject` fields (`data` at byte 16, `dimensions` at byte 32), so
-  the caller does no pointer arithmetic; a scalar is loaded from `data` with
-  its own type (index as i64, i1 as a byte != 0). It calls `@f_impl` and
-  returns its status. The caller keeps the arrays alive during the call.
+* `llvm.func @f(%a0: !llvm.ptr, ..., %results: !llvm.ptr) -> i32` (external):
+  each `%ak` is the address of a NumPy array object (`id(array)` in Python;
+  0-d for a scalar), C-contiguous and of the argument's dtype. The wrapper
+  reads NumPy's public `PyArrayObject` fields (`data` at byte 16,
+  `dimensions` at byte 32), so the caller does no pointer arithmetic; a scalar
+  is loaded from `data` with its own type (index as i64, i1 as a byte != 0).
+  It calls `@f_impl` and returns its status. The caller keeps the arrays
+  alive during the call.
 * `llvm.func internal @f_impl(<flattened args>, %results) -> i32` holding the
   body, its data pointers and `%results` marked `llvm.noalias` so that LLVM
   vectorizes once the JIT inlines it. `func.return` stores the results into
-  `%results` with the same slot layout (scalars as their own type; i1 as one
-  byte 0/1) and returns 0; `cf.assert` (see convert-cf-to-llvm) returns k > 0.
+  `%results`, 8-byte slots holding per result a memref's data pointer and
+  sizes, or a scalar as its own type (i1 as one byte 0/1), and returns 0;
+  `cf.assert` (see convert-cf-to-llvm) returns k > 0.
 
 Memref arguments are assumed not to overlap any buffer the body writes.
 
@@ -138,19 +139,17 @@ def _unpack_array(array: SSAValue, t: Attribute) -> tuple[list[Operation], list[
 
 
 def _wrapper(name: str, impl: str, arg_types: list[Attribute]) -> llvm.FuncOp:
-    """`@name(%args, %results) -> i32`: unpack the array objects, call `@impl`."""
-    block = Block(arg_types=[PTR, PTR])
-    args, results = block.args
+    """`@name(%a0, ..., %results) -> i32`: unpack the array objects, call `@impl`."""
+    block = Block(arg_types=[PTR] * (len(arg_types) + 1))
+    *arrays, results = block.args
     values: list[SSAValue] = []
-    for k, t in enumerate(arg_types):
-        slot = _load_slot(args, k, PTR)
-        block.add_ops(slot)
-        ops, unpacked = _unpack_array(slot[-1].results[0], t)
+    for array, t in zip(arrays, arg_types):
+        ops, unpacked = _unpack_array(array, t)
         block.add_ops(ops)
         values += unpacked
     call = llvm.CallOp(impl, *values, results, return_type=i32)
     block.add_ops([call, llvm.ReturnOp(call.returned)])
-    signature = llvm.LLVMFunctionType([PTR, PTR], i32)
+    signature = llvm.LLVMFunctionType([PTR] * (len(arg_types) + 1), i32)
     return llvm.FuncOp(
         name, signature, linkage=llvm.LinkageAttr("external"), body=Region(block)
     )

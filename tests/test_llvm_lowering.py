@@ -16,7 +16,6 @@ from scanjit.passes import PIPELINE
 
 # The tail of the pipeline: from scf/arith/math/memref/func/cf to llvm.
 LOWERING = PIPELINE[PIPELINE.index("convert-scf-while-to-cf"):]
-ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
 runtime_free = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(runtime.address("scanjit_free"))
 
 
@@ -37,12 +36,12 @@ class Memref:
 def call(compiled: Compiled, name: str, args, results):
     """Call `name` with NumPy arrays (memrefs) and NumPy scalars (e.g.
     np.float32(1)); return (status, outputs), outputs only when status is 0."""
-    # One slot per argument: the address of a C-contiguous array (0-d for scalars).
+    # One argument per array: the address of a C-contiguous array (0-d for scalars).
     keep = [np.ascontiguousarray(a) if isinstance(a, np.ndarray) else np.array(a) for a in args]
-    arg_slots = np.array([id(a) for a in keep] or [0], dtype=np.uint64)
     n_out = sum(r.rank + 1 if isinstance(r, Memref) else 1 for r in results)
     out_slots = np.zeros(max(n_out, 1), dtype=np.uint64)
-    status = ENTRY(compiled.address(name))(arg_slots.ctypes.data, out_slots.ctypes.data)
+    entry = ctypes.CFUNCTYPE(ctypes.c_int32, *[ctypes.c_void_p] * (len(keep) + 1))
+    status = entry(compiled.address(name))(*map(id, keep), out_slots.ctypes.data)
     outputs = []
     if status != 0:
         return status, outputs

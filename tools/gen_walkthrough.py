@@ -89,13 +89,13 @@ Lowers `scf.while` (a scan with `until`) to branches; Example 4 has none.""",
 xDSL's lowering of `scf.for` to blocks: a header block with the induction
 variable as block argument, a body, and an exit.""",
     "math-polynomial-approximation": """\
-Rewrites `math.exp`, `math.tanh` and `math.powf` into arith code (range reduction and a
-polynomial) that LLVM can vectorize, instead of libm calls. Example 4 has
-neither.""",
+Rewrites `math.exp`, `math.tanh` and `math.powf` into arith code (range
+reduction and a polynomial) that LLVM can vectorize, instead of libm calls.
+Example 4 has none of them.""",
     "convert-func-to-llvm": """\
 The scanjit C ABI (passes/convert_func_to_llvm.py): `@main` becomes an
-`llvm.func @main(%args, %results) -> i32` that reads the argument slots
-(a vector is a data pointer and a length) and calls `@main_impl`, which holds
+`llvm.func @main(%a0, ..., %results) -> i32` that takes one NumPy array object
+per argument, reads its data pointer and lengths, and calls `@main_impl`, which holds
 the body, takes the flattened arguments with `noalias` buffers, stores each
 result's pointer and length into the result slots and returns status 0. The
 other ops still expect memrefs: `builtin.unrealized_conversion_cast` bridges

@@ -1,8 +1,9 @@
 """`scanjit.function`: compile a graph and call the native code.
 
 Calling convention (see passes/convert_func_to_llvm.py): the native function
-takes an array of 8-byte argument slots and an array of result slots and
-returns a status; status k > 0 means the k-th run-time check failed.
+takes the addresses of the argument arrays (`id`) and an array of 8-byte
+result slots, and returns a status; status k > 0 means the k-th run-time check
+failed.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from scanjit.graph import Constant, Variable, graph_inputs
 from scanjit.shared import RandomGeneratorType, SharedVariable
 from scanjit.tensor.basic import as_tensor_variable, upcast
 
-_NATIVE = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64))
 _free = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(runtime.address("scanjit_free"))
 _EXCEPTIONS = {"IndexError": IndexError, "ValueError": ValueError, "MemoryError": MemoryError,
                "TypeError": TypeError, "OverflowError": OverflowError}
@@ -129,7 +129,9 @@ class Function:
         start = time.perf_counter()
         self.compiled = cache.compile(self.inputs + self.shared, graph_outputs, self._keep_emitted)
         self.compile_time = time.perf_counter() - start
-        self._native = _NATIVE(self.compiled.address("main"))
+        arity = len(self.inputs) + len(self.shared)
+        signature = ctypes.CFUNCTYPE(ctypes.c_int32, *[ctypes.c_void_p] * arity, ctypes.POINTER(ctypes.c_int64))
+        self._native = signature(self.compiled.address("main"))
         offsets = self.compiled.result_offsets or [0] * len(graph_outputs)
         self._result_specs = [(np.dtype(o.dtype), o.ndim, skip, np.dtype(o.dtype).str)
                               for o, skip in zip(graph_outputs, offsets)]
@@ -137,7 +139,6 @@ class Function:
         # lengths through filter_input's checks.
         self._input_specs = [(v, np.dtype(v.dtype), v.ndim if all(s is None for s in v.type.shape) else -1)
                              for v in self.inputs]
-        self._slots_type = ctypes.c_int64 * (len(self.inputs) + len(self.shared))
         self._results_type = ctypes.c_int64 * sum(o.ndim + 1 for o in graph_outputs)
         self._lock = threading.Lock() if pairs else None
         stages.compiled(self)
@@ -191,7 +192,7 @@ class Function:
                   for a, (v, dtype, ndim) in zip(args, self._input_specs)]
         if self._lock is None and not self.shared:  # nothing else to pass or store
             results = self._results_type()
-            status = self._native(self._slots_type(*map(id, arrays)), results)
+            status = self._native(*map(id, arrays), results)
             if status:
                 self._raise(status)
             values = self._unpack(results)
@@ -229,7 +230,7 @@ class Function:
             else:
                 arrays.append(var.container)
         results = self._results_type()
-        status = self._native(self._slots_type(*map(id, arrays)), results)
+        status = self._native(*map(id, arrays), results)
         if status:
             self._raise(status)
         values = self._unpack(results)
