@@ -148,3 +148,25 @@ func.func @other_column(%n: index, %w: index) -> memref<?x?xf64> {
 // CHECK-LABEL: func.func @other_column
 // CHECK-NOT:     scf.if
 // CHECK:         scf.for %t
+
+// Left alone: a long chain per column (tanh) is better computed a whole row
+// at a time, all of its vectors in flight.
+func.func @expensive_step(%n: index, %w: index) -> memref<?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %rows = arith.addi %n, %c1 : index
+  %r = memref.alloc(%rows, %w) : memref<?x?xf64>
+  scf.for %t = %c0 to %n step %c1 {
+    %next = arith.addi %t, %c1 : index
+    scf.for %j = %c0 to %w step %c1 {
+      %p = memref.load %r[%t, %j] : memref<?x?xf64>
+      %q = math.tanh %p : f64
+      memref.store %q, %r[%next, %j] : memref<?x?xf64>
+    }
+  }
+  func.return %r : memref<?x?xf64>
+}
+
+// CHECK-LABEL: func.func @expensive_step
+// CHECK-NOT:     scf.if
+// CHECK:         scf.for %t

@@ -36,6 +36,7 @@ one freshly allocated buffer at column `%j`, and reads that buffer only at
 row `t + c - 1`, column `%j`; other buffers it reads are function arguments or
 other allocations, and are not written in the nest; the step's other ops are
 side-effect free or `cf.assert`s whose conditions do not depend on the step.
+And only when it pays off: see CHEAP.
 """
 
 from __future__ import annotations
@@ -53,6 +54,16 @@ from xdsl.traits import IsTerminator, is_side_effect_free
 from scanjit.passes.support.loop_builder import row_offset
 
 BLOCK = 8  # columns carried at once: one 512-bit register of f64
+# The step's arithmetic per column must be a short chain of these: the
+# interchange trades the row's parallelism (all its columns' vectors at once)
+# for carrying one block in registers, which pays off only when the chain
+# through the carried value is shorter than the store-to-load round trip it
+# removes (a running sum, a linear update), not for tanh or a division.
+CHEAP = (arith.AddfOp, arith.SubfOp, arith.MulfOp, arith.NegfOp, arith.AddiOp, arith.SubiOp,
+         arith.MuliOp, arith.AndIOp, arith.OrIOp, arith.XOrIOp, arith.CmpfOp, arith.CmpiOp,
+         arith.SelectOp, arith.MaxnumfOp, arith.MinnumfOp, arith.MaximumfOp, arith.MinimumfOp,
+         arith.ExtFOp, arith.TruncFOp, arith.SIToFPOp, arith.ExtSIOp, arith.ConstantOp)
+MAX_CHEAP_OPS = 8
 
 
 @dataclass
@@ -122,10 +133,11 @@ def match(steps: scf.ForOp) -> Recurrence | None:
     if base is not t or row < 1 or _defined_in(store.indices[0], columns):
         return None
     reads = []
+    arithmetic = [op for op in columns.body.block.ops
+                  if not isinstance(op, memref.LoadOp | memref.StoreOp) and not op.has_trait(IsTerminator)]
+    if len(arithmetic) > MAX_CHEAP_OPS or not all(isinstance(op, CHEAP) for op in arithmetic):
+        return None
     for op in columns.body.block.ops:
-        if op.regions or not (is_side_effect_free(op) or isinstance(op, memref.LoadOp | memref.StoreOp)
-                              or op.has_trait(IsTerminator)):
-            return None
         if isinstance(op, memref.LoadOp):
             if op.memref is state:
                 if op.indices[1] is not j or row_offset(op.indices[0]) != (t, row - 1) \
