@@ -49,6 +49,7 @@ SQRT2 = 1.4142135623730951
 TWO_THIRDS = (0.6666666666666666, 3.700743415417188e-17)  # 2/3 as high + low
 SHIFTER = 1.5 * 2.0**52  # adding it rounds to an integer, kept in the low mantissa bits
 
+
 def taylor(degree: int) -> list[float]:
     """expm1's Taylor coefficients 1/2!, ..., 1/degree!."""
     return [1.0 / factorial(n) for n in range(2, degree + 1)]
@@ -90,13 +91,14 @@ class Builder:
         biased = self.emit(arith.AddiOp(k, self.i(1023)))
         return self.emit(arith.BitcastOp(self.emit(arith.ShLIOp(biased, self.i(52))), f64))
 
-    def reduce(self, x: SSAValue) -> tuple[SSAValue, SSAValue]:
-        """k (i64) = round(x / ln 2) and x - k LN2_HI (exact), for |x| < 2^20."""
+    def reduce(self, x: SSAValue, low: SSAValue) -> tuple[SSAValue, SSAValue, SSAValue]:
+        """k (i64) = round(x / ln 2) and x + low - k ln 2 as x - k LN2_HI (exact)
+        plus low - k LN2_LO, for |x| < 2^20."""
         shifted = self.fma(x, self.f(LOG2E), self.f(SHIFTER))
-        k_float = self.emit(arith.SubfOp(shifted, self.f(SHIFTER)))
+        minus_k = self.emit(arith.SubfOp(self.f(SHIFTER), shifted))
         bits = self.emit(arith.BitcastOp(shifted, i64))
         k = self.emit(arith.SubiOp(bits, self.i(0x4338000000000000)))  # bits of SHIFTER
-        return k, self.fma(self.emit(arith.NegfOp(k_float)), self.f(LN2_HI), x)
+        return k, self.fma(minus_k, self.f(LN2_HI), x), self.fma(minus_k, self.f(LN2_LO), low)
 
     def two_sum(self, a: SSAValue, b: SSAValue) -> tuple[SSAValue, SSAValue]:
         """s + err == a + b exactly (Knuth's TwoSum)."""
@@ -145,8 +147,7 @@ def exp_dd(b: Builder, hi: SSAValue, lo: SSAValue) -> SSAValue:
     """exp(hi + lo) for |lo| <= ulp(hi), hi in [-746, 710]: 2^k exp(r1 + r2),
     exp(r1 + r2) = 1 + r1 + r1^2 q(r1) + r2 (1 + r1) with 1 + r1 kept exact,
     so that only the last addition rounds by more than 0.1 ulp."""
-    k, r_high = b.reduce(hi)
-    r_low = b.fma(b.emit(arith.SIToFPOp(b.emit(arith.SubiOp(b.i(0), k)), f64)), b.f(LN2_LO), lo)
+    k, r_high, r_low = b.reduce(hi, lo)
     r1, r2 = b.two_sum(r_high, r_low)
     one_plus = b.addf(b.f(1.0), r1)
     one_plus_low = b.addf(b.emit(arith.SubfOp(b.f(1.0), one_plus)), r1)  # 1 + r1 == one_plus + low
@@ -167,15 +168,14 @@ def tanh(b: Builder, x: SSAValue) -> SSAValue:
     a = b.emit(math.AbsFOp(x))
     large = b.f(22.0)  # tanh(22) rounds to 1
     moderate = b.cmp(a, large, "olt")
-    y = b.emit(arith.AddfOp(a, a))
-    k, r = b.reduce(b.select(moderate, y, large))
-    r = b.fma(b.emit(arith.SIToFPOp(b.emit(arith.SubiOp(b.i(0), k)), f64)), b.f(LN2_LO), r)
+    y = b.addf(a, a)
+    k, r_high, r_low = b.reduce(b.select(moderate, y, large), b.f(0.0))
     # Below 1, expm1(y) directly: reducing would cancel in expm1(r) + 1 - 2^-k.
     small = b.cmp(y, b.f(1.0), "olt")
     k = b.emit(arith.SelectOp(small, b.i(0), k))
-    r = b.select(small, y, r)
+    r = b.select(small, y, b.addf(r_high, r_low))
     one_minus = b.emit(arith.SubfOp(b.f(1.0), b.pow2(b.emit(arith.SubiOp(b.i(0), k)))))
-    e = b.emit(arith.MulfOp(b.emit(arith.AddfOp(b.expm1_taylor(r, 19), one_minus)), b.pow2(k)))
+    e = b.mulf(b.addf(b.expm1_taylor(r, 19), one_minus), b.pow2(k))
     t = b.select(moderate, b.divide(e, *b.two_sum(e, b.f(2.0))), b.f(1.0))
     t = b.select(b.cmp(a, b.f(2.0**-28), "olt"), a, t)
     signed = b.emit(math.CopySignOp(t, x))
