@@ -186,16 +186,16 @@ def _clone_slice(values: list[SSAValue], loop: Operation, mapping: dict, ops: li
 def _carried_loop(r: Recurrence, first_column: SSAValue, width: int) -> list[Operation]:
     """Loads of the columns' initial values, then the step loop carrying them."""
     ops: list[Operation] = []
-    t0 = {r.steps.body.block.args[0]: r.steps.lb}
-    columns = [first_column] + [
-        (ops.append(add := arith.AddiOp(first_column, _index(ops, k))), add.result)[1]
-        for k in range(1, width)]
+    columns = [first_column]
+    for k in range(1, width):
+        ops.append(column := arith.AddiOp(first_column, _index(ops, k)))
+        columns.append(column.result)
+    previous_row = r.reads[0].indices[0]  # row t + c - 1, at the first step
+    first_step = {r.steps.body.block.args[0]: r.steps.lb}
+    _clone_slice([previous_row], r.steps, first_step, ops)
     init = []
     for column in columns:
-        mapping = dict(t0)
-        _clone_slice([r.reads[0].indices[0]], r.steps, mapping, ops)
-        ops.append(load := memref.LoadOp.get(r.state, [mapping.get(r.reads[0].indices[0],
-                                                                   r.reads[0].indices[0]), column]))
+        ops.append(load := memref.LoadOp.get(r.state, [first_step.get(previous_row, previous_row), column]))
         init.append(load.res)
 
     block = Block(arg_types=[IndexType(), *[v.type for v in init]])
@@ -222,7 +222,6 @@ def _carried_loop(r: Recurrence, first_column: SSAValue, width: int) -> list[Ope
 
 
 def interchange(r: Recurrence) -> None:
-    ops: list[Operation] = []
     runs = arith.CmpiOp(r.steps.lb, r.steps.ub, "slt")
     body: list[Operation] = []
     invariants: dict = {}  # the step's ops the checks and the row width need, cloned once
@@ -236,20 +235,13 @@ def interchange(r: Recurrence) -> None:
     body.append(main := arith.SubiOp(width, rem.result))
     zero, one = _index(body, 0), _index(body, 1)
 
-    blocked = Block(arg_types=[IndexType()])
-    for op in _carried_loop(r, blocked.args[0], BLOCK):
-        blocked.add_op(op)
-    blocked.add_op(scf.YieldOp())
-    body.append(scf.ForOp(zero, main.result, block_size, [], blocked))
-
-    single = Block(arg_types=[IndexType()])
-    for op in _carried_loop(r, single.args[0], 1):
-        single.add_op(op)
-    single.add_op(scf.YieldOp())
-    body.append(scf.ForOp(main.result, width, one, [], single))
+    # BLOCK columns at a time, then the rest one by one
+    for lower, upper, step, count in ((zero, main.result, block_size, BLOCK), (main.result, width, one, 1)):
+        columns = Block(arg_types=[IndexType()])
+        columns.add_ops([*_carried_loop(r, columns.args[0], count), scf.YieldOp()])
+        body.append(scf.ForOp(lower, upper, step, [], columns))
     body.append(scf.YieldOp())
-    ops += [runs, scf.IfOp(runs, [], Region(Block(body)))]
-    Rewriter.insert_op(ops, InsertPoint.before(r.steps))
+    Rewriter.insert_op([runs, scf.IfOp(runs, [], Region(Block(body)))], InsertPoint.before(r.steps))
     r.steps.detach()
     r.steps.erase()
 
