@@ -381,11 +381,13 @@ def test_dot_with_empty_inner_dimension_is_zero(kind):
 
 
 @pytest.mark.parametrize("kind", list(DOT_SHAPES))
-@pytest.mark.parametrize("inner", [1, 3, 4, 7, 8, 9, 65])
-def test_dot_of_any_inner_length(kind, inner):
-    """Four values of k at a time, then the rest: every remainder is summed."""
+@pytest.mark.parametrize("inner, width", [(1, 1), (3, 7), (9, 8), (5, 9), (65, 63), (4, 64), (7, 65),
+                                          (2, 130), (0, 70)])
+def test_dot_of_any_shape(kind, inner, width):
+    """Output columns are summed 64, then 8, then 1 at a time: every width is covered."""
     sa, sb = DOT_SHAPES[kind]
-    a, b = random("float64", sa[:-1] + (inner,)), random("float64", (inner,) + sb[1:])
+    a = random("float64", sa[:-1] + (inner,))
+    b = random("float64", (inner,) + ((width,) if len(sb) == 2 else ()))
     for result in dot_fn(kind)(a, b):
         check(result, np.dot(a, b))
     ints = dot_fn(kind, "int64", "int64")(a.astype(np.int64) * 7, b.astype(np.int64) * 3)

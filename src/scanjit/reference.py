@@ -6,8 +6,8 @@ raising the same exception classes. `scanjit.function(..., mode="py")` returns
 a `ReferenceFunction`, which calls it; the differential fuzzer
 (tests/test_fuzz.py) compares it with the compiled code.
 
-Floating-point sums and dot products accumulate in the compiled loops' order,
-so they agree bit for bit; `exp`, `tanh`, ... are
+Floating-point sums and dot products accumulate sequentially from zero, in the
+compiled loops' order, so they agree bit for bit; `exp`, `tanh`, ... are
 NumPy's and may differ from libm's in the last bits.
 """
 
@@ -20,7 +20,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from scanjit.graph import Constant, Variable, graph_inputs, toposort
-from scanjit.passes.convert_sj_to_loops import DOT_UNROLL
 from scanjit.scan.op import ScanOp
 from scanjit.shared import RandomGeneratorType, SharedVariable
 from scanjit.tensor import basic as tb
@@ -150,22 +149,10 @@ def dot(node, args, env):
                          "shapes are not aligned")
     if not tb.is_float(dtype):
         return [np.dot(a, b)]
-    def product(k):
-        lhs = a[..., k]
-        return lhs[:, None] * b[k] if a.ndim == 2 and b.ndim == 2 else lhs * b[k]
-
-    # As compiled: from zero; into output rows (b a matrix) DOT_UNROLL values
-    # of k at a time, summed pairwise, then the rest.
     acc = np.zeros(a.shape[:-1] + b.shape[1:], dtype)
-    unroll = DOT_UNROLL if b.ndim == 2 else 1
-    main = a.shape[-1] - a.shape[-1] % unroll
-    for k in range(0, main, unroll):
-        terms = [product(k + t) for t in range(unroll)]
-        while len(terms) > 1:
-            terms = [x + y for x, y in zip(terms[::2], terms[1::2])]
-        acc = acc + terms[0]
-    for k in range(main, a.shape[-1]):
-        acc = acc + product(k)
+    for k in range(a.shape[-1]):  # from zero, k ascending, as compiled
+        lhs = a[..., k]
+        acc = acc + (lhs[:, None] * b[k] if a.ndim == 2 and b.ndim == 2 else lhs * b[k])
     return [acc]
 
 
