@@ -191,6 +191,7 @@ class Function:
                   and a.flags.c_contiguous else filter_input(v, a, self.allow_input_downcast)
                   for a, (v, dtype, ndim) in zip(args, self._input_specs)]
         if self._lock is None and not self.shared:  # nothing else to pass or store
+            # (inlined rather than a call to _run: 0.1 of the 2.6 us per call)
             results = self._results_type()
             status = self._native(*map(id, arrays), results)
             if status:
