@@ -1,8 +1,9 @@
 // RUN: scanjit-opt %s -p scalar-replace-recurrences | filecheck %s
 
-// A running sum over rows (Example 3's scan, bufferized): the column loop
-// moves out, 8 columns at a time, and row t + 1 is computed from values
-// carried in registers instead of row t reloaded from %r.
+// A running sum over rows (Example 3's scan, bufferized). When steps run and
+// the row has at most 8 columns, the column loop moves out and row t + 1 is
+// computed from values carried in registers instead of row t reloaded from %r;
+// wider rows run the loop pair as it was.
 func.func @running_sum(%m: memref<?x?xf64>, %n: index, %w: index) -> memref<?x?xf64> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -25,27 +26,34 @@ func.func @running_sum(%m: memref<?x?xf64>, %n: index, %w: index) -> memref<?x?x
 
 // CHECK-LABEL: func.func @running_sum
 // CHECK:         %[[RUNS:.*]] = arith.cmpi slt, %c0, %n : index
-// CHECK-NEXT:    scf.if %[[RUNS]] {
+// CHECK-NEXT:    %[[EIGHT:.*]] = arith.constant 8 : index
+// CHECK-NEXT:    %[[NARROW:.*]] = arith.cmpi ule, %w, %[[EIGHT]] : index
+// CHECK-NEXT:    %[[CARRY:.*]] = arith.andi %[[RUNS]], %[[NARROW]] : i1
+// CHECK-NEXT:    scf.if %[[CARRY]] {
 // The check, which does not depend on the step, runs once, before any step.
 // CHECK:           cf.assert %{{.*}}, "ValueError: output 0 of scan changes shape between steps"
-// CHECK:           %[[REM:.*]] = arith.remui %w, %[[EIGHT:.*]] : index
-// CHECK-NEXT:      %[[MAIN:.*]] = arith.subi %w, %[[REM]] : index
-// CHECK:           scf.for %[[JB:.*]] = %{{.*}} to %[[MAIN]] step %[[EIGHT]] {
+// Blocks of 8 columns:
+// CHECK:           scf.for %[[JB:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK:             %[[I0:.*]] = memref.load %r[%c0, %[[JB]]] : memref<?x?xf64>
 // CHECK-COUNT-7:     memref.load %r[%c0, %{{.*}}] : memref<?x?xf64>
-// CHECK:             scf.for %[[T:.*]] = %c0 to %n step %c1 iter_args(%[[P0:.*]] = %[[I0]], {{.*}}) -> (f64, f64, f64, f64, f64, f64, f64, f64) {
+// CHECK:             scf.for %[[T:.*]] = %c0 to %n step %c1 iter_args(%[[P0:.*]] = %[[I0]], {{.*}}) -> ({{(f64, ){7}f64}}) {
 // CHECK-NOT:           memref.load %r
 // CHECK:               %[[NEXT:.*]] = arith.addi %[[T]], %c1 : index
 // CHECK-NEXT:          %[[X0:.*]] = memref.load %m[%[[T]], %[[JB]]] : memref<?x?xf64>
 // CHECK-NEXT:          %[[S0:.*]] = arith.addf %[[X0]], %[[P0]] : f64
 // CHECK-NEXT:          memref.store %[[S0]], %r[%[[NEXT]], %[[JB]]] : memref<?x?xf64>
 // CHECK-NOT:           memref.load %r
-// CHECK:               scf.yield %[[S0]], {{.*}} : f64, f64, f64, f64, f64, f64, f64, f64
-// The remaining columns, one at a time.
-// CHECK:           scf.for %[[J:.*]] = %[[MAIN]] to %w step %{{.*}} {
-// CHECK-NEXT:        %[[I:.*]] = memref.load %r[%c0, %[[J]]] : memref<?x?xf64>
-// CHECK-NEXT:        scf.for %{{.*}} = %c0 to %n step %c1 iter_args(%[[P:.*]] = %[[I]]) -> (f64) {
-// CHECK-NOT:     scf.for %t
+// CHECK:               scf.yield %[[S0]], {{.*}} : {{(f64, ){7}f64}}
+// then of 4, of 2, and single columns.
+// CHECK:           scf.for {{.*}} -> ({{(f64, ){3}f64}}) {
+// CHECK:           scf.for {{.*}} -> (f64, f64) {
+// CHECK:           scf.for {{.*}} -> (f64) {
+// CHECK:         } else {
+// CHECK-NEXT:      scf.for %t = %c0 to %n step %c1 {
+// CHECK:             cf.assert
+// CHECK:             scf.for %j = %c0 to %w step %c1 {
+// CHECK-NEXT:          %{{.*}} = memref.load %m[%t, %j] : memref<?x?xf64>
+// CHECK-NEXT:          %prev = memref.load %r[%t, %j] : memref<?x?xf64>
 
 // Left alone: the step reads row t - 1 of the state as well (two rows back).
 func.func @two_rows_back(%n: index, %w: index) -> memref<?x?xf64> {

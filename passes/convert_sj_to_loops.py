@@ -327,15 +327,8 @@ class LowerDot(Lowering):
             return out
 
         def row(bb: OpList, i: list[SSAValue], out: SSAValue) -> SSAValue:
-            start = bb.index(0)
-            for width in COLUMN_BLOCKS:
-                size = bb.index(width)
-                blocks = bb.emit(arith.DivUIOp(bb.emit(arith.SubiOp(cols[0], start)), size))
-                end = bb.emit(arith.AddiOp(start, bb.emit(arith.MuliOp(blocks, size))))
-                out = bb.loop(end, [out], lambda jb, first, acc, width=width: [
-                    column_block(jb, i, first, width, acc[0])], lower=start, step=width)[0]
-                start = end
-            return out
+            return bb.blocks(cols[0], COLUMN_BLOCKS, [out], lambda jb, first, width, acc: [
+                column_block(jb, i, first, width, acc[0])])[0]
 
         out = empty_like_dims(b, op.result.type, rows + cols)
         if not rows:

@@ -1,4 +1,4 @@
-"""`scalar-replace-recurrences`: keep a scan's state row in registers.
+"""`scalar-replace-recurrences`: keep a scan's narrow state row in registers.
 
 A scan whose step updates its state row elementwise bufferizes to
 
@@ -12,22 +12,28 @@ A scan whose step updates its state row elementwise bufferizes to
     }
 
 and every step reloads the row the step before stored: a store-to-load
-round trip through memory on the critical path. This pass interchanges the
-two loops, `BLOCK` columns at a time, and carries those columns' values in
-`iter_args` from step to step (scalar replacement, as MLIR's affine-scalrep
-does for loads of stored values); LLVM's SLP vectorizer then keeps the block
-in one vector register:
+round trip through memory on the critical path. When the row is narrow
+(NARROW columns or fewer: a running sum over 8 columns) that round trip is
+all a step does. This pass then interchanges the two loops and carries the
+columns' values in `iter_args` from step to step (scalar replacement, as
+MLIR's affine-scalrep does for loads of stored values); LLVM's SLP
+vectorizer keeps a block of 8 in one vector register. Wider rows keep the
+loop pair: a step has enough independent vectors to hide the round trip, and
+column blocks walked one after the other would each stride through memory
+(measured: 8 columns 2.8x faster, 16 or more slower). The width is known only
+at run time, so the rewrite is a version of the loop pair:
 
-    scf.if %lb < %ub {
-      <the checks, which do not depend on %t>
-      scf.for %jb = %c0 to %w_main step BLOCK {
-        %init = memref.load %R[%lb + c - 1, %jb + k] for each k < BLOCK
+    scf.if %lb < %ub and %w <= NARROW {
+      <the checks, which do not depend on %t: once>
+      scf.for %jb = ... step 8, then 4, 2, 1 (see OpList.blocks) {
+        %init_k = memref.load %R[%lb + c - 1, %jb + k] for each k in the block
         scf.for %t = %lb to %ub iter_args(%prev_k = %init_k) {
           <the step's body for columns %jb + k, reading %prev_k>   // stores stay
           scf.yield %new_k
         }
       }
-      <the same for the columns from %w_main to %w, one at a time>
+    } else {
+      <the loop pair as it was>
     }
 
 The loop pair is rewritten only when that is safe: the column loop's bounds do
@@ -36,7 +42,7 @@ one freshly allocated buffer at column `%j`, and reads that buffer only at
 row `t + c - 1`, column `%j`; other buffers it reads are function arguments or
 other allocations, and are not written in the nest; the step's other ops are
 side-effect free or `cf.assert`s whose conditions do not depend on the step.
-And only when it pays off: see CHEAP.
+And only when the chain through the carried values is short: see CHEAP.
 """
 
 from __future__ import annotations
@@ -51,9 +57,10 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator, is_side_effect_free
 
-from scanjit.passes.support.loop_builder import row_offset
+from scanjit.passes.support.loop_builder import OpList, row_offset
 
-BLOCK = 8  # columns carried at once: one 512-bit register of f64
+NARROW = 8  # rows up to this wide are carried: one 512-bit register of f64
+BLOCKS = (8, 4, 2, 1)  # columns carried at once, largest first
 # The step's arithmetic per column must be a short chain of these: the
 # interchange trades the row's parallelism (all its columns' vectors at once)
 # for carrying one block in registers, which pays off only when the chain
@@ -222,28 +229,33 @@ def _carried_loop(r: Recurrence, first_column: SSAValue, width: int) -> list[Ope
 
 
 def interchange(r: Recurrence) -> None:
-    runs = arith.CmpiOp(r.steps.lb, r.steps.ub, "slt")
-    body: list[Operation] = []
-    invariants: dict = {}  # the step's ops the checks and the row width need, cloned once
-    for check in r.checks:
-        _clone_slice([check.arg], r.steps, invariants, body)
-        body.append(check.clone(value_mapper=invariants))
-    _clone_slice([r.columns.ub], r.steps, invariants, body)
+    """Put in place of the loop pair: if steps run and the row is at most
+    NARROW wide, the nest carrying the row; else the loop pair as it was."""
+    b = OpList()
+    invariants: dict = {}  # the step's ops the row width and the checks need
+    _clone_slice([r.columns.ub], r.steps, invariants, b.ops)
     width = invariants.get(r.columns.ub, r.columns.ub)
-    block_size = _index(body, BLOCK)
-    body.append(rem := arith.RemUIOp(width, block_size))
-    body.append(main := arith.SubiOp(width, rem.result))
-    zero, one = _index(body, 0), _index(body, 1)
+    runs = b.emit(arith.CmpiOp(r.steps.lb, r.steps.ub, "slt"))
+    narrow = b.emit(arith.CmpiOp(width, b.index(NARROW), "ule"))
 
-    # BLOCK columns at a time, then the rest one by one
-    for lower, upper, step, count in ((zero, main.result, block_size, BLOCK), (main.result, width, one, 1)):
-        columns = Block(arg_types=[IndexType()])
-        columns.add_ops([*_carried_loop(r, columns.args[0], count), scf.YieldOp()])
-        body.append(scf.ForOp(lower, upper, step, [], columns))
-    body.append(scf.YieldOp())
-    Rewriter.insert_op([runs, scf.IfOp(runs, [], Region(Block(body)))], InsertPoint.before(r.steps))
+    checks: list[Operation] = []  # they do not depend on the step: once, before the steps
+    for check in r.checks:
+        _clone_slice([check.arg], r.steps, invariants, checks)
+        checks.append(check.clone(value_mapper=invariants))
+    carried = OpList(Block(checks))
+
+    def columns(bb: OpList, first: SSAValue, size: int, _) -> list[SSAValue]:
+        for op in _carried_loop(r, first, size):
+            bb.emit(op)
+        return []
+
+    carried.blocks(width, BLOCKS, [], columns)
+    carried.emit(scf.YieldOp())
+    as_it_was = Block()
+    b.emit(scf.IfOp(b.emit(arith.AndIOp(runs, narrow)), [], Region(carried.block), Region(as_it_was)))
+    Rewriter.insert_op(b.ops, InsertPoint.before(r.steps))
     r.steps.detach()
-    r.steps.erase()
+    as_it_was.add_ops([r.steps, scf.YieldOp()])
 
 
 @dataclass(frozen=True)

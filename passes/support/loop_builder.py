@@ -45,6 +45,23 @@ class OpList:
         self.emit(op)
         return list(op.results)
 
+    def blocks(self, upper: SSAValue, sizes: Sequence[int], carried: Sequence[SSAValue],
+               body: Callable[[OpList, SSAValue, int, list[SSAValue]], Sequence[SSAValue]],
+               ) -> list[SSAValue]:
+        """Cover [0, upper) with blocks of sizes[0] while they fit, then of
+        sizes[1], ... (the last size should be 1): one scf.for per size, whose
+        `body` gets a builder, the block's first index, its size and the
+        carried values."""
+        start = self.index(0)
+        for size in sizes:
+            step = self.index(size)
+            count = self.emit(arith.DivUIOp(self.emit(arith.SubiOp(upper, start)), step))
+            end = self.emit(arith.AddiOp(start, self.emit(arith.MuliOp(count, step))))
+            carried = self.loop(end, carried, lambda b, first, acc, size=size: body(b, first, size, acc),
+                                lower=start, step=size)
+            start = end
+        return carried
+
     def loop_nest(self, uppers: Sequence[SSAValue], carried: Sequence[SSAValue],
                   body: Callable[[OpList, list[SSAValue], list[SSAValue]], Sequence[SSAValue]],
                   ) -> list[SSAValue]:
