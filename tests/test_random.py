@@ -71,6 +71,9 @@ def test_with_updates_the_generator_advances_between_calls():
     ([0.5, -0.1, 0.6], "pvals < 0"),
     ([0.7, 0.6, 0.0], r"sum\(pvals\[:-1\]\) > 1.0"),
     ([np.nan, 0.5, 0.5], "NaN"),
+    ([0.1] * 10 + [1e-9, 0.0], r"sum\(pvals\[:-1\]\) > 1.0"),  # in the lanes and the rest
+    ([0.05] * 20 + [1e-11] * 5 + [0.0], r"sum\(pvals\[:-1\]\) > 1.0"),
+    ([0.0] * 17 + [1.5], "pvals > 1"),
 ])
 def test_multinomial_rejects_invalid_p_like_numpy(p, message):
     rng = pytensor.shared(np.random.default_rng(0))
@@ -80,6 +83,15 @@ def test_multinomial_rejects_invalid_p_like_numpy(p, message):
         np.random.default_rng(0).multinomial(1, p)
     with pytest.raises(ValueError, match=message):
         f(np.array(p))
+
+
+@pytest.mark.parametrize("p", [[1e-3] * 1000, [0.1] * 10 + [0.5], [1 / 3] * 3, [1.0], [0.25] * 4])
+def test_multinomial_accepts_p_summing_to_one(p):
+    """sum(p[:-1]) is checked in 8 partial sums: as NumPy, within 1e-12 of 1 passes."""
+    rng = pytensor.shared(np.random.default_rng(0))
+    pv = pt.dvector("pv")
+    f = pytensor.function([pv], pt.random.multinomial(1, pv, rng=rng))
+    np.testing.assert_array_equal(f(np.array(p)), np.random.default_rng(0).multinomial(1, p))
 
 
 def test_invalid_bounds_raise_like_numpy():
