@@ -24,12 +24,11 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator, is_side_effect_free
 
 from scanjit.dialects import sj
+from scanjit.passes.support.loop_builder import defined_in
 
 
 def defined_outside(op: Operation, loop: Operation) -> bool:
-    return all(not loop.is_ancestor(operand.owner if isinstance(operand.owner, Operation)
-                                    else operand.owner.parent_op())
-               for operand in op.operands)
+    return not any(defined_in(operand, loop) for operand in op.operands)
 
 
 STAYS = (scf.ForOp, scf.WhileOp, tensor.EmptyOp, sj.FillOp, tensor.ExtractOp, cf.AssertOp,

@@ -57,7 +57,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator, is_side_effect_free
 
-from scanjit.passes.support.loop_builder import OpList, row_offset
+from scanjit.passes.support.loop_builder import OpList, defined_in, row_offset
 
 NARROW = 8  # rows up to this wide are carried: one 512-bit register of f64
 BLOCKS = (8, 4, 2, 1)  # columns carried at once, largest first
@@ -85,18 +85,12 @@ class Recurrence:
     checks: list[cf.AssertOp]
 
 
-def _defined_in(value: SSAValue, op: Operation) -> bool:
-    owner = value.owner
-    parent = owner if isinstance(owner, Operation) else owner.parent_op()
-    return parent is not None and op.is_ancestor(parent)
-
-
 def _depends_on(value: SSAValue, arg: SSAValue, region_op: Operation) -> bool:
     """Whether `value` (defined in `region_op` or before it) is computed from `arg`."""
     if value is arg:
         return True
     owner = value.owner
-    if not isinstance(owner, Operation) or not _defined_in(value, region_op):
+    if not isinstance(owner, Operation) or not defined_in(value, region_op):
         return False
     return any(_depends_on(v, arg, region_op) for v in owner.operands)
 
@@ -137,7 +131,7 @@ def match(steps: scf.ForOp) -> Recurrence | None:
             or store.indices[1] is not j:
         return None
     base, row = row_offset(store.indices[0])
-    if base is not t or row < 1 or _defined_in(store.indices[0], columns):
+    if base is not t or row < 1 or defined_in(store.indices[0], columns):
         return None
     reads = []
     arithmetic = [op for op in columns.body.block.ops
@@ -148,7 +142,7 @@ def match(steps: scf.ForOp) -> Recurrence | None:
         if isinstance(op, memref.LoadOp):
             if op.memref is state:
                 if op.indices[1] is not j or row_offset(op.indices[0]) != (t, row - 1) \
-                        or _defined_in(op.indices[0], columns):
+                        or defined_in(op.indices[0], columns):
                     return None
                 reads.append(op)
             elif not _fresh_or_argument(op.memref):
@@ -172,60 +166,48 @@ def _is_zero(value: SSAValue) -> bool:
     return _is_constant(value, 0)
 
 
-def _index(ops: list[Operation], number: int) -> SSAValue:
-    ops.append(c := arith.ConstantOp(IntegerAttr(number, IndexType())))
-    return c.result
-
-
-def _clone_slice(values: list[SSAValue], loop: Operation, mapping: dict, ops: list[Operation]) -> None:
-    """Clone into `ops` the ops of `loop`'s body that `values` are computed from."""
+def _clone_slice(values: list[SSAValue], loop: Operation, mapping: dict, b: OpList) -> None:
+    """Clone into `b` the ops of `loop`'s body that `values` are computed from."""
     for value in values:
         owner = value.owner
-        if value in mapping or not isinstance(owner, Operation) or not _defined_in(value, loop):
+        if value in mapping or not isinstance(owner, Operation) or not defined_in(value, loop):
             continue
-        _clone_slice(list(owner.operands), loop, mapping, ops)
-        clone = owner.clone(value_mapper=mapping)
-        ops.append(clone)
-        for old, new in zip(owner.results, clone.results):
-            mapping[old] = new
+        _clone_slice(list(owner.operands), loop, mapping, b)
+        _clone_into(b, [owner], mapping)
 
 
-def _carried_loop(r: Recurrence, first_column: SSAValue, width: int) -> list[Operation]:
+def _clone_into(b: OpList, ops: list[Operation], mapping: dict) -> None:
+    """Clone `ops` into `b`, in order, recording their results in `mapping`."""
+    for op in ops:
+        clone = op.clone(value_mapper=mapping)
+        b.emit(clone)
+        mapping.update(zip(op.results, clone.results))
+
+
+def _carried_loop(b: OpList, r: Recurrence, first_column: SSAValue, width: int) -> None:
     """Loads of the columns' initial values, then the step loop carrying them."""
-    ops: list[Operation] = []
-    columns = [first_column]
-    for k in range(1, width):
-        ops.append(column := arith.AddiOp(first_column, _index(ops, k)))
-        columns.append(column.result)
+    columns = [first_column] + [b.emit(arith.AddiOp(first_column, b.index(k))) for k in range(1, width)]
     previous_row = r.reads[0].indices[0]  # row t + c - 1, at the first step
     first_step = {r.steps.body.block.args[0]: r.steps.lb}
-    _clone_slice([previous_row], r.steps, first_step, ops)
-    init = []
-    for column in columns:
-        ops.append(load := memref.LoadOp.get(r.state, [first_step.get(previous_row, previous_row), column]))
-        init.append(load.res)
+    _clone_slice([previous_row], r.steps, first_step, b)
+    init = [b.emit(memref.LoadOp.get(r.state, [first_step.get(previous_row, previous_row), column]))
+            for column in columns]
 
-    block = Block(arg_types=[IndexType(), *[v.type for v in init]])
-    t, carried = block.args[0], block.args[1:]
+    body = OpList(Block(arg_types=[IndexType(), *[v.type for v in init]]))
+    t, *carried = body.block.args
     step_mapping = {r.steps.body.block.args[0]: t}
-    for op in r.steps.body.block.ops:  # the step's index arithmetic (checks are hoisted)
-        if op is r.columns or isinstance(op, cf.AssertOp) or op.has_trait(IsTerminator):
-            continue
-        block.add_op(clone := op.clone(value_mapper=step_mapping))
-        step_mapping.update(zip(op.results, clone.results))
+    _clone_into(body, [op for op in r.steps.body.block.ops  # index arithmetic; checks are hoisted
+                       if op is not r.columns and not isinstance(op, cf.AssertOp)
+                       and not op.has_trait(IsTerminator)], step_mapping)
     new_values = []
     for column, previous in zip(columns, carried):
         mapping = {**step_mapping, r.columns.body.block.args[0]: column}
         mapping.update({load.res: previous for load in r.reads})
-        for op in r.columns.body.block.ops:
-            if op in r.reads or op.has_trait(IsTerminator):
-                continue
-            block.add_op(clone := op.clone(value_mapper=mapping))
-            mapping.update(zip(op.results, clone.results))
-        new_values.append(mapping[r.store.value] if r.store.value in mapping else r.store.value)
-    block.add_op(scf.YieldOp(*new_values))
-    ops.append(scf.ForOp(r.steps.lb, r.steps.ub, r.steps.step, init, block))
-    return ops
+        _clone_into(body, [op for op in r.columns.body.block.ops
+                           if op not in r.reads and not op.has_trait(IsTerminator)], mapping)
+        new_values.append(mapping.get(r.store.value, r.store.value))
+    body.emit(scf.YieldOp(*new_values))
+    b.emit(scf.ForOp(r.steps.lb, r.steps.ub, r.steps.step, init, body.block))
 
 
 def interchange(r: Recurrence) -> None:
@@ -233,20 +215,18 @@ def interchange(r: Recurrence) -> None:
     NARROW wide, the nest carrying the row; else the loop pair as it was."""
     b = OpList()
     invariants: dict = {}  # the step's ops the row width and the checks need
-    _clone_slice([r.columns.ub], r.steps, invariants, b.ops)
+    _clone_slice([r.columns.ub], r.steps, invariants, b)
     width = invariants.get(r.columns.ub, r.columns.ub)
     runs = b.emit(arith.CmpiOp(r.steps.lb, r.steps.ub, "slt"))
     narrow = b.emit(arith.CmpiOp(width, b.index(NARROW), "ule"))
 
-    checks: list[Operation] = []  # they do not depend on the step: once, before the steps
-    for check in r.checks:
-        _clone_slice([check.arg], r.steps, invariants, checks)
-        checks.append(check.clone(value_mapper=invariants))
-    carried = OpList(Block(checks))
+    carried = OpList(Block())
+    for check in r.checks:  # they do not depend on the step: once, before the steps
+        _clone_slice([check.arg], r.steps, invariants, carried)
+        carried.emit(check.clone(value_mapper=invariants))
 
     def columns(bb: OpList, first: SSAValue, size: int, _) -> list[SSAValue]:
-        for op in _carried_loop(r, first, size):
-            bb.emit(op)
+        _carried_loop(bb, r, first, size)
         return []
 
     carried.blocks(width, BLOCKS, [], columns)

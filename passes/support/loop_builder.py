@@ -78,6 +78,13 @@ class OpList:
         return self.loop(uppers[0], carried, lambda b, iv, acc: level(b, 1, [iv], acc))
 
 
+def defined_in(value: SSAValue, op: Operation) -> bool:
+    """Whether `value` is defined inside `op` (by an op or a block of its regions)."""
+    owner = value.owner
+    parent = owner if isinstance(owner, Operation) else owner.parent_op()
+    return parent is not None and op.is_ancestor(parent)
+
+
 def empty_like_dims(b: OpList, t: Attribute, dims: Sequence[SSAValue]) -> SSAValue:
     """tensor.empty of type `t`, taking the dynamic sizes from `dims`."""
     assert isinstance(t, TensorType)
