@@ -14,8 +14,8 @@ from functools import cache, cached_property
 import llvmlite.binding as llvm_binding
 from llvmlite.binding.executionengine import ExecutionEngine
 
-from scanjit import runtime
-from scanjit.native import NUMPY_RANDOM_FUNCTIONS, numpy_random_symbols
+from scanjit import host, runtime
+from scanjit.native import RANDOM_FUNCTIONS, bind_random_functions
 
 ERRORS = "scanjit.errors"
 RESULT_OFFSETS = "scanjit.result_offsets"  # set by scanjit.emit
@@ -23,33 +23,15 @@ RESULT_OFFSETS = "scanjit.result_offsets"  # set by scanjit.emit
 
 @cache
 def _initialize() -> None:
-    llvm_binding.initialize_native_target()
-    llvm_binding.initialize_native_asmprinter()
+    host.initialize()
     runtime.address("scanjit_alloc")  # binds scanjit_alloc/scanjit_free for the modules
 
 
-@cache
-def _bind_numpy_random() -> None:
-    for name, address in numpy_random_symbols().items():
-        llvm_binding.add_symbol(name, address)
-
-
 def _bind_symbols(llvm_ir: str) -> None:
-    """Bind NumPy's random functions when the code calls them (loading
+    """Bind the random functions when the code calls them (loading
     numpy.random's extension modules costs ~15 ms)."""
-    if any(f"@{name}(" in llvm_ir for name in NUMPY_RANDOM_FUNCTIONS):
-        _bind_numpy_random()
-
-
-def _target_machine() -> llvm_binding.TargetMachine:
-    """A fresh host TargetMachine (an MCJIT engine takes ownership of one)."""
-    target = llvm_binding.Target.from_default_triple()
-    return target.create_target_machine(
-        cpu=llvm_binding.get_host_cpu_name(),
-        features=llvm_binding.get_host_cpu_features().flatten(),
-        opt=3,
-        jit=True,
-    )
+    if any(f"@{name}(" in llvm_ir for name in RANDOM_FUNCTIONS):
+        bind_random_functions()
 
 
 @dataclass
@@ -75,7 +57,7 @@ class Compiled:
     @cached_property
     def asm(self) -> str:
         """Host assembly, generated from `llvm_ir_opt` independently of the engine."""
-        return _target_machine().emit_assembly(llvm_binding.parse_assembly(self.llvm_ir_opt))
+        return host.target_machine().emit_assembly(llvm_binding.parse_assembly(self.llvm_ir_opt))
 
 
 def compile_module(module) -> Compiled:
@@ -96,20 +78,12 @@ def compile_module(module) -> Compiled:
                 ir_module.get_global(op.sym_name.data).linkage = linkage
     llvm_ir = str(ir_module)
 
-    mod = llvm_binding.parse_assembly(llvm_ir)
-    mod.verify()
-    tm = _target_machine()
-    mod.data_layout = str(tm.target_data)
-    tuning = llvm_binding.create_pipeline_tuning_options(speed_level=3)
-    tuning.loop_vectorization = True
-    tuning.slp_vectorization = True
-    passes = llvm_binding.create_pass_builder(tm, tuning)
-    passes.getModulePassManager().run(mod, passes)
+    mod = host.optimize(llvm_ir)
     llvm_ir_opt = str(mod)
 
     # MCJIT code generation mutates `mod`: everything textual is captured above.
     _bind_symbols(llvm_ir_opt)
-    engine = llvm_binding.create_mcjit_compiler(mod, _target_machine())
+    engine = llvm_binding.create_mcjit_compiler(mod, host.target_machine())
     objects: list[bytes] = []
     engine.set_object_cache(notify_func=lambda _, code: objects.append(code))
     engine.finalize_object()
@@ -129,7 +103,7 @@ def load_compiled(llvm_ir: str, llvm_ir_opt: str, errors: list[str], object_code
     _initialize()
     _bind_symbols(llvm_ir_opt)
     mod = llvm_binding.parse_assembly(llvm_ir_opt)
-    engine = llvm_binding.create_mcjit_compiler(mod, _target_machine())
+    engine = llvm_binding.create_mcjit_compiler(mod, host.target_machine())
     engine.set_object_cache(getbuffer_func=lambda _: object_code)
     engine.finalize_object()
     return Compiled(llvm_ir, llvm_ir_opt, errors, engine, object_code, result_offsets)

@@ -27,6 +27,8 @@ from functools import cache
 
 import llvmlite.binding as llvm_binding
 
+from scanjit import host
+
 POOL_SLOTS = 8
 POOL_MIN = 1 << 20
 POOL_BYTES = 256 << 20
@@ -160,13 +162,7 @@ done:
 
 @cache
 def _engine() -> llvm_binding.ExecutionEngine:
-    llvm_binding.initialize_native_target()
-    llvm_binding.initialize_native_asmprinter()
-    module = llvm_binding.parse_assembly(RUNTIME_IR)
-    module.verify()
-    target = llvm_binding.Target.from_default_triple().create_target_machine(opt=2, jit=True)
-    engine = llvm_binding.create_mcjit_compiler(module, target)
-    engine.finalize_object()
+    engine = host.compile_ir(RUNTIME_IR)
     for name in ("scanjit_alloc", "scanjit_free"):
         llvm_binding.add_symbol(name, engine.get_function_address(name))
     return engine

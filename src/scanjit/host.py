@@ -1,0 +1,49 @@
+"""LLVM for the host CPU through llvmlite: the target machine, the O3
+pipeline, and MCJIT for the runtime's hand-written modules."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import llvmlite.binding as llvm_binding
+
+
+@cache
+def initialize() -> None:
+    llvm_binding.initialize_native_target()
+    llvm_binding.initialize_native_asmprinter()
+
+
+def target_machine() -> llvm_binding.TargetMachine:
+    """A fresh host TargetMachine (an MCJIT engine takes ownership of one)."""
+    initialize()
+    target = llvm_binding.Target.from_default_triple()
+    return target.create_target_machine(
+        cpu=llvm_binding.get_host_cpu_name(),
+        features=llvm_binding.get_host_cpu_features().flatten(),
+        opt=3,
+        jit=True,
+    )
+
+
+def optimize(llvm_ir: str) -> llvm_binding.ModuleRef:
+    """Parse and verify `llvm_ir`, then run LLVM's O3 pipeline with both
+    vectorizers for the host."""
+    module = llvm_binding.parse_assembly(llvm_ir)
+    module.verify()
+    tm = target_machine()
+    module.data_layout = str(tm.target_data)
+    tuning = llvm_binding.create_pipeline_tuning_options(speed_level=3)
+    tuning.loop_vectorization = True
+    tuning.slp_vectorization = True
+    passes = llvm_binding.create_pass_builder(tm, tuning)
+    passes.getModulePassManager().run(module, passes)
+    return module
+
+
+def compile_ir(llvm_ir: str) -> llvm_binding.ExecutionEngine:
+    """Optimize and JIT-compile a module of hand-written LLVM IR; the symbols
+    it declares must be bound (`llvm_binding.add_symbol`) before."""
+    engine = llvm_binding.create_mcjit_compiler(optimize(llvm_ir), target_machine())
+    engine.finalize_object()
+    return engine
