@@ -22,12 +22,12 @@ print_stage([p, rng], [idx], "bufferize")
 # CHECK-SAME: %[[STATE:[0-9a-z_]+]]: !llvm.ptr)
 # CHECK: scf.for
 # CHECK: cf.assert %{{.*}}, "ValueError: sum(pvals[:-1]) > 1.0"
-# CHECK: "sj.call"(%[[STATE]], %{{.*}}, %{{.*}}, %p, %{{.*}}, %{{.*}}) <{callee = "random_multinomial", writes = array<i64: 2, 5>}>
+# CHECK: "sj.call"(%[[STATE]], %{{.*}}, %{{.*}}, %p, %{{.*}}, %{{.*}}) <{callee = "scanjit_multinomial", writes = array<i64: 2, 5>}>
 # CHECK: "sj.argmax"
 
 # CHECK-LABEL: func.func @main(%p: memref<?xf64>
 # CHECK-SAME: %[[RNG:[0-9a-z_]+]]: !llvm.ptr)
 # CHECK: scf.for
-# CHECK: func.call @random_multinomial(%[[RNG]], %{{.*}}, %[[COUNTS:.*]], %p, %{{.*}}, %{{.*}}) : (!llvm.ptr, i64, memref<?xi64>, memref<?xf64>, i64, memref<16xf64>) -> ()
+# CHECK: func.call @scanjit_multinomial(%[[RNG]], %{{.*}}, %[[COUNTS:.*]], %p, %{{.*}}, %{{.*}}) : (!llvm.ptr, i64, memref<?xi64>, memref<?xf64>, i64, memref<16xf64>) -> ()
 # CHECK: memref.load %[[COUNTS]]
-# CHECK: func.func private @random_multinomial(!llvm.ptr, i64, memref<?xi64>, memref<?xf64>, i64, memref<16xf64>) -> ()
+# CHECK: func.func private @scanjit_multinomial(!llvm.ptr, i64, memref<?xi64>, memref<?xf64>, i64, memref<16xf64>) -> ()

@@ -111,3 +111,71 @@ def test_rng_must_be_a_shared_generator():
         pt.random.uniform(rng=pt.dscalar("x"))
     with pytest.raises(TypeError, match="Generator"):
         pytensor.shared(np.random.RandomState(0))
+
+
+BIT_GENERATORS = [np.random.PCG64, np.random.MT19937, np.random.Philox, np.random.PCG64DXSM]
+
+
+def random_pvals(rs: np.random.Generator, d: int, kind: int) -> np.ndarray:
+    """Probabilities of every shape the multinomial meets: skewed, with zeros,
+    summing a little above 1 (NumPy accepts 1 + 1e-12), one dominant."""
+    p = rs.random(d) ** (1 + 5 * rs.random())
+    if kind == 1:
+        p[rs.random(d) < 0.5] = 0.0
+        p[0] += 1e-3
+    if kind == 3:
+        p[rs.integers(d)] += 10.0 * d
+    p /= p.sum()
+    if kind == 2:
+        p = np.minimum(p * (1 + 1e-13), 1.0)
+    return p
+
+
+@pytest.mark.parametrize("bit_generator", BIT_GENERATORS, ids=lambda b: b.__name__)
+def test_scanjit_multinomial_equals_numpy_draw_for_draw(bit_generator):
+    """`scanjit_multinomial` (NumPy's algorithm with an inline shortcut for
+    PCG64) gives NumPy's counts and leaves the generator where NumPy does."""
+    import ctypes
+
+    from scanjit.native import bind_random_functions
+
+    pointer, i64 = ctypes.c_void_p, ctypes.c_int64
+    signature = ctypes.CFUNCTYPE(None, pointer, i64, pointer, pointer, i64, pointer)
+    multinomial = signature(bind_random_functions().get_function_address("scanjit_multinomial"))
+    rs = np.random.default_rng(2026)
+    for case in range(400):
+        d = int(rs.integers(1, 80))
+        n = int(rs.choice([0, 1, 1, 1, 2, 7, 1000, 10**6]))
+        p = random_pvals(rs, d, case % 4)
+        seed = int(rs.integers(2**32))
+        ours, numpys = np.random.Generator(bit_generator(seed)), np.random.Generator(bit_generator(seed))
+        counts, scratch = np.zeros(d, np.int64), np.zeros(16)
+        multinomial(ours.bit_generator.ctypes.bit_generator.value, n, counts.ctypes.data,
+                    p.ctypes.data, d, scratch.ctypes.data)
+        np.testing.assert_array_equal(counts, numpys.multinomial(n, p), err_msg=f"case {case}: n={n}, p={p}")
+        np.testing.assert_array_equal(ours.random(4), numpys.random(4), err_msg=f"case {case}: state")
+
+
+@pytest.mark.parametrize("bit_generator", BIT_GENERATORS, ids=lambda b: b.__name__)
+def test_sampling_without_replacement_follows_numpy_stream(bit_generator):
+    """Exercise 2's loop over 300 categories, for every bit generator."""
+    rng = pytensor.shared(np.random.Generator(bit_generator(99)))
+
+    def step(p, rng):
+        nxt, onehot = pt.random.multinomial(n=1, p=p, rng=rng).owner.outputs
+        idx = onehot.argmax()
+        new_p = pt.set_subtensor(p[idx], 0.0)
+        return (new_p / new_p.sum(), idx), {rng: nxt}
+
+    p = pt.dvector("p")
+    (_, samples), updates = pytensor.scan(step, outputs_info=[p, None], non_sequences=[rng], n_steps=150)
+    f = pytensor.function([p], samples, updates=updates)
+    start = np.random.default_rng(5).random(300)
+    start /= start.sum()
+    mirror, expected, q = np.random.Generator(bit_generator(99)), [], start.copy()
+    for _ in range(150):
+        expected.append(int(mirror.multinomial(1, q).argmax()))
+        q[expected[-1]] = 0.0
+        q = q / q.sum()
+    np.testing.assert_array_equal(f(start), expected)
+    np.testing.assert_array_equal(rng.get_value().random(4), mirror.random(4))

@@ -39,7 +39,7 @@ def multinomial(e: Emitter, rng, params, sample) -> SSAValue:
     counts = e.emit(sj.FillOp(e.const(0, "int64"), dynamic, counts_type))
     scratch = e.emit(sj.FillOp(e.const(0.0, "float64"), [], BINOMIAL_SCRATCH))
     d_i64 = e.emit(arith.IndexCastOp(d, ELEMENT_TYPES["int64"]))
-    call = e.emit(sj.CallOp("random_multinomial", [rng, n, counts, p, d_i64, scratch], [2, 5]))
+    call = e.emit(sj.CallOp("scanjit_multinomial", [rng, n, counts, p, d_i64, scratch], [2, 5]))
     return call.results[0]
 
 
