@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 _OURS = {
     "hoist-loop-invariants": "hoist_loop_invariants:HoistLoopInvariantsPass",
     "convert-sj-to-loops": "convert_sj_to_loops:ConvertSjToLoopsPass",
+    "fold-tensor-dims": "fold_tensor_dims:FoldTensorDimsPass",
     "bufferize": "bufferize:BufferizePass",
     "convert-scf-while-to-cf": "convert_scf_while_to_cf:ConvertScfWhileToCfPass",
     "convert-func-to-llvm": "convert_func_to_llvm:ConvertFuncToLLVMPass",
@@ -52,6 +53,7 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
 # The whole lowering, in order: tensors -> loops -> buffers -> cf -> llvm.
 PIPELINE = [
     "convert-sj-to-loops",
+    "fold-tensor-dims",
     "canonicalize",
     "cse",
     "hoist-loop-invariants",
