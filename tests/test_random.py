@@ -131,10 +131,8 @@ def random_pvals(rs: np.random.Generator, d: int, kind: int) -> np.ndarray:
     return p
 
 
-@pytest.mark.parametrize("bit_generator", BIT_GENERATORS, ids=lambda b: b.__name__)
-def test_scanjit_multinomial_equals_numpy_draw_for_draw(bit_generator):
-    """`scanjit_multinomial` (NumPy's algorithm with an inline shortcut for
-    PCG64) gives NumPy's counts and leaves the generator where NumPy does."""
+def native_multinomial(generator: np.random.Generator, n: int, p: np.ndarray) -> np.ndarray:
+    """`scanjit_multinomial` called directly, as compiled code calls it."""
     import ctypes
 
     from scanjit.native import bind_random_functions
@@ -142,18 +140,43 @@ def test_scanjit_multinomial_equals_numpy_draw_for_draw(bit_generator):
     pointer, i64 = ctypes.c_void_p, ctypes.c_int64
     signature = ctypes.CFUNCTYPE(None, pointer, i64, pointer, pointer, i64, pointer)
     multinomial = signature(bind_random_functions().get_function_address("scanjit_multinomial"))
+    counts, scratch = np.zeros(len(p), np.int64), np.zeros(16)
+    multinomial(generator.bit_generator.ctypes.bit_generator.value, n, counts.ctypes.data,
+                p.ctypes.data, len(p), scratch.ctypes.data)
+    return counts
+
+
+def assert_multinomial_like_numpy(bit_generator, seed: int, n: int, p: np.ndarray) -> None:
+    ours, numpys = np.random.Generator(bit_generator(seed)), np.random.Generator(bit_generator(seed))
+    np.testing.assert_array_equal(native_multinomial(ours, n, p), numpys.multinomial(n, p),
+                                  err_msg=f"seed={seed}, n={n}, p={p!r}")
+    np.testing.assert_array_equal(ours.random(4), numpys.random(4), err_msg="the generator's state")
+
+
+@pytest.mark.parametrize("bit_generator", BIT_GENERATORS, ids=lambda b: b.__name__)
+def test_scanjit_multinomial_equals_numpy_draw_for_draw(bit_generator):
+    """`scanjit_multinomial` (NumPy's algorithm with an inline shortcut for
+    PCG64) gives NumPy's counts and leaves the generator where NumPy does."""
     rs = np.random.default_rng(2026)
-    for case in range(400):
+    for case in range(600):
         d = int(rs.integers(1, 80))
-        n = int(rs.choice([0, 1, 1, 1, 2, 7, 1000, 10**6]))
-        p = random_pvals(rs, d, case % 4)
-        seed = int(rs.integers(2**32))
-        ours, numpys = np.random.Generator(bit_generator(seed)), np.random.Generator(bit_generator(seed))
-        counts, scratch = np.zeros(d, np.int64), np.zeros(16)
-        multinomial(ours.bit_generator.ctypes.bit_generator.value, n, counts.ctypes.data,
-                    p.ctypes.data, d, scratch.ctypes.data)
-        np.testing.assert_array_equal(counts, numpys.multinomial(n, p), err_msg=f"case {case}: n={n}, p={p}")
-        np.testing.assert_array_equal(ours.random(4), numpys.random(4), err_msg=f"case {case}: state")
+        n = int(rs.choice([0, 1, 1, 1, 1, 2, 7, 1000, 10**6]))
+        assert_multinomial_like_numpy(bit_generator, int(rs.integers(2**32)), n, random_pvals(rs, d, case % 4))
+
+
+@pytest.mark.parametrize("offset", [-1e-12, -2**-44, -2**-52, 0.0, 2**-52, 2**-44, 1e-12])
+@pytest.mark.parametrize("zeros", [0, 1, 2])
+def test_scanjit_multinomial_at_the_shortcut_boundary(offset, zeros):
+    """p = 1 - U + offset for the category that draws U (after `zeros`
+    categories of p == 0, which draw nothing): at the shortcut's margin the
+    draw is NumPy's own, whichever way it goes."""
+    for seed in range(40):
+        u = np.random.default_rng(seed).random()
+        if u < 0.5:
+            continue
+        head = [0.0] * zeros + [1.0 - u + offset]
+        p = np.array(head + [(1.0 - sum(head)) / 3] * 3)
+        assert_multinomial_like_numpy(np.random.PCG64, seed, 1, p)
 
 
 @pytest.mark.parametrize("bit_generator", BIT_GENERATORS, ids=lambda b: b.__name__)
