@@ -69,28 +69,51 @@ func.func @min_bool(%x: tensor<?xi1>) -> i1 {
 // CHECK:         scf.for {{.*}} iter_args(%[[ACC:.*]] = %[[TRUE]]) -> (i1) {
 // CHECK:           arith.andi %[[ACC]], %{{.*}} : i1
 
-// argmax of the flattened input: the loop carries (best value, its position,
-// position counter); it starts from element 0 and a NaN counts as the maximum.
-func.func @argmax_all(%x: tensor<?xf64>) -> i64 {
-  %r = "sj.argmax"(%x) : (tensor<?xf64>) -> i64
+// argmax of the flattened integers: the loop carries (best value, its
+// position, position counter) and starts from element 0.
+func.func @argmax_all(%x: tensor<?xi64>) -> i64 {
+  %r = "sj.argmax"(%x) : (tensor<?xi64>) -> i64
   func.return %r : i64
 }
 
 // CHECK-LABEL: func.func @argmax_all
-// CHECK:         %[[N:.*]] = tensor.dim %x, %{{.*}} : tensor<?xf64>
-// CHECK:         %[[FIRST:.*]] = tensor.extract %x[%{{.*}}] : tensor<?xf64>
-// CHECK:         %{{.*}}, %[[AT:.*]], %{{.*}} = scf.for %[[I:.*]] = %{{.*}} to %[[N]] step %{{.*}} iter_args(%[[BEST:.*]] = %[[FIRST]], %[[BEST_AT:.*]] = %{{.*}}, %[[COUNT:.*]] = %{{.*}}) -> (f64, index, index) {
-// CHECK-NEXT:      %[[V:.*]] = tensor.extract %x[%[[I]]] : tensor<?xf64>
-// CHECK-NEXT:      %[[GT:.*]] = arith.cmpf ogt, %[[V]], %[[BEST]] : f64
-// CHECK-NEXT:      %[[NAN:.*]] = arith.cmpf uno, %[[V]], %[[V]] : f64
-// CHECK-NEXT:      %[[ORD:.*]] = arith.cmpf ord, %[[BEST]], %[[BEST]] : f64
-// CHECK-NEXT:      %[[BOTH:.*]] = arith.andi %[[NAN]], %[[ORD]] : i1
-// CHECK-NEXT:      %[[BETTER:.*]] = arith.ori %[[GT]], %[[BOTH]] : i1
-// CHECK-NEXT:      %[[NEWBEST:.*]] = arith.select %[[BETTER]], %[[V]], %[[BEST]] : f64
+// CHECK:         %[[N:.*]] = tensor.dim %x, %{{.*}} : tensor<?xi64>
+// CHECK:         %[[FIRST:.*]] = tensor.extract %x[%{{.*}}] : tensor<?xi64>
+// CHECK:         %{{.*}}, %[[AT:.*]], %{{.*}} = scf.for %[[I:.*]] = %{{.*}} to %[[N]] step %{{.*}} iter_args(%[[BEST:.*]] = %[[FIRST]], %[[BEST_AT:.*]] = %{{.*}}, %[[COUNT:.*]] = %{{.*}}) -> (i64, index, index) {
+// CHECK-NEXT:      %[[V:.*]] = tensor.extract %x[%[[I]]] : tensor<?xi64>
+// CHECK-NEXT:      %[[BETTER:.*]] = arith.cmpi sgt, %[[V]], %[[BEST]] : i64
+// CHECK-NEXT:      %[[NEWBEST:.*]] = arith.select %[[BETTER]], %[[V]], %[[BEST]] : i64
 // CHECK-NEXT:      %[[NEWAT:.*]] = arith.select %[[BETTER]], %[[COUNT]], %[[BEST_AT]] : index
 // CHECK:           %[[NEXT:.*]] = arith.addi %[[COUNT]], %{{.*}} : index
-// CHECK-NEXT:      scf.yield %[[NEWBEST]], %[[NEWAT]], %[[NEXT]] : f64, index, index
+// CHECK-NEXT:      scf.yield %[[NEWBEST]], %[[NEWAT]], %[[NEXT]] : i64, index, index
 // CHECK:         %[[R:.*]] = arith.index_cast %[[AT]] : index to i64
+// CHECK-NEXT:    func.return %[[R]] : i64
+
+// argmax of floats: 8 lanes of (best value, its position), each starting
+// from element 0 and counting a NaN as the maximum, then the rest one by one
+// into lane 0, then the lanes combined: the greater value wins, a NaN beats a
+// number, and between equal values (or two NaNs) the smaller position.
+func.func @argmax_lanes(%x: tensor<?xf64>) -> i64 {
+  %r = "sj.argmax"(%x) : (tensor<?xf64>) -> i64
+  func.return %r : i64
+}
+
+// CHECK-LABEL: func.func @argmax_lanes
+// CHECK:         %[[FIRST:.*]] = tensor.extract %x[%{{.*}}] : tensor<?xf64>
+// CHECK:         arith.constant 8 : index
+// CHECK:         = scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[BEST0:[^ ]+]] = %[[FIRST]], %[[AT0:[^ ]+]] = %{{.*}}, %{{.*}} = %[[FIRST]], {{.*}}) -> (f64, index, f64, index, f64, index, f64, index, f64, index, f64, index, f64, index, f64, index) {
+// CHECK:           %[[V:[^ ]+]] = tensor.extract %x[%{{.*}}] : tensor<?xf64>
+// CHECK-NEXT:      %[[GT:.*]] = arith.cmpf ogt, %[[V]], %[[BEST0]] : f64
+// CHECK-NEXT:      %[[NAN:.*]] = arith.cmpf uno, %[[V]], %[[V]] : f64
+// CHECK-NEXT:      %[[ORD:.*]] = arith.cmpf ord, %[[BEST0]], %[[BEST0]] : f64
+// CHECK-NEXT:      %[[BOTH:.*]] = arith.andi %[[NAN]], %[[ORD]] : i1
+// CHECK-NEXT:      %[[BETTER:.*]] = arith.ori %[[GT]], %[[BOTH]] : i1
+// CHECK-NEXT:      arith.select %[[BETTER]], %[[V]], %[[BEST0]] : f64
+// CHECK-NEXT:      arith.select %[[BETTER]], %{{.*}}, %[[AT0]] : index
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (f64, index, f64, index, f64, index, f64, index, f64, index, f64, index, f64, index, f64, index) {
+// CHECK:         arith.cmpf oeq
+// CHECK:         arith.cmpi ult
+// CHECK:         %[[R:.*]] = arith.index_cast %{{.*}} : index to i64
 // CHECK-NEXT:    func.return %[[R]] : i64
 
 // argmax along axis 0 of a matrix: one scan down each column.

@@ -223,8 +223,17 @@ class LowerReduce(Lowering):
         return per_kept_index(b, op.result.type, [in_dims[a] for a in kept], reduce_at)
 
 
+ARGMAX_LANES = 8  # candidates kept side by side along one axis, combined at the end
+
+
 class LowerArgmax(Lowering):
-    """First index of the maximum; a NaN counts as the maximum (NumPy)."""
+    """First index of the maximum; a NaN counts as the maximum (NumPy).
+
+    Integers: one loop of selects, which LLVM vectorizes (0.15 ns an element).
+    Floats along one axis, where the NaN test stops that: lane l keeps the
+    first maximum of the elements at l mod ARGMAX_LANES, and the lanes are
+    combined at the end, ties going to the smaller index (0.4 ns an element
+    instead of 4.6)."""
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.ArgmaxOp, rewriter: PatternRewriter, /):
@@ -238,24 +247,53 @@ class LowerArgmax(Lowering):
         scanned = list(range(len(in_dims))) if axis is None else [axis]
         kept = [a for a in range(len(in_dims)) if a not in scanned]
 
+        def better(bb: OpList, v: SSAValue, best: SSAValue) -> SSAValue:
+            if not isinstance(elem, AnyFloat):
+                return bb.emit(arith.CmpiOp(v, best, "ugt" if _is_bool(elem) else "sgt"))
+            greater = bb.emit(arith.CmpfOp(v, best, "ogt"))
+            nan_first = bb.emit(arith.AndIOp(bb.emit(arith.CmpfOp(v, v, "uno")),
+                                             bb.emit(arith.CmpfOp(best, best, "ord"))))
+            return bb.emit(arith.OrIOp(greater, nan_first))
+
+        def same(bb: OpList, v: SSAValue, best: SSAValue) -> SSAValue:  # floats: NaN is NaN
+            both_nan = bb.emit(arith.AndIOp(bb.emit(arith.CmpfOp(v, v, "uno")),
+                                            bb.emit(arith.CmpfOp(best, best, "uno"))))
+            return bb.emit(arith.OrIOp(bb.emit(arith.CmpfOp(v, best, "oeq")), both_nan))
+
+        def keep_better(bb: OpList, v, at, best, best_at, take=None) -> list[SSAValue]:
+            take = take or better(bb, v, best)
+            return [bb.emit(arith.SelectOp(take, v, best)), bb.emit(arith.SelectOp(take, at, best_at))]
+
+        def along_one_axis(ib: OpList, kept_ivs: list[SSAValue], first: SSAValue) -> SSAValue:
+            def block(bb: OpList, start: SSAValue, size: int, acc: list[SSAValue]) -> list[SSAValue]:
+                acc = list(acc)
+                for lane in range(size):
+                    at = bb.emit(arith.AddiOp(start, bb.index(lane)))
+                    v = element(bb, x, interleave(len(in_dims), scanned, [at], kept_ivs))
+                    acc[2 * lane:2 * lane + 2] = keep_better(bb, v, at, *acc[2 * lane:2 * lane + 2])
+                return acc
+
+            lanes = ib.blocks(in_dims[scanned[0]], (ARGMAX_LANES, 1), [first, ib.index(0)] * ARGMAX_LANES,
+                              block)
+            best, best_at = lanes[:2]
+            for lane in range(1, ARGMAX_LANES):
+                v, at = lanes[2 * lane:2 * lane + 2]
+                earlier = ib.emit(arith.AndIOp(same(ib, v, best), ib.emit(arith.CmpiOp(at, best_at, "ult"))))
+                take = ib.emit(arith.OrIOp(better(ib, v, best), earlier))
+                best, best_at = keep_better(ib, v, at, best, best_at, take)
+            return best_at
+
         def argmax_at(ib: OpList, kept_ivs: list[SSAValue]) -> SSAValue:
+            zeros = [ib.index(0) for _ in scanned]
+            first = element(ib, x, interleave(len(in_dims), scanned, zeros, kept_ivs))
+            if len(scanned) == 1 and isinstance(elem, AnyFloat):
+                return ib.emit(arith.IndexCastOp(along_one_axis(ib, kept_ivs, first), IntegerType(64)))
+
             def step(bb: OpList, ivs, acc):
                 best, best_at, count = acc
                 v = element(bb, x, interleave(len(in_dims), scanned, ivs, kept_ivs))
-                if isinstance(elem, AnyFloat):
-                    better = bb.emit(arith.CmpfOp(v, best, "ogt"))
-                    v_nan = bb.emit(arith.CmpfOp(v, v, "uno"))
-                    best_ok = bb.emit(arith.CmpfOp(best, best, "ord"))
-                    better = bb.emit(arith.OrIOp(better, bb.emit(arith.AndIOp(v_nan, best_ok))))
-                else:
-                    better = bb.emit(arith.CmpiOp(v, best, "ugt" if _is_bool(elem) else "sgt"))
-                return [bb.emit(arith.SelectOp(better, v, best)),
-                        bb.emit(arith.SelectOp(better, count, best_at)),
-                        bb.emit(arith.AddiOp(count, bb.index(1)))]
-            zeros = [ib.index(0) for _ in scanned]
-            first = element(ib, x, interleave(len(in_dims), scanned, zeros, kept_ivs))
-            result = ib.loop_nest([in_dims[a] for a in scanned], [first, ib.index(0), ib.index(0)],
-                                  step)[1]
+                return [*keep_better(bb, v, count, best, best_at), bb.emit(arith.AddiOp(count, bb.index(1)))]
+            result = ib.loop_nest([in_dims[a] for a in scanned], [first, ib.index(0), ib.index(0)], step)[1]
             return ib.emit(arith.IndexCastOp(result, IntegerType(64)))
 
         return per_kept_index(b, op.result.type, [in_dims[a] for a in kept], argmax_at)

@@ -466,6 +466,22 @@ def test_sum_prod_of_empty(name, shape, axis):
     check(reduce_fn(name, "float64", len(shape), axis)(x), getattr(np, name)(x, axis=axis))
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "int8", "bool"])
+def test_argmax_takes_the_first_maximum_at_every_length_and_lane(dtype):
+    """argmax keeps 8 candidates side by side (convert-sj-to-loops): every
+    length around the lane count, with ties and (for floats) NaNs placed in
+    every lane, gives NumPy's first index of the maximum."""
+    rs = np.random.default_rng(17)
+    for length in range(1, 27):
+        for case in range(12):
+            x = rs.integers(0, 3, length).astype(dtype)  # few values: many ties
+            if dtype.startswith("float") and case % 3 == 0:
+                x[rs.integers(length, size=rs.integers(1, 3))] = np.nan
+            assert reduce_fn("argmax", dtype, 1, None)(x) == np.argmax(x), (length, x)
+            rows = np.stack([x, x[::-1]])
+            np.testing.assert_array_equal(reduce_fn("argmax", dtype, 2, -1)(rows), np.argmax(rows, -1))
+
+
 @pytest.mark.parametrize("name", ["max", "min", "argmax"])
 def test_max_min_argmax_of_empty_raise(name):
     with pytest.raises(ValueError, match=f"{name} of an empty axis of 'x'"):
