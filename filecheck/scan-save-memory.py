@@ -12,6 +12,11 @@ out, _ = pytensor.scan(lambda a, b: a + b, outputs_info=[dict(initial=init, taps
 print_stage([init, n], [out[-1]], "emit")
 print_stage([init, n], [out], "emit")
 
+# An output nobody reads (Exercise 2's probabilities) keeps window + 1 rows too.
+(unused, steps), _ = pytensor.scan(lambda a, b: (a + b, a * b),
+                                   outputs_info=[dict(initial=init, taps=[-2, -1]), None], n_steps=n)
+print_stage([init, n], [steps], "emit")
+
 # CHECK-LABEL: func.func @main
 # CHECK: %[[ROWS:[0-9]+]] = arith.constant 3 : index
 # CHECK: tensor.empty(%[[ROWS]]) : tensor<?xf64>
@@ -26,3 +31,8 @@ print_stage([init, n], [out], "emit")
 # CHECK: tensor.empty(%[[ALL]]) : tensor<?xf64>
 # CHECK-NOT: arith.remsi
 # CHECK: func.return
+
+# CHECK-LABEL: func.func @main
+# CHECK: %[[ROWS2:[0-9]+]] = arith.constant 3 : index
+# CHECK: tensor.empty(%[[ROWS2]]) : tensor<?xf64>
+# CHECK: arith.remsi

@@ -86,8 +86,9 @@ def outer_inputs(info: ScanInfo) -> list[Variable]:
 
 
 def last_row_only(outputs: list[Variable]) -> set[int]:
-    """ids of scan outputs the graph only reads as `out[-1]`: such a scan
-    keeps just the rows its taps need (PyTensor's save-memory rewrite)."""
+    """ids of scan outputs the graph reads only as `out[-1]`, or not at all:
+    such a scan keeps just the rows its taps need (PyTensor's save-memory
+    rewrite)."""
     clients: dict[int, list[Apply]] = {}
     for node in toposort(outputs):
         for var in node.inputs:
@@ -101,5 +102,5 @@ def last_row_only(outputs: list[Variable]) -> set[int]:
     returned = {id(v) for v in outputs}
     return {id(out) for node in toposort(outputs) if isinstance(node.op, ScanOp)
             for out in node.outputs
-            if id(out) not in returned and clients.get(id(out))
-            and all(reads_last(c) and c.inputs[0] is out for c in clients[id(out)])}
+            if id(out) not in returned
+            and all(reads_last(c) and c.inputs[0] is out for c in clients.get(id(out), []))}
