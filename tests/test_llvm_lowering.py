@@ -405,6 +405,18 @@ func.func @f(%a: i64) -> i64 {
 """)
 
 
+def test_a_call_of_an_undefined_function_fails_to_compile():
+    """MCJIT would bind an unknown symbol to address 0 and crash at the call."""
+    with pytest.raises(RuntimeError, match="no_such_function, which no library defines"):
+        compile_mlir("""
+func.func private @no_such_function(i64) -> i64
+func.func @f(%a: i64) -> i64 {
+  %r = func.call @no_such_function(%a) : (i64) -> i64
+  func.return %r : i64
+}
+""")
+
+
 def test_bool_and_narrow_scalars():
     compiled = compile_mlir("""
 func.func @pick(%c: i1, %a: f32, %b: i32) -> (f32, i1, i32) {

@@ -2,6 +2,7 @@
 bit, and the generator advances exactly when its update is requested."""
 
 import copy
+from functools import cache
 
 import numpy as np
 import pytest
@@ -131,15 +132,23 @@ def random_pvals(rs: np.random.Generator, d: int, kind: int) -> np.ndarray:
     return p
 
 
+@cache
+def multinomial_engine():
+    """`scanjit_multinomial` compiled on its own (compiled code links it in)."""
+    from scanjit import host
+    from scanjit.native import MULTINOMIAL_IR, bind_numpy_random
+
+    bind_numpy_random()
+    return host.compile_ir(MULTINOMIAL_IR)
+
+
 def native_multinomial(generator: np.random.Generator, n: int, p: np.ndarray) -> np.ndarray:
     """`scanjit_multinomial` called directly, as compiled code calls it."""
     import ctypes
 
-    from scanjit.native import bind_random_functions
-
     pointer, i64 = ctypes.c_void_p, ctypes.c_int64
     signature = ctypes.CFUNCTYPE(None, pointer, i64, pointer, pointer, i64, pointer)
-    multinomial = signature(bind_random_functions().get_function_address("scanjit_multinomial"))
+    multinomial = signature(multinomial_engine().get_function_address("scanjit_multinomial"))
     counts, scratch = np.zeros(len(p), np.int64), np.zeros(16)
     multinomial(generator.bit_generator.ctypes.bit_generator.value, n, counts.ctypes.data,
                 p.ctypes.data, len(p), scratch.ctypes.data)

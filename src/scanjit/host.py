@@ -26,10 +26,9 @@ def target_machine() -> llvm_binding.TargetMachine:
     )
 
 
-def optimize(llvm_ir: str) -> llvm_binding.ModuleRef:
-    """Parse and verify `llvm_ir`, then run LLVM's O3 pipeline with both
-    vectorizers for the host."""
-    module = llvm_binding.parse_assembly(llvm_ir)
+def optimize(module: llvm_binding.ModuleRef) -> llvm_binding.ModuleRef:
+    """Verify `module`, then run LLVM's O3 pipeline with both vectorizers for
+    the host."""
     module.verify()
     tm = target_machine()
     module.data_layout = str(tm.target_data)
@@ -44,6 +43,7 @@ def optimize(llvm_ir: str) -> llvm_binding.ModuleRef:
 def compile_ir(llvm_ir: str) -> llvm_binding.ExecutionEngine:
     """Optimize and JIT-compile a module of hand-written LLVM IR; the symbols
     it declares must be bound (`llvm_binding.add_symbol`) before."""
-    engine = llvm_binding.create_mcjit_compiler(optimize(llvm_ir), target_machine())
+    module = optimize(llvm_binding.parse_assembly(llvm_ir))
+    engine = llvm_binding.create_mcjit_compiler(module, target_machine())
     engine.finalize_object()
     return engine

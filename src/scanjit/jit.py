@@ -15,7 +15,7 @@ import llvmlite.binding as llvm_binding
 from llvmlite.binding.executionengine import ExecutionEngine
 
 from scanjit import host, runtime
-from scanjit.native import RANDOM_FUNCTIONS, bind_random_functions
+from scanjit.native import NUMPY_RANDOM_FUNCTIONS, bind_numpy_random, libraries_for
 
 ERRORS = "scanjit.errors"
 RESULT_OFFSETS = "scanjit.result_offsets"  # set by scanjit.emit
@@ -27,11 +27,16 @@ def _initialize() -> None:
     runtime.address("scanjit_alloc")  # binds scanjit_alloc/scanjit_free for the modules
 
 
-def _bind_symbols(llvm_ir: str) -> None:
-    """Bind the random functions when the code calls them (loading
-    numpy.random's extension modules costs ~15 ms)."""
-    if any(f"@{name}(" in llvm_ir for name in RANDOM_FUNCTIONS):
-        bind_random_functions()
+def _bind_symbols(mod: llvm_binding.ModuleRef) -> None:
+    """Bind NumPy's random functions when the code calls them (loading
+    numpy.random's extension modules costs ~15 ms); then every function the
+    code declares must have an address, since MCJIT would call address 0."""
+    declared = [f.name for f in mod.functions if f.is_declaration and not f.name.startswith("llvm.")]
+    if any(name in NUMPY_RANDOM_FUNCTIONS for name in declared):
+        bind_numpy_random()
+    unbound = [name for name in declared if not llvm_binding.address_of_symbol(name)]
+    if unbound:
+        raise RuntimeError(f"compiled code calls {', '.join(unbound)}, which no library defines")
 
 
 @dataclass
@@ -78,11 +83,15 @@ def compile_module(module) -> Compiled:
                 ir_module.get_global(op.sym_name.data).linkage = linkage
     llvm_ir = str(ir_module)
 
-    mod = host.optimize(llvm_ir)
+    mod = llvm_binding.parse_assembly(llvm_ir)
+    for name, library in libraries_for(llvm_ir).items():  # scanjit's own runtime functions
+        mod.link_in(llvm_binding.parse_assembly(library))
+        mod.get_function(name).linkage = "internal"
+    mod = host.optimize(mod)
     llvm_ir_opt = str(mod)
 
     # MCJIT code generation mutates `mod`: everything textual is captured above.
-    _bind_symbols(llvm_ir_opt)
+    _bind_symbols(mod)
     engine = llvm_binding.create_mcjit_compiler(mod, host.target_machine())
     objects: list[bytes] = []
     engine.set_object_cache(notify_func=lambda _, code: objects.append(code))
@@ -101,8 +110,8 @@ def load_compiled(llvm_ir: str, llvm_ir_opt: str, errors: list[str], object_code
     """A Compiled from a cache entry: MCJIT loads `object_code` instead of
     generating code (the optimized IR is parsed only to name the module)."""
     _initialize()
-    _bind_symbols(llvm_ir_opt)
     mod = llvm_binding.parse_assembly(llvm_ir_opt)
+    _bind_symbols(mod)
     engine = llvm_binding.create_mcjit_compiler(mod, host.target_machine())
     engine.set_object_cache(getbuffer_func=lambda _: object_code)
     engine.finalize_object()

@@ -25,7 +25,8 @@ exactly (tests/test_random.py checks both, draw for draw):
   category. A pair where either category needs NumPy is redone one by one.
 * Any other bit generator goes to NumPy's `random_multinomial`.
 
-`counts` must be zero on entry, as `Generator.multinomial`'s are: like
+It is linked into each module that calls it (so that the compile cache holds
+it too), where LLVM may inline it. `counts` must be zero on entry, as `Generator.multinomial`'s are: like
 NumPy's, the function writes the counts of the categories it visits, and the
 pairs write none for their zeros.
 """
@@ -33,18 +34,16 @@ pairs write none for their zeros.
 from __future__ import annotations
 
 import ctypes
+import re
 from functools import cache
 
 import llvmlite.binding as llvm_binding
 
-from scanjit import host
 
 NUMPY_RANDOM_FUNCTIONS = (
     "random_multinomial", "random_binomial", "random_uniform", "random_normal",
     "random_bounded_uint64_fill",
 )
-RANDOM_FUNCTIONS = ("scanjit_multinomial", "random_uniform", "random_normal", "random_bounded_uint64_fill")
-"""What compiled code calls."""
 
 PCG64_MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645
 PCG64_MULTIPLIER_SQUARED = PCG64_MULTIPLIER**2 % 2**128  # two steps: s * M^2 + inc * (M + 1)
@@ -201,6 +200,9 @@ exit:
 }}
 """
 
+LIBRARY = {"scanjit_multinomial": MULTINOMIAL_IR}
+"""Functions linked into each module that calls them (and so cached with it)."""
+
 
 @cache
 def numpy_random_symbols() -> dict[str, int]:
@@ -220,9 +222,9 @@ def numpy_random_symbols() -> dict[str, int]:
 
 
 @cache
-def bind_random_functions() -> llvm_binding.ExecutionEngine:
-    """Bind NumPy's random functions for JIT-compiled modules, then compile
-    `scanjit_multinomial` and bind it too; the engine that holds it."""
+def bind_numpy_random() -> None:
+    """Bind NumPy's random functions, and PCG64's next_double (which
+    `scanjit_multinomial` compares a generator's with), for JIT-compiled code."""
     import numpy as np
 
     for name, address in numpy_random_symbols().items():
@@ -230,6 +232,8 @@ def bind_random_functions() -> llvm_binding.ExecutionEngine:
     pcg64_next_double = np.random.PCG64(0).ctypes.next_double
     llvm_binding.add_symbol("numpy_pcg64_next_double",
                             ctypes.cast(pcg64_next_double, ctypes.c_void_p).value)
-    engine = host.compile_ir(MULTINOMIAL_IR)
-    llvm_binding.add_symbol("scanjit_multinomial", engine.get_function_address("scanjit_multinomial"))
-    return engine
+
+
+def libraries_for(llvm_ir: str) -> dict[str, str]:
+    """The hand-written functions `llvm_ir` calls, by name: their LLVM IR."""
+    return {name: ir for name, ir in LIBRARY.items() if re.search(f'@"?{name}"?\\(', llvm_ir)}
