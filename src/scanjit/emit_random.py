@@ -1,5 +1,6 @@
-"""Emission of random draws as `sj.call`s of NumPy's C distributions, with
-the argument checks NumPy's Generator methods make (and the same messages)."""
+"""Emission of random draws as `sj.call`s of NumPy's C distributions (the
+multinomial's: `scanjit_multinomial`, src/scanjit/native.py), with the
+argument checks NumPy's Generator methods make (and the same messages)."""
 
 from __future__ import annotations
 

@@ -26,9 +26,9 @@ exactly (tests/test_random.py checks both, draw for draw):
 * Any other bit generator goes to NumPy's `random_multinomial`.
 
 It is linked into each module that calls it (so that the compile cache holds
-it too), where LLVM may inline it. `counts` must be zero on entry, as `Generator.multinomial`'s are: like
-NumPy's, the function writes the counts of the categories it visits, and the
-pairs write none for their zeros.
+it too), where LLVM may inline it. `counts` must be zero on entry, as
+`Generator.multinomial`'s are: like NumPy's, the function writes the counts
+of the categories it visits, and the pairs write none for their zeros.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ import re
 from functools import cache
 
 import llvmlite.binding as llvm_binding
-
 
 NUMPY_RANDOM_FUNCTIONS = (
     "random_multinomial", "random_binomial", "random_uniform", "random_normal",
