@@ -51,3 +51,21 @@ func.func @reshaped(%n: index, %w: index, %other: tensor<?xf64>) -> index {
 // CHECK-LABEL: func.func @reshaped
 // CHECK: tensor.dim %acc, %c0
 // CHECK: tensor.dim %r, %c0
+
+// Not folded either: two buffers swapped every step (each may take the
+// other's size), which must not send the pass from one to the other forever.
+
+func.func @swapped(%n: index, %a: tensor<?xf64>, %b: tensor<?xf64>) -> index {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r:2 = scf.for %t = %c0 to %n step %c1 iter_args(%x = %a, %y = %b) -> (tensor<?xf64>, tensor<?xf64>) {
+    %len = tensor.dim %x, %c0 : tensor<?xf64>
+    scf.yield %y, %x : tensor<?xf64>, tensor<?xf64>
+  }
+  %final = tensor.dim %r#0, %c0 : tensor<?xf64>
+  func.return %final : index
+}
+
+// CHECK-LABEL: func.func @swapped
+// CHECK: tensor.dim %x, %c0
+// CHECK: tensor.dim %r, %c0

@@ -47,12 +47,15 @@ def written_from(value: SSAValue) -> SSAValue | None:
 
 def yield_keeps_shape(loop: scf.ForOp, k: int) -> bool:
     """Whether the loop yields, as its k-th value, a tensor written from its
-    k-th iter_arg (so every step sees the initial value's shape)."""
+    k-th iter_arg (so every step sees the initial value's shape) through op
+    results only (another iter_arg, e.g. two swapped buffers, does not count)."""
     carried = loop.body.block.args[k + 1]
     value: SSAValue | None = loop.body.block.last_op.operands[k]
-    while value is not None and value is not carried:
+    while value is not carried:
+        if value is None or isinstance(value, BlockArgument):
+            return False
         value = written_from(value)
-    return value is carried
+    return True
 
 
 def made_with_size(value: SSAValue, dim: int) -> SSAValue | None:
