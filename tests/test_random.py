@@ -86,6 +86,33 @@ def test_multinomial_rejects_invalid_p_like_numpy(p, message):
         f(np.array(p))
 
 
+def test_multinomial_checks_every_position_like_numpy():
+    """The range check and sum(p[:-1]) share one pass (8 lanes, the rest, the
+    last element): a bad value at any position of p of any length raises
+    NumPy's error, and the valid p at that length draws NumPy's sample."""
+    rng = pytensor.shared(np.random.default_rng(0))
+    pv = pt.dvector("pv")
+    f = pytensor.function([pv], pt.random.multinomial(1, pv, rng=rng))
+    for d in range(1, 21):
+        valid = np.full(d, 1.0 / d)
+        np.testing.assert_array_equal(f(valid), np.random.default_rng(0).multinomial(1, valid))
+        for position in range(d):
+            for bad, message in [(-0.1, "pvals < 0"), (1.5, "pvals > 1"), (np.nan, "NaN")]:
+                p = valid.copy()
+                p[position] = bad
+                with pytest.raises(ValueError, match=message):
+                    np.random.default_rng(0).multinomial(1, p)
+                with pytest.raises(ValueError, match=message):
+                    f(p)
+            if d >= 3 and position < d - 1:  # sum(p[:-1]) 3e-12 above 1, from this position
+                p = np.full(d, 1.0 / (d - 1))
+                p[position] += 3e-12
+                with pytest.raises(ValueError, match=r"sum\(pvals\[:-1\]\) > 1.0"):
+                    np.random.default_rng(0).multinomial(1, p)
+                with pytest.raises(ValueError, match=r"sum\(pvals\[:-1\]\) > 1.0"):
+                    f(p)
+
+
 @pytest.mark.parametrize("p", [[1e-3] * 1000, [0.1] * 10 + [0.5], [1 / 3] * 3, [1.0], [0.25] * 4])
 def test_multinomial_accepts_p_summing_to_one(p):
     """sum(p[:-1]) is checked in 8 partial sums: as NumPy, within 1e-12 of 1 passes."""

@@ -31,9 +31,9 @@ def multinomial(e: Emitter, rng, params, sample) -> SSAValue:
     e.check(e.cmp(n, e.const(0, "int64"), "sge"), "ValueError: n < 0")
     d = e.dim(p, 0)
     e.check(e.cmp(d, e.index(0), "sgt"), "ValueError: pvals must have at least 1 element")
-    e.check(pvals_in_unit(e, p, d), "ValueError: pvals < 0, pvals > 1 or pvals contains NaNs")
-    e.check(e.emit(arith.CmpfOp(sum_in_lanes(e, p, e.emit(arith.SubiOp(d, e.index(1)))),
-                                e.const(1.0 + 1e-12, "float64"), "ole")),
+    in_unit, head_sum = pvals_in_unit_and_head_sum(e, p, d)
+    e.check(in_unit, "ValueError: pvals < 0, pvals > 1 or pvals contains NaNs")
+    e.check(e.emit(arith.CmpfOp(head_sum, e.const(1.0 + 1e-12, "float64"), "ole")),
             "ValueError: sum(pvals[:-1]) > 1.0")
     counts_type = ir_type(sample.type)
     dynamic = [d] if counts_type.get_shape()[0] < 0 else []
@@ -44,39 +44,43 @@ def multinomial(e: Emitter, rng, params, sample) -> SSAValue:
     return call.results[0]
 
 
-def pvals_in_unit(e: Emitter, p: SSAValue, d: SSAValue) -> SSAValue:
-    """Whether every p[j] is in [0, 1] (false for nan): one loop, no branch."""
-    def step(j, acc):
-        v = e.emit(tensor.ExtractOp(p, [j], f64))
-        in_unit = e.emit(arith.AndIOp(e.emit(arith.CmpfOp(v, e.const(0.0, "float64"), "oge")),
-                                      e.emit(arith.CmpfOp(v, e.const(1.0, "float64"), "ole"))))
-        return [e.emit(arith.AndIOp(acc[0], in_unit))]
-    return e.loop(d, [e.const(True, "bool")], step)[0]
-
-
 LANES = 8
 
 
-def sum_in_lanes(e: Emitter, p: SSAValue, count: SSAValue) -> SSAValue:
-    """p[0] + ... + p[count - 1] in LANES partial sums (a vector register),
-    then the rest. For the multinomial's check only, which compares with a
-    tolerance of 1e-12: NumPy sums with Kahan's method; this order and
-    NumPy's differ from the exact sum by far less than the tolerance."""
+def pvals_in_unit_and_head_sum(e: Emitter, p: SSAValue, d: SSAValue) -> tuple[SSAValue, SSAValue]:
+    """Whether every p[j] is in [0, 1] (false for nan), and p[0] + ... + p[d - 2],
+    in one pass without a branch: LANES partial sums (a vector register), then
+    the rest. The sum is for the check only, which compares with a tolerance
+    of 1e-12: NumPy sums with Kahan's method; this order and NumPy's differ
+    from the exact sum by far less than the tolerance."""
+    def in_unit(v: SSAValue) -> SSAValue:
+        return e.emit(arith.AndIOp(e.emit(arith.CmpfOp(v, e.const(0.0, "float64"), "oge")),
+                                   e.emit(arith.CmpfOp(v, e.const(1.0, "float64"), "ole"))))
+
+    def add(j: SSAValue, ok: SSAValue, total: SSAValue) -> list[SSAValue]:
+        v = e.emit(tensor.ExtractOp(p, [j], f64))
+        return [e.emit(arith.AndIOp(ok, in_unit(v))), e.emit(arith.AddfOp(total, v))]
+
+    head = e.emit(arith.SubiOp(d, e.index(1)))
     lanes = e.index(LANES)
-    blocks = e.emit(arith.DivUIOp(count, lanes))
+    blocks = e.emit(arith.DivUIOp(head, lanes))
 
     def block(b, acc):
         first = e.emit(arith.MuliOp(b, lanes))
-        return [e.emit(arith.AddfOp(total, e.emit(tensor.ExtractOp(
-            p, [e.emit(arith.AddiOp(first, e.index(lane)))], f64)))) for lane, total in enumerate(acc)]
+        updated = [add(e.emit(arith.AddiOp(first, e.index(lane))), ok, total)
+                   for lane, (ok, total) in enumerate(zip(acc[::2], acc[1::2]))]
+        return [value for pair in updated for value in pair]
 
-    partial = e.loop(blocks, [e.const(0.0, "float64")] * LANES, block)
-    while len(partial) > 1:
-        partial = [e.emit(arith.AddfOp(a, b)) for a, b in zip(partial[::2], partial[1::2])]
+    partial = e.loop(blocks, [e.const(True, "bool"), e.const(0.0, "float64")] * LANES, block)
+    oks, sums = partial[::2], partial[1::2]
+    while len(sums) > 1:
+        oks = [e.emit(arith.AndIOp(a, b)) for a, b in zip(oks[::2], oks[1::2])]
+        sums = [e.emit(arith.AddfOp(a, b)) for a, b in zip(sums[::2], sums[1::2])]
     done = e.emit(arith.MuliOp(blocks, lanes))
-    rest = e.emit(arith.SubiOp(count, done))
-    return e.loop(rest, partial, lambda r, acc: [e.emit(arith.AddfOp(acc[0], e.emit(tensor.ExtractOp(
-        p, [e.emit(arith.AddiOp(done, r))], f64))))])[0]
+    ok, total = e.loop(e.emit(arith.SubiOp(head, done)), [oks[0], sums[0]],
+                       lambda r, acc: add(e.emit(arith.AddiOp(done, r)), *acc))
+    last = e.emit(tensor.ExtractOp(p, [head], f64))
+    return e.emit(arith.AndIOp(ok, in_unit(last))), total
 
 
 def scalar_draws(e: Emitter, sample, draw_one) -> SSAValue:
