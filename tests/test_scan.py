@@ -274,3 +274,16 @@ def test_elementwise_state_recurrence_any_width(dtype, steps, width):
     got = pytensor.function([m, s, v], out)(mv, sv, vv)
     assert got.shape == (steps, width) and got.dtype == dtype
     np.testing.assert_array_equal(got, np.array(expected, dtype).reshape(steps, width))
+
+
+@pytest.mark.parametrize("used", ["xs", "ys", "xs[-1]", "ys[-1]"])
+def test_until_scan_with_an_unused_output_matches_the_reference(used):
+    """An output nobody reads keeps only the rows its taps need (like one read
+    as out[-1]), also when `until` stops the scan early."""
+    x0, n = pt.dscalar("x0"), pt.lscalar("n")
+    (xs, ys), _ = pytensor.scan(lambda x, y: ((x * 1.5, x + y), utils_until(x > 50)),
+                                outputs_info=[x0, pt.constant(0.0, dtype="float64")], n_steps=n)
+    out = {"xs": xs, "ys": ys, "xs[-1]": xs[-1], "ys[-1]": ys[-1]}[used]
+    compiled, reference = pytensor.function([x0, n], out), pytensor.function([x0, n], out, mode="py")
+    for args in [(1.0, 20), (1.0, 3), (100.0, 5)]:
+        np.testing.assert_array_equal(compiled(*args), reference(*args))
