@@ -200,6 +200,16 @@ def test_scanjit_multinomial_equals_numpy_draw_for_draw(bit_generator):
         assert_multinomial_like_numpy(bit_generator, int(rs.integers(2**32)), n, random_pvals(rs, d, case % 4))
 
 
+def test_the_inline_pcg64_step_is_checked_against_this_numpy():
+    """The inline path is enabled only if PCG64's state layout and output are
+    what scanjit_multinomial assumes; the check tells PCG64DXSM (same layout,
+    other multiplier and output) apart."""
+    from scanjit.native import pcg64_layout_holds
+
+    assert pcg64_layout_holds(np.random.PCG64)
+    assert not pcg64_layout_holds(np.random.PCG64DXSM)
+
+
 @pytest.mark.parametrize("offset", [-1e-12, -2**-44, -2**-52, 0.0, 2**-52, 2**-44, 1e-12])
 @pytest.mark.parametrize("zeros", [0, 1, 2])
 def test_scanjit_multinomial_at_the_shortcut_boundary(offset, zeros):
@@ -238,3 +248,32 @@ def test_sampling_without_replacement_follows_numpy_stream(bit_generator):
         q = q / q.sum()
     np.testing.assert_array_equal(f(start), expected)
     np.testing.assert_array_equal(rng.get_value().random(4), mirror.random(4))
+
+
+def test_without_the_inline_step_pcg64_draws_are_numpys():
+    """If the layout check fails (another NumPy), PCG64 generators take NumPy's
+    own random_multinomial: same draws (a fresh process, the check forced off)."""
+    import os
+    import subprocess
+    import sys
+
+    script = """
+import llvmlite.binding as llvm_binding
+import numpy as np
+import scanjit.native
+scanjit.native.pcg64_layout_holds = lambda bit_generator_type: False
+import scanjit as pytensor, scanjit.tensor as pt
+rng, p = pytensor.shared(np.random.default_rng(8)), pt.dvector("p")
+nxt, x = pt.random.multinomial(1, p, rng=rng).owner.outputs
+f = pytensor.function([p], x, updates={rng: nxt})
+assert llvm_binding.address_of_symbol("numpy_pcg64_next_double") == 1  # no generator's
+pv = np.random.default_rng(1).random(50)
+pv /= pv.sum()
+mirror = np.random.default_rng(8)
+assert all((f(pv) == mirror.multinomial(1, pv)).all() for _ in range(200))
+assert rng.get_value().bit_generator.state == mirror.bit_generator.state
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={**os.environ, "SCANJIT_CACHE": "0"})
+    assert done.stdout.strip() == "ok", done.stderr

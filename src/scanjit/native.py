@@ -220,17 +220,38 @@ def numpy_random_symbols() -> dict[str, int]:
     return addresses
 
 
+def pcg64_layout_holds(bit_generator_type) -> bool:
+    """Whether generators of this type keep their state where
+    `scanjit_multinomial` reads PCG64's (bitgen_t.state -> pcg_state -> two
+    u128, state and inc) and draw NumPy's next double as its inline step does."""
+    import numpy as np
+
+    bit_generator = bit_generator_type(20261125)
+    pcg64_state = ctypes.c_void_p.from_address(bit_generator.ctypes.bit_generator.value).value
+    words = (ctypes.c_uint64 * 4).from_address(ctypes.c_void_p.from_address(pcg64_state).value)
+    state, inc = words[0] | words[1] << 64, words[2] | words[3] << 64
+    expected = bit_generator.state["state"]
+    if (state, inc) != (expected["state"], expected["inc"]):
+        return False
+    state = (state * PCG64_MULTIPLIER + inc) % 2**128
+    folded, rotation = (state >> 64 ^ state) % 2**64, state >> 122
+    bits = (folded >> rotation | folded << (64 - rotation)) % 2**64
+    return (bits >> 11) * 2.0**-53 == np.random.Generator(bit_generator).random()
+
+
 @cache
 def bind_numpy_random() -> None:
     """Bind NumPy's random functions, and PCG64's next_double (which
-    `scanjit_multinomial` compares a generator's with), for JIT-compiled code."""
+    `scanjit_multinomial` compares a generator's with), for JIT-compiled code.
+    If this NumPy's PCG64 is not laid out as the inline step expects, the
+    symbol gets an address no generator has, and every draw is NumPy's."""
     import numpy as np
 
     for name, address in numpy_random_symbols().items():
         llvm_binding.add_symbol(name, address)
-    pcg64_next_double = np.random.PCG64(0).ctypes.next_double
+    pcg64_next_double = ctypes.cast(np.random.PCG64(0).ctypes.next_double, ctypes.c_void_p).value
     llvm_binding.add_symbol("numpy_pcg64_next_double",
-                            ctypes.cast(pcg64_next_double, ctypes.c_void_p).value)
+                            pcg64_next_double if pcg64_layout_holds(np.random.PCG64) else 1)
 
 
 def libraries_for(llvm_ir: str) -> dict[str, str]:
