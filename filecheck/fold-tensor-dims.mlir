@@ -69,3 +69,28 @@ func.func @swapped(%n: index, %a: tensor<?xf64>, %b: tensor<?xf64>) -> index {
 // CHECK-LABEL: func.func @swapped
 // CHECK: tensor.dim %x, %c0
 // CHECK: tensor.dim %r, %c0
+
+// Through a nest: the outer state is written by an inner loop that inserts
+// into it, so its size inside the outer loop is the initial one.
+
+func.func @nested(%n: index, %w: index) -> index {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f64
+  %state = tensor.empty(%w) : tensor<?xf64>
+  %r = scf.for %t = %c0 to %n step %c1 iter_args(%acc = %state) -> (tensor<?xf64>) {
+    %len = tensor.dim %acc, %c0 : tensor<?xf64>
+    %row = scf.for %i = %c0 to %len step %c1 iter_args(%inner = %acc) -> (tensor<?xf64>) {
+      %next = tensor.insert %zero into %inner[%i] : tensor<?xf64>
+      scf.yield %next : tensor<?xf64>
+    }
+    scf.yield %row : tensor<?xf64>
+  }
+  %final = tensor.dim %r, %c0 : tensor<?xf64>
+  func.return %final : index
+}
+
+// CHECK-LABEL: func.func @nested
+// CHECK: scf.for %{{.*}} = %c0 to %n step %c1 iter_args(%acc = %state)
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %w step %c1
+// CHECK: func.return %w : index
