@@ -33,7 +33,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import SymbolTable
 
 from scanjit.dialects import sj
-from scanjit.passes.support.loop_builder import different_rows, row_offset
+from scanjit.passes.support.loop_builder import defined_in, different_rows, row_offset
 
 
 def memref_type(t: TensorType) -> MemRefType:
@@ -77,11 +77,8 @@ def reads_other_rows_than_written(read: Operation, loop: Operation) -> bool:
     the loop does not change."""
     if not isinstance(read, tensor.ExtractOp) or not isinstance(loop, scf.ForOp):
         return False
-    base = row_offset(read.indices[0])[0]
-    defined_in_loop = loop.is_ancestor(base.owner if isinstance(base.owner, Operation)
-                                       else base.owner.parent_op())
     writes = [op for op in loop.walk() if isinstance(op, tensor.InsertOp | sj.CallOp)]
-    return not defined_in_loop and all(
+    return not defined_in(row_offset(read.indices[0])[0], loop) and all(
         isinstance(w, tensor.InsertOp) and different_rows(read.indices[0], w.indices[0])
         for w in writes)
 
@@ -257,9 +254,8 @@ def hoisted_position(empty: tensor.EmptyOp) -> Operation:
     and a value that crosses steps goes through iter_args, which copy it."""
     position: Operation = empty
     loop = empty.parent_op()
-    while isinstance(loop, scf.ForOp | scf.WhileOp) and all(
-            not loop.is_ancestor(size.owner if isinstance(size.owner, Operation) else size.owner.parent_op())
-            for size in empty.dynamic_sizes):
+    while isinstance(loop, scf.ForOp | scf.WhileOp) and not any(
+            defined_in(size, loop) for size in empty.dynamic_sizes):
         position = loop
         loop = loop.parent_op()
     return position
