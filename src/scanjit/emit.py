@@ -366,6 +366,10 @@ def _register_late():
 _register_late()
 
 
+# Module attribute: how many leading rows the caller skips in each result.
+RESULT_OFFSETS = "scanjit.result_offsets"
+
+
 def emit_function(inputs: Sequence[Variable], outputs: Sequence[Variable],
                   name: str = "main") -> ModuleOp:
     """A module holding `func.func @main(inputs) -> outputs`."""
@@ -388,10 +392,6 @@ def emit_function(inputs: Sequence[Variable], outputs: Sequence[Variable],
     fn = func.FuncOp(name, ([a.type for a in entry.args], [r.type for r in results]), Region(entry))
     attributes = {RESULT_OFFSETS: DenseArrayBase.from_list(i64, offsets)} if any(offsets) else {}
     return ModuleOp([fn], attributes=attributes)
-
-
-# Module attribute: how many leading rows the caller skips in each result.
-RESULT_OFFSETS = "scanjit.result_offsets"
 
 
 def _hint(name: str) -> str | None:

@@ -15,10 +15,9 @@ import llvmlite.binding as llvm_binding
 from llvmlite.binding.executionengine import ExecutionEngine
 
 from scanjit import host, runtime
+from scanjit.emit import RESULT_OFFSETS
 from scanjit.native import NUMPY_RANDOM_FUNCTIONS, bind_numpy_random, libraries_for
-
-ERRORS = "scanjit.errors"
-RESULT_OFFSETS = "scanjit.result_offsets"  # set by scanjit.emit
+from scanjit.passes.convert_cf_to_llvm import ERRORS
 
 
 @cache
