@@ -5,8 +5,9 @@ Only identity layouts (row-major, contiguous, no offset): element
 inbounds GEP so that LLVM can vectorize. Static sizes come from the type,
 dynamic ones from the descriptor. i1 elements are stored as one byte (NumPy
 bool): loads truncate, stores zero-extend. `alloc` calls `scanjit_alloc`,
-`dealloc` `scanjit_free` (scanjit's allocator, scanjit.runtime), `copy` `memcpy`; `alloca` uses `llvm.alloca`; `cast` is free (the
-descriptor layout does not depend on static sizes; no run-time check).
+`dealloc` `scanjit_free` (scanjit's allocator, scanjit.runtime), `copy`
+`memcpy`; `alloca` uses `llvm.alloca`; `cast` is free (the descriptor layout
+does not depend on static sizes; no run-time check).
 """
 
 from collections.abc import Sequence

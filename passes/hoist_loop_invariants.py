@@ -7,8 +7,9 @@ the loop, it has no side effects and it cannot fault (arith, math,
 its scalar body). The loop may run no step, and its checks guard its reads:
 so `cf.assert`s, element reads (`tensor.extract`) and integer divisions stay,
 and so do stores, calls, nested loops and fresh tensors (`tensor.empty`,
-`sj.fill`: buffers the loop writes). Ops are visited in order, so chains of invariant ops move
-together, and inner loops first, so invariants bubble out of nests.
+`sj.fill`: buffers the loop writes). Ops are visited in order, so chains of
+invariant ops move together, and inner loops first, so invariants bubble out
+of nests.
 """
 
 from __future__ import annotations
