@@ -1,6 +1,7 @@
-"""The allocator every compiled function uses: `scanjit_alloc` / `scanjit_free`.
+"""The runtime every compiled function uses: the allocator (`scanjit_alloc` /
+`scanjit_free`) and the thread pool of `scanjit_parallel_for` (`scanjit.threads`).
 
-One small LLVM module, JIT-compiled once per process; its two functions are
+One small LLVM module, JIT-compiled once per process; its functions are
 bound by name (`llvm.add_symbol`) for the modules compiled or loaded from the
 cache, and `scanjit.function` frees result buffers with `scanjit_free`.
 
@@ -27,7 +28,7 @@ from functools import cache
 
 import llvmlite.binding as llvm_binding
 
-from scanjit import host
+from scanjit import host, threads
 
 POOL_SLOTS = 8
 POOL_MIN = 1 << 20
@@ -162,14 +163,16 @@ done:
 
 @cache
 def _engine() -> llvm_binding.ExecutionEngine:
-    engine = host.compile_ir(RUNTIME_IR)
-    for name in ("scanjit_alloc", "scanjit_free"):
+    engine = host.compile_ir(RUNTIME_IR + threads.threads_ir())
+    for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for"):
         llvm_binding.add_symbol(name, engine.get_function_address(name))
+    ctypes.CFUNCTYPE(None, ctypes.c_int64)(engine.get_function_address("scanjit_set_threads"))(
+        threads.default_threads())
     return engine
 
 
 def address(name: str) -> int:
-    """The address of `scanjit_alloc`, `scanjit_free` or `scanjit_release_pool`,
+    """The address of a runtime function (`scanjit_alloc`, `scanjit_free`, ...),
     compiling the runtime (and binding its symbols for JIT-compiled modules)
     on first use."""
     return _engine().get_function_address(name)
@@ -178,3 +181,11 @@ def address(name: str) -> int:
 def release_pool() -> int:
     """Return the pooled blocks to the system; the number of bytes released."""
     return ctypes.CFUNCTYPE(ctypes.c_int64)(address("scanjit_release_pool"))()
+
+
+def set_threads(count: int) -> None:
+    """Run parallel loops on `count` threads from now on (1: on the calling
+    thread only); the default is `scanjit.threads.default_threads()`."""
+    if count < 1:
+        raise ValueError(f"set_threads: count must be at least 1, got {count}")
+    ctypes.CFUNCTYPE(None, ctypes.c_int64)(address("scanjit_set_threads"))(min(count, threads.MAX_THREADS))

@@ -1,0 +1,212 @@
+"""The thread pool behind `scanjit_parallel_for`, which runs the loops
+`outline-parallel-loops` proved to be maps on every core.
+
+    void scanjit_parallel_for(void (*fn)(void *ctx, i64 lo, i64 hi), void *ctx,
+                              i64 lo, i64 hi, i64 grain)
+
+runs `fn(ctx, a, b)` over parts covering [lo, hi), each at least `grain`
+iterations long, at most one part per thread. The caller runs parts too;
+parts are claimed from an atomic counter, so a worker that wakes late only
+finds nothing left to do. Workers are started on first use (again in a forked
+child) and wait on a futex after a short spin. One job runs at a time: a call
+that finds the pool busy (another Python thread's call) runs its loop alone.
+
+`SCANJIT_NUM_THREADS` sets the number of threads (default: the CPUs this
+process may run on); 1 runs every loop on the calling thread.
+"""
+
+from __future__ import annotations
+
+import os
+
+import llvmlite.binding as llvm_binding
+
+# futex(2) operations on process-private words.
+SYS_FUTEX, FUTEX_WAIT, FUTEX_WAKE = 202, 128, 129
+SPINS = 4000  # polls before a waiting thread sleeps (about 100 µs)
+MAX_THREADS = 64
+PARTS_PER_THREAD = 4  # so that a thread that starts late does less of the loop
+
+
+def _spin_hint() -> str:
+    x86 = llvm_binding.get_process_triple().startswith(("x86_64", "i686"))
+    return "call void @llvm.x86.sse2.pause()" if x86 else ""
+
+
+def default_threads() -> int:
+    env = os.environ.get("SCANJIT_NUM_THREADS")
+    count = int(env) if env else len(os.sched_getaffinity(0))
+    return max(1, min(count, MAX_THREADS))
+
+
+def threads_ir() -> str:
+    pause = _spin_hint()
+    return f"""
+@threads = internal global i64 1
+@workers = internal global i64 0
+@owner = internal global i32 0
+@busy = internal global i32 0
+@generation = internal global i32 0
+@next_part = internal global i64 0
+@pending = internal global i32 0
+@job_fn = internal global ptr null
+@job_ctx = internal global ptr null
+@job_lo = internal global i64 0
+@job_n = internal global i64 0
+@job_parts = internal global i64 0
+
+declare i32 @pthread_create(ptr, ptr, ptr, ptr)
+declare i32 @getpid()
+declare i64 @syscall(i64, ...)
+{"declare void @llvm.x86.sse2.pause()" if pause else ""}
+
+define void @scanjit_set_threads(i64 %n) {{
+  store i64 %n, ptr @threads
+  ret void
+}}
+
+; Claim parts of the current job until none is left.
+define internal void @run_parts() {{
+entry:
+  br label %claim
+claim:
+  %k = atomicrmw add ptr @next_part, i64 1 acq_rel
+  %parts = load i64, ptr @job_parts
+  %mine = icmp ult i64 %k, %parts
+  br i1 %mine, label %run, label %done
+run:
+  %fn = load ptr, ptr @job_fn
+  %ctx = load ptr, ptr @job_ctx
+  %lo = load i64, ptr @job_lo
+  %n = load i64, ptr @job_n
+  %k1 = add i64 %k, 1
+  %nk = mul i64 %n, %k
+  %nk1 = mul i64 %n, %k1
+  %off = udiv i64 %nk, %parts
+  %off1 = udiv i64 %nk1, %parts
+  %begin = add i64 %lo, %off
+  %end = add i64 %lo, %off1
+  call void %fn(ptr %ctx, i64 %begin, i64 %end)
+  %left = atomicrmw sub ptr @pending, i32 1 acq_rel
+  %last = icmp eq i32 %left, 1
+  br i1 %last, label %wake, label %claim
+wake:
+  %w = call i64 (i64, ...) @syscall(i64 {SYS_FUTEX}, ptr @pending, i32 {FUTEX_WAKE}, i32 1)
+  br label %claim
+done:
+  ret void
+}}
+
+; Return once *word != value: poll {SPINS} times, then sleep on the futex.
+define internal void @wait_while_equal(ptr %word, i32 %value) {{
+entry:
+  br label %poll
+poll:
+  %spins = phi i64 [0, %entry], [%spins1, %pause], [0, %sleep]
+  %now = load atomic i32, ptr %word acquire, align 4
+  %same = icmp eq i32 %now, %value
+  br i1 %same, label %idle, label %done
+idle:
+  %tired = icmp uge i64 %spins, {SPINS}
+  br i1 %tired, label %sleep, label %pause
+pause:
+  {pause}
+  %spins1 = add i64 %spins, 1
+  br label %poll
+sleep:
+  %s = call i64 (i64, ...) @syscall(i64 {SYS_FUTEX}, ptr %word, i32 {FUTEX_WAIT}, i32 %value, ptr null)
+  br label %poll
+done:
+  ret void
+}}
+
+define internal ptr @worker(ptr %unused) {{
+entry:
+  %g0 = load atomic i32, ptr @generation acquire, align 4
+  br label %job
+job:
+  %seen = phi i32 [%g0, %entry], [%g, %job]
+  call void @wait_while_equal(ptr @generation, i32 %seen)
+  %g = load atomic i32, ptr @generation acquire, align 4
+  call void @run_parts()
+  br label %job
+}}
+
+; Start workers up to `wanted` (all over again in a forked child, which has none).
+define internal void @start_workers(i64 %wanted) {{
+entry:
+  %tid = alloca i64
+  %pid = call i32 @getpid()
+  %owner = load i32, ptr @owner
+  %same = icmp eq i32 %pid, %owner
+  br i1 %same, label %loop, label %forked
+forked:
+  store i32 %pid, ptr @owner
+  store i64 0, ptr @workers
+  br label %loop
+loop:
+  %have = load i64, ptr @workers
+  %enough = icmp uge i64 %have, %wanted
+  br i1 %enough, label %done, label %start
+start:
+  %err = call i32 @pthread_create(ptr %tid, ptr null, ptr @worker, ptr null)
+  %ok = icmp eq i32 %err, 0
+  br i1 %ok, label %started, label %done
+started:
+  %have1 = add i64 %have, 1
+  store i64 %have1, ptr @workers
+  br label %loop
+done:
+  ret void
+}}
+
+define void @scanjit_parallel_for(ptr %fn, ptr %ctx, i64 %lo, i64 %hi, i64 %grain) {{
+entry:
+  %n = sub i64 %hi, %lo
+  %threads = load i64, ptr @threads
+  %g = call i64 @llvm.smax.i64(i64 %grain, i64 1)
+  %fit = sdiv i64 %n, %g
+  %most = mul i64 %threads, {PARTS_PER_THREAD}
+  %parts = call i64 @llvm.smin.i64(i64 %fit, i64 %most)
+  %several = icmp sgt i64 %fit, 1
+  %threaded = icmp sgt i64 %threads, 1
+  %many = and i1 %several, %threaded
+  br i1 %many, label %lock, label %alone
+lock:
+  %swap = cmpxchg ptr @busy, i32 0, i32 1 acquire monotonic
+  %got = extractvalue {{ i32, i1 }} %swap, 1
+  br i1 %got, label %post, label %alone
+alone:
+  call void %fn(ptr %ctx, i64 %lo, i64 %hi)
+  ret void
+post:
+  %busy_threads = call i64 @llvm.smin.i64(i64 %parts, i64 %threads)
+  %helpers = sub i64 %busy_threads, 1
+  call void @start_workers(i64 %helpers)
+  store ptr %fn, ptr @job_fn
+  store ptr %ctx, ptr @job_ctx
+  store i64 %lo, ptr @job_lo
+  store i64 %n, ptr @job_n
+  store i64 %parts, ptr @job_parts
+  %parts32 = trunc i64 %parts to i32
+  store atomic i32 %parts32, ptr @pending release, align 4
+  store atomic i64 0, ptr @next_part release, align 8
+  %old = atomicrmw add ptr @generation, i32 1 release
+  %w = call i64 (i64, ...) @syscall(i64 {SYS_FUTEX}, ptr @generation, i32 {FUTEX_WAKE}, i32 2147483647)
+  call void @run_parts()
+  br label %wait
+wait:
+  %left = load atomic i32, ptr @pending acquire, align 4
+  %finished = icmp eq i32 %left, 0
+  br i1 %finished, label %unlock, label %sleep
+sleep:
+  call void @wait_while_equal(ptr @pending, i32 %left)
+  br label %wait
+unlock:
+  store atomic i32 0, ptr @busy release, align 4
+  ret void
+}}
+
+declare i64 @llvm.smax.i64(i64, i64)
+declare i64 @llvm.smin.i64(i64, i64)
+"""
