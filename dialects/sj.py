@@ -18,7 +18,9 @@ from xdsl.dialects.builtin import (
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     IndexType,
+    IntegerAttr,
     StringAttr,
+    SymbolRefAttr,
     TensorType,
     i64,
 )
@@ -332,8 +334,32 @@ class CallOp(IRDLOperation):
             raise VerifyException("sj.call results start with the written tensors")
 
 
+@irdl_op_definition
+class ParallelForOp(IRDLOperation):
+    """Run `func.func @callee(%lo, %hi, captures...)`, a loop over [lo, hi)
+    whose iterations are independent, in parts of at least `grain` iterations
+    on the runtime's threads (`outline-parallel-loops` creates it;
+    `convert-parallel-to-llvm` lowers it to `scanjit_parallel_for`)."""
+
+    name = "sj.parallel_for"
+    callee = prop_def(SymbolRefAttr)
+    lower = operand_def(IndexType)
+    upper = operand_def(IndexType)
+    captures = var_operand_def()
+    grain = prop_def(IntegerAttr)
+
+    assembly_format = ("$callee `(` $lower `,` $upper `)` `captures` `(` $captures `)` "
+                       "`grain` $grain attr-dict `:` type($captures)")
+
+    def __init__(self, callee: str, lower: SSAValue, upper: SSAValue,
+                 captures: Sequence[SSAValue], grain: int):
+        super().__init__(operands=[lower, upper, captures],
+                         properties={"callee": SymbolRefAttr(callee),
+                                     "grain": IntegerAttr(grain, i64)})
+
+
 SJ = Dialect(
     "sj",
     [MapOp, YieldOp, ReduceOp, ArgmaxOp, DotOp, RowOp, DimShuffleOp, InsertRowOp, SliceOp, ArangeOp,
-     FillOp, ConstantOp, CallOp],
+     FillOp, ConstantOp, CallOp, ParallelForOp],
 )

@@ -16,9 +16,10 @@ func.func @f(%a: memref<?x3xf64>, %n: index, %flag: i1) -> (memref<?x3xf64>, f32
 // CHECK-NEXT:   %x = arith.constant 1.000000e+00 : f32
 // ...whose return stores the results into the result slots and returns 0.
 // CHECK-NEXT:   %[[PTR:.*]] = llvm.extractvalue %[[D]][0]
+// CHECK-NEXT:   %[[SIZE0:.*]] = llvm.extractvalue %[[D]][1]
+// CHECK-NEXT:   %[[SIZE1:.*]] = llvm.extractvalue %[[D]][2]
 // CHECK-NEXT:   %[[SLOT0:.*]] = llvm.getelementptr %[[RES]][0] : (!llvm.ptr) -> !llvm.ptr, i64
 // CHECK-NEXT:   llvm.store %[[PTR]], %[[SLOT0]] {alignment = 8 : i64} : !llvm.ptr, !llvm.ptr
-// CHECK-NEXT:   %[[SIZE0:.*]] = llvm.extractvalue %[[D]][1]
 // CHECK-NEXT:   %[[SLOT1:.*]] = llvm.getelementptr %[[RES]][1] : (!llvm.ptr) -> !llvm.ptr, i64
 // CHECK-NEXT:   llvm.store %[[SIZE0]], %[[SLOT1]] {alignment = 8 : i64} : i64, !llvm.ptr
 // CHECK:        %[[SLOT3:.*]] = llvm.getelementptr %[[RES]][3] : (!llvm.ptr) -> !llvm.ptr, i64

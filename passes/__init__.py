@@ -28,6 +28,8 @@ _OURS = {
     "scalar-replace-recurrences": "scalar_replace_recurrences:ScalarReplaceRecurrencesPass",
     "math-polynomial-approximation": "math_polynomial_approximation:MathPolynomialApproximationPass",
     "scanjit-lower": "scanjit_lower:ScanjitLowerPass",
+    "outline-parallel-loops": "outline_parallel_loops:OutlineParallelLoopsPass",
+    "convert-parallel-to-llvm": "convert_parallel_to_llvm:ConvertParallelToLLVMPass",
 }
 
 _XDSL = {
@@ -59,10 +61,12 @@ PIPELINE = [
     "hoist-loop-invariants",
     "bufferize",
     "scalar-replace-recurrences",
+    "outline-parallel-loops",
     "convert-scf-while-to-cf",
     "convert-scf-to-cf",
     "math-polynomial-approximation",
     "convert-func-to-llvm",
+    "convert-parallel-to-llvm",
     "convert-cf-to-llvm",
     "convert-arith-to-llvm",
     "convert-math-to-llvm",

@@ -19,6 +19,10 @@
 
 Memref arguments are assumed not to overlap any buffer the body writes.
 
+A private `func.func` (a loop `outline-parallel-loops` moved out) is only
+called from scanjit's own code: it becomes the internal body function alone,
+named as it is, with no entry point.
+
 A body-less `func.func` is an external C function (NumPy's random
 distributions): it becomes an external `llvm.func` declaration, and a
 `func.call` of it an `llvm.call` passing a memref as its data pointer (the
@@ -31,8 +35,6 @@ from xdsl.context import Context
 from xdsl.dialects import builtin, func, llvm
 from xdsl.dialects.builtin import (
     DictionaryAttr,
-    IntegerAttr,
-    IntegerType,
     MemRefType,
     UnitAttr,
     i32,
@@ -50,63 +52,28 @@ from xdsl.rewriter import InsertPoint
 from xdsl.traits import SymbolTable
 
 from scanjit.passes.support.llvm_common import (
+    I8,
     PTR,
     const,
     extract,
+    flat_types,
+    flatten,
     from_llvm,
     llvm_type,
+    load_slot,
     pack,
     replace_with,
+    store_slot,
     to_llvm,
 )
 
-I1, I8 = IntegerType(1), IntegerType(8)
 NOALIAS = DictionaryAttr({"llvm.noalias": UnitAttr()})
-NE = IntegerAttr(llvm.ICmpPredicateFlag.NE.to_int(), i64)
-
-
-def _flat_types(t: Attribute) -> list[Attribute]:
-    """The impl-function parameters standing for one argument of type `t`."""
-    if isinstance(t, MemRefType):
-        return [PTR] + [i64] * t.get_num_dims()
-    return [llvm_type(t)]
-
-
-def _slot(base: SSAValue, k: int) -> llvm.GEPOp:
-    return llvm.GEPOp(base, [k], i64)
-
-
-def _load_slot(base: SSAValue, k: int, t: Attribute) -> list[Operation]:
-    """Ops reading slot k as `t`; the last one's result is the value."""
-    gep = _slot(base, k)
-    if t != I1:
-        return [gep, llvm.LoadOp(gep, t, alignment=8)]
-    byte = llvm.LoadOp(gep, I8, alignment=8)
-    zero = const(0, I8)
-    return [gep, byte, zero, llvm.ICmpOp(byte.dereferenced_value, zero.result, NE)]
-
-
-def _store_slot(base: SSAValue, k: int, value: SSAValue) -> list[Operation]:
-    gep = _slot(base, k)
-    if value.type != I1:
-        return [gep, llvm.StoreOp(value, gep, alignment=8)]
-    byte = llvm.ZExtOp(value, I8)
-    return [gep, byte, llvm.StoreOp(byte, gep, alignment=8)]
 
 
 def _lower_return(ret: func.ReturnOp, results: SSAValue, rewriter: PatternRewriter):
-    ops: list[Operation] = []
-    k = 0
-    for value in ret.arguments:
-        v = to_llvm(value)
-        if isinstance(value.type, MemRefType):
-            for pos in range(value.type.get_num_dims() + 1):
-                field = extract(v, pos, PTR if pos == 0 else i64)
-                ops += [field, *_store_slot(results, k, field.results[0])]
-                k += 1
-        else:
-            ops += _store_slot(results, k, v)
-            k += 1
+    ops, fields = flatten(ret.arguments)
+    for k, field in enumerate(fields):
+        ops += store_slot(results, k, field)
     zero = const(0, i32)
     rewriter.replace(ret, [*ops, zero, llvm.ReturnOp(zero.results[0])])
 
@@ -128,12 +95,12 @@ def _unpack_array(array: SSAValue, t: Attribute) -> tuple[list[Operation], list[
     ops = _field(array, ARRAY_DATA, PTR)
     data = ops[-1].results[0]
     if not isinstance(t, MemRefType):
-        ops += _load_slot(data, 0, llvm_type(t))
+        ops += load_slot(data, 0, llvm_type(t))
         return ops, [ops[-1].results[0]]
     ops += _field(array, ARRAY_DIMENSIONS, PTR)
     dims, values = ops[-1].results[0], [data]
     for axis in range(t.get_num_dims()):
-        ops += _load_slot(dims, axis, i64)
+        ops += load_slot(dims, axis, i64)
         values.append(ops[-1].results[0])
     return ops, values
 
@@ -197,7 +164,7 @@ class FuncLowering(RewritePattern):
             signature = llvm.LLVMFunctionType([_c_type(t) for t in op.function_type.inputs], result)
             rewriter.replace(op, [llvm.FuncOp(name, signature, linkage=llvm.LinkageAttr("external"))], [])
             return
-        inputs = [t for a in op.function_type.inputs for t in _flat_types(a)]
+        inputs = [t for a in op.function_type.inputs for t in flat_types(a)]
         body = rewriter.move_region_contents_to_new_regions(op.body)
         entry = body.first_block
         assert entry is not None
@@ -205,7 +172,7 @@ class FuncLowering(RewritePattern):
         # New flattened entry arguments replace the old typed ones.
         old_args = list(entry.args)
         for arg in old_args:
-            new = [entry.insert_arg(t, len(entry.args)) for t in _flat_types(arg.type)]
+            new = [entry.insert_arg(t, len(entry.args)) for t in flat_types(arg.type)]
             new[0].name_hint = arg.name_hint
             at = InsertPoint.at_start(entry)
             if isinstance(arg.type, MemRefType):
@@ -222,7 +189,8 @@ class FuncLowering(RewritePattern):
         for ret in [o for o in body.walk() if isinstance(o, func.ReturnOp)]:
             _lower_return(ret, results, rewriter)
 
-        impl_name = f"{name}_impl"
+        private = op.sym_visibility is not None and op.sym_visibility.data == "private"
+        impl_name = name if private else f"{name}_impl"
         noalias = [NOALIAS if t == PTR else DictionaryAttr({}) for t in inputs]
         impl = llvm.FuncOp(
             impl_name,
@@ -231,7 +199,8 @@ class FuncLowering(RewritePattern):
             body=body,
             other_props={"arg_attrs": builtin.ArrayAttr([*noalias, NOALIAS])},
         )
-        rewriter.replace(op, [impl, _wrapper(name, impl_name, list(op.function_type.inputs))], [])
+        wrapper = [] if private else [_wrapper(name, impl_name, list(op.function_type.inputs))]
+        rewriter.replace(op, [impl, *wrapper], [])
 
 
 @dataclass(frozen=True)

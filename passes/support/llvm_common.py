@@ -28,6 +28,8 @@ from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import InsertPoint, Rewriter
 
 PTR = llvm.LLVMPointerType()
+I1, I8 = IntegerType(1), IntegerType(8)
+NE = IntegerAttr(llvm.ICmpPredicateFlag.NE.to_int(), i64)
 
 
 def descriptor_type(rank: int) -> llvm.LLVMStructType:
@@ -67,6 +69,54 @@ def pack(ptr: SSAValue, sizes: Sequence[SSAValue]) -> list[Operation]:
         position = DenseArrayBase.from_list(i64, [pos])
         ops.append(llvm.InsertValueOp(position, ops[-1].results[0], value))
     return ops
+
+
+def flat_types(t: Attribute) -> list[Attribute]:
+    """The function parameters standing for a value of type `t`: a memref's
+    data pointer and sizes, or the value itself."""
+    if isinstance(t, MemRefType):
+        return [PTR] + [i64] * t.get_num_dims()
+    return [llvm_type(t)]
+
+
+def flatten(values: Sequence[SSAValue]) -> tuple[list[Operation], list[SSAValue]]:
+    """Ops extracting the parameters standing for `values` (see `flat_types`), and them."""
+    ops: list[Operation] = []
+    fields: list[SSAValue] = []
+    for value in values:
+        v = to_llvm(value)
+        if isinstance(value.type, MemRefType):
+            extracted = [extract(v, pos, PTR if pos == 0 else i64)
+                         for pos in range(value.type.get_num_dims() + 1)]
+            ops += extracted
+            fields += [e.results[0] for e in extracted]
+        else:
+            fields.append(v)
+    return ops, fields
+
+
+def _slot(base: SSAValue, k: int) -> llvm.GEPOp:
+    return llvm.GEPOp(base, [k], i64)
+
+
+def load_slot(base: SSAValue, k: int, t: Attribute) -> list[Operation]:
+    """Ops reading 8-byte slot k of `base` as `t` (i1 as a byte != 0); the
+    last one's result is the value."""
+    gep = _slot(base, k)
+    if t != I1:
+        return [gep, llvm.LoadOp(gep, t, alignment=8)]
+    byte = llvm.LoadOp(gep, I8, alignment=8)
+    zero = const(0, I8)
+    return [gep, byte, zero, llvm.ICmpOp(byte.dereferenced_value, zero.result, NE)]
+
+
+def store_slot(base: SSAValue, k: int, value: SSAValue) -> list[Operation]:
+    """Ops writing `value` to 8-byte slot k of `base` (i1 as one byte 0/1)."""
+    gep = _slot(base, k)
+    if value.type != I1:
+        return [gep, llvm.StoreOp(value, gep, alignment=8)]
+    byte = llvm.ZExtOp(value, I8)
+    return [gep, byte, llvm.StoreOp(byte, gep, alignment=8)]
 
 
 def to_llvm(value: SSAValue) -> SSAValue:

@@ -1,0 +1,84 @@
+"""convert-parallel-to-llvm: lower `sj.parallel_for` to a call of the
+runtime's `scanjit_parallel_for` (see `scanjit.threads`).
+
+    sj.parallel_for @f(%lo, %hi) captures(%a, %x) grain G : memref<?xf64>, f64
+
+becomes a context of 8-byte slots on the stack holding the captures' fields
+(a memref's data pointer and sizes, a scalar's value) and
+
+    llvm.call @scanjit_parallel_for(@f_entry, %context, %lo, %hi, G)
+
+where `llvm.func internal @f_entry(%context, %lo, %hi)` reads the fields back
+and calls `@f`, the outlined loop (which `convert-func-to-llvm` lowers to an
+internal function of those fields). LLVM inlines `@f` into `@f_entry`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import builtin, llvm
+from xdsl.dialects.builtin import i32, i64
+from xdsl.ir import Attribute, Block, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+    op_type_rewrite_pattern,
+)
+from xdsl.rewriter import InsertPoint
+
+from scanjit.dialects import sj
+from scanjit.passes.support.llvm_common import PTR, const, declare, flatten, load_slot, store_slot, to_llvm
+
+RUNTIME_FUNCTION = "scanjit_parallel_for"
+
+
+def _entry(name: str, callee: str, field_types: list[Attribute]) -> llvm.FuncOp:
+    """`@name(%context, %lo, %hi)`: call `@callee(%lo, %hi, <fields>, null)`."""
+    block = Block(arg_types=[PTR, i64, i64])
+    context, lo, hi = block.args
+    fields: list[SSAValue] = []
+    for k, t in enumerate(field_types):
+        ops = load_slot(context, k, t)
+        block.add_ops(ops)
+        fields.append(ops[-1].results[0])
+    no_results = llvm.ZeroOp(result_types=[PTR])
+    call = llvm.CallOp(callee, lo, hi, *fields, no_results, return_type=i32)
+    block.add_ops([no_results, call, llvm.ReturnOp()])
+    return llvm.FuncOp(name, llvm.LLVMFunctionType([PTR, i64, i64]), body=Region(block))
+
+
+class ParallelForLowering(RewritePattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.ParallelForOp, rewriter: PatternRewriter, /):
+        module = op.get_toplevel_object()
+        assert isinstance(module, builtin.ModuleOp)
+        ops, fields = flatten(op.captures)
+        callee = op.callee.string_value()
+        entry = _entry(f"{callee}_entry", callee, [f.type for f in fields])
+        module.body.block.add_op(entry)
+        # In the entry block, so that LLVM sees a static alloca (and inlines its function).
+        slots = const(max(len(fields), 1))
+        context = llvm.AllocaOp(slots, PTR, alignment=8)  # 8-byte slots (an opaque pointer for llvmlite)
+        entry_block = op.parent_op()
+        while not isinstance(entry_block.parent_op(), builtin.ModuleOp):
+            entry_block = entry_block.parent_op()
+        rewriter.insert([slots, context], InsertPoint.at_start(entry_block.regions[0].blocks.first))
+        for k, field in enumerate(fields):
+            ops += store_slot(context.res, k, field)
+        function = llvm.AddressOfOp(entry.sym_name.data, PTR)
+        grain = const(op.grain.value.data)
+        declare(module, RUNTIME_FUNCTION, [PTR, PTR, i64, i64, i64], llvm.LLVMVoidType())
+        call = llvm.CallOp(RUNTIME_FUNCTION, function, context, to_llvm(op.lower), to_llvm(op.upper), grain)
+        rewriter.replace(op, [*ops, function, grain, call], [])
+
+
+@dataclass(frozen=True)
+class ConvertParallelToLLVMPass(ModulePass):
+    name = "convert-parallel-to-llvm"
+
+    def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        PatternRewriteWalker(ParallelForLowering(), apply_recursively=False).rewrite_module(op)

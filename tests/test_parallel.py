@@ -1,0 +1,122 @@
+"""Scans whose steps are independent run on several threads
+(`outline-parallel-loops`, `scanjit_parallel_for`): the results are the
+serial loop's at every length, for any number of threads, with concurrent
+callers and in a forked child."""
+
+import multiprocessing
+import os
+import threading
+
+import numpy as np
+import pytest
+
+import scanjit
+import scanjit.tensor as pt
+from scanjit import runtime, threads
+from scanjit.passes.outline_parallel_loops import GRAIN
+
+LENGTHS = [0, 1, 7, 2 * GRAIN - 1, 2 * GRAIN, 2 * GRAIN + 1, 5 * GRAIN + 3]
+
+
+@pytest.fixture(params=[1, 2, 3, 8], ids=lambda n: f"{n}threads")
+def thread_count(request):
+    runtime.set_threads(request.param)
+    yield request.param
+    runtime.set_threads(threads.default_threads())
+
+
+def product_function():
+    a, b = pt.dvector("a"), pt.dvector("b")
+    out, _ = scanjit.scan(lambda x, y: x * y + 1.5, sequences=[a, b])
+    return scanjit.function([a, b], out)
+
+
+def parallel(f) -> bool:
+    return "scanjit_parallel_for" in f.compiled.llvm_ir
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+def test_a_map_gives_the_serial_results(thread_count, n):
+    f = product_function()
+    assert parallel(f)
+    rng = np.random.default_rng(n)
+    a, b = rng.normal(size=n), rng.normal(size=n + 3)
+    np.testing.assert_array_equal(f(a, b), a * b[:n] + 1.5)
+
+
+@pytest.mark.parametrize("n", [2 * GRAIN + 5, 3 * GRAIN])
+def test_a_map_with_taps_ints_and_two_outputs(thread_count, n):
+    x, k = pt.lvector("x"), pt.lscalar("k")
+    (diff, flag), _ = scanjit.scan(lambda prev, cur, k: (cur - prev * k, pt.gt(cur, prev)),
+                                   sequences=[dict(input=x, taps=[-1, 0])], non_sequences=[k])
+    f = scanjit.function([x, k], [diff, flag])
+    assert parallel(f)
+    v = np.random.default_rng(0).integers(-1000, 1000, size=n)
+    d, g = f(v, 3)
+    np.testing.assert_array_equal(d, v[1:] - v[:-1] * 3)
+    np.testing.assert_array_equal(g, v[1:] > v[:-1])
+
+
+def test_a_recurrence_is_not_parallel():
+    x, s0 = pt.dvector("x"), pt.dscalar("s0")
+    out, _ = scanjit.scan(lambda v, acc: acc + v, sequences=[x], outputs_info=[s0])
+    assert not parallel(scanjit.function([x, s0], out))
+
+
+def test_workers_start_on_first_parallel_call():
+    runtime.set_threads(4)
+    try:
+        f = product_function()
+        a = np.ones(4 * GRAIN)
+        np.testing.assert_array_equal(f(a, a), a * a + 1.5)
+        assert len(os.listdir("/proc/self/task")) >= 4  # the caller and at least 3 workers
+    finally:
+        runtime.set_threads(threads.default_threads())
+
+
+def test_concurrent_callers_each_get_their_results(thread_count):
+    f = product_function()
+    failures = []
+
+    def call(seed):
+        rng = np.random.default_rng(seed)
+        for _ in range(10):
+            a, b = rng.normal(size=3 * GRAIN), rng.normal(size=3 * GRAIN)
+            if not np.array_equal(f(a, b), a * b + 1.5):
+                failures.append(seed)
+
+    callers = [threading.Thread(target=call, args=(seed,)) for seed in range(4)]
+    for t in callers:
+        t.start()
+    for t in callers:
+        t.join()
+    assert not failures
+
+
+def _child(f, conn):
+    a = np.arange(4.0 * GRAIN)
+    conn.send(bool(np.array_equal(f(a, a), a * a + 1.5)))
+
+
+def test_a_forked_child_starts_its_own_workers():
+    runtime.set_threads(4)
+    try:
+        f = product_function()
+        a = np.ones(4 * GRAIN)
+        f(a, a)  # the parent's workers are running
+        parent, child = multiprocessing.get_context("fork").Pipe()
+        process = multiprocessing.get_context("fork").Process(target=_child, args=(f, child))
+        process.start()
+        process.join(timeout=60)
+        assert process.exitcode == 0 and parent.recv() is True
+    finally:
+        runtime.set_threads(threads.default_threads())
+
+
+def test_thread_count_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SCANJIT_NUM_THREADS", "3")
+    assert threads.default_threads() == 3
+    monkeypatch.setenv("SCANJIT_NUM_THREADS", "0")
+    assert threads.default_threads() == 1
+    with pytest.raises(ValueError, match="at least 1"):
+        runtime.set_threads(0)
