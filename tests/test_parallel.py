@@ -57,6 +57,20 @@ def test_a_map_with_taps_ints_and_two_outputs(thread_count, n):
     np.testing.assert_array_equal(g, v[1:] > v[:-1])
 
 
+def test_jobs_of_different_part_counts_back_to_back():
+    """Workers that claim late must never run a part of the next job with the
+    previous job's part count (8 threads on fewer cores get preempted)."""
+    runtime.set_threads(8)
+    try:
+        f = product_function()
+        x, y = np.random.default_rng(1).normal(size=(2, 40 * GRAIN))
+        for k in range(600):
+            n = 2 * GRAIN if k % 2 else 40 * GRAIN
+            np.testing.assert_array_equal(f(x[:n], y[:n]), x[:n] * y[:n] + 1.5)
+    finally:
+        runtime.set_threads(threads.default_threads())
+
+
 def test_a_recurrence_is_not_parallel():
     x, s0 = pt.dvector("x"), pt.dscalar("s0")
     out, _ = scanjit.scan(lambda v, acc: acc + v, sequences=[x], outputs_info=[s0])

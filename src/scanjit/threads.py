@@ -5,11 +5,12 @@
                               i64 lo, i64 hi, i64 grain)
 
 runs `fn(ctx, a, b)` over parts covering [lo, hi), each at least `grain`
-iterations long, at most one part per thread. The caller runs parts too;
-parts are claimed from an atomic counter, so a worker that wakes late only
-finds nothing left to do. Workers are started on first use (again in a forked
-child) and wait on a futex after a short spin. One job runs at a time: a call
-that finds the pool busy (another Python thread's call) runs its loop alone.
+iterations long, up to `PARTS_PER_THREAD` per thread. The caller runs parts
+too; parts are claimed from an atomic counter, so a worker that wakes late
+only finds less (or nothing) left to do. Workers are started on first use
+(again in a forked child) and wait on a futex after a short spin. One job runs
+at a time: a call that finds the pool busy (another Python thread's call)
+runs its loop alone.
 
 `SCANJIT_NUM_THREADS` sets the number of threads (default: the CPUs this
 process may run on); 1 runs every loop on the calling thread.
@@ -47,13 +48,12 @@ def threads_ir() -> str:
 @owner = internal global i32 0
 @busy = internal global i32 0
 @generation = internal global i32 0
-@next_part = internal global i64 0
+@claims = internal global i64 0
 @pending = internal global i32 0
 @job_fn = internal global ptr null
 @job_ctx = internal global ptr null
 @job_lo = internal global i64 0
 @job_n = internal global i64 0
-@job_parts = internal global i64 0
 
 declare i32 @pthread_create(ptr, ptr, ptr, ptr)
 declare i32 @getpid()
@@ -65,13 +65,17 @@ define void @scanjit_set_threads(i64 %n) {{
   ret void
 }}
 
-; Claim parts of the current job until none is left.
+; Claim parts of the current job until none is left. @claims holds the job's
+; part count (high 32 bits) and its next part (low 32 bits), so that a claim
+; and the count it is checked against come from one job, even for a worker
+; that claims late, while the next job is being posted.
 define internal void @run_parts() {{
 entry:
   br label %claim
 claim:
-  %k = atomicrmw add ptr @next_part, i64 1 acq_rel
-  %parts = load i64, ptr @job_parts
+  %word = atomicrmw add ptr @claims, i64 1 acq_rel
+  %k = and i64 %word, 4294967295
+  %parts = lshr i64 %word, 32
   %mine = icmp ult i64 %k, %parts
   br i1 %mine, label %run, label %done
 run:
@@ -187,10 +191,10 @@ post:
   store ptr %ctx, ptr @job_ctx
   store i64 %lo, ptr @job_lo
   store i64 %n, ptr @job_n
-  store i64 %parts, ptr @job_parts
   %parts32 = trunc i64 %parts to i32
   store atomic i32 %parts32, ptr @pending release, align 4
-  store atomic i64 0, ptr @next_part release, align 8
+  %first_claim = shl i64 %parts, 32
+  store atomic i64 %first_claim, ptr @claims release, align 8
   %old = atomicrmw add ptr @generation, i32 1 release
   %w = call i64 (i64, ...) @syscall(i64 {SYS_FUTEX}, ptr @generation, i32 {FUTEX_WAKE}, i32 2147483647)
   call void @run_parts()
