@@ -61,7 +61,7 @@ declare i64 @syscall(i64, ...)
 {"declare void @llvm.x86.sse2.pause()" if pause else ""}
 
 define void @scanjit_set_threads(i64 %n) {{
-  store i64 %n, ptr @threads
+  store atomic i64 %n, ptr @threads monotonic, align 8
   ret void
 }}
 
@@ -167,7 +167,7 @@ done:
 define void @scanjit_parallel_for(ptr %fn, ptr %ctx, i64 %lo, i64 %hi, i64 %grain) {{
 entry:
   %n = sub i64 %hi, %lo
-  %threads = load i64, ptr @threads
+  %threads = load atomic i64, ptr @threads monotonic, align 8
   %g = call i64 @llvm.smax.i64(i64 %grain, i64 1)
   %fit = sdiv i64 %n, %g
   %most = mul i64 %threads, {PARTS_PER_THREAD}
