@@ -18,7 +18,6 @@ from xdsl.dialects.builtin import (
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     IndexType,
-    IntegerAttr,
     StringAttr,
     SymbolRefAttr,
     TensorType,
@@ -345,17 +344,16 @@ class ParallelForOp(IRDLOperation):
     callee = prop_def(SymbolRefAttr)
     lower = operand_def(IndexType)
     upper = operand_def(IndexType)
+    grain = operand_def(IndexType)
     captures = var_operand_def()
-    grain = prop_def(IntegerAttr)
 
-    assembly_format = ("$callee `(` $lower `,` $upper `)` `captures` `(` $captures `)` "
-                       "`grain` $grain attr-dict `:` type($captures)")
+    assembly_format = ("$callee `(` $lower `,` $upper `)` `grain` $grain `captures` `(` $captures `)` "
+                       "attr-dict `:` type($captures)")
 
-    def __init__(self, callee: str, lower: SSAValue, upper: SSAValue,
-                 captures: Sequence[SSAValue], grain: int):
-        super().__init__(operands=[lower, upper, captures],
-                         properties={"callee": SymbolRefAttr(callee),
-                                     "grain": IntegerAttr(grain, i64)})
+    def __init__(self, callee: str, lower: SSAValue, upper: SSAValue, grain: SSAValue,
+                 captures: Sequence[SSAValue]):
+        super().__init__(operands=[lower, upper, grain, captures],
+                         properties={"callee": SymbolRefAttr(callee)})
 
 
 SJ = Dialect(

@@ -3,7 +3,8 @@
 func.func @main(%x: memref<?xf64>, %s: f64, %flag: i1) {
   %c0 = arith.constant 0 : index
   %n = memref.dim %x, %c0 : memref<?xf64>
-  sj.parallel_for @main_loop0(%c0, %n) captures(%x, %s, %flag) grain 16384 : i64 : memref<?xf64>, f64, i1
+  %grain = arith.constant 16384 : index
+  sj.parallel_for @main_loop0(%c0, %n) grain %grain captures(%x, %s, %flag) : memref<?xf64>, f64, i1
   func.return
 }
 
@@ -29,8 +30,7 @@ func.func private @main_loop0(%lo: index, %hi: index, %x: memref<?xf64>, %s: f64
 // CHECK-NEXT:   llvm.store %[[BYTE]], %[[AT3]] {alignment = 8 : i64} : i8, !llvm.ptr
 // The runtime runs @main_loop0_entry on parts of [%c0, %n).
 // CHECK-NEXT:   %[[FN:.*]] = llvm.mlir.addressof @main_loop0_entry : !llvm.ptr
-// CHECK-NEXT:   %[[GRAIN:.*]] = llvm.mlir.constant(16384) : i64
-// CHECK-NEXT:   llvm.call @scanjit_parallel_for(%[[FN]], %[[CTX]], %{{.*}}, %{{.*}}, %[[GRAIN]]) : (!llvm.ptr, !llvm.ptr, i64, i64, i64) -> ()
+// CHECK-NEXT:   llvm.call @scanjit_parallel_for(%[[FN]], %[[CTX]], %{{.*}}, %{{.*}}, %{{.*}}) : (!llvm.ptr, !llvm.ptr, i64, i64, i64) -> ()
 
 // A private function is only its body, with flattened arguments (no entry point).
 // CHECK-NOT:  llvm.func @main_loop0(

@@ -19,10 +19,16 @@ func.func @map(%x: memref<?x2xf64>, %s: f64) -> memref<?x2xf64> {
 }
 
 // The loop becomes a call of a function over [lo, hi); values from outside are
-// its arguments, constants are copied into it.
+// its arguments, constants are copied into it. A part has at least 16384
+// steps (a step of this loop is one iteration).
 // CHECK-LABEL: func.func @map(
 // CHECK:         %out = memref.alloc(%n) : memref<?x2xf64>
-// CHECK-NEXT:    sj.parallel_for @map_loop0(%c0, %n) captures(%x, %s, %out) grain 16384 : i64 : memref<?x2xf64>, f64, memref<?x2xf64>
+// CHECK-NEXT:    %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-NEXT:    %[[G:.*]] = arith.constant 16384 : index
+// CHECK-NEXT:    %[[STEPS:.*]] = arith.divui %[[G]], %[[ONE]] : index
+// CHECK-NEXT:    %[[ONE2:.*]] = arith.constant 1 : index
+// CHECK-NEXT:    %[[GRAIN:.*]] = arith.maxui %[[STEPS]], %[[ONE2]] : index
+// CHECK-NEXT:    sj.parallel_for @map_loop0(%c0, %n) grain %[[GRAIN]] captures(%x, %s, %out) : memref<?x2xf64>, f64, memref<?x2xf64>
 // CHECK-NEXT:    func.return %out
 // CHECK:       func.func private @map_loop0(%lo: index, %hi: index, %x: memref<?x2xf64>, %s: f64, %out: memref<?x2xf64>) {
 // CHECK-NEXT:    %c1 = arith.constant 1 : index
@@ -39,6 +45,57 @@ func.func @map(%x: memref<?x2xf64>, %s: f64) -> memref<?x2xf64> {
 // CHECK-NEXT:    }
 // CHECK-NEXT:    func.return
 // CHECK-NEXT:  }
+
+// A map over rows: a column loop and a row sum in each step, after two checks
+// that are the same at every step.
+func.func @rows(%m: memref<?x?xf64>, %w: memref<?xf64>, %same: i1, %fits: i1) -> (memref<?x?xf64>, memref<?xf64>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f64
+  %n = memref.dim %m, %c0 : memref<?x?xf64>
+  %k = memref.dim %m, %c1 : memref<?x?xf64>
+  %out = memref.alloc(%n, %k) : memref<?x?xf64>
+  %sums = memref.alloc(%n) : memref<?xf64>
+  scf.for %i = %c0 to %n step %c1 {
+    cf.assert %same, "ValueError: shapes differ"
+    cf.assert %fits, "ValueError: too long"
+    scf.for %j = %c0 to %k step %c1 {
+      %v = memref.load %m[%i, %j] : memref<?x?xf64>
+      %u = memref.load %w[%j] : memref<?xf64>
+      %p = arith.mulf %v, %u : f64
+      memref.store %p, %out[%i, %j] : memref<?x?xf64>
+    }
+    %sum = scf.for %j = %c0 to %k step %c1 iter_args(%acc = %zero) -> (f64) {
+      %v = memref.load %out[%i, %j] : memref<?x?xf64>
+      %next = arith.addf %acc, %v : f64
+      scf.yield %next : f64
+    }
+    memref.store %sum, %sums[%i] : memref<?xf64>
+  }
+  func.return %out, %sums : memref<?x?xf64>, memref<?xf64>
+}
+
+// The checks move in front of the loop, in order, and pass when it runs no
+// step. A part has 16384 column iterations' worth of steps: 16384 / (1 + 2k).
+// CHECK-LABEL: func.func @rows(
+// CHECK:         %[[RUNS:.*]] = arith.cmpi slt, %c0, %n : index
+// CHECK-NEXT:    %[[TRUE:.*]] = arith.constant true
+// CHECK-NEXT:    %[[IDLE:.*]] = arith.xori %[[RUNS]], %[[TRUE]] : i1
+// CHECK-NEXT:    %[[OK1:.*]] = arith.ori %same, %[[IDLE]] : i1
+// CHECK-NEXT:    cf.assert %[[OK1]], "ValueError: shapes differ"
+// CHECK-NEXT:    %[[OK2:.*]] = arith.ori %fits, %[[IDLE]] : i1
+// CHECK-NEXT:    cf.assert %[[OK2]], "ValueError: too long"
+// CHECK:         %[[T1:.*]] = arith.subi %k, %c0 : index
+// CHECK:         %[[T2:.*]] = arith.subi %k, %c0 : index
+// CHECK:         %[[G:.*]] = arith.constant 16384 : index
+// CHECK-NEXT:    %[[STEPS:.*]] = arith.divui %[[G]], %{{.*}} : index
+// CHECK:         sj.parallel_for @rows_loop0(%c0, %n) grain %{{.*}} captures(%k, %m, %w, %out, %sums)
+// CHECK:       func.func private @rows_loop0(%lo: index, %hi: index, %k: index, %m: memref<?x?xf64>, %w: memref<?xf64>, %out: memref<?x?xf64>, %sums: memref<?xf64>) {
+// CHECK:         scf.for %i = %lo to %hi step %{{.*}} {
+// CHECK-NOT:       cf.assert
+// CHECK:           scf.for %j = %c0 to %k step %c1 {
+// CHECK:           %sum = scf.for %j{{.*}} = %c0 to %k step %c1 iter_args(%acc = %zero) -> (f64) {
+// CHECK:           memref.store %sum, %sums[%i] : memref<?xf64>
 
 // Not maps: each loop below stays as it is.
 
@@ -78,15 +135,17 @@ func.func @carried(%x: memref<?xf64>) -> f64 {
 // CHECK-NOT:     sj.parallel_for
 // CHECK:         scf.for
 
-// A step that can fail (its error would depend on which thread fails first).
-func.func @checked(%x: memref<?xf64>, %ok: i1) -> memref<?xf64> {
+// A check that depends on the step (which step fails first would depend on the threads).
+func.func @checked(%x: memref<?xf64>) -> memref<?xf64> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f64
   %n = memref.dim %x, %c0 : memref<?xf64>
   %out = memref.alloc(%n) : memref<?xf64>
   scf.for %i = %c0 to %n step %c1 {
-    cf.assert %ok, "ValueError: no"
     %v = memref.load %x[%i] : memref<?xf64>
+    %positive = arith.cmpf ogt, %v, %zero : f64
+    cf.assert %positive, "ValueError: not positive"
     memref.store %v, %out[%i] : memref<?xf64>
   }
   func.return %out : memref<?xf64>

@@ -1,12 +1,12 @@
 """convert-parallel-to-llvm: lower `sj.parallel_for` to a call of the
 runtime's `scanjit_parallel_for` (see `scanjit.threads`).
 
-    sj.parallel_for @f(%lo, %hi) captures(%a, %x) grain G : memref<?xf64>, f64
+    sj.parallel_for @f(%lo, %hi) grain %g captures(%a, %x) : memref<?xf64>, f64
 
 becomes a context of 8-byte slots on the stack holding the captures' fields
 (a memref's data pointer and sizes, a scalar's value) and
 
-    llvm.call @scanjit_parallel_for(@f_entry, %context, %lo, %hi, G)
+    llvm.call @scanjit_parallel_for(@f_entry, %context, %lo, %hi, %g)
 
 where `llvm.func internal @f_entry(%context, %lo, %hi)` reads the fields back
 and calls `@f`, the outlined loop (which `convert-func-to-llvm` lowers to an
@@ -70,10 +70,10 @@ class ParallelForLowering(RewritePattern):
         for k, field in enumerate(fields):
             ops += store_slot(context.res, k, field)
         function = llvm.AddressOfOp(entry.sym_name.data, PTR)
-        grain = const(op.grain.value.data)
         declare(module, RUNTIME_FUNCTION, [PTR, PTR, i64, i64, i64], llvm.LLVMVoidType())
-        call = llvm.CallOp(RUNTIME_FUNCTION, function, context, to_llvm(op.lower), to_llvm(op.upper), grain)
-        rewriter.replace(op, [*ops, function, grain, call], [])
+        call = llvm.CallOp(RUNTIME_FUNCTION, function, context, to_llvm(op.lower), to_llvm(op.upper),
+                           to_llvm(op.grain))
+        rewriter.replace(op, [*ops, function, call], [])
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,23 @@ output. Such a loop becomes a private function over a range of iterations,
       scf.for %i = %lo to %hi step %c1 { <the step> }
     }
 
-called through `sj.parallel_for @main_loop0(%lb, %ub) captures(...)`, which
-the runtime splits into parts of at least `GRAIN` iterations, one per thread.
+called through `sj.parallel_for @main_loop0(%lb, %ub) grain %g captures(...)`,
+which the runtime splits into parts of at least `%g` steps, a few per thread.
 
 A loop qualifies when it runs by steps of 1, carries nothing, is nested in no
-other loop, may run at least `2 * GRAIN` steps (its bounds are not constants
-closer than that), and its step is straight-line code of arith and math ops, loads
-and stores, where every store writes row `i` (first index the induction
-variable) of a buffer allocated in the function, and that buffer is read
-only at row `i`. Other buffers read are function arguments (which the ABI
-assumes no written buffer overlaps) or other allocations. The step then has
-no error path (no `cf.assert`), no call and no buffer shared between steps,
-so its parts can run in any order, at the same time.
+other loop, and its step is arith and math ops, loads, stores and inner
+`scf.for` loops, where every store writes row `i` (first index the outer
+induction variable) of a buffer allocated in the function, and that buffer
+is read only at row `i`. Other buffers read are function arguments (which
+the ABI assumes no written buffer overlaps) or other allocations. Its
+`cf.assert`s must be directly in the step with conditions from outside the
+loop: they move in front of it (`hoist_checks`). The step then cannot fail,
+calls nothing and shares no buffer with other steps, so its parts can run in
+any order, at the same time. A loop of steps without inner loops whose
+bounds are constants less than `2 * GRAIN` apart stays as it is.
+
+A part is at least `GRAIN` inner iterations long: the grain in steps is
+computed before the loop from the trip counts of the step's loops.
 """
 
 from __future__ import annotations
@@ -28,9 +33,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, func, memref, scf
-from xdsl.dialects.builtin import IndexType, IntegerAttr, ModuleOp, StringAttr
-from xdsl.ir import Block, BlockArgument, Region, SSAValue
+from xdsl.dialects import arith, cf, func, memref, scf
+from xdsl.dialects.builtin import BoolAttr, IndexType, IntegerAttr, ModuleOp, StringAttr, i1
+from xdsl.ir import Block, BlockArgument, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator
@@ -38,7 +43,7 @@ from xdsl.traits import IsTerminator
 from scanjit.dialects import sj
 from scanjit.passes.support.loop_builder import defined_in
 
-GRAIN = 1 << 14  # iterations per part: below ~2^15 iterations, one thread is as fast
+GRAIN = 1 << 14  # inner iterations per part: below ~2^15, one thread is as fast
 
 
 def _constant(value: SSAValue) -> int | None:
@@ -49,9 +54,11 @@ def _constant(value: SSAValue) -> int | None:
 
 
 def _too_short(loop: scf.ForOp) -> bool:
-    """Whether `loop` has a known trip count too small for two parts."""
+    """Whether `loop` has a known trip count too small for two parts of
+    steps without inner loops."""
     lower, upper = _constant(loop.lb), _constant(loop.ub)
-    return lower is not None and upper is not None and upper - lower < 2 * GRAIN
+    flat = not any(isinstance(op, scf.ForOp) for op in loop.body.walk())
+    return flat and lower is not None and upper is not None and upper - lower < 2 * GRAIN
 
 
 def _is_argument(value: SSAValue) -> bool:
@@ -66,13 +73,15 @@ def independent_steps(loop: scf.ForOp) -> bool:
     """Whether `loop`'s steps can run in any order, at the same time."""
     if loop.iter_args or _constant(loop.step) != 1 or _too_short(loop):
         return False
-    body = loop.body.block
-    iv = body.args[0]
+    iv = loop.body.block.args[0]
     accesses: list[memref.LoadOp | memref.StoreOp] = []
-    for op in body.ops:
-        if op.has_trait(IsTerminator):
+    for op in loop.body.walk():
+        if op.has_trait(IsTerminator) or isinstance(op, scf.ForOp):
             continue
-        if isinstance(op, memref.LoadOp | memref.StoreOp):
+        if isinstance(op, cf.AssertOp):
+            if op.parent_op() is not loop or defined_in(op.arg, loop):
+                return False  # only checks of the step as a whole, the same at every step
+        elif isinstance(op, memref.LoadOp | memref.StoreOp):
             accesses.append(op)
         elif op.dialect_name() not in ("arith", "math") or op.regions:
             return False
@@ -86,10 +95,60 @@ def independent_steps(loop: scf.ForOp) -> bool:
     return True
 
 
+def hoist_checks(loop: scf.ForOp) -> None:
+    """Move the step's checks (conditions defined outside the loop) in front
+    of it, in order, as `cf.assert(cond or the loop runs no step)`: the first
+    one that fails is the one the first step would have failed."""
+    checks = [op for op in loop.body.block.ops if isinstance(op, cf.AssertOp)]
+    if not checks:
+        return
+    runs = arith.CmpiOp(loop.lb, loop.ub, "slt")
+    true = arith.ConstantOp(BoolAttr(True, i1))
+    idle = arith.XOrIOp(runs, true)
+    Rewriter.insert_op([runs, true, idle], InsertPoint.before(loop))
+    for check in checks:
+        ok = arith.OrIOp(check.arg, idle)
+        check.detach()
+        check.operands[0] = ok.result
+        Rewriter.insert_op([ok, check], InsertPoint.before(loop))
+
+
+def _work_per_step(block: Block, loop: scf.ForOp, ops: list[Operation]) -> SSAValue:
+    """Index ops (appended to `ops`, placed before `loop`) counting the inner
+    iterations of a step of `loop` in `block`: 1 + the trip counts of its
+    loops times their own steps' work. A trip count computed inside the step
+    counts as 1."""
+
+    def emit(op: Operation) -> SSAValue:
+        ops.append(op)
+        return op.results[0]
+
+    work = emit(arith.ConstantOp(IntegerAttr(1, IndexType())))
+    for inner in block.ops:
+        if isinstance(inner, scf.ForOp) and not (defined_in(inner.lb, loop) or defined_in(inner.ub, loop)):
+            zero = emit(arith.ConstantOp(IntegerAttr(0, IndexType())))
+            trips = emit(arith.MaxSIOp(emit(arith.SubiOp(inner.ub, inner.lb)), zero))
+            nested = _work_per_step(inner.body.block, loop, ops)
+            work = emit(arith.AddiOp(work, emit(arith.MuliOp(trips, nested))))
+    return work
+
+
+def _grain(loop: scf.ForOp) -> SSAValue:
+    """Steps per part: GRAIN inner iterations' worth, at least 1."""
+    ops: list[Operation] = []
+    work = _work_per_step(loop.body.block, loop, ops)
+    grain = arith.ConstantOp(IntegerAttr(GRAIN, IndexType()))
+    steps = arith.DivUIOp(grain, work)
+    one = arith.ConstantOp(IntegerAttr(1, IndexType()))
+    at_least_one = arith.MaxUIOp(steps, one)
+    Rewriter.insert_op([*ops, grain, steps, one, at_least_one], InsertPoint.before(loop))
+    return at_least_one.result
+
+
 def _outside_values(loop: scf.ForOp) -> list[SSAValue]:
     """Values defined outside `loop` that its step uses, in order of first use."""
     seen: dict[SSAValue, None] = {}
-    for op in loop.body.block.ops:
+    for op in loop.body.walk():
         for operand in op.operands:
             if not defined_in(operand, loop):
                 seen.setdefault(operand)
@@ -121,7 +180,7 @@ def outline(loop: scf.ForOp, name: str) -> tuple[func.FuncOp, sj.ParallelForOp]:
     entry.add_ops([step, scf.ForOp(lo, hi, step.result, [], body), func.ReturnOp()])
     function = func.FuncOp(name, ([t for t in entry.arg_types], []), Region(entry),
                            visibility=StringAttr("private"))
-    return function, sj.ParallelForOp(name, loop.lb, loop.ub, captures, GRAIN)
+    return function, sj.ParallelForOp(name, loop.lb, loop.ub, _grain(loop), captures)
 
 
 def _outermost_loops(function: func.FuncOp) -> list[scf.ForOp]:
@@ -144,6 +203,7 @@ class OutlineParallelLoopsPass(ModulePass):
         for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
             loops = [loop for loop in _outermost_loops(function) if independent_steps(loop)]
             for k, loop in enumerate(loops):
+                hoist_checks(loop)
                 outlined, call = outline(loop, f"{function.sym_name.data}_loop{k}")
                 Rewriter.replace_op(loop, call)
                 Rewriter.insert_op(outlined, InsertPoint.after(function))

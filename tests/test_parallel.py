@@ -134,3 +134,35 @@ def test_thread_count_from_the_environment(monkeypatch):
     assert threads.default_threads() == 1
     with pytest.raises(ValueError, match="at least 1"):
         runtime.set_threads(0)
+
+
+@pytest.mark.parametrize("rows, cols", [(0, 3), (5, 3), (3 * GRAIN // 8 + 1, 8), (40, 2000)])
+def test_a_map_over_rows_gives_the_serial_results(thread_count, rows, cols):
+    M, w = pt.dmatrix("M"), pt.dvector("w")
+    (prod, total), _ = scanjit.scan(lambda r, w: (pt.tanh(r * w), (r * r).sum()),
+                                    sequences=[M], non_sequences=[w])
+    f = scanjit.function([M, w], [prod, total])
+    assert parallel(f)
+    reference = scanjit.function([M, w], [prod, total], mode="py")
+    rng = np.random.default_rng(rows)
+    m, v = rng.normal(size=(rows, cols)), rng.normal(size=cols)
+    for got, want in zip(f(m, v), reference(m, v)):
+        np.testing.assert_allclose(got, want, rtol=1e-13)
+    np.testing.assert_array_equal(f(m, v)[1], [sum(x * x for x in row) for row in m])
+
+
+@pytest.mark.parametrize("rows", [0, 1, 4 * GRAIN])
+def test_a_map_over_rows_checks_shapes_as_before(rows):
+    M, w = pt.dmatrix("M"), pt.dvector("w")
+    out, _ = scanjit.scan(lambda r, w: r * w, sequences=[M], non_sequences=[w])
+    f = scanjit.function([M, w], out)
+    reference = scanjit.function([M, w], out, mode="py")
+    m, bad = np.ones((rows, 3)), np.ones(4)
+    if rows == 0:  # no step, no check: as the reference
+        assert f(m, bad).shape == reference(m, bad).shape == (0, 3)
+    else:
+        with pytest.raises(ValueError, match="shape mismatch") as expected:
+            reference(m, bad)
+        with pytest.raises(ValueError, match="shape mismatch") as got:
+            f(m, bad)
+        assert str(got.value) == str(expected.value)
