@@ -166,3 +166,34 @@ def test_a_map_over_rows_checks_shapes_as_before(rows):
         with pytest.raises(ValueError, match="shape mismatch") as got:
             f(m, bad)
         assert str(got.value) == str(expected.value)
+
+
+def test_fuzz_programs_in_parts_of_one_step():
+    """The fuzzer's scan programs, with every parallel loop cut into parts of
+    one step on 4 threads, against the reference interpreter (a loop wrongly
+    found independent would race here)."""
+    from fuzz_programs import CALLS, Program
+    from test_fuzz import assert_same, outcome
+
+    runtime.set_threads(4)
+    runtime.set_part_size(1)
+    try:
+        for index in range(40):
+            program = Program(f"parallel:{index}")
+            try:
+                compiled = scanjit.function(program.inputs, program.outputs, updates=program.updates)
+            except NotImplementedError:
+                continue
+            reference = scanjit.function(program.inputs, program.outputs, updates=program.updates,
+                                         mode="py")
+            for case in range(CALLS):
+                args = program.case(np.random.default_rng([index, case]))
+                error, got, got_shared = outcome(program, compiled, args)
+                expected_error, expected, expected_shared = outcome(program, reference, args)
+                assert error is expected_error, f"program {index} case {case}"
+                if error is None:
+                    for g, e in zip(got + got_shared, expected + expected_shared):
+                        assert_same(g, e, f"program {index} case {case}")
+    finally:
+        runtime.set_part_size(0)
+        runtime.set_threads(threads.default_threads())

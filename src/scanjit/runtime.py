@@ -166,8 +166,9 @@ def _engine() -> llvm_binding.ExecutionEngine:
     engine = host.compile_ir(RUNTIME_IR + threads.threads_ir())
     for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for"):
         llvm_binding.add_symbol(name, engine.get_function_address(name))
-    ctypes.CFUNCTYPE(None, ctypes.c_int64)(engine.get_function_address("scanjit_set_threads"))(
-        threads.default_threads())
+    for setter, value in (("scanjit_set_threads", threads.default_threads()),
+                          ("scanjit_set_part_size", threads.forced_part_size())):
+        ctypes.CFUNCTYPE(None, ctypes.c_int64)(engine.get_function_address(setter))(value)
     return engine
 
 
@@ -189,3 +190,9 @@ def set_threads(count: int) -> None:
     if count < 1:
         raise ValueError(f"set_threads: count must be at least 1, got {count}")
     ctypes.CFUNCTYPE(None, ctypes.c_int64)(address("scanjit_set_threads"))(min(count, threads.MAX_THREADS))
+
+
+def set_part_size(steps: int) -> None:
+    """For testing: run every parallel loop in parts of `steps` steps,
+    whatever its grain (0: the loop's own grain, the default)."""
+    ctypes.CFUNCTYPE(None, ctypes.c_int64)(address("scanjit_set_part_size"))(max(0, steps))

@@ -14,6 +14,8 @@ runs its loop alone.
 
 `SCANJIT_NUM_THREADS` sets the number of threads (default: the CPUs this
 process may run on); 1 runs every loop on the calling thread.
+`SCANJIT_PART_SIZE=k` (for testing) makes every part k steps long, whatever
+the loop's grain, so that small loops run on several threads too.
 """
 
 from __future__ import annotations
@@ -40,10 +42,15 @@ def default_threads() -> int:
     return max(1, min(count, MAX_THREADS))
 
 
+def forced_part_size() -> int:
+    return max(0, int(os.environ.get("SCANJIT_PART_SIZE", "0")))
+
+
 def threads_ir() -> str:
     pause = _spin_hint()
     return f"""
 @threads = internal global i64 1
+@part_size = internal global i64 0
 @workers = internal global i64 0
 @owner = internal global i32 0
 @busy = internal global i32 0
@@ -62,6 +69,11 @@ declare i64 @syscall(i64, ...)
 
 define void @scanjit_set_threads(i64 %n) {{
   store atomic i64 %n, ptr @threads monotonic, align 8
+  ret void
+}}
+
+define void @scanjit_set_part_size(i64 %n) {{
+  store atomic i64 %n, ptr @part_size monotonic, align 8
   ret void
 }}
 
@@ -168,7 +180,10 @@ define void @scanjit_parallel_for(ptr %fn, ptr %ctx, i64 %lo, i64 %hi, i64 %grai
 entry:
   %n = sub i64 %hi, %lo
   %threads = load atomic i64, ptr @threads monotonic, align 8
-  %g = call i64 @llvm.smax.i64(i64 %grain, i64 1)
+  %forced = load atomic i64, ptr @part_size monotonic, align 8
+  %is_forced = icmp sgt i64 %forced, 0
+  %chosen = select i1 %is_forced, i64 %forced, i64 %grain
+  %g = call i64 @llvm.smax.i64(i64 %chosen, i64 1)
   %fit = sdiv i64 %n, %g
   %most = mul i64 %threads, {PARTS_PER_THREAD}
   %parts = call i64 @llvm.smin.i64(i64 %fit, i64 %most)
