@@ -63,10 +63,10 @@ class ParallelForLowering(RewritePattern):
         # In the entry block, so that LLVM sees a static alloca (and inlines its function).
         slots = const(max(len(fields), 1))
         context = llvm.AllocaOp(slots, PTR, alignment=8)  # 8-byte slots (an opaque pointer for llvmlite)
-        entry_block = op.parent_op()
-        while not isinstance(entry_block.parent_op(), builtin.ModuleOp):
-            entry_block = entry_block.parent_op()
-        rewriter.insert([slots, context], InsertPoint.at_start(entry_block.regions[0].blocks.first))
+        caller = op.parent_op()
+        while not isinstance(caller.parent_op(), builtin.ModuleOp):
+            caller = caller.parent_op()
+        rewriter.insert([slots, context], InsertPoint.at_start(caller.regions[0].blocks.first))
         for k, field in enumerate(fields):
             ops += store_slot(context.res, k, field)
         function = llvm.AddressOfOp(entry.sym_name.data, PTR)

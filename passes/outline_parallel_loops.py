@@ -178,7 +178,7 @@ def outline(loop: scf.ForOp, name: str) -> tuple[func.FuncOp, sj.ParallelForOp]:
     for op in loop.body.block.ops:
         body.add_op(op.clone(value_mapper=mapping))
     entry.add_ops([step, scf.ForOp(lo, hi, step.result, [], body), func.ReturnOp()])
-    function = func.FuncOp(name, ([t for t in entry.arg_types], []), Region(entry),
+    function = func.FuncOp(name, (list(entry.arg_types), []), Region(entry),
                            visibility=StringAttr("private"))
     return function, sj.ParallelForOp(name, loop.lb, loop.ub, _grain(loop), captures)
 

@@ -3,6 +3,7 @@
 serial loop's at every length, for any number of threads, with concurrent
 callers and in a forked child."""
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -18,11 +19,22 @@ from scanjit.passes.outline_parallel_loops import GRAIN
 LENGTHS = [0, 1, 7, 2 * GRAIN - 1, 2 * GRAIN, 2 * GRAIN + 1, 5 * GRAIN + 3]
 
 
+@contextlib.contextmanager
+def pool(count: int, part_size: int = 0):
+    """Parallel loops on `count` threads (in parts of `part_size` steps if > 0)."""
+    runtime.set_threads(count)
+    runtime.set_part_size(part_size)
+    try:
+        yield
+    finally:
+        runtime.set_part_size(0)
+        runtime.set_threads(threads.default_threads())
+
+
 @pytest.fixture(params=[1, 2, 3, 8], ids=lambda n: f"{n}threads")
 def thread_count(request):
-    runtime.set_threads(request.param)
-    yield request.param
-    runtime.set_threads(threads.default_threads())
+    with pool(request.param):
+        yield request.param
 
 
 def product_function():
@@ -60,15 +72,12 @@ def test_a_map_with_taps_ints_and_two_outputs(thread_count, n):
 def test_jobs_of_different_part_counts_back_to_back():
     """Workers that claim late must never run a part of the next job with the
     previous job's part count (8 threads on fewer cores get preempted)."""
-    runtime.set_threads(8)
-    try:
+    with pool(8):
         f = product_function()
         x, y = np.random.default_rng(1).normal(size=(2, 40 * GRAIN))
         for k in range(600):
             n = 2 * GRAIN if k % 2 else 40 * GRAIN
             np.testing.assert_array_equal(f(x[:n], y[:n]), x[:n] * y[:n] + 1.5)
-    finally:
-        runtime.set_threads(threads.default_threads())
 
 
 def test_a_recurrence_is_not_parallel():
@@ -78,14 +87,11 @@ def test_a_recurrence_is_not_parallel():
 
 
 def test_workers_start_on_first_parallel_call():
-    runtime.set_threads(4)
-    try:
+    with pool(4):
         f = product_function()
         a = np.ones(4 * GRAIN)
         np.testing.assert_array_equal(f(a, a), a * a + 1.5)
         assert len(os.listdir("/proc/self/task")) >= 4  # the caller and at least 3 workers
-    finally:
-        runtime.set_threads(threads.default_threads())
 
 
 def test_concurrent_callers_each_get_their_results(thread_count):
@@ -113,8 +119,7 @@ def _child(f, conn):
 
 
 def test_a_forked_child_starts_its_own_workers():
-    runtime.set_threads(4)
-    try:
+    with pool(4):
         f = product_function()
         a = np.ones(4 * GRAIN)
         f(a, a)  # the parent's workers are running
@@ -123,8 +128,6 @@ def test_a_forked_child_starts_its_own_workers():
         process.start()
         process.join(timeout=60)
         assert process.exitcode == 0 and parent.recv() is True
-    finally:
-        runtime.set_threads(threads.default_threads())
 
 
 def test_thread_count_from_the_environment(monkeypatch):
@@ -175,9 +178,7 @@ def test_fuzz_programs_in_parts_of_one_step():
     from fuzz_programs import CALLS, Program
     from test_fuzz import assert_same, outcome
 
-    runtime.set_threads(4)
-    runtime.set_part_size(1)
-    try:
+    with pool(4, 1):
         for index in range(40):
             program = Program(f"parallel:{index}")
             try:
@@ -194,6 +195,3 @@ def test_fuzz_programs_in_parts_of_one_step():
                 if error is None:
                     for g, e in zip(got + got_shared, expected + expected_shared):
                         assert_same(g, e, f"program {index} case {case}")
-    finally:
-        runtime.set_part_size(0)
-        runtime.set_threads(threads.default_threads())

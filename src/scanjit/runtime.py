@@ -168,8 +168,12 @@ def _engine() -> llvm_binding.ExecutionEngine:
         llvm_binding.add_symbol(name, engine.get_function_address(name))
     for setter, value in (("scanjit_set_threads", threads.default_threads()),
                           ("scanjit_set_part_size", threads.forced_part_size())):
-        ctypes.CFUNCTYPE(None, ctypes.c_int64)(engine.get_function_address(setter))(value)
+        _call_setter(engine.get_function_address(setter), value)
     return engine
+
+
+def _call_setter(address: int, value: int) -> None:
+    ctypes.CFUNCTYPE(None, ctypes.c_int64)(address)(value)
 
 
 def address(name: str) -> int:
@@ -189,10 +193,10 @@ def set_threads(count: int) -> None:
     thread only); the default is `scanjit.threads.default_threads()`."""
     if count < 1:
         raise ValueError(f"set_threads: count must be at least 1, got {count}")
-    ctypes.CFUNCTYPE(None, ctypes.c_int64)(address("scanjit_set_threads"))(min(count, threads.MAX_THREADS))
+    _call_setter(address("scanjit_set_threads"), min(count, threads.MAX_THREADS))
 
 
 def set_part_size(steps: int) -> None:
     """For testing: run every parallel loop in parts of `steps` steps,
     whatever its grain (0: the loop's own grain, the default)."""
-    ctypes.CFUNCTYPE(None, ctypes.c_int64)(address("scanjit_set_part_size"))(max(0, steps))
+    _call_setter(address("scanjit_set_part_size"), max(0, steps))
