@@ -8,6 +8,8 @@ sequence rows and write per-step results.
 
 `convert-sj-to-loops` lowers every op here to `scf` loops over
 `tensor.extract` / `tensor.insert`, which `bufferize` then turns into memrefs.
+One op lives after bufferization: `sj.parallel_for`, the call of a loop whose
+steps run on several threads (`outline-parallel-loops`).
 """
 
 from __future__ import annotations
