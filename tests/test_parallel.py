@@ -86,6 +86,7 @@ def test_a_recurrence_is_not_parallel():
     assert not parallel(scanjit.function([x, s0], out))
 
 
+@pytest.mark.skipif(not threads.SYS_FUTEX, reason="loops run on one thread without futex(2)")
 def test_workers_start_on_first_parallel_call():
     with pool(4):
         f = product_function()

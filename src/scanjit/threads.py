@@ -13,7 +13,8 @@ at a time: a call that finds the pool busy (another Python thread's call)
 runs its loop alone.
 
 `SCANJIT_NUM_THREADS` sets the number of threads (default: the CPUs this
-process may run on); 1 runs every loop on the calling thread.
+process may run on; Linux on x86-64 or AArch64 only, which have the futex
+system call); 1 runs every loop on the calling thread.
 `SCANJIT_PART_SIZE=k` (for testing) makes every part k steps long, whatever
 the loop's grain, so that small loops run on several threads too.
 """
@@ -21,13 +22,17 @@ the loop's grain, so that small loops run on several threads too.
 from __future__ import annotations
 
 import os
+import platform
+import sys
 
 import llvmlite.binding as llvm_binding
 
-# futex(2) operations on process-private words.
-SYS_FUTEX, FUTEX_WAIT, FUTEX_WAKE = 202, 128, 129
+# futex(2): its system call number (Linux only), and its operations on
+# process-private words. Elsewhere every loop runs on the calling thread.
+SYS_FUTEX = {"x86_64": 202, "aarch64": 98}.get(platform.machine()) if sys.platform == "linux" else None
+FUTEX_WAIT, FUTEX_WAKE = 128, 129
 SPINS = 4000  # polls before a waiting thread sleeps (about 100 µs)
-MAX_THREADS = 64
+MAX_THREADS = 64 if SYS_FUTEX else 1
 PARTS_PER_THREAD = 4  # so that a thread that starts late does less of the loop
 
 
@@ -38,7 +43,7 @@ def _spin_hint() -> str:
 
 def default_threads() -> int:
     env = os.environ.get("SCANJIT_NUM_THREADS")
-    count = int(env) if env else len(os.sched_getaffinity(0))
+    count = int(env) if env else (len(os.sched_getaffinity(0)) if SYS_FUTEX else 1)
     return max(1, min(count, MAX_THREADS))
 
 
@@ -107,7 +112,7 @@ run:
   %last = icmp eq i32 %left, 1
   br i1 %last, label %wake, label %claim
 wake:
-  %w = call i64 (i64, ...) @syscall(i64 {SYS_FUTEX}, ptr @pending, i32 {FUTEX_WAKE}, i32 1)
+  %w = call i64 (i64, ...) @syscall(i64 {SYS_FUTEX or 0}, ptr @pending, i32 {FUTEX_WAKE}, i32 1)
   br label %claim
 done:
   ret void
@@ -130,7 +135,7 @@ pause:
   %spins1 = add i64 %spins, 1
   br label %poll
 sleep:
-  %s = call i64 (i64, ...) @syscall(i64 {SYS_FUTEX}, ptr %word, i32 {FUTEX_WAIT}, i32 %value, ptr null)
+  %s = call i64 (i64, ...) @syscall(i64 {SYS_FUTEX or 0}, ptr %word, i32 {FUTEX_WAIT}, i32 %value, ptr null)
   br label %poll
 done:
   ret void
@@ -211,7 +216,7 @@ post:
   %first_claim = shl i64 %parts, 32
   store atomic i64 %first_claim, ptr @claims release, align 8
   %old = atomicrmw add ptr @generation, i32 1 release
-  %w = call i64 (i64, ...) @syscall(i64 {SYS_FUTEX}, ptr @generation, i32 {FUTEX_WAKE}, i32 2147483647)
+  %w = call i64 (i64, ...) @syscall(i64 {SYS_FUTEX or 0}, ptr @generation, i32 {FUTEX_WAKE}, i32 2147483647)
   call void @run_parts()
   br label %wait
 wait:
