@@ -25,7 +25,7 @@ func.func @main(%x: tensor<?xf64>) -> f64 {
 // CHECK-NEXT:   llvm.func internal @main_impl(%x: !llvm.ptr {llvm.noalias}, %{{.*}}: i64, %[[RES:.*]]: !llvm.ptr {llvm.noalias}) -> i32 {
 // CHECK:          %[[BUF:.*]] = llvm.call @scanjit_alloc(%{{.*}}) : (i64) -> !llvm.ptr
 // CHECK:          %[[LOOP:.*]] = llvm.mlir.addressof @main_loop0_entry : !llvm.ptr
-// CHECK:          llvm.call @scanjit_parallel_for(%[[LOOP]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+// CHECK:          %{{.*}} = llvm.call @scanjit_parallel_for(%[[LOOP]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
 // CHECK:          %{{.*}} = llvm.fadd %{{.*}}, %{{.*}} : f64
 // CHECK:          llvm.call @scanjit_free(%{{.*}}) : (!llvm.ptr) -> ()
 // CHECK:          llvm.store %{{.*}}, %{{.*}} {alignment = 8 : i64} : f64, !llvm.ptr
@@ -38,7 +38,7 @@ func.func @main(%x: tensor<?xf64>) -> f64 {
 // CHECK:          llvm.store %w, %{{.*}} : f64, !llvm.ptr
 // CHECK:        llvm.func internal @main_loop0_entry(
 // CHECK:          llvm.call @main_loop0(
-// CHECK:        llvm.func @scanjit_parallel_for(!llvm.ptr, !llvm.ptr, i64, i64, i64)
+// CHECK:        llvm.func @scanjit_parallel_for(!llvm.ptr, !llvm.ptr, i64, i64, i64) -> i32
 // CHECK-NEXT:   llvm.func @scanjit_alloc(i64) -> !llvm.ptr
 // CHECK-NEXT:   llvm.func @scanjit_free(!llvm.ptr)
 // CHECK-NOT:    sj.

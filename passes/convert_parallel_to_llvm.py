@@ -8,9 +8,11 @@ becomes a context of 8-byte slots on the stack holding the captures' fields
 
     llvm.call @scanjit_parallel_for(@f_entry, %context, %lo, %hi, %g)
 
-where `llvm.func internal @f_entry(%context, %lo, %hi)` reads the fields back
-and calls `@f`, the outlined loop (which `convert-func-to-llvm` lowers to an
-internal function of those fields). LLVM inlines `@f` into `@f_entry`.
+where `llvm.func internal @f_entry(%context, %lo, %hi) -> i32` reads the
+fields back and calls `@f`, the outlined loop (which `convert-func-to-llvm`
+lowers to an internal function of those fields, returning 0 or the code of a
+failed check). LLVM inlines `@f` into `@f_entry`. A non-zero status from any
+part makes the caller return it, as a failed `cf.assert` of its own would.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import builtin, llvm
-from xdsl.dialects.builtin import i32, i64
+from xdsl.dialects.builtin import IntegerAttr, i32, i64
 from xdsl.ir import Attribute, Block, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -28,16 +30,17 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
     op_type_rewrite_pattern,
 )
-from xdsl.rewriter import InsertPoint
+from xdsl.rewriter import BlockInsertPoint, InsertPoint, Rewriter
 
 from scanjit.dialects import sj
 from scanjit.passes.support.llvm_common import PTR, const, declare, flatten, load_slot, store_slot, to_llvm
 
 RUNTIME_FUNCTION = "scanjit_parallel_for"
+EQ = IntegerAttr(llvm.ICmpPredicateFlag.EQ.to_int(), i64)
 
 
 def _entry(name: str, callee: str, field_types: list[Attribute]) -> llvm.FuncOp:
-    """`@name(%context, %lo, %hi)`: call `@callee(%lo, %hi, <fields>, null)`."""
+    """`@name(%context, %lo, %hi) -> i32`: return `@callee(%lo, %hi, <fields>, null)`."""
     block = Block(arg_types=[PTR, i64, i64])
     context, lo, hi = block.args
     fields: list[SSAValue] = []
@@ -47,8 +50,8 @@ def _entry(name: str, callee: str, field_types: list[Attribute]) -> llvm.FuncOp:
         fields.append(ops[-1].results[0])
     no_results = llvm.ZeroOp(result_types=[PTR])
     call = llvm.CallOp(callee, lo, hi, *fields, no_results, return_type=i32)
-    block.add_ops([no_results, call, llvm.ReturnOp()])
-    return llvm.FuncOp(name, llvm.LLVMFunctionType([PTR, i64, i64]), body=Region(block))
+    block.add_ops([no_results, call, llvm.ReturnOp(call.returned)])
+    return llvm.FuncOp(name, llvm.LLVMFunctionType([PTR, i64, i64], i32), body=Region(block))
 
 
 class ParallelForLowering(RewritePattern):
@@ -70,10 +73,18 @@ class ParallelForLowering(RewritePattern):
         for k, field in enumerate(fields):
             ops += store_slot(context.res, k, field)
         function = llvm.AddressOfOp(entry.sym_name.data, PTR)
-        declare(module, RUNTIME_FUNCTION, [PTR, PTR, i64, i64, i64], llvm.LLVMVoidType())
+        declare(module, RUNTIME_FUNCTION, [PTR, PTR, i64, i64, i64], i32)
         call = llvm.CallOp(RUNTIME_FUNCTION, function, context, to_llvm(op.lower), to_llvm(op.upper),
-                           to_llvm(op.grain))
-        rewriter.replace(op, [*ops, function, call], [])
+                           to_llvm(op.grain), return_type=i32)
+        # A part's failed check: the caller returns its status, as convert-cf-to-llvm's asserts do.
+        zero = const(0, i32)
+        ok = llvm.ICmpOp(call.returned, zero.result, EQ)
+        fail = Block([llvm.ReturnOp(call.returned)])
+        Rewriter.insert_block(fail, BlockInsertPoint.at_end(caller.regions[0]))
+        block = op.parent_block()
+        assert block is not None and op.next_op is not None
+        rest = block.split_before(op.next_op)
+        rewriter.replace(op, [*ops, function, call, zero, ok, llvm.CondBrOp(ok, rest, (), fail, ())], [])
 
 
 @dataclass(frozen=True)

@@ -196,3 +196,36 @@ def test_fuzz_programs_in_parts_of_one_step():
                 if error is None:
                     for g, e in zip(got + got_shared, expected + expected_shared):
                         assert_same(g, e, f"program {index} case {case}")
+
+
+STATUS_IR = """
+declare i32 @scanjit_parallel_for(ptr, ptr, i64, i64, i64)
+define internal i32 @part(ptr %bad, i64 %lo, i64 %hi) {
+  %at = ptrtoint ptr %bad to i64
+  %after = icmp sge i64 %at, %lo
+  %before = icmp slt i64 %at, %hi
+  %mine = and i1 %after, %before
+  %status = select i1 %mine, i32 7, i32 0
+  ret i32 %status
+}
+define i32 @run(i64 %bad, i64 %n, i64 %grain) {
+  %ctx = inttoptr i64 %bad to ptr
+  %status = call i32 @scanjit_parallel_for(ptr @part, ptr %ctx, i64 0, i64 %n, i64 %grain)
+  ret i32 %status
+}
+"""
+
+
+@pytest.mark.parametrize("grain", [1, 1000, 10**9], ids=["tiny parts", "parts", "one thread"])
+def test_a_failed_part_s_status_is_returned(grain):
+    import ctypes
+
+    from scanjit import host
+
+    runtime.address("scanjit_parallel_for")  # binds the runtime's symbols
+    engine = host.compile_ir(STATUS_IR)
+    run = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64)(
+        engine.get_function_address("run"))
+    with pool(4):
+        assert [run(bad, 100_000, grain) for bad in (0, 54_321, 99_999)] == [7, 7, 7]
+        assert run(100_000, 100_000, grain) == 0  # no part holds it

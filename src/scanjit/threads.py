@@ -1,13 +1,14 @@
 """The thread pool behind `scanjit_parallel_for`, which runs the loops
 `outline-parallel-loops` proved to be maps on every core.
 
-    void scanjit_parallel_for(void (*fn)(void *ctx, i64 lo, i64 hi), void *ctx,
-                              i64 lo, i64 hi, i64 grain)
+    i32 scanjit_parallel_for(i32 (*fn)(void *ctx, i64 lo, i64 hi), void *ctx,
+                             i64 lo, i64 hi, i64 grain)
 
 runs `fn(ctx, a, b)` over parts covering [lo, hi), each at least `grain`
-iterations long, up to `PARTS_PER_THREAD` per thread. The caller runs parts
-too; parts are claimed from an atomic counter, so a worker that wakes late
-only finds less (or nothing) left to do. Workers are started on first use
+iterations long, up to `PARTS_PER_THREAD` per thread, and returns 0 or the
+first non-zero status a part returned (every part runs either way). The
+caller runs parts too; parts are claimed from an atomic counter, so a worker
+that wakes late only finds less (or nothing) left to do. Workers are started on first use
 (again in a forked child) and wait on a futex after a short spin. One job runs
 at a time: a call that finds the pool busy (another Python thread's call)
 runs its loop alone.
@@ -62,6 +63,7 @@ def threads_ir() -> str:
 @generation = internal global i32 0
 @claims = internal global i64 0
 @pending = internal global i32 0
+@status = internal global i32 0
 @job_fn = internal global ptr null
 @job_ctx = internal global ptr null
 @job_lo = internal global i64 0
@@ -107,7 +109,13 @@ run:
   %off1 = udiv i64 %nk1, %parts
   %begin = add i64 %lo, %off
   %end = add i64 %lo, %off1
-  call void %fn(ptr %ctx, i64 %begin, i64 %end)
+  %status = call i32 %fn(ptr %ctx, i64 %begin, i64 %end)
+  %failed = icmp ne i32 %status, 0
+  br i1 %failed, label %record, label %done_part
+record:
+  %first = cmpxchg ptr @status, i32 0, i32 %status monotonic monotonic
+  br label %done_part
+done_part:
   %left = atomicrmw sub ptr @pending, i32 1 acq_rel
   %last = icmp eq i32 %left, 1
   br i1 %last, label %wake, label %claim
@@ -181,7 +189,7 @@ done:
   ret void
 }}
 
-define void @scanjit_parallel_for(ptr %fn, ptr %ctx, i64 %lo, i64 %hi, i64 %grain) {{
+define i32 @scanjit_parallel_for(ptr %fn, ptr %ctx, i64 %lo, i64 %hi, i64 %grain) {{
 entry:
   %n = sub i64 %hi, %lo
   %threads = load atomic i64, ptr @threads monotonic, align 8
@@ -201,8 +209,8 @@ lock:
   %got = extractvalue {{ i32, i1 }} %swap, 1
   br i1 %got, label %post, label %alone
 alone:
-  call void %fn(ptr %ctx, i64 %lo, i64 %hi)
-  ret void
+  %alone_status = call i32 %fn(ptr %ctx, i64 %lo, i64 %hi)
+  ret i32 %alone_status
 post:
   %busy_threads = call i64 @llvm.smin.i64(i64 %parts, i64 %threads)
   %helpers = sub i64 %busy_threads, 1
@@ -211,6 +219,7 @@ post:
   store ptr %ctx, ptr @job_ctx
   store i64 %lo, ptr @job_lo
   store i64 %n, ptr @job_n
+  store i32 0, ptr @status
   %parts32 = trunc i64 %parts to i32
   store atomic i32 %parts32, ptr @pending release, align 4
   %first_claim = shl i64 %parts, 32
@@ -227,8 +236,9 @@ sleep:
   call void @wait_while_equal(ptr @pending, i32 %left)
   br label %wait
 unlock:
+  %result = load atomic i32, ptr @status monotonic, align 4
   store atomic i32 0, ptr @busy release, align 4
-  ret void
+  ret i32 %result
 }}
 
 declare i64 @llvm.smax.i64(i64, i64)
