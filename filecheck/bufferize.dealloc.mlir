@@ -49,10 +49,10 @@ func.func @per_iteration(%n: index, %m: index) -> tensor<?xf64> {
 }
 
 // The temporary's size does not depend on the loop: it is allocated once,
-// before the loop, and freed after it.
+// before the loop (marked as holding each step's own tensor), and freed after it.
 // CHECK-LABEL: func.func @per_iteration
 // CHECK:         %out = memref.alloc(%n) : memref<?xf64>
-// CHECK:         %tmp = memref.alloc(%m) : memref<?xf64>
+// CHECK:         %tmp = memref.alloc(%m) {scanjit.step_local} : memref<?xf64>
 // CHECK:         scf.for %i = %c0 to %n step %c1 {
 // CHECK-NEXT:      memref.store %one, %tmp[%c0] : memref<?xf64>
 // CHECK-NEXT:      %x = memref.load %tmp[%c0] : memref<?xf64>

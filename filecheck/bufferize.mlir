@@ -63,7 +63,7 @@ func.func @yield_other(%n: index, %v: f64) -> tensor<?xf64> {
 
 // CHECK-LABEL: func.func @yield_other
 // CHECK:         %e = memref.alloc(%n) : memref<?xf64>
-// CHECK:         %fresh = memref.alloc(%n) : memref<?xf64>
+// CHECK:         %fresh = memref.alloc(%n) {scanjit.step_local} : memref<?xf64>
 // CHECK:         scf.for %i = %c0 to %n step %c1 {
 // CHECK-NEXT:      memref.store %v, %fresh[%i] : memref<?xf64>
 // CHECK-NEXT:      "memref.copy"(%fresh, %e) : (memref<?xf64>, memref<?xf64>) -> ()

@@ -97,7 +97,87 @@ func.func @rows(%m: memref<?x?xf64>, %w: memref<?xf64>, %same: i1, %fits: i1) ->
 // CHECK:           %sum = scf.for %j{{.*}} = %c0 to %k step %c1 iter_args(%acc = %zero) -> (f64) {
 // CHECK:           memref.store %sum, %sums[%i] : memref<?xf64>
 
+// A temporary of the step (bufferize moved its allocation out of the loop and
+// marked it): each part allocates its own, and the one before the loop goes.
+func.func @temporary(%x: memref<?xf64>, %k: index) -> memref<?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %x, %c0 : memref<?xf64>
+  %out = memref.alloc(%n) : memref<?xf64>
+  %tmp = memref.alloc(%k) {scanjit.step_local} : memref<?xf64>
+  %address = "memref.extract_aligned_pointer_as_index"(%tmp) : (memref<?xf64>) -> index
+  %allocated = arith.cmpi ne, %address, %c0 : index
+  cf.assert %allocated, "MemoryError: cannot allocate"
+  scf.for %i = %c0 to %n step %c1 {
+    %v = memref.load %x[%i] : memref<?xf64>
+    memref.store %v, %tmp[%c0] : memref<?xf64>
+    %w = memref.load %tmp[%c0] : memref<?xf64>
+    memref.store %w, %out[%i] : memref<?xf64>
+  }
+  memref.dealloc %tmp : memref<?xf64>
+  func.return %out : memref<?xf64>
+}
+// CHECK-LABEL: func.func @temporary(
+// CHECK-NOT:     memref.alloc(%k)
+// CHECK:         %out = memref.alloc(%n) : memref<?xf64>
+// CHECK-NEXT:    %address = arith.constant 1 : index
+// CHECK-NEXT:    %allocated = arith.cmpi ne, %address, %c0 : index
+// CHECK-NEXT:    cf.assert %allocated, "MemoryError: cannot allocate"
+// CHECK:         sj.parallel_for @temporary_loop0(%c0, %n) grain %{{.*}} captures(%x, %out, %k)
+// CHECK-NOT:     memref.dealloc
+// CHECK:         func.return %out
+// CHECK:       func.func private @temporary_loop0(%lo: index, %hi: index, %x: memref<?xf64>, %out: memref<?xf64>, %k: index) {
+// CHECK:         %[[TMP:.*]] = memref.alloc(%k) : memref<?xf64>
+// CHECK:         cf.assert %{{.*}}, "MemoryError: cannot allocate a buffer of type memref<?xf64>"
+// CHECK:         scf.for %i = %lo to %hi step %{{.*}} {
+// CHECK-NEXT:      %v = memref.load %x[%i] : memref<?xf64>
+// CHECK-NEXT:      memref.store %v, %[[TMP]][%c0] : memref<?xf64>
+// CHECK-NEXT:      %w = memref.load %[[TMP]][%c0] : memref<?xf64>
+// CHECK-NEXT:      memref.store %w, %out[%i] : memref<?xf64>
+// CHECK-NEXT:    }
+// CHECK-NEXT:    memref.dealloc %[[TMP]] : memref<?xf64>
+// CHECK-NEXT:    func.return
+
 // Not maps: each loop below stays as it is.
+
+// A buffer only the loop uses, but not marked as the step's: step i may read
+// what step i - 1 wrote (here %last carries a value from step to step).
+func.func @unmarked(%x: memref<?xf64>) -> memref<?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %x, %c0 : memref<?xf64>
+  %out = memref.alloc(%n) : memref<?xf64>
+  %last = memref.alloc(%c1) : memref<?xf64>
+  scf.for %i = %c0 to %n step %c1 {
+    %prev = memref.load %last[%c0] : memref<?xf64>
+    memref.store %prev, %out[%i] : memref<?xf64>
+    %v = memref.load %x[%i] : memref<?xf64>
+    memref.store %v, %last[%c0] : memref<?xf64>
+  }
+  memref.dealloc %last : memref<?xf64>
+  func.return %out : memref<?xf64>
+}
+// CHECK-LABEL: func.func @unmarked(
+// CHECK-NOT:     sj.parallel_for
+// CHECK:         scf.for
+
+// A marked temporary that is read after the loop: it is shared, not the step's.
+func.func @kept(%x: memref<?xf64>, %k: index) -> f64 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %x, %c0 : memref<?xf64>
+  %tmp = memref.alloc(%k) {scanjit.step_local} : memref<?xf64>
+  scf.for %i = %c0 to %n step %c1 {
+    %v = memref.load %x[%i] : memref<?xf64>
+    memref.store %v, %tmp[%c0] : memref<?xf64>
+  }
+  %last = memref.load %tmp[%c0] : memref<?xf64>
+  memref.dealloc %tmp : memref<?xf64>
+  func.return %last : f64
+}
+// CHECK-LABEL: func.func @kept(
+// CHECK-NOT:     sj.parallel_for
+// CHECK:         scf.for
 
 // Step i reads row i - 1 of the buffer it writes.
 func.func @recurrence(%x: memref<?xf64>) -> memref<?xf64> {

@@ -15,7 +15,9 @@ scf.for with tensor iter_args, func.func with tensor arguments and results).
   depend on (one allocation per loop, not per step), checked (MemoryError when the size
   overflows or malloc fails), freed right after its last use in
   its block unless the function returns it: returned buffers belong to the
-  caller. Returned arguments and buffers returned twice are copied.
+  caller. Returned arguments and buffers returned twice are copied. An
+  allocation moved out of a loop holds each step's own tensor: it is marked
+  `scanjit.step_local` (so `outline-parallel-loops` may give each part its own).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects import arith, cf, func, memref, scf, tensor
 from xdsl.dialects.builtin import (
-    FunctionType, IndexType, IntegerAttr, MemRefType, ModuleOp, TensorType,
+    FunctionType, IndexType, IntegerAttr, MemRefType, ModuleOp, TensorType, UnitAttr,
 )
 from xdsl.ir import Block, BlockArgument, Operation, SSAValue
 from xdsl.passes import ModulePass
@@ -34,6 +36,8 @@ from xdsl.traits import SymbolTable
 
 from scanjit.dialects import sj
 from scanjit.passes.support.loop_builder import defined_in, different_rows, row_offset
+
+STEP_LOCAL = "scanjit.step_local"
 
 
 def memref_type(t: TensorType) -> MemRefType:
@@ -124,8 +128,11 @@ class Bufferizer:
 
     def run_op(self, op: Operation) -> None:
         if isinstance(op, tensor.EmptyOp):
+            position = hoisted_position(op)
             buf = checked_alloc(list(op.dynamic_sizes), memref_type(op.tensor.type),
-                                InsertPoint.before(hoisted_position(op)))
+                                InsertPoint.before(position))
+            if position is not op:
+                buf.owner.attributes[STEP_LOCAL] = UnitAttr()
             op.tensor.replace_all_uses_with(buf)
             op.detach()
             op.erase()

@@ -16,12 +16,14 @@ A loop qualifies when it runs by steps of 1, carries nothing, is nested in no
 other loop, and its step is arith and math ops, loads, stores and inner
 `scf.for` loops, where every store writes row `i` (first index the outer
 induction variable) of a buffer allocated in the function, and that buffer
-is read only at row `i`. Other buffers read are function arguments (which
-the ABI assumes no written buffer overlaps) or other allocations. Its
+is read only at row `i`, or writes a temporary of the step (`step_temporary`:
+each part then allocates its own). Other buffers read are function arguments
+(which the ABI assumes no written buffer overlaps) or other allocations. Its
 `cf.assert`s must be directly in the step with conditions from outside the
-loop: they move in front of it (`hoist_checks`). The step then cannot fail,
-calls nothing and shares no buffer with other steps, so its parts can run in
-any order, at the same time. A loop of steps without inner loops whose
+loop: they move in front of it (`hoist_checks`). The step then cannot fail
+(but for its parts' allocations, whose error code the runtime returns), calls
+nothing and shares no buffer with other steps, so its parts can run in any
+order, at the same time. A loop of steps without inner loops whose
 bounds are constants less than `2 * GRAIN` apart stays as it is.
 
 A part is at least `GRAIN` inner iterations long: the grain in steps is
@@ -41,6 +43,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator
 
 from scanjit.dialects import sj
+from scanjit.passes.bufferize import STEP_LOCAL, checked_alloc
 from scanjit.passes.support.loop_builder import defined_in
 
 GRAIN = 1 << 14  # inner iterations per part: below ~2^15, one thread is as fast
@@ -69,6 +72,18 @@ def _is_allocation(value: SSAValue) -> bool:
     return isinstance(value.owner, memref.AllocOp)
 
 
+def step_temporary(buffer: SSAValue, loop: scf.ForOp) -> bool:
+    """Whether `buffer` holds a tensor each step of `loop` creates: `bufferize`
+    moved its allocation out of the loop (`STEP_LOCAL`), and only the loop uses
+    it, besides its allocation check and its dealloc. Each part can have its own."""
+    alloc = buffer.owner
+    if not isinstance(alloc, memref.AllocOp) or STEP_LOCAL not in alloc.attributes:
+        return False
+    return all(loop.is_ancestor(use.operation)
+               or isinstance(use.operation, memref.DeallocOp | memref.ExtractAlignedPointerAsIndexOp)
+               for use in buffer.uses)
+
+
 def independent_steps(loop: scf.ForOp) -> bool:
     """Whether `loop`'s steps can run in any order, at the same time."""
     if loop.iter_args or _constant(loop.step) != 1 or _too_short(loop):
@@ -87,6 +102,8 @@ def independent_steps(loop: scf.ForOp) -> bool:
             return False
     written = {op.memref for op in accesses if isinstance(op, memref.StoreOp)}
     for op in accesses:
+        if step_temporary(op.memref, loop):
+            continue
         if op.memref in written:
             if not _is_allocation(op.memref) or not op.indices or op.indices[0] != iv:
                 return False
@@ -158,8 +175,12 @@ def _outside_values(loop: scf.ForOp) -> list[SSAValue]:
 def outline(loop: scf.ForOp, name: str) -> tuple[func.FuncOp, sj.ParallelForOp]:
     """The private function running `loop`'s steps over [lo, hi), and the
     `sj.parallel_for` that replaces `loop`. Constants the step uses are
-    copied into the function; other values from outside are its arguments."""
+    copied into the function, and its temporaries are allocated there (one
+    per part); other values from outside are its arguments."""
     outside = _outside_values(loop)
+    temporaries = [v for v in outside if step_temporary(v, loop)]
+    sizes = [size for t in temporaries for size in t.owner.operands]
+    outside = list(dict.fromkeys([v for v in outside if v not in temporaries] + sizes))
     constants = [v for v in outside if isinstance(v.owner, arith.ConstantOp)]
     captures = [v for v in outside if v not in constants]
     entry = Block(arg_types=[IndexType(), IndexType(), *[c.type for c in captures]])
@@ -171,16 +192,33 @@ def outline(loop: scf.ForOp, name: str) -> tuple[func.FuncOp, sj.ParallelForOp]:
     for constant in constants:
         entry.add_op(copy := constant.owner.clone())
         mapping[constant] = copy.results[0]
+    for temporary in temporaries:
+        mapping[temporary] = checked_alloc([mapping[size] for size in temporary.owner.operands],
+                                           temporary.type, InsertPoint.at_end(entry))
     step = arith.ConstantOp(IntegerAttr(1, IndexType()))
     body = Block(arg_types=[IndexType()])
     body.args[0].name_hint = loop.body.block.args[0].name_hint
     mapping[loop.body.block.args[0]] = body.args[0]
     for op in loop.body.block.ops:
         body.add_op(op.clone(value_mapper=mapping))
-    entry.add_ops([step, scf.ForOp(lo, hi, step.result, [], body), func.ReturnOp()])
+    entry.add_ops([step, scf.ForOp(lo, hi, step.result, [], body)])
+    entry.add_ops([memref.DeallocOp.get(mapping[t]) for t in temporaries] + [func.ReturnOp()])
     function = func.FuncOp(name, (list(entry.arg_types), []), Region(entry),
                            visibility=StringAttr("private"))
     return function, sj.ParallelForOp(name, loop.lb, loop.ub, _grain(loop), captures)
+
+
+def _drop_allocation(alloc: memref.AllocOp) -> None:
+    """Remove an allocation the parts replaced: its dealloc goes, and its
+    check reads a non-null address (the size checks before it stay)."""
+    for use in list(alloc.memref.uses):
+        user = use.operation
+        if isinstance(user, memref.ExtractAlignedPointerAsIndexOp):
+            nonzero = arith.ConstantOp(IntegerAttr(1, IndexType()))
+            Rewriter.insert_op(nonzero, InsertPoint.before(user))
+            user.results[0].replace_all_uses_with(nonzero.result)
+        Rewriter.erase_op(user)
+    Rewriter.erase_op(alloc)
 
 
 def _outermost_loops(function: func.FuncOp) -> list[scf.ForOp]:
@@ -204,6 +242,9 @@ class OutlineParallelLoopsPass(ModulePass):
             loops = [loop for loop in _outermost_loops(function) if independent_steps(loop)]
             for k, loop in enumerate(loops):
                 hoist_checks(loop)
+                temporaries = [v for v in _outside_values(loop) if step_temporary(v, loop)]
                 outlined, call = outline(loop, f"{function.sym_name.data}_loop{k}")
                 Rewriter.replace_op(loop, call)
                 Rewriter.insert_op(outlined, InsertPoint.after(function))
+                for temporary in temporaries:
+                    _drop_allocation(temporary.owner)

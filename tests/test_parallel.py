@@ -229,3 +229,20 @@ def test_a_failed_part_s_status_is_returned(grain):
     with pool(4):
         assert [run(bad, 100_000, grain) for bad in (0, 54_321, 99_999)] == [7, 7, 7]
         assert run(100_000, 100_000, grain) == 0  # no part holds it
+
+
+def test_a_step_temporary_is_private_to_each_part():
+    """A dense layer over rows: each step's `x @ W` goes through a temporary
+    row, which each part must allocate for itself."""
+    X, W, b = pt.dmatrix("X"), pt.dmatrix("W"), pt.dvector("b")
+    out, _ = scanjit.scan(lambda x, W, b: pt.tanh(x @ W + b), sequences=[X], non_sequences=[W, b])
+    f = scanjit.function([X, W, b], out)
+    assert parallel(f)
+    reference = scanjit.function([X, W, b], out, mode="py")
+    rng = np.random.default_rng(3)
+    x, w, v = rng.normal(size=(2000, 64)), rng.normal(size=(64, 64)) * 0.1, rng.normal(size=64)
+    expected = reference(x, w, v)
+    for count, part_size in ((2, 0), (4, 1), (3, 5)):
+        with pool(count, part_size):
+            for _ in range(5):
+                np.testing.assert_allclose(f(x, w, v), expected, rtol=1e-13, atol=1e-15)
