@@ -76,6 +76,8 @@ class ConvertScfWhileToCfPass(ModulePass):
     name = "convert-scf-while-to-cf"
 
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        if not any(isinstance(inner, scf.WhileOp) for inner in op.walk()):
+            return  # most modules (scans without `until`): one walk instead of a rewrite
         enclosing = [EnclosingLowering(p()) for p in (ForLowering, IfLowering, SwitchLowering)]
         PatternRewriteWalker(
             GreedyRewritePatternApplier([WhileLowering(), *enclosing])

@@ -101,8 +101,9 @@ def independent_steps(loop: scf.ForOp) -> bool:
         elif op.dialect_name() not in ("arith", "math") or op.regions:
             return False
     written = {op.memref for op in accesses if isinstance(op, memref.StoreOp)}
+    temporaries = {m for m in {op.memref for op in accesses} if step_temporary(m, loop)}
     for op in accesses:
-        if step_temporary(op.memref, loop):
+        if op.memref in temporaries:
             continue
         if op.memref in written:
             if not _is_allocation(op.memref) or not op.indices or op.indices[0] != iv:
@@ -172,11 +173,12 @@ def _outside_values(loop: scf.ForOp) -> list[SSAValue]:
     return list(seen)
 
 
-def outline(loop: scf.ForOp, name: str) -> tuple[func.FuncOp, sj.ParallelForOp]:
-    """The private function running `loop`'s steps over [lo, hi), and the
-    `sj.parallel_for` that replaces `loop`. Constants the step uses are
-    copied into the function, and its temporaries are allocated there (one
-    per part); other values from outside are its arguments."""
+def outline(loop: scf.ForOp, name: str) -> tuple[func.FuncOp, sj.ParallelForOp, list[SSAValue]]:
+    """The private function running `loop`'s steps over [lo, hi), the
+    `sj.parallel_for` that replaces `loop`, and the step's temporaries (whose
+    allocations before the loop are no longer used). The step moves into the
+    function: constants it uses are copied there, and its temporaries are
+    allocated there (one per part); other values from outside are arguments."""
     outside = _outside_values(loop)
     temporaries = [v for v in outside if step_temporary(v, loop)]
     sizes = [size for t in temporaries for size in t.owner.operands]
@@ -195,17 +197,16 @@ def outline(loop: scf.ForOp, name: str) -> tuple[func.FuncOp, sj.ParallelForOp]:
     for temporary in temporaries:
         mapping[temporary] = checked_alloc([mapping[size] for size in temporary.owner.operands],
                                            temporary.type, InsertPoint.at_end(entry))
+    call = sj.ParallelForOp(name, loop.lb, loop.ub, _grain(loop), captures)
+    for old, new in mapping.items():
+        old.replace_uses_with_if(new, lambda use: loop.is_ancestor(use.operation))
     step = arith.ConstantOp(IntegerAttr(1, IndexType()))
-    body = Block(arg_types=[IndexType()])
-    body.args[0].name_hint = loop.body.block.args[0].name_hint
-    mapping[loop.body.block.args[0]] = body.args[0]
-    for op in loop.body.block.ops:
-        body.add_op(op.clone(value_mapper=mapping))
+    body = loop.body.detach_block(0)
     entry.add_ops([step, scf.ForOp(lo, hi, step.result, [], body)])
     entry.add_ops([memref.DeallocOp.get(mapping[t]) for t in temporaries] + [func.ReturnOp()])
     function = func.FuncOp(name, (list(entry.arg_types), []), Region(entry),
                            visibility=StringAttr("private"))
-    return function, sj.ParallelForOp(name, loop.lb, loop.ub, _grain(loop), captures)
+    return function, call, temporaries
 
 
 def _drop_allocation(alloc: memref.AllocOp) -> None:
@@ -242,8 +243,7 @@ class OutlineParallelLoopsPass(ModulePass):
             loops = [loop for loop in _outermost_loops(function) if independent_steps(loop)]
             for k, loop in enumerate(loops):
                 hoist_checks(loop)
-                temporaries = [v for v in _outside_values(loop) if step_temporary(v, loop)]
-                outlined, call = outline(loop, f"{function.sym_name.data}_loop{k}")
+                outlined, call, temporaries = outline(loop, f"{function.sym_name.data}_loop{k}")
                 Rewriter.replace_op(loop, call)
                 Rewriter.insert_op(outlined, InsertPoint.after(function))
                 for temporary in temporaries:
