@@ -37,29 +37,22 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects import arith, cf, func, memref, scf
 from xdsl.dialects.builtin import BoolAttr, IndexType, IntegerAttr, ModuleOp, StringAttr, i1
-from xdsl.ir import Block, BlockArgument, Operation, Region, SSAValue
+from xdsl.ir import Block, BlockArgument, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator
 
 from scanjit.dialects import sj
 from scanjit.passes.bufferize import STEP_LOCAL, checked_alloc
-from scanjit.passes.support.loop_builder import defined_in
+from scanjit.passes.support.loop_builder import OpList, defined_in, integer_constant
 
 GRAIN = 1 << 14  # inner iterations per part: below ~2^15, one thread is as fast
-
-
-def _constant(value: SSAValue) -> int | None:
-    op = value.owner
-    if isinstance(op, arith.ConstantOp) and isinstance(op.value, IntegerAttr):
-        return op.value.value.data
-    return None
 
 
 def _too_short(loop: scf.ForOp) -> bool:
     """Whether `loop` has a known trip count too small for two parts of
     steps without inner loops."""
-    lower, upper = _constant(loop.lb), _constant(loop.ub)
+    lower, upper = integer_constant(loop.lb), integer_constant(loop.ub)
     flat = not any(isinstance(op, scf.ForOp) for op in loop.body.walk())
     return flat and lower is not None and upper is not None and upper - lower < 2 * GRAIN
 
@@ -86,7 +79,7 @@ def step_temporary(buffer: SSAValue, loop: scf.ForOp) -> bool:
 
 def independent_steps(loop: scf.ForOp) -> bool:
     """Whether `loop`'s steps can run in any order, at the same time."""
-    if loop.iter_args or _constant(loop.step) != 1 or _too_short(loop):
+    if loop.iter_args or integer_constant(loop.step) != 1 or _too_short(loop):
         return False
     iv = loop.body.block.args[0]
     accesses: list[memref.LoadOp | memref.StoreOp] = []
@@ -131,36 +124,29 @@ def hoist_checks(loop: scf.ForOp) -> None:
         Rewriter.insert_op([ok, check], InsertPoint.before(loop))
 
 
-def _work_per_step(block: Block, loop: scf.ForOp, ops: list[Operation]) -> SSAValue:
-    """Index ops (appended to `ops`, placed before `loop`) counting the inner
+def _work_per_step(block: Block, loop: scf.ForOp, b: OpList) -> SSAValue:
+    """Index ops (emitted to `b`, placed before `loop`) counting the inner
     iterations of a step of `loop` in `block`: 1 + the trip counts of its
     loops times their own steps' work. A trip count computed inside the step
     counts as 1."""
-
-    def emit(op: Operation) -> SSAValue:
-        ops.append(op)
-        return op.results[0]
-
-    work = emit(arith.ConstantOp(IntegerAttr(1, IndexType())))
+    work = b.index(1)
     for inner in block.ops:
         if isinstance(inner, scf.ForOp) and not (defined_in(inner.lb, loop) or defined_in(inner.ub, loop)):
-            zero = emit(arith.ConstantOp(IntegerAttr(0, IndexType())))
-            trips = emit(arith.MaxSIOp(emit(arith.SubiOp(inner.ub, inner.lb)), zero))
-            nested = _work_per_step(inner.body.block, loop, ops)
-            work = emit(arith.AddiOp(work, emit(arith.MuliOp(trips, nested))))
+            zero = b.index(0)
+            trips = b.emit(arith.MaxSIOp(b.emit(arith.SubiOp(inner.ub, inner.lb)), zero))
+            nested = _work_per_step(inner.body.block, loop, b)
+            work = b.emit(arith.AddiOp(work, b.emit(arith.MuliOp(trips, nested))))
     return work
 
 
 def _grain(loop: scf.ForOp) -> SSAValue:
     """Steps per part: GRAIN inner iterations' worth, at least 1."""
-    ops: list[Operation] = []
-    work = _work_per_step(loop.body.block, loop, ops)
-    grain = arith.ConstantOp(IntegerAttr(GRAIN, IndexType()))
-    steps = arith.DivUIOp(grain, work)
-    one = arith.ConstantOp(IntegerAttr(1, IndexType()))
-    at_least_one = arith.MaxUIOp(steps, one)
-    Rewriter.insert_op([*ops, grain, steps, one, at_least_one], InsertPoint.before(loop))
-    return at_least_one.result
+    b = OpList()
+    work = _work_per_step(loop.body.block, loop, b)
+    steps = b.emit(arith.DivUIOp(b.index(GRAIN), work))
+    grain = b.emit(arith.MaxUIOp(steps, b.index(1)))
+    Rewriter.insert_op(b.ops, InsertPoint.before(loop))
+    return grain
 
 
 def _outside_values(loop: scf.ForOp) -> list[SSAValue]:

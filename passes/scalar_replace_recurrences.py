@@ -51,13 +51,13 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import arith, cf, memref, scf
-from xdsl.dialects.builtin import IndexType, IntegerAttr, ModuleOp
+from xdsl.dialects.builtin import IndexType, ModuleOp
 from xdsl.ir import Block, BlockArgument, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator, is_side_effect_free
 
-from scanjit.passes.support.loop_builder import OpList, defined_in, row_offset
+from scanjit.passes.support.loop_builder import OpList, defined_in, integer_constant, row_offset
 
 NARROW = 8  # rows up to this wide are carried: one 512-bit register of f64
 BLOCKS = (8, 4, 2, 1)  # columns carried at once, largest first
@@ -152,18 +152,12 @@ def match(steps: scf.ForOp) -> Recurrence | None:
     return Recurrence(steps, columns, state, store, reads, checks)
 
 
-def _is_constant(value: SSAValue, number: int) -> bool:
-    owner = value.owner
-    return isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr) \
-        and owner.value.value.data == number
-
-
 def _is_one(value: SSAValue) -> bool:
-    return _is_constant(value, 1)
+    return integer_constant(value) == 1
 
 
 def _is_zero(value: SSAValue) -> bool:
-    return _is_constant(value, 0)
+    return integer_constant(value) == 0
 
 
 def _clone_slice(values: list[SSAValue], loop: Operation, mapping: dict, b: OpList) -> None:

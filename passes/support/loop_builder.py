@@ -78,6 +78,14 @@ class OpList:
         return self.loop(uppers[0], carried, lambda b, iv, acc: level(b, 1, [iv], acc))
 
 
+def integer_constant(value: SSAValue) -> int | None:
+    """The value of an integer `arith.constant`, or None for anything else."""
+    owner = value.owner
+    if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr):
+        return owner.value.value.data
+    return None
+
+
 def defined_in(value: SSAValue, op: Operation) -> bool:
     """Whether `value` is defined inside `op` (by an op or a block of its regions)."""
     owner = value.owner
@@ -99,8 +107,8 @@ def row_offset(index: SSAValue) -> tuple[SSAValue, int]:
     owner = index.owner
     if isinstance(owner, arith.AddiOp):
         for base, other in ((owner.lhs, owner.rhs), (owner.rhs, owner.lhs)):
-            if isinstance(other.owner, arith.ConstantOp):
-                return base, other.owner.value.value.data
+            if (constant := integer_constant(other)) is not None:
+                return base, constant
     return index, 0
 
 
