@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from xdsl.context import Context
 from xdsl.dialects import builtin, cf, llvm
 from xdsl.dialects.builtin import ArrayAttr, StringAttr, i32
-from xdsl.ir import Block
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier,
@@ -21,9 +20,8 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
     op_type_rewrite_pattern,
 )
-from xdsl.rewriter import BlockInsertPoint, Rewriter
 
-from scanjit.passes.support.llvm_common import const
+from scanjit.passes.support.llvm_common import const, replace_with_early_return
 
 ERRORS = "scanjit.errors"
 
@@ -63,13 +61,7 @@ class AssertLowering(RewritePattern):
         if msg not in self.messages:
             self.messages.append(msg)
         code = const(self.messages.index(msg) + 1, i32)
-        fail = Block([code, llvm.ReturnOp(code.results[0])])
-        Rewriter.insert_block(fail, BlockInsertPoint.at_end(func.body))
-
-        block = op.parent_block()
-        assert block is not None and op.next_op is not None
-        rest = block.split_before(op.next_op)
-        rewriter.replace(op, llvm.CondBrOp(op.arg, rest, (), fail, ()))
+        replace_with_early_return(rewriter, op, [], op.arg, func, code.result, [code])
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,19 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
     op_type_rewrite_pattern,
 )
-from xdsl.rewriter import BlockInsertPoint, InsertPoint, Rewriter
+from xdsl.rewriter import InsertPoint
 
 from scanjit.dialects import sj
-from scanjit.passes.support.llvm_common import PTR, const, declare, flatten, load_slot, store_slot, to_llvm
+from scanjit.passes.support.llvm_common import (
+    PTR,
+    const,
+    declare,
+    flatten,
+    load_slot,
+    replace_with_early_return,
+    store_slot,
+    to_llvm,
+)
 
 RUNTIME_FUNCTION = "scanjit_parallel_for"
 EQ = IntegerAttr(llvm.ICmpPredicateFlag.EQ.to_int(), i64)
@@ -67,9 +76,9 @@ class ParallelForLowering(RewritePattern):
         slots = const(max(len(fields), 1))
         context = llvm.AllocaOp(slots, PTR, alignment=8)  # 8-byte slots (an opaque pointer for llvmlite)
         caller = op.parent_op()
-        while not isinstance(caller.parent_op(), builtin.ModuleOp):
+        while not isinstance(caller, llvm.FuncOp):
             caller = caller.parent_op()
-        rewriter.insert([slots, context], InsertPoint.at_start(caller.regions[0].blocks.first))
+        rewriter.insert([slots, context], InsertPoint.at_start(caller.body.blocks.first))
         for k, field in enumerate(fields):
             ops += store_slot(context.res, k, field)
         function = llvm.AddressOfOp(entry.sym_name.data, PTR)
@@ -79,12 +88,8 @@ class ParallelForLowering(RewritePattern):
         # A part's failed check: the caller returns its status, as convert-cf-to-llvm's asserts do.
         zero = const(0, i32)
         ok = llvm.ICmpOp(call.returned, zero.result, EQ)
-        fail = Block([llvm.ReturnOp(call.returned)])
-        Rewriter.insert_block(fail, BlockInsertPoint.at_end(caller.regions[0]))
-        block = op.parent_block()
-        assert block is not None and op.next_op is not None
-        rest = block.split_before(op.next_op)
-        rewriter.replace(op, [*ops, function, call, zero, ok, llvm.CondBrOp(ok, rest, (), fail, ())], [])
+        replace_with_early_return(rewriter, op, [*ops, function, call, zero, ok], ok.res, caller,
+                                  call.returned)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
-from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.rewriter import BlockInsertPoint, InsertPoint, Rewriter
 
 PTR = llvm.LLVMPointerType()
 I1, I8 = IntegerType(1), IntegerType(8)
@@ -201,6 +201,20 @@ def _retype(block: Block, index: int, old: Attribute) -> None:
         term = use.operation
         k = _successor_operand_index(term, use.index, index)
         term.operands[k] = to_llvm(term.operands[k])
+
+
+def replace_with_early_return(rewriter: PatternRewriter, op: Operation, ops: Sequence[Operation],
+                              ok: SSAValue, function: llvm.FuncOp, status: SSAValue,
+                              status_ops: Sequence[Operation] = ()) -> None:
+    """Replace `op` by `ops` and a branch on `ok`: on to the rest of `op`'s
+    block, or to a new block at the end of `function` that runs `status_ops`
+    and returns `status` (an error code)."""
+    fail = Block([*status_ops, llvm.ReturnOp(status)])
+    Rewriter.insert_block(fail, BlockInsertPoint.at_end(function.body))
+    block = op.parent_block()
+    assert block is not None and op.next_op is not None
+    rest = block.split_before(op.next_op)
+    rewriter.replace(op, [*ops, llvm.CondBrOp(ok, rest, (), fail, ())])
 
 
 def declare(module: ModuleOp, name: str, inputs: Sequence[Attribute], output: Attribute) -> str:

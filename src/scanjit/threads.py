@@ -8,10 +8,10 @@ runs `fn(ctx, a, b)` over parts covering [lo, hi), each at least `grain`
 iterations long, up to `PARTS_PER_THREAD` per thread, and returns 0 or the
 first non-zero status a part returned (every part runs either way). The
 caller runs parts too; parts are claimed from an atomic counter, so a worker
-that wakes late only finds less (or nothing) left to do. Workers are started on first use
-(again in a forked child) and wait on a futex after a short spin. One job runs
-at a time: a call that finds the pool busy (another Python thread's call)
-runs its loop alone.
+that wakes late only finds less (or nothing) left to do. Workers are started
+on first use (again in a forked child) and wait on a futex after a short
+spin. One job runs at a time: a call that finds the pool busy (another Python
+thread's call) runs its loop alone.
 
 `SCANJIT_NUM_THREADS` sets the number of threads (default: the CPUs this
 process may run on; Linux on x86-64 or AArch64 only, which have the futex
