@@ -183,11 +183,12 @@ def test_fuzz_programs_in_parts_of_one_step():
         for index in range(40):
             program = Program(f"parallel:{index}")
             try:
-                compiled = scanjit.function(program.inputs, program.outputs, updates=program.updates)
+                compiled = scanjit.function(program.inputs, program.outputs, updates=program.updates,
+                                            on_unused_input="ignore")
             except NotImplementedError:
                 continue
             reference = scanjit.function(program.inputs, program.outputs, updates=program.updates,
-                                         mode="py")
+                                         mode="py", on_unused_input="ignore")
             for case in range(CALLS):
                 args = program.case(np.random.default_rng([index, case]))
                 error, got, got_shared = outcome(program, compiled, args)

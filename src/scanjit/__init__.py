@@ -5,7 +5,7 @@ scan code; `scanjit.function` compiles through xDSL and LLVM to native code.
 """
 
 from scanjit import config
-from scanjit.function import function
+from scanjit.function import UnusedInputError, function
 from scanjit.scan import scan
 from scanjit.shared import shared
 from scanjit.scan.utils import until
@@ -15,4 +15,4 @@ from scanjit import tensor  # noqa: F401  (attaches operators to Variable)
 
 __version__ = "0.1.0"
 
-__all__ = ["config", "function", "scan", "shared", "until", "map", "reduce", "foldl", "foldr", "tensor"]
+__all__ = ["config", "function", "UnusedInputError", "scan", "shared", "until", "map", "reduce", "foldl", "foldr", "tensor"]

@@ -1,3 +1,8 @@
-"""Global settings, as `pytensor.config`: only `floatX` for now."""
+"""Global settings, as `pytensor.config`."""
 
 floatX = "float64"
+"""The dtype of float constants and of typed constructors without a prefix."""
+
+on_unused_input = "raise"
+"""What `function` does with an input its outputs do not need: "raise"
+(`UnusedInputError`), "warn" or "ignore"."""

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import copy
 import ctypes
+import functools
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from scanjit import runtime, stages
+from scanjit import config, runtime, stages
 from scanjit.graph import Constant, Variable, graph_inputs
 from scanjit.shared import RandomGeneratorType, SharedVariable
 from scanjit.tensor.basic import as_tensor_variable, upcast
@@ -148,8 +150,9 @@ class Function:
         process too, e.g. for a ProcessPoolExecutor)."""
         outputs = self.outputs[0] if self.single else self.outputs
         updates = self.tensor_updates + self.rng_updates
-        return (function, (self.inputs, outputs, updates), {"name": self.name,
-                                                              "allow_input_downcast": self.allow_input_downcast})
+        compile_again = functools.partial(function, updates=updates, on_unused_input="ignore")
+        return (compile_again, (self.inputs, outputs), {"name": self.name,
+                                                        "allow_input_downcast": self.allow_input_downcast})
 
     def __setstate__(self, state):
         self.name = state["name"]
@@ -240,18 +243,57 @@ class Function:
         return values[0] if self.single else values[:len(self.outputs)]
 
 
-def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=None,
-             allow_input_downcast=None, on_unused_input=None, **kwargs) -> Function:
-    """Compile `outputs` as a function of `inputs` (PyTensor's signature)."""
+class UnusedInputError(Exception):
+    """An input the outputs do not depend on (PyTensor's `on_unused_input="raise"`)."""
+
+
+# PyTensor's mode names: scanjit has one backend, so they all compile alike.
+MODES = {None, "FAST_RUN", "FAST_COMPILE", "NUMBA", "JAX", "PYTORCH", "C", "CVM", "C|PY", "VM",
+         "DebugMode", "DEBUG_MODE", "NanGuardMode", "MLX"}
+
+
+def check_unused_inputs(inputs: Sequence[Variable], needed: Sequence[Variable],
+                        on_unused_input: str | None) -> None:
+    """PyTensor's rule: an input the graph of `needed` does not read raises
+    UnusedInputError ("raise", the default), warns ("warn") or is accepted ("ignore")."""
+    policy = config.on_unused_input if on_unused_input is None else on_unused_input
+    if policy not in ("raise", "warn", "ignore"):
+        raise ValueError(f"on_unused_input must be 'raise', 'warn' or 'ignore', got {policy!r}")
+    if policy == "ignore":
+        return
+    used = {id(v) for v in graph_inputs(needed)}
+    for k, var in enumerate(inputs):
+        if id(var) in used:
+            continue
+        message = (f"input {k} ({var.label()}) of the function is not needed to compute its "
+                   "outputs; pass on_unused_input='ignore' (or 'warn') to accept it")
+        if policy == "raise":
+            raise UnusedInputError(message)
+        warnings.warn(message, stacklevel=3)
+
+
+def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_default_updates=False,
+             accept_inplace=False, name=None, rebuild_strict=True, allow_input_downcast=None,
+             profile=None, on_unused_input=None, trust_input=False) -> Function:
+    """Compile `outputs` as a function of `inputs`, with PyTensor's signature.
+
+    `mode="py"` runs the NumPy reference interpreter instead (for debugging);
+    PyTensor's mode names compile alike. `no_default_updates`,
+    `accept_inplace`, `rebuild_strict`, `profile` and `trust_input` are
+    accepted and ignored (docs/porting-from-pytensor.md says why)."""
     if givens:
         raise NotImplementedError("givens are not supported")
+    if mode != "py" and (mode not in MODES if isinstance(mode, str | type(None)) else True):
+        raise ValueError(f"unknown mode {mode!r}; scanjit compiles every PyTensor mode alike, "
+                         "and mode='py' runs the reference interpreter")
     if name is None:  # name it after the line calling us, for dumps
         caller = sys._getframe(1)
         name = f"{Path(caller.f_code.co_filename).stem}-line{caller.f_lineno}"
+    inputs = list(inputs)
+    outputs = [] if outputs is None else outputs
+    needed = [as_tensor_variable(o) for o in (outputs if isinstance(outputs, list | tuple) else [outputs])]
+    check_unused_inputs(inputs, needed + [v for _, v in _updates_list(updates)], on_unused_input)
+    make = Function
     if mode == "py":  # the NumPy reference interpreter, for debugging
-        from scanjit.reference import ReferenceFunction
-
-        return ReferenceFunction(list(inputs), [] if outputs is None else outputs, updates,
-                                 allow_input_downcast, name)
-    return Function(list(inputs), [] if outputs is None else outputs, updates, allow_input_downcast,
-                    name)
+        from scanjit.reference import ReferenceFunction as make
+    return make(inputs, outputs, updates, allow_input_downcast, name)
