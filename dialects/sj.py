@@ -292,6 +292,8 @@ class FillOp(IRDLOperation):
     def verify_(self):
         if len(self.sizes) != sum(1 for s in self.result.type.get_shape() if s < 0):
             raise VerifyException("sj.fill needs one size per dynamic dimension")
+        if self.value.type != self.result.type.element_type:
+            raise VerifyException("sj.fill's value must be a scalar of the result's element type")
 
 
 @irdl_op_definition

@@ -123,6 +123,15 @@ func.func @fill_sizes(%v: f64, %n: index) -> tensor<?x?xf64> {
 
 // -----
 
+func.func @fill_tensor_value(%v: tensor<3xf64>, %n: index) -> tensor<?x3xf64> {
+  %r = "sj.fill"(%v, %n) : (tensor<3xf64>, index) -> tensor<?x3xf64>
+  func.return %r : tensor<?x3xf64>
+}
+
+// CHECK: sj.fill's value must be a scalar of the result's element type
+
+// -----
+
 func.func @call_writes_scalar(%p: !llvm.ptr, %n: i64) -> i64 {
   %r = "sj.call"(%p, %n) <{callee = "f", writes = array<i64: 1>}> : (!llvm.ptr, i64) -> i64
   func.return %r : i64

@@ -301,8 +301,11 @@ def emit_set_subtensor(e: Emitter, node) -> list[SSAValue]:
 
 
 def emit_dimshuffle(e: Emitter, node) -> list[SSAValue]:
+    source, out_type = e.value(node.inputs[0]), ir_type(node.outputs[0].type)
+    if node.inputs[0].ndim == 0:  # a scalar given length-1 axes
+        return [e.emit(sj.FillOp(source, [], out_type))]
     order = [-1 if a == "x" else a for a in node.op.order]
-    return [e.emit(sj.DimShuffleOp(e.value(node.inputs[0]), order, ir_type(node.outputs[0].type)))]
+    return [e.emit(sj.DimShuffleOp(source, order, out_type))]
 
 
 def emit_arange(e: Emitter, node) -> list[SSAValue]:
@@ -326,13 +329,21 @@ def emit_arange(e: Emitter, node) -> list[SSAValue]:
 def emit_alloc(e: Emitter, node) -> list[SSAValue]:
     value, *shape = node.inputs
     out = node.outputs[0]
+    if out.ndim == 0:
+        return [e.value(value)]
     sizes = []
     for var, static in zip(shape, out.type.shape):
         size = e.value(var)
         e.check(e.cmp(size, e.const(0, "int64"), "sge"), "ValueError: negative dimensions are not allowed")
         if static is None:
             sizes.append(to_index(e.emit, size))
-    return [e.emit(sj.FillOp(e.value(value), sizes, ir_type(out.type)))]
+    if value.ndim == 0:
+        return [e.emit(sj.FillOp(e.value(value), sizes, ir_type(out.type)))]
+    # A tensor value: broadcast it over a tensor of the output's shape.
+    shaped = e.emit(sj.FillOp(e.const(0, out.dtype), sizes, ir_type(out.type)))
+    args = [shaped, e.value(value)]
+    e.broadcast_checks(args, out.ndim, f"alloc of {value.label()}")
+    return [e.map(args, ir_type(out.type), lambda xs: xs[1])]
 
 
 def emit_scan(e: Emitter, node) -> list[SSAValue]:

@@ -236,7 +236,12 @@ def alloc(node, args, env):
     fill, *sizes = args
     if any(s < 0 for s in sizes):
         raise ValueError("negative dimensions are not allowed")
-    return [np.full(tuple(int(s) for s in sizes), fill, node.outputs[0].dtype)]
+    out = node.outputs[0]
+    shaped = np.empty(tuple(int(s) for s in sizes), out.dtype)
+    check_broadcast([out.type.shape, node.inputs[0].type.shape], [shaped, fill], out.ndim,
+                    f"alloc of {node.inputs[0].label()}")
+    shaped[...] = fill
+    return [shaped]
 
 
 # -- random draws: the Generator's own methods, after the compiled checks --------

@@ -30,21 +30,23 @@ def upgrade_to_float(dtype: str) -> str:
 
 
 def autocast(value) -> np.ndarray:
-    """Python scalars become the smallest dtype holding them exactly (PyTensor's
-    `cast_policy='custom'`), so `fvector * 2` and `fvector + 1.5` stay float32."""
-    if isinstance(value, bool | np.bool_):
-        return np.asarray(value, dtype="bool")
-    if isinstance(value, int):
+    """PyTensor's rules for constants. Python ints and floats (exactly those
+    types: NumPy scalars keep their dtype) become the smallest dtype holding
+    them exactly (`cast_policy='custom'`), so `fvector * 2` and `fvector + 1.5`
+    stay float32; NumPy scalars, arrays and lists keep NumPy's dtype."""
+    if type(value) is int:
         for dtype in INTS:
             if np.iinfo(dtype).min <= value <= np.iinfo(dtype).max:
                 return np.asarray(value, dtype=dtype)
         raise OverflowError(f"{value} does not fit in int64")
-    if isinstance(value, float):
+    if type(value) is float:
         if config.floatX == "float32":
             return np.asarray(value, dtype="float32")
-        small = np.asarray(value, dtype="float32")
+        with np.errstate(over="ignore"):
+            small = np.asarray(value, dtype="float32")
         # Compare as Python floats: NumPy 2 would compare `small == value` in float32.
-        return small if float(small) == value or np.isnan(value) else np.asarray(value, dtype="float64")
+        # NaN != NaN, so NaN is float64, as in PyTensor.
+        return small if float(small) == value else np.asarray(value, dtype="float64")
     return np.asarray(value)
 
 
@@ -58,6 +60,9 @@ def constant(value, name: str | None = None, dtype: str | None = None) -> Consta
 def as_tensor_variable(x) -> Variable:
     if isinstance(x, Variable):
         return x
+    if isinstance(x, bool):  # as PyTensor: most often `v == w`, which is Python's identity
+        raise TypeError(f"cannot make a tensor of the Python bool {x}: `v == w` compares the "
+                        "variables, use pt.eq(v, w); for a constant use np.array(True)")
     if isinstance(x, list | tuple) and any(isinstance(e, Variable) for e in x):
         raise NotImplementedError("stacking a list of symbolic variables is not supported yet")
     return constant(x)
@@ -130,9 +135,15 @@ where = switch
 
 
 def cast(x, dtype: str) -> Variable:
+    """`x` as `dtype`; a constant stays a constant (so its static shape and
+    value are known to the ops using it, as `pt.alloc(v, 1)`'s length)."""
     x = as_tensor_variable(x)
     dtype = str(np.dtype(dtype))
-    return x if x.dtype == dtype else Elemwise(f"cast_{dtype}")(x)
+    if x.dtype == dtype:
+        return x
+    if isinstance(x, Constant):
+        return constant(x.data.astype(dtype), dtype=dtype)
+    return Elemwise(f"cast_{dtype}")(x)
 
 
 def _normalize_axes(axis, ndim: int) -> tuple[int, ...]:
@@ -288,7 +299,8 @@ class Slice(Op):
 
 
 class DimShuffle(Op):
-    """Reorder axes; "x" in `order` inserts an axis of length 1."""
+    """Reorder axes; "x" in `order` inserts an axis of length 1. Every axis
+    is kept (`dimshuffle` drops length-1 axes by indexing them first)."""
 
     def __init__(self, order: tuple):
         self.order = tuple(order)
@@ -306,9 +318,26 @@ class DimShuffle(Op):
 
 
 def dimshuffle(x, *order) -> Variable:
+    """PyTensor's dimshuffle: `order` lists source axes and "x" (a new axis of
+    length 1); a source axis left out must have static length 1 (it is dropped)."""
     if len(order) == 1 and isinstance(order[0], list | tuple):
         order = tuple(order[0])
     x = as_tensor_variable(x)
+    kept = [a for a in order if a != "x"]
+    if any(not isinstance(a, int | np.integer) or not 0 <= a < x.ndim for a in kept) \
+            or len(set(kept)) != len(kept):
+        raise ValueError(f"dimshuffle{tuple(order)}: each entry must be 'x' or an axis of "
+                         f"{x.label()} (0 to {x.ndim - 1}), each axis at most once")
+    dropped = [a for a in range(x.ndim) if a not in kept]
+    for a in dropped:
+        if x.type.shape[a] != 1:
+            raise ValueError(f"dimshuffle{tuple(order)} drops axis {a} of {x.label()}, "
+                             f"which is not known to have length 1 (shape {x.type.shape})")
+    if dropped:  # move them to the front, then take their only row
+        x = DimShuffle(tuple(dropped) + tuple(a for a in range(x.ndim) if a not in dropped))(x)
+        for _ in dropped:
+            x = Index()(x, 0)
+        order = tuple("x" if a == "x" else sorted(kept).index(a) for a in order)
     return x if tuple(order) == tuple(range(x.ndim)) else DimShuffle(order)(x)
 
 
@@ -410,11 +439,19 @@ def arange(start, stop=None, step=1, dtype=None):
 
 
 class Alloc(Op):
-    """A tensor of the given shape filled with a scalar."""
+    """A tensor of the given shape filled with `value`, broadcast as NumPy
+    does (its axes align with the last ones)."""
 
     def make_node(self, value, *shape) -> Apply:
         value = as_tensor_variable(value)
-        shape = [cast(as_tensor_variable(s), "int64") for s in shape]
+        shape = [as_tensor_variable(s) for s in shape]
+        for s in shape:
+            if s.ndim != 0 or s.dtype not in INTS:
+                raise TypeError(f"alloc: each length must be an integer scalar, got {s.type}")
+        if value.ndim > len(shape):
+            raise ValueError(f"alloc: the {value.ndim}-d value {value.label()} does not fit in "
+                             f"{len(shape)} dimensions")
+        shape = [cast(s, "int64") for s in shape]
         static = tuple(int(s.data) if isinstance(s, Constant) else None for s in shape)
         return Apply(self, [value, *shape], [Variable(TensorType(value.dtype, static))])
 
