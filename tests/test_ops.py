@@ -778,7 +778,7 @@ def test_set_inc_slice(mode, value_ndim, a, b, s):
 
 
 def test_set_slice_with_wrong_row_count_raises():
-    with pytest.raises(ValueError, match="wrong number of rows"):
+    with pytest.raises(ValueError, match="wrong length on axis 0"):
         set_slice_fn("set", 2)(np.zeros((5, 3)), np.zeros((3, 3)), 0, 2, 1)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 from xdsl.dialects import arith, cf, func, math, scf, tensor
 from xdsl.dialects.builtin import (
-    DenseArrayBase, DenseIntOrFPElementsAttr, IndexType, ModuleOp, TensorType, i64,
+    DYNAMIC_INDEX, DenseArrayBase, DenseIntOrFPElementsAttr, IndexType, ModuleOp, TensorType, i64,
 )
 from xdsl.ir import Block, Operation, Region, SSAValue
 
@@ -192,14 +192,15 @@ def emit_shape(e: Emitter, node) -> list[SSAValue]:
     return [from_index(e.emit, e.dim(e.value(node.inputs[0]), node.op.axis))]
 
 
-def normalized_index(e: Emitter, source: SSAValue, i: SSAValue, i_dtype: str, label: str) -> SSAValue:
-    """`i` as an index into axis 0, negative counting from the end; checked."""
-    n = from_index(e.emit, e.dim(source, 0))
+def normalized_index(e: Emitter, length: SSAValue, i: SSAValue, i_dtype: str, axis: int,
+                     label: str) -> SSAValue:
+    """`i` as an index into an axis of `length`, negative counting from the end; checked."""
+    n = from_index(e.emit, length)
     i = convert(e.emit, i, i_dtype, "int64")
     zero = e.const(0, "int64")
     i = e.select(e.cmp(i, zero, "slt"), e.emit(arith.AddiOp(i, n)), i)
     in_range = e.emit(arith.AndIOp(e.cmp(i, zero, "sge"), e.cmp(i, n, "slt")))
-    e.check(in_range, f"IndexError: index out of bounds for axis 0 of {label}")
+    e.check(in_range, f"IndexError: index out of bounds for axis {axis} of {label}")
     return to_index(e.emit, i)
 
 
@@ -215,12 +216,6 @@ def put_row(e: Emitter, value: SSAValue, dest: SSAValue, index: SSAValue) -> SSA
     if dest.type.get_num_dims() == 1:
         return e.emit(tensor.InsertOp(value, dest, [index]))
     return e.emit(sj.InsertRowOp(value, dest, index))
-
-
-def emit_index(e: Emitter, node) -> list[SSAValue]:
-    x, i = node.inputs
-    source = e.value(x)
-    return [take_row(e, source, normalized_index(e, source, e.value(i), i.dtype, x.label()))]
 
 
 def slice_range(e: Emitter, length: SSAValue, has, bounds, label: str):
@@ -256,48 +251,101 @@ def slice_range(e: Emitter, length: SSAValue, has, bounds, label: str):
     return tuple(to_index(e.emit, v) for v in (start, step, count))
 
 
-def emit_slice(e: Emitter, node) -> list[SSAValue]:
-    x = node.inputs[0]
-    source = e.value(x)
-    start, step, count = slice_range(e, e.dim(source, 0), node.op.has, node.inputs[1:], x.label())
-    return [e.emit(sj.SliceOp(source, start, step, count, ir_type(node.outputs[0].type)))]
+def key_entries(e: Emitter, node, x_var: Variable, key: Sequence[Variable]):
+    """Per entry of a Subtensor key: (axis of x, INDEX or the slice's given
+    bounds as graph variables)."""
+    key = iter(key)
+    return [(axis, next(key) if entry == tb.INDEX else [next(key) for given in entry if given], entry)
+            for axis, entry in enumerate(node.op.idx_list if isinstance(node.op, tb.Subtensor)
+                                         else node.op.key.idx_list)]
 
 
-def update_row(e: Emitter, mode: str, dest: SSAValue, value: SSAValue, index: SSAValue,
-               dtype: str, what: str) -> SSAValue:
-    """`dest` with row `index` set to / incremented by `value` (broadcast)."""
-    if dest.type.get_num_dims() == 1:
-        if mode == "inc":
-            old = take_row(e, dest, index)
-            value = elemwise(e.emit, "add", [old, value], [dtype, dtype], dtype)
-        return put_row(e, value, dest, index)
-    row = take_row(e, dest, index)
-    e.broadcast_checks([row, value], row.type.get_num_dims(), what)
-    updated = e.map([row, value], row.type, lambda xs: xs[1] if mode == "set" else
-                    elemwise(e.emit, "add", xs, [dtype, dtype], dtype))
-    return put_row(e, updated, dest, index)
+def to_front(e: Emitter, value: SSAValue, axis: int) -> SSAValue:
+    """A view of `value` with `axis` moved first (itself for axis 0)."""
+    if axis == 0:
+        return value
+    rank, shape = value.type.get_num_dims(), value.type.get_shape()
+    order = [axis, *[a for a in range(rank) if a != axis]]
+    return e.emit(sj.DimShuffleOp(value, order, TensorType(value.type.element_type,
+                                                             [shape[a] for a in order])))
 
 
-def emit_set_subtensor(e: Emitter, node) -> list[SSAValue]:
-    op = node.op
-    x, value, *key = node.inputs
-    dest, new = e.value(x), e.value(value)
-    what = f"{op} of {x.label()}"
-    if isinstance(op.key, tb.Index):
-        index = normalized_index(e, dest, e.value(key[0]), key[0].dtype, x.label())
-        return [update_row(e, op.mode, dest, new, index, x.dtype, what)]
-    start, step, count = slice_range(e, e.dim(dest, 0), op.key.has, key, x.label())
-    per_row = value.ndim == x.ndim and value.type.shape[0] != 1
+def from_front(e: Emitter, value: SSAValue, axis: int) -> SSAValue:
+    """The inverse of `to_front`."""
+    if axis == 0:
+        return value
+    rank, shape = value.type.get_num_dims(), value.type.get_shape()
+    order = [*range(1, axis + 1), 0, *range(axis + 1, rank)]
+    return e.emit(sj.DimShuffleOp(value, order, TensorType(value.type.element_type,
+                                                             [shape[a] for a in order])))
+
+
+def emit_subtensor(e: Emitter, node) -> list[SSAValue]:
+    """Each entry of the key in turn: an index takes a row of its axis (moved
+    first by a view), a slice selects rows; both are views or copies of rows."""
+    x, *key = node.inputs
+    value, at = e.value(x), 0  # `at`: the axis of `value` the next entry indexes
+    for axis, given, entry in key_entries(e, node, x, key):
+        if entry == tb.INDEX:
+            front = to_front(e, value, at)
+            index = normalized_index(e, e.dim(front, 0), e.value(given), given.dtype, axis, x.label())
+            value = take_row(e, front, index)
+        elif entry != tb.FULL:
+            front = to_front(e, value, at)
+            start, step, count = slice_range(e, e.dim(front, 0), entry, given, x.label())
+            shape = [DYNAMIC_INDEX, *front.type.get_shape()[1:]]
+            rows = e.emit(sj.SliceOp(front, start, step, count, TensorType(front.type.element_type, shape)))
+            value = from_front(e, rows, at)
+            at += 1
+        else:
+            at += 1
+    return [value]
+
+
+def update_part(e: Emitter, mode: str, dest: SSAValue, value: SSAValue, value_static: tuple,
+                entries: list, slices_left: int, x: Variable) -> SSAValue:
+    """`dest` (a scalar, or a tensor whose leading axis the first entry
+    indexes) with its part `dest[entries]` set to / incremented by `value`,
+    which broadcasts to the part, whose first `slices_left` axes the
+    remaining slices make."""
+    what = f"{mode}_subtensor of {x.label()}"
+    if not entries:
+        if not isinstance(dest.type, TensorType):
+            return value if mode == "set" else elemwise(e.emit, "add", [dest, value], [x.dtype] * 2, x.dtype)
+        e.broadcast_checks([dest, value], dest.type.get_num_dims(), what)
+        return e.map([dest, value], dest.type, lambda xs: xs[1] if mode == "set" else
+                     elemwise(e.emit, "add", xs, [x.dtype] * 2, x.dtype))
+    (axis, given, entry), rest = entries[0], entries[1:]
+    if entry == tb.INDEX:
+        index = normalized_index(e, e.dim(dest, 0), e.value(given), given.dtype, axis, x.label())
+        row = update_part(e, mode, take_row(e, dest, index), value, value_static, rest, slices_left, x)
+        return put_row(e, row, dest, index)
+    start, step, count = slice_range(e, e.dim(dest, 0), entry, given, x.label())
+    # Does the value have this axis (not broadcast along it)?
+    part_axes = slices_left + (dest.type.get_num_dims() - 1 - len(rest))
+    own = len(value_static) - part_axes
+    per_row = own >= 0 and value_static[0] != 1
     if per_row:
-        e.check(e.cmp(e.dim(new, 0), count, "eq"),
-                f"ValueError: {what}: the value has the wrong number of rows")
+        e.check(e.cmp(e.dim(value, 0), count, "eq"),
+                f"ValueError: {what}: the value has the wrong length on axis {axis}")
 
     def body(k, acc):
         row = e.emit(arith.AddiOp(start, e.emit(arith.MuliOp(k, step))))
-        part = take_row(e, new, k if per_row else e.index(0)) if value.ndim == x.ndim else new
-        return [update_row(e, op.mode, acc[0], part, row, x.dtype, what)]
+        part, static = value, value_static
+        if own >= 0:
+            part, static = take_row(e, value, k if per_row else e.index(0)), value_static[1:]
+        updated = update_part(e, mode, take_row(e, acc[0], row), part, static, rest, slices_left - 1, x)
+        return [put_row(e, updated, acc[0], row)]
 
-    return e.loop(count, [dest], body)
+    return e.loop(count, [dest], body)[0]
+
+
+def emit_set_subtensor(e: Emitter, node) -> list[SSAValue]:
+    x, value, *key = node.inputs
+    entries = key_entries(e, node, x, key)
+    slices = sum(entry != tb.INDEX for _, _, entry in entries)
+    return [update_part(e, node.op.mode, e.value(x), e.value(value), value.type.shape, entries,
+                        slices, x)]
 
 
 def emit_dimshuffle(e: Emitter, node) -> list[SSAValue]:
@@ -354,7 +402,7 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
 
 EMITTERS = {
     tb.Elemwise: emit_elemwise, tb.Reduce: emit_reduce, tb.Argmax: emit_argmax, tb.Dot: emit_dot,
-    tb.Shape: emit_shape, tb.Index: emit_index, tb.Slice: emit_slice, tb.Arange: emit_arange,
+    tb.Shape: emit_shape, tb.Subtensor: emit_subtensor, tb.Arange: emit_arange,
     tb.Alloc: emit_alloc, tb.SetSubtensor: emit_set_subtensor, tb.DimShuffle: emit_dimshuffle,
 }
 

@@ -10,7 +10,7 @@ from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType, IntegerAttr, TensorT
 from xdsl.ir import Block, SSAValue
 
 from scanjit.dialects import sj
-from scanjit.emit import Emitter, put_row, slice_range, take_row
+from scanjit.emit import Emitter, key_entries, put_row, slice_range, take_row
 from scanjit.emit_scalar import convert, ir_type, to_index
 from scanjit.graph import Constant, Variable
 from scanjit.passes.support.loop_builder import OpList, empty_like_dims
@@ -205,6 +205,18 @@ def nested_scan_dims(e: Emitter, node, k: int, known: dict[int, list[SSAValue]])
     return [n, *(infer_dims(e, out, inner_known) if out.ndim else [])]
 
 
+def subtensor_dims(e: Emitter, node, x_dims: list[SSAValue]) -> list[SSAValue]:
+    """Dims of `x[key]` from the dims of x (the key's scalars known before the loop)."""
+    x, *key = node.inputs
+    dims = []
+    for axis, given, entry in key_entries(e, node, x, key):
+        if entry == tb.FULL:
+            dims.append(x_dims[axis])
+        elif entry != tb.INDEX:
+            dims.append(slice_range(e, x_dims[axis], entry, given, x.label())[2])
+    return dims + x_dims[len(node.op.idx_list):]
+
+
 def infer_dims(e: Emitter, var: Variable, known: dict[int, list[SSAValue]]) -> list[SSAValue]:
     """Dims of a body variable computed before the loop, from the dims of the
     placeholders and of loop-invariant values."""
@@ -242,10 +254,10 @@ def infer_dims(e: Emitter, var: Variable, known: dict[int, list[SSAValue]]) -> l
         result = inputs[0][:-1] + inputs[1][1:]
     elif isinstance(op, tb.DimShuffle):
         result = [e.index(1) if a == "x" else inputs[0][a] for a in op.order]
-    elif isinstance(op, tb.Index | tb.SetSubtensor):
-        result = inputs[0][1:] if isinstance(op, tb.Index) else inputs[0]
-    elif isinstance(op, tb.Slice) and all(invariant(b) for b in node.inputs[1:]):
-        result = [slice_range(e, inputs[0][0], op.has, node.inputs[1:], var.label())[2], *inputs[0][1:]]
+    elif isinstance(op, tb.SetSubtensor):
+        result = inputs[0]
+    elif isinstance(op, tb.Subtensor) and all(invariant(b) for b in node.inputs[1:]):
+        result = subtensor_dims(e, node, inputs[0])
     elif isinstance(op, tb.Alloc) and all(invariant(s) or length_of(s) for s in node.inputs[1:]):
         result = [to_index(e.emit, e.value(s)) if invariant(s) else
                   infer_dims(e, length_of(s).inputs[0], known)[length_of(s).op.axis]

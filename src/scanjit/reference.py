@@ -162,12 +162,19 @@ def shape(node, args, env):
     return [args[0].shape[node.op.axis]]
 
 
-def row_index(x: np.ndarray, i, label: str) -> int:
-    n, i = x.shape[0], int(i)
-    i = i + n if i < 0 else i
-    if not 0 <= i < n:
-        raise IndexError(f"index out of bounds for axis 0 of {label}")
-    return i
+def numpy_key(op: tb.Subtensor, x: np.ndarray, key: list, label: str) -> tuple:
+    """The NumPy key of a Subtensor, with the compiled checks and messages."""
+    key, out = iter(key), []
+    for axis, entry in enumerate(op.idx_list):
+        if entry == tb.INDEX:
+            n, i = x.shape[axis], int(next(key))
+            i = i + n if i < 0 else i
+            if not 0 <= i < n:
+                raise IndexError(f"index out of bounds for axis {axis} of {label}")
+            out.append(i)
+        else:
+            out.append(key_slice(entry, [next(key) for given in entry if given], label))
+    return tuple(out)
 
 
 def key_slice(has, bounds, label: str) -> slice:
@@ -178,38 +185,20 @@ def key_slice(has, bounds, label: str) -> slice:
     return slice(start, stop, step)
 
 
-def index(node, args, env):
-    x, i = args
-    return [x[row_index(x, i, node.inputs[0].label())]]
-
-
-def slice_(node, args, env):
-    x, *bounds = args
-    return [x[key_slice(node.op.has, bounds, node.inputs[0].label())]]
+def subtensor(node, args, env):
+    x, *key = args
+    return [x[numpy_key(node.op, x, key, node.inputs[0].label())]]
 
 
 def set_subtensor(node, args, env):
     op = node.op
     (x_var, value_var), (x, new, *key) = node.inputs[:2], args
-    what = f"{op} of {x_var.label()}"
     out = x.copy()
-
-    def update(row: int, part: np.ndarray, part_static: tuple):
-        check_broadcast([x_var.type.shape[1:], part_static], [out[row], part], x.ndim - 1, what)
-        out[row] = out[row] + part if op.mode == "inc" else part
-
-    if isinstance(op.key, tb.Index):
-        update(row_index(x, key[0], x_var.label()), new, value_var.type.shape)
-        return [out]
-    rows = range(x.shape[0])[key_slice(op.key.has, key, x_var.label())]
-    per_row = value_var.ndim == x_var.ndim and value_var.type.shape[0] != 1
-    if per_row and new.shape[0] != len(rows):
-        raise ValueError(f"{what}: the value has the wrong number of rows")
-    for k, row in enumerate(rows):
-        if value_var.ndim == x_var.ndim:
-            update(row, new[k if per_row else 0], value_var.type.shape[1:])
-        else:
-            update(row, new, value_var.type.shape)
+    where = numpy_key(op.key, x, key, x_var.label())
+    part = out[where]
+    check_broadcast([op.key.static_shape(x_var.type.shape), value_var.type.shape], [part, new],
+                    part.ndim, f"{op.mode}_subtensor of {x_var.label()}")
+    out[where] = part + new if op.mode == "inc" else new
     return [out]
 
 
@@ -366,13 +355,11 @@ def row_dims(var: Variable, known: dict[int, tuple], env: Env) -> tuple:
         dims = [*ins[0][:-1], *ins[1][1:]]
     elif isinstance(op, tb.DimShuffle):
         dims = [1 if a == "x" else ins[0][a] for a in op.order]
-    elif isinstance(op, tb.Index):
-        dims = ins[0][1:]
     elif isinstance(op, tb.SetSubtensor):
         dims = ins[0]
-    elif isinstance(op, tb.Slice):
-        bounds = [value(b, env) for b in node.inputs[1:]]
-        dims = [len(range(ins[0][0])[key_slice(op.has, bounds, var.label())]), *ins[0][1:]]
+    elif isinstance(op, tb.Subtensor):
+        shaped = np.broadcast_to(np.empty((), bool), ins[0])  # no memory: only the shape matters
+        dims = shaped[numpy_key(op, shaped, [value(b, env) for b in node.inputs[1:]], var.label())].shape
     elif isinstance(op, tb.Alloc):  # a size may be the length of a step value
         dims = [row_dims(s.owner.inputs[0], known, env)[s.owner.op.axis]
                 if id(s) not in env and s.owner is not None and isinstance(s.owner.op, tb.Shape)
@@ -412,7 +399,7 @@ def placeholder_dims(info, seq_dims: list[tuple], init_dims: list[tuple]) -> dic
 
 IMPLS = {
     tb.Elemwise: elemwise, tb.Reduce: reduce, tb.Argmax: argmax, tb.Dot: dot, tb.Shape: shape,
-    tb.Index: index, tb.Slice: slice_, tb.SetSubtensor: set_subtensor, tb.DimShuffle: dimshuffle,
+    tb.Subtensor: subtensor, tb.SetSubtensor: set_subtensor, tb.DimShuffle: dimshuffle,
     tb.Arange: arange, tb.Alloc: alloc, RandomVariable: random_variable, ScanOp: scan,
 }
 

@@ -93,10 +93,10 @@ def last_row_only(outputs: list[Variable]) -> set[int]:
     for node in toposort(outputs):
         for var in node.inputs:
             clients.setdefault(id(var), []).append(node)
-    from scanjit.tensor.basic import Index
+    from scanjit.tensor.basic import INDEX, Subtensor
 
     def reads_last(node: Apply) -> bool:
-        index = node.inputs[1] if isinstance(node.op, Index) else None
+        index = node.inputs[1] if isinstance(node.op, Subtensor) and node.op.idx_list[0] == INDEX else None
         return isinstance(index, Constant) and index.data.item() == -1
 
     returned = {id(v) for v in outputs}

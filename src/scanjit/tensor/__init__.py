@@ -6,7 +6,7 @@ constructors and the tensor operations."""
 from scanjit import config
 from scanjit.graph import TensorType, Variable  # noqa: F401  (pt.TensorType, pt.Variable)
 from scanjit.tensor.basic import (  # noqa: F401
-    Alloc, Arange, Argmax, Dot, Elemwise, Index, Reduce, Shape, Slice, abs, add, alloc,
+    Alloc, Arange, Argmax, Dot, Elemwise, Reduce, Shape, Subtensor, abs, add, alloc,
     and_, arange, argmax, as_tensor_variable, cast, constant, cos, dot, eq, exp, ge, gt,
     int_div, invert, le, log, lt, max, maximum, mean, min, minimum, mod, mul, neg, neq,
     ones, or_, pow, prod, sin, sqrt, sub, sum, switch, tanh, true_div, where, xor, zeros,

@@ -268,34 +268,51 @@ class Shape(Op):
         return f"Shape_i{{{self.axis}}}"
 
 
-class Index(Op):
-    """`x[i]`: row `i` of `x` along axis 0 (negative `i` counts from the end)."""
-
-    def make_node(self, x, i) -> Apply:
-        x, i = as_tensor_variable(x), as_tensor_variable(i)
-        if x.ndim == 0:
-            raise IndexError(f"cannot index the 0-d tensor {x.label()}")
-        if i.ndim != 0 or i.dtype not in INTS:
-            raise TypeError(f"index into {x.label()} must be an integer scalar, got {i.type}")
-        return Apply(self, [x, i], [Variable(TensorType(x.dtype, x.type.shape[1:]))])
+INDEX = "i"  # a Subtensor key entry taking one position of its axis
+FULL = (False, False, False)  # the slice `:`
 
 
-class Slice(Op):
-    """`x[start:stop:step]` along axis 0; None entries mean Python's defaults."""
+class Subtensor(Op):
+    """`x[key]` for a basic NumPy key on the leading axes of `x`.
 
-    def __init__(self, has: tuple[bool, bool, bool]):
-        self.has = has
+    `idx_list` has one entry per indexed axis: INDEX (an integer, negative
+    counting from the end, removes the axis) or a slice, written as which of
+    its start, stop and step are given (`(True, False, False)` is `a:`). The
+    inputs are `x`, then the key's integer scalars in order."""
 
-    def make_node(self, x, *bounds) -> Apply:
+    def __init__(self, idx_list: Sequence):
+        self.idx_list = tuple(idx_list)
+
+    def make_node(self, x, *key) -> Apply:
         x = as_tensor_variable(x)
-        bounds = [as_tensor_variable(b) for b in bounds]
-        for b in bounds:
-            if b.ndim != 0 or b.dtype not in INTS:
-                raise TypeError(f"slice bounds for {x.label()} must be integer scalars")
-        return Apply(self, [x, *bounds], [Variable(TensorType(x.dtype, (None,) + x.type.shape[1:]))])
+        key = [as_tensor_variable(k) for k in key]
+        if len(self.idx_list) > x.ndim:
+            raise IndexError(f"too many indices for {x.label()}: it has {x.ndim} dimensions, "
+                             f"the key {len(self.idx_list)}")
+        if len(key) != builtins.sum(1 if e == INDEX else builtins.sum(e) for e in self.idx_list):
+            raise ValueError(f"{self} takes one scalar per index and given slice bound")
+        for k in key:
+            if k.ndim != 0 or k.dtype not in INTS:
+                raise TypeError(f"an index or slice bound of {x.label()} must be an integer "
+                                f"scalar, got {k.type}")
+        return Apply(self, [x, *key], [Variable(TensorType(x.dtype, self.static_shape(x.type.shape)))])
+
+    def static_shape(self, shape: tuple) -> tuple:
+        """The static shape of `x[key]` for `x` of static `shape`: a sliced
+        axis keeps its length only for `:`."""
+        kept = [s if e == FULL else None for s, e in zip(shape, self.idx_list) if e != INDEX]
+        return (*kept, *shape[len(self.idx_list):])
 
     def __str__(self):
-        return "Slice{" + ":".join("x" if h else "" for h in self.has) + "}"
+        names = ("start", "stop", "step")
+        entries = ["i" if e == INDEX else ":".join(n if h else "" for n, h in zip(names, e)).rstrip(":")
+                   or ":" for e in self.idx_list]
+        return f"Subtensor{{{', '.join(entries)}}}"
+
+
+def part_ndim(x: Variable, idx_list) -> int:
+    """The number of dimensions of `x[key]`."""
+    return x.ndim - builtins.sum(e == INDEX for e in idx_list)
 
 
 class DimShuffle(Op):
@@ -335,8 +352,7 @@ def dimshuffle(x, *order) -> Variable:
                              f"which is not known to have length 1 (shape {x.type.shape})")
     if dropped:  # move them to the front, then take their only row
         x = DimShuffle(tuple(dropped) + tuple(a for a in range(x.ndim) if a not in dropped))(x)
-        for _ in dropped:
-            x = Index()(x, 0)
+        x = Subtensor([INDEX] * len(dropped))(x, *[0] * len(dropped))
         order = tuple("x" if a == "x" else sorted(kept).index(a) for a in order)
     return x if tuple(order) == tuple(range(x.ndim)) else DimShuffle(order)(x)
 
@@ -353,62 +369,82 @@ def outer(a, b) -> Variable:
     return mul(dimshuffle(a, 0, "x"), dimshuffle(b, "x", 0))
 
 
+def _is_index(k) -> bool:
+    if isinstance(k, Variable):
+        return k.ndim == 0 and k.dtype in INTS
+    return isinstance(k, int | np.integer) and not isinstance(k, bool | np.bool_)
+
+
 def getitem(x: Variable, key) -> Variable:
-    if not isinstance(key, tuple):
-        key = (key,)
-    if any(k is None for k in key) and all(k is None or k == slice(None) for k in key):
-        if builtins.sum(k is not None for k in key) != x.ndim:
-            raise NotImplementedError("newaxis indexing needs one ':' per axis (x[None, :])")
-        axes = iter(range(x.ndim))
-        return dimshuffle(x, *["x" if k is None else next(axes) for k in key])
-    if len(key) > x.ndim:
-        raise IndexError(f"too many indices for {x.label()}: it has {x.ndim} dimensions")
-    if len(key) > 1:
-        head, rest = key[0], key[1:]
-        if isinstance(head, slice) and head == slice(None):
-            raise NotImplementedError("indexing past a full slice (x[:, i]) is not supported yet")
-        if isinstance(head, slice):
-            raise NotImplementedError("indexing after a slice is not supported yet")
-        return getitem(getitem(x, head), rest)
-    (k,) = key
-    if isinstance(k, slice):
-        if k == slice(None):
-            return x
-        parts = (k.start, k.stop, k.step)
-        if k.step is not None and not isinstance(k.step, Variable) and k.step == 0:
-            raise ValueError("slice step cannot be zero")
-        return Slice(tuple(p is not None for p in parts))(x, *[p for p in parts if p is not None])
-    if k is None or k is Ellipsis:
-        raise NotImplementedError("newaxis and Ellipsis indexing are not supported yet")
-    if isinstance(k, Variable | int | np.integer):
-        return Index()(x, k)
-    raise TypeError(f"cannot index {x.label()} with {k!r}")
+    """`x[key]` for NumPy's basic indexing: integers, slices, `None` and `...`."""
+    key = key if isinstance(key, tuple) else (key,)
+    if builtins.sum(k is Ellipsis for k in key) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    used = builtins.sum(k is not None and k is not Ellipsis for k in key)
+    if used > x.ndim:
+        raise IndexError(f"too many indices for {x.label()}: it has {x.ndim} dimensions, "
+                         f"the key {used}")
+    if Ellipsis in key:
+        at = next(j for j, k in enumerate(key) if k is Ellipsis)
+        key = key[:at] + (slice(None),) * (x.ndim - used) + key[at + 1:]
+    idx_list, inputs, new_axes, out_axis = [], [], [], 0
+    for k in key:
+        if k is None:
+            new_axes.append(out_axis)
+            out_axis += 1
+        elif isinstance(k, slice):
+            bounds = (k.start, k.stop, k.step)
+            if k.step is not None and not isinstance(k.step, Variable) and k.step == 0:
+                raise ValueError("slice step cannot be zero")
+            idx_list.append(tuple(b is not None for b in bounds))
+            inputs += [b for b in bounds if b is not None]
+            out_axis += 1
+        elif _is_index(k):
+            idx_list.append(INDEX)
+            inputs.append(k)
+        elif isinstance(k, Variable) and k.ndim == 0 and k.dtype != "bool":
+            raise TypeError(f"index into {x.label()} must be an integer scalar, got {k.type}")
+        elif isinstance(k, Variable | list | np.ndarray | bool | np.bool_):
+            raise NotImplementedError(f"advanced indexing of {x.label()} with {k!r} is not "
+                                      "supported yet (only integers, slices, None and ...)")
+        else:
+            raise IndexError(f"only integers, slices, None and ... are valid indices of "
+                             f"{x.label()}, got {k!r}")
+    while idx_list and idx_list[-1] == FULL:
+        idx_list.pop()
+    part = Subtensor(idx_list)(x, *inputs) if idx_list else x
+    if new_axes:
+        axes = iter(range(part.ndim))
+        total = part.ndim + len(new_axes)
+        part = dimshuffle(part, *["x" if a in new_axes else next(axes) for a in range(total)])
+    return part
 
 
 class SetSubtensor(Op):
     """`x` with the part `x[key]` set to (or, with mode "inc", incremented
-    by) `value`; `key` is described by the Index or Slice op that read it."""
+    by) `value`, which broadcasts to the part; `key` is the Subtensor op that
+    read the part, the key's scalars follow `value` in the inputs."""
 
-    def __init__(self, mode: str, key: Index | Slice):
+    def __init__(self, mode: str, key: Subtensor):
         self.mode, self.key = mode, key
 
     def make_node(self, x, value, *key_inputs) -> Apply:
         x, value = as_tensor_variable(x), as_tensor_variable(value)
-        part_ndim = x.ndim - 1 if isinstance(self.key, Index) else x.ndim
-        if value.ndim > part_ndim:
-            raise ValueError(f"cannot {self.mode} a {part_ndim}-d part of {x.label()} "
+        ndim = part_ndim(x, self.key.idx_list)
+        if value.ndim > ndim:
+            raise ValueError(f"cannot {self.mode} a {ndim}-d part of {x.label()} "
                              f"to a {value.ndim}-d value")
         return Apply(self, [x, cast(value, x.dtype), *key_inputs], [Variable(x.type)])
 
     def __str__(self):
-        return f"{'Set' if self.mode == 'set' else 'Inc'}Subtensor{{{self.key}}}"
+        return f"{'Set' if self.mode == 'set' else 'Inc'}{self.key}"
 
 
 def _set_or_inc(mode: str, part: Variable, value) -> Variable:
     node = part.owner
-    if node is None or not isinstance(node.op, Index | Slice):
-        raise TypeError(f"{mode}_subtensor needs a part of a tensor such as x[i] or x[a:b], "
-                        f"got {part.label()}")
+    if node is None or not isinstance(node.op, Subtensor):
+        raise TypeError(f"{mode}_subtensor needs a part of a tensor such as x[i], x[a:b] or "
+                        f"x[i, :, j], got {part.label()}")
     x, *key_inputs = node.inputs
     return SetSubtensor(mode, node.op)(x, value, *key_inputs)
 
