@@ -277,3 +277,57 @@ print("ok")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           env={**os.environ, "SCANJIT_CACHE": "0"})
     assert done.stdout.strip() == "ok", done.stderr
+
+
+OUTER_DRAWS = {
+    "normal": lambda rng: pt.random.normal(0.0, 1.0, rng=rng),
+    "uniform": lambda rng: pt.random.uniform(-1.0, 1.0, size=3, rng=rng),
+    "integers": lambda rng: pt.random.integers(0, 1000, rng=rng),
+    "multinomial": lambda rng: pt.random.multinomial(5, np.array([0.3, 0.7]), rng=rng),
+}
+
+
+@pytest.mark.parametrize("name", list(OUTER_DRAWS))
+@pytest.mark.parametrize("mode", [None, "py"])
+@pytest.mark.parametrize("nested", [False, True])
+def test_a_draw_made_outside_the_step_is_drawn_once(name, mode, nested):
+    """As PyTensor: only draws the step function makes belong to the loop."""
+    rng = pytensor.shared(np.random.default_rng(0))
+    z = OUTER_DRAWS[name](rng)
+
+    def step():
+        if nested:
+            inner, _ = pytensor.scan(lambda: z * 1, n_steps=2)
+            return inner[1]
+        return z * 1
+
+    zs, _ = pytensor.scan(step, n_steps=4)
+    got_zs, got_z, again = pytensor.function([], [zs, z, z + 0], mode=mode)()
+    for row in got_zs:
+        np.testing.assert_array_equal(row, got_z)
+    np.testing.assert_array_equal(again, got_z)
+    np.testing.assert_array_equal(got_z, _draw_with_numpy(name))
+
+
+def _draw_with_numpy(name):
+    g = np.random.default_rng(0)
+    return {"normal": lambda: g.normal(0.0, 1.0), "uniform": lambda: g.uniform(-1.0, 1.0, size=3),
+            "integers": lambda: g.integers(0, 1000), "multinomial": lambda: g.multinomial(5, [0.3, 0.7])}[name]()
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_a_draw_made_inside_the_step_is_drawn_every_step(mode):
+    """Even when it depends on nothing the step changes."""
+    rng = pytensor.shared(np.random.default_rng(0))
+    outer = pt.random.normal(rng=rng)
+
+    def step():
+        inner = pt.random.normal(rng=rng)
+        return [inner, outer], {rng: inner.owner.outputs[0]}
+
+    (inner, outer_rows), updates = pytensor.scan(step, n_steps=4)
+    got_inner, got_outer = pytensor.function([], [inner, outer_rows], updates=updates, mode=mode)()
+    mirror = np.random.default_rng(0)
+    first = mirror.normal()
+    np.testing.assert_array_equal(got_outer, [first] * 4)
+    np.testing.assert_array_equal(got_inner, [mirror.normal() for _ in range(4)])

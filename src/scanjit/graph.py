@@ -6,6 +6,7 @@ Same model as PyTensor: a Variable is produced by at most one Apply node
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -91,8 +92,18 @@ class Constant(Variable):
         return self.name or repr(self.data.item() if self.data.ndim == 0 else self.data)
 
 
+_serials = itertools.count()
+
+
+def next_serial() -> int:
+    """A serial number larger than every Apply node's so far and smaller than
+    every later one's (nodes are numbered in the order they are made)."""
+    return next(_serials)
+
+
 class Apply:
     def __init__(self, op: Op, inputs: Sequence[Variable], outputs: Sequence[Variable]):
+        self.serial = next(_serials)
         self.op = op
         self.inputs = list(inputs)
         self.outputs = list(outputs)

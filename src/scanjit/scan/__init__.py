@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from scanjit.graph import Variable
+from scanjit.graph import Variable, next_serial
 from scanjit.scan.op import ScanInfo, ScanOp, outer_inputs
 from scanjit.scan.utils import OrderedUpdates, until
 from scanjit.tensor.basic import as_tensor_variable, cast, constant
@@ -83,6 +83,7 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
         placeholders += [_placeholder(init, stacked, f"{base}[t{tap}]") for tap in taps]
 
     non_seqs = [as_tensor_variable(v) for v in _as_list(non_sequences)]
+    first_serial = next_serial()
     ret = fn(*placeholders, *non_seqs)
     outputs, updates, stop = _split_step_return(ret)
     if infos is None:
@@ -118,7 +119,8 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
         if stop.ndim != 0:
             raise ValueError("the until condition must be a scalar")
 
-    info = ScanInfo(seq_taps, state_taps, placeholders, outputs, stop, go_backwards, dict(updates))
+    info = ScanInfo(seq_taps, state_taps, placeholders, outputs, stop, go_backwards, dict(updates),
+                    first_serial)
     outer = outer_inputs(info)
     node_op = ScanOp(info, len(seqs), n_steps is not None)
     results = node_op.make_node(cast(n_steps_var, "int64"), seqs, initials, outer).outputs

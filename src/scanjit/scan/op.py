@@ -23,6 +23,7 @@ class ScanInfo:
     until: Variable | None = None
     go_backwards: bool = False
     updates: dict[Variable, Variable] = field(default_factory=dict)  # shared -> new value
+    first_serial: int = 0  # nodes the step function made have serials from here on
 
     @property
     def roots(self) -> list[Variable]:
@@ -53,16 +54,24 @@ class ScanOp(Op):
         outputs += [Variable(shared.type) for shared in info.updates]
         return Apply(self, [n_steps, *sequences, *initials, *outer], outputs)
 
+    @property
+    def pure(self) -> bool:
+        """A scan drawing random numbers has side effects (it advances a generator)."""
+        return not self.info.updates
+
     def __str__(self):
         return "Scan{until}" if self.info.until is not None else "Scan"
 
 
 def step_dependent(info: ScanInfo) -> set[int]:
     """ids of body variables that change from step to step: those that depend
-    on a placeholder or on an op with side effects (random draws)."""
+    on a placeholder or on an op with side effects (a random draw) made by the
+    step function. A draw made outside it (before `scan` was called) is drawn
+    once, before the loop, as in PyTensor."""
     dependent = {id(p) for p in info.placeholders}
     for node in toposort(info.roots):
-        if not getattr(node.op, "pure", True) or any(id(i) in dependent for i in node.inputs):
+        per_step = not getattr(node.op, "pure", True) and node.serial >= info.first_serial
+        if per_step or any(id(i) in dependent for i in node.inputs):
             dependent.update(id(o) for o in node.outputs)
     return dependent
 
