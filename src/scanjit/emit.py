@@ -26,10 +26,10 @@ class Emitter:
     """Emits ops at the end of `self.block`; `self.values` maps graph
     variables to SSA values, one scope per region."""
 
-    def __init__(self, block: Block, last_row_only: set[int] = frozenset()):
+    def __init__(self, block: Block, unread: set[int] = frozenset()):
         self.block = block
         self.values: ChainMap[int, SSAValue] = ChainMap()
-        self.last_row_only = last_row_only  # scan outputs read only as out[-1]
+        self.unread = unread  # ids of scan outputs nothing reads
         # Slices that are a storage's rows after its first `offset` ones:
         # returned, the storage is returned and the caller skips `offset` rows.
         self.tails: dict[SSAValue, tuple[SSAValue, int]] = {}
@@ -86,7 +86,8 @@ class Emitter:
                 raise NotImplementedError(f"scanjit cannot compile {node.op} yet")
             results = handler(self, node)
             for var, val in zip(node.outputs, results):
-                self.values[id(var)] = val
+                if val is not None:  # None: an output nothing reads
+                    self.values[id(var)] = val
         return [self.value(v) for v in outputs]
 
     def loop(self, upper: SSAValue, carried: Sequence[SSAValue], body) -> list[SSAValue]:
@@ -432,10 +433,10 @@ RESULT_OFFSETS = "scanjit.result_offsets"
 def emit_function(inputs: Sequence[Variable], outputs: Sequence[Variable],
                   name: str = "main") -> ModuleOp:
     """A module holding `func.func @main(inputs) -> outputs`."""
-    from scanjit.scan.op import last_row_only
+    from scanjit.scan.op import unread_outputs
 
     entry = Block(arg_types=[ir_type(v.type) for v in inputs])
-    e = Emitter(entry, last_row_only(list(outputs)))
+    e = Emitter(entry, unread_outputs(list(outputs)))
     for var, arg in zip(inputs, entry.args):
         e.values[id(var)] = arg
         if var.name:

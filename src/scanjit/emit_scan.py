@@ -21,11 +21,8 @@ from scanjit.tensor import basic as tb
 def emit_scan(e: Emitter, node) -> list[SSAValue]:
     op: ScanOp = node.op
     info = op.info
-    for shared_var in info.updates:
-        if shared_var.dtype != "rng":
-            raise NotImplementedError(f"Scan updating the shared tensor {shared_var.label()}")
     seqs = node.inputs[1:1 + op.n_seqs]
-    recurrent = [k for k, taps in enumerate(info.output_taps) if taps is not None]
+    recurrent = info.recurrent
     per_step = [k for k, taps in enumerate(info.output_taps) if taps is None]
     inits = node.inputs[1 + op.n_seqs:1 + op.n_seqs + len(recurrent)]
     seq_values = [e.value(s) for s in seqs]
@@ -36,9 +33,9 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
     for seq, taps in zip(seq_values, info.seq_taps):
         for _ in taps:
             placeholder_dims[id(next(places))] = [e.dim(seq, a) for a in range(1, seq.type.get_num_dims())]
-    # A storage keeps window + n rows, or, for an output only read as out[-1],
-    # window + 1 rows used circularly.
-    circular = {k: id(node.outputs[k]) in e.last_row_only for k in recurrent}
+    # A storage keeps window + n rows, or, for an output whose stack nothing
+    # reads (only its final state), window + 1 rows used circularly.
+    circular = {k: id(node.outputs[k]) in e.unread for k in recurrent}
 
     def storage_row(k: int, position: SSAValue) -> SSAValue:
         if not circular[k]:
@@ -61,12 +58,9 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
         """Emit step t: read the taps, run the body, write this step's rows."""
         places = iter(info.placeholders)
         for seq, taps in zip(seq_values, info.seq_taps):
-            length, low = e.dim(seq, 0), min(min(taps), 0)
             for tap in taps:
-                row = e.emit(arith.AddiOp(t, e.index(tap - low)))
-                if info.go_backwards:
-                    row = e.emit(arith.SubiOp(e.emit(arith.SubiOp(length, e.index(1))), row))
-                e.values[id(next(places))] = take_row(e, seq, row)
+                e.values[id(next(places))] = take_row(e, seq, sequence_row(e, t, seq, tap, taps,
+                                                                          info.go_backwards))
         for k, storage in zip(recurrent, carried):
             for tap in info.output_taps[k]:
                 row = e.emit(arith.AddiOp(t, e.index(info.window(k) + tap)))
@@ -83,21 +77,38 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
         finals = e.loop(n, storages + stacks, lambda t, carried: step(t, carried)[0])
     else:
         n, finals = until_loop(e, n, storages + stacks, step, info.until.dtype)
-    outputs: list[SSAValue | None] = [None] * len(info.output_taps)
-    for k, storage in zip(recurrent, finals):
-        start, count = e.index(info.window(k)), n
-        if circular[k]:  # the last row written, if any
-            last = e.emit(arith.SubiOp(e.emit(arith.AddiOp(n, start)), e.index(1)))
-            start, count = storage_row(k, last), e.emit(arith.MinSIOp(n, e.index(1)))
-        outputs[k] = e.emit(sj.SliceOp(storage, start, e.index(1), count,
-                                       ir_type(node.outputs[k].type)))
-        if not circular[k] and info.until is None:  # the rows after the initial ones
+    outputs: list[SSAValue | None] = [None] * len(info.output_taps)  # None: unread
+    last_states = []
+    for k, storage, final in zip(recurrent, finals, op.final_outputs(node)):
+        window = e.index(info.window(k))
+        if id(final) in e.unread:
+            last_states.append(None)
+        else:  # the last initial value if no step ran
+            last = e.emit(arith.SubiOp(e.emit(arith.AddiOp(n, window)), e.index(1)))
+            last_states.append(take_row(e, storage, storage_row(k, last)))
+        if circular[k]:
+            continue
+        outputs[k] = e.emit(sj.SliceOp(storage, window, e.index(1), n, ir_type(node.outputs[k].type)))
+        if info.until is None:  # the rows after the initial ones
             e.tails[outputs[k]] = (storage, info.window(k))
     for k, stack in zip(per_step, finals[len(storages):]):
         outputs[k] = stack if info.until is None else e.emit(
             sj.SliceOp(stack, e.index(0), e.index(1), n, stack.type))
     # Generators advance in place: after the loop, each is its own new value.
-    return outputs + [e.value(shared_var) for shared_var in info.updates]
+    return outputs + last_states + [e.value(shared_var) for shared_var in info.updates]
+
+
+def sequence_row(e: Emitter, t: SSAValue, seq: SSAValue, tap: int, taps: list[int],
+                 backwards: bool) -> SSAValue:
+    """The row of `seq` that tap `tap` reads at step t. As PyTensor: the
+    sequence is cut per tap (`seq[tap - low : len - (high - tap)]`, with low
+    and high the extreme taps and 0), and with go_backwards each cut is read
+    from its end."""
+    low, high = min(min(taps), 0), max(max(taps), 0)
+    if not backwards:
+        return e.emit(arith.AddiOp(t, e.index(tap - low)))
+    end = e.emit(arith.SubiOp(e.dim(seq, 0), e.index(high - tap + 1)))  # the cut's last row
+    return e.emit(arith.SubiOp(end, t))
 
 
 def until_loop(e: Emitter, n: SSAValue, carried: list[SSAValue], step, cond_dtype: str):
@@ -124,17 +135,26 @@ def until_loop(e: Emitter, n: SSAValue, carried: list[SSAValue], step, cond_dtyp
 
 
 def step_count(e: Emitter, node, seq_values: list[SSAValue]) -> SSAValue:
-    """min(n_steps, usable length of every sequence), as an index."""
+    """n_steps, checked against the usable length of every sequence, or
+    without n_steps the smallest usable length, as an index."""
     info = node.op.info
     n = None
     if node.op.n_steps_given:
         n = to_index(e.emit, e.value(node.inputs[0]))
         e.check(e.cmp(n, e.index(0), "sge"), "ValueError: n_steps of scan must be >= 0")
+    usable_lengths = []
     for seq, var, taps in zip(seq_values, node.inputs[1:], info.seq_taps):
         span = max(max(taps), 0) - min(min(taps), 0)
         usable = e.emit(arith.SubiOp(e.dim(seq, 0), e.index(span)))
         usable = e.emit(arith.MaxSIOp(usable, e.index(0)))
-        n = usable if n is None else e.emit(arith.MinSIOp(n, usable))
+        usable_lengths.append((var, span, usable))
+    if n is None:
+        for _, _, usable in usable_lengths:
+            n = usable if n is None else e.emit(arith.MinSIOp(n, usable))
+    for var, span, usable in usable_lengths if node.op.n_steps_given else []:
+        taps = f" minus {span} for its taps" if span else ""
+        e.check(e.cmp(n, usable, "sle"), f"ValueError: scan: n_steps is larger than the length of "
+                f"sequence {var.label()}{taps}")
     return n
 
 
@@ -150,11 +170,12 @@ def init_storage(e: Emitter, k: int, window: int, init: SSAValue, stacked: bool,
     state_shape = shape[1:] if stacked else shape
     state_dims = [e.dim(init, a) for a in range(len(shape))][1 if stacked else 0:]
     storage_type = TensorType(elem, [DYNAMIC_INDEX, *state_shape])
+    if stacked:  # before allocating: a huge window must raise this, not MemoryError
+        e.check(e.cmp(e.dim(init, 0), e.index(window), "sge"),
+                f"ValueError: output {k} of scan needs {window} initial values for its taps")
     storage = empty(e, storage_type, [rows, *state_dims])
     if not stacked:
         return put_row(e, init, storage, e.index(0)), state_dims
-    e.check(e.cmp(e.dim(init, 0), e.index(window), "sge"),
-            f"ValueError: output {k} of scan needs {window} initial values for its taps")
     copied = e.loop(e.index(window), [storage],
                     lambda j, acc: [put_row(e, take_row(e, init, j), acc[0], j)])
     return copied[0], state_dims
@@ -173,11 +194,13 @@ def checked_put_row(e: Emitter, value: SSAValue, dest: SSAValue, row: SSAValue, 
 
 
 def nested_scan_dims(e: Emitter, node, k: int, known: dict[int, list[SSAValue]]) -> list[SSAValue]:
-    """Dims of output k of a scan inside a step: (steps, *state or row dims)."""
+    """Dims of output k of a scan inside a step: (steps, *state or row dims)
+    for a stacked output, the state's dims for a final state."""
     op: ScanOp = node.op
     info = op.info
-    if k >= len(info.output_taps):
-        raise NotImplementedError("the shape of a nested scan's update")
+    n_stacked = len(info.output_taps)
+    if k >= n_stacked + len(info.recurrent):
+        raise NotImplementedError("the shape of a nested scan's generator")
     seqs = node.inputs[1:1 + op.n_seqs]
     n = None
     if op.n_steps_given:
@@ -188,19 +211,21 @@ def nested_scan_dims(e: Emitter, node, k: int, known: dict[int, list[SSAValue]])
     places = iter(info.placeholders)
     for seq, taps in zip(seqs, info.seq_taps):
         seq_dims = infer_dims(e, seq, known)
-        span = max(max(taps), 0) - min(min(taps), 0)
-        usable = e.emit(arith.MaxSIOp(e.emit(arith.SubiOp(seq_dims[0], e.index(span))), e.index(0)))
-        n = usable if n is None else e.emit(arith.MinSIOp(n, usable))
+        if not op.n_steps_given:
+            span = max(max(taps), 0) - min(min(taps), 0)
+            usable = e.emit(arith.MaxSIOp(e.emit(arith.SubiOp(seq_dims[0], e.index(span))), e.index(0)))
+            n = usable if n is None else e.emit(arith.MinSIOp(n, usable))
         for _ in taps:
             inner_known[id(next(places))] = seq_dims[1:]
-    inits = iter(node.inputs[1 + op.n_seqs:])
-    for taps in info.output_taps:
-        if taps is None:
-            continue
-        init = next(inits)
+    states = []
+    for k_state, init in zip(info.recurrent, node.inputs[1 + op.n_seqs:]):
+        taps = info.output_taps[k_state]
         state_dims = infer_dims(e, init, known)[0 if taps == [-1] else 1:] if init.ndim else []
+        states.append(state_dims)
         for _ in taps:
             inner_known[id(next(places))] = state_dims
+    if k >= n_stacked:
+        return states[k - n_stacked]
     out = info.inner_outputs[k]
     return [n, *(infer_dims(e, out, inner_known) if out.ndim else [])]
 

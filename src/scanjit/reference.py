@@ -268,10 +268,10 @@ def random_variable(node, args, env):
 
 def scan(node, args, env):
     op, info = node.op, node.op.info
-    recurrent = [k for k, taps in enumerate(info.output_taps) if taps is not None]
+    recurrent = info.recurrent
     seqs = args[1:1 + op.n_seqs]
     inits = args[1 + op.n_seqs:1 + op.n_seqs + len(recurrent)]
-    n = step_count(op, args[0], [len(s) for s in seqs])
+    n = step_count(op, args[0], [len(s) for s in seqs], node.inputs[1:1 + op.n_seqs])
     history: dict[int, list[np.ndarray]] = {}  # initial values, then one row per step
     for k, init in zip(recurrent, inits):
         window = info.window(k)
@@ -287,10 +287,10 @@ def scan(node, args, env):
         scope = env.new_child()
         places = iter(info.placeholders)
         for seq, taps in zip(seqs, info.seq_taps):
-            low = min(min(taps), 0)
-            for tap in taps:
-                row = t + tap - low
-                scope[id(next(places))] = seq[len(seq) - 1 - row if info.go_backwards else row]
+            low, high = min(min(taps), 0), max(max(taps), 0)
+            for tap in taps:  # as PyTensor: cut per tap, each cut read from its end going backwards
+                row = len(seq) - (high - tap) - 1 - t if info.go_backwards else t + tap - low
+                scope[id(next(places))] = seq[row]
         for k in recurrent:
             for tap in info.output_taps[k]:
                 scope[id(next(places))] = history[k][t + info.window(k) + tap]
@@ -311,18 +311,24 @@ def scan(node, args, env):
             row_shape = rows[0].shape if rows else row_dims(info.inner_outputs[k], placeholder_dims(
                 info, [s.shape for s in seqs], [i.shape for i in inits]), env)
         outputs.append(np.stack(rows) if rows else np.empty((0, *row_shape), var.dtype))
-    return outputs + [value(shared_var, env) for shared_var in info.updates]
+    finals = [history[k][-1] for k in recurrent]  # the last initial value if no step ran
+    return outputs + finals + [value(shared_var, env) for shared_var in info.updates]
 
 
-def step_count(op: ScanOp, n_steps, lengths: list[int]) -> int:
-    """min(n_steps, usable length of every sequence)."""
+def step_count(op: ScanOp, n_steps, lengths: list[int], seqs: list[Variable]) -> int:
+    """n_steps, checked against the usable length of every sequence, or
+    without n_steps the smallest usable length."""
     n = None
     if op.n_steps_given:
         n = int(n_steps)
         if n < 0:
             raise ValueError("n_steps of scan must be >= 0")
-    for length, taps in zip(lengths, op.info.seq_taps):
-        usable = max(length - (max(max(taps), 0) - min(min(taps), 0)), 0)
+    for length, taps, var in zip(lengths, op.info.seq_taps, seqs):
+        span = max(max(taps), 0) - min(min(taps), 0)
+        usable = max(length - span, 0)
+        if op.n_steps_given and n > usable:
+            taps = f" minus {span} for its taps" if span else ""
+            raise ValueError(f"scan: n_steps is larger than the length of sequence {var.label()}{taps}")
         n = usable if n is None else min(n, usable)
     return n
 
@@ -364,7 +370,8 @@ def row_dims(var: Variable, known: dict[int, tuple], env: Env) -> tuple:
         dims = [row_dims(s.owner.inputs[0], known, env)[s.owner.op.axis]
                 if id(s) not in env and s.owner is not None and isinstance(s.owner.op, tb.Shape)
                 else int(value(s, env)) for s in node.inputs[1:]]
-    elif isinstance(op, ScanOp) and op.info.until is None and var.index < len(op.info.inner_outputs):
+    elif isinstance(op, ScanOp) and op.info.until is None and \
+            var.index < len(op.info.inner_outputs) + len(op.info.recurrent):
         dims = nested_scan_dims(node, var.index, ins, known, env)
     else:
         raise NotImplementedError(f"the shape of scan output {var} ({op}) before the loop")
@@ -373,10 +380,15 @@ def row_dims(var: Variable, known: dict[int, tuple], env: Env) -> tuple:
 
 
 def nested_scan_dims(node, k: int, ins: list[tuple], known: dict, env: Env) -> list[int]:
+    """(steps, *row dims) of a stacked output, the state's dims of a final state."""
     op, info = node.op, node.op.info
+    if k >= len(info.inner_outputs):
+        final = info.recurrent[k - len(info.inner_outputs)]
+        init = ins[1 + op.n_seqs + info.recurrent.index(final)]
+        return list(init if info.output_taps[final] == [-1] else init[1:])
     seq_dims = ins[1:1 + op.n_seqs]
     n = step_count(op, value(node.inputs[0], env) if op.n_steps_given else -1,
-                   [d[0] for d in seq_dims])
+                   [d[0] for d in seq_dims], node.inputs[1:1 + op.n_seqs])
     inner = {**known, **placeholder_dims(info, seq_dims, ins[1 + op.n_seqs:])}
     return [n, *row_dims(info.inner_outputs[k], inner, env)]
 

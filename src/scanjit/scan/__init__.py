@@ -1,15 +1,20 @@
 """`scanjit.scan`: PyTensor's scan front end.
 
 The step function is called once on placeholders; the returned graph, its
-taps and its updates are recorded in a ScanOp node."""
+taps and its updates are recorded in a ScanOp node. A shared tensor the step
+updates (`return out, {count: count + 1}`) becomes one more recurrent state,
+read by the step as `count` and returned as the scan's update of it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from scanjit.graph import Variable, next_serial
+import numpy as np
+
+from scanjit.graph import Constant, Variable, next_serial
 from scanjit.scan.op import ScanInfo, ScanOp, outer_inputs
 from scanjit.scan.utils import OrderedUpdates, until
+from scanjit.shared import SharedVariable
 from scanjit.tensor.basic import as_tensor_variable, cast, constant
 
 
@@ -24,22 +29,77 @@ def _placeholder(like: Variable, drop_leading: bool, name: str) -> Variable:
     return type(like.type)(like.dtype, shape)(name)
 
 
+def _taps(taps, what: str) -> list[int]:
+    """Taps as a list of distinct ints (a single int is accepted as PyTensor does)."""
+    taps = [taps] if isinstance(taps, int | np.integer) else taps
+    if not isinstance(taps, list | tuple) or not taps or \
+            not all(isinstance(t, int | np.integer) and not isinstance(t, bool) for t in taps):
+        raise ValueError(f"taps of {what} must be a non-empty list of integers, got {taps!r}")
+    if len(set(taps)) != len(taps):
+        raise ValueError(f"taps of {what} repeat a tap: {list(taps)}")
+    return [int(t) for t in taps]
+
+
+def _is_updates(item) -> bool:
+    return isinstance(item, dict) or (isinstance(item, list | tuple) and bool(item) and all(
+        isinstance(pair, list | tuple) and len(pair) == 2 and isinstance(pair[0], SharedVariable)
+        for pair in item))
+
+
 def _split_step_return(ret):
-    """PyTensor's step return forms -> (outputs, updates, until)."""
-    items = list(ret) if isinstance(ret, list | tuple) else [ret]
-    updates = {}
-    stop = None
-    outputs = []
+    """PyTensor's step return forms, in this order: outputs (a variable or a
+    list of them), updates (a dict or a list of (shared, new value) pairs),
+    an `until` -> (outputs, updates, until condition)."""
+    parts = isinstance(ret, list | tuple) and not _is_updates(ret) and \
+        any(_is_updates(item) or isinstance(item, until) for item in ret)
+    items = list(ret) if parts else [ret]
+    outputs, updates, stop = [], {}, None
     for item in items:
-        if isinstance(item, dict):
-            updates.update(item)
-        elif isinstance(item, until):
+        if isinstance(item, until):
             stop = item.condition
+        elif _is_updates(item):
+            pairs = item.items() if isinstance(item, dict) else item
+            for shared, new in pairs:
+                if not isinstance(shared, SharedVariable):
+                    raise ValueError(f"the step function's updates must map shared variables to "
+                                     f"their new values; got the key {shared!r}")
+                if shared in updates:
+                    raise ValueError(f"the step function updates {shared.label()} twice")
+                updates[shared] = new
+        elif stop is not None or updates:
+            raise ValueError("the step function must return its outputs first, then its updates, "
+                             f"then an until condition; got {ret!r}")
         else:
-            outputs.append(item)
-    if len(outputs) == 1 and isinstance(outputs[0], list | tuple) and len(items) > 1:
-        outputs = list(outputs[0])
-    return [as_tensor_variable(o) for o in outputs], updates, stop
+            outputs += list(item) if isinstance(item, list | tuple) else [item]
+    try:
+        outputs = [as_tensor_variable(o) for o in outputs]
+    except (TypeError, ValueError, NotImplementedError) as exc:
+        raise ValueError(f"the step function must return tensors, updates and an until; "
+                         f"got {ret!r} ({exc})") from None
+    return outputs, updates, stop
+
+
+def _shared_updates(updates: dict) -> tuple[dict, list[tuple[SharedVariable, Variable]]]:
+    """The step's updates: random generators (advanced in place) and shared
+    tensors (carried as states), each new value checked against its variable."""
+    generators, tensors = {}, []
+    for shared, new in updates.items():
+        if shared.dtype == "rng":
+            if not isinstance(new, Variable) or new.dtype != "rng":
+                raise ValueError(f"the update of the generator {shared.label()} must be the next "
+                                 f"generator of a draw from it, got {new!r}")
+            generators[shared] = new
+            continue
+        try:
+            new = as_tensor_variable(new)
+        except (TypeError, ValueError, NotImplementedError):
+            raise ValueError(f"the step function's update of {shared.label()} must be a tensor, "
+                             f"got {new!r}") from None
+        if (new.dtype, new.ndim) != (shared.dtype, shared.ndim):
+            raise TypeError(f"the step function's update of {shared.label()} is {new.type}, "
+                            f"but the shared variable is {shared.type}")
+        tensors.append((shared, new))
+    return generators, tensors
 
 
 def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_steps=None,
@@ -50,8 +110,8 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
     placeholders: list[Variable] = []
     seqs, seq_taps = [], []
     for k, entry in enumerate(_as_list(sequences)):
-        var, taps = (entry["input"], list(entry.get("taps", [0]))) if isinstance(entry, dict) \
-            else (entry, [0])
+        var, taps = (entry["input"], _taps(entry.get("taps", [0]), f"sequence {k}")) \
+            if isinstance(entry, dict) else (entry, [0])
         var = as_tensor_variable(var)
         if var.ndim == 0:
             raise ValueError(f"sequence {var.label()} is 0-d: there is nothing to iterate over")
@@ -70,13 +130,13 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
         if init is None:
             state_taps.append(None)
             continue
-        taps = list(taps)
-        if not taps or any(t >= 0 for t in taps):
-            raise ValueError(f"taps of output {k} must be negative integers, got {taps}")
+        taps = _taps(taps, f"output {k}")
+        if any(t >= 0 for t in taps):
+            raise ValueError(f"taps of output {k} must be negative, got {taps}")
         init = as_tensor_variable(init)
         stacked = taps != [-1]  # as in PyTensor, taps [-1] take the state itself
-        if stacked and init.ndim == 0:
-            raise ValueError(f"initial of output {k} needs a leading axis holding {-min(taps)} values")
+        if stacked:
+            _check_initial_rows(init, -min(taps), k)
         state_taps.append(taps)
         initials.append(init)
         base = init.name or f"out{k}"
@@ -86,7 +146,7 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
     first_serial = next_serial()
     ret = fn(*placeholders, *non_seqs)
     outputs, updates, stop = _split_step_return(ret)
-    if infos is None:
+    if not infos:  # None or []: every output is a per-step output
         state_taps = [None] * len(outputs)
     if len(state_taps) != len(outputs):
         raise ValueError(f"outputs_info has {len(state_taps)} entries but the step function "
@@ -101,8 +161,16 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
             raise ValueError(f"output {k} of the step has {out.ndim} dimensions but its initial "
                              f"state {init.label()} has {state_ndim}")
         if out.dtype != init.dtype:
-            raise TypeError(f"output {k} of the step is {out.dtype} but its initial state "
-                            f"{init.label()} is {init.dtype}; cast one of them")
+            raise ValueError(f"output {k} of the step is {out.dtype} but its initial state "
+                             f"{init.label()} is {init.dtype}; cast one of them (as in PyTensor, "
+                             "the step may not change the state's dtype)")
+    generators, carried = _shared_updates(updates)
+    n_outputs = len(outputs)
+    for shared, new in carried:  # one more state each, read through the shared variable itself
+        outputs.append(new)
+        state_taps.append([-1])
+        initials.append(shared)
+        placeholders.append(shared)
 
     if n_steps is None:
         if not seqs:
@@ -112,23 +180,33 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
         n_steps_var = as_tensor_variable(n_steps)
         if n_steps_var.ndim != 0 or not n_steps_var.dtype.startswith("int"):
             raise TypeError(f"n_steps must be an integer scalar, got {n_steps_var.type}")
-        if not isinstance(n_steps, Variable) and int(n_steps) < 0:
-            raise ValueError(f"n_steps must be >= 0, got {n_steps}")
+        if isinstance(n_steps_var, Constant) and int(n_steps_var.data) < 0:
+            raise ValueError(f"n_steps must be >= 0, got {int(n_steps_var.data)}")
     if stop is not None:
         stop = as_tensor_variable(stop)
         if stop.ndim != 0:
             raise ValueError("the until condition must be a scalar")
 
-    info = ScanInfo(seq_taps, state_taps, placeholders, outputs, stop, go_backwards, dict(updates),
+    info = ScanInfo(seq_taps, state_taps, placeholders, outputs, stop, go_backwards, generators,
                     first_serial)
-    outer = outer_inputs(info)
     node_op = ScanOp(info, len(seqs), n_steps is not None)
-    results = node_op.make_node(cast(n_steps_var, "int64"), seqs, initials, outer).outputs
-    stacked = results[:len(outputs)]
-    new_updates = OrderedUpdates(zip(updates, results[len(outputs):]))
+    node = node_op.make_node(cast(n_steps_var, "int64"), seqs, initials, outer_inputs(info))
+    stacked = node.outputs[:n_outputs]
+    new_updates = OrderedUpdates(zip(generators, node_op.generator_outputs(node)))
+    finals = node_op.final_outputs(node)
+    for (shared, _), final in zip(carried, finals[len(finals) - len(carried):]):
+        new_updates[shared] = final
     if name:
         for k, var in enumerate(stacked):
             var.name = f"{name}.out{k}"
     out = stacked[0] if len(stacked) == 1 and not return_list else stacked
     return (out, new_updates) if return_updates else out
 
+
+def _check_initial_rows(init: Variable, window: int, k: int) -> None:
+    """Taps reaching `window` steps back need `window` initial rows."""
+    if init.ndim == 0:
+        raise ValueError(f"initial of output {k} needs a leading axis holding {window} values")
+    if init.type.shape[0] is not None and init.type.shape[0] < window:
+        raise ValueError(f"output {k} of scan needs {window} initial values for its taps, "
+                         f"but its initial value {init.label()} has {init.type.shape[0]}")

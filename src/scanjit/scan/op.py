@@ -26,6 +26,11 @@ class ScanInfo:
     first_serial: int = 0  # nodes the step function made have serials from here on
 
     @property
+    def recurrent(self) -> list[int]:
+        """Indices of the outputs carried as states (with taps)."""
+        return [k for k, taps in enumerate(self.output_taps) if taps is not None]
+
+    @property
     def roots(self) -> list[Variable]:
         """Everything a step computes: outputs, the until condition, updates."""
         return self.inner_outputs + ([self.until] if self.until is not None else []) + \
@@ -40,8 +45,9 @@ class ScanInfo:
 class ScanOp(Op):
     """Inputs: n_steps (int64, -1 when only sequences bound it), sequences,
     initial values (one per recurrent output), then outer variables the body
-    reads. Outputs: one stacked tensor per step output, then the final value of
-    each updated shared variable."""
+    reads. Outputs: one stacked tensor per step output; the final state of
+    each recurrent output (its last initial value when no step ran); then
+    each random generator the steps advance."""
 
     def __init__(self, info: ScanInfo, n_seqs: int, n_steps_given: bool):
         self.info = info
@@ -51,8 +57,30 @@ class ScanOp(Op):
     def make_node(self, n_steps, sequences, initials, outer) -> Apply:
         info = self.info
         outputs = [Variable(TensorType(o.dtype, (None,) + o.type.shape)) for o in info.inner_outputs]
+        for k, init in zip(info.recurrent, initials):
+            state = init.type.shape if info.output_taps[k] == [-1] else init.type.shape[1:]
+            step = info.inner_outputs[k].type.shape
+            outputs.append(Variable(TensorType(init.dtype, tuple(a if a == b else None
+                                                                 for a, b in zip(state, step)))))
         outputs += [Variable(shared.type) for shared in info.updates]
         return Apply(self, [n_steps, *sequences, *initials, *outer], outputs)
+
+    def final_outputs(self, node: Apply) -> list[Variable]:
+        """The final state of each recurrent output, in order."""
+        first = len(self.info.inner_outputs)
+        return node.outputs[first:first + len(self.info.recurrent)]
+
+    def final_state(self, out: Variable) -> Variable | None:
+        """`out[-1]` for the stacked output `out` of a recurrent output: its
+        final state, which is the last initial value when no step ran (as
+        PyTensor, whose `out[-1]` reads the last row of a buffer holding the
+        initial values too)."""
+        if out.index not in self.info.recurrent:
+            return None
+        return self.final_outputs(out.owner)[self.info.recurrent.index(out.index)]
+
+    def generator_outputs(self, node: Apply) -> list[Variable]:
+        return node.outputs[len(self.info.inner_outputs) + len(self.info.recurrent):]
 
     @property
     def pure(self) -> bool:
@@ -94,22 +122,17 @@ def outer_inputs(info: ScanInfo) -> list[Variable]:
     return list(found.values())
 
 
-def last_row_only(outputs: list[Variable]) -> set[int]:
-    """ids of scan outputs the graph reads only as `out[-1]`, or not at all:
-    such a scan keeps just the rows its taps need (PyTensor's save-memory
-    rewrite)."""
-    clients: dict[int, list[Apply]] = {}
-    for node in toposort(outputs):
-        for var in node.inputs:
-            clients.setdefault(id(var), []).append(node)
-    from scanjit.tensor.basic import INDEX, Subtensor
-
-    def reads_last(node: Apply) -> bool:
-        index = node.inputs[1] if isinstance(node.op, Subtensor) and node.op.idx_list[0] == INDEX else None
-        return isinstance(index, Constant) and index.data.item() == -1
-
-    returned = {id(v) for v in outputs}
-    return {id(out) for node in toposort(outputs) if isinstance(node.op, ScanOp)
-            for out in node.outputs
-            if id(out) not in returned
-            and all(reads_last(c) and c.inputs[0] is out for c in clients.get(id(out), []))}
+def unread_outputs(outputs: list[Variable]) -> set[int]:
+    """ids of the scan outputs that the graph computing `outputs` (scan
+    bodies included) never reads. A recurrent output whose stack is unread
+    keeps just the rows its taps need (PyTensor's save-memory rewrite)."""
+    read, scans, pending = set(), [], [list(outputs)]
+    while pending:
+        roots = pending.pop()
+        read.update(id(v) for v in roots)
+        for node in toposort(roots):
+            read.update(id(v) for v in node.inputs)
+            if isinstance(node.op, ScanOp):
+                scans.append(node)
+                pending.append(node.op.info.roots)
+    return {id(out) for node in scans for out in node.outputs if id(out) not in read}

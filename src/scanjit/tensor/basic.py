@@ -378,6 +378,11 @@ def _is_index(k) -> bool:
 def getitem(x: Variable, key) -> Variable:
     """`x[key]` for NumPy's basic indexing: integers, slices, `None` and `...`."""
     key = key if isinstance(key, tuple) else (key,)
+    if len(key) == 1 and _is_index(key[0]) and not isinstance(key[0], Variable) and key[0] == -1 \
+            and x.owner is not None and hasattr(x.owner.op, "final_state"):
+        final = x.owner.op.final_state(x)  # a scan's last state, read as PyTensor does
+        if final is not None:
+            return final
     if builtins.sum(k is Ellipsis for k in key) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
     used = builtins.sum(k is not None and k is not Ellipsis for k in key)

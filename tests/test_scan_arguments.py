@@ -1,0 +1,64 @@
+"""scan's arguments are checked as PyTensor checks them, with clear errors."""
+
+import numpy as np
+import pytest
+
+import scanjit as pytensor
+import scanjit.tensor as pt
+
+
+@pytest.mark.parametrize("taps", [[-1, -1], [0, 1, 0]])
+def test_duplicate_taps_raise(taps):
+    x = pt.dvector("x")
+    with pytest.raises(ValueError, match="repeat"):
+        pytensor.scan(lambda *a: a[0], sequences=[dict(input=x, taps=taps)])
+    with pytest.raises(ValueError, match="repeat"):
+        pytensor.scan(lambda *a: a[0], outputs_info=[dict(initial=x, taps=[-t - 1 for t in taps])],
+                      n_steps=2)
+
+
+@pytest.mark.parametrize("taps", [[], [1.5], [-1.0], "a", [True]])
+def test_taps_must_be_integers(taps):
+    x = pt.dvector("x")
+    with pytest.raises(ValueError, match="taps"):
+        pytensor.scan(lambda *a: a[0], sequences=[dict(input=x, taps=taps)])
+    with pytest.raises(ValueError, match="taps"):
+        pytensor.scan(lambda *a: a[0], outputs_info=[dict(initial=x, taps=taps)], n_steps=2)
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_a_scalar_tap_is_a_list_of_one(mode):
+    x = pt.dvector("x")
+    out, _ = pytensor.scan(lambda a, b: a + b, sequences=[dict(input=x, taps=1)],
+                           outputs_info=[dict(initial=x, taps=-2)])
+    want = [1.0 + 0.0, 2.0 + 1.0, 3.0 + 1.0]
+    np.testing.assert_array_equal(pytensor.function([x], out, mode=mode)(np.arange(4.0)), want)
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_empty_outputs_info_means_per_step_outputs(mode):
+    x = pt.dvector("x")
+    out, _ = pytensor.scan(lambda a: a * 2, sequences=[x], outputs_info=[])
+    np.testing.assert_array_equal(pytensor.function([x], out, mode=mode)(np.arange(3.0)), [0.0, 2.0, 4.0])
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_a_huge_tap_raises_value_error_not_memory_error(mode):
+    init = pt.dvector("init")
+    out, _ = pytensor.scan(lambda a: a + 1, outputs_info=[dict(initial=init, taps=[-2**40])], n_steps=2)
+    with pytest.raises(ValueError, match="needs 1099511627776 initial values"):
+        pytensor.function([init], out, mode=mode)(np.ones(3))
+
+
+def test_too_few_static_initial_values_raise_when_building():
+    with pytest.raises(ValueError, match="needs 3 initial values.*has 2"):
+        pytensor.scan(lambda a, b: a + b, outputs_info=[dict(initial=np.ones(2), taps=[-3, -1])],
+                      n_steps=2)
+
+
+def test_step_returning_non_tensors_raises():
+    x = pt.dvector("x")
+    with pytest.raises(ValueError, match="step function"):
+        pytensor.scan(lambda a: "abc", sequences=[x])
+    with pytest.raises(ValueError, match="outputs first"):
+        pytensor.scan(lambda a: (pytensor.until(a > 0), a), sequences=[x])
