@@ -23,7 +23,7 @@ import numpy as np
 
 from scanjit import config, runtime, stages
 from scanjit.graph import Constant, Variable, graph_inputs
-from scanjit.shared import RandomGeneratorType, SharedVariable
+from scanjit.shared import RandomGeneratorType, SharedVariable, native_layout
 from scanjit.tensor.basic import as_tensor_variable, upcast
 
 _free = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(runtime.address("scanjit_free"))
@@ -63,7 +63,7 @@ def filter_input(var: Variable, value, allow_downcast: bool | None) -> np.ndarra
     for axis, (static, actual) in enumerate(zip(var.type.shape, array.shape)):
         if static is not None and static != actual:
             raise ValueError(f"{what} has static length {static} on axis {axis}, got {actual}")
-    return array if array.flags.c_contiguous else np.ascontiguousarray(array)
+    return native_layout(array)
 
 
 class _NativeBuffer:
@@ -188,10 +188,10 @@ class Function:
     def __call__(self, *args):
         if len(args) != len(self._input_specs):
             raise TypeError(f"expected {len(self.inputs)} arguments, got {len(args)}")
-        # Fast path: a C-contiguous array of the right dtype and ndim, for an
-        # input without static lengths, is passed as it is.
+        # Fast path: a C-contiguous aligned array of the right dtype and ndim,
+        # for an input without static lengths, is passed as it is.
         arrays = [a if type(a) is np.ndarray and a.dtype is dtype and a.ndim == ndim
-                  and a.flags.c_contiguous else filter_input(v, a, self.allow_input_downcast)
+                  and a.flags.carray else filter_input(v, a, self.allow_input_downcast)
                   for a, (v, dtype, ndim) in zip(args, self._input_specs)]
         if self._lock is None and not self.shared:  # nothing else to pass or store
             # (inlined rather than a call to _run: 0.1 of the 2.6 us per call)

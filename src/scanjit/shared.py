@@ -45,11 +45,20 @@ class SharedVariable(Variable):
         else:
             from scanjit.function import filter_input
 
-            value = filter_input(self, value, allow_downcast=False)
+            value = filter_input(self, value, allow_downcast=False)  # in native layout
         self.container = value if borrow else copy.deepcopy(value)
 
     def __repr__(self):
         return self.name or f"<shared {self.type}>"
+
+
+def native_layout(array: np.ndarray) -> np.ndarray:
+    """`array` itself if compiled code can read it as it is (C-contiguous,
+    aligned, native byte order), else such a copy: any view, Fortran order or
+    byte order reads correctly."""
+    if not array.dtype.isnative:
+        array = array.astype(array.dtype.newbyteorder("="))
+    return array if array.flags.c_contiguous and array.flags.aligned else np.require(array, requirements="CA")
 
 
 def shared(value, name: str | None = None, borrow: bool = False, **kwargs) -> SharedVariable:
@@ -60,5 +69,5 @@ def shared(value, name: str | None = None, borrow: bool = False, **kwargs) -> Sh
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"cannot share a value of type {type(value).__name__}")
-    data = array if borrow else array.copy()
+    data = native_layout(array) if borrow else native_layout(array.copy())
     return SharedVariable(TensorType(str(data.dtype), (None,) * data.ndim), data, name)
