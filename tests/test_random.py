@@ -331,3 +331,37 @@ def test_a_draw_made_inside_the_step_is_drawn_every_step(mode):
     first = mirror.normal()
     np.testing.assert_array_equal(got_outer, [first] * 4)
     np.testing.assert_array_equal(got_inner, [mirror.normal() for _ in range(4)])
+
+
+def test_threads_sharing_a_generator_never_draw_the_same_numbers():
+    """Two compiled functions and NumPy's own method drawing from one
+    Generator in three threads: every draw is distinct (they duplicated)."""
+    import threading
+
+    g = np.random.default_rng(11)
+    rng = pytensor.shared(g, borrow=True)
+    draws = pt.random.uniform(size=1000, rng=rng)
+    fs = [pytensor.function([], draws, updates={rng: draws.owner.outputs[0]}) for _ in range(2)]
+    found: list[np.ndarray] = []
+
+    def run(draw):
+        for _ in range(200):
+            found.append(draw())
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in fs]
+    threads.append(threading.Thread(target=run, args=(lambda: g.uniform(size=1000),)))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    values = np.concatenate(found)
+    assert len(np.unique(values)) == len(values) == 600 * 1000
+
+
+def test_two_shared_variables_over_one_generator_do_not_deadlock():
+    g = np.random.default_rng(1)
+    a, b = pytensor.shared(g, borrow=True), pytensor.shared(g, borrow=True)
+    x, y = pt.random.normal(rng=a), pt.random.normal(rng=b)
+    f = pytensor.function([], [x, y], updates={a: x.owner.outputs[0], b: y.owner.outputs[0]})
+    first, second = f()
+    assert first != second

@@ -8,6 +8,7 @@ failed.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import ctypes
 import functools
@@ -225,16 +226,24 @@ class Function:
 
     def _run(self, arrays: list[np.ndarray]):
         generators = []  # alive until the call returns: the code uses their state
-        for var in self.shared:
-            if isinstance(var.type, RandomGeneratorType):
-                generator = var.container if id(var) in self.advanced_rngs \
-                    else copy.deepcopy(var.container)
-                generators.append(generator)
-                arrays.append(np.array(generator.bit_generator.ctypes.bit_generator.value, np.int64))
-            else:
-                arrays.append(var.container)
-        results = self._results_type()
-        status = self._native(*map(id, arrays), results)
+        # NumPy's own methods hold a generator's lock while they draw: so do we
+        # while the native code draws from (or we copy) each, every distinct
+        # lock once, in one global order (no deadlock between functions).
+        locks = {id(lock): lock for lock in (var.container.bit_generator.lock for var in self.shared
+                                             if isinstance(var.type, RandomGeneratorType))}
+        with contextlib.ExitStack() as held:
+            for _, lock in sorted(locks.items()):
+                held.enter_context(lock)
+            for var in self.shared:
+                if isinstance(var.type, RandomGeneratorType):
+                    generator = var.container if id(var) in self.advanced_rngs \
+                        else copy.deepcopy(var.container)
+                    generators.append(generator)
+                    arrays.append(np.array(generator.bit_generator.ctypes.bit_generator.value, np.int64))
+                else:
+                    arrays.append(var.container)
+            results = self._results_type()
+            status = self._native(*map(id, arrays), results)
         if status:
             self._raise(status)
         values = self._unpack(results)
