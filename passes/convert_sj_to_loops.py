@@ -11,6 +11,7 @@ carry around, and xDSL's linalg-to-loops works on memrefs only."""
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -54,9 +55,36 @@ def element(b: OpList, value: SSAValue, indices: list[SSAValue]) -> SSAValue:
 READ_ONCE = (sj.MapOp, sj.InsertRowOp, sj.ReduceOp, sj.ArgmaxOp, sj.SliceOp, tensor.ExtractOp)
 
 
+# A chain of maps is stored every FUSED_CHAIN maps, so that computing an
+# element inside its consumer recurses at most that deep.
+FUSED_CHAIN = 64
+
+
+def map_depth(op: sj.MapOp) -> int:
+    """How many maps the longest chain of map inputs leads back through
+    (memoized while the ops live; a loop, not a recursion)."""
+    depths = _MAP_DEPTHS
+    pending = [op]
+    while pending:
+        top = pending[-1]
+        inputs = [x.owner for x in top.inputs if isinstance(x.owner, sj.MapOp)]
+        missing = [m for m in inputs if m not in depths]
+        if missing:
+            pending.extend(missing)
+            continue
+        depths[top] = 1 + max((depths[m] for m in inputs), default=0)
+        pending.pop()
+    return depths[op]
+
+
+_MAP_DEPTHS: weakref.WeakKeyDictionary[sj.MapOp, int] = weakref.WeakKeyDictionary()
+
+
 def fused(op: sj.MapOp) -> bool:
     users = [u.operation for u in op.result.uses if not isinstance(u.operation, tensor.DimOp)]
     if len(users) != 1 or not isinstance(users[0], READ_ONCE):
+        return False
+    if map_depth(op) % FUSED_CHAIN == 0:
         return False
     # A map reading the tensor its consumer writes is stored first, unless it
     # reads only other rows than the one written (a scan's taps): bufferize
@@ -109,22 +137,25 @@ def map_element(b: OpList, op: sj.MapOp, indices: list[SSAValue]) -> SSAValue:
 
 
 def dim(b: OpList, value: SSAValue, axis: int) -> SSAValue:
-    """Length of `axis`, read through views and maps to their inputs."""
-    owner = value.owner
-    if value.type.get_shape()[axis] >= 0:
-        return b.index(value.type.get_shape()[axis])
-    if isinstance(owner, sj.RowOp):
-        return dim(b, owner.source, axis + 1)
-    if isinstance(owner, sj.DimShuffleOp):
-        return dim(b, owner.source, owner.order.get_values()[axis])
-    if isinstance(owner, sj.MapOp):
-        rank = value.type.get_num_dims()
-        for x in owner.inputs:
-            k = axis - (rank - x.type.get_num_dims()) if isinstance(x.type, TensorType) else -1
-            if k >= 0 and x.type.get_shape()[k] != 1:
-                return dim(b, x, k)
-        return b.index(1)
-    return b.dim(value, axis)
+    """Length of `axis`, read through views and maps to their inputs (a loop,
+    not a recursion: chains of thousands of maps occur)."""
+    while value.type.get_shape()[axis] < 0:
+        owner = value.owner
+        if isinstance(owner, sj.RowOp):
+            value, axis = owner.source, axis + 1
+        elif isinstance(owner, sj.DimShuffleOp):
+            value, axis = owner.source, owner.order.get_values()[axis]
+        elif isinstance(owner, sj.MapOp):
+            rank = value.type.get_num_dims()
+            sized = [(x, k) for x in owner.inputs if isinstance(x.type, TensorType)
+                     for k in [axis - (rank - x.type.get_num_dims())]
+                     if k >= 0 and x.type.get_shape()[k] != 1]
+            if not sized:
+                return b.index(1)
+            value, axis = sized[0]
+        else:
+            return b.dim(value, axis)
+    return b.index(value.type.get_shape()[axis])
 
 
 def dims(b: OpList, value: SSAValue) -> list[SSAValue]:

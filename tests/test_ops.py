@@ -580,8 +580,8 @@ def test_arange_float(start, stop, step):
 def test_arange_dtypes_and_constant_args():
     f = pytensor.function([], [pt.arange(5), pt.arange(1, 10, 4), pt.arange(0.0, 1.0, 0.25),
                                pt.arange(3, dtype="int32"), pt.arange(4, 0, -2)])
-    expected = [np.arange(5), np.arange(1, 10, 4), np.arange(0.0, 1.0, 0.25),
-                np.arange(3, dtype="int32"), np.arange(4, 0, -2)]
+    expected = [np.arange(5), np.arange(1, 10, 4), np.arange(0.0, 1.0, 0.25, dtype="float32"),
+                np.arange(3, dtype="int32"), np.arange(4, 0, -2)]  # PyTensor: 0.25 etc. are float32
     for result, value in zip(f(), expected):
         check(result, value)
 

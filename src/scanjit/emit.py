@@ -246,10 +246,17 @@ def slice_range(e: Emitter, length: SSAValue, has, bounds, label: str):
     stop = adjust(stop, e.select(forward, upper, lower))
     span = e.select(forward, e.emit(arith.SubiOp(stop, start)), e.emit(arith.SubiOp(start, stop)))
     magnitude = e.select(forward, step, e.emit(arith.SubiOp(i64(0), step)))
-    count = e.emit(arith.DivSIOp(e.emit(arith.AddiOp(span, e.emit(arith.SubiOp(magnitude, i64(1))))),
-                                 magnitude))
-    count = e.emit(arith.MaxSIOp(count, i64(0)))
+    count = positions(e, span, magnitude, e.cmp(span, i64(0), "sgt"))
     return tuple(to_index(e.emit, v) for v in (start, step, count))
+
+
+def positions(e: Emitter, span: SSAValue, magnitude: SSAValue, nonempty: SSAValue) -> SSAValue:
+    """How many of 0, magnitude, 2 * magnitude, ... are below span, given
+    whether it is > 0: (span - 1) / magnitude + 1, dividing as unsigned so that
+    magnitudes up to 2^63 (|INT64_MIN|) and spans up to 2^64 - 1 are exact."""
+    one = e.const(1, "int64")
+    some = e.emit(arith.AddiOp(e.emit(arith.DivUIOp(e.emit(arith.SubiOp(span, one)), magnitude)), one))
+    return e.select(nonempty, some, e.const(0, "int64"))
 
 
 def key_entries(e: Emitter, node, x_var: Variable, key: Sequence[Variable]):
@@ -364,13 +371,20 @@ def emit_arange(e: Emitter, node) -> list[SSAValue]:
     if dtype.startswith("float"):
         e.check(e.emit(arith.CmpfOp(step, zero, "une")), "ValueError: arange step cannot be zero")
         span = e.emit(arith.DivfOp(e.emit(arith.SubfOp(stop, start)), step))
+        e.check(e.emit(arith.CmpfOp(span, e.const(2.0**62, dtype), "olt")),
+                "ValueError: arange: the length is not a number or too large")
         count = convert(e.emit, e.emit(math.CeilOp(span)), dtype, "int64")
+        count = e.emit(arith.MaxSIOp(count, e.const(0, "int64")))
     else:
         e.check(e.cmp(step, zero, "ne"), "ValueError: arange step cannot be zero")
-        minus_span = e.emit(arith.SubiOp(start, stop))  # ceil(a / b) = -floor(-a / b)
-        count = e.emit(arith.SubiOp(zero, e.emit(arith.FloorDivSIOp(minus_span, step))))
-        count = convert(e.emit, count, dtype, "int64")
-    count = e.emit(arith.MaxSIOp(count, e.const(0, "int64")))
+        start64, stop64, step64 = (convert(e.emit, v, dtype, "int64") for v in (start, stop, step))
+        forward = e.cmp(step64, e.const(0, "int64"), "sgt")
+        # |stop - start| as unsigned is exact; a count of 2^63 or more is
+        # negative as an index: the allocation raises MemoryError.
+        span = e.select(forward, e.emit(arith.SubiOp(stop64, start64)), e.emit(arith.SubiOp(start64, stop64)))
+        ahead = e.select(forward, e.cmp(stop64, start64, "sgt"), e.cmp(start64, stop64, "sgt"))
+        magnitude = e.select(forward, step64, e.emit(arith.SubiOp(e.const(0, "int64"), step64)))
+        count = positions(e, span, magnitude, ahead)
     out_type = ir_type(node.outputs[0].type)
     return [e.emit(sj.ArangeOp(start, step, to_index(e.emit, count), out_type))]
 
@@ -455,6 +469,7 @@ def emit_function(inputs: Sequence[Variable], outputs: Sequence[Variable],
 
 
 def _hint(name: str) -> str | None:
-    cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
-    return cleaned if cleaned and not cleaned[0].isdigit() else None
+    """`name` as an SSA name hint: xDSL takes ASCII letters, digits and `_`."""
+    cleaned = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in name)
+    return cleaned if cleaned.strip("_") and not cleaned[0].isdigit() else None
 

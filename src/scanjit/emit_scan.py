@@ -10,9 +10,9 @@ from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType, IntegerAttr, TensorT
 from xdsl.ir import Block, SSAValue
 
 from scanjit.dialects import sj
-from scanjit.emit import Emitter, key_entries, put_row, slice_range, take_row
+from scanjit.emit import Emitter, put_row, slice_range, take_row
 from scanjit.emit_scalar import convert, ir_type, to_index
-from scanjit.graph import Constant, Variable
+from scanjit.graph import Constant, Variable, infer_shape
 from scanjit.passes.support.loop_builder import OpList, empty_like_dims
 from scanjit.scan.op import ScanOp
 from scanjit.tensor import basic as tb
@@ -51,7 +51,8 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
         storages.append(storage)
         for _ in info.output_taps[k]:
             placeholder_dims[id(next(places))] = state_dims
-    stacks = [empty(e, ir_type(node.outputs[k].type), [n, *infer_dims(e, info.inner_outputs[k], placeholder_dims)])
+    row_shapes = EmittedShapes(e, placeholder_dims)
+    stacks = [empty(e, ir_type(node.outputs[k].type), [n, *infer_shape(info.inner_outputs[k], row_shapes)])
               for k in per_step]
 
     def step(t: SSAValue, carried: list[SSAValue]) -> tuple[list[SSAValue], SSAValue | None]:
@@ -193,104 +194,46 @@ def checked_put_row(e: Emitter, value: SSAValue, dest: SSAValue, row: SSAValue, 
     return put_row(e, value, dest, row)
 
 
-def nested_scan_dims(e: Emitter, node, k: int, known: dict[int, list[SSAValue]]) -> list[SSAValue]:
-    """Dims of output k of a scan inside a step: (steps, *state or row dims)
-    for a stacked output, the state's dims for a final state."""
-    op: ScanOp = node.op
-    info = op.info
-    n_stacked = len(info.output_taps)
-    if k >= n_stacked + len(info.recurrent):
-        raise NotImplementedError("the shape of a nested scan's generator")
-    seqs = node.inputs[1:1 + op.n_seqs]
-    n = None
-    if op.n_steps_given:
-        if id(node.inputs[0]) not in e.values:
-            raise NotImplementedError("a nested scan whose n_steps changes between steps")
-        n = to_index(e.emit, e.value(node.inputs[0]))
-    inner_known = dict(known)
-    places = iter(info.placeholders)
-    for seq, taps in zip(seqs, info.seq_taps):
-        seq_dims = infer_dims(e, seq, known)
-        if not op.n_steps_given:
-            span = max(max(taps), 0) - min(min(taps), 0)
-            usable = e.emit(arith.MaxSIOp(e.emit(arith.SubiOp(seq_dims[0], e.index(span))), e.index(0)))
-            n = usable if n is None else e.emit(arith.MinSIOp(n, usable))
-        for _ in taps:
-            inner_known[id(next(places))] = seq_dims[1:]
-    states = []
-    for k_state, init in zip(info.recurrent, node.inputs[1 + op.n_seqs:]):
-        taps = info.output_taps[k_state]
-        state_dims = infer_dims(e, init, known)[0 if taps == [-1] else 1:] if init.ndim else []
-        states.append(state_dims)
-        for _ in taps:
-            inner_known[id(next(places))] = state_dims
-    if k >= n_stacked:
-        return states[k - n_stacked]
-    out = info.inner_outputs[k]
-    return [n, *(infer_dims(e, out, inner_known) if out.ndim else [])]
+class EmittedShapes:
+    """`infer_shape`'s algebra for emission: lengths are index values emitted
+    where the emitter stands (before a loop: from values computed before it)."""
 
+    def __init__(self, e: Emitter, known: dict[int, list] | None = None):
+        self.e, self.known = e, dict(known or {})
 
-def subtensor_dims(e: Emitter, node, x_dims: list[SSAValue]) -> list[SSAValue]:
-    """Dims of `x[key]` from the dims of x (the key's scalars known before the loop)."""
-    x, *key = node.inputs
-    dims = []
-    for axis, given, entry in key_entries(e, node, x, key):
-        if entry == tb.FULL:
-            dims.append(x_dims[axis])
-        elif entry != tb.INDEX:
-            dims.append(slice_range(e, x_dims[axis], entry, given, x.label())[2])
-    return dims + x_dims[len(node.op.idx_list):]
+    def const(self, n: int) -> SSAValue:
+        return self.e.index(n)
 
+    def shape_of_value(self, var: Variable) -> list[SSAValue] | None:
+        if id(var) not in self.e.values:
+            return None
+        value = self.e.values[id(var)]
+        return [self.e.dim(value, a) for a in range(var.ndim)]
 
-def infer_dims(e: Emitter, var: Variable, known: dict[int, list[SSAValue]]) -> list[SSAValue]:
-    """Dims of a body variable computed before the loop, from the dims of the
-    placeholders and of loop-invariant values."""
-    static = var.type.shape
-    if all(s is not None for s in static):
-        return [e.index(s) for s in static]
-    if id(var) in known:
-        return known[id(var)]
-    if id(var) in e.values:
-        value = e.values[id(var)]
-        return [e.dim(value, a) for a in range(var.ndim)]
-    node = var.owner
-    op = node.op if node is not None else None
+    def available(self, var: Variable) -> bool:
+        return id(var) in self.e.values or isinstance(var, Constant)
 
-    def invariant(v: Variable) -> bool:
-        return id(v) in e.values or isinstance(v, Constant)
+    def size(self, var: Variable) -> SSAValue:
+        """The value of the integer scalar `var`, as a length."""
+        if self.available(var):
+            return to_index(self.e.emit, self.e.value(var))
+        if var.owner is not None and isinstance(var.owner.op, tb.Shape):
+            return infer_shape(var.owner.inputs[0], self)[var.owner.op.axis]
+        raise NotImplementedError(f"the length {var.label()} changes from step to step: a scan "
+                                  "output's shape must be known before the loop")
 
-    def length_of(v: Variable):
-        """The Shape node computing `v`, if any: its length is inferable."""
-        return v.owner if v.owner is not None and isinstance(v.owner.op, tb.Shape) else None
+    def at_least_zero(self, length: SSAValue, minus: int) -> SSAValue:
+        e = self.e
+        return e.emit(arith.MaxSIOp(e.emit(arith.SubiOp(length, e.index(minus))), e.index(0)))
 
-    inputs = [] if node is None else [infer_dims(e, i, known) if i.ndim else [] for i in node.inputs]
-    if isinstance(op, tb.Elemwise):
-        dims = []
-        for axis in range(var.ndim):
-            choices = [d[axis - (var.ndim - i.ndim)] for d, i in zip(inputs, node.inputs)
-                       if axis - (var.ndim - i.ndim) >= 0 and i.type.shape[axis - (var.ndim - i.ndim)] != 1]
-            dims.append(choices[0] if choices else e.index(1))
-        result = dims
-    elif isinstance(op, tb.Reduce):
-        result = [d for a, d in enumerate(inputs[0]) if a not in op.axes]
-    elif isinstance(op, tb.Argmax):
-        result = [d for a, d in enumerate(inputs[0]) if a != op.axis]
-    elif isinstance(op, tb.Dot):
-        result = inputs[0][:-1] + inputs[1][1:]
-    elif isinstance(op, tb.DimShuffle):
-        result = [e.index(1) if a == "x" else inputs[0][a] for a in op.order]
-    elif isinstance(op, tb.SetSubtensor):
-        result = inputs[0]
-    elif isinstance(op, tb.Subtensor) and all(invariant(b) for b in node.inputs[1:]):
-        result = subtensor_dims(e, node, inputs[0])
-    elif isinstance(op, tb.Alloc) and all(invariant(s) or length_of(s) for s in node.inputs[1:]):
-        result = [to_index(e.emit, e.value(s)) if invariant(s) else
-                  infer_dims(e, length_of(s).inputs[0], known)[length_of(s).op.axis]
-                  for s in node.inputs[1:]]
-    elif isinstance(op, ScanOp) and op.info.until is None:
-        result = nested_scan_dims(e, node, var.index, known)
-    else:
-        raise NotImplementedError(
-            f"the shape of scan output {var} ({op}) cannot be known before the loop")
-    known[id(var)] = result
-    return [e.index(s) if s is not None else d for s, d in zip(static, result)]
+    def minimum(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        return self.e.emit(arith.MinSIOp(a, b))
+
+    def slice_length(self, length: SSAValue, entry, bounds: list[Variable], label: str) -> SSAValue:
+        if not all(self.available(b) for b in bounds):
+            raise NotImplementedError(f"slice bounds of {label} change from step to step: a scan "
+                                      "output's shape must be known before the loop")
+        return slice_range(self.e, length, entry, bounds, label)[2]
+
+    def inner(self, known: dict[int, list]) -> EmittedShapes:
+        return EmittedShapes(self.e, {**self.known, **known})

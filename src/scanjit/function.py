@@ -88,6 +88,8 @@ def _updates_list(updates) -> list[tuple[SharedVariable, Variable]]:
     for shared_var, new in pairs:
         if not isinstance(shared_var, SharedVariable):
             raise TypeError(f"updates keys must be shared variables, got {shared_var!r}")
+        if any(shared_var is done for done, _ in checked):
+            raise ValueError(f"the shared variable {shared_var.label()} is updated twice")
         new = as_tensor_variable(new)
         if new.type != shared_var.type and (new.dtype, new.ndim) != (shared_var.dtype, shared_var.ndim):
             raise TypeError(f"update of {shared_var.label()} is {new.type}, "

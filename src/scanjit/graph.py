@@ -7,7 +7,7 @@ Same model as PyTensor: a Variable is produced by at most one Apply node
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -112,10 +112,17 @@ class Apply:
 
 
 class Op:
-    """Base class: `make_node` checks inputs and builds the Apply node."""
+    """Base class: `make_node` checks inputs and builds the Apply node;
+    `infer_shape` gives its outputs' lengths from its inputs' (see the
+    function `infer_shape`)."""
 
     def make_node(self, *inputs: Variable) -> Apply:
         raise NotImplementedError
+
+    def infer_shape(self, node: Apply, shapes: list[list], dims) -> list:
+        """Per output, its lengths given each input's (`[]` for scalars)."""
+        raise NotImplementedError(f"the shape of the output of {self} cannot be known before "
+                                  "it is computed")
 
     def __call__(self, *inputs):
         node = self.make_node(*inputs)
@@ -125,17 +132,19 @@ class Op:
         return type(self).__name__
 
 
-def toposort(outputs: Iterable[Variable], stop: Iterable[Variable] = ()) -> list[Apply]:
+def toposort(outputs: Iterable[Variable], stop: Iterable[Variable] | Callable[[Variable], bool] = ()
+             ) -> list[Apply]:
     """Apply nodes needed for `outputs`, inputs before users, not looking
-    past the variables in `stop`."""
-    seen: set[int] = {id(v) for v in stop}
+    past the variables in `stop` (or those for which `stop(var)` is true)."""
+    is_stop = stop if callable(stop) else None
+    seen: set[int] = set() if is_stop else {id(v) for v in stop}
     order: list[Apply] = []
     done: set[int] = set()
     stack: list[tuple[Variable, bool]] = [(v, False) for v in reversed(list(outputs))]
     while stack:
         var, expanded = stack.pop()
         node = var.owner
-        if node is None or id(var) in seen and not expanded:
+        if node is None or id(var) in seen and not expanded or not expanded and is_stop and is_stop(var):
             continue
         if expanded:
             if id(node) not in done:
@@ -161,3 +170,45 @@ def graph_inputs(outputs: Iterable[Variable], stop: Iterable[Variable] = ()) -> 
             if var.owner is None and id(var) not in stop_ids:
                 found.setdefault(id(var), var)
     return list(found.values())
+
+
+class Lazy:
+    """Dims computed only if something asks for them (a scan's stacked output
+    needs its step's shape inferred; it may not be known before the loop)."""
+
+    def __init__(self, compute: Callable[[], list]):
+        self.compute = compute
+
+
+def infer_shape(var: Variable, dims) -> list:
+    """The lengths of `var`'s axes, in the algebra `dims` (ints for the
+    reference interpreter, SSA values for emission), without running its
+    graph: each Op's `infer_shape` rule applied in topological order (a loop,
+    not a recursion). `dims.known` maps ids of variables to their lengths
+    (a scan step's placeholders); `dims.shape_of_value(v)` gives those of
+    values computed already, or None; `dims.const(n)` a static length."""
+    def lookup(v: Variable):
+        if v.ndim == 0:
+            return []
+        if all(s is not None for s in v.type.shape):
+            return [dims.const(s) for s in v.type.shape]
+        found = dims.known.get(id(v))
+        if isinstance(found, Lazy):
+            found = dims.known[id(v)] = found.compute()
+        if found is None and (found := dims.shape_of_value(v)) is not None:
+            dims.known[id(v)] = found
+        return found
+
+    if (found := lookup(var)) is not None:
+        return found
+    for node in toposort([var], stop=lambda v: lookup(v) is not None):
+        shapes = []
+        for v in node.inputs:
+            if (shape := lookup(v)) is None and v.owner is None:
+                raise ValueError(f"{v.label()} is needed but is not an input of the function")
+            shapes.append(shape)
+        for out, shape in zip(node.outputs, node.op.infer_shape(node, shapes, dims)):
+            static = [dims.const(s) if s is not None else None for s in out.type.shape]
+            dims.known[id(out)] = shape if isinstance(shape, Lazy) else \
+                [d if s is None else s for s, d in zip(static, shape)]
+    return lookup(var)

@@ -53,16 +53,21 @@ class _Printer:
         return f"{label} {self.id(var)} {_type(var)}"
 
     def tree(self, var: Variable, first: str, rest: str) -> None:
-        self.lines.append(first + self.line(var))
-        node = var.owner
-        if node is None or id(node) in self.expanded:
-            return
-        self.expanded.add(id(node))
-        if isinstance(node.op, ScanOp):
-            self.scans.append(node)
-        for i, child in enumerate(node.inputs):
-            last = i == len(node.inputs) - 1
-            self.tree(child, rest + ("└─ " if last else "├─ "), rest + ("   " if last else "│  "))
+        """`var`'s line, then its inputs' trees (a stack, not a recursion:
+        graphs may be thousands of nodes deep)."""
+        pending = [(var, first, rest)]
+        while pending:
+            var, first, rest = pending.pop()
+            self.lines.append(first + self.line(var))
+            node = var.owner
+            if node is None or id(node) in self.expanded:
+                continue
+            self.expanded.add(id(node))
+            if isinstance(node.op, ScanOp):
+                self.scans.append(node)
+            for i, child in reversed(list(enumerate(node.inputs))):
+                last = i == len(node.inputs) - 1
+                pending.append((child, rest + ("└─ " if last else "├─ "), rest + ("   " if last else "│  ")))
 
     def inner(self, node: Apply) -> None:
         info = node.op.info

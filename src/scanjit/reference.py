@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from scanjit.graph import Constant, Variable, graph_inputs, toposort
+from scanjit.graph import Constant, Variable, graph_inputs, infer_shape, toposort
 from scanjit.scan.op import ScanOp
 from scanjit.shared import RandomGeneratorType, SharedVariable
 from scanjit.tensor import basic as tb
@@ -213,11 +213,15 @@ def arange(node, args, env):
     dtype = node.op.dtype
     if step == 0:
         raise ValueError("arange step cannot be zero")
-    if tb.is_float(dtype):
-        count = np.ceil((stop - start) / step).astype("int64")
-    else:
-        count = (-((start - stop) // step)).astype("int64")
-    k = np.arange(max(int(count), 0)).astype(dtype)
+    if not tb.is_float(dtype):  # Python ints: no overflow
+        count = max(0, -((int(start) - int(stop)) // int(step)))
+        if count >= 2**62:
+            raise MemoryError(f"cannot allocate the arange of {count} elements")
+        return [np.arange(count, dtype="int64").astype(dtype) * step + start]
+    span = (stop - start) / step
+    if not span < 2.0**62:
+        raise ValueError("arange: the length is not a number or too large")
+    k = np.arange(max(int(np.ceil(span)), 0)).astype(dtype)
     return [start + k * step]
 
 
@@ -308,8 +312,8 @@ def scan(node, args, env):
             rows, row_shape = history[k][info.window(k):], history[k][0].shape
         else:
             rows = per_step[k]
-            row_shape = rows[0].shape if rows else row_dims(info.inner_outputs[k], placeholder_dims(
-                info, [s.shape for s in seqs], [i.shape for i in inits]), env)
+            row_shape = rows[0].shape if rows else infer_shape(info.inner_outputs[k], op.step_dims(
+                [list(np.shape(a)) for a in args], ReferenceShapes(env))[0])
         outputs.append(np.stack(rows) if rows else np.empty((0, *row_shape), var.dtype))
     finals = [history[k][-1] for k in recurrent]  # the last initial value if no step ran
     return outputs + finals + [value(shared_var, env) for shared_var in info.updates]
@@ -333,80 +337,37 @@ def step_count(op: ScanOp, n_steps, lengths: list[int], seqs: list[Variable]) ->
     return n
 
 
-def row_dims(var: Variable, known: dict[int, tuple], env: Env) -> tuple:
-    """The shape of a body variable without running a step (for the rows of a
-    scan output that runs no step), as `emit_scan.infer_dims` finds it."""
-    if all(s is not None for s in var.type.shape):
-        return var.type.shape
-    if id(var) in known:
-        return known[id(var)]
-    if id(var) in env:
-        return env[id(var)].shape
-    node = var.owner
-    if node is None:
-        raise ValueError(f"{var.label()} is needed but is not an input of the function")
-    op = node.op
-    ins = [row_dims(i, known, env) if i.ndim else () for i in node.inputs]
-    if isinstance(op, tb.Elemwise):
-        dims = []
-        for axis in range(var.ndim):
-            sized = [d[k] for d, i in zip(ins, node.inputs)
-                     if (k := axis - (var.ndim - i.ndim)) >= 0 and i.type.shape[k] != 1]
-            dims.append(sized[0] if sized else 1)
-    elif isinstance(op, tb.Reduce):
-        dims = [d for a, d in enumerate(ins[0]) if a not in op.axes]
-    elif isinstance(op, tb.Argmax):
-        dims = [d for a, d in enumerate(ins[0]) if a != op.axis]
-    elif isinstance(op, tb.Dot):
-        dims = [*ins[0][:-1], *ins[1][1:]]
-    elif isinstance(op, tb.DimShuffle):
-        dims = [1 if a == "x" else ins[0][a] for a in op.order]
-    elif isinstance(op, tb.SetSubtensor):
-        dims = ins[0]
-    elif isinstance(op, tb.Subtensor):
-        shaped = np.broadcast_to(np.empty((), bool), ins[0])  # no memory: only the shape matters
-        dims = shaped[numpy_key(op, shaped, [value(b, env) for b in node.inputs[1:]], var.label())].shape
-    elif isinstance(op, tb.Alloc):  # a size may be the length of a step value
-        dims = [row_dims(s.owner.inputs[0], known, env)[s.owner.op.axis]
-                if id(s) not in env and s.owner is not None and isinstance(s.owner.op, tb.Shape)
-                else int(value(s, env)) for s in node.inputs[1:]]
-    elif isinstance(op, ScanOp) and op.info.until is None and \
-            var.index < len(op.info.inner_outputs) + len(op.info.recurrent):
-        dims = nested_scan_dims(node, var.index, ins, known, env)
-    else:
-        raise NotImplementedError(f"the shape of scan output {var} ({op}) before the loop")
-    known[id(var)] = tuple(dims)
-    return tuple(d if s is None else s for s, d in zip(var.type.shape, dims))
+class ReferenceShapes:
+    """`infer_shape`'s algebra for the interpreter: lengths are ints, from
+    the values in `env` (for the rows of a scan output that runs no step)."""
 
+    def __init__(self, env: Env, known: dict[int, list] | None = None):
+        self.env, self.known = env, dict(known or {})
 
-def nested_scan_dims(node, k: int, ins: list[tuple], known: dict, env: Env) -> list[int]:
-    """(steps, *row dims) of a stacked output, the state's dims of a final state."""
-    op, info = node.op, node.op.info
-    if k >= len(info.inner_outputs):
-        final = info.recurrent[k - len(info.inner_outputs)]
-        init = ins[1 + op.n_seqs + info.recurrent.index(final)]
-        return list(init if info.output_taps[final] == [-1] else init[1:])
-    seq_dims = ins[1:1 + op.n_seqs]
-    n = step_count(op, value(node.inputs[0], env) if op.n_steps_given else -1,
-                   [d[0] for d in seq_dims], node.inputs[1:1 + op.n_seqs])
-    inner = {**known, **placeholder_dims(info, seq_dims, ins[1 + op.n_seqs:])}
-    return [n, *row_dims(info.inner_outputs[k], inner, env)]
+    def const(self, n: int) -> int:
+        return n
 
+    def shape_of_value(self, var: Variable) -> list[int] | None:
+        if id(var) in self.env or isinstance(var, Constant | SharedVariable):
+            return list(np.shape(value(var, self.env)))
+        return None
 
-def placeholder_dims(info, seq_dims: list[tuple], init_dims: list[tuple]) -> dict[int, tuple]:
-    """The shape of each placeholder of a scan's step."""
-    dims: dict[int, tuple] = {}
-    places = iter(info.placeholders)
-    for seq, taps in zip(seq_dims, info.seq_taps):
-        for _ in taps:
-            dims[id(next(places))] = tuple(seq[1:])
-    inits = iter(init_dims)
-    for taps in info.output_taps:
-        if taps is not None:
-            init = tuple(next(inits))
-            for _ in taps:
-                dims[id(next(places))] = init if taps == [-1] else init[1:]
-    return dims
+    def size(self, var: Variable) -> int:
+        if var.owner is not None and isinstance(var.owner.op, tb.Shape) and id(var) not in self.env:
+            return infer_shape(var.owner.inputs[0], self)[var.owner.op.axis]
+        return int(value(var, self.env))
+
+    def at_least_zero(self, length: int, minus: int) -> int:
+        return max(length - minus, 0)
+
+    def minimum(self, a: int, b: int) -> int:
+        return min(a, b)
+
+    def slice_length(self, length: int, entry, bounds: list[Variable], label: str) -> int:
+        return len(range(length)[key_slice(entry, [value(b, self.env) for b in bounds], label)])
+
+    def inner(self, known: dict[int, list]) -> ReferenceShapes:
+        return ReferenceShapes(self.env, {**self.known, **known})
 
 
 IMPLS = {

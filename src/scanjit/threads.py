@@ -42,14 +42,24 @@ def _spin_hint() -> str:
     return "call void @llvm.x86.sse2.pause()" if x86 else ""
 
 
+def environment_int(name: str, default: int) -> int:
+    """The integer in environment variable `name`, or `default` when unset."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"the environment variable {name} must be an integer, got {text!r}") from None
+
+
 def default_threads() -> int:
-    env = os.environ.get("SCANJIT_NUM_THREADS")
-    count = int(env) if env else (len(os.sched_getaffinity(0)) if SYS_FUTEX else 1)
+    count = environment_int("SCANJIT_NUM_THREADS", len(os.sched_getaffinity(0)) if SYS_FUTEX else 1)
     return max(1, min(count, MAX_THREADS))
 
 
 def forced_part_size() -> int:
-    return max(0, int(os.environ.get("SCANJIT_PART_SIZE", "0")))
+    return max(0, environment_int("SCANJIT_PART_SIZE", 0))
 
 
 def threads_ir() -> str:

@@ -7,9 +7,10 @@ returns becomes the body. Emission turns the node into an `scf.for` (or an
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
-from scanjit.graph import Apply, Constant, Op, TensorType, Variable, toposort
+from scanjit.graph import Apply, Constant, Lazy, Op, TensorType, Variable, infer_shape, toposort
 
 
 @dataclass
@@ -65,6 +66,41 @@ class ScanOp(Op):
         outputs += [Variable(shared.type) for shared in info.updates]
         return Apply(self, [n_steps, *sequences, *initials, *outer], outputs)
 
+    def infer_shape(self, node, shapes, dims):
+        """Stacked outputs: (steps, *the step's lengths), inferred lazily
+        from the placeholders' lengths; final states: the state's lengths."""
+        step_dims, states = self.step_dims(shapes, dims)
+
+        def stacked(out: Variable) -> Lazy:
+            if self.info.until is not None:
+                return Lazy(lambda: _unknown(f"the number of steps of {self}"))
+            return Lazy(lambda: [self.steps(node, shapes, dims), *infer_shape(out, step_dims)])
+
+        return [stacked(out) for out in self.info.inner_outputs] + states + [[] for _ in self.info.updates]
+
+    def steps(self, node, shapes, dims):
+        """n_steps, or the shortest usable length of the sequences."""
+        if self.n_steps_given:
+            return dims.size(node.inputs[0])
+        usable = [dims.at_least_zero(shape[0], max(max(taps), 0) - min(min(taps), 0))
+                  for shape, taps in zip(shapes[1:1 + self.n_seqs], self.info.seq_taps)]
+        return functools.reduce(dims.minimum, usable)
+
+    def step_dims(self, shapes, dims):
+        """The algebra `dims` knowing the lengths of the step's placeholders,
+        from the node's input `shapes`; and each state's lengths."""
+        info = self.info
+        inner, places = {}, iter(info.placeholders)
+        for shape, taps in zip(shapes[1:1 + self.n_seqs], info.seq_taps):
+            for _ in taps:
+                inner[id(next(places))] = shape[1:]
+        states = []
+        for k, shape in zip(info.recurrent, shapes[1 + self.n_seqs:]):
+            states.append(shape if info.output_taps[k] == [-1] else shape[1:])
+            for _ in info.output_taps[k]:
+                inner[id(next(places))] = states[-1]
+        return dims.inner(inner), states
+
     def final_outputs(self, node: Apply) -> list[Variable]:
         """The final state of each recurrent output, in order."""
         first = len(self.info.inner_outputs)
@@ -89,6 +125,10 @@ class ScanOp(Op):
 
     def __str__(self):
         return "Scan{until}" if self.info.until is not None else "Scan"
+
+
+def _unknown(what: str):
+    raise NotImplementedError(f"{what} is not known before the loop")
 
 
 def step_dependent(info: ScanInfo) -> set[int]:

@@ -113,6 +113,16 @@ class Elemwise(Op):
         out = Variable(TensorType(self.output_dtype([x.dtype for x in inputs]), shape))
         return Apply(self, inputs, [out])
 
+    def infer_shape(self, node, shapes, dims):
+        """Per axis, the length of the first input not of static length 1 there."""
+        out = node.outputs[0]
+        lengths = []
+        for axis in range(out.ndim):
+            sized = [shape[k] for shape, x in zip(shapes, node.inputs)
+                     if (k := axis - (out.ndim - x.ndim)) >= 0 and x.type.shape[k] != 1]
+            lengths.append(sized[0] if sized else dims.const(1))
+        return [lengths]
+
     def __str__(self):
         return f"Elemwise{{{self.scalar_op}}}"
 
@@ -174,6 +184,9 @@ class Reduce(Op):
         shape = tuple(s for i, s in enumerate(x.type.shape) if i not in self.axes)
         return Apply(self, [x], [Variable(TensorType(dtype, shape))])
 
+    def infer_shape(self, node, shapes, dims):
+        return [[d for a, d in enumerate(shapes[0]) if a not in self.axes]]
+
     def __str__(self):
         return f"Reduce{{{self.kind}, axes={list(self.axes)}}}"
 
@@ -221,6 +234,9 @@ class Argmax(Op):
             s for i, s in enumerate(x.type.shape) if i != self.axis)
         return Apply(self, [x], [Variable(TensorType("int64", shape))])
 
+    def infer_shape(self, node, shapes, dims):
+        return [[] if self.axis is None else [d for a, d in enumerate(shapes[0]) if a != self.axis]]
+
     def __str__(self):
         return f"Argmax{{axis={self.axis}}}"
 
@@ -250,6 +266,9 @@ class Dot(Op):
         shape = a.type.shape[:-1] + b.type.shape[1:]
         return Apply(self, [a, b], [Variable(TensorType(upcast(a.dtype, b.dtype), shape))])
 
+    def infer_shape(self, node, shapes, dims):
+        return [shapes[0][:-1] + shapes[1][1:]]
+
 
 def dot(a, b):
     return Dot()(a, b)
@@ -263,6 +282,9 @@ class Shape(Op):
 
     def make_node(self, x) -> Apply:
         return Apply(self, [as_tensor_variable(x)], [Variable(TensorType("int64"))])
+
+    def infer_shape(self, node, shapes, dims):
+        return [[]]
 
     def __str__(self):
         return f"Shape_i{{{self.axis}}}"
@@ -297,6 +319,17 @@ class Subtensor(Op):
                                 f"scalar, got {k.type}")
         return Apply(self, [x, *key], [Variable(TensorType(x.dtype, self.static_shape(x.type.shape)))])
 
+    def infer_shape(self, node, shapes, dims):
+        x, *key = node.inputs
+        key, lengths = iter(key), []
+        for length, entry in zip(shapes[0], self.idx_list):
+            if entry == INDEX:
+                next(key)
+            else:
+                bounds = [next(key) for given in entry if given]
+                lengths.append(length if entry == FULL else dims.slice_length(length, entry, bounds, x.label()))
+        return [lengths + shapes[0][len(self.idx_list):]]
+
     def static_shape(self, shape: tuple) -> tuple:
         """The static shape of `x[key]` for `x` of static `shape`: a sliced
         axis keeps its length only for `:`."""
@@ -329,6 +362,9 @@ class DimShuffle(Op):
             raise ValueError(f"dimshuffle{self.order} must list each axis of {x.label()} once")
         shape = tuple(1 if a == "x" else x.type.shape[a] for a in self.order)
         return Apply(self, [x], [Variable(TensorType(x.dtype, shape))])
+
+    def infer_shape(self, node, shapes, dims):
+        return [[dims.const(1) if a == "x" else shapes[0][a] for a in self.order]]
 
     def __str__(self):
         return f"DimShuffle{{{','.join(map(str, self.order))}}}"
@@ -441,6 +477,9 @@ class SetSubtensor(Op):
                              f"to a {value.ndim}-d value")
         return Apply(self, [x, cast(value, x.dtype), *key_inputs], [Variable(x.type)])
 
+    def infer_shape(self, node, shapes, dims):
+        return [shapes[0]]
+
     def __str__(self):
         return f"{'Set' if self.mode == 'set' else 'Inc'}{self.key}"
 
@@ -475,7 +514,9 @@ def arange(start, stop=None, step=1, dtype=None):
     if stop is None:
         start, stop = 0, start
     args = [as_tensor_variable(v) for v in (start, stop, step)]
-    dtype = dtype or upcast(*[a.dtype for a in args], "int64")
+    if dtype is None:  # PyTensor's rule: the upcast of the bounds, integers as int64
+        dtype = upcast(*[a.dtype for a in args])
+        dtype = dtype if is_float(dtype) else "int64"
     return Arange(str(np.dtype(dtype)))(*args)
 
 
@@ -495,6 +536,9 @@ class Alloc(Op):
         shape = [cast(s, "int64") for s in shape]
         static = tuple(int(s.data) if isinstance(s, Constant) else None for s in shape)
         return Apply(self, [value, *shape], [Variable(TensorType(value.dtype, static))])
+
+    def infer_shape(self, node, shapes, dims):
+        return [[dims.size(v) for v in node.inputs[1:]]]
 
 
 def _shape_args(shape) -> list:

@@ -35,6 +35,10 @@ class RandomVariable(Op):
         sample = Variable(TensorType(self.dtype, shape))
         return Apply(self, [rng, *params], [Variable(RandomGeneratorType()), sample])
 
+    def infer_shape(self, node, shapes, dims):
+        sample = shapes[2] if self.distribution == "multinomial" else [dims.const(s) for s in self.size or ()]
+        return [[], sample]
+
     def __call__(self, *inputs):
         return self.make_node(*inputs).outputs[1]
 
