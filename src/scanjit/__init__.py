@@ -5,7 +5,8 @@ scan code; `scanjit.function` compiles through xDSL and LLVM to native code.
 """
 
 from scanjit import config
-from scanjit.function import UnusedInputError, function
+from scanjit.calling import UnusedInputError
+from scanjit.function import function
 from scanjit.scan import scan
 from scanjit.shared import shared
 from scanjit.scan.utils import until

@@ -12,6 +12,7 @@ from xdsl.dialects.builtin import (
 from xdsl.dialects.llvm import LLVMPointerType
 from xdsl.ir import Attribute, Operation, SSAValue
 
+from scanjit.dtypes import upcast
 from scanjit.graph import TensorType as GraphType
 
 ELEMENT_TYPES = {
@@ -97,8 +98,6 @@ def elemwise(emit: Emit, scalar_op: str, args: list[SSAValue], in_dtypes: list[s
              out_dtype: str) -> SSAValue:
     """The scalar function `scalar_op` on `args`, computed in the result dtype
     (comparisons in the inputs' common dtype)."""
-    from scanjit.tensor.basic import upcast
-
     if scalar_op.startswith("cast_"):
         return convert(emit, args[0], in_dtypes[0], out_dtype)
     if scalar_op in _CMP:

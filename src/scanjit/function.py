@@ -15,56 +15,21 @@ import functools
 import sys
 import threading
 import time
-import warnings
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from scanjit import config, runtime, stages
-from scanjit.graph import Constant, Variable, graph_inputs
-from scanjit.shared import RandomGeneratorType, SharedVariable, native_layout
-from scanjit.tensor.basic import as_tensor_variable, upcast
+from scanjit import runtime, stages
+from scanjit.calling import Signature, check_unused_inputs, updates_list
+from scanjit.graph import Variable
+from scanjit.shared import RandomGeneratorType
+from scanjit.tensor.basic import as_tensor_variable
 
 _free = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(runtime.address("scanjit_free"))
 _EXCEPTIONS = {"IndexError": IndexError, "ValueError": ValueError, "MemoryError": MemoryError,
                "TypeError": TypeError, "OverflowError": OverflowError}
-
-
-def filter_input(var: Variable, value, allow_downcast: bool | None) -> np.ndarray:
-    """Convert a call argument to `var`'s type as PyTensor does: arrays may only
-    be upcast losslessly, Python values converted when nothing is lost."""
-    what = f"input {var.label()}"
-    if value is None or isinstance(value, str | bytes):
-        raise TypeError(f"{what} expects a {var.type}, got {type(value).__name__}")
-    dtype = np.dtype(var.dtype)
-    if isinstance(value, np.ndarray | np.generic):
-        array = np.asarray(value)
-        if array.dtype != dtype:
-            if array.dtype.kind not in "biuf":
-                raise TypeError(f"{what} expects {var.dtype}, got an array of {array.dtype}")
-            if not allow_downcast and upcast(var.dtype, str(array.dtype)) != var.dtype:
-                raise TypeError(
-                    f"{what} is {var.dtype}: an array of {array.dtype} cannot be stored in it "
-                    "without losing precision; cast it, or pass allow_input_downcast=True")
-            array = array.astype(dtype)
-    else:
-        try:
-            raw = np.asarray(value)
-        except ValueError as exc:
-            raise ValueError(f"{what}: {exc}") from None
-        if raw.dtype.kind not in "biuf":
-            raise TypeError(f"{what} expects {var.dtype}, got {type(value).__name__} {value!r}")
-        array = raw.astype(dtype)
-        if not allow_downcast and not np.array_equal(array, raw, equal_nan=raw.dtype.kind == "f"):
-            raise TypeError(f"{what} is {var.dtype}: {value!r} cannot be converted without loss")
-    if array.ndim != var.ndim:
-        raise TypeError(f"{what} expects {var.ndim} dimensions, got an array of shape {array.shape}")
-    for axis, (static, actual) in enumerate(zip(var.type.shape, array.shape)):
-        if static is not None and static != actual:
-            raise ValueError(f"{what} has static length {static} on axis {axis}, got {actual}")
-    return native_layout(array)
 
 
 class _NativeBuffer:
@@ -82,23 +47,7 @@ class _NativeBuffer:
         _free(self.pointer)
 
 
-def _updates_list(updates) -> list[tuple[SharedVariable, Variable]]:
-    pairs = list(updates.items()) if isinstance(updates, dict) else list(updates or [])
-    checked = []
-    for shared_var, new in pairs:
-        if not isinstance(shared_var, SharedVariable):
-            raise TypeError(f"updates keys must be shared variables, got {shared_var!r}")
-        if any(shared_var is done for done, _ in checked):
-            raise ValueError(f"the shared variable {shared_var.label()} is updated twice")
-        new = as_tensor_variable(new)
-        if new.type != shared_var.type and (new.dtype, new.ndim) != (shared_var.dtype, shared_var.ndim):
-            raise TypeError(f"update of {shared_var.label()} is {new.type}, "
-                            f"expected {shared_var.type}")
-        checked.append((shared_var, new))
-    return checked
-
-
-class Function:
+class Function(Signature):
     """A compiled function: call it with arrays, Python scalars or lists.
 
     Shared variables the graph reads are passed implicitly. A random
@@ -114,23 +63,9 @@ class Function:
                  allow_input_downcast=None, name: str = "function"):
         from scanjit import cache
 
+        super().__init__(inputs, outputs, updates, allow_input_downcast)
         self.name = name
-        self.inputs = list(inputs)
-        self.single = not isinstance(outputs, list | tuple)
-        self.outputs = [as_tensor_variable(o) for o in ([outputs] if self.single else outputs)]
-        for var in self.inputs:
-            if not isinstance(var, Variable) or isinstance(var, Constant | SharedVariable) \
-                    or var.owner is not None:
-                raise TypeError(f"function inputs must be input variables, got {var!r}")
-        pairs = _updates_list(updates)
-        self.rng_updates = [(s, v) for s, v in pairs if isinstance(s.type, RandomGeneratorType)]
-        self.advanced_rngs = {id(s) for s, _ in self.rng_updates}
-        self.tensor_updates = [(s, v) for s, v in pairs if not isinstance(s.type, RandomGeneratorType)]
-        graph_outputs = self.outputs + [v for _, v in self.tensor_updates]
-        self.shared = [v for v in graph_inputs(graph_outputs + [v for _, v in pairs])
-                       if isinstance(v, SharedVariable)]
-        self.allow_input_downcast = allow_input_downcast
-        self.graph_outputs = graph_outputs
+        graph_outputs = self.graph_outputs
         start = time.perf_counter()
         self.compiled = cache.compile(self.inputs + self.shared, graph_outputs, self._keep_emitted)
         self.compile_time = time.perf_counter() - start
@@ -141,19 +76,18 @@ class Function:
         self._result_specs = [(np.dtype(o.dtype), o.ndim, skip, np.dtype(o.dtype).str)
                               for o, skip in zip(graph_outputs, offsets)]
         # (variable, dtype, ndim) per input; ndim -1 sends inputs with static
-        # lengths through filter_input's checks.
+        # lengths through TensorType.filter's checks.
         self._input_specs = [(v, np.dtype(v.dtype), v.ndim if all(s is None for s in v.type.shape) else -1)
                              for v in self.inputs]
         self._results_type = ctypes.c_int64 * sum(o.ndim + 1 for o in graph_outputs)
-        self._lock = threading.Lock() if pairs else None
+        self._lock = threading.Lock() if self.updates() else None
         stages.compiled(self)
 
     def __reduce__(self):
         """Pickled as its graph: unpickling compiles it again (in another
         process too, e.g. for a ProcessPoolExecutor)."""
         outputs = self.outputs[0] if self.single else self.outputs
-        updates = self.tensor_updates + self.rng_updates
-        compile_again = functools.partial(function, updates=updates, on_unused_input="ignore")
+        compile_again = functools.partial(function, updates=self.updates(), on_unused_input="ignore")
         return (compile_again, (self.inputs, outputs), {"name": self.name,
                                                         "allow_input_downcast": self.allow_input_downcast})
 
@@ -193,8 +127,8 @@ class Function:
             raise TypeError(f"expected {len(self.inputs)} arguments, got {len(args)}")
         # Fast path: a C-contiguous aligned array of the right dtype and ndim,
         # for an input without static lengths, is passed as it is.
-        arrays = [a if type(a) is np.ndarray and a.dtype is dtype and a.ndim == ndim
-                  and a.flags.carray else filter_input(v, a, self.allow_input_downcast)
+        arrays = [a if type(a) is np.ndarray and a.dtype is dtype and a.ndim == ndim and a.flags.carray
+                  else v.type.filter(a, self.allow_input_downcast, f"input {v.label()}")
                   for a, (v, dtype, ndim) in zip(args, self._input_specs)]
         if self._lock is None and not self.shared:  # nothing else to pass or store
             # (inlined rather than a call to _run: 0.1 of the 2.6 us per call)
@@ -248,39 +182,12 @@ class Function:
             status = self._native(*map(id, arrays), results)
         if status:
             self._raise(status)
-        values = self._unpack(results)
-        for (var, _), value in zip(self.tensor_updates, values[len(self.outputs):]):
-            var.container = value
-        return values[0] if self.single else values[:len(self.outputs)]
-
-
-class UnusedInputError(Exception):
-    """An input the outputs do not depend on (PyTensor's `on_unused_input="raise"`)."""
+        return self.results(self._unpack(results))
 
 
 # PyTensor's mode names: scanjit has one backend, so they all compile alike.
 MODES = {None, "FAST_RUN", "FAST_COMPILE", "NUMBA", "JAX", "PYTORCH", "C", "CVM", "C|PY", "VM",
          "DebugMode", "DEBUG_MODE", "NanGuardMode", "MLX"}
-
-
-def check_unused_inputs(inputs: Sequence[Variable], needed: Sequence[Variable],
-                        on_unused_input: str | None) -> None:
-    """PyTensor's rule: an input the graph of `needed` does not read raises
-    UnusedInputError ("raise", the default), warns ("warn") or is accepted ("ignore")."""
-    policy = config.on_unused_input if on_unused_input is None else on_unused_input
-    if policy not in ("raise", "warn", "ignore"):
-        raise ValueError(f"on_unused_input must be 'raise', 'warn' or 'ignore', got {policy!r}")
-    if policy == "ignore":
-        return
-    used = {id(v) for v in graph_inputs(needed)}
-    for k, var in enumerate(inputs):
-        if id(var) in used:
-            continue
-        message = (f"input {k} ({var.label()}) of the function is not needed to compute its "
-                   "outputs; pass on_unused_input='ignore' (or 'warn') to accept it")
-        if policy == "raise":
-            raise UnusedInputError(message)
-        warnings.warn(message, stacklevel=3)
 
 
 def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_default_updates=False,
@@ -303,7 +210,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
     inputs = list(inputs)
     outputs = [] if outputs is None else outputs
     needed = [as_tensor_variable(o) for o in (outputs if isinstance(outputs, list | tuple) else [outputs])]
-    check_unused_inputs(inputs, needed + [v for _, v in _updates_list(updates)], on_unused_input)
+    check_unused_inputs(inputs, needed + [v for _, v in updates_list(updates)], on_unused_input)
     make = Function
     if mode == "py":  # the NumPy reference interpreter, for debugging
         from scanjit.reference import ReferenceFunction as make

@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-DTYPES = ("float64", "float32", "int64", "int32", "int16", "int8", "bool")
-
+from scanjit.dtypes import DTYPES, upcast
 
 class TensorType:
     """A dtype and a static shape (None where the length is not known)."""
@@ -35,6 +34,40 @@ class TensorType:
     def __call__(self, name: str | None = None) -> Variable:
         return Variable(self, name=name)
 
+    def filter(self, value, allow_downcast: bool | None, what: str) -> np.ndarray:
+        """`value` converted to this type as PyTensor does (arrays may only be
+        upcast losslessly, Python values converted when nothing is lost), in
+        native layout; `what` names it in errors."""
+        if value is None or isinstance(value, str | bytes):
+            raise TypeError(f"{what} expects a {self}, got {type(value).__name__}")
+        dtype = np.dtype(self.dtype)
+        if isinstance(value, np.ndarray | np.generic):
+            array = np.asarray(value)
+            if array.dtype != dtype:
+                if array.dtype.kind not in "biuf":
+                    raise TypeError(f"{what} expects {self.dtype}, got an array of {array.dtype}")
+                if not allow_downcast and upcast(self.dtype, str(array.dtype)) != self.dtype:
+                    raise TypeError(
+                        f"{what} is {self.dtype}: an array of {array.dtype} cannot be stored in it "
+                        "without losing precision; cast it, or pass allow_input_downcast=True")
+                array = array.astype(dtype)
+        else:
+            try:
+                raw = np.asarray(value)
+            except ValueError as exc:
+                raise ValueError(f"{what}: {exc}") from None
+            if raw.dtype.kind not in "biuf":
+                raise TypeError(f"{what} expects {self.dtype}, got {type(value).__name__} {value!r}")
+            array = raw.astype(dtype)
+            if not allow_downcast and not np.array_equal(array, raw, equal_nan=raw.dtype.kind == "f"):
+                raise TypeError(f"{what} is {self.dtype}: {value!r} cannot be converted without loss")
+        if array.ndim != self.ndim:
+            raise TypeError(f"{what} expects {self.ndim} dimensions, got an array of shape {array.shape}")
+        for axis, (static, actual) in enumerate(zip(self.shape, array.shape)):
+            if static is not None and static != actual:
+                raise ValueError(f"{what} has static length {static} on axis {axis}, got {actual}")
+        return native_layout(array)
+
     def __eq__(self, other):
         return isinstance(other, TensorType) and (self.dtype, self.shape) == (other.dtype, other.shape)
 
@@ -44,6 +77,15 @@ class TensorType:
     def __repr__(self):
         dims = ", ".join("?" if s is None else str(s) for s in self.shape)
         return f"TensorType({self.dtype}, shape=({dims}{',' if self.ndim == 1 else ''}))"
+
+
+def native_layout(array: np.ndarray) -> np.ndarray:
+    """`array` itself if compiled code can read it as it is (C-contiguous,
+    aligned, native byte order), else such a copy: any view, Fortran order or
+    byte order reads correctly."""
+    if not array.dtype.isnative:
+        array = array.astype(array.dtype.newbyteorder("="))
+    return array if array.flags.c_contiguous and array.flags.aligned else np.require(array, requirements="CA")
 
 
 class Variable:

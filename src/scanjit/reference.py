@@ -1,9 +1,9 @@
 """A pure-NumPy interpreter of scanjit graphs: the semantics compiled code must have.
 
-`evaluate(outputs, values)` runs a graph node by node in the emitter's order
-(so random draws happen in the same order), with the same run-time checks
-raising the same exception classes. `scanjit.function(..., mode="py")` returns
-a `ReferenceFunction`, which calls it; the differential fuzzer
+`run_graph` runs a graph node by node in the emitter's order (so random draws
+happen in the same order), with the same run-time checks raising the same
+exception classes. `scanjit.function(..., mode="py")` returns a
+`ReferenceFunction`, which calls it; the differential fuzzer
 (tests/test_fuzz.py) compares it with the compiled code.
 
 Floating-point sums and dot products accumulate sequentially from zero, in the
@@ -19,22 +19,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from scanjit.graph import Constant, Variable, graph_inputs, infer_shape, toposort
+from scanjit.calling import Signature
+from scanjit.dtypes import is_float, upcast
+from scanjit.graph import Constant, Variable, infer_shape, toposort
 from scanjit.scan.op import ScanOp
 from scanjit.shared import RandomGeneratorType, SharedVariable
 from scanjit.tensor import basic as tb
 from scanjit.tensor.random import RandomVariable
 
 Env = ChainMap  # id(variable) -> value, one child scope per scan step
-
-
-def evaluate(outputs: Sequence[Variable], values: dict[Variable, np.ndarray]) -> list:
-    """The values of `outputs` given the graph inputs' `values`. Shared
-    variables not in `values` read their container (a Generator advances)."""
-    env: Env = ChainMap({id(v): x if isinstance(v.type, RandomGeneratorType)
-                         else np.asarray(x, v.dtype) for v, x in values.items()})
-    with np.errstate(all="ignore"):
-        return run_graph(list(outputs), env)
 
 
 def run_graph(outputs: list[Variable], env: Env) -> list:
@@ -96,14 +89,14 @@ def elemwise(node, args, env):
     if op.startswith("cast_"):
         return [args[0].astype(out.dtype)]
     if op in _COMPARE:
-        common = tb.upcast(*[v.dtype for v in node.inputs])
+        common = upcast(*[v.dtype for v in node.inputs])
         return [_COMPARE[op](*[a.astype(common) for a in args])]
     if op == "switch":
         cond, a, b = args
         return [np.where(cond.astype(bool), a.astype(out.dtype), b.astype(out.dtype))]
     xs = [a.astype(out.dtype) for a in args]
     if op == "pow":
-        return [np.power(*xs) if tb.is_float(out.dtype) else _int_pow(*xs)]
+        return [np.power(*xs) if is_float(out.dtype) else _int_pow(*xs)]
     if op not in _UFUNCS:
         raise NotImplementedError(f"Elemwise{{{op}}}")
     return [_UFUNCS[op](*xs)]
@@ -118,7 +111,7 @@ def reduce(node, args, env):
         for axis in op.axes:
             if x.shape[axis] == 0:
                 raise ValueError(f"{op.kind} of an empty axis of {node.inputs[0].label()}")
-    if not tb.is_float(out.dtype) or op.kind in ("max", "min"):
+    if not is_float(out.dtype) or op.kind in ("max", "min"):
         ufunc = {"add": np.add, "mul": np.multiply, "max": np.maximum, "min": np.minimum}[op.kind]
         return [ufunc.reduce(x, axis=op.axes)]
     # Kept axes outermost, reduced axes innermost in row-major order, from the identity.
@@ -147,7 +140,7 @@ def dot(node, args, env):
     if a.shape[-1] != b.shape[0]:
         raise ValueError(f"dot of {node.inputs[0].label()} and {node.inputs[1].label()}: "
                          "shapes are not aligned")
-    if not tb.is_float(dtype):
+    if not is_float(dtype):
         return [np.dot(a, b)]
     acc = np.zeros(a.shape[:-1] + b.shape[1:], dtype)
     for k in range(a.shape[-1]):  # from zero, k ascending, as compiled
@@ -213,7 +206,7 @@ def arange(node, args, env):
     dtype = node.op.dtype
     if step == 0:
         raise ValueError("arange step cannot be zero")
-    if not tb.is_float(dtype):  # Python ints: no overflow
+    if not is_float(dtype):  # Python ints: no overflow
         count = max(0, -((int(start) - int(stop)) // int(step)))
         if count >= 2**62:
             raise MemoryError(f"cannot allocate the arange of {count} elements")
@@ -377,48 +370,21 @@ IMPLS = {
 }
 
 
-class ReferenceFunction:
+class ReferenceFunction(Signature):
     """`scanjit.function(..., mode="py")`: `Function`'s calling convention
     (inputs filtered alike, shared variables implicit, updates stored after
-    the call), run by `evaluate`. For debugging: nothing is compiled."""
+    the call), run by the interpreter. For debugging: nothing is compiled."""
 
     def __init__(self, inputs: Sequence[Variable], outputs, updates=None,
                  allow_input_downcast=None, name: str = "function"):
-        from scanjit.function import _updates_list
-
+        super().__init__(inputs, outputs, updates, allow_input_downcast)
         self.name = name
-        self.inputs = list(inputs)
-        self.single = not isinstance(outputs, list | tuple)
-        self.outputs = [tb.as_tensor_variable(o) for o in ([outputs] if self.single else outputs)]
-        for var in self.inputs:
-            if not isinstance(var, Variable) or isinstance(var, Constant | SharedVariable) \
-                    or var.owner is not None:
-                raise TypeError(f"function inputs must be input variables, got {var!r}")
-        pairs = _updates_list(updates)
-        self.advanced_rngs = {id(s) for s, _ in pairs if isinstance(s.type, RandomGeneratorType)}
-        self.tensor_updates = [(s, v) for s, v in pairs if not isinstance(s.type, RandomGeneratorType)]
-        self.graph_outputs = self.outputs + [v for _, v in self.tensor_updates]
-        self.shared = [v for v in graph_inputs(self.graph_outputs + [v for _, v in pairs])
-                       if isinstance(v, SharedVariable)]
-        known = {id(v) for v in self.inputs + self.shared}
-        for var in graph_inputs(self.graph_outputs):
-            if id(var) not in known and not isinstance(var, Constant):
-                raise ValueError(f"{var.label()} is needed but is not an input of the function")
-        self.allow_input_downcast = allow_input_downcast
 
     def __call__(self, *args):
-        from scanjit.function import filter_input
-
-        if len(args) != len(self.inputs):
-            raise TypeError(f"expected {len(self.inputs)} arguments, got {len(args)}")
-        env: Env = ChainMap({id(v): filter_input(v, a, self.allow_input_downcast)
-                             for v, a in zip(self.inputs, args)})
+        env: Env = ChainMap({id(v): a for v, a in zip(self.inputs, self.arguments(args))})
         for var in self.shared:  # an rng not being updated draws from a copy
             env[id(var)] = var.container if id(var) in self.advanced_rngs or \
                 not isinstance(var.type, RandomGeneratorType) else copy.deepcopy(var.container)
         with np.errstate(all="ignore"):
             values = [np.array(v, copy=True) for v in run_graph(self.graph_outputs, env)]
-        for (var, _), new in zip(self.tensor_updates, values[len(self.outputs):]):
-            var.container = new
-        values = values[:len(self.outputs)]
-        return values[0] if self.single else values
+        return self.results(values)

@@ -9,7 +9,7 @@ import copy
 
 import numpy as np
 
-from scanjit.graph import TensorType, Variable
+from scanjit.graph import TensorType, Variable, native_layout
 
 
 class RandomGeneratorType:
@@ -43,22 +43,11 @@ class SharedVariable(Variable):
             if not isinstance(value, np.random.Generator):
                 raise TypeError(f"shared {self.label()} holds a numpy.random.Generator")
         else:
-            from scanjit.function import filter_input
-
-            value = filter_input(self, value, allow_downcast=False)  # in native layout
+            value = self.type.filter(value, allow_downcast=False, what=f"shared {self.label()}")
         self.container = value if borrow else copy.deepcopy(value)
 
     def __repr__(self):
         return self.name or f"<shared {self.type}>"
-
-
-def native_layout(array: np.ndarray) -> np.ndarray:
-    """`array` itself if compiled code can read it as it is (C-contiguous,
-    aligned, native byte order), else such a copy: any view, Fortran order or
-    byte order reads correctly."""
-    if not array.dtype.isnative:
-        array = array.astype(array.dtype.newbyteorder("="))
-    return array if array.flags.c_contiguous and array.flags.aligned else np.require(array, requirements="CA")
 
 
 def shared(value, name: str | None = None, borrow: bool = False, **kwargs) -> SharedVariable:

@@ -9,51 +9,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from scanjit import config
+from scanjit.dtypes import INTS, constant_array, is_float, upcast, upgrade_to_float
 from scanjit.graph import Apply, Constant, Op, TensorType, Variable
 
-FLOATS = ("float32", "float64")
-INTS = ("int8", "int16", "int32", "int64")
-
-
-def is_float(dtype: str) -> bool:
-    return dtype in FLOATS
-
-
-def upcast(*dtypes: str) -> str:
-    return str(np.result_type(*[np.dtype(d) for d in dtypes]))
-
-
-def upgrade_to_float(dtype: str) -> str:
-    """PyTensor's rule for float-valued functions of integers."""
-    return {"bool": "float32", "int8": "float32", "int16": "float32"}.get(
-        dtype, dtype if is_float(dtype) else "float64")
-
-
-def autocast(value) -> np.ndarray:
-    """PyTensor's rules for constants. Python ints and floats (exactly those
-    types: NumPy scalars keep their dtype) become the smallest dtype holding
-    them exactly (`cast_policy='custom'`), so `fvector * 2` and `fvector + 1.5`
-    stay float32; NumPy scalars, arrays and lists keep NumPy's dtype."""
-    if type(value) is int:
-        for dtype in INTS:
-            if np.iinfo(dtype).min <= value <= np.iinfo(dtype).max:
-                return np.asarray(value, dtype=dtype)
-        raise OverflowError(f"{value} does not fit in int64")
-    if type(value) is float:
-        if config.floatX == "float32":
-            return np.asarray(value, dtype="float32")
-        with np.errstate(over="ignore"):
-            small = np.asarray(value, dtype="float32")
-        # Compare as Python floats: NumPy 2 would compare `small == value` in float32.
-        # NaN != NaN, so NaN is float64, as in PyTensor.
-        return small if float(small) == value else np.asarray(value, dtype="float64")
-    return np.asarray(value)
-
-
 def constant(value, name: str | None = None, dtype: str | None = None) -> Constant:
-    data = autocast(value) if dtype is None else np.asarray(value, dtype=dtype)
-    if data.dtype == np.float16 or data.dtype.kind == "u" or data.dtype.kind == "c":
-        data = data.astype(upcast(str(data.dtype), "int8" if data.dtype.kind == "u" else "float32"))
+    data = constant_array(value, dtype)
     return Constant(TensorType(str(data.dtype), data.shape), data, name=name)
 
 
