@@ -1,6 +1,6 @@
 """A pure-NumPy interpreter of scanjit graphs: the semantics compiled code must have.
 
-`run_graph` runs a graph node by node in the emitter's order (so random draws
+`evaluate(outputs, values)` runs a graph node by node in the emitter's order (so random draws
 happen in the same order), with the same run-time checks raising the same
 exception classes. `scanjit.function(..., mode="py")` returns a
 `ReferenceFunction`, which calls it; the differential fuzzer
@@ -28,6 +28,15 @@ from scanjit.tensor import basic as tb
 from scanjit.tensor.random import RandomVariable
 
 Env = ChainMap  # id(variable) -> value, one child scope per scan step
+
+
+def evaluate(outputs: Sequence[Variable], values: dict[Variable, np.ndarray]) -> list:
+    """The values of `outputs` given the graph inputs' `values`. Shared
+    variables not in `values` read their container (a Generator advances)."""
+    env: Env = ChainMap({id(v): x if isinstance(v.type, RandomGeneratorType)
+                         else np.asarray(x, v.dtype) for v, x in values.items()})
+    with np.errstate(all="ignore"):
+        return run_graph(list(outputs), env)
 
 
 def run_graph(outputs: list[Variable], env: Env) -> list:
