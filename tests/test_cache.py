@@ -5,7 +5,12 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+
+import scanjit as pytensor
+import scanjit.tensor as pt
+from scanjit import cache
 
 SCRIPT = """
 import numpy as np
@@ -70,3 +75,55 @@ def test_different_graphs_do_not_collide(tmp_path):
     environment = dict(os.environ, SCANJIT_CACHE_DIR=str(tmp_path))
     subprocess.run([sys.executable, "-c", other], env=environment, check=True, capture_output=True)
     assert len(entries(tmp_path)) == 2
+
+
+def calling_conventions() -> list:
+    """(inputs, outputs) computing the same `x * 2`, each called differently:
+    unused inputs of several types before and after, other orders, more outputs."""
+    x, y = pt.dvector("x"), pt.dvector("y")
+    out = x * 2
+    return [([x], [out]), ([x, y], [out]), ([y, x], [out]), ([x, pt.fvector("u")], [out]),
+            ([x, pt.imatrix("u")], [out]), ([pt.lscalar("u"), x], [out]), ([x, y, pt.bscalar("u")], [out]),
+            ([x, x], [out]), ([x], [out, out]), ([x, y], [out, y]), ([x, pytensor.shared(np.ones(2))], [out])]
+
+
+def test_the_key_covers_the_whole_calling_convention():
+    keys = [cache.key(inputs, outputs) for inputs, outputs in calling_conventions()]
+    assert len(set(keys)) == len(keys)
+
+
+def test_the_same_graph_rebuilt_has_the_same_key():
+    assert [cache.key(*c) for c in calling_conventions()[:7]] == \
+        [cache.key(*c) for c in calling_conventions()[:7]]
+
+
+# End to end through scanjit.function, whose functions take one pointer per
+# input, used or not. It passes on_unused_input="ignore" (PyTensor's option):
+# function() will raise for unused inputs by default.
+UNUSED_INPUTS_SCRIPT = """
+import sys
+import numpy as np
+import scanjit as pytensor
+import scanjit.tensor as pt
+x = pt.dvector("x")
+unused = {"dvector": (pt.dvector, np.ones(2)), "imatrix": (pt.imatrix, np.ones((2, 2), np.int32)),
+          "fscalar": (pt.fscalar, np.float32(1))}
+for convention in sys.argv[1:]:
+    names = convention.split(",")
+    extra = {n: unused[n] for n in names if n != "x"}
+    inputs = [x if n == "x" else extra[n][0](n) for n in names]
+    args = [np.arange(3.0) if n == "x" else extra[n][1] for n in names]
+    f = pytensor.function(inputs, x * 2, on_unused_input="ignore")
+    assert (f(*args) == [0.0, 2.0, 4.0]).all(), convention
+print("ok")
+"""
+
+
+def test_functions_with_unused_inputs_never_load_each_others_code(tmp_path):
+    conventions = ["x,dvector", "x", "imatrix,x", "x,fscalar,dvector", "dvector,x"]
+    environment = dict(os.environ, SCANJIT_CACHE_DIR=str(tmp_path))
+    for order in (conventions, conventions[::-1]):  # in one process, then from the disk
+        run_ = subprocess.run([sys.executable, "-c", UNUSED_INPUTS_SCRIPT, *order], env=environment,
+                              capture_output=True, text=True)
+        assert (run_.returncode, run_.stdout) == (0, "ok\n"), run_.stderr
+    assert len(entries(tmp_path)) == len(conventions)

@@ -102,15 +102,18 @@ def _compiler_sources() -> tuple:
 
 
 def key(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> str:
-    """The cache key of compiling `outputs` as a function of `inputs`."""
+    """The cache key of compiling `outputs` as a function of `inputs`: the
+    whole calling convention (every input in order, used or not, with its
+    type and name; the outputs) and all else that changes the code."""
     import llvmlite
     import llvmlite.binding as llvm
     import xdsl
 
     from scanjit.passes import PIPELINE
 
-    refs = {id(v): ("input", k, v.type.dtype, v.type.shape, v.name) for k, v in enumerate(inputs)}
-    identity = (FORMAT, _graph_signature(outputs, refs), tuple(PIPELINE), llvm.get_process_triple(),
+    refs = {id(v): ("input", k) for k, v in enumerate(inputs)}
+    identity = (FORMAT, [(v.type.dtype, v.type.shape, v.name) for v in inputs],
+                _graph_signature(outputs, refs), tuple(PIPELINE), llvm.get_process_triple(),
                 llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten(),
                 llvmlite.__version__, _installed(xdsl), scanjit.__version__, _compiler_sources())
     return hashlib.sha256(repr(identity).encode()).hexdigest()
