@@ -1,7 +1,13 @@
-"""The persistent compile cache: hits run neither the passes nor LLVM, bad entries are
-recompiled, SCANJIT_CACHE=0 disables it, concurrent writers are safe."""
+"""The persistent compile cache: hits run neither the passes nor LLVM; the key covers
+the calling convention; damaged, malformed or misplaced entries are recompiled and
+nothing in an entry is ever run as Python; SCANJIT_CACHE=0 disables it; concurrent
+writers are safe."""
 
+import hashlib
+import json
 import os
+import pickle
+import shutil
 import subprocess
 import sys
 
@@ -10,7 +16,7 @@ import pytest
 
 import scanjit as pytensor
 import scanjit.tensor as pt
-from scanjit import cache
+from scanjit import cache, compiler
 
 SCRIPT = """
 import numpy as np
@@ -127,3 +133,149 @@ def test_functions_with_unused_inputs_never_load_each_others_code(tmp_path):
                               capture_output=True, text=True)
         assert (run_.returncode, run_.stdout) == (0, "ok\n"), run_.stderr
     assert len(entries(tmp_path)) == len(conventions)
+
+
+@pytest.fixture
+def compiled_graphs(tmp_path, monkeypatch) -> list:
+    """The cache in tmp_path; the output lists compiled (not loaded) since."""
+    monkeypatch.setenv("SCANJIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("SCANJIT_CACHE", raising=False)
+    ran, compile_graph = [], compiler.compile_graph
+    monkeypatch.setattr(compiler, "compile_graph",
+                        lambda inputs, outputs, after=None: ran.append(outputs) or compile_graph(inputs, outputs, after))
+    return ran
+
+
+def entry_path(folder, inputs, outputs):
+    return folder / f"{cache.key(inputs, outputs)}.entry"
+
+
+def double():
+    x = pt.dvector("x")
+    return [x], [x * 2]
+
+
+def triple():
+    x = pt.dvector("x")
+    return [x], [x * 3]
+
+
+def double_with_unused():
+    x = pt.dvector("x")
+    return [x, pt.dvector("y")], [x * 2]
+
+
+def double_float32():
+    x = pt.fvector("x")
+    return [x], [x * 2]
+
+
+def double_twice():
+    x = pt.dvector("x")
+    return [x], [x * 2, x * 2]
+
+
+def running_sum():
+    x = pt.dvector("x")
+    out, _ = pytensor.scan(lambda v, acc: acc + v, sequences=[x], outputs_info=[np.array(0.0)])
+    return [x], [out]
+
+
+OTHER_SIGNATURES = [(double, double_with_unused), (double_with_unused, double), (double, double_float32),
+                    (double, double_twice), (double_twice, double)]
+
+
+@pytest.mark.parametrize("wanted, other", [(triple, double), (running_sum, double), *OTHER_SIGNATURES])
+def test_an_entry_copied_over_another_is_recompiled_and_overwritten(tmp_path, compiled_graphs, wanted, other):
+    wanted, other = wanted(), other()
+    cache.compile(*wanted)
+    cache.compile(*other)
+    shutil.copyfile(entry_path(tmp_path, *other), entry_path(tmp_path, *wanted))
+    compiled_graphs.clear()
+    cache.compile(*wanted)
+    cache.compile(*wanted)
+    assert compiled_graphs == [wanted[1]]
+
+
+@pytest.mark.parametrize("wanted, other", OTHER_SIGNATURES)
+def test_an_entry_for_another_signature_is_not_loaded_even_under_the_same_key(
+        compiled_graphs, monkeypatch, wanted, other):
+    monkeypatch.setattr(cache, "key", lambda inputs, outputs: "0" * 64)  # a key missing something
+    wanted, other = wanted(), other()
+    cache.compile(*other)
+    cache.compile(*wanted)
+    assert compiled_graphs == [other[1], wanted[1]]
+
+
+def test_a_renamed_entry_runs_no_wrong_code(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCANJIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("SCANJIT_CACHE", raising=False)
+    x = pt.dvector("x")
+    pytensor.function([x], x * 2)
+    (entry,) = entries(tmp_path)
+    entry.rename(entry_path(tmp_path, [x], [x * 3]))
+    np.testing.assert_array_equal(pytensor.function([x], x * 3)(np.arange(3.0)), [0.0, 3.0, 6.0])
+
+
+def reencoded(blob: bytes, edit) -> bytes:
+    """`blob`, an entry, with `edit(header, object_code)` applied to its parts
+    and a valid checksum: only the checks after the checksum can reject it."""
+    size = cache._PREFIX.size
+    magic, version, header_size = cache._PREFIX.unpack_from(blob)
+    header = json.loads(blob[size:size + header_size])
+    header, object_code = edit(header, blob[size + header_size:-32])
+    header = header if isinstance(header, bytes) else json.dumps(header).encode()
+    body = cache._PREFIX.pack(magic, version, len(header)) + header + object_code
+    return body + hashlib.sha256(body).digest()
+
+
+MALFORMED = {
+    "object code cut": lambda h, code: (h, code[:-1]),
+    "object code extended": lambda h, code: (h, code + b"\0"),
+    "other key": lambda h, code: ({**h, "key": "1" * 64}, code),
+    "other input types": lambda h, code: ({**h, "signature": {**h["signature"], "inputs": [["float32", [None]]]}}, code),
+    "one more output": lambda h, code: (
+        {**h, "signature": {**h["signature"], "outputs": h["signature"]["outputs"] * 2}}, code),
+    "too many result offsets": lambda h, code: ({**h, "result_offsets": [0, 0]}, code),
+    "negative result offset": lambda h, code: ({**h, "result_offsets": [-1]}, code),
+    "errors not text": lambda h, code: ({**h, "errors": [1]}, code),
+    "no IR": lambda h, code: ({k: v for k, v in h.items() if k != "llvm_ir"}, code),
+    "header a list": lambda h, code: ([h], code),
+    "header not JSON": lambda h, code: (b"{" + json.dumps(h).encode(), code),
+    "header nested too deep": lambda h, code: (b"[" * 100_000 + b"]" * 100_000, code),
+    "header not UTF-8": lambda h, code: (b"\xff" + json.dumps(h).encode(), code),
+}
+
+
+@pytest.mark.parametrize("damage", MALFORMED)
+def test_entries_with_a_valid_checksum_but_malformed_are_recompiled(tmp_path, compiled_graphs, damage):
+    graph = double()
+    cache.compile(*graph)
+    path = entry_path(tmp_path, *graph)
+    path.write_bytes(reencoded(path.read_bytes(), MALFORMED[damage]))
+    compiled_graphs.clear()
+    cache.compile(*graph)
+    assert compiled_graphs == [graph[1]]
+
+
+class CreatesMarker:
+    """Unpickling this creates the file `path`: code run from the cache."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return open, (self.path, "w")
+
+
+@pytest.mark.parametrize("layout", ["pickle", "checksum + pickle (the old format)"])
+def test_a_pickle_planted_in_the_cache_is_never_run(tmp_path, compiled_graphs, layout):
+    marker = tmp_path.parent / f"{tmp_path.name}-marker"
+    payload = pickle.dumps(CreatesMarker(marker))
+    graph = triple()
+    entry_path(tmp_path, *graph).write_bytes(
+        payload if layout == "pickle" else hashlib.sha256(payload).digest() + payload)
+    pytensor.function(*graph)
+    assert not marker.exists()
+    assert compiled_graphs == [graph[1]]
+    assert entry_path(tmp_path, *graph).read_bytes().startswith(cache.MAGIC)

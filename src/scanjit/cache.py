@@ -1,22 +1,30 @@
 """The persistent compile cache.
 
-An entry maps a key — a structural hash of the graph, plus the host CPU, the
-pipeline, the versions of llvmlite, xdsl and scanjit and the stamps of
-scanjit's source files — to the LLVM IR and
-the object code MCJIT generated. On a hit neither the xDSL passes nor LLVM's
-optimizer or code generator run.
+An entry maps a key to the LLVM IR and the object code MCJIT generated. The
+key hashes the whole calling convention (every input in order with its type
+and name, used or not, shared variables included; the output graphs) and all
+else that changes the code: the host CPU, the pipeline, the versions of
+llvmlite, xdsl and scanjit and the stamps of scanjit's source files. On a hit
+neither the xDSL passes nor LLVM's optimizer or code generator run.
+
+An entry is data only, never code (no pickle): magic bytes, the format
+version and the size of a JSON header (key, signature, errors, result
+offsets, both LLVM IR texts, object code size), the header, the object code,
+and a SHA-256 of all that. It is used only when whole and when its stored key
+and signature (the input and output types it was compiled for) are the ones
+asked for; any other entry is recompiled and overwritten.
 
 Entries live in SCANJIT_CACHE_DIR (default: $XDG_CACHE_HOME/scanjit or
-~/.cache/scanjit); SCANJIT_CACHE=0 disables the cache. Each entry carries a
-checksum: a corrupt or truncated one is discarded and recompiled. Writes go to
-a temporary file renamed into place, so concurrent writers are safe.
+~/.cache/scanjit); SCANJIT_CACHE=0 disables the cache. Writes go to a
+temporary file renamed into place, so concurrent writers are safe.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
+import struct
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +32,10 @@ from pathlib import Path
 import scanjit
 from scanjit.graph import Constant, Variable, toposort
 
-FORMAT = 2
+MAGIC = b"scanjit-cache\0"
+FORMAT = 3
+_PREFIX = struct.Struct("<14sIQ")  # magic, format, header size
+_CHECKSUM_SIZE = 32
 
 
 def enabled() -> bool:
@@ -119,49 +130,93 @@ def key(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> str:
     return hashlib.sha256(repr(identity).encode()).hexdigest()
 
 
+def signature(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> dict:
+    """What the native code was compiled to be called with: the types of the
+    inputs (one pointer each) and of the outputs, in order."""
+    return {"inputs": [[v.type.dtype, list(v.type.shape)] for v in inputs],
+            "outputs": [[v.type.dtype, list(v.type.shape)] for v in outputs]}
+
+
 def compile(inputs: Sequence[Variable], outputs: Sequence[Variable], after_pass=None):
     """scanjit.compiler.compile_graph, through the cache: on a hit only the
     stored object code is loaded: neither the passes nor LLVM run."""
+    from scanjit.compiler import compile_graph
     from scanjit.jit import load_compiled
 
-    entry_key = key(inputs, outputs) if enabled() else None
-    if entry_key is not None and (entry := load(entry_key)) is not None:
-        return load_compiled(**entry)
-    from scanjit.compiler import compile_graph
-
+    if not enabled():
+        return compile_graph(inputs, outputs, after_pass)
+    entry_key, expected = key(inputs, outputs), signature(inputs, outputs)
+    if (contents := load(entry_key, expected)) is not None:
+        return load_compiled(**contents)
     compiled = compile_graph(inputs, outputs, after_pass)
-    if entry_key is not None:
-        store(entry_key, {"llvm_ir": compiled.llvm_ir, "llvm_ir_opt": compiled.llvm_ir_opt,
-                          "errors": compiled.errors, "object_code": compiled.object_code,
-                          "result_offsets": compiled.result_offsets})
+    store(entry_key, expected, compiled)
     return compiled
 
 
-def load(entry_key: str) -> dict | None:
-    """The entry's contents, or None (missing, corrupt: then removed)."""
-    path = directory() / f"{entry_key}.entry"
+def load(entry_key: str, expected: dict) -> dict | None:
+    """The entry's contents for `load_compiled`, or None when it is missing,
+    damaged, or not the entry of this key and signature (then it is
+    recompiled and overwritten)."""
     try:
-        blob = path.read_bytes()
+        blob = (directory() / f"{entry_key}.entry").read_bytes()
     except OSError:
         return None
-    checksum, payload = blob[:32], blob[32:]
-    try:
-        if hashlib.sha256(payload).digest() != checksum:
-            raise ValueError("checksum mismatch")
-        return pickle.loads(payload)
-    except Exception:
-        path.unlink(missing_ok=True)
-        return None
+    return decode(blob, entry_key, expected)
 
 
-def store(entry_key: str, contents: dict) -> None:
+def store(entry_key: str, expected: dict, compiled) -> None:
     """Write an entry atomically; a cache that cannot be written is skipped."""
     folder = directory()
-    payload = pickle.dumps(contents, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as out:
-            out.write(hashlib.sha256(payload).digest() + payload)
+            out.write(encode(entry_key, expected, compiled))
         os.replace(out.name, folder / f"{entry_key}.entry")
     except OSError:
         return
+
+
+def encode(entry_key: str, expected: dict, compiled) -> bytes:
+    """An entry: the prefix (magic, format, header size), a JSON header, the
+    object code, and the SHA-256 of all that."""
+    header = json.dumps({
+        "key": entry_key, "signature": expected, "errors": compiled.errors,
+        "result_offsets": compiled.result_offsets, "llvm_ir": compiled.llvm_ir,
+        "llvm_ir_opt": compiled.llvm_ir_opt, "object_size": len(compiled.object_code),
+    }).encode()
+    body = _PREFIX.pack(MAGIC, FORMAT, len(header)) + header + compiled.object_code
+    return body + hashlib.sha256(body).digest()
+
+
+def decode(blob: bytes, entry_key: str, expected: dict) -> dict | None:
+    """`encode`'s fields, or None unless `blob` is a whole entry of this
+    format, key and signature. Data only: nothing in it is ever executed."""
+    body, checksum = blob[:-_CHECKSUM_SIZE], blob[-_CHECKSUM_SIZE:]
+    if len(body) < _PREFIX.size or hashlib.sha256(body).digest() != checksum:
+        return None
+    magic, version, header_size = _PREFIX.unpack_from(body)
+    if (magic, version) != (MAGIC, FORMAT):
+        return None
+    try:
+        header = json.loads(body[_PREFIX.size:_PREFIX.size + header_size])
+    except (ValueError, RecursionError):  # not JSON, or nested too deep
+        return None
+    object_code = body[_PREFIX.size + header_size:]
+    if not _is_entry_of(header, entry_key, expected, len(object_code)):
+        return None
+    return {"llvm_ir": header["llvm_ir"], "llvm_ir_opt": header["llvm_ir_opt"],
+            "errors": header["errors"], "object_code": object_code,
+            "result_offsets": header["result_offsets"]}
+
+
+def _is_entry_of(header, entry_key: str, expected: dict, object_size: int) -> bool:
+    """The header is this key's and signature's, and its fields have the right types."""
+    if not isinstance(header, dict):
+        return False
+    offsets, errors = header.get("result_offsets"), header.get("errors")
+    return (header.get("key") == entry_key and header.get("signature") == expected
+            and header.get("object_size") == object_size
+            and isinstance(offsets, list) and len(offsets) in (0, len(expected["outputs"]))
+            and all(type(k) is int and k >= 0 for k in offsets)
+            and isinstance(errors, list) and all(isinstance(e, str) for e in errors)
+            and isinstance(header.get("llvm_ir"), str) and isinstance(header.get("llvm_ir_opt"), str))
