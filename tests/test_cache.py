@@ -3,7 +3,9 @@ the calling convention; damaged, malformed or misplaced entries are recompiled a
 nothing in an entry is ever run as Python; SCANJIT_CACHE=0 disables it; concurrent
 writers are safe."""
 
+import errno
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -279,3 +281,56 @@ def test_a_pickle_planted_in_the_cache_is_never_run(tmp_path, compiled_graphs, l
     assert not marker.exists()
     assert compiled_graphs == [graph[1]]
     assert entry_path(tmp_path, *graph).read_bytes().startswith(cache.MAGIC)
+
+
+# A disk that fills up: the process may write files of at most 4 KiB (an entry
+# is larger), and writing more fails with EFBIG instead of killing it.
+FULL_DISK_SCRIPT = """
+import resource, signal
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+""" + SCRIPT
+
+
+def test_a_full_disk_leaves_no_temporary_file(tmp_path):
+    environment = dict(os.environ, SCANJIT_CACHE_DIR=str(tmp_path))
+    run_ = subprocess.run([sys.executable, "-c", FULL_DISK_SCRIPT], env=environment,
+                          capture_output=True, text=True)
+    assert (run_.returncode, run_.stdout) == (0, "compiled\n"), run_.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+class FailingFile(io.BytesIO):
+    def __init__(self, error):
+        super().__init__()
+        self.error = error
+
+    def write(self, data):
+        raise self.error
+
+
+def failing_replace(*args):
+    raise PermissionError("read-only")
+
+
+@pytest.mark.parametrize("fail", ["write", "rename", "interrupt"])
+def test_a_failed_write_leaves_no_temporary_file(tmp_path, compiled_graphs, monkeypatch, fail):
+    descriptors = []
+    if fail == "rename":
+        monkeypatch.setattr(os, "replace", failing_replace)
+    else:
+        error = OSError(errno.ENOSPC, "No space left on device") if fail == "write" else KeyboardInterrupt()
+        monkeypatch.setattr(os, "fdopen", lambda fd, mode: descriptors.append(fd) or FailingFile(error))
+    graph = double()
+    if fail == "interrupt":
+        with pytest.raises(KeyboardInterrupt):
+            cache.compile(*graph)
+    else:
+        cache.compile(*graph)
+    for fd in descriptors:
+        os.close(fd)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    monkeypatch.setenv("SCANJIT_CACHE_DIR", str(tmp_path))
+    cache.compile(*graph)  # the cache works again
+    assert len(entries(tmp_path)) == 1

@@ -16,11 +16,13 @@ asked for; any other entry is recompiled and overwritten.
 
 Entries live in SCANJIT_CACHE_DIR (default: $XDG_CACHE_HOME/scanjit or
 ~/.cache/scanjit); SCANJIT_CACHE=0 disables the cache. Writes go to a
-temporary file renamed into place, so concurrent writers are safe.
+temporary file renamed into place, so concurrent writers are safe; a failed
+write (a full disk) leaves no temporary file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -165,15 +167,23 @@ def load(entry_key: str, expected: dict) -> dict | None:
 
 
 def store(entry_key: str, expected: dict, compiled) -> None:
-    """Write an entry atomically; a cache that cannot be written is skipped."""
-    folder = directory()
+    """Write an entry atomically. A cache that cannot be written (full,
+    read-only) is skipped, and no failure leaves a temporary file behind."""
+    blob, folder = encode(entry_key, expected, compiled), directory()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as out:
-            out.write(encode(entry_key, expected, compiled))
-        os.replace(out.name, folder / f"{entry_key}.entry")
+        descriptor, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
     except OSError:
         return
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(blob)
+        os.replace(temporary, folder / f"{entry_key}.entry")
+    except BaseException as error:  # OSError, or an interrupt mid-write
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if not isinstance(error, OSError):
+            raise
 
 
 def encode(entry_key: str, expected: dict, compiled) -> bytes:
