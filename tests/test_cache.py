@@ -334,3 +334,72 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path, compiled_graphs, monk
     monkeypatch.setenv("SCANJIT_CACHE_DIR", str(tmp_path))
     cache.compile(*graph)  # the cache works again
     assert len(entries(tmp_path)) == 1
+
+
+def as_another_user(monkeypatch):
+    """Files we own now look like another user's (we may not chown)."""
+    uid = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: uid + 1)
+
+
+def reports_another_owner(stat):
+    """`stat` (os.stat, os.fstat) saying that each file is owned by another user."""
+    def another_owner(*args):
+        status = stat(*args)
+        return os.stat_result((*status[:4], status.st_uid + 1, *status[5:]))
+    return another_owner
+
+
+@pytest.mark.parametrize("mode, foreign", [
+    (0o777, False), (0o770, False), (0o702, False), (0o1777, False), (0o700, True), (0o755, True)],
+    ids=["0o777", "0o770", "0o702", "0o1777", "0o700-foreign", "0o755-foreign"])
+def test_an_unsafe_directory_is_not_used(tmp_path, compiled_graphs, monkeypatch, mode, foreign):
+    graph = triple()
+    cache.compile(*graph)  # an entry that must not be loaded from now on
+    tmp_path.chmod(mode)
+    if foreign:
+        as_another_user(monkeypatch)
+    compiled_graphs.clear()
+    with pytest.warns(cache.CacheWarning, match="not using the compile cache") as warned:
+        cache.compile(*graph)
+        cache.compile(*double())
+    assert len(warned) == 1
+    assert len(compiled_graphs) == 2
+    assert len(entries(tmp_path)) == 1
+
+
+@pytest.mark.parametrize("damage", ["group-writable", "world-writable", "foreign", "symlink"])
+def test_an_entry_that_is_not_ours_is_recompiled_and_replaced(tmp_path, compiled_graphs, monkeypatch, damage):
+    graph = triple()
+    cache.compile(*graph)
+    path = entry_path(tmp_path, *graph)
+    if damage == "symlink":
+        target = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+        path.rename(target)
+        path.symlink_to(target)
+    elif damage == "foreign":
+        monkeypatch.setattr(os, "fstat", reports_another_owner(os.fstat))
+    else:
+        path.chmod(0o620 if damage == "group-writable" else 0o602)
+    compiled_graphs.clear()
+    cache.compile(*graph)
+    monkeypatch.undo()
+    monkeypatch.setenv("SCANJIT_CACHE_DIR", str(tmp_path))
+    assert compiled_graphs == [graph[1]]
+    assert not path.is_symlink() and path.stat().st_mode & 0o777 == 0o600
+    assert cache.load(cache.key(*graph), cache.signature(*graph)) is not None
+
+
+def test_the_directory_is_created_private(tmp_path, compiled_graphs, monkeypatch):
+    folder = tmp_path / "new" / "scanjit"
+    monkeypatch.setenv("SCANJIT_CACHE_DIR", str(folder))
+    cache.compile(*double())
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert len(entries(folder)) == 1
+
+
+def test_a_cache_path_that_is_a_file_is_skipped(tmp_path, compiled_graphs, monkeypatch):
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("SCANJIT_CACHE_DIR", str(tmp_path / "file"))
+    x = pt.dvector("x")
+    np.testing.assert_array_equal(pytensor.function([x], x * 3)(np.ones(2)), [3.0, 3.0])

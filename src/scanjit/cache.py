@@ -15,9 +15,12 @@ and signature (the input and output types it was compiled for) are the ones
 asked for; any other entry is recompiled and overwritten.
 
 Entries live in SCANJIT_CACHE_DIR (default: $XDG_CACHE_HOME/scanjit or
-~/.cache/scanjit); SCANJIT_CACHE=0 disables the cache. Writes go to a
-temporary file renamed into place, so concurrent writers are safe; a failed
-write (a full disk) leaves no temporary file.
+~/.cache/scanjit, created with mode 0o700); SCANJIT_CACHE=0 disables the
+cache. Whoever can write the directory could plant code, so, as pip and
+ccache do, a directory not owned by the user or writable by group or others
+is not used (one CacheWarning), nor is an entry that is such a file or a
+link. Writes go to a temporary file renamed into place, so concurrent writers
+are safe; a failed write (a full disk) leaves no temporary file.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import json
 import os
 import struct
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -49,6 +53,41 @@ def directory() -> Path:
         return Path(os.environ["SCANJIT_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "scanjit"
+
+
+class CacheWarning(UserWarning):
+    """The cache directory is not safe to use: scanjit compiles without it."""
+
+
+_warned: set[Path] = set()
+
+
+def usable_directory(create: bool = False) -> Path | None:
+    """The cache directory if it exists (or is created, mode 0o700) and is
+    safe; else None, with one warning per directory when it is unsafe."""
+    folder = directory()
+    try:
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        problem = unsafe(os.stat(folder))
+    except OSError:  # missing, or cannot be created: nothing to warn about
+        return None
+    if problem is None:
+        return folder
+    if folder not in _warned:
+        _warned.add(folder)
+        warnings.warn(f"scanjit: not using the compile cache {folder}: it {problem}", CacheWarning)
+    return None
+
+
+def unsafe(status: os.stat_result) -> str | None:
+    """Why a file or directory with this status must not be trusted (as pip
+    and ccache judge it), or None: whoever else can write it could plant code."""
+    if status.st_uid != os.getuid():
+        return "is owned by another user"
+    if status.st_mode & 0o022:
+        return "is writable by group or others"
+    return None
 
 
 def _op_signature(op, refs) -> tuple:
@@ -157,21 +196,27 @@ def compile(inputs: Sequence[Variable], outputs: Sequence[Variable], after_pass=
 
 def load(entry_key: str, expected: dict) -> dict | None:
     """The entry's contents for `load_compiled`, or None when it is missing,
-    damaged, or not the entry of this key and signature (then it is
-    recompiled and overwritten)."""
+    damaged, not ours (a link, another owner, writable by others) or not the
+    entry of this key and signature (then it is recompiled and overwritten)."""
+    if (folder := usable_directory()) is None:
+        return None
     try:
-        blob = (directory() / f"{entry_key}.entry").read_bytes()
+        descriptor = os.open(folder / f"{entry_key}.entry", os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
         return None
-    return decode(blob, entry_key, expected)
+    with os.fdopen(descriptor, "rb") as file:
+        if unsafe(os.fstat(descriptor)):
+            return None
+        return decode(file.read(), entry_key, expected)
 
 
 def store(entry_key: str, expected: dict, compiled) -> None:
     """Write an entry atomically. A cache that cannot be written (full,
     read-only) is skipped, and no failure leaves a temporary file behind."""
-    blob, folder = encode(entry_key, expected, compiled), directory()
+    if (folder := usable_directory(create=True)) is None:
+        return
+    blob = encode(entry_key, expected, compiled)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
     except OSError:
         return
