@@ -12,6 +12,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -403,3 +404,74 @@ def test_a_cache_path_that_is_a_file_is_skipped(tmp_path, compiled_graphs, monke
     monkeypatch.setenv("SCANJIT_CACHE_DIR", str(tmp_path / "file"))
     x = pt.dvector("x")
     np.testing.assert_array_equal(pytensor.function([x], x * 3)(np.ones(2)), [3.0, 3.0])
+
+
+def times(k):
+    x = pt.dvector("x")
+    return [x], [x * float(k)]
+
+
+def entry_sizes(graphs, folder, monkeypatch) -> list[int]:
+    """The size of each graph's entry, compiled in a cache of its own."""
+    monkeypatch.setenv("SCANJIT_CACHE_DIR", str(folder))
+    for graph in graphs:
+        cache.compile(*graph)
+    return [entry_path(folder, *graph).stat().st_size for graph in graphs]
+
+
+def set_megabytes(monkeypatch, size: int):
+    monkeypatch.setenv("SCANJIT_CACHE_MAX_MB", repr(size / 2**20))
+
+
+def test_the_least_recently_used_entries_go_first(tmp_path, compiled_graphs, monkeypatch):
+    a, b, c, d = graphs = [times(k) for k in (3, 5, 7, 9)]
+    size_a, _, size_c, size_d = entry_sizes(graphs, tmp_path / "sizes", monkeypatch)
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SCANJIT_CACHE_DIR", str(folder))
+    for age, graph in zip((30, 20, 10), (a, b, c)):  # a, then b, then c used last
+        cache.compile(*graph)
+        os.utime(entry_path(folder, *graph), ns=(1, time.time_ns() - age * 10**9))
+    compiled_graphs.clear()
+    cache.compile(*a)  # a hit: a is now the last used, b the least recently used
+    set_megabytes(monkeypatch, size_a + size_c + size_d)
+    cache.compile(*d)
+    assert compiled_graphs == [d[1]]
+    assert sorted(p.name for p in entries(folder)) == sorted(
+        entry_path(folder, *g).name for g in (a, c, d))
+
+
+@pytest.mark.parametrize("room", [0.5, 1, 2.5, 4])
+def test_the_cache_stays_within_its_limit(tmp_path, compiled_graphs, monkeypatch, room):
+    graphs = [times(k) for k in range(3, 11)]
+    sizes = entry_sizes(graphs, tmp_path / "sizes", monkeypatch)
+    limit = int(room * max(sizes))
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SCANJIT_CACHE_DIR", str(folder))
+    set_megabytes(monkeypatch, limit)
+    for graph in graphs:
+        cache.compile(*graph)
+        assert sum(p.stat().st_size for p in entries(folder)) <= limit
+    assert len(entries(folder)) >= int(room)
+
+
+@pytest.mark.parametrize("value, megabytes", [(None, 512), ("", 512), ("64", 64), ("0.5", 0.5), ("0", 0)])
+def test_the_limit_is_512_megabytes_unless_set(monkeypatch, value, megabytes):
+    monkeypatch.delenv("SCANJIT_CACHE_MAX_MB", raising=False)
+    if value is not None:
+        monkeypatch.setenv("SCANJIT_CACHE_MAX_MB", value)
+    assert cache.max_bytes() == megabytes * 2**20
+
+
+@pytest.mark.parametrize("value", ["lots", "-1", "nan", "inf", "1e400"])
+def test_a_bad_limit_is_a_clear_error(compiled_graphs, monkeypatch, value):
+    monkeypatch.setenv("SCANJIT_CACHE_MAX_MB", value)
+    with pytest.raises(ValueError, match="SCANJIT_CACHE_MAX_MB must be a number of megabytes"):
+        cache.compile(*double())
+
+
+def test_clear_leaves_another_users_directory_alone(tmp_path, compiled_graphs, monkeypatch):
+    cache.compile(*double())
+    as_another_user(monkeypatch)
+    with pytest.raises(PermissionError, match="not clearing .*: it is owned by another user"):
+        cache.clear()
+    assert len(entries(tmp_path)) == 1

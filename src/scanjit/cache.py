@@ -21,6 +21,11 @@ ccache do, a directory not owned by the user or writable by group or others
 is not used (one CacheWarning), nor is an entry that is such a file or a
 link. Writes go to a temporary file renamed into place, so concurrent writers
 are safe; a failed write (a full disk) leaves no temporary file.
+
+The cache holds at most SCANJIT_CACHE_MAX_MB megabytes (default 512): after
+each write the least recently used entries are removed (an entry's time is
+its last use: a hit refreshes it). `scanjit cache info` and `scanjit cache
+clear` show and empty it.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import struct
 import tempfile
@@ -42,6 +48,7 @@ MAGIC = b"scanjit-cache\0"
 FORMAT = 3
 _PREFIX = struct.Struct("<14sIQ")  # magic, format, header size
 _CHECKSUM_SIZE = 32
+DEFAULT_MAX_MB = 512
 
 
 def enabled() -> bool:
@@ -53,6 +60,18 @@ def directory() -> Path:
         return Path(os.environ["SCANJIT_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "scanjit"
+
+
+def max_bytes() -> int:
+    """The size limit: SCANJIT_CACHE_MAX_MB megabytes (of 2**20 bytes), 512 if unset or empty."""
+    text = os.environ.get("SCANJIT_CACHE_MAX_MB") or str(DEFAULT_MAX_MB)
+    try:
+        megabytes = float(text)
+    except ValueError:
+        megabytes = math.nan
+    if not (math.isfinite(megabytes) and megabytes >= 0):
+        raise ValueError(f"SCANJIT_CACHE_MAX_MB must be a number of megabytes (0 or more), got {text!r}")
+    return int(megabytes * 2**20)
 
 
 class CacheWarning(UserWarning):
@@ -186,11 +205,12 @@ def compile(inputs: Sequence[Variable], outputs: Sequence[Variable], after_pass=
 
     if not enabled():
         return compile_graph(inputs, outputs, after_pass)
+    limit = max_bytes()  # a bad setting raises on a hit too
     entry_key, expected = key(inputs, outputs), signature(inputs, outputs)
     if (contents := load(entry_key, expected)) is not None:
         return load_compiled(**contents)
     compiled = compile_graph(inputs, outputs, after_pass)
-    store(entry_key, expected, compiled)
+    store(entry_key, expected, compiled, limit)
     return compiled
 
 
@@ -207,15 +227,20 @@ def load(entry_key: str, expected: dict) -> dict | None:
     with os.fdopen(descriptor, "rb") as file:
         if unsafe(os.fstat(descriptor)):
             return None
-        return decode(file.read(), entry_key, expected)
+        contents = decode(file.read(), entry_key, expected)
+        if contents is not None:
+            with contextlib.suppress(OSError):
+                os.utime(descriptor)  # used now: the last to be evicted
+        return contents
 
 
-def store(entry_key: str, expected: dict, compiled) -> None:
-    """Write an entry atomically. A cache that cannot be written (full,
-    read-only) is skipped, and no failure leaves a temporary file behind."""
-    if (folder := usable_directory(create=True)) is None:
-        return
+def store(entry_key: str, expected: dict, compiled, limit: int) -> None:
+    """Write an entry atomically, then evict entries past `limit` bytes. A
+    cache that cannot be written (full, read-only) is skipped, and no failure
+    leaves a temporary file behind; an entry larger than the limit is not written."""
     blob = encode(entry_key, expected, compiled)
+    if len(blob) > limit or (folder := usable_directory(create=True)) is None:
+        return
     try:
         descriptor, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
     except OSError:
@@ -229,6 +254,32 @@ def store(entry_key: str, expected: dict, compiled) -> None:
             os.unlink(temporary)
         if not isinstance(error, OSError):
             raise
+        return
+    evict(folder, limit)
+
+
+def entries(folder: Path) -> list[tuple[int, int, str]]:
+    """(time of last use in ns, size, path) of each entry in `folder`."""
+    found = []
+    with contextlib.suppress(OSError), os.scandir(folder) as listing:
+        for item in listing:
+            if item.name.endswith(".entry"):
+                with contextlib.suppress(OSError):
+                    status = item.stat(follow_symlinks=False)
+                    found.append((status.st_mtime_ns, status.st_size, item.path))
+    return found
+
+
+def evict(folder: Path, limit: int) -> None:
+    """Remove the least recently used entries until those left hold at most `limit` bytes."""
+    found = entries(folder)
+    total = sum(size for _, size, _ in found)
+    for _, size, path in sorted(found):
+        if total <= limit:
+            return
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        total -= size
 
 
 def encode(entry_key: str, expected: dict, compiled) -> bytes:
@@ -275,3 +326,40 @@ def _is_entry_of(header, entry_key: str, expected: dict, object_size: int) -> bo
             and all(type(k) is int and k >= 0 for k in offsets)
             and isinstance(errors, list) and all(isinstance(e, str) for e in errors)
             and isinstance(header.get("llvm_ir"), str) and isinstance(header.get("llvm_ir_opt"), str))
+
+
+def info() -> dict:
+    """For `scanjit cache info`: the directory, whether it is used, its
+    entries' count and bytes, the limit in bytes."""
+    folder = directory()
+    found = entries(folder)
+    return {"directory": folder, "status": _status(folder), "entries": len(found),
+            "bytes": sum(size for _, size, _ in found), "limit": max_bytes()}
+
+
+def _status(folder: Path) -> str:
+    if not enabled():
+        return "disabled (SCANJIT_CACHE=0)"
+    try:
+        problem = unsafe(os.stat(folder))
+    except FileNotFoundError:
+        return "in use (empty: not created yet)"
+    except OSError as error:
+        return f"not usable: {error.strerror}"
+    return f"not used: it {problem}" if problem else "in use"
+
+
+def clear() -> tuple[int, int]:
+    """Remove every entry, and temporary files left by killed writers:
+    (files removed, bytes freed). Another user's directory is left alone."""
+    folder = directory()
+    if folder.exists() and folder.stat().st_uid != os.getuid():
+        raise PermissionError(f"not clearing {folder}: it is owned by another user")
+    removed = freed = 0
+    for pattern in ("*.entry", "*.tmp"):
+        for path in folder.glob(pattern):
+            with contextlib.suppress(OSError):
+                size = path.lstat().st_size
+                path.unlink()
+                removed, freed = removed + 1, freed + size
+    return removed, freed
