@@ -31,6 +31,7 @@ clear` show and empty it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import math
@@ -172,21 +173,29 @@ def _compiler_sources() -> tuple:
     return tuple(sorted(files))
 
 
-def key(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> str:
-    """The cache key of compiling `outputs` as a function of `inputs`: the
-    whole calling convention (every input in order, used or not, with its
-    type and name; the outputs) and all else that changes the code."""
+@functools.cache
+def _toolchain() -> tuple:
+    """What the code depends on besides the graph and the pipeline: the host
+    CPU, the versions of llvmlite, xdsl and scanjit and the stamps of
+    scanjit's sources. Gathered once per process (0.5 ms a time), as the code
+    it describes was imported once."""
     import llvmlite
     import llvmlite.binding as llvm
     import xdsl
 
+    return (llvm.get_process_triple(), llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten(),
+            llvmlite.__version__, _installed(xdsl), scanjit.__version__, _compiler_sources())
+
+
+def key(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> str:
+    """The cache key of compiling `outputs` as a function of `inputs`: the
+    whole calling convention (every input in order, used or not, with its
+    type and name; the outputs) and all else that changes the code."""
     from scanjit.passes import PIPELINE
 
     refs = {id(v): ("input", k) for k, v in enumerate(inputs)}
     identity = (FORMAT, [(v.type.dtype, v.type.shape, v.name) for v in inputs],
-                _graph_signature(outputs, refs), tuple(PIPELINE), llvm.get_process_triple(),
-                llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten(),
-                llvmlite.__version__, _installed(xdsl), scanjit.__version__, _compiler_sources())
+                _graph_signature(outputs, refs), tuple(PIPELINE), _toolchain())
     return hashlib.sha256(repr(identity).encode()).hexdigest()
 
 
