@@ -108,39 +108,41 @@ def test_run_reports_compile_times_and_dumps(script, tmp_path):
 
 
 def info_fields(run: subprocess.CompletedProcess) -> dict:
+    """`scanjit cache info`'s lines as a dict."""
     assert run.returncode == 0, run.stderr
-    return dict(line.split(":", 1) for line in run.stdout.splitlines())
+    return {name: value.strip() for name, value in (line.split(":", 1) for line in run.stdout.splitlines())}
 
 
 def test_cache_info_and_clear(script, tmp_path):
     folder = tmp_path / "cache"
     info = info_fields(scanjit("cache", "info", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder)))
-    assert {k: v.strip() for k, v in info.items()} == {
-        "directory": str(folder), "status": "in use (empty: not created yet)", "entries": "0",
-        "size": "0.0 MB", "limit": "512.0 MB (SCANJIT_CACHE_MAX_MB, default 512)"}
+    assert info == {"directory": str(folder), "status": "in use (empty: not created yet)", "entries": "0",
+                    "size": "0.0 MB", "limit": "512.0 MB (SCANJIT_CACHE_MAX_MB, default 512)"}
     assert scanjit("run", script.name, cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder)).returncode == 0
     (folder / "left-by-a-killed-writer.tmp").write_bytes(b"partial")
     info = info_fields(scanjit("cache", "info", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder),
                                SCANJIT_CACHE_MAX_MB="64"))
-    assert (info["status"].strip(), info["entries"].strip()) == ("in use", "2")
-    assert info["size"].strip() == f"{sum(p.stat().st_size for p in folder.glob('*.entry')) / 2**20:.1f} MB"
-    assert info["limit"].strip().startswith("64.0 MB")
+    size = sum(p.stat().st_size for p in folder.glob("*.entry"))
+    assert (info["status"], info["entries"], info["size"]) == ("in use", "2", f"{size / 2**20:.1f} MB")
+    assert info["limit"].startswith("64.0 MB")
     run = scanjit("cache", "clear", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder))
     assert run.returncode == 0 and run.stdout.startswith("scanjit: removed 3 file(s), ")
     assert list(folder.iterdir()) == []
-    assert info_fields(scanjit("cache", "info", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder)))["entries"].strip() == "0"
+    info = info_fields(scanjit("cache", "info", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder)))
+    assert info["entries"] == "0"
 
 
-@pytest.mark.parametrize("setting, status", [
-    ({"SCANJIT_CACHE": "0"}, "disabled (SCANJIT_CACHE=0)"),
-    ({"mode": 0o777}, "not used: it is writable by group or others"),
+@pytest.mark.parametrize("env, mode, status", [
+    ({"SCANJIT_CACHE": "0"}, 0o700, "disabled (SCANJIT_CACHE=0)"),
+    ({}, 0o777, "not used: it is writable by group or others"),
+    ({}, 0o720, "not used: it is writable by group or others"),
 ])
-def test_cache_info_says_when_the_cache_is_not_used(tmp_path, setting, status):
+def test_cache_info_says_when_the_cache_is_not_used(tmp_path, env, mode, status):
     folder = tmp_path / "cache"
-    folder.mkdir(mode=0o700)
-    folder.chmod(setting.pop("mode", 0o700))
-    info = info_fields(scanjit("cache", "info", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder), **setting))
-    assert info["status"].strip() == status
+    folder.mkdir()
+    folder.chmod(mode)
+    info = info_fields(scanjit("cache", "info", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder), **env))
+    assert info["status"] == status
 
 
 def test_a_bad_cache_limit_is_one_line(tmp_path):
