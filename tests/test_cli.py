@@ -1,5 +1,6 @@
 """The `scanjit` command line, run as a user runs it."""
 
+import os
 import pathlib
 import subprocess
 import sys
@@ -19,9 +20,9 @@ print("script output", sys.argv[1:])
 """
 
 
-def scanjit(*args, cwd) -> subprocess.CompletedProcess:
+def scanjit(*args, cwd, **env) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "scanjit.tools.cli", *args], cwd=cwd,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=dict(os.environ, **env))
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def test_version_and_help(tmp_path):
     run = scanjit("--version", cwd=tmp_path)
     assert run.returncode == 0 and run.stdout.startswith("scanjit 0.1.0 (xDSL 0.74")
     run = scanjit("--help", cwd=tmp_path)
-    assert run.returncode == 0 and "dump" in run.stdout and "run" in run.stdout
+    assert run.returncode == 0 and all(command in run.stdout for command in ("dump", "run", "cache"))
 
 
 def test_dump_writes_one_folder_per_function(script, tmp_path):
@@ -104,3 +105,47 @@ def test_run_reports_compile_times_and_dumps(script, tmp_path):
         "scanjit: compiled 01-double", "scanjit: compiled 02-user-line7"]
     assert all(line.endswith(" ms") for line in lines)
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["01-double", "02-user-line7"]
+
+
+def info_fields(run: subprocess.CompletedProcess) -> dict:
+    """`scanjit cache info`'s lines as a dict."""
+    assert run.returncode == 0, run.stderr
+    return {name: value.strip() for name, value in (line.split(":", 1) for line in run.stdout.splitlines())}
+
+
+def test_cache_info_and_clear(script, tmp_path):
+    folder = tmp_path / "cache"
+    info = info_fields(scanjit("cache", "info", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder)))
+    assert info == {"directory": str(folder), "status": "in use (empty: not created yet)", "entries": "0",
+                    "size": "0.0 MB", "limit": "512.0 MB (SCANJIT_CACHE_MAX_MB, default 512)"}
+    assert scanjit("run", script.name, cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder)).returncode == 0
+    (folder / "left-by-a-killed-writer.tmp").write_bytes(b"partial")
+    info = info_fields(scanjit("cache", "info", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder),
+                               SCANJIT_CACHE_MAX_MB="64"))
+    size = sum(p.stat().st_size for p in folder.glob("*.entry"))
+    assert (info["status"], info["entries"], info["size"]) == ("in use", "2", f"{size / 2**20:.1f} MB")
+    assert info["limit"].startswith("64.0 MB")
+    run = scanjit("cache", "clear", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder))
+    assert run.returncode == 0 and run.stdout.startswith("scanjit: removed 3 file(s), ")
+    assert list(folder.iterdir()) == []
+    info = info_fields(scanjit("cache", "info", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder)))
+    assert info["entries"] == "0"
+
+
+@pytest.mark.parametrize("env, mode, status", [
+    ({"SCANJIT_CACHE": "0"}, 0o700, "disabled (SCANJIT_CACHE=0)"),
+    ({}, 0o777, "not used: it is writable by group or others"),
+    ({}, 0o720, "not used: it is writable by group or others"),
+])
+def test_cache_info_says_when_the_cache_is_not_used(tmp_path, env, mode, status):
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    folder.chmod(mode)
+    info = info_fields(scanjit("cache", "info", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder), **env))
+    assert info["status"] == status
+
+
+def test_a_bad_cache_limit_is_one_line(tmp_path):
+    run = scanjit("cache", "info", cwd=tmp_path, SCANJIT_CACHE_MAX_MB="lots")
+    assert (run.returncode, run.stderr) == (
+        1, "scanjit: error: SCANJIT_CACHE_MAX_MB must be a number of megabytes (0 or more), got 'lots'\n")

@@ -2,6 +2,7 @@
 
     scanjit dump SCRIPT.py [--function NAME] [--out DIR | --stage NAME] [--traceback]
     scanjit run SCRIPT.py [ARGS...] [--out DIR] [--traceback]
+    scanjit cache info|clear
 """
 
 from __future__ import annotations
@@ -88,6 +89,34 @@ def run(args: argparse.Namespace) -> None:
         run_script(args.script, args.args, args.traceback)
 
 
+def megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f} MB"
+
+
+def cache_info(args: argparse.Namespace) -> None:
+    from scanjit import cache
+
+    try:
+        info = cache.info()
+    except ValueError as error:  # a bad SCANJIT_CACHE_MAX_MB
+        raise CliError(str(error)) from None
+    print(f"directory: {info['directory']}\n"
+          f"status:    {info['status']}\n"
+          f"entries:   {info['entries']}\n"
+          f"size:      {megabytes(info['bytes'])}\n"
+          f"limit:     {megabytes(info['limit'])} (SCANJIT_CACHE_MAX_MB, default {cache.DEFAULT_MAX_MB})")
+
+
+def cache_clear(args: argparse.Namespace) -> None:
+    from scanjit import cache
+
+    try:
+        removed, freed = cache.clear()
+    except OSError as error:
+        raise CliError(str(error)) from None
+    print(f"scanjit: removed {removed} file(s), {megabytes(freed)}, from {cache.directory()}")
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="scanjit", description="Run a script using scanjit and see what it compiles: "
@@ -117,6 +146,13 @@ def parser() -> argparse.ArgumentParser:
                    help=f"the dump directory (default: {DEFAULT_OUT})")
     p.add_argument("--traceback", action="store_true", help="show the traceback of an error")
     p.set_defaults(handler=run)
+
+    p = commands.add_parser("cache", help="the compile cache: `info` (where, how big, the limit) "
+                            "or `clear` (remove every entry)")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("info", help="the directory, whether it is used, entries, size, limit"
+                       ).set_defaults(handler=cache_info)
+    actions.add_parser("clear", help="remove every entry").set_defaults(handler=cache_clear)
 
     commands.add_parser("bench", help="time scanjit against NumPy, numba, PyTensor and JAX "
                         "(tools/bench.py: `scanjit bench --help`)", add_help=False)

@@ -1,30 +1,55 @@
 """The persistent compile cache.
 
-An entry maps a key — a structural hash of the graph, plus the host CPU, the
-pipeline, the versions of llvmlite, xdsl and scanjit and the stamps of
-scanjit's source files — to the LLVM IR and
-the object code MCJIT generated. On a hit neither the xDSL passes nor LLVM's
-optimizer or code generator run.
+An entry maps a key to the LLVM IR and the object code MCJIT generated. The
+key hashes the whole calling convention (every input in order with its type
+and name, used or not, shared variables included; the output graphs) and all
+else that changes the code: the host CPU, the pipeline, the versions of
+llvmlite, xdsl and scanjit and the stamps of scanjit's source files. On a hit
+neither the xDSL passes nor LLVM's optimizer or code generator run.
+
+An entry is data only, never code (no pickle): magic bytes, the format
+version and the size of a JSON header (key, signature, errors, result
+offsets, both LLVM IR texts, object code size), the header, the object code,
+and a SHA-256 of all that. It is used only when whole and when its stored key
+and signature (the input and output types it was compiled for) are the ones
+asked for; any other entry is recompiled and overwritten.
 
 Entries live in SCANJIT_CACHE_DIR (default: $XDG_CACHE_HOME/scanjit or
-~/.cache/scanjit); SCANJIT_CACHE=0 disables the cache. Each entry carries a
-checksum: a corrupt or truncated one is discarded and recompiled. Writes go to
-a temporary file renamed into place, so concurrent writers are safe.
+~/.cache/scanjit, created with mode 0o700); SCANJIT_CACHE=0 disables the
+cache. Whoever can write the directory could plant code, so, as pip and
+ccache do, a directory not owned by the user or writable by group or others
+is not used (one CacheWarning), nor is an entry that is such a file or a
+link. Writes go to a temporary file renamed into place, so concurrent writers
+are safe; a failed write (a full disk) leaves no temporary file.
+
+The cache holds at most SCANJIT_CACHE_MAX_MB megabytes (default 512): after
+each write the least recently used entries are removed (an entry's time is
+its last use: a hit refreshes it). `scanjit cache info` and `scanjit cache
+clear` show and empty it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import json
+import math
 import os
-import pickle
+import struct
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import scanjit
 from scanjit.graph import Constant, Variable, toposort
 
-FORMAT = 2
+MAGIC = b"scanjit-cache\0"
+FORMAT = 3
+_PREFIX = struct.Struct("<14sIQ")  # magic, format, header size
+_CHECKSUM_SIZE = 32
+DEFAULT_MAX_MB = 512
 
 
 def enabled() -> bool:
@@ -36,6 +61,53 @@ def directory() -> Path:
         return Path(os.environ["SCANJIT_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "scanjit"
+
+
+def max_bytes() -> int:
+    """The size limit: SCANJIT_CACHE_MAX_MB megabytes (of 2**20 bytes), 512 if unset or empty."""
+    text = os.environ.get("SCANJIT_CACHE_MAX_MB") or str(DEFAULT_MAX_MB)
+    try:
+        megabytes = float(text)
+    except ValueError:
+        megabytes = math.nan
+    if not (math.isfinite(megabytes) and megabytes >= 0):
+        raise ValueError(f"SCANJIT_CACHE_MAX_MB must be a number of megabytes (0 or more), got {text!r}")
+    return int(megabytes * 2**20)
+
+
+class CacheWarning(UserWarning):
+    """The cache directory is not safe to use: scanjit compiles without it."""
+
+
+_warned: set[Path] = set()
+
+
+def usable_directory(create: bool = False) -> Path | None:
+    """The cache directory if it exists (or is created, mode 0o700) and is
+    safe; else None, with one warning per directory when it is unsafe."""
+    folder = directory()
+    try:
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        problem = unsafe(os.stat(folder))
+    except OSError:  # missing, or cannot be created: nothing to warn about
+        return None
+    if problem is None:
+        return folder
+    if folder not in _warned:
+        _warned.add(folder)
+        warnings.warn(f"scanjit: not using the compile cache {folder}: it {problem}", CacheWarning)
+    return None
+
+
+def unsafe(status: os.stat_result) -> str | None:
+    """Why a file or directory with this status must not be trusted (as pip
+    and ccache judge it), or None: whoever else can write it could plant code."""
+    if status.st_uid != os.getuid():
+        return "is owned by another user"
+    if status.st_mode & 0o022:
+        return "is writable by group or others"
+    return None
 
 
 def _op_signature(op, refs) -> tuple:
@@ -101,64 +173,202 @@ def _compiler_sources() -> tuple:
     return tuple(sorted(files))
 
 
-def key(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> str:
-    """The cache key of compiling `outputs` as a function of `inputs`."""
+@functools.cache
+def _toolchain() -> tuple:
+    """What the code depends on besides the graph and the pipeline: the host
+    CPU, the versions of llvmlite, xdsl and scanjit and the stamps of
+    scanjit's sources. Gathered once per process (0.5 ms a time), as the code
+    it describes was imported once."""
     import llvmlite
     import llvmlite.binding as llvm
     import xdsl
 
+    return (llvm.get_process_triple(), llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten(),
+            llvmlite.__version__, _installed(xdsl), scanjit.__version__, _compiler_sources())
+
+
+def key(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> str:
+    """The cache key of compiling `outputs` as a function of `inputs`: the
+    whole calling convention (every input in order, used or not, with its
+    type and name; the outputs) and all else that changes the code."""
     from scanjit.passes import PIPELINE
 
-    refs = {id(v): ("input", k, v.type.dtype, v.type.shape, v.name) for k, v in enumerate(inputs)}
-    identity = (FORMAT, _graph_signature(outputs, refs), tuple(PIPELINE), llvm.get_process_triple(),
-                llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten(),
-                llvmlite.__version__, _installed(xdsl), scanjit.__version__, _compiler_sources())
+    refs = {id(v): ("input", k) for k, v in enumerate(inputs)}
+    identity = (FORMAT, [(v.type.dtype, v.type.shape, v.name) for v in inputs],
+                _graph_signature(outputs, refs), tuple(PIPELINE), _toolchain())
     return hashlib.sha256(repr(identity).encode()).hexdigest()
+
+
+def signature(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> dict:
+    """What the native code was compiled to be called with: the types of the
+    inputs (one pointer each) and of the outputs, in order."""
+    return {"inputs": [[v.type.dtype, list(v.type.shape)] for v in inputs],
+            "outputs": [[v.type.dtype, list(v.type.shape)] for v in outputs]}
 
 
 def compile(inputs: Sequence[Variable], outputs: Sequence[Variable], after_pass=None):
     """scanjit.compiler.compile_graph, through the cache: on a hit only the
     stored object code is loaded: neither the passes nor LLVM run."""
+    from scanjit.compiler import compile_graph
     from scanjit.jit import load_compiled
 
-    entry_key = key(inputs, outputs) if enabled() else None
-    if entry_key is not None and (entry := load(entry_key)) is not None:
-        return load_compiled(**entry)
-    from scanjit.compiler import compile_graph
-
+    if not enabled():
+        return compile_graph(inputs, outputs, after_pass)
+    limit = max_bytes()  # a bad setting raises on a hit too
+    entry_key, expected = key(inputs, outputs), signature(inputs, outputs)
+    if (contents := load(entry_key, expected)) is not None:
+        return load_compiled(**contents)
     compiled = compile_graph(inputs, outputs, after_pass)
-    if entry_key is not None:
-        store(entry_key, {"llvm_ir": compiled.llvm_ir, "llvm_ir_opt": compiled.llvm_ir_opt,
-                          "errors": compiled.errors, "object_code": compiled.object_code,
-                          "result_offsets": compiled.result_offsets})
+    store(entry_key, expected, compiled, limit)
     return compiled
 
 
-def load(entry_key: str) -> dict | None:
-    """The entry's contents, or None (missing, corrupt: then removed)."""
-    path = directory() / f"{entry_key}.entry"
+def load(entry_key: str, expected: dict) -> dict | None:
+    """The entry's contents for `load_compiled`, or None when it is missing,
+    damaged, not ours (a link, another owner, writable by others) or not the
+    entry of this key and signature (then it is recompiled and overwritten)."""
+    if (folder := usable_directory()) is None:
+        return None
     try:
-        blob = path.read_bytes()
+        descriptor = os.open(folder / f"{entry_key}.entry", os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
         return None
-    checksum, payload = blob[:32], blob[32:]
-    try:
-        if hashlib.sha256(payload).digest() != checksum:
-            raise ValueError("checksum mismatch")
-        return pickle.loads(payload)
-    except Exception:
-        path.unlink(missing_ok=True)
-        return None
+    with os.fdopen(descriptor, "rb") as file:
+        if unsafe(os.fstat(descriptor)):
+            return None
+        contents = decode(file.read(), entry_key, expected)
+        if contents is not None:
+            with contextlib.suppress(OSError):
+                os.utime(descriptor)  # used now: the last to be evicted
+        return contents
 
 
-def store(entry_key: str, contents: dict) -> None:
-    """Write an entry atomically; a cache that cannot be written is skipped."""
-    folder = directory()
-    payload = pickle.dumps(contents, protocol=pickle.HIGHEST_PROTOCOL)
+def store(entry_key: str, expected: dict, compiled, limit: int) -> None:
+    """Write an entry atomically, then evict entries past `limit` bytes. A
+    cache that cannot be written (full, read-only) is skipped, and no failure
+    leaves a temporary file behind; an entry larger than the limit is not written."""
+    blob = encode(entry_key, expected, compiled)
+    if len(blob) > limit or (folder := usable_directory(create=True)) is None:
+        return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as out:
-            out.write(hashlib.sha256(payload).digest() + payload)
-        os.replace(out.name, folder / f"{entry_key}.entry")
+        descriptor, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
     except OSError:
         return
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(blob)
+        os.replace(temporary, folder / f"{entry_key}.entry")
+    except BaseException as error:  # OSError, or an interrupt mid-write
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if not isinstance(error, OSError):
+            raise
+        return
+    evict(folder, limit)
+
+
+def entries(folder: Path) -> list[tuple[int, int, str]]:
+    """(time of last use in ns, size, path) of each entry in `folder`."""
+    found = []
+    with contextlib.suppress(OSError), os.scandir(folder) as listing:
+        for item in listing:
+            if item.name.endswith(".entry"):
+                with contextlib.suppress(OSError):
+                    status = item.stat(follow_symlinks=False)
+                    found.append((status.st_mtime_ns, status.st_size, item.path))
+    return found
+
+
+def evict(folder: Path, limit: int) -> None:
+    """Remove the least recently used entries until those left hold at most `limit` bytes."""
+    found = entries(folder)
+    total = sum(size for _, size, _ in found)
+    for _, size, path in sorted(found):
+        if total <= limit:
+            return
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        total -= size
+
+
+def encode(entry_key: str, expected: dict, compiled) -> bytes:
+    """An entry: the prefix (magic, format, header size), a JSON header, the
+    object code, and the SHA-256 of all that."""
+    header = json.dumps({
+        "key": entry_key, "signature": expected, "errors": compiled.errors,
+        "result_offsets": compiled.result_offsets, "llvm_ir": compiled.llvm_ir,
+        "llvm_ir_opt": compiled.llvm_ir_opt, "object_size": len(compiled.object_code),
+    }).encode()
+    body = _PREFIX.pack(MAGIC, FORMAT, len(header)) + header + compiled.object_code
+    return body + hashlib.sha256(body).digest()
+
+
+def decode(blob: bytes, entry_key: str, expected: dict) -> dict | None:
+    """`encode`'s fields, or None unless `blob` is a whole entry of this
+    format, key and signature. Data only: nothing in it is ever executed."""
+    body, checksum = blob[:-_CHECKSUM_SIZE], blob[-_CHECKSUM_SIZE:]
+    if len(body) < _PREFIX.size or hashlib.sha256(body).digest() != checksum:
+        return None
+    magic, version, header_size = _PREFIX.unpack_from(body)
+    if (magic, version) != (MAGIC, FORMAT):
+        return None
+    try:
+        header = json.loads(body[_PREFIX.size:_PREFIX.size + header_size])
+    except (ValueError, RecursionError):  # not JSON, or nested too deep
+        return None
+    object_code = body[_PREFIX.size + header_size:]
+    if not _is_entry_of(header, entry_key, expected, len(object_code)):
+        return None
+    return {"llvm_ir": header["llvm_ir"], "llvm_ir_opt": header["llvm_ir_opt"],
+            "errors": header["errors"], "object_code": object_code,
+            "result_offsets": header["result_offsets"]}
+
+
+def _is_entry_of(header, entry_key: str, expected: dict, object_size: int) -> bool:
+    """The header is this key's and signature's, and its fields have the right types."""
+    if not isinstance(header, dict):
+        return False
+    offsets, errors = header.get("result_offsets"), header.get("errors")
+    return (header.get("key") == entry_key and header.get("signature") == expected
+            and header.get("object_size") == object_size
+            and isinstance(offsets, list) and len(offsets) in (0, len(expected["outputs"]))
+            and all(type(k) is int and k >= 0 for k in offsets)
+            and isinstance(errors, list) and all(isinstance(e, str) for e in errors)
+            and isinstance(header.get("llvm_ir"), str) and isinstance(header.get("llvm_ir_opt"), str))
+
+
+def info() -> dict:
+    """For `scanjit cache info`: the directory, whether it is used, its
+    entries' count and bytes, the limit in bytes."""
+    folder = directory()
+    found = entries(folder)
+    return {"directory": folder, "status": _status(folder), "entries": len(found),
+            "bytes": sum(size for _, size, _ in found), "limit": max_bytes()}
+
+
+def _status(folder: Path) -> str:
+    if not enabled():
+        return "disabled (SCANJIT_CACHE=0)"
+    try:
+        problem = unsafe(os.stat(folder))
+    except FileNotFoundError:
+        return "in use (empty: not created yet)"
+    except OSError as error:
+        return f"not usable: {error.strerror}"
+    return f"not used: it {problem}" if problem else "in use"
+
+
+def clear() -> tuple[int, int]:
+    """Remove every entry, and temporary files left by killed writers:
+    (files removed, bytes freed). Another user's directory is left alone."""
+    folder = directory()
+    if folder.exists() and folder.stat().st_uid != os.getuid():
+        raise PermissionError(f"not clearing {folder}: it is owned by another user")
+    removed = freed = 0
+    for pattern in ("*.entry", "*.tmp"):
+        for path in folder.glob(pattern):
+            with contextlib.suppress(OSError):
+                size = path.lstat().st_size
+                path.unlink()
+                removed, freed = removed + 1, freed + size
+    return removed, freed
