@@ -50,7 +50,21 @@ def ancestor_in(op: Operation, block: Block) -> Operation | None:
     return op
 
 
-def writable_in_place(value: SSAValue, user: Operation) -> bool:
+class BlockOrder:
+    """The position of each op in its block, computed once per block: valid
+    while no op is moved, and for ops inserted meanwhile only if never asked."""
+
+    def __init__(self):
+        self.positions: dict[Block, dict[Operation, int]] = {}
+
+    def __call__(self, op: Operation) -> int:
+        block = op.parent_block()
+        if block not in self.positions:
+            self.positions[block] = {o: i for i, o in enumerate(block.ops)}
+        return self.positions[block][op]
+
+
+def writable_in_place(value: SSAValue, user: Operation, position: BlockOrder) -> bool:
     """Can `user` overwrite the buffer of `value`?"""
     if isinstance(value, BlockArgument):
         block = value.block
@@ -62,14 +76,13 @@ def writable_in_place(value: SSAValue, user: Operation) -> bool:
         return False
     if sum(use.operation is user for use in value.uses) > 1:
         return False  # e.g. one tensor.empty (merged by cse) as two loop inits
-    position = {op: i for i, op in enumerate(block.ops)}
     for use in value.uses:
         if use.operation is user:
             continue
         other = ancestor_in(use.operation, block)
         if other is user and reads_other_rows_than_written(use.operation, user):
             continue
-        if other is None or position[other] >= position[user]:
+        if other is None or position(other) >= position(user):
             return False
     return True
 
@@ -97,6 +110,7 @@ class Bufferizer:
         # "copy"; a "fresh" buffer when the tensor is a tensor.empty (no
         # contents to copy: cse may have merged two of them).
         self.write_mode: dict[tuple[Operation, int], str] = {}
+        self.position = BlockOrder()
         for op in fn.walk():
             if isinstance(op, tensor.InsertOp):
                 self.decide(op, 0, op.dest)
@@ -109,7 +123,7 @@ class Bufferizer:
                         self.decide(op, i, init)
 
     def decide(self, op: Operation, key: int, value: SSAValue) -> None:
-        if writable_in_place(value, op):
+        if writable_in_place(value, op, self.position):
             mode = "in place"
         else:
             mode = "fresh" if isinstance(value.owner, tensor.EmptyOp) else "copy"
@@ -324,16 +338,16 @@ def _index(user: Operation, value: int) -> SSAValue:
 def insert_deallocs(fn: func.FuncOp) -> None:
     """Free each alloc after its last use in its block, unless returned."""
     returned = {v for op in fn.walk() if isinstance(op, func.ReturnOp) for v in op.arguments}
+    position = BlockOrder()  # the deallocs inserted are never asked
     for alloc in [op for op in fn.walk() if isinstance(op, memref.AllocOp)]:
         buf = alloc.memref
         if buf in returned:
             continue
         block = alloc.parent_block()
-        position = {op: i for i, op in enumerate(block.ops)}
         last = alloc
         for use in buf.uses:
             user = ancestor_in(use.operation, block)
-            if position[user] > position[last]:
+            if position(user) > position(last):
                 last = user
         Rewriter.insert_op(memref.DeallocOp.get(buf), InsertPoint.after(last))
 
