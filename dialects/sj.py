@@ -20,6 +20,7 @@ from xdsl.dialects.builtin import (
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     IndexType,
+    MemRefType,
     StringAttr,
     SymbolRefAttr,
     TensorType,
@@ -27,6 +28,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Dialect, Region, SSAValue
 from xdsl.irdl import (
+    AttrSizedOperandSegments,
     IRDLOperation,
     irdl_op_definition,
     operand_def,
@@ -342,7 +344,9 @@ class ParallelForOp(IRDLOperation):
     """Run `func.func @callee(%lo, %hi, captures...)`, a loop over [lo, hi)
     whose iterations are independent, in parts of at least `grain` iterations
     on the runtime's threads (`outline-parallel-loops` creates it;
-    `convert-parallel-to-llvm` lowers it to `scanjit_parallel_for`)."""
+    `convert-parallel-to-llvm` lowers it to `scanjit_parallel_for`). When a
+    part fails, the caller frees the buffers `frees` (set by `free-on-error`)
+    and returns the part's status."""
 
     name = "sj.parallel_for"
     callee = prop_def(SymbolRefAttr)
@@ -350,13 +354,15 @@ class ParallelForOp(IRDLOperation):
     upper = operand_def(IndexType)
     grain = operand_def(IndexType)
     captures = var_operand_def()
+    frees = var_operand_def(MemRefType)
 
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
     assembly_format = ("$callee `(` $lower `,` $upper `)` `grain` $grain `captures` `(` $captures `)` "
-                       "attr-dict `:` type($captures)")
+                       "(`frees` `(` $frees^ `:` type($frees) `)`)? attr-dict `:` type($captures)")
 
     def __init__(self, callee: str, lower: SSAValue, upper: SSAValue, grain: SSAValue,
-                 captures: Sequence[SSAValue]):
-        super().__init__(operands=[lower, upper, grain, captures],
+                 captures: Sequence[SSAValue], frees: Sequence[SSAValue] = ()):
+        super().__init__(operands=[lower, upper, grain, captures, frees],
                          properties={"callee": SymbolRefAttr(callee)})
 
 

@@ -39,38 +39,29 @@ func.func @fill(%v: i32, %n: index) -> tensor<?x2xi32> {
 // CHECK:           scf.for %[[J:.*]] = %{{.*}} to %[[TWO]] step %{{.*}} iter_args(%[[ACC2:.*]] = %[[ACC]]) -> (tensor<?x2xi32>) {
 // CHECK-NEXT:        tensor.insert %v into %[[ACC2]][%[[I]], %[[J]]] : tensor<?x2xi32>
 
-// sj.constant: one insert per element, in row-major order.
+// sj.constant: an arith.constant of its dense value (bufferize makes it a
+// global), whatever its size: no op per element.
 func.func @constant() -> tensor<2x2xf64> {
   %r = "sj.constant"() <{value = dense<[[1.0, 2.0], [3.0, 4.5]]> : tensor<2x2xf64>}> : () -> tensor<2x2xf64>
   func.return %r : tensor<2x2xf64>
 }
 
 // CHECK-LABEL: func.func @constant
-// CHECK-NEXT:    %[[T0:.*]] = tensor.empty() : tensor<2x2xf64>
-// CHECK-NEXT:    %[[V0:.*]] = arith.constant 1.000000e+00 : f64
-// CHECK-NEXT:    %[[I0:.*]] = arith.constant 0 : index
-// CHECK-NEXT:    %[[J0:.*]] = arith.constant 0 : index
-// CHECK-NEXT:    %[[T1:.*]] = tensor.insert %[[V0]] into %[[T0]][%[[I0]], %[[J0]]] : tensor<2x2xf64>
-// CHECK-NEXT:    %[[V1:.*]] = arith.constant 2.000000e+00 : f64
-// CHECK-NEXT:    %[[I1:.*]] = arith.constant 0 : index
-// CHECK-NEXT:    %[[J1:.*]] = arith.constant 1 : index
-// CHECK-NEXT:    %[[T2:.*]] = tensor.insert %[[V1]] into %[[T1]][%[[I1]], %[[J1]]] : tensor<2x2xf64>
-// CHECK-NEXT:    %[[V2:.*]] = arith.constant 3.000000e+00 : f64
-// CHECK-NEXT:    %[[I2:.*]] = arith.constant 1 : index
-// CHECK-NEXT:    %[[J2:.*]] = arith.constant 0 : index
-// CHECK-NEXT:    %[[T3:.*]] = tensor.insert %[[V2]] into %[[T2]][%[[I2]], %[[J2]]] : tensor<2x2xf64>
-// CHECK-NEXT:    %[[V3:.*]] = arith.constant 4.500000e+00 : f64
-// CHECK-NEXT:    %[[I3:.*]] = arith.constant 1 : index
-// CHECK-NEXT:    %[[J3:.*]] = arith.constant 1 : index
-// CHECK-NEXT:    %[[T4:.*]] = tensor.insert %[[V3]] into %[[T3]][%[[I3]], %[[J3]]] : tensor<2x2xf64>
-// CHECK-NEXT:    func.return %[[T4]] : tensor<2x2xf64>
+// CHECK-NEXT:    %[[C:.*]] = arith.constant dense<{{\[}}[1.000000e+00, 2.000000e+00], [3.000000e+00, 4.500000e+00]]> : tensor<2x2xf64>
+// CHECK-NEXT:    func.return %[[C]] : tensor<2x2xf64>
 
-// A bool constant is stored as i1 values.
-func.func @constant_bool() -> tensor<2xi1> {
-  %r = "sj.constant"() <{value = dense<[true, false]> : tensor<2xi1>}> : () -> tensor<2xi1>
-  func.return %r : tensor<2xi1>
+// Bool, integer and 3-d constants, and a large one, the same way.
+func.func @constants() -> (tensor<2xi1>, tensor<3xi8>, tensor<1x2x2xi64>, tensor<200xf32>) {
+  %b = "sj.constant"() <{value = dense<[true, false]> : tensor<2xi1>}> : () -> tensor<2xi1>
+  %i = "sj.constant"() <{value = dense<[-128, 0, 127]> : tensor<3xi8>}> : () -> tensor<3xi8>
+  %k = "sj.constant"() <{value = dense<[[[1, 2], [3, 4]]]> : tensor<1x2x2xi64>}> : () -> tensor<1x2x2xi64>
+  %f = "sj.constant"() <{value = dense<1.5> : tensor<200xf32>}> : () -> tensor<200xf32>
+  func.return %b, %i, %k, %f : tensor<2xi1>, tensor<3xi8>, tensor<1x2x2xi64>, tensor<200xf32>
 }
 
-// CHECK-LABEL: func.func @constant_bool
-// CHECK:         arith.constant true
-// CHECK:         arith.constant false
+// CHECK-LABEL: func.func @constants
+// CHECK-NEXT:    %[[B:.*]] = arith.constant dense<[true, false]> : tensor<2xi1>
+// CHECK-NEXT:    %[[I:.*]] = arith.constant dense<[-128, 0, 127]> : tensor<3xi8>
+// CHECK-NEXT:    %[[K:.*]] = arith.constant dense<{{\[\[}}[1, 2], [3, 4]]]> : tensor<1x2x2xi64>
+// CHECK-NEXT:    %[[F:.*]] = arith.constant dense<1.500000e+00> : tensor<200xf32>
+// CHECK-NEXT:    func.return %[[B]], %[[I]], %[[K]], %[[F]]

@@ -284,3 +284,28 @@ func.func @others(%x: memref<?xf64>, %m: memref<?x?xf64>) -> memref<?xf64> {
 // CHECK-LABEL: func.func @others(
 // CHECK-NOT:     sj.parallel_for
 // CHECK:         func.return
+
+// A step may read a constant (a read-only global): the part reads the global
+// itself.
+"memref.global"() <{sym_name = "__constant_0", type = memref<4xf64>, initial_value = dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf64>, sym_visibility = "private", constant}> : () -> ()
+
+func.func @reads_constant(%n: index) -> memref<?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %k = memref.get_global @__constant_0 : memref<4xf64>
+  %out = memref.alloc(%n) : memref<?xf64>
+  scf.for %i = %c0 to %n step %c1 {
+    %v = memref.load %k[%c3] : memref<4xf64>
+    memref.store %v, %out[%i] : memref<?xf64>
+  }
+  func.return %out : memref<?xf64>
+}
+
+// CHECK-LABEL: func.func @reads_constant(
+// CHECK:         sj.parallel_for @reads_constant_loop0(%c0, %n) grain %{{.*}} captures(%out) : memref<?xf64>
+// CHECK:       func.func private @reads_constant_loop0(%lo: index, %hi: index, %out: memref<?xf64>) {
+// CHECK-NEXT:    %k = memref.get_global @__constant_0 : memref<4xf64>
+// CHECK-NEXT:    %c3 = arith.constant 3 : index
+// CHECK:         scf.for %i = %lo to %hi step %{{.*}} {
+// CHECK-NEXT:      %v = memref.load %k[%c3] : memref<4xf64>

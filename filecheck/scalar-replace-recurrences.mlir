@@ -178,3 +178,31 @@ func.func @expensive_step(%n: index, %w: index) -> memref<?x?xf64> {
 // CHECK-LABEL: func.func @expensive_step
 // CHECK-NOT:     scf.if
 // CHECK:         scf.for %t
+
+// A step may read a constant (a read-only global): it is not the state.
+"memref.global"() <{sym_name = "__constant_0", type = memref<4xf64>, initial_value = dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf64>, sym_visibility = "private", constant}> : () -> ()
+
+func.func @scaled_sum(%n: index) -> memref<?x4xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %rows = arith.addi %n, %c1 : index
+  %k = memref.get_global @__constant_0 : memref<4xf64>
+  %r = memref.alloc(%rows) : memref<?x4xf64>
+  scf.for %t = %c0 to %n step %c1 {
+    %next = arith.addi %t, %c1 : index
+    scf.for %j = %c0 to %c4 step %c1 {
+      %x = memref.load %k[%j] : memref<4xf64>
+      %prev = memref.load %r[%t, %j] : memref<?x4xf64>
+      %s = arith.mulf %x, %prev : f64
+      memref.store %s, %r[%next, %j] : memref<?x4xf64>
+    }
+  }
+  func.return %r : memref<?x4xf64>
+}
+
+// CHECK-LABEL: func.func @scaled_sum
+// CHECK:         scf.if %{{.*}} {
+// CHECK:           scf.for %{{.*}} = %c0 to %n step %c1 iter_args(
+// CHECK-NOT:         memref.load %r
+// CHECK:             memref.load %k[%{{.*}}] : memref<4xf64>

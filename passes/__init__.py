@@ -30,6 +30,7 @@ _OURS = {
     "scanjit-lower": "scanjit_lower:ScanjitLowerPass",
     "outline-parallel-loops": "outline_parallel_loops:OutlineParallelLoopsPass",
     "convert-parallel-to-llvm": "convert_parallel_to_llvm:ConvertParallelToLLVMPass",
+    "free-on-error": "free_on_error:FreeOnErrorPass",
 }
 
 _XDSL = {
@@ -62,6 +63,7 @@ PIPELINE = [
     "bufferize",
     "scalar-replace-recurrences",
     "outline-parallel-loops",
+    "free-on-error",
     "convert-scf-while-to-cf",
     "convert-scf-to-cf",
     "math-polynomial-approximation",

@@ -1,12 +1,16 @@
 """bufferize: tensors -> memrefs, in place where safe.
 
 Input: the output of convert-sj-to-loops (tensor.empty/extract/insert/dim,
-scf.for with tensor iter_args, func.func with tensor arguments and results).
+arith.constant of tensors, scf.for with tensor iter_args, func.func with
+tensor arguments and results).
 
+- A constant tensor (`arith.constant dense<...>`) becomes a read-only
+  `memref.global` (one per value) read through `memref.get_global`: data,
+  not ops, whatever its size.
 - A `tensor.insert` writes into its destination's buffer, and an `scf.for`
   iterates on its init tensor's buffer, when that tensor is not read
-  afterwards, is defined in the same block, and is not a function argument
-  (arguments are the caller's read-only arrays). Otherwise the buffer is
+  afterwards, is defined in the same block, and is not read-only (a function
+  argument, the caller's array, or a constant). Otherwise the buffer is
   copied first. Loops then carry no buffers: their tensor iter_args are
   dropped and a yielded buffer other than the loop's own is copied into it.
 - `sj.call` becomes a `func.call` of an external function declaration, its
@@ -15,7 +19,7 @@ scf.for with tensor iter_args, func.func with tensor arguments and results).
   depend on (one allocation per loop, not per step), checked (MemoryError when the size
   overflows or malloc fails), freed right after its last use in
   its block unless the function returns it: returned buffers belong to the
-  caller. Returned arguments and buffers returned twice are copied. An
+  caller. Returned arguments, constants and buffers returned twice are copied. An
   allocation moved out of a loop holds each step's own tensor: it is marked
   `scanjit.step_local` (so `outline-parallel-loops` may give each part its own).
 """
@@ -27,7 +31,8 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects import arith, cf, func, memref, scf, tensor
 from xdsl.dialects.builtin import (
-    FunctionType, IndexType, IntegerAttr, MemRefType, ModuleOp, TensorType, UnitAttr,
+    DenseIntOrFPElementsAttr, FunctionType, IndexType, IntegerAttr, MemRefType, ModuleOp, StringAttr,
+    TensorType, UnitAttr,
 )
 from xdsl.ir import Block, BlockArgument, Operation, SSAValue
 from xdsl.passes import ModulePass
@@ -50,26 +55,44 @@ def ancestor_in(op: Operation, block: Block) -> Operation | None:
     return op
 
 
-def writable_in_place(value: SSAValue, user: Operation) -> bool:
-    """Can `user` overwrite the buffer of `value`?"""
+class BlockOrder:
+    """The position of each op in its block, computed once per block: valid
+    while no op is moved, and for ops inserted meanwhile only if never asked."""
+
+    def __init__(self):
+        self.positions: dict[Block, dict[Operation, int]] = {}
+
+    def __call__(self, op: Operation) -> int:
+        block = op.parent_block()
+        if block not in self.positions:
+            self.positions[block] = {o: i for i, o in enumerate(block.ops)}
+        return self.positions[block][op]
+
+
+def read_only(value: SSAValue) -> bool:
+    """Is `value` a function argument (the caller's array) or a constant (a
+    global), whose buffer the function must never write?"""
     if isinstance(value, BlockArgument):
-        block = value.block
-        if isinstance(block.parent_op(), func.FuncOp):
-            return False
-    else:
-        block = value.owner.parent_block()
+        return isinstance(value.block.parent_op(), func.FuncOp)
+    return isinstance(value.owner, arith.ConstantOp | memref.GetGlobalOp)
+
+
+def writable_in_place(value: SSAValue, user: Operation, position: BlockOrder) -> bool:
+    """Can `user` overwrite the buffer of `value`?"""
+    if read_only(value):
+        return False
+    block = value.block if isinstance(value, BlockArgument) else value.owner.parent_block()
     if user.parent_block() is not block:
         return False
     if sum(use.operation is user for use in value.uses) > 1:
         return False  # e.g. one tensor.empty (merged by cse) as two loop inits
-    position = {op: i for i, op in enumerate(block.ops)}
     for use in value.uses:
         if use.operation is user:
             continue
         other = ancestor_in(use.operation, block)
         if other is user and reads_other_rows_than_written(use.operation, user):
             continue
-        if other is None or position[other] >= position[user]:
+        if other is None or position(other) >= position(user):
             return False
     return True
 
@@ -87,16 +110,35 @@ def reads_other_rows_than_written(read: Operation, loop: Operation) -> bool:
         for w in writes)
 
 
+class ConstantGlobals:
+    """The read-only globals holding a module's constant tensors, one per
+    value, in order before the module's first op."""
+
+    def __init__(self, module: ModuleOp):
+        self.block = module.body.block
+        self.first = self.block.first_op
+        self.names: dict[DenseIntOrFPElementsAttr, str] = {}
+
+    def name(self, value: DenseIntOrFPElementsAttr, t: MemRefType) -> str:
+        if value not in self.names:
+            self.names[value] = f"__constant_{len(self.names)}"
+            self.block.insert_op_before(
+                memref.GlobalOp.get(StringAttr(self.names[value]), t, value, constant=UnitAttr()), self.first)
+        return self.names[value]
+
+
 class Bufferizer:
     """Rewrites one function; tensor values are replaced by their buffers as
     it goes, so every operand it meets is already a memref."""
 
-    def __init__(self, fn: func.FuncOp, module: ModuleOp):
+    def __init__(self, fn: func.FuncOp, module: ModuleOp, constants: ConstantGlobals):
         self.module = module
+        self.constants = constants
         # How each write (op, operand key) gets its buffer: "in place", or a
         # "copy"; a "fresh" buffer when the tensor is a tensor.empty (no
         # contents to copy: cse may have merged two of them).
         self.write_mode: dict[tuple[Operation, int], str] = {}
+        self.position = BlockOrder()
         for op in fn.walk():
             if isinstance(op, tensor.InsertOp):
                 self.decide(op, 0, op.dest)
@@ -109,7 +151,7 @@ class Bufferizer:
                         self.decide(op, i, init)
 
     def decide(self, op: Operation, key: int, value: SSAValue) -> None:
-        if writable_in_place(value, op):
+        if writable_in_place(value, op, self.position):
             mode = "in place"
         else:
             mode = "fresh" if isinstance(value.owner, tensor.EmptyOp) else "copy"
@@ -136,6 +178,9 @@ class Bufferizer:
             op.tensor.replace_all_uses_with(buf)
             op.detach()
             op.erase()
+        elif isinstance(op, arith.ConstantOp) and isinstance(op.result.type, TensorType):
+            t = memref_type(op.result.type)
+            Rewriter.replace_op(op, memref.GetGlobalOp(self.constants.name(op.value, t), t))
         elif isinstance(op, tensor.ExtractOp):
             Rewriter.replace_op(op, memref.LoadOp.get(op.tensor, list(op.indices)))
         elif isinstance(op, tensor.DimOp):
@@ -228,7 +273,7 @@ class Bufferizer:
         values = []
         for buf in op.arguments:
             if isinstance(buf.type, MemRefType):
-                if isinstance(buf, BlockArgument) or buf in owned:
+                if read_only(buf) or buf in owned:
                     buf = copy_before(buf, op)
                 owned.add(buf)
             values.append(buf)
@@ -324,16 +369,16 @@ def _index(user: Operation, value: int) -> SSAValue:
 def insert_deallocs(fn: func.FuncOp) -> None:
     """Free each alloc after its last use in its block, unless returned."""
     returned = {v for op in fn.walk() if isinstance(op, func.ReturnOp) for v in op.arguments}
+    position = BlockOrder()  # the deallocs inserted are never asked
     for alloc in [op for op in fn.walk() if isinstance(op, memref.AllocOp)]:
         buf = alloc.memref
         if buf in returned:
             continue
         block = alloc.parent_block()
-        position = {op: i for i, op in enumerate(block.ops)}
         last = alloc
         for use in buf.uses:
             user = ancestor_in(use.operation, block)
-            if position[user] > position[last]:
+            if position(user) > position(last):
                 last = user
         Rewriter.insert_op(memref.DeallocOp.get(buf), InsertPoint.after(last))
 
@@ -343,8 +388,9 @@ class BufferizePass(ModulePass):
     name = "bufferize"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        constants = ConstantGlobals(op)
         for fn in [o for o in op.walk() if isinstance(o, func.FuncOp) and o.body.blocks]:
-            bufferizer = Bufferizer(fn, op)
+            bufferizer = Bufferizer(fn, op, constants)
             entry = fn.body.block
             for arg in list(entry.args):
                 if isinstance(arg.type, TensorType):

@@ -7,20 +7,27 @@ dynamic ones from the descriptor. i1 elements are stored as one byte (NumPy
 bool): loads truncate, stores zero-extend. `alloc` calls `scanjit_alloc`,
 `dealloc` `scanjit_free` (scanjit's allocator, scanjit.runtime), `copy`
 `memcpy`; `alloca` uses `llvm.alloca`; `cast` is free (the descriptor layout
-does not depend on static sizes; no run-time check).
+does not depend on static sizes; no run-time check). A constant `global`
+(bufferize's constant tensors) becomes a private constant `llvm.mlir.global`
+array of its elements, and `get_global` a descriptor of its address
+(`llvm.mlir.addressof`) and static sizes.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from math import prod
 
 from xdsl.context import Context
 from xdsl.dialects import arith, builtin, llvm, memref
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
+    BytesAttr,
+    DenseIntOrFPElementsAttr,
     IntegerAttr,
     IntegerType,
     MemRefType,
     NoneAttr,
+    TensorType,
     i64,
 )
 from xdsl.ir import Operation, SSAValue
@@ -153,6 +160,15 @@ def _lower(op: Operation, module: builtin.ModuleOp) -> tuple[list[Operation], li
             return ops, []
         case memref.DimOp():
             return ops, [_dim(op, ops)]
+        case memref.GlobalOp():
+            ops.append(_global(op))
+            return ops, []
+        case memref.GetGlobalOp():
+            t = _memref_type(op.memref)
+            ops.append(address := llvm.AddressOfOp(op.name_.string_value(), PTR))
+            sizes = [const(n) for n in t.get_shape()]
+            ops += [*sizes, *pack(address.result, [size.result for size in sizes])]
+            return ops, [ops[-1].results[0]]
         case memref.ExtractAlignedPointerAsIndexOp():
             ops.append(ptr := extract(to_llvm(op.source), 0, PTR))
             ops.append(address := llvm.PtrToIntOp(ptr.res, i64))
@@ -174,6 +190,24 @@ def _lower(op: Operation, module: builtin.ModuleOp) -> tuple[list[Operation], li
             return ops, []
         case _:
             raise NotImplementedError(f"convert-memref-to-llvm: {op.name}")
+
+
+def _global(op: memref.GlobalOp) -> llvm.GlobalOp:
+    """A private constant array of the elements in row-major order, as
+    stored (i1 as a byte 0/1)."""
+    t, value = op.type, op.initial_value
+    if op.constant is None or not isinstance(value, DenseIntOrFPElementsAttr) or not t.has_static_shape():
+        raise NotImplementedError(f"convert-memref-to-llvm: memref.global other than a constant: {op}")
+    element = storage_type(t.element_type)
+    count = prod(t.get_shape())
+    data = value.data.data
+    if len(data) != count * byte_size(t.element_type):  # a splat
+        data *= count
+    if element != t.element_type:
+        data = bytes(byte != 0 for byte in data)
+    flat = DenseIntOrFPElementsAttr(TensorType(element, [count]), BytesAttr(data))
+    return llvm.GlobalOp(llvm.LLVMArrayType(count, element), op.sym_name, "private",
+                         constant=True, value=flat)
 
 
 def _dim(op: memref.DimOp, ops: list[Operation]) -> SSAValue:

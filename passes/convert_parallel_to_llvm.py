@@ -12,7 +12,9 @@ where `llvm.func internal @f_entry(%context, %lo, %hi) -> i32` reads the
 fields back and calls `@f`, the outlined loop (which `convert-func-to-llvm`
 lowers to an internal function of those fields, returning 0 or the code of a
 failed check). LLVM inlines `@f` into `@f_entry`. A non-zero status from any
-part makes the caller return it, as a failed `cf.assert` of its own would.
+part makes the caller free the op's `frees` (`memref.dealloc`s, lowered by
+convert-memref-to-llvm) and return it, as a failed `cf.assert` of its own
+would.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import builtin, llvm
+from xdsl.dialects import builtin, llvm, memref
 from xdsl.dialects.builtin import IntegerAttr, i32, i64
 from xdsl.ir import Attribute, Block, Region, SSAValue
 from xdsl.passes import ModulePass
@@ -85,11 +87,12 @@ class ParallelForLowering(RewritePattern):
         declare(module, RUNTIME_FUNCTION, [PTR, PTR, i64, i64, i64], i32)
         call = llvm.CallOp(RUNTIME_FUNCTION, function, context, to_llvm(op.lower), to_llvm(op.upper),
                            to_llvm(op.grain), return_type=i32)
-        # A part's failed check: the caller returns its status, as convert-cf-to-llvm's asserts do.
+        # A part's failed check: the caller frees `frees` and returns its status, as
+        # convert-cf-to-llvm's asserts do.
         zero = const(0, i32)
         ok = llvm.ICmpOp(call.returned, zero.result, EQ)
         replace_with_early_return(rewriter, op, [*ops, function, call, zero, ok], ok.res, caller,
-                                  call.returned)
+                                  call.returned, [memref.DeallocOp.get(buf) for buf in op.frees])
 
 
 @dataclass(frozen=True)

@@ -468,24 +468,15 @@ class LowerFill(Lowering):
 
 
 class LowerConstant(Lowering):
-    """One insert per element: meant for the small constants graphs hold."""
+    """A constant tensor is an `arith.constant` of its dense value, which
+    bufferize makes a read-only global: data, not ops, whatever its size."""
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.ConstantOp, rewriter: PatternRewriter, /):
         self.rewrite(op, rewriter)
 
     def lower(self, b: OpList, op: sj.ConstantOp) -> SSAValue:
-        t = op.result.type
-        out = empty_like_dims(b, t, [])
-        shape = t.get_shape()
-        for flat, value in enumerate(op.value.get_values()):
-            idx, rem = [], flat
-            for size in reversed(shape):
-                idx.append(rem % size)
-                rem //= size
-            out = insert(b, scalar_const(b, value, t.element_type), out,
-                         [b.index(i) for i in reversed(idx)])
-        return out
+        return b.emit(arith.ConstantOp(op.value))
 
 
 class FoldViewReads(RewritePattern):

@@ -18,12 +18,12 @@ other loop, and its step is arith and math ops, loads, stores and inner
 induction variable) of a buffer allocated in the function, and that buffer
 is read only at row `i`, or writes a temporary of the step (`step_temporary`:
 each part then allocates its own). Other buffers read are function arguments
-(which the ABI assumes no written buffer overlaps) or other allocations. Its
-`cf.assert`s must be directly in the step with conditions from outside the
-loop: they move in front of it (`hoist_checks`). The step then cannot fail
-(but for its parts' allocations, whose error code the runtime returns), calls
-nothing and shares no buffer with other steps, so its parts can run in any
-order, at the same time. A loop of steps without inner loops whose
+(which the ABI assumes no written buffer overlaps), constants (read-only
+globals) or other allocations. Its `cf.assert`s must be directly in the step
+with conditions from outside the loop: they move in front of it
+(`hoist_checks`). The step then cannot fail (but for its parts' allocations,
+whose error code the runtime returns), calls nothing and shares no buffer
+with other steps, so its parts can run in any order, at the same time. A loop of steps without inner loops whose
 bounds are constants less than `2 * GRAIN` apart stays as it is.
 
 A part is at least `GRAIN` inner iterations long: the grain in steps is
@@ -37,13 +37,13 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects import arith, cf, func, memref, scf
 from xdsl.dialects.builtin import BoolAttr, IndexType, IntegerAttr, ModuleOp, StringAttr, i1
-from xdsl.ir import Block, BlockArgument, Region, SSAValue
+from xdsl.ir import Block, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator
 
 from scanjit.dialects import sj
-from scanjit.passes.bufferize import STEP_LOCAL, checked_alloc
+from scanjit.passes.bufferize import STEP_LOCAL, checked_alloc, read_only
 from scanjit.passes.support.loop_builder import OpList, defined_in, integer_constant
 
 GRAIN = 1 << 14  # inner iterations per part: below ~2^15, one thread is as fast
@@ -55,10 +55,6 @@ def _too_short(loop: scf.ForOp) -> bool:
     lower, upper = integer_constant(loop.lb), integer_constant(loop.ub)
     flat = not any(isinstance(op, scf.ForOp) for op in loop.body.walk())
     return flat and lower is not None and upper is not None and upper - lower < 2 * GRAIN
-
-
-def _is_argument(value: SSAValue) -> bool:
-    return isinstance(value, BlockArgument) and isinstance(value.block.parent_op(), func.FuncOp)
 
 
 def _is_allocation(value: SSAValue) -> bool:
@@ -101,7 +97,7 @@ def independent_steps(loop: scf.ForOp) -> bool:
         if op.memref in written:
             if not _is_allocation(op.memref) or not op.indices or op.indices[0] != iv:
                 return False
-        elif not (_is_argument(op.memref) or _is_allocation(op.memref)):
+        elif not (read_only(op.memref) or _is_allocation(op.memref)):
             return False
     return True
 
@@ -163,13 +159,14 @@ def outline(loop: scf.ForOp, name: str) -> tuple[func.FuncOp, sj.ParallelForOp, 
     """The private function running `loop`'s steps over [lo, hi), the
     `sj.parallel_for` that replaces `loop`, and the step's temporaries (whose
     allocations before the loop are no longer used). The step moves into the
-    function: constants it uses are copied there, and its temporaries are
-    allocated there (one per part); other values from outside are arguments."""
+    function: constants it uses (and `memref.get_global`s) are copied there,
+    and its temporaries are allocated there (one per part); other values from
+    outside are arguments."""
     outside = _outside_values(loop)
     temporaries = [v for v in outside if step_temporary(v, loop)]
     sizes = [size for t in temporaries for size in t.owner.operands]
     outside = list(dict.fromkeys([v for v in outside if v not in temporaries] + sizes))
-    constants = [v for v in outside if isinstance(v.owner, arith.ConstantOp)]
+    constants = [v for v in outside if isinstance(v.owner, arith.ConstantOp | memref.GetGlobalOp)]
     captures = [v for v in outside if v not in constants]
     entry = Block(arg_types=[IndexType(), IndexType(), *[c.type for c in captures]])
     lo, hi, *inner = entry.args

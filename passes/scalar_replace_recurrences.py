@@ -52,11 +52,12 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects import arith, cf, memref, scf
 from xdsl.dialects.builtin import IndexType, ModuleOp
-from xdsl.ir import Block, BlockArgument, Operation, Region, SSAValue
+from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator, is_side_effect_free
 
+from scanjit.passes.bufferize import read_only
 from scanjit.passes.support.loop_builder import OpList, defined_in, integer_constant, row_offset
 
 NARROW = 8  # rows up to this wide are carried: one 512-bit register of f64
@@ -95,9 +96,8 @@ def _depends_on(value: SSAValue, arg: SSAValue, region_op: Operation) -> bool:
     return any(_depends_on(v, arg, region_op) for v in owner.operands)
 
 
-def _fresh_or_argument(buffer: SSAValue) -> bool:
-    return isinstance(buffer.owner, memref.AllocOp) or (
-        isinstance(buffer, BlockArgument) and buffer.owner.parent_op().name == "func.func")
+def _fresh_or_read_only(buffer: SSAValue) -> bool:
+    return isinstance(buffer.owner, memref.AllocOp) or read_only(buffer)
 
 
 def match(steps: scf.ForOp) -> Recurrence | None:
@@ -145,7 +145,7 @@ def match(steps: scf.ForOp) -> Recurrence | None:
                         or defined_in(op.indices[0], columns):
                     return None
                 reads.append(op)
-            elif not _fresh_or_argument(op.memref):
+            elif not _fresh_or_read_only(op.memref):
                 return None
     if not reads:
         return None

@@ -37,9 +37,19 @@ print("compiled" if ran == ["passes", "llvm"] else "loaded" if not ran else ran)
 """
 
 
-def run(cache_dir, **env):
+# Constants, data in the module (read-only globals): read, and returned as copies.
+CONSTANTS = SCRIPT.replace(
+    "f = pytensor.function([M, s], out)",
+    "c = np.arange(2000.0).reshape(1000, 2)\n"
+    "f = pytensor.function([M, s], [out[-1] * pt.constant(c), pt.constant(c > 10)])").replace(
+    "assert (f(np.ones((3, 2)), np.zeros(2))[-1] == 3).all()",
+    "product, flags = f(np.ones((3, 2)), np.zeros(2))\n"
+    "assert (product == 3 * c).all() and (flags == (c > 10)).all()")
+
+
+def run(cache_dir, script=SCRIPT, **env):
     environment = dict(os.environ, SCANJIT_CACHE_DIR=str(cache_dir), **env)
-    return subprocess.run([sys.executable, "-c", SCRIPT], env=environment, capture_output=True,
+    return subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True,
                           text=True, check=True).stdout.strip()
 
 
@@ -51,6 +61,11 @@ def test_a_hit_runs_neither_the_passes_nor_llvm(tmp_path):
     assert run(tmp_path) == "compiled"
     assert len(entries(tmp_path)) == 1
     assert run(tmp_path) == "loaded"
+
+
+def test_a_module_with_constants_is_cached(tmp_path):
+    assert run(tmp_path, CONSTANTS) == "compiled"
+    assert run(tmp_path, CONSTANTS) == "loaded"
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip"])

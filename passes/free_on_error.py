@@ -1,0 +1,76 @@
+"""free-on-error: a failed run-time check frees what the call allocated.
+
+`bufferize` allocates each buffer in some block and frees it after its last
+use in that block, except a returned buffer, which belongs to the caller. A
+failed `cf.assert` returns from the function (`convert-cf-to-llvm`) and skips
+those deallocs, so before each `cf.assert %ok` this pass frees the buffers
+live there:
+
+    %failed = arith.xori %ok, %true : i1
+    scf.if %failed { memref.dealloc %b : memref<?xf64> ... }
+    cf.assert %ok, "..."
+
+the allocations in the assert's block and in each enclosing block that come
+before it (or before the op holding it) and whose dealloc does not, returned
+buffers included, latest first. An allocation's own null check frees it too
+(`scanjit_free` ignores null). An `sj.parallel_for` fails when one of its
+parts does: its `frees` are the buffers live there, which the caller frees
+before returning the part's status (`convert-parallel-to-llvm`). A part, an
+outlined function, frees only what it allocated: its arguments are the
+caller's.
+
+Run after `outline-parallel-loops` (which moves checks out of the loops it
+outlines and allocates each part's temporaries in the part) and before the
+scf lowerings: the live buffers are read off the structured control flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import arith, cf, func, memref, scf
+from xdsl.dialects.builtin import BoolAttr, ModuleOp, i1
+from xdsl.ir import Block, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+
+from scanjit.dialects import sj
+
+
+def free_on_failure(check: cf.AssertOp, live: list[SSAValue]) -> None:
+    """Before `check`, free `live` (latest first) when its condition is false."""
+    true = arith.ConstantOp(BoolAttr(True, i1))
+    failed = arith.XOrIOp(check.arg, true.result)
+    frees = [memref.DeallocOp.get(buf) for buf in reversed(live)]
+    Rewriter.insert_op([true, failed, scf.IfOp(failed.result, [], [*frees, scf.YieldOp()])],
+                       InsertPoint.before(check))
+
+
+def free_in_block(block: Block, outer: dict[SSAValue, None]) -> None:
+    """Free on the failure paths of `block` (and the blocks it holds) what
+    they allocated, and `outer`: what is live when the block starts."""
+    live = dict(outer)
+    for op in list(block.ops):
+        if isinstance(op, memref.AllocOp):
+            live[op.memref] = None
+        elif isinstance(op, memref.DeallocOp):
+            live.pop(op.memref, None)
+        elif isinstance(op, cf.AssertOp) and live:
+            free_on_failure(op, list(live))
+        elif isinstance(op, sj.ParallelForOp) and live:
+            Rewriter.replace_op(op, sj.ParallelForOp(op.callee.string_value(), op.lower, op.upper,
+                                                     op.grain, op.captures, list(live)[::-1]))
+        for region in op.regions:
+            for inner in region.blocks:
+                free_in_block(inner, live)
+
+
+@dataclass(frozen=True)
+class FreeOnErrorPass(ModulePass):
+    name = "free-on-error"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for function in op.ops:
+            if isinstance(function, func.FuncOp) and function.body.blocks:
+                free_in_block(function.body.block, {})
