@@ -42,6 +42,8 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 import scanjit
 from scanjit.graph import Constant, Variable, toposort
 
@@ -183,8 +185,10 @@ def _toolchain() -> tuple:
     import llvmlite.binding as llvm
     import xdsl
 
+    # NumPy too: compiled code calls its C random functions on its generators' layout.
     return (llvm.get_process_triple(), llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten(),
-            llvmlite.__version__, _installed(xdsl), scanjit.__version__, _compiler_sources())
+            llvmlite.__version__, _installed(xdsl), np.__version__, _installed(np), scanjit.__version__,
+            _compiler_sources())
 
 
 def key(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> str:
