@@ -16,10 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     IndexType,
+    IntegerAttr,
+    IntegerType,
     MemRefType,
     StringAttr,
     SymbolRefAttr,
@@ -29,6 +32,8 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Dialect, Region, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
+    base,
+    eq,
     IRDLOperation,
     irdl_op_definition,
     operand_def,
@@ -40,8 +45,11 @@ from xdsl.irdl import (
     var_operand_def,
     var_result_def,
 )
-from xdsl.traits import IsTerminator, Pure
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
+from xdsl.traits import HasCanonicalizationPatternsTrait, IsTerminator, Pure
 from xdsl.utils.exceptions import VerifyException
+
+from scanjit.dialects.abi import placeholder_count
 
 REDUCE_KINDS = ("add", "mul", "max", "min")
 
@@ -311,6 +319,46 @@ class ConstantOp(IRDLOperation):
         super().__init__(properties={"value": value}, result_types=[value.type])
 
 
+class CheckHasCanonicalizationPatterns(HasCanonicalizationPatternsTrait):
+    @classmethod
+    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
+        return (CheckTrue(),)
+
+
+@irdl_op_definition
+class CheckOp(IRDLOperation):
+    """A run-time check, `cf.assert` with values for its message: when `cond`
+    is false the function stops with the error `msg` ("ExceptionClass: text"),
+    in which `$k` stands for the k-th of `values` (index or i64: lengths,
+    indices; stored where the caller can read them, see abi.py)."""
+
+    name = "sj.check"
+    cond = operand_def(IntegerType(1))
+    values = var_operand_def(base(IndexType) | eq(i64))
+    msg = prop_def(StringAttr)
+    traits = traits_def(CheckHasCanonicalizationPatterns())
+    assembly_format = "$cond `,` $msg (`(` $values^ `:` type($values) `)`)? attr-dict"
+
+    def __init__(self, cond: SSAValue, msg: str, values: Sequence[SSAValue] = ()):
+        super().__init__(operands=[cond, values], properties={"msg": StringAttr(msg)})
+
+    def verify_(self):
+        if placeholder_count(self.msg.data) > len(self.values):
+            raise VerifyException(f"sj.check message refers to {placeholder_count(self.msg.data)} "
+                                  f"values but has {len(self.values)}")
+
+
+class CheckTrue(RewritePattern):
+    """A check of a constant true condition never fails: erase it."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: CheckOp, rewriter: PatternRewriter, /):
+        owner = op.cond.owner
+        if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr) \
+                and owner.value.value.data:
+            rewriter.erase_op(op)
+
+
 @irdl_op_definition
 class CallOp(IRDLOperation):
     """A call of the C function `callee` (bound by the JIT, e.g. NumPy's
@@ -369,5 +417,5 @@ class ParallelForOp(IRDLOperation):
 SJ = Dialect(
     "sj",
     [MapOp, YieldOp, ReduceOp, ArgmaxOp, DotOp, RowOp, DimShuffleOp, InsertRowOp, SliceOp, ArangeOp,
-     FillOp, ConstantOp, CallOp, ParallelForOp],
+     FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp],
 )

@@ -3,19 +3,19 @@
 // An existing `scanjit.errors` list is extended; equal messages share a code.
 builtin.module attributes {scanjit.errors = ["ValueError: earlier"]} {
   func.func @f(%c: i1, %d: i1, %x: f64) -> f64 {
-    cf.assert %c, "IndexError: index out of range for x"
+    sj.check %c, "IndexError: index out of range for x"
     cf.cond_br %d, ^bb1(%x : f64), ^bb2
   ^bb1(%y: f64):
-    cf.assert %d, "IndexError: index out of range for x"
+    sj.check %d, "IndexError: index out of range for x"
     cf.br ^bb2
   ^bb2:
-    cf.assert %c, "ValueError: earlier"
+    sj.check %c, "ValueError: earlier"
     func.return %x : f64
   }
 }
 
 // CHECK:      builtin.module attributes {scanjit.errors = ["ValueError: earlier", "IndexError: index out of range for x"]} {
-// CHECK:        llvm.func internal @f_impl(%c: i1, %d: i1, %x: f64, %{{.*}}: !llvm.ptr {llvm.noalias}) -> i32 {
+// CHECK:        llvm.func internal @f_impl(%c: i1, %d: i1, %x: f64, %{{.*}}: !llvm.ptr {llvm.noalias}) -> i32 attributes {scanjit.results_array} {
 // CHECK-NEXT:     llvm.cond_br %c, ^[[OK1:bb[0-9]+]], ^[[FAIL1:bb[0-9]+]]
 // CHECK-NEXT:   ^[[OK1]]:
 // CHECK-NEXT:     llvm.cond_br %d, ^[[BB1:bb[0-9]+]](%x : f64), ^[[BB2:bb[0-9]+]]

@@ -6,7 +6,7 @@ func.func @f(%a: memref<?x3xf64>, %n: index, %flag: i1) -> (memref<?x3xf64>, f32
 }
 
 // The body moves to an internal function taking flattened arguments...
-// CHECK:      llvm.func internal @f_impl(%a: !llvm.ptr {llvm.noalias}, %[[S0:.*]]: i64, %[[S1:.*]]: i64, %n: i64, %flag: i1, %[[RES:.*]]: !llvm.ptr {llvm.noalias}) -> i32 {
+// CHECK:      llvm.func internal @f_impl(%a: !llvm.ptr {llvm.noalias}, %[[S0:.*]]: i64, %[[S1:.*]]: i64, %n: i64, %flag: i1, %[[RES:.*]]: !llvm.ptr {llvm.noalias}) -> i32 attributes {scanjit.results_array} {
 // CHECK-NEXT:   %{{.*}} = builtin.unrealized_conversion_cast %n : i64 to index
 // CHECK-NEXT:   %[[U:.*]] = llvm.mlir.undef : !llvm.struct<(!llvm.ptr, i64, i64)>
 // CHECK-NEXT:   %[[D0:.*]] = llvm.insertvalue %a, %[[U]][0]

@@ -3,20 +3,20 @@
 // Checks before, between and after allocations: each frees what is live
 // there, latest first; a freed buffer is no longer live, a returned one is.
 func.func @straight(%n: index, %a: i1, %b: i1, %c: i1, %d: i1) -> memref<?xf64> {
-  cf.assert %a, "ValueError: before"
+  sj.check %a, "ValueError: before"
   %t = memref.alloc(%n) : memref<?xf64>
   %out = memref.alloc(%n) : memref<?xf64>
-  cf.assert %b, "ValueError: both"
+  sj.check %b, "ValueError: both"
   memref.dealloc %t : memref<?xf64>
-  cf.assert %c, "ValueError: after a dealloc"
+  sj.check %c, "ValueError: after a dealloc"
   %u = memref.alloc(%n) : memref<?xf64>
   memref.dealloc %u : memref<?xf64>
-  cf.assert %d, "ValueError: at the end"
+  sj.check %d, "ValueError: at the end"
   func.return %out : memref<?xf64>
 }
 
 // CHECK-LABEL: func.func @straight(
-// CHECK-NEXT:    cf.assert %a, "ValueError: before"
+// CHECK-NEXT:    sj.check %a, "ValueError: before"
 // CHECK-NEXT:    %t = memref.alloc(%n) : memref<?xf64>
 // CHECK-NEXT:    %out = memref.alloc(%n) : memref<?xf64>
 // CHECK-NEXT:    %[[TRUE:.*]] = arith.constant true
@@ -25,20 +25,20 @@ func.func @straight(%n: index, %a: i1, %b: i1, %c: i1, %d: i1) -> memref<?xf64> 
 // CHECK-NEXT:      memref.dealloc %out : memref<?xf64>
 // CHECK-NEXT:      memref.dealloc %t : memref<?xf64>
 // CHECK-NEXT:    }
-// CHECK-NEXT:    cf.assert %b, "ValueError: both"
+// CHECK-NEXT:    sj.check %b, "ValueError: both"
 // CHECK-NEXT:    memref.dealloc %t : memref<?xf64>
 // CHECK-NEXT:    %[[TRUE2:.*]] = arith.constant true
 // CHECK-NEXT:    %[[FAILED2:.*]] = arith.xori %c, %[[TRUE2]] : i1
 // CHECK-NEXT:    scf.if %[[FAILED2]] {
 // CHECK-NEXT:      memref.dealloc %out : memref<?xf64>
 // CHECK-NEXT:    }
-// CHECK-NEXT:    cf.assert %c, "ValueError: after a dealloc"
+// CHECK-NEXT:    sj.check %c, "ValueError: after a dealloc"
 // CHECK-NEXT:    %u = memref.alloc(%n) : memref<?xf64>
 // CHECK-NEXT:    memref.dealloc %u : memref<?xf64>
 // CHECK:         scf.if %{{.*}} {
 // CHECK-NEXT:      memref.dealloc %out : memref<?xf64>
 // CHECK-NEXT:    }
-// CHECK-NEXT:    cf.assert %d, "ValueError: at the end"
+// CHECK-NEXT:    sj.check %d, "ValueError: at the end"
 // CHECK-NEXT:    func.return %out : memref<?xf64>
 
 // Checks in a loop, in a nested loop and after the loops: the buffers of the
@@ -53,15 +53,15 @@ func.func @loops(%n: index, %m: index, %a: i1, %b: i1, %c: i1) {
     %step = memref.alloc(%i) : memref<?xf64>
     scf.for %j = %c0 to %m step %c1 {
       %inner = memref.alloc(%j) : memref<?xf64>
-      cf.assert %a, "IndexError: in the inner loop"
+      sj.check %a, "IndexError: in the inner loop"
       memref.dealloc %inner : memref<?xf64>
     }
-    cf.assert %b, "IndexError: in the outer loop"
+    sj.check %b, "IndexError: in the outer loop"
     memref.dealloc %step : memref<?xf64>
   }
   %later = memref.alloc(%n) : memref<?xf64>
   memref.dealloc %before : memref<?xf64>
-  cf.assert %c, "ValueError: after the loops"
+  sj.check %c, "ValueError: after the loops"
   memref.dealloc %later : memref<?xf64>
   func.return
 }
@@ -79,7 +79,7 @@ func.func @loops(%n: index, %m: index, %a: i1, %b: i1, %c: i1) {
 // CHECK-NEXT:          memref.dealloc %step : memref<?xf64>
 // CHECK-NEXT:          memref.dealloc %before : memref<?xf64>
 // CHECK-NEXT:        }
-// CHECK-NEXT:        cf.assert %a, "IndexError: in the inner loop"
+// CHECK-NEXT:        sj.check %a, "IndexError: in the inner loop"
 // CHECK-NEXT:        memref.dealloc %inner : memref<?xf64>
 // CHECK-NEXT:      }
 // CHECK-NEXT:      %{{.*}} = arith.constant true
@@ -88,7 +88,7 @@ func.func @loops(%n: index, %m: index, %a: i1, %b: i1, %c: i1) {
 // CHECK-NEXT:        memref.dealloc %step : memref<?xf64>
 // CHECK-NEXT:        memref.dealloc %before : memref<?xf64>
 // CHECK-NEXT:      }
-// CHECK-NEXT:      cf.assert %b, "IndexError: in the outer loop"
+// CHECK-NEXT:      sj.check %b, "IndexError: in the outer loop"
 // CHECK-NEXT:      memref.dealloc %step : memref<?xf64>
 // CHECK-NEXT:    }
 // CHECK-NEXT:    %later = memref.alloc(%n) : memref<?xf64>
@@ -98,7 +98,7 @@ func.func @loops(%n: index, %m: index, %a: i1, %b: i1, %c: i1) {
 // CHECK-NEXT:    scf.if %[[FAILED3]] {
 // CHECK-NEXT:      memref.dealloc %later : memref<?xf64>
 // CHECK-NEXT:    }
-// CHECK-NEXT:    cf.assert %c, "ValueError: after the loops"
+// CHECK-NEXT:    sj.check %c, "ValueError: after the loops"
 
 // A scan with `until`: checks in the condition region and in the body of an
 // scf.while, which returns a buffer allocated before it.
@@ -108,12 +108,12 @@ func.func @until(%n: index, %a: i1, %b: i1) -> memref<?xf64> {
   %out = memref.alloc(%n) : memref<?xf64>
   %last = scf.while (%i = %c0) : (index) -> index {
     %more = arith.cmpi slt, %i, %n : index
-    cf.assert %a, "IndexError: in the condition"
+    sj.check %a, "IndexError: in the condition"
     scf.condition(%more) %i : index
   } do {
   ^bb0(%i: index):
     %tmp = memref.alloc(%n) : memref<?xf64>
-    cf.assert %b, "IndexError: in the body"
+    sj.check %b, "IndexError: in the body"
     memref.dealloc %tmp : memref<?xf64>
     %next = arith.addi %i, %c1 : index
     scf.yield %next : index
@@ -130,7 +130,7 @@ func.func @until(%n: index, %a: i1, %b: i1) -> memref<?xf64> {
 // CHECK-NEXT:      scf.if %[[FAILED]] {
 // CHECK-NEXT:        memref.dealloc %out : memref<?xf64>
 // CHECK-NEXT:      }
-// CHECK-NEXT:      cf.assert %a, "IndexError: in the condition"
+// CHECK-NEXT:      sj.check %a, "IndexError: in the condition"
 // CHECK:         } do {
 // CHECK-NEXT:    ^{{.*}}(%{{.*}}: index):
 // CHECK-NEXT:      %tmp = memref.alloc(%n) : memref<?xf64>
@@ -140,7 +140,7 @@ func.func @until(%n: index, %a: i1, %b: i1) -> memref<?xf64> {
 // CHECK-NEXT:        memref.dealloc %tmp : memref<?xf64>
 // CHECK-NEXT:        memref.dealloc %out : memref<?xf64>
 // CHECK-NEXT:      }
-// CHECK-NEXT:      cf.assert %b, "IndexError: in the body"
+// CHECK-NEXT:      sj.check %b, "IndexError: in the body"
 
 // Parallel loops: a failed part makes the caller free the buffers live at
 // the sj.parallel_for (its `frees`), and only those; a part (an outlined
@@ -162,7 +162,7 @@ func.func private @parallel_loop0(%lo: index, %hi: index, %x: memref<?xf64>, %ou
   %address = "memref.extract_aligned_pointer_as_index"(%row) : (memref<?xf64>) -> index
   %c0 = arith.constant 0 : index
   %allocated = arith.cmpi ne, %address, %c0 : index
-  cf.assert %allocated, "MemoryError: cannot allocate a buffer of type memref<?xf64>"
+  sj.check %allocated, "MemoryError: cannot allocate a buffer of type memref<?xf64>"
   memref.dealloc %row : memref<?xf64>
   func.return
 }
@@ -178,18 +178,18 @@ func.func private @parallel_loop0(%lo: index, %hi: index, %x: memref<?xf64>, %ou
 // CHECK-NEXT:    scf.if %[[FAILED]] {
 // CHECK-NEXT:      memref.dealloc %row : memref<?xf64>
 // CHECK-NEXT:    }
-// CHECK-NEXT:    cf.assert %allocated
+// CHECK-NEXT:    sj.check %allocated
 
 // Nothing is live: checks stay as they are, and so does an sj.parallel_for.
 func.func @nothing_live(%x: memref<?xf64>, %n: index, %a: i1) {
   %c0 = arith.constant 0 : index
-  cf.assert %a, "ValueError: no buffer yet"
+  sj.check %a, "ValueError: no buffer yet"
   sj.parallel_for @parallel_loop0(%c0, %n) grain %n captures(%x, %x) : memref<?xf64>, memref<?xf64>
   func.return
 }
 
 // CHECK-LABEL: func.func @nothing_live(
 // CHECK-NEXT:    %c0 = arith.constant 0 : index
-// CHECK-NEXT:    cf.assert %a, "ValueError: no buffer yet"
+// CHECK-NEXT:    sj.check %a, "ValueError: no buffer yet"
 // CHECK-NEXT:    sj.parallel_for @parallel_loop0(%c0, %n) grain %n captures(%x, %x) : memref<?xf64>, memref<?xf64>
 // CHECK-NEXT:    func.return

@@ -10,7 +10,7 @@ func.func @step(%xs: tensor<?x?xf64>, %w: tensor<?xf64>, %n: index, %init: tenso
   %r = scf.for %t = %c0 to %n step %c1 iter_args(%acc = %init) -> (tensor<?xf64>) {
     %len = tensor.dim %w, %c0 : tensor<?xf64>
     %ok = arith.cmpi sgt, %len, %c0 : index
-    cf.assert %ok, "ValueError: empty w"
+    sj.check %ok, "ValueError: empty w"
     %w2 = "sj.map"(%w) ({
     ^bb0(%a: f64):
       %b = arith.mulf %a, %a : f64
@@ -32,6 +32,6 @@ func.func @step(%xs: tensor<?x?xf64>, %w: tensor<?xf64>, %n: index, %init: tenso
 // CHECK-NEXT: arith.cmpi
 // CHECK-NEXT: %[[W2:.*]] = "sj.map"(%w)
 // CHECK: scf.for
-// CHECK-NEXT: cf.assert %{{.*}}, "ValueError: empty w"
+// CHECK-NEXT: sj.check %{{.*}}, "ValueError: empty w"
 // CHECK-NEXT: "sj.row"(%xs
 // CHECK-NEXT: "sj.map"(%{{.*}}, %[[W2]])

@@ -7,7 +7,7 @@ func.func @expm(%x: memref<?xf64>, %n: index) -> memref<?xf64> {
   %c1 = arith.constant 1 : index
   %len = memref.dim %x, %c0 : memref<?xf64>
   %ok = arith.cmpi ule, %n, %len : index
-  cf.assert %ok, "IndexError: n out of range for x"
+  sj.check %ok, "IndexError: n out of range for x"
   %y = memref.alloc(%n) : memref<?xf64>
   scf.for %i = %c0 to %n step %c1 {
     %v = memref.load %x[%i] : memref<?xf64>
@@ -18,7 +18,7 @@ func.func @expm(%x: memref<?xf64>, %n: index) -> memref<?xf64> {
 }
 
 // CHECK:      builtin.module attributes {scanjit.errors = ["IndexError: n out of range for x"]} {
-// CHECK-NEXT:   llvm.func internal @expm_impl(%x: !llvm.ptr {llvm.noalias}, %[[LEN:.*]]: i64, %n: i64, %[[RES:.*]]: !llvm.ptr {llvm.noalias}) -> i32 {
+// CHECK-NEXT:   llvm.func internal @expm_impl(%x: !llvm.ptr {llvm.noalias}, %[[LEN:.*]]: i64, %n: i64, %[[RES:.*]]: !llvm.ptr {llvm.noalias}) -> i32 attributes {scanjit.results_array} {
 // CHECK:          %ok = llvm.icmp "ule" %n, %{{.*}} : i64
 // CHECK-NEXT:     llvm.cond_br %ok, ^[[OK:bb[0-9]+]], ^[[FAIL:bb[0-9]+]]
 // CHECK-NEXT:   ^[[OK]]:

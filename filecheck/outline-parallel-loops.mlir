@@ -57,8 +57,8 @@ func.func @rows(%m: memref<?x?xf64>, %w: memref<?xf64>, %same: i1, %fits: i1) ->
   %out = memref.alloc(%n, %k) : memref<?x?xf64>
   %sums = memref.alloc(%n) : memref<?xf64>
   scf.for %i = %c0 to %n step %c1 {
-    cf.assert %same, "ValueError: shapes differ"
-    cf.assert %fits, "ValueError: too long"
+    sj.check %same, "ValueError: shapes differ"
+    sj.check %fits, "ValueError: too long"
     scf.for %j = %c0 to %k step %c1 {
       %v = memref.load %m[%i, %j] : memref<?x?xf64>
       %u = memref.load %w[%j] : memref<?xf64>
@@ -82,9 +82,9 @@ func.func @rows(%m: memref<?x?xf64>, %w: memref<?xf64>, %same: i1, %fits: i1) ->
 // CHECK-NEXT:    %[[TRUE:.*]] = arith.constant true
 // CHECK-NEXT:    %[[IDLE:.*]] = arith.xori %[[RUNS]], %[[TRUE]] : i1
 // CHECK-NEXT:    %[[OK1:.*]] = arith.ori %same, %[[IDLE]] : i1
-// CHECK-NEXT:    cf.assert %[[OK1]], "ValueError: shapes differ"
+// CHECK-NEXT:    sj.check %[[OK1]], "ValueError: shapes differ"
 // CHECK-NEXT:    %[[OK2:.*]] = arith.ori %fits, %[[IDLE]] : i1
-// CHECK-NEXT:    cf.assert %[[OK2]], "ValueError: too long"
+// CHECK-NEXT:    sj.check %[[OK2]], "ValueError: too long"
 // CHECK:         %[[T1:.*]] = arith.subi %k, %c0 : index
 // CHECK:         %[[T2:.*]] = arith.subi %k, %c0 : index
 // CHECK:         %[[G:.*]] = arith.constant 16384 : index
@@ -92,7 +92,7 @@ func.func @rows(%m: memref<?x?xf64>, %w: memref<?xf64>, %same: i1, %fits: i1) ->
 // CHECK:         sj.parallel_for @rows_loop0(%c0, %n) grain %{{.*}} captures(%k, %m, %w, %out, %sums)
 // CHECK:       func.func private @rows_loop0(%lo: index, %hi: index, %k: index, %m: memref<?x?xf64>, %w: memref<?xf64>, %out: memref<?x?xf64>, %sums: memref<?xf64>) {
 // CHECK:         scf.for %i = %lo to %hi step %{{.*}} {
-// CHECK-NOT:       cf.assert
+// CHECK-NOT:       sj.check
 // CHECK:           scf.for %j = %c0 to %k step %c1 {
 // CHECK:           %sum = scf.for %j{{.*}} = %c0 to %k step %c1 iter_args(%acc = %zero) -> (f64) {
 // CHECK:           memref.store %sum, %sums[%i] : memref<?xf64>
@@ -107,7 +107,7 @@ func.func @temporary(%x: memref<?xf64>, %k: index) -> memref<?xf64> {
   %tmp = memref.alloc(%k) {scanjit.step_local} : memref<?xf64>
   %address = "memref.extract_aligned_pointer_as_index"(%tmp) : (memref<?xf64>) -> index
   %allocated = arith.cmpi ne, %address, %c0 : index
-  cf.assert %allocated, "MemoryError: cannot allocate"
+  sj.check %allocated, "MemoryError: cannot allocate"
   scf.for %i = %c0 to %n step %c1 {
     %v = memref.load %x[%i] : memref<?xf64>
     memref.store %v, %tmp[%c0] : memref<?xf64>
@@ -122,13 +122,13 @@ func.func @temporary(%x: memref<?xf64>, %k: index) -> memref<?xf64> {
 // CHECK:         %out = memref.alloc(%n) : memref<?xf64>
 // CHECK-NEXT:    %address = arith.constant 1 : index
 // CHECK-NEXT:    %allocated = arith.cmpi ne, %address, %c0 : index
-// CHECK-NEXT:    cf.assert %allocated, "MemoryError: cannot allocate"
+// CHECK-NEXT:    sj.check %allocated, "MemoryError: cannot allocate"
 // CHECK:         sj.parallel_for @temporary_loop0(%c0, %n) grain %{{.*}} captures(%x, %out, %k)
 // CHECK-NOT:     memref.dealloc
 // CHECK:         func.return %out
 // CHECK:       func.func private @temporary_loop0(%lo: index, %hi: index, %x: memref<?xf64>, %out: memref<?xf64>, %k: index) {
 // CHECK:         %[[TMP:.*]] = memref.alloc(%k) : memref<?xf64>
-// CHECK:         cf.assert %{{.*}}, "MemoryError: cannot allocate a buffer of type memref<?xf64>"
+// CHECK:         sj.check %{{.*}}, "MemoryError: cannot allocate a buffer of type memref<?xf64>"
 // CHECK:         scf.for %i = %lo to %hi step %{{.*}} {
 // CHECK-NEXT:      %v = memref.load %x[%i] : memref<?xf64>
 // CHECK-NEXT:      memref.store %v, %[[TMP]][%c0] : memref<?xf64>
@@ -225,7 +225,7 @@ func.func @checked(%x: memref<?xf64>) -> memref<?xf64> {
   scf.for %i = %c0 to %n step %c1 {
     %v = memref.load %x[%i] : memref<?xf64>
     %positive = arith.cmpf ogt, %v, %zero : f64
-    cf.assert %positive, "ValueError: not positive"
+    sj.check %positive, "ValueError: not positive"
     memref.store %v, %out[%i] : memref<?xf64>
   }
   func.return %out : memref<?xf64>

@@ -21,7 +21,7 @@ print_stage([p, rng], [idx], "bufferize")
 # CHECK-LABEL: func.func @main(%p: tensor<?xf64>
 # CHECK-SAME: %[[STATE:[0-9a-z_]+]]: !llvm.ptr)
 # CHECK: scf.for
-# CHECK: cf.assert %{{.*}}, "ValueError: sum(pvals[:-1]) > 1.0"
+# CHECK: sj.check %{{.*}}, "ValueError: sum(pvals[:-1]) > 1.0"
 # CHECK: "sj.call"(%[[STATE]], %{{.*}}, %{{.*}}, %p, %{{.*}}, %{{.*}}) <{callee = "scanjit_multinomial", writes = array<i64: 2, 5>}>
 # CHECK: "sj.argmax"
 

@@ -12,7 +12,7 @@ func.func @running_sum(%m: memref<?x?xf64>, %n: index, %w: index) -> memref<?x?x
   scf.for %t = %c0 to %n step %c1 {
     %width = memref.dim %r, %c1 : memref<?x?xf64>
     %same = arith.cmpi eq, %width, %w : index
-    cf.assert %same, "ValueError: output 0 of scan changes shape between steps"
+    sj.check %same, "ValueError: output 0 of scan changes shape between steps"
     %next = arith.addi %t, %c1 : index
     scf.for %j = %c0 to %w step %c1 {
       %x = memref.load %m[%t, %j] : memref<?x?xf64>
@@ -31,7 +31,7 @@ func.func @running_sum(%m: memref<?x?xf64>, %n: index, %w: index) -> memref<?x?x
 // CHECK-NEXT:    %[[CARRY:.*]] = arith.andi %[[RUNS]], %[[NARROW]] : i1
 // CHECK-NEXT:    scf.if %[[CARRY]] {
 // The check, which does not depend on the step, runs once, before any step.
-// CHECK:           cf.assert %{{.*}}, "ValueError: output 0 of scan changes shape between steps"
+// CHECK:           sj.check %{{.*}}, "ValueError: output 0 of scan changes shape between steps"
 // Blocks of 8 columns:
 // CHECK:           scf.for %[[JB:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK:             %[[I0:.*]] = memref.load %r[%c0, %[[JB]]] : memref<?x?xf64>
@@ -50,7 +50,7 @@ func.func @running_sum(%m: memref<?x?xf64>, %n: index, %w: index) -> memref<?x?x
 // CHECK:           scf.for {{.*}} -> (f64) {
 // CHECK:         } else {
 // CHECK-NEXT:      scf.for %t = %c0 to %n step %c1 {
-// CHECK:             cf.assert
+// CHECK:             sj.check
 // CHECK:             scf.for %j = %c0 to %w step %c1 {
 // CHECK-NEXT:          %{{.*}} = memref.load %m[%t, %j] : memref<?x?xf64>
 // CHECK-NEXT:          %prev = memref.load %r[%t, %j] : memref<?x?xf64>
@@ -89,7 +89,7 @@ func.func @check_on_step(%n: index, %w: index, %limit: index) -> memref<?x?xf64>
   %r = memref.alloc(%rows, %w) : memref<?x?xf64>
   scf.for %t = %c0 to %n step %c1 {
     %ok = arith.cmpi slt, %t, %limit : index
-    cf.assert %ok, "IndexError: step out of range"
+    sj.check %ok, "IndexError: step out of range"
     %next = arith.addi %t, %c1 : index
     scf.for %j = %c0 to %w step %c1 {
       %p = memref.load %r[%t, %j] : memref<?x?xf64>

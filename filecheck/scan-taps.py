@@ -17,7 +17,7 @@ print_stage([f_init], [fib, ratio], "emit")
 
 # CHECK: builtin.module attributes {scanjit.result_offsets = array<i64: 2, 0>}
 # CHECK-LABEL: func.func @main(%f_init: tensor<?xf32>) -> (tensor<?xf32>, tensor<?xf32>)
-# CHECK: cf.assert %{{.*}}, "ValueError: output 0 of scan needs 2 initial values for its taps"
+# CHECK: sj.check %{{.*}}, "ValueError: output 0 of scan needs 2 initial values for its taps, got $0"(%{{.*}} : index)
 # CHECK: %[[FOR:[0-9]+]], %{{.*}} = scf.for %[[T:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[STORE:[0-9]+]] = %{{.*}}, %[[RATIOS:[0-9]+]] = %{{.*}}) -> (tensor<?xf32>, tensor<?xf32>)
 # CHECK: %[[ROW0:.*]] = arith.addi %[[T]], %{{.*}} : index
 # CHECK: tensor.extract %[[STORE]][%[[ROW0]]] : tensor<?xf32>

@@ -22,7 +22,7 @@ func.func @main(%x: tensor<?xf64>) -> f64 {
 // independent, so it runs as @main_loop0 through scanjit_parallel_for. Then
 // the sum reads the buffer, and it is freed.
 // CHECK:      builtin.module
-// CHECK-NEXT:   llvm.func internal @main_impl(%x: !llvm.ptr {llvm.noalias}, %{{.*}}: i64, %[[RES:.*]]: !llvm.ptr {llvm.noalias}) -> i32 {
+// CHECK-NEXT:   llvm.func internal @main_impl(%x: !llvm.ptr {llvm.noalias}, %{{.*}}: i64, %[[RES:.*]]: !llvm.ptr {llvm.noalias}) -> i32 attributes {scanjit.results_array} {
 // CHECK:          %[[BUF:.*]] = llvm.call @scanjit_alloc(%{{.*}}) : (i64) -> !llvm.ptr
 // CHECK:          %[[LOOP:.*]] = llvm.mlir.addressof @main_loop0_entry : !llvm.ptr
 // CHECK:          %{{.*}} = llvm.call @scanjit_parallel_for(%[[LOOP]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})

@@ -132,6 +132,15 @@ func.func @fill_tensor_value(%v: tensor<3xf64>, %n: index) -> tensor<?x3xf64> {
 
 // -----
 
+func.func @check_values(%ok: i1, %n: index) {
+  sj.check %ok, "ValueError: $0 and $1"(%n : index)
+  func.return
+}
+
+// CHECK: sj.check message refers to 2 values but has 1
+
+// -----
+
 func.func @call_writes_scalar(%p: !llvm.ptr, %n: i64) -> i64 {
   %r = "sj.call"(%p, %n) <{callee = "f", writes = array<i64: 1>}> : (!llvm.ptr, i64) -> i64
   func.return %r : i64

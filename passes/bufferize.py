@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, cf, func, memref, scf, tensor
+from xdsl.dialects import arith, func, memref, scf, tensor
 from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr, FunctionType, IndexType, IntegerAttr, MemRefType, ModuleOp, StringAttr,
     TensorType, UnitAttr,
@@ -40,9 +40,9 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import SymbolTable
 
 from scanjit.dialects import sj
+from scanjit.dialects.abi import STEP_LOCAL
 from scanjit.passes.support.loop_builder import defined_in, different_rows, row_offset
 
-STEP_LOCAL = "scanjit.step_local"
 
 
 def memref_type(t: TensorType) -> MemRefType:
@@ -348,14 +348,14 @@ def checked_alloc(dynamic_sizes: list[SSAValue], t: MemRefType, at: InsertPoint)
     for static in t.get_shape():
         size = next(sizes) if static < 0 else const(static)
         room = emit(arith.DivUIOp(limit, emit(arith.MaxUIOp(count, const(1)))))
-        ops.append(cf.AssertOp(emit(arith.CmpiOp(size, room, "ule")), message))
+        ops.append(sj.CheckOp(emit(arith.CmpiOp(size, room, "ule")), message))
         count = emit(arith.MuliOp(count, size))
     alloc = memref.AllocOp(dynamic_sizes, [], t)
     ops.append(alloc)
     address = emit(memref.ExtractAlignedPointerAsIndexOp.get(alloc.memref))
     allocated = emit(arith.OrIOp(emit(arith.CmpiOp(address, const(0), "ne")),
                                  emit(arith.CmpiOp(count, const(0), "eq"))))
-    ops.append(cf.AssertOp(allocated, message))
+    ops.append(sj.CheckOp(allocated, message))
     Rewriter.insert_op(ops, at)
     return alloc.memref
 

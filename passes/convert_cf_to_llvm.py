@@ -1,16 +1,22 @@
 """`convert-cf-to-llvm`: `cf.br`/`cf.cond_br` to `llvm.br`/`llvm.cond_br`, and
-`cf.assert` to an early return of an error code.
+`sj.check` (scanjit's `cf.assert`, with values for its message) to an early
+return of an error code.
 
-`cf.assert %ok, "msg"` splits its block; when `%ok` is false the enclosing
-`llvm.func` (which must return i32: run after convert-func-to-llvm) returns
-k, the 1-based position of "msg" in the module attribute `scanjit.errors`
-(an array of strings this pass creates or extends; equal messages share k).
+`sj.check %ok, "msg"(%v0, ... : index, ...)` splits its block; when `%ok` is
+false the enclosing `llvm.func` (which must return i32: run after
+convert-func-to-llvm) returns k, the 1-based position of "msg" in the module
+attribute `scanjit.errors` (an array of strings this pass creates or
+extends; equal messages share k). In a function whose last argument is the
+caller's result slots (marked `scanjit.results_array`), it first stores the
+number of values in slot 0 and the values in slots 1, 2, ... (see
+dialects/abi.py).
 """
 
 from dataclasses import dataclass, field
 
 from xdsl.context import Context
 from xdsl.dialects import builtin, cf, llvm
+from xdsl.ir import Operation
 from xdsl.dialects.builtin import ArrayAttr, StringAttr, i32
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -21,10 +27,9 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 
-from scanjit.passes.support.llvm_common import const, replace_with_early_return
-
-ERRORS = "scanjit.errors"
-
+from scanjit.dialects import sj
+from scanjit.dialects.abi import ERRORS, RESULTS_ARRAY
+from scanjit.passes.support.llvm_common import const, replace_with_early_return, store_slot, to_llvm
 
 class BranchLowering(RewritePattern):
     @op_type_rewrite_pattern
@@ -44,24 +49,31 @@ class CondBranchLowering(RewritePattern):
 
 
 @dataclass
-class AssertLowering(RewritePattern):
+class CheckLowering(RewritePattern):
     messages: list[str] = field(default_factory=list[str])
 
     @op_type_rewrite_pattern
-    def match_and_rewrite(self, op: cf.AssertOp, rewriter: PatternRewriter, /):
+    def match_and_rewrite(self, op: sj.CheckOp, rewriter: PatternRewriter, /):
         func = op.parent_op()
         while func is not None and not isinstance(func, llvm.FuncOp):
             func = func.parent_op()
         if func is None or func.function_type.output != i32:
             raise NotImplementedError(
-                "cf.assert outside an llvm.func returning i32 "
+                "sj.check outside an llvm.func returning i32 "
                 "(run convert-func-to-llvm first)"
             )
         msg = op.msg.data
         if msg not in self.messages:
             self.messages.append(msg)
         code = const(self.messages.index(msg) + 1, i32)
-        replace_with_early_return(rewriter, op, [], op.arg, func, code.result, [code])
+        status_ops: list[Operation] = [code]
+        if op.values and RESULTS_ARRAY in func.attributes:
+            results = func.body.blocks[0].args[-1]
+            count = const(len(op.values))
+            status_ops += [count, *store_slot(results, 0, count.result)]
+            for k, value in enumerate(op.values):
+                status_ops += store_slot(results, k + 1, to_llvm(value))
+        replace_with_early_return(rewriter, op, [], op.cond, func, code.result, status_ops)
 
 
 @dataclass(frozen=True)
@@ -70,13 +82,13 @@ class ConvertCfToLLVMPass(ModulePass):
 
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
         old = op.attributes.get(ERRORS)
-        asserts = AssertLowering([s.data for s in old] if isinstance(old, ArrayAttr) else [])
+        checks = CheckLowering([s.data for s in old] if isinstance(old, ArrayAttr) else [])
         PatternRewriteWalker(
-            GreedyRewritePatternApplier([BranchLowering(), CondBranchLowering(), asserts]),
+            GreedyRewritePatternApplier([BranchLowering(), CondBranchLowering(), checks]),
             apply_recursively=False,
         ).rewrite_module(op)
-        if asserts.messages:
-            op.attributes[ERRORS] = ArrayAttr([StringAttr(m) for m in asserts.messages])
+        if checks.messages:
+            op.attributes[ERRORS] = ArrayAttr([StringAttr(m) for m in checks.messages])
         for inner in op.walk():
             if inner.dialect_name() == "cf":
                 raise NotImplementedError(f"convert-cf-to-llvm: {inner.name}")

@@ -15,7 +15,7 @@
   vectorizes once the JIT inlines it. `func.return` stores the results into
   `%results`, 8-byte slots holding per result a memref's data pointer and
   sizes, or a scalar as its own type (i1 as one byte 0/1), and returns 0;
-  `cf.assert` (see convert-cf-to-llvm) returns k > 0.
+  `sj.check` (see convert-cf-to-llvm) returns k > 0.
 
 Memref arguments are assumed not to overlap any buffer the body writes.
 
@@ -51,6 +51,7 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint
 from xdsl.traits import SymbolTable
 
+from scanjit.dialects.abi import ARRAY_DATA, ARRAY_DIMENSIONS, RESULTS_ARRAY
 from scanjit.passes.support.llvm_common import (
     I8,
     PTR,
@@ -76,10 +77,6 @@ def _lower_return(ret: func.ReturnOp, results: SSAValue, rewriter: PatternRewrit
         ops += store_slot(results, k, field)
     zero = const(0, i32)
     rewriter.replace(ret, [*ops, zero, llvm.ReturnOp(zero.results[0])])
-
-
-# Offsets of fields of NumPy's PyArrayObject (after PyObject_HEAD).
-ARRAY_DATA, ARRAY_DIMENSIONS = 16, 32
 
 
 def _field(base: SSAValue, offset: int, t: Attribute) -> list[Operation]:
@@ -199,6 +196,8 @@ class FuncLowering(RewritePattern):
             body=body,
             other_props={"arg_attrs": builtin.ArrayAttr([*noalias, NOALIAS])},
         )
+        if not private:  # its last argument is the caller's result slots
+            impl.attributes[RESULTS_ARRAY] = UnitAttr()
         wrapper = [] if private else [_wrapper(name, impl_name, list(op.function_type.inputs))]
         rewriter.replace(op, [impl, *wrapper], [])
 

@@ -13,7 +13,7 @@ fields back and calls `@f`, the outlined loop (which `convert-func-to-llvm`
 lowers to an internal function of those fields, returning 0 or the code of a
 failed check). LLVM inlines `@f` into `@f_entry`. A non-zero status from any
 part makes the caller free the op's `frees` (`memref.dealloc`s, lowered by
-convert-memref-to-llvm) and return it, as a failed `cf.assert` of its own
+convert-memref-to-llvm) and return it, as a failed `sj.check` of its own
 would.
 """
 

@@ -2,13 +2,13 @@
 
 `bufferize` allocates each buffer in some block and frees it after its last
 use in that block, except a returned buffer, which belongs to the caller. A
-failed `cf.assert` returns from the function (`convert-cf-to-llvm`) and skips
-those deallocs, so before each `cf.assert %ok` this pass frees the buffers
+failed `sj.check` returns from the function (`convert-cf-to-llvm`) and skips
+those deallocs, so before each `sj.check %ok` this pass frees the buffers
 live there:
 
     %failed = arith.xori %ok, %true : i1
     scf.if %failed { memref.dealloc %b : memref<?xf64> ... }
-    cf.assert %ok, "..."
+    sj.check %ok, "..."
 
 the allocations in the assert's block and in each enclosing block that come
 before it (or before the op holding it) and whose dealloc does not, returned
@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, cf, func, memref, scf
+from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import BoolAttr, ModuleOp, i1
 from xdsl.ir import Block, SSAValue
 from xdsl.passes import ModulePass
@@ -38,10 +38,10 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from scanjit.dialects import sj
 
 
-def free_on_failure(check: cf.AssertOp, live: list[SSAValue]) -> None:
+def free_on_failure(check: sj.CheckOp, live: list[SSAValue]) -> None:
     """Before `check`, free `live` (latest first) when its condition is false."""
     true = arith.ConstantOp(BoolAttr(True, i1))
-    failed = arith.XOrIOp(check.arg, true.result)
+    failed = arith.XOrIOp(check.cond, true.result)
     frees = [memref.DeallocOp.get(buf) for buf in reversed(live)]
     Rewriter.insert_op([true, failed, scf.IfOp(failed.result, [], [*frees, scf.YieldOp()])],
                        InsertPoint.before(check))
@@ -56,7 +56,7 @@ def free_in_block(block: Block, outer: dict[SSAValue, None]) -> None:
             live[op.memref] = None
         elif isinstance(op, memref.DeallocOp):
             live.pop(op.memref, None)
-        elif isinstance(op, cf.AssertOp) and live:
+        elif isinstance(op, sj.CheckOp) and live:
             free_on_failure(op, list(live))
         elif isinstance(op, sj.ParallelForOp) and live:
             Rewriter.replace_op(op, sj.ParallelForOp(op.callee.string_value(), op.lower, op.upper,

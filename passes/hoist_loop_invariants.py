@@ -5,7 +5,7 @@ An op is moved in front of its loop when all its operands are defined outside
 the loop, it has no side effects and it cannot fault (arith, math,
 `tensor.dim`, `memref.dim`, `sj` ops on invariant tensors, an `sj.map` with
 its scalar body). The loop may run no step, and its checks guard its reads:
-so `cf.assert`s, element reads (`tensor.extract`) and integer divisions stay,
+so `sj.check`s, element reads (`tensor.extract`) and integer divisions stay,
 and so do stores, calls, nested loops and fresh tensors (`tensor.empty`,
 `sj.fill`: buffers the loop writes). Ops are visited in order, so chains of
 invariant ops move together, and inner loops first, so invariants bubble out
@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, cf, scf, tensor
+from xdsl.dialects import arith, scf, tensor
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
@@ -32,7 +32,7 @@ def defined_outside(op: Operation, loop: Operation) -> bool:
     return not any(defined_in(operand, loop) for operand in op.operands)
 
 
-STAYS = (scf.ForOp, scf.WhileOp, tensor.EmptyOp, sj.FillOp, tensor.ExtractOp, cf.AssertOp,
+STAYS = (scf.ForOp, scf.WhileOp, tensor.EmptyOp, sj.FillOp, tensor.ExtractOp, sj.CheckOp,
          arith.DivSIOp, arith.DivUIOp, arith.RemSIOp, arith.RemUIOp, arith.FloorDivSIOp,
          arith.CeilDivSIOp, arith.CeilDivUIOp)
 

@@ -19,7 +19,7 @@ induction variable) of a buffer allocated in the function, and that buffer
 is read only at row `i`, or writes a temporary of the step (`step_temporary`:
 each part then allocates its own). Other buffers read are function arguments
 (which the ABI assumes no written buffer overlaps), constants (read-only
-globals) or other allocations. Its `cf.assert`s must be directly in the step
+globals) or other allocations. Its `sj.check`s must be directly in the step
 with conditions from outside the loop: they move in front of it
 (`hoist_checks`). The step then cannot fail (but for its parts' allocations,
 whose error code the runtime returns), calls nothing and shares no buffer
@@ -35,7 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, cf, func, memref, scf
+from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import BoolAttr, IndexType, IntegerAttr, ModuleOp, StringAttr, i1
 from xdsl.ir import Block, Region, SSAValue
 from xdsl.passes import ModulePass
@@ -43,7 +43,8 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator
 
 from scanjit.dialects import sj
-from scanjit.passes.bufferize import STEP_LOCAL, checked_alloc, read_only
+from scanjit.dialects.abi import STEP_LOCAL
+from scanjit.passes.bufferize import checked_alloc, read_only
 from scanjit.passes.support.loop_builder import OpList, defined_in, integer_constant
 
 GRAIN = 1 << 14  # inner iterations per part: below ~2^15, one thread is as fast
@@ -82,8 +83,8 @@ def independent_steps(loop: scf.ForOp) -> bool:
     for op in loop.body.walk():
         if op.has_trait(IsTerminator) or isinstance(op, scf.ForOp):
             continue
-        if isinstance(op, cf.AssertOp):
-            if op.parent_op() is not loop or defined_in(op.arg, loop):
+        if isinstance(op, sj.CheckOp):
+            if op.parent_op() is not loop or any(defined_in(v, loop) for v in op.operands):
                 return False  # only checks of the step as a whole, the same at every step
         elif isinstance(op, memref.LoadOp | memref.StoreOp):
             accesses.append(op)
@@ -104,9 +105,9 @@ def independent_steps(loop: scf.ForOp) -> bool:
 
 def hoist_checks(loop: scf.ForOp) -> None:
     """Move the step's checks (conditions defined outside the loop) in front
-    of it, in order, as `cf.assert(cond or the loop runs no step)`: the first
+    of it, in order, as `sj.check(cond or the loop runs no step)`: the first
     one that fails is the one the first step would have failed."""
-    checks = [op for op in loop.body.block.ops if isinstance(op, cf.AssertOp)]
+    checks = [op for op in loop.body.block.ops if isinstance(op, sj.CheckOp)]
     if not checks:
         return
     runs = arith.CmpiOp(loop.lb, loop.ub, "slt")
@@ -114,7 +115,7 @@ def hoist_checks(loop: scf.ForOp) -> None:
     idle = arith.XOrIOp(runs, true)
     Rewriter.insert_op([runs, true, idle], InsertPoint.before(loop))
     for check in checks:
-        ok = arith.OrIOp(check.arg, idle)
+        ok = arith.OrIOp(check.cond, idle)
         check.detach()
         check.operands[0] = ok.result
         Rewriter.insert_op([ok, check], InsertPoint.before(loop))

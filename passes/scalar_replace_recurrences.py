@@ -41,7 +41,7 @@ not depend on the step, its body has no region, stores only row `t + c` of
 one freshly allocated buffer at column `%j`, and reads that buffer only at
 row `t + c - 1`, column `%j`; other buffers it reads are function arguments or
 other allocations, and are not written in the nest; the step's other ops are
-side-effect free or `cf.assert`s whose conditions do not depend on the step.
+side-effect free or `sj.check`s whose operands do not depend on the step.
 And only when the chain through the carried values is short: see CHEAP.
 """
 
@@ -50,13 +50,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, cf, memref, scf
+from xdsl.dialects import arith, memref, scf
 from xdsl.dialects.builtin import IndexType, ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator, is_side_effect_free
 
+from scanjit.dialects import sj
 from scanjit.passes.bufferize import read_only
 from scanjit.passes.support.loop_builder import OpList, defined_in, integer_constant, row_offset
 
@@ -83,7 +84,7 @@ class Recurrence:
     state: SSAValue  # the buffer the column loop stores to
     store: memref.StoreOp
     reads: list[memref.LoadOp]  # the loads of the previous row of `state`
-    checks: list[cf.AssertOp]
+    checks: list[sj.CheckOp]
 
 
 def _depends_on(value: SSAValue, arg: SSAValue, region_op: Operation) -> bool:
@@ -116,8 +117,8 @@ def match(steps: scf.ForOp) -> Recurrence | None:
     for op in body.ops:
         if op is columns or op.has_trait(IsTerminator):
             continue
-        if isinstance(op, cf.AssertOp):
-            if _depends_on(op.arg, t, steps):
+        if isinstance(op, sj.CheckOp):
+            if any(_depends_on(v, t, steps) for v in op.operands):
                 return None
             checks.append(op)
         elif op.regions or not is_side_effect_free(op):
@@ -191,7 +192,7 @@ def _carried_loop(b: OpList, r: Recurrence, first_column: SSAValue, width: int) 
     t, *carried = body.block.args
     step_mapping = {r.steps.body.block.args[0]: t}
     _clone_into(body, [op for op in r.steps.body.block.ops  # index arithmetic; checks are hoisted
-                       if op is not r.columns and not isinstance(op, cf.AssertOp)
+                       if op is not r.columns and not isinstance(op, sj.CheckOp)
                        and not op.has_trait(IsTerminator)], step_mapping)
     new_values = []
     for column, previous in zip(columns, carried):
@@ -216,7 +217,7 @@ def interchange(r: Recurrence) -> None:
 
     carried = OpList(Block())
     for check in r.checks:  # they do not depend on the step: once, before the steps
-        _clone_slice([check.arg], r.steps, invariants, carried)
+        _clone_slice(list(check.operands), r.steps, invariants, carried)
         carried.emit(check.clone(value_mapper=invariants))
 
     def columns(bb: OpList, first: SSAValue, size: int, _) -> list[SSAValue]:

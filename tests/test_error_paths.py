@@ -27,7 +27,8 @@ def shape_mismatch_after_a_temporary():
     t, _ = scanjit.scan(lambda v, acc: acc + v, sequences=[x], outputs_info=[f64(0.0)])
     good = (np.ones(N), np.ones(N)), [np.arange(1.0, N + 1) + 1]
     return scanjit.function([x, y], t + y), (np.ones(N), np.ones(5)), good, \
-        ValueError, "shape mismatch in Elemwise{add} along axis 0"
+        ValueError, "shape mismatch in Elemwise{add} along axis 0: the output of Scan has shape " \
+        f"({N},) and 'y' has shape (5,)"
 
 
 def _bad_index(shape):
@@ -42,7 +43,7 @@ def index_error_at_the_last_step():
     out, _ = scanjit.scan(lambda i, acc: acc + x[i], sequences=[idx], outputs_info=[f64(0.0)])
     good = (np.ones(10), np.zeros(N, np.int64)), [np.arange(1.0, N + 1)]
     return scanjit.function([x, idx], out), (np.ones(10), _bad_index(N)), good, \
-        IndexError, "index out of bounds for axis 0 of 'x'"
+        IndexError, "index 10 is out of bounds for axis 0 of 'x' with size 10"
 
 
 def index_error_in_a_nested_scan():
@@ -58,7 +59,7 @@ def index_error_in_a_nested_scan():
     expected = np.arange(1, shape[0] + 1)[:, None] * np.arange(1.0, 101)
     good = (np.ones(10), np.zeros(shape, np.int64), np.zeros(100)), [expected]
     return scanjit.function([x, idx, start], out), (np.ones(10), _bad_index(shape), np.zeros(100)), \
-        good, IndexError, "index out of bounds for axis 0 of 'x'"
+        good, IndexError, "index 10 is out of bounds for axis 0 of 'x' with size 10"
 
 
 def index_error_in_an_until_scan():
@@ -68,7 +69,7 @@ def index_error_in_an_until_scan():
                           outputs_info=[f64(0.0)])
     good = (np.ones(10), np.zeros(N, np.int64)), [np.arange(1.0, N + 1)]
     return scanjit.function([x, idx], out), (np.ones(10), _bad_index(N)), good, \
-        IndexError, "index out of bounds for axis 0 of 'x'"
+        IndexError, "index 10 is out of bounds for axis 0 of 'x' with size 10"
 
 
 def memory_error_in_parallel_parts():

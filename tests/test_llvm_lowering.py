@@ -68,7 +68,7 @@ func.func @scale(%a: memref<?x3xf64>, %s: f64) -> (memref<?x3xf64>, f64) {
   %c3 = arith.constant 3 : index
   %n = memref.dim %a, %c0 : memref<?x3xf64>
   %nonempty = arith.cmpi sgt, %n, %c0 : index
-  cf.assert %nonempty, "ValueError: empty input"
+  sj.check %nonempty, "ValueError: empty input"
   %out = memref.alloc(%n) : memref<?x3xf64>
   %zero = arith.constant 0.0 : f64
   %total = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %zero) -> (f64) {
@@ -181,11 +181,11 @@ func.func @get(%a: memref<?xi64>, %i: index, %j: index) -> i64 {
   %c0 = arith.constant 0 : index
   %n = memref.dim %a, %c0 : memref<?xi64>
   %ok_i = arith.cmpi ult, %i, %n : index
-  cf.assert %ok_i, "IndexError: index out of range for i"
+  sj.check %ok_i, "IndexError: index out of range for i"
   %ok_j = arith.cmpi ult, %j, %n : index
-  cf.assert %ok_j, "IndexError: index out of range for j"
+  sj.check %ok_j, "IndexError: index out of range for j"
   %ok_i2 = arith.cmpi ne, %i, %j : index
-  cf.assert %ok_i2, "IndexError: index out of range for i"
+  sj.check %ok_i2, "IndexError: index out of range for i"
   %x = memref.load %a[%i] : memref<?xi64>
   %y = memref.load %a[%j] : memref<?xi64>
   %s = arith.subi %x, %y : i64

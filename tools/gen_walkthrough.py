@@ -57,8 +57,9 @@ emit_scan.py). The Scan is an `scf.for` over the steps whose `iter_args` carry
 a *storage* tensor for the recurrent output — the 2 initial values followed by
 one row per step, so tap `-2` at step `t` reads row `t` and tap `-1` row `t + 1`,
 and the step writes row `t + 2` — and the stacked tensor of the per-step ratio.
-Run-time checks (`n_steps >= 0`, enough initial values) are `cf.assert`s whose
-message names the Python exception raised. Ops that are not plain scalar or
+Run-time checks (`n_steps >= 0`, enough initial values) are `sj.check`s
+(`cf.assert` with values for its message) whose message names the Python
+exception raised; `$0`, `$1`, ... in it stand for the values the check lists. Ops that are not plain scalar or
 tensor ops, like `sj.slice` taking the rows after the initial values, are in
 the `sj` dialect.""",
     "convert-sj-to-loops": """\
@@ -101,9 +102,10 @@ result's pointer and length into the result slots and returns status 0. The
 other ops still expect memrefs: `builtin.unrealized_conversion_cast` bridges
 the two until the end.""",
     "convert-cf-to-llvm": """\
-Branches become `llvm.br`/`llvm.cond_br`, and each `cf.assert` an early return
+Branches become `llvm.br`/`llvm.cond_br`, and each `sj.check` an early return
 of its error code: k, the position of its message in the module attribute
-`scanjit.errors`. `Function` raises the exception the message names.""",
+`scanjit.errors`, after storing the values its message refers to in the
+caller's result slots. `Function` raises the exception the message names.""",
     "convert-arith-to-llvm": "arith ops become llvm ops, and `index` becomes i64.",
     "convert-math-to-llvm": "math ops become LLVM intrinsics or libm calls; Example 4 has none.",
     "convert-memref-to-llvm": """\

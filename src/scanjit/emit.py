@@ -1,5 +1,5 @@
 """Graph -> IR: one `func.func @main` in the `sj` dialect plus arith/math,
-`tensor`, `scf` and `cf.assert` for the run-time checks (the Toy tutorial's
+`tensor`, `scf` and `sj.check` for the run-time checks (the Toy tutorial's
 "MLIRGen" step). Scans are emitted by `emit_scan`."""
 
 from __future__ import annotations
@@ -8,13 +8,14 @@ from collections import ChainMap
 from collections.abc import Sequence
 
 import numpy as np
-from xdsl.dialects import arith, cf, func, math, scf, tensor
+from xdsl.dialects import arith, func, math, scf, tensor
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX, DenseArrayBase, DenseIntOrFPElementsAttr, IndexType, ModuleOp, TensorType, i64,
 )
 from xdsl.ir import Block, Operation, Region, SSAValue
 
 from scanjit.dialects import sj
+from scanjit.dialects.abi import RESULT_OFFSETS
 from scanjit.emit_scalar import (
     ELEMENT_TYPES, const, convert, elemwise, from_index, ir_type, to_index,
 )
@@ -45,10 +46,10 @@ class Emitter:
     def index(self, value: int) -> SSAValue:
         return self.const(value, "index")
 
-    def check(self, ok: SSAValue, message: str) -> None:
+    def check(self, ok: SSAValue, message: str, values: Sequence[SSAValue] = ()) -> None:
         """Native code stops with `message` (an exception class, a colon and
-        the text) when `ok` is false."""
-        self.emit(cf.AssertOp(ok, message))
+        the text, where `$k` stands for values[k], index or i64) when `ok` is false."""
+        self.emit(sj.CheckOp(ok, message, list(values)))
 
     def dim(self, value: SSAValue, axis: int) -> SSAValue:
         """Length of `axis` of a tensor value, as an index."""
@@ -111,19 +112,39 @@ class Emitter:
         """Context manager: emit into `block` with a child value scope."""
         return _Scope(self, block)
 
-    def broadcast_checks(self, inputs: Sequence[SSAValue], ndim: int, what: str) -> None:
-        """Non-broadcastable dimensions aligned on the right must agree."""
+    def broadcast_checks(self, inputs: Sequence[SSAValue], ndim: int, what: str,
+                         labels: Sequence[str] | None = None) -> None:
+        """Non-broadcastable dimensions aligned on the right must agree; the
+        error names the inputs (`labels`) and their shapes."""
+        labels = labels or [f"input {k}" for k in range(len(inputs))]
         for axis in range(ndim):
             sized = []
-            for v in inputs:
+            for v, label in zip(inputs, labels):
                 if not isinstance(v.type, TensorType):
                     continue
                 k = axis - (ndim - v.type.get_num_dims())
                 if k >= 0 and v.type.get_shape()[k] != 1:
-                    sized.append(self.dim(v, k))
-            for other in sized[1:]:
-                self.check(self.cmp(sized[0], other, "eq"),
-                           f"ValueError: shape mismatch in {what} along axis {axis}")
+                    sized.append((v, label, self.dim(v, k)))
+            first, first_label, length = sized[0] if sized else (None, None, None)
+            for other, label, other_length in sized[1:]:
+                shape_a, values = self.shape_text(first)
+                shape_b, more = self.shape_text(other, len(values))
+                self.check(self.cmp(length, other_length, "eq"),
+                           f"ValueError: shape mismatch in {what} along axis {axis}: {first_label} has "
+                           f"shape {shape_a} and {label} has shape {shape_b}", values + more)
+
+    def shape_text(self, value: SSAValue, first: int = 0) -> tuple[str, list[SSAValue]]:
+        """A check message's text for the shape of tensor `value`, like
+        `($0, 3)` (static lengths written out), and the values it refers to,
+        numbered from `$first`."""
+        parts, values = [], []
+        for axis, static in enumerate(value.type.get_shape()):
+            if static >= 0:
+                parts.append(str(static))
+            else:
+                parts.append(f"${first + len(values)}")
+                values.append(self.dim(value, axis))
+        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")", values
 
 
 class _Scope:
@@ -149,7 +170,7 @@ def emit_elemwise(e: Emitter, node) -> list[SSAValue]:
     out = node.outputs[0]
     if out.ndim == 0:
         return [elemwise(e.emit, op.scalar_op, args, dtypes, out.dtype)]
-    e.broadcast_checks(args, out.ndim, str(op))
+    e.broadcast_checks(args, out.ndim, str(op), [v.label() for v in node.inputs])
     return [e.map(args, ir_type(out.type),
                   lambda xs: elemwise(e.emit, op.scalar_op, xs, dtypes, out.dtype))]
 
@@ -184,8 +205,11 @@ def emit_dot(e: Emitter, node) -> list[SSAValue]:
     (a, b), out = node.inputs, node.outputs[0]
     va = cast_tensor(e, e.value(a), a.dtype, out.dtype)
     vb = cast_tensor(e, e.value(b), b.dtype, out.dtype)
+    shape_a, values = e.shape_text(va)
+    shape_b, more = e.shape_text(vb, len(values))
     e.check(e.cmp(e.dim(va, a.ndim - 1), e.dim(vb, 0), "eq"),
-            f"ValueError: dot of {a.label()} and {b.label()}: shapes are not aligned")
+            f"ValueError: dot of {a.label()} and {b.label()}: shapes {shape_a} and {shape_b} "
+            "are not aligned", values + more)
     return [e.emit(sj.DotOp(va, vb, ir_type(out.type)))]
 
 
@@ -197,11 +221,12 @@ def normalized_index(e: Emitter, length: SSAValue, i: SSAValue, i_dtype: str, ax
                      label: str) -> SSAValue:
     """`i` as an index into an axis of `length`, negative counting from the end; checked."""
     n = from_index(e.emit, length)
-    i = convert(e.emit, i, i_dtype, "int64")
+    given = convert(e.emit, i, i_dtype, "int64")
     zero = e.const(0, "int64")
-    i = e.select(e.cmp(i, zero, "slt"), e.emit(arith.AddiOp(i, n)), i)
+    i = e.select(e.cmp(given, zero, "slt"), e.emit(arith.AddiOp(given, n)), given)
     in_range = e.emit(arith.AndIOp(e.cmp(i, zero, "sge"), e.cmp(i, n, "slt")))
-    e.check(in_range, f"IndexError: index out of bounds for axis {axis} of {label}")
+    e.check(in_range, f"IndexError: index $0 is out of bounds for axis {axis} of {label} with size $1",
+            [given, n])
     return to_index(e.emit, i)
 
 
@@ -335,7 +360,8 @@ def update_part(e: Emitter, mode: str, dest: SSAValue, value: SSAValue, value_st
     per_row = own >= 0 and value_static[0] != 1
     if per_row:
         e.check(e.cmp(e.dim(value, 0), count, "eq"),
-                f"ValueError: {what}: the value has the wrong length on axis {axis}")
+                f"ValueError: {what}: the value has the wrong length on axis {axis}: $0 for a part "
+                "of $1", [e.dim(value, 0), count])
 
     def body(k, acc):
         row = e.emit(arith.AddiOp(start, e.emit(arith.MuliOp(k, step))))
@@ -397,7 +423,9 @@ def emit_alloc(e: Emitter, node) -> list[SSAValue]:
     sizes = []
     for var, static in zip(shape, out.type.shape):
         size = e.value(var)
-        e.check(e.cmp(size, e.const(0, "int64"), "sge"), "ValueError: negative dimensions are not allowed")
+        e.check(e.cmp(size, e.const(0, "int64"), "sge"),
+                f"ValueError: negative dimensions are not allowed (alloc's length {var.label()} is $0)",
+                [size])
         if static is None:
             sizes.append(to_index(e.emit, size))
     if value.ndim == 0:
@@ -438,10 +466,6 @@ def _register_late():
 
 
 _register_late()
-
-
-# Module attribute: how many leading rows the caller skips in each result.
-RESULT_OFFSETS = "scanjit.result_offsets"
 
 
 def emit_function(inputs: Sequence[Variable], outputs: Sequence[Variable],

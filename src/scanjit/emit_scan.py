@@ -142,7 +142,7 @@ def step_count(e: Emitter, node, seq_values: list[SSAValue]) -> SSAValue:
     n = None
     if node.op.n_steps_given:
         n = to_index(e.emit, e.value(node.inputs[0]))
-        e.check(e.cmp(n, e.index(0), "sge"), "ValueError: n_steps of scan must be >= 0")
+        e.check(e.cmp(n, e.index(0), "sge"), "ValueError: n_steps of scan must be >= 0, got $0", [n])
     usable_lengths = []
     for seq, var, taps in zip(seq_values, node.inputs[1:], info.seq_taps):
         span = max(max(taps), 0) - min(min(taps), 0)
@@ -154,8 +154,8 @@ def step_count(e: Emitter, node, seq_values: list[SSAValue]) -> SSAValue:
             n = usable if n is None else e.emit(arith.MinSIOp(n, usable))
     for var, span, usable in usable_lengths if node.op.n_steps_given else []:
         taps = f" minus {span} for its taps" if span else ""
-        e.check(e.cmp(n, usable, "sle"), f"ValueError: scan: n_steps is larger than the length of "
-                f"sequence {var.label()}{taps}")
+        e.check(e.cmp(n, usable, "sle"), f"ValueError: scan: n_steps ($0) is larger than the length "
+                f"of sequence {var.label()}{taps} ($1)", [n, usable])
     return n
 
 
@@ -173,7 +173,8 @@ def init_storage(e: Emitter, k: int, window: int, init: SSAValue, stacked: bool,
     storage_type = TensorType(elem, [DYNAMIC_INDEX, *state_shape])
     if stacked:  # before allocating: a huge window must raise this, not MemoryError
         e.check(e.cmp(e.dim(init, 0), e.index(window), "sge"),
-                f"ValueError: output {k} of scan needs {window} initial values for its taps")
+                f"ValueError: output {k} of scan needs {window} initial values for its taps, got $0",
+                [e.dim(init, 0)])
     storage = empty(e, storage_type, [rows, *state_dims])
     if not stacked:
         return put_row(e, init, storage, e.index(0)), state_dims
@@ -187,8 +188,10 @@ def checked_put_row(e: Emitter, value: SSAValue, dest: SSAValue, row: SSAValue, 
     if isinstance(value.type, TensorType):
         for axis in range(value.type.get_num_dims()):
             if value.type.get_shape()[axis] < 0 or dest.type.get_shape()[axis + 1] < 0:
-                e.check(e.cmp(e.dim(value, axis), e.dim(dest, axis + 1), "eq"),
-                        f"ValueError: output {k} of scan changes shape between steps")
+                given, expected = e.dim(value, axis), e.dim(dest, axis + 1)
+                e.check(e.cmp(given, expected, "eq"),
+                        f"ValueError: output {k} of scan changes shape between steps: a step gave "
+                        f"length $0 on axis {axis}, the output's rows have $1", [given, expected])
     elif value.type != dest.type.element_type:
         raise TypeError(f"output {k} of scan: step result {value.type} != {dest.type.element_type}")
     return put_row(e, value, dest, row)

@@ -23,6 +23,7 @@ import numpy as np
 
 from scanjit import runtime, stages
 from scanjit.calling import Signature, check_unused_inputs, updates_list
+from scanjit.dialects.abi import fill_message, placeholder_count
 from scanjit.graph import Variable
 from scanjit.shared import RandomGeneratorType
 from scanjit.tensor.basic import as_tensor_variable
@@ -79,7 +80,9 @@ class Function(Signature):
         # lengths through TensorType.filter's checks.
         self._input_specs = [(v, np.dtype(v.dtype), v.ndim if all(s is None for s in v.type.shape) else -1)
                              for v in self.inputs]
-        self._results_type = ctypes.c_int64 * sum(o.ndim + 1 for o in graph_outputs)
+        # Room for the results, or for a failed check's values (dialects/abi.py).
+        values = max((placeholder_count(m) for m in self.compiled.errors), default=0)
+        self._results_type = ctypes.c_int64 * max(sum(o.ndim + 1 for o in graph_outputs), 1 + values)
         self._lock = threading.Lock() if self.updates() else None
         stages.compiled(self)
 
@@ -135,7 +138,7 @@ class Function(Signature):
             results = self._results_type()
             status = self._native(*map(id, arrays), results)
             if status:
-                self._raise(status)
+                self._raise(status, results)
             values = self._unpack(results)
             return values[0] if self.single else values
         if self._lock is None:
@@ -143,9 +146,10 @@ class Function(Signature):
         with self._lock:
             return self._run(arrays)
 
-    def _raise(self, status: int):
+    def _raise(self, status: int, results):
+        """Raise the error of the failed check `status`, with the values it stored."""
         kind, _, text = self.compiled.errors[status - 1].partition(": ")
-        raise _EXCEPTIONS.get(kind, RuntimeError)(text)
+        raise _EXCEPTIONS.get(kind, RuntimeError)(fill_message(text, list(results[1:1 + results[0]])))
 
     def _unpack(self, results) -> list:
         """The result arrays from the result slots (see convert_func_to_llvm)."""
@@ -181,7 +185,7 @@ class Function(Signature):
             results = self._results_type()
             status = self._native(*map(id, arrays), results)
         if status:
-            self._raise(status)
+            self._raise(status, results)
         return self.results(self._unpack(results))
 
 

@@ -15,9 +15,8 @@ import llvmlite.binding as llvm_binding
 from llvmlite.binding.executionengine import ExecutionEngine
 
 from scanjit import host, runtime
-from scanjit.emit import RESULT_OFFSETS
 from scanjit.native import NUMPY_RANDOM_FUNCTIONS, bind_numpy_random, libraries_for
-from scanjit.passes.convert_cf_to_llvm import ERRORS
+from scanjit.dialects.abi import ERRORS, RESULT_OFFSETS
 
 
 @cache

@@ -66,13 +66,19 @@ def value(var: Variable, env: Env):
 
 # -- elementwise ---------------------------------------------------------------
 
-def check_broadcast(static_shapes: list[tuple], arrays: list[np.ndarray], ndim: int, what: str):
-    """As compiled: dimensions not statically 1 must agree (no run-time broadcasting)."""
+def check_broadcast(static_shapes: list[tuple], arrays: list[np.ndarray], ndim: int, what: str,
+                    labels: list[str] | None = None):
+    """As compiled: dimensions not statically 1 must agree (no run-time
+    broadcasting); the error names the first input and one that disagrees."""
+    labels = labels or [f"input {k}" for k in range(len(arrays))]
     for axis in range(ndim):
-        sizes = {a.shape[k] for static, a in zip(static_shapes, arrays)
-                 if 0 <= (k := axis - (ndim - a.ndim)) and static[k] != 1}
-        if len(sizes) > 1:
-            raise ValueError(f"shape mismatch in {what} along axis {axis}")
+        sized = [(a, label) for static, a, label in zip(static_shapes, arrays, labels)
+                 if 0 <= (k := axis - (ndim - a.ndim)) and static[k] != 1]
+        for other, label in sized[1:]:
+            (first, first_label), k = sized[0], axis - (ndim - other.ndim)
+            if first.shape[axis - (ndim - first.ndim)] != other.shape[k]:
+                raise ValueError(f"shape mismatch in {what} along axis {axis}: {first_label} has "
+                                 f"shape {first.shape} and {label} has shape {other.shape}")
 
 
 def _int_pow(a, b):
@@ -94,7 +100,8 @@ _COMPARE = {"lt": np.less, "gt": np.greater, "le": np.less_equal, "ge": np.great
 
 def elemwise(node, args, env):
     op, out = node.op.scalar_op, node.outputs[0]
-    check_broadcast([v.type.shape for v in node.inputs], args, out.ndim, str(node.op))
+    check_broadcast([v.type.shape for v in node.inputs], args, out.ndim, str(node.op),
+                    [v.label() for v in node.inputs])
     if op.startswith("cast_"):
         return [args[0].astype(out.dtype)]
     if op in _COMPARE:
@@ -148,7 +155,7 @@ def dot(node, args, env):
     a, b = (x.astype(dtype) for x in args)
     if a.shape[-1] != b.shape[0]:
         raise ValueError(f"dot of {node.inputs[0].label()} and {node.inputs[1].label()}: "
-                         "shapes are not aligned")
+                         f"shapes {a.shape} and {b.shape} are not aligned")
     if not is_float(dtype):
         return [np.dot(a, b)]
     acc = np.zeros(a.shape[:-1] + b.shape[1:], dtype)
@@ -169,10 +176,10 @@ def numpy_key(op: tb.Subtensor, x: np.ndarray, key: list, label: str) -> tuple:
     key, out = iter(key), []
     for axis, entry in enumerate(op.idx_list):
         if entry == tb.INDEX:
-            n, i = x.shape[axis], int(next(key))
-            i = i + n if i < 0 else i
+            n, given = x.shape[axis], int(next(key))
+            i = given + n if given < 0 else given
             if not 0 <= i < n:
-                raise IndexError(f"index out of bounds for axis {axis} of {label}")
+                raise IndexError(f"index {given} is out of bounds for axis {axis} of {label} with size {n}")
             out.append(i)
         else:
             out.append(key_slice(entry, [next(key) for given in entry if given], label))
@@ -229,8 +236,9 @@ def arange(node, args, env):
 
 def alloc(node, args, env):
     fill, *sizes = args
-    if any(s < 0 for s in sizes):
-        raise ValueError("negative dimensions are not allowed")
+    for s, var in zip(sizes, node.inputs[1:]):
+        if s < 0:
+            raise ValueError(f"negative dimensions are not allowed (alloc's length {var.label()} is {s})")
     out = node.outputs[0]
     shaped = np.empty(tuple(int(s) for s in sizes), out.dtype)
     check_broadcast([out.type.shape, node.inputs[0].type.shape], [shaped, fill], out.ndim,
@@ -284,7 +292,8 @@ def scan(node, args, env):
         if info.output_taps[k] == [-1]:
             history[k] = [init]
         elif init.shape[0] < window:
-            raise ValueError(f"output {k} of scan needs {window} initial values for its taps")
+            raise ValueError(f"output {k} of scan needs {window} initial values for its taps, "
+                             f"got {init.shape[0]}")
         else:
             history[k] = list(init[:window])
     per_step: dict[int, list[np.ndarray]] = {k: [] for k, t in enumerate(info.output_taps) if t is None}
@@ -304,7 +313,10 @@ def scan(node, args, env):
         for k, result in enumerate(results[:len(info.inner_outputs)]):
             rows = history.get(k) or per_step[k]
             if rows and rows[-1].shape != result.shape:
-                raise ValueError(f"output {k} of scan changes shape between steps")
+                axis = next(a for a, (x, y) in enumerate(zip(result.shape, rows[-1].shape)) if x != y)
+                raise ValueError(f"output {k} of scan changes shape between steps: a step gave length "
+                                 f"{result.shape[axis]} on axis {axis}, the output's rows have "
+                                 f"{rows[-1].shape[axis]}")
             rows.append(result)
         if info.until is not None and bool(results[len(info.inner_outputs)]):
             break
@@ -328,13 +340,14 @@ def step_count(op: ScanOp, n_steps, lengths: list[int], seqs: list[Variable]) ->
     if op.n_steps_given:
         n = int(n_steps)
         if n < 0:
-            raise ValueError("n_steps of scan must be >= 0")
+            raise ValueError(f"n_steps of scan must be >= 0, got {n}")
     for length, taps, var in zip(lengths, op.info.seq_taps, seqs):
         span = max(max(taps), 0) - min(min(taps), 0)
         usable = max(length - span, 0)
         if op.n_steps_given and n > usable:
             taps = f" minus {span} for its taps" if span else ""
-            raise ValueError(f"scan: n_steps is larger than the length of sequence {var.label()}{taps}")
+            raise ValueError(f"scan: n_steps ({n}) is larger than the length of sequence "
+                             f"{var.label()}{taps} ({usable})")
         n = usable if n is None else min(n, usable)
     return n
 
