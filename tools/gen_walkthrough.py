@@ -52,8 +52,8 @@ outputs sharing one node (`[id A]`): its inputs are the step count (10, cast to
 int64) and the initial values. Its body, under "Inner graphs", is one tree per
 step output, reading the placeholders `out0[t-2]` and `out0[t-1]` of the taps.""",
     "emit": """\
-The graph emitted as one `func.func @main` (src/scanjit/emit.py,
-emit_scan.py). The Scan is an `scf.for` over the steps whose `iter_args` carry
+The graph emitted as one `func.func @main` (src/scanjit/emit/: tensor.py,
+scan.py). The Scan is an `scf.for` over the steps whose `iter_args` carry
 a *storage* tensor for the recurrent output — the 2 initial values followed by
 one row per step, so tap `-2` at step `t` reads row `t` and tap `-1` row `t + 1`,
 and the step writes row `t + 2` — and the stacked tensor of the per-step ratio.

@@ -156,7 +156,8 @@ class Apply:
 class Op:
     """Base class: `make_node` checks inputs and builds the Apply node;
     `infer_shape` gives its outputs' lengths from its inputs' (see the
-    function `infer_shape`)."""
+    function `infer_shape`); `perform` computes them (the reference
+    interpreter)."""
 
     def make_node(self, *inputs: Variable) -> Apply:
         raise NotImplementedError
@@ -165,6 +166,11 @@ class Op:
         """Per output, its lengths given each input's (`[]` for scalars)."""
         raise NotImplementedError(f"the shape of the output of {self} cannot be known before "
                                   "it is computed")
+
+    def perform(self, node: Apply, inputs: list) -> list:
+        """Its outputs' values (NumPy arrays) from its inputs': the semantics
+        the compiled code has, with the same checks and errors."""
+        raise NotImplementedError(f"the reference interpreter cannot run {self}")
 
     def __call__(self, *inputs):
         node = self.make_node(*inputs)

@@ -15,7 +15,8 @@ from scanjit.graph import Constant, Variable, next_serial
 from scanjit.scan.op import ScanInfo, ScanOp, outer_inputs
 from scanjit.scan.utils import OrderedUpdates, until
 from scanjit.shared import SharedVariable
-from scanjit.tensor.basic import as_tensor_variable, cast, constant
+from scanjit.tensor.basic import as_tensor_variable, constant
+from scanjit.tensor.elemwise import cast
 
 
 def _as_list(x) -> list:

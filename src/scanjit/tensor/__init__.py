@@ -1,18 +1,27 @@
 """`scanjit.tensor`, the counterpart of `pytensor.tensor`: typed input
-constructors and the tensor operations."""
+constructors and the tensor operations.
 
-
+Each op is a class in one of the modules here, owning what it means: how it
+is built from its inputs (`make_node`, with PyTensor's dtype rules), its
+outputs' shapes (`infer_shape`), and its NumPy semantics (`perform`, run by
+the reference interpreter). Its emission is in scanjit/emit/."""
 
 from scanjit import config
 from scanjit.graph import TensorType, Variable  # noqa: F401  (pt.TensorType, pt.Variable)
-from scanjit.tensor.basic import (  # noqa: F401
-    Alloc, Arange, Argmax, Dot, Elemwise, Reduce, Shape, Subtensor, abs, add, alloc,
-    and_, arange, argmax, as_tensor_variable, cast, constant, cos, dot, eq, exp, ge, gt,
-    int_div, invert, le, log, lt, max, maximum, mean, min, minimum, mod, mul, neg, neq,
-    ones, or_, pow, prod, sin, sqrt, sub, sum, switch, tanh, true_div, where, xor, zeros,
-    SetSubtensor, set_subtensor, inc_subtensor, DimShuffle, dimshuffle, transpose, outer,
+from scanjit.tensor import random  # noqa: F401
+from scanjit.tensor.basic import as_tensor_variable, constant  # noqa: F401
+from scanjit.tensor.elemwise import (  # noqa: F401
+    Elemwise, abs, add, and_, cast, cos, eq, exp, ge, gt, int_div, invert, le, log, lt, maximum,
+    minimum, mod, mul, neg, neq, or_, pow, sin, sqrt, sub, switch, tanh, true_div, where, xor,
 )
-from scanjit.tensor import random  # noqa: F401,E402
+from scanjit.tensor.math import Argmax, Dot, Reduce, argmax, dot, max, mean, min, outer, prod, sum  # noqa: F401
+from scanjit.tensor.shape import (  # noqa: F401
+    Alloc, Arange, DimShuffle, Shape, alloc, arange, dimshuffle, ones, transpose, zeros,
+)
+from scanjit.tensor.subtensor import SetSubtensor, Subtensor, inc_subtensor, set_subtensor  # noqa: F401
+from scanjit.tensor.variable import install_operators
+
+install_operators()
 
 _PREFIX_DTYPES = {"d": "float64", "f": "float32", "i": "int32", "l": "int64", "b": "int8"}
 
@@ -35,5 +44,3 @@ for _rank, _kind in enumerate(("scalar", "vector", "matrix", "tensor3", "tensor4
     for _prefix, _dtype in _PREFIX_DTYPES.items():
         globals()[_prefix + _kind] = _constructor(_rank, _dtype)
 del _rank, _kind, _prefix, _dtype
-
-

@@ -9,12 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from scanjit.graph import Apply, Op, TensorType, Variable
-from scanjit.native import numpy_random_symbols
 from scanjit.shared import RandomGeneratorType
-from scanjit.tensor.basic import as_tensor_variable, cast
-
-
-numpy_random_symbols()  # fail at import, clearly, on a NumPy without them
+from scanjit.tensor.basic import as_tensor_variable
+from scanjit.tensor.elemwise import cast
 
 
 class RandomVariable(Op):
@@ -38,6 +35,35 @@ class RandomVariable(Op):
     def infer_shape(self, node, shapes, dims):
         sample = shapes[2] if self.distribution == "multinomial" else [dims.const(s) for s in self.size or ()]
         return [[], sample]
+
+    def perform(self, node, inputs):
+        """The Generator's own method, after the compiled checks (NumPy's messages)."""
+        rng, *params = inputs
+        if self.distribution == "multinomial":
+            n, p = params
+            if n < 0:
+                raise ValueError("n < 0")
+            if len(p) == 0:
+                raise ValueError("pvals must have at least 1 element")
+            if not np.all((p >= 0) & (p <= 1)):
+                raise ValueError("pvals < 0, pvals > 1 or pvals contains NaNs")
+            if sum(p[:-1].tolist()) > 1.0 + 1e-12:
+                raise ValueError("sum(pvals[:-1]) > 1.0")
+            return [rng, rng.multinomial(int(n), p)]
+        a, b = (x.item() for x in params)
+        if self.distribution == "uniform":
+            if not np.isfinite(b - a):
+                raise OverflowError("high - low range exceeds valid bounds")
+            if not b - a >= 0:
+                raise ValueError("rng < 0")
+            return [rng, rng.uniform(a, b, self.size)]
+        if self.distribution == "normal":
+            if not b >= 0:
+                raise ValueError("scale < 0")
+            return [rng, rng.normal(a, b, self.size)]
+        if a >= b:
+            raise ValueError("low >= high")
+        return [rng, rng.integers(a, b, self.size, dtype=np.int64)]
 
     def __call__(self, *inputs):
         return self.make_node(*inputs).outputs[1]

@@ -9,15 +9,17 @@ from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType, IntegerAttr, TensorType, i1
 from xdsl.ir import Block, SSAValue
 
+import scanjit.tensor as tb
 from scanjit.dialects import sj
-from scanjit.emit import Emitter, put_row, slice_range, take_row
-from scanjit.emit_scalar import convert, ir_type, to_index
+from scanjit.emit.emitter import Emitter, emits
+from scanjit.emit.scalar import convert, ir_type, to_index
+from scanjit.emit.tensor import put_row, slice_range, take_row
 from scanjit.graph import Constant, Variable, infer_shape
 from scanjit.passes.support.loop_builder import OpList, empty_like_dims
 from scanjit.scan.op import ScanOp
-from scanjit.tensor import basic as tb
 
 
+@emits(ScanOp)
 def emit_scan(e: Emitter, node) -> list[SSAValue]:
     op: ScanOp = node.op
     info = op.info

@@ -9,14 +9,16 @@ from xdsl.dialects.builtin import DYNAMIC_INDEX, TensorType, f64, i1
 from xdsl.ir import SSAValue
 
 from scanjit.dialects import sj
-from scanjit.emit import Emitter
-from scanjit.emit_scalar import ELEMENT_TYPES, ir_type
+from scanjit.emit.emitter import Emitter, emits
+from scanjit.emit.scalar import ELEMENT_TYPES, ir_type
 from scanjit.passes.support.loop_builder import OpList
+from scanjit.tensor.random import RandomVariable
 
 # binomial_t, NumPy's scratch space for binomial draws: 16 doubles and ints.
 BINOMIAL_SCRATCH = TensorType(f64, [16])
 
 
+@emits(RandomVariable)
 def emit_random(e: Emitter, node) -> list[SSAValue]:
     op = node.op
     rng, *params = [e.value(v) for v in node.inputs]

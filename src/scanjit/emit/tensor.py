@@ -1,168 +1,23 @@
-"""Graph -> IR: one `func.func @main` in the `sj` dialect plus arith/math,
-`tensor`, `scf` and `sj.check` for the run-time checks (the Toy tutorial's
-"MLIRGen" step). Scans are emitted by `emit_scan`."""
+"""Emission of the tensor ops (scanjit/tensor/): elementwise functions as
+`sj.map`, reductions, dot, indexing, shapes, with their run-time checks."""
 
 from __future__ import annotations
 
-from collections import ChainMap
 from collections.abc import Sequence
 
-import numpy as np
-from xdsl.dialects import arith, func, math, scf, tensor
-from xdsl.dialects.builtin import (
-    DYNAMIC_INDEX, DenseArrayBase, DenseIntOrFPElementsAttr, IndexType, ModuleOp, TensorType, i64,
-)
-from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.dialects import arith, math, tensor
+from xdsl.dialects.builtin import DYNAMIC_INDEX, TensorType
+from xdsl.ir import SSAValue
 
+import scanjit.tensor as tb
 from scanjit.dialects import sj
-from scanjit.dialects.abi import RESULT_OFFSETS
-from scanjit.emit_scalar import (
-    ELEMENT_TYPES, const, convert, elemwise, from_index, ir_type, to_index,
-)
-from scanjit.graph import Constant, Variable, toposort
-from scanjit.tensor import basic as tb
+from scanjit.emit.emitter import Emitter, emits
+from scanjit.emit.scalar import ELEMENT_TYPES, convert, elemwise, from_index, ir_type, to_index
+from scanjit.graph import Variable
+from scanjit.tensor.subtensor import FULL, INDEX
 
 
-class Emitter:
-    """Emits ops at the end of `self.block`; `self.values` maps graph
-    variables to SSA values, one scope per region."""
-
-    def __init__(self, block: Block, unread: set[int] = frozenset()):
-        self.block = block
-        self.values: ChainMap[int, SSAValue] = ChainMap()
-        self.unread = unread  # ids of scan outputs nothing reads
-        # Slices that are a storage's rows after its first `offset` ones:
-        # returned, the storage is returned and the caller skips `offset` rows.
-        self.tails: dict[SSAValue, tuple[SSAValue, int]] = {}
-
-    # -- building blocks ---------------------------------------------------
-    def emit(self, op: Operation) -> SSAValue:
-        self.block.add_op(op)
-        return op.results[0] if len(op.results) == 1 else op
-
-    def const(self, value, dtype: str) -> SSAValue:
-        return const(self.emit, value, dtype)
-
-    def index(self, value: int) -> SSAValue:
-        return self.const(value, "index")
-
-    def check(self, ok: SSAValue, message: str, values: Sequence[SSAValue] = ()) -> None:
-        """Native code stops with `message` (an exception class, a colon and
-        the text, where `$k` stands for values[k], index or i64) when `ok` is false."""
-        self.emit(sj.CheckOp(ok, message, list(values)))
-
-    def dim(self, value: SSAValue, axis: int) -> SSAValue:
-        """Length of `axis` of a tensor value, as an index."""
-        static = value.type.get_shape()[axis]
-        return self.index(static) if static >= 0 else self.emit(tensor.DimOp(value, self.index(axis)))
-
-    def cmp(self, a: SSAValue, b: SSAValue, pred: str) -> SSAValue:
-        return self.emit(arith.CmpiOp(a, b, pred))
-
-    def select(self, cond, a, b) -> SSAValue:
-        return self.emit(arith.SelectOp(cond, a, b))
-
-    # -- graph -------------------------------------------------------------
-    def value(self, var: Variable) -> SSAValue:
-        if id(var) not in self.values:
-            if not isinstance(var, Constant):
-                raise ValueError(f"{var.label()} is needed but is not an input of the function")
-            self.values[id(var)] = self.constant(var)
-        return self.values[id(var)]
-
-    def constant(self, var: Constant) -> SSAValue:
-        if var.ndim == 0:
-            return self.const(var.data.item(), var.dtype)
-        data = np.ascontiguousarray(var.data)
-        attr_type = ir_type(var.type)
-        values = data.astype(int).ravel().tolist() if var.dtype == "bool" else data.ravel().tolist()
-        return self.emit(sj.ConstantOp(DenseIntOrFPElementsAttr.from_list(attr_type, values)))
-
-    def emit_graph(self, outputs: Sequence[Variable]) -> list[SSAValue]:
-        for node in toposort(outputs, stop=[v for v in outputs if id(v) in self.values]):
-            if all(id(o) in self.values for o in node.outputs):
-                continue
-            handler = EMITTERS.get(type(node.op))
-            if handler is None:
-                raise NotImplementedError(f"scanjit cannot compile {node.op} yet")
-            results = handler(self, node)
-            for var, val in zip(node.outputs, results):
-                if val is not None:  # None: an output nothing reads
-                    self.values[id(var)] = val
-        return [self.value(v) for v in outputs]
-
-    def loop(self, upper: SSAValue, carried: Sequence[SSAValue], body) -> list[SSAValue]:
-        """scf.for t in [0, upper) carrying `carried`; `body(t, values)`
-        emits the loop body and returns the values to yield."""
-        block = Block(arg_types=[IndexType(), *[c.type for c in carried]])
-        with self.in_region(block):
-            self.emit(scf.YieldOp(*body(block.args[0], list(block.args[1:]))))
-        loop = scf.ForOp(self.index(0), upper, self.index(1), list(carried), block)
-        self.emit(loop)
-        return list(loop.results)
-
-    def map(self, inputs: Sequence[SSAValue], result_type, body) -> SSAValue:
-        """An sj.map whose body is `body(scalars) -> scalar`, emitted here."""
-        block = Block(arg_types=[sj.element_type(v.type) for v in inputs])
-        with self.in_region(block):
-            self.emit(sj.YieldOp(body(list(block.args))))
-        return self.emit(sj.MapOp(inputs, result_type, Region(block)))
-
-    def in_region(self, block: Block):
-        """Context manager: emit into `block` with a child value scope."""
-        return _Scope(self, block)
-
-    def broadcast_checks(self, inputs: Sequence[SSAValue], ndim: int, what: str,
-                         labels: Sequence[str] | None = None) -> None:
-        """Non-broadcastable dimensions aligned on the right must agree; the
-        error names the inputs (`labels`) and their shapes."""
-        labels = labels or [f"input {k}" for k in range(len(inputs))]
-        for axis in range(ndim):
-            sized = []
-            for v, label in zip(inputs, labels):
-                if not isinstance(v.type, TensorType):
-                    continue
-                k = axis - (ndim - v.type.get_num_dims())
-                if k >= 0 and v.type.get_shape()[k] != 1:
-                    sized.append((v, label, self.dim(v, k)))
-            first, first_label, length = sized[0] if sized else (None, None, None)
-            for other, label, other_length in sized[1:]:
-                shape_a, values = self.shape_text(first)
-                shape_b, more = self.shape_text(other, len(values))
-                self.check(self.cmp(length, other_length, "eq"),
-                           f"ValueError: shape mismatch in {what} along axis {axis}: {first_label} has "
-                           f"shape {shape_a} and {label} has shape {shape_b}", values + more)
-
-    def shape_text(self, value: SSAValue, first: int = 0) -> tuple[str, list[SSAValue]]:
-        """A check message's text for the shape of tensor `value`, like
-        `($0, 3)` (static lengths written out), and the values it refers to,
-        numbered from `$first`."""
-        parts, values = [], []
-        for axis, static in enumerate(value.type.get_shape()):
-            if static >= 0:
-                parts.append(str(static))
-            else:
-                parts.append(f"${first + len(values)}")
-                values.append(self.dim(value, axis))
-        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")", values
-
-
-class _Scope:
-    def __init__(self, emitter: Emitter, block: Block):
-        self.emitter, self.block = emitter, block
-
-    def __enter__(self):
-        self.saved = self.emitter.block
-        self.emitter.block = self.block
-        self.emitter.values = self.emitter.values.new_child()
-
-    def __exit__(self, *exc):
-        self.emitter.block = self.saved
-        self.emitter.values = self.emitter.values.parents
-
-
-# -- one handler per Op: (emitter, node) -> output values ----------------------
-
+@emits(tb.Elemwise)
 def emit_elemwise(e: Emitter, node) -> list[SSAValue]:
     op: tb.Elemwise = node.op
     args = [e.value(v) for v in node.inputs]
@@ -175,6 +30,7 @@ def emit_elemwise(e: Emitter, node) -> list[SSAValue]:
                   lambda xs: elemwise(e.emit, op.scalar_op, xs, dtypes, out.dtype))]
 
 
+@emits(tb.Reduce)
 def emit_reduce(e: Emitter, node) -> list[SSAValue]:
     (x,), out = node.inputs, node.outputs[0]
     value = cast_tensor(e, e.value(x), x.dtype, out.dtype)
@@ -192,6 +48,7 @@ def cast_tensor(e: Emitter, value: SSAValue, src: str, dst: str) -> SSAValue:
     return e.map([value], result_type, lambda xs: convert(e.emit, xs[0], src, dst))
 
 
+@emits(tb.Argmax)
 def emit_argmax(e: Emitter, node) -> list[SSAValue]:
     x = e.value(node.inputs[0])
     axes = range(node.inputs[0].ndim) if node.op.axis is None else [node.op.axis]
@@ -201,6 +58,7 @@ def emit_argmax(e: Emitter, node) -> list[SSAValue]:
     return [e.emit(sj.ArgmaxOp(x, node.op.axis, ir_type(node.outputs[0].type)))]
 
 
+@emits(tb.Dot)
 def emit_dot(e: Emitter, node) -> list[SSAValue]:
     (a, b), out = node.inputs, node.outputs[0]
     va = cast_tensor(e, e.value(a), a.dtype, out.dtype)
@@ -213,6 +71,7 @@ def emit_dot(e: Emitter, node) -> list[SSAValue]:
     return [e.emit(sj.DotOp(va, vb, ir_type(out.type)))]
 
 
+@emits(tb.Shape)
 def emit_shape(e: Emitter, node) -> list[SSAValue]:
     return [from_index(e.emit, e.dim(e.value(node.inputs[0]), node.op.axis))]
 
@@ -288,7 +147,7 @@ def key_entries(e: Emitter, node, x_var: Variable, key: Sequence[Variable]):
     """Per entry of a Subtensor key: (axis of x, INDEX or the slice's given
     bounds as graph variables)."""
     key = iter(key)
-    return [(axis, next(key) if entry == tb.INDEX else [next(key) for given in entry if given], entry)
+    return [(axis, next(key) if entry == INDEX else [next(key) for given in entry if given], entry)
             for axis, entry in enumerate(node.op.idx_list if isinstance(node.op, tb.Subtensor)
                                          else node.op.key.idx_list)]
 
@@ -313,17 +172,18 @@ def from_front(e: Emitter, value: SSAValue, axis: int) -> SSAValue:
                                                              [shape[a] for a in order])))
 
 
+@emits(tb.Subtensor)
 def emit_subtensor(e: Emitter, node) -> list[SSAValue]:
     """Each entry of the key in turn: an index takes a row of its axis (moved
     first by a view), a slice selects rows; both are views or copies of rows."""
     x, *key = node.inputs
     value, at = e.value(x), 0  # `at`: the axis of `value` the next entry indexes
     for axis, given, entry in key_entries(e, node, x, key):
-        if entry == tb.INDEX:
+        if entry == INDEX:
             front = to_front(e, value, at)
             index = normalized_index(e, e.dim(front, 0), e.value(given), given.dtype, axis, x.label())
             value = take_row(e, front, index)
-        elif entry != tb.FULL:
+        elif entry != FULL:
             front = to_front(e, value, at)
             start, step, count = slice_range(e, e.dim(front, 0), entry, given, x.label())
             shape = [DYNAMIC_INDEX, *front.type.get_shape()[1:]]
@@ -349,7 +209,7 @@ def update_part(e: Emitter, mode: str, dest: SSAValue, value: SSAValue, value_st
         return e.map([dest, value], dest.type, lambda xs: xs[1] if mode == "set" else
                      elemwise(e.emit, "add", xs, [x.dtype] * 2, x.dtype))
     (axis, given, entry), rest = entries[0], entries[1:]
-    if entry == tb.INDEX:
+    if entry == INDEX:
         index = normalized_index(e, e.dim(dest, 0), e.value(given), given.dtype, axis, x.label())
         row = update_part(e, mode, take_row(e, dest, index), value, value_static, rest, slices_left, x)
         return put_row(e, row, dest, index)
@@ -374,14 +234,16 @@ def update_part(e: Emitter, mode: str, dest: SSAValue, value: SSAValue, value_st
     return e.loop(count, [dest], body)[0]
 
 
+@emits(tb.SetSubtensor)
 def emit_set_subtensor(e: Emitter, node) -> list[SSAValue]:
     x, value, *key = node.inputs
     entries = key_entries(e, node, x, key)
-    slices = sum(entry != tb.INDEX for _, _, entry in entries)
+    slices = sum(entry != INDEX for _, _, entry in entries)
     return [update_part(e, node.op.mode, e.value(x), e.value(value), value.type.shape, entries,
                         slices, x)]
 
 
+@emits(tb.DimShuffle)
 def emit_dimshuffle(e: Emitter, node) -> list[SSAValue]:
     source, out_type = e.value(node.inputs[0]), ir_type(node.outputs[0].type)
     if node.inputs[0].ndim == 0:  # a scalar given length-1 axes
@@ -390,6 +252,7 @@ def emit_dimshuffle(e: Emitter, node) -> list[SSAValue]:
     return [e.emit(sj.DimShuffleOp(source, order, out_type))]
 
 
+@emits(tb.Arange)
 def emit_arange(e: Emitter, node) -> list[SSAValue]:
     start, stop, step = (e.value(v) for v in node.inputs)
     dtype = node.op.dtype
@@ -415,6 +278,7 @@ def emit_arange(e: Emitter, node) -> list[SSAValue]:
     return [e.emit(sj.ArangeOp(start, step, to_index(e.emit, count), out_type))]
 
 
+@emits(tb.Alloc)
 def emit_alloc(e: Emitter, node) -> list[SSAValue]:
     value, *shape = node.inputs
     out = node.outputs[0]
@@ -435,65 +299,3 @@ def emit_alloc(e: Emitter, node) -> list[SSAValue]:
     args = [shaped, e.value(value)]
     e.broadcast_checks(args, out.ndim, f"alloc of {value.label()}")
     return [e.map(args, ir_type(out.type), lambda xs: xs[1])]
-
-
-def emit_scan(e: Emitter, node) -> list[SSAValue]:
-    from scanjit.emit_scan import emit_scan as emit
-
-    return emit(e, node)
-
-
-EMITTERS = {
-    tb.Elemwise: emit_elemwise, tb.Reduce: emit_reduce, tb.Argmax: emit_argmax, tb.Dot: emit_dot,
-    tb.Shape: emit_shape, tb.Subtensor: emit_subtensor, tb.Arange: emit_arange,
-    tb.Alloc: emit_alloc, tb.SetSubtensor: emit_set_subtensor, tb.DimShuffle: emit_dimshuffle,
-}
-
-
-def emit_random(e: Emitter, node) -> list[SSAValue]:
-    from scanjit.emit_random import emit_random as emit
-
-    return emit(e, node)
-
-
-def _register_late():
-    """Ops whose modules import this one."""
-    from scanjit.scan.op import ScanOp
-    from scanjit.tensor.random import RandomVariable
-
-    EMITTERS[ScanOp] = emit_scan
-    EMITTERS[RandomVariable] = emit_random
-
-
-_register_late()
-
-
-def emit_function(inputs: Sequence[Variable], outputs: Sequence[Variable],
-                  name: str = "main") -> ModuleOp:
-    """A module holding `func.func @main(inputs) -> outputs`."""
-    from scanjit.scan.op import unread_outputs
-
-    entry = Block(arg_types=[ir_type(v.type) for v in inputs])
-    e = Emitter(entry, unread_outputs(list(outputs)))
-    for var, arg in zip(inputs, entry.args):
-        e.values[id(var)] = arg
-        if var.name:
-            arg.name_hint = _hint(var.name)
-    results = e.emit_graph(outputs)
-    offsets = [e.tails[r][1] if r in e.tails else 0 for r in results]
-    results = [e.tails[r][0] if r in e.tails else r for r in results]
-    e.emit(func.ReturnOp(*results))
-    for tail in e.tails:
-        if not tail.uses:
-            tail.owner.detach()
-            tail.owner.erase()
-    fn = func.FuncOp(name, ([a.type for a in entry.args], [r.type for r in results]), Region(entry))
-    attributes = {RESULT_OFFSETS: DenseArrayBase.from_list(i64, offsets)} if any(offsets) else {}
-    return ModuleOp([fn], attributes=attributes)
-
-
-def _hint(name: str) -> str | None:
-    """`name` as an SSA name hint: xDSL takes ASCII letters, digits and `_`."""
-    cleaned = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in name)
-    return cleaned if cleaned.strip("_") and not cleaned[0].isdigit() else None
-

@@ -1,0 +1,170 @@
+"""The Emitter: builds IR from a graph, one `@emits(Op)` handler per op
+(scanjit/emit/tensor.py, scan.py, random.py register theirs)."""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from xdsl.dialects import arith, scf, tensor
+from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, IndexType, TensorType
+from xdsl.ir import Block, Operation, Region, SSAValue
+
+from scanjit.dialects import sj
+from scanjit.emit.scalar import const, ir_type
+from scanjit.graph import Apply, Constant, Op, Variable, toposort
+
+Handler = Callable[["Emitter", Apply], list[SSAValue | None]]
+EMITTERS: dict[type[Op], Handler] = {}
+
+
+def emits(*op_types: type[Op]) -> Callable[[Handler], Handler]:
+    """Register a function emitting the IR of nodes of `op_types`: it takes the
+    emitter and the node and returns one SSA value per output (None for an
+    output nothing reads)."""
+    def register(handler: Handler) -> Handler:
+        for op_type in op_types:
+            EMITTERS[op_type] = handler
+        return handler
+    return register
+
+
+class Emitter:
+    """Emits ops at the end of `self.block`; `self.values` maps graph
+    variables to SSA values, one scope per region."""
+
+    def __init__(self, block: Block, unread: set[int] = frozenset()):
+        self.block = block
+        self.values: ChainMap[int, SSAValue] = ChainMap()
+        self.unread = unread  # ids of scan outputs nothing reads
+        # Slices that are a storage's rows after its first `offset` ones:
+        # returned, the storage is returned and the caller skips `offset` rows.
+        self.tails: dict[SSAValue, tuple[SSAValue, int]] = {}
+
+    # -- building blocks ---------------------------------------------------
+    def emit(self, op: Operation) -> SSAValue:
+        self.block.add_op(op)
+        return op.results[0] if len(op.results) == 1 else op
+
+    def const(self, value, dtype: str) -> SSAValue:
+        return const(self.emit, value, dtype)
+
+    def index(self, value: int) -> SSAValue:
+        return self.const(value, "index")
+
+    def check(self, ok: SSAValue, message: str, values: Sequence[SSAValue] = ()) -> None:
+        """Native code stops with `message` (an exception class, a colon and
+        the text, where `$k` stands for values[k], index or i64) when `ok` is false."""
+        self.emit(sj.CheckOp(ok, message, list(values)))
+
+    def dim(self, value: SSAValue, axis: int) -> SSAValue:
+        """Length of `axis` of a tensor value, as an index."""
+        static = value.type.get_shape()[axis]
+        return self.index(static) if static >= 0 else self.emit(tensor.DimOp(value, self.index(axis)))
+
+    def cmp(self, a: SSAValue, b: SSAValue, pred: str) -> SSAValue:
+        return self.emit(arith.CmpiOp(a, b, pred))
+
+    def select(self, cond, a, b) -> SSAValue:
+        return self.emit(arith.SelectOp(cond, a, b))
+
+    # -- graph -------------------------------------------------------------
+    def value(self, var: Variable) -> SSAValue:
+        if id(var) not in self.values:
+            if not isinstance(var, Constant):
+                raise ValueError(f"{var.label()} is needed but is not an input of the function")
+            self.values[id(var)] = self.constant(var)
+        return self.values[id(var)]
+
+    def constant(self, var: Constant) -> SSAValue:
+        if var.ndim == 0:
+            return self.const(var.data.item(), var.dtype)
+        data = np.ascontiguousarray(var.data)
+        attr_type = ir_type(var.type)
+        values = data.astype(int).ravel().tolist() if var.dtype == "bool" else data.ravel().tolist()
+        return self.emit(sj.ConstantOp(DenseIntOrFPElementsAttr.from_list(attr_type, values)))
+
+    def emit_graph(self, outputs: Sequence[Variable]) -> list[SSAValue]:
+        for node in toposort(outputs, stop=[v for v in outputs if id(v) in self.values]):
+            if all(id(o) in self.values for o in node.outputs):
+                continue
+            handler = EMITTERS.get(type(node.op))
+            if handler is None:
+                raise NotImplementedError(f"scanjit cannot compile {node.op} yet")
+            results = handler(self, node)
+            for var, val in zip(node.outputs, results):
+                if val is not None:  # None: an output nothing reads
+                    self.values[id(var)] = val
+        return [self.value(v) for v in outputs]
+
+    def loop(self, upper: SSAValue, carried: Sequence[SSAValue], body) -> list[SSAValue]:
+        """scf.for t in [0, upper) carrying `carried`; `body(t, values)`
+        emits the loop body and returns the values to yield."""
+        block = Block(arg_types=[IndexType(), *[c.type for c in carried]])
+        with self.in_region(block):
+            self.emit(scf.YieldOp(*body(block.args[0], list(block.args[1:]))))
+        loop = scf.ForOp(self.index(0), upper, self.index(1), list(carried), block)
+        self.emit(loop)
+        return list(loop.results)
+
+    def map(self, inputs: Sequence[SSAValue], result_type, body) -> SSAValue:
+        """An sj.map whose body is `body(scalars) -> scalar`, emitted here."""
+        block = Block(arg_types=[sj.element_type(v.type) for v in inputs])
+        with self.in_region(block):
+            self.emit(sj.YieldOp(body(list(block.args))))
+        return self.emit(sj.MapOp(inputs, result_type, Region(block)))
+
+    def in_region(self, block: Block):
+        """Context manager: emit into `block` with a child value scope."""
+        return _Scope(self, block)
+
+    def broadcast_checks(self, inputs: Sequence[SSAValue], ndim: int, what: str,
+                         labels: Sequence[str] | None = None) -> None:
+        """Non-broadcastable dimensions aligned on the right must agree; the
+        error names the inputs (`labels`) and their shapes."""
+        labels = labels or [f"input {k}" for k in range(len(inputs))]
+        for axis in range(ndim):
+            sized = []
+            for v, label in zip(inputs, labels):
+                if not isinstance(v.type, TensorType):
+                    continue
+                k = axis - (ndim - v.type.get_num_dims())
+                if k >= 0 and v.type.get_shape()[k] != 1:
+                    sized.append((v, label, self.dim(v, k)))
+            first, first_label, length = sized[0] if sized else (None, None, None)
+            for other, label, other_length in sized[1:]:
+                shape_a, values = self.shape_text(first)
+                shape_b, more = self.shape_text(other, len(values))
+                self.check(self.cmp(length, other_length, "eq"),
+                           f"ValueError: shape mismatch in {what} along axis {axis}: {first_label} has "
+                           f"shape {shape_a} and {label} has shape {shape_b}", values + more)
+
+    def shape_text(self, value: SSAValue, first: int = 0) -> tuple[str, list[SSAValue]]:
+        """A check message's text for the shape of tensor `value`, like
+        `($0, 3)` (static lengths written out), and the values it refers to,
+        numbered from `$first`."""
+        parts, values = [], []
+        for axis, static in enumerate(value.type.get_shape()):
+            if static >= 0:
+                parts.append(str(static))
+            else:
+                parts.append(f"${first + len(values)}")
+                values.append(self.dim(value, axis))
+        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")", values
+
+
+class _Scope:
+    def __init__(self, emitter: Emitter, block: Block):
+        self.emitter, self.block = emitter, block
+
+    def __enter__(self):
+        self.saved = self.emitter.block
+        self.emitter.block = self.block
+        self.emitter.values = self.emitter.values.new_child()
+
+    def __exit__(self, *exc):
+        self.emitter.block = self.saved
+        self.emitter.values = self.emitter.values.parents
+
+

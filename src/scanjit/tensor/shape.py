@@ -1,0 +1,172 @@
+"""Shapes and tensors made of them: `Shape` (a length), `DimShuffle`
+(axes reordered, added or dropped), `Alloc` (`alloc`, `zeros`, `ones`) and
+`Arange`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scanjit import config
+from scanjit.dtypes import INTS, is_float, upcast
+from scanjit.graph import Apply, Constant, Op, TensorType, Variable
+from scanjit.tensor.basic import as_tensor_variable, check_broadcast, constant
+from scanjit.tensor.elemwise import cast
+from scanjit.tensor.subtensor import INDEX, Subtensor
+
+
+class Shape(Op):
+    """The length of axis `axis` as an int64 scalar."""
+
+    def __init__(self, axis: int):
+        self.axis = axis
+
+    def make_node(self, x) -> Apply:
+        return Apply(self, [as_tensor_variable(x)], [Variable(TensorType("int64"))])
+
+    def infer_shape(self, node, shapes, dims):
+        return [[]]
+
+    def perform(self, node, inputs):
+        return [inputs[0].shape[self.axis]]
+
+    def __str__(self):
+        return f"Shape_i{{{self.axis}}}"
+
+
+class DimShuffle(Op):
+    """Reorder axes; "x" in `order` inserts an axis of length 1. Every axis
+    is kept (`dimshuffle` drops length-1 axes by indexing them first)."""
+
+    def __init__(self, order: tuple):
+        self.order = tuple(order)
+
+    def make_node(self, x) -> Apply:
+        x = as_tensor_variable(x)
+        kept = [a for a in self.order if a != "x"]
+        if sorted(kept) != list(range(x.ndim)):
+            raise ValueError(f"dimshuffle{self.order} must list each axis of {x.label()} once")
+        shape = tuple(1 if a == "x" else x.type.shape[a] for a in self.order)
+        return Apply(self, [x], [Variable(TensorType(x.dtype, shape))])
+
+    def infer_shape(self, node, shapes, dims):
+        return [[dims.const(1) if a == "x" else shapes[0][a] for a in self.order]]
+
+    def perform(self, node, inputs):
+        x = inputs[0]
+        kept = x.transpose([a for a in self.order if a != "x"])
+        return [kept.reshape([1 if a == "x" else x.shape[a] for a in self.order])]
+
+    def __str__(self):
+        return f"DimShuffle{{{','.join(map(str, self.order))}}}"
+
+
+def dimshuffle(x, *order) -> Variable:
+    """PyTensor's dimshuffle: `order` lists source axes and "x" (a new axis of
+    length 1); a source axis left out must have static length 1 (it is dropped)."""
+    if len(order) == 1 and isinstance(order[0], list | tuple):
+        order = tuple(order[0])
+    x = as_tensor_variable(x)
+    kept = [a for a in order if a != "x"]
+    if any(not isinstance(a, int | np.integer) or not 0 <= a < x.ndim for a in kept) \
+            or len(set(kept)) != len(kept):
+        raise ValueError(f"dimshuffle{tuple(order)}: each entry must be 'x' or an axis of "
+                         f"{x.label()} (0 to {x.ndim - 1}), each axis at most once")
+    dropped = [a for a in range(x.ndim) if a not in kept]
+    for a in dropped:
+        if x.type.shape[a] != 1:
+            raise ValueError(f"dimshuffle{tuple(order)} drops axis {a} of {x.label()}, "
+                             f"which is not known to have length 1 (shape {x.type.shape})")
+    if dropped:  # move them to the front, then take their only row
+        x = DimShuffle(tuple(dropped) + tuple(a for a in range(x.ndim) if a not in dropped))(x)
+        x = Subtensor([INDEX] * len(dropped))(x, *[0] * len(dropped))
+        order = tuple("x" if a == "x" else sorted(kept).index(a) for a in order)
+    return x if tuple(order) == tuple(range(x.ndim)) else DimShuffle(order)(x)
+
+
+def transpose(x, axes=None) -> Variable:
+    x = as_tensor_variable(x)
+    return dimshuffle(x, *(reversed(range(x.ndim)) if axes is None else axes))
+
+
+class Alloc(Op):
+    """A tensor of the given shape filled with `value`, broadcast as NumPy
+    does (its axes align with the last ones)."""
+
+    def make_node(self, value, *shape) -> Apply:
+        value = as_tensor_variable(value)
+        shape = [as_tensor_variable(s) for s in shape]
+        for s in shape:
+            if s.ndim != 0 or s.dtype not in INTS:
+                raise TypeError(f"alloc: each length must be an integer scalar, got {s.type}")
+        if value.ndim > len(shape):
+            raise ValueError(f"alloc: the {value.ndim}-d value {value.label()} does not fit in "
+                             f"{len(shape)} dimensions")
+        shape = [cast(s, "int64") for s in shape]
+        static = tuple(int(s.data) if isinstance(s, Constant) else None for s in shape)
+        return Apply(self, [value, *shape], [Variable(TensorType(value.dtype, static))])
+
+    def infer_shape(self, node, shapes, dims):
+        return [[dims.size(v) for v in node.inputs[1:]]]
+
+    def perform(self, node, inputs):
+        fill, *sizes = inputs
+        for s, var in zip(sizes, node.inputs[1:]):
+            if s < 0:
+                raise ValueError(f"negative dimensions are not allowed (alloc's length {var.label()} is {s})")
+        out = node.outputs[0]
+        shaped = np.empty(tuple(int(s) for s in sizes), out.dtype)
+        check_broadcast([out.type.shape, node.inputs[0].type.shape], [shaped, fill], out.ndim,
+                        f"alloc of {node.inputs[0].label()}")
+        shaped[...] = fill
+        return [shaped]
+
+
+def _shape_args(shape) -> list:
+    return list(shape) if isinstance(shape, list | tuple) else [shape]
+
+
+def alloc(value, *shape):
+    return Alloc()(value, *shape)
+
+
+def zeros(shape, dtype=None):
+    return Alloc()(constant(0, dtype=dtype or config.floatX), *_shape_args(shape))
+
+
+def ones(shape, dtype=None):
+    return Alloc()(constant(1, dtype=dtype or config.floatX), *_shape_args(shape))
+
+
+class Arange(Op):
+    def __init__(self, dtype: str):
+        self.dtype = dtype
+
+    def make_node(self, start, stop, step) -> Apply:
+        inputs = [cast(as_tensor_variable(v), self.dtype) for v in (start, stop, step)]
+        return Apply(self, inputs, [Variable(TensorType(self.dtype, (None,)))])
+
+    def perform(self, node, inputs):
+        """start + k * step as compiled; integer lengths exact (Python ints)."""
+        start, stop, step = inputs
+        if step == 0:
+            raise ValueError("arange step cannot be zero")
+        if not is_float(self.dtype):
+            count = max(0, -((int(start) - int(stop)) // int(step)))
+            if count >= 2**62:
+                raise MemoryError(f"cannot allocate the arange of {count} elements")
+            return [np.arange(count, dtype="int64").astype(self.dtype) * step + start]
+        span = (stop - start) / step
+        if not span < 2.0**62:
+            raise ValueError("arange: the length is not a number or too large")
+        k = np.arange(max(int(np.ceil(span)), 0)).astype(self.dtype)
+        return [start + k * step]
+
+
+def arange(start, stop=None, step=1, dtype=None):
+    if stop is None:
+        start, stop = 0, start
+    args = [as_tensor_variable(v) for v in (start, stop, step)]
+    if dtype is None:  # PyTensor's rule: the upcast of the bounds, integers as int64
+        dtype = upcast(*[a.dtype for a in args])
+        dtype = dtype if is_float(dtype) else "int64"
+    return Arange(str(np.dtype(dtype)))(*args)
