@@ -2,7 +2,7 @@
 
 import sys
 
-from scanjit.compiler import lower
+from scanjit.driver.pipeline import lower
 from scanjit.emit import emit_function
 from scanjit.passes import PIPELINE
 

@@ -41,7 +41,8 @@ from xdsl.traits import SymbolTable
 
 from scanjit.dialects import sj
 from scanjit.dialects.abi import STEP_LOCAL
-from scanjit.passes.support.loop_builder import defined_in, different_rows, row_offset
+from scanjit.passes.support.builder import defined_in, different_rows, row_offset
+from scanjit.passes.support.memory import checked_alloc, read_only
 
 
 
@@ -67,14 +68,6 @@ class BlockOrder:
         if block not in self.positions:
             self.positions[block] = {o: i for i, o in enumerate(block.ops)}
         return self.positions[block][op]
-
-
-def read_only(value: SSAValue) -> bool:
-    """Is `value` a function argument (the caller's array) or a constant (a
-    global), whose buffer the function must never write?"""
-    if isinstance(value, BlockArgument):
-        return isinstance(value.block.parent_op(), func.FuncOp)
-    return isinstance(value.owner, arith.ConstantOp | memref.GetGlobalOp)
 
 
 def writable_in_place(value: SSAValue, user: Operation, position: BlockOrder) -> bool:
@@ -323,41 +316,6 @@ def copy_before(buf: SSAValue, user: Operation, copy_contents: bool = True) -> S
     if copy_contents:
         Rewriter.insert_op(memref.CopyOp(buf, copy), InsertPoint.before(user))
     return copy
-
-
-# Largest buffer we ask malloc for: its byte count must not overflow an i64.
-MAX_BYTES = 2**62
-
-
-def checked_alloc(dynamic_sizes: list[SSAValue], t: MemRefType, at: InsertPoint) -> SSAValue:
-    """memref.alloc guarded by checks that raise MemoryError: the element
-    count fits in MAX_BYTES, and malloc did not fail."""
-    ops: list[Operation] = []
-
-    def emit(op: Operation) -> SSAValue:
-        ops.append(op)
-        return op.results[0]
-
-    def const(value: int) -> SSAValue:
-        return emit(arith.ConstantOp(IntegerAttr(value, IndexType())))
-
-    message = f"MemoryError: cannot allocate a buffer of type {t}"
-    limit = const(MAX_BYTES // max(1, t.element_type.bitwidth // 8))
-    count = const(1)
-    sizes = iter(dynamic_sizes)
-    for static in t.get_shape():
-        size = next(sizes) if static < 0 else const(static)
-        room = emit(arith.DivUIOp(limit, emit(arith.MaxUIOp(count, const(1)))))
-        ops.append(sj.CheckOp(emit(arith.CmpiOp(size, room, "ule")), message))
-        count = emit(arith.MuliOp(count, size))
-    alloc = memref.AllocOp(dynamic_sizes, [], t)
-    ops.append(alloc)
-    address = emit(memref.ExtractAlignedPointerAsIndexOp.get(alloc.memref))
-    allocated = emit(arith.OrIOp(emit(arith.CmpiOp(address, const(0), "ne")),
-                                 emit(arith.CmpiOp(count, const(0), "eq"))))
-    ops.append(sj.CheckOp(allocated, message))
-    Rewriter.insert_op(ops, at)
-    return alloc.memref
 
 
 def _index(user: Operation, value: int) -> SSAValue:

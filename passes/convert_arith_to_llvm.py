@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects import arith, builtin, llvm
 from xdsl.dialects.builtin import (
-    AnyFloat,
     FloatAttr,
     IndexType,
     IntegerAttr,
@@ -37,9 +36,11 @@ from xdsl.pattern_rewriter import (
 
 from scanjit.passes.support.llvm_common import (
     const,
+    icmp,
     llvm_type,
     replace_with,
     retype_block_args,
+    suffix,
     to_llvm,
 )
 
@@ -86,19 +87,6 @@ _INT_MINMAX: dict[type[Operation], str] = {
     arith.MaxUIOp: "ugt",
     arith.MinUIOp: "ult",
 }
-
-
-def suffix(t: Attribute) -> str:
-    """LLVM's intrinsic type suffix: f32, f64, i64..."""
-    if isinstance(t, IntegerType):
-        return f"i{t.width.data}"
-    assert isinstance(t, AnyFloat)
-    return f"f{t.bitwidth}"
-
-
-def icmp(lhs: SSAValue, rhs: SSAValue, pred: str) -> llvm.ICmpOp:
-    flag = llvm.ICmpPredicateFlag(pred)
-    return llvm.ICmpOp(lhs, rhs, IntegerAttr(flag.to_int(), i64))
 
 
 def _width(t: Attribute) -> int:

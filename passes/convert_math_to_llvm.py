@@ -27,8 +27,7 @@ from xdsl.pattern_rewriter import (
 )
 from xdsl.rewriter import BlockInsertPoint, InsertPoint, Rewriter
 
-from scanjit.passes.convert_arith_to_llvm import icmp, suffix
-from scanjit.passes.support.llvm_common import const, declare, replace_with, to_llvm
+from scanjit.passes.support.llvm_common import const, declare, icmp, replace_with, suffix, to_llvm
 
 _INTRINSICS: dict[type[Operation], str] = {
     math.ExpOp: "exp",

@@ -27,10 +27,10 @@ from xdsl.pattern_rewriter import (
 )
 
 from scanjit.dialects import sj
-from scanjit.passes.support.loop_builder import OpList, different_rows, empty_like_dims
+from scanjit.passes.support.builder import Builder, different_rows, empty_like_dims
 
 
-def element(b: OpList, value: SSAValue, indices: list[SSAValue]) -> SSAValue:
+def element(b: Builder, value: SSAValue, indices: list[SSAValue]) -> SSAValue:
     """value[indices], reading through views (`sj.row`, `sj.dimshuffle`) to
     their source and computing a fused `sj.map`'s element in place; a scalar
     value is its own element."""
@@ -116,7 +116,7 @@ def reads_row_other_than(op: sj.MapOp, tensor_value: SSAValue, row: SSAValue) ->
     return None if not verdicts else all(verdicts)
 
 
-def map_element(b: OpList, op: sj.MapOp, indices: list[SSAValue]) -> SSAValue:
+def map_element(b: Builder, op: sj.MapOp, indices: list[SSAValue]) -> SSAValue:
     """The body of `op` at `indices` of its result, inputs read broadcast."""
     rank = op.result.type.get_num_dims()
     body = op.body.block
@@ -136,7 +136,7 @@ def map_element(b: OpList, op: sj.MapOp, indices: list[SSAValue]) -> SSAValue:
     raise AssertionError("sj.map body has no sj.yield")
 
 
-def dim(b: OpList, value: SSAValue, axis: int) -> SSAValue:
+def dim(b: Builder, value: SSAValue, axis: int) -> SSAValue:
     """Length of `axis`, read through views and maps to their inputs (a loop,
     not a recursion: chains of thousands of maps occur)."""
     while value.type.get_shape()[axis] < 0:
@@ -158,21 +158,21 @@ def dim(b: OpList, value: SSAValue, axis: int) -> SSAValue:
     return b.index(value.type.get_shape()[axis])
 
 
-def dims(b: OpList, value: SSAValue) -> list[SSAValue]:
+def dims(b: Builder, value: SSAValue) -> list[SSAValue]:
     return [dim(b, value, a) for a in range(value.type.get_num_dims())]
 
 
-def insert(b: OpList, scalar: SSAValue, dest: SSAValue, indices: list[SSAValue]) -> SSAValue:
+def insert(b: Builder, scalar: SSAValue, dest: SSAValue, indices: list[SSAValue]) -> SSAValue:
     return b.emit(tensor.InsertOp(scalar, dest, indices))
 
 
-def scalar_const(b: OpList, value, t: Attribute) -> SSAValue:
+def scalar_const(b: Builder, value, t: Attribute) -> SSAValue:
     if isinstance(t, AnyFloat):
         return b.emit(arith.ConstantOp(FloatAttr(value, t)))
     return b.emit(arith.ConstantOp(IntegerAttr(int(value), t)))
 
 
-def index_to(b: OpList, i: SSAValue, t: Attribute) -> SSAValue:
+def index_to(b: Builder, i: SSAValue, t: Attribute) -> SSAValue:
     as_int = b.emit(arith.IndexCastOp(i, IntegerType(64) if isinstance(t, AnyFloat) else t))
     return b.emit(arith.SIToFPOp(as_int, t)) if isinstance(t, AnyFloat) else as_int
 
@@ -180,11 +180,11 @@ def index_to(b: OpList, i: SSAValue, t: Attribute) -> SSAValue:
 class Lowering(RewritePattern):
     """Lowers one op: subclasses build the replacement with `lower`."""
 
-    def lower(self, b: OpList, op: Operation) -> SSAValue:
+    def lower(self, b: Builder, op: Operation) -> SSAValue:
         raise NotImplementedError
 
     def rewrite(self, op: Operation, rewriter: PatternRewriter):
-        b = OpList()
+        b = Builder()
         result = self.lower(b, op)
         rewriter.replace(op, b.ops, [result])
 
@@ -197,14 +197,14 @@ class LowerMap(Lowering):
         if not fused(op):
             self.rewrite(op, rewriter)
 
-    def lower(self, b: OpList, op: sj.MapOp) -> SSAValue:
+    def lower(self, b: Builder, op: sj.MapOp) -> SSAValue:
         out_dims = dims(b, op.result)
         out = empty_like_dims(b, op.result.type, out_dims)
         return b.loop_nest(out_dims, [out], lambda ib, ivs, acc: [
             insert(ib, map_element(ib, op, ivs), acc[0], ivs)])[0]
 
 
-def _reduce_combine(b: OpList, kind: str, acc: SSAValue, x: SSAValue) -> SSAValue:
+def _reduce_combine(b: Builder, kind: str, acc: SSAValue, x: SSAValue) -> SSAValue:
     if _is_bool(x.type):
         ops = {"add": arith.OrIOp, "mul": arith.AndIOp, "max": arith.OrIOp, "min": arith.AndIOp}
         return b.emit(ops[kind](acc, x))
@@ -219,7 +219,7 @@ def _is_bool(t: Attribute) -> bool:
     return isinstance(t, IntegerType) and t.width.data == 1
 
 
-def _reduce_identity(b: OpList, kind: str, t: Attribute) -> SSAValue:
+def _reduce_identity(b: Builder, kind: str, t: Attribute) -> SSAValue:
     if kind in ("add", "mul"):
         return scalar_const(b, 0 if kind == "add" else 1, t)
     if isinstance(t, AnyFloat):
@@ -237,15 +237,15 @@ class LowerReduce(Lowering):
     def match_and_rewrite(self, op: sj.ReduceOp, rewriter: PatternRewriter, /):
         self.rewrite(op, rewriter)
 
-    def lower(self, b: OpList, op: sj.ReduceOp) -> SSAValue:
+    def lower(self, b: Builder, op: sj.ReduceOp) -> SSAValue:
         x, kind = op.input, op.kind.data
         axes = set(op.axes.get_values())
         in_dims = dims(b, x)
         kept = [a for a in range(len(in_dims)) if a not in axes]
         elem = x.type.element_type
 
-        def reduce_at(ib: OpList, kept_ivs: list[SSAValue]) -> SSAValue:
-            def step(bb: OpList, red_ivs, acc):
+        def reduce_at(ib: Builder, kept_ivs: list[SSAValue]) -> SSAValue:
+            def step(bb: Builder, red_ivs, acc):
                 ivs = interleave(len(in_dims), axes, red_ivs, kept_ivs)
                 return [_reduce_combine(bb, kind, acc[0], element(bb, x, ivs))]
             init = _reduce_identity(ib, kind, elem)
@@ -270,7 +270,7 @@ class LowerArgmax(Lowering):
     def match_and_rewrite(self, op: sj.ArgmaxOp, rewriter: PatternRewriter, /):
         self.rewrite(op, rewriter)
 
-    def lower(self, b: OpList, op: sj.ArgmaxOp) -> SSAValue:
+    def lower(self, b: Builder, op: sj.ArgmaxOp) -> SSAValue:
         x = op.input
         in_dims = dims(b, x)
         elem = x.type.element_type
@@ -278,7 +278,7 @@ class LowerArgmax(Lowering):
         scanned = list(range(len(in_dims))) if axis is None else [axis]
         kept = [a for a in range(len(in_dims)) if a not in scanned]
 
-        def better(bb: OpList, v: SSAValue, best: SSAValue) -> SSAValue:
+        def better(bb: Builder, v: SSAValue, best: SSAValue) -> SSAValue:
             if not isinstance(elem, AnyFloat):
                 return bb.emit(arith.CmpiOp(v, best, "ugt" if _is_bool(elem) else "sgt"))
             greater = bb.emit(arith.CmpfOp(v, best, "ogt"))
@@ -286,17 +286,17 @@ class LowerArgmax(Lowering):
                                              bb.emit(arith.CmpfOp(best, best, "ord"))))
             return bb.emit(arith.OrIOp(greater, nan_first))
 
-        def same(bb: OpList, v: SSAValue, best: SSAValue) -> SSAValue:  # floats: NaN is NaN
+        def same(bb: Builder, v: SSAValue, best: SSAValue) -> SSAValue:  # floats: NaN is NaN
             both_nan = bb.emit(arith.AndIOp(bb.emit(arith.CmpfOp(v, v, "uno")),
                                             bb.emit(arith.CmpfOp(best, best, "uno"))))
             return bb.emit(arith.OrIOp(bb.emit(arith.CmpfOp(v, best, "oeq")), both_nan))
 
-        def keep_better(bb: OpList, v, at, best, best_at, take=None) -> list[SSAValue]:
+        def keep_better(bb: Builder, v, at, best, best_at, take=None) -> list[SSAValue]:
             take = take or better(bb, v, best)
             return [bb.emit(arith.SelectOp(take, v, best)), bb.emit(arith.SelectOp(take, at, best_at))]
 
-        def along_one_axis(ib: OpList, kept_ivs: list[SSAValue], first: SSAValue) -> SSAValue:
-            def block(bb: OpList, start: SSAValue, size: int, acc: list[SSAValue]) -> list[SSAValue]:
+        def along_one_axis(ib: Builder, kept_ivs: list[SSAValue], first: SSAValue) -> SSAValue:
+            def block(bb: Builder, start: SSAValue, size: int, acc: list[SSAValue]) -> list[SSAValue]:
                 acc = list(acc)
                 for lane in range(size):
                     at = bb.emit(arith.AddiOp(start, bb.index(lane)))
@@ -314,13 +314,13 @@ class LowerArgmax(Lowering):
                 best, best_at = keep_better(ib, v, at, best, best_at, take)
             return best_at
 
-        def argmax_at(ib: OpList, kept_ivs: list[SSAValue]) -> SSAValue:
+        def argmax_at(ib: Builder, kept_ivs: list[SSAValue]) -> SSAValue:
             zeros = [ib.index(0) for _ in scanned]
             first = element(ib, x, interleave(len(in_dims), scanned, zeros, kept_ivs))
             if len(scanned) == 1 and isinstance(elem, AnyFloat):
                 return ib.emit(arith.IndexCastOp(along_one_axis(ib, kept_ivs, first), IntegerType(64)))
 
-            def step(bb: OpList, ivs, acc):
+            def step(bb: Builder, ivs, acc):
                 best, best_at, count = acc
                 v = element(bb, x, interleave(len(in_dims), scanned, ivs, kept_ivs))
                 return [*keep_better(bb, v, count, best, best_at), bb.emit(arith.AddiOp(count, bb.index(1)))]
@@ -337,7 +337,7 @@ def interleave(rank: int, inner_axes, inner_ivs: list[SSAValue],
     return [next(inner) if a in inner_axes else next(outer) for a in range(rank)]
 
 
-def per_kept_index(b: OpList, result_type: Attribute, kept_dims: list[SSAValue], value_at) -> SSAValue:
+def per_kept_index(b: Builder, result_type: Attribute, kept_dims: list[SSAValue], value_at) -> SSAValue:
     """`value_at(b, [])` when no axis is kept (a scalar), else a tensor of
     `value_at` over the kept axes."""
     if not kept_dims:
@@ -362,7 +362,7 @@ class LowerDot(Lowering):
     def match_and_rewrite(self, op: sj.DotOp, rewriter: PatternRewriter, /):
         self.rewrite(op, rewriter)
 
-    def lower(self, b: OpList, op: sj.DotOp) -> SSAValue:
+    def lower(self, b: Builder, op: sj.DotOp) -> SSAValue:
         lhs, rhs = op.lhs, op.rhs
         elem = op.result.type if not isinstance(op.result.type, TensorType) \
             else op.result.type.element_type
@@ -375,9 +375,9 @@ class LowerDot(Lowering):
         rows = lhs_dims[:-1]  # [] or [m]
         cols = rhs_dims[1:]  # [] or [n]
 
-        def sums(bb: OpList, i: list[SSAValue], columns: list[list[SSAValue]]) -> list[SSAValue]:
+        def sums(bb: Builder, i: list[SSAValue], columns: list[list[SSAValue]]) -> list[SSAValue]:
             """sum over k of a[i, k] * b[k, j] for each j in `columns`, carried together."""
-            def step(kb: OpList, kk: SSAValue, acc: list[SSAValue]) -> list[SSAValue]:
+            def step(kb: Builder, kk: SSAValue, acc: list[SSAValue]) -> list[SSAValue]:
                 x = element(kb, lhs, [*i, kk])
                 return [kb.emit(add(total, kb.emit(mul(x, element(kb, rhs, [kk, *j])))))
                         for total, j in zip(acc, columns)]
@@ -389,13 +389,13 @@ class LowerDot(Lowering):
             out = empty_like_dims(b, op.result.type, rows)
             return b.loop(rows[0], [out], lambda ib, i, acc: [insert(ib, sums(ib, [i], [[]])[0], acc[0], [i])])[0]
 
-        def column_block(bb: OpList, i: list[SSAValue], first: SSAValue, width: int, out: SSAValue) -> SSAValue:
+        def column_block(bb: Builder, i: list[SSAValue], first: SSAValue, width: int, out: SSAValue) -> SSAValue:
             columns = [first] + [bb.emit(arith.AddiOp(first, bb.index(c))) for c in range(1, width)]
             for total, j in zip(sums(bb, i, [[j] for j in columns]), columns):
                 out = insert(bb, total, out, [*i, j])
             return out
 
-        def row(bb: OpList, i: list[SSAValue], out: SSAValue) -> SSAValue:
+        def row(bb: Builder, i: list[SSAValue], out: SSAValue) -> SSAValue:
             return bb.blocks(cols[0], COLUMN_BLOCKS, [out], lambda jb, first, width, acc: [
                 column_block(jb, i, first, width, acc[0])])[0]
 
@@ -405,13 +405,13 @@ class LowerDot(Lowering):
         return b.loop(rows[0], [out], lambda ib, i, acc: [row(ib, [i], acc[0])])[0]
 
 
-def copy_rows(b: OpList, source: SSAValue, first: SSAValue, step: SSAValue, count: SSAValue,
+def copy_rows(b: Builder, source: SSAValue, first: SSAValue, step: SSAValue, count: SSAValue,
               out_type: Attribute) -> SSAValue:
     """out[k, ...] = source[first + k * step, ...] for k < count."""
     rest = dims(b, source)[1:]
     out = empty_like_dims(b, out_type, [count, *rest])
 
-    def body(ib: OpList, ivs, acc):
+    def body(ib: Builder, ivs, acc):
         row = ib.emit(arith.AddiOp(first, ib.emit(arith.MuliOp(ivs[0], step))))
         return [insert(ib, element(ib, source, [row, *ivs[1:]]), acc[0], ivs)]
 
@@ -423,7 +423,7 @@ class LowerSlice(Lowering):
     def match_and_rewrite(self, op: sj.SliceOp, rewriter: PatternRewriter, /):
         self.rewrite(op, rewriter)
 
-    def lower(self, b: OpList, op: sj.SliceOp) -> SSAValue:
+    def lower(self, b: Builder, op: sj.SliceOp) -> SSAValue:
         return copy_rows(b, op.source, op.start, op.step, op.count, op.result.type)
 
 
@@ -432,7 +432,7 @@ class LowerInsertRow(Lowering):
     def match_and_rewrite(self, op: sj.InsertRowOp, rewriter: PatternRewriter, /):
         self.rewrite(op, rewriter)
 
-    def lower(self, b: OpList, op: sj.InsertRowOp) -> SSAValue:
+    def lower(self, b: Builder, op: sj.InsertRowOp) -> SSAValue:
         return b.loop_nest(dims(b, op.value), [op.dest], lambda ib, ivs, acc: [
             insert(ib, element(ib, op.value, ivs), acc[0], [op.index, *ivs])])[0]
 
@@ -442,13 +442,13 @@ class LowerArange(Lowering):
     def match_and_rewrite(self, op: sj.ArangeOp, rewriter: PatternRewriter, /):
         self.rewrite(op, rewriter)
 
-    def lower(self, b: OpList, op: sj.ArangeOp) -> SSAValue:
+    def lower(self, b: Builder, op: sj.ArangeOp) -> SSAValue:
         elem = op.result.type.element_type
         flt = isinstance(elem, AnyFloat)
         mul, add = (arith.MulfOp, arith.AddfOp) if flt else (arith.MuliOp, arith.AddiOp)
         out = empty_like_dims(b, op.result.type, [op.count])
 
-        def body(ib: OpList, k, acc):
+        def body(ib: Builder, k, acc):
             value = ib.emit(add(op.start, ib.emit(mul(index_to(ib, k, elem), op.step))))
             return [insert(ib, value, acc[0], [k])]
 
@@ -460,7 +460,7 @@ class LowerFill(Lowering):
     def match_and_rewrite(self, op: sj.FillOp, rewriter: PatternRewriter, /):
         self.rewrite(op, rewriter)
 
-    def lower(self, b: OpList, op: sj.FillOp) -> SSAValue:
+    def lower(self, b: Builder, op: sj.FillOp) -> SSAValue:
         sizes = iter(op.sizes)
         all_dims = [b.index(s) if s >= 0 else next(sizes) for s in op.result.type.get_shape()]
         out = empty_like_dims(b, op.result.type, all_dims)
@@ -475,7 +475,7 @@ class LowerConstant(Lowering):
     def match_and_rewrite(self, op: sj.ConstantOp, rewriter: PatternRewriter, /):
         self.rewrite(op, rewriter)
 
-    def lower(self, b: OpList, op: sj.ConstantOp) -> SSAValue:
+    def lower(self, b: Builder, op: sj.ConstantOp) -> SSAValue:
         return b.emit(arith.ConstantOp(op.value))
 
 
@@ -486,12 +486,12 @@ class FoldViewReads(RewritePattern):
         views = (sj.RowOp, sj.DimShuffleOp)
         owner = op.tensor.owner if isinstance(op, tensor.ExtractOp) else None
         if isinstance(owner, views) or isinstance(owner, sj.MapOp) and fused(owner):
-            b = OpList()
+            b = Builder()
             result = element(b, op.tensor, list(op.indices))
             rewriter.replace(op, b.ops, [result])
         elif isinstance(op, tensor.DimOp) and isinstance(op.source.owner, (*views, sj.MapOp)) and \
                 isinstance(op.index.owner, arith.ConstantOp):
-            b = OpList()
+            b = Builder()
             result = dim(b, op.source, op.index.owner.value.value.data)
             rewriter.replace(op, b.ops, [result])
 
@@ -509,7 +509,7 @@ class MaterializeView(Lowering):
             return
         self.rewrite(op, rewriter)
 
-    def lower(self, b: OpList, op: Operation) -> SSAValue:
+    def lower(self, b: Builder, op: Operation) -> SSAValue:
         view_dims = dims(b, op.result)
         out = empty_like_dims(b, op.result.type, view_dims)
         return b.loop_nest(view_dims, [out], lambda ib, ivs, acc: [

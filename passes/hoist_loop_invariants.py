@@ -25,7 +25,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator, is_side_effect_free
 
 from scanjit.dialects import sj
-from scanjit.passes.support.loop_builder import defined_in
+from scanjit.passes.support.builder import defined_in
 
 
 def defined_outside(op: Operation, loop: Operation) -> bool:

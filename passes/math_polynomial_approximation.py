@@ -28,12 +28,12 @@ exact; subnormal results may round twice. f32 is computed in f64 and rounded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from math import factorial
 
 from xdsl.context import Context
 from xdsl.dialects import arith, builtin, math
-from xdsl.dialects.builtin import FloatAttr, IntegerAttr, f32, f64, i64
+from xdsl.dialects.builtin import FloatAttr, f32, f64, i64
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -41,6 +41,8 @@ from xdsl.pattern_rewriter import (
     PatternRewriteWalker,
     RewritePattern,
 )
+
+from scanjit.passes.support.builder import Builder
 
 LOG2E = 1.4426950408889634
 LN2_HI = 6.93147180369123816490e-01  # ln 2 with 32 trailing zero bits: k * LN2_HI is exact
@@ -55,16 +57,13 @@ def taylor(degree: int) -> list[float]:
     return [1.0 / factorial(n) for n in range(2, degree + 1)]
 
 
-@dataclass
-class Builder:
-    """Collects arith/math ops computing a result from f64 values."""
+class FloatBuilder(Builder):
+    """Builds arith/math ops computing a result from f64 values, each
+    constant once."""
 
-    ops: list[Operation] = field(default_factory=list)
-    constants: dict[str | int, SSAValue] = field(default_factory=dict)
-
-    def emit(self, op: Operation) -> SSAValue:
-        self.ops.append(op)
-        return op.results[0]
+    def __init__(self):
+        super().__init__()
+        self.constants: dict[str | int, SSAValue] = {}
 
     def f(self, value: float) -> SSAValue:
         key = value.hex()
@@ -74,14 +73,11 @@ class Builder:
 
     def i(self, value: int) -> SSAValue:
         if value not in self.constants:
-            self.constants[value] = self.emit(arith.ConstantOp(IntegerAttr(value, i64)))
+            self.constants[value] = self.integer(value, i64)
         return self.constants[value]
 
-    def cmp(self, a: SSAValue, b: SSAValue, pred: str) -> SSAValue:
+    def fcmp(self, a: SSAValue, b: SSAValue, pred: str) -> SSAValue:
         return self.emit(arith.CmpfOp(a, b, pred))
-
-    def select(self, cond: SSAValue, a: SSAValue, b: SSAValue) -> SSAValue:
-        return self.emit(arith.SelectOp(cond, a, b))
 
     def fma(self, a: SSAValue, b: SSAValue, c: SSAValue) -> SSAValue:
         return self.emit(math.FmaOp(a, b, c))
@@ -143,7 +139,7 @@ class Builder:
         return self.fma(self.mulf(r, r), self.taylor_tail(r, degree), r)
 
 
-def exp_dd(b: Builder, hi: SSAValue, lo: SSAValue) -> SSAValue:
+def exp_dd(b: FloatBuilder, hi: SSAValue, lo: SSAValue) -> SSAValue:
     """exp(hi + lo) for |lo| <= ulp(hi), hi in [-746, 710]: 2^k exp(r1 + r2),
     exp(r1 + r2) = 1 + r1 + r1^2 q(r1) + r2 (1 + r1) with 1 + r1 kept exact,
     so that only the last addition rounds by more than 0.1 ulp."""
@@ -158,43 +154,43 @@ def exp_dd(b: Builder, hi: SSAValue, lo: SSAValue) -> SSAValue:
     return b.mulf(scaled, b.pow2(b.emit(arith.SubiOp(k, half))))
 
 
-def exp(b: Builder, x: SSAValue) -> SSAValue:
-    high = b.select(b.cmp(x, b.f(710.0), "olt"), x, b.f(710.0))  # exp(710) overflows
-    clamped = b.select(b.cmp(high, b.f(-746.0), "ogt"), high, b.f(-746.0))  # and -746 gives 0
-    return b.select(b.cmp(x, x, "ord"), exp_dd(b, clamped, b.f(0.0)), x)
+def exp(b: FloatBuilder, x: SSAValue) -> SSAValue:
+    high = b.select(b.fcmp(x, b.f(710.0), "olt"), x, b.f(710.0))  # exp(710) overflows
+    clamped = b.select(b.fcmp(high, b.f(-746.0), "ogt"), high, b.f(-746.0))  # and -746 gives 0
+    return b.select(b.fcmp(x, x, "ord"), exp_dd(b, clamped, b.f(0.0)), x)
 
 
-def tanh(b: Builder, x: SSAValue) -> SSAValue:
+def tanh(b: FloatBuilder, x: SSAValue) -> SSAValue:
     a = b.emit(math.AbsFOp(x))
     large = b.f(22.0)  # tanh(22) rounds to 1
-    moderate = b.cmp(a, large, "olt")
+    moderate = b.fcmp(a, large, "olt")
     y = b.addf(a, a)
     k, r_high, r_low = b.reduce(b.select(moderate, y, large), b.f(0.0))
     # Below 1, expm1(y) directly: reducing would cancel in expm1(r) + 1 - 2^-k.
-    small = b.cmp(y, b.f(1.0), "olt")
+    small = b.fcmp(y, b.f(1.0), "olt")
     k = b.emit(arith.SelectOp(small, b.i(0), k))
     r = b.select(small, y, b.addf(r_high, r_low))
     one_minus = b.emit(arith.SubfOp(b.f(1.0), b.pow2(b.emit(arith.SubiOp(b.i(0), k)))))
     e = b.mulf(b.addf(b.expm1_taylor(r, 19), one_minus), b.pow2(k))
     t = b.select(moderate, b.divide(e, *b.two_sum(e, b.f(2.0))), b.f(1.0))
-    t = b.select(b.cmp(a, b.f(2.0**-28), "olt"), a, t)
+    t = b.select(b.fcmp(a, b.f(2.0**-28), "olt"), a, t)
     signed = b.emit(math.CopySignOp(t, x))
-    return b.select(b.cmp(x, x, "ord"), signed, x)
+    return b.select(b.fcmp(x, x, "ord"), signed, x)
 
 
-def log_dd(b: Builder, a: SSAValue) -> tuple[SSAValue, SSAValue]:
+def log_dd(b: FloatBuilder, a: SSAValue) -> tuple[SSAValue, SSAValue]:
     """log(a) as hi + lo, for finite a > 0, with a relative error near 2^-64.
 
     a = 2^e m with m in [sqrt(1/2), sqrt(2)); log m = 2 atanh(s), s = (m - 1) / (m + 1),
     |s| <= 0.172: 2s + 2s^3/3 carried in two doubles, the rest (1% of 2s^3/3) in one."""
-    tiny = b.cmp(a, b.f(2.0**-1022), "olt")  # subnormal: scale to normal first
+    tiny = b.fcmp(a, b.f(2.0**-1022), "olt")  # subnormal: scale to normal first
     scaled = b.select(tiny, b.mulf(a, b.f(2.0**54)), a)
     bits = b.emit(arith.BitcastOp(scaled, i64))
     exponent = b.emit(arith.SubiOp(b.emit(arith.ShRUIOp(bits, b.i(52))), b.i(1023)))
     exponent = b.emit(arith.SubiOp(exponent, b.emit(arith.SelectOp(tiny, b.i(54), b.i(0)))))
     fraction = b.emit(arith.OrIOp(b.emit(arith.AndIOp(bits, b.i((1 << 52) - 1))), b.i(1023 << 52)))
     m = b.emit(arith.BitcastOp(fraction, f64))  # in [1, 2)
-    above = b.cmp(m, b.f(SQRT2), "ogt")
+    above = b.fcmp(m, b.f(SQRT2), "ogt")
     m = b.select(above, b.mulf(m, b.f(0.5)), m)
     exponent = b.emit(arith.SelectOp(above, b.emit(arith.AddiOp(exponent, b.i(1))), exponent))
 
@@ -226,39 +222,39 @@ def log_dd(b: Builder, a: SSAValue) -> tuple[SSAValue, SSAValue]:
     return b.two_sum(high, b.addf(low2, low, b.mulf(e, b.f(LN2_LO))))
 
 
-def pow_(b: Builder, x: SSAValue, y: SSAValue) -> SSAValue:
+def pow_(b: FloatBuilder, x: SSAValue, y: SSAValue) -> SSAValue:
     """x ** y as exp(y log|x|), the product and both functions carried in two
     doubles, then C99's special cases and the sign for a negative x."""
     a = b.emit(math.AbsFOp(x))
-    regular = b.emit(arith.AndIOp(b.cmp(a, b.f(0.0), "ogt"), b.cmp(a, b.f(float("inf")), "olt")))
+    regular = b.emit(arith.AndIOp(b.fcmp(a, b.f(0.0), "ogt"), b.fcmp(a, b.f(float("inf")), "olt")))
     log_high, log_low = log_dd(b, b.select(regular, a, b.f(2.0)))
     zero, inf, one = b.f(0.0), b.f(float("inf")), b.f(1.0)
     estimate = b.mulf(y, log_high)
-    over = b.cmp(estimate, b.f(710.0), "ogt")  # also y log a = +inf
-    under = b.cmp(estimate, b.f(-746.0), "olt")
-    in_range = b.emit(arith.AndIOp(b.cmp(estimate, b.f(710.0), "ole"), b.cmp(estimate, b.f(-746.0), "oge")))
+    over = b.fcmp(estimate, b.f(710.0), "ogt")  # also y log a = +inf
+    under = b.fcmp(estimate, b.f(-746.0), "olt")
+    in_range = b.emit(arith.AndIOp(b.fcmp(estimate, b.f(710.0), "ole"), b.fcmp(estimate, b.f(-746.0), "oge")))
     y_in_range = b.select(in_range, y, zero)  # no inf * 0 or inf - inf below
     w_high, w_low = b.two_product(y_in_range, log_high)
     w_high, w_low = b.two_sum(w_high, b.fma(y_in_range, log_low, w_low))
     magnitude = exp_dd(b, w_high, w_low)
     magnitude = b.select(over, inf, b.select(under, zero, magnitude))
-    y_negative = b.cmp(y, zero, "olt")
-    magnitude = b.select(b.cmp(a, zero, "oeq"), b.select(y_negative, inf, zero), magnitude)
-    magnitude = b.select(b.cmp(a, inf, "oeq"), b.select(y_negative, zero, inf), magnitude)
-    magnitude = b.select(b.cmp(a, one, "oeq"), one, magnitude)  # (+-1) ** +-inf too
+    y_negative = b.fcmp(y, zero, "olt")
+    magnitude = b.select(b.fcmp(a, zero, "oeq"), b.select(y_negative, inf, zero), magnitude)
+    magnitude = b.select(b.fcmp(a, inf, "oeq"), b.select(y_negative, zero, inf), magnitude)
+    magnitude = b.select(b.fcmp(a, one, "oeq"), one, magnitude)  # (+-1) ** +-inf too
 
-    integer = b.cmp(b.emit(math.TruncOp(y)), y, "oeq")  # inf counts as even
+    integer = b.fcmp(b.emit(math.TruncOp(y)), y, "oeq")  # inf counts as even
     half = b.mulf(y, b.f(0.5))
-    odd = b.emit(arith.AndIOp(integer, b.cmp(b.emit(math.TruncOp(half)), half, "one")))
+    odd = b.emit(arith.AndIOp(integer, b.fcmp(b.emit(math.TruncOp(half)), half, "one")))
     result = b.select(odd, b.emit(math.CopySignOp(magnitude, x)), magnitude)
     # nan: a nan operand, or a finite negative x to a finite non-integer power
-    finite_y = b.cmp(b.emit(math.AbsFOp(y)), inf, "olt")
-    negative_x = b.emit(arith.AndIOp(b.cmp(x, zero, "olt"), b.cmp(x, b.f(float("-inf")), "one")))
-    fractional = b.cmp(b.emit(math.TruncOp(y)), y, "une")
+    finite_y = b.fcmp(b.emit(math.AbsFOp(y)), inf, "olt")
+    negative_x = b.emit(arith.AndIOp(b.fcmp(x, zero, "olt"), b.fcmp(x, b.f(float("-inf")), "one")))
+    fractional = b.fcmp(b.emit(math.TruncOp(y)), y, "une")
     invalid = b.emit(arith.AndIOp(b.emit(arith.AndIOp(negative_x, finite_y)), fractional))
-    invalid = b.emit(arith.OrIOp(invalid, b.cmp(x, y, "uno")))
+    invalid = b.emit(arith.OrIOp(invalid, b.fcmp(x, y, "uno")))
     result = b.select(invalid, b.f(float("nan")), result)
-    return b.select(b.emit(arith.OrIOp(b.cmp(y, zero, "oeq"), b.cmp(x, one, "oeq"))), one, result)
+    return b.select(b.emit(arith.OrIOp(b.fcmp(y, zero, "oeq"), b.fcmp(x, one, "oeq"))), one, result)
 
 
 def _expand(op: Operation, rewriter: PatternRewriter, expansion) -> None:
@@ -267,7 +263,7 @@ def _expand(op: Operation, rewriter: PatternRewriter, expansion) -> None:
     t = op.results[0].type
     if t not in (f64, f32):
         return
-    b = Builder()
+    b = FloatBuilder()
     args = [x if x.type == f64 else
             b.emit(arith.ExtFOp(x, f64) if x.type == f32 else arith.SIToFPOp(x, f64))
             for x in op.operands]

@@ -44,8 +44,8 @@ from xdsl.traits import IsTerminator
 
 from scanjit.dialects import sj
 from scanjit.dialects.abi import STEP_LOCAL
-from scanjit.passes.bufferize import checked_alloc, read_only
-from scanjit.passes.support.loop_builder import OpList, defined_in, integer_constant
+from scanjit.passes.support.memory import checked_alloc, read_only
+from scanjit.passes.support.builder import Builder, defined_in, integer_constant
 
 GRAIN = 1 << 14  # inner iterations per part: below ~2^15, one thread is as fast
 
@@ -121,7 +121,7 @@ def hoist_checks(loop: scf.ForOp) -> None:
         Rewriter.insert_op([ok, check], InsertPoint.before(loop))
 
 
-def _work_per_step(block: Block, loop: scf.ForOp, b: OpList) -> SSAValue:
+def _work_per_step(block: Block, loop: scf.ForOp, b: Builder) -> SSAValue:
     """Index ops (emitted to `b`, placed before `loop`) counting the inner
     iterations of a step of `loop` in `block`: 1 + the trip counts of its
     loops times their own steps' work. A trip count computed inside the step
@@ -138,7 +138,7 @@ def _work_per_step(block: Block, loop: scf.ForOp, b: OpList) -> SSAValue:
 
 def _grain(loop: scf.ForOp) -> SSAValue:
     """Steps per part: GRAIN inner iterations' worth, at least 1."""
-    b = OpList()
+    b = Builder()
     work = _work_per_step(loop.body.block, loop, b)
     steps = b.emit(arith.DivUIOp(b.index(GRAIN), work))
     grain = b.emit(arith.MaxUIOp(steps, b.index(1)))

@@ -25,7 +25,7 @@ at run time, so the rewrite is a version of the loop pair:
 
     scf.if %lb < %ub and %w <= NARROW {
       <the checks, which do not depend on %t: once>
-      scf.for %jb = ... step 8, then 4, 2, 1 (see OpList.blocks) {
+      scf.for %jb = ... step 8, then 4, 2, 1 (see Builder.blocks) {
         %init_k = memref.load %R[%lb + c - 1, %jb + k] for each k in the block
         scf.for %t = %lb to %ub iter_args(%prev_k = %init_k) {
           <the step's body for columns %jb + k, reading %prev_k>   // stores stay
@@ -58,8 +58,8 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator, is_side_effect_free
 
 from scanjit.dialects import sj
-from scanjit.passes.bufferize import read_only
-from scanjit.passes.support.loop_builder import OpList, defined_in, integer_constant, row_offset
+from scanjit.passes.support.memory import read_only
+from scanjit.passes.support.builder import Builder, defined_in, integer_constant, row_offset
 
 NARROW = 8  # rows up to this wide are carried: one 512-bit register of f64
 BLOCKS = (8, 4, 2, 1)  # columns carried at once, largest first
@@ -161,7 +161,7 @@ def _is_zero(value: SSAValue) -> bool:
     return integer_constant(value) == 0
 
 
-def _clone_slice(values: list[SSAValue], loop: Operation, mapping: dict, b: OpList) -> None:
+def _clone_slice(values: list[SSAValue], loop: Operation, mapping: dict, b: Builder) -> None:
     """Clone into `b` the ops of `loop`'s body that `values` are computed from."""
     for value in values:
         owner = value.owner
@@ -171,7 +171,7 @@ def _clone_slice(values: list[SSAValue], loop: Operation, mapping: dict, b: OpLi
         _clone_into(b, [owner], mapping)
 
 
-def _clone_into(b: OpList, ops: list[Operation], mapping: dict) -> None:
+def _clone_into(b: Builder, ops: list[Operation], mapping: dict) -> None:
     """Clone `ops` into `b`, in order, recording their results in `mapping`."""
     for op in ops:
         clone = op.clone(value_mapper=mapping)
@@ -179,7 +179,7 @@ def _clone_into(b: OpList, ops: list[Operation], mapping: dict) -> None:
         mapping.update(zip(op.results, clone.results))
 
 
-def _carried_loop(b: OpList, r: Recurrence, first_column: SSAValue, width: int) -> None:
+def _carried_loop(b: Builder, r: Recurrence, first_column: SSAValue, width: int) -> None:
     """Loads of the columns' initial values, then the step loop carrying them."""
     columns = [first_column] + [b.emit(arith.AddiOp(first_column, b.index(k))) for k in range(1, width)]
     previous_row = r.reads[0].indices[0]  # row t + c - 1, at the first step
@@ -188,7 +188,7 @@ def _carried_loop(b: OpList, r: Recurrence, first_column: SSAValue, width: int) 
     init = [b.emit(memref.LoadOp.get(r.state, [first_step.get(previous_row, previous_row), column]))
             for column in columns]
 
-    body = OpList(Block(arg_types=[IndexType(), *[v.type for v in init]]))
+    body = Builder(Block(arg_types=[IndexType(), *[v.type for v in init]]))
     t, *carried = body.block.args
     step_mapping = {r.steps.body.block.args[0]: t}
     _clone_into(body, [op for op in r.steps.body.block.ops  # index arithmetic; checks are hoisted
@@ -208,19 +208,19 @@ def _carried_loop(b: OpList, r: Recurrence, first_column: SSAValue, width: int) 
 def interchange(r: Recurrence) -> None:
     """Put in place of the loop pair: if steps run and the row is at most
     NARROW wide, the nest carrying the row; else the loop pair as it was."""
-    b = OpList()
+    b = Builder()
     invariants: dict = {}  # the step's ops the row width and the checks need
     _clone_slice([r.columns.ub], r.steps, invariants, b)
     width = invariants.get(r.columns.ub, r.columns.ub)
     runs = b.emit(arith.CmpiOp(r.steps.lb, r.steps.ub, "slt"))
     narrow = b.emit(arith.CmpiOp(width, b.index(NARROW), "ule"))
 
-    carried = OpList(Block())
+    carried = Builder(Block())
     for check in r.checks:  # they do not depend on the step: once, before the steps
         _clone_slice(list(check.operands), r.steps, invariants, carried)
         carried.emit(check.clone(value_mapper=invariants))
 
-    def columns(bb: OpList, first: SSAValue, size: int, _) -> list[SSAValue]:
+    def columns(bb: Builder, first: SSAValue, size: int, _) -> list[SSAValue]:
         _carried_loop(bb, r, first, size)
         return []
 

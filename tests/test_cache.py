@@ -19,13 +19,14 @@ import pytest
 
 import scanjit as pytensor
 import scanjit.tensor as pt
-from scanjit import cache, compiler
+from scanjit.driver import cache
+from scanjit.driver import pipeline as compiler
 
 SCRIPT = """
 import numpy as np
 import scanjit as pytensor
 import scanjit.tensor as pt
-from scanjit import compiler
+from scanjit.driver import pipeline as compiler
 ran = []
 compiler.lower = lambda *a, _lower=compiler.lower, **k: ran.append("passes") or _lower(*a, **k)
 compiler.compile_module = lambda *a, _c=compiler.compile_module: ran.append("llvm") or _c(*a)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from scanjit.stages import file_name
+from scanjit.driver.stages import file_name
 
 SCRIPT = """
 import sys

@@ -13,8 +13,9 @@ from xdsl.ir import Block, Region
 
 import scanjit
 import scanjit.tensor as pt
-from scanjit import runtime, threads
-from scanjit.compiler import context, lower
+from scanjit import runtime
+from scanjit.runtime import threads
+from scanjit.driver.pipeline import context, lower
 from scanjit.emit import emit_function
 from scanjit.passes import PIPELINE, get_pass
 from scanjit.scan.utils import until

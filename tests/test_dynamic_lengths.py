@@ -6,7 +6,7 @@ from xdsl.dialects import memref, scf
 
 import scanjit as pytensor
 import scanjit.tensor as pt
-from scanjit.compiler import compile_graph
+from scanjit.driver.pipeline import compile_graph
 
 LENGTHS = (0, 1, 2, 100_000)
 

@@ -9,7 +9,8 @@ import pytest
 
 import scanjit
 import scanjit.tensor as pt
-from scanjit import runtime, threads
+from scanjit import runtime
+from scanjit.runtime import threads
 from scanjit.scan.utils import until
 
 N = 100_000  # an 800 KB buffer per output: a leak shows within a few calls

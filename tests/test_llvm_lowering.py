@@ -1,5 +1,5 @@
 """End-to-end tests of the llvm lowering: hand-written MLIR on memrefs goes
-through the cf/llvm passes, is JIT-compiled by `scanjit.jit` and called with
+through the cf/llvm passes, is JIT-compiled by `scanjit.driver.jit` and called with
 the slot-array ABI (see passes/convert_func_to_llvm.py); results are compared
 with NumPy."""
 
@@ -10,8 +10,8 @@ import pytest
 from xdsl.parser import Parser
 
 from scanjit import runtime
-from scanjit.compiler import context, lower
-from scanjit.jit import Compiled, compile_module
+from scanjit.driver.pipeline import context, lower
+from scanjit.driver.jit import Compiled, compile_module
 from scanjit.passes import PIPELINE
 
 # The tail of the pipeline: from scf/arith/math/memref/func/cf to llvm.

@@ -13,7 +13,8 @@ import pytest
 
 import scanjit
 import scanjit.tensor as pt
-from scanjit import runtime, threads
+from scanjit import runtime
+from scanjit.runtime import threads
 from scanjit.passes.outline_parallel_loops import GRAIN
 
 LENGTHS = [0, 1, 7, 2 * GRAIN - 1, 2 * GRAIN, 2 * GRAIN + 1, 5 * GRAIN + 3]
@@ -221,7 +222,7 @@ define i32 @run(i64 %bad, i64 %n, i64 %grain) {
 def test_a_failed_part_s_status_is_returned(grain):
     import ctypes
 
-    from scanjit import host
+    from scanjit.runtime import llvm as host
 
     runtime.address("scanjit_parallel_for")  # binds the runtime's symbols
     engine = host.compile_ir(STATUS_IR)

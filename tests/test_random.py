@@ -162,11 +162,11 @@ def random_pvals(rs: np.random.Generator, d: int, kind: int) -> np.ndarray:
 @cache
 def multinomial_engine():
     """`scanjit_multinomial` compiled on its own (compiled code links it in)."""
-    from scanjit import host
-    from scanjit.native import MULTINOMIAL_IR, bind_numpy_random
+    from scanjit.runtime import llvm as host
+    from scanjit.runtime.numpy_random import bind_numpy_random
 
     bind_numpy_random()
-    return host.compile_ir(MULTINOMIAL_IR)
+    return host.compile_ir(host.fill("numpy_random.ll"))
 
 
 def native_multinomial(generator: np.random.Generator, n: int, p: np.ndarray) -> np.ndarray:
@@ -204,7 +204,7 @@ def test_the_inline_pcg64_step_is_checked_against_this_numpy():
     """The inline path is enabled only if PCG64's state layout and output are
     what scanjit_multinomial assumes; the check tells PCG64DXSM (same layout,
     other multiplier and output) apart."""
-    from scanjit.native import pcg64_layout_holds
+    from scanjit.runtime.numpy_random import pcg64_layout_holds
 
     assert pcg64_layout_holds(np.random.PCG64)
     assert not pcg64_layout_holds(np.random.PCG64DXSM)
@@ -260,8 +260,8 @@ def test_without_the_inline_step_pcg64_draws_are_numpys():
     script = """
 import llvmlite.binding as llvm_binding
 import numpy as np
-import scanjit.native
-scanjit.native.pcg64_layout_holds = lambda bit_generator_type: False
+import scanjit.runtime.numpy_random
+scanjit.runtime.numpy_random.pcg64_layout_holds = lambda bit_generator_type: False
 import scanjit as pytensor, scanjit.tensor as pt
 rng, p = pytensor.shared(np.random.default_rng(8)), pt.dvector("p")
 nxt, x = pt.random.multinomial(1, p, rng=rng).owner.outputs

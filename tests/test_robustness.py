@@ -12,7 +12,7 @@ import pytest
 
 import scanjit as pytensor
 import scanjit.tensor as pt
-from scanjit import compiler
+from scanjit.driver import pipeline as compiler
 from scanjit.emit import emit_function
 from scanjit.passes import PASSES
 

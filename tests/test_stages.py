@@ -15,10 +15,10 @@ from xdsl.parser import Parser
 
 import scanjit as pytensor
 import scanjit.tensor as pt
-from scanjit import stages
-from scanjit.compiler import context, lower
+from scanjit.driver import stages
+from scanjit.driver.pipeline import context, lower
 from scanjit.emit import emit_function
-from scanjit.jit import compile_module
+from scanjit.driver.jit import compile_module
 from scanjit.passes import PIPELINE, get_pass
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

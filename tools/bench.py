@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", default="bench.json", help="where to write the results")
     args = parser.parse_args(argv)
     rows = run([int(n) for n in args.only.split(",")], args.quick)
-    from scanjit.threads import default_threads
+    from scanjit.runtime.threads import default_threads
 
     machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
                f"NumPy {np.__version__}; scanjit runs scans without recurrent state on "

@@ -16,7 +16,7 @@ import traceback
 from importlib.metadata import version
 from pathlib import Path
 
-from scanjit import stages
+from scanjit.driver import stages
 
 DEFAULT_OUT = "scanjit-dump"
 
@@ -94,7 +94,7 @@ def megabytes(size: int) -> str:
 
 
 def cache_info(args: argparse.Namespace) -> None:
-    from scanjit import cache
+    from scanjit.driver import cache
 
     try:
         info = cache.info()
@@ -108,7 +108,7 @@ def cache_info(args: argparse.Namespace) -> None:
 
 
 def cache_clear(args: argparse.Namespace) -> None:
-    from scanjit import cache
+    from scanjit.driver import cache
 
     try:
         removed, freed = cache.clear()

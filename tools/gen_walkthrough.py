@@ -156,7 +156,7 @@ def example4_code() -> str:
 def render() -> str:
     import scanjit as pytensor
     import scanjit.tensor as pt
-    from scanjit import stages
+    from scanjit.driver import stages
 
     code, functions, output = example4_code(), [], io.StringIO()
     with stages.listening(functions.append), contextlib.redirect_stdout(output):

@@ -14,7 +14,7 @@ from xdsl.dialects import llvm
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.xdsl_opt_main import xDSLOptMain
 
-from scanjit.dialects import ALL_DIALECTS
+from scanjit.dialects import all_dialects
 from scanjit.passes import PASSES, PIPELINE
 
 EMITS = ("llvm-ir", "llvm-ir-opt", "asm")
@@ -23,7 +23,7 @@ EMITS = ("llvm-ir", "llvm-ir-opt", "asm")
 class ScanjitOptMain(xDSLOptMain):
     def register_all_dialects(self):
         super().register_all_dialects()
-        for name, dialect in ALL_DIALECTS.items():
+        for name, dialect in all_dialects().items():
             self.ctx.register_dialect(name, lambda d=dialect: d)
 
     def register_all_passes(self):
@@ -47,7 +47,7 @@ class ScanjitOptMain(xDSLOptMain):
     def output_resulting_program(self, prog: ModuleOp) -> str:
         if self.args.emit is None:
             return super().output_resulting_program(prog)
-        from scanjit.jit import compile_module
+        from scanjit.driver.jit import compile_module
 
         for op in prog.walk():
             if op is not prog and op.dialect_name() != llvm.LLVM.name:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from xdsl.dialects import cf, llvm
 from xdsl.dialects.builtin import (
+    AnyFloat,
     DenseArrayBase,
     IndexType,
     IntegerAttr,
@@ -230,3 +231,16 @@ def declare(module: ModuleOp, name: str, inputs: Sequence[Attribute], output: At
         )
     )
     return name
+
+
+def suffix(t: Attribute) -> str:
+    """LLVM's intrinsic type suffix: f32, f64, i64..."""
+    if isinstance(t, IntegerType):
+        return f"i{t.width.data}"
+    assert isinstance(t, AnyFloat)
+    return f"f{t.bitwidth}"
+
+
+def icmp(lhs: SSAValue, rhs: SSAValue, pred: str) -> llvm.ICmpOp:
+    flag = llvm.ICmpPredicateFlag(pred)
+    return llvm.ICmpOp(lhs, rhs, IntegerAttr(flag.to_int(), i64))

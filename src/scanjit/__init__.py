@@ -11,9 +11,7 @@ from scanjit.scan import scan
 from scanjit.shared import shared
 from scanjit.scan.utils import until
 from scanjit.scan.views import foldl, foldr, map, reduce
-from scanjit import compiler  # noqa: F401  (xDSL and llvmlite load here, not at the first compile)
 from scanjit import tensor  # noqa: F401  (attaches operators to Variable)
-
-__version__ = "0.1.0"
+from scanjit.version import __version__  # noqa: F401
 
 __all__ = ["config", "function", "UnusedInputError", "scan", "shared", "until", "map", "reduce", "foldl", "foldr", "tensor"]

@@ -21,31 +21,29 @@ from pathlib import Path
 
 import numpy as np
 
-from scanjit import runtime, stages
 from scanjit.calling import Signature, check_unused_inputs, updates_list
 from scanjit.dialects.abi import fill_message, placeholder_count
 from scanjit.graph import Variable
 from scanjit.shared import RandomGeneratorType
 from scanjit.tensor.basic import as_tensor_variable
 
-_free = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(runtime.address("scanjit_free"))
 _EXCEPTIONS = {"IndexError": IndexError, "ValueError": ValueError, "MemoryError": MemoryError,
                "TypeError": TypeError, "OverflowError": OverflowError}
 
 
 class _NativeBuffer:
-    """Owns a buffer the native code malloc'ed; NumPy arrays over it keep it
-    alive (as their base) and it is freed with the last of them."""
+    """Owns a buffer the native code allocated; NumPy arrays over it keep it
+    alive (as their base) and it is freed (by `free`) with the last of them."""
 
-    __slots__ = ("__array_interface__", "pointer")
+    __slots__ = ("__array_interface__", "pointer", "free")
 
-    def __init__(self, pointer: int, shape: tuple[int, ...], typestr: str):
-        self.pointer = pointer
+    def __init__(self, pointer: int, shape: tuple[int, ...], typestr: str, free):
+        self.pointer, self.free = pointer, free
         self.__array_interface__ = {"data": (pointer, False), "shape": shape,
                                     "typestr": typestr, "version": 3}
 
     def __del__(self):
-        _free(self.pointer)
+        self.free(self.pointer)
 
 
 class Function(Signature):
@@ -58,17 +56,17 @@ class Function(Signature):
     stored after the call.
 
     `f.stages` names the compilation stages and `f.dump(stage)` returns one as
-    text (see scanjit/stages.py)."""
+    text (see scanjit/driver/stages.py)."""
 
     def __init__(self, inputs: Sequence[Variable], outputs, updates=None,
                  allow_input_downcast=None, name: str = "function"):
-        from scanjit import cache
+        from scanjit import driver  # xDSL, llvmlite and the passes load with the first compile
 
         super().__init__(inputs, outputs, updates, allow_input_downcast)
         self.name = name
         graph_outputs = self.graph_outputs
         start = time.perf_counter()
-        self.compiled = cache.compile(self.inputs + self.shared, graph_outputs, self._keep_emitted)
+        self.compiled = driver.compile(self.inputs + self.shared, graph_outputs, self._keep_emitted)
         self.compile_time = time.perf_counter() - start
         arity = len(self.inputs) + len(self.shared)
         signature = ctypes.CFUNCTYPE(ctypes.c_int32, *[ctypes.c_void_p] * arity, ctypes.POINTER(ctypes.c_int64))
@@ -84,7 +82,8 @@ class Function(Signature):
         values = max((placeholder_count(m) for m in self.compiled.errors), default=0)
         self._results_type = ctypes.c_int64 * max(sum(o.ndim + 1 for o in graph_outputs), 1 + values)
         self._lock = threading.Lock() if self.updates() else None
-        stages.compiled(self)
+        self._free = driver.free
+        driver.stages.compiled(self)
 
     def __reduce__(self):
         """Pickled as its graph: unpickling compiles it again (in another
@@ -112,11 +111,15 @@ class Function(Signature):
     @property
     def stages(self) -> list[str]:
         """The stage names, in order: graph, emit, each pass, llvm, llvm-opt, asm."""
+        from scanjit.driver import stages
+
         return stages.names()
 
     @cached_property
     def stage_texts(self) -> dict[str, str]:
         """Every stage's text, made on first use by re-running the pipeline."""
+        from scanjit.driver import stages
+
         return stages.stage_texts(self)
 
     def dump(self, stage: str) -> str:
@@ -159,7 +162,7 @@ class Function(Signature):
                 values.append(np.frombuffer(results, dtype, 1, k * 8).reshape(()).copy())
             else:
                 shape = (results[k + 1],) if ndim == 1 else tuple(results[k + 1:k + 1 + ndim])
-                array = np.asarray(_NativeBuffer(results[k], shape, typestr))
+                array = np.asarray(_NativeBuffer(results[k], shape, typestr, self._free))
                 values.append(array[skip:] if skip else array)
             k += ndim + 1
         return values

@@ -4,16 +4,17 @@
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
-from xdsl.dialects import arith, scf, tensor
-from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, IndexType, TensorType
-from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, TensorType
+from xdsl.ir import Block, Region, SSAValue
 
 from scanjit.dialects import sj
 from scanjit.emit.scalar import const, ir_type
 from scanjit.graph import Apply, Constant, Op, Variable, toposort
+from scanjit.passes.support.builder import Builder
 
 Handler = Callable[["Emitter", Apply], list[SSAValue | None]]
 EMITTERS: dict[type[Op], Handler] = {}
@@ -30,44 +31,37 @@ def emits(*op_types: type[Op]) -> Callable[[Handler], Handler]:
     return register
 
 
-class Emitter:
-    """Emits ops at the end of `self.block`; `self.values` maps graph
-    variables to SSA values, one scope per region."""
+class Emitter(Builder):
+    """A builder emitting at the end of `self.block` whose `self.values` maps
+    graph variables to SSA values, one scope per region (see `into`)."""
 
     def __init__(self, block: Block, unread: set[int] = frozenset()):
-        self.block = block
+        super().__init__(block)
         self.values: ChainMap[int, SSAValue] = ChainMap()
         self.unread = unread  # ids of scan outputs nothing reads
         # Slices that are a storage's rows after its first `offset` ones:
         # returned, the storage is returned and the caller skips `offset` rows.
         self.tails: dict[SSAValue, tuple[SSAValue, int]] = {}
 
-    # -- building blocks ---------------------------------------------------
-    def emit(self, op: Operation) -> SSAValue:
-        self.block.add_op(op)
-        return op.results[0] if len(op.results) == 1 else op
+    @contextmanager
+    def into(self, block: Block) -> Iterator[Emitter]:
+        """Emit into `block` (a region of an op being built) with a child
+        value scope: graph values computed there stay there."""
+        saved = self.block
+        self.block, self.values = block, self.values.new_child()
+        try:
+            yield self
+        finally:
+            self.block, self.values = saved, self.values.parents
 
     def const(self, value, dtype: str) -> SSAValue:
+        """A constant of the graph dtype `dtype` (or "index")."""
         return const(self.emit, value, dtype)
-
-    def index(self, value: int) -> SSAValue:
-        return self.const(value, "index")
 
     def check(self, ok: SSAValue, message: str, values: Sequence[SSAValue] = ()) -> None:
         """Native code stops with `message` (an exception class, a colon and
         the text, where `$k` stands for values[k], index or i64) when `ok` is false."""
         self.emit(sj.CheckOp(ok, message, list(values)))
-
-    def dim(self, value: SSAValue, axis: int) -> SSAValue:
-        """Length of `axis` of a tensor value, as an index."""
-        static = value.type.get_shape()[axis]
-        return self.index(static) if static >= 0 else self.emit(tensor.DimOp(value, self.index(axis)))
-
-    def cmp(self, a: SSAValue, b: SSAValue, pred: str) -> SSAValue:
-        return self.emit(arith.CmpiOp(a, b, pred))
-
-    def select(self, cond, a, b) -> SSAValue:
-        return self.emit(arith.SelectOp(cond, a, b))
 
     # -- graph -------------------------------------------------------------
     def value(self, var: Variable) -> SSAValue:
@@ -98,26 +92,12 @@ class Emitter:
                     self.values[id(var)] = val
         return [self.value(v) for v in outputs]
 
-    def loop(self, upper: SSAValue, carried: Sequence[SSAValue], body) -> list[SSAValue]:
-        """scf.for t in [0, upper) carrying `carried`; `body(t, values)`
-        emits the loop body and returns the values to yield."""
-        block = Block(arg_types=[IndexType(), *[c.type for c in carried]])
-        with self.in_region(block):
-            self.emit(scf.YieldOp(*body(block.args[0], list(block.args[1:]))))
-        loop = scf.ForOp(self.index(0), upper, self.index(1), list(carried), block)
-        self.emit(loop)
-        return list(loop.results)
-
     def map(self, inputs: Sequence[SSAValue], result_type, body) -> SSAValue:
         """An sj.map whose body is `body(scalars) -> scalar`, emitted here."""
         block = Block(arg_types=[sj.element_type(v.type) for v in inputs])
-        with self.in_region(block):
+        with self.into(block):
             self.emit(sj.YieldOp(body(list(block.args))))
         return self.emit(sj.MapOp(inputs, result_type, Region(block)))
-
-    def in_region(self, block: Block):
-        """Context manager: emit into `block` with a child value scope."""
-        return _Scope(self, block)
 
     def broadcast_checks(self, inputs: Sequence[SSAValue], ndim: int, what: str,
                          labels: Sequence[str] | None = None) -> None:
@@ -152,19 +132,3 @@ class Emitter:
                 parts.append(f"${first + len(values)}")
                 values.append(self.dim(value, axis))
         return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")", values
-
-
-class _Scope:
-    def __init__(self, emitter: Emitter, block: Block):
-        self.emitter, self.block = emitter, block
-
-    def __enter__(self):
-        self.saved = self.emitter.block
-        self.emitter.block = self.block
-        self.emitter.values = self.emitter.values.new_child()
-
-    def __exit__(self, *exc):
-        self.emitter.block = self.saved
-        self.emitter.values = self.emitter.values.parents
-
-

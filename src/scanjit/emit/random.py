@@ -11,7 +11,6 @@ from xdsl.ir import SSAValue
 from scanjit.dialects import sj
 from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.scalar import ELEMENT_TYPES, ir_type
-from scanjit.passes.support.loop_builder import OpList
 from scanjit.tensor.random import RandomVariable
 
 # binomial_t, NumPy's scratch space for binomial draws: 16 doubles and ints.
@@ -67,7 +66,7 @@ def pvals_in_unit_and_head_sum(e: Emitter, p: SSAValue, d: SSAValue) -> tuple[SS
     lanes = e.index(LANES)
     blocks = e.emit(arith.DivUIOp(head, lanes))
 
-    def block(b, acc):
+    def block(_, b, acc):
         first = e.emit(arith.MuliOp(b, lanes))
         updated = [add(e.emit(arith.AddiOp(first, e.index(lane))), ok, total)
                    for lane, (ok, total) in enumerate(zip(acc[::2], acc[1::2]))]
@@ -80,7 +79,7 @@ def pvals_in_unit_and_head_sum(e: Emitter, p: SSAValue, d: SSAValue) -> tuple[SS
         sums = [e.emit(arith.AddfOp(a, b)) for a, b in zip(sums[::2], sums[1::2])]
     done = e.emit(arith.MuliOp(blocks, lanes))
     ok, total = e.loop(e.emit(arith.SubiOp(head, done)), [oks[0], sums[0]],
-                       lambda r, acc: add(e.emit(arith.AddiOp(done, r)), *acc))
+                       lambda _, r, acc: add(e.emit(arith.AddiOp(done, r)), *acc))
     last = e.emit(tensor.ExtractOp(p, [head], f64))
     return e.emit(arith.AndIOp(ok, in_unit(last))), total
 
@@ -88,11 +87,11 @@ def pvals_in_unit_and_head_sum(e: Emitter, p: SSAValue, d: SSAValue) -> tuple[SS
 def scalar_draws(e: Emitter, sample, draw_one) -> SSAValue:
     """One scalar draw, or a tensor of draws in C order (as NumPy fills `size`)."""
     if sample.ndim == 0:
-        return draw_one(OpList(e.block))
+        return draw_one(e)
     t = ir_type(sample.type)
     out = e.emit(tensor.EmptyOp([], t))
     dims = [e.index(s) for s in t.get_shape()]
-    return OpList(e.block).loop_nest(dims, [out], lambda ib, ivs, acc: [
+    return e.loop_nest(dims, [out], lambda ib, ivs, acc: [
         ib.emit(tensor.InsertOp(draw_one(ib), acc[0], ivs))])[0]
 
 

@@ -15,7 +15,7 @@ from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.scalar import convert, ir_type, to_index
 from scanjit.emit.tensor import put_row, slice_range, take_row
 from scanjit.graph import Constant, Variable, infer_shape
-from scanjit.passes.support.loop_builder import OpList, empty_like_dims
+from scanjit.passes.support.builder import empty_like_dims
 from scanjit.scan.op import ScanOp
 
 
@@ -77,7 +77,7 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
         return written, (results[len(info.inner_outputs)] if info.until is not None else None)
 
     if info.until is None:
-        finals = e.loop(n, storages + stacks, lambda t, carried: step(t, carried)[0])
+        finals = e.loop(n, storages + stacks, lambda _, t, carried: step(t, carried)[0])
     else:
         n, finals = until_loop(e, n, storages + stacks, step, info.until.dtype)
     outputs: list[SSAValue | None] = [None] * len(info.output_taps)  # None: unread
@@ -121,13 +121,13 @@ def until_loop(e: Emitter, n: SSAValue, carried: list[SSAValue], step, cond_dtyp
     false = e.emit(arith.ConstantOp(IntegerAttr(0, i1)))
     types = [IndexType(), i1, *[c.type for c in carried]]
     before = Block(arg_types=types)
-    with e.in_region(before):
+    with e.into(before):
         t, stopped, *values = before.args
         going = e.emit(arith.AndIOp(e.cmp(t, n, "slt"),
                                     e.emit(arith.XOrIOp(stopped, e.emit(arith.ConstantOp(IntegerAttr(1, i1)))))))
         e.emit(scf.ConditionOp(going, *before.args))
     after = Block(arg_types=types)
-    with e.in_region(after):
+    with e.into(after):
         t, _, *values = after.args
         written, stop = step(t, values)
         stop = convert(e.emit, stop, cond_dtype, "bool")
@@ -162,7 +162,7 @@ def step_count(e: Emitter, node, seq_values: list[SSAValue]) -> SSAValue:
 
 
 def empty(e: Emitter, t: TensorType, dims: list[SSAValue]) -> SSAValue:
-    return empty_like_dims(OpList(e.block), t, dims)
+    return empty_like_dims(e, t, dims)
 
 
 def init_storage(e: Emitter, k: int, window: int, init: SSAValue, stacked: bool, rows: SSAValue):
@@ -181,7 +181,7 @@ def init_storage(e: Emitter, k: int, window: int, init: SSAValue, stacked: bool,
     if not stacked:
         return put_row(e, init, storage, e.index(0)), state_dims
     copied = e.loop(e.index(window), [storage],
-                    lambda j, acc: [put_row(e, take_row(e, init, j), acc[0], j)])
+                    lambda _, j, acc: [put_row(e, take_row(e, init, j), acc[0], j)])
     return copied[0], state_dims
 
 

@@ -223,7 +223,7 @@ def update_part(e: Emitter, mode: str, dest: SSAValue, value: SSAValue, value_st
                 f"ValueError: {what}: the value has the wrong length on axis {axis}: $0 for a part "
                 "of $1", [e.dim(value, 0), count])
 
-    def body(k, acc):
+    def body(_, k, acc):
         row = e.emit(arith.AddiOp(start, e.emit(arith.MuliOp(k, step))))
         part, static = value, value_static
         if own >= 0:

@@ -45,7 +45,7 @@ def stage_texts(function: Function) -> dict[str, str]:
     """Every stage of `function`, in order, each ending with a newline."""
     from xdsl.parser import Parser
 
-    from scanjit.compiler import context, lower
+    from scanjit.driver.pipeline import context, lower
     from scanjit.printing import debugprint
 
     emitted = str(function.emitted)

@@ -1,70 +1,7 @@
-"""The thread pool behind `scanjit_parallel_for`, which runs the loops
-`outline-parallel-loops` proved to be maps on every core.
+; The thread pool behind scanjit_parallel_for (see threads.py, which fills in
+; the placeholders with string.Template: the futex system call, spin counts,
+; the spin hint).
 
-    i32 scanjit_parallel_for(i32 (*fn)(void *ctx, i64 lo, i64 hi), void *ctx,
-                             i64 lo, i64 hi, i64 grain)
-
-runs `fn(ctx, a, b)` over parts covering [lo, hi), each at least `grain`
-iterations long, up to `PARTS_PER_THREAD` per thread, and returns 0 or the
-first non-zero status a part returned (every part runs either way). The
-caller runs parts too; parts are claimed from an atomic counter, so a worker
-that wakes late only finds less (or nothing) left to do. Workers are started
-on first use (again in a forked child) and wait on a futex after a short
-spin. One job runs at a time: a call that finds the pool busy (another Python
-thread's call) runs its loop alone.
-
-`SCANJIT_NUM_THREADS` sets the number of threads (default: the CPUs this
-process may run on; Linux on x86-64 or AArch64 only, which have the futex
-system call); 1 runs every loop on the calling thread.
-`SCANJIT_PART_SIZE=k` (for testing) makes every part k steps long, whatever
-the loop's grain, so that small loops run on several threads too.
-"""
-
-from __future__ import annotations
-
-import os
-import platform
-import sys
-
-import llvmlite.binding as llvm_binding
-
-# futex(2): its system call number (Linux only), and its operations on
-# process-private words. Elsewhere every loop runs on the calling thread.
-SYS_FUTEX = {"x86_64": 202, "aarch64": 98}.get(platform.machine()) if sys.platform == "linux" else None
-FUTEX_WAIT, FUTEX_WAKE = 128, 129
-SPINS = 4000  # polls before a waiting thread sleeps (about 100 µs)
-MAX_THREADS = 64 if SYS_FUTEX else 1
-PARTS_PER_THREAD = 4  # so that a thread that starts late does less of the loop
-
-
-def _spin_hint() -> str:
-    x86 = llvm_binding.get_process_triple().startswith(("x86_64", "i686"))
-    return "call void @llvm.x86.sse2.pause()" if x86 else ""
-
-
-def environment_int(name: str, default: int) -> int:
-    """The integer in environment variable `name`, or `default` when unset."""
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"the environment variable {name} must be an integer, got {text!r}") from None
-
-
-def default_threads() -> int:
-    count = environment_int("SCANJIT_NUM_THREADS", len(os.sched_getaffinity(0)) if SYS_FUTEX else 1)
-    return max(1, min(count, MAX_THREADS))
-
-
-def forced_part_size() -> int:
-    return max(0, environment_int("SCANJIT_PART_SIZE", 0))
-
-
-def threads_ir() -> str:
-    pause = _spin_hint()
-    return f"""
 @threads = internal global i64 1
 @part_size = internal global i64 0
 @workers = internal global i64 0
@@ -82,23 +19,23 @@ def threads_ir() -> str:
 declare i32 @pthread_create(ptr, ptr, ptr, ptr)
 declare i32 @getpid()
 declare i64 @syscall(i64, ...)
-{"declare void @llvm.x86.sse2.pause()" if pause else ""}
+${PAUSE_DECLARATION}
 
-define void @scanjit_set_threads(i64 %n) {{
+define void @scanjit_set_threads(i64 %n) {
   store atomic i64 %n, ptr @threads monotonic, align 8
   ret void
-}}
+}
 
-define void @scanjit_set_part_size(i64 %n) {{
+define void @scanjit_set_part_size(i64 %n) {
   store atomic i64 %n, ptr @part_size monotonic, align 8
   ret void
-}}
+}
 
 ; Claim parts of the current job until none is left. @claims holds the job's
 ; part count (high 32 bits) and its next part (low 32 bits), so that a claim
 ; and the count it is checked against come from one job, even for a worker
 ; that claims late, while the next job is being posted.
-define internal void @run_parts() {{
+define internal void @run_parts() {
 entry:
   br label %claim
 claim:
@@ -130,14 +67,14 @@ done_part:
   %last = icmp eq i32 %left, 1
   br i1 %last, label %wake, label %claim
 wake:
-  %w = call i64 (i64, ...) @syscall(i64 {SYS_FUTEX or 0}, ptr @pending, i32 {FUTEX_WAKE}, i32 1)
+  %w = call i64 (i64, ...) @syscall(i64 ${SYS_FUTEX}, ptr @pending, i32 ${FUTEX_WAKE}, i32 1)
   br label %claim
 done:
   ret void
-}}
+}
 
-; Return once *word != value: poll {SPINS} times, then sleep on the futex.
-define internal void @wait_while_equal(ptr %word, i32 %value) {{
+; Return once *word != value: poll ${SPINS} times, then sleep on the futex.
+define internal void @wait_while_equal(ptr %word, i32 %value) {
 entry:
   br label %poll
 poll:
@@ -146,20 +83,20 @@ poll:
   %same = icmp eq i32 %now, %value
   br i1 %same, label %idle, label %done
 idle:
-  %tired = icmp uge i64 %spins, {SPINS}
+  %tired = icmp uge i64 %spins, ${SPINS}
   br i1 %tired, label %sleep, label %pause
 pause:
-  {pause}
+  ${PAUSE}
   %spins1 = add i64 %spins, 1
   br label %poll
 sleep:
-  %s = call i64 (i64, ...) @syscall(i64 {SYS_FUTEX or 0}, ptr %word, i32 {FUTEX_WAIT}, i32 %value, ptr null)
+  %s = call i64 (i64, ...) @syscall(i64 ${SYS_FUTEX}, ptr %word, i32 ${FUTEX_WAIT}, i32 %value, ptr null)
   br label %poll
 done:
   ret void
-}}
+}
 
-define internal ptr @worker(ptr %unused) {{
+define internal ptr @worker(ptr %unused) {
 entry:
   %g0 = load atomic i32, ptr @generation acquire, align 4
   br label %job
@@ -169,10 +106,10 @@ job:
   %g = load atomic i32, ptr @generation acquire, align 4
   call void @run_parts()
   br label %job
-}}
+}
 
 ; Start workers up to `wanted` (all over again in a forked child, which has none).
-define internal void @start_workers(i64 %wanted) {{
+define internal void @start_workers(i64 %wanted) {
 entry:
   %tid = alloca i64
   %pid = call i32 @getpid()
@@ -197,9 +134,9 @@ started:
   br label %loop
 done:
   ret void
-}}
+}
 
-define i32 @scanjit_parallel_for(ptr %fn, ptr %ctx, i64 %lo, i64 %hi, i64 %grain) {{
+define i32 @scanjit_parallel_for(ptr %fn, ptr %ctx, i64 %lo, i64 %hi, i64 %grain) {
 entry:
   %n = sub i64 %hi, %lo
   %threads = load atomic i64, ptr @threads monotonic, align 8
@@ -208,7 +145,7 @@ entry:
   %chosen = select i1 %is_forced, i64 %forced, i64 %grain
   %g = call i64 @llvm.smax.i64(i64 %chosen, i64 1)
   %fit = sdiv i64 %n, %g
-  %most = mul i64 %threads, {PARTS_PER_THREAD}
+  %most = mul i64 %threads, ${PARTS_PER_THREAD}
   %parts = call i64 @llvm.smin.i64(i64 %fit, i64 %most)
   %several = icmp sgt i64 %fit, 1
   %threaded = icmp sgt i64 %threads, 1
@@ -216,7 +153,7 @@ entry:
   br i1 %many, label %lock, label %alone
 lock:
   %swap = cmpxchg ptr @busy, i32 0, i32 1 acquire monotonic
-  %got = extractvalue {{ i32, i1 }} %swap, 1
+  %got = extractvalue { i32, i1 } %swap, 1
   br i1 %got, label %post, label %alone
 alone:
   %alone_status = call i32 %fn(ptr %ctx, i64 %lo, i64 %hi)
@@ -235,7 +172,7 @@ post:
   %first_claim = shl i64 %parts, 32
   store atomic i64 %first_claim, ptr @claims release, align 8
   %old = atomicrmw add ptr @generation, i32 1 release
-  %w = call i64 (i64, ...) @syscall(i64 {SYS_FUTEX or 0}, ptr @generation, i32 {FUTEX_WAKE}, i32 2147483647)
+  %w = call i64 (i64, ...) @syscall(i64 ${SYS_FUTEX}, ptr @generation, i32 ${FUTEX_WAKE}, i32 2147483647)
   call void @run_parts()
   br label %wait
 wait:
@@ -249,8 +186,7 @@ unlock:
   %result = load atomic i32, ptr @status monotonic, align 4
   store atomic i32 0, ptr @busy release, align 4
   ret i32 %result
-}}
+}
 
 declare i64 @llvm.smax.i64(i64, i64)
 declare i64 @llvm.smin.i64(i64, i64)
-"""

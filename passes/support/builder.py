@@ -1,17 +1,21 @@
-"""A small helper for passes that build loop nests: ops go to a list (then
-handed to the rewriter) or to the end of a block."""
+"""The one op builder of scanjit's passes and emitter: ops go to a list (then
+handed to a rewriter) or to the end of a block, with helpers for constants,
+lengths and loop nests. The emitter (scanjit/emit/emitter.py) is one too,
+mapping graph variables to the values it builds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from xdsl.dialects import arith, scf, tensor
 from xdsl.dialects.builtin import IndexType, IntegerAttr, TensorType
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 
-class OpList:
-    """Collects ops in order; `emit` returns the single result (or the op)."""
+class Builder:
+    """Collects ops in order (into `block` if given, else into `ops`);
+    `emit` returns the single result (or the op)."""
 
     def __init__(self, block: Block | None = None):
         self.block = block
@@ -27,26 +31,40 @@ class OpList:
     def index(self, value: int) -> SSAValue:
         return self.emit(arith.ConstantOp(IntegerAttr(value, IndexType())))
 
+    def integer(self, value: int, t: Attribute) -> SSAValue:
+        return self.emit(arith.ConstantOp(IntegerAttr(value, t)))
+
     def dim(self, value: SSAValue, axis: int) -> SSAValue:
+        """Length of `axis` of a tensor value, as an index."""
         static = value.type.get_shape()[axis]
         return self.index(static) if static >= 0 else self.emit(tensor.DimOp(value, self.index(axis)))
 
+    def cmp(self, a: SSAValue, b: SSAValue, pred: str) -> SSAValue:
+        return self.emit(arith.CmpiOp(a, b, pred))
+
+    def select(self, cond: SSAValue, a: SSAValue, b: SSAValue) -> SSAValue:
+        return self.emit(arith.SelectOp(cond, a, b))
+
+    @contextmanager
+    def into(self, block: Block) -> Iterator[Builder]:
+        """A builder for `block` (a region's block of an op being built)."""
+        yield Builder(block)
+
     def loop(self, upper: SSAValue, carried: Sequence[SSAValue],
-             body: Callable[[OpList, SSAValue, list[SSAValue]], Sequence[SSAValue]],
+             body: Callable[[Builder, SSAValue, list[SSAValue]], Sequence[SSAValue]],
              lower: SSAValue | None = None, step: int = 1) -> list[SSAValue]:
         """scf.for from `lower` (0) to `upper` by `step` carrying `carried`;
         `body` gets a builder for the loop body, the induction variable and the
         carried values, and returns the values to yield."""
         block = Block(arg_types=[IndexType(), *[c.type for c in carried]])
-        inner = OpList(block)
-        yielded = body(inner, block.args[0], list(block.args[1:]))
-        inner.emit(scf.YieldOp(*yielded))
+        with self.into(block) as inner:
+            inner.emit(scf.YieldOp(*body(inner, block.args[0], list(block.args[1:]))))
         op = scf.ForOp(lower or self.index(0), upper, self.index(step), list(carried), block)
         self.emit(op)
         return list(op.results)
 
     def blocks(self, upper: SSAValue, sizes: Sequence[int], carried: Sequence[SSAValue],
-               body: Callable[[OpList, SSAValue, int, list[SSAValue]], Sequence[SSAValue]],
+               body: Callable[[Builder, SSAValue, int, list[SSAValue]], Sequence[SSAValue]],
                ) -> list[SSAValue]:
         """Cover [0, upper) with blocks of sizes[0] while they fit, then of
         sizes[1], ... (the last size should be 1): one scf.for per size, whose
@@ -63,13 +81,13 @@ class OpList:
         return carried
 
     def loop_nest(self, uppers: Sequence[SSAValue], carried: Sequence[SSAValue],
-                  body: Callable[[OpList, list[SSAValue], list[SSAValue]], Sequence[SSAValue]],
+                  body: Callable[[Builder, list[SSAValue], list[SSAValue]], Sequence[SSAValue]],
                   ) -> list[SSAValue]:
         """Perfectly nested loops over `uppers` (outermost first)."""
         if not uppers:
             return list(body(self, [], list(carried)))
 
-        def level(b: OpList, depth: int, ivs: list[SSAValue], acc: list[SSAValue]):
+        def level(b: Builder, depth: int, ivs: list[SSAValue], acc: list[SSAValue]):
             if depth == len(uppers):
                 return body(b, ivs, acc)
             return b.loop(uppers[depth], acc,
@@ -93,7 +111,7 @@ def defined_in(value: SSAValue, op: Operation) -> bool:
     return parent is not None and op.is_ancestor(parent)
 
 
-def empty_like_dims(b: OpList, t: Attribute, dims: Sequence[SSAValue]) -> SSAValue:
+def empty_like_dims(b: Builder, t: Attribute, dims: Sequence[SSAValue]) -> SSAValue:
     """tensor.empty of type `t`, taking the dynamic sizes from `dims`."""
     assert isinstance(t, TensorType)
     dynamic = [d for d, s in zip(dims, t.get_shape()) if s < 0]

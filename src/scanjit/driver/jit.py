@@ -14,8 +14,9 @@ from functools import cache, cached_property
 import llvmlite.binding as llvm_binding
 from llvmlite.binding.executionengine import ExecutionEngine
 
-from scanjit import host, runtime
-from scanjit.native import NUMPY_RANDOM_FUNCTIONS, bind_numpy_random, libraries_for
+from scanjit import runtime
+from scanjit.runtime import llvm as host
+from scanjit.runtime.numpy_random import NUMPY_RANDOM_FUNCTIONS, bind_numpy_random, libraries_for
 from scanjit.dialects.abi import ERRORS, RESULT_OFFSETS
 
 

@@ -11,7 +11,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from scanjit.emit import emit_function
 from scanjit.graph import Variable
-from scanjit.jit import Compiled, compile_module
+from scanjit.driver.jit import Compiled, compile_module
 from scanjit.passes import PIPELINE, get_pass
 
 for _name in PIPELINE:  # import every pass now: the first compile pays no imports
@@ -23,10 +23,10 @@ def context() -> Context:
     """A context knowing xDSL's dialects and ours (for passes and parsing)."""
     from xdsl.dialects import get_all_dialects
 
-    from scanjit.dialects import ALL_DIALECTS
+    from scanjit.dialects import all_dialects
 
     ctx = Context()
-    for name, factory in {**get_all_dialects(), **{n: (lambda d=d: d) for n, d in ALL_DIALECTS.items()}}.items():
+    for name, factory in {**get_all_dialects(), **{n: (lambda d=d: d) for n, d in all_dialects().items()}}.items():
         ctx.register_dialect(name, factory)
     return ctx
 
@@ -56,7 +56,7 @@ def lower(module: ModuleOp, passes: Sequence[str] = PIPELINE,
 
 def compile_graph(inputs: Sequence[Variable], outputs: Sequence[Variable],
                   after_pass: Callable[[str, ModuleOp], None] | None = None) -> Compiled:
-    """Emit, lower and JIT-compile (scanjit.cache.compile is the cached entry point)."""
+    """Emit, lower and JIT-compile (scanjit.driver.cache.compile is the cached entry point)."""
     module = emit_function(inputs, outputs)
     module.verify()
     if after_pass is not None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import json
 import math
 import os
@@ -44,8 +45,8 @@ from pathlib import Path
 
 import numpy as np
 
-import scanjit
 from scanjit.graph import Constant, Variable, toposort
+from scanjit.version import __version__
 
 MAGIC = b"scanjit-cache\0"
 FORMAT = 3
@@ -160,16 +161,14 @@ def _installed(package) -> tuple:
 
 
 def _compiler_sources() -> tuple:
-    """Size and time of every source file of scanjit's compiler, so that an
-    edited (e.g. editable-installed) scanjit never loads stale code."""
-    import scanjit.dialects
-    import scanjit.passes
-
+    """Size and time of every source file of scanjit's compiler (Python and
+    LLVM IR), so that an edited (e.g. editable-installed) scanjit never loads
+    stale code."""
     files = []
-    for package in (scanjit, scanjit.dialects, scanjit.passes):
-        for folder, _, names in os.walk(os.path.dirname(package.__file__)):
+    for package in ("scanjit", "scanjit.dialects", "scanjit.passes"):
+        for folder, _, names in os.walk(importlib.util.find_spec(package).submodule_search_locations[0]):
             for name in names:
-                if name.endswith(".py"):
+                if name.endswith((".py", ".ll")):
                     stat = os.stat(path := os.path.join(folder, name))
                     files.append((path, stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(files))
@@ -187,7 +186,7 @@ def _toolchain() -> tuple:
 
     # NumPy too: compiled code calls its C random functions on its generators' layout.
     return (llvm.get_process_triple(), llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten(),
-            llvmlite.__version__, _installed(xdsl), np.__version__, _installed(np), scanjit.__version__,
+            llvmlite.__version__, _installed(xdsl), np.__version__, _installed(np), __version__,
             _compiler_sources())
 
 
@@ -211,10 +210,10 @@ def signature(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> dict:
 
 
 def compile(inputs: Sequence[Variable], outputs: Sequence[Variable], after_pass=None):
-    """scanjit.compiler.compile_graph, through the cache: on a hit only the
+    """scanjit.driver.pipeline.compile_graph, through the cache: on a hit only the
     stored object code is loaded: neither the passes nor LLVM run."""
-    from scanjit.compiler import compile_graph
-    from scanjit.jit import load_compiled
+    from scanjit.driver.pipeline import compile_graph
+    from scanjit.driver.jit import load_compiled
 
     if not enabled():
         return compile_graph(inputs, outputs, after_pass)

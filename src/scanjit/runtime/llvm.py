@@ -1,9 +1,12 @@
 """LLVM for the host CPU through llvmlite: the target machine, the O3
-pipeline, and MCJIT for the runtime's hand-written modules."""
+pipeline, and MCJIT for the runtime's hand-written modules (the `.ll` files
+beside this one)."""
 
 from __future__ import annotations
 
+import string
 from functools import cache
+from importlib import resources
 
 import llvmlite.binding as llvm_binding
 from llvmlite.binding import ffi
@@ -60,3 +63,10 @@ def compile_ir(llvm_ir: str) -> llvm_binding.ExecutionEngine:
     engine = llvm_binding.create_mcjit_compiler(module, target_machine())
     engine.finalize_object()
     return engine
+
+
+def fill(name: str, **values) -> str:
+    """The LLVM IR file `name` of this package, its `${...}` placeholders
+    filled with `values`."""
+    text = resources.files("scanjit.runtime").joinpath(name).read_text()
+    return string.Template(text).substitute(values)

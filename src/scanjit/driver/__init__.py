@@ -1,0 +1,9 @@
+"""The compiler driver: the one importer of the emitter, the passes and the
+runtime. `compile` emits a graph, runs `scanjit.passes.PIPELINE` and JIT-
+compiles the result, through the compile cache (cache.py); pipeline.py runs
+the passes, jit.py turns LLVM IR into machine code, stages.py shows every
+stage as text."""
+
+from scanjit.driver import stages  # noqa: F401
+from scanjit.driver.cache import compile  # noqa: F401
+from scanjit.runtime import free  # noqa: F401

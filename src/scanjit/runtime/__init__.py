@@ -1,0 +1,92 @@
+"""The runtime every compiled function uses: the allocator (`scanjit_alloc` /
+`scanjit_free`) and the thread pool of `scanjit_parallel_for` (`scanjit.runtime.threads`).
+
+One small LLVM module (alloc.ll and threads.ll), JIT-compiled once per
+process, on first use; its functions are bound by name (`llvm.add_symbol`)
+for the modules compiled or loaded from the cache, and `scanjit.function`
+frees result buffers with `free` (`scanjit_free`).
+
+Each block starts with a 64-byte header holding its capacity, so that returned
+pointers are 64-byte aligned (a vector store never straddles a cache line,
+which would stop it being forwarded to the next step's load) and so that a
+freed block can be reused:
+
+* Blocks of 1 MiB and more are not returned to the system at once: up to
+  `POOL_SLOTS` of them, `POOL_BYTES` in all, wait in a pool, and an allocation
+  takes one whose capacity fits within a factor of 2. A function called in a
+  loop then writes its results into memory that is already mapped, instead of
+  page-faulting in fresh memory on every call. The pool is lock-free (atomic
+  exchange and compare-and-swap), since calls run without the GIL;
+  `release_pool()` empties it.
+* Blocks of 4 MiB and more are 2 MiB-aligned and advised to use transparent
+  huge pages, as NumPy does, so that a fresh one costs few page faults.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from functools import cache
+
+import llvmlite.binding as llvm_binding
+
+from scanjit.runtime import llvm as host, threads
+
+POOL_SLOTS = 8
+POOL_MIN = 1 << 20
+POOL_BYTES = 256 << 20
+HUGE = 4 << 20
+
+
+
+
+@cache
+def _engine() -> llvm_binding.ExecutionEngine:
+    allocator = host.fill("alloc.ll", POOL_SLOTS=POOL_SLOTS, POOL_MIN=POOL_MIN, POOL_BYTES=POOL_BYTES,
+                          HUGE=HUGE)
+    engine = host.compile_ir(allocator + threads.threads_ir())
+    for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for"):
+        llvm_binding.add_symbol(name, engine.get_function_address(name))
+    for setter, value in (("scanjit_set_threads", threads.default_threads()),
+                          ("scanjit_set_part_size", threads.forced_part_size())):
+        _call_setter(engine.get_function_address(setter), value)
+    return engine
+
+
+def _call_setter(address: int, value: int) -> None:
+    ctypes.CFUNCTYPE(None, ctypes.c_int64)(address)(value)
+
+
+def address(name: str) -> int:
+    """The address of a runtime function (`scanjit_alloc`, `scanjit_free`, ...),
+    compiling the runtime (and binding its symbols for JIT-compiled modules)
+    on first use."""
+    return _engine().get_function_address(name)
+
+
+@cache
+def _free_function():
+    return ctypes.CFUNCTYPE(None, ctypes.c_void_p)(address("scanjit_free"))
+
+
+def free(pointer: int) -> None:
+    """Free a block `scanjit_alloc` returned (a result buffer)."""
+    _free_function()(pointer)
+
+
+def release_pool() -> int:
+    """Return the pooled blocks to the system; the number of bytes released."""
+    return ctypes.CFUNCTYPE(ctypes.c_int64)(address("scanjit_release_pool"))()
+
+
+def set_threads(count: int) -> None:
+    """Run parallel loops on `count` threads from now on (1: on the calling
+    thread only); the default is `scanjit.runtime.threads.default_threads()`."""
+    if count < 1:
+        raise ValueError(f"set_threads: count must be at least 1, got {count}")
+    _call_setter(address("scanjit_set_threads"), min(count, threads.MAX_THREADS))
+
+
+def set_part_size(steps: int) -> None:
+    """For testing: run every parallel loop in parts of `steps` steps,
+    whatever its grain (0: the loop's own grain, the default)."""
+    _call_setter(address("scanjit_set_part_size"), max(0, steps))
