@@ -6,4 +6,4 @@ func.func @cast(%x: tensor<?xf64>) -> tensor<4xf64> {
   func.return %r : tensor<4xf64>
 }
 
-// CHECK: NotImplementedError: bufferize: tensor.cast on tensors
+// CHECK: scanjit-opt: error: bufferize: cannot bufferize tensor.cast on tensors

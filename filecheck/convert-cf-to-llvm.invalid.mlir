@@ -6,4 +6,4 @@ func.func @f(%c: i1) {
   func.return
 }
 
-// CHECK: NotImplementedError: sj.check outside an llvm.func returning i32 (run convert-func-to-llvm first)
+// CHECK: scanjit-opt: error: convert-cf-to-llvm: sj.check outside an llvm.func returning i32 (run convert-func-to-llvm first)

@@ -7,4 +7,4 @@ func.func @g(%x: f64) -> f64 {
   func.return %y : f64
 }
 
-// CHECK: NotImplementedError: convert-func-to-llvm: func.call of @g, which is not an external declaration
+// CHECK: scanjit-opt: error: convert-func-to-llvm: func.call of @g, which is not an external declaration

@@ -13,7 +13,7 @@ func.func @map_arity(%x: tensor<?xf64>) -> tensor<?xf64> {
 }
 
 // CHECK: sj.map body needs one argument per input
-// FIRST: Operation does not verify: sj.map body needs one argument per input
+// FIRST: scanjit-opt: error: sj.map body needs one argument per input (at %r = "sj.map"(%x) ({)
 
 // -----
 

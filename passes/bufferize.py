@@ -38,6 +38,7 @@ from xdsl.ir import Block, BlockArgument, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import SymbolTable
+from xdsl.utils.exceptions import PassFailedException
 
 from scanjit.dialects import sj
 from scanjit.dialects.abi import STEP_LOCAL
@@ -195,7 +196,7 @@ class Bufferizer:
             self.run_return(op)
         elif not isinstance(op, scf.YieldOp | scf.ConditionOp):  # handled by their loop
             if any(isinstance(v.type, TensorType) for v in (*op.operands, *op.results)):
-                raise NotImplementedError(f"bufferize: {op.name} on tensors")
+                raise PassFailedException(f"bufferize: cannot bufferize {op.name} on tensors")
             for region in op.regions:
                 for inner in region.blocks:
                     self.run_block(inner)

@@ -33,6 +33,7 @@ from xdsl.pattern_rewriter import (
     PatternRewriteWalker,
     RewritePattern,
 )
+from xdsl.utils.exceptions import PassFailedException
 
 from scanjit.passes.support.llvm_common import (
     const,
@@ -101,7 +102,7 @@ def _constant(op: arith.ConstantOp) -> list[Operation]:
         return [llvm.ConstantOp(IntegerAttr(value.value.data, t), t)]
     if isinstance(value, FloatAttr):
         return [llvm.ConstantOp(value, t)]
-    raise NotImplementedError(f"arith.constant {value}")
+    raise PassFailedException(f"convert-arith-to-llvm: cannot lower arith.constant {value}")
 
 
 def _index_cast(x: SSAValue, to: Attribute) -> list[Operation]:
@@ -181,7 +182,7 @@ def _lower(op: Operation, args: list[SSAValue]) -> list[Operation]:
         case arith.FloorDivSIOp():
             return _floordivsi(args[0], args[1])
         case _:
-            raise NotImplementedError(f"convert-arith-to-llvm: {op.name}")
+            raise PassFailedException(f"convert-arith-to-llvm: cannot lower {op.name}")
 
 
 class ArithLowering(RewritePattern):

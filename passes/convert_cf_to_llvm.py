@@ -26,6 +26,7 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
     op_type_rewrite_pattern,
 )
+from xdsl.utils.exceptions import PassFailedException
 
 from scanjit.dialects import sj
 from scanjit.dialects.abi import ERRORS, RESULTS_ARRAY
@@ -58,8 +59,8 @@ class CheckLowering(RewritePattern):
         while func is not None and not isinstance(func, llvm.FuncOp):
             func = func.parent_op()
         if func is None or func.function_type.output != i32:
-            raise NotImplementedError(
-                "sj.check outside an llvm.func returning i32 "
+            raise PassFailedException(
+                "convert-cf-to-llvm: sj.check outside an llvm.func returning i32 "
                 "(run convert-func-to-llvm first)"
             )
         msg = op.msg.data
@@ -91,4 +92,4 @@ class ConvertCfToLLVMPass(ModulePass):
             op.attributes[ERRORS] = ArrayAttr([StringAttr(m) for m in checks.messages])
         for inner in op.walk():
             if inner.dialect_name() == "cf":
-                raise NotImplementedError(f"convert-cf-to-llvm: {inner.name}")
+                raise PassFailedException(f"convert-cf-to-llvm: cannot lower {inner.name}")

@@ -50,6 +50,7 @@ from xdsl.pattern_rewriter import (
 )
 from xdsl.rewriter import InsertPoint
 from xdsl.traits import SymbolTable
+from xdsl.utils.exceptions import PassFailedException
 
 from scanjit.dialects.abi import ARRAY_DATA, ARRAY_DIMENSIONS, RESULTS_ARRAY
 from scanjit.passes.support.llvm_common import (
@@ -131,7 +132,7 @@ class CallLowering(RewritePattern):
     def match_and_rewrite(self, op: func.CallOp, rewriter: PatternRewriter, /):
         callee = SymbolTable.lookup_symbol(op, op.callee)
         if not isinstance(callee, func.FuncOp) or callee.body.blocks:
-            raise NotImplementedError(
+            raise PassFailedException(
                 f"convert-func-to-llvm: func.call of @{op.callee.string_value()}, "
                 "which is not an external declaration")
         ops: list[Operation] = []
@@ -143,7 +144,7 @@ class CallLowering(RewritePattern):
                 value = field.results[0]
             args.append(value)
         if len(op.res) > 1:
-            raise NotImplementedError("func.call with several results")
+            raise PassFailedException("convert-func-to-llvm: cannot lower a func.call with several results")
         result_type = llvm_type(op.res[0].type) if op.res else None
         call = llvm.CallOp(op.callee.string_value(), *args, return_type=result_type)
         replace_with(rewriter, op, [*ops, call], [call.returned] if op.res else [])
@@ -156,7 +157,8 @@ class FuncLowering(RewritePattern):
         if not op.body.blocks:  # an external C function
             outputs = op.function_type.outputs.data
             if len(outputs) > 1:
-                raise NotImplementedError(f"func.func declaration @{name} with several results")
+                raise PassFailedException(f"convert-func-to-llvm: cannot lower the func.func "
+                                          f"declaration @{name} with several results")
             result = llvm_type(outputs[0]) if outputs else llvm.LLVMVoidType()
             signature = llvm.LLVMFunctionType([_c_type(t) for t in op.function_type.inputs], result)
             rewriter.replace(op, [llvm.FuncOp(name, signature, linkage=llvm.LinkageAttr("external"))], [])
@@ -211,4 +213,4 @@ class ConvertFuncToLLVMPass(ModulePass):
         PatternRewriteWalker(FuncLowering(), apply_recursively=False).rewrite_module(op)
         for inner in op.walk():
             if inner.dialect_name() == "func":
-                raise NotImplementedError(f"convert-func-to-llvm: {inner.name}")
+                raise PassFailedException(f"convert-func-to-llvm: cannot lower {inner.name}")

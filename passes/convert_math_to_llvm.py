@@ -26,6 +26,7 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
 )
 from xdsl.rewriter import BlockInsertPoint, InsertPoint, Rewriter
+from xdsl.utils.exceptions import PassFailedException
 
 from scanjit.passes.support.llvm_common import const, declare, icmp, replace_with, suffix, to_llvm
 
@@ -141,7 +142,7 @@ def _lower(op: Operation, module: builtin.ModuleOp) -> list[Operation]:
             root = llvm.CallIntrinsicOp(f"llvm.sqrt.{suffix(out)}", args, [out])
             return [one, root, llvm.FDivOp(one, root)]
         case _:
-            raise NotImplementedError(f"convert-math-to-llvm: {op.name}")
+            raise PassFailedException(f"convert-math-to-llvm: cannot lower {op.name}")
 
 
 @dataclass

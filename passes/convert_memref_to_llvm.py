@@ -37,6 +37,7 @@ from xdsl.pattern_rewriter import (
     PatternRewriteWalker,
     RewritePattern,
 )
+from xdsl.utils.exceptions import PassFailedException
 
 from scanjit.passes.support.llvm_common import (
     PTR,
@@ -58,7 +59,7 @@ NSW = IntegerAttr(1, 32)  # llvm OverflowAttr: nsw
 def _memref_type(value: SSAValue) -> MemRefType:
     t = value.type
     if not isinstance(t, MemRefType) or not isinstance(t.layout, NoneAttr):
-        raise NotImplementedError(f"memref with non-identity layout: {t}")
+        raise PassFailedException(f"convert-memref-to-llvm: cannot lower a memref with a non-identity layout: {t}")
     return t
 
 
@@ -189,7 +190,7 @@ def _lower(op: Operation, module: builtin.ModuleOp) -> tuple[list[Operation], li
             ops.append(llvm.CallOp(memcpy, dst_ptr.res, src_ptr.res, nbytes.res, return_type=PTR))
             return ops, []
         case _:
-            raise NotImplementedError(f"convert-memref-to-llvm: {op.name}")
+            raise PassFailedException(f"convert-memref-to-llvm: cannot lower {op.name}")
 
 
 def _global(op: memref.GlobalOp) -> llvm.GlobalOp:
@@ -197,7 +198,7 @@ def _global(op: memref.GlobalOp) -> llvm.GlobalOp:
     stored (i1 as a byte 0/1)."""
     t, value = op.type, op.initial_value
     if op.constant is None or not isinstance(value, DenseIntOrFPElementsAttr) or not t.has_static_shape():
-        raise NotImplementedError(f"convert-memref-to-llvm: memref.global other than a constant: {op}")
+        raise PassFailedException(f"convert-memref-to-llvm: cannot lower a memref.global other than a constant: {op}")
     element = storage_type(t.element_type)
     count = prod(t.get_shape())
     data = value.data.data

@@ -4,7 +4,8 @@
     scanjit-opt f.mlir -p scanjit-lower --emit llvm-ir   # then LLVM IR (or llvm-ir-opt, asm)
 
 With --print-between-passes or --time-passes, `scanjit-lower` is expanded into
-its passes so that each of them is printed or timed.
+its passes so that each of them is printed or timed. An error (a pass that
+fails, IR that does not verify) is one line on stderr and exit status 1.
 """
 
 import re
@@ -58,8 +59,23 @@ class ScanjitOptMain(xDSLOptMain):
                 "asm": compiled.asm}[self.args.emit]
 
 
+def diagnostic(error: Exception) -> str:
+    """One line saying what failed: the error's text and, for a verifier's
+    error, the op (the line xDSL's note marks with ^^^)."""
+    message = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+    for note in getattr(error, "__notes__", []):
+        lines = note.splitlines()
+        marked = [lines[k - 1].strip() for k in range(1, len(lines)) if lines[k].strip().startswith("^^^")]
+        if marked:
+            message += f" (at {marked[0]})"
+    return f"scanjit-opt: error: {message}"
+
+
 def main() -> None:
-    ScanjitOptMain().run()
+    try:
+        ScanjitOptMain().run()
+    except Exception as error:  # a diagnostic, or an xDSL verifier's plain Exception
+        sys.exit(diagnostic(error))
 
 
 if __name__ == "__main__":

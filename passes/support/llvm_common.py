@@ -27,6 +27,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import BlockInsertPoint, InsertPoint, Rewriter
+from xdsl.utils.exceptions import PassFailedException
 
 PTR = llvm.LLVMPointerType()
 I1, I8 = IntegerType(1), IntegerType(8)
@@ -173,7 +174,7 @@ def _successor_operand_index(term: Operation, successor: int, arg: int) -> int:
         return arg
     if isinstance(term, llvm.CondBrOp | cf.ConditionalBranchOp):
         return 1 + arg + (len(term.then_arguments) if successor == 1 else 0)
-    raise NotImplementedError(f"branch arguments of {term.name}")
+    raise PassFailedException(f"cannot lower the branch arguments of {term.name}")
 
 
 def retype_block_args(module: ModuleOp, kind: type[Attribute]) -> None:

@@ -8,6 +8,7 @@ from functools import cache as memoize
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.utils.exceptions import PassFailedException
 
 from scanjit.emit import emit_function
 from scanjit.graph import Variable
@@ -38,12 +39,16 @@ class InvalidIRError(RuntimeError):
 def lower(module: ModuleOp, passes: Sequence[str] = PIPELINE,
           after_pass: Callable[[str, ModuleOp], None] | None = None) -> ModuleOp:
     """Run `passes` in place, calling `after_pass(name, module)` after each.
-    With SCANJIT_VERIFY=1 the verifier runs after every pass, so a pass that
-    breaks the IR names itself."""
+    A pass that cannot lower the IR (PassFailedException) is something scanjit
+    cannot compile yet: NotImplementedError. With SCANJIT_VERIFY=1 the
+    verifier runs after every pass, so a pass that breaks the IR names itself."""
     ctx = context()
     verify = os.environ.get("SCANJIT_VERIFY", "0") not in ("", "0")
     for name in passes:
-        get_pass(name).apply(ctx, module)
+        try:
+            get_pass(name).apply(ctx, module)
+        except PassFailedException as error:
+            raise NotImplementedError(f"scanjit cannot compile this yet: {error}") from error
         if verify:
             try:
                 module.verify()
