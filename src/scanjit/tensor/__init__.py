@@ -10,10 +10,7 @@ from scanjit import config
 from scanjit.graph import TensorType, Variable  # noqa: F401  (pt.TensorType, pt.Variable)
 from scanjit.tensor import random  # noqa: F401
 from scanjit.tensor.basic import as_tensor_variable, constant  # noqa: F401
-from scanjit.tensor.elemwise import (  # noqa: F401
-    Elemwise, abs, add, and_, cast, cos, eq, exp, ge, gt, int_div, invert, le, log, lt, maximum,
-    minimum, mod, mul, neg, neq, or_, pow, sin, sqrt, sub, switch, tanh, true_div, where, xor,
-)
+from scanjit.tensor.elemwise import *  # noqa: F401,F403  (its __all__: Elemwise and pt.add, pt.exp, ...)
 from scanjit.tensor.math import Argmax, Dot, Reduce, argmax, dot, max, mean, min, outer, prod, sum  # noqa: F401
 from scanjit.tensor.shape import (  # noqa: F401
     Alloc, Arange, DimShuffle, Shape, alloc, arange, dimshuffle, ones, transpose, zeros,

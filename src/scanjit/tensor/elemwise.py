@@ -2,8 +2,9 @@
 functions (each one's NumPy reference and output dtype rule; its emission is
 its row in emit/scalar.py), and the constructors `pt.add`, `pt.exp`, ...
 
-Adding an elementwise function: a row in `SCALARS` and a constructor here, a
-row in emit/scalar.py, and a test."""
+Adding an elementwise function: a row in `SCALARS`, a constructor and its
+name in `__all__` here (scanjit.tensor exports them), a row in
+emit/scalar.py, and a test."""
 
 from __future__ import annotations
 
@@ -138,6 +139,10 @@ lt, gt, le, ge, eq, neq = (_elemwise(n) for n in ("lt", "gt", "le", "ge", "eq", 
 maximum, minimum, switch = (_elemwise(n) for n in ("maximum", "minimum", "switch"))
 and_, or_, xor, invert = (_elemwise(n) for n in ("and", "or", "xor", "invert"))
 where = switch
+
+__all__ = ["Elemwise", "SCALARS", "add", "sub", "mul", "true_div", "int_div", "mod", "pow", "neg", "exp",
+           "log", "tanh", "sqrt", "abs", "sin", "cos", "lt", "gt", "le", "ge", "eq", "neq", "maximum",
+           "minimum", "switch", "and_", "or_", "xor", "invert", "where", "cast"]
 
 
 def cast(x, dtype: str) -> Variable:
