@@ -356,7 +356,7 @@ class CheckTrue(RewritePattern):
         owner = op.cond.owner
         if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr) \
                 and owner.value.value.data:
-            rewriter.erase_op(op)
+            rewriter.erase(op)
 
 
 @irdl_op_definition

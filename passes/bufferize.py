@@ -179,6 +179,8 @@ class Bufferizer:
             Rewriter.replace_op(op, memref.LoadOp.get(op.tensor, list(op.indices)))
         elif isinstance(op, tensor.DimOp):
             Rewriter.replace_op(op, memref.DimOp(op.source, op.index))
+        elif isinstance(op, tensor.CastOp):  # the same buffer, read-only (support/memory.py)
+            Rewriter.replace_op(op, memref.CastOp.get(op.source, memref_type(op.dest.type)))
         elif isinstance(op, tensor.InsertOp):
             buf = self.buffer_for_write(op.dest, op, 0)
             Rewriter.insert_op(memref.StoreOp.get(op.scalar, buf, list(op.indices)),

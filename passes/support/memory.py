@@ -3,7 +3,7 @@ and which buffers a function must never write."""
 
 from __future__ import annotations
 
-from xdsl.dialects import arith, func, memref
+from xdsl.dialects import arith, func, memref, tensor
 from xdsl.dialects.builtin import MemRefType
 from xdsl.ir import BlockArgument, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -13,11 +13,12 @@ from scanjit.passes.support.builder import Builder
 
 
 def read_only(value: SSAValue) -> bool:
-    """Is `value` a function argument (the caller's array) or a constant (a
-    global), whose buffer the function must never write?"""
+    """Is `value` a function argument (the caller's array), a constant (a
+    global) or a cast (another view of a buffer, which may still be read),
+    whose buffer the function must never write?"""
     if isinstance(value, BlockArgument):
         return isinstance(value.block.parent_op(), func.FuncOp)
-    return isinstance(value.owner, arith.ConstantOp | memref.GetGlobalOp)
+    return isinstance(value.owner, arith.ConstantOp | memref.GetGlobalOp | memref.CastOp | tensor.CastOp)
 
 
 

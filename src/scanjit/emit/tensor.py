@@ -192,7 +192,8 @@ def emit_subtensor(e: Emitter, node) -> list[SSAValue]:
             at += 1
         else:
             at += 1
-    return [value]
+    out_type = ir_type(node.outputs[0].type)  # constant slices of known lengths are static
+    return [value if value.type == out_type else e.emit(tensor.CastOp(value, out_type))]
 
 
 def update_part(e: Emitter, mode: str, dest: SSAValue, value: SSAValue, value_static: tuple,
@@ -299,3 +300,26 @@ def emit_alloc(e: Emitter, node) -> list[SSAValue]:
     args = [shaped, e.value(value)]
     e.broadcast_checks(args, out.ndim, f"alloc of {value.label()}")
     return [e.map(args, ir_type(out.type), lambda xs: xs[1])]
+
+
+@emits(tb.MakeVector)
+def emit_make_vector(e: Emitter, node) -> list[SSAValue]:
+    out = e.emit(tensor.EmptyOp([], ir_type(node.outputs[0].type)))
+    for k, scalar in enumerate(node.inputs):
+        out = e.emit(tensor.InsertOp(e.value(scalar), out, [e.index(k)]))
+    return [out]
+
+
+@emits(tb.SpecifyShape)
+def emit_specify_shape(e: Emitter, node) -> list[SSAValue]:
+    """Checks, then a `tensor.cast` to the static lengths it gives."""
+    x, *lengths = node.inputs
+    value = e.value(x)
+    given = iter(lengths)
+    for axis, known in enumerate(node.op.given):
+        if known:
+            actual, expected = e.dim(value, axis), to_index(e.emit, e.value(next(given)))
+            e.check(e.cmp(actual, expected, "eq"), f"ValueError: specify_shape: {x.label()} has length "
+                    f"$0 on axis {axis}, expected $1", [actual, expected])
+    out_type = ir_type(node.outputs[0].type)
+    return [value if out_type == value.type else e.emit(tensor.CastOp(value, out_type))]

@@ -13,7 +13,8 @@ from scanjit.tensor.basic import as_tensor_variable, constant  # noqa: F401
 from scanjit.tensor.elemwise import *  # noqa: F401,F403  (its __all__: Elemwise and pt.add, pt.exp, ...)
 from scanjit.tensor.math import Argmax, Dot, Reduce, argmax, dot, max, mean, min, outer, prod, sum  # noqa: F401
 from scanjit.tensor.shape import (  # noqa: F401
-    Alloc, Arange, DimShuffle, Shape, alloc, arange, dimshuffle, ones, transpose, zeros,
+    Alloc, Arange, DimShuffle, MakeVector, Shape, SpecifyShape, alloc, arange, dimshuffle, ones, shape,
+    specify_shape, transpose, zeros,
 )
 from scanjit.tensor.subtensor import SetSubtensor, Subtensor, inc_subtensor, set_subtensor  # noqa: F401
 from scanjit.tensor.variable import install_operators

@@ -33,6 +33,94 @@ class Shape(Op):
         return f"Shape_i{{{self.axis}}}"
 
 
+class MakeVector(Op):
+    """A vector of the given scalars (PyTensor's MakeVector): `x.shape`,
+    `pt.stack` or `pt.as_tensor_variable` of scalars."""
+
+    def __init__(self, dtype: str):
+        self.dtype = dtype
+
+    def make_node(self, *scalars) -> Apply:
+        scalars = [cast(as_tensor_variable(s), self.dtype) for s in scalars]
+        if any(s.ndim != 0 for s in scalars):
+            raise ValueError("MakeVector takes scalars")
+        return Apply(self, scalars, [Variable(TensorType(self.dtype, (len(scalars),)))])
+
+    def infer_shape(self, node, shapes, dims):
+        return [[dims.const(len(node.inputs))]]
+
+    def perform(self, node, inputs):
+        return [np.array(inputs, dtype=self.dtype).reshape(len(inputs))]
+
+    def __str__(self):
+        return "MakeVector"
+
+
+def shape(x) -> Variable:
+    """`x.shape`: the int64 vector of its lengths (`x.shape[i]` is `Shape_i`)."""
+    x = as_tensor_variable(x)
+    return MakeVector("int64")(*[Shape(a)(x) for a in range(x.ndim)])
+
+
+def lengths(shape) -> list[Variable]:
+    """A shape argument as one integer scalar per axis: an int or scalar, a
+    tuple or list of them, or an integer vector of static length (`x.shape`)."""
+    if isinstance(shape, list | tuple):
+        return [as_tensor_variable(s) for s in shape]
+    shape = as_tensor_variable(shape)
+    if shape.ndim == 0:
+        return [shape]
+    if shape.ndim != 1 or shape.type.shape[0] is None:
+        raise ValueError(f"a shape must be a tuple of integers or an integer vector of known length, "
+                         f"got {shape.type}")
+    if shape.owner is not None and isinstance(shape.owner.op, MakeVector):
+        return list(shape.owner.inputs)
+    return [Subtensor([INDEX])(shape, k) for k in range(shape.type.shape[0])]
+
+
+class SpecifyShape(Op):
+    """`x`, checked to have the given lengths (None: any), which become static
+    where they are constants (PyTensor's specify_shape)."""
+
+    def __init__(self, given: tuple[bool, ...]):
+        self.given = given  # per axis: whether a length is given (an input)
+
+    def make_node(self, x, *lengths) -> Apply:
+        x = as_tensor_variable(x)
+        lengths = [cast(as_tensor_variable(n), "int64") for n in lengths]
+        static = iter(int(n.data) if isinstance(n, Constant) else None for n in lengths)
+        shape = tuple(next(static) if given else s for s, given in zip(x.type.shape, self.given))
+        for old, new in zip(x.type.shape, shape):
+            if old is not None and new is not None and old != new:
+                raise ValueError(f"specify_shape: {x.label()} has static shape {x.type.shape}, not {shape}")
+        return Apply(self, [x, *lengths], [Variable(TensorType(x.dtype, shape))])
+
+    def infer_shape(self, node, shapes, dims):
+        lengths = iter(node.inputs[1:])
+        return [[dims.size(next(lengths)) if given else d for d, given in zip(shapes[0], self.given)]]
+
+    def perform(self, node, inputs):
+        x, *lengths = inputs
+        expected = iter(lengths)
+        for axis, (actual, given) in enumerate(zip(x.shape, self.given)):
+            if given and actual != (n := int(next(expected))):
+                raise ValueError(f"specify_shape: {node.inputs[0].label()} has length {actual} on axis "
+                                 f"{axis}, expected {n}")
+        return [x]
+
+    def __str__(self):
+        return "SpecifyShape"
+
+
+def specify_shape(x, shape) -> Variable:
+    """`x` with the lengths `shape` (ints, None for any, or scalars) checked."""
+    x = as_tensor_variable(x)
+    shape = tuple(shape) if isinstance(shape, list | tuple) else (shape,)
+    if len(shape) != x.ndim:
+        raise ValueError(f"specify_shape: {x.label()} has {x.ndim} dimensions, the shape {len(shape)}")
+    return SpecifyShape(tuple(n is not None for n in shape))(x, *[n for n in shape if n is not None])
+
+
 class DimShuffle(Op):
     """Reorder axes; "x" in `order` inserts an axis of length 1. Every axis
     is kept (`dimshuffle` drops length-1 axes by indexing them first)."""
@@ -121,20 +209,17 @@ class Alloc(Op):
         return [shaped]
 
 
-def _shape_args(shape) -> list:
-    return list(shape) if isinstance(shape, list | tuple) else [shape]
-
-
 def alloc(value, *shape):
-    return Alloc()(value, *shape)
+    """`value` broadcast to `shape` (lengths, or one tuple or vector of them)."""
+    return Alloc()(value, *lengths(shape[0] if len(shape) == 1 else shape))
 
 
 def zeros(shape, dtype=None):
-    return Alloc()(constant(0, dtype=dtype or config.floatX), *_shape_args(shape))
+    return Alloc()(constant(0, dtype=dtype or config.floatX), *lengths(shape))
 
 
 def ones(shape, dtype=None):
-    return Alloc()(constant(1, dtype=dtype or config.floatX), *_shape_args(shape))
+    return Alloc()(constant(1, dtype=dtype or config.floatX), *lengths(shape))
 
 
 class Arange(Op):

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from scanjit.dtypes import INTS
-from scanjit.graph import Apply, Op, TensorType, Variable
+from scanjit.graph import Apply, Constant, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable, check_broadcast
 from scanjit.tensor.elemwise import cast
 
@@ -41,7 +41,8 @@ class Subtensor(Op):
             if k.ndim != 0 or k.dtype not in INTS:
                 raise TypeError(f"an index or slice bound of {x.label()} must be an integer "
                                 f"scalar, got {k.type}")
-        return Apply(self, [x, *key], [Variable(TensorType(x.dtype, self.static_shape(x.type.shape)))])
+        shape = self.static_shape(x.type.shape, [k.data if isinstance(k, Constant) else None for k in key])
+        return Apply(self, [x, *key], [Variable(TensorType(x.dtype, shape))])
 
     def infer_shape(self, node, shapes, dims):
         x, *key = node.inputs
@@ -58,10 +59,20 @@ class Subtensor(Op):
         x, *key = inputs
         return [x[numpy_key(self, x, key, node.inputs[0].label())]]
 
-    def static_shape(self, shape: tuple) -> tuple:
+    def static_shape(self, shape: tuple, key: list | None = None) -> tuple:
         """The static shape of `x[key]` for `x` of static `shape`: a sliced
-        axis keeps its length only for `:`."""
-        kept = [s if e == FULL else None for s, e in zip(shape, self.idx_list) if e != INDEX]
+        axis has a static length for `:`, or when both its length and the
+        slice's bounds (`key`: constants' values, None for others) are known."""
+        key = iter(key or [None] * sum(1 if e == INDEX else sum(e) for e in self.idx_list))
+        kept = []
+        for length, entry in zip(shape, self.idx_list):
+            if entry == INDEX:
+                next(key)
+                continue
+            bounds = [next(key) for given in entry if given]
+            known = length is not None and all(b is not None for b in bounds) and entry != FULL
+            kept.append(len(range(length)[key_slice(entry, bounds, "")]) if known else
+                        length if entry == FULL else None)
         return (*kept, *shape[len(self.idx_list):])
 
     def __str__(self):

@@ -11,7 +11,7 @@ from scanjit.dtypes import INTS
 from scanjit.graph import Variable
 from scanjit.tensor import elemwise as ew
 from scanjit.tensor import math
-from scanjit.tensor.shape import dimshuffle, transpose
+from scanjit.tensor.shape import MakeVector, dimshuffle, shape, transpose
 from scanjit.tensor.subtensor import FULL, INDEX, Subtensor, inc_subtensor, set_subtensor
 
 
@@ -24,11 +24,14 @@ def _is_index(k) -> bool:
 def getitem(x: Variable, key) -> Variable:
     """`x[key]` for NumPy's basic indexing: integers, slices, `None` and `...`."""
     key = key if isinstance(key, tuple) else (key,)
-    if len(key) == 1 and _is_index(key[0]) and not isinstance(key[0], Variable) and key[0] == -1 \
-            and x.owner is not None and hasattr(x.owner.op, "final_state"):
+    constant_index = len(key) == 1 and _is_index(key[0]) and not isinstance(key[0], Variable)
+    if constant_index and key[0] == -1 and x.owner is not None and hasattr(x.owner.op, "final_state"):
         final = x.owner.op.final_state(x)  # a scan's last state, read as PyTensor does
         if final is not None:
             return final
+    if constant_index and x.owner is not None and isinstance(x.owner.op, MakeVector) \
+            and -len(x.owner.inputs) <= key[0] < len(x.owner.inputs):
+        return x.owner.inputs[key[0]]  # x.shape[i] is Shape_i
     if builtins.sum(k is Ellipsis for k in key) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
     used = builtins.sum(k is not None and k is not Ellipsis for k in key)
@@ -111,6 +114,8 @@ def install_operators() -> None:
     Variable.inc = lambda self, value: inc_subtensor(self, value)
     Variable.dimshuffle = dimshuffle
     Variable.T = property(transpose)
+    Variable.shape = property(shape)
+    Variable.size = property(lambda self: ew.cast(math.prod(shape(self)), "int64"))
     Variable.__bool__ = _no_truth_value
     Variable.__len__ = _no_len
     Variable.__iter__ = _no_iter
