@@ -8,6 +8,7 @@ failed.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import copy
 import ctypes
@@ -26,10 +27,6 @@ from scanjit.dialects.abi import fill_message, placeholder_count
 from scanjit.graph import Variable
 from scanjit.shared import RandomGeneratorType
 from scanjit.tensor.basic import as_tensor_variable
-
-_EXCEPTIONS = {"IndexError": IndexError, "ValueError": ValueError, "MemoryError": MemoryError,
-               "TypeError": TypeError, "OverflowError": OverflowError}
-
 
 class _NativeBuffer:
     """Owns a buffer the native code allocated; NumPy arrays over it keep it
@@ -152,7 +149,10 @@ class Function(Signature):
     def _raise(self, status: int, results):
         """Raise the error of the failed check `status`, with the values it stored."""
         kind, _, text = self.compiled.errors[status - 1].partition(": ")
-        raise _EXCEPTIONS.get(kind, RuntimeError)(fill_message(text, list(results[1:1 + results[0]])))
+        exception = getattr(builtins, kind, None)  # the message names a builtin exception class
+        if not (isinstance(exception, type) and issubclass(exception, Exception)):
+            exception = RuntimeError
+        raise exception(fill_message(text, list(results[1:1 + results[0]])))
 
     def _unpack(self, results) -> list:
         """The result arrays from the result slots (see convert_func_to_llvm)."""

@@ -161,6 +161,15 @@ class ReferenceShapes:
     def minimum(self, a: int, b: int) -> int:
         return min(a, b)
 
+    def mul(self, a: int, b: int) -> int:
+        return a * b
+
+    def add(self, a: int, b: int) -> int:
+        return a + b
+
+    def div(self, a: int, b: int) -> int:
+        return a // b if b else 0
+
     def slice_length(self, length: int, entry, bounds: list[Variable], label: str) -> int:
         return len(range(length)[key_slice(entry, [value(b, self.env) for b in bounds], label)])
 

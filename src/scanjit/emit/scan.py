@@ -234,6 +234,18 @@ class EmittedShapes:
     def minimum(self, a: SSAValue, b: SSAValue) -> SSAValue:
         return self.e.emit(arith.MinSIOp(a, b))
 
+    def mul(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        return self.e.emit(arith.MuliOp(a, b))
+
+    def add(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        return self.e.emit(arith.AddiOp(a, b))
+
+    def div(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        """a / b, 0 when b is 0 (a reshape's -1 of a size-0 shape: checked where it is emitted)."""
+        e = self.e
+        safe = e.select(e.cmp(b, e.index(0), "eq"), e.index(1), b)
+        return e.emit(arith.DivUIOp(a, safe))
+
     def slice_length(self, length: SSAValue, entry, bounds: list[Variable], label: str) -> SSAValue:
         if not all(self.available(b) for b in bounds):
             raise NotImplementedError(f"slice bounds of {label} change from step to step: a scan "

@@ -13,7 +13,8 @@ import scanjit.tensor as tb
 from scanjit.dialects import sj
 from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.scalar import ELEMENT_TYPES, convert, elemwise, from_index, ir_type, to_index
-from scanjit.graph import Variable
+from scanjit.graph import Constant, Variable
+from scanjit.raise_op import Assert
 from scanjit.tensor.subtensor import FULL, INDEX
 
 
@@ -323,3 +324,106 @@ def emit_specify_shape(e: Emitter, node) -> list[SSAValue]:
                     f"$0 on axis {axis}, expected $1", [actual, expected])
     out_type = ir_type(node.outputs[0].type)
     return [value if out_type == value.type else e.emit(tensor.CastOp(value, out_type))]
+
+
+def unravel(e: Emitter, flat: SSAValue, lengths: list[SSAValue]) -> list[SSAValue]:
+    """The row-major multi-index of position `flat` in a tensor of `lengths`."""
+    indices = []
+    for length in reversed(lengths[1:]):
+        indices.append(e.emit(arith.RemUIOp(flat, length)))
+        flat = e.emit(arith.DivUIOp(flat, length))
+    return [flat, *reversed(indices)] if lengths else []
+
+
+def product(e: Emitter, lengths: list[SSAValue]) -> SSAValue:
+    total = e.index(1)
+    for length in lengths:
+        total = e.emit(arith.MuliOp(total, length))
+    return total
+
+
+@emits(tb.Reshape)
+def emit_reshape(e: Emitter, node) -> list[SSAValue]:
+    """Checked lengths (a constant -1 computed), then a copy in row-major
+    order: a loop over the side with more axes, unravelling the other's index."""
+    x, *given = node.inputs
+    out = node.outputs[0]
+    source = e.value(x)
+    x_lengths = [e.dim(source, a) for a in range(x.ndim)]
+    total = product(e, x_lengths)
+    requested = [convert(e.emit, e.value(n), n.dtype, "int64") for n in given]
+    lengths = [to_index(e.emit, n) for n in requested]
+    minus = [k for k, n in enumerate(given) if isinstance(n, Constant) and int(n.data) == -1]
+    rest = product(e, [n for k, n in enumerate(lengths) if k not in minus])
+    ok = e.const(True, "bool")
+    for k, n in enumerate(requested):
+        if k not in minus:
+            ok = e.emit(arith.AndIOp(ok, e.cmp(n, e.const(0, "int64"), "sge")))
+    if minus:
+        ok = e.emit(arith.AndIOp(ok, e.cmp(rest, e.index(0), "ne")))
+        safe_rest = e.select(e.cmp(rest, e.index(0), "eq"), e.index(1), rest)
+        lengths[minus[0]] = e.emit(arith.DivUIOp(total, safe_rest))
+    ok = e.emit(arith.AndIOp(ok, e.cmp(product(e, lengths), total, "eq")))
+    shape = ", ".join(f"${k + 1}" for k in range(len(given))) + ("," if len(given) == 1 else "")
+    e.check(ok, f"ValueError: cannot reshape {x.label()} of size $0 into shape ({shape})",
+            [total, *requested])
+    if out.ndim == 0:
+        return [source if x.ndim == 0 else e.emit(tensor.ExtractOp(source, [e.index(0)] * x.ndim,
+                                                                    source.type.element_type))]
+    out_type = ir_type(out.type)
+    if x.ndim == 0:
+        return [e.emit(sj.FillOp(source, [n for n, s in zip(lengths, out_type.get_shape()) if s < 0], out_type))]
+    result = e.emit(tensor.EmptyOp([n for n, s in zip(lengths, out_type.get_shape()) if s < 0], out_type))
+    outer, inner = (x_lengths, lengths) if x.ndim >= out.ndim else (lengths, x_lengths)
+
+    def body(b, ivs, acc):
+        flat = ivs[0]
+        for iv, length in zip(ivs[1:], outer[1:]):
+            flat = e.emit(arith.AddiOp(e.emit(arith.MuliOp(flat, length)), iv))
+        other = unravel(e, flat, inner)
+        read, write = (ivs, other) if outer is x_lengths else (other, ivs)
+        value = e.emit(tensor.ExtractOp(source, read, source.type.element_type))
+        return [e.emit(tensor.InsertOp(value, acc[0], write))]
+
+    return e.loop_nest(outer, [result], body)
+
+
+@emits(Assert)
+def emit_assert(e: Emitter, node) -> list[SSAValue]:
+    x, *conditions = node.inputs
+    for condition in conditions:
+        e.check(convert(e.emit, e.value(condition), condition.dtype, "bool"),
+                f"{node.op.exc_type.__name__}: {node.op.msg}")
+    return [e.value(x)]
+
+
+@emits(tb.Join)
+def emit_join(e: Emitter, node) -> list[SSAValue]:
+    """The inputs' rows along the axis (moved first by views) copied one after
+    the other into a tensor with that axis first, viewed back."""
+    axis, out = node.op.axis, node.outputs[0]
+    first, values = node.inputs[0], [e.value(x) for x in node.inputs]
+    for x, value in zip(node.inputs[1:], values[1:]):  # the other lengths agree
+        shape_a, numbers = e.shape_text(values[0])
+        shape_b, more = e.shape_text(value, len(numbers))
+        for a in range(out.ndim):
+            if a != axis:
+                e.check(e.cmp(e.dim(values[0], a), e.dim(value, a), "eq"),
+                        f"ValueError: join along axis {axis}: {first.label()} has shape {shape_a} and "
+                        f"{x.label()} has shape {shape_b}", numbers + more)
+    fronts = [to_front(e, value, axis) for value in values]
+    counts = [e.dim(front, 0) for front in fronts]
+    total = counts[0]
+    for count in counts[1:]:
+        total = e.emit(arith.AddiOp(total, count))
+    rest = fronts[0].type.get_shape()[1:]
+    front_type = TensorType(fronts[0].type.element_type, [DYNAMIC_INDEX, *rest])
+    sizes = [total, *[e.dim(fronts[0], a + 1) for a, s in enumerate(rest) if s < 0]]
+    result, offset = e.emit(tensor.EmptyOp(sizes, front_type)), e.index(0)
+    for front, count in zip(fronts, counts):
+        result = e.loop(count, [result], lambda _, r, acc, front=front, offset=offset: [
+            put_row(e, take_row(e, front, r), acc[0], e.emit(arith.AddiOp(offset, r)))])[0]
+        offset = e.emit(arith.AddiOp(offset, count))
+    joined = from_front(e, result, axis)
+    out_type = ir_type(out.type)
+    return [joined if joined.type == out_type else e.emit(tensor.CastOp(joined, out_type))]

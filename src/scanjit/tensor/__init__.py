@@ -9,17 +9,19 @@ the reference interpreter). Its emission is in scanjit/emit/."""
 from scanjit import config
 from scanjit.graph import TensorType, Variable  # noqa: F401  (pt.TensorType, pt.Variable)
 from scanjit.tensor import random  # noqa: F401
-from scanjit.tensor.basic import as_tensor_variable, constant  # noqa: F401
+from scanjit.tensor.basic import constant  # noqa: F401
 from scanjit.tensor.elemwise import *  # noqa: F401,F403  (its __all__: Elemwise and pt.add, pt.exp, ...)
 from scanjit.tensor.math import Argmax, Dot, Reduce, argmax, dot, max, mean, min, outer, prod, sum  # noqa: F401
 from scanjit.tensor.shape import (  # noqa: F401
-    Alloc, Arange, DimShuffle, MakeVector, Shape, SpecifyShape, alloc, arange, dimshuffle, ones, shape,
-    specify_shape, transpose, zeros,
+    Alloc, Arange, DimShuffle, MakeVector, Reshape, Shape, SpecifyShape, alloc, arange, broadcast_to,
+    dimshuffle, expand_dims, flatten, ones, reshape, shape, specify_shape, squeeze, transpose, zeros,
 )
+from scanjit.tensor.join import Join, as_tensor_variable, concatenate, join, split, stack  # noqa: F401
 from scanjit.tensor.subtensor import SetSubtensor, Subtensor, inc_subtensor, set_subtensor  # noqa: F401
 from scanjit.tensor.variable import install_operators
 
 install_operators()
+as_tensor = as_tensor_variable
 
 _PREFIX_DTYPES = {"d": "float64", "f": "float32", "i": "int32", "l": "int64", "b": "int8"}
 

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from scanjit import config
@@ -255,3 +257,94 @@ def arange(start, stop=None, step=1, dtype=None):
         dtype = upcast(*[a.dtype for a in args])
         dtype = dtype if is_float(dtype) else "int64"
     return Arange(str(np.dtype(dtype)))(*args)
+
+
+class Reshape(Op):
+    """`x` with the same elements in row-major order and the given lengths;
+    one of them may be the constant -1 (computed from the others)."""
+
+    def __init__(self, ndim: int):
+        self.ndim = ndim
+
+    def make_node(self, x, *lengths) -> Apply:
+        x = as_tensor_variable(x)
+        lengths = [cast(as_tensor_variable(n), "int64") for n in lengths]
+        if len(lengths) != self.ndim or any(n.ndim != 0 for n in lengths):
+            raise ValueError(f"reshape of {x.label()}: the shape must be {self.ndim} integer scalars")
+        known = [int(n.data) if isinstance(n, Constant) else None for n in lengths]
+        if sum(k == -1 for k in known) > 1 or any(k is not None and k < -1 for k in known):
+            raise ValueError(f"reshape of {x.label()}: a shape has at most one -1 and no other "
+                             f"negative length, got {known}")
+        if -1 in known and None not in known and None not in x.type.shape:
+            rest = int(np.prod([k for k in known if k != -1]))
+            total = int(np.prod(x.type.shape))
+            known[known.index(-1)] = total // rest if rest and total % rest == 0 else None
+        shape = tuple(None if k == -1 else k for k in known)
+        return Apply(self, [x, *lengths], [Variable(TensorType(x.dtype, shape))])
+
+    def infer_shape(self, node, shapes, dims):
+        """The given lengths; a -1 is the size of x over the others' product."""
+        given = node.inputs[1:]
+        known = [None if isinstance(n, Constant) and int(n.data) == -1 else dims.size(n) for n in given]
+        if None in known:
+            total = functools.reduce(dims.mul, shapes[0], dims.const(1))
+            rest = functools.reduce(dims.mul, [k for k in known if k is not None], dims.const(1))
+            known[known.index(None)] = dims.div(total, rest)
+        return [known]
+
+    def perform(self, node, inputs):
+        x, *given = (int(v) if k else v for k, v in enumerate(inputs))
+        lengths = list(given)
+        if -1 in lengths:
+            rest = int(np.prod([n for n in lengths if n != -1]))
+            lengths[lengths.index(-1)] = x.size // rest if rest and x.size % rest == 0 else -2
+        if any(n < 0 for n in lengths) or int(np.prod(lengths)) != x.size:
+            raise ValueError(f"cannot reshape {node.inputs[0].label()} of size {x.size} into shape "
+                             f"({', '.join(map(str, given))}{',' if len(given) == 1 else ''})")
+        return [x.reshape(lengths)]
+
+    def __str__(self):
+        return f"Reshape{{{self.ndim}}}"
+
+
+def reshape(x, shape, ndim: int | None = None) -> Variable:
+    """`x.reshape(shape)`: the same elements in row-major order."""
+    x = as_tensor_variable(x)
+    shape = lengths(shape)
+    if ndim is not None and ndim != len(shape):
+        raise ValueError(f"reshape: ndim={ndim} but the shape has {len(shape)} lengths")
+    return Reshape(len(shape))(x, *shape)
+
+
+def flatten(x, ndim: int = 1) -> Variable:
+    """The first ndim - 1 axes kept, the others merged (PyTensor's flatten)."""
+    x = as_tensor_variable(x)
+    if not 1 <= ndim <= max(x.ndim, 1):
+        raise ValueError(f"flatten of the {x.ndim}-d {x.label()} to {ndim} dimensions")
+    return reshape(x, [Shape(a)(x) for a in range(ndim - 1)] + [-1])
+
+
+def expand_dims(x, axis) -> Variable:
+    """`x` with new axes of length 1 at `axis` (an int or a tuple)."""
+    x = as_tensor_variable(x)
+    axes = [axis] if isinstance(axis, int | np.integer) else list(axis)
+    ndim = x.ndim + len(axes)
+    axes = sorted(a % ndim for a in axes)
+    rest = iter(range(x.ndim))
+    return dimshuffle(x, *["x" if a in axes else next(rest) for a in range(ndim)])
+
+
+def squeeze(x, axis=None) -> Variable:
+    """`x` without its axes of static length 1 (those of `axis`, or all)."""
+    x = as_tensor_variable(x)
+    axes = [a for a in range(x.ndim) if x.type.shape[a] == 1] if axis is None else \
+        [a % x.ndim for a in ([axis] if isinstance(axis, int | np.integer) else axis)]
+    for a in axes:
+        if x.type.shape[a] != 1:
+            raise ValueError(f"squeeze: axis {a} of {x.label()} is not known to have length 1")
+    return dimshuffle(x, *[a for a in range(x.ndim) if a not in axes])
+
+
+def broadcast_to(x, shape) -> Variable:
+    """`x` broadcast to `shape` (a copy here, a view in NumPy)."""
+    return alloc(x, shape)

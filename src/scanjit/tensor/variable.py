@@ -11,7 +11,7 @@ from scanjit.dtypes import INTS
 from scanjit.graph import Variable
 from scanjit.tensor import elemwise as ew
 from scanjit.tensor import math
-from scanjit.tensor.shape import MakeVector, dimshuffle, shape, transpose
+from scanjit.tensor.shape import MakeVector, dimshuffle, flatten, reshape, shape, squeeze, transpose
 from scanjit.tensor.subtensor import FULL, INDEX, Subtensor, inc_subtensor, set_subtensor
 
 
@@ -115,6 +115,10 @@ def install_operators() -> None:
     Variable.dimshuffle = dimshuffle
     Variable.T = property(transpose)
     Variable.shape = property(shape)
+    Variable.reshape = lambda self, *shape, ndim=None: reshape(self, shape[0] if len(shape) == 1 else shape, ndim)
+    Variable.flatten = lambda self, ndim=1: flatten(self, ndim)
+    Variable.ravel = lambda self: flatten(self)
+    Variable.squeeze = lambda self, axis=None: squeeze(self, axis)
     Variable.size = property(lambda self: ew.cast(math.prod(shape(self)), "int64"))
     Variable.__bool__ = _no_truth_value
     Variable.__len__ = _no_len

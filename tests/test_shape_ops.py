@@ -1,0 +1,102 @@
+"""Shape operations against NumPy, compiled, by the reference interpreter and
+inside a scan step: reshape (with -1 and symbolic lengths), flatten, ravel,
+expand_dims, squeeze, broadcast_to, concatenate / join / stack, split,
+as_tensor_variable of lists, assert_op."""
+
+import numpy as np
+import pytest
+
+import scanjit as pytensor
+import scanjit.tensor as pt
+from scanjit.raise_op import assert_op
+
+MODES = [None, "py"]
+DATA = np.arange(24.0).reshape(2, 3, 4)
+
+CASES = {  # name -> (graph of a 3-d x, the same in NumPy)
+    "reshape (6, 4)": (lambda x: x.reshape((6, 4)), lambda d: d.reshape(6, 4)),
+    "reshape (-1,)": (lambda x: x.reshape((-1,)), lambda d: d.reshape(-1)),
+    "reshape (4, -1, 2)": (lambda x: x.reshape((4, -1, 2)), lambda d: d.reshape(4, -1, 2)),
+    "reshape args": (lambda x: x.reshape(2, 12), lambda d: d.reshape(2, 12)),
+    "reshape symbolic": (lambda x: x.reshape((x.shape[2], -1)), lambda d: d.reshape(4, -1)),
+    "reshape to more axes": (lambda x: x.reshape((2, 3, 2, 2)), lambda d: d.reshape(2, 3, 2, 2)),
+    "pt.reshape": (lambda x: pt.reshape(x, (24,)), lambda d: d.reshape(24)),
+    "flatten": (lambda x: x.flatten(), lambda d: d.flatten()),
+    "flatten(2)": (lambda x: pt.flatten(x, 2), lambda d: d.reshape(2, -1)),
+    "ravel": (lambda x: x.ravel(), lambda d: d.ravel()),
+    "expand_dims 0": (lambda x: pt.expand_dims(x, 0), lambda d: np.expand_dims(d, 0)),
+    "expand_dims (1, -1)": (lambda x: pt.expand_dims(x, (1, -1)), lambda d: np.expand_dims(d, (1, -1))),
+    "squeeze": (lambda x: pt.expand_dims(x, 1).squeeze(), lambda d: d),
+    "squeeze axis": (lambda x: pt.squeeze(pt.expand_dims(x, (0, 2)), 2), lambda d: np.expand_dims(d, 0)),
+    "broadcast_to": (lambda x: pt.broadcast_to(x[0, 0], (3, 4)), lambda d: np.broadcast_to(d[0, 0], (3, 4))),
+    "concatenate": (lambda x: pt.concatenate([x, x * 2]), lambda d: np.concatenate([d, d * 2])),
+    "concatenate axis 2": (lambda x: pt.concatenate([x, x[:, :, :1]], axis=2),
+                           lambda d: np.concatenate([d, d[:, :, :1]], axis=2)),
+    "concatenate axis -2": (lambda x: pt.concatenate([x, x], axis=-2), lambda d: np.concatenate([d, d], axis=-2)),
+    "join": (lambda x: pt.join(1, x, x[:, :2]), lambda d: np.concatenate([d, d[:, :2]], axis=1)),
+    "stack": (lambda x: pt.stack([x[0], x[1]]), lambda d: np.stack([d[0], d[1]])),
+    "stack axis 1": (lambda x: pt.stack([x[0], x[1]], axis=1), lambda d: np.stack([d[0], d[1]], axis=1)),
+    "stack scalars": (lambda x: pt.stack([x[0, 0, 0], x[1, 2, 3]]), lambda d: np.array([d[0, 0, 0], d[1, 2, 3]])),
+    "list of scalars": (lambda x: pt.as_tensor_variable([x[0, 0, 1], 5.0, x.sum()]),
+                        lambda d: np.array([d[0, 0, 1], 5.0, d.sum()])),
+    "nested lists": (lambda x: pt.as_tensor_variable([[x[0, 0, 0], 1.0], [2.0, x[0, 0, 1]]]),
+                     lambda d: np.array([[d[0, 0, 0], 1.0], [2.0, d[0, 0, 1]]])),
+    "split": (lambda x: pt.split(x.ravel(), [10, 14], 2)[1], lambda d: d.ravel()[10:]),
+    "split axis 2": (lambda x: pt.split(x, np.array([1, 3]), 2, axis=2)[0], lambda d: d[:, :, :1]),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("mode", MODES)
+def test_shape_op(name, mode):
+    build, numpy = CASES[name]
+    x = pt.dtensor3("x")
+    got = pytensor.function([x], build(x), mode=mode)(DATA)
+    want = numpy(DATA)
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_shape_op_inside_a_step(name):
+    build, numpy = CASES[name]
+    xs = pt.dtensor4("xs")
+    out, _ = pytensor.scan(build, sequences=[xs])
+    values = np.stack([DATA, DATA + 100])
+    np.testing.assert_array_equal(pytensor.function([xs], out)(values), np.stack([numpy(v) for v in values]))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_shape_errors(mode):
+    x, y, v = pt.dmatrix("x"), pt.dmatrix("y"), pt.dvector("v")
+    with pytest.raises(ValueError, match=r"cannot reshape 'x' of size 6 into shape \(4, -1\)"):
+        pytensor.function([x], x.reshape((4, -1)), mode=mode)(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"cannot reshape 'x' of size 6 into shape \(7,\)"):
+        pytensor.function([x], x.reshape((7,)), mode=mode)(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"join along axis 0: 'x' has shape \(2, 3\) and 'y' has shape \(2, 4\)"):
+        pytensor.function([x, y], pt.concatenate([x, y]), mode=mode)(np.ones((2, 3)), np.ones((2, 4)))
+    with pytest.raises(ValueError, match="do not add up"):
+        pytensor.function([v], pt.split(v, [1, 1], 2), mode=mode)(np.ones(3))
+    with pytest.raises(ValueError):
+        pt.reshape(x, (-1, -1))
+    with pytest.raises(ValueError):
+        pt.squeeze(x, 0)
+    with pytest.raises(ValueError):
+        pt.concatenate([x, v])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_assert_op(mode):
+    x = pt.dvector("x")
+    f = pytensor.function([x], assert_op(x * 2, x.sum() > 0, msg="positive sum"), mode=mode)
+    np.testing.assert_array_equal(f(np.ones(2)), [2.0, 2.0])
+    with pytest.raises(AssertionError, match="positive sum"):
+        f(-np.ones(2))
+
+
+def test_static_shapes():
+    x = pt.tensor("x", dtype="float64", shape=(2, 3))
+    assert x.reshape((3, -1)).type.shape == (3, 2)
+    assert pt.concatenate([x, x], axis=1).type.shape == (2, 6)
+    assert pt.stack([x, x]).type.shape == (2, 2, 3)
+    assert pt.expand_dims(x, 1).type.shape == (2, 1, 3)
