@@ -3,10 +3,11 @@
 `Program(seed)` builds one graph with scanjit, and
 `Program(seed, pytensor_library())` the same graph with PyTensor
 (test_fuzz_pytensor.py; `Library` holds the few API differences): a scan
-mixing sequences with taps, recurrent states (sit-sot and mit-sot), per-step outputs and non-sequences
-(explicit or closures), whose step is a random expression over scalars (`s`),
-vectors (`v`, length K) and matrices (`m`, K x K), sometimes with a nested scan,
-an `until`, random draws or a shared-variable update. `Program.case(rng)`
+mixing sequences with taps, recurrent states (sit-sot and mit-sot), per-step
+outputs and non-sequences (explicit or closures), whose step is a random
+expression over scalars (`s`), vectors (`v`, length K) and matrices (`m`,
+K x K), sometimes with a nested scan, an `until`, random draws or a
+shared-variable update. `Program.case(rng)`
 draws arguments: K, sequence lengths (0, 1, small, 1000), n_steps, and now and
 then a wrong shape or too few initial values, which must raise alike.
 
@@ -75,6 +76,7 @@ class Program:
         self.shared: list = []  # (shared variable, its value before each call)
         self.rng = None
         self.nested_states: list[tuple] = []  # nested scans' states returned whole: (inputs, step value)
+        self.comparisons: list[tuple] = []  # the operands of every comparison
         seq_taps = [r.choice(SEQ_TAPS) for _ in range(r.choice([0, 1, 1, 2, 3]))]
         seqs = [self._input("seq", r.choice([1, 1, 2, 2, 3]), taps=taps) for taps in seq_taps]
         outputs_info, state_kinds = [], []
@@ -128,10 +130,11 @@ class Program:
             self.step_inputs, self.step_values = args[:len(args) - len(explicit)], outs  # not non-sequences
             return [outs, *updates, *stop] if updates or stop else outs
 
+        self.go_backwards = r.random() < 0.25
         scan_outs, updates = pytensor.scan(
             step, sequences=[dict(input=s, taps=t) for s, t in zip(seqs, seq_taps)],
             outputs_info=outputs_info, non_sequences=explicit, n_steps=n_steps,
-            go_backwards=r.random() < 0.25, return_list=True)
+            go_backwards=self.go_backwards, return_list=True)
         self.n_steps = n_steps  # an int, a variable or None
         self.scan_outs, self.state_kinds = scan_outs, state_kinds
         self.outputs = []
@@ -277,6 +280,7 @@ class Program:
 
     def compare(self, a, b):
         pt = self.library.pt
+        self.comparisons.append((a, b))
         return self.r.choice([pt.lt, pt.gt, pt.le, pt.ge, pt.eq, pt.neq])(a, b)
 
     def switch(self, kind: str, d: int):
