@@ -75,7 +75,7 @@ class Program:
         self.specs: list[tuple] = []  # per input: (role, ndim, taps)
         self.shared: list = []  # (shared variable, its value before each call)
         self.rng = None
-        self.nested_states: list[tuple] = []  # nested scans' states returned whole: (inputs, step value)
+        self.nested_states: list[tuple] = []  # nested scans' states: (inputs, step value, returned whole)
         self.comparisons: list[tuple] = []  # the operands of every comparison
         seq_taps = [r.choice(SEQ_TAPS) for _ in range(r.choice([0, 1, 1, 2, 3]))]
         seqs = [self._input("seq", r.choice([1, 1, 2, 2, 3]), taps=taps) for taps in seq_taps]
@@ -332,10 +332,8 @@ class Program:
             body = self.expr("s", r.choice([1, 2]))
             if not fold:
                 return pt.cast(body, self.dtype)
-            value = self.bound(body)
-            if kind == "v":
-                self.nested_states.append(([a, *state], value))
-            return value
+            self.nested_states.append(([a, *state], self.bound(body), kind == "v"))
+            return self.nested_states[-1][1]
 
         init = [self.bound(self.expr("s", 1))] if fold else None
         outs = pytensor.scan(inner, sequences=[vec], outputs_info=init,
