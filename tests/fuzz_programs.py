@@ -1,10 +1,13 @@
 """Random scan programs for the differential fuzzer (test_fuzz.py).
 
-`Program(seed)` builds one graph: a scan mixing sequences with taps,
-recurrent states (sit-sot and mit-sot), per-step outputs and non-sequences
-(explicit or closures), whose step is a random expression over scalars (`s`),
-vectors (`v`, length K) and matrices (`m`, K x K), sometimes with a nested scan,
-an `until`, random draws or a shared-variable update. `Program.case(rng)`
+`Program(seed)` builds one graph with scanjit, and
+`Program(seed, pytensor_library())` the same graph with PyTensor
+(test_fuzz_pytensor.py; `Library` holds the few API differences): a scan
+mixing sequences with taps, recurrent states (sit-sot and mit-sot), per-step
+outputs and non-sequences (explicit or closures), whose step is a random
+expression over scalars (`s`), vectors (`v`, length K) and matrices (`m`,
+K x K), sometimes with a nested scan, an `until`, random draws or a
+shared-variable update. `Program.case(rng)`
 draws arguments: K, sequence lengths (0, 1, small, 1000), n_steps, and now and
 then a wrong shape or too few initial values, which must raise alike.
 
@@ -21,11 +24,12 @@ from __future__ import annotations
 
 import os
 import random
+from typing import Callable, NamedTuple
 
 import numpy as np
 
-import scanjit as pytensor
-import scanjit.tensor as pt
+import scanjit
+import scanjit.tensor
 
 SEED = int(os.environ.get("SCANJIT_FUZZ_SEED", "20250611"))
 CASES = int(os.environ.get("SCANJIT_FUZZ", "400"))
@@ -37,8 +41,33 @@ STATE_TAPS = ([-1], [-1], [-2, -1], [-3, -1], [-2], [-1, -3], [-4, -2, -1])
 ROW_KIND = {0: "s", 1: "v", 2: "m"}
 
 
+class Library(NamedTuple):
+    """What a program is built with: `pytensor` and `pt` are the modules
+    (`import scanjit as pytensor`), the rest is where the two APIs differ."""
+
+    name: str
+    pytensor: object
+    pt: object
+    until: Callable  # scanjit.until; PyTensor's is pytensor.scan.utils.until
+    length: Callable  # v -> len(v) as a scalar: scanjit has no `v.shape` yet
+
+
+SCANJIT = Library("scanjit", scanjit, scanjit.tensor, scanjit.until, lambda v: scanjit.tensor.Shape(0)(v))
+
+
+def pytensor_library() -> Library:
+    """PyTensor itself (the `[bench]` extra): ImportError without it."""
+    import pytensor
+    import pytensor.tensor
+    from pytensor.scan.utils import until
+
+    return Library("pytensor", pytensor, pytensor.tensor, until, lambda v: v.shape[0])
+
+
 class Program:
-    def __init__(self, seed: str):
+    def __init__(self, seed: str, library: Library = SCANJIT):
+        self.library = library
+        pytensor, pt = library.pytensor, library.pt
         r = self.r = random.Random(seed)
         self.dtype = r.choice(["float64", "float64", "float32", "int64"])
         self.flt = self.dtype != "int64"
@@ -46,6 +75,8 @@ class Program:
         self.specs: list[tuple] = []  # per input: (role, ndim, taps)
         self.shared: list = []  # (shared variable, its value before each call)
         self.rng = None
+        self.nested_states: list[tuple] = []  # nested scans' states: (inputs, step value, returned whole)
+        self.comparisons: list[tuple] = []  # the operands of every comparison
         seq_taps = [r.choice(SEQ_TAPS) for _ in range(r.choice([0, 1, 1, 2, 3]))]
         seqs = [self._input("seq", r.choice([1, 1, 2, 2, 3]), taps=taps) for taps in seq_taps]
         outputs_info, state_kinds = [], []
@@ -94,17 +125,24 @@ class Program:
                                         self.dtype))
                 else:
                     outs.append(self.bound(self.expr(ROW_KIND[ndim], r.choice([1, 2, 3]))))
-            stop = [pytensor.until(self.compare(self.expr("s", 2), self.expr("s", 1)))] if self.until else []
+            stop = [library.until(self.compare(self.expr("s", 2), self.expr("s", 1)))] if self.until else []
             updates = [{self.rng: self.draws[-1].owner.outputs[0]}] if self.draws else []
+            self.step_inputs, self.step_values = args[:len(args) - len(explicit)], outs  # not non-sequences
             return [outs, *updates, *stop] if updates or stop else outs
 
+        self.go_backwards = r.random() < 0.25
         scan_outs, updates = pytensor.scan(
             step, sequences=[dict(input=s, taps=t) for s, t in zip(seqs, seq_taps)],
             outputs_info=outputs_info, non_sequences=explicit, n_steps=n_steps,
-            go_backwards=r.random() < 0.25, return_list=True)
+            go_backwards=self.go_backwards, return_list=True)
+        self.n_steps = n_steps  # an int, a variable or None
+        self.scan_outs, self.state_kinds = scan_outs, state_kinds
         self.outputs = []
-        for out in scan_outs:
-            self.outputs += r.sample(self.uses(out), r.choice([1, 1, 2]))
+        self.output_uses = []  # per output: (index of its scan output, its use's name in `uses`)
+        for i, out in enumerate(scan_outs):
+            for use, var in r.sample(self.uses(out), r.choice([1, 1, 2])):
+                self.outputs.append(var)
+                self.output_uses.append((i, use))
         self.updates = dict(updates) if r.random() < 0.8 else {}
         if r.random() < 0.1:
             acc = pytensor.shared(np.zeros((), self.dtype), name="acc")
@@ -115,7 +153,8 @@ class Program:
 
     # -- inputs and arguments ------------------------------------------------
     def _input(self, role: str, ndim: int, taps=None, dtype=None):
-        var = pt.tensor(f"{role}{len(self.inputs)}", dtype or self.dtype, (None,) * ndim)
+        pt = self.library.pt
+        var = pt.tensor(f"{role}{len(self.inputs)}", dtype=dtype or self.dtype, shape=(None,) * ndim)
         self.inputs.append(var)
         self.specs.append((role, ndim, taps))
         return var
@@ -152,6 +191,7 @@ class Program:
 
     # -- expressions -----------------------------------------------------------
     def const(self):
+        pt = self.library.pt
         r = self.r
         return pt.constant(r.choice([0.5, -0.25, 1.5, 2.0, -1.0, 0.75]) if self.flt
                            else r.choice([1, 2, 3, -2, 5, 7]), dtype=self.dtype)
@@ -170,6 +210,7 @@ class Program:
 
     def expr(self, kind: str, depth: int):
         """A random expression of `kind` over the pools, about `depth` deep."""
+        pt = self.library.pt
         r = self.r
         if depth <= 0 or r.random() < 0.2:
             if self.pools[kind] or kind == "s":
@@ -198,8 +239,8 @@ class Program:
                   lambda: self.expr("v", d)[::-1],
                   lambda: self.subtensor(self.expr("v", d), self.expr("s", d)),
                   lambda: self.nested("v", d),
-                  lambda: pt.alloc(self.expr("s", d), pt.Shape(0)(self.leaf("v"))),
-                  lambda: pt.cast(pt.arange(pt.Shape(0)(self.leaf("v"))), self.dtype)]
+                  lambda: pt.alloc(self.expr("s", d), self.library.length(self.leaf("v"))),
+                  lambda: pt.cast(pt.arange(self.library.length(self.leaf("v"))), self.dtype)]
             + (m and [lambda: pt.dot(self.expr("v", d), self.expr("m", d)),
                       lambda: pt.dot(self.expr("m", d), self.expr("v", d)),
                       lambda: self.reduce(self.expr("m", d), axis=r.choice([0, 1]))] or []),
@@ -211,6 +252,7 @@ class Program:
         return r.choice(builders)()
 
     def binary(self, a, b):
+        pt = self.library.pt
         r = self.r
         if self.flt:
             op = r.choice(["add", "sub", "mul", "max", "min", "div"])
@@ -227,6 +269,7 @@ class Program:
                 "and": lambda: a & b, "xor": lambda: a ^ b}[op]()
 
     def unary(self, a):
+        pt = self.library.pt
         r = self.r
         if not self.flt:
             return r.choice([lambda: -a, lambda: abs(a), lambda: a % self.const(),
@@ -236,27 +279,34 @@ class Program:
                          lambda: pt.cast(pt.cast(pt.tanh(a) * 4, "int64"), self.dtype)])()
 
     def compare(self, a, b):
+        pt = self.library.pt
+        self.comparisons.append((a, b))
         return self.r.choice([pt.lt, pt.gt, pt.le, pt.ge, pt.eq, pt.neq])(a, b)
 
     def switch(self, kind: str, d: int):
+        pt = self.library.pt
         cond = self.compare(self.expr(kind, d), self.expr("s", d))
         return pt.switch(cond, self.expr(kind, d), self.expr(self.r.choice(["s", kind]), d))
 
     def reduce(self, x, axis=None):
+        pt = self.library.pt
         how = self.r.choice(["sum", "sum", "max", "min"] + ["mean"] * self.flt)
         return pt.cast(getattr(x, how)(axis), self.dtype)
 
     def subtensor(self, x, value):
+        pt = self.library.pt
         part = x[self.r.choice([0, -1, slice(1, None), slice(None, None, 2)])]
         return (pt.set_subtensor if self.r.random() < 0.5 else pt.inc_subtensor)(part, value)
 
     def bound(self, x):
         """Keep a recurrent state bounded: |tanh| <= 1, or ints modulo M."""
+        pt = self.library.pt
         if self.flt:
             return pt.tanh(x)
         return pt.cast(x, self.dtype) % pt.constant(self.r.choice([97, 1000, -61]), dtype=self.dtype)
 
     def draw(self):
+        pt = self.library.pt
         r = self.r
         if self.flt:
             sample = r.choice([lambda: pt.random.normal(0.0, 1.0, rng=self.rng),
@@ -269,6 +319,7 @@ class Program:
     def nested(self, kind: str, d: int):
         """A scan over a vector of the step: a fold (its last state, or all
         states) or a map, reading outer step values as closures."""
+        pytensor, pt = self.library.pytensor, self.library.pt
         r = self.r
         vec = self.expr("v", d)
         saved, rng = self.pools, self.rng
@@ -279,7 +330,10 @@ class Program:
         def inner(a, *state):
             self.pools["s"] = self.pools["s"] + [a, *state]
             body = self.expr("s", r.choice([1, 2]))
-            return self.bound(body) if fold else pt.cast(body, self.dtype)
+            if not fold:
+                return pt.cast(body, self.dtype)
+            self.nested_states.append(([a, *state], self.bound(body), kind == "v"))
+            return self.nested_states[-1][1]
 
         init = [self.bound(self.expr("s", 1))] if fold else None
         outs = pytensor.scan(inner, sequences=[vec], outputs_info=init,
@@ -288,8 +342,10 @@ class Program:
         return outs[-1] if kind == "s" else outs
 
     def uses(self, out) -> list:
-        """Ways the function returns a scan output."""
-        uses = [out, out, out[-1], pt.cast(out.sum(), self.dtype), out[::-1], out[1:]]
+        """Ways the function returns a scan output: (name, variable)."""
+        pt = self.library.pt
+        uses = [("all", out), ("all", out), ("last", out[-1]), ("sum", pt.cast(out.sum(), self.dtype)),
+                ("reversed", out[::-1]), ("tail", out[1:])]
         if out.ndim == 2:
-            uses.append(pt.cast(out.max(axis=0), self.dtype))
+            uses.append(("max over steps", pt.cast(out.max(axis=0), self.dtype)))
         return uses

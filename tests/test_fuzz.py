@@ -32,13 +32,13 @@ def outcome(program: Program, f, args):
     return None, outputs, program.shared_values()
 
 
-def assert_same(got, expected, what: str) -> None:
+def assert_same(got, expected, what: str, tolerance=TOLERANCE) -> None:
     if isinstance(expected, np.random.Generator):
         assert got.bit_generator.state == expected.bit_generator.state, what
         return
     assert isinstance(got, np.ndarray) and isinstance(expected, np.ndarray), what
     assert (got.dtype, got.shape) == (expected.dtype, expected.shape), what
-    tol = TOLERANCE.get(str(expected.dtype))
+    tol = tolerance.get(str(expected.dtype))
     if tol is None:
         np.testing.assert_array_equal(got, expected, err_msg=what)
     else:
