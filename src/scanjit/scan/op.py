@@ -115,6 +115,13 @@ class ScanOp(Op):
             return None
         return self.final_outputs(out.owner)[self.info.recurrent.index(out.index)]
 
+    def stacked_of(self, final: Variable) -> Variable | None:
+        """The stacked output whose final state `final` is (None if it is not one)."""
+        finals = self.final_outputs(final.owner)
+        if final not in finals:
+            return None
+        return final.owner.outputs[self.info.recurrent[finals.index(final)]]
+
     def generator_outputs(self, node: Apply) -> list[Variable]:
         return node.outputs[len(self.info.inner_outputs) + len(self.info.recurrent):]
 

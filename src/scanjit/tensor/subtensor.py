@@ -146,6 +146,9 @@ class SetSubtensor(Op):
 
 def _set_or_inc(mode: str, part: Variable, value) -> Variable:
     node = part.owner
+    if node is not None and hasattr(node.op, "stacked_of") and node.op.stacked_of(part) is not None:
+        part = Subtensor([INDEX])(node.op.stacked_of(part), -1)  # h[-1] of a scan's state, as a row of h
+        node = part.owner
     if node is None or not isinstance(node.op, Subtensor):
         raise TypeError(f"{mode}_subtensor needs a part of a tensor such as x[i], x[a:b] or "
                         f"x[i, :, j], got {part.label()}")
