@@ -173,6 +173,9 @@ class ReferenceShapes:
     def slice_length(self, length: int, entry, bounds: list[Variable], label: str) -> int:
         return len(range(length)[key_slice(entry, [value(b, self.env) for b in bounds], label)])
 
+    def arange_length(self, start: Variable, stop: Variable, step: Variable) -> int:
+        return len(range(self.size(start), self.size(stop), self.size(step) or 1))
+
     def inner(self, known: dict[int, list]) -> ReferenceShapes:
         return ReferenceShapes(self.env, {**self.known, **known})
 

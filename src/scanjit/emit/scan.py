@@ -12,8 +12,8 @@ from xdsl.ir import Block, SSAValue
 import scanjit.tensor as tb
 from scanjit.dialects import sj
 from scanjit.emit.emitter import Emitter, emits
-from scanjit.emit.scalar import convert, ir_type, to_index
-from scanjit.emit.tensor import put_row, slice_range, take_row
+from scanjit.emit.scalar import convert, from_index, ir_type, to_index
+from scanjit.emit.tensor import arange_count, put_row, slice_range, take_row
 from scanjit.graph import Constant, Variable, infer_shape
 from scanjit.passes.support.builder import empty_like_dims
 from scanjit.scan.op import ScanOp
@@ -251,6 +251,11 @@ class EmittedShapes:
             raise NotImplementedError(f"slice bounds of {label} change from step to step: a scan "
                                       "output's shape must be known before the loop")
         return slice_range(self.e, length, entry, bounds, label)[2]
+
+    def arange_length(self, start: Variable, stop: Variable, step: Variable) -> SSAValue:
+        """The length of an integer arange whose bounds are known before the loop."""
+        from_i64 = [from_index(self.e.emit, self.size(v)) for v in (start, stop, step)]
+        return arange_count(self.e, *from_i64, "int64")
 
     def inner(self, known: dict[int, list]) -> EmittedShapes:
         return EmittedShapes(self.e, {**self.known, **known})

@@ -144,13 +144,20 @@ def positions(e: Emitter, span: SSAValue, magnitude: SSAValue, nonempty: SSAValu
     return e.select(nonempty, some, e.const(0, "int64"))
 
 
-def key_entries(e: Emitter, node, x_var: Variable, key: Sequence[Variable]):
-    """Per entry of a Subtensor key: (axis of x, INDEX or the slice's given
-    bounds as graph variables)."""
+def basic_entries(idx_list, key: Sequence[Variable]):
+    """Per entry of a basic key: (axis, entry, INDEX's scalar or the slice's
+    given bounds, as graph variables)."""
     key = iter(key)
-    return [(axis, next(key) if entry == INDEX else [next(key) for given in entry if given], entry)
-            for axis, entry in enumerate(node.op.idx_list if isinstance(node.op, tb.Subtensor)
-                                         else node.op.key.idx_list)]
+    return [(axis, entry, next(key) if entry == INDEX else [next(key) for given in entry if given])
+            for axis, entry in enumerate(idx_list)]
+
+
+def resolved_entries(e: Emitter, x: SSAValue, idx_list, key: Sequence[Variable], label: str) -> list:
+    """The entries of a basic key on the tensor `x`, computed and checked:
+    ("i", axis, index) for an integer, ("s", axis, start, step, count) for a slice."""
+    return [("i", axis, normalized_index(e, e.dim(x, axis), e.value(given), given.dtype, axis, label))
+            if entry == INDEX else ("s", axis, *slice_range(e, e.dim(x, axis), entry, given, label))
+            for axis, entry, given in basic_entries(idx_list, key)]
 
 
 def to_front(e: Emitter, value: SSAValue, axis: int) -> SSAValue:
@@ -175,47 +182,50 @@ def from_front(e: Emitter, value: SSAValue, axis: int) -> SSAValue:
 
 @emits(tb.Subtensor)
 def emit_subtensor(e: Emitter, node) -> list[SSAValue]:
-    """Each entry of the key in turn: an index takes a row of its axis (moved
-    first by a view), a slice selects rows; both are views or copies of rows."""
     x, *key = node.inputs
-    value, at = e.value(x), 0  # `at`: the axis of `value` the next entry indexes
-    for axis, given, entry in key_entries(e, node, x, key):
-        if entry == INDEX:
-            front = to_front(e, value, at)
-            index = normalized_index(e, e.dim(front, 0), e.value(given), given.dtype, axis, x.label())
-            value = take_row(e, front, index)
-        elif entry != FULL:
-            front = to_front(e, value, at)
-            start, step, count = slice_range(e, e.dim(front, 0), entry, given, x.label())
-            shape = [DYNAMIC_INDEX, *front.type.get_shape()[1:]]
-            rows = e.emit(sj.SliceOp(front, start, step, count, TensorType(front.type.element_type, shape)))
-            value = from_front(e, rows, at)
-            at += 1
-        else:
-            at += 1
+    value = read_part(e, e.value(x), node.op.idx_list, key, x.label())
     out_type = ir_type(node.outputs[0].type)  # constant slices of known lengths are static
     return [value if value.type == out_type else e.emit(tensor.CastOp(value, out_type))]
 
 
+def read_part(e: Emitter, value: SSAValue, idx_list, key: Sequence[Variable], label: str) -> SSAValue:
+    """`value[key]`, each entry in turn: an index takes a row of its axis
+    (moved first by a view), a slice selects rows; views or copies of rows."""
+    at = 0  # the axis of `value` the next entry indexes
+    for axis, entry, given in basic_entries(idx_list, key):
+        if entry == INDEX:
+            front = to_front(e, value, at)
+            index = normalized_index(e, e.dim(front, 0), e.value(given), given.dtype, axis, label)
+            value = take_row(e, front, index)
+            continue
+        if entry != FULL:
+            front = to_front(e, value, at)
+            start, step, count = slice_range(e, e.dim(front, 0), entry, given, label)
+            shape = [DYNAMIC_INDEX, *front.type.get_shape()[1:]]
+            rows = e.emit(sj.SliceOp(front, start, step, count, TensorType(front.type.element_type, shape)))
+            value = from_front(e, rows, at)
+        at += 1
+    return value
+
+
 def update_part(e: Emitter, mode: str, dest: SSAValue, value: SSAValue, value_static: tuple,
-                entries: list, slices_left: int, x: Variable) -> SSAValue:
+                entries: list, slices_left: int, what: str, dtype: str) -> SSAValue:
     """`dest` (a scalar, or a tensor whose leading axis the first entry
-    indexes) with its part `dest[entries]` set to / incremented by `value`,
-    which broadcasts to the part, whose first `slices_left` axes the
-    remaining slices make."""
-    what = f"{mode}_subtensor of {x.label()}"
+    indexes) with its part `dest[entries]` (resolved entries) set to /
+    incremented by `value`, which broadcasts to the part, whose first
+    `slices_left` axes the remaining slices make."""
     if not entries:
         if not isinstance(dest.type, TensorType):
-            return value if mode == "set" else elemwise(e.emit, "add", [dest, value], [x.dtype] * 2, x.dtype)
+            return value if mode == "set" else elemwise(e.emit, "add", [dest, value], [dtype] * 2, dtype)
         e.broadcast_checks([dest, value], dest.type.get_num_dims(), what)
         return e.map([dest, value], dest.type, lambda xs: xs[1] if mode == "set" else
-                     elemwise(e.emit, "add", xs, [x.dtype] * 2, x.dtype))
-    (axis, given, entry), rest = entries[0], entries[1:]
-    if entry == INDEX:
-        index = normalized_index(e, e.dim(dest, 0), e.value(given), given.dtype, axis, x.label())
-        row = update_part(e, mode, take_row(e, dest, index), value, value_static, rest, slices_left, x)
-        return put_row(e, row, dest, index)
-    start, step, count = slice_range(e, e.dim(dest, 0), entry, given, x.label())
+                     elemwise(e.emit, "add", xs, [dtype] * 2, dtype))
+    (kind, axis, *where), rest = entries[0], entries[1:]
+    if kind == "i":
+        row = update_part(e, mode, take_row(e, dest, where[0]), value, value_static, rest, slices_left,
+                          what, dtype)
+        return put_row(e, row, dest, where[0])
+    start, step, count = where
     # Does the value have this axis (not broadcast along it)?
     part_axes = slices_left + (dest.type.get_num_dims() - 1 - len(rest))
     own = len(value_static) - part_axes
@@ -230,7 +240,8 @@ def update_part(e: Emitter, mode: str, dest: SSAValue, value: SSAValue, value_st
         part, static = value, value_static
         if own >= 0:
             part, static = take_row(e, value, k if per_row else e.index(0)), value_static[1:]
-        updated = update_part(e, mode, take_row(e, acc[0], row), part, static, rest, slices_left - 1, x)
+        updated = update_part(e, mode, take_row(e, acc[0], row), part, static, rest, slices_left - 1,
+                              what, dtype)
         return [put_row(e, updated, acc[0], row)]
 
     return e.loop(count, [dest], body)[0]
@@ -239,10 +250,160 @@ def update_part(e: Emitter, mode: str, dest: SSAValue, value: SSAValue, value_st
 @emits(tb.SetSubtensor)
 def emit_set_subtensor(e: Emitter, node) -> list[SSAValue]:
     x, value, *key = node.inputs
-    entries = key_entries(e, node, x, key)
-    slices = sum(entry != INDEX for _, _, entry in entries)
-    return [update_part(e, node.op.mode, e.value(x), e.value(value), value.type.shape, entries,
-                        slices, x)]
+    dest = e.value(x)
+    entries = resolved_entries(e, dest, node.op.key.idx_list, key, x.label())
+    slices = sum(kind == "s" for kind, *_ in entries)
+    return [update_part(e, node.op.mode, dest, e.value(value), value.type.shape, entries, slices,
+                        f"{node.op.mode}_subtensor of {x.label()}", x.dtype)]
+
+
+def index_arrays(e: Emitter, op, x: Variable, arrays: list[Variable]) -> tuple[list[SSAValue], list[SSAValue]]:
+    """The index arrays' values and the lengths of their broadcast shape B,
+    checked to agree (no run-time broadcasting)."""
+    values = [e.value(a) for a in arrays]
+    nb = max(a.ndim for a in arrays)
+    e.broadcast_checks(values, nb, f"the index arrays of {x.label()}", [a.label() for a in arrays])
+    lengths = []
+    for axis in range(nb):
+        sized = [e.dim(v, k) for v, a in zip(values, arrays)
+                 if (k := axis - (nb - a.ndim)) >= 0 and a.type.shape[k] != 1]
+        lengths.append(sized[0] if sized else e.index(1))
+    return values, lengths
+
+
+def index_at(e: Emitter, x: Variable, value: SSAValue, array: Variable, ivs: list[SSAValue],
+             length: SSAValue, axis: int) -> SSAValue:
+    """The index array's element for B's position `ivs` (broadcast), checked
+    and made non-negative for an axis of `length`."""
+    if array.ndim == 0:
+        element = value
+    else:
+        at = [e.index(0) if s == 1 else ivs[len(ivs) - array.ndim + k] for k, s in enumerate(array.type.shape)]
+        element = e.emit(tensor.ExtractOp(value, at, value.type.element_type))
+    return normalized_index(e, length, element, array.dtype, axis, x.label())
+
+
+def put_at(e: Emitter, value: SSAValue, dest: SSAValue, indices: list[SSAValue]) -> SSAValue:
+    """`dest` with `value` at position `indices` of its leading axes."""
+    if len(indices) == 1:
+        return put_row(e, value, dest, indices[0])
+    row = take_row(e, dest, indices[0])
+    return put_row(e, put_at(e, value, row, indices[1:]), dest, indices[0])
+
+
+def permute(e: Emitter, value: SSAValue, order: list[int]) -> SSAValue:
+    """A view of `value` with axes `order` (-1: a new axis of length 1)."""
+    if order == list(range(value.type.get_num_dims())):
+        return value
+    shape = value.type.get_shape()
+    return e.emit(sj.DimShuffleOp(value, order, TensorType(value.type.element_type,
+                                                             [1 if a < 0 else shape[a] for a in order])))
+
+
+@emits(tb.AdvancedSubtensor)
+def emit_advanced_subtensor(e: Emitter, node) -> list[SSAValue]:
+    """The slices first; then, for each position of B, the rows the arrays
+    select (their axes moved first by a view) written into a tensor of B then
+    the other axes, viewed in NumPy's order."""
+    op, (x, *key) = node.op, node.inputs
+    arrays, bounds = op.split(key)
+    sliced = read_part(e, e.value(x), op.basic().idx_list, [b for g in bounds for b in g], x.label())
+    values, b_lengths = index_arrays(e, op, x, arrays)
+    others = [a for a in range(x.ndim) if a not in op.axes]
+    front = permute(e, sliced, [*op.axes, *others])
+    rest = front.type.get_shape()[len(op.axes):]
+    result_type = TensorType(front.type.element_type, [DYNAMIC_INDEX] * len(b_lengths) + list(rest))
+    result = e.emit(tensor.EmptyOp([*b_lengths, *[e.dim(front, len(op.axes) + k)
+                                                  for k, s in enumerate(rest) if s < 0]], result_type))
+
+    def body(_, ivs, acc):
+        part = front
+        for array, value, axis in zip(arrays, values, op.axes):
+            part = take_row(e, part, index_at(e, x, value, array, ivs, e.dim(part, 0), axis))
+        return [put_at(e, part, acc[0], ivs)]
+
+    result = e.loop_nest(b_lengths, [result], body)[0]
+    nb, before = len(b_lengths), op.axes[0] if op.adjacent() else 0
+    placed = permute(e, result, [*range(nb, nb + before), *range(nb), *range(nb + before, result_type.get_num_dims())])
+    out_type = ir_type(node.outputs[0].type)
+    return [placed if placed.type == out_type else e.emit(tensor.CastOp(placed, out_type))]
+
+
+@emits(tb.AdvancedIncSubtensor)
+def emit_advanced_inc_subtensor(e: Emitter, node) -> list[SSAValue]:
+    """For each position of B: the part of x the arrays' indices and the
+    slices select, set to / incremented by the value's part for that position
+    (in order: the last set wins, increments accumulate)."""
+    op, (x, value_var, *key) = node.op.key, node.inputs
+    mode, what = node.op.mode, f"{node.op.mode}_subtensor of {x.label()}"
+    arrays, bounds = op.split(key)
+    dest = e.value(x)
+    values, b_lengths = index_arrays(e, op, x, arrays)
+    bounds = iter(bounds)
+    slices = {axis: ("s", axis, *slice_range(e, e.dim(dest, axis), entry, next(bounds), x.label()))
+              for axis, entry in enumerate(op.idx_list) if entry != tb.ARRAY}
+    by_axis = dict(zip(op.axes, zip(arrays, values)))
+    # The value with B's axes first: padded to the part's rank, then permuted.
+    nb, n_others = len(b_lengths), len(slices) + x.ndim - len(op.idx_list)
+    rank, before = nb + n_others, op.axes[0] if op.adjacent() else 0
+    order = [-1] * (rank - value_var.ndim) + list(range(value_var.ndim))
+    order = [*order[before:before + nb], *order[:before], *order[before + nb:]]
+    value = e.value(value_var)
+    if value_var.ndim:
+        value = permute(e, value, order)
+    static = [1 if a < 0 else value_var.type.shape[a] for a in order] if value_var.ndim else [1] * nb
+    for k in range(nb):  # the value's B axes agree with B
+        if static[k] != 1:
+            e.check(e.cmp(e.dim(value, k), b_lengths[k], "eq"),
+                    f"ValueError: {what}: the value has length $0 on an axis of the index arrays' $1",
+                    [e.dim(value, k), b_lengths[k]])
+
+    def body(_, ivs, acc):
+        part = value
+        if value_var.ndim:
+            for k in range(nb):
+                part = take_row(e, part, e.index(0) if static[k] == 1 else ivs[k])
+        entries = [("i", axis, index_at(e, x, by_axis[axis][1], by_axis[axis][0], ivs, e.dim(dest, axis), axis))
+                   if axis in by_axis else slices[axis] for axis in range(len(op.idx_list))]
+        return [update_part(e, mode, acc[0], part, tuple(static[nb:]), entries, len(slices), what, x.dtype)]
+
+    return e.loop_nest(b_lengths, [dest], body)
+
+
+@emits(tb.Nonzero)
+def emit_nonzero(e: Emitter, node) -> list[SSAValue]:
+    """Count the non-zero elements, then write their indices in order (the
+    position of each write clamped below the count, where a zero element
+    writes back what is there)."""
+    x = node.inputs[0]
+    mask = e.value(x)
+    lengths = [e.dim(mask, a) for a in range(x.ndim)]
+    element_type = mask.type.element_type
+
+    def nonzero_at(ivs):
+        v = e.emit(tensor.ExtractOp(mask, ivs, element_type))
+        return convert(e.emit, v, x.dtype, "bool")
+
+    count = e.loop_nest(lengths, [e.index(0)], lambda _, ivs, acc: [
+        e.select(nonzero_at(ivs), e.emit(arith.AddiOp(acc[0], e.index(1))), acc[0])])[0]
+    out_type = ir_type(node.outputs[0].type)
+    outs = [e.emit(tensor.EmptyOp([count], out_type)) for _ in range(x.ndim)]
+    last = e.emit(arith.SubiOp(count, e.index(1)))
+    any_found = e.cmp(count, e.index(0), "sgt")
+    first_lengths = [e.select(any_found, lengths[0], e.index(0)), *lengths[1:]]
+
+    def body(_, ivs, acc):
+        p, *written = acc
+        found = nonzero_at(ivs)
+        at = e.emit(arith.MinSIOp(p, last))
+        updated = []
+        for iv, out in zip(ivs, written):
+            old = e.emit(tensor.ExtractOp(out, [at], out_type.element_type))
+            new = e.select(found, from_index(e.emit, iv), old)
+            updated.append(e.emit(tensor.InsertOp(new, out, [at])))
+        return [e.select(found, e.emit(arith.AddiOp(p, e.index(1))), p), *updated]
+
+    return e.loop_nest(first_lengths, [e.index(0), *outs], body)[1:]
 
 
 @emits(tb.DimShuffle)
@@ -257,7 +418,12 @@ def emit_dimshuffle(e: Emitter, node) -> list[SSAValue]:
 @emits(tb.Arange)
 def emit_arange(e: Emitter, node) -> list[SSAValue]:
     start, stop, step = (e.value(v) for v in node.inputs)
-    dtype = node.op.dtype
+    count = arange_count(e, start, stop, step, node.op.dtype)
+    return [e.emit(sj.ArangeOp(start, step, count, ir_type(node.outputs[0].type)))]
+
+
+def arange_count(e: Emitter, start: SSAValue, stop: SSAValue, step: SSAValue, dtype: str) -> SSAValue:
+    """The length of arange(start, stop, step), checked, as an index."""
     zero = e.const(0, dtype)
     if dtype.startswith("float"):
         e.check(e.emit(arith.CmpfOp(step, zero, "une")), "ValueError: arange step cannot be zero")
@@ -265,19 +431,16 @@ def emit_arange(e: Emitter, node) -> list[SSAValue]:
         e.check(e.emit(arith.CmpfOp(span, e.const(2.0**62, dtype), "olt")),
                 "ValueError: arange: the length is not a number or too large")
         count = convert(e.emit, e.emit(math.CeilOp(span)), dtype, "int64")
-        count = e.emit(arith.MaxSIOp(count, e.const(0, "int64")))
-    else:
-        e.check(e.cmp(step, zero, "ne"), "ValueError: arange step cannot be zero")
-        start64, stop64, step64 = (convert(e.emit, v, dtype, "int64") for v in (start, stop, step))
-        forward = e.cmp(step64, e.const(0, "int64"), "sgt")
-        # |stop - start| as unsigned is exact; a count of 2^63 or more is
-        # negative as an index: the allocation raises MemoryError.
-        span = e.select(forward, e.emit(arith.SubiOp(stop64, start64)), e.emit(arith.SubiOp(start64, stop64)))
-        ahead = e.select(forward, e.cmp(stop64, start64, "sgt"), e.cmp(start64, stop64, "sgt"))
-        magnitude = e.select(forward, step64, e.emit(arith.SubiOp(e.const(0, "int64"), step64)))
-        count = positions(e, span, magnitude, ahead)
-    out_type = ir_type(node.outputs[0].type)
-    return [e.emit(sj.ArangeOp(start, step, to_index(e.emit, count), out_type))]
+        return to_index(e.emit, e.emit(arith.MaxSIOp(count, e.const(0, "int64"))))
+    e.check(e.cmp(step, zero, "ne"), "ValueError: arange step cannot be zero")
+    start64, stop64, step64 = (convert(e.emit, v, dtype, "int64") for v in (start, stop, step))
+    forward = e.cmp(step64, e.const(0, "int64"), "sgt")
+    # |stop - start| as unsigned is exact; a count of 2^63 or more is
+    # negative as an index: the allocation raises MemoryError.
+    span = e.select(forward, e.emit(arith.SubiOp(stop64, start64)), e.emit(arith.SubiOp(start64, stop64)))
+    ahead = e.select(forward, e.cmp(stop64, start64, "sgt"), e.cmp(start64, stop64, "sgt"))
+    magnitude = e.select(forward, step64, e.emit(arith.SubiOp(e.const(0, "int64"), step64)))
+    return to_index(e.emit, positions(e, span, magnitude, ahead))
 
 
 @emits(tb.Alloc)

@@ -17,7 +17,10 @@ from scanjit.tensor.shape import (  # noqa: F401
     dimshuffle, expand_dims, flatten, ones, reshape, shape, specify_shape, squeeze, transpose, zeros,
 )
 from scanjit.tensor.join import Join, as_tensor_variable, concatenate, join, split, stack  # noqa: F401
-from scanjit.tensor.subtensor import SetSubtensor, Subtensor, inc_subtensor, set_subtensor  # noqa: F401
+from scanjit.tensor.subtensor import (  # noqa: F401
+    ARRAY, AdvancedIncSubtensor, AdvancedSubtensor, Nonzero, SetSubtensor, Subtensor, inc_subtensor, nonzero,
+    set_subtensor,
+)
 from scanjit.tensor.variable import install_operators
 
 install_operators()

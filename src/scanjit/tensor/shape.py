@@ -232,6 +232,11 @@ class Arange(Op):
         inputs = [cast(as_tensor_variable(v), self.dtype) for v in (start, stop, step)]
         return Apply(self, inputs, [Variable(TensorType(self.dtype, (None,)))])
 
+    def infer_shape(self, node, shapes, dims):
+        if is_float(self.dtype):
+            raise NotImplementedError("the length of a float arange in a scan step is not known before the loop")
+        return [[dims.arange_length(*node.inputs)]]
+
     def perform(self, node, inputs):
         """start + k * step as compiled; integer lengths exact (Python ints)."""
         start, stop, step = inputs

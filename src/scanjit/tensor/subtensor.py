@@ -11,7 +11,7 @@ import numpy as np
 
 from scanjit.dtypes import INTS
 from scanjit.graph import Apply, Constant, Op, TensorType, Variable
-from scanjit.tensor.basic import as_tensor_variable, check_broadcast
+from scanjit.tensor.basic import as_tensor_variable, broadcast_shape, check_broadcast
 from scanjit.tensor.elemwise import cast
 
 INDEX = "i"  # a Subtensor key entry taking one position of its axis
@@ -46,14 +46,7 @@ class Subtensor(Op):
 
     def infer_shape(self, node, shapes, dims):
         x, *key = node.inputs
-        key, lengths = iter(key), []
-        for length, entry in zip(shapes[0], self.idx_list):
-            if entry == INDEX:
-                next(key)
-            else:
-                bounds = [next(key) for given in entry if given]
-                lengths.append(length if entry == FULL else dims.slice_length(length, entry, bounds, x.label()))
-        return [lengths + shapes[0][len(self.idx_list):]]
+        return [sliced_lengths(self.idx_list, shapes[0], key, dims, x.label())]
 
     def perform(self, node, inputs):
         x, *key = inputs
@@ -80,6 +73,18 @@ class Subtensor(Op):
         entries = ["i" if e == INDEX else ":".join(n if h else "" for n, h in zip(names, e)).rstrip(":")
                    or ":" for e in self.idx_list]
         return f"Subtensor{{{', '.join(entries)}}}"
+
+
+def sliced_lengths(idx_list, lengths: list, key: list, dims, label: str) -> list:
+    """The lengths of `x[key]` for a basic key (`idx_list` and its scalars)."""
+    key, out = iter(key), []
+    for length, entry in zip(lengths, idx_list):
+        if entry == INDEX:
+            next(key)
+        else:
+            bounds = [next(key) for given in entry if given]
+            out.append(length if entry == FULL else dims.slice_length(length, entry, bounds, label))
+    return out + lengths[len(idx_list):]
 
 
 def numpy_key(op: Subtensor, x: np.ndarray, key: list, label: str) -> tuple:
@@ -149,9 +154,12 @@ def _set_or_inc(mode: str, part: Variable, value) -> Variable:
     if node is not None and hasattr(node.op, "stacked_of") and node.op.stacked_of(part) is not None:
         part = Subtensor([INDEX])(node.op.stacked_of(part), -1)  # h[-1] of a scan's state, as a row of h
         node = part.owner
+    if node is not None and isinstance(node.op, AdvancedSubtensor):
+        x, *key = node.inputs
+        return AdvancedIncSubtensor(mode, node.op)(x, value, *key)
     if node is None or not isinstance(node.op, Subtensor):
-        raise TypeError(f"{mode}_subtensor needs a part of a tensor such as x[i], x[a:b] or "
-                        f"x[i, :, j], got {part.label()}")
+        raise TypeError(f"{mode}_subtensor needs a part of a tensor such as x[i], x[a:b], "
+                        f"x[i, :, j] or x[idx], got {part.label()}")
     x, *key_inputs = node.inputs
     return SetSubtensor(mode, node.op)(x, value, *key_inputs)
 
@@ -162,3 +170,169 @@ def set_subtensor(part, value):
 
 def inc_subtensor(part, value):
     return _set_or_inc("inc", part, value)
+
+
+ARRAY = "a"  # an AdvancedSubtensor key entry taking an integer index array
+
+
+class AdvancedSubtensor(Op):
+    """`x[key]` for a key with integer index arrays (NumPy's advanced
+    indexing). `idx_list` has one entry per leading axis: ARRAY, or a slice as
+    in Subtensor (an integer is a 0-d array here). The arrays broadcast together
+    to a shape B; the result is B then the other axes (sliced), or, when the
+    arrays' axes are adjacent, the axes before them, B, and the axes after.
+    Inputs: x, then the key's arrays and slice bounds in order."""
+
+    def __init__(self, idx_list: Sequence):
+        self.idx_list = tuple(idx_list)
+        self.axes = tuple(a for a, entry in enumerate(self.idx_list) if entry == ARRAY)
+
+    def adjacent(self) -> bool:
+        return self.axes == tuple(range(self.axes[0], self.axes[0] + len(self.axes)))
+
+    def placed(self, other_lengths: list, b_lengths: list) -> list:
+        """The result's lengths in NumPy's order, from the other axes' and B's."""
+        before = self.axes[0] if self.adjacent() else 0
+        return other_lengths[:before] + b_lengths + other_lengths[before:]
+
+    def split(self, inputs: Sequence) -> tuple[list, list]:
+        """The key's inputs as (arrays, slice bounds per slice entry)."""
+        inputs, arrays, bounds = iter(inputs), [], []
+        for entry in self.idx_list:
+            if entry == ARRAY:
+                arrays.append(next(inputs))
+            else:
+                bounds.append([next(inputs) for given in entry if given])
+        return arrays, bounds
+
+    def basic(self) -> Subtensor:
+        """The Subtensor of the key's slices (its arrays' axes taken whole)."""
+        return Subtensor([FULL if entry == ARRAY else entry for entry in self.idx_list])
+
+    def make_node(self, x, *key) -> Apply:
+        x = as_tensor_variable(x)
+        key = [as_tensor_variable(k) for k in key]
+        if len(self.idx_list) > x.ndim:
+            raise IndexError(f"too many indices for {x.label()}: it has {x.ndim} dimensions")
+        arrays, bounds = self.split(key)
+        for i in arrays:
+            if i.dtype not in INTS:
+                raise IndexError(f"arrays used as indices of {x.label()} must be of integer (or "
+                                 f"boolean) type, got {i.type}")
+        sliced = self.basic().static_shape(x.type.shape, [b.data if isinstance(b, Constant) else None
+                                                          for group in bounds for b in group])
+        others = [n for a, n in enumerate(sliced) if a not in self.axes]
+        shape = self.placed(others, list(broadcast_shape([i.type for i in arrays])))
+        return Apply(self, [x, *key], [Variable(TensorType(x.dtype, tuple(shape)))])
+
+    def infer_shape(self, node, shapes, dims):
+        x, *key = node.inputs
+        arrays, bounds = self.split(key)
+        array_shapes, _ = self.split(shapes[1:])
+        sliced = sliced_lengths(self.basic().idx_list, shapes[0], [b for g in bounds for b in g], dims, x.label())
+        others = [n for a, n in enumerate(sliced) if a not in self.axes]
+        return [self.placed(others, broadcast_lengths(arrays, array_shapes, dims))]
+
+    def perform(self, node, inputs):
+        x, *key = inputs
+        return [x[advanced_key(self, node, x, key)]]
+
+    def __str__(self):
+        names = ("start", "stop", "step")
+        entries = ["array" if e == ARRAY else ":".join(n if h else "" for n, h in zip(names, e)).rstrip(":")
+                   or ":" for e in self.idx_list]
+        return f"AdvancedSubtensor{{{', '.join(entries)}}}"
+
+
+def broadcast_lengths(arrays: list[Variable], shapes: list[list], dims) -> list:
+    """The lengths of the arrays' broadcast shape: per axis, the first array's
+    length that is not statically 1 there."""
+    ndim = max((a.ndim for a in arrays), default=0)
+    lengths = []
+    for axis in range(ndim):
+        sized = [shape[k] for shape, a in zip(shapes, arrays)
+                 if (k := axis - (ndim - a.ndim)) >= 0 and a.type.shape[k] != 1]
+        lengths.append(sized[0] if sized else dims.const(1))
+    return lengths
+
+
+def advanced_key(op: AdvancedSubtensor, node, x: np.ndarray, key: list) -> tuple:
+    """The NumPy key, after the compiled checks (the arrays broadcast without
+    run-time broadcasting, every index in range) with their messages."""
+    label = node.inputs[0].label()
+    arrays, bounds = op.split(key)
+    array_vars, _ = op.split(node.inputs[1:1 + len(key)])
+    check_broadcast([v.type.shape for v in array_vars], arrays, max(i.ndim for i in arrays),
+                    f"the index arrays of {label}", [v.label() for v in array_vars])
+    arrays, bounds, out = iter(arrays), iter(bounds), []
+    for axis, entry in enumerate(op.idx_list):
+        if entry != ARRAY:
+            out.append(key_slice(entry, next(bounds), label))
+            continue
+        index, n = next(arrays), x.shape[axis]
+        bad = (index < -n) | (index >= n)
+        if bad.any():
+            raise IndexError(f"index {int(index[bad].flat[0])} is out of bounds for axis {axis} of "
+                             f"{label} with size {n}")
+        out.append(index)
+    return tuple(out)
+
+
+class AdvancedIncSubtensor(Op):
+    """`x` with `x[key]` set to (mode "set": the last write wins for repeated
+    indices) or incremented by (mode "inc": repeated indices accumulate, as
+    np.add.at) `value`; `key` is the AdvancedSubtensor that read the part.
+    Inputs: x, value, the index arrays."""
+
+    def __init__(self, mode: str, key: AdvancedSubtensor):
+        self.mode, self.key = mode, key
+
+    def make_node(self, x, value, *key) -> Apply:
+        x, value = as_tensor_variable(x), as_tensor_variable(value)
+        part = self.key.make_node(x, *key).outputs[0]
+        if value.ndim > part.ndim:
+            raise ValueError(f"cannot {self.mode} a {part.ndim}-d part of {x.label()} to a {value.ndim}-d value")
+        return Apply(self, [x, cast(value, x.dtype), *key], [Variable(x.type)])
+
+    def infer_shape(self, node, shapes, dims):
+        return [shapes[0]]
+
+    def perform(self, node, inputs):
+        x, value, *key = inputs
+        part_node = self.key.make_node(node.inputs[0], *node.inputs[2:])
+        key = advanced_key(self.key, part_node, x, key)
+        out = x.copy()
+        part_static = part_node.outputs[0].type.shape
+        part = out[key]
+        check_broadcast([part_static, node.inputs[1].type.shape], [part, value], part.ndim,
+                        f"{self.mode}_subtensor of {node.inputs[0].label()}")
+        if self.mode == "inc":
+            np.add.at(out, key, value)
+        else:
+            out[key] = value
+        return [out]
+
+    def __str__(self):
+        return f"{'Set' if self.mode == 'set' else 'Inc'}{self.key}"
+
+
+class Nonzero(Op):
+    """The indices of the non-zero elements of `x`, one int64 vector per axis
+    (NumPy's nonzero; a boolean mask's `x[mask]` indexes with them)."""
+
+    def make_node(self, x) -> Apply:
+        x = as_tensor_variable(x)
+        if x.ndim == 0:
+            raise ValueError("nonzero of a 0-d tensor")
+        return Apply(self, [x], [Variable(TensorType("int64", (None,))) for _ in range(x.ndim)])
+
+    def perform(self, node, inputs):
+        return list(np.nonzero(inputs[0]))
+
+    def __str__(self):
+        return "Nonzero"
+
+
+def nonzero(x) -> list[Variable]:
+    node = Nonzero().make_node(x)
+    return list(node.outputs)

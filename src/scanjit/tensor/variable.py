@@ -12,7 +12,10 @@ from scanjit.graph import Variable
 from scanjit.tensor import elemwise as ew
 from scanjit.tensor import math
 from scanjit.tensor.shape import MakeVector, dimshuffle, flatten, reshape, shape, squeeze, transpose
-from scanjit.tensor.subtensor import FULL, INDEX, Subtensor, inc_subtensor, set_subtensor
+from scanjit.tensor.basic import as_tensor_variable
+from scanjit.tensor.subtensor import (
+    ARRAY, FULL, INDEX, AdvancedSubtensor, Subtensor, inc_subtensor, nonzero, set_subtensor,
+)
 
 
 def _is_index(k) -> bool:
@@ -21,9 +24,67 @@ def _is_index(k) -> bool:
     return isinstance(k, int | np.integer) and not isinstance(k, bool | np.bool_)
 
 
+def _is_array(k) -> bool:
+    """An index array (integers or booleans, any number of dimensions but 0)."""
+    if isinstance(k, Variable):
+        return k.ndim > 0
+    return isinstance(k, list | np.ndarray) and np.ndim(k) > 0
+
+
+def _expand_ellipsis(x: Variable, key: tuple) -> tuple:
+    if builtins.sum(k is Ellipsis for k in key) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    used = builtins.sum(_bool_ndim(k) or 1 for k in key if k is not None and k is not Ellipsis)
+    if used > x.ndim:
+        raise IndexError(f"too many indices for {x.label()}: it has {x.ndim} dimensions, "
+                         f"the key {used}")
+    if Ellipsis in key:
+        at = next(j for j, k in enumerate(key) if k is Ellipsis)
+        key = key[:at] + (slice(None),) * (x.ndim - used) + key[at + 1:]
+    return key
+
+
+def _bool_ndim(k) -> int:
+    """The axes a boolean mask covers (0 for anything else)."""
+    if isinstance(k, Variable):
+        return k.ndim if k.dtype == "bool" else 0
+    return np.ndim(k) if isinstance(k, list | np.ndarray) and np.asarray(k).dtype == bool else 0
+
+
+def advanced_getitem(x: Variable, key: tuple) -> Variable:
+    """`x[key]` for a key with index arrays or boolean masks (NumPy's
+    advanced indexing; an integer among them counts as a 0-d array)."""
+    if any(k is None for k in key):
+        raise NotImplementedError(f"indexing {x.label()} with None and index arrays together")
+    idx_list, inputs = [], []
+    for k in key:
+        if isinstance(k, slice):
+            if k.step is not None and not isinstance(k.step, Variable) and k.step == 0:
+                raise ValueError("slice step cannot be zero")
+            idx_list.append(tuple(b is not None for b in (k.start, k.stop, k.step)))
+            inputs += [b for b in (k.start, k.stop, k.step) if b is not None]
+        elif _bool_ndim(k):
+            mask = as_tensor_variable(k)
+            for index in nonzero(mask):
+                idx_list.append(ARRAY)
+                inputs.append(index)
+        elif _is_index(k) or _is_array(k):
+            idx_list.append(ARRAY)
+            inputs.append(as_tensor_variable(np.asarray(k, "int64") if isinstance(k, list | np.ndarray) else k))
+        else:
+            raise IndexError(f"only integers, slices, ... and integer or boolean arrays are valid "
+                             f"indices of {x.label()}, got {k!r}")
+    while idx_list and idx_list[-1] == FULL:
+        idx_list.pop()
+    return AdvancedSubtensor(idx_list)(x, *inputs)
+
+
 def getitem(x: Variable, key) -> Variable:
-    """`x[key]` for NumPy's basic indexing: integers, slices, `None` and `...`."""
+    """`x[key]` as NumPy: basic indexing (integers, slices, `None`, `...`)
+    or, with index arrays or boolean masks, advanced indexing."""
     key = key if isinstance(key, tuple) else (key,)
+    if any(_is_array(k) or _bool_ndim(k) for k in key):
+        return advanced_getitem(x, _expand_ellipsis(x, key))
     constant_index = len(key) == 1 and _is_index(key[0]) and not isinstance(key[0], Variable)
     if constant_index and key[0] == -1 and x.owner is not None and hasattr(x.owner.op, "final_state"):
         final = x.owner.op.final_state(x)  # a scan's last state, read as PyTensor does
@@ -32,15 +93,7 @@ def getitem(x: Variable, key) -> Variable:
     if constant_index and x.owner is not None and isinstance(x.owner.op, MakeVector) \
             and -len(x.owner.inputs) <= key[0] < len(x.owner.inputs):
         return x.owner.inputs[key[0]]  # x.shape[i] is Shape_i
-    if builtins.sum(k is Ellipsis for k in key) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
-    used = builtins.sum(k is not None and k is not Ellipsis for k in key)
-    if used > x.ndim:
-        raise IndexError(f"too many indices for {x.label()}: it has {x.ndim} dimensions, "
-                         f"the key {used}")
-    if Ellipsis in key:
-        at = next(j for j, k in enumerate(key) if k is Ellipsis)
-        key = key[:at] + (slice(None),) * (x.ndim - used) + key[at + 1:]
+    key = _expand_ellipsis(x, key)
     idx_list, inputs, new_axes, out_axis = [], [], [], 0
     for k in key:
         if k is None:
@@ -58,9 +111,8 @@ def getitem(x: Variable, key) -> Variable:
             inputs.append(k)
         elif isinstance(k, Variable) and k.ndim == 0 and k.dtype != "bool":
             raise TypeError(f"index into {x.label()} must be an integer scalar, got {k.type}")
-        elif isinstance(k, Variable | list | np.ndarray | bool | np.bool_):
-            raise NotImplementedError(f"advanced indexing of {x.label()} with {k!r} is not "
-                                      "supported yet (only integers, slices, None and ...)")
+        elif isinstance(k, bool | np.bool_):
+            raise NotImplementedError(f"indexing {x.label()} with the boolean {k!r} (a 0-d mask)")
         else:
             raise IndexError(f"only integers, slices, None and ... are valid indices of "
                              f"{x.label()}, got {k!r}")
