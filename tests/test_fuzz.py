@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import scanjit as pytensor
-from scanjit.printing import debugprint
+from scanjit.printing import graph_text
 
 from fuzz_programs import CALLS, CASES, SEED, Program
 
@@ -58,7 +58,7 @@ def test_compiled_matches_reference(index):
                                   on_unused_input="ignore")
     for case in range(min(CALLS, CASES - index * CALLS)):
         args = program.case(np.random.default_rng([SEED, index, case]))
-        what = f"{where} case {case}\n{debugprint(program.outputs)}"
+        what = f"{where} case {case}\n{graph_text(program.outputs)}"
         error, got, got_shared = outcome(program, compiled, args)
         expected_error, expected, expected_shared = outcome(program, reference, args)
         assert error is expected_error, f"compiled raised {error}, reference {expected_error}: {what}"

@@ -11,7 +11,7 @@ import pytest
 
 import scanjit as pytensor
 import scanjit.tensor as pt
-from scanjit.printing import debugprint
+from scanjit.printing import graph_text
 
 
 def test_a_chain_of_2500_elementwise_ops():
@@ -22,7 +22,7 @@ def test_a_chain_of_2500_elementwise_ops():
         y = y * 1.0001 + 0.5
         expected = expected * 1.0001 + 0.5
     np.testing.assert_allclose(pytensor.function([x], y)(want), expected, rtol=1e-12)
-    assert debugprint(y).count("\n") > 2500
+    assert graph_text(y).count("\n") > 2500
 
 
 @pytest.mark.parametrize("mode", [None, "py"])

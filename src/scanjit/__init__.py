@@ -5,8 +5,10 @@ scan code; `scanjit.function` compiles through xDSL and LLVM to native code.
 """
 
 from scanjit import config
-from scanjit.calling import UnusedInputError
+from scanjit.calling import In, Out, UnusedInputError
 from scanjit.function import function
+from scanjit.graph import MissingInputError, clone_replace
+from scanjit.printing import debugprint, dprint
 from scanjit.scan import scan
 from scanjit.shared import shared
 from scanjit.scan.utils import until
@@ -14,4 +16,5 @@ from scanjit.scan.views import foldl, foldr, map, reduce
 from scanjit import tensor  # noqa: F401  (attaches operators to Variable)
 from scanjit.version import __version__  # noqa: F401
 
-__all__ = ["config", "function", "UnusedInputError", "scan", "shared", "until", "map", "reduce", "foldl", "foldr", "tensor"]
+__all__ = ["config", "function", "In", "Out", "UnusedInputError", "MissingInputError", "clone_replace",
+           "debugprint", "dprint", "scan", "shared", "until", "map", "reduce", "foldl", "foldr", "tensor"]

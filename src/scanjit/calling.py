@@ -1,8 +1,9 @@
 """What a function is called with and what it returns, shared by the compiled
-`Function` and the reference interpreter's `ReferenceFunction`: the checked
-inputs and outputs, the updates (random generators advanced in place, shared
-tensors stored after the call), the implicit shared inputs, and the
-arguments converted to the inputs' types."""
+`Function` and the reference interpreter's `ReferenceFunction`: the graph it
+computes (`givens` replaced, intermediate inputs cut), the checked inputs
+(`In`) and outputs (`Out`), the updates (random generators advanced in place,
+shared tensors stored after the call), the implicit shared inputs, and the
+arguments (positional or by name) converted to the inputs' types."""
 
 from __future__ import annotations
 
@@ -12,13 +13,86 @@ from collections.abc import Sequence
 import numpy as np
 
 from scanjit import config
-from scanjit.graph import Constant, Variable, graph_inputs
+from scanjit.graph import Constant, MissingInputError, Variable, clone_replace, graph_inputs
 from scanjit.shared import RandomGeneratorType, SharedVariable
 from scanjit.tensor.basic import as_tensor_variable
 
 
 class UnusedInputError(Exception):
     """An input the outputs do not depend on (PyTensor's `on_unused_input="raise"`)."""
+
+
+class In:
+    """A function input with options, as PyTensor's `pytensor.In`: `name`
+    (for keyword calls; the variable's by default), `strict` (arguments must
+    be arrays of its dtype), `allow_downcast`. `mutable` and `borrow` are
+    accepted: compiled code never writes into an argument."""
+
+    def __init__(self, variable, name=None, value=None, update=None, mutable=None, strict=False,
+                 allow_downcast=None, autoname=True, implicit=None, borrow=None, shared=False):
+        if value is not None:
+            raise ValueError("Inputs with default values are deprecated (as in PyTensor 3): "
+                             "use a shared variable, or pass the value at each call")
+        if update is not None or implicit or shared:
+            raise NotImplementedError("In(update=..., implicit=..., shared=...): updates go in "
+                                      "function(updates=...) on shared variables")
+        self.variable = variable
+        self.name = name if name is not None or not autoname else getattr(variable, "name", None)
+        self.strict, self.allow_downcast = strict, allow_downcast
+
+
+class Out:
+    """A function output, as PyTensor's `pytensor.Out`; `borrow` is accepted:
+    every call returns new arrays."""
+
+    def __init__(self, variable, borrow=False):
+        self.variable, self.borrow = variable, borrow
+
+
+def _as_in(entry) -> In:
+    return entry if isinstance(entry, In) else In(entry)
+
+
+def function_graph(inputs, outputs, updates, givens):
+    """The graph a function computes: `inputs` as `In`s, the outputs (`Out`s
+    unwrapped) and update pairs with each key of `givens` (a dict or pairs)
+    replaced by its value, and an intermediate variable among the inputs
+    made an input of its own (what computes it is cut off, as in PyTensor)."""
+    ins = [_as_in(entry) for entry in inputs]
+    single = not isinstance(outputs, list | tuple)
+    outs = [o.variable if isinstance(o, Out) else o for o in ([outputs] if single else outputs)]
+    outs = [as_tensor_variable(o) for o in outs]
+    pairs = updates_list(updates)
+    replace = [_given(old, new, ins) for old, new in (givens.items() if isinstance(givens, dict)
+                                                        else givens or [])]
+    for entry in ins:
+        if isinstance(entry.variable, Variable) and entry.variable.owner is not None:
+            cut = entry.variable.type(entry.variable.name)
+            replace.append((entry.variable, cut))
+            entry.variable = cut
+    if replace:
+        new = clone_replace(outs + [v for _, v in pairs], replace)
+        outs, pairs = new[:len(outs)], [(s, v) for (s, _), v in zip(pairs, new[len(outs):])]
+    return ins, outs[0] if single else outs, pairs
+
+
+def _given(old, new, ins: list[In]) -> tuple[Variable, Variable]:
+    """A checked `givens` pair: `new` has `old`'s dtype and number of
+    dimensions; it is checked at run time to have `old`'s static lengths."""
+    from scanjit.tensor.shape import specify_shape
+
+    if not isinstance(old, Variable) or isinstance(old, Constant):
+        raise TypeError(f"givens keys must be variables, got {old!r}")
+    if any(entry.variable is old for entry in ins):
+        raise RuntimeError(f"{old.label()} is an input of the function: replacing it through "
+                           "givens would have no effect (as in PyTensor)")
+    new = as_tensor_variable(new)
+    if (new.dtype, new.ndim) != (old.dtype, old.ndim) or any(
+            a is not None and b is not None and a != b for a, b in zip(old.type.shape, new.type.shape)):
+        raise TypeError(f"givens: cannot replace {old.label()} ({old.type}) by {new.label()} ({new.type})")
+    if any(a is not None and b is None for a, b in zip(old.type.shape, new.type.shape)):
+        new = specify_shape(new, old.type.shape)
+    return old, new
 
 
 def updates_list(updates) -> list[tuple[SharedVariable, Variable]]:
@@ -58,6 +132,9 @@ def check_unused_inputs(inputs: Sequence[Variable], needed: Sequence[Variable],
         warnings.warn(message, stacklevel=4)
 
 
+_MISSING = object()
+
+
 class Signature:
     """A function's inputs, outputs and updates, checked.
 
@@ -66,9 +143,13 @@ class Signature:
     reads (passed implicitly after the inputs); a generator in
     `advanced_rngs` advances in place, the others are drawn from a copy."""
 
-    def __init__(self, inputs: Sequence[Variable], outputs, updates=None,
+    def __init__(self, inputs: Sequence[Variable | In], outputs, updates=None,
                  allow_input_downcast: bool | None = None):
-        self.inputs = list(inputs)
+        self.ins = [_as_in(entry) for entry in inputs]
+        self.inputs = [entry.variable for entry in self.ins]
+        self.input_names = {entry.name: k for k, entry in enumerate(self.ins) if entry.name}
+        self.downcasts = [allow_input_downcast if entry.allow_downcast is None else entry.allow_downcast
+                          for entry in self.ins]
         for var in self.inputs:
             if not isinstance(var, Variable) or isinstance(var, Constant | SharedVariable) \
                     or var.owner is not None:
@@ -85,15 +166,38 @@ class Signature:
         known = {id(v) for v in self.inputs + self.shared}
         for var in graph_inputs(self.graph_outputs):
             if id(var) not in known and not isinstance(var, Constant):
-                raise ValueError(f"{var.label()} is needed but is not an input of the function")
+                raise MissingInputError(var)
         self.allow_input_downcast = allow_input_downcast
 
     def arguments(self, args: Sequence) -> list[np.ndarray]:
         """The call's arguments converted to the inputs' types."""
         if len(args) != len(self.inputs):
             raise TypeError(f"expected {len(self.inputs)} arguments, got {len(args)}")
-        return [v.type.filter(a, self.allow_input_downcast, f"input {v.label()}")
-                for v, a in zip(self.inputs, args)]
+        return [self.convert(k, a) for k, a in enumerate(args)]
+
+    def convert(self, k: int, value) -> np.ndarray:
+        """`value` as input k's type (PyTensor's rules: see TensorType.filter)."""
+        var = self.inputs[k]
+        if self.ins[k].strict and not (isinstance(value, np.ndarray | np.generic) and value.dtype == var.dtype):
+            got = f"an array of {value.dtype}" if isinstance(value, np.ndarray) else type(value).__name__
+            raise TypeError(f"input {var.label()} is strict: it takes arrays of {var.dtype}, got {got}")
+        return var.type.filter(value, self.downcasts[k], f"input {var.label()}")
+
+    def bind(self, args: Sequence, kwargs: dict) -> list:
+        """Positional and keyword arguments (by input name) in input order."""
+        if len(args) > len(self.inputs):
+            raise TypeError(f"expected {len(self.inputs)} arguments, got {len(args)}")
+        bound = list(args) + [_MISSING] * (len(self.inputs) - len(args))
+        for name, value in kwargs.items():
+            if name not in self.input_names:
+                raise TypeError(f"unknown input {name!r}; the named inputs are "
+                                f"{', '.join(self.input_names) or 'none'}")
+            if bound[self.input_names[name]] is not _MISSING:
+                raise TypeError(f"input {name!r} is given twice")
+            bound[self.input_names[name]] = value
+        if (missing := [self.inputs[k].label() for k, v in enumerate(bound) if v is _MISSING]):
+            raise TypeError(f"missing arguments for {', '.join(missing)}")
+        return bound
 
     def results(self, values: list):
         """The outputs of a call, from the values of `graph_outputs`, after

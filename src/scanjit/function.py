@@ -22,11 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from scanjit.calling import Signature, check_unused_inputs, updates_list
+from scanjit.calling import Signature, check_unused_inputs, function_graph
 from scanjit.dialects.abi import fill_message, placeholder_count
-from scanjit.graph import Variable
+from scanjit.graph import Variable, graph_inputs
 from scanjit.shared import RandomGeneratorType
-from scanjit.tensor.basic import as_tensor_variable
 
 class _NativeBuffer:
     """Owns a buffer the native code allocated; NumPy arrays over it keep it
@@ -71,9 +70,9 @@ class Function(Signature):
         offsets = self.compiled.result_offsets or [0] * len(graph_outputs)
         self._result_specs = [(np.dtype(o.dtype), o.ndim, skip, np.dtype(o.dtype).str)
                               for o, skip in zip(graph_outputs, offsets)]
-        # (variable, dtype, ndim) per input; ndim -1 sends inputs with static
+        # (dtype, ndim) per input; ndim -1 sends inputs with static
         # lengths through TensorType.filter's checks.
-        self._input_specs = [(v, np.dtype(v.dtype), v.ndim if all(s is None for s in v.type.shape) else -1)
+        self._input_specs = [(np.dtype(v.dtype), v.ndim if all(s is None for s in v.type.shape) else -1)
                              for v in self.inputs]
         # Room for the results, or for a failed check's values (dialects/abi.py).
         values = max((placeholder_count(m) for m in self.compiled.errors), default=0)
@@ -87,7 +86,7 @@ class Function(Signature):
         process too, e.g. for a ProcessPoolExecutor)."""
         outputs = self.outputs[0] if self.single else self.outputs
         compile_again = functools.partial(function, updates=self.updates(), on_unused_input="ignore")
-        return (compile_again, (self.inputs, outputs), {"name": self.name,
+        return (compile_again, (self.ins, outputs), {"name": self.name,
                                                         "allow_input_downcast": self.allow_input_downcast})
 
     def __setstate__(self, state):
@@ -125,14 +124,15 @@ class Function(Signature):
             raise ValueError(f"unknown stage {stage!r}; the stages are {', '.join(self.stages)}")
         return self.stage_texts[stage]
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            args = self.bind(args, kwargs)
         if len(args) != len(self._input_specs):
             raise TypeError(f"expected {len(self.inputs)} arguments, got {len(args)}")
         # Fast path: a C-contiguous aligned array of the right dtype and ndim,
         # for an input without static lengths, is passed as it is.
         arrays = [a if type(a) is np.ndarray and a.dtype is dtype and a.ndim == ndim and a.flags.carray
-                  else v.type.filter(a, self.allow_input_downcast, f"input {v.label()}")
-                  for a, (v, dtype, ndim) in zip(args, self._input_specs)]
+                  else self.convert(k, a) for k, (a, (dtype, ndim)) in enumerate(zip(args, self._input_specs))]
         if self._lock is None and not self.shared:  # nothing else to pass or store
             # (inlined rather than a call to _run: 0.1 of the 2.6 us per call)
             results = self._results_type()
@@ -206,19 +206,39 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
     PyTensor's mode names compile alike. `no_default_updates`,
     `accept_inplace`, `rebuild_strict`, `profile` and `trust_input` are
     accepted and ignored (docs/porting-from-pytensor.md says why)."""
-    if givens:
-        raise NotImplementedError("givens are not supported")
     if mode != "py" and (mode not in MODES if isinstance(mode, str | type(None)) else True):
         raise ValueError(f"unknown mode {mode!r}; scanjit compiles every PyTensor mode alike, "
                          "and mode='py' runs the reference interpreter")
     if name is None:  # name it after the line calling us, for dumps
         caller = sys._getframe(1)
         name = f"{Path(caller.f_code.co_filename).stem}-line{caller.f_lineno}"
-    inputs = list(inputs)
-    outputs = [] if outputs is None else outputs
-    needed = [as_tensor_variable(o) for o in (outputs if isinstance(outputs, list | tuple) else [outputs])]
-    check_unused_inputs(inputs, needed + [v for _, v in updates_list(updates)], on_unused_input)
+    ins, outputs, updates = function_graph(list(inputs), [] if outputs is None else outputs, updates, givens)
+    needed = outputs if isinstance(outputs, list) else [outputs]
+    check_unused_inputs([entry.variable for entry in ins], needed + [v for _, v in updates], on_unused_input)
     make = Function
     if mode == "py":  # the NumPy reference interpreter, for debugging
         from scanjit.reference import ReferenceFunction as make
-    return make(inputs, outputs, updates, allow_input_downcast, name)
+    return make(ins, outputs, updates, allow_input_downcast, name)
+
+
+def evaluate(var: Variable, inputs_to_values=None, **kwargs):
+    """`var.eval({x: value, "y": value})`, as PyTensor's: the value of `var`
+    given its inputs' (keys are variables or their names), compiled once per
+    set of inputs and `function` keywords (kept on `var`)."""
+    values = {}
+    for key, value in (inputs_to_values or {}).items():
+        if isinstance(key, str):
+            found = [v for v in graph_inputs([var]) if v.name == key]
+            if len(found) != 1:
+                raise ValueError(f"{'no' if not found else 'several'} inputs of the graph are named {key!r}")
+            key = found[0]
+        values[key] = value
+    inputs = sorted(values, key=id)
+    cache_key = (tuple(map(id, inputs)), tuple(sorted(kwargs.items())))
+    cache = var.__dict__.setdefault("_eval_functions", {})
+    if cache_key not in cache:
+        cache[cache_key] = function(inputs, var, **kwargs)
+    return cache[cache_key](*[values[v] for v in inputs])
+
+
+Variable.eval = evaluate

@@ -13,6 +13,14 @@ import numpy as np
 
 from scanjit.dtypes import DTYPES, upcast
 
+class MissingInputError(ValueError):
+    """The graph needs a variable that is not an input of the function (as
+    PyTensor's; a ValueError too)."""
+
+    def __init__(self, var: Variable):
+        super().__init__(f"{var.label()} is needed but is not an input of the function")
+
+
 class TensorType:
     """A dtype and a static shape (None where the length is not known)."""
 
@@ -162,6 +170,10 @@ class Op:
     def make_node(self, *inputs: Variable) -> Apply:
         raise NotImplementedError
 
+    def rebuild(self, node: Apply, inputs: list[Variable]) -> Apply:
+        """A node like `node` on other inputs (`clone_replace`)."""
+        return self.make_node(*inputs)
+
     def infer_shape(self, node: Apply, shapes: list[list], dims) -> list:
         """Per output, its lengths given each input's (`[]` for scalars)."""
         raise NotImplementedError(f"the shape of the output of {self} cannot be known before "
@@ -205,6 +217,27 @@ def toposort(outputs: Iterable[Variable], stop: Iterable[Variable] | Callable[[V
     return order
 
 
+def clone_replace(outputs: Variable | Sequence[Variable], replace) -> Variable | list[Variable]:
+    """`outputs` computed with each key of `replace` (a dict or pairs of
+    variables) replaced by its value: the nodes depending on a key are
+    rebuilt (by their Op's `rebuild`, scan bodies included), the others
+    shared. Rebuilt nodes keep their serials (see scanjit/scan/op.py)."""
+    single = isinstance(outputs, Variable)
+    outputs = [outputs] if single else list(outputs)
+    mapping = {id(old): new for old, new in (replace.items() if isinstance(replace, dict) else replace)}
+    for node in toposort(outputs, stop=lambda v: id(v) in mapping):
+        inputs = [mapping.get(id(v), v) for v in node.inputs]
+        if all(new is old for new, old in zip(inputs, node.inputs)):
+            continue
+        rebuilt = node.op.rebuild(node, inputs)
+        rebuilt.serial = node.serial
+        for old, new in zip(node.outputs, rebuilt.outputs):
+            new.name = old.name
+            mapping[id(old)] = new
+    result = [mapping.get(id(v), v) for v in outputs]
+    return result[0] if single else result
+
+
 def graph_inputs(outputs: Iterable[Variable], stop: Iterable[Variable] = ()) -> list[Variable]:
     """Variables without an owner (inputs, constants, shared) that `outputs`
     depend on, in first-seen order, not looking past `stop`."""
@@ -226,6 +259,15 @@ class Lazy:
 
     def __init__(self, compute: Callable[[], list]):
         self.compute = compute
+
+
+def infer_size(var: Variable, dims):
+    """The value of the integer scalar `var` (a length) in the algebra
+    `dims`, by its Op's `infer_size` rule, without running its graph (a
+    scan output's length before the loop, as `x.shape[0] * 2`); None when
+    its Op has none."""
+    rule = getattr(var.owner.op, "infer_size", None) if var.owner is not None else None
+    return rule(var.owner, dims) if rule is not None else None
 
 
 def infer_shape(var: Variable, dims) -> list:
@@ -253,7 +295,7 @@ def infer_shape(var: Variable, dims) -> list:
         shapes = []
         for v in node.inputs:
             if (shape := lookup(v)) is None and v.owner is None:
-                raise ValueError(f"{v.label()} is needed but is not an input of the function")
+                raise MissingInputError(v)
             shapes.append(shape)
         for out, shape in zip(node.outputs, node.op.infer_shape(node, shapes, dims)):
             static = [dims.const(s) if s is not None else None for s in out.type.shape]

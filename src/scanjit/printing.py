@@ -1,13 +1,14 @@
-"""`debugprint`: a graph as a text tree, as PyTensor's `debugprint`.
+"""`debugprint` (`dprint`): a graph as a text tree, as PyTensor's.
 
 Each line shows the op (`.k` for output k of a multi-output node) or the
-variable, an id, the type and the name. A node reached again is printed
+variable, an id, the type (with `print_type=True`) and the name. A node reached again is printed
 without its inputs. The body of every Scan follows under "Inner graphs:",
 one `←` tree per step output, until condition and shared-variable update.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from string import ascii_uppercase
 
@@ -24,7 +25,8 @@ def _type(var: Variable) -> str:
 
 
 class _Printer:
-    def __init__(self):
+    def __init__(self, print_type: bool):
+        self.print_type = print_type
         self.lines: list[str] = []
         self.ids: dict[int, str] = {}
         self.expanded: set[int] = set()
@@ -44,13 +46,14 @@ class _Printer:
 
     def line(self, var: Variable) -> str:
         node = var.owner
+        typed = f" {_type(var)}" if self.print_type else ""
         if node is not None:
             label = str(node.op) + (f".{var.index}" if len(node.outputs) > 1 else "")
-            return f"{label} {self.id(node)} {_type(var)}" + (f" '{var.name}'" if var.name else "")
+            return f"{label} {self.id(node)}{typed}" + (f" '{var.name}'" if var.name else "")
         if var.name is None and not isinstance(var, Constant | SharedVariable):
             return f"{_type(var)} {self.id(var)}"  # an unnamed input, as PyTensor prints it
         label = var.name or (repr(var) if isinstance(var, Constant) else "shared")
-        return f"{label} {self.id(var)} {_type(var)}"
+        return f"{label} {self.id(var)}{typed}"
 
     def tree(self, var: Variable, first: str, rest: str) -> None:
         """`var`'s line, then its inputs' trees (a stack, not a recursion:
@@ -81,9 +84,27 @@ class _Printer:
             self.tree(var, f" ← {prefix}", "    ")
 
 
-def debugprint(outputs: Variable | Sequence[Variable]) -> str:
-    """The graph computing `outputs`, with the inner graph of each Scan."""
-    printer = _Printer()
+def debugprint(graph_like, depth: int = -1, print_type: bool = False, file=None, **options):
+    """Print the graph computing `graph_like` (a variable, a list of them or
+    a compiled function), with the inner graph of each Scan, as PyTensor's
+    `debugprint`: to `file` (sys.stdout by default), or returned as a string
+    with file="str". `depth` and PyTensor's other display options are
+    accepted; the whole graph is printed."""
+    outputs = getattr(graph_like, "graph_outputs", graph_like)
+    text = graph_text(outputs, print_type)
+    if file == "str":
+        return text
+    file = sys.stdout if file is None else file
+    file.write(text)
+    return file
+
+
+dprint = debugprint
+
+
+def graph_text(outputs: Variable | Sequence[Variable], print_type: bool = True) -> str:
+    """The text `debugprint` prints."""
+    printer = _Printer(print_type)
     for var in [outputs] if isinstance(outputs, Variable) else outputs:
         printer.tree(var, "", " ")
     if printer.scans:

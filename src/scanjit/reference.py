@@ -20,10 +20,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from scanjit.calling import Signature
-from scanjit.graph import Constant, Variable, infer_shape, toposort
+from scanjit.graph import Constant, MissingInputError, Variable, infer_shape, infer_size, toposort
 from scanjit.scan.op import ScanOp
 from scanjit.shared import RandomGeneratorType, SharedVariable
-from scanjit.tensor.shape import Shape
 from scanjit.tensor.subtensor import key_slice
 
 Env = ChainMap  # id(variable) -> value, one child scope per scan step
@@ -57,7 +56,7 @@ def value(var: Variable, env: Env):
         elif isinstance(var, SharedVariable):
             env.maps[-1][id(var)] = var.container
         else:
-            raise ValueError(f"{var.label()} is needed but is not an input of the function")
+            raise MissingInputError(var)
     return env[id(var)]
 
 
@@ -151,8 +150,8 @@ class ReferenceShapes:
         return None
 
     def size(self, var: Variable) -> int:
-        if var.owner is not None and isinstance(var.owner.op, Shape) and id(var) not in self.env:
-            return infer_shape(var.owner.inputs[0], self)[var.owner.op.axis]
+        if id(var) not in self.env and (size := infer_size(var, self)) is not None:
+            return size
         return int(value(var, self.env))
 
     def at_least_zero(self, length: int, minus: int) -> int:
@@ -190,7 +189,8 @@ class ReferenceFunction(Signature):
         super().__init__(inputs, outputs, updates, allow_input_downcast)
         self.name = name
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
+        args = self.bind(args, kwargs) if kwargs else args
         env: Env = ChainMap({id(v): a for v, a in zip(self.inputs, self.arguments(args))})
         for var in self.shared:  # an rng not being updated draws from a copy
             env[id(var)] = var.container if id(var) in self.advanced_rngs or \

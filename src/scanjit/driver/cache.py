@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scanjit.graph import Constant, Variable, toposort
+from scanjit.graph import Constant, MissingInputError, Variable, toposort
 from scanjit.version import __version__
 
 MAGIC = b"scanjit-cache\0"
@@ -140,7 +140,7 @@ def _graph_signature(outputs: Sequence[Variable], refs: dict) -> tuple:
             return refs[id(var)]
         if isinstance(var, Constant):
             return ("constant", var.dtype, var.data.shape, var.data.tobytes())
-        raise ValueError(f"{var.label()} is needed but is not an input of the function")
+        raise MissingInputError(var)
 
     for k, node in enumerate(toposort(outputs, stop=[v for v in outputs if id(v) in refs])):
         if all(id(o) in refs for o in node.outputs):

@@ -46,10 +46,10 @@ def stage_texts(function: Function) -> dict[str, str]:
     from xdsl.parser import Parser
 
     from scanjit.driver.pipeline import context, lower
-    from scanjit.printing import debugprint
+    from scanjit.printing import graph_text
 
     emitted = str(function.emitted)
-    texts = {"graph": debugprint(function.graph_outputs), "emit": emitted}
+    texts = {"graph": graph_text(function.graph_outputs), "emit": emitted}
     module = Parser(context(), emitted).parse_module()
     lower(module, after_pass=lambda name, m: texts.__setitem__(name, str(m)))
     compiled = function.compiled

@@ -13,7 +13,7 @@ from xdsl.ir import Block, Region, SSAValue
 
 from scanjit.dialects import sj
 from scanjit.emit.scalar import const, ir_type
-from scanjit.graph import Apply, Constant, Op, Variable, toposort
+from scanjit.graph import Apply, Constant, MissingInputError, Op, Variable, toposort
 from scanjit.passes.support.builder import Builder
 
 Handler = Callable[["Emitter", Apply], list[SSAValue | None]]
@@ -67,7 +67,7 @@ class Emitter(Builder):
     def value(self, var: Variable) -> SSAValue:
         if id(var) not in self.values:
             if not isinstance(var, Constant):
-                raise ValueError(f"{var.label()} is needed but is not an input of the function")
+                raise MissingInputError(var)
             self.values[id(var)] = self.constant(var)
         return self.values[id(var)]
 

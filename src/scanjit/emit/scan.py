@@ -9,12 +9,11 @@ from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType, IntegerAttr, TensorType, i1
 from xdsl.ir import Block, SSAValue
 
-import scanjit.tensor as tb
 from scanjit.dialects import sj
 from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.scalar import convert, from_index, ir_type, to_index
 from scanjit.emit.tensor import arange_count, put_row, slice_range, take_row
-from scanjit.graph import Constant, Variable, infer_shape
+from scanjit.graph import Constant, Variable, infer_shape, infer_size
 from scanjit.passes.support.builder import empty_like_dims
 from scanjit.scan.op import ScanOp
 
@@ -222,8 +221,8 @@ class EmittedShapes:
         """The value of the integer scalar `var`, as a length."""
         if self.available(var):
             return to_index(self.e.emit, self.e.value(var))
-        if var.owner is not None and isinstance(var.owner.op, tb.Shape):
-            return infer_shape(var.owner.inputs[0], self)[var.owner.op.axis]
+        if (size := infer_size(var, self)) is not None:
+            return size
         raise NotImplementedError(f"the length {var.label()} changes from step to step: a scan "
                                   "output's shape must be known before the loop")
 

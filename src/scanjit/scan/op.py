@@ -7,10 +7,11 @@ returns becomes the body. Emission turns the node into an `scf.for` (or an
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 
-from scanjit.graph import Apply, Constant, Lazy, Op, TensorType, Variable, infer_shape, toposort
+from scanjit.graph import Apply, Constant, Lazy, Op, TensorType, Variable, clone_replace, infer_shape, toposort
 
 
 @dataclass
@@ -65,6 +66,17 @@ class ScanOp(Op):
                                                                  for a, b in zip(state, step)))))
         outputs += [Variable(shared.type) for shared in info.updates]
         return Apply(self, [n_steps, *sequences, *initials, *outer], outputs)
+
+    def rebuild(self, node, inputs) -> Apply:
+        """The loop on other inputs: the body reads the new outer variables."""
+        info, bound = self.info, 1 + self.n_seqs + len(self.info.recurrent)
+        roots = clone_replace(info.roots, list(zip(node.inputs[bound:], inputs[bound:])))
+        n_out = len(info.inner_outputs)
+        new_info = dataclasses.replace(
+            info, inner_outputs=roots[:n_out], until=roots[n_out] if info.until is not None else None,
+            updates=dict(zip(info.updates, roots[len(roots) - len(info.updates):])))
+        return ScanOp(new_info, self.n_seqs, self.n_steps_given).make_node(
+            inputs[0], inputs[1:1 + self.n_seqs], inputs[1 + self.n_seqs:bound], outer_inputs(new_info))
 
     def infer_shape(self, node, shapes, dims):
         """Stacked outputs: (steps, *the step's lengths), inferred lazily
