@@ -18,6 +18,7 @@ KEYS = {  # name -> key, with IDX and ROWS as symbolic inputs "i" and "r"
     "x[:, i]": (S(None), "i"), "x[:, :, i[:2]]": (S(None), S(None), "i2"), "x[i, i]": ("i", "i"),
     "x[r, i[:2]]": ("r", "i2"), "x[1:3, i]": (S(1, 3), "i"), "x[i, 1:4]": ("i", S(1, 4)),
     "x[..., i[:2]]": (Ellipsis, "i2"), "x[[0, 3]]": ([0, 3],), "x[i, ::-1]": ("i", S(None, None, -1)),
+    "x[array, ...]": (np.array([3, 0]), Ellipsis), "x[..., array]": (Ellipsis, np.array([[2, 0]])),
 }
 
 

@@ -1,7 +1,8 @@
 """Shape operations against NumPy, compiled, by the reference interpreter and
 inside a scan step: reshape (with -1 and symbolic lengths), flatten, ravel,
 expand_dims, squeeze, broadcast_to, concatenate / join / stack, split,
-as_tensor_variable of lists, assert_op."""
+repeat, tile, swapaxes, moveaxis, shape_pad*, atleast_*d, flip, roll, take,
+horizontal/vertical_stack, stacklists, as_tensor_variable of lists, assert_op."""
 
 import numpy as np
 import pytest
@@ -43,6 +44,38 @@ CASES = {  # name -> (graph of a 3-d x, the same in NumPy)
                      lambda d: np.array([[d[0, 0, 0], 1.0], [2.0, d[0, 0, 1]]])),
     "split": (lambda x: pt.split(x.ravel(), [10, 14], 2)[1], lambda d: d.ravel()[10:]),
     "split axis 2": (lambda x: pt.split(x, np.array([1, 3]), 2, axis=2)[0], lambda d: d[:, :, :1]),
+    "repeat": (lambda x: pt.repeat(x, 2), lambda d: np.repeat(d, 2)),
+    "repeat axis 1": (lambda x: x.repeat(3, axis=1), lambda d: np.repeat(d, 3, axis=1)),
+    "repeat counts": (lambda x: pt.repeat(x, np.array([0, 2, 1, 3]), axis=-1),
+                      lambda d: np.repeat(d, [0, 2, 1, 3], axis=-1)),
+    "repeat symbolic counts": (lambda x: pt.repeat(x, pt.cast(x[0, :, 0], "int64"), axis=1),
+                               lambda d: np.repeat(d, d[0, :, 0].astype(np.int64), axis=1)),
+    "tile": (lambda x: pt.tile(x, (2, 1, 3)), lambda d: np.tile(d, (2, 1, 3))),
+    "tile more axes": (lambda x: pt.tile(x[0], (2, 2, 1)), lambda d: np.tile(d[0], (2, 2, 1))),
+    "tile fewer reps": (lambda x: pt.tile(x, 2), lambda d: np.tile(d, 2)),
+    "nonzero": (lambda x: x.ravel().nonzero()[0], lambda d: d.ravel().nonzero()[0]),
+    "swapaxes": (lambda x: pt.swapaxes(x, 0, -1), lambda d: np.swapaxes(d, 0, -1)),
+    "moveaxis": (lambda x: pt.moveaxis(x, 0, -1), lambda d: np.moveaxis(d, 0, -1)),
+    "moveaxis several": (lambda x: pt.moveaxis(x, [0, 1], [2, 0]), lambda d: np.moveaxis(d, [0, 1], [2, 0])),
+    "matrix_transpose": (lambda x: pt.matrix_transpose(x), lambda d: np.swapaxes(d, -1, -2)),
+    "shape_padleft": (lambda x: pt.shape_padleft(x, 2), lambda d: d[None, None]),
+    "shape_padright": (lambda x: pt.shape_padright(x), lambda d: d[..., None]),
+    "shape_padaxis": (lambda x: pt.shape_padaxis(x, 1), lambda d: d[:, None]),
+    "atleast_3d of a vector": (lambda x: pt.atleast_3d(x[0, 0]), lambda d: np.atleast_3d(d[0, 0])),
+    "atleast_2d": (lambda x: pt.atleast_2d(x[0, 0, 0]), lambda d: np.atleast_2d(d[0, 0, 0])),
+    "flip": (lambda x: pt.flip(x), lambda d: np.flip(d)),
+    "flip axis": (lambda x: pt.flip(x, axis=-2), lambda d: np.flip(d, axis=-2)),
+    "roll": (lambda x: pt.roll(x, 2, axis=2), lambda d: np.roll(d, 2, axis=2)),
+    "roll negative": (lambda x: pt.roll(x, -5, axis=1), lambda d: np.roll(d, -5, axis=1)),
+    "roll flattened": (lambda x: pt.roll(x, 7), lambda d: np.roll(d, 7)),
+    "roll symbolic": (lambda x: pt.roll(x, pt.cast(x[0, 0, 3], "int32"), axis=0),
+                      lambda d: np.roll(d, int(d[0, 0, 3]), axis=0)),
+    "take": (lambda x: pt.take(x, np.array([3, 0, 3])), lambda d: np.take(d, [3, 0, 3])),
+    "take axis": (lambda x: pt.take(x, np.array([[1, 0]]), axis=1), lambda d: np.take(d, [[1, 0]], axis=1)),
+    "horizontal_stack": (lambda x: pt.horizontal_stack(x[0], x[1]), lambda d: np.hstack([d[0], d[1]])),
+    "vertical_stack": (lambda x: pt.vertical_stack(x[0, 0], x[1]), lambda d: np.vstack([d[0, 0], d[1]])),
+    "stacklists": (lambda x: pt.stacklists([[x[0, 0], x[0, 1]], [x[1, 0], x[1, 1]]]),
+                   lambda d: np.array([[d[0, 0], d[0, 1]], [d[1, 0], d[1, 1]]])),
 }
 
 
@@ -57,13 +90,26 @@ def test_shape_op(name, mode):
     np.testing.assert_array_equal(got, want)
 
 
+VALUE_SHAPED = ["repeat counts", "repeat symbolic counts", "nonzero"]  # lengths known once computed
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_shape_op_inside_a_step(name):
     build, numpy = CASES[name]
+    if name in VALUE_SHAPED:  # a step's stacked output has one shape for all steps: reduced here
+        build, numpy = (lambda x, b=build: b(x).sum()), (lambda d, n=numpy: n(d).sum())
     xs = pt.dtensor4("xs")
     out, _ = pytensor.scan(build, sequences=[xs])
     values = np.stack([DATA, DATA + 100])
     np.testing.assert_array_equal(pytensor.function([xs], out)(values), np.stack([numpy(v) for v in values]))
+
+
+@pytest.mark.parametrize("name", VALUE_SHAPED)
+def test_value_shaped_step_outputs_are_refused(name):
+    xs = pt.dtensor4("xs")
+    out, _ = pytensor.scan(CASES[name][0], sequences=[xs])
+    with pytest.raises(NotImplementedError, match="cannot be known before it is computed"):
+        pytensor.function([xs], out)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -77,6 +123,10 @@ def test_shape_errors(mode):
         pytensor.function([x, y], pt.concatenate([x, y]), mode=mode)(np.ones((2, 3)), np.ones((2, 4)))
     with pytest.raises(ValueError, match="do not add up"):
         pytensor.function([v], pt.split(v, [1, 1], 2), mode=mode)(np.ones(3))
+    with pytest.raises(ValueError, match="negative count -1"):
+        pytensor.function([v], pt.repeat(v, np.array([1, -1, 2])), mode=mode)(np.ones(3))
+    with pytest.raises(ValueError, match="one count per element"):
+        pytensor.function([v], pt.repeat(v, np.array([1, 2])), mode=mode)(np.ones(3))
     with pytest.raises(ValueError):
         pt.reshape(x, (-1, -1))
     with pytest.raises(ValueError):

@@ -590,3 +590,26 @@ def emit_join(e: Emitter, node) -> list[SSAValue]:
     joined = from_front(e, result, axis)
     out_type = ir_type(out.type)
     return [joined if joined.type == out_type else e.emit(tensor.CastOp(joined, out_type))]
+
+
+@emits(tb.RepeatIndices)
+def emit_repeat_indices(e: Emitter, node) -> list[SSAValue]:
+    counts_var = node.inputs[0]
+    counts = e.value(counts_var)
+    n = e.dim(counts, 0)
+
+    def count_at(i):
+        count = e.emit(tensor.ExtractOp(counts, [i], counts.type.element_type))
+        e.check(e.cmp(count, e.const(0, "int64"), "sge"), "ValueError: repeat: negative count $0", [count])
+        return to_index(e.emit, count)
+
+    total = e.loop(n, [e.index(0)], lambda _, i, acc: [e.emit(arith.AddiOp(acc[0], count_at(i)))])[0]
+    out = e.emit(tensor.EmptyOp([total], ir_type(node.outputs[0].type)))
+
+    def element(_, i, acc):
+        position, result = acc
+        return e.loop(count_at(i), [position, result], lambda _, k, inner: [
+            e.emit(arith.AddiOp(inner[0], e.index(1))),
+            e.emit(tensor.InsertOp(from_index(e.emit, i), inner[1], [inner[0]]))])
+
+    return [e.loop(n, [e.index(0), out], element)[1]]

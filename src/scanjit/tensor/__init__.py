@@ -6,44 +6,82 @@ is built from its inputs (`make_node`, with PyTensor's dtype rules), its
 outputs' shapes (`infer_shape`), and its NumPy semantics (`perform`, run by
 the reference interpreter). Its emission is in scanjit/emit/."""
 
+import numpy as np
+
 from scanjit import config
-from scanjit.graph import TensorType, Variable  # noqa: F401  (pt.TensorType, pt.Variable)
+from scanjit.dtypes import DTYPES
+from scanjit.graph import Constant, TensorType, Variable  # noqa: F401  (pt.TensorType, pt.Variable)
 from scanjit.tensor import random  # noqa: F401
 from scanjit.tensor.basic import constant  # noqa: F401
 from scanjit.tensor.elemwise import *  # noqa: F401,F403  (its __all__: Elemwise and pt.add, pt.exp, ...)
 from scanjit.tensor.math import Argmax, Dot, Reduce, argmax, dot, max, mean, min, outer, prod, sum  # noqa: F401
 from scanjit.tensor.shape import (  # noqa: F401
-    Alloc, Arange, DimShuffle, MakeVector, Reshape, Shape, SpecifyShape, alloc, arange, broadcast_to,
-    dimshuffle, expand_dims, flatten, ones, reshape, shape, specify_shape, squeeze, transpose, zeros,
+    Alloc, Arange, DimShuffle, MakeVector, Reshape, Shape, SpecifyShape, alloc, arange, atleast_1d, atleast_2d,
+    atleast_3d, atleast_Nd, broadcast_to, dimshuffle, expand_dims, flatten, matrix_transpose, moveaxis, reshape,
+    shape, shape_padaxis, shape_padleft, shape_padright, specify_shape, squeeze, swapaxes, transpose,
 )
-from scanjit.tensor.join import Join, as_tensor_variable, concatenate, join, split, stack  # noqa: F401
+from scanjit.tensor.creation import (  # noqa: F401
+    empty, empty_like, eye, full, full_like, identity_like, linspace, ones, ones_like, tri, tril, triu, zeros,
+    zeros_like,
+)
+from scanjit.tensor.join import (  # noqa: F401
+    Join, RepeatIndices, as_tensor_variable, concatenate, horizontal_stack, join, repeat, roll, split, stack,
+    stacklists, take, tile, vertical_stack,
+)
 from scanjit.tensor.subtensor import (  # noqa: F401
-    ARRAY, AdvancedIncSubtensor, AdvancedSubtensor, Nonzero, SetSubtensor, Subtensor, inc_subtensor, nonzero,
-    set_subtensor,
+    ARRAY, AdvancedIncSubtensor, AdvancedSubtensor, Nonzero, SetSubtensor, Subtensor, flip, inc_subtensor,
+    nonzero, set_subtensor,
 )
 from scanjit.tensor.variable import install_operators
 
 install_operators()
 as_tensor = as_tensor_variable
+TensorVariable, TensorConstant = Variable, Constant  # isinstance checks read as in PyTensor
+tensor_copy = identity = Variable.copy
+pi, e, inf, nan, euler_gamma, newaxis = np.pi, np.e, np.inf, np.nan, np.euler_gamma, None
 
-_PREFIX_DTYPES = {"d": "float64", "f": "float32", "i": "int32", "l": "int64", "b": "int8"}
+_PREFIX_DTYPES = {"d": "float64", "f": "float32", "l": "int64", "i": "int32", "w": "int16", "b": "int8"}
+_KINDS = {"scalar": (), "vector": (None,), "matrix": (None, None), "row": (1, None), "col": (None, 1),
+          **{f"tensor{n}": (None,) * n for n in range(3, 8)}}
 
 
-def tensor(name=None, dtype=None, shape=None):
-    shape = () if shape is None else shape
-    return TensorType(dtype or config.floatX, shape)(name)
+def tensor(name=None, *, dtype=None, shape=None):
+    """A symbolic input of `dtype` (floatX) and static `shape` (lengths or
+    None; `()`, a scalar, when not given)."""
+    if isinstance(name, str) and (name == "floatX" or name in DTYPES):
+        raise ValueError(f"the first argument of tensor is its name, got {name!r}, which looks "
+                         "like a dtype: pass dtype= as a keyword")
+    return TensorType(dtype or config.floatX, () if shape is None else tuple(shape))(name)
 
 
-def _constructor(ndim: int, fixed_dtype: str | None):
-    def make(name=None, dtype=None, shape=None):
-        if shape is not None and len(shape) != ndim:
-            raise ValueError(f"shape {shape} does not have {ndim} dimensions")
-        return TensorType(fixed_dtype or dtype or config.floatX, shape or (None,) * ndim)(name)
+def _constructor(kind: str, fixed_dtype: str | None):
+    default = _KINDS[kind]
+
+    def make(name=None, *, dtype=None, shape=None):
+        if shape is not None and len(shape) != len(default):
+            raise ValueError(f"{kind}: shape must have {len(default)} lengths, got {shape}")
+        return TensorType(fixed_dtype or dtype or config.floatX, default if shape is None else tuple(shape))(name)
+    make.__name__ = make.__qualname__ = kind if fixed_dtype is None else f"{kind} of {fixed_dtype}"
     return make
 
 
-for _rank, _kind in enumerate(("scalar", "vector", "matrix", "tensor3", "tensor4")):
-    globals()[_kind] = _constructor(_rank, None)
+for _kind in _KINDS:
+    globals()[_kind] = _constructor(_kind, None)
     for _prefix, _dtype in _PREFIX_DTYPES.items():
-        globals()[_prefix + _kind] = _constructor(_rank, _dtype)
-del _rank, _kind, _prefix, _dtype
+        globals()[_prefix + _kind] = _constructor(_kind, _dtype)
+del _kind, _prefix, _dtype
+
+
+def _plural(make):
+    """PyTensor's `dscalars("x", "y")`: one variable per name (one for a
+    single name), or `n` unnamed ones for an int."""
+    def many(*names):
+        if len(names) == 1 and isinstance(names[0], int):
+            return make() if names[0] == 1 else [make() for _ in range(names[0])]
+        return make(names[0]) if len(names) == 1 else [make(name) for name in names]
+    return many
+
+
+for _name in [prefix + kind for kind in _KINDS for prefix in ["", *_PREFIX_DTYPES]]:
+    globals()[_name.replace("matrix", "matrice") + "s"] = _plural(globals()[_name])
+del _name

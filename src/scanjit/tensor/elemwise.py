@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scanjit import config
-from scanjit.dtypes import DTYPES, is_float, upcast, upgrade_to_float
+from scanjit.dtypes import DTYPES, INTS, is_float, upcast, upgrade_to_float
 from scanjit.graph import Apply, Constant, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable, broadcast_shape, check_broadcast, constant
 
@@ -112,6 +112,16 @@ class Elemwise(Op):
             lengths.append(sized[0] if sized else dims.const(1))
         return [lengths]
 
+    def infer_size(self, node, dims):
+        """An integer scalar's value in the algebra `dims` (a length computed
+        from lengths, as `x.shape[0] * 2`), where the inputs have one."""
+        if node.outputs[0].ndim or not all(v.dtype in INTS for v in [*node.inputs, *node.outputs]):
+            return None
+        if self.scalar_op.startswith("cast_"):
+            return dims.size(node.inputs[0])
+        combine = {"add": dims.add, "mul": dims.mul}.get(self.scalar_op)
+        return combine and combine(*(dims.size(v) for v in node.inputs))
+
     def perform(self, node, inputs):
         out = node.outputs[0]
         check_broadcast([v.type.shape for v in node.inputs], inputs, out.ndim, str(self),
@@ -149,7 +159,7 @@ def cast(x, dtype: str) -> Variable:
     """`x` as `dtype`; a constant stays a constant (so its static shape and
     value are known to the ops using it, as `pt.alloc(v, 1)`'s length)."""
     x = as_tensor_variable(x)
-    dtype = str(np.dtype(dtype))
+    dtype = str(np.dtype(config.floatX if dtype == "floatX" else dtype))
     if x.dtype == dtype:
         return x
     if isinstance(x, Constant):

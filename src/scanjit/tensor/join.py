@@ -1,5 +1,7 @@
-"""Tensors made of several: `Join` (`concatenate`, `join`, `stack`),
-`split`, and `as_tensor_variable` of lists holding variables."""
+"""Tensors made of several, or of parts of one: `Join` (`concatenate`,
+`join`, `stack`, `horizontal_stack`, `vertical_stack`, `stacklists`),
+`split`, `repeat`, `tile`, `roll`, `take`, and `as_tensor_variable` of lists
+holding variables."""
 
 from __future__ import annotations
 
@@ -11,9 +13,8 @@ from scanjit.dtypes import upcast
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.raise_op import assert_op
 from scanjit.tensor import basic
-from scanjit.tensor.elemwise import add, cast, eq
-from scanjit.tensor.shape import MakeVector, Shape, expand_dims
-from scanjit.tensor.variable import getitem
+from scanjit.tensor.elemwise import add, cast, eq, int_div, maximum, mod, mul, sub
+from scanjit.tensor.shape import MakeVector, Shape, arange, dimshuffle, expand_dims, flatten, reshape, shape
 
 
 class Join(Op):
@@ -92,14 +93,14 @@ def split(x, splits_size, n_splits: int, axis: int = 0) -> list[Variable]:
     must add up to its length (PyTensor's split)."""
     x = basic.as_tensor_variable(x)
     axis = _axis(axis, x.ndim)
-    sizes = [getitem(basic.as_tensor_variable(splits_size), k) for k in range(n_splits)]
+    sizes = [basic.as_tensor_variable(splits_size)[k] for k in range(n_splits)]
     total = functools.reduce(add, sizes)
     x = assert_op(x, eq(total, Shape(axis)(x)), msg=f"split of {x.label()}: the lengths do not add up "
                   f"to its length on axis {axis}", exc_type=ValueError)
     parts, start = [], basic.constant(0, dtype="int64")
     for size in sizes:
         stop = add(start, size)
-        parts.append(getitem(x, (slice(None),) * axis + (slice(start, stop),)))
+        parts.append(x[(slice(None),) * axis + (slice(start, stop),)])
         start = stop
     return parts
 
@@ -118,3 +119,101 @@ def as_tensor_variable(x, name: str | None = None, ndim: int | None = None, dtyp
     if name is not None and x is not given:  # a new variable: named
         x.name = name
     return x
+
+
+class RepeatIndices(Op):
+    """The indices `repeat(x, counts)` reads along its axis: i, counts[i]
+    times, for each i (NumPy's np.repeat(np.arange(len(counts)), counts))."""
+
+    def make_node(self, counts) -> Apply:
+        counts = cast(basic.as_tensor_variable(counts), "int64")
+        if counts.ndim != 1:
+            raise ValueError("repeat: the counts must be a scalar or a vector")
+        return Apply(self, [counts], [Variable(TensorType("int64", (None,)))])
+
+    def perform(self, node, inputs):
+        counts = inputs[0]
+        if (counts < 0).any():
+            raise ValueError(f"repeat: negative count {int(counts[counts < 0][0])}")
+        return [np.repeat(np.arange(len(counts)), counts)]
+
+    def __str__(self):
+        return "RepeatIndices"
+
+
+def _axis_key(axis: int, index) -> tuple:
+    return (slice(None),) * axis + (index,)
+
+
+def repeat(x, repeats, axis: int | None = None) -> Variable:
+    """Each element of `x` along `axis` (of x flattened when None) repeated
+    `repeats` times (a scalar, or one count per element), as np.repeat."""
+    x = basic.as_tensor_variable(x)
+    if axis is None:
+        x, axis = flatten(x), 0
+    axis = _axis(axis, x.ndim)
+    repeats = basic.as_tensor_variable(repeats)
+    n = Shape(axis)(x)
+    if repeats.ndim == 0:
+        index = int_div(arange(mul(n, cast(repeats, "int64"))), cast(repeats, "int64"))
+    else:
+        repeats = assert_op(repeats, eq(Shape(0)(repeats), n), msg=f"repeat of {x.label()}: one count per "
+                            f"element of axis {axis}", exc_type=ValueError)
+        index = RepeatIndices()(repeats)
+    return x[_axis_key(axis, index)]
+
+
+def tile(x, reps) -> Variable:
+    """`x` repeated `reps[k]` times along each axis k, as np.tile (x gets
+    leading axes of length 1 if reps is longer)."""
+    x = basic.as_tensor_variable(x)
+    reps = list(reps) if isinstance(reps, list | tuple) else [reps]
+    if len(reps) > x.ndim:
+        x = dimshuffle(x, *(["x"] * (len(reps) - x.ndim)), *range(x.ndim))
+    reps = [1] * (x.ndim - len(reps)) + reps
+    for axis, r in enumerate(reps):
+        if isinstance(r, int) and r == 1:
+            continue
+        n = Shape(axis)(x)
+        x = x[_axis_key(axis, mod(arange(mul(n, cast(basic.as_tensor_variable(r), "int64"))), n))]
+    return x
+
+
+def horizontal_stack(*tensors) -> Variable:
+    """As np.hstack: along axis 1, or 0 for vectors."""
+    tensors = [basic.as_tensor_variable(t) for t in tensors]
+    return concatenate(tensors, axis=0 if all(t.ndim == 1 for t in tensors) else 1)
+
+
+def vertical_stack(*tensors) -> Variable:
+    """As np.vstack: vectors become rows."""
+    tensors = [basic.as_tensor_variable(t) for t in tensors]
+    return concatenate([expand_dims(t, 0) if t.ndim == 1 else t for t in tensors], axis=0)
+
+
+def stacklists(nested) -> Variable:
+    """A tensor of nested lists of tensors (their shapes become the last axes)."""
+    if isinstance(nested, list | tuple):
+        return stack([stacklists(e) for e in nested])
+    return basic.as_tensor_variable(nested)
+
+
+def roll(x, shift, axis: int | None = None) -> Variable:
+    """As np.roll: elements shifted `shift` places along `axis` (of x
+    flattened when None), those past the end coming back at the start."""
+    x = basic.as_tensor_variable(x)
+    if axis is None:
+        rolled = roll(flatten(x), shift, 0)
+        return rolled if x.ndim == 1 else reshape(rolled, shape(x))
+    axis = _axis(axis, x.ndim)
+    n = Shape(axis)(x)
+    start = mod(sub(n, mod(cast(basic.as_tensor_variable(shift), "int64"), maximum(n, 1))), maximum(n, 1))
+    return x[_axis_key(axis, mod(add(arange(n), start), maximum(n, 1)))]
+
+
+def take(a, indices, axis: int | None = None) -> Variable:
+    """As np.take: the elements of `a` (flattened when axis is None) at `indices`."""
+    a = basic.as_tensor_variable(a)
+    if axis is None:
+        return flatten(a)[indices]
+    return a[_axis_key(_axis(axis, a.ndim), indices)]

@@ -10,7 +10,7 @@ import numpy as np
 
 from scanjit import config
 from scanjit.dtypes import INTS, is_float, upcast
-from scanjit.graph import Apply, Constant, Op, TensorType, Variable
+from scanjit.graph import Apply, Constant, Op, TensorType, Variable, infer_shape
 from scanjit.tensor.basic import as_tensor_variable, check_broadcast, constant
 from scanjit.tensor.elemwise import cast
 from scanjit.tensor.subtensor import INDEX, Subtensor
@@ -27,6 +27,10 @@ class Shape(Op):
 
     def infer_shape(self, node, shapes, dims):
         return [[]]
+
+    def infer_size(self, node, dims):
+        """The length, from the shape rules of the graph of `x` (in `dims`)."""
+        return infer_shape(node.inputs[0], dims)[self.axis]
 
     def perform(self, node, inputs):
         return [inputs[0].shape[self.axis]]
@@ -59,9 +63,11 @@ class MakeVector(Op):
 
 
 def shape(x) -> Variable:
-    """`x.shape`: the int64 vector of its lengths (`x.shape[i]` is `Shape_i`)."""
+    """`x.shape`: the int64 vector of its lengths (`x.shape[i]` is `Shape_i`,
+    a constant where the length is static)."""
     x = as_tensor_variable(x)
-    return MakeVector("int64")(*[Shape(a)(x) for a in range(x.ndim)])
+    return MakeVector("int64")(*[Shape(a)(x) if n is None else constant(n, dtype="int64")
+                                 for a, n in enumerate(x.type.shape)])
 
 
 def lengths(shape) -> list[Variable]:
@@ -216,14 +222,6 @@ def alloc(value, *shape):
     return Alloc()(value, *lengths(shape[0] if len(shape) == 1 else shape))
 
 
-def zeros(shape, dtype=None):
-    return Alloc()(constant(0, dtype=dtype or config.floatX), *lengths(shape))
-
-
-def ones(shape, dtype=None):
-    return Alloc()(constant(1, dtype=dtype or config.floatX), *lengths(shape))
-
-
 class Arange(Op):
     def __init__(self, dtype: str):
         self.dtype = dtype
@@ -353,3 +351,79 @@ def squeeze(x, axis=None) -> Variable:
 def broadcast_to(x, shape) -> Variable:
     """`x` broadcast to `shape` (a copy here, a view in NumPy)."""
     return alloc(x, shape)
+
+
+def shape_padleft(x, n_ones: int = 1) -> Variable:
+    """`x` with `n_ones` leading axes of length 1."""
+    x = as_tensor_variable(x)
+    return dimshuffle(x, *(["x"] * n_ones), *range(x.ndim))
+
+
+def shape_padright(x, n_ones: int = 1) -> Variable:
+    """`x` with `n_ones` trailing axes of length 1."""
+    x = as_tensor_variable(x)
+    return dimshuffle(x, *range(x.ndim), *(["x"] * n_ones))
+
+
+def shape_padaxis(x, axis: int) -> Variable:
+    return expand_dims(x, axis)
+
+
+def atleast_Nd(x, n: int = 1, left: bool = True) -> Variable:
+    """`x` with axes of length 1 added (in front, or at the end) up to `n`."""
+    x = as_tensor_variable(x)
+    missing = max(n - x.ndim, 0)
+    return shape_padleft(x, missing) if left else shape_padright(x, missing)
+
+
+def atleast_1d(*xs):
+    return _each(xs, 1)
+
+
+def atleast_2d(*xs):
+    return _each(xs, 2)
+
+
+def atleast_3d(*xs):
+    """As NumPy's: a vector becomes (1, n, 1), a matrix (m, n, 1)."""
+    def three(x):
+        x = as_tensor_variable(x)
+        return atleast_Nd(x, 3) if x.ndim == 0 else atleast_Nd(atleast_Nd(x, 2), 3, left=False)
+    return three(xs[0]) if len(xs) == 1 else [three(x) for x in xs]
+
+
+def _each(xs, n):
+    return atleast_Nd(xs[0], n) if len(xs) == 1 else [atleast_Nd(x, n) for x in xs]
+
+
+def _axis_of(axis: int, ndim: int) -> int:
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"axis {axis} is out of bounds for {ndim} dimensions")
+    return axis % ndim
+
+
+def swapaxes(x, axis1: int, axis2: int) -> Variable:
+    x = as_tensor_variable(x)
+    order = list(range(x.ndim))
+    a, b = _axis_of(axis1, x.ndim), _axis_of(axis2, x.ndim)
+    order[a], order[b] = order[b], order[a]
+    return dimshuffle(x, *order)
+
+
+def moveaxis(x, source, destination) -> Variable:
+    """As np.moveaxis: the axes `source` moved to the positions `destination`."""
+    x = as_tensor_variable(x)
+    source = [_axis_of(a, x.ndim) for a in (source if isinstance(source, list | tuple) else [source])]
+    destination = [_axis_of(a, x.ndim) for a in
+                   (destination if isinstance(destination, list | tuple) else [destination])]
+    if len(source) != len(destination):
+        raise ValueError("moveaxis: source and destination must have the same number of axes")
+    order = [a for a in range(x.ndim) if a not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return dimshuffle(x, *order)
+
+
+def matrix_transpose(x) -> Variable:
+    """`x` with its last two axes swapped."""
+    return swapaxes(x, -1, -2)

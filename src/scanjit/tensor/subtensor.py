@@ -336,3 +336,11 @@ class Nonzero(Op):
 def nonzero(x) -> list[Variable]:
     node = Nonzero().make_node(x)
     return list(node.outputs)
+
+
+def flip(x, axis=None) -> Variable:
+    """`x` with the order of its elements along `axis` (all axes when None) reversed."""
+    x = as_tensor_variable(x)
+    axes = range(x.ndim) if axis is None else [axis] if isinstance(axis, int) else axis
+    axes = {a % x.ndim for a in axes}
+    return x[tuple(slice(None, None, -1) if a in axes else slice(None) for a in range(x.ndim))]

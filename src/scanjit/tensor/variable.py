@@ -11,6 +11,7 @@ from scanjit.dtypes import INTS
 from scanjit.graph import Variable
 from scanjit.tensor import elemwise as ew
 from scanjit.tensor import math
+from scanjit.tensor.join import repeat
 from scanjit.tensor.shape import MakeVector, dimshuffle, flatten, reshape, shape, squeeze, transpose
 from scanjit.tensor.basic import as_tensor_variable
 from scanjit.tensor.subtensor import (
@@ -38,8 +39,8 @@ def _expand_ellipsis(x: Variable, key: tuple) -> tuple:
     if used > x.ndim:
         raise IndexError(f"too many indices for {x.label()}: it has {x.ndim} dimensions, "
                          f"the key {used}")
-    if Ellipsis in key:
-        at = next(j for j, k in enumerate(key) if k is Ellipsis)
+    at = next((j for j, k in enumerate(key) if k is Ellipsis), None)  # `in` would compare arrays
+    if at is not None:
         key = key[:at] + (slice(None),) * (x.ndim - used) + key[at + 1:]
     return key
 
@@ -142,6 +143,13 @@ def _no_iter(self):
     raise TypeError(f"cannot iterate over the symbolic {self.label()}")
 
 
+def _copy(self, name: str | None = None) -> Variable:
+    """A new variable with the same value (PyTensor's `x.copy()`)."""
+    out = ew.Elemwise(f"cast_{self.dtype}")(self)
+    out.name = name
+    return out
+
+
 def install_operators() -> None:
     ops = {"add": ew.add, "sub": ew.sub, "mul": ew.mul, "truediv": ew.true_div, "floordiv": ew.int_div,
            "mod": ew.mod, "pow": ew.pow, "matmul": math.dot, "lt": ew.lt, "gt": ew.gt, "le": ew.le,
@@ -162,6 +170,7 @@ def install_operators() -> None:
     Variable.argmax = lambda self, axis=None: math.argmax(self, axis)
     Variable.dot = lambda self, other: math.dot(self, other)
     Variable.astype = lambda self, dtype: ew.cast(self, dtype)
+    Variable.copy = _copy
     Variable.set = lambda self, value: set_subtensor(self, value)
     Variable.inc = lambda self, value: inc_subtensor(self, value)
     Variable.dimshuffle = dimshuffle
@@ -171,6 +180,8 @@ def install_operators() -> None:
     Variable.flatten = lambda self, ndim=1: flatten(self, ndim)
     Variable.ravel = lambda self: flatten(self)
     Variable.squeeze = lambda self, axis=None: squeeze(self, axis)
+    Variable.nonzero = lambda self: tuple(nonzero(self))
+    Variable.repeat = lambda self, repeats, axis=None: repeat(self, repeats, axis)
     Variable.size = property(lambda self: ew.cast(math.prod(shape(self)), "int64"))
     Variable.__bool__ = _no_truth_value
     Variable.__len__ = _no_len

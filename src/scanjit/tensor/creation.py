@@ -1,0 +1,98 @@
+"""Tensors made from shapes and fill values, as NumPy's constructors:
+zeros/ones/full/empty (and their `_like`), eye, identity_like, tri, tril,
+triu, linspace. Each is a graph of existing ops (Alloc, Arange, Elemwise)."""
+
+from __future__ import annotations
+
+from scanjit import config
+from scanjit.graph import Variable
+from scanjit.tensor.basic import as_tensor_variable, constant
+from scanjit.tensor.elemwise import add, cast, eq, ge, mul, sub, switch, true_div
+from scanjit.tensor.shape import Alloc, arange, dimshuffle, lengths, shape
+
+
+def full(shape, fill_value, dtype=None) -> Variable:
+    """A tensor of `shape` filled with `fill_value` (of its dtype, or `dtype`)."""
+    fill = as_tensor_variable(fill_value)
+    return Alloc()(fill if dtype is None else cast(fill, dtype), *lengths(shape))
+
+
+def zeros(shape, dtype=None) -> Variable:
+    return full(shape, constant(0, dtype=dtype or config.floatX))
+
+
+def ones(shape, dtype=None) -> Variable:
+    return full(shape, constant(1, dtype=dtype or config.floatX))
+
+
+def empty(shape, dtype=None) -> Variable:
+    """NumPy leaves its values undefined: here they are zeros."""
+    return zeros(shape, dtype)
+
+
+def full_like(x, fill_value, dtype=None) -> Variable:
+    x = as_tensor_variable(x)
+    return full(shape(x), fill_value, dtype or x.dtype)
+
+
+def zeros_like(x, dtype=None) -> Variable:
+    return full_like(x, 0, dtype)
+
+
+def ones_like(x, dtype=None) -> Variable:
+    return full_like(x, 1, dtype)
+
+
+def empty_like(x, dtype=None) -> Variable:
+    return zeros_like(x, dtype)
+
+
+def _diagonal_offsets(n, m, k) -> Variable:
+    """column - row - k for an n x m matrix (0 on the k-th diagonal)."""
+    m = n if m is None else m
+    rows = dimshuffle(add(arange(n), k), 0, "x")
+    return sub(dimshuffle(arange(m), "x", 0), rows)
+
+
+def eye(n, m=None, k=0, dtype=None) -> Variable:
+    """n x m (n x n), ones on the k-th diagonal."""
+    return cast(eq(_diagonal_offsets(n, m, k), 0), dtype or config.floatX)
+
+
+def identity_like(x, dtype=None) -> Variable:
+    x = as_tensor_variable(x)
+    return eye(x.shape[0], x.shape[1], dtype=dtype or x.dtype)
+
+
+def tri(n, m=None, k=0, dtype=None) -> Variable:
+    """n x m (n x n), ones at and below the k-th diagonal."""
+    return cast(ge(0, _diagonal_offsets(n, m, k)), dtype or config.floatX)
+
+
+def tril(x, k=0) -> Variable:
+    """`x` (its last two axes) with zeros above the k-th diagonal."""
+    x = as_tensor_variable(x)
+    return mul(x, tri(x.shape[-2], x.shape[-1], k, dtype="bool"))
+
+
+def triu(x, k=0) -> Variable:
+    """`x` (its last two axes) with zeros below the k-th diagonal."""
+    x = as_tensor_variable(x)
+    return mul(x, sub(1, tri(x.shape[-2], x.shape[-1], k - 1, dtype="int8")))
+
+
+def linspace(start, stop, num=50, endpoint=True, dtype=None) -> Variable:
+    """`num` evenly spaced values from `start` to `stop` (included when
+    `endpoint`), computed as NumPy's: start + arange(num) * step."""
+    start, stop = (cast(as_tensor_variable(v), config.floatX) for v in (start, stop))
+    num = as_tensor_variable(num)
+    divisions = sub(num, 1) if endpoint else num
+    delta = sub(stop, start)
+    divisions_f = cast(divisions, config.floatX)
+    step = true_div(delta, divisions_f)
+    positions = cast(arange(num), config.floatX)
+    scaled = switch(eq(step, 0), mul(true_div(positions, divisions_f), delta), mul(positions, step))
+    values = add(switch(eq(divisions, 0), mul(positions, delta), scaled), start)
+    if endpoint:
+        values = switch(eq(arange(num), sub(num, 1)) & ge(num, 2), stop, values)
+    return values if dtype is None else cast(values, dtype)
