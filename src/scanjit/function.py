@@ -24,7 +24,7 @@ import numpy as np
 from scanjit.calling import Signature, check_unused_inputs, updates_list
 from scanjit.dialects.abi import fill_message, placeholder_count
 from scanjit.graph import Variable
-from scanjit.shared import RandomGeneratorType
+from scanjit.shared import RandomGeneratorType, with_default_updates
 from scanjit.tensor.basic import as_tensor_variable
 
 _EXCEPTIONS = {"IndexError": IndexError, "ValueError": ValueError, "MemoryError": MemoryError,
@@ -203,7 +203,10 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
     """Compile `outputs` as a function of `inputs`, with PyTensor's signature.
 
     `mode="py"` runs the NumPy reference interpreter instead (for debugging);
-    PyTensor's mode names compile alike. `no_default_updates`,
+    PyTensor's mode names compile alike. As in PyTensor, the shared variables
+    the function reads are also updated by their `default_update` (a
+    RandomStream's generators), but for those in `updates` and all of them
+    (`no_default_updates=True`) or those listed in `no_default_updates`.
     `accept_inplace`, `rebuild_strict`, `profile` and `trust_input` are
     accepted and ignored (docs/porting-from-pytensor.md says why)."""
     if givens:
@@ -217,6 +220,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
     inputs = list(inputs)
     outputs = [] if outputs is None else outputs
     needed = [as_tensor_variable(o) for o in (outputs if isinstance(outputs, list | tuple) else [outputs])]
+    updates = with_default_updates(needed, updates, no_default_updates)
     check_unused_inputs(inputs, needed + [v for _, v in updates_list(updates)], on_unused_input)
     make = Function
     if mode == "py":  # the NumPy reference interpreter, for debugging
