@@ -10,7 +10,7 @@ import copy
 
 import numpy as np
 
-from scanjit.graph import TensorType, Variable, graph_inputs, native_layout
+from scanjit.graph import TensorType, Variable, graph_inputs, native_layout, next_serial
 
 
 class RandomGeneratorType:
@@ -33,12 +33,14 @@ class RandomGeneratorType:
 
 class SharedVariable(Variable):
     """`default_update`: the new value a function stores when given no other
-    (a RandomStream's draws set it)."""
+    (a RandomStream's draws set it); `serial`: numbered as the Apply nodes,
+    so a scan knows the variables its step function made."""
 
     def __init__(self, type, value, name: str | None = None):
         super().__init__(type, name=name)
         self.container = value
         self.default_update: Variable | None = None
+        self.serial = next_serial()
 
     def get_value(self, borrow: bool = False, return_internal_type: bool = False):
         return self.container if borrow else copy.deepcopy(self.container)
