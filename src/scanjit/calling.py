@@ -13,7 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from scanjit import config
-from scanjit.graph import Constant, MissingInputError, Variable, clone_replace, graph_inputs
+from scanjit.graph import Constant, MissingInputError, Variable, clone_replace, graph_inputs, toposort
+from scanjit.scan.op import ScanOp
 from scanjit.shared import RandomGeneratorType, SharedVariable
 from scanjit.tensor.basic import as_tensor_variable
 
@@ -135,11 +136,30 @@ def check_unused_inputs(inputs: Sequence[Variable], needed: Sequence[Variable],
 _MISSING = object()
 
 
+def undrawn(computed: list[Variable], generators: list[Variable]) -> list[Variable]:
+    """A sample of each draw (or scan) that made one of `generators` and that
+    `computed` does not need: computed too (and dropped), it makes the draws
+    the generator's update counts on (`updates={rng: next_rng}` alone)."""
+    done = {id(node) for node in toposort(computed)}
+    found = []
+    for var in generators:
+        node = var.owner
+        if node is None or id(node) in done:
+            continue
+        done.add(id(node))
+        if isinstance(node.op, ScanOp) and not node.op.info.inner_outputs:
+            raise NotImplementedError(f"scanjit cannot advance a generator by {var.label()} yet, a scan "
+                                      "returning generators only: return a draw too")
+        found.append(node.outputs[0] if isinstance(node.op, ScanOp) else node.outputs[1])
+    return found
+
+
 class Signature:
     """A function's inputs, outputs and updates, checked.
 
     `graph_outputs` are the outputs, then the new values of the shared
-    tensors to store after the call; `shared` the shared variables the graph
+    tensors to store after the call (then the draws only generators' updates
+    need, `undrawn`); `shared` the shared variables the graph
     reads (passed implicitly after the inputs); a generator in
     `advanced_rngs` advances in place, the others are drawn from a copy."""
 
@@ -156,11 +176,15 @@ class Signature:
                 raise TypeError(f"function inputs must be input variables, got {var!r}")
         self.single = not isinstance(outputs, list | tuple)
         self.outputs = [as_tensor_variable(o) for o in ([outputs] if self.single else outputs)]
+        if any(isinstance(o.type, RandomGeneratorType) for o in self.outputs):
+            raise NotImplementedError("scanjit functions cannot return random generators yet: "
+                                      "give them in `updates` to advance shared ones")
         pairs = updates_list(updates)
         self.rng_updates = [(s, v) for s, v in pairs if isinstance(s.type, RandomGeneratorType)]
         self.tensor_updates = [(s, v) for s, v in pairs if not isinstance(s.type, RandomGeneratorType)]
         self.advanced_rngs = {id(s) for s, _ in self.rng_updates}
         self.graph_outputs = self.outputs + [v for _, v in self.tensor_updates]
+        self.graph_outputs += undrawn(self.graph_outputs, [v for _, v in self.rng_updates])
         self.shared = [v for v in graph_inputs(self.graph_outputs + [v for _, v in pairs])
                        if isinstance(v, SharedVariable)]
         known = {id(v) for v in self.inputs + self.shared}

@@ -25,7 +25,11 @@ import numpy as np
 from scanjit.calling import Signature, check_unused_inputs, function_graph
 from scanjit.dialects.abi import fill_message, placeholder_count
 from scanjit.graph import Variable, graph_inputs
-from scanjit.shared import RandomGeneratorType
+from scanjit.shared import RandomGeneratorType, with_default_updates
+
+_EXCEPTIONS = {"IndexError": IndexError, "ValueError": ValueError, "MemoryError": MemoryError,
+               "TypeError": TypeError, "OverflowError": OverflowError}
+
 
 class _NativeBuffer:
     """Owns a buffer the native code allocated; NumPy arrays over it keep it
@@ -203,7 +207,10 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
     """Compile `outputs` as a function of `inputs`, with PyTensor's signature.
 
     `mode="py"` runs the NumPy reference interpreter instead (for debugging);
-    PyTensor's mode names compile alike. `no_default_updates`,
+    PyTensor's mode names compile alike. As in PyTensor, the shared variables
+    the function reads are also updated by their `default_update` (a
+    RandomStream's generators), but for those in `updates` and all of them
+    (`no_default_updates=True`) or those listed in `no_default_updates`.
     `accept_inplace`, `rebuild_strict`, `profile` and `trust_input` are
     accepted and ignored (docs/porting-from-pytensor.md says why)."""
     if mode != "py" and (mode not in MODES if isinstance(mode, str | type(None)) else True):
@@ -214,6 +221,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
         name = f"{Path(caller.f_code.co_filename).stem}-line{caller.f_lineno}"
     ins, outputs, updates = function_graph(list(inputs), [] if outputs is None else outputs, updates, givens)
     needed = outputs if isinstance(outputs, list) else [outputs]
+    updates = with_default_updates(needed, updates, no_default_updates)
     check_unused_inputs([entry.variable for entry in ins], needed + [v for _, v in updates], on_unused_input)
     make = Function
     if mode == "py":  # the NumPy reference interpreter, for debugging

@@ -1,7 +1,8 @@
 """Shared variables: values that live between calls, as `pytensor.shared`.
 
 A compiled function reads every shared variable its graph uses as an implicit
-input, and writes the new values given in `updates` after the call."""
+input, and writes the new values given in `updates` after the call, and
+those of the variables' default updates (`with_default_updates`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import copy
 
 import numpy as np
 
-from scanjit.graph import TensorType, Variable, native_layout
+from scanjit.graph import TensorType, Variable, graph_inputs, native_layout, next_serial
 
 
 class RandomGeneratorType:
@@ -31,9 +32,15 @@ class RandomGeneratorType:
 
 
 class SharedVariable(Variable):
+    """`default_update`: the new value a function stores when given no other
+    (a RandomStream's draws set it); `serial`: numbered as the Apply nodes,
+    so a scan knows the variables its step function made."""
+
     def __init__(self, type, value, name: str | None = None):
         super().__init__(type, name=name)
         self.container = value
+        self.default_update: Variable | None = None
+        self.serial = next_serial()
 
     def get_value(self, borrow: bool = False, return_internal_type: bool = False):
         return self.container if borrow else copy.deepcopy(self.container)
@@ -60,3 +67,24 @@ def shared(value, name: str | None = None, borrow: bool = False, **kwargs) -> Sh
         raise TypeError(f"cannot share a value of type {type(value).__name__}")
     data = native_layout(array) if borrow else native_layout(array.copy())
     return SharedVariable(TensorType(str(data.dtype), (None,) * data.ndim), data, name)
+
+
+def with_default_updates(outputs: list[Variable], updates, no_default_updates) -> list:
+    """`updates` (a dict or pairs), then PyTensor's default updates: those of
+    the shared variables that `outputs`, the updates and the default updates
+    added read, but for the variables updated already, all
+    (`no_default_updates=True`) or those listed in `no_default_updates`."""
+    if not isinstance(no_default_updates, bool | list):
+        raise TypeError("The `no_default_update` argument must be a boolean or list")
+    pairs = list(updates.items()) if isinstance(updates, dict) else list(updates or [])
+    if no_default_updates is True:
+        return pairs
+    skip = {id(var) for var in no_default_updates or []} | {id(var) for var, _ in pairs}
+    pending = outputs + [new for _, new in pairs if isinstance(new, Variable)]
+    while pending:
+        found = [var for var in graph_inputs(pending) if isinstance(var, SharedVariable)
+                 and var.default_update is not None and id(var) not in skip]
+        skip.update(id(var) for var in found)
+        pairs += [(var, var.default_update) for var in found]
+        pending = [var.default_update for var in found]
+    return pairs

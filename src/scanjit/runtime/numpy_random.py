@@ -1,5 +1,8 @@
 """Random draws in compiled code: NumPy's C distributions, bound as JIT
-symbols, and `scanjit_multinomial` (numpy_random.ll).
+symbols, and scanjit's own in LLVM IR (LIBRARY): `scanjit_multinomial`
+(numpy_random.ll) and, for what NumPy writes in Cython, `scanjit_choice`,
+`scanjit_choice_p`, `scanjit_dirichlet`, `scanjit_permutation` and
+`scanjit_searchsorted` (each file says what it does as NumPy does).
 
 `numpy.random._generator` exports the C functions behind `Generator`'s
 methods; compiled code calls them on the generator's `bitgen_t`, so draws are
@@ -43,14 +46,18 @@ from scanjit.runtime.llvm import fill
 
 NUMPY_RANDOM_FUNCTIONS = (
     "random_multinomial", "random_binomial", "random_uniform", "random_normal",
-    "random_bounded_uint64_fill",
+    "random_bounded_uint64_fill", "random_bounded_uint64", "random_beta", "random_gamma",
+    "random_exponential", "random_poisson", "random_standard_gamma", "random_standard_uniform",
+    "random_interval",
 )
 
 PCG64_MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645  # as in numpy_random.ll
 
-LIBRARY = {"scanjit_multinomial": "numpy_random.ll"}
+LIBRARY = {"scanjit_multinomial": "numpy_random.ll", "scanjit_choice": "choice.ll",
+           "scanjit_choice_p": "choice_p.ll", "scanjit_dirichlet": "dirichlet.ll",
+           "scanjit_permutation": "permutation.ll", "scanjit_searchsorted": "searchsorted.ll"}
 """Functions linked into each module that calls them (and so cached with it),
-and the file of LLVM IR holding each."""
+and the file of LLVM IR defining each (and no other)."""
 
 
 @cache
@@ -105,5 +112,14 @@ def bind_numpy_random() -> None:
 
 
 def libraries_for(llvm_ir: str) -> dict[str, str]:
-    """The hand-written functions `llvm_ir` calls, by name: their LLVM IR."""
-    return {name: fill(file) for name, file in LIBRARY.items() if re.search(f'@"?{name}"?\\(', llvm_ir)}
+    """The hand-written functions `llvm_ir` calls, and those they call, by
+    name: their LLVM IR."""
+    found: dict[str, str] = {}
+    pending = [llvm_ir]
+    while pending:
+        text = pending.pop()
+        for name, file in LIBRARY.items():
+            if name not in found and re.search(f'@"?{name}"?\\(', text):
+                found[name] = fill(file)
+                pending.append(found[name])
+    return found

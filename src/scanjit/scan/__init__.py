@@ -3,7 +3,14 @@
 The step function is called once on placeholders; the returned graph, its
 taps and its updates are recorded in a ScanOp node. A shared tensor the step
 updates (`return out, {count: count + 1}`) becomes one more recurrent state,
-read by the step as `count` and returned as the scan's update of it."""
+read by the step as `count` and returned as the scan's update of it.
+
+Random generators advance in place, so a generator in `outputs_info` (PyTensor
+3's `outputs_info=[rng, None]`, the step returning `next_rng, draw`) is
+given to the step as itself, and the scan returns it advanced, as it returns
+the generators of the step's updates; a shared variable the step function
+made with a default update (a RandomStream's generator) is updated so too,
+and loses its default update, as in PyTensor."""
 
 from __future__ import annotations
 
@@ -11,12 +18,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from scanjit.graph import Constant, Variable, next_serial
+from scanjit.graph import Constant, Variable, graph_inputs, next_serial
 from scanjit.scan.op import ScanInfo, ScanOp, outer_inputs
 from scanjit.scan.utils import OrderedUpdates, until
 from scanjit.shared import SharedVariable
 from scanjit.tensor.basic import as_tensor_variable, constant
 from scanjit.tensor.elemwise import cast
+from scanjit.tensor.random.op import is_rng
 
 
 def _as_list(x) -> list:
@@ -125,11 +133,19 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
     infos = _as_list(outputs_info) if outputs_info is not None else None
     state_taps: list[list[int] | None] = []
     initials: list[Variable] = []
+    rng_states: dict[int, Variable] = {}  # output -> its initial generator
     for k, entry in enumerate(infos or []):
         init, taps = (entry.get("initial"), entry.get("taps", [-1])) if isinstance(entry, dict) \
             else (entry, [-1])
         if init is None:
             state_taps.append(None)
+            continue
+        if is_rng(init):  # the step draws from the generator itself (it advances in place)
+            if taps != [-1]:
+                raise ValueError(f"output {k} is a random generator, which takes no taps; got {taps}")
+            rng_states[k] = init
+            state_taps.append(None)
+            placeholders.append(init)
             continue
         taps = _taps(taps, f"output {k}")
         if any(t >= 0 for t in taps):
@@ -146,12 +162,17 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
     non_seqs = [as_tensor_variable(v) for v in _as_list(non_sequences)]
     first_serial = next_serial()
     ret = fn(*placeholders, *non_seqs)
+    placeholders = [p for p in placeholders if not is_rng(p)]
     outputs, updates, stop = _split_step_return(ret)
     if not infos:  # None or []: every output is a per-step output
         state_taps = [None] * len(outputs)
     if len(state_taps) != len(outputs):
         raise ValueError(f"outputs_info has {len(state_taps)} entries but the step function "
                          f"returns {len(outputs)} outputs")
+    _take_default_updates(outputs + list(updates.values()) + [stop], updates, first_serial)
+    carried_rngs = _generator_states(rng_states, outputs)
+    outputs = [out for k, out in enumerate(outputs) if k not in rng_states]
+    state_taps = [taps for k, taps in enumerate(state_taps) if k not in rng_states]
     init_iter = iter(initials)
     for k, (taps, out) in enumerate(zip(state_taps, outputs)):
         if taps is None:
@@ -166,6 +187,11 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
                              f"{init.label()} is {init.dtype}; cast one of them (as in PyTensor, "
                              "the step may not change the state's dtype)")
     generators, carried = _shared_updates(updates)
+    step_updates = list(generators)
+    for init, new in carried_rngs.items():
+        if init in generators:
+            raise ValueError(f"the step function updates the generator {init.label()} twice")
+        generators[init] = new
     n_outputs = len(outputs)
     for shared, new in carried:  # one more state each, read through the shared variable itself
         outputs.append(new)
@@ -193,14 +219,18 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
     node_op = ScanOp(info, len(seqs), n_steps is not None)
     node = node_op.make_node(cast(n_steps_var, "int64"), seqs, initials, outer_inputs(info))
     stacked = node.outputs[:n_outputs]
-    new_updates = OrderedUpdates(zip(generators, node_op.generator_outputs(node)))
+    advanced = dict(zip(generators, node_op.generator_outputs(node)))
+    new_updates = OrderedUpdates((shared, advanced[shared]) for shared in step_updates)
     finals = node_op.final_outputs(node)
     for (shared, _), final in zip(carried, finals[len(finals) - len(carried):]):
         new_updates[shared] = final
     if name:
         for k, var in enumerate(stacked):
             var.name = f"{name}.out{k}"
-    out = stacked[0] if len(stacked) == 1 and not return_list else stacked
+    results = list(stacked)
+    for k, init in sorted(rng_states.items()):  # in their places among the outputs
+        results.insert(k, advanced[init])
+    out = results[0] if len(results) == 1 and not return_list else results
     return (out, new_updates) if return_updates else out
 
 
@@ -211,3 +241,40 @@ def _check_initial_rows(init: Variable, window: int, k: int) -> None:
     if init.type.shape[0] is not None and init.type.shape[0] < window:
         raise ValueError(f"output {k} of scan needs {window} initial values for its taps, "
                          f"but its initial value {init.label()} has {init.type.shape[0]}")
+
+
+def _take_default_updates(roots: list, updates: dict, first_serial: int) -> None:
+    """PyTensor's rule: a shared variable the step function made (a
+    RandomStream's generator) with a default update is updated by the scan,
+    and loses its default update, which is part of the step."""
+    for var in graph_inputs([r for r in roots if isinstance(r, Variable)]):
+        if isinstance(var, SharedVariable) and var.serial >= first_serial and \
+                var.default_update is not None and var not in updates:
+            updates[var], var.default_update = var.default_update, None
+
+
+def _generator_states(states: dict[int, Variable], outputs: list[Variable]) -> dict[Variable, Variable]:
+    """{initial generator: the step's output for it}, which must be that
+    generator after the step's draws from it."""
+    found = {}
+    for k, init in states.items():
+        out = outputs[k]
+        if not is_rng(out) or not _drawn_from(out, init):
+            raise ValueError(f"output {k} of the step must be the random generator {init.label()} "
+                             f"after the step's draws from it (their next rng), got {out!r}")
+        if init in found:
+            raise ValueError(f"outputs_info carries the generator {init.label()} twice")
+        found[init] = out
+    return found
+
+
+def _drawn_from(var: Variable, generator: Variable) -> bool:
+    """Whether `var` is `generator` after draws (or scans) from it."""
+    while var is not generator and var.owner is not None:
+        node = var.owner
+        if isinstance(node.op, ScanOp):
+            var = next(g for g, out in zip(node.op.info.updates, node.op.generator_outputs(node))
+                       if out is var)
+        else:  # a draw: (next_rng, sample) from (rng, ...)
+            var = node.inputs[0]
+    return var is generator

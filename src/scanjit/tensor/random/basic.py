@@ -1,0 +1,186 @@
+"""The constructors of `pt.random`, with PyTensor's signatures and dtype rules.
+
+Each takes `size` (an int or a tuple of ints: the shape of the draws),
+`rng` (a shared Generator; without one, a new one, as PyTensor 3: its draws
+repeat on every call, since nothing updates it), `dtype`, `name` and
+`return_next_rng` (then it returns `(next_rng, sample)`, the generator to
+update or to draw from next, as PyTensor 3)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from scanjit import config
+from scanjit.dtypes import FLOATS, INTS
+from scanjit.shared import shared
+from scanjit.tensor.basic import as_tensor_variable
+from scanjit.tensor.elemwise import cast
+from scanjit.tensor.random.op import (
+    SCALAR_PARAMS, CategoricalRV, ChoiceRV, DirichletRV, IntegersRV, MultinomialRV, PermutationRV,
+    RandomVariable, ScalarParamsRV,
+)
+
+
+def _size(size) -> tuple[int, ...] | None:
+    if size is None:
+        return None
+    size = (size,) if isinstance(size, int | np.integer) else tuple(size)
+    if not all(isinstance(s, int | np.integer) and s >= 0 for s in size):
+        raise NotImplementedError("size must be a tuple of non-negative Python ints")
+    return tuple(int(s) for s in size)
+
+
+def _dtype(name: str, kind: str, dtype) -> str:
+    """PyTensor's rule: floatX (float draws) or int64 by default, and a
+    dtype of the same kind on request."""
+    default = "floatX" if kind == "float" else "int64"
+    dtype = dtype or default
+    dtype = config.floatX if dtype == "floatX" else str(np.dtype(dtype))
+    if (dtype in FLOATS) != (kind == "float"):
+        raise ValueError(f"Cannot change the dtype of a {name} RV from {default} to {dtype}")
+    if dtype not in FLOATS + INTS:
+        raise TypeError(f"scanjit does not support {dtype} samples")
+    return dtype
+
+
+def _generator(rng):
+    if rng is None:  # PyTensor 3's behaviour, and its warning
+        warnings.warn("Calling a RandomVariable without an explicit rng is deprecated. "
+                      "Use pt.random.shared_rng.", DeprecationWarning, stacklevel=3)
+        return shared(np.random.default_rng())
+    return rng
+
+
+def _draw(op: RandomVariable, params, rng, name=None, return_next_rng=False):
+    next_rng, sample = op.make_node(_generator(rng), *params).outputs
+    if name is not None:
+        sample.name = name
+    return (next_rng, sample) if return_next_rng else sample
+
+
+def _scalar_params(distribution: str, values, size, rng, dtype, name, return_next_rng):
+    """A draw of SCALAR_PARAMS[distribution]; `values` in its order."""
+    spec = SCALAR_PARAMS[distribution]
+    params = []
+    for value, param in zip(values, spec.params):
+        value = as_tensor_variable(value)
+        if param.dtype in INTS and value.dtype not in INTS + ("bool",):
+            raise TypeError(f"{distribution}'s {param.name} must be integers, got {value.dtype}")
+        params.append(cast(value, param.dtype))
+    op = ScalarParamsRV(distribution, _dtype(distribution, spec.kind, dtype), _size(size))
+    return _draw(op, params, rng, name, return_next_rng)
+
+
+def uniform(low=0.0, high=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("uniform", (low, high), size, rng, dtype, name, return_next_rng)
+
+
+def normal(loc=0.0, scale=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("normal", (loc, scale), size, rng, dtype, name, return_next_rng)
+
+
+def beta(alpha, beta, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("beta", (alpha, beta), size, rng, dtype, name, return_next_rng)
+
+
+def gamma(shape, rate=None, scale=None, size=None, rng=None, dtype=None, name=None,
+          return_next_rng=False):
+    """PyTensor's: the second positional argument is the (deprecated) rate."""
+    if rate is not None and scale is not None:
+        raise ValueError("Cannot specify both rate and scale")
+    if rate is None and scale is None:
+        raise ValueError("Must specify scale")
+    if rate is not None:
+        warnings.warn("Gamma rate argument is deprecated and will stop working, use scale instead",
+                      FutureWarning, stacklevel=2)
+        scale = 1.0 / as_tensor_variable(rate)
+    return _scalar_params("gamma", (shape, scale), size, rng, dtype, name, return_next_rng)
+
+
+def exponential(scale=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("exponential", (scale,), size, rng, dtype, name, return_next_rng)
+
+
+def poisson(lam=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("poisson", (lam,), size, rng, dtype, name, return_next_rng)
+
+
+def binomial(n, p, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("binomial", (p, n), size, rng, dtype, name, return_next_rng)
+
+
+def bernoulli(p, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    """binomial(1, p), as PyTensor's (scipy's) bernoulli draws."""
+    return _scalar_params("binomial", (p, 1), size, rng, dtype, name, return_next_rng)
+
+
+def _floats(x):
+    """`x` as a float tensor (NumPy converts integers to double)."""
+    x = as_tensor_variable(x)
+    return x if x.dtype in FLOATS else cast(x, "float64")
+
+
+def categorical(p, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    op = CategoricalRV("categorical", _dtype("categorical", "int", dtype), _size(size))
+    return _draw(op, [_floats(p)], rng, name, return_next_rng)
+
+
+def dirichlet(alphas, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    op = DirichletRV("dirichlet", _dtype("dirichlet", "float", dtype), _size(size))
+    return _draw(op, [cast(alphas, "float64")], rng, name, return_next_rng)
+
+
+def multinomial(n, p, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    """One draw of `Generator.multinomial(n, p)` for a scalar n and a vector p."""
+    if size is not None:
+        raise NotImplementedError("multinomial with size")
+    n, p = as_tensor_variable(n), as_tensor_variable(p)
+    if n.ndim != 0 or p.ndim != 1:
+        raise NotImplementedError("multinomial needs a scalar n and a vector p")
+    op = MultinomialRV("multinomial", _dtype("multinomial", "int", dtype), None)
+    return _draw(op, [cast(n, "int64"), cast(p, "float64")], rng, name, return_next_rng)
+
+
+def integers(low, high=None, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    if high is None:
+        low, high = 0, low
+    low, high = as_tensor_variable(low), as_tensor_variable(high)
+    if low.ndim or high.ndim:
+        raise NotImplementedError("array-valued bounds for integers")
+    op = IntegersRV("integers", _dtype("integers", "int", dtype), _size(size))
+    return _draw(op, [cast(low, "int64"), cast(high, "int64")], rng, name, return_next_rng)
+
+
+def choice(a, size=None, replace=True, p=None, rng=None, return_next_rng=False):
+    """`Generator.choice` along a's first axis. As PyTensor, a single draw
+    (size None) is drawn with replacement (NumPy's draws are the same), and
+    the samples of an integer a drawn without replacement have a's dtype."""
+    a = as_tensor_variable(a)
+    if a.ndim == 0 and a.dtype not in INTS:
+        raise TypeError(f"choice's a must be an integer or an array, got a {a.dtype} scalar")
+    size = _size(size)
+    replace = bool(replace) or size is None
+    params = [a]
+    if p is not None:
+        p = _floats(p)
+        if p.ndim != 1:
+            raise ValueError("p must be 1-dimensional")
+        params.append(p)
+    dtype = "int64" if a.ndim == 0 and replace else a.dtype
+    return _draw(ChoiceRV(dtype, size, replace, p is not None), params, rng, None, return_next_rng)
+
+
+def permutation(x, size=None, rng=None, return_next_rng=False):
+    """`Generator.permutation`: of arange(x) for an integer x, else of x's rows."""
+    x = as_tensor_variable(x)
+    if size is not None:
+        raise NotImplementedError("permutation with size")
+    if x.ndim == 0 and x.dtype not in INTS:
+        raise TypeError(f"permutation of a {x.dtype} scalar: x must be an integer or an array")
+    return _draw(PermutationRV("permutation", x.dtype, None), [x], rng, None, return_next_rng)
+
+
+__all__ = ["bernoulli", "beta", "binomial", "categorical", "choice", "dirichlet", "exponential",
+           "gamma", "integers", "multinomial", "normal", "permutation", "poisson", "uniform"]

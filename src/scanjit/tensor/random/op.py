@@ -1,0 +1,351 @@
+"""The random variable Ops: one class per kind of draw, each node with two
+outputs, `(next_rng, sample)`, as in PyTensor.
+
+`perform` is the Generator's own method (for `categorical`, which the
+Generator lacks, PyTensor's `rng_fn`); the compiled code (scanjit/emit/random.py)
+calls NumPy's C distribution functions on the generator's `bitgen_t`, so
+samples are bit-identical. Parameters broadcast against each other and
+against `size` as NumPy's, but for PyTensor's rule that only a length
+statically 1 broadcasts (as scanjit's elementwise ops): a mismatch raises
+NumPy's error, before NumPy's checks of the parameters' values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from scanjit.graph import Apply, Constant, Op, TensorType, Variable
+from scanjit.shared import RandomGeneratorType
+from scanjit.tensor.basic import broadcast_shape
+
+
+def is_rng(var) -> bool:
+    return isinstance(var, Variable) and isinstance(var.type, RandomGeneratorType)
+
+
+class RandomVariable(Op):
+    """A draw of `name`: inputs are the generator, then the parameters.
+    `size` (a tuple of ints, or None) is the shape of the draws, as NumPy's."""
+
+    pure = False  # each call advances the generator
+
+    def __init__(self, name: str, dtype: str, size: tuple[int, ...] | None):
+        self.name, self.dtype, self.size = name, dtype, size
+
+    def make_node(self, rng, *params) -> Apply:
+        if not is_rng(rng):
+            raise TypeError("rng must be a shared numpy.random.Generator (scanjit.shared)")
+        sample = Variable(TensorType(self.dtype, self.sample_shape(params)))
+        return Apply(self, [rng, *params], [Variable(RandomGeneratorType()), sample])
+
+    def sample_shape(self, params: Sequence[Variable]) -> tuple[int | None, ...]:
+        raise NotImplementedError
+
+    def perform(self, node, inputs):
+        rng, *params = inputs
+        return [rng, np.asarray(self.draw(node, rng, params), self.dtype)]
+
+    def draw(self, node: Apply, rng: np.random.Generator, params: list[np.ndarray]):
+        """The sample, as the Generator's method draws it, after the checks
+        the compiled code makes first."""
+        raise NotImplementedError
+
+    def __call__(self, *inputs):
+        return self.make_node(*inputs).outputs[1]
+
+    def __str__(self):
+        return f"RandomVariable{{{self.name}}}"
+
+
+def static_shapes(node: Apply) -> list[tuple[int | None, ...]]:
+    return [p.type.shape for p in node.inputs[1:]]
+
+
+# -- broadcasting --------------------------------------------------------------
+
+def broadcast_pairs(shapes: Sequence[tuple]) -> list[tuple[int, int, int, int]]:
+    """The lengths that must agree for arrays of these static shapes to
+    broadcast by PyTensor's rule, as (i, k, j, l): axis k of array i, the
+    first not of static length 1 there (aligned on the right), and axis l of
+    a later array j."""
+    return [(*sized[0], *other) for sized in sized_axes(shapes) for other in sized[1:]]
+
+
+def sized_axes(shapes: Sequence[tuple]) -> list[list[tuple[int, int]]]:
+    """Per axis of their broadcast, (array, its axis) of the arrays not of
+    static length 1 there, in order."""
+    ndim = max((len(s) for s in shapes), default=0)
+    return [[(i, k) for i, s in enumerate(shapes) if (k := axis - (ndim - len(s))) >= 0 and s[k] != 1]
+            for axis in range(ndim)]
+
+
+def tuple_text(parts: Sequence[str], sep: str = ", ") -> str:
+    """A shape as Python writes a tuple (`sep=","`: as NumPy's ufunc errors)."""
+    return "(" + sep.join(parts) + ("," if len(parts) == 1 else "") + ")"
+
+
+def mismatch(shapes: Sequence[Sequence[str]], i: int, j: int) -> str:
+    """NumPy's error for arrays i and j of a broadcast (of `shapes`, lengths as text)."""
+    return ("shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is between "
+            f"arg {i} with shape {tuple_text(shapes[i])} and arg {j} with shape {tuple_text(shapes[j])}.")
+
+
+def operands_mismatch(shapes: Sequence[Sequence[str]], i: int, j: int) -> str:
+    """NumPy's error for the operands of a ufunc that do not broadcast."""
+    return ("operands could not be broadcast together with shapes "
+            + "".join(tuple_text(s, ",") + " " for s in shapes))
+
+
+def remapped_mismatch(shapes: Sequence[Sequence[str]], i: int, j: int) -> str:
+    """`np.broadcast_to(array, requested)`'s error (shapes: requested, array)."""
+    return ("operands could not be broadcast together with remapped shapes [original->remapped]: "
+            f"{tuple_text(shapes[1], ',')}  and requested shape {tuple_text(shapes[0], ',')}")
+
+
+def check_broadcast(static: Sequence[tuple], shapes: Sequence[tuple[int, ...]], message=mismatch) -> None:
+    """What the compiled code checks (`broadcast_pairs`), with NumPy's message."""
+    for i, k, j, l in broadcast_pairs(static):
+        if shapes[i][k] != shapes[j][l]:
+            raise ValueError(message([[str(n) for n in s] for s in shapes], i, j))
+
+
+def broadcast_lengths(static: Sequence[tuple], lengths: Sequence[list], one) -> list:
+    """The lengths of that broadcast of arrays of `static` shapes and
+    `lengths` (ints, or in infer_shape's or the emitter's algebra): per axis,
+    the first not of static length 1, or `one`."""
+    return [lengths[sized[0][0]][sized[0][1]] if sized else one for sized in sized_axes(static)]
+
+
+def check_size_rank(size: tuple[int, ...], params: Sequence[Variable], core: Sequence[int]) -> None:
+    """PyTensor's check: a parameter may not have more batch axes than `size`."""
+    for i, (p, c) in enumerate(zip(params, core)):
+        if p.ndim - c > len(size):
+            raise ValueError(f"Size length is incompatible with batched dimensions of parameter {i} "
+                             f"{p}: len(size) = {len(size)}, len(batched dims {p}) = {p.ndim - c}. "
+                             f"Size must be None or have length >= {p.ndim - c}")
+
+
+# -- distributions of scalar parameters ------------------------------------------
+
+@dataclass(frozen=True)
+class Param:
+    name: str  # as NumPy's messages call it
+    dtype: str = "float64"  # what NumPy converts it to
+    constraint: str | None = None  # NumPy's check of its values (emit/random.py CONSTRAINTS)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    function: str  # NumPy's C function drawing one value
+    params: tuple[Param, ...]  # in the order NumPy checks them and passes them to `function`
+    kind: str  # "float" or "int"
+    method: Callable  # the Generator's method: (generator, *params, size) -> sample
+
+
+SCALAR_PARAMS = {
+    # NumPy checks uniform's high - low (emit/random.py)
+    "uniform": Distribution("random_uniform", (Param("low"), Param("high")), "float",
+                            np.random.Generator.uniform),
+    "normal": Distribution("random_normal", (Param("loc"), Param("scale", constraint="non_negative")),
+                           "float", np.random.Generator.normal),
+    "beta": Distribution("random_beta", (Param("a", constraint="positive"),
+                                         Param("b", constraint="positive")), "float",
+                         np.random.Generator.beta),
+    "gamma": Distribution("random_gamma", (Param("shape", constraint="non_negative"),
+                                           Param("scale", constraint="non_negative")), "float",
+                          np.random.Generator.gamma),
+    "exponential": Distribution("random_exponential", (Param("scale", constraint="non_negative"),), "float",
+                                np.random.Generator.exponential),
+    "poisson": Distribution("random_poisson", (Param("lam", constraint="poisson"),), "int",
+                            np.random.Generator.poisson),
+    # NumPy checks p, then n, and random_binomial takes (p, n)
+    "binomial": Distribution("random_binomial", (Param("p", constraint="bounded_0_1"),
+                                                 Param("n", "int64", "non_negative")), "int",
+                             lambda g, p, n, size: g.binomial(n, p, size)),
+}
+
+
+class ScalarParamsRV(RandomVariable):
+    """A draw from a distribution of SCALAR_PARAMS: one value per element of
+    `size` or, without it, of the parameters broadcast together, in C order
+    (as NumPy's `cont` and `disc`)."""
+
+    def sample_shape(self, params):
+        if self.size is None:
+            return broadcast_shape([p.type for p in params])
+        check_size_rank(self.size, params, [0] * len(params))
+        return self.size
+
+    def infer_shape(self, node, shapes, dims):
+        if self.size is not None:
+            return [[], [dims.const(s) for s in self.size]]
+        return [[], broadcast_lengths(static_shapes(node), shapes[1:], dims.const(1))]
+
+    def draw(self, node, rng, params):
+        static, shapes = static_shapes(node), [p.shape for p in params]
+        if self.name == "uniform":  # NumPy's high - low first
+            check_broadcast(static[::-1], shapes[::-1], operands_mismatch)
+            static = [static[0], broadcast_shape([p.type for p in node.inputs[1:]])]
+            shapes = [shapes[0], tuple(broadcast_lengths(static_shapes(node), shapes, 1))]
+        if self.size is not None:
+            static, shapes = [self.size, *static], [self.size, *shapes]
+        check_broadcast(static, shapes)
+        return SCALAR_PARAMS[self.name].method(rng, *params, self.size)
+
+
+# -- distributions of vector parameters ------------------------------------------
+
+class MultinomialRV(RandomVariable):
+    """`Generator.multinomial(n, p)` for a scalar n and a vector p (int64 counts)."""
+
+    def sample_shape(self, params):
+        return params[1].type.shape
+
+    def infer_shape(self, node, shapes, dims):
+        return [[], shapes[2]]
+
+    def draw(self, node, rng, params):
+        """After the compiled checks (NumPy's messages; its sum is compensated)."""
+        n, p = params
+        if n < 0:
+            raise ValueError("n < 0")
+        if len(p) == 0:
+            raise ValueError("pvals must have at least 1 element")
+        if not np.all((p >= 0) & (p <= 1)):
+            raise ValueError("pvals < 0, pvals > 1 or pvals contains NaNs")
+        if sum(p[:-1].tolist()) > 1.0 + 1e-12:
+            raise ValueError("sum(pvals[:-1]) > 1.0")
+        return rng.multinomial(int(n), p)
+
+
+class CategoricalRV(RandomVariable):
+    """PyTensor's categorical (the Generator has none): per draw (in C
+    order over `size`, or over p's batch axes) one uniform double u, then the
+    number of entries of cumsum(p) (its row for the draw) below u. p is not
+    checked: probabilities summing below 1 can give len(p)."""
+
+    def sample_shape(self, params):
+        (p,) = params
+        if p.ndim == 0:
+            raise ValueError("categorical needs p with at least one axis")
+        if self.size is None:
+            return p.type.shape[:-1]
+        check_size_rank(self.size, params, [1])
+        return self.size
+
+    def infer_shape(self, node, shapes, dims):
+        if self.size is not None:
+            return [[], [dims.const(s) for s in self.size]]
+        return [[], shapes[1][:-1]]
+
+    def draw(self, node, rng, params):
+        (p,) = params
+        batch, size = p.shape[:-1], self.size
+        if size is None:
+            size = batch
+        else:
+            check_size_fits(size, batch)
+            check_broadcast([node.inputs[1].type.shape[:-1], size], [batch, size])
+        draws = rng.uniform(size=size)
+        return np.vectorize(np.searchsorted, otypes=[int], signature="(n),()->()")(p.cumsum(axis=-1), draws)
+
+
+def check_size_fits(size: tuple[int, ...], batch: tuple[int, ...]) -> None:
+    """PyTensor's categorical: a length 1 of `size` takes only a length 1 of p's batch."""
+    for s, b in zip(reversed(size), reversed(batch)):
+        if s == 1 and b != 1:
+            raise ValueError("`size` is incompatible with the shape of `p`")
+
+
+class DirichletRV(RandomVariable):
+    """`Generator.dirichlet(alpha)` per row of alpha (PyTensor's: rows
+    broadcast to `size`), or `dirichlet(alpha, size)` for a vector alpha.
+    A negative alpha anywhere raises before any draw."""
+
+    def sample_shape(self, params):
+        (alpha,) = params
+        if alpha.ndim == 0:
+            raise ValueError("dirichlet needs alpha with at least one axis")
+        if self.size is None:
+            return alpha.type.shape
+        check_size_rank(self.size, params, [1])
+        return (*self.size, alpha.type.shape[-1])
+
+    def infer_shape(self, node, shapes, dims):
+        if self.size is not None:
+            return [[], [*(dims.const(s) for s in self.size), shapes[1][-1]]]
+        return [[], shapes[1]]
+
+    def draw(self, node, rng, params):
+        (alpha,) = params
+        if np.any(np.less(alpha, 0)):
+            raise ValueError("alpha < 0")
+        if alpha.ndim == 1:
+            return rng.dirichlet(alpha, self.size)
+        if self.size is not None:
+            requested = (*self.size, alpha.shape[-1])
+            static = node.inputs[1].type.shape  # size's lengths never broadcast (broadcast_to)
+            check_broadcast([(None,) * len(self.size) + static[-1:], static], [requested, alpha.shape],
+                            remapped_mismatch)
+            alpha = np.broadcast_to(alpha, requested)
+        samples = np.empty(alpha.shape)
+        for index in np.ndindex(alpha.shape[:-1]):
+            samples[index] = rng.dirichlet(alpha[index])
+        return samples
+
+
+class PermutationRV(RandomVariable):
+    """`Generator.permutation(x)`: of arange(x) for an integer x, else of
+    x's rows (NumPy's Fisher-Yates shuffle with random_interval)."""
+
+    def sample_shape(self, params):
+        (x,) = params
+        if x.ndim:
+            return x.type.shape
+        return (max(int(x.data), 0),) if isinstance(x, Constant) else (None,)
+
+    def infer_shape(self, node, shapes, dims):
+        x = node.inputs[1]
+        return [[], [dims.at_least_zero(dims.size(x), 0)] if x.ndim == 0 else shapes[1]]
+
+    def draw(self, node, rng, params):
+        (x,) = params
+        return rng.permutation(int(x) if x.ndim == 0 else x)
+
+
+class ChoiceRV(RandomVariable):
+    """`Generator.choice(a, size, replace, p)`: samples of arange(a) for an
+    integer a, else of a's rows; p (or None) is its last input."""
+
+    def __init__(self, dtype: str, size: tuple[int, ...] | None, replace: bool, has_p: bool):
+        super().__init__("choice", dtype, size)
+        self.replace, self.has_p = replace, has_p
+
+    def sample_shape(self, params):
+        a = params[0]
+        return (*(self.size or ()), *a.type.shape[1:])
+
+    def infer_shape(self, node, shapes, dims):
+        return [[], [*(dims.const(s) for s in self.size or ()), *shapes[1][1:]]]
+
+    def draw(self, node, rng, params):
+        a, p = params if self.has_p else (*params, None)
+        return rng.choice(int(a) if a.ndim == 0 else a, self.size, self.replace, p)
+
+
+class IntegersRV(RandomVariable):
+    """`Generator.integers(low, high, size)` for scalar bounds (int64)."""
+
+    def sample_shape(self, params):
+        return self.size or ()
+
+    def infer_shape(self, node, shapes, dims):
+        return [[], [dims.const(s) for s in self.size or ()]]
+
+    def draw(self, node, rng, params):
+        low, high = (int(x) for x in params)
+        if low >= high:
+            raise ValueError("low >= high")
+        return rng.integers(low, high, self.size, dtype=np.int64)
