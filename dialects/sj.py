@@ -14,10 +14,13 @@ steps run on several threads (`outline-parallel-loops`).
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Sequence
+from typing import ClassVar
 
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
+    AnyFloatConstr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     IndexType,
@@ -32,6 +35,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Dialect, Region, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
+    VarConstraint,
     base,
     eq,
     IRDLOperation,
@@ -160,6 +164,64 @@ class ArgmaxOp(IRDLOperation):
         (axis,) = self.axis.get_values()
         if not 0 <= axis < rank(self.input.type) or rank(self.result.type) != rank(self.input.type) - 1:
             raise VerifyException("sj.argmax axis must be in range, and is dropped from the result")
+
+
+class FloatFunctionOp(IRDLOperation, abc.ABC):
+    """A scalar function of a float that the math dialect lacks, written as
+    its ops are (`%y = sj.sigmoid %x : f64`). math-polynomial-approximation
+    expands sigmoid, softplus, erfinv and digamma; convert-math-to-llvm calls
+    libm's erfc and lgamma_r."""
+
+    T: ClassVar = VarConstraint("T", AnyFloatConstr)
+    operand = operand_def(T)
+    result = result_def(T)
+    traits = traits_def(Pure())
+    assembly_format = "$operand attr-dict `:` type($result)"
+
+    def __init__(self, operand: SSAValue):
+        super().__init__(operands=[operand], result_types=[operand.type])
+
+
+@irdl_op_definition
+class SigmoidOp(FloatFunctionOp):
+    """1 / (1 + exp(-x))"""
+
+    name = "sj.sigmoid"
+
+
+@irdl_op_definition
+class SoftplusOp(FloatFunctionOp):
+    """log(1 + exp(x))"""
+
+    name = "sj.softplus"
+
+
+@irdl_op_definition
+class ErfcOp(FloatFunctionOp):
+    """1 - erf(x)"""
+
+    name = "sj.erfc"
+
+
+@irdl_op_definition
+class ErfinvOp(FloatFunctionOp):
+    """The inverse of erf on [-1, 1]."""
+
+    name = "sj.erfinv"
+
+
+@irdl_op_definition
+class LgammaOp(FloatFunctionOp):
+    """log |gamma(x)|"""
+
+    name = "sj.lgamma"
+
+
+@irdl_op_definition
+class DigammaOp(FloatFunctionOp):
+    """gamma'(x) / gamma(x)"""
+
+    name = "sj.digamma"
 
 
 @irdl_op_definition
@@ -417,5 +479,6 @@ class ParallelForOp(IRDLOperation):
 SJ = Dialect(
     "sj",
     [MapOp, YieldOp, ReduceOp, ArgmaxOp, DotOp, RowOp, DimShuffleOp, InsertRowOp, SliceOp, ArangeOp,
-     FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp],
+     FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp, SigmoidOp, SoftplusOp, ErfcOp, ErfinvOp,
+     LgammaOp, DigammaOp],
 )

@@ -181,6 +181,26 @@ func.func @argmax_axis(%x: tensor<?x?xf64>) -> tensor<?xi64> {
 
 // -----
 
+// sj's scalar functions take and give one float type.
+func.func @function_type(%x: f64) -> f32 {
+  %r = "sj.sigmoid"(%x) : (f64) -> f32
+  func.return %r : f32
+}
+
+// CHECK: attribute f64 expected from variable 'T', but got f32
+
+// -----
+
+func.func @function_integer(%x: i64) -> i64 {
+  %r = "sj.lgamma"(%x) : (i64) -> i64
+  func.return %r : i64
+}
+
+// CHECK: operand 'operand' at position 0 does not verify:
+// CHECK-NEXT: Unexpected attribute i64
+
+// -----
+
 func.func @slice_rank(%x: tensor<?x?xf64>, %i: index) -> tensor<?xf64> {
   %r = "sj.slice"(%x, %i, %i, %i) : (tensor<?x?xf64>, index, index, index) -> tensor<?xf64>
   func.return %r : tensor<?xf64>

@@ -105,6 +105,8 @@ def install_operators() -> None:
     Variable.min = lambda self, axis=None: math.min(self, axis)
     Variable.mean = lambda self, axis=None: math.mean(self, axis)
     Variable.argmax = lambda self, axis=None: math.argmax(self, axis)
+    Variable.clip = ew.clip
+    Variable.round = ew.round
     Variable.dot = lambda self, other: math.dot(self, other)
     Variable.astype = lambda self, dtype: ew.cast(self, dtype)
     Variable.set = lambda self, value: set_subtensor(self, value)
