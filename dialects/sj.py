@@ -142,28 +142,31 @@ class ReduceOp(IRDLOperation):
 
 @irdl_op_definition
 class ArgmaxOp(IRDLOperation):
-    """Index of the first maximum along `axis`, or of the flattened input."""
+    """Index of the first maximum over `axes` (all of them when absent), in
+    the row-major order of those axes flattened; the other axes are kept."""
 
     name = "sj.argmax"
     input = operand_def(TensorType)
-    axis = opt_prop_def(DenseArrayBase)
+    axes = opt_prop_def(DenseArrayBase)
     result = result_def()
     traits = traits_def(Pure())
 
-    def __init__(self, input: SSAValue, axis: int | None, result_type: Attribute):
-        props = {} if axis is None else {"axis": DenseArrayBase.from_list(i64, [axis])}
+    def __init__(self, input: SSAValue, axes: Sequence[int] | None, result_type: Attribute):
+        props = {} if axes is None else {"axes": DenseArrayBase.from_list(i64, axes)}
         super().__init__(operands=[input], result_types=[result_type], properties=props)
+
+    def scanned(self) -> list[int]:
+        """The axes searched, in order."""
+        return list(range(rank(self.input.type))) if self.axes is None else list(self.axes.get_values())
 
     def verify_(self):
         if element_type(self.result.type) != i64:
             raise VerifyException("sj.argmax results are i64")
-        if self.axis is None:
-            if rank(self.result.type) != 0:
-                raise VerifyException("sj.argmax of the flattened input is a scalar")
-            return
-        (axis,) = self.axis.get_values()
-        if not 0 <= axis < rank(self.input.type) or rank(self.result.type) != rank(self.input.type) - 1:
-            raise VerifyException("sj.argmax axis must be in range, and is dropped from the result")
+        axes = self.scanned()
+        if sorted(set(axes)) != axes or any(not 0 <= a < rank(self.input.type) for a in axes) or \
+                rank(self.result.type) != rank(self.input.type) - len(axes):
+            raise VerifyException("sj.argmax axes must be sorted, unique and in range, and are "
+                                  "dropped from the result")
 
 
 class FloatFunctionOp(IRDLOperation, abc.ABC):
@@ -478,7 +481,7 @@ class ParallelForOp(IRDLOperation):
 
 SJ = Dialect(
     "sj",
-    [MapOp, YieldOp, ReduceOp, ArgmaxOp, DotOp, RowOp, DimShuffleOp, InsertRowOp, SliceOp, ArangeOp,
-     FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp, SigmoidOp, SoftplusOp, ErfcOp, ErfinvOp,
-     LgammaOp, DigammaOp],
+    [MapOp, YieldOp, ReduceOp, ArgmaxOp, DotOp, RowOp, DimShuffleOp, InsertRowOp, SliceOp,
+     ArangeOp, FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp, SigmoidOp, SoftplusOp, ErfcOp,
+     ErfinvOp, LgammaOp, DigammaOp],
 )

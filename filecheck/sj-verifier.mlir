@@ -173,11 +173,20 @@ func.func @map_yield_type(%x: tensor<?xf64>) -> tensor<?xf64> {
 // -----
 
 func.func @argmax_axis(%x: tensor<?x?xf64>) -> tensor<?xi64> {
-  %r = "sj.argmax"(%x) <{axis = array<i64: 2>}> : (tensor<?x?xf64>) -> tensor<?xi64>
+  %r = "sj.argmax"(%x) <{axes = array<i64: 2>}> : (tensor<?x?xf64>) -> tensor<?xi64>
   func.return %r : tensor<?xi64>
 }
 
-// CHECK: sj.argmax axis must be in range, and is dropped from the result
+// CHECK: sj.argmax axes must be sorted, unique and in range, and are dropped from the result
+
+// -----
+
+func.func @argmax_axes_unsorted(%x: tensor<?x?xf64>) -> i64 {
+  %r = "sj.argmax"(%x) <{axes = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> i64
+  func.return %r : i64
+}
+
+// CHECK: sj.argmax axes must be sorted, unique and in range, and are dropped from the result
 
 // -----
 
@@ -219,14 +228,18 @@ func.func @arange_type(%a: f32, %n: index) -> tensor<?xf64> {
 
 // -----
 
-func.func @valid(%x: tensor<?x?xf64>, %i: index) -> (tensor<?xf64>, i64) {
+func.func @valid(%x: tensor<?x?xf64>, %i: index, %y: f32) -> (tensor<?xf64>, i64, tensor<?xi64>, f32) {
   %row = "sj.row"(%x, %i) : (tensor<?x?xf64>, index) -> tensor<?xf64>
   %s = "sj.reduce"(%x) <{kind = "min", axes = array<i64: 1>}> : (tensor<?x?xf64>) -> tensor<?xf64>
   %a = "sj.argmax"(%row) : (tensor<?xf64>) -> i64
-  func.return %s, %a : tensor<?xf64>, i64
+  %b = "sj.argmax"(%x) <{axes = array<i64: 1>}> : (tensor<?x?xf64>) -> tensor<?xi64>
+  %g = "sj.digamma"(%y) : (f32) -> f32
+  func.return %s, %a, %b, %g : tensor<?xf64>, i64, tensor<?xi64>, f32
 }
 
-// CHECK:      func.func @valid(%x: tensor<?x?xf64>, %i: index) -> (tensor<?xf64>, i64) {
+// CHECK:      func.func @valid(%x: tensor<?x?xf64>, %i: index, %y: f32) -> (tensor<?xf64>, i64, tensor<?xi64>, f32) {
 // CHECK-NEXT:   %row = "sj.row"(%x, %i) : (tensor<?x?xf64>, index) -> tensor<?xf64>
 // CHECK-NEXT:   %s = "sj.reduce"(%x) <{kind = "min", axes = array<i64: 1>}> : (tensor<?x?xf64>) -> tensor<?xf64>
 // CHECK-NEXT:   %a = "sj.argmax"(%row) : (tensor<?xf64>) -> i64
+// CHECK-NEXT:   %b = "sj.argmax"(%x) <{axes = array<i64: 1>}> : (tensor<?x?xf64>) -> tensor<?xi64>
+// CHECK-NEXT:   %g = sj.digamma %y : f32

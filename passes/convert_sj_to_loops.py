@@ -274,8 +274,7 @@ class LowerArgmax(Lowering):
         x = op.input
         in_dims = dims(b, x)
         elem = x.type.element_type
-        axis = None if op.axis is None else op.axis.get_values()[0]
-        scanned = list(range(len(in_dims))) if axis is None else [axis]
+        scanned = op.scanned()
         kept = [a for a in range(len(in_dims)) if a not in scanned]
 
         def better(bb: Builder, v: SSAValue, best: SSAValue) -> SSAValue:

@@ -323,3 +323,10 @@ def test_map_of_new_functions_runs_in_parallel():
     assert "scanjit_parallel_for" in f.dump("llvm") and "lgamma_r" in f.dump("llvm")
     xs = np.random.default_rng(2).uniform(0, 5, (3000, 8))
     np.testing.assert_allclose(f(xs), pytensor.function([x], rows, mode="py")(xs), rtol=1e-13)
+
+
+def test_modules_mirror_pytensor_names():
+    assert pt.special.expit is pt.expit is pt.sigmoid is pt.nnet.sigmoid
+    assert pt.nnet.softplus is pt.softplus and pt.nnet.softmax is pt.special.softmax
+    assert pt.nnet.log_softmax is pt.special.log_softmax and pt.special.gammaln is pt.gammaln
+    assert pt.sqr is pt.square and pt.digamma is pt.psi

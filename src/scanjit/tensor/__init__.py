@@ -11,7 +11,10 @@ from scanjit.graph import TensorType, Variable  # noqa: F401  (pt.TensorType, pt
 from scanjit.tensor import random  # noqa: F401
 from scanjit.tensor.basic import as_tensor_variable, constant  # noqa: F401
 from scanjit.tensor.elemwise import *  # noqa: F401,F403  (its __all__: Elemwise and pt.add, pt.exp, ...)
-from scanjit.tensor.math import Argmax, Dot, Reduce, argmax, dot, max, mean, min, outer, prod, sum  # noqa: F401
+from scanjit.tensor import nnet, special  # noqa: F401
+from scanjit.tensor.math import (  # noqa: F401
+    Argmax, Dot, Reduce, all, any, argmax, argmin, dot, logsumexp, max, mean, min, outer, prod, std, sum, var,
+)
 from scanjit.tensor.shape import (  # noqa: F401
     Alloc, Arange, DimShuffle, Shape, alloc, arange, dimshuffle, ones, transpose, zeros,
 )
