@@ -169,6 +169,37 @@ class ArgmaxOp(IRDLOperation):
                                   "dropped from the result")
 
 
+@irdl_op_definition
+class CumulativeOp(IRDLOperation):
+    """Running sums (`kind` add) or products (mul) of `input` along `axis`,
+    or of its elements in row-major order when `axis` is absent (a vector)."""
+
+    name = "sj.cumulative"
+    input = operand_def(TensorType)
+    kind = prop_def(StringAttr)
+    axis = opt_prop_def(IntegerAttr)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    def __init__(self, input: SSAValue, kind: str, axis: int | None, result_type: Attribute):
+        props = {"kind": StringAttr(kind)}
+        if axis is not None:
+            props["axis"] = IntegerAttr(axis, i64)
+        super().__init__(operands=[input], result_types=[result_type], properties=props)
+
+    def verify_(self):
+        if self.kind.data not in ("add", "mul"):
+            raise VerifyException(f"unknown cumulative kind {self.kind.data!r}")
+        if element_type(self.result.type) != element_type(self.input.type):
+            raise VerifyException("sj.cumulative keeps the element type")
+        if self.axis is None:
+            if rank(self.result.type) != 1:
+                raise VerifyException("sj.cumulative without an axis makes a vector")
+        elif not 0 <= self.axis.value.data < rank(self.input.type) or \
+                rank(self.result.type) != rank(self.input.type):
+            raise VerifyException("sj.cumulative axis must be in range, and the result has the input's rank")
+
+
 class FloatFunctionOp(IRDLOperation, abc.ABC):
     """A scalar function of a float that the math dialect lacks, written as
     its ops are (`%y = sj.sigmoid %x : f64`). math-polynomial-approximation
@@ -481,7 +512,7 @@ class ParallelForOp(IRDLOperation):
 
 SJ = Dialect(
     "sj",
-    [MapOp, YieldOp, ReduceOp, ArgmaxOp, DotOp, RowOp, DimShuffleOp, InsertRowOp, SliceOp,
+    [MapOp, YieldOp, ReduceOp, ArgmaxOp, CumulativeOp, DotOp, RowOp, DimShuffleOp, InsertRowOp, SliceOp,
      ArangeOp, FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp, SigmoidOp, SoftplusOp, ErfcOp,
      ErfinvOp, LgammaOp, DigammaOp],
 )

@@ -329,4 +329,4 @@ def test_modules_mirror_pytensor_names():
     assert pt.special.expit is pt.expit is pt.sigmoid is pt.nnet.sigmoid
     assert pt.nnet.softplus is pt.softplus and pt.nnet.softmax is pt.special.softmax
     assert pt.nnet.log_softmax is pt.special.log_softmax and pt.special.gammaln is pt.gammaln
-    assert pt.sqr is pt.square and pt.digamma is pt.psi
+    assert pt.sqr is pt.square and pt.digamma is pt.psi and pt.extra_ops.cumsum is pt.cumsum

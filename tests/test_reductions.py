@@ -1,6 +1,6 @@
-"""Reductions: sum, prod, mean, var, std, max, min, argmax, argmin, any, all
-(axis an int, a tuple or None; keepdims; as functions and methods),
-logsumexp, softmax and log_softmax. Values
+"""Reductions and scans-as-ops: sum, prod, mean, var, std, max, min, argmax,
+argmin, any, all (axis an int, a tuple or None; keepdims; as functions and
+methods), logsumexp, softmax and log_softmax, cumsum and cumprod. Values
 against NumPy and SciPy (when installed), dtypes against PyTensor (when
 installed), compiled, in mode="py" and in scan steps."""
 
@@ -84,7 +84,8 @@ def test_reductions_with_axes_and_keepdims(dtype, keepdims, mode):
 def test_dtypes_as_pytensor():
     ref = pytest.importorskip("pytensor.tensor")
     for dtype in ("bool", "int8", "int16", "int32", "int64", "float32", "float64"):
-        for name in ("sum", "prod", "mean", "max", "min", "argmax", "argmin", "any", "all", "logsumexp"):
+        for name in ("sum", "prod", "mean", "max", "min", "argmax", "argmin", "any", "all", "logsumexp", "cumsum",
+                     "cumprod"):
             assert getattr(pt, name)(pt.vector(dtype=dtype)).dtype == getattr(ref, name)(ref.vector(dtype=dtype)).dtype
         if dtype != "bool":
             for name in ("var", "std"):
@@ -280,6 +281,56 @@ def test_softmax_and_log_softmax(mode):
     np.testing.assert_allclose(got[4], special.log_softmax(value, axis=None), rtol=1e-13)
 
 
+@cache
+def cumulative_fn(dtype, mode):
+    x = pt.tensor("x", dtype=dtype, shape=(None, None))
+    return pytensor.function([x], [x.cumsum(), x.cumprod(), pt.cumsum(x, axis=0), pt.extra_ops.cumprod(x, axis=-1),
+                                   x[0].cumsum(), pt.cumsum(x, 1)], mode=mode)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "int8", "bool"])
+@pytest.mark.parametrize("shape", [(3, 4), (1, 5), (4, 1), (0, 3)])
+def test_cumsum_cumprod(shape, dtype, mode):
+    """The input's dtype, as PyTensor's: int8 wraps, bools combine as bools."""
+    x = random(dtype, shape, seed=4)
+    if dtype == "int8":
+        x[:] = 100
+    expected = [np.cumsum(x, dtype=dtype), np.cumprod(x, dtype=dtype), np.cumsum(x, axis=0, dtype=dtype),
+                np.cumprod(x, axis=-1, dtype=dtype), np.cumsum(x[0], dtype=dtype) if shape[0] else None,
+                np.cumsum(x, axis=1, dtype=dtype)]
+    f = cumulative_fn(dtype, mode)
+    if not shape[0]:
+        with pytest.raises(IndexError):
+            f(x)
+        return
+    for result, want in zip(f(x), expected):
+        check(result, want, dtype, rtol=1e-13)
+
+
+def test_cumsum_of_scalar_and_bad_axis():
+    s = pt.dscalar("s")
+    for mode in MODES:
+        check(pytensor.function([s], pt.cumsum(s), mode=mode)(2.5), np.array([2.5]), "float64")
+    with pytest.raises(ValueError, match="out of bounds"):
+        pt.cumsum(pt.dmatrix(), axis=2)
+
+
+def test_cumsum_as_pytensor():
+    ref = pytest.importorskip("pytensor")
+    import pytensor.tensor as rpt
+
+    value = random("float64", (3, 4), seed=5)
+    rx = rpt.dmatrix("x")
+    theirs = ref.function([rx], [rx.cumsum(), rpt.cumprod(rx, axis=0), rpt.extra_ops.cumsum(rx, axis=-1)],
+                          mode="FAST_COMPILE")(value)
+    x = pt.dmatrix("x")
+    ours = pytensor.function([x], [x.cumsum(), pt.cumprod(x, axis=0), pt.extra_ops.cumsum(x, axis=-1)])(value)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-15)
+        assert a.shape == b.shape
+
+
 def test_crf_forward_pass_in_scan():
     """The CRF forward recursion with the max kept as a length-1 axis:
     alpha_t[j] = logsumexp_i(alpha_{t-1}[i] + T[i, j]) + E[t, j]."""
@@ -291,7 +342,7 @@ def test_crf_forward_pass_in_scan():
         return (m + pt.log(pt.exp(scores - m).sum(axis=0, keepdims=True)))[0] + emission
 
     alphas, _ = pytensor.scan(step, sequences=[emissions], outputs_info=[alpha0], non_sequences=[transitions])
-    outputs = [alphas, pt.logsumexp(alphas[-1]), alphas.argmax(axis=1)]
+    outputs = [alphas, pt.logsumexp(alphas[-1]), alphas.argmax(axis=1), alphas.cumsum(axis=0)]
     rng = np.random.default_rng(7)
     e, t, a0 = rng.normal(size=(20, 5)) * 50, rng.normal(size=(5, 5)) * 50, rng.normal(size=5)
     expected, alpha = [], a0
@@ -307,22 +358,24 @@ def test_crf_forward_pass_in_scan():
         check(got[0], expected, "float64", rtol=1e-13)
         check(got[1], total, "float64", rtol=1e-13)
         check(got[2], expected.argmax(axis=1), "int64")
+        check(got[3], expected.cumsum(axis=0), "float64", rtol=1e-13)
 
 
 def test_reductions_inside_a_scan_step():
-    """A step returning reductions and log_softmax."""
+    """A step returning reductions, softmax and a flattened cumsum of a
+    matrix (its length known before the loop: infer_shape)."""
     xs = pt.dtensor3("xs")
 
     def step(x):
         return [x.var(axis=1, keepdims=True), pt.argmin(x, axis=(0, 1)), pt.special.log_softmax(x, axis=0),
-                x.any(axis=0), pt.std(x, ddof=1)]
+                x.cumsum(), x.any(axis=0), pt.std(x, ddof=1)]
 
     outputs, _ = pytensor.scan(step, sequences=[xs])
     value = random("float64", (4, 3, 5), seed=8)
     expected = [np.var(value, axis=2, keepdims=True), _arg(np.argmin, value, [1, 2]),
                 value - value.max(axis=1, keepdims=True) -
                 np.log(np.exp(value - value.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True)),
-                value.any(axis=1), value.reshape(4, -1).std(axis=1, ddof=1)]
+                value.reshape(4, -1).cumsum(axis=1), value.any(axis=1), value.reshape(4, -1).std(axis=1, ddof=1)]
     for mode in MODES:
         got = pytensor.function([xs], outputs, mode=mode)(value)
         for result, want in zip(got, expected):

@@ -161,6 +161,9 @@ class ReferenceShapes:
     def minimum(self, a: int, b: int) -> int:
         return min(a, b)
 
+    def times(self, a: int, b: int) -> int:
+        return a * b
+
     def slice_length(self, length: int, entry, bounds: list[Variable], label: str) -> int:
         return len(range(length)[key_slice(entry, [value(b, self.env) for b in bounds], label)])
 

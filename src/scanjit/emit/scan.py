@@ -234,6 +234,9 @@ class EmittedShapes:
     def minimum(self, a: SSAValue, b: SSAValue) -> SSAValue:
         return self.e.emit(arith.MinSIOp(a, b))
 
+    def times(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        return self.e.emit(arith.MuliOp(a, b))
+
     def slice_length(self, length: SSAValue, entry, bounds: list[Variable], label: str) -> SSAValue:
         if not all(self.available(b) for b in bounds):
             raise NotImplementedError(f"slice bounds of {label} change from step to step: a scan "

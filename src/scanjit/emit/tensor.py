@@ -71,6 +71,14 @@ def emit_argmax(e: Emitter, node) -> list[SSAValue]:
     return [e.emit(sj.ArgmaxOp(value, op.axes, ir_type(node.outputs[0].type)))]
 
 
+@emits(tb.CumOp)
+def emit_cumulative(e: Emitter, node) -> list[SSAValue]:
+    (x,), out = node.inputs, node.outputs[0]
+    if x.ndim == 0:  # a vector of the one element
+        return [e.emit(sj.FillOp(e.value(x), [], ir_type(out.type)))]
+    return [e.emit(sj.CumulativeOp(e.value(x), node.op.mode, node.op.axis, ir_type(out.type)))]
+
+
 @emits(tb.Dot)
 def emit_dot(e: Emitter, node) -> list[SSAValue]:
     (a, b), out = node.inputs, node.outputs[0]

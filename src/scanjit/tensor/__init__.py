@@ -11,7 +11,8 @@ from scanjit.graph import TensorType, Variable  # noqa: F401  (pt.TensorType, pt
 from scanjit.tensor import random  # noqa: F401
 from scanjit.tensor.basic import as_tensor_variable, constant  # noqa: F401
 from scanjit.tensor.elemwise import *  # noqa: F401,F403  (its __all__: Elemwise and pt.add, pt.exp, ...)
-from scanjit.tensor import nnet, special  # noqa: F401
+from scanjit.tensor import extra_ops, nnet, special  # noqa: F401
+from scanjit.tensor.extra_ops import CumOp, cumprod, cumsum  # noqa: F401
 from scanjit.tensor.math import (  # noqa: F401
     Argmax, Dot, Reduce, all, any, argmax, argmin, dot, logsumexp, max, mean, min, outer, prod, std, sum, var,
 )

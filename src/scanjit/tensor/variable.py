@@ -10,7 +10,7 @@ import numpy as np
 from scanjit.dtypes import INTS
 from scanjit.graph import Variable
 from scanjit.tensor import elemwise as ew
-from scanjit.tensor import math
+from scanjit.tensor import extra_ops, math
 from scanjit.tensor.shape import dimshuffle, transpose
 from scanjit.tensor.subtensor import FULL, INDEX, Subtensor, inc_subtensor, set_subtensor
 
@@ -101,6 +101,8 @@ def install_operators() -> None:
     Variable.__getitem__ = getitem
     for name in ("sum", "prod", "max", "min", "mean", "var", "std", "argmax", "argmin", "any", "all"):
         setattr(Variable, name, getattr(math, name))  # x.sum(axis=1, keepdims=True) is sum(x, ...)
+    Variable.cumsum = extra_ops.cumsum
+    Variable.cumprod = extra_ops.cumprod
     Variable.clip = ew.clip
     Variable.round = ew.round
     Variable.dot = lambda self, other: math.dot(self, other)
