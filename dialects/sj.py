@@ -14,10 +14,13 @@ steps run on several threads (`outline-parallel-loops`).
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Sequence
+from typing import ClassVar
 
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
+    AnyFloatConstr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     IndexType,
@@ -32,6 +35,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Dialect, Region, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
+    VarConstraint,
     base,
     eq,
     IRDLOperation,
@@ -138,28 +142,120 @@ class ReduceOp(IRDLOperation):
 
 @irdl_op_definition
 class ArgmaxOp(IRDLOperation):
-    """Index of the first maximum along `axis`, or of the flattened input."""
+    """Index of the first maximum over `axes` (all of them when absent), in
+    the row-major order of those axes flattened; the other axes are kept."""
 
     name = "sj.argmax"
     input = operand_def(TensorType)
-    axis = opt_prop_def(DenseArrayBase)
+    axes = opt_prop_def(DenseArrayBase)
     result = result_def()
     traits = traits_def(Pure())
 
-    def __init__(self, input: SSAValue, axis: int | None, result_type: Attribute):
-        props = {} if axis is None else {"axis": DenseArrayBase.from_list(i64, [axis])}
+    def __init__(self, input: SSAValue, axes: Sequence[int] | None, result_type: Attribute):
+        props = {} if axes is None else {"axes": DenseArrayBase.from_list(i64, axes)}
         super().__init__(operands=[input], result_types=[result_type], properties=props)
+
+    def scanned(self) -> list[int]:
+        """The axes searched, in order."""
+        return list(range(rank(self.input.type))) if self.axes is None else list(self.axes.get_values())
 
     def verify_(self):
         if element_type(self.result.type) != i64:
             raise VerifyException("sj.argmax results are i64")
+        axes = self.scanned()
+        if sorted(set(axes)) != axes or any(not 0 <= a < rank(self.input.type) for a in axes) or \
+                rank(self.result.type) != rank(self.input.type) - len(axes):
+            raise VerifyException("sj.argmax axes must be sorted, unique and in range, and are "
+                                  "dropped from the result")
+
+
+@irdl_op_definition
+class CumulativeOp(IRDLOperation):
+    """Running sums (`kind` add) or products (mul) of `input` along `axis`,
+    or of its elements in row-major order when `axis` is absent (a vector)."""
+
+    name = "sj.cumulative"
+    input = operand_def(TensorType)
+    kind = prop_def(StringAttr)
+    axis = opt_prop_def(IntegerAttr)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    def __init__(self, input: SSAValue, kind: str, axis: int | None, result_type: Attribute):
+        props = {"kind": StringAttr(kind)}
+        if axis is not None:
+            props["axis"] = IntegerAttr(axis, i64)
+        super().__init__(operands=[input], result_types=[result_type], properties=props)
+
+    def verify_(self):
+        if self.kind.data not in ("add", "mul"):
+            raise VerifyException(f"unknown cumulative kind {self.kind.data!r}")
+        if element_type(self.result.type) != element_type(self.input.type):
+            raise VerifyException("sj.cumulative keeps the element type")
         if self.axis is None:
-            if rank(self.result.type) != 0:
-                raise VerifyException("sj.argmax of the flattened input is a scalar")
-            return
-        (axis,) = self.axis.get_values()
-        if not 0 <= axis < rank(self.input.type) or rank(self.result.type) != rank(self.input.type) - 1:
-            raise VerifyException("sj.argmax axis must be in range, and is dropped from the result")
+            if rank(self.result.type) != 1:
+                raise VerifyException("sj.cumulative without an axis makes a vector")
+        elif not 0 <= self.axis.value.data < rank(self.input.type) or \
+                rank(self.result.type) != rank(self.input.type):
+            raise VerifyException("sj.cumulative axis must be in range, and the result has the input's rank")
+
+
+class FloatFunctionOp(IRDLOperation, abc.ABC):
+    """A scalar function of a float that the math dialect lacks, written as
+    its ops are (`%y = sj.sigmoid %x : f64`). math-polynomial-approximation
+    expands sigmoid, softplus, erfinv and digamma; convert-math-to-llvm calls
+    libm's erfc and lgamma_r."""
+
+    T: ClassVar = VarConstraint("T", AnyFloatConstr)
+    operand = operand_def(T)
+    result = result_def(T)
+    traits = traits_def(Pure())
+    assembly_format = "$operand attr-dict `:` type($result)"
+
+    def __init__(self, operand: SSAValue):
+        super().__init__(operands=[operand], result_types=[operand.type])
+
+
+@irdl_op_definition
+class SigmoidOp(FloatFunctionOp):
+    """1 / (1 + exp(-x))"""
+
+    name = "sj.sigmoid"
+
+
+@irdl_op_definition
+class SoftplusOp(FloatFunctionOp):
+    """log(1 + exp(x))"""
+
+    name = "sj.softplus"
+
+
+@irdl_op_definition
+class ErfcOp(FloatFunctionOp):
+    """1 - erf(x)"""
+
+    name = "sj.erfc"
+
+
+@irdl_op_definition
+class ErfinvOp(FloatFunctionOp):
+    """The inverse of erf on [-1, 1]."""
+
+    name = "sj.erfinv"
+
+
+@irdl_op_definition
+class LgammaOp(FloatFunctionOp):
+    """log |gamma(x)|"""
+
+    name = "sj.lgamma"
+
+
+@irdl_op_definition
+class DigammaOp(FloatFunctionOp):
+    """gamma'(x) / gamma(x)"""
+
+    name = "sj.digamma"
 
 
 @irdl_op_definition
@@ -416,6 +512,7 @@ class ParallelForOp(IRDLOperation):
 
 SJ = Dialect(
     "sj",
-    [MapOp, YieldOp, ReduceOp, ArgmaxOp, DotOp, RowOp, DimShuffleOp, InsertRowOp, SliceOp, ArangeOp,
-     FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp],
+    [MapOp, YieldOp, ReduceOp, ArgmaxOp, CumulativeOp, DotOp, RowOp, DimShuffleOp, InsertRowOp, SliceOp,
+     ArangeOp, FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp, SigmoidOp, SoftplusOp, ErfcOp,
+     ErfinvOp, LgammaOp, DigammaOp],
 )

@@ -118,7 +118,7 @@ func.func @argmax_lanes(%x: tensor<?xf64>) -> i64 {
 
 // argmax along axis 0 of a matrix: one scan down each column.
 func.func @argmax_axis0(%x: tensor<?x?xi64>) -> tensor<?xi64> {
-  %r = "sj.argmax"(%x) <{axis = array<i64: 0>}> : (tensor<?x?xi64>) -> tensor<?xi64>
+  %r = "sj.argmax"(%x) <{axes = array<i64: 0>}> : (tensor<?x?xi64>) -> tensor<?xi64>
   func.return %r : tensor<?xi64>
 }
 
@@ -142,3 +142,26 @@ func.func @argmax_bool(%x: tensor<?xi1>) -> i64 {
 
 // CHECK-LABEL: func.func @argmax_bool
 // CHECK:         arith.cmpi ugt, %{{.*}}, %{{.*}} : i1
+
+// argmax over several axes (PyTensor's): the kept axis outermost, then one
+// loop per searched axis in order, counting positions in their row-major
+// order; floats over several axes take the one-lane loop.
+func.func @argmax_axes(%x: tensor<?x?x?xf64>) -> tensor<?xi64> {
+  %r = "sj.argmax"(%x) <{axes = array<i64: 0, 2>}> : (tensor<?x?x?xf64>) -> tensor<?xi64>
+  func.return %r : tensor<?xi64>
+}
+
+// CHECK-LABEL: func.func @argmax_axes
+// CHECK:         %[[D0:.*]] = tensor.dim %x, %{{.*}} : tensor<?x?x?xf64>
+// CHECK:         %[[D1:.*]] = tensor.dim %x, %{{.*}} : tensor<?x?x?xf64>
+// CHECK:         %[[D2:.*]] = tensor.dim %x, %{{.*}} : tensor<?x?x?xf64>
+// CHECK-NEXT:    %[[EMPTY:.*]] = tensor.empty(%[[D1]]) : tensor<?xi64>
+// CHECK:         scf.for %[[J:.*]] = %{{.*}} to %[[D1]] step %{{.*}} iter_args(%[[OUT:.*]] = %[[EMPTY]]) -> (tensor<?xi64>) {
+// CHECK:           %[[FIRST:.*]] = tensor.extract %x[%{{.*}}, %[[J]], %{{.*}}] : tensor<?x?x?xf64>
+// CHECK:           %{{.*}}, %[[AT:.*]], %{{.*}} = scf.for %[[I:.*]] = %{{.*}} to %[[D0]] step %{{.*}} iter_args(%{{.*}} = %[[FIRST]], {{.*}}) -> (f64, index, index) {
+// CHECK:             scf.for %[[K:.*]] = %{{.*}} to %[[D2]] step %{{.*}} iter_args(%[[BEST:.*]] = %{{.*}}, %[[BEST_AT:.*]] = %{{.*}}, %[[COUNT:.*]] = %{{.*}}) -> (f64, index, index) {
+// CHECK-NEXT:          %[[V:.*]] = tensor.extract %x[%[[I]], %[[J]], %[[K]]] : tensor<?x?x?xf64>
+// CHECK-NEXT:          %[[GT:.*]] = arith.cmpf ogt, %[[V]], %[[BEST]] : f64
+// CHECK:               %[[NEXT:.*]] = arith.addi %[[COUNT]], %{{.*}} : index
+// CHECK:           %[[R:.*]] = arith.index_cast %[[AT]] : index to i64
+// CHECK-NEXT:      tensor.insert %[[R]] into %[[OUT]][%[[J]]] : tensor<?xi64>

@@ -173,11 +173,76 @@ func.func @map_yield_type(%x: tensor<?xf64>) -> tensor<?xf64> {
 // -----
 
 func.func @argmax_axis(%x: tensor<?x?xf64>) -> tensor<?xi64> {
-  %r = "sj.argmax"(%x) <{axis = array<i64: 2>}> : (tensor<?x?xf64>) -> tensor<?xi64>
+  %r = "sj.argmax"(%x) <{axes = array<i64: 2>}> : (tensor<?x?xf64>) -> tensor<?xi64>
   func.return %r : tensor<?xi64>
 }
 
-// CHECK: sj.argmax axis must be in range, and is dropped from the result
+// CHECK: sj.argmax axes must be sorted, unique and in range, and are dropped from the result
+
+// -----
+
+func.func @argmax_axes_unsorted(%x: tensor<?x?xf64>) -> i64 {
+  %r = "sj.argmax"(%x) <{axes = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> i64
+  func.return %r : i64
+}
+
+// CHECK: sj.argmax axes must be sorted, unique and in range, and are dropped from the result
+
+// -----
+
+func.func @cumulative_kind(%x: tensor<?xf64>) -> tensor<?xf64> {
+  %r = "sj.cumulative"(%x) <{kind = "max", axis = 0 : i64}> : (tensor<?xf64>) -> tensor<?xf64>
+  func.return %r : tensor<?xf64>
+}
+
+// CHECK: unknown cumulative kind 'max'
+
+// -----
+
+func.func @cumulative_type(%x: tensor<?xf64>) -> tensor<?xf32> {
+  %r = "sj.cumulative"(%x) <{kind = "add", axis = 0 : i64}> : (tensor<?xf64>) -> tensor<?xf32>
+  func.return %r : tensor<?xf32>
+}
+
+// CHECK: sj.cumulative keeps the element type
+
+// -----
+
+func.func @cumulative_flat(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {
+  %r = "sj.cumulative"(%x) <{kind = "add"}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  func.return %r : tensor<?x?xf64>
+}
+
+// CHECK: sj.cumulative without an axis makes a vector
+
+// -----
+
+func.func @cumulative_axis(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {
+  %r = "sj.cumulative"(%x) <{kind = "add", axis = 2 : i64}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  func.return %r : tensor<?x?xf64>
+}
+
+// CHECK: sj.cumulative axis must be in range, and the result has the input's rank
+
+// -----
+
+// sj's scalar functions take and give one float type.
+func.func @function_type(%x: f64) -> f32 {
+  %r = "sj.sigmoid"(%x) : (f64) -> f32
+  func.return %r : f32
+}
+
+// CHECK: attribute f64 expected from variable 'T', but got f32
+
+// -----
+
+func.func @function_integer(%x: i64) -> i64 {
+  %r = "sj.lgamma"(%x) : (i64) -> i64
+  func.return %r : i64
+}
+
+// CHECK: operand 'operand' at position 0 does not verify:
+// CHECK-NEXT: Unexpected attribute i64
 
 // -----
 
@@ -199,14 +264,20 @@ func.func @arange_type(%a: f32, %n: index) -> tensor<?xf64> {
 
 // -----
 
-func.func @valid(%x: tensor<?x?xf64>, %i: index) -> (tensor<?xf64>, i64) {
+func.func @valid(%x: tensor<?x?xf64>, %i: index, %y: f32) -> (tensor<?xf64>, i64, tensor<?xi64>, tensor<?xf64>, f32) {
   %row = "sj.row"(%x, %i) : (tensor<?x?xf64>, index) -> tensor<?xf64>
   %s = "sj.reduce"(%x) <{kind = "min", axes = array<i64: 1>}> : (tensor<?x?xf64>) -> tensor<?xf64>
   %a = "sj.argmax"(%row) : (tensor<?xf64>) -> i64
-  func.return %s, %a : tensor<?xf64>, i64
+  %b = "sj.argmax"(%x) <{axes = array<i64: 1>}> : (tensor<?x?xf64>) -> tensor<?xi64>
+  %c = "sj.cumulative"(%x) <{kind = "mul"}> : (tensor<?x?xf64>) -> tensor<?xf64>
+  %g = "sj.digamma"(%y) : (f32) -> f32
+  func.return %s, %a, %b, %c, %g : tensor<?xf64>, i64, tensor<?xi64>, tensor<?xf64>, f32
 }
 
-// CHECK:      func.func @valid(%x: tensor<?x?xf64>, %i: index) -> (tensor<?xf64>, i64) {
+// CHECK:      func.func @valid(%x: tensor<?x?xf64>, %i: index, %y: f32) -> (tensor<?xf64>, i64, tensor<?xi64>, tensor<?xf64>, f32) {
 // CHECK-NEXT:   %row = "sj.row"(%x, %i) : (tensor<?x?xf64>, index) -> tensor<?xf64>
 // CHECK-NEXT:   %s = "sj.reduce"(%x) <{kind = "min", axes = array<i64: 1>}> : (tensor<?x?xf64>) -> tensor<?xf64>
 // CHECK-NEXT:   %a = "sj.argmax"(%row) : (tensor<?xf64>) -> i64
+// CHECK-NEXT:   %b = "sj.argmax"(%x) <{axes = array<i64: 1>}> : (tensor<?x?xf64>) -> tensor<?xi64>
+// CHECK-NEXT:   %c = "sj.cumulative"(%x) <{kind = "mul"}> : (tensor<?x?xf64>) -> tensor<?xf64>
+// CHECK-NEXT:   %g = sj.digamma %y : f32

@@ -1,5 +1,11 @@
 """`convert-math-to-llvm`: math ops to LLVM intrinsics and libm calls.
 
+The scalar functions of the `sj` dialect that libm has are lowered here too:
+`sj.erfc` calls `erfc`, `sj.lgamma` calls `lgamma_r` (lgamma would write the
+global `signgam`, racing when parallel parts call it), its sign's slot an
+alloca in the function's entry block. The other ones (sigmoid, ...) must be
+expanded by math-polynomial-approximation first.
+
 Intrinsics are called by their full type-suffixed name
 (`llvm.call_intrinsic "llvm.exp.f64"`): xDSL's translator declares its own
 unary intrinsics without the suffix, which breaks modules using both f32 and
@@ -17,7 +23,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import builtin, llvm, math
-from xdsl.dialects.builtin import FloatAttr, i1
+from xdsl.dialects.builtin import FloatAttr, i1, i32
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -28,7 +34,8 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import BlockInsertPoint, InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from scanjit.passes.support.llvm_common import const, declare, icmp, replace_with, suffix, to_llvm
+from scanjit.dialects import sj
+from scanjit.passes.support.llvm_common import PTR, const, declare, icmp, replace_with, suffix, to_llvm
 
 _INTRINSICS: dict[type[Operation], str] = {
     math.ExpOp: "exp",
@@ -66,6 +73,7 @@ _LIBM: dict[type[Operation], str] = {
     math.ExpM1Op: "expm1",
     math.ErfOp: "erf",
     math.CbrtOp: "cbrt",
+    sj.ErfcOp: "erfc",
 }
 
 
@@ -116,6 +124,19 @@ def _ipowi(op: math.IPowIOp, rewriter: PatternRewriter) -> SSAValue:
     return result.res
 
 
+def _lgamma(op: sj.LgammaOp, rewriter: PatternRewriter, module: builtin.ModuleOp) -> list[Operation]:
+    out = op.result.type
+    name = f"lgamma{_float_suffix(out)}_r"
+    declare(module, name, [out, PTR], out)
+    function = op
+    while not isinstance(function.parent_op(), builtin.ModuleOp):
+        function = function.parent_op()
+    one = const(1)
+    sign = llvm.AllocaOp(one, i32, alignment=4)
+    rewriter.insert([one, sign], InsertPoint.at_start(function.regions[0].blocks.first))
+    return [llvm.CallOp(name, to_llvm(op.operand), sign.res, return_type=out)]
+
+
 def _lower(op: Operation, module: builtin.ModuleOp) -> list[Operation]:
     args = [to_llvm(v) for v in op.operands]
     out = op.results[0].type
@@ -150,12 +171,12 @@ class MathLowering(RewritePattern):
     module: builtin.ModuleOp
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
-        if op.dialect_name() != "math":
+        if op.dialect_name() != "math" and not isinstance(op, sj.FloatFunctionOp):
             return
         if isinstance(op, math.IPowIOp):
             replace_with(rewriter, op, [], [_ipowi(op, rewriter)])
             return
-        ops = _lower(op, self.module)
+        ops = _lgamma(op, rewriter, self.module) if isinstance(op, sj.LgammaOp) else _lower(op, self.module)
         replace_with(rewriter, op, ops, [ops[-1].results[0]])
 
 

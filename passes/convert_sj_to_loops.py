@@ -52,7 +52,8 @@ def element(b: Builder, value: SSAValue, indices: list[SSAValue]) -> SSAValue:
 
 # Consumers that read each element of an operand at most once: a map feeding
 # only one of them is computed inside the consumer's loops, never stored.
-READ_ONCE = (sj.MapOp, sj.InsertRowOp, sj.ReduceOp, sj.ArgmaxOp, sj.SliceOp, tensor.ExtractOp)
+READ_ONCE = (sj.MapOp, sj.InsertRowOp, sj.ReduceOp, sj.ArgmaxOp, sj.CumulativeOp, sj.SliceOp,
+             tensor.ExtractOp)
 
 
 # A chain of maps is stored every FUSED_CHAIN maps, so that computing an
@@ -254,6 +255,47 @@ class LowerReduce(Lowering):
         return per_kept_index(b, op.result.type, [in_dims[a] for a in kept], reduce_at)
 
 
+class LowerCumulative(Lowering):
+    """Along an axis: per position of the other axes, a loop along it
+    carrying the running value (from the identity), stored at each step.
+    Without one: a loop nest over every element, storing at a running
+    position."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.CumulativeOp, rewriter: PatternRewriter, /):
+        self.rewrite(op, rewriter)
+
+    def lower(self, b: Builder, op: sj.CumulativeOp) -> SSAValue:
+        x, kind = op.input, op.kind.data
+        in_dims = dims(b, x)
+        start = _reduce_identity(b, kind, x.type.element_type)
+        if op.axis is None:
+            size = in_dims[0]
+            for d in in_dims[1:]:
+                size = b.emit(arith.MuliOp(size, d))
+
+            def each(bb: Builder, ivs, acc):
+                out, total, at = acc
+                total = _reduce_combine(bb, kind, total, element(bb, x, ivs))
+                return [insert(bb, total, out, [at]), total, bb.emit(arith.AddiOp(at, bb.index(1)))]
+            out = empty_like_dims(b, op.result.type, [size])
+            return b.loop_nest(in_dims, [out, start, b.index(0)], each)[0]
+
+        axis = op.axis.value.data
+        kept = [a for a in range(len(in_dims)) if a != axis]
+
+        def along(ib: Builder, kept_ivs, acc):
+            def step(bb: Builder, i, acc2):
+                out, total = acc2
+                ivs = interleave(len(in_dims), [axis], [i], kept_ivs)
+                total = _reduce_combine(bb, kind, total, element(bb, x, ivs))
+                return [insert(bb, total, out, ivs), total]
+            return [ib.loop(in_dims[axis], [acc[0], start], step)[0]]
+
+        out = empty_like_dims(b, op.result.type, in_dims)
+        return b.loop_nest([in_dims[a] for a in kept], [out], along)[0]
+
+
 ARGMAX_LANES = 8  # candidates kept side by side along one axis, combined at the end
 
 
@@ -274,8 +316,7 @@ class LowerArgmax(Lowering):
         x = op.input
         in_dims = dims(b, x)
         elem = x.type.element_type
-        axis = None if op.axis is None else op.axis.get_values()[0]
-        scanned = list(range(len(in_dims))) if axis is None else [axis]
+        scanned = op.scanned()
         kept = [a for a in range(len(in_dims)) if a not in scanned]
 
         def better(bb: Builder, v: SSAValue, best: SSAValue) -> SSAValue:
@@ -500,7 +541,7 @@ class MaterializeView(Lowering):
     """A row or dimshuffle with users that cannot read through it is copied out."""
 
     FOLDABLE = (tensor.ExtractOp, tensor.DimOp, sj.RowOp, sj.DimShuffleOp, sj.MapOp, sj.ReduceOp,
-                sj.ArgmaxOp, sj.DotOp, sj.InsertRowOp, sj.SliceOp)
+                sj.ArgmaxOp, sj.CumulativeOp, sj.DotOp, sj.InsertRowOp, sj.SliceOp)
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         if not isinstance(op, sj.RowOp | sj.DimShuffleOp):
@@ -522,7 +563,7 @@ class ConvertSjToLoopsPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         PatternRewriteWalker(GreedyRewritePatternApplier([
-            LowerMap(), LowerReduce(), LowerArgmax(), LowerDot(), LowerSlice(), LowerInsertRow(),
+            LowerMap(), LowerReduce(), LowerArgmax(), LowerCumulative(), LowerDot(), LowerSlice(), LowerInsertRow(),
             LowerArange(), LowerFill(), LowerConstant(), FoldViewReads(), MaterializeView(),
         ])).rewrite_module(op)
         for view in reversed([o for o in op.walk() if isinstance(o, sj.RowOp | sj.DimShuffleOp | sj.MapOp)]):

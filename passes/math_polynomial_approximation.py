@@ -1,5 +1,7 @@
-"""`math-polynomial-approximation`: `math.exp`, `math.tanh` and `math.powf` /
-`math.fpowi` as arith code.
+"""`math-polynomial-approximation`: `math.exp`, `math.tanh`, `math.powf` /
+`math.fpowi`, `math.log1p`, `math.expm1`, `sj.sigmoid` and `sj.softplus` as
+arith code; `sj.erfinv` and `sj.digamma`, which libm lacks, as arith code
+around libm calls (erf, erfc; tan).
 
 libm's functions are calls, and a loop with a call in it does not vectorize.
 This pass (named after MLIR's) rewrites them into straight-line, branch-free
@@ -10,8 +12,10 @@ elementwise loop.
 Accuracy, measured against extended-precision values over millions of inputs
 (`tests/test_math_approximation.py`): `exp` within 0.75 ulp, `pow` within 0.62
 (NumPy's own: 0.72 and 0.69), `tanh` within 1.5 (glibc's is 1.9 ulp off at
-0.2254). inf, nan, signed zeros, overflow and C99's special cases of `pow` are
-exact; subnormal results may round twice. f32 is computed in f64 and rounded.
+0.2254), `log1p` 0.51, `expm1` 0.57, sigmoid and softplus 0.75, `erfinv` 1.2
+and `digamma` 0.6 above 0. inf, nan, signed zeros, overflow and C99's special
+cases of `pow` are exact; subnormal results may round twice. f32 is computed
+in f64 and rounded.
 
 * exp(hi + lo) = 2^k exp(r), k = round(hi / ln 2), r = hi + lo - k ln 2 in two
   doubles (ln 2 in two parts, so k ln 2 is exact), |r| <= ln(2)/2; exp(r) is
@@ -24,6 +28,9 @@ exact; subnormal results may round twice. f32 is computed in f64 and rounded.
 * pow(x, y) = exp(y log|x|): log|x| (see `log_dd`) and the product in two
   doubles, so that y log|x| is good to 2^-64 relative; then the sign of an odd
   integer power and the special cases.
+* log1p(x) = log(s) + t - t^2/2, s + s t = 1 + x; expm1 as tanh's e, with r's
+  low part and 1 - 2^-k in two doubles; sigmoid and softplus from exp(-|x|)
+  in two doubles (see `exp_minus_abs`).
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
 )
 
+from scanjit.dialects import sj
 from scanjit.passes.support.builder import Builder
 
 LOG2E = 1.4426950408889634
@@ -49,12 +57,26 @@ LN2_HI = 6.93147180369123816490e-01  # ln 2 with 32 trailing zero bits: k * LN2_
 LN2_LO = 1.90821492927058770002e-10
 SQRT2 = 1.4142135623730951
 TWO_THIRDS = (0.6666666666666666, 3.700743415417188e-17)  # 2/3 as high + low
+WINITZKI_A = 0.147  # erfinv(t) ~ sqrt(sqrt(c^2 + w / a) - c), c = 2 / (pi a) - w / 2, w = -log(1 - t^2)
+WINITZKI_C = 4.330746750799873  # 2 / (pi a)
+TWO_OVER_SQRT_PI = 1.1283791670955126
+HALF_SQRT_PI = (0.886226925452758, -3.8332932499128993e-17)  # sqrt(pi) / 2 as high + low
+PI = 3.141592653589793
+DIGAMMA_SHIFT = 10  # psi(y) from psi(y + m), y + m >= 10
+DIGAMMA_ASYMPTOTIC = (1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12, -3617 / 8160,
+                      43867 / 14364, -174611 / 6600, 854513 / 3036)  # B_2k / 2k, k <= 11
+DIGAMMA_ROOT = (1.4616321449683622, 9.549995429965697e-17)  # psi's positive zero, as high + low
+DIGAMMA_SLOPE_LOW = -3.387874303038943e-17  # psi'(root) - DIGAMMA_ROOT_SERIES[0]
+DIGAMMA_ROOT_SERIES = (  # psi^(n)(root) / n!, n = 1 ... 11
+    0.9676722454476212, -0.4427631689835921, 0.258499760955651, -0.16394270544240652,
+    0.10782405069126237, -0.07219956125645471, 0.04880428816414311, -0.03316112647484736,
+    0.022597648232218104, -0.01542476590494896, 0.010538791616612175)
 SHIFTER = 1.5 * 2.0**52  # adding it rounds to an integer, kept in the low mantissa bits
 
 
-def taylor(degree: int) -> list[float]:
-    """expm1's Taylor coefficients 1/2!, ..., 1/degree!."""
-    return [1.0 / factorial(n) for n in range(2, degree + 1)]
+def taylor(degree: int, first: int = 2) -> list[float]:
+    """expm1's Taylor coefficients 1/first!, ..., 1/degree!."""
+    return [1.0 / factorial(n) for n in range(first, degree + 1)]
 
 
 class FloatBuilder(Builder):
@@ -119,16 +141,18 @@ class FloatBuilder(Builder):
             total = self.emit(arith.AddfOp(total, t))
         return total
 
-    def divide(self, n: SSAValue, d: SSAValue, d_low: SSAValue) -> SSAValue:
-        """n / (d + d_low), corrected by the exact remainder of n / d."""
+    def divide(self, n: SSAValue, d: SSAValue, d_low: SSAValue, n_low: SSAValue | None = None) -> SSAValue:
+        """(n + n_low) / (d + d_low), corrected by the exact remainder of n / d."""
         q = self.emit(arith.DivfOp(n, d))
         minus_q = self.emit(arith.NegfOp(q))
         rem = self.fma(minus_q, d_low, self.fma(minus_q, d, n))
+        if n_low is not None:
+            rem = self.addf(rem, n_low)
         return self.emit(arith.AddfOp(q, self.emit(arith.DivfOp(rem, d))))
 
-    def taylor_tail(self, r: SSAValue, degree: int) -> SSAValue:
-        """1/2! + r/3! + ... + r^(degree-2)/degree!, by Horner."""
-        coefficients = taylor(degree)
+    def taylor_tail(self, r: SSAValue, degree: int, first: int = 2) -> SSAValue:
+        """1/first! + r/(first+1)! + ... + r^(degree-first)/degree!, by Horner."""
+        coefficients = taylor(degree, first)
         q = self.f(coefficients[-1])
         for c in reversed(coefficients[:-1]):
             q = self.fma(q, r, self.f(c))
@@ -139,19 +163,41 @@ class FloatBuilder(Builder):
         return self.fma(self.mulf(r, r), self.taylor_tail(r, degree), r)
 
 
-def exp_dd(b: FloatBuilder, hi: SSAValue, lo: SSAValue) -> SSAValue:
-    """exp(hi + lo) for |lo| <= ulp(hi), hi in [-746, 710]: 2^k exp(r1 + r2),
-    exp(r1 + r2) = 1 + r1 + r1^2 q(r1) + r2 (1 + r1) with 1 + r1 kept exact,
-    so that only the last addition rounds by more than 0.1 ulp."""
+def exp_parts(b: FloatBuilder, hi: SSAValue, lo: SSAValue) -> tuple[SSAValue, SSAValue, SSAValue]:
+    """exp(hi + lo) = 2^k (one_plus + tail), |tail| < one_plus / 10, for
+    |lo| <= ulp(hi), hi in [-746, 710]: exp(r1 + r2) = 1 + r1 + r1^2 q(r1) +
+    r2 (1 + r1) with 1 + r1 kept exact, so that only the last addition rounds
+    by more than 0.1 ulp."""
     k, r_high, r_low = b.reduce(hi, lo)
     r1, r2 = b.two_sum(r_high, r_low)
     one_plus = b.addf(b.f(1.0), r1)
     one_plus_low = b.addf(b.emit(arith.SubfOp(b.f(1.0), one_plus)), r1)  # 1 + r1 == one_plus + low
     tail = b.fma(b.mulf(r1, r1), b.taylor_tail(r1, 13), b.fma(r2, one_plus, one_plus_low))
-    p = b.addf(one_plus, tail)
+    return one_plus, tail, k
+
+
+def scale(b: FloatBuilder, p: SSAValue, k: SSAValue) -> SSAValue:
+    """p 2^k for k in [-1076, 1024], as two factors 2^(k/2) and 2^(k - k/2),
+    so that large and small k do not overflow: only the second can round."""
     half = b.emit(arith.ShRSIOp(k, b.i(1)))
-    scaled = b.mulf(p, b.pow2(half))  # exact: only the second factor can round
+    scaled = b.mulf(p, b.pow2(half))
     return b.mulf(scaled, b.pow2(b.emit(arith.SubiOp(k, half))))
+
+
+def exp_dd(b: FloatBuilder, hi: SSAValue, lo: SSAValue) -> SSAValue:
+    """exp(hi + lo) (see `exp_parts`)."""
+    one_plus, tail, k = exp_parts(b, hi, lo)
+    return scale(b, b.addf(one_plus, tail), k)
+
+
+def exp_minus_abs(b: FloatBuilder, x: SSAValue) -> tuple[SSAValue, SSAValue]:
+    """exp(-|x|) as two doubles, for x not NaN (0 below e^-746)."""
+    a = b.emit(math.AbsFOp(x))
+    reduced = b.emit(arith.NegfOp(b.select(b.fcmp(a, b.f(746.0), "olt"), a, b.f(746.0))))
+    one_plus, tail, k = exp_parts(b, reduced, b.f(0.0))
+    high = b.addf(one_plus, tail)
+    low = b.emit(arith.SubfOp(tail, b.emit(arith.SubfOp(high, one_plus))))  # exact: |tail| < one_plus
+    return scale(b, high, k), scale(b, low, k)
 
 
 def exp(b: FloatBuilder, x: SSAValue) -> SSAValue:
@@ -197,9 +243,10 @@ def log_dd(b: FloatBuilder, a: SSAValue) -> tuple[SSAValue, SSAValue]:
     f = b.emit(arith.SubfOp(m, b.f(1.0)))  # exact
     d_high = b.addf(b.f(2.0), f)
     d_low = b.addf(b.emit(arith.SubfOp(b.f(2.0), d_high)), f)  # 2 + f == d_high + d_low
-    s_high = b.emit(arith.DivfOp(f, d_high))
+    inverse = b.emit(arith.DivfOp(b.f(1.0), d_high))  # one division: s_low corrects s_high
+    s_high = b.mulf(f, inverse)
     minus_s = b.emit(arith.NegfOp(s_high))
-    s_low = b.emit(arith.DivfOp(b.fma(minus_s, d_low, b.fma(minus_s, d_high, f)), d_high))
+    s_low = b.mulf(b.fma(minus_s, d_low, b.fma(minus_s, d_high, f)), inverse)
 
     # s^3 = s_high^3 + 3 s_high^2 s_low, as two doubles
     sq_high, sq_low = b.two_product(s_high, s_high)
@@ -220,6 +267,174 @@ def log_dd(b: FloatBuilder, a: SSAValue) -> tuple[SSAValue, SSAValue]:
     e = b.emit(arith.SIToFPOp(exponent, f64))
     high, low2 = b.two_sum(b.mulf(e, b.f(LN2_HI)), high)  # e * LN2_HI is exact
     return b.two_sum(high, b.addf(low2, low, b.mulf(e, b.f(LN2_LO))))
+
+
+def log1p_dd(b: FloatBuilder, x: SSAValue, x_low: SSAValue) -> tuple[SSAValue, SSAValue]:
+    """log(1 + x + x_low) as two doubles, for 1 + x > 0 finite and |x_low| <=
+    ulp(x): 1 + x + x_low = s + t s exactly in three doubles (t in two:
+    the result can be as small as t), and log(s + t s) = log(s) + t - t^2/2
+    (to 2^-150)."""
+    s, s_low = b.two_sum(b.f(1.0), x)
+    s_low, s_low2 = b.two_sum(s_low, x_low)
+    inverse = b.emit(arith.DivfOp(b.f(1.0), s))  # one division: t_low corrects t
+    t = b.mulf(s_low, inverse)
+    t_low = b.mulf(b.addf(b.fma(b.emit(arith.NegfOp(t)), s, s_low), s_low2), inverse)
+    high, low = log_dd(b, s)
+    high, err = b.two_sum(high, t)
+    return high, b.addf(low, err, t_low, b.mulf(b.mulf(t, t), b.f(-0.5)))
+
+
+def log1p(b: FloatBuilder, x: SSAValue) -> SSAValue:
+    """log(1 + x): -1 gives -inf, below -1 NaN; +-0 and NaN are themselves."""
+    inf, zero = b.f(float("inf")), b.f(0.0)
+    regular = b.emit(arith.AndIOp(b.fcmp(x, b.f(-1.0), "ogt"), b.fcmp(x, inf, "olt")))
+    high, low = log1p_dd(b, b.select(regular, x, zero), zero)
+    result = b.addf(high, low)
+    result = b.select(b.fcmp(x, b.f(-1.0), "oeq"), b.f(float("-inf")), result)
+    result = b.select(b.fcmp(x, b.f(-1.0), "olt"), b.f(float("nan")), result)
+    result = b.select(b.fcmp(x, inf, "oeq"), inf, result)
+    return b.select(b.fcmp(x, zero, "one"), result, x)  # also NaN
+
+
+def expm1(b: FloatBuilder, x: SSAValue) -> SSAValue:
+    """exp(x) - 1 = 2^k (expm1(r) + 1 - 2^-k), x = k ln 2 + r, |r| <= ln(2)/2:
+    expm1(r) = r + r^2/2 + r^3 q(r) (q of degree 12) carried in two doubles
+    with r_low (1 + expm1(r)), then added to 1 - 2^-k, which cancels up to two
+    bits. Below -40 it is -1, below 2^-54 in magnitude x (so +-0, subnormals
+    and NaN are themselves)."""
+    clamped = b.select(b.fcmp(x, b.f(-40.0), "ogt"), x, b.f(-40.0))
+    clamped = b.select(b.fcmp(clamped, b.f(710.0), "olt"), clamped, b.f(710.0))
+    k, r_high, r_low = b.reduce(clamped, b.f(0.0))
+    r, r2 = b.two_sum(r_high, r_low)
+    square, square_low = b.two_product(r, r)
+    cubic = b.mulf(b.mulf(r, square), b.taylor_tail(r, 15, first=3))
+    p, err = b.two_sum(r, b.mulf(square, b.f(0.5)))
+    p, err2 = b.two_sum(p, cubic)
+    p_low = b.addf(err, err2, b.mulf(square_low, b.f(0.5)), b.mulf(r2, b.addf(b.f(1.0), p)))
+    minus_k = b.emit(arith.MaxSIOp(b.emit(arith.SubiOp(b.i(0), k)), b.i(-60)))
+    c, c_low = b.two_sum(b.f(1.0), b.emit(arith.NegfOp(b.pow2(minus_k))))
+    total, err3 = b.two_sum(c, p)
+    result = scale(b, b.addf(total, b.addf(err3, p_low, c_low)), k)
+    result = b.select(b.fcmp(x, b.f(-40.0), "olt"), b.f(-1.0), result)
+    tiny = b.fcmp(b.emit(math.AbsFOp(x)), b.f(2.0**-54), "olt")
+    return b.select(b.emit(arith.OrIOp(tiny, b.fcmp(x, x, "uno"))), x, result)
+
+
+def sigmoid(b: FloatBuilder, x: SSAValue) -> SSAValue:
+    """1 / (1 + e) for x >= 0, e / (1 + e) below, e = exp(-|x|) in two
+    doubles: one division corrected by its remainder."""
+    e, e_low = exp_minus_abs(b, x)
+    d, d_low = b.two_sum(b.f(1.0), e)
+    d_low = b.addf(d_low, e_low)
+    positive = b.fcmp(x, b.f(0.0), "oge")
+    n = b.select(positive, b.f(1.0), e)
+    result = b.divide(n, d, d_low, b.select(positive, b.f(0.0), e_low))
+    return b.select(b.fcmp(x, x, "ord"), result, x)
+
+
+def softplus(b: FloatBuilder, x: SSAValue) -> SSAValue:
+    """log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), both terms in two
+    doubles and added once; x itself above 40 (exp(-x) < ulp(x) / 2) and
+    for NaN."""
+    e, e_low = exp_minus_abs(b, x)
+    high, low = log1p_dd(b, e, e_low)
+    larger = b.select(b.fcmp(x, b.f(0.0), "ogt"), x, b.f(0.0))
+    total, err = b.two_sum(larger, high)
+    result = b.addf(total, b.addf(err, low))
+    return b.select(b.fcmp(x, b.f(40.0), "ole"), result, x)
+
+
+def erfinv(b: FloatBuilder, t: SSAValue) -> SSAValue:
+    """The y with erf(y) = t: Winitzki's closed form (within 0.2%), then
+    three Halley steps y -= f / (f' + y f) on f = erf(y) - |t|, computed as
+    (1 - |t|) - erfc(y) above 1/2 (1 - |t| is exact there), so that the
+    residual keeps its precision up to |t| = 1 - 2^-53; libm's erf and erfc.
+    The unused one of the two gets 0, which both return at once. Below
+    2^-28, sqrt(pi)/2 t in two doubles."""
+    a = b.emit(math.AbsFOp(t))
+    inside = b.fcmp(a, b.f(1.0), "olt")
+    a_in = b.select(inside, a, b.f(0.5))
+    one_minus = b.emit(arith.SubfOp(b.f(1.0), a_in))
+    w = b.emit(arith.NegfOp(b.emit(math.LogOp(b.mulf(one_minus, b.addf(b.f(1.0), a_in))))))
+    c = b.fma(w, b.f(-0.5), b.f(WINITZKI_C))
+    y = b.emit(math.SqrtOp(b.emit(arith.SubfOp(
+        b.emit(math.SqrtOp(b.fma(c, c, b.mulf(w, b.f(1 / WINITZKI_A))))), c))))
+    small = b.fcmp(a_in, b.f(0.5), "ole")
+    for _ in range(3):
+        below = b.emit(arith.SubfOp(b.emit(math.ErfOp(b.select(small, y, b.f(0.0)))), a_in))
+        above = b.emit(arith.SubfOp(one_minus, b.emit(sj.ErfcOp(b.select(small, b.f(0.0), y)))))
+        f = b.select(small, below, above)
+        derivative = b.mulf(b.f(TWO_OVER_SQRT_PI), exp(b, b.emit(arith.NegfOp(b.mulf(y, y)))))
+        y = b.emit(arith.SubfOp(y, b.emit(arith.DivfOp(f, b.fma(y, f, derivative)))))
+    y = b.select(b.fcmp(a, b.f(2.0**-28), "olt"), b.fma(b.f(HALF_SQRT_PI[0]), a, b.mulf(b.f(HALF_SQRT_PI[1]), a)), y)
+    y = b.select(inside, y, b.select(b.fcmp(a, b.f(1.0), "oeq"), b.f(float("inf")), b.f(float("nan"))))
+    return b.select(b.fcmp(t, t, "ord"), b.emit(math.CopySignOp(y, t)), t)
+
+
+def reciprocal_dd(b: FloatBuilder, s: SSAValue, s_low: SSAValue) -> tuple[SSAValue, SSAValue]:
+    """1 / (s + s_low) as two doubles, for |s_low| <= ulp(s)."""
+    r = b.emit(arith.DivfOp(b.f(1.0), s))
+    minus_r = b.emit(arith.NegfOp(r))
+    return r, b.mulf(b.fma(minus_r, s_low, b.fma(minus_r, s, b.f(1.0))), r)  # 1 - r s is exact
+
+
+def digamma_positive(b: FloatBuilder, y: SSAValue) -> SSAValue:
+    """psi(y) for y > 0: psi(z) - sum of 1 / (y + i) for i < m, z = y + m >= 10
+    (at most 10 terms), psi(z) = log z - 1/(2z) - sum of B_2k / (2k z^2k) for
+    k <= 11; the sum and the leading terms in two doubles (they cancel near
+    the zero at 1.46 to a result of 1/64 of them); nearer to it, psi's Taylor
+    series there; below 2^-54, -1/y."""
+    total, total_low, m = b.f(0.0), b.f(0.0), b.f(0.0)
+    for i in range(DIGAMMA_SHIFT):
+        used = b.fcmp(b.addf(y, b.f(float(i))), b.f(float(DIGAMMA_SHIFT)), "olt")
+        r, r_low = reciprocal_dd(b, *b.two_sum(y, b.f(float(i))))
+        total, err = b.two_sum(total, b.select(used, r, b.f(0.0)))
+        total_low = b.addf(total_low, err, b.select(used, r_low, b.f(0.0)))
+        m = b.addf(m, b.select(used, b.f(1.0), b.f(0.0)))
+    z, z_low = b.two_sum(y, m)
+    log_high, log_low = log_dd(b, z)
+    inverse, inverse_low = reciprocal_dd(b, z, z_low)
+    w = b.mulf(inverse, inverse)
+    series = b.f(DIGAMMA_ASYMPTOTIC[-1])
+    for c in reversed(DIGAMMA_ASYMPTOTIC[:-1]):
+        series = b.fma(series, w, b.f(c))
+    high, err = b.two_sum(log_high, b.mulf(inverse, b.f(-0.5)))
+    high, err2 = b.two_sum(high, b.emit(arith.NegfOp(total)))
+    low = b.addf(log_low, b.emit(arith.DivfOp(z_low, z)), b.mulf(inverse_low, b.f(-0.5)), err, err2,
+                 b.emit(arith.NegfOp(total_low)), b.emit(arith.NegfOp(b.mulf(w, series))))
+    # near the zero: d = y - root in two doubles, psi'(root) d in two, + d^2 (c2 + c3 d + ...)
+    d_high, d_low = b.two_sum(b.emit(arith.SubfOp(y, b.f(DIGAMMA_ROOT[0]))), b.f(-DIGAMMA_ROOT[1]))
+    tail = b.f(DIGAMMA_ROOT_SERIES[-1])
+    for c in reversed(DIGAMMA_ROOT_SERIES[1:-1]):
+        tail = b.fma(tail, d_high, b.f(c))
+    slope = b.f(DIGAMMA_ROOT_SERIES[0])
+    near, near_low = b.two_product(slope, d_high)
+    near_low = b.addf(near_low, b.mulf(slope, d_low), b.mulf(b.f(DIGAMMA_SLOPE_LOW), d_high),
+                      b.mulf(b.mulf(d_high, d_high), tail))
+    root = b.fcmp(b.emit(math.AbsFOp(d_high)), b.f(1 / 64), "olt")
+    result = b.select(root, b.addf(near, near_low), b.addf(high, low))
+    return b.select(b.fcmp(y, b.f(2.0**-54), "olt"), b.emit(arith.DivfOp(b.f(-1.0), y)), result)
+
+
+def digamma(b: FloatBuilder, x: SSAValue) -> SSAValue:
+    """psi(x); below 0 by reflection, psi(1 - x) - pi cot(pi r) with
+    r = x - round(x) exact (libm's tan). SciPy's special values: -inf at +0,
+    +inf at -0, NaN at the negative integers and -inf, +inf at +inf."""
+    zero = b.f(0.0)
+    negative = b.fcmp(x, zero, "olt")
+    positive = b.emit(arith.AndIOp(b.fcmp(x, zero, "ogt"), b.fcmp(x, b.f(float("inf")), "olt")))
+    y = b.select(negative, b.emit(arith.SubfOp(b.f(1.0), x)), b.select(positive, x, b.f(1.0)))
+    result = digamma_positive(b, y)
+    r = b.emit(arith.SubfOp(x, b.emit(math.RoundEvenOp(x))))
+    # pi cot(pi r): pi / tan(pi r) up to |r| = 1/4, beyond -pi tan(pi (r -+ 1/2)) (exact at 1/2)
+    near = b.fcmp(b.emit(math.AbsFOp(r)), b.f(0.25), "ole")
+    shifted = b.emit(arith.SubfOp(r, b.emit(math.CopySignOp(b.f(0.5), r))))
+    tangent = b.emit(math.TanOp(b.mulf(b.f(PI), b.select(near, r, shifted))))
+    cotangent = b.select(near, b.emit(arith.DivfOp(b.f(PI), tangent)), b.mulf(b.f(-PI), tangent))
+    reflected = b.select(b.fcmp(r, zero, "oeq"), b.f(float("nan")), b.emit(arith.SubfOp(result, cotangent)))
+    result = b.select(negative, reflected, result)
+    special = b.select(b.fcmp(x, zero, "oeq"), b.emit(math.CopySignOp(b.f(float("inf")), b.emit(arith.NegfOp(x)))), x)
+    return b.select(b.emit(arith.OrIOp(negative, positive)), result, special)
 
 
 def pow_(b: FloatBuilder, x: SSAValue, y: SSAValue) -> SSAValue:
@@ -273,7 +488,9 @@ def _expand(op: Operation, rewriter: PatternRewriter, expansion) -> None:
     rewriter.replace(op, b.ops, [result])
 
 
-EXPANSIONS = {math.ExpOp: exp, math.TanhOp: tanh, math.PowFOp: pow_, math.FPowIOp: pow_}
+EXPANSIONS = {math.ExpOp: exp, math.TanhOp: tanh, math.PowFOp: pow_, math.FPowIOp: pow_,
+              math.Log1pOp: log1p, math.ExpM1Op: expm1, sj.SigmoidOp: sigmoid, sj.SoftplusOp: softplus,
+              sj.ErfinvOp: erfinv, sj.DigammaOp: digamma}
 
 
 class ExpandMath(RewritePattern):

@@ -13,7 +13,8 @@ called through `sj.parallel_for @main_loop0(%lb, %ub) grain %g captures(...)`,
 which the runtime splits into parts of at least `%g` steps, a few per thread.
 
 A loop qualifies when it runs by steps of 1, carries nothing, is nested in no
-other loop, and its step is arith and math ops, loads, stores and inner
+other loop, and its step is arith and math ops (and sj's scalar functions,
+`sj.sigmoid`, ...), loads, stores and inner
 `scf.for` loops, where every store writes row `i` (first index the outer
 induction variable) of a buffer allocated in the function, and that buffer
 is read only at row `i`, or writes a temporary of the step (`step_temporary`:
@@ -88,7 +89,8 @@ def independent_steps(loop: scf.ForOp) -> bool:
                 return False  # only checks of the step as a whole, the same at every step
         elif isinstance(op, memref.LoadOp | memref.StoreOp):
             accesses.append(op)
-        elif op.dialect_name() not in ("arith", "math") or op.regions:
+        elif op.dialect_name() not in ("arith", "math") and not isinstance(op, sj.FloatFunctionOp) \
+                or op.regions:
             return False
     written = {op.memref for op in accesses if isinstance(op, memref.StoreOp)}
     temporaries = {m for m in {op.memref for op in accesses} if step_temporary(m, loop)}

@@ -56,7 +56,7 @@ def test_dump_one_stage_of_one_function(script, tmp_path):
     assert run.stdout.startswith("builtin.module {\n  func.func @main(%x: tensor<?xf64>)")
     assert "arith.mulf" in run.stdout
     run = scanjit("dump", script.name, "--function", "2", "--stage", "graph", cwd=tmp_path)
-    assert run.stdout.startswith("Reduce{add, axes=[0]} [id A] <float64, shape=()>\n └─ x [id B]")
+    assert run.stdout.startswith("Reduce{add, axes=[0], float64} [id A] <float64, shape=()>\n └─ x [id B]")
     both = scanjit("dump", script.name, "--stage", "graph", cwd=tmp_path).stdout
     assert both.startswith("==> 01-double <==\n") and "==> 02-user-line7 <==\n" in both
 

@@ -1,8 +1,12 @@
-"""`math-polynomial-approximation`: compiled `exp` and `tanh` against exact values.
+"""`math-polynomial-approximation`: compiled `exp`, `tanh`, `pow`, sigmoid,
+softplus, log1p, expm1, erfinv and psi against exact values.
 
 The exact value is NumPy's `longdouble` (x87 extended, 64-bit mantissa) result,
 rounded to float64 only for the ulp size: its own error is 2^-11 of a float64 ulp.
 """
+
+from decimal import Decimal, getcontext
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -11,6 +15,14 @@ import scanjit
 import scanjit.tensor as pt
 
 FUNCTIONS = {"exp": (pt.exp, np.exp, 1.0), "tanh": (pt.tanh, np.tanh, 1.5)}  # op, NumPy, max ulp
+# sigmoid, softplus, log1p and expm1 are expanded too: op, exact function (on
+# long doubles), max ulp.
+EXPANDED = {
+    "sigmoid": (pt.sigmoid, lambda x: 1 / (1 + np.exp(-x)), 0.75),
+    "softplus": (pt.softplus, lambda x: np.logaddexp(0, x), 0.75),
+    "log1p": (pt.log1p, np.log1p, 0.51),
+    "expm1": (pt.expm1, np.expm1, 0.57),
+}
 
 SPECIALS = [0.0, -0.0, np.inf, -np.inf, np.nan, 709.78, 709.79, 710.0, 1e300, -1e300, -708.4,
             -745.1, -745.2, -800.0, 5e-324, -5e-324, 1e-310, 2.0**-28, -(2.0**-29), 0.17, 0.5,
@@ -33,12 +45,15 @@ def inputs(n):
 
 
 @pytest.mark.skipif(np.finfo(np.longdouble).nmant < 63, reason="needs x87 extended long double")
-@pytest.mark.parametrize("name", FUNCTIONS)
+@pytest.mark.parametrize("name", [*FUNCTIONS, *EXPANDED])
 def test_float64_within_bound_of_exact_value(name):
-    op, exact_fn, bound = FUNCTIONS[name]
+    op, exact_fn, bound = {**FUNCTIONS, **EXPANDED}[name]
     x = pt.dvector("x")
     xs = inputs(250_000)
-    error = ulp_error(scanjit.function([x], op(x))(xs), xs, exact_fn)
+    if name == "log1p":
+        xs = np.concatenate([np.abs(xs) - 1 + 1e-300, np.random.default_rng(8).uniform(-1, -0.5, 250_000)])
+    with np.errstate(all="ignore"):
+        error = ulp_error(scanjit.function([x], op(x))(xs), xs, exact_fn)
     assert error.max() <= bound, f"{name}: {float(error.max())} ulp at {xs[np.argmax(error)]}"
 
 
@@ -58,15 +73,17 @@ def test_special_values_match_numpy(name):
     np.testing.assert_allclose(got, expected, rtol=3e-16)
 
 
-@pytest.mark.parametrize("name", FUNCTIONS)
+@pytest.mark.parametrize("name", [*FUNCTIONS, *EXPANDED])
 def test_float32_is_float64_rounded(name):
-    op, numpy_fn, _ = FUNCTIONS[name]
+    op, numpy_fn, _ = {**FUNCTIONS, **EXPANDED}[name]
     x = pt.fvector("x")
     values = np.concatenate([inputs(50_000), SPECIALS])
     xs = values[np.abs(values) < 1e30].astype(np.float32)
+    if name == "log1p":
+        xs = np.abs(xs) - np.float32(0.999)
     got = scanjit.function([x], op(x))(xs)
     assert got.dtype == np.float32
-    with np.errstate(over="ignore"):
+    with np.errstate(all="ignore"):
         expected = numpy_fn(xs.astype(np.longdouble)).astype(np.float32)  # rounded once
     mismatched = got != expected
     np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
@@ -141,3 +158,108 @@ def test_pow_float32():
     with np.errstate(all="ignore"):
         expected = np.power(xs.astype(np.longdouble), ys.astype(np.longdouble)).astype(np.float32)
     assert np.count_nonzero(got != expected) <= 2
+
+
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).nmant < 63, reason="needs x87 extended long double")
+@pytest.mark.parametrize("name", EXPANDED)
+def test_expanded_special_values(name):
+    """Infinities, NaN, signed zeros and the ends of the ranges are the exact
+    function's, rounded: exactly where it is exact, else within the bound."""
+    op, exact_fn, bound = EXPANDED[name]
+    x = pt.dvector("x")
+    xs = np.array(SPECIALS + [-1.0, -1.0 + 2.0**-53, -0.5, 36.7, -36.7, 40.0, -40.0, 2.0**-54, -(2.0**-54)])
+    got = scanjit.function([x], op(x))(xs)
+    with np.errstate(all="ignore"):
+        exact = exact_fn(xs.astype(np.longdouble))
+        expected = exact.astype(np.float64)
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
+    exact_cases = ~np.isfinite(expected) | (expected == 0) | (np.abs(xs) < 2.0**-54)
+    np.testing.assert_array_equal(got[exact_cases], expected[exact_cases])
+    numbers = exact_cases & ~np.isnan(got)
+    np.testing.assert_array_equal(np.signbit(got[numbers]), np.signbit(expected[numbers]))
+    assert ulp_error(got, xs, exact_fn).max() <= bound
+
+
+# erfinv and psi have no long double function to compare with: their exact
+# values come from a 60-digit series.
+getcontext().prec = 60
+PI = Decimal("3.14159265358979323846264338327950288419716939937510582097494459")
+BERNOULLI = [Fraction(1, 6), Fraction(-1, 30), Fraction(1, 42), Fraction(-1, 30), Fraction(5, 66),
+             Fraction(-691, 2730), Fraction(7, 6), Fraction(-3617, 510), Fraction(43867, 798),
+             Fraction(-174611, 330), Fraction(854513, 138), Fraction(-236364091, 2730)]
+
+
+def exact_erf(x: Decimal) -> Decimal:
+    """erf(x) = 2/sqrt(pi) exp(-x^2) sum of 2^n x^(2n+1) / (1 3 ... (2n+1))."""
+    term = total = x
+    n = 0
+    while abs(term) > abs(total) * Decimal(10) ** -58:
+        n += 1
+        term = term * 2 * x * x / (2 * n + 1)
+        total += term
+    return 2 / PI.sqrt() * (-x * x).exp() * total
+
+
+def exact_erfc(x: Decimal) -> Decimal:
+    """1 - erf(x) below 3, else its continued fraction."""
+    if x < 3:
+        return 1 - exact_erf(x)
+    fraction = x
+    for k in range(300, 0, -1):
+        fraction = x + Decimal(k) / 2 / fraction
+    return (-x * x).exp() / PI.sqrt() / fraction
+
+
+def exact_digamma(x: Decimal) -> Decimal:
+    """psi(x + n) by its asymptotic series (n past -x + 40), less 1/(x + k), k < n."""
+    n = max(40, 40 - int(x))
+    z = x + n
+    series = sum(Decimal(b.numerator) / Decimal(b.denominator) / (2 * k) / z ** (2 * k)
+                 for k, b in enumerate(BERNOULLI, 1))
+    return z.ln() - 1 / (2 * z) - series - sum(1 / (x + k) for k in range(n))
+
+
+def ulps_from(got: float, exact: Decimal) -> float:
+    return float(abs(Decimal(float(got)) - exact) / Decimal(float(np.spacing(abs(float(exact))))))
+
+
+def test_erf_erfc_erfinv_within_bound_of_exact_value():
+    """erf and erfc are libm's (glibc: 1 and 2.1 ulp), erfinv Halley steps on them."""
+    rng = np.random.default_rng(5)
+    x = pt.dvector("x")
+    args = np.concatenate([rng.uniform(-6, 6, 150), rng.uniform(0, 26, 100)])
+    erf, erfc = scanjit.function([x], [pt.erf(x), pt.erfc(x)])(args)
+    assert max(ulps_from(v, exact_erf(Decimal(a))) for a, v in zip(args[:150], erf[:150])) <= 1.0
+    assert max(ulps_from(v, exact_erfc(Decimal(a))) for a, v in zip(args, erfc)) <= 2.5
+    ts = np.concatenate([rng.uniform(-1, 1, 200), 1 - np.exp(rng.uniform(-36.7, 0, 100)),
+                         np.exp(rng.uniform(-40, 0, 50)), [1 - 2.0**-53, 0.5, -0.5 + 2.0**-54]])
+    ys = scanjit.function([x], pt.erfinv(x))(ts)
+    worst = 0.0
+    for t, y in zip(ts, ys):  # the exact y: Newton's method on the exact erf from y
+        exact = Decimal(y)
+        for _ in range(3):
+            residual = (exact_erf(exact) - Decimal(t)) if abs(t) <= 0.5 else \
+                (1 - Decimal(abs(t))) - exact_erfc(abs(exact))
+            residual = residual if abs(t) <= 0.5 or t > 0 else -residual
+            exact -= residual / (2 / PI.sqrt() * (-exact * exact).exp())
+        worst = max(worst, ulps_from(y, exact))
+    assert worst <= 1.2, worst
+
+
+def test_psi_within_bound_of_exact_value():
+    """Above 0 within 0.6 ulp (near its zero at 1.46 too); below, absolutely
+    within 2 ulp of psi(1 - x) (the reflection cancels near psi's zeros)."""
+    rng = np.random.default_rng(6)
+    x = pt.dvector("x")
+    root = 1.4616321449683622
+    positive = np.concatenate([rng.uniform(0, 3, 100), rng.uniform(3, 40, 50), np.exp(rng.uniform(-20, 50, 50)),
+                               root + rng.uniform(-0.02, 0.02, 50), root + rng.uniform(-1e-9, 1e-9, 20), [root]])
+    negative = np.concatenate([-rng.uniform(0, 20, 100), [-0.5, -1.5 + 2.0**-40, -1e-10]])
+    psi = scanjit.function([x], pt.psi(x))
+    assert max(ulps_from(v, exact_digamma(Decimal(a))) for a, v in zip(positive, psi(positive))) <= 0.6
+    for a, v in zip(negative, psi(negative)):
+        exact = exact_digamma(Decimal(a))
+        scale = Decimal(float(np.spacing(abs(float(exact_digamma(1 - Decimal(a)))))))
+        assert abs(Decimal(float(v)) - exact) <= 2 * max(scale, Decimal(float(np.spacing(abs(float(exact)))))), a

@@ -12,6 +12,7 @@ from xdsl.dialects.builtin import (
 from xdsl.dialects.llvm import LLVMPointerType
 from xdsl.ir import Attribute, Operation, SSAValue
 
+from scanjit.dialects import sj
 from scanjit.dtypes import upcast
 from scanjit.graph import TensorType as GraphType
 
@@ -89,9 +90,27 @@ _INT_BINARY = {"add": arith.AddiOp, "sub": arith.SubiOp, "mul": arith.MuliOp,
 _BOOL_BINARY = {**_INT_BINARY, "add": arith.OrIOp, "mul": arith.AndIOp, "maximum": arith.OrIOp,
                 "minimum": arith.AndIOp}
 _FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt": math.SqrtOp,
-                "abs": math.AbsFOp, "sin": math.SinOp, "cos": math.CosOp, "neg": arith.NegfOp}
+                "abs": math.AbsFOp, "sin": math.SinOp, "cos": math.CosOp, "neg": arith.NegfOp,
+                "floor": math.FloorOp, "ceil": math.CeilOp, "trunc": math.TruncOp,
+                "round_half_to_even": math.RoundEvenOp, "round_half_away_from_zero": math.RoundOp,
+                "log1p": math.Log1pOp, "expm1": math.ExpM1Op, "erf": math.ErfOp, "erfc": sj.ErfcOp,
+                "sigmoid": sj.SigmoidOp, "softplus": sj.SoftplusOp, "gammaln": sj.LgammaOp,
+                "erfinv": sj.ErfinvOp, "psi": sj.DigammaOp}
+# Computed in f64 and rounded for f32: libm's f32 functions are less accurate,
+# and a composition rounds once instead of at each op.
+_IN_F64 = {"erf", "erfc", "gammaln", "log1mexp", "logaddexp"}
 _CMP = {"lt": ("olt", "slt"), "gt": ("ogt", "sgt"), "le": ("ole", "sle"), "ge": ("oge", "sge"),
         "eq": ("oeq", "eq"), "neq": ("une", "ne")}
+LN2 = 0.6931471805599453
+
+
+def compare(emit: Emit, name: str, a: SSAValue, b: SSAValue, dtype: str) -> SSAValue:
+    """a `name` b (a key of _CMP) for scalars of `dtype`; NaN compares false
+    but for neq."""
+    fpred, ipred = _CMP[name]
+    if dtype == "bool":  # i1 is signed -1/0 to `slt`: compare False < True unsigned
+        ipred = ipred.replace("s", "u")
+    return emit(arith.CmpfOp(a, b, fpred) if is_float(dtype) else arith.CmpiOp(a, b, ipred))
 
 
 def elemwise(emit: Emit, scalar_op: str, args: list[SSAValue], in_dtypes: list[str],
@@ -103,16 +122,21 @@ def elemwise(emit: Emit, scalar_op: str, args: list[SSAValue], in_dtypes: list[s
     if scalar_op in _CMP:
         common = upcast(*in_dtypes)
         a, b = (convert(emit, x, d, common) for x, d in zip(args, in_dtypes))
-        fpred, ipred = _CMP[scalar_op]
-        if common == "bool":  # i1 is signed -1/0 to `slt`: compare False < True unsigned
-            ipred = ipred.replace("s", "u")
-        return emit(arith.CmpfOp(a, b, fpred) if is_float(common) else arith.CmpiOp(a, b, ipred))
+        return compare(emit, scalar_op, a, b, common)
+    if scalar_op in ("isnan", "isinf"):
+        return _nan_or_inf(emit, scalar_op, args[0], in_dtypes[0])
     if scalar_op == "switch":
         cond = convert(emit, args[0], in_dtypes[0], "bool")
         a, b = (convert(emit, x, d, out_dtype) for x, d in zip(args[1:], in_dtypes[1:]))
         return emit(arith.SelectOp(cond, a, b))
+    if scalar_op in _IN_F64 and out_dtype == "float32":
+        wide = [convert(emit, x, d, "float64") for x, d in zip(args, in_dtypes)]
+        result = elemwise(emit, scalar_op, wide, ["float64"] * len(args), "float64")
+        return convert(emit, result, "float64", "float32")
     xs = [convert(emit, x, d, out_dtype) for x, d in zip(args, in_dtypes)]
     flt = is_float(out_dtype)
+    if scalar_op in _COMPOSED:
+        return _COMPOSED[scalar_op](emit, xs, out_dtype)
     if scalar_op == "invert":
         ones = const(emit, 1 if out_dtype == "bool" else -1, out_dtype)
         return emit(arith.XOrIOp(xs[0], ones))
@@ -129,6 +153,60 @@ def elemwise(emit: Emit, scalar_op: str, args: list[SSAValue], in_dtypes: list[s
     if scalar_op not in table:
         raise NotImplementedError(f"Elemwise{{{scalar_op}}} on {out_dtype}")
     return emit(table[scalar_op](*xs))
+
+
+def _nan_or_inf(emit: Emit, scalar_op: str, x: SSAValue, dtype: str) -> SSAValue:
+    """isnan / isinf: always false for integers and bools."""
+    if not is_float(dtype):
+        return const(emit, 0, "bool")
+    if scalar_op == "isnan":
+        return emit(arith.CmpfOp(x, x, "uno"))
+    return emit(arith.CmpfOp(emit(math.AbsFOp(x)), const(emit, float("inf"), dtype), "oeq"))
+
+
+def _sign(emit: Emit, xs: list[SSAValue], dtype: str) -> SSAValue:
+    """NumPy's sign: -1, 0 or 1; NaN for NaN and +0 for -0 (-0 + 0 is +0)."""
+    (x,) = xs
+    zero = const(emit, 0, dtype)
+    otherwise = emit(arith.AddfOp(x, zero)) if is_float(dtype) else zero
+    negative = emit(arith.SelectOp(compare(emit, "lt", x, zero, dtype), const(emit, -1, dtype), otherwise))
+    return emit(arith.SelectOp(compare(emit, "gt", x, zero, dtype), const(emit, 1, dtype), negative))
+
+
+def _clip(emit: Emit, xs: list[SSAValue], dtype: str) -> SSAValue:
+    """PyTensor's clip: `low` where x < low, else `high` where x > high, else x."""
+    x, low, high = xs
+    above = emit(arith.SelectOp(compare(emit, "gt", x, high, dtype), high, x))
+    return emit(arith.SelectOp(compare(emit, "lt", x, low, dtype), low, above))
+
+
+def _log1mexp(emit: Emit, xs: list[SSAValue], dtype: str) -> SSAValue:
+    """log(1 - exp(x)): log1p(-exp(x)) below -log 2, where exp(x) < 1/2, else
+    log(-expm1(x)); both are computed, so that loops over it vectorize."""
+    (x,) = xs
+    via_exp = emit(math.Log1pOp(emit(arith.NegfOp(emit(math.ExpOp(x))))))
+    via_expm1 = emit(math.LogOp(emit(arith.NegfOp(emit(math.ExpM1Op(x))))))
+    small = emit(arith.CmpfOp(x, const(emit, -LN2, dtype), "olt"))
+    return emit(arith.SelectOp(small, via_exp, via_expm1))
+
+
+def _logaddexp(emit: Emit, xs: list[SSAValue], dtype: str) -> SSAValue:
+    """NumPy's: the larger plus softplus(-|a - b|), and a + log 2 where a == b
+    (equal infinities included); NaN for a NaN."""
+    a, b = xs
+    d = emit(arith.SubfOp(a, b))
+    larger = emit(arith.SelectOp(emit(arith.CmpfOp(d, const(emit, 0.0, dtype), "ogt")), a, b))
+    tail = emit(sj.SoftplusOp(emit(arith.NegfOp(emit(math.AbsFOp(d))))))
+    total = emit(arith.AddfOp(larger, tail))
+    equal = emit(arith.CmpfOp(a, b, "oeq"))
+    return emit(arith.SelectOp(equal, emit(arith.AddfOp(a, const(emit, LN2, dtype))), total))
+
+
+_COMPOSED: dict[str, Callable[[Emit, list[SSAValue], str], SSAValue]] = {
+    "sign": _sign, "clip": _clip, "log1mexp": _log1mexp, "logaddexp": _logaddexp,
+    "square": lambda emit, xs, dtype: elemwise(emit, "mul", [xs[0], xs[0]], [dtype] * 2, dtype),
+    "reciprocal": lambda emit, xs, dtype: emit(arith.DivfOp(const(emit, 1.0, dtype), xs[0])),
+}
 
 
 def _int_div_or_mod(emit: Emit, scalar_op: str, a: SSAValue, b: SSAValue, dtype: str) -> SSAValue:

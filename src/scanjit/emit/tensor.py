@@ -31,15 +31,23 @@ def emit_elemwise(e: Emitter, node) -> list[SSAValue]:
                   lambda xs: elemwise(e.emit, op.scalar_op, xs, dtypes, out.dtype))]
 
 
+# all (and) and any (or) are the product and the sum of bools (sj.reduce).
+_SJ_REDUCE = {"and": "mul", "or": "add"}
+
+
 @emits(tb.Reduce)
 def emit_reduce(e: Emitter, node) -> list[SSAValue]:
     (x,), out = node.inputs, node.outputs[0]
     value = cast_tensor(e, e.value(x), x.dtype, out.dtype)
     if node.op.kind in ("max", "min"):
-        for axis in node.op.axes:
-            e.check(e.cmp(e.dim(value, axis), e.index(0), "sgt"),
-                    f"ValueError: {node.op.kind} of an empty axis of {x.label()}")
-    return [e.emit(sj.ReduceOp(value, node.op.kind, node.op.axes, ir_type(out.type)))]
+        check_not_empty(e, node.op.kind, value, node.op.axes, x)
+    kind = _SJ_REDUCE.get(node.op.kind, node.op.kind)
+    return [e.emit(sj.ReduceOp(value, kind, node.op.axes, ir_type(out.type)))]
+
+
+def check_not_empty(e: Emitter, name: str, value: SSAValue, axes, x: Variable) -> None:
+    for axis in axes:
+        e.check(e.cmp(e.dim(value, axis), e.index(0), "sgt"), f"ValueError: {name} of an empty axis of {x.label()}")
 
 
 def cast_tensor(e: Emitter, value: SSAValue, src: str, dst: str) -> SSAValue:
@@ -51,12 +59,25 @@ def cast_tensor(e: Emitter, value: SSAValue, src: str, dst: str) -> SSAValue:
 
 @emits(tb.Argmax)
 def emit_argmax(e: Emitter, node) -> list[SSAValue]:
-    x = e.value(node.inputs[0])
-    axes = range(node.inputs[0].ndim) if node.op.axis is None else [node.op.axis]
-    for axis in axes:
-        e.check(e.cmp(e.dim(x, axis), e.index(0), "sgt"),
-                f"ValueError: argmax of an empty axis of {node.inputs[0].label()}")
-    return [e.emit(sj.ArgmaxOp(x, node.op.axis, ir_type(node.outputs[0].type)))]
+    """argmin is the argmax of -x (floats) or ~x (integers, bools: no
+    overflow), computed in the argmax's loop."""
+    (x,), op = node.inputs, node.op
+    if x.ndim == 0:
+        return [e.const(0, "int64")]
+    value = e.value(x)
+    check_not_empty(e, op.name, value, op.axes, x)
+    if op.minimum:
+        value = e.map([value], value.type, lambda xs: elemwise(
+            e.emit, "neg" if x.dtype.startswith("float") else "invert", xs, [x.dtype], x.dtype))
+    return [e.emit(sj.ArgmaxOp(value, op.axes, ir_type(node.outputs[0].type)))]
+
+
+@emits(tb.CumOp)
+def emit_cumulative(e: Emitter, node) -> list[SSAValue]:
+    (x,), out = node.inputs, node.outputs[0]
+    if x.ndim == 0:  # a vector of the one element
+        return [e.emit(sj.FillOp(e.value(x), [], ir_type(out.type)))]
+    return [e.emit(sj.CumulativeOp(e.value(x), node.op.mode, node.op.axis, ir_type(out.type)))]
 
 
 @emits(tb.Dot)

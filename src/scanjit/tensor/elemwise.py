@@ -9,6 +9,7 @@ emit/scalar.py, and a test."""
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ class Scalar:
     `operand_dtypes` gives, `dtype` is the result's dtype for the inputs'."""
 
     numpy: Callable
-    dtype: Callable[[list[str]], str]
+    dtype: Callable[[list[str]], str | None]  # None: not defined on these dtypes (TypeError)
     operands: str = "result"  # inputs computed as: "result", "common" (upcast), "switch", "cast"
 
     def operand_dtypes(self, dtypes: list[str], result: str) -> list[str]:
@@ -57,6 +58,27 @@ def _bool(dtypes: list[str]) -> str:
     return "bool"
 
 
+def _numeric(dtypes: list[str]) -> str | None:
+    """Not defined on bools (None), as in NumPy and PyTensor."""
+    out = upcast(*dtypes)
+    return None if out == "bool" else out
+
+
+def _discrete(dtypes: list[str]) -> str | None:
+    out = upcast(*dtypes)
+    return None if is_float(out) else out
+
+
+def _float_only(dtypes: list[str]) -> str | None:
+    out = upcast(*dtypes)
+    return out if is_float(out) else None
+
+
+def _pow(dtypes: list[str]) -> str:
+    out = upcast(*dtypes)
+    return "int8" if out == "bool" else out
+
+
 def _power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """NumPy's power for floats; for integers MLIR's ipowi, where a negative
     exponent gives 1 for base 1, +-1 for base -1, else 0."""
@@ -66,17 +88,116 @@ def _power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(b < 0, negative, np.power(a, np.maximum(b, 0))).astype(a.dtype)
 
 
+def _f64(fn: Callable) -> Callable:
+    """`fn` computed in float64 and rounded to the result's dtype, as compiled."""
+    return lambda *xs: fn(*[x.astype(np.float64) for x in xs])
+
+
+def _libm(fn: Callable[[float], float]) -> Callable:
+    """A function of Python's math module on arrays."""
+    def on_arrays(x: np.ndarray) -> np.ndarray:
+        return np.vectorize(fn, otypes=[np.float64])(x.astype(np.float64))
+    return on_arrays
+
+
+def _lgamma(x: float) -> float:
+    """Python's lgamma (its own, only absolutely accurate near lgamma's zeros
+    at 1 and 2), +inf at the poles and past the largest finite value, as C's."""
+    try:
+        return math.lgamma(x)
+    except (ValueError, OverflowError):
+        return math.inf
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _softplus(x: np.ndarray) -> np.ndarray:
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def _log1mexp(x: np.ndarray) -> np.ndarray:
+    """log(1 - exp(x)), through log1p below -log 2 and expm1 above."""
+    return np.where(x < -LN2, np.log1p(-np.exp(x)), np.log(-np.expm1(x)))
+
+
+def _erfinv(t: np.ndarray) -> np.ndarray:
+    """The y with erf(y) = t, as compiled: Winitzki's closed form, then three
+    Halley steps on erf(y) - |t|, computed as (1 - |t|) - erfc(y) above 1/2."""
+    a = np.abs(t)
+    inside = a < 1
+    a_in = np.where(inside, a, 0.5)
+    w = -np.log((1 - a_in) * (1 + a_in))
+    c = 2 / (np.pi * 0.147) - w / 2
+    y = np.sqrt(np.sqrt(c * c + w / 0.147) - c)
+    for _ in range(3):
+        f = np.where(a_in <= 0.5, _libm(math.erf)(y) - a_in, (1 - a_in) - _libm(math.erfc)(y))
+        y = y - f / (y * f + 2 / np.sqrt(np.pi) * np.exp(-y * y))
+    y = np.where(a < 2.0**-28, a * (np.sqrt(np.pi) / 2), y)
+    return np.copysign(np.where(inside, y, np.where(a == 1, np.inf, np.nan)), t)
+
+
+def _digamma(x: np.ndarray) -> np.ndarray:
+    """psi(x), in long double: psi(z) - sum of 1 / (y + i) for i < m, z = y +
+    m >= 10, psi(z) = log z - 1/(2z) - sum of B_2k / (2k z^2k), k <= 11; below
+    0 by reflection. SciPy's values at 0, the negative integers and -inf.
+    (Near its zero at 1.46 only absolutely accurate, to 1e-19.)"""
+    x = x.astype(np.longdouble)
+    pi = np.longdouble("3.14159265358979323846264338327950288")
+    negative = x < 0
+    y = np.where(negative, 1 - x, np.where((x > 0) & (x < np.inf), x, 1))
+    shifts = [np.where(y + i < 10, 1, 0) for i in range(10)]
+    total = sum(s / (y + i) for i, s in enumerate(shifts))
+    z = y + sum(shifts)
+    w = 1 / (z * z)
+    bernoulli = [1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12, -3617 / 8160,
+                 43867 / 14364, -174611 / 6600, 854513 / 3036]
+    series = sum(c * w ** (k + 1) for k, c in enumerate(bernoulli))
+    result = np.log(z) - 0.5 / z - series - total
+    r = x - np.round(x)
+    reflected = np.where(r == 0, np.nan, result - pi / np.tan(pi * r))
+    special = np.where(x == 0, np.copysign(np.inf, -x), x)
+    return np.where(negative, reflected, np.where((x > 0) & (x < np.inf), result, special))
+
+
+def _round_half_away(x: np.ndarray) -> np.ndarray:
+    whole = np.trunc(x)
+    return np.where(np.abs(x - whole) >= 0.5, whole + np.sign(x), whole)
+
+
+def _clip(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """PyTensor's clip: `low` below it, `high` above it, else `x` (a NaN bound
+    clips nothing; with low > high, x < low gives low)."""
+    return np.where(x < low, low, np.where(x > high, high, x))
+
+
+LN2 = math.log(2)
+
 SCALARS: dict[str, Scalar] = {
-    "add": Scalar(np.add, _upcast), "sub": Scalar(np.subtract, _upcast),
+    "add": Scalar(np.add, _upcast), "sub": Scalar(np.subtract, _numeric),
     "mul": Scalar(np.multiply, _upcast), "true_div": Scalar(np.true_divide, _true_div),
     "int_div": Scalar(np.floor_divide, _upcast), "mod": Scalar(np.remainder, _upcast),
-    "pow": Scalar(_power, _upcast), "maximum": Scalar(np.maximum, _upcast),
-    "minimum": Scalar(np.minimum, _upcast), "and": Scalar(np.bitwise_and, _upcast),
-    "or": Scalar(np.bitwise_or, _upcast), "xor": Scalar(np.bitwise_xor, _upcast),
-    "invert": Scalar(np.invert, _upcast), "neg": Scalar(np.negative, _upcast),
-    "abs": Scalar(np.abs, _upcast),
+    "pow": Scalar(_power, _pow), "maximum": Scalar(np.maximum, _upcast),
+    "minimum": Scalar(np.minimum, _upcast), "and": Scalar(np.bitwise_and, _discrete),
+    "or": Scalar(np.bitwise_or, _discrete), "xor": Scalar(np.bitwise_xor, _discrete),
+    "invert": Scalar(np.invert, _discrete), "neg": Scalar(np.negative, _numeric),
+    "abs": Scalar(np.abs, _upcast), "sign": Scalar(np.sign, _numeric),
+    "square": Scalar(np.square, _upcast), "reciprocal": Scalar(np.reciprocal, _float),
+    "clip": Scalar(_clip, _upcast),
     "exp": Scalar(np.exp, _float), "log": Scalar(np.log, _float), "tanh": Scalar(np.tanh, _float),
     "sqrt": Scalar(np.sqrt, _float), "sin": Scalar(np.sin, _float), "cos": Scalar(np.cos, _float),
+    "floor": Scalar(np.floor, _float), "ceil": Scalar(np.ceil, _float),
+    "trunc": Scalar(np.trunc, _float), "round_half_to_even": Scalar(np.round, _float_only),
+    "round_half_away_from_zero": Scalar(_round_half_away, _float_only),
+    "sigmoid": Scalar(_f64(_sigmoid), _float), "softplus": Scalar(_f64(_softplus), _float),
+    "log1p": Scalar(_f64(np.log1p), _float), "expm1": Scalar(_f64(np.expm1), _float),
+    "log1mexp": Scalar(_f64(_log1mexp), _float), "logaddexp": Scalar(_f64(np.logaddexp), _float),
+    "erf": Scalar(_libm(math.erf), _float), "erfc": Scalar(_libm(math.erfc), _float),
+    "erfinv": Scalar(_f64(_erfinv), _float),
+    "gammaln": Scalar(_libm(_lgamma), _float), "psi": Scalar(_f64(_digamma), _float),
+    "isnan": Scalar(np.isnan, _bool, "cast"), "isinf": Scalar(np.isinf, _bool, "cast"),
     "lt": Scalar(np.less, _bool, "common"), "gt": Scalar(np.greater, _bool, "common"),
     "le": Scalar(np.less_equal, _bool, "common"), "ge": Scalar(np.greater_equal, _bool, "common"),
     "eq": Scalar(np.equal, _bool, "common"), "neq": Scalar(np.not_equal, _bool, "common"),
@@ -96,10 +217,13 @@ class Elemwise(Op):
 
     def make_node(self, *inputs) -> Apply:
         inputs = [as_tensor_variable(x) for x in inputs]
-        if self.scalar_op in ("neg", "sub") and upcast(*[x.dtype for x in inputs]) == "bool":
-            raise TypeError(f"{self.scalar_op} is not defined on bool tensors (as in NumPy)")
+        dtypes = [x.dtype for x in inputs]
+        dtype = SCALARS[self.scalar_op].dtype(dtypes)
+        if dtype is None:
+            raise TypeError(f"{self.scalar_op} is not defined on {' and '.join(dtypes)} tensors "
+                            "(as in PyTensor)")
         shape = broadcast_shape([x.type for x in inputs])
-        out = Variable(TensorType(SCALARS[self.scalar_op].dtype([x.dtype for x in inputs]), shape))
+        out = Variable(TensorType(dtype, shape))
         return Apply(self, inputs, [out])
 
     def infer_shape(self, node, shapes, dims):
@@ -146,13 +270,48 @@ add, sub, mul, true_div, int_div, mod, pow = (
 neg, exp, log, tanh, sqrt, abs, sin, cos = (
     _elemwise(n) for n in ("neg", "exp", "log", "tanh", "sqrt", "abs", "sin", "cos"))
 lt, gt, le, ge, eq, neq = (_elemwise(n) for n in ("lt", "gt", "le", "ge", "eq", "neq"))
-maximum, minimum, switch = (_elemwise(n) for n in ("maximum", "minimum", "switch"))
+maximum, minimum, switch, clip = (_elemwise(n) for n in ("maximum", "minimum", "switch", "clip"))
 and_, or_, xor, invert = (_elemwise(n) for n in ("and", "or", "xor", "invert"))
-where = switch
+sign, square, reciprocal, floor, ceil, trunc, isnan, isinf = (
+    _elemwise(n) for n in ("sign", "square", "reciprocal", "floor", "ceil", "trunc", "isnan", "isinf"))
+round_half_to_even, round_half_away_from_zero = (
+    _elemwise(n) for n in ("round_half_to_even", "round_half_away_from_zero"))
+sigmoid, softplus, log1p, expm1, log1mexp = (
+    _elemwise(n) for n in ("sigmoid", "softplus", "log1p", "expm1", "log1mexp"))
+erf, erfc, erfinv, gammaln, psi = (_elemwise(n) for n in ("erf", "erfc", "erfinv", "gammaln", "psi"))
+expit, sqr, digamma = sigmoid, square, psi
+_logaddexp = Elemwise("logaddexp")
+
+
+def logaddexp(*xs) -> Variable:
+    """log(exp(x0) + exp(x1) + ...), without overflow (NumPy's for two)."""
+    return functools.reduce(_logaddexp, xs[1:], as_tensor_variable(xs[0]))
+
+
+def round(a, mode: str | None = None) -> Variable:
+    """PyTensor's round: half to even unless `mode` is "half_away_from_zero"."""
+    modes = {"half_to_even": round_half_to_even, "half_away_from_zero": round_half_away_from_zero}
+    if (mode or "half_to_even") not in modes:
+        raise ValueError(f"round mode {mode} is not implemented.")
+    return modes[mode or "half_to_even"](a)
+
+
+def where(cond, ift=None, iff=None) -> Variable:
+    """`switch(cond, ift, iff)`."""
+    if ift is None and iff is None:
+        raise NotImplementedError("where(cond) alone (cond.nonzero()) is not supported: its length "
+                                  "is known only at run time")
+    if ift is None or iff is None:
+        raise ValueError("either both or neither of ift and iff should be given")
+    return switch(cond, ift, iff)
+
 
 __all__ = ["Elemwise", "SCALARS", "add", "sub", "mul", "true_div", "int_div", "mod", "pow", "neg", "exp",
            "log", "tanh", "sqrt", "abs", "sin", "cos", "lt", "gt", "le", "ge", "eq", "neq", "maximum",
-           "minimum", "switch", "and_", "or_", "xor", "invert", "where", "cast"]
+           "minimum", "switch", "clip", "and_", "or_", "xor", "invert", "where", "cast", "sign",
+           "square", "sqr", "reciprocal", "floor", "ceil", "trunc", "round", "round_half_to_even",
+           "round_half_away_from_zero", "isnan", "isinf", "sigmoid", "expit", "softplus", "log1p",
+           "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfinv", "gammaln", "psi", "digamma"]
 
 
 def cast(x, dtype: str) -> Variable:

@@ -1,14 +1,14 @@
-"""Reductions (`Reduce`: sum, prod, max, min; mean), `Argmax`, `Dot` and
-`outer`."""
+"""Reductions (`Reduce`: sum, prod, max, min, all, any; mean, var, std,
+logsumexp), `Argmax` (argmax, argmin), `Dot` and `outer`."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from scanjit.dtypes import is_float, upcast
+from scanjit.dtypes import is_float, upcast, upgrade_to_float
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable, constant
-from scanjit.tensor.elemwise import cast, mul, true_div
+from scanjit.tensor.elemwise import add, cast, exp, isinf, log, mul, sqrt, sub, switch, true_div
 from scanjit.tensor.shape import Shape, dimshuffle
 
 
@@ -26,20 +26,27 @@ def _normalize_axes(axis, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
-_REDUCTIONS = {"add": np.add, "mul": np.multiply, "max": np.maximum, "min": np.minimum}
+def _check_not_empty(name: str, x: np.ndarray, axes, label: str) -> None:
+    for axis in axes:
+        if x.shape[axis] == 0:
+            raise ValueError(f"{name} of an empty axis of {label}")
+
+
+_REDUCTIONS = {"add": np.add, "mul": np.multiply, "max": np.maximum, "min": np.minimum,
+               "and": np.logical_and, "or": np.logical_or}
 
 
 class Reduce(Op):
-    """Sum, product, max or min over `axes`."""
+    """Sum, product, max, min, all (`and`) or any (`or`) over `axes`, of the
+    input cast to `dtype`: for sums and products PyTensor's accumulator
+    dtype, for all and any bool, for max and min the input's (None)."""
 
-    def __init__(self, kind: str, axes: tuple[int, ...]):
-        self.kind, self.axes = kind, axes
+    def __init__(self, kind: str, axes: tuple[int, ...], dtype: str | None = None):
+        self.kind, self.axes, self.dtype = kind, axes, dtype
 
     def make_node(self, x) -> Apply:
         x = as_tensor_variable(x)
-        dtype = x.dtype
-        if self.kind in ("add", "mul") and dtype in ("bool", "int8", "int16", "int32"):
-            dtype = "int64"
+        dtype = self.dtype or ("bool" if self.kind in ("and", "or") else x.dtype)
         shape = tuple(s for i, s in enumerate(x.type.shape) if i not in self.axes)
         return Apply(self, [x], [Variable(TensorType(dtype, shape))])
 
@@ -52,9 +59,7 @@ class Reduce(Op):
         out = node.outputs[0]
         x = inputs[0].astype(out.dtype)
         if self.kind in ("max", "min"):
-            for axis in self.axes:
-                if x.shape[axis] == 0:
-                    raise ValueError(f"{self.kind} of an empty axis of {node.inputs[0].label()}")
+            _check_not_empty(self.kind, x, self.axes, node.inputs[0].label())
         ufunc = _REDUCTIONS[self.kind]
         if not is_float(out.dtype) or self.kind in ("max", "min"):
             return [ufunc.reduce(x, axis=self.axes)]
@@ -68,78 +73,167 @@ class Reduce(Op):
         return [acc]
 
     def __str__(self):
-        return f"Reduce{{{self.kind}, axes={list(self.axes)}}}"
+        return f"Reduce{{{self.kind}, axes={list(self.axes)}{f', {self.dtype}' if self.dtype else ''}}}"
 
 
-def _reduce(kind: str, x, axis=None) -> Variable:
+def _keepdims(x: Variable, out: Variable, axes: tuple[int, ...], keepdims: bool) -> Variable:
+    """`out`, reduced over `axes` of `x`, with those axes back as length 1."""
+    if not keepdims:
+        return out
+    kept = iter(range(out.ndim))
+    return dimshuffle(out, *["x" if a in axes else next(kept) for a in range(x.ndim)])
+
+
+def _reduce(kind: str, x, axis, keepdims: bool, dtype: str | None = None) -> Variable:
     x = as_tensor_variable(x)
     axes = _normalize_axes(axis, x.ndim)
-    return Reduce(kind, axes)(x) if axes else x
+    out = Reduce(kind, axes, dtype)(x) if axes else cast(x, dtype or x.dtype)
+    return _keepdims(x, out, axes, keepdims)
 
 
-def sum(x, axis=None):
-    return _reduce("add", x, axis)
+def _sum_dtypes(x_dtype: str, dtype, acc_dtype) -> tuple[str, str]:
+    """PyTensor's sum and prod: the result's dtype (int64 for bools and
+    integers, else the input's) and the accumulator's (at least int64 or
+    float64; a given one must hold the input exactly)."""
+    discrete = not is_float(x_dtype)
+    out = str(np.dtype(dtype)) if dtype is not None else "int64" if discrete else x_dtype
+    if acc_dtype is None:
+        return out, "int64" if discrete else "float64"
+    acc = str(np.dtype(acc_dtype))
+    if upcast(x_dtype, acc) != acc:
+        raise TypeError(f"cannot accumulate {x_dtype} in {acc}: precision would be lost")
+    return out, acc
 
 
-def prod(x, axis=None):
-    return _reduce("mul", x, axis)
+def _sum_or_prod(kind: str, input, axis, dtype, keepdims: bool, acc_dtype) -> Variable:
+    x = as_tensor_variable(input)
+    out, acc = _sum_dtypes(x.dtype, dtype, acc_dtype)
+    return cast(_reduce(kind, x, axis, keepdims, acc), out)
 
 
-def max(x, axis=None):
-    return _reduce("max", x, axis)
+def sum(input, axis=None, dtype=None, keepdims=False, acc_dtype=None) -> Variable:
+    return _sum_or_prod("add", input, axis, dtype, keepdims, acc_dtype)
 
 
-def min(x, axis=None):
-    return _reduce("min", x, axis)
+def prod(input, axis=None, dtype=None, keepdims=False, acc_dtype=None, no_zeros_in_input=False) -> Variable:
+    return _sum_or_prod("mul", input, axis, dtype, keepdims, acc_dtype)
 
 
-def mean(x, axis=None):
-    x = as_tensor_variable(x)
+def max(x, axis=None, keepdims=False) -> Variable:
+    return _reduce("max", x, axis, keepdims)
+
+
+def min(x, axis=None, keepdims=False) -> Variable:
+    return _reduce("min", x, axis, keepdims)
+
+
+def all(x, axis=None, keepdims=False) -> Variable:
+    return _reduce("and", x, axis, keepdims, "bool")
+
+
+def any(x, axis=None, keepdims=False) -> Variable:
+    return _reduce("or", x, axis, keepdims, "bool")
+
+
+def _count(x: Variable, axes: tuple[int, ...]) -> Variable:
+    """How many elements of `x` the axes hold (int64)."""
+    return mul(*[Shape(a)(x) for a in axes]) if axes else constant(1, dtype="int64")
+
+
+def mean(input, axis=None, dtype=None, keepdims=False, acc_dtype=None) -> Variable:
+    """PyTensor's: the sum, divided by the count as float32 for a float32
+    sum, else as float64."""
+    x = as_tensor_variable(input)
+    total = sum(x, axis, dtype, keepdims, acc_dtype)
+    count = _count(x, _normalize_axes(axis, x.ndim))
+    return true_div(total, cast(count, "float32" if total.dtype == "float32" else "float64"))
+
+
+def var(input, axis=None, ddof=0, keepdims=False, corrected=False) -> Variable:
+    """PyTensor's two-pass variance: the mean square of x - mean(x), divided
+    by N - ddof instead of N when ddof != 0 (an int64: float32 becomes
+    float64, as in PyTensor; over several axes N counts them all, as in
+    NumPy), less the corrected two-pass error term when `corrected`."""
+    if isinstance(ddof, bool):
+        raise ValueError("Parameter keepdims is now at index 3: (input, axis=None, ddof=0, "
+                         "keepdims=False, corrected=False)")
+    x = as_tensor_variable(input)
     axes = _normalize_axes(axis, x.ndim)
-    total = sum(x, axis)
-    if not is_float(total.dtype):
-        total = cast(total, "float64")
-    count = mul(*[Shape(a)(x) for a in axes]) if len(axes) > 1 else (
-        Shape(axes[0])(x) if axes else constant(1))
-    return true_div(total, cast(count, total.dtype))
+    centered = sub(x, mean(x, axes, keepdims=True))
+    squares = mul(centered, centered)
+    if ddof == 0:
+        v = mean(squares, axes, keepdims=keepdims)
+    else:
+        count = _count(x, axes)
+        v = true_div(sum(squares, axes, keepdims=keepdims), sub(count, ddof))
+    if not corrected:
+        return v
+    if ddof == 0:
+        error = mean(centered, axes, keepdims=keepdims)
+        return sub(v, mul(error, error))
+    error = sum(centered, axes, keepdims=keepdims)
+    return sub(v, true_div(mul(error, error), mul(sub(count, ddof), count)))
+
+
+def std(input, axis=None, ddof=0, keepdims=False, corrected=False) -> Variable:
+    return sqrt(var(input, axis, ddof, keepdims, corrected))
+
+
+def logsumexp(x, axis=None, keepdims=False) -> Variable:
+    """log(sum(exp(x))) as PyTensor's stabilized graph computes it: the
+    maximum m plus log(sum(exp(x - m))), m taken as 0 where it is infinite;
+    integers and bools are first converted to float (PyTensor's dtype)."""
+    x = as_tensor_variable(x)
+    if not is_float(x.dtype):
+        x = cast(x, upgrade_to_float(x.dtype))
+    m = max(x, axis, keepdims=True)
+    shift = switch(isinf(m), constant(0, dtype=x.dtype), m)
+    total = sum(exp(sub(x, shift)), axis, keepdims=keepdims)
+    return add(log(total), max(x, axis, keepdims=keepdims))
 
 
 class Argmax(Op):
-    def __init__(self, axis: int | None):
-        self.axis = axis
+    """The index of the first maximum (or minimum) over `axes`, in the
+    row-major order of those axes flattened (PyTensor's argmax over several
+    axes); a NaN counts as both."""
+
+    def __init__(self, axes: tuple[int, ...], minimum: bool = False):
+        self.axes, self.minimum = axes, minimum
 
     def make_node(self, x) -> Apply:
         x = as_tensor_variable(x)
-        shape = () if self.axis is None else tuple(
-            s for i, s in enumerate(x.type.shape) if i != self.axis)
+        shape = tuple(s for i, s in enumerate(x.type.shape) if i not in self.axes)
         return Apply(self, [x], [Variable(TensorType("int64", shape))])
 
     def infer_shape(self, node, shapes, dims):
-        return [[] if self.axis is None else [d for a, d in enumerate(shapes[0]) if a != self.axis]]
+        return [[d for a, d in enumerate(shapes[0]) if a not in self.axes]]
 
     def perform(self, node, inputs):
         x = inputs[0]
-        for a in range(x.ndim) if self.axis is None else [self.axis]:
-            if x.shape[a] == 0:
-                raise ValueError(f"argmax of an empty axis of {node.inputs[0].label()}")
-        return [np.argmax(x, axis=self.axis)]
+        _check_not_empty(self.name, x, self.axes, node.inputs[0].label())
+        kept = [a for a in range(x.ndim) if a not in self.axes]
+        count = int(np.prod([x.shape[a] for a in self.axes]))
+        rows = x.transpose(kept + list(self.axes)).reshape([x.shape[a] for a in kept] + [count])
+        return [(np.argmin if self.minimum else np.argmax)(rows, axis=-1)]
+
+    @property
+    def name(self) -> str:
+        return "argmin" if self.minimum else "argmax"
 
     def __str__(self):
-        return f"Argmax{{axis={self.axis}}}"
+        return f"{self.name.capitalize()}{{axes={list(self.axes)}}}"
 
 
-def argmax(x, axis=None):
+def argmax(x, axis=None, keepdims=False) -> Variable:
     x = as_tensor_variable(x)
-    if x.ndim == 0:
-        raise ValueError("argmax of a 0-d tensor")
-    if axis is not None:
-        axis = _normalize_axes(axis, x.ndim)
-        if len(axis) != 1:
-            raise NotImplementedError("argmax over several axes")
-        axis = axis[0]
-        if x.ndim == 1:
-            axis = None
-    return Argmax(axis)(x)
+    axes = _normalize_axes(axis, x.ndim)
+    return _keepdims(x, Argmax(axes)(x), axes, keepdims)
+
+
+def argmin(x, axis=None, keepdims=False) -> Variable:
+    x = as_tensor_variable(x)
+    axes = _normalize_axes(axis, x.ndim)
+    return _keepdims(x, Argmax(axes, minimum=True)(x), axes, keepdims)
 
 
 class Dot(Op):
@@ -181,4 +275,3 @@ def outer(a, b) -> Variable:
     if a.ndim != 1 or b.ndim != 1:
         raise ValueError("outer takes two vectors")
     return mul(dimshuffle(a, 0, "x"), dimshuffle(b, "x", 0))
-

@@ -10,7 +10,7 @@ import numpy as np
 from scanjit.dtypes import INTS
 from scanjit.graph import Variable
 from scanjit.tensor import elemwise as ew
-from scanjit.tensor import math
+from scanjit.tensor import extra_ops, math
 from scanjit.tensor.join import repeat
 from scanjit.tensor.shape import MakeVector, dimshuffle, flatten, reshape, shape, squeeze, transpose
 from scanjit.tensor.basic import as_tensor_variable
@@ -162,12 +162,12 @@ def install_operators() -> None:
     Variable.__abs__ = lambda self: ew.abs(self)
     Variable.__invert__ = lambda self: ew.invert(self)
     Variable.__getitem__ = getitem
-    Variable.sum = lambda self, axis=None: math.sum(self, axis)
-    Variable.prod = lambda self, axis=None: math.prod(self, axis)
-    Variable.max = lambda self, axis=None: math.max(self, axis)
-    Variable.min = lambda self, axis=None: math.min(self, axis)
-    Variable.mean = lambda self, axis=None: math.mean(self, axis)
-    Variable.argmax = lambda self, axis=None: math.argmax(self, axis)
+    for name in ("sum", "prod", "max", "min", "mean", "var", "std", "argmax", "argmin", "any", "all"):
+        setattr(Variable, name, getattr(math, name))  # x.sum(axis=1, keepdims=True) is sum(x, ...)
+    Variable.cumsum = extra_ops.cumsum
+    Variable.cumprod = extra_ops.cumprod
+    Variable.clip = ew.clip
+    Variable.round = ew.round
     Variable.dot = lambda self, other: math.dot(self, other)
     Variable.astype = lambda self, dtype: ew.cast(self, dtype)
     Variable.copy = _copy

@@ -1,0 +1,28 @@
+// RUN: scanjit-opt %s -p convert-math-to-llvm | filecheck %s
+
+// sj's scalar functions that libm has: erfc calls erfc / erfcf; lgamma calls
+// the reentrant lgamma_r (lgamma writes the global signgam, racing when
+// parallel parts call it), whose sign slot is an alloca at the start of the
+// function's entry block, also for a call in a loop.
+func.func @f(%x: f64, %y: f32, %n: index) -> (f64, f32, f64) {
+  %a = sj.erfc %x : f64
+  %b = sj.erfc %y : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %x) -> (f64) {
+    %g = sj.lgamma %acc : f64
+    scf.yield %g : f64
+  }
+  func.return %a, %b, %c : f64, f32, f64
+}
+
+// CHECK-LABEL: func.func @f
+// CHECK-NEXT:    %[[ONE:.*]] = llvm.mlir.constant(1) : i64
+// CHECK-NEXT:    %[[SIGN:.*]] = llvm.alloca %[[ONE]] x i32 {alignment = 4 : i64} : (i64) -> !llvm.ptr
+// CHECK-NEXT:    %a = llvm.call @erfc(%x) : (f64) -> f64
+// CHECK-NEXT:    %b = llvm.call @erfcf(%y) : (f32) -> f32
+// CHECK:         scf.for
+// CHECK-NEXT:      %g = llvm.call @lgamma_r(%acc, %[[SIGN]]) : (f64, !llvm.ptr) -> f64
+// CHECK:       llvm.func @erfc(f64) -> f64
+// CHECK-NEXT:  llvm.func @erfcf(f32) -> f32
+// CHECK-NEXT:  llvm.func @lgamma_r(f64, !llvm.ptr) -> f64

@@ -1,0 +1,63 @@
+"""`CumOp`: running sums and products (`cumsum`, `cumprod`), as in
+`pytensor.tensor.extra_ops`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scanjit.graph import Apply, Op, TensorType, Variable
+from scanjit.tensor.basic import as_tensor_variable
+
+
+class CumOp(Op):
+    """Running sums (`mode` "add") or products ("mul") along `axis`, or of
+    the elements in row-major order (axis None: a vector). The result keeps
+    the input's dtype, as PyTensor's does: integers wrap, and bools are
+    combined as bools (or, and), as in its C backend."""
+
+    def __init__(self, axis: int | None, mode: str):
+        self.axis, self.mode = axis, mode
+
+    def make_node(self, x) -> Apply:
+        x = as_tensor_variable(x)
+        if self.axis is not None:
+            return Apply(self, [x], [Variable(TensorType(x.dtype, x.type.shape))])
+        size = None if None in x.type.shape else int(np.prod(x.type.shape))
+        return Apply(self, [x], [Variable(TensorType(x.dtype, (size,)))])
+
+    def infer_shape(self, node, shapes, dims):
+        if self.axis is not None:
+            return [shapes[0]]
+        size = dims.const(1)
+        for length in shapes[0]:
+            size = dims.mul(size, length)
+        return [[size]]
+
+    def perform(self, node, inputs):
+        x = inputs[0]
+        accumulate = np.cumsum if self.mode == "add" else np.cumprod
+        return [accumulate(x, axis=self.axis, dtype=x.dtype)]
+
+    def __str__(self):
+        return f"CumOp{{{self.axis}, {self.mode}}}"
+
+
+def _cumulative(x, axis, mode: str) -> Variable:
+    x = as_tensor_variable(x)
+    if axis is not None:
+        if not -x.ndim <= axis < x.ndim:
+            raise ValueError(f"axis(={axis}) out of bounds")
+        axis = int(axis) % x.ndim
+    elif x.ndim == 1:
+        axis = 0
+    return CumOp(axis, mode)(x)
+
+
+def cumsum(x, axis=None) -> Variable:
+    """Running sums along `axis`, or of the flattened `x` (axis None)."""
+    return _cumulative(x, axis, "add")
+
+
+def cumprod(x, axis=None) -> Variable:
+    """Running products along `axis`, or of the flattened `x` (axis None)."""
+    return _cumulative(x, axis, "mul")
