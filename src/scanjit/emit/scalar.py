@@ -82,7 +82,7 @@ def from_index(emit: Emit, v: SSAValue) -> SSAValue:
 
 _FLOAT_BINARY = {"add": arith.AddfOp, "sub": arith.SubfOp, "mul": arith.MulfOp,
                  "true_div": arith.DivfOp, "maximum": arith.MaximumfOp,
-                 "minimum": arith.MinimumfOp, "pow": math.PowFOp}
+                 "minimum": arith.MinimumfOp, "pow": math.PowFOp, "arctan2": math.Atan2Op}
 _INT_BINARY = {"add": arith.AddiOp, "sub": arith.SubiOp, "mul": arith.MuliOp,
                "maximum": arith.MaxSIOp, "minimum": arith.MinSIOp,
                "and": arith.AndIOp, "or": arith.OrIOp, "xor": arith.XOrIOp, "pow": math.IPowIOp}
@@ -95,10 +95,14 @@ _FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt
                 "round_half_to_even": math.RoundEvenOp, "round_half_away_from_zero": math.RoundOp,
                 "log1p": math.Log1pOp, "expm1": math.ExpM1Op, "erf": math.ErfOp, "erfc": sj.ErfcOp,
                 "sigmoid": sj.SigmoidOp, "softplus": sj.SoftplusOp, "gammaln": sj.LgammaOp,
-                "erfinv": sj.ErfinvOp, "psi": sj.DigammaOp}
+                "erfinv": sj.ErfinvOp, "psi": sj.DigammaOp, "tan": math.TanOp, "sinh": math.SinhOp,
+                "cosh": math.CoshOp, "arcsin": math.AsinOp, "arccos": math.AcosOp, "arctan": math.AtanOp,
+                "arcsinh": math.AsinhOp, "arccosh": math.AcoshOp, "arctanh": math.AtanhOp,
+                "exp2": math.Exp2Op, "log2": math.Log2Op, "log10": math.Log10Op}
 # Computed in f64 and rounded for f32: libm's f32 functions are less accurate,
 # and a composition rounds once instead of at each op.
-_IN_F64 = {"erf", "erfc", "gammaln", "log1mexp", "logaddexp"}
+_IN_F64 = {"erf", "erfc", "gammaln", "log1mexp", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos",
+           "arctan", "arctan2", "arcsinh", "arccosh", "arctanh", "exp2", "log2", "log10"}
 _CMP = {"lt": ("olt", "slt"), "gt": ("ogt", "sgt"), "le": ("ole", "sle"), "ge": ("oge", "sge"),
         "eq": ("oeq", "eq"), "neq": ("une", "ne")}
 LN2 = 0.6931471805599453

@@ -174,6 +174,9 @@ def _clip(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
 
 
 LN2 = math.log(2)
+# Computed by the C library's function of the same name (in float64).
+LIBM = ("tan", "sinh", "cosh", "arcsin", "arccos", "arctan", "arctan2", "arcsinh", "arccosh", "arctanh",
+        "exp2", "log2", "log10")
 
 SCALARS: dict[str, Scalar] = {
     "add": Scalar(np.add, _upcast), "sub": Scalar(np.subtract, _numeric),
@@ -197,6 +200,7 @@ SCALARS: dict[str, Scalar] = {
     "erf": Scalar(_libm(math.erf), _float), "erfc": Scalar(_libm(math.erfc), _float),
     "erfinv": Scalar(_f64(_erfinv), _float),
     "gammaln": Scalar(_libm(_lgamma), _float), "psi": Scalar(_f64(_digamma), _float),
+    **{name: Scalar(_f64(getattr(np, name)), _float) for name in LIBM},
     "isnan": Scalar(np.isnan, _bool, "cast"), "isinf": Scalar(np.isinf, _bool, "cast"),
     "lt": Scalar(np.less, _bool, "common"), "gt": Scalar(np.greater, _bool, "common"),
     "le": Scalar(np.less_equal, _bool, "common"), "ge": Scalar(np.greater_equal, _bool, "common"),
@@ -279,7 +283,11 @@ round_half_to_even, round_half_away_from_zero = (
 sigmoid, softplus, log1p, expm1, log1mexp = (
     _elemwise(n) for n in ("sigmoid", "softplus", "log1p", "expm1", "log1mexp"))
 erf, erfc, erfinv, gammaln, psi = (_elemwise(n) for n in ("erf", "erfc", "erfinv", "gammaln", "psi"))
-expit, sqr, digamma = sigmoid, square, psi
+tan, sinh, cosh, arcsin, arccos, arctan, arctan2, arcsinh, arccosh, arctanh, exp2, log2, log10 = (
+    _elemwise(n) for n in LIBM)
+expit, sqr, digamma, log1pexp = sigmoid, square, psi, softplus
+equal, not_equal, less, less_equal, greater, greater_equal = eq, neq, lt, le, gt, ge
+floor_div, bitwise_and, bitwise_or, bitwise_xor, bitwise_not = int_div, and_, or_, xor, invert
 _logaddexp = Elemwise("logaddexp")
 
 
@@ -311,7 +319,10 @@ __all__ = ["Elemwise", "SCALARS", "add", "sub", "mul", "true_div", "int_div", "m
            "minimum", "switch", "clip", "and_", "or_", "xor", "invert", "where", "cast", "sign",
            "square", "sqr", "reciprocal", "floor", "ceil", "trunc", "round", "round_half_to_even",
            "round_half_away_from_zero", "isnan", "isinf", "sigmoid", "expit", "softplus", "log1p",
-           "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfinv", "gammaln", "psi", "digamma"]
+           "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfinv", "gammaln", "psi", "digamma", *LIBM,
+           "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "power", "floor_div",
+           "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "log1pexp", "isfinite", "isposinf",
+           "isneginf", "deg2rad", "rad2deg", "iround", "divmod", "nan_to_num"]
 
 
 def cast(x, dtype: str) -> Variable:
@@ -324,3 +335,50 @@ def cast(x, dtype: str) -> Variable:
     if isinstance(x, Constant):
         return constant(x.data.astype(dtype), dtype=dtype)
     return Elemwise(f"cast_{dtype}")(x)
+
+
+def power(x, y) -> Variable:
+    return pow(x, y)
+
+
+def isposinf(x) -> Variable:
+    return eq(x, np.inf)
+
+
+def isneginf(x) -> Variable:
+    return eq(x, -np.inf)
+
+
+def isfinite(x) -> Variable:
+    """Neither NaN nor infinite (always true for integers)."""
+    return invert(or_(isnan(x), isinf(x)))
+
+
+def deg2rad(x) -> Variable:
+    return mul(x, np.asarray(np.pi / 180, _float([as_tensor_variable(x).dtype])))
+
+
+def rad2deg(x) -> Variable:
+    return mul(x, np.asarray(180 / np.pi, _float([as_tensor_variable(x).dtype])))
+
+
+def iround(a, mode: str | None = None) -> Variable:
+    """`round(a, mode)` as int64."""
+    return cast(round(a, mode), "int64")
+
+
+def divmod(x, y) -> tuple[Variable, Variable]:
+    """(x // y, x % y)."""
+    return int_div(x, y), mod(x, y)
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None) -> Variable:
+    """NaN as `nan`, infinities as `posinf`/`neginf` (the dtype's largest and
+    smallest finite values when not given), as NumPy's."""
+    x = as_tensor_variable(x)
+    if not is_float(x.dtype):
+        return x
+    info = np.finfo(x.dtype)
+    x = switch(isnan(x), nan, x)
+    x = switch(isposinf(x), info.max if posinf is None else posinf, x)
+    return switch(isneginf(x), info.min if neginf is None else neginf, x)
