@@ -308,14 +308,14 @@ def test_nan_scale_draws_nan_as_numpy(mode):
 
 
 def test_pytensors_other_distributions_raise_not_implemented():
-    with pytest.raises(NotImplementedError, match="pt.random.lognormal"):
+    with pytest.raises(NotImplementedError, match="tensor.random.lognormal"):
         pt.random.lognormal(0.0, 1.0)
     pytest.importorskip("pytensor")
     from pytensor.tensor.random.basic import __all__ as theirs
 
     from scanjit.tensor.random import NOT_YET
     from scanjit.tensor.random.basic import __all__ as ours
-    assert set(theirs) == set(ours) | set(NOT_YET)
+    assert set(theirs) - set(ours) <= set(NOT_YET)
 
 
 @pytest.mark.parametrize("mode", [None, "py"])

@@ -15,6 +15,18 @@ from scanjit.scan.utils import until
 from scanjit.scan.views import foldl, foldr, map, reduce
 from scanjit import tensor  # noqa: F401  (attaches operators to Variable)
 from scanjit.version import __version__  # noqa: F401
+from scanjit.unsupported import NotSupportedYet, module_getattr, not_yet
 
 __all__ = ["config", "function", "In", "Out", "UnusedInputError", "MissingInputError", "clone_replace",
-           "debugprint", "dprint", "scan", "shared", "until", "map", "reduce", "foldl", "foldr", "tensor"]
+           "debugprint", "dprint", "scan", "shared", "until", "map", "reduce", "foldl", "foldr", "tensor",
+           "NotSupportedYet"]
+
+NOT_YET = not_yet({
+    "part of PyTensor's own compiler, backends or configuration": (
+        "Mode", "get_mode", "compile", "link", "basic", "misc", "assumptions", "configdefaults", "configparser",
+        "npy_2_compat", "sys", "utils", "scalar", "wrap_jax", "wrap_py"),
+    "": ("Lop", "Rop", "pullback", "pushforward", "grad", "gradient", "ifelse", "OpFromGraph"),
+})
+"""The public names of `pytensor` that scanjit does not have: why, or "" for
+the ones still to do."""
+__getattr__ = module_getattr("pytensor", NOT_YET)

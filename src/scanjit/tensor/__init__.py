@@ -10,7 +10,7 @@ import numpy as np
 
 from scanjit import config
 from scanjit.dtypes import DTYPES
-from scanjit.graph import Constant, TensorType, Variable  # noqa: F401  (pt.TensorType, pt.Variable)
+from scanjit.graph import Constant, Op, TensorType, Variable  # noqa: F401  (pt.Op, pt.TensorType, pt.Variable)
 from scanjit.tensor import random  # noqa: F401
 from scanjit.tensor.basic import constant  # noqa: F401
 from scanjit.tensor.elemwise import *  # noqa: F401,F403  (its __all__: Elemwise and pt.add, pt.exp, ...)
@@ -37,6 +37,7 @@ from scanjit.tensor.subtensor import (  # noqa: F401
     nonzero, set_subtensor,
 )
 from scanjit.tensor.variable import install_operators
+from scanjit.unsupported import module_getattr, not_yet
 
 install_operators()
 as_tensor = as_tensor_variable
@@ -89,3 +90,35 @@ def _plural(make):
 for _name in [prefix + kind for kind in _KINDS for prefix in ["", *_PREFIX_DTYPES]]:
     globals()[_name.replace("matrix", "matrice") + "s"] = _plural(globals()[_name])
 del _name
+
+NOT_YET = not_yet({
+    "scanjit has no complex dtypes": (
+        "angle", "complex", "complex_from_polar", "conj", "conjugate", "imag", "real", "complex_types",
+        "complex_scalar_types", "complex_vector_types", "complex_matrix_types", "cscalar", "cvector", "cmatrix",
+        "crow", "ccol", "ctensor3", "ctensor4", "ctensor5", "ctensor6", "ctensor7", "zscalar", "zvector",
+        "zmatrix", "zrow", "zcol", "ztensor3", "ztensor4", "ztensor5", "ztensor6", "ztensor7"),
+    "part of PyTensor's own compiler, backends or type system": (
+        "blas", "blas_c", "blas_headers", "blockwise", "elemwise_cgen", "rewriting", "type", "type_other",
+        "utils", "sharedvar", "exceptions", "functional", "interpolate", "optimize", "signal", "symbolic",
+        "xlogx", "pytensor", "transfer", "values_eq_approx_always_true", "none_type_t", "NoneConst",
+        "NoneSliceConst", "slicetype", "make_slice", "TensorLike", "scalar_from_tensor", "tensor_from_scalar",
+        "float_types", "float_scalar_types", "float_vector_types", "float_matrix_types", "int_types",
+        "int_scalar_types", "int_vector_types", "int_matrix_types", "specify_broadcastable",
+        "get_scalar_constant_value", "get_underlying_scalar_constant_value", "get_vector_length", "vectorize"),
+    "": (
+        "allclose", "argsort", "bartlett", "batched_dot", "batched_tensordot", "betainc", "betaincinv",
+        "bincount", "broadcast_arrays", "broadcast_shape", "ceil_intdiv", "chi2sf", "choose", "compress",
+        "concat_with_broadcast", "cov", "dense_dot", "diag", "diagonal", "diff", "einsum", "erfcinv", "erfcx",
+        "extract_diag", "fill", "fill_diagonal", "fill_diagonal_offset", "flatnonzero", "gamma", "gammainc",
+        "gammaincc", "gammainccinv", "gammaincinv", "gammal", "gammau", "geomspace", "grad", "hessian",
+        "hyp2f1", "i0", "i1", "interp", "interpolate1d", "inverse_permutation", "is_flat", "isclose", "iv",
+        "ive", "j0", "j1", "jacobian", "join_dims", "jv", "kn", "kv", "kve", "largest", "linalg", "logspace",
+        "matmul", "matvec", "max_and_argmax", "median", "mgrid", "nonzero_values", "ogrid", "owens_t", "pack",
+        "pad", "permute_row_elements", "polygamma", "ptp", "ravel_multi_index", "searchsorted", "second",
+        "sgn", "slice_at_axis", "smallest", "sort", "split_dims", "take_along_axis", "tensordot", "trace",
+        "tri_gamma", "tril_indices", "tril_indices_from", "triu_indices", "triu_indices_from", "unique",
+        "unpack", "unravel_index", "vecdot", "vecmat"),
+})
+"""The public names of `pytensor.tensor` that scanjit does not have: why, or
+"" for the ones still to do."""
+__getattr__ = module_getattr("pytensor.tensor", NOT_YET)
