@@ -268,6 +268,9 @@ def run(numbers: list[int], quick: bool) -> list[dict]:
         fn = scanjit.function(inputs, outputs, updates=updates)
         row = {"workload": number, "title": title, "size": size, "times": {}, "notes": []}
         row["times"]["scanjit"] = median_time(fn, args, budget)
+        if number == 3:  # it decays into subnormals: also timed with them flushed to zero
+            flushing = scanjit.function(inputs, outputs, updates=updates, flush_denormals=True)
+            row["times"]["scanjit flush_denormals"] = median_time(flushing, args, budget)
         peers: dict[str, object] = {"NumPy": numpy_peer(number)}
         if have["numba"]:
             peers["numba loop"] = numba_peer(number)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from scanjit import config
 from scanjit.calling import Signature, check_unused_inputs, function_graph
 from scanjit.dialects.abi import fill_message, placeholder_count
 from scanjit.graph import Variable, graph_inputs
@@ -58,6 +59,8 @@ class Function(Signature):
     `f.stages` names the compilation stages and `f.dump(stage)` returns one as
     text (see scanjit/driver/stages.py)."""
 
+    flush_denormals = False  # `function(..., flush_denormals=True)`
+
     def __init__(self, inputs: Sequence[Variable], outputs, updates=None,
                  allow_input_downcast=None, name: str = "function"):
         from scanjit import driver  # xDSL, llvmlite and the passes load with the first compile
@@ -91,11 +94,13 @@ class Function(Signature):
         outputs = self.outputs[0] if self.single else self.outputs
         compile_again = functools.partial(function, updates=self.updates(), on_unused_input="ignore")
         return (compile_again, (self.ins, outputs), {"name": self.name,
-                                                        "allow_input_downcast": self.allow_input_downcast})
+                                                        "allow_input_downcast": self.allow_input_downcast,
+                                                        "flush_denormals": self.flush_denormals})
 
     def __setstate__(self, state):
         self.name = state["name"]
         self.allow_input_downcast = state["allow_input_downcast"]
+        self.flush_denormals = state.get("flush_denormals", False)
 
     @cached_property
     def emitted(self):
@@ -140,7 +145,8 @@ class Function(Signature):
         if self._lock is None and not self.shared:  # nothing else to pass or store
             # (inlined rather than a call to _run: 0.1 of the 2.6 us per call)
             results = self._results_type()
-            status = self._native(*map(id, arrays), results)
+            status = self._flushing(arrays, results) if self.flush_denormals else \
+                self._native(*map(id, arrays), results)
             if status:
                 self._raise(status, results)
             values = self._unpack(results)
@@ -149,6 +155,13 @@ class Function(Signature):
             return self._run(arrays)
         with self._lock:
             return self._run(arrays)
+
+    def _flushing(self, arrays: list, results) -> int:
+        """The native call with subnormals flushed to zero."""
+        from scanjit import runtime
+
+        with runtime.flushing_denormals():
+            return self._native(*map(id, arrays), results)
 
     def _raise(self, status: int, results):
         """Raise the error of the failed check `status`, with the values it stored."""
@@ -190,7 +203,8 @@ class Function(Signature):
                 else:
                     arrays.append(var.container)
             results = self._results_type()
-            status = self._native(*map(id, arrays), results)
+            status = self._flushing(arrays, results) if self.flush_denormals else \
+                self._native(*map(id, arrays), results)
         if status:
             self._raise(status, results)
         return self.results(self._unpack(results))
@@ -203,7 +217,7 @@ MODES = {None, "FAST_RUN", "FAST_COMPILE", "NUMBA", "JAX", "PYTORCH", "C", "CVM"
 
 def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_default_updates=False,
              accept_inplace=False, name=None, rebuild_strict=True, allow_input_downcast=None,
-             profile=None, on_unused_input=None, trust_input=False) -> Function:
+             profile=None, on_unused_input=None, trust_input=False, flush_denormals=None) -> Function:
     """Compile `outputs` as a function of `inputs`, with PyTensor's signature.
 
     `mode="py"` runs the NumPy reference interpreter instead (for debugging);
@@ -212,7 +226,13 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
     RandomStream's generators), but for those in `updates` and all of them
     (`no_default_updates=True`) or those listed in `no_default_updates`.
     `accept_inplace`, `rebuild_strict`, `profile` and `trust_input` are
-    accepted and ignored (docs/porting-from-pytensor.md says why)."""
+    accepted and ignored (docs/porting-from-pytensor.md says why).
+
+    `flush_denormals=True` (default: `config.flush_denormals`), scanjit's
+    own: calls run with subnormal numbers flushed to zero (results and
+    operands, on every thread of the call), faster where the CPU computes
+    them slowly; the caller's mode is restored after each call. The
+    reference interpreter (`mode="py"`) ignores it."""
     if mode != "py" and (mode not in MODES if isinstance(mode, str | type(None)) else True):
         raise ValueError(f"unknown mode {mode!r}; scanjit compiles every PyTensor mode alike, "
                          "and mode='py' runs the reference interpreter")
@@ -226,7 +246,9 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
     make = Function
     if mode == "py":  # the NumPy reference interpreter, for debugging
         from scanjit.reference import ReferenceFunction as make
-    return make(ins, outputs, updates, allow_input_downcast, name)
+    made = make(ins, outputs, updates, allow_input_downcast, name)
+    made.flush_denormals = config.flush_denormals if flush_denormals is None else bool(flush_denormals)
+    return made
 
 
 def evaluate(var: Variable, inputs_to_values=None, **kwargs):

@@ -24,6 +24,7 @@ freed block can be reused:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 from functools import cache
 
@@ -71,6 +72,26 @@ def _free_function():
 def free(pointer: int) -> None:
     """Free a block `scanjit_alloc` returned (a result buffer)."""
     _free_function()(pointer)
+
+
+@cache
+def _fpenv_functions():
+    return (ctypes.CFUNCTYPE(ctypes.c_int64)(address("scanjit_fpenv_get")),
+            ctypes.CFUNCTYPE(None, ctypes.c_int64)(address("scanjit_fpenv_set")))
+
+
+@contextlib.contextmanager
+def flushing_denormals():
+    """Within: this thread's floating-point operations (and the parallel
+    parts it runs) flush subnormal results and operands to zero (FTZ and DAZ
+    on x86-64, FZ on AArch64; nothing elsewhere); after: the caller's mode."""
+    get, set_ = _fpenv_functions()
+    old = get()
+    set_(old | threads.fpenv()[1])
+    try:
+        yield
+    finally:
+        set_(old)
 
 
 def release_pool() -> int:

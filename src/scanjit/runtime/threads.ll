@@ -1,6 +1,6 @@
 ; The thread pool behind scanjit_parallel_for (see threads.py, which fills in
 ; the placeholders with string.Template: the futex system call, spin counts,
-; the spin hint).
+; the spin hint, the floating-point environment's access).
 
 @threads = internal global i64 1
 @part_size = internal global i64 0
@@ -15,11 +15,16 @@
 @job_ctx = internal global ptr null
 @job_lo = internal global i64 0
 @job_n = internal global i64 0
+@job_fpenv = internal global i64 0
 
 declare i32 @pthread_create(ptr, ptr, ptr, ptr)
 declare i32 @getpid()
 declare i64 @syscall(i64, ...)
 ${PAUSE_DECLARATION}
+
+; The calling thread's floating-point control word (MXCSR on x86-64, FPCR on
+; AArch64; 0 elsewhere): parts run with the caller's (its flush-to-zero mode).
+${FPENV}
 
 define void @scanjit_set_threads(i64 %n) {
   store atomic i64 %n, ptr @threads monotonic, align 8
@@ -56,7 +61,11 @@ run:
   %off1 = udiv i64 %nk1, %parts
   %begin = add i64 %lo, %off
   %end = add i64 %lo, %off1
+  %callers = load i64, ptr @job_fpenv
+  %own_fpenv = call i64 @scanjit_fpenv_get()
+  call void @scanjit_fpenv_set(i64 %callers)
   %status = call i32 %fn(ptr %ctx, i64 %begin, i64 %end)
+  call void @scanjit_fpenv_set(i64 %own_fpenv)
   %failed = icmp ne i32 %status, 0
   br i1 %failed, label %record, label %done_part
 record:
@@ -166,6 +175,8 @@ post:
   store ptr %ctx, ptr @job_ctx
   store i64 %lo, ptr @job_lo
   store i64 %n, ptr @job_n
+  %fpenv = call i64 @scanjit_fpenv_get()
+  store i64 %fpenv, ptr @job_fpenv
   store i32 0, ptr @status
   %parts32 = trunc i64 %parts to i32
   store atomic i32 %parts32, ptr @pending release, align 4

@@ -44,6 +44,57 @@ def _spin_hint() -> str:
     return "call void @llvm.x86.sse2.pause()" if x86 else ""
 
 
+# Reading and setting the floating-point control word, and its bits that
+# flush subnormal results to zero and read subnormal operands as zero.
+_FPENV = {
+    "x86_64": ("""
+define i64 @scanjit_fpenv_get() {
+  %slot = alloca i32
+  call void @llvm.x86.sse.stmxcsr(ptr %slot)
+  %word = load i32, ptr %slot
+  %wide = zext i32 %word to i64
+  ret i64 %wide
+}
+define void @scanjit_fpenv_set(i64 %word) {
+  %slot = alloca i32
+  %narrow = trunc i64 %word to i32
+  store i32 %narrow, ptr %slot
+  call void @llvm.x86.sse.ldmxcsr(ptr %slot)
+  ret void
+}
+declare void @llvm.x86.sse.stmxcsr(ptr)
+declare void @llvm.x86.sse.ldmxcsr(ptr)
+""", 0x8040),  # MXCSR's FTZ (bit 15) and DAZ (bit 6)
+    "aarch64": ("""
+define i64 @scanjit_fpenv_get() {
+  %word = call i64 @llvm.aarch64.get.fpcr()
+  ret i64 %word
+}
+define void @scanjit_fpenv_set(i64 %word) {
+  call void @llvm.aarch64.set.fpcr(i64 %word)
+  ret void
+}
+declare i64 @llvm.aarch64.get.fpcr()
+declare void @llvm.aarch64.set.fpcr(i64)
+""", 1 << 24),  # FPCR's FZ: both ways
+}
+_NO_FPENV = ("""
+define i64 @scanjit_fpenv_get() {
+  ret i64 0
+}
+define void @scanjit_fpenv_set(i64 %word) {
+  ret void
+}
+""", 0)
+
+
+def fpenv() -> tuple[str, int]:
+    """This machine's fpenv functions in LLVM IR, and the bits that flush
+    subnormals to zero (0 where there are none: the flag does nothing)."""
+    triple = llvm_binding.get_process_triple()
+    return _FPENV.get(triple.split("-")[0], _NO_FPENV)
+
+
 def environment_int(name: str, default: int) -> int:
     """The integer in environment variable `name`, or `default` when unset."""
     text = os.environ.get(name, "").strip()
@@ -69,4 +120,4 @@ def threads_ir() -> str:
     pause = _spin_hint()
     return fill("threads.ll", SYS_FUTEX=SYS_FUTEX or 0, FUTEX_WAIT=FUTEX_WAIT, FUTEX_WAKE=FUTEX_WAKE,
                 SPINS=SPINS, PARTS_PER_THREAD=PARTS_PER_THREAD, PAUSE=pause,
-                PAUSE_DECLARATION="declare void @llvm.x86.sse2.pause()" if pause else "")
+                PAUSE_DECLARATION="declare void @llvm.x86.sse2.pause()" if pause else "", FPENV=fpenv()[0])
