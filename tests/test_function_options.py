@@ -41,7 +41,7 @@ def test_input_used_only_by_an_update_or_a_scan_is_used():
     pytensor.function([x, k], out)
 
 
-@pytest.mark.parametrize("kwargs", [{"flush_denormals": True}, {"updatse": {}},
+@pytest.mark.parametrize("kwargs", [{"fastmath": True}, {"updatse": {}},
                                     {"allow_input_downcasts": True}, {"strict": True}])
 def test_unknown_keywords_raise_type_error(kwargs):
     x = pt.dvector("x")
