@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 _OURS = {
     "hoist-loop-invariants": "hoist_loop_invariants:HoistLoopInvariantsPass",
+    "convert-dot-to-gemm": "convert_dot_to_gemm:ConvertDotToGemmPass",
     "convert-sj-to-loops": "convert_sj_to_loops:ConvertSjToLoopsPass",
     "fold-tensor-dims": "fold_tensor_dims:FoldTensorDimsPass",
     "bufferize": "bufferize:BufferizePass",
@@ -55,6 +56,7 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
 
 # The whole lowering, in order: tensors -> loops -> buffers -> cf -> llvm.
 PIPELINE = [
+    "convert-dot-to-gemm",
     "convert-sj-to-loops",
     "fold-tensor-dims",
     "canonicalize",

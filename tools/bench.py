@@ -79,6 +79,53 @@ def elementwise(pytensor, pt, size):
     return [v1, v2], out, (rng.normal(size=size), rng.normal(size=size))
 
 
+BATCH, HIDDEN = 32, 128
+
+
+def _lstm_step(pt, H):
+    def step(x, h, c, W, U, b):
+        z = pt.dot(x, W) + pt.dot(h, U) + b
+        i, f, o = (pt.sigmoid(z[:, k * H:(k + 1) * H]) for k in range(3))
+        c = f * c + i * pt.tanh(z[:, 3 * H:])
+        return o * pt.tanh(c), c
+    return step
+
+
+def _gru_step(pt, H):
+    def step(x, h, W, U, b):
+        zr = pt.sigmoid(pt.dot(x, W[:, :2 * H]) + pt.dot(h, U[:, :2 * H]) + b[:2 * H])
+        z, r = zr[:, :H], zr[:, H:]
+        candidate = pt.tanh(pt.dot(x, W[:, 2 * H:]) + pt.dot(r * h, U[:, 2 * H:]) + b[2 * H:])
+        return (1 - z) * h + z * candidate
+    return step
+
+
+def batched_cell(pytensor, pt, size, gates, lstm):
+    """A batch of BATCH sequences of length `size` through a cell with HIDDEN
+    units (a matrix-matrix product per step); the last hidden state."""
+    X, h0, W, U, b = pt.tensor3("X"), pt.dmatrix("h0"), pt.dmatrix("W"), pt.dmatrix("U"), pt.dvector("b")
+    if lstm:
+        c0 = pt.dmatrix("c0")
+        (h, _), _ = pytensor.scan(_lstm_step(pt, HIDDEN), sequences=[X], outputs_info=[h0, c0],
+                                  non_sequences=[W, U, b])
+        inputs = [X, h0, c0, W, U, b]
+    else:
+        h, _ = pytensor.scan(_gru_step(pt, HIDDEN), sequences=[X], outputs_info=[h0], non_sequences=[W, U, b])
+        inputs = [X, h0, W, U, b]
+    rng = np.random.default_rng(0)
+    state = [np.zeros((BATCH, HIDDEN))] * (2 if lstm else 1)
+    weights = [rng.normal(size=(HIDDEN, gates * HIDDEN)) * 0.1 for _ in range(2)]
+    return inputs, h[-1], (rng.normal(size=(size, BATCH, HIDDEN)), *state, *weights, np.zeros(gates * HIDDEN))
+
+
+def lstm(pytensor, pt, size):
+    return batched_cell(pytensor, pt, size, 4, lstm=True)
+
+
+def gru(pytensor, pt, size):
+    return batched_cell(pytensor, pt, size, 3, lstm=False)
+
+
 WORKLOADS = {  # number: (title, builder, full size, quick size)
     1: ("running sum (T, 8)", running_sum, 100_000, 10_000),
     2: ("RNN tanh, H=64", rnn, 1000, 200),
@@ -87,6 +134,8 @@ WORKLOADS = {  # number: (title, builder, full size, quick size)
     5: ("sample k of n w/o replacement", sampling, 1000, 200),
     6: ("Example 1, 5 elements (call overhead)", elementwise, 5, 5),
     7: ("elementwise product", elementwise, 1_000_000, 100_000),
+    8: (f"LSTM, batch {BATCH}, H={HIDDEN}", lstm, 100, 20),
+    9: (f"GRU, batch {BATCH}, H={HIDDEN}", gru, 100, 20),
 }
 
 # -- peers: plain Python callables on the same NumPy arguments ---------------
@@ -106,6 +155,19 @@ def numpy_peer(number):
                 h = np.tanh(X[t] @ W + h @ U + b)
                 out[t] = h
             return out
+        return run
+    if number in (8, 9):
+        class Np:  # the cell steps' pt.dot/sigmoid/tanh, from NumPy
+            dot, tanh = staticmethod(np.dot), staticmethod(np.tanh)
+            sigmoid = staticmethod(lambda v: 1 / (1 + np.exp(-v)))
+        step = (_lstm_step if number == 8 else _gru_step)(Np, HIDDEN)
+
+        def run(X, *rest):
+            state, weights = list(rest[:2 if number == 8 else 1]), rest[2 if number == 8 else 1:]
+            for x in X:
+                out = step(x, *state, *weights)
+                state = list(out) if number == 8 else [out]
+            return state[0]
         return run
     if number == 5:
         def run(p):
@@ -249,7 +311,26 @@ def jax_peer(number):
         return jax.jit(run)
     if number in (6, 7):
         return jax.jit(lambda a, b: jax.lax.scan(lambda c, ab: (c, ab[0] * ab[1]), 0.0, (a, b))[1])
+    if number in (8, 9):
+        return _jax_cell(jax, jnp, lstm=number == 8)
     return None
+
+
+def _jax_cell(jax, jnp, lstm: bool):
+    class Jnp:  # the cell steps' pt.dot/sigmoid/tanh, from JAX
+        dot, tanh, sigmoid = staticmethod(jnp.dot), staticmethod(jnp.tanh), staticmethod(jax.nn.sigmoid)
+
+    if lstm:
+        step = _lstm_step(Jnp, HIDDEN)
+
+        def run(X, h, c, W, U, b):
+            return jax.lax.scan(lambda hc, x: (step(x, *hc, W, U, b), None), (h, c), X)[0][0]
+    else:
+        step = _gru_step(Jnp, HIDDEN)
+
+        def run(X, h, W, U, b):
+            return jax.lax.scan(lambda h, x: (step(x, h, W, U, b), None), h, X)[0]
+    return jax.jit(run)
 
 
 def run(numbers: list[int], quick: bool) -> list[dict]:
@@ -320,7 +401,7 @@ def markdown(rows: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scanjit bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, shorter timing")
-    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="workload numbers, e.g. 1,3")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,8,9", help="workload numbers, e.g. 1,3")
     parser.add_argument("--json", default="bench.json", help="where to write the results")
     args = parser.parse_args(argv)
     rows = run([int(n) for n in args.only.split(",")], args.quick)

@@ -62,6 +62,10 @@ Run-time checks (`n_steps >= 0`, enough initial values) are `sj.check`s
 exception raised; `$0`, `$1`, ... in it stand for the values the check lists. Ops that are not plain scalar or
 tensor ops, like `sj.slice` taking the rows after the initial values, are in
 the `sj` dialect.""",
+    "convert-dot-to-gemm": """\
+A float matrix-matrix `sj.dot` becomes a call of the runtime's gemm (NumPy's
+BLAS for large products; passes/convert_dot_to_gemm.py). Example 4 has none:
+nothing changes.""",
     "convert-sj-to-loops": """\
 Every `sj` op becomes `scf.for` loops of `tensor.extract`/`tensor.insert`,
 still on tensors (passes/convert_sj_to_loops.py): here the copy of the

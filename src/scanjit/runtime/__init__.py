@@ -1,7 +1,8 @@
 """The runtime every compiled function uses: the allocator (`scanjit_alloc` /
-`scanjit_free`) and the thread pool of `scanjit_parallel_for` (`scanjit.runtime.threads`).
+`scanjit_free`), the thread pool of `scanjit_parallel_for` (`scanjit.runtime.threads`)
+and the matrix products `scanjit_gemm_f64/f32` (`scanjit.runtime.gemm`).
 
-One small LLVM module (alloc.ll and threads.ll), JIT-compiled once per
+One small LLVM module (alloc.ll, threads.ll and gemm.ll), JIT-compiled once per
 process, on first use; its functions are bound by name (`llvm.add_symbol`)
 for the modules compiled or loaded from the cache, and `scanjit.function`
 frees result buffers with `free` (`scanjit_free`).
@@ -30,7 +31,7 @@ from functools import cache
 
 import llvmlite.binding as llvm_binding
 
-from scanjit.runtime import llvm as host, threads
+from scanjit.runtime import gemm, llvm as host, threads
 
 POOL_SLOTS = 8
 POOL_MIN = 1 << 20
@@ -44,9 +45,11 @@ HUGE = 4 << 20
 def _engine() -> llvm_binding.ExecutionEngine:
     allocator = host.fill("alloc.ll", POOL_SLOTS=POOL_SLOTS, POOL_MIN=POOL_MIN, POOL_BYTES=POOL_BYTES,
                           HUGE=HUGE)
-    engine = host.compile_ir(allocator + threads.threads_ir())
-    for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for"):
+    engine = host.compile_ir(allocator + threads.threads_ir() + gemm.gemm_ir())
+    for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for", "scanjit_gemm_f64", "scanjit_gemm_f32"):
         llvm_binding.add_symbol(name, engine.get_function_address(name))
+    for kind, blas in gemm.numpy_blas().items():
+        ctypes.CFUNCTYPE(None, ctypes.c_void_p)(engine.get_function_address(f"scanjit_set_gemm_{kind}"))(blas)
     for setter, value in (("scanjit_set_threads", threads.default_threads()),
                           ("scanjit_set_part_size", threads.forced_part_size())):
         _call_setter(engine.get_function_address(setter), value)

@@ -250,14 +250,19 @@ class Dot(Op):
     def infer_shape(self, node, shapes, dims):
         return [shapes[0][:-1] + shapes[1][1:]]
 
+    # Float matrix products of this many multiply-adds and more are NumPy's
+    # BLAS's, compiled (scanjit/runtime/gemm.py) and here.
+    BLAS_FROM = 1 << 15
+
     def perform(self, node, inputs):
-        """Float sums as compiled: from zero, k ascending."""
+        """Float sums as compiled: from zero, k ascending; NumPy's for large
+        matrix products."""
         dtype = node.outputs[0].dtype
         a, b = (x.astype(dtype) for x in inputs)
         if a.shape[-1] != b.shape[0]:
             raise ValueError(f"dot of {node.inputs[0].label()} and {node.inputs[1].label()}: "
                              f"shapes {a.shape} and {b.shape} are not aligned")
-        if not is_float(dtype):
+        if not is_float(dtype) or (a.ndim == b.ndim == 2 and a.size * b.shape[1] >= self.BLAS_FROM):
             return [np.dot(a, b)]
         acc = np.zeros(a.shape[:-1] + b.shape[1:], dtype)
         for k in range(a.shape[-1]):

@@ -1,0 +1,81 @@
+"""Float matrix products (`convert-dot-to-gemm`, scanjit/runtime/gemm.py):
+NumPy's BLAS from `BLAS_FROM` multiply-adds up, the same bits as np.dot;
+below, sums from zero in k order, as the other dots and the reference
+interpreter; zero-length axes, NaNs and infinities, float32, in scan steps."""
+
+import numpy as np
+import pytest
+
+import scanjit
+import scanjit.tensor as pt
+from scanjit.runtime import gemm
+from scanjit.tensor.math import Dot
+
+SHAPES = [(3, 4, 5), (1, 1, 1), (0, 3, 2), (3, 0, 2), (2, 3, 0), (31, 33, 32), (32, 128, 512), (200, 7, 300),
+          (2, 5000, 4)]
+
+
+def k_order(a, b):
+    out = np.zeros((a.shape[0], b.shape[1]), a.dtype)
+    for k in range(a.shape[1]):
+        out = out + a[:, k:k + 1] * b[k]
+    return out
+
+
+def test_the_threshold_is_the_reference_interpreters():
+    assert gemm.BLAS_FROM == Dot.BLAS_FROM
+
+
+def test_numpys_blas_is_found():
+    if not gemm.numpy_blas():
+        pytest.skip("NumPy's BLAS is not the OpenBLAS of its wheels")
+    assert all(address for address in gemm.numpy_blas().values())
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("m, k, n", SHAPES)
+def test_products_as_numpy_and_the_reference(dtype, m, k, n):
+    a, b = pt.matrix("a", dtype=dtype), pt.matrix("b", dtype=dtype)
+    compiled, reference = (scanjit.function([a, b], pt.dot(a, b), mode=mode) for mode in (None, "py"))
+    rng = np.random.default_rng(m * 1000 + k * 10 + n)
+    av, bv = rng.normal(size=(m, k)).astype(dtype), rng.normal(size=(k, n)).astype(dtype)
+    got = compiled(av, bv)
+    assert got.dtype == dtype and got.shape == (m, n)
+    if m * k * n >= gemm.BLAS_FROM and gemm.numpy_blas():
+        np.testing.assert_array_equal(got, np.dot(av, bv))
+        np.testing.assert_array_equal(reference(av, bv), got)
+    else:
+        np.testing.assert_array_equal(got, k_order(av, bv))
+        if m * k * n < gemm.BLAS_FROM:
+            np.testing.assert_array_equal(reference(av, bv), got)
+
+
+def test_nans_and_infinities_propagate():
+    a, b = pt.dmatrices("a", "b")
+    f = scanjit.function([a, b], pt.dot(a, b))
+    av = np.array([[np.inf, 1.0], [np.nan, 0.0]])
+    bv = np.array([[0.0, 1.0], [2.0, -np.inf]])
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(f(av, bv), av @ bv)
+
+
+def test_a_batched_recurrence_in_a_scan_step():
+    """A batch of 16 states times a 64×64 matrix per step: BLAS-sized."""
+    X, h0, W = pt.tensor3("X"), pt.dmatrix("h0"), pt.dmatrix("W")
+    hs = scanjit.scan(lambda x, h, W: x + pt.dot(h, W), sequences=[X], outputs_info=[h0],
+                      non_sequences=[W], return_updates=False)
+    rng = np.random.default_rng(0)
+    args = rng.normal(size=(5, 16, 64)), rng.normal(size=(16, 64)), rng.normal(size=(64, 64)) * 0.1
+    expected, h = [], args[1]
+    for x in args[0]:
+        h = x + np.dot(h, args[2])
+        expected.append(h)
+    got = scanjit.function([X, h0, W], hs)(*args)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(got, scanjit.function([X, h0, W], hs, mode="py")(*args))
+
+
+def test_the_mismatch_check_still_comes_first():
+    a, b = pt.dmatrices("a", "b")
+    with pytest.raises(ValueError, match="not aligned"):
+        scanjit.function([a, b], pt.dot(a, b))(np.ones((40, 40)), np.ones((41, 40)))
