@@ -327,21 +327,30 @@ def _index(user: Operation, value: int) -> SSAValue:
     return const.result
 
 
+def aliases(buf: SSAValue) -> list[SSAValue]:
+    """`buf` and the views of it (`memref.cast`s, of casts too)."""
+    found = [buf]
+    for value in found:
+        found += [use.operation.results[0] for use in value.uses if isinstance(use.operation, memref.CastOp)]
+    return found
+
+
 def insert_deallocs(fn: func.FuncOp) -> None:
-    """Free each alloc after its last use in its block, unless returned."""
+    """Free each alloc after the last use of it or of a view of it in its
+    block, unless it or a view of it is returned."""
     returned = {v for op in fn.walk() if isinstance(op, func.ReturnOp) for v in op.arguments}
     position = BlockOrder()  # the deallocs inserted are never asked
     for alloc in [op for op in fn.walk() if isinstance(op, memref.AllocOp)]:
-        buf = alloc.memref
-        if buf in returned:
+        views = aliases(alloc.memref)
+        if any(view in returned for view in views):
             continue
         block = alloc.parent_block()
         last = alloc
-        for use in buf.uses:
+        for use in [use for view in views for use in view.uses]:
             user = ancestor_in(use.operation, block)
             if position(user) > position(last):
                 last = user
-        Rewriter.insert_op(memref.DeallocOp.get(buf), InsertPoint.after(last))
+        Rewriter.insert_op(memref.DeallocOp.get(alloc.memref), InsertPoint.after(last))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ implemented or listed in NOT_YET (of `scanjit`, `scanjit.tensor`,
 `scanjit.tensor.random`), where reading it raises NotSupportedYet, a
 NotImplementedError naming it (an AttributeError too, for `hasattr`)."""
 
+import importlib.util
+
 import pytest
 
 import scanjit
@@ -36,4 +38,6 @@ def test_every_public_name_of_pytensor_is_implemented_or_listed(name, module):
     theirs = pytest.importorskip(name)
     public = {n for n in dir(theirs) if not n.startswith("_")} - PYTHON_IMPORTS
     implemented = {n for n in public if hasattr(module, n)}
-    assert public - implemented == set(module.NOT_YET), "update NOT_YET"
+    # PyTensor's submodules show in dir() once imported (by other tests too)
+    lazy = {n for n in module.NOT_YET if n not in public and importlib.util.find_spec(f"{name}.{n}")}
+    assert public - implemented == set(module.NOT_YET) - lazy, "update NOT_YET"

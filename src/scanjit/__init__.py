@@ -24,7 +24,8 @@ __all__ = ["config", "function", "In", "Out", "UnusedInputError", "MissingInputE
 NOT_YET = not_yet({
     "part of PyTensor's own compiler, backends or configuration": (
         "Mode", "get_mode", "compile", "link", "basic", "misc", "assumptions", "configdefaults", "configparser",
-        "npy_2_compat", "sys", "utils", "scalar", "wrap_jax", "wrap_py"),
+        "npy_2_compat", "sys", "utils", "scalar", "wrap_jax", "wrap_py", "d3viz", "ipython", "breakpoint"),
+    "scanjit has no sparse tensors, typed lists or named-dimension tensors": ("sparse", "typed_list", "xtensor"),
     "": ("Lop", "Rop", "pullback", "pushforward", "grad", "gradient", "ifelse", "OpFromGraph"),
 })
 """The public names of `pytensor` that scanjit does not have: why, or "" for

@@ -19,6 +19,8 @@ freed block can be reused:
   page-faulting in fresh memory on every call. The pool is lock-free (atomic
   exchange and compare-and-swap), since calls run without the GIL;
   `release_pool()` empties it.
+* `SCANJIT_POISON_FREED=1` (for testing; tests/conftest.py sets it) fills
+  every freed block with 0xFF bytes, NaN as floats: a read after free shows.
 * Blocks of 4 MiB and more are 2 MiB-aligned and advised to use transparent
   huge pages, as NumPy does, so that a fresh one costs few page faults.
 """
@@ -51,7 +53,8 @@ def _engine() -> llvm_binding.ExecutionEngine:
     for kind, blas in gemm.numpy_blas().items():
         ctypes.CFUNCTYPE(None, ctypes.c_void_p)(engine.get_function_address(f"scanjit_set_gemm_{kind}"))(blas)
     for setter, value in (("scanjit_set_threads", threads.default_threads()),
-                          ("scanjit_set_part_size", threads.forced_part_size())):
+                          ("scanjit_set_part_size", threads.forced_part_size()),
+                          ("scanjit_set_poison_freed", threads.environment_int("SCANJIT_POISON_FREED", 0))):
         _call_setter(engine.get_function_address(setter), value)
     return engine
 

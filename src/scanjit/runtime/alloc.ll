@@ -3,9 +3,11 @@
 
 @pool = internal global [${POOL_SLOTS} x ptr] zeroinitializer
 @pooled_bytes = internal global i64 0
+@poison_freed = internal global i64 0
 
 declare ptr @aligned_alloc(i64, i64)
 declare void @free(ptr)
+declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
 declare i32 @madvise(ptr, i64, i32)
 
 define ptr @scanjit_alloc(i64 %bytes) {
@@ -90,6 +92,13 @@ done:
   ret i64 %sum
 }
 
+; For testing (SCANJIT_POISON_FREED=1): freed blocks are filled with 0xFF
+; bytes (NaN as floats), so that a read after free gives NaN, not old values.
+define void @scanjit_set_poison_freed(i64 %on) {
+  store atomic i64 %on, ptr @poison_freed monotonic, align 8
+  ret void
+}
+
 define void @scanjit_free(ptr %user) {
 entry:
   %null = icmp eq ptr %user, null
@@ -97,6 +106,13 @@ entry:
 header:
   %block = getelementptr i8, ptr %user, i64 -64
   %capacity = load i64, ptr %block
+  %poison = load atomic i64, ptr @poison_freed monotonic, align 8
+  %poisoning = icmp ne i64 %poison, 0
+  br i1 %poisoning, label %fill, label %keep
+fill:
+  call void @llvm.memset.p0.i64(ptr %user, i8 -1, i64 %capacity, i1 false)
+  br label %keep
+keep:
   %poolable = icmp uge i64 %capacity, ${POOL_MIN}
   br i1 %poolable, label %count, label %release
 count:
