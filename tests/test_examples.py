@@ -1,8 +1,8 @@
 """The examples in examples/ (PyTensor programs with scanjit's imports) print
-what the same computation in plain NumPy prints and, when PyTensor is
-installed, what the same source run by PyTensor prints. Their random draws are
-NumPy Generator's (normal), which PyTensor's are too, so they compare exactly
-as the rest."""
+what the same computation in plain NumPy prints, the same compiled and in
+mode="py" and, when PyTensor is installed, what the same source run by
+PyTensor prints. Their random draws are NumPy Generator's (normal), which
+PyTensor's are too, so they compare as the rest."""
 
 import pathlib
 import re
@@ -18,7 +18,13 @@ IMPORTS = {"import scanjit as pytensor\n": "import pytensor\n",
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
 
-def run_example(name: str, tmp_path: pathlib.Path | None = None) -> str:
+# Runs a script with every scanjit.function in mode="py" (the reference interpreter).
+IN_MODE_PY = ("import functools, runpy, sys, scanjit; "
+              "scanjit.function = functools.partial(scanjit.function, mode='py'); "
+              "runpy.run_path(sys.argv[1], run_name='__main__')")
+
+
+def run_example(name: str, tmp_path: pathlib.Path | None = None, mode_py=False) -> str:
     """What examples/<name>.py prints; given tmp_path, with PyTensor's imports."""
     script = ROOT / "examples" / f"{name}.py"
     if tmp_path is not None:
@@ -28,8 +34,8 @@ def run_example(name: str, tmp_path: pathlib.Path | None = None) -> str:
             source = source.replace(ours, theirs)
         script = tmp_path / script.name
         script.write_text(source)
-    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          check=True, cwd=ROOT).stdout
+    command = [sys.executable, *(["-c", IN_MODE_PY] if mode_py else []), str(script)]
+    return subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT).stdout
 
 
 def assert_same_printout(actual: str, expected: str, rtol=1e-9) -> None:
@@ -210,6 +216,11 @@ def printout(printed: dict[str, str], name: str) -> str:
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_example_prints_what_numpy_computes(printed, name):
     assert_same_printout(printout(printed, name), NUMPY_VERSIONS[name]())
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_prints_the_same_in_mode_py(printed, name):
+    assert_same_printout(run_example(name, mode_py=True), printout(printed, name))
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
