@@ -93,3 +93,16 @@ def test_return_updates_as_pytensor_3():
         pytensor.scan(lambda: {x: x + 1}, outputs_info=[], n_steps=5, return_updates=False)
     h = pytensor.scan(lambda h: h + 1, outputs_info=[x], n_steps=5, return_updates=False)
     assert pytensor.function([], h)()[-1] == 5.0
+
+
+def test_strict_scan_accepts_non_sequences_computed_from_shared_variables():
+    """A non-sequence is an input of the step: the shared variables of its
+    graph are outside the step (PyTensor's test_non_shaped_input_disconnected_gradient)."""
+    rng = pytensor.shared(np.random.default_rng(3))
+    data = pt.arange(16.0)
+    datum = data[pt.random.integers(16, rng=rng)]
+    out = pytensor.scan(lambda s, d: (d + s) ** 2, sequences=[pt.zeros(2)], non_sequences=[datum],
+                        strict=True, return_updates=False)
+    got = pytensor.function([], out)()
+    expected_datum = np.random.default_rng(3).integers(16)
+    np.testing.assert_array_equal(got, [expected_datum ** 2.0] * 2)

@@ -248,9 +248,9 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
 
 def _check_strict(roots: list, updates: dict, non_seqs: list[Variable]) -> None:
     """PyTensor's strict=True: the step may read a shared variable it does
-    not update only through non_sequences."""
-    for var in graph_inputs([r for r in roots if isinstance(r, Variable)]):
-        if isinstance(var, SharedVariable) and var not in updates and var not in non_seqs:
+    not update only through non_sequences (whose graphs it does not read)."""
+    for var in graph_inputs([r for r in roots if isinstance(r, Variable)], non_seqs):
+        if isinstance(var, SharedVariable) and var not in updates:
             raise MissingInputError(var, "the scan (strict=True: pass it in non_sequences)")
 
 
