@@ -72,3 +72,25 @@ def test_positional_arguments_in_pytensors_order():
     f = pytensor.function([x], x.sum(), None, {s: s + 1})
     f(np.ones(2))
     assert s.get_value() == 1.0
+
+
+def test_change_flags_sets_and_restores_config_as_context_and_decorator():
+    """config.change_flags, as PyTensor's: the flags for the block (errors
+    included) or the decorated call; an unknown flag raises KeyError."""
+    assert config.floatX == "float64"
+    with config.change_flags(floatX="float32"):
+        assert pt.scalar("s").dtype == pt.scalar("t", dtype="floatX").dtype == "float32"
+        assert pt.vector("v").dtype == pt.tensor(dtype="floatX", shape=(None,)).dtype == "float32"
+    assert pt.scalar("s", dtype="floatX").dtype == "float64"
+    with pytest.raises(RuntimeError), config.change_flags(on_unused_input="ignore"):
+        assert config.on_unused_input == "ignore"
+        raise RuntimeError
+    assert config.on_unused_input == "raise"
+
+    @config.change_flags(floatX="float32")
+    def made():
+        return pt.matrix("m").dtype
+
+    assert made() == "float32" and config.floatX == "float64"
+    with pytest.raises(KeyError):
+        config.change_flags(no_such_flag=1)

@@ -11,21 +11,22 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from scanjit import config
 from scanjit.dtypes import DTYPES, upcast
 
 class MissingInputError(ValueError):
     """The graph needs a variable that is not an input of the function (as
     PyTensor's; a ValueError too)."""
 
-    def __init__(self, var: Variable):
-        super().__init__(f"{var.label()} is needed but is not an input of the function")
+    def __init__(self, var: Variable, of: str = "the function"):
+        super().__init__(f"{var.label()} is needed but is not an input of {of}")
 
 
 class TensorType:
     """A dtype and a static shape (None where the length is not known)."""
 
     def __init__(self, dtype: str, shape: Sequence[int | None] = ()):
-        dtype = str(np.dtype(dtype))
+        dtype = str(np.dtype(config.floatX if dtype == "floatX" else dtype))
         if dtype not in DTYPES:
             raise TypeError(f"scanjit does not support dtype {dtype}")
         self.dtype = dtype

@@ -14,11 +14,12 @@ and loses its default update, as in PyTensor."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
 
-from scanjit.graph import Constant, Variable, graph_inputs, next_serial
+from scanjit.graph import Constant, MissingInputError, Variable, graph_inputs, next_serial
 from scanjit.scan.op import ScanInfo, ScanOp, outer_inputs
 from scanjit.scan.utils import OrderedUpdates, until
 from scanjit.shared import SharedVariable
@@ -170,6 +171,8 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
         raise ValueError(f"outputs_info has {len(state_taps)} entries but the step function "
                          f"returns {len(outputs)} outputs")
     _take_default_updates(outputs + list(updates.values()) + [stop], updates, first_serial)
+    if strict:
+        _check_strict(outputs + list(updates.values()) + [stop], updates, non_seqs)
     carried_rngs = _generator_states(rng_states, outputs)
     outputs = [out for k, out in enumerate(outputs) if k not in rng_states]
     state_taps = [taps for k, taps in enumerate(state_taps) if k not in rng_states]
@@ -230,8 +233,25 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
     results = list(stacked)
     for k, init in sorted(rng_states.items()):  # in their places among the outputs
         results.insert(k, advanced[init])
-    out = results[0] if len(results) == 1 and not return_list else results
-    return (out, new_updates) if return_updates else out
+    out = results[0] if len(results) == 1 and not return_list else results or None
+    if not return_updates:
+        if new_updates:
+            raise ValueError(f"return_updates=False but Scan produced updates {dict(new_updates)}. Make sure "
+                             "to use outputs_info to handle all recurrent states, and not rely on shared "
+                             "variable updates.")
+        return out
+    warnings.warn("Scan return signature will change. Updates dict will not be returned, only the first "
+                  "argument. Pass `return_updates=False` to conform to the new API and avoid this warning",
+                  DeprecationWarning, stacklevel=2)
+    return out, new_updates
+
+
+def _check_strict(roots: list, updates: dict, non_seqs: list[Variable]) -> None:
+    """PyTensor's strict=True: the step may read a shared variable it does
+    not update only through non_sequences (whose graphs it does not read)."""
+    for var in graph_inputs([r for r in roots if isinstance(r, Variable)], non_seqs):
+        if isinstance(var, SharedVariable) and var not in updates:
+            raise MissingInputError(var, "the scan (strict=True: pass it in non_sequences)")
 
 
 def _check_initial_rows(init: Variable, window: int, k: int) -> None:
