@@ -8,6 +8,7 @@ from scanjit import config
 from scanjit.calling import In, Out, UnusedInputError
 from scanjit.function import function
 from scanjit.graph import MissingInputError, clone_replace
+from scanjit.ifelse import ifelse
 from scanjit.printing import debugprint, dprint
 from scanjit.scan import scan
 from scanjit.shared import shared
@@ -17,4 +18,4 @@ from scanjit import tensor  # noqa: F401  (attaches operators to Variable)
 from scanjit.version import __version__  # noqa: F401
 
 __all__ = ["config", "function", "In", "Out", "UnusedInputError", "MissingInputError", "clone_replace",
-           "debugprint", "dprint", "scan", "shared", "until", "map", "reduce", "foldl", "foldr", "tensor"]
+           "debugprint", "dprint", "ifelse", "scan", "shared", "until", "map", "reduce", "foldl", "foldr", "tensor"]

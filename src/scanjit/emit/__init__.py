@@ -12,7 +12,7 @@ from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
 from xdsl.ir import Block, Region
 
 from scanjit.dialects.abi import RESULT_OFFSETS
-from scanjit.emit import random, scan, tensor  # noqa: F401  (register their handlers)
+from scanjit.emit import ifelse, random, scan, tensor  # noqa: F401  (register their handlers)
 from scanjit.emit.emitter import Emitter
 from scanjit.emit.scalar import ir_type
 from scanjit.graph import Variable

@@ -236,6 +236,15 @@ class EmittedShapes:
     def mul(self, a: SSAValue, b: SSAValue) -> SSAValue:
         return self.e.emit(arith.MuliOp(a, b))
 
+    def select(self, cond: Variable, a: SSAValue, b: SSAValue) -> SSAValue:
+        """An ifelse's length: `a` or `b` by `cond`. A condition that changes from
+        step to step is not known before the loop: the then-branch's lengths are
+        taken, and each step's row is checked against them."""
+        if not self.available(cond):
+            return a
+        e = self.e
+        return e.select(convert(e.emit, e.value(cond), cond.dtype, "bool"), a, b)
+
     def add(self, a: SSAValue, b: SSAValue) -> SSAValue:
         return self.e.emit(arith.AddiOp(a, b))
 
