@@ -307,3 +307,15 @@ def test_import_swap():
 
     assert importlib.import_module("scanjit.ifelse").ifelse is ifelse
     assert pytensor.ifelse is ifelse
+
+
+def test_scan_with_until_in_branch():
+    """An scf.while in a region (convert-scf-while-to-cf lowers the scf.if around it)."""
+    c, n = pt.bscalar("c"), pt.lscalar("n")
+    powers, _ = pytensor.scan(lambda h: (h * 2, pytensor.until(pt.ge(h * 2, n))),
+                              outputs_info=[pt.constant(np.array(1, "int64"))], n_steps=50)
+    out = ifelse(c, powers, pt.arange(n))
+    for mode in MODES:
+        f = pytensor.function([c, n], out, mode=mode)
+        same(f(1, 20), np.array([2, 4, 8, 16, 32], "int64"))
+        same(f(0, 3), np.arange(3, dtype="int64"))
