@@ -319,3 +319,24 @@ def test_scan_with_until_in_branch():
         f = pytensor.function([c, n], out, mode=mode)
         same(f(1, 20), np.array([2, 4, 8, 16, 32], "int64"))
         same(f(0, 3), np.arange(3, dtype="int64"))
+
+
+def test_per_step_output_lengths_by_branch():
+    """A per-step output's rows are allocated before the loop: with a
+    loop-invariant condition they take the chosen branch's lengths; with one
+    that changes from step to step the branches' lengths must agree, else
+    NotImplementedError (mode="py" has no such limit)."""
+    s, a, b, flag = pt.dvector("s"), pt.dvector("a"), pt.dvector("b"), pt.bscalar("flag")
+    fixed, _ = pytensor.scan(lambda st, a, b, flag: ifelse(flag, a * st, b), sequences=[s],
+                             non_sequences=[a, b, flag])
+    varying, _ = pytensor.scan(lambda st, a, b: ifelse(pt.gt(st, 0), a * st, b), sequences=[s],
+                               non_sequences=[a, b])
+    sv, av, bv = np.array([1.0, -2.0]), np.array([1.0, 2.0, 3.0]), np.array([5.0, 6.0])
+    for mode in MODES:
+        f = pytensor.function([s, a, b, flag], fixed, mode=mode)
+        same(f(sv, av, bv, 1), np.outer(sv, av))
+        same(f(sv, av, bv, 0), np.stack([bv, bv]))
+        g = pytensor.function([s, a, b], varying, mode=mode)
+        same(g(sv, av[:2], bv), np.stack([av[:2] * sv[0], bv]))
+    with pytest.raises(NotImplementedError, match="lengths 3 and 2"):
+        pytensor.function([s, a, b], varying)(sv, av, bv)
