@@ -1,7 +1,8 @@
 """Graph -> IR: one `func.func @main` in the `sj` dialect plus arith/math,
 `tensor`, `scf` and `sj.check` for the run-time checks (the Toy tutorial's
 "MLIRGen" step). Each op's emission is a handler registered with `@emits`:
-tensor ops in tensor.py, scans in scan.py, random draws in random.py."""
+tensor ops in tensor.py, scans in scan.py, random draws in random.py,
+ifelse in ifelse.py."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The Emitter: builds IR from a graph, one `@emits(Op)` handler per op
-(scanjit/emit/tensor.py, scan.py, random.py register theirs)."""
+(scanjit/emit/tensor.py, scan.py, random.py, ifelse.py register theirs)."""
 
 from __future__ import annotations
 
