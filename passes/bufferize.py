@@ -13,6 +13,9 @@ tensor arguments and results).
   argument, the caller's array, or a constant). Otherwise the buffer is
   copied first. Loops then carry no buffers: their tensor iter_args are
   dropped and a yielded buffer other than the loop's own is copied into it.
+- An `scf.if` yielding tensors yields buffers: each region's own (allocated
+  there, else a copy made before its yield), owned by the scf.if's results
+  as by an allocation.
 - `sj.call` becomes a `func.call` of an external function declaration, its
   written tensors passed as buffers (in place, as above).
 - `tensor.empty` becomes `memref.alloc`, before the loops its sizes do not
@@ -192,6 +195,8 @@ class Bufferizer:
             self.run_for(op)
         elif isinstance(op, scf.WhileOp):
             self.run_while(op)
+        elif isinstance(op, scf.IfOp):
+            self.run_if(op)
         elif isinstance(op, sj.CallOp):
             self.run_call(op)
         elif isinstance(op, func.ReturnOp):
@@ -244,6 +249,27 @@ class Bufferizer:
         regions = [op.detach_region(r) for r in list(op.regions)]
         replace_loop(op, scf.WhileOp([op.arguments[i] for i in kept],
                                      [op.results[i].type for i in kept], *regions), bufs, kept)
+
+    def run_if(self, op: scf.IfOp) -> None:
+        """Each region yields buffers of its own (allocated in it, else a
+        copy), which become the scf.if's: owned like an allocation."""
+        for region in op.regions:
+            self.run_block(region.block)
+        if not any(isinstance(t, TensorType) for t in op.result_types):
+            return
+        for region in op.regions:
+            yield_op, owned, values = region.block.last_op, set(), []
+            for value in yield_op.operands:
+                if isinstance(value.type, MemRefType):
+                    if not (isinstance(value.owner, memref.AllocOp | scf.IfOp)
+                            and value.owner.parent_block() is region.block) or value in owned:
+                        value = copy_before(value, yield_op)
+                    owned.add(value)
+                values.append(value)
+            Rewriter.replace_op(yield_op, scf.YieldOp(*values))
+        types = [memref_type(t) if isinstance(t, TensorType) else t for t in op.result_types]
+        regions = [op.detach_region(r) for r in list(op.regions)]
+        Rewriter.replace_op(op, scf.IfOp(op.cond, types, *regions))
 
     def run_call(self, op: sj.CallOp) -> None:
         """sj.call -> func.call of an external function taking the buffers."""
@@ -336,21 +362,26 @@ def aliases(buf: SSAValue) -> list[SSAValue]:
 
 
 def insert_deallocs(fn: func.FuncOp) -> None:
-    """Free each alloc after the last use of it or of a view of it in its
-    block, unless it or a view of it is returned."""
+    """Free each buffer after the last use of it or of a view of it in its
+    block, unless it or a view of it is returned: an alloc's, except one an
+    scf.if yields, and the scf.if's."""
     returned = {v for op in fn.walk() if isinstance(op, func.ReturnOp) for v in op.arguments}
     position = BlockOrder()  # the deallocs inserted are never asked
-    for alloc in [op for op in fn.walk() if isinstance(op, memref.AllocOp)]:
-        views = aliases(alloc.memref)
-        if any(view in returned for view in views):
+    owned = [(op, op.memref) for op in fn.walk() if isinstance(op, memref.AllocOp)]
+    owned += [(op, r) for op in fn.walk() if isinstance(op, scf.IfOp)
+              for r in op.results if isinstance(r.type, MemRefType)]
+    for owner, buf in owned:
+        views = aliases(buf)
+        if any(view in returned or any(isinstance(use.operation, scf.YieldOp) for use in view.uses)
+               for view in views):
             continue
-        block = alloc.parent_block()
-        last = alloc
+        block = owner.parent_block()
+        last = owner
         for use in [use for view in views for use in view.uses]:
             user = ancestor_in(use.operation, block)
             if position(user) > position(last):
                 last = user
-        Rewriter.insert_op(memref.DeallocOp.get(alloc.memref), InsertPoint.after(last))
+        Rewriter.insert_op(memref.DeallocOp.get(buf), InsertPoint.after(last))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ live there:
 
 the allocations in the assert's block and in each enclosing block that come
 before it (or before the op holding it) and whose dealloc does not, returned
-buffers included, latest first. An allocation's own null check frees it too
+buffers included, latest first; the buffers an `scf.if` yields count as
+allocated by it. An allocation's own null check frees it too
 (`scanjit_free` ignores null). An `sj.parallel_for` fails when one of its
 parts does: its `frees` are the buffers live there, which the caller frees
 before returning the part's status (`convert-parallel-to-llvm`). A part, an
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref, scf
-from xdsl.dialects.builtin import BoolAttr, ModuleOp, i1
+from xdsl.dialects.builtin import BoolAttr, MemRefType, ModuleOp, i1
 from xdsl.ir import Block, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -64,6 +65,8 @@ def free_in_block(block: Block, outer: dict[SSAValue, None]) -> None:
         for region in op.regions:
             for inner in region.blocks:
                 free_in_block(inner, live)
+        if isinstance(op, scf.IfOp):  # its buffers, each region's own allocation (bufferize)
+            live.update((r, None) for r in op.results if isinstance(r.type, MemRefType))
 
 
 @dataclass(frozen=True)

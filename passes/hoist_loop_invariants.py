@@ -6,7 +6,8 @@ the loop, it has no side effects and it cannot fault (arith, math,
 `tensor.dim`, `memref.dim`, `sj` ops on invariant tensors, an `sj.map` with
 its scalar body). The loop may run no step, and its checks guard its reads:
 so `sj.check`s, element reads (`tensor.extract`) and integer divisions stay,
-and so do stores, calls, nested loops and fresh tensors (`tensor.empty`,
+and so do stores, calls, nested loops, conditionals (`scf.if`: what only
+a branch does stays in it) and fresh tensors (`tensor.empty`,
 `sj.fill`: buffers the loop writes). Ops are visited in order, so chains of
 invariant ops move together, and inner loops first, so invariants bubble out
 of nests.
@@ -32,7 +33,7 @@ def defined_outside(op: Operation, loop: Operation) -> bool:
     return not any(defined_in(operand, loop) for operand in op.operands)
 
 
-STAYS = (scf.ForOp, scf.WhileOp, tensor.EmptyOp, sj.FillOp, tensor.ExtractOp, sj.CheckOp,
+STAYS = (scf.ForOp, scf.WhileOp, scf.IfOp, tensor.EmptyOp, sj.FillOp, tensor.ExtractOp, sj.CheckOp,
          arith.DivSIOp, arith.DivUIOp, arith.RemSIOp, arith.RemUIOp, arith.FloorDivSIOp,
          arith.CeilDivSIOp, arith.CeilDivUIOp)
 

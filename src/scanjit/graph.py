@@ -180,6 +180,11 @@ class Op:
         raise NotImplementedError(f"the shape of the output of {self} cannot be known before "
                                   "it is computed")
 
+    def lazy_inputs(self, node: Apply) -> list[list[int]]:
+        """Groups of input positions of which only one is computed, chosen
+        when the node runs (an ifelse's branches); none for most ops."""
+        return []
+
     def perform(self, node: Apply, inputs: list) -> list:
         """Its outputs' values (NumPy arrays) from its inputs': the semantics
         the compiled code has, with the same checks and errors."""
@@ -216,6 +221,35 @@ def toposort(outputs: Iterable[Variable], stop: Iterable[Variable] | Callable[[V
         stack.append((var, True))
         stack.extend((i, False) for i in reversed(node.inputs))
     return order
+
+
+def branches(order: list[Apply], outputs: Iterable[Variable]) -> dict[tuple, list[Apply]]:
+    """The nodes of `order` (a toposort of `outputs`) by where they run, in
+    order: `()` unconditionally; `path + ((id(node), k),)` when only input
+    group k of a lazy node running at `path` needs them (`Op.lazy_inputs`:
+    an ifelse's branch). A node that two branches need runs where both do."""
+    where: dict[int, tuple] = {id(v): () for v in outputs}
+    placed: dict[int, tuple] = {}
+    for node in reversed(order):
+        path = _common([where[id(o)] for o in node.outputs if id(o) in where])
+        placed[id(node)] = path
+        group = {i: k for k, inputs in enumerate(node.op.lazy_inputs(node)) for i in inputs}
+        for i, var in enumerate(node.inputs):
+            used = path + ((id(node), group[i]),) if i in group else path
+            where[id(var)] = _common([where[id(var)], used]) if id(var) in where else used
+    grouped: dict[tuple, list[Apply]] = {}
+    for node in order:
+        grouped.setdefault(placed[id(node)], []).append(node)
+    return grouped
+
+
+def _common(paths: list[tuple]) -> tuple:
+    """The longest path all of `paths` start with."""
+    common = paths[0] if paths else ()
+    for path in paths[1:]:
+        common = common[:next((i for i, (a, b) in enumerate(zip(common, path)) if a != b),
+                              min(len(common), len(path)))]
+    return common
 
 
 def clone_replace(outputs: Variable | Sequence[Variable], replace) -> Variable | list[Variable]:

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from scanjit.calling import Signature
-from scanjit.graph import Constant, MissingInputError, Variable, infer_shape, infer_size, toposort
+from scanjit.graph import Constant, MissingInputError, Variable, branches, infer_shape, infer_size, toposort
+from scanjit.ifelse import IfElse
 from scanjit.scan.op import ScanOp
 from scanjit.shared import RandomGeneratorType, SharedVariable
 from scanjit.tensor.subtensor import key_slice
@@ -38,15 +39,27 @@ def evaluate(outputs: Sequence[Variable], values: dict[Variable, np.ndarray]) ->
 
 
 def run_graph(outputs: list[Variable], env: Env) -> list:
-    """Like `Emitter.emit_graph`: nodes whose outputs are known are skipped."""
-    for node in toposort(outputs, stop=[v for v in outputs if id(v) in env]):
+    """Like `Emitter.emit_graph`: nodes whose outputs are known are skipped,
+    and an ifelse runs only the nodes its branch taken needs."""
+    grouped = branches(toposort(outputs, stop=[v for v in outputs if id(v) in env]), outputs)
+    run_nodes(grouped, (), env)
+    return [value(v, env) for v in outputs]
+
+
+def run_nodes(grouped: dict[tuple, list], path: tuple, env: Env) -> None:
+    for node in grouped.get(path, []):
         if all(id(o) in env for o in node.outputs):
             continue
-        inputs = [value(v, env) for v in node.inputs]
+        if isinstance(node.op, IfElse):
+            taken = node.op.taken(value(node.inputs[0], env))
+            run_nodes(grouped, path + ((id(node), taken),), env)
+            chosen = set(node.op.lazy_inputs(node)[taken])
+            inputs = [value(v, env) if i == 0 or i in chosen else None for i, v in enumerate(node.inputs)]
+        else:
+            inputs = [value(v, env) for v in node.inputs]
         results = scan(node, inputs, env) if isinstance(node.op, ScanOp) else node.op.perform(node, inputs)
         for var, result in zip(node.outputs, results):
             env[id(var)] = result if var.dtype == "rng" else np.asarray(result, var.dtype)
-    return [value(v, env) for v in outputs]
 
 
 def value(var: Variable, env: Env):
@@ -159,6 +172,9 @@ class ReferenceShapes:
 
     def minimum(self, a: int, b: int) -> int:
         return min(a, b)
+
+    def select(self, cond: Variable, a: int, b: int) -> int:
+        return a if value(cond, self.env) != 0 else b
 
     def mul(self, a: int, b: int) -> int:
         return a * b

@@ -1,7 +1,8 @@
 """Graph -> IR: one `func.func @main` in the `sj` dialect plus arith/math,
 `tensor`, `scf` and `sj.check` for the run-time checks (the Toy tutorial's
 "MLIRGen" step). Each op's emission is a handler registered with `@emits`:
-tensor ops in tensor.py, scans in scan.py, random draws in random.py."""
+tensor ops in tensor.py, scans in scan.py, random draws in random.py,
+ifelse in ifelse.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
 from xdsl.ir import Block, Region
 
 from scanjit.dialects.abi import RESULT_OFFSETS
-from scanjit.emit import random, scan, tensor  # noqa: F401  (register their handlers)
+from scanjit.emit import ifelse, random, scan, tensor  # noqa: F401  (register their handlers)
 from scanjit.emit.emitter import Emitter
 from scanjit.emit.scalar import ir_type
 from scanjit.graph import Variable

@@ -1,5 +1,5 @@
 """The Emitter: builds IR from a graph, one `@emits(Op)` handler per op
-(scanjit/emit/tensor.py, scan.py, random.py register theirs)."""
+(scanjit/emit/tensor.py, scan.py, random.py, ifelse.py register theirs)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from xdsl.ir import Block, Region, SSAValue
 
 from scanjit.dialects import sj
 from scanjit.emit.scalar import const, ir_type
-from scanjit.graph import Apply, Constant, MissingInputError, Op, Variable, toposort
+from scanjit.graph import Apply, Constant, MissingInputError, Op, Variable, branches, toposort
 from scanjit.passes.support.builder import Builder
 
 Handler = Callable[["Emitter", Apply], list[SSAValue | None]]
@@ -42,6 +42,10 @@ class Emitter(Builder):
         # Slices that are a storage's rows after its first `offset` ones:
         # returned, the storage is returned and the caller skips `offset` rows.
         self.tails: dict[SSAValue, tuple[SSAValue, int]] = {}
+        # The nodes of the graph being emitted by where they run (graph.branches),
+        # and where the emitter stands: `()`, or inside branches.
+        self.branches: dict[tuple, list[Apply]] = {}
+        self.path: tuple = ()
 
     @contextmanager
     def into(self, block: Block) -> Iterator[Emitter]:
@@ -80,7 +84,17 @@ class Emitter(Builder):
         return self.emit(sj.ConstantOp(DenseIntOrFPElementsAttr.from_list(attr_type, values)))
 
     def emit_graph(self, outputs: Sequence[Variable]) -> list[SSAValue]:
-        for node in toposort(outputs, stop=[v for v in outputs if id(v) in self.values]):
+        order = toposort(outputs, stop=[v for v in outputs if id(v) in self.values])
+        saved = self.branches, self.path
+        self.branches, self.path = branches(order, outputs), ()
+        try:
+            self.emit_nodes(self.branches.get((), []))
+        finally:
+            self.branches, self.path = saved
+        return [self.value(v) for v in outputs]
+
+    def emit_nodes(self, nodes: list[Apply]) -> None:
+        for node in nodes:
             if all(id(o) in self.values for o in node.outputs):
                 continue
             handler = EMITTERS.get(type(node.op))
@@ -90,7 +104,18 @@ class Emitter(Builder):
             for var, val in zip(node.outputs, results):
                 if val is not None:  # None: an output nothing reads
                     self.values[id(var)] = val
-        return [self.value(v) for v in outputs]
+
+    @contextmanager
+    def branch(self, node: Apply, k: int) -> Iterator[Emitter]:
+        """Emit (where `into` points) the nodes only input group k of the
+        lazy `node` needs, and stand there."""
+        saved = self.path
+        self.path = saved + ((id(node), k),)
+        try:
+            self.emit_nodes(self.branches.get(self.path, []))
+            yield self
+        finally:
+            self.path = saved
 
     def map(self, inputs: Sequence[SSAValue], result_type, body) -> SSAValue:
         """An sj.map whose body is `body(scalars) -> scalar`, emitted here."""

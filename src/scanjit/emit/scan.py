@@ -236,6 +236,19 @@ class EmittedShapes:
     def mul(self, a: SSAValue, b: SSAValue) -> SSAValue:
         return self.e.emit(arith.MuliOp(a, b))
 
+    def select(self, cond: Variable, a: SSAValue, b: SSAValue) -> SSAValue:
+        """An ifelse's length: `a` or `b` by `cond`. A condition that changes
+        from step to step is not known before the loop: then both branches'
+        lengths must agree (checked, NotImplementedError: the rows of a scan's
+        output are allocated before it)."""
+        e = self.e
+        if self.available(cond):
+            return e.select(convert(e.emit, e.value(cond), cond.dtype, "bool"), a, b)
+        e.check(e.cmp(a, b, "eq"), "NotImplementedError: the branches of an ifelse in a scan step give "
+                "lengths $0 and $1 and its condition changes from step to step: the step's output rows "
+                "need one length before the loop", [a, b])
+        return a
+
     def add(self, a: SSAValue, b: SSAValue) -> SSAValue:
         return self.e.emit(arith.AddiOp(a, b))
 

@@ -11,7 +11,9 @@ import dataclasses
 import functools
 from dataclasses import dataclass, field
 
-from scanjit.graph import Apply, Constant, Lazy, Op, TensorType, Variable, clone_replace, infer_shape, toposort
+from scanjit.graph import (
+    Apply, Constant, Lazy, Op, TensorType, Variable, branches, clone_replace, infer_shape, toposort,
+)
 
 
 @dataclass
@@ -154,11 +156,14 @@ def step_dependent(info: ScanInfo) -> set[int]:
     """ids of body variables that change from step to step: those that depend
     on a placeholder or on an op with side effects (a random draw) made by the
     step function. A draw made outside it (before `scan` was called) is drawn
-    once, before the loop, as in PyTensor."""
+    once, before the loop, as in PyTensor. What only a branch of an ifelse
+    needs stays in the step too: it runs only when the branch is taken."""
     dependent = {id(p) for p in info.placeholders}
-    for node in toposort(info.roots):
+    order = toposort(info.roots)
+    in_branch = {id(node) for path, nodes in branches(order, info.roots).items() if path for node in nodes}
+    for node in order:
         per_step = not getattr(node.op, "pure", True) and node.serial >= info.first_serial
-        if per_step or any(id(i) in dependent for i in node.inputs):
+        if per_step or id(node) in in_branch or any(id(i) in dependent for i in node.inputs):
             dependent.update(id(o) for o in node.outputs)
     return dependent
 
