@@ -1,0 +1,235 @@
+"""Gradients (scanjit.grad, scanjit/tensor/gradient.py): each differentiable
+op's gradient checked by finite differences (verify_grad, float64, by the
+reference interpreter and compiled) and against PyTensor's on the same
+programs; the grad API's semantics (disconnected inputs, integers, dtypes,
+known_grads, consider_constant, zero_grad)."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import scanjit
+import scanjit.tensor as pt
+from scanjit.gradient import (
+    DisconnectedInputError, GradientError, disconnected_grad, grad, hessian, jacobian, verify_grad, zero_grad,
+)
+
+pytensor = pytest.importorskip("pytensor")
+ptt = pytest.importorskip("pytensor.tensor")
+
+RNG = np.random.default_rng(17)
+
+
+def positive(*shape):
+    return RNG.uniform(0.5, 2.0, shape)
+
+
+def anywhere(*shape):
+    return RNG.uniform(-2.0, 2.0, shape)
+
+
+def unit(*shape):
+    return RNG.uniform(-0.9, 0.9, shape)
+
+
+# name -> (function of scanjit.tensor or pytensor.tensor, sampler of its inputs' values, arity)
+UNARY = {
+    "neg": (lambda m, x: -x, anywhere), "abs": (lambda m, x: m.abs(x), anywhere),
+    "exp": (lambda m, x: m.exp(x), anywhere), "log": (lambda m, x: m.log(x), positive),
+    "tanh": (lambda m, x: m.tanh(x), anywhere), "sqrt": (lambda m, x: m.sqrt(x), positive),
+    "sin": (lambda m, x: m.sin(x), anywhere), "cos": (lambda m, x: m.cos(x), anywhere),
+    "square": (lambda m, x: m.sqr(x), anywhere), "reciprocal": (lambda m, x: m.reciprocal(x), positive),
+    "sigmoid": (lambda m, x: m.sigmoid(x), anywhere), "softplus": (lambda m, x: m.softplus(x), anywhere),
+    "log1p": (lambda m, x: m.log1p(x), positive), "expm1": (lambda m, x: m.expm1(x), anywhere),
+    "log1mexp": (lambda m, x: m.log1mexp(x), lambda *s: -positive(*s)),
+    "erf": (lambda m, x: m.erf(x), anywhere), "erfc": (lambda m, x: m.erfc(x), anywhere),
+    "erfinv": (lambda m, x: m.erfinv(x), unit), "gammaln": (lambda m, x: m.gammaln(x), positive),
+    "floor": (lambda m, x: m.floor(x), anywhere), "ceil": (lambda m, x: m.ceil(x), anywhere),
+    "trunc": (lambda m, x: m.trunc(x), anywhere), "round": (lambda m, x: m.round(x), anywhere),
+    "sign": (lambda m, x: m.sign(x), anywhere), "cast_float32": (lambda m, x: m.cast(x, "float32"), anywhere),
+}
+BINARY = {
+    "add": (lambda m, x, y: x + y, anywhere), "sub": (lambda m, x, y: x - y, anywhere),
+    "mul": (lambda m, x, y: x * y, anywhere), "true_div": (lambda m, x, y: x / y, positive),
+    "pow": (lambda m, x, y: x ** y, positive), "maximum": (lambda m, x, y: m.maximum(x, y), anywhere),
+    "minimum": (lambda m, x, y: m.minimum(x, y), anywhere), "mod": (lambda m, x, y: x % y, positive),
+    "int_div": (lambda m, x, y: x // y, positive), "logaddexp": (lambda m, x, y: m.logaddexp(x, y), anywhere),
+}
+TERNARY = {
+    "clip": (lambda m, x, lo, hi: m.clip(x * 2 - 1.5, lo - 1.5, hi + 0.5), positive),
+    "switch": (lambda m, c, a, b: m.switch(m.gt(c, 1.2), a, b), positive),
+}
+
+
+def _cases():
+    for table, arity in ((UNARY, 1), (BINARY, 2), (TERNARY, 3)):
+        for name, (fn, sample) in table.items():
+            yield pytest.param(fn, sample, arity, id=name)
+
+
+def _points(sample, arity, shapes):
+    return [sample(*shape) for shape in shapes[:arity]]
+
+
+@pytest.mark.parametrize("fn, sample, arity", list(_cases()))
+@pytest.mark.parametrize("shapes", [[(3,), (3,), (3,)], [(2, 3), (3,), (1, 3)]], ids=["vectors", "broadcast"])
+def test_elemwise_verify_grad(fn, sample, arity, shapes, request):
+    rounded = "float32" in request.node.name  # a float32 result: steps and tolerances of float32
+    verify_grad(lambda *xs: fn(pt, *xs), _points(sample, arity, shapes), rng=np.random.default_rng(0),
+                mode="py", eps=1e-3 if rounded else None, abs_tol=1e-3 if rounded else None)
+
+
+def _grads(module, fn, arity, shapes):
+    """A function's gradients of sum(fn(inputs) * weights) in `module`
+    (scanjit or PyTensor): (inputs, gradients)."""
+    lib = scanjit if module is pt else pytensor
+    xs = [module.tensor(f"x{k}", dtype="float64", shape=tuple(1 if n == 1 else None for n in s))
+          for k, s in enumerate(shapes[:arity])]
+    out = fn(module, *xs)
+    cost = module.sum(out * np.linspace(0.5, 1.5, 6)[:out.type.shape[-1] or 3])
+    return xs, lib.grad(cost, xs)
+
+
+@pytest.mark.parametrize("shapes, mode", [([(3,), (3,), (3,)], None), ([(3,), (3,), (3,)], "py"),
+                                          ([(2, 3), (3,), (2, 1)], "py")],
+                         ids=["vectors-compiled", "vectors-reference", "broadcast-reference"])
+def test_elemwise_grads_match_pytensor(shapes, mode):
+    """Every elementwise function's gradient, in one function, as PyTensor's."""
+    ins, outs, ref_ins, ref_outs, points = [], [], [], [], []
+    for fn, sample, arity in (p.values for p in _cases()):
+        xs, gs = _grads(pt, fn, arity, shapes)
+        rxs, rgs = _grads(ptt, fn, arity, shapes)
+        ins += xs
+        outs += gs
+        ref_ins += rxs
+        ref_outs += rgs
+        points += _points(sample, arity, shapes)
+    got = scanjit.function(ins, outs, mode=mode)(*points)
+    expected = pytensor.function(ref_ins, ref_outs, on_unused_input="ignore", mode="FAST_COMPILE")(*points)
+    for g, e, var in zip(got, expected, outs):
+        # a deliberate difference: through a downcast, PyTensor's gradient of a float64 input is float32
+        assert g.dtype == "float64" and g.shape == e.shape, var
+        np.testing.assert_allclose(g, e, rtol=1e-12 if e.dtype == "float64" else 1e-6, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", [None, "py"], ids=["compiled", "reference"])
+def test_kinks_as_pytensor(mode):
+    """abs at 0, maximum/minimum ties (to the first input), clip at its
+    bounds, switch, and piecewise constant functions (zero)."""
+    def program(m):
+        x, y = m.dvector("x"), m.dvector("y")
+        cost = m.sum(m.abs(x) + m.maximum(x, y) * 2 + m.minimum(y, x) * 3 + m.clip(x, -1.0, y) * 5
+                     + m.switch(m.ge(x, 0), x * 7, y) + m.floor(x) + m.round(y) + m.sign(x) * y)
+        return [x, y], (scanjit if m is pt else pytensor).grad(cost, [x, y])
+    x = np.array([0.0, 1.0, -1.0, 2.0, -3.0])
+    y = np.array([0.0, 1.0, 0.5, 2.0, -3.0])
+    ins, outs = program(pt)
+    rins, routs = program(ptt)
+    got = scanjit.function(ins, outs, mode=mode)(x, y)
+    expected = pytensor.function(rins, routs)(x, y)
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g, e)
+
+
+@pytest.mark.parametrize("fn, sample, arity", [p for p in _cases() if p.id in ("exp", "pow", "clip", "maximum")])
+def test_elemwise_verify_grad_compiled(fn, sample, arity):
+    verify_grad(lambda *xs: fn(pt, *xs), _points(sample, arity, [(2, 3), (3,), (1, 3)]),
+                rng=np.random.default_rng(1))
+
+
+def test_verify_grad_finds_a_wrong_gradient():
+    with pytest.raises(GradientError, match="numeric gradient and analytic gradient"):
+        verify_grad(lambda x: zero_grad(x) * x, [anywhere(4)], rng=np.random.default_rng(2), mode="py")
+
+
+def test_verify_grad_takes_only_float_points():
+    with pytest.raises(TypeError, match="floating point"):
+        verify_grad(pt.exp, [np.arange(3)], mode="py")
+
+
+def test_disconnected_inputs():
+    x, y = pt.dvector("x"), pt.dvector("y")
+    cost = pt.sum(x ** 2)
+    with pytest.raises(DisconnectedInputError):
+        grad(cost, y)
+    with pytest.raises(ValueError):  # PyTensor's DisconnectedInputError is a ValueError too
+        grad(cost, [x, y])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gy = grad(cost, y, disconnected_inputs="warn")
+    assert "not part of the computational graph" in str(caught[0].message)
+    np.testing.assert_array_equal(gy.eval({y: np.ones(3)}), np.zeros(3))
+    assert grad(cost, [x, y], disconnected_inputs="ignore", return_disconnected="none")[1] is None
+    with pytest.raises(ValueError, match="disconnected_inputs"):
+        grad(cost, x, disconnected_inputs="maybe")
+
+
+def test_integers_get_float_zeros_as_pytensor():
+    x, i, n = pt.dvector("x"), pt.lvector("i"), pt.lscalar("n")
+    gi = grad(pt.sum(i * 2.5), i)
+    gx = grad(pt.sum(pt.cast(x, "int64")), x)  # connected through an integer: zeros, no error
+    gn = grad(pt.cast(n * 2, "float64"), n)
+    f = scanjit.function([x, i, n], [gi, gx, gn])
+    for got in f(np.array([1.5, 2.0]), np.array([1, 2]), 3):
+        assert got.dtype == "float64" and not got.any()
+
+
+def test_dtypes_and_names_as_pytensor():
+    x = pt.fvector("x")
+    c = pt.sum(x * 2)
+    c.name = "c"
+    g = grad(c, x)
+    assert g.dtype == "float32" and g.name == "(dc/dx)"
+    assert isinstance(grad(c, (x,)), tuple) and isinstance(grad(c, [x]), list)
+    with pytest.raises(TypeError, match="Cost must be a scalar"):
+        grad(x * 2, x)
+
+
+def test_consider_constant_known_grads_and_barriers():
+    x = pt.dvector("x")
+    y = x * 3
+    value = np.array([1.0, -2.0])
+    assert np.allclose(grad(pt.sum(y * x), x, consider_constant=[y]).eval({x: value}), 3 * value)
+    assert np.allclose(grad(pt.sum(zero_grad(y) * x), x).eval({x: value}), 3 * value)
+    assert np.allclose(grad(pt.sum(disconnected_grad(y) * x), x).eval({x: value}), 3 * value)
+    with pytest.raises(DisconnectedInputError):
+        grad(pt.sum(disconnected_grad(x)), x)
+    assert not grad(pt.sum(zero_grad(x)), x).eval({x: value}).any()
+    known = grad(None, x, known_grads={y: pt.constant(np.array([1.0, 2.0]))})
+    np.testing.assert_array_equal(known.eval(), [3.0, 6.0])
+    f = scanjit.function([x], zero_grad(x) + disconnected_grad(x))
+    np.testing.assert_array_equal(f(value), 2 * value)
+
+
+def test_gradient_graph_prints_and_compiles():
+    x, w = pt.dvector("x"), pt.dmatrix("w")
+    cost = pt.sum(pt.tanh(pt.dot(w, x)))
+    gw = grad(cost, w)
+    text = scanjit.debugprint(gw, file="str")
+    assert "Dot" in text and "tanh" in text
+    f = scanjit.function([x, w], gw)
+    xv, wv = anywhere(3), anywhere(2, 3)
+    np.testing.assert_allclose(f(xv, wv), np.outer(1 - np.tanh(wv @ xv) ** 2, xv))
+
+
+def test_jacobian_and_hessian():
+    x = pt.dvector("x")
+    value = np.array([0.5, -1.0, 2.0])
+    j = jacobian(pt.exp(x) * x[0], x)
+    expected = np.diag(np.exp(value) * value[0])
+    expected[:, 0] += np.exp(value)
+    np.testing.assert_allclose(scanjit.function([x], j)(value), expected)
+    h = hessian(pt.sum(x ** 3), x)
+    np.testing.assert_allclose(scanjit.function([x], h)(value), np.diag(6 * value))
+
+
+@pytest.mark.parametrize("mode", [None, "py"], ids=["compiled", "reference"])
+def test_fill_as_pytensor(mode):
+    """pt.fill / pt.second (the zeros of gradients): the second input broadcast to the first's shape."""
+    x, v = pt.dmatrix("x"), pt.fscalar("v")
+    f = scanjit.function([x, v], [pt.fill(x, v), pt.second(x, 2)], mode=mode)
+    filled, twos = f(np.zeros((2, 3)), np.float32(1.5))
+    assert filled.dtype == "float32" and twos.dtype == "int8"
+    np.testing.assert_array_equal(filled, np.full((2, 3), 1.5))
+    np.testing.assert_array_equal(twos, np.full((2, 3), 2))
