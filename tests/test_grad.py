@@ -233,3 +233,95 @@ def test_fill_as_pytensor(mode):
     assert filled.dtype == "float32" and twos.dtype == "int8"
     np.testing.assert_array_equal(filled, np.full((2, 3), 1.5))
     np.testing.assert_array_equal(twos, np.full((2, 3), 2))
+
+
+def _idx(m):
+    return m.constant(np.array([2, 0, 2, 1]))
+
+
+# name -> (function of one float64 input in scanjit.tensor or pytensor.tensor, its shape)
+OPS = {
+    "sum": (lambda m, x: m.sum(x), (2, 3)), "sum_axis": (lambda m, x: m.sum(x, axis=0), (2, 3)),
+    "sum_keepdims": (lambda m, x: m.sum(x, axis=1, keepdims=True) * x, (2, 3)),
+    "prod": (lambda m, x: m.prod(x, axis=1), (2, 3)), "mean": (lambda m, x: m.mean(x, axis=(0, 2)), (2, 3, 2)),
+    "var": (lambda m, x: m.var(x, axis=1), (3, 4)), "std": (lambda m, x: m.std(x, keepdims=True), (3, 2)),
+    "max": (lambda m, x: m.max(x, axis=1), (3, 4)), "min": (lambda m, x: m.min(x, axis=0, keepdims=True), (3, 4)),
+    "max_all": (lambda m, x: m.max(x), (2, 3)),
+    "logsumexp": (lambda m, x: m.logsumexp(x, axis=1), (2, 3)),
+    "softmax": (lambda m, x: m.special.softmax(x, axis=-1), (2, 3)),
+    "log_softmax": (lambda m, x: m.special.log_softmax(x, axis=0), (2, 3)),
+    "cumsum": (lambda m, x: m.cumsum(x, axis=1), (2, 3)), "cumsum_flat": (lambda m, x: m.cumsum(x), (2, 3)),
+    "cumprod": (lambda m, x: m.cumprod(x, axis=0), (3, 2)),
+    "dot_mm": (lambda m, x: m.dot(x, m.constant(np.arange(6.0).reshape(3, 2))), (2, 3)),
+    "dot_mv": (lambda m, x: m.dot(x, m.constant(np.arange(3.0))), (2, 3)),
+    "dot_vm": (lambda m, x: m.dot(m.constant(np.arange(2.0)), x), (2, 3)),
+    "dot_vv": (lambda m, x: m.dot(x, x), (3,)), "dot_self": (lambda m, x: m.dot(x, x.T), (2, 3)),
+    "index": (lambda m, x: x[1], (2, 3)), "slice": (lambda m, x: x[:, 1:] * x[:, :-1], (2, 3)),
+    "step": (lambda m, x: x[::-2], (5,)), "advanced": (lambda m, x: x[_idx(m)], (3, 2)),
+    "advanced_2d": (lambda m, x: x[_idx(m), _idx(m) % 2], (3, 2)),
+    "set": (lambda m, x: m.set_subtensor(x[1:], x[0] * 2), (3, 2)),
+    "inc": (lambda m, x: m.inc_subtensor(x[:, 0], x[:, 1] ** 2), (3, 2)),
+    "set_advanced": (lambda m, x: m.set_subtensor(x[_idx(m)[:2]], x[0]), (3, 2)),
+    "inc_advanced": (lambda m, x: m.inc_subtensor(x[_idx(m)], m.exp(x[1])), (3, 2)),
+    "reshape": (lambda m, x: m.reshape(x, (3, 2)) ** 2, (2, 3)), "flatten": (lambda m, x: m.flatten(x) ** 2, (2, 3)),
+    "transpose": (lambda m, x: x.T * m.constant(np.arange(2.0)), (2, 3)),
+    "dimshuffle": (lambda m, x: x.dimshuffle(1, "x", 0) ** 2, (2, 3)),
+    "squeeze": (lambda m, x: m.squeeze(x) ** 2, (1, 3)), "expand_dims": (lambda m, x: m.expand_dims(x, 1) ** 2, (3,)),
+    "broadcast_to": (lambda m, x: m.broadcast_to(x, (4, 3)) * m.constant(np.arange(12.0).reshape(4, 3)), (3,)),
+    "alloc": (lambda m, x: m.alloc(x, 2, 2, 3) ** 2, (1, 3)),
+    "concatenate": (lambda m, x: m.concatenate([x, x ** 2], axis=1), (2, 3)),
+    "stack": (lambda m, x: m.stack([x, m.exp(x)], axis=1), (2, 3)), "stack_scalars": (lambda m, x: m.stack([x[0], x[1] * 2]), (2,)),
+    "split": (lambda m, x: m.split(x, [1, 2], n_splits=2, axis=0)[1] ** 2, (3, 2)),
+    "repeat": (lambda m, x: m.repeat(x, 2, axis=0) ** 2, (2, 3)), "tile": (lambda m, x: m.tile(x, (2, 1)) ** 2, (2, 3)),
+    "specify_shape": (lambda m, x: m.specify_shape(x, (2, 3)) ** 2, (2, 3)),
+}
+
+
+def _op_cases():
+    return [pytest.param(fn, shape, id=name) for name, (fn, shape) in OPS.items()]
+
+
+@pytest.mark.parametrize("fn, shape", _op_cases())
+def test_op_verify_grad(fn, shape):
+    verify_grad(lambda x: fn(pt, x), [anywhere(*shape)], rng=np.random.default_rng(3), mode="py")
+
+
+COMPILED = ["max", "prod", "cumprod", "dot_mm", "inc_advanced", "concatenate", "dimshuffle"]
+
+
+@pytest.mark.parametrize("mode, names", [(None, COMPILED), ("py", list(OPS))], ids=["compiled", "reference"])
+def test_op_grads_match_pytensor(mode, names):
+    """The ops' gradients, in one function, as PyTensor's (compiled: a
+    sample of the kinds, whose compilation takes seconds each)."""
+    ins, outs, ref_ins, ref_outs, points = [], [], [], [], []
+    for name, (fn, shape) in ((name, OPS[name]) for name in names):
+        for m, lib, xs, gs in ((pt, scanjit, ins, outs), (ptt, pytensor, ref_ins, ref_outs)):
+            x = m.tensor(name, dtype="float64", shape=tuple(1 if n == 1 else None for n in shape))
+            out = fn(m, x)
+            xs.append(x)
+            gs.append(lib.grad(m.sum(out * m.cos(out)), x))
+        points.append(anywhere(*shape))
+    points[names.index("max")][1, :2] = 7.0  # a tie: both positions get the gradient, as PyTensor
+    got = scanjit.function(ins, outs, mode=mode)(*points)
+    expected = pytensor.function(ref_ins, ref_outs, mode="FAST_COMPILE")(*points)
+    for g, e, name in zip(got, expected, names):
+        assert g.dtype == e.dtype and g.shape == e.shape, name
+        np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+def test_integer_inputs_of_ops_get_zeros():
+    """An index is disconnected (as PyTensor); an integer reaching the cost
+    through a cast, like argmax, is connected with a zero gradient."""
+    x, i = pt.dvector("x"), pt.lscalar("i")
+    with pytest.raises(DisconnectedInputError):
+        grad(pt.sum(x[i:] * 2), [x, i])
+    gx, gi = grad(pt.sum(x[i:] * 2) + pt.cast(pt.argmax(x) + i, "float64"), [x, i])
+    f = scanjit.function([x, i], [gx, gi])
+    np.testing.assert_array_equal(f(np.array([1.0, 3.0, 2.0]), 1)[0], [0, 2, 2])
+    assert f(np.array([1.0, 3.0, 2.0]), 1)[1] == 0
+
+
+def test_ops_without_a_gradient_name_themselves():
+    x = pt.dvector("x")
+    with pytest.raises(NotImplementedError, match="psi"):
+        grad(pt.sum(pt.psi(x)), x)
