@@ -47,7 +47,7 @@ class DotToGemm(RewritePattern):
         out = empty_like_dims(b, t, [m, n])
         sizes = [b.emit(arith.IndexCastOp(v, i64)) for v in (m, n, k)]
         call = b.emit(sj.CallOp(CALLEES[type(t.element_type)], [op.lhs, op.rhs, out, *sizes], [2]))
-        rewriter.replace_op(op, b.ops, [call])
+        rewriter.replace(op, b.ops, [call])
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,15 @@ class Op:
         the compiled code has, with the same checks and errors."""
         raise NotImplementedError(f"the reference interpreter cannot run {self}")
 
+    def L_op(self, inputs: list[Variable], outputs: list[Variable], output_grads: list) -> list:
+        """The gradients of the inputs (graphs; None where not connected)
+        given those of the outputs (None for an output the cost does not
+        reach); see scanjit/tensor/gradient.py."""
+        return self.grad(inputs, output_grads)
+
+    def grad(self, inputs: list[Variable], output_grads: list) -> list:
+        raise NotImplementedError(f"the gradient of {self} is not implemented")
+
     def __call__(self, *inputs):
         node = self.make_node(*inputs)
         return node.outputs[0] if len(node.outputs) == 1 else node.outputs

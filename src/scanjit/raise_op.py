@@ -30,6 +30,9 @@ class Assert(Op):
             raise self.exc_type(self.msg)
         return [x]
 
+    def grad(self, inputs, output_grads):
+        return [output_grads[0], *[None] * (len(inputs) - 1)]
+
     def __str__(self):
         return f"Assert{{{self.msg}}}"
 

@@ -129,6 +129,8 @@ def elemwise(emit: Emit, scalar_op: str, args: list[SSAValue], in_dtypes: list[s
         return compare(emit, scalar_op, a, b, common)
     if scalar_op in ("isnan", "isinf"):
         return _nan_or_inf(emit, scalar_op, args[0], in_dtypes[0])
+    if scalar_op == "second":  # PyTensor's fill: the second input, broadcast to the first's shape
+        return convert(emit, args[1], in_dtypes[1], out_dtype)
     if scalar_op == "switch":
         cond = convert(emit, args[0], in_dtypes[0], "bool")
         a, b = (convert(emit, x, d, out_dtype) for x, d in zip(args[1:], in_dtypes[1:]))

@@ -15,6 +15,7 @@ from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.scalar import ELEMENT_TYPES, convert, elemwise, from_index, ir_type, to_index
 from scanjit.graph import Constant, Variable
 from scanjit.raise_op import Assert
+from scanjit.tensor.gradient import GradientBarrier
 from scanjit.tensor.subtensor import FULL, INDEX
 
 
@@ -579,6 +580,12 @@ def emit_assert(e: Emitter, node) -> list[SSAValue]:
         e.check(convert(e.emit, e.value(condition), condition.dtype, "bool"),
                 f"{node.op.exc_type.__name__}: {node.op.msg}")
     return [e.value(x)]
+
+
+@emits(GradientBarrier)
+def emit_gradient_barrier(e: Emitter, node) -> list[SSAValue]:
+    """zero_grad(x) and disconnected_grad(x) are x."""
+    return [e.value(node.inputs[0])]
 
 
 @emits(tb.Join)

@@ -80,6 +80,20 @@ class ScanOp(Op):
         return ScanOp(new_info, self.n_seqs, self.n_steps_given).make_node(
             inputs[0], inputs[1:1 + self.n_seqs], inputs[1 + self.n_seqs:bound], outer_inputs(new_info))
 
+    def loop(self, info: ScanInfo, n_steps: Variable, sequences: list, initials: list) -> Apply:
+        """The node of a new scan running `n_steps` steps of `info`'s body
+        (the gradient's backward scan, scanjit/scan/grad.py)."""
+        from scanjit.tensor.elemwise import cast
+
+        return ScanOp(info, len(sequences), True).make_node(cast(n_steps, "int64"), sequences, initials,
+                                                            outer_inputs(info))
+
+    def L_op(self, inputs, outputs, output_grads):
+        """Backpropagation through time: a scan running backwards (scan/grad.py)."""
+        from scanjit.scan.grad import scan_grad
+
+        return scan_grad(self, inputs, outputs, output_grads)
+
     def infer_shape(self, node, shapes, dims):
         """Stacked outputs: (steps, *the step's lengths), inferred lazily
         from the placeholders' lengths; final states: the state's lengths."""

@@ -16,6 +16,7 @@ from scanjit.tensor.basic import constant  # noqa: F401
 from scanjit.tensor.elemwise import *  # noqa: F401,F403  (its __all__: Elemwise and pt.add, pt.exp, ...)
 from scanjit.tensor import extra_ops, nnet, special  # noqa: F401
 from scanjit.tensor.extra_ops import CumOp, cumprod, cumsum  # noqa: F401
+from scanjit.tensor.gradient import grad  # noqa: F401
 from scanjit.tensor.math import (  # noqa: F401
     Argmax, Dot, Reduce, all, any, argmax, argmin, dot, logsumexp, max, mean, min, outer, prod, std, sum, var,
 )
@@ -105,17 +106,16 @@ NOT_YET = not_yet({
         "float_types", "float_scalar_types", "float_vector_types", "float_matrix_types", "int_types",
         "int_scalar_types", "int_vector_types", "int_matrix_types", "specify_broadcastable",
         "get_scalar_constant_value", "get_underlying_scalar_constant_value", "get_vector_length", "vectorize"),
+    "as pytensor.gradient's: scanjit.gradient has it": ("jacobian", "hessian"),
     "": (
         "allclose", "argsort", "bartlett", "batched_dot", "batched_tensordot", "betainc", "betaincinv",
         "bincount", "broadcast_arrays", "broadcast_shape", "ceil_intdiv", "chi2sf", "choose", "compress",
         "concat_with_broadcast", "cov", "dense_dot", "diag", "diagonal", "diff", "einsum", "erfcinv", "erfcx",
-        "extract_diag", "fill", "fill_diagonal", "fill_diagonal_offset", "flatnonzero", "gamma", "gammainc",
-        "gammaincc", "gammainccinv", "gammaincinv", "gammal", "gammau", "geomspace", "grad", "hessian",
-        "hyp2f1", "i0", "i1", "interp", "interpolate1d", "inverse_permutation", "is_flat", "isclose", "iv",
-        "ive", "j0", "j1", "jacobian", "join_dims", "jv", "kn", "kv", "kve", "largest", "linalg", "logspace",
+        "extract_diag", "fill_diagonal", "fill_diagonal_offset", "flatnonzero", "gamma", "gammainc",
+        "gammaincc", "gammainccinv", "gammaincinv", "gammal", "gammau", "geomspace", "hyp2f1", "i0", "i1", "interp", "interpolate1d", "inverse_permutation", "is_flat", "isclose", "iv",
+        "ive", "j0", "j1", "join_dims", "jv", "kn", "kv", "kve", "largest", "linalg", "logspace",
         "matmul", "matvec", "max_and_argmax", "median", "mgrid", "nonzero_values", "ogrid", "owens_t", "pack",
-        "pad", "permute_row_elements", "polygamma", "ptp", "ravel_multi_index", "searchsorted", "second",
-        "sgn", "slice_at_axis", "smallest", "sort", "split_dims", "take_along_axis", "tensordot", "trace",
+        "pad", "permute_row_elements", "polygamma", "ptp", "ravel_multi_index", "searchsorted", "sgn", "slice_at_axis", "smallest", "sort", "split_dims", "take_along_axis", "tensordot", "trace",
         "tri_gamma", "tril_indices", "tril_indices_from", "triu_indices", "triu_indices_from", "unique",
         "unpack", "unravel_index", "vecdot", "vecmat"),
 })

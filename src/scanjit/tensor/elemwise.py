@@ -24,11 +24,16 @@ from scanjit.tensor.basic import as_tensor_variable, broadcast_shape, check_broa
 @dataclass(frozen=True)
 class Scalar:
     """A scalar function: `numpy` computes it on arrays whose dtypes
-    `operand_dtypes` gives, `dtype` is the result's dtype for the inputs'."""
+    `operand_dtypes` gives, `dtype` is the result's dtype for the inputs'.
+    `grad(*inputs, output, output_grad)` gives its inputs' gradients (graphs
+    shaped as the output, 0 for zeros, None where not connected; PyTensor's
+    values at kinks), None when it has none. Functions with integer or bool
+    results need none: their inputs' gradients are zeros (tensor/gradient.py)."""
 
     numpy: Callable
     dtype: Callable[[list[str]], str | None]  # None: not defined on these dtypes (TypeError)
     operands: str = "result"  # inputs computed as: "result", "common" (upcast), "switch", "cast"
+    grad: Callable | None = None
 
     def operand_dtypes(self, dtypes: list[str], result: str) -> list[str]:
         if self.operands == "common":
@@ -174,39 +179,105 @@ def _clip(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
 
 
 LN2 = math.log(2)
-# Computed by the C library's function of the same name (in float64).
-LIBM = ("tan", "sinh", "cosh", "arcsin", "arccos", "arctan", "arctan2", "arcsinh", "arccosh", "arctanh",
-        "exp2", "log2", "log10")
+LN10 = math.log(10)
+
+
+def _inverse_sqrt(g: Variable, square: Variable) -> Variable:
+    return true_div(g, sqrt(square))
+
+
+# Computed by the C library's function of the same name (in float64), with
+# their gradients.
+LIBM = {
+    "tan": lambda x, out, g: [mul(g, add(1, mul(out, out)))],
+    "sinh": lambda x, out, g: [mul(g, cosh(x))],
+    "cosh": lambda x, out, g: [mul(g, sinh(x))],
+    "arcsin": lambda x, out, g: [_inverse_sqrt(g, sub(1, mul(x, x)))],
+    "arccos": lambda x, out, g: [neg(_inverse_sqrt(g, sub(1, mul(x, x))))],
+    "arctan": lambda x, out, g: [true_div(g, add(1, mul(x, x)))],
+    "arctan2": lambda y, x, out, g: [true_div(mul(g, x), add(mul(x, x), mul(y, y))),
+                                     neg(true_div(mul(g, y), add(mul(x, x), mul(y, y))))],
+    "arcsinh": lambda x, out, g: [_inverse_sqrt(g, add(mul(x, x), 1))],
+    "arccosh": lambda x, out, g: [_inverse_sqrt(g, sub(mul(x, x), 1))],
+    "arctanh": lambda x, out, g: [true_div(g, sub(1, mul(x, x)))],
+    "exp2": lambda x, out, g: [mul(mul(g, out), LN2)],
+    "log2": lambda x, out, g: [true_div(g, mul(x, LN2))],
+    "log10": lambda x, out, g: [true_div(g, mul(x, LN10))],
+}
+
+SQRT_PI = math.sqrt(math.pi)
+
+
+def _zero(*args) -> list:
+    """Zero gradients, for the inputs of a piecewise constant function."""
+    return [0] * (len(args) - 2)
+
+
+def _first(out: Variable, x: Variable) -> Variable:
+    """1 where `x` is the maximum or minimum `out` (ties: the first input, as PyTensor)."""
+    return eq(out, x)
+
 
 SCALARS: dict[str, Scalar] = {
-    "add": Scalar(np.add, _upcast), "sub": Scalar(np.subtract, _numeric),
-    "mul": Scalar(np.multiply, _upcast), "true_div": Scalar(np.true_divide, _true_div),
-    "int_div": Scalar(np.floor_divide, _upcast), "mod": Scalar(np.remainder, _upcast),
-    "pow": Scalar(_power, _pow), "maximum": Scalar(np.maximum, _upcast),
-    "minimum": Scalar(np.minimum, _upcast), "and": Scalar(np.bitwise_and, _discrete),
-    "or": Scalar(np.bitwise_or, _discrete), "xor": Scalar(np.bitwise_xor, _discrete),
-    "invert": Scalar(np.invert, _discrete), "neg": Scalar(np.negative, _numeric),
-    "abs": Scalar(np.abs, _upcast), "sign": Scalar(np.sign, _numeric),
-    "square": Scalar(np.square, _upcast), "reciprocal": Scalar(np.reciprocal, _float),
-    "clip": Scalar(_clip, _upcast),
-    "exp": Scalar(np.exp, _float), "log": Scalar(np.log, _float), "tanh": Scalar(np.tanh, _float),
-    "sqrt": Scalar(np.sqrt, _float), "sin": Scalar(np.sin, _float), "cos": Scalar(np.cos, _float),
-    "floor": Scalar(np.floor, _float), "ceil": Scalar(np.ceil, _float),
-    "trunc": Scalar(np.trunc, _float), "round_half_to_even": Scalar(np.round, _float_only),
-    "round_half_away_from_zero": Scalar(_round_half_away, _float_only),
-    "sigmoid": Scalar(_f64(_sigmoid), _float), "softplus": Scalar(_f64(_softplus), _float),
-    "log1p": Scalar(_f64(np.log1p), _float), "expm1": Scalar(_f64(np.expm1), _float),
-    "log1mexp": Scalar(_f64(_log1mexp), _float), "logaddexp": Scalar(_f64(np.logaddexp), _float),
-    "erf": Scalar(_libm(math.erf), _float), "erfc": Scalar(_libm(math.erfc), _float),
-    "erfinv": Scalar(_f64(_erfinv), _float),
-    "gammaln": Scalar(_libm(_lgamma), _float), "psi": Scalar(_f64(_digamma), _float),
-    **{name: Scalar(_f64(getattr(np, name)), _float) for name in LIBM},
+    "add": Scalar(np.add, _upcast, grad=lambda x, y, out, g: [g, g]),
+    "sub": Scalar(np.subtract, _numeric, grad=lambda x, y, out, g: [g, neg(g)]),
+    "mul": Scalar(np.multiply, _upcast, grad=lambda x, y, out, g: [mul(g, y), mul(g, x)]),
+    "true_div": Scalar(np.true_divide, _true_div,
+                       grad=lambda x, y, out, g: [true_div(g, y), neg(true_div(mul(g, x), mul(y, y)))]),
+    "int_div": Scalar(np.floor_divide, _upcast, grad=_zero),
+    "mod": Scalar(np.remainder, _upcast, grad=lambda x, y, out, g: [g, neg(mul(int_div(x, y), g))]),
+    "pow": Scalar(_power, _pow, grad=lambda x, y, out, g: [
+        mul(mul(g, y), pow(x, sub(y, 1))), switch(eq(x, 0), 0, mul(mul(g, log(x)), out))]),
+    "maximum": Scalar(np.maximum, _upcast, grad=lambda x, y, out, g: [
+        mul(_first(out, x), g), mul(sub(1, _first(out, x)), g)]),
+    "minimum": Scalar(np.minimum, _upcast, grad=lambda x, y, out, g: [
+        mul(_first(out, x), g), mul(sub(1, _first(out, x)), g)]),
+    "and": Scalar(np.bitwise_and, _discrete), "or": Scalar(np.bitwise_or, _discrete),
+    "xor": Scalar(np.bitwise_xor, _discrete), "invert": Scalar(np.invert, _discrete),
+    "neg": Scalar(np.negative, _numeric, grad=lambda x, out, g: [neg(g)]),
+    "abs": Scalar(np.abs, _upcast, grad=lambda x, out, g: [mul(g, sign(x))]),
+    "sign": Scalar(np.sign, _numeric, grad=_zero),
+    "square": Scalar(np.square, _upcast, grad=lambda x, out, g: [mul(mul(g, 2), x)]),
+    "reciprocal": Scalar(np.reciprocal, _float, grad=lambda x, out, g: [neg(true_div(g, mul(x, x)))]),
+    "clip": Scalar(_clip, _upcast, grad=lambda x, low, high, out, g: [
+        mul(and_(ge(x, low), le(x, high)), g), mul(lt(x, low), g), mul(gt(x, high), g)]),
+    "exp": Scalar(np.exp, _float, grad=lambda x, out, g: [mul(g, out)]),
+    "log": Scalar(np.log, _float, grad=lambda x, out, g: [true_div(g, x)]),
+    "tanh": Scalar(np.tanh, _float, grad=lambda x, out, g: [mul(g, sub(1, mul(out, out)))]),
+    "sqrt": Scalar(np.sqrt, _float, grad=lambda x, out, g: [true_div(mul(g, 0.5), out)]),
+    "sin": Scalar(np.sin, _float, grad=lambda x, out, g: [mul(g, cos(x))]),
+    "cos": Scalar(np.cos, _float, grad=lambda x, out, g: [neg(mul(g, sin(x)))]),
+    "floor": Scalar(np.floor, _float, grad=_zero), "ceil": Scalar(np.ceil, _float, grad=_zero),
+    "trunc": Scalar(np.trunc, _float, grad=_zero),
+    "round_half_to_even": Scalar(np.round, _float_only, grad=_zero),
+    "round_half_away_from_zero": Scalar(_round_half_away, _float_only, grad=_zero),
+    "sigmoid": Scalar(_f64(_sigmoid), _float, grad=lambda x, out, g: [mul(mul(g, out), sub(1, out))]),
+    "softplus": Scalar(_f64(_softplus), _float, grad=lambda x, out, g: [mul(g, sigmoid(x))]),
+    "log1p": Scalar(_f64(np.log1p), _float, grad=lambda x, out, g: [true_div(g, add(x, 1))]),
+    "expm1": Scalar(_f64(np.expm1), _float, grad=lambda x, out, g: [mul(g, exp(x))]),
+    "log1mexp": Scalar(_f64(_log1mexp), _float, grad=lambda x, out, g: [  # -inf at 0, as PyTensor
+        mul(g, switch(isinf(d := true_div(-1.0, expm1(neg(x)))), -np.inf, d))]),
+    "logaddexp": Scalar(_f64(np.logaddexp), _float, grad=lambda x, y, out, g: [
+        mul(g, exp(sub(x, out))), mul(g, exp(sub(y, out)))]),
+    "erf": Scalar(_libm(math.erf), _float, grad=lambda x, out, g: [
+        mul(g, mul(2 / SQRT_PI, exp(neg(mul(x, x)))))]),
+    "erfc": Scalar(_libm(math.erfc), _float, grad=lambda x, out, g: [
+        mul(g, mul(-2 / SQRT_PI, exp(neg(mul(x, x)))))]),
+    "erfinv": Scalar(_f64(_erfinv), _float, grad=lambda x, out, g: [
+        mul(g, mul(SQRT_PI / 2, exp(mul(out, out))))]),
+    "gammaln": Scalar(_libm(_lgamma), _float, grad=lambda x, out, g: [mul(g, psi(x))]),
+    "psi": Scalar(_f64(_digamma), _float),  # its gradient needs trigamma, which scanjit lacks
+    **{name: Scalar(_f64(getattr(np, name)), _float, grad=grad) for name, grad in LIBM.items()},
     "isnan": Scalar(np.isnan, _bool, "cast"), "isinf": Scalar(np.isinf, _bool, "cast"),
     "lt": Scalar(np.less, _bool, "common"), "gt": Scalar(np.greater, _bool, "common"),
     "le": Scalar(np.less_equal, _bool, "common"), "ge": Scalar(np.greater_equal, _bool, "common"),
     "eq": Scalar(np.equal, _bool, "common"), "neq": Scalar(np.not_equal, _bool, "common"),
-    "switch": Scalar(lambda c, a, b: np.where(c, a, b), lambda dtypes: upcast(*dtypes[1:]), "switch"),
-    **{f"cast_{d}": Scalar(lambda x, d=d: x.astype(d), lambda dtypes, d=d: d, "cast") for d in DTYPES},
+    "switch": Scalar(lambda c, a, b: np.where(c, a, b), lambda dtypes: upcast(*dtypes[1:]), "switch",
+                     grad=lambda c, a, b, out, g: [0, switch(c, g, 0), switch(c, 0, g)]),
+    "second": Scalar(lambda a, b: np.broadcast_to(b, np.broadcast_shapes(a.shape, b.shape)).copy(),
+                     lambda dtypes: dtypes[1], "cast", grad=lambda a, b, out, g: [None, g]),
+    **{f"cast_{d}": Scalar(lambda x, d=d: x.astype(d), lambda dtypes, d=d: d, "cast",
+                           grad=lambda x, out, g: [g]) for d in DTYPES},
 }
 
 
@@ -258,6 +329,14 @@ class Elemwise(Op):
         operands = scalar.operand_dtypes([v.dtype for v in node.inputs], out.dtype)
         return [np.asarray(scalar.numpy(*[a.astype(d) for a, d in zip(inputs, operands)]), out.dtype)]
 
+    def L_op(self, inputs, outputs, output_grads):
+        """The scalar function's gradients, shaped as the output (the
+        accumulation sums them back over the axes an input was broadcast on)."""
+        rule = SCALARS[self.scalar_op].grad
+        if rule is None:
+            raise NotImplementedError(f"the gradient of {self} is not implemented")
+        return rule(*inputs, outputs[0], output_grads[0])
+
     def __str__(self):
         return f"Elemwise{{{self.scalar_op}}}"
 
@@ -285,7 +364,8 @@ sigmoid, softplus, log1p, expm1, log1mexp = (
 erf, erfc, erfinv, gammaln, psi = (_elemwise(n) for n in ("erf", "erfc", "erfinv", "gammaln", "psi"))
 tan, sinh, cosh, arcsin, arccos, arctan, arctan2, arcsinh, arccosh, arctanh, exp2, log2, log10 = (
     _elemwise(n) for n in LIBM)
-expit, sqr, digamma, log1pexp = sigmoid, square, psi, softplus
+second = _elemwise("second")
+expit, sqr, digamma, log1pexp, fill = sigmoid, square, psi, softplus, second
 equal, not_equal, less, less_equal, greater, greater_equal = eq, neq, lt, le, gt, ge
 floor_div, bitwise_and, bitwise_or, bitwise_xor, bitwise_not = int_div, and_, or_, xor, invert
 _logaddexp = Elemwise("logaddexp")
@@ -322,7 +402,7 @@ __all__ = ["Elemwise", "SCALARS", "add", "sub", "mul", "true_div", "int_div", "m
            "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfinv", "gammaln", "psi", "digamma", *LIBM,
            "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "power", "floor_div",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "log1pexp", "isfinite", "isposinf",
-           "isneginf", "deg2rad", "rad2deg", "iround", "divmod", "nan_to_num"]
+           "isneginf", "deg2rad", "rad2deg", "iround", "divmod", "nan_to_num", "second", "fill"]
 
 
 def cast(x, dtype: str) -> Variable:

@@ -7,6 +7,9 @@ import numpy as np
 
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable
+from scanjit.tensor.elemwise import mul, true_div
+from scanjit.tensor.shape import reshape, shape
+from scanjit.tensor.subtensor import flip
 
 
 class CumOp(Op):
@@ -37,6 +40,19 @@ class CumOp(Op):
         x = inputs[0]
         accumulate = np.cumsum if self.mode == "add" else np.cumprod
         return [accumulate(x, axis=self.axis, dtype=x.dtype)]
+
+    def L_op(self, inputs, outputs, output_grads):
+        """PyTensor's: the running sums of the gradient taken from the end;
+        for products, of the gradient times the output, over x (NaN at zeros,
+        as PyTensor)."""
+        (x,), (out,), (g,) = inputs, outputs, output_grads
+        axis = 0 if self.axis is None else self.axis
+        if self.mode == "mul":
+            g = mul(out, g)
+        found = flip(CumOp(axis, "add")(flip(g, axis)), axis)
+        if self.axis is None:
+            found = reshape(found, shape(x))
+        return [found if self.mode == "add" else true_div(found, x)]
 
     def __str__(self):
         return f"CumOp{{{self.axis}, {self.mode}}}"

@@ -57,6 +57,15 @@ class Join(Op):
                                      f"{first.shape} and {node.inputs[k].label()} has shape {x.shape}")
         return [np.concatenate(inputs, axis=self.axis)]
 
+    def grad(self, inputs, output_grads):
+        """Each input's part of the gradient, along the axis."""
+        g, start, parts = output_grads[0], basic.constant(0, dtype="int64"), []
+        for x in inputs:
+            stop = add(start, Shape(self.axis)(x))
+            parts.append(g[(slice(None),) * self.axis + (slice(start, stop),)])
+            start = stop
+        return parts
+
     def __str__(self):
         return f"Join{{axis={self.axis}}}"
 

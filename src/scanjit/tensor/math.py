@@ -8,8 +8,10 @@ import numpy as np
 from scanjit.dtypes import is_float, upcast, upgrade_to_float
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable, constant
-from scanjit.tensor.elemwise import add, cast, exp, isinf, log, mul, sqrt, sub, switch, true_div
-from scanjit.tensor.shape import Shape, dimshuffle
+from scanjit.tensor.elemwise import (
+    add, and_, cast, eq, exp, isinf, log, mul, second, sqrt, sub, switch, true_div,
+)
+from scanjit.tensor.shape import DimShuffle, Shape, dimshuffle
 
 
 def _normalize_axes(axis, ndim: int) -> tuple[int, ...]:
@@ -71,6 +73,27 @@ class Reduce(Op):
         for r in range(count):
             acc = ufunc(acc, rows[..., r])
         return [acc]
+
+    def L_op(self, inputs, outputs, output_grads):
+        """PyTensor's rules: a sum's gradient broadcast back; a max's (min's)
+        to every position holding it; a product's the product of the others
+        (with zeros counted, so no 0 / 0)."""
+        (x,), (out,), (g,) = inputs, outputs, output_grads
+        g, out = self.expanded(x, g), self.expanded(x, out)
+        if self.kind == "add":
+            return [second(x, g)]
+        if self.kind in ("max", "min"):
+            return [mul(eq(x, out), g)]
+        zero = eq(x, 0)
+        zeros = self.expanded(x, Reduce("add", self.axes, "int64")(zero))
+        others = self.expanded(x, Reduce("mul", self.axes, self.dtype)(switch(zero, 1, x)))
+        only_zero = and_(eq(zeros, 1), zero)
+        return [switch(eq(zeros, 0), true_div(mul(g, out), x), switch(only_zero, mul(g, others), 0))]
+
+    def expanded(self, x: Variable, reduced: Variable) -> Variable:
+        """`reduced` with the reduced axes back, of length 1."""
+        kept = iter(range(reduced.ndim))
+        return DimShuffle(tuple("x" if a in self.axes else next(kept) for a in range(x.ndim)))(reduced)
 
     def __str__(self):
         return f"Reduce{{{self.kind}, axes={list(self.axes)}{f', {self.dtype}' if self.dtype else ''}}}"
@@ -269,6 +292,20 @@ class Dot(Op):
             lhs = a[..., k]
             acc = acc + (lhs[:, None] * b[k] if a.ndim == 2 and b.ndim == 2 else lhs * b[k])
         return [acc]
+
+    def grad(self, inputs, output_grads):
+        (a, b), (g,) = inputs, output_grads
+        if a.ndim == 1 and b.ndim == 1:
+            return [mul(g, b), mul(g, a)]
+        if a.ndim == 1:
+            return [dot(b, g), outer(a, g)]
+        if b.ndim == 1:
+            return [outer(g, b), dot(transpose(a), g)]
+        return [dot(g, transpose(b)), dot(transpose(a), g)]
+
+
+def transpose(x: Variable) -> Variable:
+    return DimShuffle((1, 0))(x)
 
 
 def dot(a, b):

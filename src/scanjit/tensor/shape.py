@@ -58,6 +58,9 @@ class MakeVector(Op):
     def perform(self, node, inputs):
         return [np.array(inputs, dtype=self.dtype).reshape(len(inputs))]
 
+    def grad(self, inputs, output_grads):
+        return [Subtensor([INDEX])(output_grads[0], k) for k in range(len(inputs))]
+
     def __str__(self):
         return "MakeVector"
 
@@ -116,6 +119,9 @@ class SpecifyShape(Op):
                                  f"{axis}, expected {n}")
         return [x]
 
+    def grad(self, inputs, output_grads):
+        return [output_grads[0], *[None] * (len(inputs) - 1)]
+
     def __str__(self):
         return "SpecifyShape"
 
@@ -151,6 +157,16 @@ class DimShuffle(Op):
         x = inputs[0]
         kept = x.transpose([a for a in self.order if a != "x"])
         return [kept.reshape([1 if a == "x" else x.shape[a] for a in self.order])]
+
+    def grad(self, inputs, output_grads):
+        """The gradient's new axes (of length 1) dropped and its axes put back in order."""
+        g = output_grads[0]
+        new = [i for i, a in enumerate(self.order) if a == "x"]
+        kept = [i for i, a in enumerate(self.order) if a != "x"]
+        if new:
+            g = Subtensor([INDEX] * len(new))(DimShuffle(tuple(new + kept))(g), *[0] * len(new))
+        back = tuple(sorted(range(len(kept)), key=lambda j: self.order[kept[j]]))
+        return [g if back == tuple(range(len(back))) else DimShuffle(back)(g)]
 
     def __str__(self):
         return f"DimShuffle{{{','.join(map(str, self.order))}}}"
@@ -215,6 +231,10 @@ class Alloc(Op):
                         f"alloc of {node.inputs[0].label()}")
         shaped[...] = fill
         return [shaped]
+
+    def grad(self, inputs, output_grads):
+        """The value's: the gradient, summed over the axes it was broadcast on."""
+        return [output_grads[0], *[None] * (len(inputs) - 1)]
 
 
 def alloc(value, *shape):
@@ -305,6 +325,9 @@ class Reshape(Op):
             raise ValueError(f"cannot reshape {node.inputs[0].label()} of size {x.size} into shape "
                              f"({', '.join(map(str, given))}{',' if len(given) == 1 else ''})")
         return [x.reshape(lengths)]
+
+    def grad(self, inputs, output_grads):
+        return [reshape(output_grads[0], shape(inputs[0])), *[None] * (len(inputs) - 1)]
 
     def __str__(self):
         return f"Reshape{{{self.ndim}}}"

@@ -11,8 +11,8 @@ import numpy as np
 
 from scanjit.dtypes import INTS
 from scanjit.graph import Apply, Constant, Op, TensorType, Variable
-from scanjit.tensor.basic import as_tensor_variable, broadcast_shape, check_broadcast
-from scanjit.tensor.elemwise import cast
+from scanjit.tensor.basic import as_tensor_variable, broadcast_shape, check_broadcast, constant
+from scanjit.tensor.elemwise import cast, second
 
 INDEX = "i"  # a Subtensor key entry taking one position of its axis
 FULL = (False, False, False)  # the slice `:`
@@ -52,6 +52,11 @@ class Subtensor(Op):
         x, *key = inputs
         return [x[numpy_key(self, x, key, node.inputs[0].label())]]
 
+    def grad(self, inputs, output_grads):
+        """The gradient added into zeros at the part (inc_subtensor)."""
+        (x, *key), (g,) = inputs, output_grads
+        return [SetSubtensor("inc", self)(zeros_shaped(x, g), g, *key), *[None] * len(key)]
+
     def static_shape(self, shape: tuple, key: list | None = None) -> tuple:
         """The static shape of `x[key]` for `x` of static `shape`: a sliced
         axis has a static length for `:`, or when both its length and the
@@ -73,6 +78,11 @@ class Subtensor(Op):
         entries = ["i" if e == INDEX else ":".join(n if h else "" for n, h in zip(names, e)).rstrip(":")
                    or ":" for e in self.idx_list]
         return f"Subtensor{{{', '.join(entries)}}}"
+
+
+def zeros_shaped(x: Variable, g: Variable) -> Variable:
+    """Zeros of `x`'s shape and the gradient `g`'s dtype."""
+    return second(x, constant(0, dtype=g.dtype))
 
 
 def sliced_lengths(idx_list, lengths: list, key: list, dims, label: str) -> list:
@@ -144,6 +154,13 @@ class SetSubtensor(Op):
                         part.ndim, f"{self.mode}_subtensor of {x_var.label()}")
         out[where] = part + new if self.mode == "inc" else new
         return [out]
+
+    def grad(self, inputs, output_grads):
+        """x: the gradient, zero at the part when it was set; the value: the
+        gradient's part (summed over the axes it was broadcast on)."""
+        (x, value, *key), (g,) = inputs, output_grads
+        gx = g if self.mode == "inc" else SetSubtensor("set", self.key)(g, constant(0, dtype=g.dtype), *key)
+        return [gx, self.key(g, *key), *[None] * len(key)]
 
     def __str__(self):
         return f"{'Set' if self.mode == 'set' else 'Inc'}{self.key}"
@@ -237,6 +254,11 @@ class AdvancedSubtensor(Op):
         x, *key = inputs
         return [x[advanced_key(self, node, x, key)]]
 
+    def grad(self, inputs, output_grads):
+        """The gradient added into zeros at the indices (repeated ones accumulate)."""
+        (x, *key), (g,) = inputs, output_grads
+        return [AdvancedIncSubtensor("inc", self)(zeros_shaped(x, g), g, *key), *[None] * len(key)]
+
     def __str__(self):
         names = ("start", "stop", "step")
         entries = ["array" if e == ARRAY else ":".join(n if h else "" for n, h in zip(names, e)).rstrip(":")
@@ -311,6 +333,11 @@ class AdvancedIncSubtensor(Op):
         else:
             out[key] = value
         return [out]
+
+    def grad(self, inputs, output_grads):
+        (x, value, *key), (g,) = inputs, output_grads
+        gx = g if self.mode == "inc" else AdvancedIncSubtensor("set", self.key)(g, constant(0, dtype=g.dtype), *key)
+        return [gx, self.key(g, *key), *[None] * len(key)]
 
     def __str__(self):
         return f"{'Set' if self.mode == 'set' else 'Inc'}{self.key}"

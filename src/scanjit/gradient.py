@@ -1,0 +1,125 @@
+"""`scanjit.gradient`, the counterpart of `pytensor.gradient`: `grad` (see
+scanjit/tensor/gradient.py, where each Op's gradient is gathered), `jacobian`,
+`hessian`, and `verify_grad`, which checks a gradient against finite
+differences."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scanjit.graph import TensorType
+from scanjit.scan import scan
+from scanjit.shared import shared
+from scanjit.tensor.basic import as_tensor_variable
+from scanjit.tensor.gradient import (  # noqa: F401  (the public names of pytensor.gradient)
+    DisconnectedInputError, GradientError, NullTypeGradError, disconnected_grad, grad, zero_grad,
+)
+from scanjit.tensor.math import sum as sum_
+from scanjit.tensor.shape import Shape, arange, flatten
+
+_TOLERANCE = {"float32": 1e-2, "float64": 1e-4}
+_EPS = {"float32": 3e-4, "float64": 1e-7}
+
+
+def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise"):
+    """d expression[i] / d wrt, by a scan over the elements of `expression`
+    (flattened): for each `wrt`, a tensor of shape expression.shape + wrt.shape."""
+    expression = as_tensor_variable(expression)
+    single = not isinstance(wrt, list | tuple)
+    wrts = [wrt] if single else list(wrt)
+    if expression.ndim == 0:
+        result = grad(expression, wrts, consider_constant, disconnected_inputs)
+        return result[0] if single else type(wrt)(result)
+    flat = flatten(expression)
+
+    def row(i, *_):
+        return grad(flat[i], wrts, consider_constant, disconnected_inputs)
+
+    rows = scan(row, sequences=arange(Shape(0)(flat)), non_sequences=[flat, *wrts], return_updates=False)
+    rows = rows if isinstance(rows, list) else [rows]
+    shaped = [r.reshape([*[Shape(a)(expression) for a in range(expression.ndim)],
+                         *[Shape(a)(w) for a in range(w.ndim)]]) for r, w in zip(rows, wrts)]
+    return shaped[0] if single else type(wrt)(shaped)
+
+
+def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
+    """The matrix of second derivatives of the scalar `cost` for each vector
+    (or tensor, flattened as PyTensor) in `wrt`."""
+    single = not isinstance(wrt, list | tuple)
+    wrts = [wrt] if single else list(wrt)
+    found = [jacobian(flatten(grad(cost, w, consider_constant, disconnected_inputs)), w,
+                      consider_constant, disconnected_inputs) for w in wrts]
+    return found[0] if single else type(wrt)(found)
+
+
+def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, abs_tol=None, rel_tol=None, mode=None,
+                cast_to_output_type=False, no_debug_ref=True):
+    """Check the gradient of `fun` (a function of tensors, or an Op) at the
+    points `pt` (a list of float arrays) against one-sided finite differences
+    of sum(R * fun(*pt)) for random projections R, as PyTensor's; raises
+    GradientError when both the absolute and relative errors exceed their
+    tolerances."""
+    from scanjit.function import function
+
+    if not isinstance(pt, list | tuple):
+        raise TypeError("`pt` should be a list or tuple")
+    pt = [np.array(p) for p in pt]
+    for i, p in enumerate(pt):
+        if str(p.dtype) not in _TOLERANCE:
+            raise TypeError(f"verify_grad can work only with floating point inputs, but input {i} "
+                            f'has dtype "{p.dtype}".')
+    abs_tol = max(_TOLERANCE[str(p.dtype)] for p in pt) if abs_tol is None else abs_tol
+    rel_tol = max(_TOLERANCE[str(p.dtype)] for p in pt) if rel_tol is None else rel_tol
+    rng = np.random.default_rng() if rng is None else rng
+    inputs = [TensorType(str(p.dtype), p.shape)(f"input {i}") for i, p in enumerate(pt)]
+    output = fun(*inputs)
+    if isinstance(output, list):
+        raise NotImplementedError("Can't (yet) auto-test the gradient of a function with multiple outputs")
+    output = as_tensor_variable(output)
+    compile_ = dict(mode=mode, allow_input_downcast=True, on_unused_input="ignore")
+    value = function(inputs, output, **compile_)(*[p.copy() for p in pt])
+
+    def projection():
+        return rng.random(np.shape(value)) + 0.5
+
+    weights = shared(projection(), name="random_projection")
+    cost = sum_(weights * output)
+    cost_fn = function(inputs, cost, **compile_)
+    grad_fn = function(inputs, grad(cost, inputs, disconnected_inputs="ignore"), **compile_)
+    step = max(_EPS[str(p.dtype)] for p in pt) if eps is None else eps
+    for test in range(n_tests):
+        analytic = grad_fn(*[p.copy() for p in pt])
+        numeric = _numeric_grad(cost_fn, pt, step)
+        _compare(analytic, numeric, abs_tol, rel_tol)
+        if test < n_tests - 1:
+            weights.set_value(projection())
+
+
+def _numeric_grad(cost_fn, pt: list[np.ndarray], eps: float) -> list[np.ndarray]:
+    """(f(x + eps e_i) - f(x)) / eps for each element of each input, in float64."""
+    base = float(cost_fn(*[p.copy() for p in pt]))
+    found = []
+    for k, p in enumerate(pt):
+        g = np.zeros(p.shape)
+        for i in range(p.size):
+            moved = [q.copy() for q in pt]
+            moved[k].flat[i] += eps
+            g.flat[i] = (float(cost_fn(*moved)) - base) / eps
+        found.append(g)
+    return found
+
+
+def _compare(analytic, numeric, abs_tol: float, rel_tol: float) -> None:
+    """GradientError at the first position where both the absolute error and
+    the relative one (|a - n| / (|a| + |n|), as PyTensor's) exceed their tolerances."""
+    for k, (a, n) in enumerate(zip(analytic, numeric)):
+        a = np.asarray(a, dtype=np.float64)
+        if a.shape != n.shape:
+            raise ValueError(f"argument {k}: the gradient has shape {a.shape}, the input {n.shape}")
+        abs_err = np.abs(a - n)
+        rel_err = abs_err / np.maximum(np.abs(a) + np.abs(n), 1e-8)
+        bad = np.flatnonzero((abs_err > abs_tol) & (rel_err > rel_tol))
+        if bad.size:
+            pos = int(bad[0])
+            raise GradientError(k, pos, a.shape, a.flat[pos], n.flat[pos], abs_err.flat[pos],
+                                rel_err.flat[pos], abs_tol, rel_tol)

@@ -1,0 +1,130 @@
+"""The gradient of a scan: a scan running backwards over the steps (BPTT).
+
+Forward, step t reads its sequences' rows and the states s[t] and computes
+s[t + 1] and its per-step outputs y[t]. Backward, the scan below runs over
+t = T - 1, ..., 0 (its sequences are the forward's read in reverse): it
+carries a[t + 1] = dcost/ds[t + 1], initially the final state's gradient,
+adds the gradient of the stacked state's row t, and backpropagates through
+the step's graph (rebuilt on its own placeholders: the sequences' rows, the
+stored states s[t] and the outputs' gradients) to get a[t], the sequences'
+row gradients (per-step outputs, flipped back afterwards) and the loop
+invariants' gradients, which it sums over the steps as states.
+
+Handled: sequences (any taps), states with taps [-1] (sit_sot), per-step
+outputs (nit_sot), loop invariants (non_sequences and closures),
+go_backwards, n_steps (symbolic, 0 included). Others raise NotImplementedError."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from scanjit.dtypes import is_float
+from scanjit.graph import Variable, clone_replace, next_serial
+from scanjit.tensor.basic import constant
+from scanjit.tensor.elemwise import add, second
+from scanjit.tensor.gradient import backprop
+from scanjit.tensor.join import concatenate
+from scanjit.tensor.shape import Shape, expand_dims
+from scanjit.tensor.subtensor import flip, inc_subtensor
+
+
+def _zeros(x: Variable) -> Variable:
+    return second(x, constant(0, dtype=x.dtype))
+
+
+def _rows(x: Variable, start, count) -> Variable:
+    """x[start:start + count]."""
+    return x[start:add(start, count)]
+
+
+def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads: list) -> list:
+    """The gradients of the inputs of the ScanOp `op`'s node (see ScanOp)."""
+    info = op.info
+    if info.until is not None:
+        raise NotImplementedError("the gradient of a scan with until")
+    if info.updates:
+        raise NotImplementedError("the gradient of a scan updating shared variables or generators")
+    if any(taps != [-1] for taps in info.output_taps if taps is not None):
+        raise NotImplementedError("the gradient of a scan with taps other than [-1] (mit_sot)")
+    n_seqs, recurrent = op.n_seqs, info.recurrent
+    seqs = inputs[1:1 + n_seqs]
+    initials = inputs[1 + n_seqs:1 + n_seqs + len(recurrent)]
+    outer = inputs[1 + n_seqs + len(recurrent):]
+    n_out = len(info.inner_outputs)
+    stacked_grads, final_grads = output_grads[:n_out], output_grads[n_out:n_out + len(recurrent)]
+    steps = Shape(0)(outputs[0])
+
+    # The backward scan's sequences (in reverse) and the placeholders standing for their rows.
+    back_seqs, rows = [], {}  # rows: forward placeholder -> backward placeholder
+    places = iter(info.placeholders)
+    seq_reads = []  # per sequence: (its base, [(offset, placeholder)])
+    for seq, taps in zip(seqs, info.seq_taps):
+        base = flip(seq, 0) if info.go_backwards else seq
+        low, high = min(min(taps), 0), max(max(taps), 0)
+        reads = []
+        for tap in taps:
+            place = next(places)
+            offset = high - tap if info.go_backwards else tap - low
+            back_seqs.append(flip(_rows(base, offset, steps), 0))
+            rows[place] = type(place.type)(place.dtype, place.type.shape)(f"{place.name}")
+            reads.append((offset, rows[place]))
+        seq_reads.append((base, reads))
+    state_places = []
+    for k, init in zip(recurrent, initials):
+        place, stacked = next(places), outputs[k]
+        before = concatenate([expand_dims(init, 0), stacked[:-1]])  # s[0], ..., s[T - 1]
+        back_seqs.append(flip(before[:steps], 0))
+        rows[place] = type(place.type)(place.dtype, place.type.shape)(f"{place.name}")
+        state_places.append(rows[place])
+    first_serial = next_serial()
+    body = clone_replace(info.inner_outputs, list(rows.items()))
+
+    seeds, grad_places, carried_inits, carried_places = {}, [], [], []
+    for k, (out, g) in enumerate(zip(body, stacked_grads)):
+        if g is not None:
+            back_seqs.append(flip(g, 0))
+            grad_places.append(type(out.type)(out.dtype, out.type.shape)(f"d{out.name or f'out{k}'}[t]"))
+            seeds[out] = grad_places[-1]
+    floats = [k for k, init in enumerate(initials) if is_float(init.dtype)]  # integer states: no gradient
+    for k in floats:
+        init, g = initials[k], final_grads[k]
+        adjoint = type(init.type)(init.dtype, init.type.shape)(f"d{init.name or f'state{k}'}")
+        carried_inits.append(g if g is not None else _zeros(init))
+        carried_places.append(adjoint)
+        out = body[recurrent[k]]
+        seeds[out] = add(seeds[out], adjoint) if out in seeds else adjoint
+    if not seeds:
+        return [None] * len(inputs)
+    seq_places = [place for _, reads in seq_reads for _, place in reads]
+    found = backprop(seeds, seq_places + [state_places[k] for k in floats] + outer)
+    seq_grads, state_grads = found[:len(seq_places)], found[len(seq_places):len(seq_places) + len(floats)]
+    outer_grads = [g if is_float(v.dtype) else None for g, v in zip(found[len(seq_places) + len(floats):], outer)]
+
+    new_states = [g if g is not None else _zeros(p) for g, p in zip(state_grads, carried_places)]
+    summed = [k for k, g in enumerate(outer_grads) if g is not None]
+    for k in summed:
+        total = type(outer[k].type)(outer[k].dtype, outer[k].type.shape)(f"d{outer[k].name or 'outer'}")
+        carried_places.append(total)
+        carried_inits.append(_zeros(outer[k]))
+        new_states.append(add(total, outer_grads[k]))
+    per_step = [g if g is not None else _zeros(p) for g, p in zip(seq_grads, seq_places)]
+
+    back_info = dataclasses.replace(
+        info, seq_taps=[[0]] * len(back_seqs), output_taps=[[-1]] * len(new_states) + [None] * len(per_step),
+        placeholders=list(rows.values()) + grad_places + carried_places, inner_outputs=new_states + per_step,
+        go_backwards=False, updates={}, first_serial=first_serial)
+    node = op.loop(back_info, steps, back_seqs, carried_inits)
+    finals = node.op.final_outputs(node)
+
+    grads_seq, stacked_rows = [], iter(node.outputs[len(new_states):len(new_states) + len(per_step)])
+    for seq, (base, reads) in zip(seqs, seq_reads):
+        total = _zeros(base)
+        for offset, _ in reads:
+            total = inc_subtensor(_rows(total, offset, steps), flip(next(stacked_rows), 0))
+        grads_seq.append((flip(total, 0) if info.go_backwards else total) if is_float(seq.dtype) else None)
+    grads_init, grads_outer = [None] * len(initials), [None] * len(outer)
+    for k, final in zip(floats, finals):
+        grads_init[k] = final
+    for k, final in zip(summed, finals[len(floats):]):
+        grads_outer[k] = final
+    return [None, *grads_seq, *grads_init, *grads_outer]
