@@ -17,8 +17,9 @@ from scanjit.tensor.elemwise import *  # noqa: F401,F403  (its __all__: Elemwise
 from scanjit.tensor import extra_ops, nnet, special  # noqa: F401
 from scanjit.tensor.extra_ops import CumOp, cumprod, cumsum  # noqa: F401
 from scanjit.tensor.math import (  # noqa: F401
-    Argmax, Dot, Reduce, all, any, argmax, argmin, dot, logsumexp, max, mean, min, outer, prod, std, sum, var,
+    Argmax, Reduce, all, any, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var,
 )
+from scanjit.tensor.products import Dot, dot, matmul, matvec, outer, tensordot, vecdot, vecmat  # noqa: F401
 from scanjit.tensor.shape import (  # noqa: F401
     Alloc, Arange, DimShuffle, MakeVector, Reshape, Shape, SpecifyShape, alloc, arange, atleast_1d, atleast_2d,
     atleast_3d, atleast_Nd, broadcast_to, dimshuffle, expand_dims, flatten, matrix_transpose, moveaxis, reshape,

@@ -152,7 +152,7 @@ def _copy(self, name: str | None = None) -> Variable:
 
 def install_operators() -> None:
     ops = {"add": ew.add, "sub": ew.sub, "mul": ew.mul, "truediv": ew.true_div, "floordiv": ew.int_div,
-           "mod": ew.mod, "pow": ew.pow, "matmul": math.dot, "lt": ew.lt, "gt": ew.gt, "le": ew.le,
+           "mod": ew.mod, "pow": ew.pow, "matmul": math.matmul, "lt": ew.lt, "gt": ew.gt, "le": ew.le,
            "ge": ew.ge, "and": ew.and_, "or": ew.or_, "xor": ew.xor}
     for name, fn in ops.items():
         setattr(Variable, f"__{name}__", _binary(fn))
