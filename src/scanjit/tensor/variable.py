@@ -10,7 +10,8 @@ import numpy as np
 from scanjit.dtypes import INTS
 from scanjit.graph import Variable
 from scanjit.tensor import elemwise as ew
-from scanjit.tensor import extra_ops, math
+from scanjit.tensor import extra_ops, linalg, math
+from scanjit.tensor.diagonal import diagonal
 from scanjit.tensor.join import repeat
 from scanjit.tensor.shape import MakeVector, dimshuffle, flatten, reshape, shape, squeeze, transpose
 from scanjit.tensor.basic import as_tensor_variable
@@ -169,6 +170,8 @@ def install_operators() -> None:
     Variable.clip = ew.clip
     Variable.round = ew.round
     Variable.dot = lambda self, other: math.dot(self, other)
+    Variable.diagonal = diagonal
+    Variable.trace = lambda self: linalg.trace(self)
     Variable.astype = lambda self, dtype: ew.cast(self, dtype)
     Variable.copy = _copy
     Variable.set = lambda self, value: set_subtensor(self, value)
