@@ -17,7 +17,7 @@ from scanjit.tensor.diagonal import diagonal
 from scanjit.tensor.elemwise import abs, mul, neq, pow, reciprocal, sqrt
 from scanjit.tensor.math import max, min, sum
 from scanjit.tensor.products import Dot, dot
-from scanjit.tensor.shape import expand_dims, shape_padright, squeeze
+from scanjit.tensor.shape import expand_dims, shape_padright
 
 __all__ = ["matrix_dot", "norm", "trace"]
 
@@ -36,9 +36,8 @@ def matrix_dot(*args) -> Variable:
 
 def _sum_of_squares_norm(x: Variable, core: int, keepdims: bool) -> Variable:
     """PyTensor's quick norm: sqrt(x · x) over the last `core` axes (a dot,
-    with its dtype), axes statically 1 squeezed."""
-    squares = Dot(x.ndim - core, core)(x, x) if core else mul(x, x)
-    ret = squeeze(sqrt(squares))
+    with its dtype)."""
+    ret = sqrt(Dot(x.ndim - core, core)(x, x) if core else mul(x, x))
     return shape_padright(ret, core) if keepdims else ret
 
 
