@@ -260,23 +260,44 @@ class DigammaOp(FloatFunctionOp):
 
 @irdl_op_definition
 class DotOp(IRDLOperation):
-    """Vector/matrix products: (k)·(k), (k)·(k,n), (m,k)·(k), (m,k)·(k,n)."""
+    """Sums of products: lhs (batch..., [m], k...) and rhs (batch..., k...,
+    [n]) give (batch..., [m], [n]), summing over the `contract` axes k (1 when
+    absent) for each of the `batch` leading axes (0 when absent), where a
+    length statically 1 broadcasts. Without batch axes: (k)·(k), (k)·(k,n),
+    (m,k)·(k), (m,k)·(k,n)."""
 
     name = "sj.dot"
     lhs = operand_def(TensorType)
     rhs = operand_def(TensorType)
+    batch = opt_prop_def(IntegerAttr)
+    contract = opt_prop_def(IntegerAttr)
     result = result_def()
     traits = traits_def(Pure())
 
-    def __init__(self, lhs: SSAValue, rhs: SSAValue, result_type: Attribute):
-        super().__init__(operands=[lhs, rhs], result_types=[result_type])
+    def __init__(self, lhs: SSAValue, rhs: SSAValue, result_type: Attribute, batch: int = 0,
+                 contract: int = 1):
+        props = {}
+        if batch:
+            props["batch"] = IntegerAttr(batch, i64)
+        if contract != 1:
+            props["contract"] = IntegerAttr(contract, i64)
+        super().__init__(operands=[lhs, rhs], result_types=[result_type], properties=props)
+
+    @property
+    def batch_count(self) -> int:
+        return 0 if self.batch is None else self.batch.value.data
+
+    @property
+    def contract_count(self) -> int:
+        return 1 if self.contract is None else self.contract.value.data
 
     def verify_(self):
-        ranks = (rank(self.lhs.type), rank(self.rhs.type))
-        if ranks[0] not in (1, 2) or ranks[1] not in (1, 2):
-            raise VerifyException("sj.dot takes vectors and matrices")
-        if rank(self.result.type) != ranks[0] + ranks[1] - 2:
-            raise VerifyException("sj.dot result rank is lhs rank + rhs rank - 2")
+        batch, contract = self.batch_count, self.contract_count
+        free = [rank(v.type) - batch - contract for v in (self.lhs, self.rhs)]
+        if batch < 0 or contract < 0 or any(f not in (0, 1) for f in free):
+            raise VerifyException("sj.dot operands have the batch and contracted axes and at most one more")
+        if rank(self.result.type) != batch + sum(free):
+            raise VerifyException("sj.dot result has the batch axes and the operands' free axes")
 
 
 @irdl_op_definition

@@ -39,3 +39,13 @@ func.func @others(%a: tensor<?x?xf64>, %v: tensor<?xf64>, %i: tensor<?x?xi64>) -
 // CHECK-NOT:     sj.call
 // CHECK:         "sj.dot"(%a, %v)
 // CHECK:         "sj.dot"(%i, %i)
+
+// A batched product stays sj.dot.
+func.func @batched(%a: tensor<?x?x?xf64>, %b: tensor<?x?x?xf64>) -> tensor<?x?x?xf64> {
+  %c = "sj.dot"(%a, %b) <{batch = 1 : i64}> : (tensor<?x?x?xf64>, tensor<?x?x?xf64>) -> tensor<?x?x?xf64>
+  func.return %c : tensor<?x?x?xf64>
+}
+
+// CHECK-LABEL: func.func @batched
+// CHECK-NOT:     sj.call
+// CHECK:         "sj.dot"(%a, %b) <{batch = 1 : i64}>

@@ -80,3 +80,41 @@ func.func @mm(%a: tensor<?x?xf32>, %b: tensor<?x4xf32>) -> tensor<?x4xf32> {
 // CHECK:           scf.for {{.*}} -> (tensor<?x4xf32>) {
 // CHECK:             scf.for {{.*}} -> ({{(f32, ){63}f32}}) {
 // CHECK:               tensor.extract %a[%[[I]], %{{.*}}] : tensor<?x?xf32>
+
+// batched (matmul): the batch axes outermost, each operand read at 0 along a
+// batch axis of static length 1 (here a's), the result's length from the other.
+func.func @batched(%a: tensor<1x?x?xf64>, %b: tensor<?x?x?xf64>) -> tensor<?x?x?xf64> {
+  %r = "sj.dot"(%a, %b) <{batch = 1 : i64}> : (tensor<1x?x?xf64>, tensor<?x?x?xf64>) -> tensor<?x?x?xf64>
+  func.return %r : tensor<?x?x?xf64>
+}
+
+// CHECK-LABEL: func.func @batched
+// CHECK:         %[[B:.*]] = tensor.dim %b, %{{.*}} : tensor<?x?x?xf64>
+// CHECK:         %[[EMPTY:.*]] = tensor.empty(%[[B]], %{{.*}}, %{{.*}}) : tensor<?x?x?xf64>
+// CHECK:         scf.for %[[BETA:[0-9a-z_]+]] = %{{.*}} to %[[B]] step %{{.*}} iter_args(%{{.*}} = %[[EMPTY]]) -> (tensor<?x?x?xf64>) {
+// CHECK-NEXT:      %[[ZERO:.*]] = arith.constant 0 : index
+// CHECK:           scf.for %[[I:[0-9a-z_]+]] = {{.*}} -> (tensor<?x?x?xf64>) {
+// CHECK:             scf.for %[[J:[0-9a-z_]+]] = {{.*}} -> (tensor<?x?x?xf64>) {
+// CHECK:               scf.for %[[K:[0-9a-z_]+]] = {{.*}} -> ({{(f64, ){63}f64}}) {
+// CHECK-NEXT:            tensor.extract %a[%[[ZERO]], %[[I]], %[[K]]] : tensor<1x?x?xf64>
+// CHECK-NEXT:            tensor.extract %b[%[[BETA]], %[[K]], %[[J]]] : tensor<?x?x?xf64>
+// CHECK:               tensor.insert %{{.*}} into %{{.*}}[%[[BETA]], %[[I]], %[[J]]] : tensor<?x?x?xf64>
+
+// two contracted axes (tensordot): one accumulator carried through a loop per
+// contracted axis, in row-major order.
+func.func @contract2(%a: tensor<?x?x?xi64>, %b: tensor<?x?xi64>) -> tensor<?xi64> {
+  %r = "sj.dot"(%a, %b) <{contract = 2 : i64}> : (tensor<?x?x?xi64>, tensor<?x?xi64>) -> tensor<?xi64>
+  func.return %r : tensor<?xi64>
+}
+
+// CHECK-LABEL: func.func @contract2
+// CHECK:         scf.for %[[I:[0-9a-z_]+]] = {{.*}} -> (tensor<?xi64>) {
+// CHECK:           %[[S:[0-9a-z_]+]] = scf.for %[[K0:[0-9a-z_]+]] = {{.*}} iter_args(%[[ACC0:.*]] = %{{.*}}) -> (i64) {
+// CHECK:             %[[INNER:[0-9a-z_]+]] = scf.for %[[K1:[0-9a-z_]+]] = {{.*}} iter_args(%[[ACC1:.*]] = %[[ACC0]]) -> (i64) {
+// CHECK-NEXT:          %[[X:.*]] = tensor.extract %a[%[[I]], %[[K0]], %[[K1]]] : tensor<?x?x?xi64>
+// CHECK-NEXT:          %[[Y:.*]] = tensor.extract %b[%[[K0]], %[[K1]]] : tensor<?x?xi64>
+// CHECK-NEXT:          %[[P:.*]] = arith.muli %[[X]], %[[Y]] : i64
+// CHECK-NEXT:          %[[T:.*]] = arith.addi %[[ACC1]], %[[P]] : i64
+// CHECK-NEXT:          scf.yield %[[T]] : i64
+// CHECK:             scf.yield %[[INNER]] : i64
+// CHECK:           tensor.insert %[[S]] into %{{.*}}[%[[I]]] : tensor<?xi64>

@@ -83,7 +83,7 @@ func.func @dot_3d(%a: tensor<?x?x?xf64>, %b: tensor<?xf64>) -> tensor<?x?xf64> {
   func.return %r : tensor<?x?xf64>
 }
 
-// CHECK: sj.dot takes vectors and matrices
+// CHECK: sj.dot operands have the batch and contracted axes and at most one more
 
 // -----
 
@@ -92,7 +92,16 @@ func.func @dot_rank(%a: tensor<?x?xf64>, %b: tensor<?xf64>) -> f64 {
   func.return %r : f64
 }
 
-// CHECK: sj.dot result rank is lhs rank + rhs rank - 2
+// CHECK: sj.dot result has the batch axes and the operands' free axes
+
+// -----
+
+func.func @dot_batch_rank(%a: tensor<?x?x?xf64>, %b: tensor<?xf64>) -> tensor<?x?xf64> {
+  %r = "sj.dot"(%a, %b) <{batch = 1 : i64}> : (tensor<?x?x?xf64>, tensor<?xf64>) -> tensor<?x?xf64>
+  func.return %r : tensor<?x?xf64>
+}
+
+// CHECK: sj.dot operands have the batch and contracted axes and at most one more
 
 // -----
 

@@ -12,7 +12,8 @@ becomes
     %empty = tensor.empty(%m, %n) : tensor<?x?xf64>
     %c = "sj.call"(%a, %b, %empty, %m64, %n64, %k64) <{callee = "scanjit_gemm_f64", writes = [2]}>
 
-Vector products, and integer and bool ones, stay for `convert-sj-to-loops`.
+Vector products, batched ones, and integer and bool ones, stay for
+`convert-sj-to-loops`.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class DotToGemm(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.DotOp, rewriter: PatternRewriter, /):
         t = op.result.type
-        if not isinstance(t, TensorType) or len(t.get_shape()) != 2 or type(t.element_type) not in CALLEES:
+        if (op.batch_count, op.contract_count) != (0, 1) or not isinstance(t, TensorType) \
+                or len(t.get_shape()) != 2 or type(t.element_type) not in CALLEES:
             return
         b = Builder()
         m, k, n = b.dim(op.lhs, 0), b.dim(op.lhs, 1), b.dim(op.rhs, 1)

@@ -392,12 +392,14 @@ COLUMN_BLOCKS = (64, 8, 1)  # output columns summed at once, in registers
 
 
 class LowerDot(Lowering):
-    """out[i, j] = sum over k of a[i, k] * b[k, j], added left to right from
-    zero. With b a matrix, a block of output columns is summed at once, one
-    register value per column carried through the k loop (which LLVM turns
-    into vector registers: 64 f64 columns are 8 zmm accumulators), then
-    stored: the sums never go through memory. Blocks of 64, then 8, then
-    single columns cover any width."""
+    """out[β, i, j] = sum over κ of a[β, i, κ] * b[β, κ, j], added left to
+    right (κ in row-major order) from zero; the batch axes β outermost, each
+    operand read at 0 along a batch axis of static length 1. With b having
+    a column axis j, a block of output columns is summed at once, one register
+    value per column carried through the κ loops (which LLVM turns into vector
+    registers: 64 f64 columns are 8 zmm accumulators), then stored: the sums
+    never go through memory. Blocks of 64, then 8, then single columns cover
+    any width."""
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.DotOp, rewriter: PatternRewriter, /):
@@ -405,6 +407,7 @@ class LowerDot(Lowering):
 
     def lower(self, b: Builder, op: sj.DotOp) -> SSAValue:
         lhs, rhs = op.lhs, op.rhs
+        batch, contract = op.batch_count, op.contract_count
         elem = op.result.type if not isinstance(op.result.type, TensorType) \
             else op.result.type.element_type
         flt = isinstance(elem, AnyFloat)
@@ -412,38 +415,50 @@ class LowerDot(Lowering):
         if _is_bool(elem):  # NumPy's bool dot is any(a & b); i1 addition would be xor
             mul, add = arith.AndIOp, arith.OrIOp
         lhs_dims, rhs_dims = dims(b, lhs), dims(b, rhs)
-        k = lhs_dims[-1]
-        rows = lhs_dims[:-1]  # [] or [m]
-        cols = rhs_dims[1:]  # [] or [n]
+        ks = lhs_dims[len(lhs_dims) - contract:]
+        rows = lhs_dims[batch:len(lhs_dims) - contract]  # [] or [m]
+        cols = rhs_dims[batch + contract:]  # [] or [n]
+        lhs_static, rhs_static = lhs.type.get_shape(), rhs.type.get_shape()
+        out_batch = [l if lhs_static[t] != 1 else r for t, (l, r) in enumerate(zip(lhs_dims[:batch], rhs_dims))]
 
-        def sums(bb: Builder, i: list[SSAValue], columns: list[list[SSAValue]]) -> list[SSAValue]:
-            """sum over k of a[i, k] * b[k, j] for each j in `columns`, carried together."""
-            def step(kb: Builder, kk: SSAValue, acc: list[SSAValue]) -> list[SSAValue]:
-                x = element(kb, lhs, [*i, kk])
-                return [kb.emit(add(total, kb.emit(mul(x, element(kb, rhs, [kk, *j])))))
-                        for total, j in zip(acc, columns)]
-            return bb.loop(k, [scalar_const(bb, 0, elem)] * len(columns), step)
+        def core(bb: Builder, beta: list[SSAValue], out: SSAValue | None) -> SSAValue:
+            """out[β, ...] for the batch indices β (the sum itself without axes)."""
+            beta_l = [bb.index(0) if lhs_static[t] == 1 else i for t, i in enumerate(beta)]
+            beta_r = [bb.index(0) if rhs_static[t] == 1 else i for t, i in enumerate(beta)]
 
-        if not cols:  # result indexed by rows only: one scalar sum per row
+            def sums(sb: Builder, i: list[SSAValue], columns: list[list[SSAValue]]) -> list[SSAValue]:
+                """sum over κ of a[β, i, κ] * b[β, κ, j] for each j in `columns`, carried together."""
+                def step(kb: Builder, kk: list[SSAValue], acc: list[SSAValue]) -> list[SSAValue]:
+                    x = element(kb, lhs, [*beta_l, *i, *kk])
+                    return [kb.emit(add(total, kb.emit(mul(x, element(kb, rhs, [*beta_r, *kk, *j])))))
+                            for total, j in zip(acc, columns)]
+                return sb.loop_nest(ks, [scalar_const(sb, 0, elem)] * len(columns), step)
+
+            if not cols:  # result indexed by rows only: one scalar sum per row
+                if not rows:
+                    total = sums(bb, [], [[]])[0]
+                    return insert(bb, total, out, beta) if beta else total
+                return bb.loop(rows[0], [out], lambda ib, i, acc: [
+                    insert(ib, sums(ib, [i], [[]])[0], acc[0], [*beta, i])])[0]
+
+            def column_block(cb: Builder, i: list[SSAValue], first: SSAValue, width: int, out: SSAValue):
+                columns = [first] + [cb.emit(arith.AddiOp(first, cb.index(c))) for c in range(1, width)]
+                for total, j in zip(sums(cb, i, [[j] for j in columns]), columns):
+                    out = insert(cb, total, out, [*beta, *i, j])
+                return out
+
+            def row(rb: Builder, i: list[SSAValue], out: SSAValue) -> SSAValue:
+                return rb.blocks(cols[0], COLUMN_BLOCKS, [out], lambda jb, first, width, acc: [
+                    column_block(jb, i, first, width, acc[0])])[0]
+
             if not rows:
-                return sums(b, [], [[]])[0]
-            out = empty_like_dims(b, op.result.type, rows)
-            return b.loop(rows[0], [out], lambda ib, i, acc: [insert(ib, sums(ib, [i], [[]])[0], acc[0], [i])])[0]
+                return row(bb, [], out)
+            return bb.loop(rows[0], [out], lambda ib, i, acc: [row(ib, [i], acc[0])])[0]
 
-        def column_block(bb: Builder, i: list[SSAValue], first: SSAValue, width: int, out: SSAValue) -> SSAValue:
-            columns = [first] + [bb.emit(arith.AddiOp(first, bb.index(c))) for c in range(1, width)]
-            for total, j in zip(sums(bb, i, [[j] for j in columns]), columns):
-                out = insert(bb, total, out, [*i, j])
-            return out
-
-        def row(bb: Builder, i: list[SSAValue], out: SSAValue) -> SSAValue:
-            return bb.blocks(cols[0], COLUMN_BLOCKS, [out], lambda jb, first, width, acc: [
-                column_block(jb, i, first, width, acc[0])])[0]
-
-        out = empty_like_dims(b, op.result.type, rows + cols)
-        if not rows:
-            return row(b, [], out)
-        return b.loop(rows[0], [out], lambda ib, i, acc: [row(ib, [i], acc[0])])[0]
+        if not (batch or rows or cols):
+            return core(b, [], None)
+        out = empty_like_dims(b, op.result.type, out_batch + rows + cols)
+        return b.loop_nest(out_batch, [out], lambda ib, beta, acc: [core(ib, beta, acc[0])])[0]
 
 
 def copy_rows(b: Builder, source: SSAValue, first: SSAValue, step: SSAValue, count: SSAValue,

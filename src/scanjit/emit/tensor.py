@@ -83,15 +83,25 @@ def emit_cumulative(e: Emitter, node) -> list[SSAValue]:
 
 @emits(tb.Dot)
 def emit_dot(e: Emitter, node) -> list[SSAValue]:
-    (a, b), out = node.inputs, node.outputs[0]
+    """The operands cast, laid out as views (tb.Dot), their contracted and
+    batch lengths checked, then one sj.dot."""
+    (a, b), out, op = node.inputs, node.outputs[0], node.op
     va = cast_tensor(e, e.value(a), a.dtype, out.dtype)
     vb = cast_tensor(e, e.value(b), b.dtype, out.dtype)
+    la, lb = (v if order is None else permute(e, v, [-1 if k == "x" else k for k in order])
+              for v, order in ((va, op.orders[0]), (vb, op.orders[1])))
     shape_a, values = e.shape_text(va)
     shape_b, more = e.shape_text(vb, len(values))
-    e.check(e.cmp(e.dim(va, a.ndim - 1), e.dim(vb, 0), "eq"),
-            f"ValueError: dot of {a.label()} and {b.label()}: shapes {shape_a} and {shape_b} "
-            "are not aligned", values + more)
-    return [e.emit(sj.DotOp(va, vb, ir_type(out.type)))]
+    message = f"ValueError: {op.name} of {a.label()} and {b.label()}: shapes {shape_a} and {shape_b}"
+    rank_a, n, c = la.type.get_num_dims(), op.batch, op.contract
+    for k in range(c):
+        e.check(e.cmp(e.dim(la, rank_a - c + k), e.dim(lb, n + k), "eq"), f"{message} are not aligned",
+                values + more)
+    static_a, static_b = la.type.get_shape(), lb.type.get_shape()
+    for t in range(n):
+        if static_a[t] != 1 and static_b[t] != 1:
+            e.check(e.cmp(e.dim(la, t), e.dim(lb, t), "eq"), f"{message} do not broadcast", values + more)
+    return [e.emit(sj.DotOp(la, lb, ir_type(out.type), n, c))]
 
 
 @emits(tb.Shape)

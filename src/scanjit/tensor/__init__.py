@@ -18,8 +18,11 @@ from scanjit.tensor import extra_ops, nnet, special  # noqa: F401
 from scanjit.tensor.extra_ops import CumOp, cumprod, cumsum  # noqa: F401
 from scanjit.tensor.gradient import grad  # noqa: F401
 from scanjit.tensor.math import (  # noqa: F401
-    Argmax, Dot, Reduce, all, any, argmax, argmin, dot, logsumexp, max, mean, min, outer, prod, std, sum, var,
+    Argmax, Reduce, all, any, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var,
 )
+from scanjit.tensor.products import Dot, dot, matmul, matvec, outer, tensordot, vecdot, vecmat  # noqa: F401
+from scanjit.tensor.diagonal import diag, diagonal, trace  # noqa: F401
+from scanjit.tensor import linalg, nlinalg  # noqa: F401
 from scanjit.tensor.shape import (  # noqa: F401
     Alloc, Arange, DimShuffle, MakeVector, Reshape, Shape, SpecifyShape, alloc, arange, atleast_1d, atleast_2d,
     atleast_3d, atleast_Nd, broadcast_to, dimshuffle, expand_dims, flatten, matrix_transpose, moveaxis, reshape,
@@ -110,14 +113,13 @@ NOT_YET = not_yet({
     "": (
         "allclose", "argsort", "bartlett", "batched_dot", "batched_tensordot", "betainc", "betaincinv",
         "bincount", "broadcast_arrays", "broadcast_shape", "ceil_intdiv", "chi2sf", "choose", "compress",
-        "concat_with_broadcast", "cov", "dense_dot", "diag", "diagonal", "diff", "einsum", "erfcinv", "erfcx",
+        "concat_with_broadcast", "cov", "dense_dot", "diff", "einsum", "erfcinv", "erfcx",
         "extract_diag", "fill_diagonal", "fill_diagonal_offset", "flatnonzero", "gamma", "gammainc",
         "gammaincc", "gammainccinv", "gammaincinv", "gammal", "gammau", "geomspace", "hyp2f1", "i0", "i1", "interp", "interpolate1d", "inverse_permutation", "is_flat", "isclose", "iv",
-        "ive", "j0", "j1", "join_dims", "jv", "kn", "kv", "kve", "largest", "linalg", "logspace",
-        "matmul", "matvec", "max_and_argmax", "median", "mgrid", "nonzero_values", "ogrid", "owens_t", "pack",
-        "pad", "permute_row_elements", "polygamma", "ptp", "ravel_multi_index", "searchsorted", "sgn", "slice_at_axis", "smallest", "sort", "split_dims", "take_along_axis", "tensordot", "trace",
-        "tri_gamma", "tril_indices", "tril_indices_from", "triu_indices", "triu_indices_from", "unique",
-        "unpack", "unravel_index", "vecdot", "vecmat"),
+        "ive", "j0", "j1", "join_dims", "jv", "kn", "kv", "kve", "largest", "logspace",
+        "max_and_argmax", "median", "mgrid", "nonzero_values", "ogrid", "owens_t", "pack",
+        "pad", "permute_row_elements", "polygamma", "ptp", "ravel_multi_index", "searchsorted", "sgn", "slice_at_axis", "smallest", "sort", "split_dims", "take_along_axis", "tri_gamma", "tril_indices", "tril_indices_from", "triu_indices", "triu_indices_from", "unique",
+        "unpack", "unravel_index", "vecmat"),
 })
 """The public names of `pytensor.tensor` that scanjit does not have: why, or
 "" for the ones still to do."""

@@ -1,5 +1,6 @@
 """Reductions (`Reduce`: sum, prod, max, min, all, any; mean, var, std,
-logsumexp), `Argmax` (argmax, argmin), `Dot` and `outer`."""
+logsumexp), `Argmax` (argmax, argmin); the products (tensor/products.py)
+are here too, as in PyTensor's `pytensor.tensor.math`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable, constant
 from scanjit.tensor.elemwise import (
     add, and_, cast, eq, exp, isinf, log, mul, second, sqrt, sub, switch, true_div,
+)
+from scanjit.tensor.products import (  # noqa: F401
+    Dot, dot, matmul, matvec, outer, tensordot, vecdot, vecmat,
 )
 from scanjit.tensor.shape import DimShuffle, Shape, dimshuffle
 
@@ -257,63 +261,3 @@ def argmin(x, axis=None, keepdims=False) -> Variable:
     x = as_tensor_variable(x)
     axes = _normalize_axes(axis, x.ndim)
     return _keepdims(x, Argmax(axes, minimum=True)(x), axes, keepdims)
-
-
-class Dot(Op):
-    def make_node(self, a, b) -> Apply:
-        a, b = as_tensor_variable(a), as_tensor_variable(b)
-        if a.ndim not in (1, 2) or b.ndim not in (1, 2):
-            raise NotImplementedError(f"dot of {a.ndim}-d and {b.ndim}-d tensors")
-        k_a, k_b = a.type.shape[-1], b.type.shape[0]
-        if k_a is not None and k_b is not None and k_a != k_b:
-            raise ValueError(f"dot: shapes {a.type.shape} and {b.type.shape} are not aligned")
-        shape = a.type.shape[:-1] + b.type.shape[1:]
-        return Apply(self, [a, b], [Variable(TensorType(upcast(a.dtype, b.dtype), shape))])
-
-    def infer_shape(self, node, shapes, dims):
-        return [shapes[0][:-1] + shapes[1][1:]]
-
-    # Float matrix products of this many multiply-adds and more are NumPy's
-    # BLAS's, compiled (scanjit/runtime/gemm.py) and here.
-    BLAS_FROM = 1 << 15
-
-    def perform(self, node, inputs):
-        """Float sums as compiled: from zero, k ascending; NumPy's for large
-        matrix products."""
-        dtype = node.outputs[0].dtype
-        a, b = (x.astype(dtype) for x in inputs)
-        if a.shape[-1] != b.shape[0]:
-            raise ValueError(f"dot of {node.inputs[0].label()} and {node.inputs[1].label()}: "
-                             f"shapes {a.shape} and {b.shape} are not aligned")
-        if not is_float(dtype) or (a.ndim == b.ndim == 2 and a.size * b.shape[1] >= self.BLAS_FROM):
-            return [np.dot(a, b)]
-        acc = np.zeros(a.shape[:-1] + b.shape[1:], dtype)
-        for k in range(a.shape[-1]):
-            lhs = a[..., k]
-            acc = acc + (lhs[:, None] * b[k] if a.ndim == 2 and b.ndim == 2 else lhs * b[k])
-        return [acc]
-
-    def grad(self, inputs, output_grads):
-        (a, b), (g,) = inputs, output_grads
-        if a.ndim == 1 and b.ndim == 1:
-            return [mul(g, b), mul(g, a)]
-        if a.ndim == 1:
-            return [dot(b, g), outer(a, g)]
-        if b.ndim == 1:
-            return [outer(g, b), dot(transpose(a), g)]
-        return [dot(g, transpose(b)), dot(transpose(a), g)]
-
-
-def transpose(x: Variable) -> Variable:
-    return DimShuffle((1, 0))(x)
-
-
-def dot(a, b):
-    return Dot()(a, b)
-
-
-def outer(a, b) -> Variable:
-    a, b = as_tensor_variable(a), as_tensor_variable(b)
-    if a.ndim != 1 or b.ndim != 1:
-        raise ValueError("outer takes two vectors")
-    return mul(dimshuffle(a, 0, "x"), dimshuffle(b, "x", 0))

@@ -10,7 +10,8 @@ import numpy as np
 from scanjit.dtypes import INTS
 from scanjit.graph import Variable
 from scanjit.tensor import elemwise as ew
-from scanjit.tensor import extra_ops, math
+from scanjit.tensor import extra_ops, linalg, math
+from scanjit.tensor.diagonal import diagonal
 from scanjit.tensor.join import repeat
 from scanjit.tensor.shape import MakeVector, dimshuffle, flatten, reshape, shape, squeeze, transpose
 from scanjit.tensor.basic import as_tensor_variable
@@ -152,7 +153,7 @@ def _copy(self, name: str | None = None) -> Variable:
 
 def install_operators() -> None:
     ops = {"add": ew.add, "sub": ew.sub, "mul": ew.mul, "truediv": ew.true_div, "floordiv": ew.int_div,
-           "mod": ew.mod, "pow": ew.pow, "matmul": math.dot, "lt": ew.lt, "gt": ew.gt, "le": ew.le,
+           "mod": ew.mod, "pow": ew.pow, "matmul": math.matmul, "lt": ew.lt, "gt": ew.gt, "le": ew.le,
            "ge": ew.ge, "and": ew.and_, "or": ew.or_, "xor": ew.xor}
     for name, fn in ops.items():
         setattr(Variable, f"__{name}__", _binary(fn))
@@ -169,6 +170,8 @@ def install_operators() -> None:
     Variable.clip = ew.clip
     Variable.round = ew.round
     Variable.dot = lambda self, other: math.dot(self, other)
+    Variable.diagonal = diagonal
+    Variable.trace = lambda self: linalg.trace(self)
     Variable.astype = lambda self, dtype: ew.cast(self, dtype)
     Variable.copy = _copy
     Variable.set = lambda self, value: set_subtensor(self, value)
