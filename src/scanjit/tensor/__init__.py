@@ -113,13 +113,15 @@ NOT_YET = not_yet({
     "": (
         "allclose", "argsort", "bartlett", "batched_dot", "batched_tensordot", "betainc", "betaincinv",
         "bincount", "broadcast_arrays", "broadcast_shape", "ceil_intdiv", "chi2sf", "choose", "compress",
-        "concat_with_broadcast", "cov", "dense_dot", "diff", "einsum", "erfcinv", "erfcx",
-        "extract_diag", "fill_diagonal", "fill_diagonal_offset", "flatnonzero", "gamma", "gammainc",
-        "gammaincc", "gammainccinv", "gammaincinv", "gammal", "gammau", "geomspace", "hyp2f1", "i0", "i1", "interp", "interpolate1d", "inverse_permutation", "is_flat", "isclose", "iv",
-        "ive", "j0", "j1", "join_dims", "jv", "kn", "kv", "kve", "largest", "logspace",
-        "max_and_argmax", "median", "mgrid", "nonzero_values", "ogrid", "owens_t", "pack",
-        "pad", "permute_row_elements", "polygamma", "ptp", "ravel_multi_index", "searchsorted", "sgn", "slice_at_axis", "smallest", "sort", "split_dims", "take_along_axis", "tri_gamma", "tril_indices", "tril_indices_from", "triu_indices", "triu_indices_from", "unique",
-        "unpack", "unravel_index", "vecmat"),
+        "concat_with_broadcast", "cov", "dense_dot", "diff", "einsum", "erfcinv", "erfcx", "extract_diag",
+        "fill_diagonal", "fill_diagonal_offset", "flatnonzero", "gamma", "gammainc", "gammaincc",
+        "gammainccinv", "gammaincinv", "gammal", "gammau", "geomspace", "hyp2f1", "i0", "i1", "interp",
+        "interpolate1d", "inverse_permutation", "is_flat", "isclose", "iv", "ive", "j0", "j1", "join_dims",
+        "jv", "kn", "kv", "kve", "largest", "logspace", "max_and_argmax", "median", "mgrid",
+        "nonzero_values", "ogrid", "owens_t", "pack", "pad", "permute_row_elements", "polygamma", "ptp",
+        "ravel_multi_index", "searchsorted", "sgn", "slice_at_axis", "smallest", "sort", "split_dims",
+        "take_along_axis", "tri_gamma", "tril_indices", "tril_indices_from", "triu_indices",
+        "triu_indices_from", "unique", "unpack", "unravel_index"),
 })
 """The public names of `pytensor.tensor` that scanjit does not have: why, or
 "" for the ones still to do."""
