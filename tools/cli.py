@@ -21,6 +21,11 @@ from scanjit.driver import stages
 DEFAULT_OUT = "scanjit-dump"
 
 
+def version_line(program: str = "scanjit") -> str:
+    """`--version`: scanjit's version and those of xDSL and llvmlite."""
+    return f"{program} {version('scanjit')} (xDSL {version('xdsl')}, llvmlite {version('llvmlite')})"
+
+
 class CliError(Exception):
     """A user error: printed as one line, exit status 1."""
 
@@ -121,8 +126,7 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="scanjit", description="Run a script using scanjit and see what it compiles: "
         "the graph, the IR after every pass, LLVM IR and assembly.")
-    main.add_argument("--version", action="version", version=(
-        f"scanjit {version('scanjit')} (xDSL {version('xdsl')}, llvmlite {version('llvmlite')})"))
+    main.add_argument("--version", action="version", version=version_line())
     commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = commands.add_parser("dump", help="run a script and write the stages of every function "
