@@ -46,8 +46,8 @@ def unified_diff(old: str, new: str, old_name: str, new_name: str, context: int 
         before = sum(tag != "+" for tag, _ in rows[:first])
         after = sum(tag != "-" for tag, _ in rows[:first])
         hunk = rows[first:last]
-        out.append(f"@@ -{_range(before, sum(t != '+' for t, _ in hunk))} "
-                   f"+{_range(after, sum(t != '-' for t, _ in hunk))} @@")
+        out.append(f"@@ -{_range(before, before + sum(t != '+' for t, _ in hunk))} "
+                   f"+{_range(after, after + sum(t != '-' for t, _ in hunk))} @@")
         out += [tag + line for tag, line in hunk]
     return "".join(line + "\n" for line in out)
 
@@ -97,13 +97,17 @@ def _removals_first(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out[:-1]
 
 
+_BOUND = re.compile(r"%[\w$.-]+(?=: | = )")
+
+
 def _defined(line: str) -> list[str]:
-    """The values and blocks `line` defines: its results, or a block label and its arguments."""
+    """The values and blocks `line` defines: a block label and its arguments,
+    or its results and the arguments it binds (`%i = %lo to`, `(%a: f64)`)."""
     text = line.strip()
     if text.startswith("^"):
         return _VALUE.findall(text)
-    results, equals, _ = text.partition(" = ")
-    return _VALUE.findall(results) if equals else []
+    results, equals, rest = text.partition(" = ")
+    return (_VALUE.findall(results) if equals else []) + _BOUND.findall(rest if equals else text)
 
 
 def _range(start: int, stop: int) -> str:
