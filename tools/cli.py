@@ -78,7 +78,7 @@ def dump(args: argparse.Namespace) -> None:
     if args.html is not None:
         from scanjit.tools import report
 
-        Path(args.html).write_text(report.html(chosen, args.script))
+        Path(args.html).write_text(report.html_report(chosen, args.script))
         print(f"scanjit: wrote the report of {len(chosen)} function(s) to {args.html}", file=sys.stderr)
         if args.out is None and args.stage is None and not args.diff:
             return
