@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scanjit.driver import irdiff, log
+from scanjit.driver import log
 
 if TYPE_CHECKING:
     from scanjit.function import Function
@@ -63,6 +63,8 @@ def stage_texts(function: Function) -> dict[str, str]:
 
 def diff(function: Function, stage: str) -> str:
     """What pass `stage` changed: a unified diff from the stage before (empty when unchanged)."""
+    from scanjit.driver import irdiff
+
     before = names()[names().index(stage) - 1]
     texts = function.stage_texts
     return irdiff.unified_diff(texts[before], texts[stage], file_name(before), file_name(stage))
