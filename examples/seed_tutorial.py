@@ -1,7 +1,9 @@
 """The examples and exercises of the PyTensor scan tutorial
-(shared/seed/scan-tutorial.txt), verbatim but for the imports.
+(https://pytensor.readthedocs.io/en/latest/tutorial/loop.html), verbatim but
+for the imports.
 
-Prints each section under a `## ...` header, as in expected-output.txt."""
+Prints each section under a `## ...` header; tests/test_tutorial.py checks
+the output against tests/data/expected-output.txt."""
 
 import numpy as np
 

@@ -91,9 +91,10 @@ def test_script_errors(tmp_path):
     run = scanjit("run", "exits.py", cwd=tmp_path)
     assert (run.returncode, run.stderr) == (1, "scanjit: error: exits.py exited with status 3\n")
     (tmp_path / "empty.py").write_text("print('nothing compiled')\n")
-    run = scanjit("dump", "empty.py", cwd=tmp_path)
-    assert (run.returncode, run.stderr.splitlines()[-1]) == (
-        1, "scanjit: error: empty.py compiled no function")
+    for command in ("dump", "run"):
+        run = scanjit(command, "empty.py", cwd=tmp_path)
+        assert (run.returncode, run.stderr.splitlines()[-1]) == (
+            1, "scanjit: error: empty.py compiled no function")
 
 
 def test_run_reports_compile_times_and_dumps(script, tmp_path):
@@ -101,10 +102,50 @@ def test_run_reports_compile_times_and_dumps(script, tmp_path):
     assert run.returncode == 0, run.stderr
     assert run.stdout == "script output ['a', '--b']\n"
     lines = run.stderr.splitlines()
-    assert [line.rsplit(" in ", 1)[0] for line in lines] == [
+    assert [line.rsplit(" in ", 1)[0] for line in lines[:2]] == [
         "scanjit: compiled 01-double", "scanjit: compiled 02-user-line7"]
-    assert all(line.endswith(" ms") for line in lines)
+    assert all(line.endswith((" ms", " ms (cache hit)")) for line in lines[:2])
+    assert lines[2].startswith("scanjit: 2 function(s) in ") and lines[2].endswith(" from the compile cache")
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["01-double", "02-user-line7"]
+
+
+def test_run_reports_cache_hits(script, tmp_path):
+    cache = str(tmp_path / "cache")
+    first = scanjit("run", script.name, cwd=tmp_path, SCANJIT_CACHE_DIR=cache).stderr.splitlines()
+    again = scanjit("run", script.name, cwd=tmp_path, SCANJIT_CACHE_DIR=cache).stderr.splitlines()
+    assert not any(line.endswith("(cache hit)") for line in first)
+    assert first[-1].endswith(", 0 from the compile cache")
+    assert all(line.endswith(" ms (cache hit)") for line in again[:2])
+    assert again[-1].endswith(", 2 from the compile cache")
+
+
+def test_dump_passes_arguments_to_the_script(script, tmp_path):
+    run = scanjit("dump", script.name, "a", "--stage", "emit", "--function", "1", "--", "--b", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "script output ['a', '--b']" in run.stderr
+
+
+def test_dump_one_stage_to_a_folder(script, tmp_path):
+    run = scanjit("dump", script.name, "--stage", "cse", "--out", "here", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert [p.name for p in (tmp_path / "here" / "01-double").iterdir()] == [file_name("cse")]
+
+
+def test_dump_diff_and_unchanged_passes(script, tmp_path):
+    run = scanjit("dump", script.name, "--function", "double", "--diff", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert f"--- {file_name('emit')}\n+++ {file_name('convert-sj-to-loops')}\n@@ " in run.stdout
+    assert '-    %3 = "sj.map"(%x, %0) ({\n' in run.stdout  # the sj op that convert-sj-to-loops lowers
+    assert "=== fold-tensor-dims: unchanged\n" in run.stdout
+    one = scanjit("dump", script.name, "--function", "double", "--diff", "--stage", "bufferize", cwd=tmp_path)
+    assert one.stdout.startswith(f"--- {file_name('hoist-loop-invariants')}\n+++ {file_name('bufferize')}\n")
+    assert "+" + "    %" in one.stdout and "memref" in one.stdout
+    assert scanjit("dump", script.name, "--out", "d", cwd=tmp_path).returncode == 0
+    summary = (tmp_path / "d" / "01-double" / "summary.txt").read_text().splitlines()
+    rows = {line.split()[0]: line for line in summary}
+    assert rows[file_name("fold-tensor-dims")].endswith(" ms  unchanged")
+    assert rows[file_name("bufferize")].endswith(" ms") and rows[file_name("asm")].endswith(" lines")
+    assert len(summary) == len(rows) == len(os.listdir(tmp_path / "d" / "01-double")) - 1
 
 
 def info_fields(run: subprocess.CompletedProcess) -> dict:

@@ -124,6 +124,6 @@ def test_dump_dir(tmp_path):
     n = len(PIPELINE)
     assert names == ["00-graph.txt", "01-emit.mlir",
                      *[f"{k + 2:02d}-{p}.mlir" for k, p in enumerate(PIPELINE)],
-                     f"{n + 2:02d}-llvm.ll", f"{n + 3:02d}-llvm-opt.ll", "asm.s"]
+                     f"{n + 2:02d}-llvm.ll", f"{n + 3:02d}-llvm-opt.ll", "asm.s", "summary.txt"]
     emitted = (tmp_path / "out" / "02-two-line6" / "01-emit.mlir").read_text()
     assert '"sj.reduce"' in emitted

@@ -29,6 +29,7 @@ Example 4 of the scan tutorial computes ten Fibonacci terms in float32 from two
 initial values, reading the two previous terms through taps `[-2, -1]`, and the
 ratio between consecutive terms as a second, per-step output:
 
+<!-- not run: a fragment of examples/seed_tutorial.py, which tests/test_tutorial.py runs -->
 ```python
 {code}```
 

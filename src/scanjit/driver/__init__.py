@@ -2,8 +2,10 @@
 runtime. `compile` emits a graph, runs `scanjit.passes.PIPELINE` and JIT-
 compiles the result, through the compile cache (cache.py); pipeline.py runs
 the passes, jit.py turns LLVM IR into machine code, stages.py shows every
-stage as text."""
+stage as text, log.py is the `scanjit` logger."""
 
-from scanjit.driver import stages  # noqa: F401
+from scanjit.driver import log, stages  # noqa: F401
 from scanjit.driver.cache import compile  # noqa: F401
 from scanjit.runtime import free  # noqa: F401
+
+log.configure_from_environment()

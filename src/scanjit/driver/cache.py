@@ -39,6 +39,7 @@ import math
 import os
 import struct
 import tempfile
+import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -212,17 +213,27 @@ def signature(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> dict:
 def compile(inputs: Sequence[Variable], outputs: Sequence[Variable], after_pass=None):
     """scanjit.driver.pipeline.compile_graph, through the cache: on a hit only the
     stored object code is loaded: neither the passes nor LLVM run."""
-    from scanjit.driver.pipeline import compile_graph
+    start = time.perf_counter()
+    from scanjit.driver.pipeline import compile_graph  # the first compile imports xDSL and the passes
     from scanjit.driver.jit import load_compiled
 
+    imports = time.perf_counter() - start
     if not enabled():
-        return compile_graph(inputs, outputs, after_pass)
+        return _timed(compile_graph(inputs, outputs, after_pass), imports=imports)
     limit = max_bytes()  # a bad setting raises on a hit too
+    start = time.perf_counter()
     entry_key, expected = key(inputs, outputs), signature(inputs, outputs)
+    hashing = time.perf_counter() - start
     if (contents := load(entry_key, expected)) is not None:
-        return load_compiled(**contents)
+        return _timed(load_compiled(**contents), imports=imports, **{"cache key": hashing})
     compiled = compile_graph(inputs, outputs, after_pass)
     store(entry_key, expected, compiled, limit)
+    return _timed(compiled, imports=imports, **{"cache key": hashing})
+
+
+def _timed(compiled, **timings: float):
+    """`compiled` with `timings` (those over half a millisecond) first in its timings."""
+    compiled.timings = {**{k: t for k, t in timings.items() if t > 5e-4}, **compiled.timings}
     return compiled
 
 

@@ -8,6 +8,7 @@
 returned by a function means `errors[k - 1]`.
 """
 
+import time
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
@@ -51,6 +52,10 @@ class Compiled:
     """The host object code MCJIT generated (what the compile cache stores)."""
     result_offsets: list[int] = field(default_factory=list)
     """Per result, the leading rows the caller skips (a scan's initial values)."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per phase of this compilation: emit, each pass, LLVM, codegen (or cache load)."""
+    cache_hit: bool = False
+    """Whether the object code came from the compile cache."""
 
     def address(self, name: str) -> int:
         address = self._engine.get_function_address(name)
@@ -71,7 +76,9 @@ def compile_module(module) -> Compiled:
     from xdsl.dialects import llvm
     from xdsl.dialects.builtin import ArrayAttr, StringAttr
 
+    setup = time.perf_counter()
     _initialize()
+    start = time.perf_counter()
     ir_module = convert_module(module, fallback_target_triple=llvm_binding.get_process_triple())
     # The translator makes every function external: restore internal linkage so
     # that LLVM inlines single-use helpers (and keeps their noalias facts).
@@ -88,6 +95,7 @@ def compile_module(module) -> Compiled:
         mod.get_function(name).linkage = "internal"
     mod = host.optimize(mod)
     llvm_ir_opt = str(mod)
+    optimized = time.perf_counter()
 
     # MCJIT code generation mutates `mod`: everything textual is captured above.
     _bind_symbols(mod)
@@ -101,6 +109,7 @@ def compile_module(module) -> Compiled:
     return Compiled(
         llvm_ir, llvm_ir_opt, [s.data for s in errors if isinstance(s, StringAttr)], engine,
         objects[0] if objects else b"", list(offsets.get_values()) if offsets else [],
+        {"LLVM setup": start - setup, "LLVM O3": optimized - start, "codegen": time.perf_counter() - optimized},
     )
 
 
@@ -108,10 +117,13 @@ def load_compiled(llvm_ir: str, llvm_ir_opt: str, errors: list[str], object_code
                   result_offsets: list[int]) -> Compiled:
     """A Compiled from a cache entry: MCJIT loads `object_code` instead of
     generating code (the optimized IR is parsed only to name the module)."""
+    setup = time.perf_counter()
     _initialize()
+    start = time.perf_counter()
     mod = llvm_binding.parse_assembly(llvm_ir_opt)
     _bind_symbols(mod)
     engine = llvm_binding.create_mcjit_compiler(mod, host.target_machine())
     engine.set_object_cache(getbuffer_func=lambda _: object_code)
     engine.finalize_object()
-    return Compiled(llvm_ir, llvm_ir_opt, errors, engine, object_code, result_offsets)
+    return Compiled(llvm_ir, llvm_ir_opt, errors, engine, object_code, result_offsets,
+                    {"LLVM setup": start - setup, "cache load": time.perf_counter() - start}, cache_hit=True)

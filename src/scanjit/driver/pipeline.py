@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from functools import cache as memoize
 
@@ -37,18 +38,23 @@ class InvalidIRError(RuntimeError):
 
 
 def lower(module: ModuleOp, passes: Sequence[str] = PIPELINE,
-          after_pass: Callable[[str, ModuleOp], None] | None = None) -> ModuleOp:
-    """Run `passes` in place, calling `after_pass(name, module)` after each.
+          after_pass: Callable[[str, ModuleOp], None] | None = None,
+          timings: dict[str, float] | None = None) -> ModuleOp:
+    """Run `passes` in place, calling `after_pass(name, module)` after each
+    and adding the seconds each took to `timings`.
     A pass that cannot lower the IR (PassFailedException) is something scanjit
     cannot compile yet: NotImplementedError. With SCANJIT_VERIFY=1 the
     verifier runs after every pass, so a pass that breaks the IR names itself."""
     ctx = context()
     verify = os.environ.get("SCANJIT_VERIFY", "0") not in ("", "0")
     for name in passes:
+        start = time.perf_counter()
         try:
             get_pass(name).apply(ctx, module)
         except PassFailedException as error:
             raise NotImplementedError(f"scanjit cannot compile this yet: {error}") from error
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
         if verify:
             try:
                 module.verify()
@@ -62,8 +68,12 @@ def lower(module: ModuleOp, passes: Sequence[str] = PIPELINE,
 def compile_graph(inputs: Sequence[Variable], outputs: Sequence[Variable],
                   after_pass: Callable[[str, ModuleOp], None] | None = None) -> Compiled:
     """Emit, lower and JIT-compile (scanjit.driver.cache.compile is the cached entry point)."""
+    start = time.perf_counter()
     module = emit_function(inputs, outputs)
     module.verify()
+    timings = {"emit": time.perf_counter() - start}
     if after_pass is not None:
         after_pass("emit", module)
-    return compile_module(lower(module, after_pass=after_pass))
+    compiled = compile_module(lower(module, after_pass=after_pass, timings=timings))
+    compiled.timings = {**timings, **compiled.timings}
+    return compiled

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scanjit.driver import log
+
 if TYPE_CHECKING:
     from scanjit.function import Function
 
@@ -42,7 +44,8 @@ def file_name(stage: str) -> str:
 
 
 def stage_texts(function: Function) -> dict[str, str]:
-    """Every stage of `function`, in order, each ending with a newline."""
+    """Every stage of `function`, in order, each ending with a newline; sets
+    `function.pass_times`, the seconds each pass took in this run."""
     from xdsl.parser import Parser
 
     from scanjit.driver.pipeline import context, lower
@@ -51,16 +54,47 @@ def stage_texts(function: Function) -> dict[str, str]:
     emitted = str(function.emitted)
     texts = {"graph": graph_text(function.graph_outputs), "emit": emitted}
     module = Parser(context(), emitted).parse_module()
-    lower(module, after_pass=lambda name, m: texts.__setitem__(name, str(m)))
+    function.pass_times = {}
+    lower(module, after_pass=lambda name, m: texts.__setitem__(name, str(m)), timings=function.pass_times)
     compiled = function.compiled
     texts.update({"llvm": compiled.llvm_ir, "llvm-opt": compiled.llvm_ir_opt, "asm": compiled.asm})
     return {stage: text if text.endswith("\n") else text + "\n" for stage, text in texts.items()}
 
 
-def write_stages(function: Function, folder: Path) -> None:
+def diff(function: Function, stage: str) -> str:
+    """What pass `stage` changed: a unified diff from the stage before (empty when unchanged)."""
+    from scanjit.driver import irdiff
+
+    before = names()[names().index(stage) - 1]
+    texts = function.stage_texts
+    return irdiff.unified_diff(texts[before], texts[stage], file_name(before), file_name(stage))
+
+
+def summary(function: Function) -> str:
+    """One line per stage: file, lines, the pass's time and whether it changed the IR."""
+    texts, rows = function.stage_texts, []
+    for stage in names():
+        row = f"{file_name(stage):<38} {texts[stage].count(chr(10)):>6} lines"
+        if stage in function.pass_times:
+            row += f"  {1e3 * function.pass_times[stage]:8.2f} ms"
+            row += "  unchanged" if not diff(function, stage) else ""
+        rows.append(row.rstrip())
+    return "\n".join(rows) + "\n"
+
+
+def write_stages(function: Function, folder: Path, only: str | None = None, diffs: bool = False) -> None:
+    """Write the stages (or `only` that one) to `folder`, with `summary.txt`;
+    with `diffs`, each pass's diff (`NN-pass.diff`) instead of its IR."""
     folder.mkdir(parents=True, exist_ok=True)
     for stage, text in function.stage_texts.items():
-        (folder / file_name(stage)).write_text(text)
+        if only not in (None, stage):
+            continue
+        if diffs and stage in function.pass_times:
+            (folder / file_name(stage)).with_suffix(".diff").write_text(diff(function, stage))
+        elif not diffs:
+            (folder / file_name(stage)).write_text(text)
+    if only is None:
+        (folder / "summary.txt").write_text(summary(function))
 
 
 def folder_name(function: Function) -> str:
@@ -71,6 +105,7 @@ def compiled(function: Function) -> None:
     """Called once per compiled function: number it, tell the listeners, and
     write its stages under $SCANJIT_DUMP_DIR if set."""
     function.number = next(_numbers)
+    log.compiled(function.name, function.compile_time, function.compiled.timings, function.compiled.cache_hit)
     for listener in list(_listeners):
         listener(function)
     if os.environ.get(DUMP_DIR):
