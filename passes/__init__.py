@@ -32,6 +32,7 @@ _OURS = {
     "outline-parallel-loops": "outline_parallel_loops:OutlineParallelLoopsPass",
     "convert-parallel-to-llvm": "convert_parallel_to_llvm:ConvertParallelToLLVMPass",
     "free-on-error": "free_on_error:FreeOnErrorPass",
+    "poll-interrupts": "poll_interrupts:PollInterruptsPass",
 }
 
 _XDSL = {
@@ -65,6 +66,7 @@ PIPELINE = [
     "bufferize",
     "scalar-replace-recurrences",
     "outline-parallel-loops",
+    "poll-interrupts",
     "free-on-error",
     "convert-scf-while-to-cf",
     "convert-scf-to-cf",

@@ -46,7 +46,7 @@ from xdsl.traits import IsTerminator
 from scanjit.dialects import sj
 from scanjit.dialects.abi import STEP_LOCAL
 from scanjit.passes.support.memory import checked_alloc, read_only
-from scanjit.passes.support.builder import Builder, defined_in, integer_constant
+from scanjit.passes.support.builder import Builder, defined_in, integer_constant, outermost_loops
 
 GRAIN = 1 << 14  # inner iterations per part: below ~2^15, one thread is as fast
 
@@ -208,25 +208,13 @@ def _drop_allocation(alloc: memref.AllocOp) -> None:
     Rewriter.erase_op(alloc)
 
 
-def _outermost_loops(function: func.FuncOp) -> list[scf.ForOp]:
-    loops = []
-    for op in function.walk():
-        if isinstance(op, scf.ForOp):
-            parent = op.parent_op()
-            while parent is not function and not isinstance(parent, scf.ForOp | scf.WhileOp):
-                parent = parent.parent_op()
-            if parent is function:
-                loops.append(op)
-    return loops
-
-
 @dataclass(frozen=True)
 class OutlineParallelLoopsPass(ModulePass):
     name = "outline-parallel-loops"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
-            loops = [loop for loop in _outermost_loops(function) if independent_steps(loop)]
+            loops = [loop for loop in outermost_loops(function) if independent_steps(loop)]
             for k, loop in enumerate(loops):
                 hoist_checks(loop)
                 outlined, call, temporaries = outline(loop, f"{function.sym_name.data}_loop{k}")

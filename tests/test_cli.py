@@ -134,7 +134,8 @@ def test_dump_one_stage_to_a_folder(script, tmp_path):
 def test_dump_diff_and_unchanged_passes(script, tmp_path):
     run = scanjit("dump", script.name, "--function", "double", "--diff", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
-    assert f"--- {file_name('emit')}\n+++ {file_name('convert-sj-to-loops')}\n@@ " in run.stdout
+    assert "=== convert-dot-to-gemm: unchanged\n" in run.stdout  # no matrix product
+    assert f"--- {file_name('convert-dot-to-gemm')}\n+++ {file_name('convert-sj-to-loops')}\n@@ " in run.stdout
     assert '-    %3 = "sj.map"(%x, %0) ({\n' in run.stdout  # the sj op that convert-sj-to-loops lowers
     assert "=== fold-tensor-dims: unchanged\n" in run.stdout
     one = scanjit("dump", script.name, "--function", "double", "--diff", "--stage", "bufferize", cwd=tmp_path)

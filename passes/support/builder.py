@@ -104,6 +104,19 @@ def integer_constant(value: SSAValue) -> int | None:
     return None
 
 
+def outermost_loops(function: Operation) -> list[scf.ForOp]:
+    """The `scf.for` loops of `function` inside no other loop."""
+    loops = []
+    for op in function.walk():
+        if isinstance(op, scf.ForOp):
+            parent = op.parent_op()
+            while parent is not function and not isinstance(parent, scf.ForOp | scf.WhileOp):
+                parent = parent.parent_op()
+            if parent is function:
+                loops.append(op)
+    return loops
+
+
 def defined_in(value: SSAValue, op: Operation) -> bool:
     """Whether `value` is defined inside `op` (by an op or a block of its regions)."""
     owner = value.owner

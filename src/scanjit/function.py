@@ -28,10 +28,6 @@ from scanjit.dialects.abi import fill_message, placeholder_count
 from scanjit.graph import Variable, graph_inputs
 from scanjit.shared import RandomGeneratorType, with_default_updates
 
-_EXCEPTIONS = {"IndexError": IndexError, "ValueError": ValueError, "MemoryError": MemoryError,
-               "TypeError": TypeError, "OverflowError": OverflowError}
-
-
 class _NativeBuffer:
     """Owns a buffer the native code allocated; NumPy arrays over it keep it
     alive (as their base) and it is freed (by `free`) with the last of them."""
@@ -166,6 +162,9 @@ class Function(Signature):
     def _raise(self, status: int, results):
         """Raise the error of the failed check `status`, with the values it stored."""
         kind, _, text = self.compiled.errors[status - 1].partition(": ")
+        if kind == "KeyboardInterrupt":  # poll-interrupts: Python's SIGINT handler is pending
+            ctypes.pythonapi.PyErr_CheckSignals()  # runs it now: it raises (by default)
+            raise KeyboardInterrupt(text)
         exception = getattr(builtins, kind, None)  # the message names a builtin exception class
         if not (isinstance(exception, type) and issubclass(exception, Exception)):
             exception = RuntimeError

@@ -25,6 +25,7 @@ from scanjit.dialects.abi import ERRORS, RESULT_OFFSETS
 def _initialize() -> None:
     host.initialize()
     runtime.address("scanjit_alloc")  # binds scanjit_alloc/scanjit_free for the modules
+    runtime.catch_interrupts()  # again: signal.signal(SIGINT, ...) may have replaced it
 
 
 def _bind_symbols(mod: llvm_binding.ModuleRef) -> None:

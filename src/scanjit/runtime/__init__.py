@@ -33,7 +33,7 @@ from functools import cache
 
 import llvmlite.binding as llvm_binding
 
-from scanjit.runtime import gemm, llvm as host, threads
+from scanjit.runtime import gemm, interrupt, llvm as host, threads
 
 POOL_SLOTS = 8
 POOL_MIN = 1 << 20
@@ -47,8 +47,9 @@ HUGE = 4 << 20
 def _engine() -> llvm_binding.ExecutionEngine:
     allocator = host.fill("alloc.ll", POOL_SLOTS=POOL_SLOTS, POOL_MIN=POOL_MIN, POOL_BYTES=POOL_BYTES,
                           HUGE=HUGE)
-    engine = host.compile_ir(allocator + threads.threads_ir() + gemm.gemm_ir())
-    for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for", "scanjit_gemm_f64", "scanjit_gemm_f32"):
+    engine = host.compile_ir(allocator + threads.threads_ir() + gemm.gemm_ir() + host.fill("interrupt.ll"))
+    for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for", "scanjit_gemm_f64", "scanjit_gemm_f32",
+                 "scanjit_interrupts"):
         llvm_binding.add_symbol(name, engine.get_function_address(name))
     for kind, blas in gemm.numpy_blas().items():
         ctypes.CFUNCTYPE(None, ctypes.c_void_p)(engine.get_function_address(f"scanjit_set_gemm_{kind}"))(blas)
@@ -57,6 +58,12 @@ def _engine() -> llvm_binding.ExecutionEngine:
                           ("scanjit_set_poison_freed", threads.environment_int("SCANJIT_POISON_FREED", 0))):
         _call_setter(engine.get_function_address(setter), value)
     return engine
+
+
+def catch_interrupts() -> None:
+    """Let Ctrl-C stop compiled calls (scanjit.runtime.interrupt)."""
+    set_chained = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(address("scanjit_set_chained_handler"))
+    interrupt.install(address("scanjit_on_sigint"), set_chained)
 
 
 def _call_setter(address: int, value: int) -> None:
