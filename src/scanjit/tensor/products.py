@@ -105,7 +105,9 @@ class Dot(Op):
     def grad(self, inputs, output_grads):
         (a, b), (g,) = inputs, output_grads
         if not self.plain():
-            raise NotImplementedError(f"the gradient of {self} (a batched or tensordot product)")
+            if self.contract != 1:
+                raise NotImplementedError(f"the gradient of {self} (a product over {self.contract} axes)")
+            return [self._operand_grad(0, a, b, g), self._operand_grad(1, a, b, g)]
         if a.ndim == 1 and b.ndim == 1:
             return [mul(g, b), mul(g, a)]
         if a.ndim == 1:
@@ -113,6 +115,40 @@ class Dot(Op):
         if b.ndim == 1:
             return [outer(g, b), dot(dimshuffle(a, 1, 0), g)]
         return [dot(g, dimshuffle(b, 1, 0)), dot(dimshuffle(a, 1, 0), g)]
+
+    def _operand_grad(self, k: int, a: Variable, b: Variable, g: Variable) -> Variable:
+        """The gradient of operand k (a: 0, b: 1) of a product over one axis,
+        itself one Dot of g and the other operand: for a, out[β, i, j] =
+        sum over κ of A[β, i, κ] B[β, κ, j] gives dA[β, i, κ] = sum over j
+        (and over the batch axes where A broadcasts) of g[β, i, j] B[β, κ, j];
+        for b, dB[β, κ, j] = sum over i (and B's broadcast axes) of
+        A[β, i, κ] g[β, i, j]. The sum's result is laid out as the operand
+        was, its broadcast axes put back with length 1, then its own axes'
+        order restored."""
+        n = self.batch
+        shapes = [self.laid_out(0, a.type.shape), self.laid_out(1, b.type.shape)]
+        mine, other = shapes[k], shapes[1 - k]
+        summed = [t for t in range(n) if mine[t] == 1 and other[t] != 1]  # where this operand broadcasts
+        kept = [t for t in range(n) if t not in summed]
+        has_m, has_n = self.free_axes(len(shapes[0])), self.free_axes(len(shapes[1]))
+        order = [tuple(range(v.ndim)) if o is None else o for v, o in zip((a, b), self.orders)]
+        g_m = [n] if has_m else []  # g's axes: batch..., [m], [n]
+        g_n = [n + has_m] if has_n else []
+        if k == 0:  # dA = g (kept, [m], summed, [n]) · B (kept, summed, [n], κ)
+            lhs, g_order = g, (*kept, *g_m, *summed, *g_n)
+            rhs, rhs_order = b, tuple(order[1][p] for p in (*kept, *summed, *range(n + 1, n + 1 + has_n), n))
+            product = Dot(len(kept), len(summed) + has_n, (g_order, rhs_order), self.name)(lhs, rhs)
+            laid = (*range(n), *([n] if has_m else []), n + has_m)  # A's laid axes: batch, [m], κ
+        else:  # dB = A (kept, κ, summed, [m]) · g (kept, summed, [m], [n])
+            lhs, lhs_order = a, tuple(order[0][p] for p in (*kept, n + has_m, *summed, *range(n, n + has_m)))
+            g_order = (*kept, *summed, *g_m, *g_n)
+            product = Dot(len(kept), len(summed) + has_m, (lhs_order, g_order), self.name)(lhs, g)
+            laid = (*range(n), n, *([n + 1] if has_n else []))  # B's laid axes: batch, κ, [n]
+        # product: kept batch axes, then the operand's other laid axes; put the summed ones back
+        at = iter(range(product.ndim))
+        full = dimshuffle(product, *["x" if t in summed else next(at) for t in range(n)], *at)
+        where = {axis: p for p, axis in zip(laid, order[k]) if axis != "x"}
+        return dimshuffle(full, *[where[axis] for axis in range((a, b)[k].ndim)])
 
     def __str__(self):
         if self.plain():
