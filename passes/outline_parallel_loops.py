@@ -46,7 +46,9 @@ from xdsl.traits import IsTerminator
 from scanjit.dialects import sj
 from scanjit.dialects.abi import STEP_LOCAL
 from scanjit.passes.support.memory import checked_alloc, read_only
-from scanjit.passes.support.builder import Builder, defined_in, integer_constant, outermost_loops
+from scanjit.passes.support.builder import (
+    Builder, constant_trip_count, defined_in, integer_constant, outermost_loops,
+)
 
 GRAIN = 1 << 14  # inner iterations per part: below ~2^15, one thread is as fast
 
@@ -54,9 +56,9 @@ GRAIN = 1 << 14  # inner iterations per part: below ~2^15, one thread is as fast
 def _too_short(loop: scf.ForOp) -> bool:
     """Whether `loop` has a known trip count too small for two parts of
     steps without inner loops."""
-    lower, upper = integer_constant(loop.lb), integer_constant(loop.ub)
+    steps = constant_trip_count(loop)
     flat = not any(isinstance(op, scf.ForOp) for op in loop.body.walk())
-    return flat and lower is not None and upper is not None and upper - lower < 2 * GRAIN
+    return flat and steps is not None and steps < 2 * GRAIN
 
 
 def _is_allocation(value: SSAValue) -> bool:

@@ -37,7 +37,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import SymbolTable
 
 from scanjit.dialects import sj
-from scanjit.passes.support.builder import Builder, integer_constant, outermost_loops
+from scanjit.passes.support.builder import Builder, constant_trip_count, outermost_loops
 
 POLL_STEPS = 1 << 16
 COUNT = "scanjit_interrupts"
@@ -45,8 +45,8 @@ MESSAGE = "KeyboardInterrupt: interrupted (Ctrl-C) during a compiled call"
 
 
 def _short(loop: scf.ForOp) -> bool:
-    bounds = [integer_constant(v) for v in (loop.lb, loop.ub, loop.step)]
-    return None not in bounds and (bounds[1] - bounds[0]) // bounds[2] < POLL_STEPS
+    steps = constant_trip_count(loop)
+    return steps is not None and steps < POLL_STEPS
 
 
 def in_blocks(loop: scf.ForOp, start: SSAValue) -> None:

@@ -104,6 +104,14 @@ def integer_constant(value: SSAValue) -> int | None:
     return None
 
 
+def constant_trip_count(loop: scf.ForOp) -> int | None:
+    """How many steps `loop` runs, when its bounds and step are constants."""
+    lower, upper, step = (integer_constant(v) for v in (loop.lb, loop.ub, loop.step))
+    if None in (lower, upper, step):
+        return None
+    return max(0, -(-(upper - lower) // step))
+
+
 def outermost_loops(function: Operation) -> list[scf.ForOp]:
     """The `scf.for` loops of `function` inside no other loop."""
     loops = []
