@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import platform
 import sys
+from functools import cache
 
 import llvmlite.binding as llvm_binding
 
@@ -88,6 +89,7 @@ define void @scanjit_fpenv_set(i64 %word) {
 """, 0)
 
 
+@cache  # read on every flush_denormals call
 def fpenv() -> tuple[str, int]:
     """This machine's fpenv functions in LLVM IR, and the bits that flush
     subnormals to zero (0 where there are none: the flag does nothing)."""
