@@ -45,7 +45,9 @@ func.func @vm(%a: tensor<?xf64>, %b: tensor<?x?xf64>) -> tensor<?xf64> {
 // CHECK:         scf.for {{.*}} iter_args({{.*}}) -> (tensor<?xf64>) {
 // CHECK:           scf.for {{.*}} -> (f64) {
 
-// matrix . vector: one scalar accumulation per row, integers with arith.muli/addi.
+// matrix . vector: blocks of 8 rows summed together (8 independent
+// accumulators, each over k in order), then single rows; integers with
+// arith.muli/addi.
 func.func @mv(%a: tensor<?x?xi32>, %b: tensor<?xi32>) -> tensor<?xi32> {
   %r = "sj.dot"(%a, %b) : (tensor<?x?xi32>, tensor<?xi32>) -> tensor<?xi32>
   func.return %r : tensor<?xi32>
@@ -55,14 +57,50 @@ func.func @mv(%a: tensor<?x?xi32>, %b: tensor<?xi32>) -> tensor<?xi32> {
 // CHECK:         %[[M:.*]] = tensor.dim %a, %{{.*}} : tensor<?x?xi32>
 // CHECK:         %[[K:.*]] = tensor.dim %a, %{{.*}} : tensor<?x?xi32>
 // CHECK-NEXT:    %[[EMPTY:.*]] = tensor.empty(%[[M]]) : tensor<?xi32>
-// CHECK:         scf.for %[[I:.*]] = %{{.*}} to %[[M]] step %{{.*}} iter_args(%[[OUT:.*]] = %[[EMPTY]]) -> (tensor<?xi32>) {
-// CHECK-NEXT:      %[[ZERO:.*]] = arith.constant 0 : i32
-// CHECK:           %[[ROW:.*]] = scf.for %[[KK:.*]] = %{{.*}} to %[[K]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (i32) {
-// CHECK-NEXT:        %[[X:.*]] = tensor.extract %a[%[[I]], %[[KK]]] : tensor<?x?xi32>
+// CHECK:         scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[OUT:.*]] = %[[EMPTY]]) -> (tensor<?xi32>) {
+// CHECK:           %[[I1:.*]] = arith.addi %[[I]], %{{.*}} : index
+// CHECK:           %[[R0:[0-9]+]], %[[R1:[0-9]+]], {{.*}} = scf.for %[[KK:[0-9]+]] = %{{.*}} to %[[K]] step %{{.*}} iter_args(%[[ACC:[0-9]+]] = %{{.*}}, {{.*}}) -> ({{(i32, ){7}i32}}) {
+// CHECK-NEXT:        %[[X0:.*]] = tensor.extract %a[%[[I]], %[[KK]]] : tensor<?x?xi32>
 // CHECK-NEXT:        %[[Y:.*]] = tensor.extract %b[%[[KK]]] : tensor<?xi32>
-// CHECK-NEXT:        %[[P:.*]] = arith.muli %[[X]], %[[Y]] : i32
+// CHECK-NEXT:        %[[P:.*]] = arith.muli %[[X0]], %[[Y]] : i32
 // CHECK-NEXT:        arith.addi %[[ACC]], %[[P]] : i32
-// CHECK:           tensor.insert %[[ROW]] into %[[OUT]][%[[I]]] : tensor<?xi32>
+// CHECK-NEXT:        %[[X1:.*]] = tensor.extract %a[%[[I1]], %[[KK]]] : tensor<?x?xi32>
+// CHECK-NEXT:        %[[P1:.*]] = arith.muli %[[X1]], %[[Y]] : i32
+// CHECK:           tensor.insert %[[R0]] into %[[OUT]][%[[I]]] : tensor<?xi32>
+// CHECK-NEXT:      tensor.insert %[[R1]] into %{{.*}}[%[[I1]]] : tensor<?xi32>
+// CHECK:         scf.for {{.*}} -> (tensor<?xi32>) {
+// CHECK:           scf.for {{.*}} -> (i32) {
+
+// In a loop where the matrix is invariant, M . v becomes v . M^T with M^T
+// copied once in front of the loop (and v . U^T reads a copy of U^T laid
+// out in rows): each step sums columns as LowerDot's column blocks do.
+func.func @mv_in_loop(%m: tensor<?x?xf64>, %u: tensor<?x?xf64>, %v: tensor<?xf64>, %n: index) -> tensor<?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %ut = "sj.dimshuffle"(%u) <{order = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%h = %v) -> (tensor<?xf64>) {
+    %p = "sj.dot"(%m, %h) : (tensor<?x?xf64>, tensor<?xf64>) -> tensor<?xf64>
+    %q = "sj.dot"(%p, %ut) : (tensor<?xf64>, tensor<?x?xf64>) -> tensor<?xf64>
+    scf.yield %q : tensor<?xf64>
+  }
+  func.return %r : tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @mv_in_loop
+// CHECK:         %[[MT0:.*]] = tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?xf64>
+// CHECK:         %[[MT:.*]] = scf.for %[[I:[0-9]+]] = {{.*}} iter_args(%{{.*}} = %[[MT0]]) -> (tensor<?x?xf64>) {
+// CHECK:             %[[E:.*]] = tensor.extract %m[%[[I]], %[[J:[0-9]+]]] : tensor<?x?xf64>
+// CHECK-NEXT:        tensor.insert %[[E]] into %{{.*}}[%[[J]], %[[I]]] : tensor<?x?xf64>
+// CHECK:         %[[UT:.*]] = scf.for %[[I2:[0-9]+]] = {{.*}} -> (tensor<?x?xf64>) {
+// CHECK:             %[[F:.*]] = tensor.extract %u[%[[J2:[0-9]+]], %[[I2]]] : tensor<?x?xf64>
+// CHECK-NEXT:        tensor.insert %[[F]] into %{{.*}}[%[[I2]], %[[J2]]] : tensor<?x?xf64>
+// CHECK:         scf.for {{.*}} -> (tensor<?xf64>) {
+// CHECK-NOT:       tensor.extract %m
+// CHECK-NOT:       tensor.extract %u
+// CHECK:           tensor.extract %[[MT]]
+// CHECK-NOT:       tensor.extract %m
+// CHECK-NOT:       tensor.extract %u
+// CHECK:           tensor.extract %[[UT]]
 
 // matrix . matrix: the same per row of a (with a static width of 4, canonicalize
 // later drops the block loops that run no iteration).
@@ -76,7 +114,7 @@ func.func @mm(%a: tensor<?x?xf32>, %b: tensor<?x4xf32>) -> tensor<?x4xf32> {
 // CHECK:         %[[K:.*]] = tensor.dim %a, %{{.*}} : tensor<?x?xf32>
 // CHECK-NEXT:    %[[N:.*]] = arith.constant 4 : index
 // CHECK:         %[[EMPTY:.*]] = tensor.empty(%[[M]]) : tensor<?x4xf32>
-// CHECK:         scf.for %[[I:.*]] = %{{.*}} to %[[M]] step %{{.*}} iter_args(%{{.*}} = %[[EMPTY]]) -> (tensor<?x4xf32>) {
+// CHECK:         scf.for %[[I:[0-9]+]] = %{{.*}} to %[[M]] step %{{.*}} iter_args(%{{.*}} = %[[EMPTY]]) -> (tensor<?x4xf32>) {
 // CHECK:           scf.for {{.*}} -> (tensor<?x4xf32>) {
 // CHECK:             scf.for {{.*}} -> ({{(f32, ){63}f32}}) {
 // CHECK:               tensor.extract %a[%[[I]], %{{.*}}] : tensor<?x?xf32>
@@ -108,6 +146,8 @@ func.func @contract2(%a: tensor<?x?x?xi64>, %b: tensor<?x?xi64>) -> tensor<?xi64
 }
 
 // CHECK-LABEL: func.func @contract2
+// The blocks of 8 rows first (as @mv), then the single rows:
+// CHECK:             scf.for {{.*}} -> ({{(i64, ){7}i64}}) {
 // CHECK:         scf.for %[[I:[0-9a-z_]+]] = {{.*}} -> (tensor<?xi64>) {
 // CHECK:           %[[S:[0-9a-z_]+]] = scf.for %[[K0:[0-9a-z_]+]] = {{.*}} iter_args(%[[ACC0:.*]] = %{{.*}}) -> (i64) {
 // CHECK:             %[[INNER:[0-9a-z_]+]] = scf.for %[[K1:[0-9a-z_]+]] = {{.*}} iter_args(%[[ACC1:.*]] = %[[ACC0]]) -> (i64) {
