@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from xdsl.passes import ModulePass
 
 _OURS = {
+    "remove-dead-iter-args": "remove_dead_iter_args:RemoveDeadIterArgsPass",
     "hoist-loop-invariants": "hoist_loop_invariants:HoistLoopInvariantsPass",
     "convert-dot-to-gemm": "convert_dot_to_gemm:ConvertDotToGemmPass",
     "convert-sj-to-loops": "convert_sj_to_loops:ConvertSjToLoopsPass",
@@ -57,6 +58,7 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
 
 # The whole lowering, in order: tensors -> loops -> buffers -> cf -> llvm.
 PIPELINE = [
+    "remove-dead-iter-args",
     "convert-dot-to-gemm",
     "convert-sj-to-loops",
     "fold-tensor-dims",

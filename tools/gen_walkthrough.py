@@ -63,6 +63,10 @@ Run-time checks (`n_steps >= 0`, enough initial values) are `sj.check`s
 exception raised; `$0`, `$1`, ... in it stand for the values the check lists. Ops that are not plain scalar or
 tensor ops, like `sj.slice` taking the rows after the initial values, are in
 the `sj` dialect.""",
+    "remove-dead-iter-args": """\
+A value an `scf.for` carries only for a result nobody reads goes, with what
+only it needed (passes/remove_dead_iter_args.py). Example 4 returns both of
+its scan's outputs: nothing changes.""",
     "convert-dot-to-gemm": """\
 A float matrix-matrix `sj.dot` becomes a call of the runtime's gemm (NumPy's
 BLAS for large products; passes/convert_dot_to_gemm.py). Example 4 has none:
