@@ -513,7 +513,7 @@ class PackInvariantMatrix(RewritePattern):
         packed = b.loop_nest([rows, cols], [packed], lambda ib, ij, acc: [
             insert(ib, element(ib, matrix, ij), acc[0], ij[::-1] if transpose else ij)])[0]
         rewriter.insert_op(b.ops, InsertPoint.before(loop))
-        rewriter.replace_op(op, sj.DotOp(vector, packed, op.result.type))
+        rewriter.replace(op, sj.DotOp(vector, packed, op.result.type))
 
 
 def copy_rows(b: Builder, source: SSAValue, first: SSAValue, step: SSAValue, count: SSAValue,

@@ -19,7 +19,8 @@ from __future__ import annotations
 import dataclasses
 
 from scanjit.dtypes import is_float
-from scanjit.graph import Variable, clone_replace, next_serial
+from scanjit.graph import Variable, clone_replace, graph_inputs, next_serial
+from scanjit.scan.grad_sums import outer_factors, summed_outer, summed_rows
 from scanjit.tensor.basic import constant
 from scanjit.tensor.elemwise import add, second
 from scanjit.tensor.gradient import backprop
@@ -35,6 +36,47 @@ def _zeros(x: Variable) -> Variable:
 def _rows(x: Variable, start, count) -> Variable:
     """x[start:start + count]."""
     return x[start:add(start, count)]
+
+
+def _pushed_sums(grads: list, sequences: dict) -> tuple[dict, list]:
+    """The loop invariants' gradients summed after the backward loop
+    (scan/grad_sums.py): {k: (i, j, axes)}, the sum over the steps of the
+    outer products of factors i and j, or of factor j summed over `axes`
+    when i is None; and the factors, each a per-step variable to store or,
+    for a row the loop reads, (the variable, its backward sequence)."""
+    factors, index, pushed = [], {}, {}
+
+    def factor(v: Variable) -> int:
+        if id(v) not in index:
+            index[id(v)] = len(factors)
+            factors.append((v, sequences[id(v)]) if id(v) in sequences else v)
+        return index[id(v)]
+
+    for k, g in enumerate(grads):
+        found = outer_factors(g) if g is not None else None
+        if found is not None:
+            pushed[k] = (factor(found[0]), factor(found[1]), ())
+    for k, g in enumerate(grads):
+        source, axes = summed_rows(g) if g is not None else (None, ())
+        if source is not None and k not in pushed and id(source) in index:
+            pushed[k] = (None, index[id(source)], axes)
+    return pushed, factors
+
+
+def _read_stored_outputs(roots: list[Variable], body: list[Variable], outputs: list[Variable], steps,
+                         step_places: list[Variable]):
+    """`roots` with each step output that the backward step would compute
+    again (a tanh whose derivative reads its value) read instead from the
+    rows the forward stored: the new roots, the backward sequences to add
+    (the stacked outputs, reversed) and their placeholders."""
+    per_step = {id(p) for p in step_places}
+    places = {k: type(out.type)(out.dtype, out.type.shape)(f"{out.name or f'out{k}'}[t]")
+              for k, out in enumerate(body)
+              if out.owner is not None and any(id(v) in per_step for v in graph_inputs([out]))}
+    new_roots = clone_replace(roots, [(body[k], place) for k, place in places.items()])
+    read = {id(v) for v in graph_inputs(new_roots)}
+    kept = [k for k, place in places.items() if id(place) in read]
+    return new_roots, [flip(outputs[k][:steps], 0) for k in kept], [places[k] for k in kept]
 
 
 def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads: list) -> list:
@@ -101,17 +143,23 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     outer_grads = [g if is_float(v.dtype) else None for g, v in zip(found[len(seq_places) + len(floats):], outer)]
 
     new_states = [g if g is not None else _zeros(p) for g, p in zip(state_grads, carried_places)]
-    summed = [k for k, g in enumerate(outer_grads) if g is not None]
+    pushed, factors = _pushed_sums(outer_grads, dict(zip(map(id, list(rows.values()) + grad_places), back_seqs)))
+    summed = [k for k, g in enumerate(outer_grads) if g is not None and k not in pushed]
     for k in summed:
         total = type(outer[k].type)(outer[k].dtype, outer[k].type.shape)(f"d{outer[k].name or 'outer'}")
         carried_places.append(total)
         carried_inits.append(_zeros(outer[k]))
         new_states.append(add(total, outer_grads[k]))
     per_step = [g if g is not None else _zeros(p) for g, p in zip(seq_grads, seq_places)]
+    factor_rows = [f for f in factors if isinstance(f, Variable)]
+    roots, stored_seqs, stored_places = _read_stored_outputs(new_states + per_step + factor_rows, body, outputs,
+                                                             steps, list(rows.values()))
+    back_seqs += stored_seqs
 
     back_info = dataclasses.replace(
-        info, seq_taps=[[0]] * len(back_seqs), output_taps=[[-1]] * len(new_states) + [None] * len(per_step),
-        placeholders=list(rows.values()) + grad_places + carried_places, inner_outputs=new_states + per_step,
+        info, seq_taps=[[0]] * len(back_seqs),
+        output_taps=[[-1]] * len(new_states) + [None] * (len(per_step) + len(factor_rows)),
+        placeholders=list(rows.values()) + grad_places + stored_places + carried_places, inner_outputs=roots,
         go_backwards=False, updates={}, first_serial=first_serial)
     node = op.loop(back_info, steps, back_seqs, carried_inits)
     finals = node.op.final_outputs(node)
@@ -127,4 +175,9 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         grads_init[k] = final
     for k, final in zip(summed, finals[len(floats):]):
         grads_outer[k] = final
+    stacked = iter(node.outputs[len(new_states) + len(per_step):])
+    rows_of = [f[1] if isinstance(f, tuple) else next(stacked) for f in factors]
+    for k, (i, j, axes) in pushed.items():
+        grads_outer[k] = summed_outer(rows_of[i], rows_of[j]) if i is not None else \
+            rows_of[j].sum(axis=(0, *[a + 1 for a in axes]))
     return [None, *grads_seq, *grads_init, *grads_outer]

@@ -1,0 +1,94 @@
+"""What the backward loop of a scan's gradient does per step
+(scanjit/scan/grad.py, grad_sums.py): it reads the states the forward stored
+instead of computing them again, and the gradients of invariant weights
+read through products (sums of outer products over the steps) are one
+matrix product after the loop, not a matrix added at every step. Values
+are checked by finite differences and against PyTensor."""
+
+import numpy as np
+import pytest
+
+import scanjit
+import scanjit.tensor as pt
+from scanjit.gradient import verify_grad
+from scanjit.scan.op import ScanOp
+from scanjit.graph import toposort
+
+try:
+    import pytensor
+    import pytensor.tensor as ptt
+except ImportError:
+    pytensor = ptt = None
+needs_pytensor = pytest.mark.skipif(pytensor is None, reason="PyTensor is not installed")
+
+RNG = np.random.default_rng(11)
+
+
+def rnn(lib, m, batched: bool):
+    x = m.tensor3("x") if batched else m.dmatrix("x")
+    h0 = m.dmatrix("h0") if batched else m.dvector("h0")
+    W, U, b = m.dmatrix("W"), m.dmatrix("U"), m.dvector("b")
+    h = lib.scan(lambda xt, h, W, U, b: m.tanh(m.dot(xt, W) + m.dot(h, U) + b), sequences=x,
+                 outputs_info=h0, non_sequences=[W, U, b], return_updates=False)
+    cost = (h ** 2).sum() + h[-1].sum()
+    ins = [x, h0, W, U, b]
+    return ins, lib.grad(cost, ins)
+
+
+def values(steps: int, batched: bool):
+    lead = (steps, 2) if batched else (steps,)
+    return [RNG.normal(size=(*lead, 3)), RNG.normal(size=lead[1:] + (4,)), RNG.normal(size=(3, 4)),
+            RNG.normal(size=(4, 4)) * 0.5, RNG.normal(size=4)]
+
+
+def backward_scans(outputs):
+    """The ScanOp nodes of a gradient graph but the first (the forward)."""
+    return [n for n in toposort(outputs) if isinstance(n.op, ScanOp)][1:]
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["vector", "batch"])
+def test_weights_gradients_are_summed_after_the_loop(batched):
+    ins, grads = rnn(scanjit, pt, batched)
+    (back,) = backward_scans(grads)
+    carried = [v for k, v in enumerate(back.op.info.inner_outputs) if back.op.info.output_taps[k] is not None]
+    assert all(v.ndim == (2 if batched else 1) for v in carried)  # the state's gradient, no (3, 4) or (4, 4)
+
+
+def test_the_backward_step_reads_the_stored_states():
+    ins, grads = rnn(scanjit, pt, False)
+    (back,) = backward_scans(grads)
+    steps = toposort(back.op.info.inner_outputs)
+    assert not any(n.op.__class__.__name__ == "Elemwise" and n.op.scalar_op == "tanh" for n in steps)
+
+
+@pytest.mark.parametrize("steps", [0, 1, 5])
+@pytest.mark.parametrize("batched", [False, True], ids=["vector", "batch"])
+def test_gradients_by_finite_differences(steps, batched):
+    vals = values(steps, batched)
+
+    def cost(x, h0, W, U, b):
+        h = scanjit.scan(lambda xt, h: pt.tanh(pt.dot(xt, W) + pt.dot(h, U) + b), sequences=x,
+                         outputs_info=h0, return_updates=False)
+        return (h ** 2).sum() + h[-1].sum() if steps else h.sum() + (h0 ** 2).sum()
+
+    verify_grad(cost, vals, rng=np.random.default_rng(0))
+
+
+@needs_pytensor
+@pytest.mark.parametrize("batched", [False, True], ids=["vector", "batch"])
+def test_gradients_as_pytensor(batched):
+    vals = values(7, batched)
+    got = scanjit.function(*rnn(scanjit, pt, batched))(*vals)
+    expected = pytensor.function(*rnn(pytensor, ptt, batched))(*vals)
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-12)
+
+
+def test_a_bias_gradient_with_no_product_is_still_a_sum_over_the_steps():
+    x, b = pt.dmatrix("x"), pt.dvector("b")
+    h = scanjit.scan(lambda xt, h: pt.sin(h + xt * b), sequences=x, outputs_info=pt.zeros_like(b),
+                     return_updates=False)
+    verify_grad(lambda x, b: scanjit.scan(lambda xt, h: pt.sin(h + xt * b), sequences=x,
+                                          outputs_info=pt.zeros_like(b), return_updates=False).sum(),
+                [RNG.normal(size=(4, 3)), RNG.normal(size=3)], rng=np.random.default_rng(1))
+    assert scanjit.function([x, b], scanjit.grad(h.sum(), b))(np.zeros((0, 3)), np.ones(3)).tolist() == [0, 0, 0]
