@@ -1,5 +1,5 @@
 """Benchmarks: scanjit against NumPy, numba, PyTensor (C and numba modes) and
-JAX on seven scan workloads, in one run; peers that are not installed are
+JAX on scan workloads and the value and gradient of some, in one run; peers that are not installed are
 skipped with a note (`pip install -e .[bench]`).
 
     python tools/bench.py [--quick] [--json bench.json] [--only 1,2]
@@ -79,7 +79,7 @@ def elementwise(pytensor, pt, size):
     return [v1, v2], out, (rng.normal(size=size), rng.normal(size=size))
 
 
-BATCH, HIDDEN = 32, 128
+BATCH, HIDDEN, CLASSES = 32, 128, 8
 
 
 def _lstm_step(pt, H):
@@ -102,7 +102,7 @@ def _gru_step(pt, H):
 
 def batched_cell(pytensor, pt, size, gates, lstm):
     """A batch of BATCH sequences of length `size` through a cell with HIDDEN
-    units (a matrix-matrix product per step); the last hidden state."""
+    units (a matrix-matrix product per step); the hidden states."""
     X, h0, W, U, b = pt.tensor3("X"), pt.dmatrix("h0"), pt.dmatrix("W"), pt.dmatrix("U"), pt.dvector("b")
     if lstm:
         c0 = pt.dmatrix("c0")
@@ -115,15 +115,45 @@ def batched_cell(pytensor, pt, size, gates, lstm):
     rng = np.random.default_rng(0)
     state = [np.zeros((BATCH, HIDDEN))] * (2 if lstm else 1)
     weights = [rng.normal(size=(HIDDEN, gates * HIDDEN)) * 0.1 for _ in range(2)]
-    return inputs, h[-1], (rng.normal(size=(size, BATCH, HIDDEN)), *state, *weights, np.zeros(gates * HIDDEN))
+    return inputs, h, (rng.normal(size=(size, BATCH, HIDDEN)), *state, *weights, np.zeros(gates * HIDDEN))
 
 
 def lstm(pytensor, pt, size):
-    return batched_cell(pytensor, pt, size, 4, lstm=True)
+    inputs, h, args = batched_cell(pytensor, pt, size, 4, lstm=True)
+    return inputs, h[-1], args
 
 
 def gru(pytensor, pt, size):
-    return batched_cell(pytensor, pt, size, 3, lstm=False)
+    inputs, h, args = batched_cell(pytensor, pt, size, 3, lstm=False)
+    return inputs, h[-1], args
+
+
+def log_likelihood_gru(pytensor, pt, size):
+    """The GRU of workload 9 with a softmax read-out: the log-likelihood of
+    one-hot targets Y, summed over steps and the batch."""
+    inputs, h, args = batched_cell(pytensor, pt, size, 3, lstm=False)
+    V, Y = pt.dmatrix("V"), pt.tensor3("Y")
+    cost = (pt.special.log_softmax(pt.dot(h, V), axis=-1) * Y).sum()
+    rng = np.random.default_rng(1)
+    targets = np.eye(CLASSES)[rng.integers(0, CLASSES, size=(size, BATCH))]
+    return [*inputs, V, Y], cost, (*args, rng.normal(size=(HIDDEN, CLASSES)) * 0.1, targets)
+
+
+def with_gradient(build, wrt: list[int], cost=lambda out: out.sum()):
+    """Workload builder: the value and the gradient of `cost(outputs)` of
+    `build` with respect to its inputs numbered `wrt`."""
+    def value_and_grad(pytensor, pt, size):
+        inputs, outputs, args = build(pytensor, pt, size)[:3]
+        value = cost(outputs)
+        return inputs, [value, *pytensor.grad(value, [inputs[k] for k in wrt])], args
+    value_and_grad.wrt = wrt
+    value_and_grad.forward = lambda pytensor, pt, size: _value_only(build, cost, pytensor, pt, size)
+    return value_and_grad
+
+
+def _value_only(build, cost, pytensor, pt, size):
+    inputs, outputs, args = build(pytensor, pt, size)[:3]
+    return inputs, cost(outputs), args
 
 
 WORKLOADS = {  # number: (title, builder, full size, quick size)
@@ -136,6 +166,13 @@ WORKLOADS = {  # number: (title, builder, full size, quick size)
     7: ("elementwise product", elementwise, 1_000_000, 100_000),
     8: (f"LSTM, batch {BATCH}, H={HIDDEN}", lstm, 100, 20),
     9: (f"GRU, batch {BATCH}, H={HIDDEN}", gru, 100, 20),
+    # value and gradient (issue 17's workloads a-e); "forward" is the value alone
+    10: ("(a) grad RNN wrt W, U, b, h0", with_gradient(rnn, [2, 3, 4, 1]), 1000, 200),
+    11: ("(b) grad running sum wrt M", with_gradient(running_sum, [0]), 100_000, 10_000),
+    12: ("(c) grad taps recurrence wrt init", with_gradient(linear_recurrence, [0]), 1_000_000, 100_000),
+    13: ("(d) grad polynomial wrt c, x", with_gradient(polynomial, [0, 1], cost=lambda out: out), 10_000, 10_000),
+    14: (f"(e) grad GRU log-lik., batch {BATCH}", with_gradient(log_likelihood_gru, [2, 3, 4, 5],
+                                                                 cost=lambda out: out), 100, 20),
 }
 
 # -- peers: plain Python callables on the same NumPy arguments ---------------
@@ -256,7 +293,8 @@ import scanjit, scanjit.tensor as pt
 sys.path.insert(0, {tools!r})
 import bench
 t1 = time.perf_counter()
-built = bench.WORKLOADS[{number}][1](scanjit, pt, {size})
+build = bench.WORKLOADS[{number}][1]
+built = (build.forward if {forward} else build)(scanjit, pt, {size})
 inputs, outputs = built[0], built[1]
 updates = built[3] if len(built) > 3 else None
 t2 = time.perf_counter()
@@ -265,12 +303,13 @@ print(t1 - t0, time.perf_counter() - t2)
 """
 
 
-def compile_times(number: int, size: int) -> tuple[float, float, float]:
-    """(import, cold compile, warm compile) seconds, each in a fresh process."""
+def compile_times(number: int, size: int, forward: bool = False) -> tuple[float, float, float]:
+    """(import, cold compile, warm compile) seconds, each in a fresh process;
+    of the value alone for `forward` of a gradient workload."""
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, SCANJIT_CACHE_DIR=cache)
         script = COMPILE_SCRIPT.format(tools=os.path.dirname(os.path.abspath(__file__)),
-                                       number=number, size=size)
+                                       number=number, size=size, forward=forward)
         runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
                                text=True, check=True).stdout.split() for _ in range(2)]
     return float(runs[0][0]), float(runs[0][1]), float(runs[1][1])
@@ -296,7 +335,14 @@ def pytensor_peers(number, size):
 
 
 def jax_peer(number):
+    """The JAX program, waiting for its result (JAX dispatches asynchronously)."""
     import jax
+
+    program = _jax_program(jax, number)
+    return None if program is None else lambda *args: jax.block_until_ready(program(*args))
+
+
+def _jax_program(jax, number):
     import jax.numpy as jnp
 
     jax.config.update("jax_enable_x64", True)
@@ -313,7 +359,39 @@ def jax_peer(number):
         return jax.jit(lambda a, b: jax.lax.scan(lambda c, ab: (c, ab[0] * ab[1]), 0.0, (a, b))[1])
     if number in (8, 9):
         return _jax_cell(jax, jnp, lstm=number == 8)
+    if hasattr(WORKLOADS[number][1], "wrt"):
+        return jax_value_and_grad(jax, jnp, number)
     return None
+
+
+def jax_value_and_grad(jax, jnp, number):
+    """jax.value_and_grad of the lax.scan program of workloads 10-14."""
+    lax = jax.lax
+    if number == 10:
+        def value(X, h, W, U, b):
+            return lax.scan(lambda h, x: (jnp.tanh(x @ W + h @ U + b),) * 2, h, X)[1].sum()
+    elif number == 11:
+        def value(M, s):
+            return lax.scan(lambda acc, row: (acc + row,) * 2, s, M)[1].sum()
+    elif number == 12:
+        def value(init, n):
+            def step(ab, _):
+                new = 0.5 * ab[0] + 0.4 * ab[1]
+                return (ab[1], new), new
+            return lax.scan(step, (init[0], init[1]), None, length=n)[1].sum()
+        return jax.jit(jax.value_and_grad(value, argnums=tuple(WORKLOADS[number][1].wrt)), static_argnums=1)
+    elif number == 13:
+        def value(c, x):
+            return lax.scan(lambda _, cp: (None, cp[0] * x ** cp[1]), None, (c, jnp.arange(len(c))))[1].sum()
+    else:
+        class Jnp:  # the GRU step's pt.dot/sigmoid/tanh, from JAX
+            dot, tanh, sigmoid = staticmethod(jnp.dot), staticmethod(jnp.tanh), staticmethod(jax.nn.sigmoid)
+        step = _gru_step(Jnp, HIDDEN)
+
+        def value(X, h, W, U, b, V, Y):
+            hs = lax.scan(lambda h, x: (step(x, h, W, U, b),) * 2, h, X)[1]
+            return (jax.nn.log_softmax(hs @ V, axis=-1) * Y).sum()
+    return jax.jit(jax.value_and_grad(value, argnums=tuple(WORKLOADS[number][1].wrt)))
 
 
 def _jax_cell(jax, jnp, lstm: bool):
@@ -349,11 +427,18 @@ def run(numbers: list[int], quick: bool) -> list[dict]:
         fn = scanjit.function(inputs, outputs, updates=updates)
         row = {"workload": number, "title": title, "size": size, "times": {}, "notes": []}
         row["times"]["scanjit"] = median_time(fn, args, budget)
+        if hasattr(build, "forward"):  # value and gradient against the value alone
+            forward = scanjit.function(*build.forward(scanjit, pt, size)[:2])
+            row["forward_s"] = median_time(forward, args, budget)
+            row["notes"].append(f"value+grad = {row['times']['scanjit'] / row['forward_s']:.2f}x forward "
+                                f"({fmt(row['forward_s'])})")
         if number == 3:  # it decays into subnormals: also timed with them flushed to zero
             flushing = scanjit.function(inputs, outputs, updates=updates, flush_denormals=True)
             row["times"]["scanjit flush_denormals"] = median_time(flushing, args, budget)
         peers: dict[str, object] = {"NumPy": numpy_peer(number)}
-        if have["numba"]:
+        if hasattr(build, "forward"):
+            row["notes"].append("numba cannot differentiate")
+        elif have["numba"]:
             peers["numba loop"] = numba_peer(number)
         else:
             row["notes"].append("numba not installed")
@@ -373,6 +458,9 @@ def run(numbers: list[int], quick: bool) -> list[dict]:
         else:
             row["notes"].append("PyTensor not installed")
         row["import_s"], row["cold_compile_s"], row["warm_compile_s"] = compile_times(number, size)
+        if hasattr(build, "forward"):
+            forward_cold = compile_times(number, size, forward=True)[1]
+            row["notes"].append(f"cold compile = {row['cold_compile_s'] / forward_cold:.2f}x forward's")
         rows.append(row)
         print(f"workload {number} done", file=sys.stderr)
     return rows
@@ -401,7 +489,7 @@ def markdown(rows: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scanjit bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, shorter timing")
-    parser.add_argument("--only", default="1,2,3,4,5,6,7,8,9", help="workload numbers, e.g. 1,3")
+    parser.add_argument("--only", default=",".join(map(str, WORKLOADS)), help="workload numbers, e.g. 1,3")
     parser.add_argument("--json", default="bench.json", help="where to write the results")
     args = parser.parse_args(argv)
     rows = run([int(n) for n in args.only.split(",")], args.quick)
