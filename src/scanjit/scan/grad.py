@@ -60,6 +60,8 @@ def _pushed_sums(grads: list, sequences: dict) -> tuple[dict, list]:
         source, axes = summed_rows(g) if g is not None else (None, ())
         if source is not None and k not in pushed and id(source) in index:
             pushed[k] = (None, index[id(source)], axes)
+        elif g is not None and k not in pushed and g.ndim <= 1:  # small: stored, and a map stays a map
+            pushed[k] = (None, factor(g), ())
     return pushed, factors
 
 
@@ -154,17 +156,27 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     factor_rows = [f for f in factors if isinstance(f, Variable)]
     roots, stored_seqs, stored_places = _read_stored_outputs(new_states + per_step + factor_rows, body, outputs,
                                                              steps, list(rows.values()))
-    back_seqs += stored_seqs
+    read = {id(v) for v in graph_inputs(roots)}  # the sequences the backward step reads
+    read_seqs = [(seq, place) for seq, place in zip(back_seqs + stored_seqs, list(rows.values()) + grad_places
+                                                     + stored_places) if id(place) in read]
+
+    # A per-step value that is a new state (the state's gradient is also a
+    # sequence's row gradient) is read from the state's own stacked rows.
+    n_states = len(new_states)
+    index = {id(v): k for k, v in enumerate(roots[:n_states])}
+    for v in roots[n_states:]:
+        index.setdefault(id(v), len(index))
+    own = list({id(v): v for v in roots[n_states:] if index[id(v)] >= n_states}.values())
 
     back_info = dataclasses.replace(
-        info, seq_taps=[[0]] * len(back_seqs),
-        output_taps=[[-1]] * len(new_states) + [None] * (len(per_step) + len(factor_rows)),
-        placeholders=list(rows.values()) + grad_places + stored_places + carried_places, inner_outputs=roots,
+        info, seq_taps=[[0]] * len(read_seqs), output_taps=[[-1]] * n_states + [None] * len(own),
+        placeholders=[place for _, place in read_seqs] + carried_places, inner_outputs=roots[:n_states] + own,
         go_backwards=False, updates={}, first_serial=first_serial)
-    node = op.loop(back_info, steps, back_seqs, carried_inits)
+    node = op.loop(back_info, steps, [seq for seq, _ in read_seqs], carried_inits)
     finals = node.op.final_outputs(node)
+    stacked = [node.outputs[index[id(v)]] for v in roots[n_states:]]  # per_step, then factor_rows
 
-    grads_seq, stacked_rows = [], iter(node.outputs[len(new_states):len(new_states) + len(per_step)])
+    grads_seq, stacked_rows = [], iter(stacked[:len(per_step)])
     for seq, (base, reads) in zip(seqs, seq_reads):
         total = _zeros(base)
         for offset, _ in reads:
@@ -175,8 +187,8 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         grads_init[k] = final
     for k, final in zip(summed, finals[len(floats):]):
         grads_outer[k] = final
-    stacked = iter(node.outputs[len(new_states) + len(per_step):])
-    rows_of = [f[1] if isinstance(f, tuple) else next(stacked) for f in factors]
+    factor_stacked = iter(stacked[len(per_step):])
+    rows_of = [f[1] if isinstance(f, tuple) else next(factor_stacked) for f in factors]
     for k, (i, j, axes) in pushed.items():
         grads_outer[k] = summed_outer(rows_of[i], rows_of[j]) if i is not None else \
             rows_of[j].sum(axis=(0, *[a + 1 for a in axes]))
