@@ -1,27 +1,40 @@
 """The gradient of a scan: a scan running backwards over the steps (BPTT).
 
-Forward, step t reads its sequences' rows and the states s[t] and computes
-s[t + 1] and its per-step outputs y[t]. Backward, the scan below runs over
-t = T - 1, ..., 0 (its sequences are the forward's read in reverse): it
-carries a[t + 1] = dcost/ds[t + 1], initially the final state's gradient,
-adds the gradient of the stacked state's row t, and backpropagates through
-the step's graph (rebuilt on its own placeholders: the sequences' rows, the
-stored states s[t] and the outputs' gradients) to get a[t], the sequences'
-row gradients (per-step outputs, flipped back afterwards) and the loop
-invariants' gradients, which it sums over the steps as states.
+Forward, step t reads its sequences' rows and, per state, rows of its
+storage S (the `window` initial values, then one row per step: tap -j reads
+S[t + window - j]) and writes S[t + window] and its per-step outputs y[t].
+Backward, the scan below runs over t = T - 1, ..., start (its sequences are
+the forward's rows read in reverse, the stored states' taps included). Per
+state it carries the pending adjoints dcost/dS of the `window` rows that
+steps after t read, S[t + 1 .. t + window] (a sit_sot: the one row itself):
+the last is complete once the gradient of the stacked row t is added, and
+seeds the backpropagation through the step's graph (rebuilt on its own
+placeholders). That gives each tap's adjoint, added to the rows it read
+(the window shifts one row down), the sequences' row gradients (per-step
+outputs, flipped back afterwards) and the loop invariants' gradients,
+which it sums over the steps as states. After the last step the window
+holds the initial values' gradients.
 
-Handled: sequences (any taps), states with taps [-1] (sit_sot), per-step
-outputs (nit_sot), loop invariants (non_sequences and closures),
-go_backwards, n_steps (symbolic, 0 included). Others raise NotImplementedError."""
+T is the steps taken (fewer than n_steps with until); start is 0, or
+T - truncate_gradient when truncated: as PyTensor, only the last steps are
+backpropagated through, and an initial value's gradient has only what those
+steps read of it.
+
+Handled: sequences (any taps), states (any taps), per-step outputs, loop
+invariants (non_sequences, closures, shared variables), go_backwards,
+until, truncate_gradient, n_steps (symbolic, 0 included), random draws
+(the scan stores the step's draws as per-step outputs, which the backward
+reads: a draw's parameters get no gradient through it). A draw in an
+ifelse's branch or in a nested scan raises NotImplementedError."""
 
 from __future__ import annotations
 
 import dataclasses
 
 from scanjit.dtypes import is_float
-from scanjit.graph import Variable, clone_replace, next_serial
+from scanjit.graph import Variable, clone_replace, next_serial, toposort
 from scanjit.tensor.basic import constant
-from scanjit.tensor.elemwise import add, second
+from scanjit.tensor.elemwise import add, eq, minimum, second, switch
 from scanjit.tensor.gradient import backprop
 from scanjit.tensor.join import concatenate
 from scanjit.tensor.shape import Shape, expand_dims
@@ -32,27 +45,33 @@ def _zeros(x: Variable) -> Variable:
     return second(x, constant(0, dtype=x.dtype))
 
 
+def _like(x: Variable, name: str) -> Variable:
+    """A new placeholder of x's type."""
+    return type(x.type)(x.dtype, x.type.shape)(name)
+
+
 def _rows(x: Variable, start, count) -> Variable:
     """x[start:start + count]."""
-    return x[start:add(start, count)]
+    return x[start:start + count]
+
+
+def _reversed_rows(x: Variable, start, count) -> Variable:
+    return flip(_rows(x, start, count), 0)
 
 
 def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads: list) -> list:
     """The gradients of the inputs of the ScanOp `op`'s node (see ScanOp)."""
     info = op.info
-    if info.until is not None:
-        raise NotImplementedError("the gradient of a scan with until")
-    if info.updates:
-        raise NotImplementedError("the gradient of a scan updating shared variables or generators")
-    if any(taps != [-1] for taps in info.output_taps if taps is not None):
-        raise NotImplementedError("the gradient of a scan with taps other than [-1] (mit_sot)")
     n_seqs, recurrent = op.n_seqs, info.recurrent
     seqs = inputs[1:1 + n_seqs]
     initials = inputs[1 + n_seqs:1 + n_seqs + len(recurrent)]
     outer = inputs[1 + n_seqs + len(recurrent):]
-    n_out = len(info.inner_outputs)
-    stacked_grads, final_grads = output_grads[:n_out], output_grads[n_out:n_out + len(recurrent)]
-    steps = Shape(0)(outputs[0])
+    n_all = len(info.inner_outputs)
+    stacked_grads, final_grads = output_grads[:n_all], output_grads[n_all:n_all + len(recurrent)]
+    steps = Shape(0)(outputs[0])  # taken (until may stop early)
+    truncated = info.truncate_gradient != -1
+    count = minimum(steps, info.truncate_gradient) if truncated else steps  # backward steps
+    start = steps - count if truncated else 0
 
     # The backward scan's sequences (in reverse) and the placeholders standing for their rows.
     back_seqs, rows = [], {}  # rows: forward placeholder -> backward placeholder
@@ -65,66 +84,108 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         for tap in taps:
             place = next(places)
             offset = high - tap if info.go_backwards else tap - low
-            back_seqs.append(flip(_rows(base, offset, steps), 0))
-            rows[place] = type(place.type)(place.dtype, place.type.shape)(f"{place.name}")
+            back_seqs.append(_reversed_rows(base, start + offset, count))
+            rows[place] = _like(place, place.name)
             reads.append((offset, rows[place]))
         seq_reads.append((base, reads))
-    state_places = []
+    state_reads = []  # per state: one placeholder per tap
     for k, init in zip(recurrent, initials):
-        place, stacked = next(places), outputs[k]
-        before = concatenate([expand_dims(init, 0), stacked[:-1]])  # s[0], ..., s[T - 1]
-        back_seqs.append(flip(before[:steps], 0))
-        rows[place] = type(place.type)(place.dtype, place.type.shape)(f"{place.name}")
-        state_places.append(rows[place])
+        window, taps = info.window(k), info.output_taps[k]
+        first = expand_dims(init, 0) if taps == [-1] else init[:window]
+        storage = concatenate([first, outputs[k]])
+        reads = []
+        for tap in taps:
+            place = next(places)
+            back_seqs.append(_reversed_rows(storage, start + window + tap, count))
+            rows[place] = _like(place, place.name)
+            reads.append(rows[place])
+        state_reads.append(reads)
+    n_out = len(info.inner_outputs) - info.draws
+    for k in range(n_out, len(info.inner_outputs)):  # the forward's draws, read back
+        back_seqs.append(_reversed_rows(outputs[k], start, count))
+        rows[info.inner_outputs[k]] = _like(info.inner_outputs[k], f"draw{k - n_out}[t]")
     first_serial = next_serial()
-    body = clone_replace(info.inner_outputs, list(rows.items()))
+    body = clone_replace(info.inner_outputs[:n_out], list(rows.items()))
+    if any(not getattr(node.op, "pure", True) and node.serial >= info.first_serial for node in toposort(body)):
+        raise NotImplementedError("the gradient of a scan whose step draws random numbers in a branch of "
+                                  "an ifelse or in a nested scan")
 
     seeds, grad_places, carried_inits, carried_places = {}, [], [], []
     for k, (out, g) in enumerate(zip(body, stacked_grads)):
         if g is not None:
-            back_seqs.append(flip(g, 0))
-            grad_places.append(type(out.type)(out.dtype, out.type.shape)(f"d{out.name or f'out{k}'}[t]"))
+            back_seqs.append(_reversed_rows(g, start, count))
+            grad_places.append(_like(out, f"d{out.name or f'out{k}'}[t]"))
             seeds[out] = grad_places[-1]
     floats = [k for k, init in enumerate(initials) if is_float(init.dtype)]  # integer states: no gradient
     for k in floats:
-        init, g = initials[k], final_grads[k]
-        adjoint = type(init.type)(init.dtype, init.type.shape)(f"d{init.name or f'state{k}'}")
-        carried_inits.append(g if g is not None else _zeros(init))
-        carried_places.append(adjoint)
+        init, g, window = initials[k], final_grads[k], info.window(recurrent[k])
+        if info.output_taps[recurrent[k]] == [-1]:
+            carried_inits.append(g if g is not None else _zeros(init))
+            carried_places.append(_like(init, f"d{init.name or f'state{k}'}"))
+            seed = carried_places[-1]
+        else:  # the window's adjoints, the final state's gradient in its last row
+            pending = _zeros(init[:window])
+            carried_inits.append(pending if g is None else inc_subtensor(pending[window - 1], g))
+            carried_places.append(_like(pending, f"d{init.name or f'state{k}'}"))
+            seed = carried_places[-1][window - 1]
         out = body[recurrent[k]]
-        seeds[out] = add(seeds[out], adjoint) if out in seeds else adjoint
+        seeds[out] = add(seeds[out], seed) if out in seeds else seed
     if not seeds:
         return [None] * len(inputs)
     seq_places = [place for _, reads in seq_reads for _, place in reads]
-    found = backprop(seeds, seq_places + [state_places[k] for k in floats] + outer)
-    seq_grads, state_grads = found[:len(seq_places)], found[len(seq_places):len(seq_places) + len(floats)]
-    outer_grads = [g if is_float(v.dtype) else None for g, v in zip(found[len(seq_places) + len(floats):], outer)]
+    tap_places = [place for k in floats for place in state_reads[k]]
+    found = backprop(seeds, seq_places + tap_places + outer)
+    seq_grads, tap_grads = found[:len(seq_places)], iter(found[len(seq_places):len(seq_places) + len(tap_places)])
+    outer_grads = [g if is_float(v.dtype) else None for g, v in zip(found[len(seq_places) + len(tap_places):], outer)]
 
-    new_states = [g if g is not None else _zeros(p) for g, p in zip(state_grads, carried_places)]
+    new_states = []
+    for k, pending in zip(floats, carried_places):
+        taps, window = info.output_taps[recurrent[k]], info.window(recurrent[k])
+        if taps == [-1]:
+            g = next(tap_grads)
+            new_states.append(g if g is not None else _zeros(pending))
+            continue
+        shifted = inc_subtensor(_zeros(pending)[1:], pending[:-1])  # rows t .. t + window - 1
+        for tap in taps:
+            g = next(tap_grads)
+            shifted = shifted if g is None else inc_subtensor(shifted[window + tap], g)
+        new_states.append(shifted)
     summed = [k for k, g in enumerate(outer_grads) if g is not None]
     for k in summed:
-        total = type(outer[k].type)(outer[k].dtype, outer[k].type.shape)(f"d{outer[k].name or 'outer'}")
-        carried_places.append(total)
+        carried_places.append(_like(outer[k], f"d{outer[k].name or 'outer'}"))
         carried_inits.append(_zeros(outer[k]))
-        new_states.append(add(total, outer_grads[k]))
+        new_states.append(add(carried_places[-1], outer_grads[k]))
     per_step = [g if g is not None else _zeros(p) for g, p in zip(seq_grads, seq_places)]
 
     back_info = dataclasses.replace(
         info, seq_taps=[[0]] * len(back_seqs), output_taps=[[-1]] * len(new_states) + [None] * len(per_step),
         placeholders=list(rows.values()) + grad_places + carried_places, inner_outputs=new_states + per_step,
-        go_backwards=False, updates={}, first_serial=first_serial)
-    node = op.loop(back_info, steps, back_seqs, carried_inits)
+        until=None, go_backwards=False, updates={}, first_serial=first_serial, truncate_gradient=-1, draws=0)
+    node = op.loop(back_info, count, back_seqs, carried_inits)
     finals = node.op.final_outputs(node)
 
     grads_seq, stacked_rows = [], iter(node.outputs[len(new_states):len(new_states) + len(per_step)])
     for seq, (base, reads) in zip(seqs, seq_reads):
         total = _zeros(base)
         for offset, _ in reads:
-            total = inc_subtensor(_rows(total, offset, steps), flip(next(stacked_rows), 0))
+            total = inc_subtensor(_rows(total, start + offset, count), flip(next(stacked_rows), 0))
         grads_seq.append((flip(total, 0) if info.go_backwards else total) if is_float(seq.dtype) else None)
     grads_init, grads_outer = [None] * len(initials), [None] * len(outer)
     for k, final in zip(floats, finals):
-        grads_init[k] = final
+        grads_init[k] = _initial_grad(initials[k], final, info.window(recurrent[k]),
+                                      info.output_taps[recurrent[k]] == [-1], start if truncated else None)
     for k, final in zip(summed, finals[len(floats):]):
         grads_outer[k] = final
     return [None, *grads_seq, *grads_init, *grads_outer]
+
+
+def _initial_grad(init: Variable, window_grad: Variable, window: int, sit_sot: bool, start) -> Variable:
+    """An initial value's gradient from the backward scan's final window,
+    the adjoints of storage rows start .. start + window - 1 (start None:
+    not truncated, 0)."""
+    if sit_sot:
+        return window_grad if start is None else switch(eq(start, 0), window_grad, _zeros(init))
+    if start is None:
+        return inc_subtensor(_zeros(init)[:window], window_grad)
+    low = minimum(start, window)
+    return inc_subtensor(_zeros(init)[low:window], window_grad[:window - low])
