@@ -118,16 +118,10 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
             seeds[out] = grad_places[-1]
     floats = [k for k, init in enumerate(initials) if is_float(init.dtype)]  # integer states: no gradient
     for k in floats:
-        init, g, window = initials[k], final_grads[k], info.window(recurrent[k])
-        if info.output_taps[recurrent[k]] == [-1]:
-            carried_inits.append(g if g is not None else _zeros(init))
-            carried_places.append(_like(init, f"d{init.name or f'state{k}'}"))
-            seed = carried_places[-1]
-        else:  # the window's adjoints, the final state's gradient in its last row
-            pending = _zeros(init[:window])
-            carried_inits.append(pending if g is None else inc_subtensor(pending[window - 1], g))
-            carried_places.append(_like(pending, f"d{init.name or f'state{k}'}"))
-            seed = carried_places[-1][window - 1]
+        init_value, place, seed = _window_adjoints(initials[k], final_grads[k], info.window(recurrent[k]),
+                                                   info.output_taps[recurrent[k]] == [-1], f"state{k}")
+        carried_inits.append(init_value)
+        carried_places.append(place)
         out = body[recurrent[k]]
         seeds[out] = add(seeds[out], seed) if out in seeds else seed
     if not seeds:
@@ -138,18 +132,8 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     seq_grads, tap_grads = found[:len(seq_places)], iter(found[len(seq_places):len(seq_places) + len(tap_places)])
     outer_grads = [g if is_float(v.dtype) else None for g, v in zip(found[len(seq_places) + len(tap_places):], outer)]
 
-    new_states = []
-    for k, pending in zip(floats, carried_places):
-        taps, window = info.output_taps[recurrent[k]], info.window(recurrent[k])
-        if taps == [-1]:
-            g = next(tap_grads)
-            new_states.append(g if g is not None else _zeros(pending))
-            continue
-        shifted = inc_subtensor(_zeros(pending)[1:], pending[:-1])  # rows t .. t + window - 1
-        for tap in taps:
-            g = next(tap_grads)
-            shifted = shifted if g is None else inc_subtensor(shifted[window + tap], g)
-        new_states.append(shifted)
+    new_states = [_shifted_adjoints(pending, info.output_taps[recurrent[k]], tap_grads)
+                  for k, pending in zip(floats, carried_places)]
     summed = [k for k, g in enumerate(outer_grads) if g is not None]
     for k in summed:
         carried_places.append(_like(outer[k], f"d{outer[k].name or 'outer'}"))
@@ -177,6 +161,35 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     for k, final in zip(summed, finals[len(floats):]):
         grads_outer[k] = final
     return [None, *grads_seq, *grads_init, *grads_outer]
+
+
+def _window_adjoints(init: Variable, final_grad, window: int, sit_sot: bool, name: str):
+    """A state's carried adjoints before the backward's first step: their
+    initial value (the final state's gradient in the last row), their
+    placeholder and the adjoint of the row the step writes."""
+    name = f"d{init.name or name}"
+    if sit_sot:
+        place = _like(init, name)
+        return (final_grad if final_grad is not None else _zeros(init)), place, place
+    pending = _zeros(init[:window])
+    place = _like(pending, name)
+    return (pending if final_grad is None else inc_subtensor(pending[window - 1], final_grad)), place, \
+        place[window - 1]
+
+
+def _shifted_adjoints(pending: Variable, taps: list[int], tap_grads) -> Variable:
+    """The carried adjoints one step earlier: the window moves one row down
+    (rows t .. t + window - 1) and each tap's gradient (from `tap_grads`)
+    is added to the row it read."""
+    if taps == [-1]:
+        g = next(tap_grads)
+        return g if g is not None else _zeros(pending)
+    window = -min(taps)
+    shifted = inc_subtensor(_zeros(pending)[1:], pending[:-1])
+    for tap in taps:
+        g = next(tap_grads)
+        shifted = shifted if g is None else inc_subtensor(shifted[window + tap], g)
+    return shifted
 
 
 def _initial_grad(init: Variable, window_grad: Variable, window: int, sit_sot: bool, start) -> Variable:
