@@ -217,23 +217,38 @@ def test_shared_variables_as_pytensor(mode):
         _close(f(x, w), g(x, w))
 
 
-def _noisy_rnn(lib, m, streams):
-    """A step drawing noise: the gradient must use the forward's draws."""
+def _noisy_rnn(lib, m, style):
+    """A step drawing noise, from a RandomStream or from a generator in
+    outputs_info (PyTensor 3's form): the gradient must use the forward's draws."""
     h0, w = m.dscalar("h0"), m.dscalar("w")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", FutureWarning)  # PyTensor's RandomStream
-        srng = streams(seed=3)
-        h, updates = lib.scan(lambda h, w: m.tanh(h * w + srng.normal(0, 1)), outputs_info=h0, non_sequences=w,
-                              n_steps=4)
+        if style == "stream":
+            srng = (RandomStream if lib is scanjit else PRandomStream)(seed=3)
+            h, updates = lib.scan(lambda h, w: m.tanh(h * w + srng.normal(0, 1)), outputs_info=h0,
+                                  non_sequences=w, n_steps=4)
+        else:
+            rng = lib.shared(np.random.default_rng(3))
+
+            def step(r, h, w):
+                next_rng, noise = m.random.normal(rng=r, return_next_rng=True)
+                return next_rng, m.tanh(h * w + noise)
+
+            last, h = lib.scan(step, outputs_info=[rng, h0], non_sequences=w, n_steps=4, return_updates=False)
+            updates = {rng: last}
     return [h0, w], [h, *lib.grad(m.sum(h), [h0, w])], updates
 
 
+STYLES = pytest.mark.parametrize("style", ["stream", "outputs_info"])
+
+
 @BOTH
-def test_random_draws_gradient_uses_the_forward_draws(mode):
+@STYLES
+def test_random_draws_gradient_uses_the_forward_draws(style, mode):
     """Each call draws anew; its gradient is the derivative for the draws
     that call made (recovered from h), by central differences."""
-    ins, outs, updates = _noisy_rnn(scanjit, pt, RandomStream)
+    ins, outs, updates = _noisy_rnn(scanjit, pt, style)
     f = scanjit.function(ins, outs, updates=updates, mode=mode)
 
     def cost(h0, w, noise):
@@ -256,9 +271,10 @@ def test_random_draws_gradient_uses_the_forward_draws(mode):
 
 
 @needs_pytensor
-def test_random_draws_as_pytensor():
-    ins, outs, updates = _noisy_rnn(scanjit, pt, RandomStream)
-    p_ins, p_outs, p_updates = _noisy_rnn(pytensor, ptt, PRandomStream)
+@STYLES
+def test_random_draws_as_pytensor(style):
+    ins, outs, updates = _noisy_rnn(scanjit, pt, style)
+    p_ins, p_outs, p_updates = _noisy_rnn(pytensor, ptt, style)
     f, g = scanjit.function(ins, outs, updates=updates), pytensor.function(p_ins, p_outs, updates=p_updates)
     for _ in range(2):  # the same draws, call after call
         _close(f(0.3, 0.7), g(0.3, 0.7))
