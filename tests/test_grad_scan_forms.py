@@ -389,3 +389,16 @@ def test_hessian_through_scan():
         pa = ptt.dvector("a")
         expected = pytensor.function([pa], pytensor.gradient.hessian(_scan_poly(pytensor, ptt, pa), pa))(values)
         _close([got], [expected])
+
+
+def test_hessian_through_mit_sot():
+    """Second order through a state with taps [-2, -1]: the Hessian w.r.t.
+    its initial window against finite differences of the gradient."""
+    x0, w = pt.dvector("x0"), pt.dscalar("w")
+    a = scanjit.scan(lambda a2, a1, w: pt.tanh(a2 * w + a1), outputs_info={"initial": x0, "taps": [-2, -1]},
+                     non_sequences=w, n_steps=5, return_updates=False)
+    cost = pt.sum(a ** 2)
+    f_h, f_g = scanjit.function([x0, w], hessian(cost, x0)), scanjit.function([x0, w], grad(cost, x0))
+    values, eps = RNG.uniform(-0.5, 0.5, 2), 1e-6
+    numeric = np.array([(f_g(values + eps * e, 0.8) - f_g(values - eps * e, 0.8)) / (2 * eps) for e in np.eye(2)])
+    np.testing.assert_allclose(f_h(values, 0.8), numeric, rtol=1e-6, atol=1e-8)
