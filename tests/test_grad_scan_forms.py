@@ -98,17 +98,19 @@ def test_mit_sot_as_pytensor(taps, go_backwards, mode):
 
 
 @needs_pytensor
-@pytest.mark.parametrize("truncate, mode", [(2, None), (4, None)] + [(k, "py") for k in (0, 1, 2, 4, 5, 6, 9)])
-def test_truncate_gradient_as_pytensor(truncate, mode):
+@pytest.mark.parametrize("truncate, go_backwards, mode", [(2, False, None), (4, True, None), (3, True, "py")] +
+                         [(k, False, "py") for k in (0, 1, 2, 4, 5, 6, 9)])
+def test_truncate_gradient_as_pytensor(truncate, go_backwards, mode):
     """Only the last `truncate` steps are backpropagated through, and an
     initial value gets what those steps read of it: PyTensor's rule, not a
     derivative, so no finite differences (6 steps, taps [-3, -1])."""
     values = _mit_sot_values(3)
-    ins, grads = _mit_sot(scanjit, pt, [-3, -1], truncate)
-    expected = pytensor.function(*_mit_sot(pytensor, ptt, [-3, -1], truncate))(*values)
+    ins, grads = _mit_sot(scanjit, pt, [-3, -1], truncate, go_backwards)
+    expected = pytensor.function(*_mit_sot(pytensor, ptt, [-3, -1], truncate, go_backwards))(*values)
     got = scanjit.function(ins, grads, mode=mode)(*values)
     _close(got, expected)
-    assert not got[3][:max(6 - truncate, 0)].any() and got[3][max(6 - truncate, 0):].all()
+    rows = got[3][::-1] if go_backwards else got[3]  # in the order the steps read them
+    assert not rows[:max(6 - truncate, 0)].any() and rows[max(6 - truncate, 0):].all()
 
 
 def test_truncate_gradient_is_an_integer():

@@ -7,16 +7,16 @@ Backward, the scan below runs over t = T - 1, ..., start (its sequences are
 the forward's rows read in reverse, the stored states' taps included). Per
 state it carries the pending adjoints dcost/dS of the `window` rows that
 steps after t read, S[t + 1 .. t + window] (a sit_sot: the one row itself):
-the last is complete once the gradient of the stacked row t is added, and
-seeds the backpropagation through the step's graph (rebuilt on its own
-placeholders). That gives each tap's adjoint, added to the rows it read
+the last, the row step t wrote, is complete once the gradient of the
+stacked row t is added, and seeds the backpropagation through the step's
+graph (rebuilt on its own placeholders). That gives each tap's adjoint, added to the rows it read
 (the window shifts one row down), the sequences' row gradients (per-step
 outputs, flipped back afterwards) and the loop invariants' gradients,
 which it sums over the steps as states. After the last step the window
 holds the initial values' gradients.
 
 T is the steps taken (fewer than n_steps with until); start is 0, or
-T - truncate_gradient when truncated: as PyTensor, only the last steps are
+max(T - truncate_gradient, 0) when truncated: as PyTensor, only the last steps are
 backpropagated through, and an initial value's gradient has only what those
 steps read of it.
 
