@@ -202,7 +202,7 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
         initials.append(shared)
         placeholders.append(shared)
 
-    draws = step_draws(outputs, first_serial)
+    draws = _step_draws(outputs, first_serial)
     outputs += draws
     state_taps += [None] * len(draws)
 
@@ -254,7 +254,7 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
     return out, new_updates
 
 
-def step_draws(outputs: list[Variable], first_serial: int) -> list[Variable]:
+def _step_draws(outputs: list[Variable], first_serial: int) -> list[Variable]:
     """The random draws the step makes at every step (not in a branch of an
     ifelse) that its outputs read: the scan stores them as per-step outputs
     (when read, that is by its gradient), so that the gradient uses the
