@@ -1,5 +1,5 @@
 """What the backward loop of a scan's gradient does per step
-(scanjit/scan/grad.py, grad_sums.py): it reads the states the forward stored
+(scanjit/scan/grad.py, grad_lean.py): it reads the states the forward stored
 instead of computing them again, and the gradients of invariant weights
 read through products (sums of outer products over the steps) are one
 matrix product after the loop, not a matrix added at every step. Values

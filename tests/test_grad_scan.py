@@ -1,7 +1,8 @@
 """The gradient of scan (scanjit/scan/grad.py): a backward scan (BPTT),
 checked against PyTensor's on an RNN and by finite differences on each form:
 sequences with taps, states, per-step outputs, non-sequences and closures,
-go_backwards, symbolic n_steps (0 included)."""
+go_backwards, symbolic n_steps (0 included); the other forms are in
+test_grad_scan_forms.py."""
 
 import numpy as np
 import pytest
@@ -9,6 +10,7 @@ import pytest
 import scanjit
 import scanjit.tensor as pt
 from scanjit.gradient import grad, verify_grad
+from scanjit.tensor.random.utils import RandomStream
 
 try:  # a second oracle where it is installed
     import pytensor
@@ -87,8 +89,15 @@ def test_symbolic_n_steps_and_integer_states(mode):
 
 
 def test_unsupported_forms_name_themselves():
-    x0 = pt.dvector("x0")
-    out = scanjit.scan(lambda a, b: a + b, outputs_info={"initial": x0, "taps": [-2, -1]}, n_steps=3,
-                       return_updates=False)
-    with pytest.raises(NotImplementedError, match="mit_sot"):
-        grad(pt.sum(out), x0)
+    """The draws of a scan nested in the step would be drawn again by the gradient."""
+    srng = RandomStream(seed=1)
+    x = pt.dvector("x")
+
+    def row(xt):
+        inner, updates = scanjit.scan(lambda g: g * xt + srng.normal(0, 1), outputs_info=xt, n_steps=2)
+        return inner[-1], updates
+
+    with pytest.warns(DeprecationWarning):
+        h, _ = scanjit.scan(row, sequences=x)
+    with pytest.raises(NotImplementedError, match="draws random numbers .* nested scan"):
+        grad(pt.sum(h), x)

@@ -24,7 +24,8 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
     info = op.info
     seqs = node.inputs[1:1 + op.n_seqs]
     recurrent = info.recurrent
-    per_step = [k for k, taps in enumerate(info.output_taps) if taps is None]
+    per_step = [k for k, taps in enumerate(info.output_taps)  # unread ones are not stored
+                if taps is None and id(node.outputs[k]) not in e.unread]
     inits = node.inputs[1 + op.n_seqs:1 + op.n_seqs + len(recurrent)]
     seq_values = [e.value(s) for s in seqs]
     n = step_count(e, node, seq_values)
@@ -259,10 +260,16 @@ class EmittedShapes:
         return e.emit(arith.DivUIOp(a, safe))
 
     def slice_length(self, length: SSAValue, entry, bounds: list[Variable], label: str) -> SSAValue:
-        if not all(self.available(b) for b in bounds):
+        """A slice's length; bounds computed in the step must be lengths
+        inferred before it (as a nested scan's steps, in its gradient)."""
+        if all(self.available(b) for b in bounds):
+            return slice_range(self.e, length, entry, bounds, label)[2]
+        try:
+            inferred = lambda v: from_index(self.e.emit, self.size(v))  # noqa: E731
+            return slice_range(self.e, length, entry, bounds, label, inferred)[2]
+        except NotImplementedError:
             raise NotImplementedError(f"slice bounds of {label} change from step to step: a scan "
-                                      "output's shape must be known before the loop")
-        return slice_range(self.e, length, entry, bounds, label)[2]
+                                      "output's shape must be known before the loop") from None
 
     def arange_length(self, start: Variable, stop: Variable, step: Variable) -> SSAValue:
         """The length of an integer arange whose bounds are known before the loop."""

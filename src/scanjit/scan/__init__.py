@@ -19,13 +19,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from scanjit.graph import Constant, MissingInputError, Variable, graph_inputs, next_serial
+from scanjit.graph import Constant, MissingInputError, Variable, branches, graph_inputs, next_serial, toposort
 from scanjit.scan.op import ScanInfo, ScanOp, outer_inputs
 from scanjit.scan.utils import OrderedUpdates, until
 from scanjit.shared import SharedVariable
 from scanjit.tensor.basic import as_tensor_variable, constant
 from scanjit.tensor.elemwise import cast
-from scanjit.tensor.random.op import is_rng
+from scanjit.tensor.random.op import RandomVariable, is_rng
 
 
 def _as_list(x) -> list:
@@ -202,6 +202,10 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
         initials.append(shared)
         placeholders.append(shared)
 
+    draws = _step_draws(outputs, first_serial)
+    outputs += draws
+    state_taps += [None] * len(draws)
+
     if n_steps is None:
         if not seqs:
             raise ValueError("scan needs sequences or n_steps to know how many steps to run")
@@ -217,8 +221,12 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
         if stop.ndim != 0:
             raise ValueError("the until condition must be a scalar")
 
+    if not isinstance(truncate_gradient, int | np.integer) or isinstance(truncate_gradient, bool):
+        raise TypeError(f"truncate_gradient must be an integer (-1: no truncation), got {truncate_gradient!r}")
+    if truncate_gradient < -1:
+        raise ValueError(f"truncate_gradient must be -1 (no truncation) or >= 0, got {truncate_gradient}")
     info = ScanInfo(seq_taps, state_taps, placeholders, outputs, stop, go_backwards, generators,
-                    first_serial)
+                    first_serial, int(truncate_gradient), len(draws))
     node_op = ScanOp(info, len(seqs), n_steps is not None)
     node = node_op.make_node(cast(n_steps_var, "int64"), seqs, initials, outer_inputs(info))
     stacked = node.outputs[:n_outputs]
@@ -244,6 +252,17 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
                   "argument. Pass `return_updates=False` to conform to the new API and avoid this warning",
                   DeprecationWarning, stacklevel=2)
     return out, new_updates
+
+
+def _step_draws(outputs: list[Variable], first_serial: int) -> list[Variable]:
+    """The random draws the step makes at every step (not in a branch of an
+    ifelse) that its outputs read: the scan stores them as per-step outputs
+    (when read, that is by its gradient), so that the gradient uses the
+    forward's draws."""
+    order = toposort(outputs)
+    unconditional = {id(node) for node in branches(order, outputs).get((), [])}
+    return [node.outputs[1] for node in order if isinstance(node.op, RandomVariable)
+            and node.serial >= first_serial and id(node) in unconditional]
 
 
 def _check_strict(roots: list, updates: dict, non_seqs: list[Variable]) -> None:

@@ -28,6 +28,8 @@ class ScanInfo:
     go_backwards: bool = False
     updates: dict[Variable, Variable] = field(default_factory=dict)  # shared -> new value
     first_serial: int = 0  # nodes the step function made have serials from here on
+    truncate_gradient: int = -1  # the gradient backpropagates through this many last steps (-1: all)
+    draws: int = 0  # the last outputs are this many random draws of the step, stored for the gradient
 
     @property
     def recurrent(self) -> list[int]:

@@ -1,0 +1,104 @@
+"""A lean backward step for a scan's gradient (scan/grad.py).
+
+Step outputs the forward stored are read back rather than computed again:
+the derivative of tanh reads tanh's value, which is the stored state.
+
+Sums over the steps are pushed out of the backward loop. The gradient of
+a loop invariant W read through a product, x_t·W, is a sum over the steps
+of outer products: dW = Σ_t outer(x_t, dz_t) (with a batch
+of rows, Σ_t x_tᵀ dz_t). Carried as a state, each backward step adds a
+whole matrix. Instead the steps keep the factors' rows as per-step outputs
+(a factor that is a row the backward loop already reads is that sequence
+itself) and the sum is one matrix product after the loop, Aᵀ B over the
+stacked rows (a GEMM from 2^15 multiply-adds), as PyTensor's push-out of
+scan's sums does. A gradient that is one of the stored rows itself (db =
+Σ_t dz_t), or their sum over some axes, is their sum over the steps too;
+so is a small gradient (a vector or a scalar, stored per step): the
+backward of a map stays a map, which runs in parallel."""
+
+from __future__ import annotations
+
+from scanjit.graph import Variable, clone_replace, graph_inputs
+from scanjit.tensor.elemwise import Elemwise
+from scanjit.tensor.math import Reduce
+from scanjit.tensor.products import Dot, dot
+from scanjit.tensor.shape import DimShuffle, reshape
+
+
+def _shuffled(v: Variable, order: tuple) -> Variable | None:
+    """x when v is dimshuffle(x, *order)."""
+    node = v.owner
+    if node is not None and isinstance(node.op, DimShuffle) and node.op.order == order:
+        return node.inputs[0]
+    return None
+
+
+def outer_factors(g: Variable) -> tuple[Variable, Variable] | None:
+    """(a, b) when g is outer(a, b) of vectors or dot(aᵀ, b) of matrices."""
+    node = g.owner
+    if node is None:
+        return None
+    if isinstance(node.op, Elemwise) and node.op.scalar_op == "mul" and len(node.inputs) == 2:
+        a, b = _shuffled(node.inputs[0], (0, "x")), _shuffled(node.inputs[1], ("x", 0))
+        return (a, b) if a is not None and b is not None else None
+    if isinstance(node.op, Dot) and node.op.plain() and all(v.ndim == 2 for v in node.inputs):
+        a = _shuffled(node.inputs[0], (1, 0))
+        return (a, node.inputs[1]) if a is not None else None
+    return None
+
+
+def summed_rows(g: Variable) -> tuple[Variable, tuple[int, ...]]:
+    """(x, axes) when g is x summed over `axes` (none: g itself)."""
+    node = g.owner
+    if node is not None and isinstance(node.op, Reduce) and node.op.kind == "add" \
+            and node.op.dtype in (None, node.inputs[0].dtype):
+        return node.inputs[0], tuple(node.op.axes)
+    return g, ()
+
+
+def summed_outer(rows_a: Variable, rows_b: Variable) -> Variable:
+    """Σ_t outer(A[t], B[t]) (or A[t]ᵀ B[t]) over the stacked rows: Aᵀ B."""
+    if rows_a.ndim == 3:
+        rows_a, rows_b = reshape(rows_a, (-1, rows_a.shape[2])), reshape(rows_b, (-1, rows_b.shape[2]))
+    return dot(rows_a.T, rows_b)
+
+
+def pushed_sums(grads: list, sequences: dict) -> tuple[dict, list]:
+    """The loop invariants' gradients summed after the backward loop
+    (pushed out of the loop): {k: (i, j, axes)}, the sum over the steps of the
+    outer products of factors i and j, or of factor j summed over `axes`
+    when i is None; and the factors, each a per-step variable to store or,
+    for a row the loop reads, (the variable, its backward sequence)."""
+    factors, index, pushed = [], {}, {}
+
+    def factor(v: Variable) -> int:
+        if id(v) not in index:
+            index[id(v)] = len(factors)
+            factors.append((v, sequences[id(v)]) if id(v) in sequences else v)
+        return index[id(v)]
+
+    for k, g in enumerate(grads):
+        found = outer_factors(g) if g is not None else None
+        if found is not None:
+            pushed[k] = (factor(found[0]), factor(found[1]), ())
+    for k, g in enumerate(grads):
+        source, axes = summed_rows(g) if g is not None else (None, ())
+        if source is not None and k not in pushed and id(source) in index:
+            pushed[k] = (None, index[id(source)], axes)
+        elif g is not None and k not in pushed and g.ndim <= 1:  # small: stored, and a map stays a map
+            pushed[k] = (None, factor(g), ())
+    return pushed, factors
+
+
+def read_stored_outputs(roots: list[Variable], body: list[Variable], step_places: list[Variable]):
+    """`roots` with each step output that the backward step would compute
+    again (a tanh whose derivative reads its value) read instead from the
+    rows the forward stored: the new roots and [(k, placeholder)], the
+    outputs to read and the placeholders standing for their rows."""
+    per_step = {id(p) for p in step_places}
+    places = {k: type(out.type)(out.dtype, out.type.shape)(f"{out.name or f'out{k}'}[t]")
+              for k, out in enumerate(body)
+              if out.owner is not None and any(id(v) in per_step for v in graph_inputs([out]))}
+    new_roots = clone_replace(roots, [(body[k], place) for k, place in places.items()])
+    read = {id(v) for v in graph_inputs(new_roots)}
+    return new_roots, [(k, place) for k, place in places.items() if id(place) in read]
