@@ -40,7 +40,7 @@ from scanjit.scan.grad_lean import pushed_sums, read_stored_outputs, summed_oute
 from scanjit.tensor.basic import constant
 from scanjit.tensor.elemwise import add, eq, minimum, second, switch
 from scanjit.tensor.gradient import backprop
-from scanjit.tensor.join import concatenate
+from scanjit.tensor.join import concatenate, stack
 from scanjit.tensor.shape import Shape, expand_dims
 from scanjit.tensor.subtensor import flip, inc_subtensor
 
@@ -121,13 +121,15 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
             grad_places.append(_like(out, f"d{out.name or f'out{k}'}[t]"))
             seeds[out] = grad_places[-1]
     floats = [k for k, init in enumerate(initials) if is_float(init.dtype)]  # integer states: no gradient
+    pending = []  # per float state: the placeholders of its pending rows' adjoints
     for k in floats:
-        init_value, place, seed = _window_adjoints(initials[k], final_grads[k], info.window(recurrent[k]),
-                                                   info.output_taps[recurrent[k]] == [-1], f"state{k}")
-        carried_inits.append(init_value)
-        carried_places.append(place)
+        inits, places = _pending_adjoints(initials[k], final_grads[k], info.window(recurrent[k]),
+                                          info.output_taps[recurrent[k]] == [-1], f"state{k}")
+        carried_inits += inits
+        carried_places += places
+        pending.append(places)
         out = body[recurrent[k]]
-        seeds[out] = add(seeds[out], seed) if out in seeds else seed
+        seeds[out] = add(seeds[out], places[-1]) if out in seeds else places[-1]
     if not seeds:
         return [None] * len(inputs)
     seq_places = [place for _, reads in seq_reads for _, place in reads]
@@ -136,8 +138,9 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     seq_grads, tap_grads = found[:len(seq_places)], iter(found[len(seq_places):len(seq_places) + len(tap_places)])
     outer_grads = [g if is_float(v.dtype) else None for g, v in zip(found[len(seq_places) + len(tap_places):], outer)]
 
-    new_states = [_shifted_adjoints(pending, info.output_taps[recurrent[k]], tap_grads)
-                  for k, pending in zip(floats, carried_places)]
+    new_states = [row for k, places in zip(floats, pending)
+                  for row in _shifted_adjoints(places, info.output_taps[recurrent[k]], tap_grads)]
+    n_pending = len(new_states)
     sequence_places = list(rows.values()) + grad_places
     pushed, factors = pushed_sums(outer_grads, dict(zip(map(id, sequence_places), back_seqs)))
     summed = [k for k, g in enumerate(outer_grads) if g is not None and k not in pushed]
@@ -174,10 +177,13 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
             total = inc_subtensor(_rows(total, start + offset, count), flip(next(stacked_rows), 0))
         grads_seq.append((flip(total, 0) if info.go_backwards else total) if is_float(seq.dtype) else None)
     grads_init, grads_outer = [None] * len(initials), [None] * len(outer)
-    for k, final in zip(floats, finals):
-        grads_init[k] = _initial_grad(initials[k], final, info.window(recurrent[k]),
-                                      info.output_taps[recurrent[k]] == [-1], start if truncated else None)
-    for k, final in zip(summed, finals[len(floats):]):
+    final_rows = iter(finals)
+    for k, places in zip(floats, pending):
+        window_grad = [next(final_rows) for _ in places]
+        sit_sot = info.output_taps[recurrent[k]] == [-1]
+        grads_init[k] = _initial_grad(initials[k], window_grad[0] if sit_sot else stack(window_grad),
+                                      len(places), sit_sot, start if truncated else None)
+    for k, final in zip(summed, finals[n_pending:]):
         grads_outer[k] = final
     factor_stacked = iter(stacked[len(per_step):])
     rows_of = [f[1] if isinstance(f, tuple) else next(factor_stacked) for f in factors]
@@ -187,33 +193,29 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     return [None, *grads_seq, *grads_init, *grads_outer]
 
 
-def _window_adjoints(init: Variable, final_grad, window: int, sit_sot: bool, name: str):
-    """A state's carried adjoints before the backward's first step: their
-    initial value (the final state's gradient in the last row), their
-    placeholder and the adjoint of the row the step writes."""
-    name = f"d{init.name or name}"
-    if sit_sot:
-        place = _like(init, name)
-        return (final_grad if final_grad is not None else _zeros(init)), place, place
-    pending = _zeros(init[:window])
-    place = _like(pending, name)
-    return (pending if final_grad is None else inc_subtensor(pending[window - 1], final_grad)), place, \
-        place[window - 1]
+def _pending_adjoints(init: Variable, final_grad, window: int, sit_sot: bool, name: str):
+    """A state's carried adjoints before the backward's first step, one
+    state per pending row (a scalar state stays a scalar, which the loop
+    keeps in registers): their initial values (zeros, the final state's
+    gradient in the last row) and their placeholders; the last is the
+    adjoint of the row the step writes."""
+    row = init if sit_sot else init[0]
+    zero = _zeros(row)
+    inits = [zero] * (window - 1) + [final_grad if final_grad is not None else zero]
+    return inits, [_like(row, f"d{init.name or name}[{i - window}]") for i in range(window)]
 
 
-def _shifted_adjoints(pending: Variable, taps: list[int], tap_grads) -> Variable:
+def _shifted_adjoints(pending: list[Variable], taps: list[int], tap_grads) -> list[Variable]:
     """The carried adjoints one step earlier: the window moves one row down
-    (rows t .. t + window - 1) and each tap's gradient (from `tap_grads`)
-    is added to the row it read."""
-    if taps == [-1]:
-        g = next(tap_grads)
-        return g if g is not None else _zeros(pending)
-    window = -min(taps)
-    shifted = inc_subtensor(_zeros(pending)[1:], pending[:-1])
+    (row i gets what row i - 1 had pending, row 0 nothing) and each tap's
+    gradient (from `tap_grads`) is added to the row it read."""
+    window = len(pending)
+    rows = [None] + pending[:-1]
     for tap in taps:
         g = next(tap_grads)
-        shifted = shifted if g is None else inc_subtensor(shifted[window + tap], g)
-    return shifted
+        if g is not None:
+            rows[window + tap] = g if rows[window + tap] is None else add(rows[window + tap], g)
+    return [row if row is not None else _zeros(pending[0]) for row in rows]
 
 
 def _initial_grad(init: Variable, window_grad: Variable, window: int, sit_sot: bool, start) -> Variable:
