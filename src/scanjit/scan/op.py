@@ -53,10 +53,11 @@ class ScanOp(Op):
     each recurrent output (its last initial value when no step ran); then
     each random generator the steps advance."""
 
-    def __init__(self, info: ScanInfo, n_seqs: int, n_steps_given: bool):
+    def __init__(self, info: ScanInfo, n_seqs: int, n_steps_given: bool, checkpoint: bool | int = False):
         self.info = info
         self.n_seqs = n_seqs
         self.n_steps_given = n_steps_given
+        self.checkpoint = checkpoint  # scan(checkpoint=...): the gradient's segments (scan/checkpoints.py)
 
     def make_node(self, n_steps, sequences, initials, outer) -> Apply:
         info = self.info
@@ -77,7 +78,7 @@ class ScanOp(Op):
         new_info = dataclasses.replace(
             info, inner_outputs=roots[:n_out], until=roots[n_out] if info.until is not None else None,
             updates=dict(zip(info.updates, roots[len(roots) - len(info.updates):])))
-        return ScanOp(new_info, self.n_seqs, self.n_steps_given).make_node(
+        return ScanOp(new_info, self.n_seqs, self.n_steps_given, self.checkpoint).make_node(
             inputs[0], inputs[1:1 + self.n_seqs], inputs[1 + self.n_seqs:bound], outer_inputs(new_info))
 
     def loop(self, info: ScanInfo, n_steps: Variable, sequences: list, initials: list) -> Apply:
@@ -89,10 +90,12 @@ class ScanOp(Op):
                                                             outer_inputs(info))
 
     def L_op(self, inputs, outputs, output_grads):
-        """Backpropagation through time: a scan running backwards (scan/grad.py)."""
+        """Backpropagation through time: a scan running backwards (scan/grad.py),
+        over recomputed segments when checkpointed (scan/checkpoints.py)."""
+        from scanjit.scan.checkpoints import checkpointed_grad
         from scanjit.scan.grad import scan_grad
 
-        return scan_grad(self, inputs, outputs, output_grads)
+        return (checkpointed_grad if self.checkpoint else scan_grad)(self, inputs, outputs, output_grads)
 
     def infer_shape(self, node, shapes, dims):
         """Stacked outputs: (steps, *the step's lengths), inferred lazily
