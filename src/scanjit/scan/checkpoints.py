@@ -30,8 +30,8 @@ def _as_list(x) -> list:
 
 
 def _segments(x, count, length):
-    """x's first count * length rows as `count` segments of `length` rows."""
-    return x[:count * length].reshape([count, length] + [x.shape[a] for a in range(1, x.ndim)], ndim=x.ndim + 1)
+    """x's count * length rows as `count` segments of `length` rows."""
+    return x.reshape([count, length] + [x.shape[a] for a in range(1, x.ndim)], ndim=x.ndim + 1)
 
 
 def scan_checkpoints(fn, sequences=None, outputs_info=None, non_sequences=None, name="checkpointscan_fn",
@@ -122,7 +122,7 @@ def checkpointed_grad(op, inputs, outputs, output_grads) -> list:
                      return_list=True, return_updates=False)
         return [found[k][-1] for k in recurrent] + [found[k] for k in wanted]
 
-    segmented = scan(segment, sequences=[_segments(b, count, length) for b in bases],
+    segmented = scan(segment, sequences=[_segments(b[:done], count, length) for b in bases],
                      outputs_info=list(initials) + [None] * len(wanted), n_steps=count,
                      return_list=True, return_updates=False)
     tail = scan(step, sequences=[b[done:] for b in bases],
