@@ -73,6 +73,16 @@ def test_scan_checkpoints_rejects_taps_and_unpadded_lengths():
         f(np.ones(3), 23)
 
 
+def test_scan_checkpoints_without_non_sequences():
+    """(PyTensor's raises TypeError here: it slices the step's arguments with args[-0:].)"""
+    x, h0 = pt.dvector("x"), pt.dscalar("h0")
+    stack = scanjit.scan_checkpoints(lambda xt, h: h * 0.5 + xt, sequences=[x], outputs_info=h0, save_every_N=3,
+                                     return_updates=False)
+    plain = scanjit.scan(lambda xt, h: h * 0.5 + xt, sequences=[x], outputs_info=h0, return_updates=False)
+    got, expected = scanjit.function([x, h0], [stack, plain], mode="py")(RNG.normal(size=7), 1.0)
+    np.testing.assert_array_equal(got, expected[[2, 5, 6]])
+
+
 def _rnn(ins, checkpoint, go_backwards=False):
     """An RNN with a sequence, a state, non-sequences, a closure and a
     per-step output; the cost reads the stacks and the final state."""

@@ -20,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 
 from scanjit.graph import Constant, MissingInputError, Variable, graph_inputs, next_serial
-from scanjit.scan.checkpoints import check_checkpoint
+from scanjit.scan.checkpointing import Checkpointing
 from scanjit.scan.op import ScanInfo, ScanOp, outer_inputs
 from scanjit.scan.utils import OrderedUpdates, until
 from scanjit.shared import SharedVariable
@@ -119,7 +119,7 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
     """Loop `fn` over `sequences`, carrying the states described by
     `outputs_info`; see docs/scan.md for every parameter. `checkpoint=True`
     (or a segment length): its gradient stores only segment boundaries
-    (scan/checkpoints.py)."""
+    (scan/checkpointing.py)."""
     placeholders: list[Variable] = []
     seqs, seq_taps = [], []
     for k, entry in enumerate(_as_list(sequences)):
@@ -222,9 +222,8 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
 
     info = ScanInfo(seq_taps, state_taps, placeholders, outputs, stop, go_backwards, generators,
                     first_serial)
-    if checkpoint is not False:
-        check_checkpoint(info, checkpoint)
-    node_op = ScanOp(info, len(seqs), n_steps is not None, checkpoint)
+    checkpointing = Checkpointing(info, checkpoint, scan) if checkpoint is not False else None
+    node_op = ScanOp(info, len(seqs), n_steps is not None, checkpointing)
     node = node_op.make_node(cast(n_steps_var, "int64"), seqs, initials, outer_inputs(info))
     stacked = node.outputs[:n_outputs]
     advanced = dict(zip(generators, node_op.generator_outputs(node)))

@@ -53,11 +53,11 @@ class ScanOp(Op):
     each recurrent output (its last initial value when no step ran); then
     each random generator the steps advance."""
 
-    def __init__(self, info: ScanInfo, n_seqs: int, n_steps_given: bool, checkpoint: bool | int = False):
+    def __init__(self, info: ScanInfo, n_seqs: int, n_steps_given: bool, checkpoint=None):
         self.info = info
         self.n_seqs = n_seqs
         self.n_steps_given = n_steps_given
-        self.checkpoint = checkpoint  # scan(checkpoint=...): the gradient's segments (scan/checkpoints.py)
+        self.checkpoint = checkpoint  # scan(checkpoint=...): a Checkpointing (scan/checkpointing.py) or None
 
     def make_node(self, n_steps, sequences, initials, outer) -> Apply:
         info = self.info
@@ -91,11 +91,12 @@ class ScanOp(Op):
 
     def L_op(self, inputs, outputs, output_grads):
         """Backpropagation through time: a scan running backwards (scan/grad.py),
-        over recomputed segments when checkpointed (scan/checkpoints.py)."""
-        from scanjit.scan.checkpoints import checkpointed_grad
+        over recomputed segments when checkpointed (scan/checkpointing.py)."""
         from scanjit.scan.grad import scan_grad
 
-        return (checkpointed_grad if self.checkpoint else scan_grad)(self, inputs, outputs, output_grads)
+        if self.checkpoint is not None:
+            return self.checkpoint.grad(self, inputs, outputs, output_grads)
+        return scan_grad(self, inputs, outputs, output_grads)
 
     def infer_shape(self, node, shapes, dims):
         """Stacked outputs: (steps, *the step's lengths), inferred lazily
