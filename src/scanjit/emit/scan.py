@@ -24,7 +24,9 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
     info = op.info
     seqs = node.inputs[1:1 + op.n_seqs]
     recurrent = info.recurrent
-    per_step = [k for k, taps in enumerate(info.output_taps) if taps is None]
+    # per-step outputs stacked: those something reads
+    per_step = [k for k, taps in enumerate(info.output_taps)
+                if taps is None and id(node.outputs[k]) not in e.unread]
     inits = node.inputs[1 + op.n_seqs:1 + op.n_seqs + len(recurrent)]
     seq_values = [e.value(s) for s in seqs]
     n = step_count(e, node, seq_values)
