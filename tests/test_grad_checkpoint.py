@@ -144,6 +144,15 @@ def test_checkpointed_verify_grad():
     verify_grad(fn, [RNG.uniform(-1, 1, s) for s in [(7, 2), (2,), (2,)]], rng=np.random.default_rng(0))
 
 
+def test_checkpointed_input_read_twice():
+    """x as a sequence and a non-sequence: both gradients, summed once."""
+    def fn(x, h0):
+        h = scanjit.scan(lambda xt, h, x: h * pt.sum(x) * 0.1 + pt.cos(xt), sequences=x, outputs_info=h0,
+                         non_sequences=x, return_updates=False, checkpoint=2)
+        return h
+    verify_grad(fn, [RNG.uniform(-1, 1, s) for s in [(5, 2), (2,)]], rng=np.random.default_rng(2), mode="py")
+
+
 @pytest.mark.parametrize("mode", [None, "py"], ids=["compiled", "reference"])
 def test_checkpointed_n_steps_integer_state_and_inside_a_scan(mode):
     """n_steps without sequences, an integer state beside the float one, and

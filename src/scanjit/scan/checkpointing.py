@@ -9,7 +9,7 @@ from __future__ import annotations
 from scanjit.dtypes import is_float
 from scanjit.graph import clone_replace
 from scanjit.tensor.basic import constant
-from scanjit.tensor.creation import arange, zeros, zeros_like
+from scanjit.tensor.creation import arange, zeros_like
 from scanjit.tensor.elemwise import cast, ceil, maximum, minimum, sqrt
 from scanjit.tensor.gradient import backprop
 from scanjit.tensor.join import concatenate
@@ -104,7 +104,8 @@ class Checkpointing:
             seeds = {found[k]: g for k, g in zip(wanted, grad_rows)}
             seeds.update((found[recurrent[j]][-1], a) for j, a in zip(floats, adjoints))
             got = backprop(seeds, [*rows, *[states[j] for j in floats], *summed])
-            row_grads, state_grads, outer_grads = got[:n_seqs], got[n_seqs:n_seqs + len(floats)], got[n_seqs + len(floats):]
+            row_grads, state_grads = got[:n_seqs], got[n_seqs:n_seqs + len(floats)]
+            outer_grads = got[n_seqs + len(floats):]
             return ([g if g is not None else zeros_like(a) for g, a in zip(state_grads, adjoints)]
                     + [t + g if g is not None else t for t, g in zip(totals, outer_grads)]
                     + [g if g is not None else zeros_like(r) for g, r in zip(row_grads, rows)])
@@ -114,10 +115,16 @@ class Checkpointing:
                                                              for k in wanted]],
                     outputs_info=adjoints + totals + [None] * n_seqs, go_backwards=True, n_steps=count,
                     return_list=True, return_updates=False)
-        grads = dict(zip([initials[j] for j in floats] + summed, [v[-1] for v in back[:len(floats) + len(summed)]]))
-        for seq, base, stack, in_tail in zip(seqs, bases, back[len(floats) + len(summed):], tail_grads):
+        grads = [None] * len(inputs)  # by position: a variable may be two inputs
+        finals = iter(back[:len(floats) + len(summed)])
+        for k in [1 + n_seqs + j for j in floats] + [k for k in range(1 + n_seqs + len(recurrent), len(inputs))
+                                                     if is_float(inputs[k].dtype)]:
+            grads[k] = next(finals)[-1]
+        for k, (base, stack, in_tail) in enumerate(zip(bases, back[len(floats) + len(summed):], tail_grads)):
+            if not is_float(base.dtype):
+                continue
             rows = [flip(stack, 0).reshape([done] + [base.shape[a] for a in range(1, base.ndim)], ndim=base.ndim)]
             rows += [in_tail] if in_tail is not None else []
             whole = set_subtensor(zeros_like(base)[:steps], concatenate(rows))
-            grads[seq] = flip(whole, 0) if info.go_backwards else whole
-        return [None] + [grads.get(v) if is_float(v.dtype) else None for v in inputs[1:]]
+            grads[1 + k] = flip(whole, 0) if info.go_backwards else whole
+        return grads
