@@ -13,6 +13,7 @@ from scanjit.graph import MissingInputError, clone_replace
 from scanjit.ifelse import ifelse
 from scanjit.printing import debugprint, dprint
 from scanjit.scan import scan
+from scanjit.scan.checkpoints import scan_checkpoints
 from scanjit.shared import shared
 from scanjit.scan.utils import until
 from scanjit.scan.views import foldl, foldr, map, reduce
@@ -22,7 +23,7 @@ from scanjit.unsupported import NotSupportedYet, module_getattr, not_yet
 
 __all__ = ["config", "function", "In", "Out", "UnusedInputError", "MissingInputError", "clone_replace",
            "gradient", "grad",
-           "debugprint", "dprint", "ifelse", "scan", "shared", "until", "map", "reduce", "foldl", "foldr", "tensor",
+           "debugprint", "dprint", "ifelse", "scan", "scan_checkpoints", "shared", "until", "map", "reduce", "foldl", "foldr", "tensor",
            "NotSupportedYet"]
 
 NOT_YET = not_yet({

@@ -186,7 +186,7 @@ class ReferenceShapes:
         return a // b if b else 0
 
     def slice_length(self, length: int, entry, bounds: list[Variable], label: str) -> int:
-        return len(range(length)[key_slice(entry, [value(b, self.env) for b in bounds], label)])
+        return len(range(length)[key_slice(entry, [self.size(b) for b in bounds], label)])
 
     def arange_length(self, start: Variable, stop: Variable, step: Variable) -> int:
         return len(range(self.size(start), self.size(stop), self.size(step) or 1))

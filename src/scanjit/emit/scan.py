@@ -260,16 +260,21 @@ class EmittedShapes:
         return e.emit(arith.DivUIOp(a, safe))
 
     def slice_length(self, length: SSAValue, entry, bounds: list[Variable], label: str) -> SSAValue:
-        """A slice's length; bounds computed in the step must be lengths
-        inferred before it (as a nested scan's steps, in its gradient)."""
-        if all(self.available(b) for b in bounds):
-            return slice_range(self.e, length, entry, bounds, label)[2]
-        try:
-            inferred = lambda v: from_index(self.e.emit, self.size(v))  # noqa: E731
-            return slice_range(self.e, length, entry, bounds, label, inferred)[2]
-        except NotImplementedError:
+        """A slice's length; a bound computed in the step (`x[:y.shape[0]]`,
+        the gradient of a nested scan) by its `infer_size` rule."""
+        inferred = {id(b): size for b in bounds if not self.available(b)
+                    and (size := infer_size(b, self)) is not None}
+        if not all(self.available(b) or id(b) in inferred for b in bounds):
             raise NotImplementedError(f"slice bounds of {label} change from step to step: a scan "
-                                      "output's shape must be known before the loop") from None
+                                      "output's shape must be known before the loop")
+        values = self.e.values
+        saved = dict(values)
+        values.update({k: from_index(self.e.emit, size) for k, size in inferred.items()})
+        try:
+            return slice_range(self.e, length, entry, bounds, label)[2]
+        finally:
+            values.clear()
+            values.update(saved)
 
     def arange_length(self, start: Variable, stop: Variable, step: Variable) -> SSAValue:
         """The length of an integer arange whose bounds are known before the loop."""

@@ -136,14 +136,13 @@ def put_row(e: Emitter, value: SSAValue, dest: SSAValue, index: SSAValue) -> SSA
     return e.emit(sj.InsertRowOp(value, dest, index))
 
 
-def slice_range(e: Emitter, length: SSAValue, has, bounds, label: str, value=None):
+def slice_range(e: Emitter, length: SSAValue, has, bounds, label: str):
     """(start, step, count) of `x[start:stop:step]` for an axis of `length`,
-    as indices, with Python's semantics (CPython's PySlice_AdjustIndices);
-    `value(bound)` gives a bound as int64 (default: its emitted value)."""
+    as indices, with Python's semantics (CPython's PySlice_AdjustIndices)."""
     bounds = iter(bounds)
     given = [next(bounds) if h else None for h in has]
-    value = value or (lambda v: convert(e.emit, e.value(v), v.dtype, "int64"))
-    start, stop, step = (None if v is None else value(v) for v in given)
+    start, stop, step = (None if v is None else convert(e.emit, e.value(v), v.dtype, "int64")
+                         for v in given)
     i64 = lambda v: e.const(v, "int64")  # noqa: E731
     n = from_index(e.emit, length)
     step = step or i64(1)

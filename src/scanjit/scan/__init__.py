@@ -20,6 +20,7 @@ from collections.abc import Callable
 import numpy as np
 
 from scanjit.graph import Constant, MissingInputError, Variable, branches, graph_inputs, next_serial, toposort
+from scanjit.scan.checkpointing import Checkpointing
 from scanjit.scan.op import ScanInfo, ScanOp, outer_inputs
 from scanjit.scan.utils import OrderedUpdates, until
 from scanjit.shared import SharedVariable
@@ -114,9 +115,11 @@ def _shared_updates(updates: dict) -> tuple[dict, list[tuple[SharedVariable, Var
 
 def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_steps=None,
          truncate_gradient=-1, go_backwards=False, mode=None, name=None, profile=False,
-         allow_gc=None, strict=False, return_list=False, return_updates=True):
+         allow_gc=None, strict=False, return_list=False, return_updates=True, checkpoint=False):
     """Loop `fn` over `sequences`, carrying the states described by
-    `outputs_info`; see docs/scan.md for every parameter."""
+    `outputs_info`; see docs/scan.md for every parameter. `checkpoint=True`
+    (or a segment length): its gradient stores only segment boundaries
+    (scan/checkpointing.py)."""
     placeholders: list[Variable] = []
     seqs, seq_taps = [], []
     for k, entry in enumerate(_as_list(sequences)):
@@ -227,7 +230,8 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
         raise ValueError(f"truncate_gradient must be -1 (no truncation) or >= 0, got {truncate_gradient}")
     info = ScanInfo(seq_taps, state_taps, placeholders, outputs, stop, go_backwards, generators,
                     first_serial, int(truncate_gradient), len(draws))
-    node_op = ScanOp(info, len(seqs), n_steps is not None)
+    checkpointing = Checkpointing(info, checkpoint, scan) if checkpoint is not False else None
+    node_op = ScanOp(info, len(seqs), n_steps is not None, checkpointing)
     node = node_op.make_node(cast(n_steps_var, "int64"), seqs, initials, outer_inputs(info))
     stacked = node.outputs[:n_outputs]
     advanced = dict(zip(generators, node_op.generator_outputs(node)))

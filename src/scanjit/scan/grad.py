@@ -142,15 +142,14 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
                   for row in _shifted_adjoints(places, info.output_taps[recurrent[k]], tap_grads)]
     n_pending = len(new_states)
     sequence_places = list(rows.values()) + grad_places
-    pushed, factors = pushed_sums(outer_grads, dict(zip(map(id, sequence_places), back_seqs)))
+    pushed, factors = pushed_sums(outer_grads, type(op), info.first_serial)
     summed = [k for k, g in enumerate(outer_grads) if g is not None and k not in pushed]
     for k in summed:
         carried_places.append(_like(outer[k], f"d{outer[k].name or 'outer'}"))
         carried_inits.append(_zeros(outer[k]))
         new_states.append(add(carried_places[-1], outer_grads[k]))
     per_step = [g if g is not None else _zeros(p) for g, p in zip(seq_grads, seq_places)]
-    factor_rows = [f for f in factors if isinstance(f, Variable)]
-    roots, stored = read_stored_outputs(new_states + per_step + factor_rows, body, list(rows.values()))
+    roots, stored = read_stored_outputs(new_states + per_step + factors, body, list(rows.values()))
     read = {id(v) for v in graph_inputs(roots)}  # the sequences the backward step reads
     read_seqs = [(seq, place) for seq, place in zip(back_seqs, sequence_places) if id(place) in read]
     read_seqs += [(_reversed_rows(outputs[k], start, count), place) for k, place in stored]
@@ -168,7 +167,7 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         until=None, go_backwards=False, updates={}, first_serial=first_serial, truncate_gradient=-1, draws=0)
     node = op.loop(back_info, count, [seq for seq, _ in read_seqs], carried_inits)
     finals = node.op.final_outputs(node)
-    stacked = [node.outputs[index[id(v)]] for v in roots[n_states:]]  # per_step, then factor_rows
+    stacked = [node.outputs[index[id(v)]] for v in roots[n_states:]]  # per_step, then factors
 
     grads_seq, stacked_rows = [], iter(stacked[:len(per_step)])
     for seq, (base, reads) in zip(seqs, seq_reads):
@@ -185,8 +184,7 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
                                       len(places), sit_sot, start if truncated else None)
     for k, final in zip(summed, finals[n_pending:]):
         grads_outer[k] = final
-    factor_stacked = iter(stacked[len(per_step):])
-    rows_of = [f[1] if isinstance(f, tuple) else next(factor_stacked) for f in factors]
+    rows_of = stacked[len(per_step):]
     for k, (i, j, axes) in pushed.items():
         grads_outer[k] = summed_outer(rows_of[i], rows_of[j]) if i is not None else \
             rows_of[j].sum(axis=(0, *[a + 1 for a in axes]))

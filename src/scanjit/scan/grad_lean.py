@@ -8,8 +8,7 @@ a loop invariant W read through a product, x_t·W, is a sum over the steps
 of outer products: dW = Σ_t outer(x_t, dz_t) (with a batch
 of rows, Σ_t x_tᵀ dz_t). Carried as a state, each backward step adds a
 whole matrix. Instead the steps keep the factors' rows as per-step outputs
-(a factor that is a row the backward loop already reads is that sequence
-itself) and the sum is one matrix product after the loop, Aᵀ B over the
+and the sum is one matrix product after the loop, Aᵀ B over the
 stacked rows (a GEMM from 2^15 multiply-adds), as PyTensor's push-out of
 scan's sums does. A gradient that is one of the stored rows itself (db =
 Σ_t dz_t), or their sum over some axes, is their sum over the steps too;
@@ -18,7 +17,7 @@ backward of a map stays a map, which runs in parallel."""
 
 from __future__ import annotations
 
-from scanjit.graph import Variable, clone_replace, graph_inputs
+from scanjit.graph import Variable, clone_replace, graph_inputs, toposort
 from scanjit.tensor.elemwise import Elemwise
 from scanjit.tensor.math import Reduce
 from scanjit.tensor.products import Dot, dot
@@ -56,6 +55,10 @@ def summed_rows(g: Variable) -> tuple[Variable, tuple[int, ...]]:
     return g, ()
 
 
+def _through_a_scan(g: Variable, scan_op: type, first_serial: int) -> bool:
+    return any(isinstance(node.op, scan_op) and node.serial >= first_serial for node in toposort([g]))
+
+
 def summed_outer(rows_a: Variable, rows_b: Variable) -> Variable:
     """Σ_t outer(A[t], B[t]) (or A[t]ᵀ B[t]) over the stacked rows: Aᵀ B."""
     if rows_a.ndim == 3:
@@ -63,18 +66,23 @@ def summed_outer(rows_a: Variable, rows_b: Variable) -> Variable:
     return dot(rows_a.T, rows_b)
 
 
-def pushed_sums(grads: list, sequences: dict) -> tuple[dict, list]:
-    """The loop invariants' gradients summed after the backward loop
-    (pushed out of the loop): {k: (i, j, axes)}, the sum over the steps of the
-    outer products of factors i and j, or of factor j summed over `axes`
-    when i is None; and the factors, each a per-step variable to store or,
-    for a row the loop reads, (the variable, its backward sequence)."""
+def pushed_sums(grads: list, scan_op: type, first_serial: int) -> tuple[dict, list]:
+    """The loop invariants' gradients summed after the backward loop:
+    {k: (i, j, axes)}, the sum over the steps of the outer products of
+    factors i and j, or of factor j summed over `axes` when i is None; and
+    the factors, the per-step variables to store. (A factor that is a row
+    the loop reads is stored too: the sequence it comes from, sliced,
+    may have a length known only inside an enclosing scan's step.) A
+    gradient computed through a scan (a `scan_op`) in the step (made from
+    `first_serial` on) stays carried: a per-step output's shape must be known before the
+    loop, and a nested scan's may not be."""
     factors, index, pushed = [], {}, {}
+    grads = [None if g is None or _through_a_scan(g, scan_op, first_serial) else g for g in grads]
 
     def factor(v: Variable) -> int:
         if id(v) not in index:
             index[id(v)] = len(factors)
-            factors.append((v, sequences[id(v)]) if id(v) in sequences else v)
+            factors.append(v)
         return index[id(v)]
 
     for k, g in enumerate(grads):

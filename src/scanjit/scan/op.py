@@ -55,10 +55,11 @@ class ScanOp(Op):
     each recurrent output (its last initial value when no step ran); then
     each random generator the steps advance."""
 
-    def __init__(self, info: ScanInfo, n_seqs: int, n_steps_given: bool):
+    def __init__(self, info: ScanInfo, n_seqs: int, n_steps_given: bool, checkpoint=None):
         self.info = info
         self.n_seqs = n_seqs
         self.n_steps_given = n_steps_given
+        self.checkpoint = checkpoint  # scan(checkpoint=...): a Checkpointing (scan/checkpointing.py) or None
 
     def make_node(self, n_steps, sequences, initials, outer) -> Apply:
         info = self.info
@@ -79,7 +80,7 @@ class ScanOp(Op):
         new_info = dataclasses.replace(
             info, inner_outputs=roots[:n_out], until=roots[n_out] if info.until is not None else None,
             updates=dict(zip(info.updates, roots[len(roots) - len(info.updates):])))
-        return ScanOp(new_info, self.n_seqs, self.n_steps_given).make_node(
+        return ScanOp(new_info, self.n_seqs, self.n_steps_given, self.checkpoint).make_node(
             inputs[0], inputs[1:1 + self.n_seqs], inputs[1 + self.n_seqs:bound], outer_inputs(new_info))
 
     def loop(self, info: ScanInfo, n_steps: Variable, sequences: list, initials: list) -> Apply:
@@ -91,9 +92,12 @@ class ScanOp(Op):
                                                             outer_inputs(info))
 
     def L_op(self, inputs, outputs, output_grads):
-        """Backpropagation through time: a scan running backwards (scan/grad.py)."""
+        """Backpropagation through time: a scan running backwards (scan/grad.py),
+        over recomputed segments when checkpointed (scan/checkpointing.py)."""
         from scanjit.scan.grad import scan_grad
 
+        if self.checkpoint is not None:
+            return self.checkpoint.grad(self, inputs, outputs, output_grads)
         return scan_grad(self, inputs, outputs, output_grads)
 
     def infer_shape(self, node, shapes, dims):
