@@ -10,7 +10,9 @@ K x K), sometimes with a nested scan, an `until`, random draws or a
 shared-variable update. `Program.case(rng)`
 draws arguments: K, sequence lengths (0, 1, small, 1000), n_steps, and now and
 then a wrong shape or too few initial values, which must raise alike.
-`Program(seed, dtype="float64").gradients()` is the gradient of the sum of
+`Program(seed, for_gradient=True)` is a float64 program without max or min
+reductions (whose gradient, as PyTensor's, goes to every tied position, which
+finite differences do not see), and `gradients()` the gradient of the sum of
 its outputs with respect to its float inputs; `directional_check` compares
 it with finite differences.
 
@@ -70,12 +72,13 @@ def pytensor_library() -> Library:
 
 
 class Program:
-    def __init__(self, seed: str, library: Library = SCANJIT, dtype: str | None = None):
+    def __init__(self, seed: str, library: Library = SCANJIT, for_gradient: bool = False):
         self.library = library
         pytensor, pt = library.pytensor, library.pt
         r = self.r = random.Random(seed)
         self.dtype = r.choice(["float64", "float64", "float32", "int64"])
-        self.dtype = dtype or self.dtype
+        self.dtype = "float64" if for_gradient else self.dtype
+        self.reductions = ["sum", "sum"] + ["max", "min"] * (not for_gradient) + ["mean"] * (self.dtype != "int64")
         self.flt = self.dtype != "int64"
         self.inputs: list = []
         self.specs: list[tuple] = []  # per input: (role, ndim, taps)
@@ -307,7 +310,7 @@ class Program:
 
     def reduce(self, x, axis=None):
         pt = self.library.pt
-        how = self.r.choice(["sum", "sum", "max", "min"] + ["mean"] * self.flt)
+        how = self.r.choice(self.reductions)
         return pt.cast(getattr(x, how)(axis), self.dtype)
 
     def subtensor(self, x, value):
@@ -363,7 +366,7 @@ class Program:
         pt = self.library.pt
         uses = [("all", out), ("all", out), ("last", out[-1]), ("sum", pt.cast(out.sum(), self.dtype)),
                 ("reversed", out[::-1]), ("tail", out[1:])]
-        if out.ndim == 2:
+        if out.ndim == 2 and "max" in self.reductions:
             uses.append(("max over steps", pt.cast(out.max(axis=0), self.dtype)))
         return uses
 

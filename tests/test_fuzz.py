@@ -75,7 +75,7 @@ def test_compiled_matches_reference(index):
 
 @pytest.mark.parametrize("index", range(-(-GRADIENT_CASES // GRADIENT_CALLS)))
 def test_gradients_match_reference_and_finite_differences(index):
-    program = Program(f"{SEED}:gradient:{index}", dtype="float64")
+    program = Program(f"{SEED}:gradient:{index}", for_gradient=True)
     where = f"SCANJIT_FUZZ_SEED={SEED} gradient program {index}"
     try:
         cost, grads = program.gradients()

@@ -298,8 +298,8 @@ def compare_gradients(seed: int, index: int, calls: int) -> list[str]:
     """The differences between scanjit's gradients and PyTensor's over
     `calls` cases of gradient program `index` (test_fuzz.py's)."""
     where = f"SCANJIT_FUZZ_SEED={seed} gradient program {index}"
-    program = Program(f"{seed}:gradient:{index}", dtype="float64")
-    twin = Program(f"{seed}:gradient:{index}", PYTENSOR, dtype="float64")
+    program = Program(f"{seed}:gradient:{index}", for_gradient=True)
+    twin = Program(f"{seed}:gradient:{index}", PYTENSOR, for_gradient=True)
     if invariant_states(twin) or an_invariant_nested_state(twin, whole=False):
         pytest.skip(f"{where}: an invariant state (PyTensor computes it otherwise)")
     try:
