@@ -8,6 +8,8 @@ give zeros, as PyTensor), ifelse, switch/where, all/any, assert_op, tensordot
 and psi inside a scan step, and random draws (no gradient for their
 parameters: NullTypeGradError, as PyTensor)."""
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -94,25 +96,37 @@ def test_verify_grad_compiled():
         verify_grad(lambda *xs: fn(pt, *xs), _points(shapes, 3), rng=np.random.default_rng(4))
 
 
+def _cases_of(m) -> tuple[list, list, list]:
+    """(inputs, the gradients of every case, points) built with `m`."""
+    ins, outs, points = [], [], []
+    for name, (fn, shapes) in EXTRA.items():
+        xs = [m.tensor(f"{name}{k}", dtype="float64", shape=(None,) * len(s)) for k, s in enumerate(shapes)]
+        out = fn(m, *xs)
+        ins += xs
+        outs += _lib(m).grad(m.sum(out * m.cos(out)), xs)
+        points += _points(shapes, 5)
+    return ins, outs, points
+
+
+@functools.cache
+def _pytensor_grads() -> tuple:
+    """PyTensor's gradients of every case (FAST_RUN, numba: FAST_COMPILE computes
+    psi in scan steps by C code off by 1e-9), and the names of its inputs."""
+    ins, outs, points = _cases_of(ptt)
+    return pytensor.function(ins, outs, mode="FAST_RUN")(*points), [x.name for x in ins]
+
+
 @needs_pytensor
 @pytest.mark.parametrize("mode", [None, "py"], ids=["compiled", "reference"])
 def test_grads_match_pytensor(mode):
     """Every case's gradients in one function, as PyTensor's."""
-    ours, theirs, points = ([], []), ([], []), []
-    for name, (fn, shapes) in EXTRA.items():
-        for m, (ins, outs) in ((pt, ours), (ptt, theirs)):
-            xs = [m.tensor(f"{name}{k}", dtype="float64", shape=(None,) * len(s)) for k, s in enumerate(shapes)]
-            out = fn(m, *xs)
-            ins += xs
-            outs += _lib(m).grad(m.sum(out * m.cos(out)), xs)
-        points += _points(shapes, 5)
-    got = scanjit.function(*ours, mode=mode)(*points)
-    # FAST_RUN (numba): FAST_COMPILE computes psi and tri_gamma in scan steps by C code off by 1e-9
-    expected = pytensor.function(*theirs, mode="FAST_RUN")(*points)
-    for g, e, var in zip(got, expected, theirs[0]):
+    ins, outs, points = _cases_of(pt)
+    got = scanjit.function(ins, outs, mode=mode)(*points)
+    expected, names = _pytensor_grads()
+    for g, e, name in zip(got, expected, names):
         # as tests/test_grad.py: through a downcast, PyTensor's gradient of a float64 input is float32
-        assert g.dtype == "float64" and g.shape == e.shape, var
-        np.testing.assert_allclose(g, e, rtol=1e-10 if e.dtype == "float64" else 1e-6, atol=1e-12, err_msg=str(var))
+        assert g.dtype == "float64" and g.shape == e.shape, name
+        np.testing.assert_allclose(g, e, rtol=1e-10 if e.dtype == "float64" else 1e-6, atol=1e-12, err_msg=name)
 
 
 def test_ifelse_branch_not_taken_gets_zeros():
