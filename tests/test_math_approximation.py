@@ -286,6 +286,11 @@ def test_trigamma_within_bound_of_exact_value():
     assert worst <= 0.6, worst
     worst = max(ulps_from(v, exact_trigamma(Decimal(a))) for a, v in zip(negative, trigamma(negative)))
     assert worst <= 3, worst
+    narrow = np.concatenate([positive, negative]).astype(np.float32)  # computed in float64, rounded
+    xf = pt.fvector("xf")
+    got = scanjit.function([xf], pt.tri_gamma(xf))(narrow)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, trigamma(narrow.astype(np.float64)).astype(np.float32), rtol=2.0**-23)
     specials = np.array([0.0, -0.0, -1.0, -7.0, np.inf, -np.inf, np.nan, 1e-170, 1e-300])
     expected = [np.inf, np.inf, np.inf, np.inf, 0.0, np.inf, np.nan, np.inf, np.inf]
     for mode in (None, "py"):
