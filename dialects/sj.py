@@ -203,7 +203,7 @@ class CumulativeOp(IRDLOperation):
 class FloatFunctionOp(IRDLOperation, abc.ABC):
     """A scalar function of a float that the math dialect lacks, written as
     its ops are (`%y = sj.sigmoid %x : f64`). math-polynomial-approximation
-    expands sigmoid, softplus, erfinv and digamma; convert-math-to-llvm calls
+    expands sigmoid, softplus, erfinv, digamma and trigamma; convert-math-to-llvm calls
     libm's erfc and lgamma_r."""
 
     T: ClassVar = VarConstraint("T", AnyFloatConstr)
@@ -256,6 +256,13 @@ class DigammaOp(FloatFunctionOp):
     """gamma'(x) / gamma(x)"""
 
     name = "sj.digamma"
+
+
+@irdl_op_definition
+class TrigammaOp(FloatFunctionOp):
+    """The derivative of digamma."""
+
+    name = "sj.trigamma"
 
 
 @irdl_op_definition
@@ -535,5 +542,5 @@ SJ = Dialect(
     "sj",
     [MapOp, YieldOp, ReduceOp, ArgmaxOp, CumulativeOp, DotOp, RowOp, DimShuffleOp, InsertRowOp, SliceOp,
      ArangeOp, FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp, SigmoidOp, SoftplusOp, ErfcOp,
-     ErfinvOp, LgammaOp, DigammaOp],
+     ErfinvOp, LgammaOp, DigammaOp, TrigammaOp],
 )

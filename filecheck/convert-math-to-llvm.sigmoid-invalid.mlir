@@ -1,6 +1,6 @@
 // RUN: not scanjit-opt %s -p convert-math-to-llvm 2>&1 | filecheck %s
 
-// sigmoid, softplus, erfinv and digamma have no libm function: they are
+// sigmoid, softplus, erfinv, digamma and trigamma have no libm function: they are
 // math-polynomial-approximation's to expand first.
 func.func @g(%x: f64) -> f64 {
   %s = sj.sigmoid %x : f64

@@ -2,8 +2,8 @@
 // RUN: scanjit-opt %s -p math-polynomial-approximation,convert-func-to-llvm,convert-arith-to-llvm,convert-math-to-llvm,reconcile-unrealized-casts | filecheck %s --check-prefix=LLVM
 
 // sigmoid, softplus, log1p and expm1 become straight-line arith (no call:
-// their loops vectorize); erfinv and digamma keep libm calls (erf, erfc, log;
-// tan) in straight-line code around them.
+// their loops vectorize); erfinv, digamma and trigamma keep libm calls (erf,
+// erfc, log; tan; sin) in straight-line code around them.
 func.func @vectorizable(%x: f64, %y: f32) -> (f64, f64, f64, f64, f32) {
   %a = sj.sigmoid %x : f64
   %b = sj.softplus %x : f64
@@ -91,3 +91,32 @@ func.func @libm(%x: f64) -> (f64, f64) {
 // LLVM:          llvm.call @erf(
 // LLVM:          llvm.call @erfc(
 // LLVM:          llvm.call @tan(
+
+func.func @trigamma(%x: f64, %y: f32) -> (f64, f32) {
+  %t = sj.trigamma %x : f64
+  %u = sj.trigamma %y : f32
+  func.return %t, %u : f64, f32
+}
+
+// CHECK-LABEL: func.func @trigamma
+// trigamma: up to 10 squares of 1/(y + i) in two doubles, then 1/z and the
+// asymptotic series of z = y + m, the reflection through sin for x < 0 and
+// the special values; f32 computed in f64 and rounded.
+// CHECK-COUNT-10: arith.divf
+// CHECK:         arith.divf
+// CHECK:         %[[ROUNDED:.*]] = math.roundeven %x : f64
+// CHECK-NEXT:    %[[R:.*]] = arith.subf %x, %[[ROUNDED]] : f64
+// CHECK:         %[[PIR:.*]] = arith.mulf %{{.*}}, %[[R]] : f64
+// CHECK-NEXT:    math.sin %[[PIR]] : f64
+// CHECK:         %[[REGULAR:.*]] = arith.ori %{{.*}}, %{{.*}} : i1
+// CHECK-NEXT:    %[[T:.*]] = arith.select %[[REGULAR]], %{{.*}}, %{{.*}} : f64
+// CHECK:         arith.extf %y : f32 to f64
+// CHECK:         math.sin
+// CHECK:         %[[U:.*]] = arith.truncf %{{.*}} : f64 to f32
+// CHECK-NEXT:    func.return %[[T]], %[[U]] : f64, f32
+
+// LLVM-LABEL:  llvm.func internal @trigamma_impl
+// LLVM-NOT:      llvm.call @tan(
+// LLVM:          llvm.call_intrinsic "llvm.sin.f64"
+// LLVM:          llvm.call_intrinsic "llvm.sin.f64"
+// LLVM:          llvm.return

@@ -280,7 +280,8 @@ func.func @valid(%x: tensor<?x?xf64>, %i: index, %y: f32) -> (tensor<?xf64>, i64
   %b = "sj.argmax"(%x) <{axes = array<i64: 1>}> : (tensor<?x?xf64>) -> tensor<?xi64>
   %c = "sj.cumulative"(%x) <{kind = "mul"}> : (tensor<?x?xf64>) -> tensor<?xf64>
   %g = "sj.digamma"(%y) : (f32) -> f32
-  func.return %s, %a, %b, %c, %g : tensor<?xf64>, i64, tensor<?xi64>, tensor<?xf64>, f32
+  %t = "sj.trigamma"(%y) : (f32) -> f32
+  func.return %s, %a, %b, %c, %t : tensor<?xf64>, i64, tensor<?xi64>, tensor<?xf64>, f32
 }
 
 // CHECK:      func.func @valid(%x: tensor<?x?xf64>, %i: index, %y: f32) -> (tensor<?xf64>, i64, tensor<?xi64>, tensor<?xf64>, f32) {
@@ -290,3 +291,4 @@ func.func @valid(%x: tensor<?x?xf64>, %i: index, %y: f32) -> (tensor<?xf64>, i64
 // CHECK-NEXT:   %b = "sj.argmax"(%x) <{axes = array<i64: 1>}> : (tensor<?x?xf64>) -> tensor<?xi64>
 // CHECK-NEXT:   %c = "sj.cumulative"(%x) <{kind = "mul"}> : (tensor<?x?xf64>) -> tensor<?xf64>
 // CHECK-NEXT:   %g = sj.digamma %y : f32
+// CHECK-NEXT:   %t = sj.trigamma %y : f32

@@ -1,7 +1,7 @@
 """`math-polynomial-approximation`: `math.exp`, `math.tanh`, `math.powf` /
 `math.fpowi`, `math.log1p`, `math.expm1`, `sj.sigmoid` and `sj.softplus` as
-arith code; `sj.erfinv` and `sj.digamma`, which libm lacks, as arith code
-around libm calls (erf, erfc; tan).
+arith code; `sj.erfinv`, `sj.digamma` and `sj.trigamma`, which libm lacks, as
+arith code around libm calls (erf, erfc; tan; sin).
 
 libm's functions are calls, and a loop with a call in it does not vectorize.
 This pass (named after MLIR's) rewrites them into straight-line, branch-free
@@ -12,8 +12,8 @@ elementwise loop.
 Accuracy, measured against extended-precision values over millions of inputs
 (`tests/test_math_approximation.py`): `exp` within 0.75 ulp, `pow` within 0.62
 (NumPy's own: 0.72 and 0.69), `tanh` within 1.5 (glibc's is 1.9 ulp off at
-0.2254), `log1p` 0.51, `expm1` 0.57, sigmoid and softplus 0.75, `erfinv` 1.2
-and `digamma` 0.6 above 0. inf, nan, signed zeros, overflow and C99's special
+0.2254), `log1p` 0.51, `expm1` 0.57, sigmoid and softplus 0.75, `erfinv` 1.2,
+`digamma` 0.6 and `trigamma` 0.6 above 0. inf, nan, signed zeros, overflow and C99's special
 cases of `pow` are exact; subnormal results may round twice. f32 is computed
 in f64 and rounded.
 
@@ -71,6 +71,8 @@ DIGAMMA_ROOT_SERIES = (  # psi^(n)(root) / n!, n = 1 ... 11
     0.9676722454476212, -0.4427631689835921, 0.258499760955651, -0.16394270544240652,
     0.10782405069126237, -0.07219956125645471, 0.04880428816414311, -0.03316112647484736,
     0.022597648232218104, -0.01542476590494896, 0.010538791616612175)
+TRIGAMMA_ASYMPTOTIC = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510,
+                       43867 / 798, -174611 / 330, 854513 / 138)  # B_2k, k <= 11
 SHIFTER = 1.5 * 2.0**52  # adding it rounds to an integer, kept in the low mantissa bits
 
 
@@ -437,6 +439,50 @@ def digamma(b: FloatBuilder, x: SSAValue) -> SSAValue:
     return b.select(b.emit(arith.OrIOp(negative, positive)), result, special)
 
 
+def trigamma_positive(b: FloatBuilder, y: SSAValue) -> SSAValue:
+    """psi'(y) for y > 0: the sum of 1 / (y + i)^2 for i < m, in two doubles,
+    plus psi'(z), z = y + m >= 10 (at most 10 terms), = 1/z (in two doubles)
+    + 1/(2z^2) + sum of B_2k / z^(2k+1) for k <= 11; all terms positive.
+    Below 2^-511 (where 1/y^2 would overflow in the two doubles), (1/y)^2."""
+    total, total_low, m = b.f(0.0), b.f(0.0), b.f(0.0)
+    for i in range(DIGAMMA_SHIFT):
+        used = b.fcmp(b.addf(y, b.f(float(i))), b.f(float(DIGAMMA_SHIFT)), "olt")
+        r, r_low = reciprocal_dd(b, *b.two_sum(y, b.f(float(i))))
+        square, square_low = b.two_product(r, r)
+        total, err = b.two_sum(total, b.select(used, square, b.f(0.0)))
+        square_low = b.fma(b.mulf(r, b.f(2.0)), r_low, square_low)
+        total_low = b.addf(total_low, err, b.select(used, square_low, b.f(0.0)))
+        m = b.addf(m, b.select(used, b.f(1.0), b.f(0.0)))
+    inverse, inverse_low = reciprocal_dd(b, *b.two_sum(y, m))
+    w = b.mulf(inverse, inverse)
+    series = b.f(TRIGAMMA_ASYMPTOTIC[-1])
+    for c in reversed(TRIGAMMA_ASYMPTOTIC[:-1]):
+        series = b.fma(series, w, b.f(c))
+    tail = b.fma(b.mulf(inverse, w), series, b.mulf(w, b.f(0.5)))
+    high, err = b.two_sum(total, inverse)
+    result = b.addf(high, b.addf(total_low, inverse_low, err, tail))
+    r = b.emit(arith.DivfOp(b.f(1.0), y))
+    return b.select(b.fcmp(y, b.f(2.0**-511), "olt"), b.mulf(r, r), result)
+
+
+def trigamma(b: FloatBuilder, x: SSAValue) -> SSAValue:
+    """psi'(x); below 0 by reflection, pi^2 / sin^2(pi r) - psi'(1 - x) with
+    r = x - round(x) exact (libm's sin). SciPy's special values: +inf at 0,
+    the negative integers and -inf, 0 at +inf."""
+    zero, inf = b.f(0.0), b.f(float("inf"))
+    negative = b.emit(arith.AndIOp(b.fcmp(x, zero, "olt"), b.fcmp(x, b.f(float("-inf")), "ogt")))
+    positive = b.emit(arith.AndIOp(b.fcmp(x, zero, "ogt"), b.fcmp(x, inf, "olt")))
+    y = b.select(negative, b.emit(arith.SubfOp(b.f(1.0), x)), b.select(positive, x, b.f(1.0)))
+    result = trigamma_positive(b, y)
+    r = b.emit(arith.SubfOp(x, b.emit(math.RoundEvenOp(x))))
+    sine = b.emit(math.SinOp(b.mulf(b.f(PI), r)))
+    pole = b.emit(arith.DivfOp(b.f(PI * PI), b.mulf(sine, sine)))
+    reflected = b.select(b.fcmp(r, zero, "oeq"), inf, b.emit(arith.SubfOp(pole, result)))
+    result = b.select(negative, reflected, result)
+    special = b.select(b.fcmp(x, inf, "oeq"), zero, b.select(b.fcmp(x, x, "uno"), x, inf))
+    return b.select(b.emit(arith.OrIOp(negative, positive)), result, special)
+
+
 def pow_(b: FloatBuilder, x: SSAValue, y: SSAValue) -> SSAValue:
     """x ** y as exp(y log|x|), the product and both functions carried in two
     doubles, then C99's special cases and the sign for a negative x."""
@@ -490,7 +536,7 @@ def _expand(op: Operation, rewriter: PatternRewriter, expansion) -> None:
 
 EXPANSIONS = {math.ExpOp: exp, math.TanhOp: tanh, math.PowFOp: pow_, math.FPowIOp: pow_,
               math.Log1pOp: log1p, math.ExpM1Op: expm1, sj.SigmoidOp: sigmoid, sj.SoftplusOp: softplus,
-              sj.ErfinvOp: erfinv, sj.DigammaOp: digamma}
+              sj.ErfinvOp: erfinv, sj.DigammaOp: digamma, sj.TrigammaOp: trigamma}
 
 
 class ExpandMath(RewritePattern):

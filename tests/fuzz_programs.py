@@ -10,6 +10,11 @@ K x K), sometimes with a nested scan, an `until`, random draws or a
 shared-variable update. `Program.case(rng)`
 draws arguments: K, sequence lengths (0, 1, small, 1000), n_steps, and now and
 then a wrong shape or too few initial values, which must raise alike.
+`Program(seed, for_gradient=True)` is a float64 program without max or min
+reductions (whose gradient, as PyTensor's, goes to every tied position, which
+finite differences do not see), and `gradients()` the gradient of the sum of
+its outputs with respect to its float inputs; `directional_check` compares
+it with finite differences.
 
 Values stay bounded so that compiled and reference results stay comparable:
 float states go through tanh (|h| <= 1), int states through `% M`, inputs
@@ -34,6 +39,8 @@ import scanjit.tensor
 SEED = int(os.environ.get("SCANJIT_FUZZ_SEED", "20250611"))
 CASES = int(os.environ.get("SCANJIT_FUZZ", "400"))
 CALLS = 8  # cases per compiled program
+GRADIENT_CASES = int(os.environ.get("SCANJIT_FUZZ_GRAD", "36"))  # gradient programs: 3 cases each
+GRADIENT_CALLS = 3
 
 LENGTHS = (0, 1, 1, 2, 3, 3, 5, 8, 1000)
 SEQ_TAPS = ([0], [0], [-1], [1], [-2, 0], [-1, 0, 1], [0, 2], [-3, 1], [2, -1])
@@ -65,11 +72,13 @@ def pytensor_library() -> Library:
 
 
 class Program:
-    def __init__(self, seed: str, library: Library = SCANJIT):
+    def __init__(self, seed: str, library: Library = SCANJIT, for_gradient: bool = False):
         self.library = library
         pytensor, pt = library.pytensor, library.pt
         r = self.r = random.Random(seed)
         self.dtype = r.choice(["float64", "float64", "float32", "int64"])
+        self.dtype = "float64" if for_gradient else self.dtype
+        self.reductions = ["sum", "sum"] + ["max", "min"] * (not for_gradient) + ["mean"] * (self.dtype != "int64")
         self.flt = self.dtype != "int64"
         self.inputs: list = []
         self.specs: list[tuple] = []  # per input: (role, ndim, taps)
@@ -182,6 +191,17 @@ class Program:
                 args.append(rng.integers(-20, 21, dims).astype(self.dtype))
         return args
 
+    def gradients(self) -> tuple:
+        """(cost, its gradients): the sum of the outputs, differentiated with
+        respect to the float inputs (NotImplementedError where a form of scan
+        has no gradient yet)."""
+        pt = self.library.pt
+        cost = sum(pt.sum(out) for out in self.outputs)
+        return cost, self.library.pytensor.grad(cost, self.float_inputs(), disconnected_inputs="ignore")
+
+    def float_inputs(self) -> list:
+        return [v for v in self.inputs if v.dtype == self.dtype]
+
     def reset_shared(self) -> None:
         for var, start in self.shared:
             var.set_value(start)
@@ -290,7 +310,7 @@ class Program:
 
     def reduce(self, x, axis=None):
         pt = self.library.pt
-        how = self.r.choice(["sum", "sum", "max", "min"] + ["mean"] * self.flt)
+        how = self.r.choice(self.reductions)
         return pt.cast(getattr(x, how)(axis), self.dtype)
 
     def subtensor(self, x, value):
@@ -346,6 +366,35 @@ class Program:
         pt = self.library.pt
         uses = [("all", out), ("all", out), ("last", out[-1]), ("sum", pt.cast(out.sum(), self.dtype)),
                 ("reversed", out[::-1]), ("tail", out[1:])]
-        if out.ndim == 2:
+        if out.ndim == 2 and "max" in self.reductions:
             uses.append(("max over steps", pt.cast(out.max(axis=0), self.dtype)))
         return uses
+
+
+def directional_check(program: Program, cost_and_gradients: Callable, args: list,
+                      rng: np.random.Generator) -> str | None:
+    """Why the gradients at `args` disagree with central differences of the
+    cost along a random direction, if they do; None also where the cost
+    raises, or where the differences at two step sizes disagree with each
+    other (a kink of abs, max, a cast to int, ... within a step)."""
+    floats = [i for i, v in enumerate(program.inputs) if v.dtype == program.dtype]
+    try:
+        cost, *grads = cost_and_gradients(*[a.copy() for a in args])
+    except Exception:  # noqa: BLE001 - the forward's errors are test_fuzz's
+        return None
+    direction = [rng.uniform(-1, 1, args[i].shape) for i in floats]
+    slope = sum(float(np.sum(g * d)) for g, d in zip(grads, direction))
+
+    def at(step: float) -> float:
+        moved = [a.copy() for a in args]
+        for i, d in zip(floats, direction):
+            moved[i] = moved[i] + step * d
+        return float(cost_and_gradients(*moved)[0])
+
+    found = [(at(eps) - at(-eps)) / (2 * eps) for eps in (1e-5, 1e-6)]
+    scale = 1 + abs(float(cost)) * 1e-3 + abs(slope)
+    if abs(found[0] - found[1]) > 1e-4 * scale:
+        return None  # a kink within a step
+    if abs(slope - found[1]) > 1e-5 * scale:
+        return f"the gradient gives a slope of {slope!r}, finite differences {found!r}"
+    return None

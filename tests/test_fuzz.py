@@ -7,6 +7,11 @@ the other raises the same exception class.
 
 SCANJIT_FUZZ=N runs N cases (CALLS per program), SCANJIT_FUZZ_SEED=S picks the
 programs; a failure names the seed, program and case to rerun.
+
+Gradients: float64 programs' gradients (of the sum of their outputs, with
+respect to their float inputs), compiled, against the reference
+interpreter's and against central differences along a random direction;
+SCANJIT_FUZZ_GRAD=N runs N cases (GRADIENT_CALLS per program).
 """
 
 import numpy as np
@@ -15,7 +20,7 @@ import pytest
 import scanjit as pytensor
 from scanjit.printing import graph_text
 
-from fuzz_programs import CALLS, CASES, SEED, Program
+from fuzz_programs import CALLS, CASES, GRADIENT_CALLS, GRADIENT_CASES, SEED, Program, directional_check
 
 # NumPy's exp, tanh, ... differ from libm's in the last bit; float32 sums of
 # thousands of such values drift by a few float32 ulps of the total.
@@ -66,3 +71,27 @@ def test_compiled_matches_reference(index):
             assert len(got) == len(expected), what
             for g, e in zip(got + got_shared, expected + expected_shared):
                 assert_same(g, e, what)
+
+
+@pytest.mark.parametrize("index", range(-(-GRADIENT_CASES // GRADIENT_CALLS)))
+def test_gradients_match_reference_and_finite_differences(index):
+    program = Program(f"{SEED}:gradient:{index}", for_gradient=True)
+    where = f"SCANJIT_FUZZ_SEED={SEED} gradient program {index}"
+    try:
+        cost, grads = program.gradients()
+        compiled = pytensor.function(program.inputs, [cost, *grads], on_unused_input="ignore")
+    except NotImplementedError as exc:  # a form of scan without a gradient yet
+        pytest.skip(f"{where}: {exc}")
+    reference = pytensor.function(program.inputs, [cost, *grads], mode="py", on_unused_input="ignore")
+    for case in range(min(GRADIENT_CALLS, GRADIENT_CASES - index * GRADIENT_CALLS)):
+        rng = np.random.default_rng([SEED, index, case, 1])
+        args = program.case(rng)
+        what = f"{where} case {case}\n{graph_text([cost])}"
+        error, got, _ = outcome(program, compiled, args)
+        expected_error, expected, _ = outcome(program, reference, args)
+        assert error is expected_error, f"compiled raised {error}, reference {expected_error}: {what}"
+        if error is None:
+            for g, e in zip(got, expected):
+                assert_same(g, e, what, {"float64": 1e-9})
+            problem = directional_check(program, compiled, args, rng)
+            assert problem is None, f"{problem}: {what}"

@@ -11,6 +11,12 @@ program or its arguments (KNOWN: scanjit must then raise the class given; the
 others say what is still compared), each listed in docs/reliability.md
 ("PyTensor as a second oracle") with a minimal program and who is wrong.
 
+Gradients: test_fuzz.py's float64 gradient programs, their gradients
+(scanjit.grad, compiled) against PyTensor's (pytensor.grad, in mode
+FAST_COMPILE, where numba compiles each program for a minute) where the forward
+call succeeds and no known difference applies; SCANJIT_FUZZ_PYTENSOR_GRAD=N
+runs N cases (GRADIENT_CALLS per program).
+
 Skipped without PyTensor (the `[bench]` extra). SCANJIT_FUZZ_PYTENSOR=N runs N
 cases (CALLS per program), SCANJIT_FUZZ_SEED=S picks the programs: the same
 programs as test_fuzz.py's for the same S. `-s` prints the known differences met.
@@ -28,12 +34,13 @@ pytest.importorskip("pytensor")
 
 import scanjit  # noqa: E402
 
-from fuzz_programs import CALLS, SEED, Program, pytensor_library  # noqa: E402
+from fuzz_programs import CALLS, GRADIENT_CALLS, SEED, Program, pytensor_library  # noqa: E402
 from test_fuzz import assert_same  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:Scan return signature will change:DeprecationWarning")
 
 CASES = int(os.environ.get("SCANJIT_FUZZ_PYTENSOR", "24"))
+GRADIENT_CASES = int(os.environ.get("SCANJIT_FUZZ_PYTENSOR_GRAD", "24"))
 PYTENSOR = pytensor_library()
 # test_fuzz.py's, but float32 sums of up to 16,000 terms, which numba adds in
 # another order (fastmath reassociates): 1.4e-5 apart were seen.
@@ -284,4 +291,41 @@ def compare_program(seed: int, index: int, calls: int) -> tuple[list[str], list[
 def test_compiled_matches_pytensor(index):
     problems, met = compare_program(SEED, index, min(CALLS, CASES - index * CALLS))
     print("".join(f" [{name} x{met.count(name)}]" for name in sorted(set(met))), end=" ")
+    assert not problems, "\n".join(problems)
+
+
+def compare_gradients(seed: int, index: int, calls: int) -> list[str]:
+    """The differences between scanjit's gradients and PyTensor's over
+    `calls` cases of gradient program `index` (test_fuzz.py's)."""
+    where = f"SCANJIT_FUZZ_SEED={seed} gradient program {index}"
+    program = Program(f"{seed}:gradient:{index}", for_gradient=True)
+    twin = Program(f"{seed}:gradient:{index}", PYTENSOR, for_gradient=True)
+    if invariant_states(twin) or an_invariant_nested_state(twin, whole=False):
+        pytest.skip(f"{where}: an invariant state (PyTensor computes it otherwise)")
+    try:
+        cost, grads = program.gradients()
+        compiled = scanjit.function(program.inputs, [cost, *grads], on_unused_input="ignore")
+    except NotImplementedError as exc:  # a form of scan without a gradient yet
+        pytest.skip(f"{where}: {exc}")
+    their_cost, their_grads = twin.gradients()
+    oracle = PYTENSOR.pytensor.function(twin.inputs, [their_cost, *their_grads], on_unused_input="ignore",
+                                        mode=PYTENSOR.pytensor.compile.mode.Mode(linker="cvm"))  # numba: a minute each
+    problems = []
+    for case in range(calls):
+        args = program.case(np.random.default_rng([seed, index, case, 1]))
+        got = outcome(program, compiled, args)
+        if got[0] is not None or one_backward_step(program, args):  # the forward's: compare_program's
+            continue
+        if steps(program, args) == 0:  # PyTensor's C and Python gradients of a scan of no step
+            continue  # fail to broadcast its (0, 0) rows ("empty rows"); numba's are right
+        expected = outcome(twin, oracle, args)
+        if accepted(program, twin, args, got, expected, False):
+            continue
+        problems += [f"{where} case {case}: {d}" for d in differences(got, expected)]
+    return problems
+
+
+@pytest.mark.parametrize("index", range(-(-GRADIENT_CASES // GRADIENT_CALLS)))
+def test_gradients_match_pytensor(index):
+    problems = compare_gradients(SEED, index, min(GRADIENT_CALLS, GRADIENT_CASES - index * GRADIENT_CALLS))
     assert not problems, "\n".join(problems)

@@ -49,6 +49,7 @@ UNARY = {
     "log1mexp": (lambda m, x: m.log1mexp(x), lambda *s: -positive(*s)),
     "erf": (lambda m, x: m.erf(x), anywhere), "erfc": (lambda m, x: m.erfc(x), anywhere),
     "erfinv": (lambda m, x: m.erfinv(x), unit), "gammaln": (lambda m, x: m.gammaln(x), positive),
+    "psi": (lambda m, x: m.psi(x), positive),
     "floor": (lambda m, x: m.floor(x), anywhere), "ceil": (lambda m, x: m.ceil(x), anywhere),
     "trunc": (lambda m, x: m.trunc(x), anywhere), "round": (lambda m, x: m.round(x), anywhere),
     "sign": (lambda m, x: m.sign(x), anywhere), "cast_float32": (lambda m, x: m.cast(x, "float32"), anywhere),
@@ -337,12 +338,14 @@ def test_integer_inputs_of_ops_get_zeros():
 
 def test_ops_without_a_gradient_name_themselves():
     x = pt.dvector("x")
-    with pytest.raises(NotImplementedError, match="psi"):
-        grad(pt.sum(pt.psi(x)), x)
+    with pytest.raises(NotImplementedError, match=r"tri_gamma.*polygamma\(2, x\)"):
+        grad(pt.sum(pt.tri_gamma(x)), x)
+    with pytest.raises(NotImplementedError, match=r"tri_gamma.*polygamma\(2, x\)"):  # psi's second derivative
+        grad(pt.sum(grad(pt.sum(pt.psi(x)), x)), x)
 
 
-# Batched and tensordot products (one contracted axis): name -> (function of
-# scanjit.tensor or pytensor.tensor, a's shape, b's shape)
+# Batched and tensordot products: name -> (function of scanjit.tensor or
+# pytensor.tensor, a's shape, b's shape)
 PRODUCTS = {
     "dot 3-d by 2-d": (lambda m, a, b: m.dot(a, b), (4, 3, 5), (5, 2)),
     "dot 2-d by 3-d": (lambda m, a, b: m.dot(a, b), (3, 5), (2, 5, 4)),
@@ -353,6 +356,12 @@ PRODUCTS = {
     "vecmat": (lambda m, a, b: m.vecmat(a, b), (4, 5), (4, 5, 2)),
     "vecdot": (lambda m, a, b: m.vecdot(a, b), (4, 5), (4, 5)),
     "tensordot over one axis": (lambda m, a, b: m.tensordot(a, b, [[1], [0]]), (4, 3, 5), (3, 2)),
+    "tensordot axes=2": (lambda m, a, b: m.tensordot(a, b, 2), (2, 3, 4), (3, 4, 5)),
+    "tensordot axis lists": (lambda m, a, b: m.tensordot(a, b, ([2, 0], [0, 2])), (2, 3, 4), (4, 5, 2)),
+    "tensordot three axes": (lambda m, a, b: m.tensordot(a, b, ([0, 1, 2], [3, 2, 0])), (2, 3, 4, 5), (4, 5, 3, 2)),
+    "tensordot to a scalar": (lambda m, a, b: m.tensordot(a, b, ([0, 1], [1, 0])), (2, 3), (3, 2)),
+    "tensordot axes=0": (lambda m, a, b: m.tensordot(a, b, 0), (2, 3), (4,)),
+    "tensordot axes=0 of a scalar": (lambda m, a, b: m.tensordot(a, b, 0), (), (3, 2)),
 }
 
 
@@ -366,7 +375,8 @@ def test_batched_product_grads(name, mode):
 
 
 @needs_pytensor
-@pytest.mark.parametrize("name", ["dot 3-d by 2-d", "matmul batched", "matmul broadcasting a"])
+@pytest.mark.parametrize("name", ["dot 3-d by 2-d", "matmul batched", "matmul broadcasting a", "tensordot axes=2",
+                                  "tensordot axis lists", "tensordot to a scalar", "tensordot axes=0"])
 def test_batched_product_grads_match_pytensor(name):
     fn, shape_a, shape_b = PRODUCTS[name]
     rng = np.random.default_rng(4)

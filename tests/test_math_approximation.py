@@ -263,3 +263,40 @@ def test_psi_within_bound_of_exact_value():
         exact = exact_digamma(Decimal(a))
         scale = Decimal(float(np.spacing(abs(float(exact_digamma(1 - Decimal(a)))))))
         assert abs(Decimal(float(v)) - exact) <= 2 * max(scale, Decimal(float(np.spacing(abs(float(exact)))))), a
+
+
+def exact_trigamma(x: Decimal) -> Decimal:
+    """psi'(x + n) by its asymptotic series (n past -x + 40), plus 1/(x + k)^2, k < n."""
+    n = max(40, 40 - int(x))
+    z = x + n
+    series = sum(Decimal(b.numerator) / Decimal(b.denominator) / z ** (2 * k + 1) for k, b in enumerate(BERNOULLI, 1))
+    return 1 / z + 1 / (2 * z * z) + series + sum(1 / ((x + k) * (x + k)) for k in range(n))
+
+
+def test_trigamma_within_bound_of_exact_value():
+    """Above 0 within 0.6 ulp; below (the reflection through sin), within 3
+    ulp; SciPy's special values; as SciPy's polygamma(1, x) where it is installed."""
+    rng = np.random.default_rng(8)
+    x = pt.dvector("x")
+    positive = np.concatenate([rng.uniform(0, 3, 100), rng.uniform(3, 40, 50), np.exp(rng.uniform(-30, 50, 60)),
+                               [2.0**-30, 2.0**-510, 2.0**-511, 2.0**-512, 9.999999999, 10.0]])
+    negative = np.concatenate([-rng.uniform(0, 20, 100), [-0.5, -1.5 + 2.0**-40, -1e-10, -3.999999]])
+    trigamma = scanjit.function([x], pt.tri_gamma(x))
+    worst = max(ulps_from(v, exact_trigamma(Decimal(a))) for a, v in zip(positive, trigamma(positive)))
+    assert worst <= 0.6, worst
+    worst = max(ulps_from(v, exact_trigamma(Decimal(a))) for a, v in zip(negative, trigamma(negative)))
+    assert worst <= 3, worst
+    narrow = np.concatenate([positive, negative]).astype(np.float32)  # computed in float64, rounded
+    xf = pt.fvector("xf")
+    got = scanjit.function([xf], pt.tri_gamma(xf))(narrow)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, trigamma(narrow.astype(np.float64)).astype(np.float32), rtol=2.0**-23)
+    specials = np.array([0.0, -0.0, -1.0, -7.0, np.inf, -np.inf, np.nan, 1e-170, 1e-300])
+    expected = [np.inf, np.inf, np.inf, np.inf, 0.0, np.inf, np.nan, np.inf, np.inf]
+    for mode in (None, "py"):
+        np.testing.assert_array_equal(scanjit.function([x], pt.tri_gamma(x), mode=mode)(specials), expected)
+    special = pytest.importorskip("scipy.special")
+    args = np.concatenate([positive, negative, specials])
+    for mode in (None, "py"):
+        np.testing.assert_allclose(scanjit.function([x], pt.tri_gamma(x), mode=mode)(args),
+                                   special.polygamma(1, args), rtol=1e-14)

@@ -1,5 +1,5 @@
 """The elementwise math functions (sigmoid, softplus, log1p, expm1, log1mexp,
-logaddexp, erf, erfc, erfinv, gammaln, psi, square, reciprocal, clip, floor,
+logaddexp, erf, erfc, erfinv, gammaln, psi, tri_gamma, square, reciprocal, clip, floor,
 ceil, round, trunc, sign, isnan, isinf) and PyTensor's rules for the older
 ones: values against NumPy, Python's math module and SciPy (when installed)
 on random and edge inputs, dtypes against PyTensor (when installed),
@@ -160,7 +160,7 @@ def test_dtypes_of_integer_and_bool_inputs(dtype):
 def test_dtypes_as_pytensor():
     ref = pytest.importorskip("pytensor.tensor")
     unary = ["sigmoid", "expit", "softplus", "log1p", "expm1", "log1mexp", "erf", "erfc", "erfinv",
-             "gammaln", "psi", "square", "sqr", "sqrt", "reciprocal", "floor", "ceil", "round", "trunc",
+             "gammaln", "psi", "tri_gamma", "square", "sqr", "sqrt", "reciprocal", "floor", "ceil", "round", "trunc",
              "sign", "abs", "isnan", "isinf", "invert", "neg", "exp"]
     binary = ["logaddexp", "maximum", "minimum", "mod", "int_div", "pow", "true_div", "and_", "or_", "xor",
               "lt", "eq"]
@@ -286,26 +286,28 @@ def test_switch_and_where_broadcast_as_pytensor():
 
 def test_inside_a_scan_step():
     """Every new function in a step, compiled and in mode="py", against NumPy
-    (and for erfinv and psi the reference interpreter, itself against SciPy)."""
+    (and for erfinv, psi and tri_gamma the reference interpreter, itself against SciPy)."""
     x, h0 = pt.dvector("x"), pt.dscalar("h0")
 
     def step(v, h):
         a = pt.sigmoid(v + h) + pt.softplus(v) - pt.log1p(pt.abs(v)) + pt.expm1(-pt.abs(v))
         b = pt.log1mexp(-pt.abs(v) - 1) + pt.erf(v) * pt.erfc(v) + pt.gammaln(pt.abs(v) + 1)
         c = pt.clip(pt.round(v * 3), -2, 2) + pt.sign(v) + pt.floor(v) - pt.ceil(v) + pt.trunc(v)
-        d = pt.logaddexp(v, h) + pt.erfinv(pt.tanh(v)) + pt.psi(pt.abs(v) + 0.5) + pt.reciprocal(pt.square(v) + 1)
+        d = pt.logaddexp(v, h) + pt.erfinv(pt.tanh(v)) + pt.psi(pt.abs(v) + 0.5) + pt.reciprocal(pt.square(v) + 1) \
+            + pt.tri_gamma(v)
         return (a + b + c + d) * 0.01 + pt.switch(pt.isnan(v) | pt.isinf(v), 0.0, h) * 0.5
 
     h, _ = pytensor.scan(step, sequences=[x], outputs_info=[h0])
     xs = np.random.default_rng(3).uniform(-2, 2, 50)
-    inverse, digamma = pytensor.function([x], [pt.erfinv(pt.tanh(x)), pt.psi(abs(x) + 0.5)], mode="py")(xs)
+    inverse, digamma, trigamma = pytensor.function(
+        [x], [pt.erfinv(pt.tanh(x)), pt.psi(abs(x) + 0.5), pt.tri_gamma(x)], mode="py")(xs)
     erf, erfc, lgamma = np.vectorize(math.erf), np.vectorize(math.erfc), np.vectorize(math.lgamma)
     expected, state = [], 0.1
-    for v, erfinv_v, psi_v in zip(xs, inverse, digamma):
+    for v, erfinv_v, psi_v, trigamma_v in zip(xs, inverse, digamma, trigamma):
         a = _sigmoid(v + state) + np.logaddexp(0, v) - np.log1p(abs(v)) + np.expm1(-abs(v))
         b = _log1mexp(-abs(v) - 1) + erf(v) * erfc(v) + lgamma(abs(v) + 1)
         c = np.clip(np.round(v * 3), -2, 2) + np.sign(v) + np.floor(v) - np.ceil(v) + np.trunc(v)
-        d = np.logaddexp(v, state) + erfinv_v + psi_v + 1 / (v * v + 1)
+        d = np.logaddexp(v, state) + erfinv_v + psi_v + 1 / (v * v + 1) + trigamma_v
         state = (a + b + c + d) * 0.01 + state * 0.5
         expected.append(state)
     for mode in (None, "py"):
@@ -313,6 +315,7 @@ def test_inside_a_scan_step():
     special = pytest.importorskip("scipy.special")
     np.testing.assert_allclose(inverse, special.erfinv(np.tanh(xs)), rtol=1e-15)
     np.testing.assert_allclose(digamma, special.psi(abs(xs) + 0.5), rtol=1e-14)
+    np.testing.assert_allclose(trigamma, special.polygamma(1, xs), rtol=1e-14)
 
 
 def test_map_of_new_functions_runs_in_parallel():

@@ -8,7 +8,7 @@ from scanjit import config
 from scanjit.calling import In, Out, UnusedInputError
 from scanjit.function import function
 from scanjit import gradient
-from scanjit.gradient import grad
+from scanjit.gradient import Lop, Rop, grad, pullback, pushforward
 from scanjit.graph import MissingInputError, clone_replace
 from scanjit.ifelse import ifelse
 from scanjit.printing import debugprint, dprint
@@ -22,8 +22,9 @@ from scanjit.version import __version__  # noqa: F401
 from scanjit.unsupported import NotSupportedYet, module_getattr, not_yet
 
 __all__ = ["config", "function", "In", "Out", "UnusedInputError", "MissingInputError", "clone_replace",
-           "gradient", "grad",
-           "debugprint", "dprint", "ifelse", "scan", "scan_checkpoints", "shared", "until", "map", "reduce", "foldl", "foldr", "tensor",
+           "gradient", "grad", "Lop", "Rop", "pullback", "pushforward",
+           "debugprint", "dprint", "ifelse", "scan", "scan_checkpoints", "shared", "until", "map", "reduce", "foldl",
+           "foldr", "tensor",
            "NotSupportedYet"]
 
 NOT_YET = not_yet({
@@ -31,7 +32,7 @@ NOT_YET = not_yet({
         "Mode", "get_mode", "compile", "link", "basic", "misc", "assumptions", "configdefaults", "configparser",
         "npy_2_compat", "sys", "utils", "scalar", "wrap_jax", "wrap_py", "d3viz", "ipython", "breakpoint"),
     "scanjit has no sparse tensors, typed lists or named-dimension tensors": ("sparse", "typed_list", "xtensor"),
-    "": ("Lop", "Rop", "pullback", "pushforward", "OpFromGraph"),
+    "": ("OpFromGraph",),
 })
 """The public names of `pytensor` that scanjit does not have: why, or "" for
 the ones still to do."""

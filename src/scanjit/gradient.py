@@ -1,11 +1,17 @@
 """`scanjit.gradient`, the counterpart of `pytensor.gradient`: `grad` (see
-scanjit/tensor/gradient.py, where each Op's gradient is gathered), `jacobian`,
-`hessian`, and `verify_grad`, which checks a gradient against finite
-differences."""
+scanjit/tensor/gradient.py, where each Op's gradient is gathered), the
+vector-Jacobian and Jacobian-vector products `pullback` and `pushforward`
+(and their deprecated names `Lop` and `Rop`), `jacobian`, `hessian`, and
+`verify_grad`, which checks a gradient against finite differences."""
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
+
 import numpy as np
+
+from scanjit import config
 
 from scanjit.graph import TensorType
 from scanjit.scan import scan
@@ -14,11 +20,76 @@ from scanjit.tensor.basic import as_tensor_variable
 from scanjit.tensor.gradient import (  # noqa: F401  (the public names of pytensor.gradient)
     DisconnectedInputError, GradientError, NullTypeGradError, disconnected_grad, grad, zero_grad,
 )
+from scanjit.tensor.creation import zeros_like
 from scanjit.tensor.math import sum as sum_
 from scanjit.tensor.shape import Shape, arange, flatten
 
 _TOLERANCE = {"float32": 1e-2, "float64": 1e-4}
 _EPS = {"float32": 3e-4, "float64": 1e-7}
+
+
+def _as_list_or_tuple(use_list: bool, use_tuple: bool, outputs: list):
+    """`outputs` as a list or tuple, or its one element when neither, as PyTensor's."""
+    if use_list:
+        return list(outputs)
+    if use_tuple:
+        return tuple(outputs)
+    if len(outputs) != 1:
+        raise ValueError(f"Expected a single output, but got {outputs}")
+    return outputs[0]
+
+
+def _variables(xs) -> list:
+    return [as_tensor_variable(x) for x in (xs if isinstance(xs, Sequence) else [xs])]
+
+
+def pullback(f, wrt, cotangents, consider_constant=None, disconnected_inputs="raise",
+             return_disconnected="zero"):
+    """The vector-Jacobian product sum_i cotangents[i] d f[i] / d wrt[j] for
+    each `wrt[j]`: `grad` with the cotangents as the known gradients of `f`
+    (a list or tuple when `wrt` is one)."""
+    f, cotangents = _variables(f), _variables(cotangents)
+    if len(f) != len(cotangents):  # PyTensor's assert
+        raise AssertionError(f"{len(f)} outputs but {len(cotangents)} cotangents")
+    found = grad(None, _variables(wrt), consider_constant=consider_constant,
+                 disconnected_inputs=disconnected_inputs, known_grads=dict(zip(f, cotangents)),
+                 return_disconnected=return_disconnected)
+    return _as_list_or_tuple(isinstance(wrt, list), isinstance(wrt, tuple), found)
+
+
+def pushforward(f, wrt, tangents, disconnected_outputs="raise", return_disconnected="zero",
+                use_op_pushforward=False):
+    """The Jacobian-vector product sum_j d f[i] / d wrt[j] tangents[j] for each
+    `f[i]` (a list or tuple when `f` is one), as PyTensor's default: the
+    pullback, w.r.t. zero cotangents u, of the pullback u^T J, which is linear in u."""
+    wrts, tangents, outputs = _variables(wrt), _variables(tangents), _variables(f)
+    if len(wrts) != len(tangents):
+        raise ValueError("`wrt` must be the same length as `tangents`.")
+    for i, (w, t) in enumerate(zip(wrts, tangents)):
+        if w.ndim != t.ndim:
+            raise ValueError(f"Elements {i} of `wrt` and `tangents` have mismatched dimensionalities: "
+                             f"{w.ndim} and {t.ndim}")
+    if use_op_pushforward:
+        raise NotImplementedError("pushforward with use_op_pushforward=True (Ops' own pushforward "
+                                  "methods): scanjit builds it from two pullbacks only")
+    cotangents = [zeros_like(out, dtype=config.floatX) for out in outputs]
+    input_cotangents = pullback(outputs, wrts, cotangents, disconnected_inputs=disconnected_outputs)
+    found = pullback(input_cotangents, cotangents, tangents, disconnected_inputs="ignore",
+                     return_disconnected=return_disconnected)
+    return _as_list_or_tuple(isinstance(f, list), isinstance(f, tuple), found)
+
+
+def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise", return_disconnected="zero"):
+    """Deprecated in PyTensor 3: `pullback`."""
+    warnings.warn("Lop is deprecated, use pullback instead.", FutureWarning, stacklevel=2)
+    return pullback(f, wrt, eval_points, consider_constant, disconnected_inputs, return_disconnected)
+
+
+def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="zero",
+        use_op_rop_implementation=False):
+    """Deprecated in PyTensor 3: `pushforward`."""
+    warnings.warn("Rop is deprecated, use pushforward instead.", FutureWarning, stacklevel=2)
+    return pushforward(f, wrt, eval_points, disconnected_outputs, return_disconnected, use_op_rop_implementation)
 
 
 def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise"):

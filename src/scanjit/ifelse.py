@@ -8,8 +8,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from scanjit.dtypes import is_float
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable
+from scanjit.tensor.creation import zeros_like
 
 
 class IfElse(Op):
@@ -62,6 +64,20 @@ class IfElse(Op):
         n = self.n_outs
         chosen = inputs[1:1 + n] if self.taken(inputs[0]) == 0 else inputs[1 + n:]
         return [x if isinstance(x, np.random.Generator) else np.array(x, copy=True) for x in chosen]
+
+    def grad(self, inputs, output_grads):
+        """A branch's inputs get their outputs' gradients when it is taken,
+        else zeros (shaped as themselves); the condition gets zeros, as PyTensor."""
+        n, condition = self.n_outs, inputs[0]
+        then_grads, else_grads = [], []
+        for t, f, g in zip(inputs[1:1 + n], inputs[1 + n:], output_grads):
+            if g is None or not is_float(t.dtype):  # not connected, or an integer's zeros
+                then_grads.append(None if g is None else 0)
+                else_grads.append(None if g is None else 0)
+                continue
+            then_grads.append(ifelse(condition, g, zeros_like(t)))
+            else_grads.append(ifelse(condition, zeros_like(f), g))
+        return [0, *then_grads, *else_grads]
 
     def __str__(self):
         return f"if{{{self.name or ''}}}"

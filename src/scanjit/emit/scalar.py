@@ -95,7 +95,8 @@ _FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt
                 "round_half_to_even": math.RoundEvenOp, "round_half_away_from_zero": math.RoundOp,
                 "log1p": math.Log1pOp, "expm1": math.ExpM1Op, "erf": math.ErfOp, "erfc": sj.ErfcOp,
                 "sigmoid": sj.SigmoidOp, "softplus": sj.SoftplusOp, "gammaln": sj.LgammaOp,
-                "erfinv": sj.ErfinvOp, "psi": sj.DigammaOp, "tan": math.TanOp, "sinh": math.SinhOp,
+                "erfinv": sj.ErfinvOp, "psi": sj.DigammaOp, "tri_gamma": sj.TrigammaOp,
+                "tan": math.TanOp, "sinh": math.SinhOp,
                 "cosh": math.CoshOp, "arcsin": math.AsinOp, "arccos": math.AcosOp, "arctan": math.AtanOp,
                 "arcsinh": math.AsinhOp, "arccosh": math.AcoshOp, "arctanh": math.AtanhOp,
                 "exp2": math.Exp2Op, "log2": math.Log2Op, "log10": math.Log10Op}

@@ -81,13 +81,20 @@ def emit_cumulative(e: Emitter, node) -> list[SSAValue]:
     return [e.emit(sj.CumulativeOp(e.value(x), node.op.mode, node.op.axis, ir_type(out.type)))]
 
 
+def dot_operand(e: Emitter, x, dtype: str) -> SSAValue:
+    """`x`'s value as a tensor of `dtype` (a scalar as a tensor of rank 0)."""
+    if x.ndim == 0:
+        scalar = convert(e.emit, e.value(x), x.dtype, dtype)
+        return e.emit(sj.FillOp(scalar, [], TensorType(ELEMENT_TYPES[dtype], [])))
+    return cast_tensor(e, e.value(x), x.dtype, dtype)
+
+
 @emits(tb.Dot)
 def emit_dot(e: Emitter, node) -> list[SSAValue]:
     """The operands cast, laid out as views (tb.Dot), their contracted and
     batch lengths checked, then one sj.dot."""
     (a, b), out, op = node.inputs, node.outputs[0], node.op
-    va = cast_tensor(e, e.value(a), a.dtype, out.dtype)
-    vb = cast_tensor(e, e.value(b), b.dtype, out.dtype)
+    va, vb = (dot_operand(e, v, out.dtype) for v in (a, b))
     la, lb = (v if order is None else permute(e, v, [-1 if k == "x" else k for k in order])
               for v, order in ((va, op.orders[0]), (vb, op.orders[1])))
     shape_a, values = e.shape_text(va)

@@ -120,7 +120,7 @@ NOT_YET = not_yet({
         "jv", "kn", "kv", "kve", "largest", "logspace", "max_and_argmax", "median", "mgrid",
         "nonzero_values", "ogrid", "owens_t", "pack", "pad", "permute_row_elements", "polygamma", "ptp",
         "ravel_multi_index", "searchsorted", "sgn", "slice_at_axis", "smallest", "sort", "split_dims",
-        "take_along_axis", "tri_gamma", "tril_indices", "tril_indices_from", "triu_indices",
+        "take_along_axis", "tril_indices", "tril_indices_from", "triu_indices",
         "triu_indices_from", "unique", "unpack", "unravel_index"),
 })
 """The public names of `pytensor.tensor` that scanjit does not have: why, or

@@ -167,6 +167,29 @@ def _digamma(x: np.ndarray) -> np.ndarray:
     return np.where(negative, reflected, np.where((x > 0) & (x < np.inf), result, special))
 
 
+def _trigamma(x: np.ndarray) -> np.ndarray:
+    """psi'(x), in long double: the sum of 1 / (y + i)^2 for i < m, plus
+    psi'(z), z = y + m >= 10, = 1/z + 1/(2z^2) + sum of B_2k / z^(2k+1),
+    k <= 11; below 0 by reflection, pi^2 / sin^2(pi x) - psi'(1 - x). SciPy's
+    values at 0, the negative integers and the infinities."""
+    x = x.astype(np.longdouble)
+    pi = np.longdouble("3.14159265358979323846264338327950288")
+    negative = (x < 0) & (x > -np.inf)
+    y = np.where(negative, 1 - x, np.where((x > 0) & (x < np.inf), x, 1))
+    shifts = [np.where(y + i < 10, 1, 0) for i in range(10)]
+    total = sum(s / ((y + i) * (y + i)) for i, s in enumerate(shifts))
+    z = y + sum(shifts)
+    w = 1 / (z * z)
+    bernoulli = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798,
+                 -174611 / 330, 854513 / 138]
+    result = total + 1 / z + w / 2 + sum(c * w ** (k + 1) for k, c in enumerate(bernoulli)) / z
+    r = x - np.round(x)
+    with np.errstate(divide="ignore"):
+        reflected = np.where(r == 0, np.inf, pi * pi / np.sin(pi * r) ** 2 - result)
+    special = np.where(x == np.inf, 0, np.where(np.isnan(x), x, np.inf))
+    return np.where(negative, reflected, np.where((x > 0) & (x < np.inf), result, special))
+
+
 def _round_half_away(x: np.ndarray) -> np.ndarray:
     whole = np.trunc(x)
     return np.where(np.abs(x - whole) >= 0.5, whole + np.sign(x), whole)
@@ -211,6 +234,10 @@ SQRT_PI = math.sqrt(math.pi)
 def _zero(*args) -> list:
     """Zero gradients, for the inputs of a piecewise constant function."""
     return [0] * (len(args) - 2)
+
+
+def _polygamma_2(x, out, g):
+    raise NotImplementedError("the gradient of Elemwise{tri_gamma} (polygamma(2, x), which scanjit lacks)")
 
 
 def _first(out: Variable, x: Variable) -> Variable:
@@ -266,7 +293,8 @@ SCALARS: dict[str, Scalar] = {
     "erfinv": Scalar(_f64(_erfinv), _float, grad=lambda x, out, g: [
         mul(g, mul(SQRT_PI / 2, exp(mul(out, out))))]),
     "gammaln": Scalar(_libm(_lgamma), _float, grad=lambda x, out, g: [mul(g, psi(x))]),
-    "psi": Scalar(_f64(_digamma), _float),  # its gradient needs trigamma, which scanjit lacks
+    "psi": Scalar(_f64(_digamma), _float, grad=lambda x, out, g: [mul(g, tri_gamma(x))]),
+    "tri_gamma": Scalar(_f64(_trigamma), _float, grad=_polygamma_2),
     **{name: Scalar(_f64(getattr(np, name)), _float, grad=grad) for name, grad in LIBM.items()},
     "isnan": Scalar(np.isnan, _bool, "cast"), "isinf": Scalar(np.isinf, _bool, "cast"),
     "lt": Scalar(np.less, _bool, "common"), "gt": Scalar(np.greater, _bool, "common"),
@@ -361,7 +389,8 @@ round_half_to_even, round_half_away_from_zero = (
     _elemwise(n) for n in ("round_half_to_even", "round_half_away_from_zero"))
 sigmoid, softplus, log1p, expm1, log1mexp = (
     _elemwise(n) for n in ("sigmoid", "softplus", "log1p", "expm1", "log1mexp"))
-erf, erfc, erfinv, gammaln, psi = (_elemwise(n) for n in ("erf", "erfc", "erfinv", "gammaln", "psi"))
+erf, erfc, erfinv, gammaln, psi, tri_gamma = (
+    _elemwise(n) for n in ("erf", "erfc", "erfinv", "gammaln", "psi", "tri_gamma"))
 tan, sinh, cosh, arcsin, arccos, arctan, arctan2, arcsinh, arccosh, arctanh, exp2, log2, log10 = (
     _elemwise(n) for n in LIBM)
 second = _elemwise("second")
@@ -399,7 +428,7 @@ __all__ = ["Elemwise", "SCALARS", "add", "sub", "mul", "true_div", "int_div", "m
            "minimum", "switch", "clip", "and_", "or_", "xor", "invert", "where", "cast", "sign",
            "square", "sqr", "reciprocal", "floor", "ceil", "trunc", "round", "round_half_to_even",
            "round_half_away_from_zero", "isnan", "isinf", "sigmoid", "expit", "softplus", "log1p",
-           "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfinv", "gammaln", "psi", "digamma", *LIBM,
+           "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfinv", "gammaln", "psi", "digamma", "tri_gamma", *LIBM,
            "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "power", "floor_div",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "log1pexp", "isfinite", "isposinf",
            "isneginf", "deg2rad", "rad2deg", "iround", "divmod", "nan_to_num", "second", "fill"]

@@ -105,8 +105,6 @@ class Dot(Op):
     def grad(self, inputs, output_grads):
         (a, b), (g,) = inputs, output_grads
         if not self.plain():
-            if self.contract != 1:
-                raise NotImplementedError(f"the gradient of {self} (a product over {self.contract} axes)")
             return [self._operand_grad(0, a, b, g), self._operand_grad(1, a, b, g)]
         if a.ndim == 1 and b.ndim == 1:
             return [mul(g, b), mul(g, a)]
@@ -117,15 +115,16 @@ class Dot(Op):
         return [dot(g, dimshuffle(b, 1, 0)), dot(dimshuffle(a, 1, 0), g)]
 
     def _operand_grad(self, k: int, a: Variable, b: Variable, g: Variable) -> Variable:
-        """The gradient of operand k (a: 0, b: 1) of a product over one axis,
-        itself one Dot of g and the other operand: for a, out[β, i, j] =
-        sum over κ of A[β, i, κ] B[β, κ, j] gives dA[β, i, κ] = sum over j
-        (and over the batch axes where A broadcasts) of g[β, i, j] B[β, κ, j];
-        for b, dB[β, κ, j] = sum over i (and B's broadcast axes) of
-        A[β, i, κ] g[β, i, j]. The sum's result is laid out as the operand
-        was, its broadcast axes put back with length 1, then its own axes'
-        order restored."""
-        n = self.batch
+        """The gradient of operand k (a: 0, b: 1), itself one Dot of g and the
+        other operand: out[β, i, j] = sum over κ of A[β, i, κ] B[β, κ, j]
+        gives dA[β, i, κ] = sum over j (and over the batch axes where A
+        broadcasts) of g[β, i, j] B[β, κ, j], and dB[β, κ, j] = sum over i
+        (and B's broadcast axes) of A[β, i, κ] g[β, i, j]. A Dot has at most
+        one free axis per operand: all κ axes but one are batch axes of that
+        product, g of length 1 on them. Its result is laid out as the operand
+        was, its broadcast axes put back with length 1, its own axes' order
+        restored."""
+        n, c = self.batch, self.contract
         shapes = [self.laid_out(0, a.type.shape), self.laid_out(1, b.type.shape)]
         mine, other = shapes[k], shapes[1 - k]
         summed = [t for t in range(n) if mine[t] == 1 and other[t] != 1]  # where this operand broadcasts
@@ -134,21 +133,25 @@ class Dot(Op):
         order = [tuple(range(v.ndim)) if o is None else o for v, o in zip((a, b), self.orders)]
         g_m = [n] if has_m else []  # g's axes: batch..., [m], [n]
         g_n = [n + has_m] if has_n else []
-        if k == 0:  # dA = g (kept, [m], summed, [n]) · B (kept, summed, [n], κ)
-            lhs, g_order = g, (*kept, *g_m, *summed, *g_n)
-            rhs, rhs_order = b, tuple(order[1][p] for p in (*kept, *summed, *range(n + 1, n + 1 + has_n), n))
-            product = Dot(len(kept), len(summed) + has_n, (g_order, rhs_order), self.name)(lhs, rhs)
-            laid = (*range(n), *([n] if has_m else []), n + has_m)  # A's laid axes: batch, [m], κ
-        else:  # dB = A (kept, κ, summed, [m]) · g (kept, summed, [m], [n])
-            lhs, lhs_order = a, tuple(order[0][p] for p in (*kept, n + has_m, *summed, *range(n, n + has_m)))
-            g_order = (*kept, *summed, *g_m, *g_n)
-            product = Dot(len(kept), len(summed) + has_m, (lhs_order, g_order), self.name)(lhs, g)
-            laid = (*range(n), n, *([n + 1] if has_n else []))  # B's laid axes: batch, κ, [n]
-        # product: kept batch axes, then the operand's other laid axes; put the summed ones back
-        at = iter(range(product.ndim))
-        full = dimshuffle(product, *["x" if t in summed else next(at) for t in range(n)], *at)
-        where = {axis: p for p, axis in zip(laid, order[k]) if axis != "x"}
-        return dimshuffle(full, *[where[axis] for axis in range((a, b)[k].ndim)])
+        g_ones = ["x"] * max(c - 1, 0)
+        if k == 0:  # dA = g (kept, 1.., [m], summed, [n]) · B (kept, κ1.., summed, [n], κc)
+            kappa = [n + t for t in range(c)]  # in B's laid axes
+            rhs_laid = (*kept, *kappa[:-1], *summed, *[n + c][:has_n], *kappa[-1:])
+            product = Dot(len(kept) + len(g_ones), len(summed) + has_n,
+                          ((*kept, *g_ones, *g_m, *summed, *g_n), tuple(order[1][p] for p in rhs_laid)),
+                          self.name)(g, b)
+            kappa = [n + has_m + t for t in range(c)]  # in A's laid axes
+            laid = (*kept, *kappa[:-1], *g_m, *kappa[-1:])
+        else:  # dB = A (kept, κ2.., κ1, summed, [m]) · g (kept, 1.., summed, [m], [n])
+            kappa = [n + has_m + t for t in range(c)]  # in A's laid axes
+            lhs_laid = (*kept, *kappa[1:], *kappa[:1], *summed, *g_m)
+            product = Dot(len(kept) + len(g_ones), len(summed) + has_m,
+                          (tuple(order[0][p] for p in lhs_laid), (*kept, *g_ones, *summed, *g_m, *g_n)),
+                          self.name)(a, g)
+            kappa = [n + t for t in range(c)]  # in B's laid axes
+            laid = (*kept, *kappa[1:], *kappa[:1], *[n + c][:has_n])
+        where = {axis: laid.index(p) if p in laid else "x" for p, axis in enumerate(order[k]) if axis != "x"}
+        return dimshuffle(product, *[where[axis] for axis in range((a, b)[k].ndim)])
 
     def __str__(self):
         if self.plain():

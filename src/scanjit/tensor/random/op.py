@@ -19,6 +19,7 @@ import numpy as np
 from scanjit.graph import Apply, Constant, Op, TensorType, Variable
 from scanjit.shared import RandomGeneratorType
 from scanjit.tensor.basic import broadcast_shape
+from scanjit.tensor.gradient import NullTypeGradError
 
 
 def is_rng(var) -> bool:
@@ -54,6 +55,10 @@ class RandomVariable(Op):
 
     def __call__(self, *inputs):
         return self.make_node(*inputs).outputs[1]
+
+    def grad(self, inputs, output_grads):
+        raise NullTypeGradError(f"`grad` encountered a NaN: the grad method of {self} is undefined. "
+                                "No gradient defined for random variables")
 
     def __str__(self):
         return f"RandomVariable{{{self.name}}}"
