@@ -18,7 +18,7 @@ from llvmlite.binding.executionengine import ExecutionEngine
 from scanjit import runtime
 from scanjit.runtime import llvm as host
 from scanjit.runtime.numpy_random import NUMPY_RANDOM_FUNCTIONS, bind_numpy_random, libraries_for
-from scanjit.dialects.abi import ERRORS, RESULT_OFFSETS
+from scanjit.dialects.abi import ALWAYS_INLINE, ERRORS, RESULT_OFFSETS
 
 
 @cache
@@ -82,13 +82,17 @@ def compile_module(module) -> Compiled:
     _initialize()
     start = time.perf_counter()
     ir_module = convert_module(module, fallback_target_triple=llvm_binding.get_process_triple())
-    # The translator makes every function external: restore internal linkage so
-    # that LLVM inlines single-use helpers (and keeps their noalias facts).
+    # The translator makes every function external and drops function
+    # attributes: restore internal linkage so that LLVM inlines single-use
+    # helpers (and keeps their noalias facts), and `alwaysinline`.
     for op in module.ops:
         if isinstance(op, llvm.FuncOp) and op.body.blocks:
+            function = ir_module.get_global(op.sym_name.data)
             linkage = op.linkage.linkage.data
             if linkage in ("internal", "private"):
-                ir_module.get_global(op.sym_name.data).linkage = linkage
+                function.linkage = linkage
+            if ALWAYS_INLINE in op.attributes:
+                function.attributes.add("alwaysinline")
     llvm_ir = str(ir_module)
     translated = time.perf_counter()
 
