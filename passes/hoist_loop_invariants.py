@@ -58,13 +58,16 @@ def hoist_from(loop: scf.ForOp | scf.WhileOp) -> None:
 
 
 def drop_repeated_checks(module: ModuleOp) -> None:
+    """Erase each check whose condition an earlier check of its block tested."""
     for block in module.walk_blocks():
         tested = set()
         for op in list(block.ops):
-            if isinstance(op, sj.CheckOp):
-                if op.cond in tested:
-                    op.detach()
-                    op.erase()
+            if not isinstance(op, sj.CheckOp):
+                continue
+            if op.cond in tested:
+                op.detach()
+                op.erase()
+            else:
                 tested.add(op.cond)
 
 

@@ -140,7 +140,8 @@ def to_llvm(value: SSAValue) -> SSAValue:
     at = InsertPoint.after(owner) if isinstance(owner, Operation) else InsertPoint.at_start(owner)
     cast = at.insert_before
     while isinstance(cast, UnrealizedConversionCastOp | llvm.ExtractValueOp):
-        if isinstance(cast, UnrealizedConversionCastOp) and cast.inputs[0] is value and cast.results[0].type == target:
+        if (isinstance(cast, UnrealizedConversionCastOp) and cast.inputs[0] is value
+                and cast.results[0].type == target):
             return cast.results[0]
         cast = cast.next_op
     cast = UnrealizedConversionCastOp.get([value], [target])

@@ -70,7 +70,7 @@ def compile_graph(inputs: Sequence[Variable], outputs: Sequence[Variable],
                   after_pass: Callable[[str, ModuleOp], None] | None = None) -> Compiled:
     """Emit, lower and JIT-compile (scanjit.driver.cache.compile is the cached
     entry point). The cyclic garbage collector pauses meanwhile: the IR's
-    many objects made its collections 10-20% of a compile's time."""
+    many objects made its collections 8-20% of a compile's time."""
     collecting = gc.isenabled()
     gc.disable()
     try:
