@@ -30,6 +30,10 @@ STEP_LOCAL = "scanjit.step_local"
 """memref.alloc attribute: a buffer bufferize moved out of a loop that holds
 each step's own values (outline-parallel-loops may give each part its own)."""
 
+ALWAYS_INLINE = "scanjit.always_inline"
+"""llvm.func attribute: the JIT marks the function `alwaysinline` (a math
+expansion that math-polynomial-approximation emits once per module)."""
+
 ARRAY_DATA, ARRAY_DIMENSIONS = 16, 32
 """Byte offsets of the `data` and `dimensions` fields of NumPy's PyArrayObject."""
 

@@ -20,19 +20,21 @@ func.func @f(%m: memref<?x4xf64>, %b: memref<?xi1>, %i: index, %j: index) -> mem
 }
 
 // CHECK-LABEL: func.func @f
+// A descriptor's fields are extracted once, right after its definition.
 // CHECK-NEXT:    %[[B:.*]] = builtin.unrealized_conversion_cast %b : memref<?xi1> to !llvm.struct<(!llvm.ptr, i64)>
+// CHECK-NEXT:    %[[BP:.*]] = llvm.extractvalue %[[B]][0] : !llvm.struct<(!llvm.ptr, i64)>
 // CHECK-NEXT:    %[[J:.*]] = builtin.unrealized_conversion_cast %j : index to i64
 // CHECK-NEXT:    %[[I:.*]] = builtin.unrealized_conversion_cast %i : index to i64
 // CHECK-NEXT:    %[[M:.*]] = builtin.unrealized_conversion_cast %m : memref<?x4xf64> to !llvm.struct<(!llvm.ptr, i64, i64)>
+// memref.dim with a constant index reads that one size.
+// CHECK-NEXT:    %n = llvm.extractvalue %[[M]][1] : !llvm.struct<(!llvm.ptr, i64, i64)>
 // CHECK-NEXT:    %[[P:.*]] = llvm.extractvalue %[[M]][0] : !llvm.struct<(!llvm.ptr, i64, i64)>
 // CHECK-NEXT:    %[[FOUR:.*]] = llvm.mlir.constant(4) : i64
 // CHECK-NEXT:    %[[ROW:.*]] = llvm.mul %[[I]], %[[FOUR]] overflow<nsw> : i64
 // CHECK-NEXT:    %[[LIN:.*]] = llvm.add %[[ROW]], %[[J]] overflow<nsw> : i64
 // CHECK-NEXT:    %[[ADDR:.*]] = llvm.getelementptr inbounds %[[P]][%[[LIN]]] : (!llvm.ptr, i64) -> !llvm.ptr, f64
 // CHECK-NEXT:    %x = llvm.load %[[ADDR]] : !llvm.ptr -> f64
-// memref.dim with a constant index reads that one size.
 // CHECK-NEXT:    %c0 = arith.constant 0 : index
-// CHECK-NEXT:    %n = llvm.extractvalue %[[M]][1] : !llvm.struct<(!llvm.ptr, i64, i64)>
 // alloc: scanjit_alloc (scanjit.runtime) of n * 4 * 8 bytes, then the descriptor; dealloc: scanjit_free.
 // CHECK-NEXT:    %[[STATIC:.*]] = llvm.mlir.constant(4) : i64
 // CHECK-NEXT:    %[[ONE:.*]] = llvm.mlir.constant(1) : i64
@@ -45,18 +47,17 @@ func.func @f(%m: memref<?x4xf64>, %b: memref<?xi1>, %i: index, %j: index) -> mem
 // CHECK-NEXT:    %[[O1:.*]] = llvm.insertvalue %[[BUF]], %[[U]][0]
 // CHECK-NEXT:    %[[O2:.*]] = llvm.insertvalue %n, %[[O1]][1]
 // CHECK-NEXT:    %out = llvm.insertvalue %[[STATIC]], %[[O2]][2]
+// CHECK-NEXT:    %[[OUTP:.*]] = llvm.extractvalue %out[0] : !llvm.struct<(!llvm.ptr, i64, i64)>
 // CHECK:         llvm.store %x, %{{.*}} : f64, !llvm.ptr
 // i1 elements are bytes; a 1-d access needs no size.
-// CHECK-NEXT:    %[[BP:.*]] = llvm.extractvalue %[[B]][0] : !llvm.struct<(!llvm.ptr, i64)>
 // CHECK-NEXT:    %[[BA:.*]] = llvm.getelementptr inbounds %[[BP]][%[[I]]] : (!llvm.ptr, i64) -> !llvm.ptr, i8
 // CHECK-NEXT:    %[[BYTE:.*]] = llvm.load %[[BA]] : !llvm.ptr -> i8
 // CHECK-NEXT:    %t = llvm.trunc %[[BYTE]] : i8 to i1
 // CHECK:         %[[WIDE:.*]] = llvm.zext %t : i1 to i8
 // CHECK-NEXT:    llvm.store %[[WIDE]], %{{.*}} : i8, !llvm.ptr
-// CHECK:         %{{.*}} = llvm.call @memcpy(%{{.*}}, %{{.*}}, %{{.*}}) : (!llvm.ptr, !llvm.ptr, i64) -> !llvm.ptr
+// CHECK:         %{{.*}} = llvm.call @memcpy(%[[OUTP]], %[[P]], %{{.*}}) : (!llvm.ptr, !llvm.ptr, i64) -> !llvm.ptr
 // CHECK:         %{{.*}} = llvm.alloca %{{.*}} x f64 {alignment = 16 : i64} : (i64) -> !llvm.ptr
-// CHECK:         %[[FREED:.*]] = llvm.extractvalue %out[0]
-// CHECK-NEXT:    llvm.call @scanjit_free(%[[FREED]]) : (!llvm.ptr) -> ()
+// CHECK:         llvm.call @scanjit_free(%[[OUTP]]) : (!llvm.ptr) -> ()
 // Casts are free: the descriptor of %m is returned as it is.
 // CHECK-NEXT:    %[[RET:.*]] = builtin.unrealized_conversion_cast %[[M]] : !llvm.struct<(!llvm.ptr, i64, i64)> to memref<?x4xf64>
 // CHECK-NEXT:    func.return %[[RET]] : memref<?x4xf64>

@@ -19,6 +19,8 @@ func.func @expm(%x: memref<?xf64>, %n: index) -> memref<?xf64> {
 
 // CHECK:      builtin.module attributes {scanjit.errors = ["IndexError: n out of range for x"]} {
 // CHECK-NEXT:   llvm.func internal @expm_impl(%x: !llvm.ptr {llvm.noalias}, %[[LEN:.*]]: i64, %n: i64, %[[RES:.*]]: !llvm.ptr {llvm.noalias}) -> i32 attributes {scanjit.results_array} {
+// The data pointer of %x is extracted once, before the loop.
+// CHECK:          %[[XP:.*]] = llvm.extractvalue %{{.*}}[0] : !llvm.struct<(!llvm.ptr, i64)>
 // CHECK:          %ok = llvm.icmp "ule" %n, %{{.*}} : i64
 // CHECK-NEXT:     llvm.cond_br %ok, ^[[OK:bb[0-9]+]], ^[[FAIL:bb[0-9]+]]
 // CHECK-NEXT:   ^[[OK]]:
@@ -28,7 +30,6 @@ func.func @expm(%x: memref<?xf64>, %n: index) -> memref<?xf64> {
 // CHECK-NEXT:     %[[GO:.*]] = llvm.icmp "slt" %i, %n : i64
 // CHECK-NEXT:     llvm.cond_br %[[GO]], ^[[BODY:bb[0-9]+]], ^[[EXIT:bb[0-9]+]]
 // CHECK-NEXT:   ^[[BODY]]:
-// CHECK-NEXT:     %[[XP:.*]] = llvm.extractvalue %{{.*}}[0] : !llvm.struct<(!llvm.ptr, i64)>
 // CHECK-NEXT:     %[[SRC:.*]] = llvm.getelementptr inbounds %[[XP]][%i] : (!llvm.ptr, i64) -> !llvm.ptr, f64
 // CHECK-NEXT:     %v = llvm.load %[[SRC]] : !llvm.ptr -> f64
 // CHECK-NEXT:     %e = llvm.call_intrinsic "llvm.exp.f64"(%v) : (f64) -> f64

@@ -28,15 +28,17 @@ from xdsl.dialects.builtin import (
     MemRefType,
     NoneAttr,
     TensorType,
+    UnrealizedConversionCastOp,
     i64,
 )
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
     PatternRewriteWalker,
     RewritePattern,
 )
+from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
 from scanjit.passes.support.llvm_common import (
@@ -63,11 +65,27 @@ def _memref_type(value: SSAValue) -> MemRefType:
     return t
 
 
+def _field(desc: SSAValue, pos: int, t: Attribute = i64) -> SSAValue:
+    """Field `pos` of the descriptor `desc`, extracted once, right after the
+    descriptor's definition (which dominates every use): not once per access."""
+    owner = desc.owner
+    at = InsertPoint.after(owner) if isinstance(owner, Operation) else InsertPoint.at_start(owner)
+    op = at.insert_before
+    while isinstance(op, llvm.ExtractValueOp | UnrealizedConversionCastOp):
+        if isinstance(op, llvm.ExtractValueOp) and op.container is desc and op.position.get_values() == (pos,):
+            return op.res
+        op = op.next_op
+    Rewriter.insert_op(field := extract(desc, pos, t), at)
+    return field.res
+
+
 def _size(desc: SSAValue, t: MemRefType, d: int, ops: list[Operation]) -> SSAValue:
     """Size of dimension d: a constant if static, else read from `desc`."""
     n = t.get_shape()[d]
-    ops.append(op := extract(desc, d + 1) if n == DYNAMIC_INDEX else const(n))
-    return op.results[0]
+    if n == DYNAMIC_INDEX:
+        return _field(desc, d + 1)
+    ops.append(size := const(n))
+    return size.result
 
 
 def _sizes(desc: SSAValue, t: MemRefType, ops: list[Operation]) -> list[SSAValue]:
@@ -89,10 +107,9 @@ def _address(mem: SSAValue, indices: Sequence[SSAValue], ops: list[Operation]) -
     """Pointer to element `indices` of `mem`."""
     t = _memref_type(mem)
     desc = to_llvm(mem)
-    ptr = extract(desc, 0, llvm.LLVMPointerType())
-    ops.append(ptr)
+    ptr = _field(desc, 0, PTR)
     if not indices:
-        return ptr.results[0]
+        return ptr
     idx = [to_llvm(i) for i in indices]
     linear = idx[0]
     for d, i in enumerate(idx[1:], 1):
@@ -155,9 +172,9 @@ def _lower(op: Operation, module: builtin.ModuleOp) -> tuple[list[Operation], li
         case memref.AllocOp() | memref.AllocaOp():
             return ops, [_allocate(op, module, ops)]
         case memref.DeallocOp():
-            ops.append(ptr := extract(to_llvm(op.memref), 0, PTR))
+            ptr = _field(to_llvm(op.memref), 0, PTR)
             free = declare(module, "scanjit_free", [PTR], llvm.LLVMVoidType())
-            ops.append(llvm.CallOp(free, ptr.res))
+            ops.append(llvm.CallOp(free, ptr))
             return ops, []
         case memref.DimOp():
             return ops, [_dim(op, ops)]
@@ -171,8 +188,7 @@ def _lower(op: Operation, module: builtin.ModuleOp) -> tuple[list[Operation], li
             ops += [*sizes, *pack(address.result, [size.result for size in sizes])]
             return ops, [ops[-1].results[0]]
         case memref.ExtractAlignedPointerAsIndexOp():
-            ops.append(ptr := extract(to_llvm(op.source), 0, PTR))
-            ops.append(address := llvm.PtrToIntOp(ptr.res, i64))
+            ops.append(address := llvm.PtrToIntOp(_field(to_llvm(op.source), 0, PTR), i64))
             return ops, [address.results[0]]
         case memref.CastOp():
             _memref_type(op.dest)
@@ -184,10 +200,8 @@ def _lower(op: Operation, module: builtin.ModuleOp) -> tuple[list[Operation], li
             count = _product(_sizes(src, t, ops), ops)
             ops.append(elem := const(byte_size(t.element_type)))
             ops.append(nbytes := llvm.MulOp(count, elem.result, overflow=NSW))
-            ops.append(dst_ptr := extract(dst, 0, PTR))
-            ops.append(src_ptr := extract(src, 0, PTR))
             memcpy = declare(module, "memcpy", [PTR, PTR, i64], PTR)
-            ops.append(llvm.CallOp(memcpy, dst_ptr.res, src_ptr.res, nbytes.res, return_type=PTR))
+            ops.append(llvm.CallOp(memcpy, _field(dst, 0, PTR), _field(src, 0, PTR), nbytes.res, return_type=PTR))
             return ops, []
         case _:
             raise PassFailedException(f"convert-memref-to-llvm: cannot lower {op.name}")

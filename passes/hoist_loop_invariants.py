@@ -11,6 +11,10 @@ a branch does stays in it) and fresh tensors (`tensor.empty`,
 `sj.fill`: buffers the loop writes). Ops are visited in order, so chains of
 invariant ops move together, and inner loops first, so invariants bubble out
 of nests.
+
+Then a check of a condition that an earlier check of its block already
+tested is dropped: it can never fail (after `cse`, the shape checks of a
+chain of elementwise ops on the same lengths test one condition).
 """
 
 from __future__ import annotations
@@ -53,6 +57,20 @@ def hoist_from(loop: scf.ForOp | scf.WhileOp) -> None:
                     Rewriter.insert_op(op, InsertPoint.before(loop))
 
 
+def drop_repeated_checks(module: ModuleOp) -> None:
+    """Erase each check whose condition an earlier check of its block tested."""
+    for block in module.walk_blocks():
+        tested = set()
+        for op in list(block.ops):
+            if not isinstance(op, sj.CheckOp):
+                continue
+            if op.cond in tested:
+                op.detach()
+                op.erase()
+            else:
+                tested.add(op.cond)
+
+
 @dataclass(frozen=True)
 class HoistLoopInvariantsPass(ModulePass):
     name = "hoist-loop-invariants"
@@ -61,3 +79,4 @@ class HoistLoopInvariantsPass(ModulePass):
         loops = [o for o in op.walk() if isinstance(o, scf.ForOp | scf.WhileOp)]
         for loop in reversed(loops):  # innermost first
             hoist_from(loop)
+        drop_repeated_checks(op)

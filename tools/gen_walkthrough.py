@@ -100,8 +100,9 @@ xDSL's lowering of `scf.for` to blocks: a header block with the induction
 variable as block argument, a body, and an exit.""",
     "math-polynomial-approximation": """\
 Rewrites `math.exp`, `math.tanh` and `math.powf` into arith code (range
-reduction and a polynomial) that LLVM can vectorize, instead of libm calls.
-Example 4 has none of them.""",
+reduction and a polynomial) that LLVM can vectorize, instead of libm calls:
+one helper function per module and function, called where the op was, which
+the JIT marks `alwaysinline`. Example 4 has none of them.""",
     "convert-func-to-llvm": """\
 The scanjit C ABI (passes/convert_func_to_llvm.py): `@main` becomes an
 `llvm.func @main(%a0, ..., %results) -> i32` that takes one NumPy array object

@@ -125,7 +125,8 @@ def to_llvm(value: SSAValue) -> SSAValue:
     """`value` as its LLVM type, casting if needed.
 
     Looks through a cast from the LLVM type; otherwise (re)uses a cast placed
-    right after the definition, which dominates every use."""
+    right after the definition, which dominates every use (among the casts
+    and descriptor fields placed there)."""
     target = llvm_type(value.type)
     if target == value.type:
         return value
@@ -138,8 +139,9 @@ def to_llvm(value: SSAValue) -> SSAValue:
         return owner.inputs[0]
     at = InsertPoint.after(owner) if isinstance(owner, Operation) else InsertPoint.at_start(owner)
     cast = at.insert_before
-    while isinstance(cast, UnrealizedConversionCastOp):
-        if cast.inputs[0] is value and cast.results[0].type == target:
+    while isinstance(cast, UnrealizedConversionCastOp | llvm.ExtractValueOp):
+        if (isinstance(cast, UnrealizedConversionCastOp) and cast.inputs[0] is value
+                and cast.results[0].type == target):
             return cast.results[0]
         cast = cast.next_op
     cast = UnrealizedConversionCastOp.get([value], [target])

@@ -18,7 +18,7 @@ from llvmlite.binding.executionengine import ExecutionEngine
 from scanjit import runtime
 from scanjit.runtime import llvm as host
 from scanjit.runtime.numpy_random import NUMPY_RANDOM_FUNCTIONS, bind_numpy_random, libraries_for
-from scanjit.dialects.abi import ERRORS, RESULT_OFFSETS
+from scanjit.dialects.abi import ALWAYS_INLINE, ERRORS, RESULT_OFFSETS
 
 
 @cache
@@ -54,7 +54,8 @@ class Compiled:
     result_offsets: list[int] = field(default_factory=list)
     """Per result, the leading rows the caller skips (a scan's initial values)."""
     timings: dict[str, float] = field(default_factory=dict)
-    """Seconds per phase of this compilation: emit, each pass, LLVM, codegen (or cache load)."""
+    """Seconds per phase of this compilation: emit, each pass, LLVM IR (translation to text),
+    LLVM parse (parse, link, verify), LLVM O3, codegen (or cache load)."""
     cache_hit: bool = False
     """Whether the object code came from the compile cache."""
 
@@ -81,19 +82,26 @@ def compile_module(module) -> Compiled:
     _initialize()
     start = time.perf_counter()
     ir_module = convert_module(module, fallback_target_triple=llvm_binding.get_process_triple())
-    # The translator makes every function external: restore internal linkage so
-    # that LLVM inlines single-use helpers (and keeps their noalias facts).
+    # The translator makes every function external and drops function
+    # attributes: restore internal linkage so that LLVM inlines single-use
+    # helpers (and keeps their noalias facts), and `alwaysinline`.
     for op in module.ops:
         if isinstance(op, llvm.FuncOp) and op.body.blocks:
+            function = ir_module.get_global(op.sym_name.data)
             linkage = op.linkage.linkage.data
             if linkage in ("internal", "private"):
-                ir_module.get_global(op.sym_name.data).linkage = linkage
+                function.linkage = linkage
+            if ALWAYS_INLINE in op.attributes:
+                function.attributes.add("alwaysinline")
     llvm_ir = str(ir_module)
+    translated = time.perf_counter()
 
     mod = llvm_binding.parse_assembly(llvm_ir)
     for name, library in libraries_for(llvm_ir).items():  # scanjit's own runtime functions
         mod.link_in(llvm_binding.parse_assembly(library))
         mod.get_function(name).linkage = "internal"
+    mod.verify()
+    parsed = time.perf_counter()
     mod = host.optimize(mod)
     llvm_ir_opt = str(mod)
     optimized = time.perf_counter()
@@ -110,7 +118,8 @@ def compile_module(module) -> Compiled:
     return Compiled(
         llvm_ir, llvm_ir_opt, [s.data for s in errors if isinstance(s, StringAttr)], engine,
         objects[0] if objects else b"", list(offsets.get_values()) if offsets else [],
-        {"LLVM setup": start - setup, "LLVM O3": optimized - start, "codegen": time.perf_counter() - optimized},
+        {"LLVM setup": start - setup, "LLVM IR": translated - start, "LLVM parse": parsed - translated,
+         "LLVM O3": optimized - parsed, "codegen": time.perf_counter() - optimized},
     )
 
 

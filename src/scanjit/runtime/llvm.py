@@ -31,9 +31,8 @@ def target_machine() -> llvm_binding.TargetMachine:
 
 
 def optimize(module: llvm_binding.ModuleRef) -> llvm_binding.ModuleRef:
-    """Verify `module`, then run LLVM's O3 pipeline with both vectorizers for
-    the host."""
-    module.verify()
+    """Run LLVM's O3 pipeline with both vectorizers for the host on `module`
+    (verified by the caller)."""
     tm = target_machine()
     module.data_layout = str(tm.target_data)
     tuning = llvm_binding.create_pipeline_tuning_options(speed_level=3)
@@ -59,7 +58,9 @@ def _free_pass_manager(passes: llvm_binding.ModulePassManager) -> None:
 def compile_ir(llvm_ir: str) -> llvm_binding.ExecutionEngine:
     """Optimize and JIT-compile a module of hand-written LLVM IR; the symbols
     it declares must be bound (`llvm_binding.add_symbol`) before."""
-    module = optimize(llvm_binding.parse_assembly(llvm_ir))
+    module = llvm_binding.parse_assembly(llvm_ir)
+    module.verify()
+    module = optimize(module)
     engine = llvm_binding.create_mcjit_compiler(module, target_machine())
     engine.finalize_object()
     return engine
