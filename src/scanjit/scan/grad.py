@@ -149,7 +149,9 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         carried_inits.append(_zeros(outer[k]))
         new_states.append(add(carried_places[-1], outer_grads[k]))
     per_step = [g if g is not None else _zeros(p) for g, p in zip(seq_grads, seq_places)]
-    roots, stored = read_stored_outputs(new_states + per_step + factors, body, list(rows.values()))
+    sequence_of = dict(zip(map(id, sequence_places), back_seqs))  # a factor that is a row read: its sequence
+    stored_factors = [f for f in factors if id(f) not in sequence_of]
+    roots, stored = read_stored_outputs(new_states + per_step + stored_factors, body, list(rows.values()))
     read = {id(v) for v in graph_inputs(roots)}  # the sequences the backward step reads
     read_seqs = [(seq, place) for seq, place in zip(back_seqs, sequence_places) if id(place) in read]
     read_seqs += [(_reversed_rows(outputs[k], start, count), place) for k, place in stored]
@@ -167,7 +169,7 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         until=None, go_backwards=False, updates={}, first_serial=first_serial, truncate_gradient=-1, draws=0)
     node = op.loop(back_info, count, [seq for seq, _ in read_seqs], carried_inits)
     finals = node.op.final_outputs(node)
-    stacked = [node.outputs[index[id(v)]] for v in roots[n_states:]]  # per_step, then factors
+    stacked = [node.outputs[index[id(v)]] for v in roots[n_states:]]  # per_step, then stored_factors
 
     grads_seq, stacked_rows = [], iter(stacked[:len(per_step)])
     for seq, (base, reads) in zip(seqs, seq_reads):
@@ -184,7 +186,8 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
                                       len(places), sit_sot, start if truncated else None)
     for k, final in zip(summed, finals[n_pending:]):
         grads_outer[k] = final
-    rows_of = stacked[len(per_step):]
+    factor_rows = iter(stacked[len(per_step):])
+    rows_of = [sequence_of[id(f)] if id(f) in sequence_of else next(factor_rows) for f in factors]
     for k, (i, j, axes) in pushed.items():
         grads_outer[k] = summed_outer(rows_of[i], rows_of[j]) if i is not None else \
             rows_of[j].sum(axis=(0, *[a + 1 for a in axes]))

@@ -8,7 +8,8 @@ a loop invariant W read through a product, x_t·W, is a sum over the steps
 of outer products: dW = Σ_t outer(x_t, dz_t) (with a batch
 of rows, Σ_t x_tᵀ dz_t). Carried as a state, each backward step adds a
 whole matrix. Instead the steps keep the factors' rows as per-step outputs
-and the sum is one matrix product after the loop, Aᵀ B over the
+(a factor that is a row the loop reads is its sequence already) and the
+sum is one matrix product after the loop, Aᵀ B over the
 stacked rows (a GEMM from 2^15 multiply-adds), as PyTensor's push-out of
 scan's sums does. A gradient that is one of the stored rows itself (db =
 Σ_t dz_t), or their sum over some axes, is their sum over the steps too;
@@ -70,12 +71,11 @@ def pushed_sums(grads: list, scan_op: type, first_serial: int) -> tuple[dict, li
     """The loop invariants' gradients summed after the backward loop:
     {k: (i, j, axes)}, the sum over the steps of the outer products of
     factors i and j, or of factor j summed over `axes` when i is None; and
-    the factors, the per-step variables to store. (A factor that is a row
-    the loop reads is stored too: the sequence it comes from, sliced,
-    may have a length known only inside an enclosing scan's step.) A
-    gradient computed through a scan (a `scan_op`) in the step (made from
-    `first_serial` on) stays carried: a per-step output's shape must be known before the
-    loop, and a nested scan's may not be."""
+    the factors, the per-step variables to store (but for a row the loop
+    reads: its sequence is there). A gradient computed through a scan (a
+    `scan_op`) in the step (made from `first_serial` on) stays carried: a
+    per-step output's shape must be known before the loop, and a nested
+    scan's may not be."""
     factors, index, pushed = [], {}, {}
     grads = [None if g is None or _through_a_scan(g, scan_op, first_serial) else g for g in grads]
 
