@@ -58,6 +58,26 @@ def entries(cache_dir):
     return sorted(cache_dir.glob("*.entry"))
 
 
+HIT_IMPORTS = """
+import sys
+import numpy as np
+import scanjit as pytensor
+import scanjit.tensor as pt
+M, s = pt.dmatrix("M"), pt.dvector("s")
+out, _ = pytensor.scan(lambda row, acc: row + acc, sequences=[M], outputs_info=[s])
+f = pytensor.function([M, s], out)
+assert (f(np.ones((3, 2)), np.zeros(2))[-1] == 3).all()
+print(sorted(m for m in ("scanjit.driver.pipeline", "scanjit.passes.bufferize", "xdsl.dialects.builtin")
+             if m in sys.modules))
+"""
+
+
+def test_a_hit_imports_neither_the_passes_nor_xdsl_dialects(tmp_path):
+    assert run(tmp_path, HIT_IMPORTS) == "['scanjit.driver.pipeline', 'scanjit.passes.bufferize', " \
+                                         "'xdsl.dialects.builtin']"  # a miss compiles
+    assert run(tmp_path, HIT_IMPORTS) == "[]"
+
+
 def test_a_hit_runs_neither_the_passes_nor_llvm(tmp_path):
     assert run(tmp_path) == "compiled"
     assert len(entries(tmp_path)) == 1

@@ -214,20 +214,23 @@ def compile(inputs: Sequence[Variable], outputs: Sequence[Variable], after_pass=
     """scanjit.driver.pipeline.compile_graph, through the cache: on a hit only the
     stored object code is loaded: neither the passes nor LLVM run."""
     start = time.perf_counter()
-    from scanjit.driver.pipeline import compile_graph  # the first compile imports xDSL and the passes
     from scanjit.driver.jit import load_compiled
 
-    imports = time.perf_counter() - start
-    if not enabled():
-        return _timed(compile_graph(inputs, outputs, after_pass), imports=imports)
-    limit = max_bytes()  # a bad setting raises on a hit too
+    imports, hashing = time.perf_counter() - start, 0.0
+    if enabled():
+        limit = max_bytes()  # a bad setting raises on a hit too
+        start = time.perf_counter()
+        entry_key, expected = key(inputs, outputs), signature(inputs, outputs)
+        hashing = time.perf_counter() - start
+        if (contents := load(entry_key, expected)) is not None:
+            return _timed(load_compiled(**contents), imports=imports, **{"cache key": hashing})
     start = time.perf_counter()
-    entry_key, expected = key(inputs, outputs), signature(inputs, outputs)
-    hashing = time.perf_counter() - start
-    if (contents := load(entry_key, expected)) is not None:
-        return _timed(load_compiled(**contents), imports=imports, **{"cache key": hashing})
+    from scanjit.driver.pipeline import compile_graph  # the first compile imports xDSL and the passes
+
+    imports += time.perf_counter() - start
     compiled = compile_graph(inputs, outputs, after_pass)
-    store(entry_key, expected, compiled, limit)
+    if enabled():
+        store(entry_key, expected, compiled, limit)
     return _timed(compiled, imports=imports, **{"cache key": hashing})
 
 
