@@ -92,3 +92,52 @@ def test_a_bias_gradient_with_no_product_is_still_a_sum_over_the_steps():
                                           outputs_info=pt.zeros_like(b), return_updates=False).sum(),
                 [RNG.normal(size=(4, 3)), RNG.normal(size=3)], rng=np.random.default_rng(1))
     assert scanjit.function([x, b], scanjit.grad(h.sum(), b))(np.zeros((0, 3)), np.ones(3)).tolist() == [0, 0, 0]
+
+
+def _aliased(lib, m, form):
+    """A scan returning one variable as two outputs (PyTensor's
+    test_grad_mitsot does), and costs needing the gradient of each."""
+    i0, i1 = m.dmatrix("i0"), m.dvector("i1")
+
+    def step(*prev):
+        out = (sum(prev) + 0.5) ** 1.02
+        return out, out
+
+    infos = {"mit_sot+sit_sot": [dict(initial=i0, taps=[-2]), i1], "sit_sot+sit_sot": [i1, i1 * 2],
+             "sit_sot+nit_sot": [i1, None]}[form]
+    if form == "sit_sot+nit_sot":
+        step = lambda prev: ((prev + 0.5) ** 1.02,) * 2  # noqa: E731
+    outs = lib.scan(step, outputs_info=infos, n_steps=3, return_updates=False)
+    first = lib.grad(outs[0].sum() + 2 * outs[1].sum(), [i0, i1], disconnected_inputs="ignore")
+    cost = first[0].sum() + first[1].sum()
+    return [i0, i1], [cost, *lib.grad(cost, [i0, i1], disconnected_inputs="ignore")]
+
+
+ALIASED = ["mit_sot+sit_sot", "sit_sot+sit_sot", "sit_sot+nit_sot"]
+
+
+@pytest.mark.parametrize("form", ALIASED)
+def test_second_order_with_aliased_outputs_by_finite_differences(form):
+    """The backward of a gradient gets a gradient for both of two aliased
+    outputs: they add (one used to replace the other)."""
+    ins, outs = _aliased(scanjit, pt, form)
+    f = scanjit.function(ins, outs, on_unused_input="ignore")
+    point = [RNG.random((2, 3)), RNG.random(3)]
+    cost, *grads = f(*point)
+    for k, g in enumerate(grads):
+        for index in np.ndindex(point[k].shape):
+            up, down = [p.copy() for p in point], [p.copy() for p in point]
+            up[k][index] += 1e-6
+            down[k][index] -= 1e-6
+            numeric = (f(*up)[0] - f(*down)[0]) / 2e-6
+            np.testing.assert_allclose(g[index], numeric, rtol=1e-5, atol=1e-7)
+
+
+@needs_pytensor
+@pytest.mark.parametrize("form", ALIASED)
+def test_second_order_with_aliased_outputs_as_pytensor(form):
+    point = [RNG.random((2, 3)), RNG.random(3)]
+    got = scanjit.function(*_aliased(scanjit, pt, form), on_unused_input="ignore")(*point)
+    expected = pytensor.function(*_aliased(pytensor, ptt, form), on_unused_input="ignore")(*point)
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, e, rtol=1e-10)

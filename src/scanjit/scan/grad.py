@@ -119,7 +119,7 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         if g is not None:
             back_seqs.append(_reversed_rows(g, start, count))
             grad_places.append(_like(out, f"d{out.name or f'out{k}'}[t]"))
-            seeds[out] = grad_places[-1]
+            seeds[out] = add(seeds[out], grad_places[-1]) if out in seeds else grad_places[-1]  # aliased outputs add
     floats = [k for k, init in enumerate(initials) if is_float(init.dtype)]  # integer states: no gradient
     pending = []  # per float state: the placeholders of its pending rows' adjoints
     for k in floats:
@@ -155,21 +155,14 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     read = {id(v) for v in graph_inputs(roots)}  # the sequences the backward step reads
     read_seqs = [(seq, place) for seq, place in zip(back_seqs, sequence_places) if id(place) in read]
     read_seqs += [(_reversed_rows(outputs[k], start, count), place) for k, place in stored]
-    # A per-step value that is a new state (the state's gradient is also a
-    # sequence's row gradient) is read from the state's own stacked rows.
     n_states = len(new_states)
-    index = {id(v): k for k, v in enumerate(roots[:n_states])}
-    for v in roots[n_states:]:
-        index.setdefault(id(v), len(index))
-    own = list({id(v): v for v in roots[n_states:] if index[id(v)] >= n_states}.values())
-
     back_info = dataclasses.replace(
-        info, seq_taps=[[0]] * len(read_seqs), output_taps=[[-1]] * n_states + [None] * len(own),
-        placeholders=[place for _, place in read_seqs] + carried_places, inner_outputs=roots[:n_states] + own,
+        info, seq_taps=[[0]] * len(read_seqs), output_taps=[[-1]] * n_states + [None] * (len(roots) - n_states),
+        placeholders=[place for _, place in read_seqs] + carried_places, inner_outputs=roots,
         until=None, go_backwards=False, updates={}, first_serial=first_serial, truncate_gradient=-1, draws=0)
     node = op.loop(back_info, count, [seq for seq, _ in read_seqs], carried_inits)
     finals = node.op.final_outputs(node)
-    stacked = [node.outputs[index[id(v)]] for v in roots[n_states:]]  # per_step, then stored_factors
+    stacked = node.outputs[n_states:len(roots)]  # per_step, then stored_factors
 
     grads_seq, stacked_rows = [], iter(stacked[:len(per_step)])
     for seq, (base, reads) in zip(seqs, seq_reads):
