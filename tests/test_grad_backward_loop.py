@@ -3,7 +3,8 @@
 instead of computing them again, and the gradients of invariant weights
 read through products (sums of outer products over the steps) are one
 matrix product after the loop, not a matrix added at every step. Values
-are checked by finite differences and against PyTensor."""
+are checked by finite differences and against PyTensor and JAX (where
+installed)."""
 
 import numpy as np
 import pytest
@@ -141,3 +142,20 @@ def test_second_order_with_aliased_outputs_as_pytensor(form):
     expected = pytensor.function(*_aliased(pytensor, ptt, form), on_unused_input="ignore")(*point)
     for g, e in zip(got, expected):
         np.testing.assert_allclose(g, e, rtol=1e-10)
+
+
+def test_rnn_gradients_as_jax():
+    """jax.grad of the same RNN written with lax.scan, where JAX is installed."""
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    jnp = jax.numpy
+    vals = values(9, False)
+
+    def cost(x, h0, W, U, b):
+        hs = jax.lax.scan(lambda h, xt: (jnp.tanh(xt @ W + h @ U + b),) * 2, h0, x)[1]
+        return (hs ** 2).sum() + hs[-1].sum()
+
+    expected = jax.grad(cost, argnums=(0, 1, 2, 3, 4))(*vals)
+    got = scanjit.function(*rnn(scanjit, pt, False))(*vals)
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, np.asarray(e), rtol=1e-10, atol=1e-12)
