@@ -170,3 +170,53 @@ func.func @loop_carried_row(%n: index) -> tensor<?x?xf64> {
 // CHECK-LABEL: func.func @loop_carried_row
 // CHECK:         "memref.copy"(%e0, %{{.*}})
 // CHECK:         scf.for %j
+
+// A scan step with taps: the column loop writes row t + 2 of the state, and
+// a later loop (a per-step output) reads row t + 1 of the state as it was.
+// The row read is not one the loop writes: the loop writes in place, with
+// no copy of the whole state at every step.
+func.func @later_read_of_another_row(%n: index, %t: index, %w: index, %v: f64) -> (tensor<?x?xf64>, f64) {
+  %s = tensor.empty(%n, %w) : tensor<?x?xf64>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %row = arith.addi %t, %c2 : index
+  %prev = arith.addi %t, %c1 : index
+  %new = scf.for %j = %c0 to %w step %c1 iter_args(%acc = %s) -> (tensor<?x?xf64>) {
+    %u = tensor.insert %v into %acc[%row, %j] : tensor<?x?xf64>
+    scf.yield %u : tensor<?x?xf64>
+  }
+  %old = tensor.extract %s[%prev, %c0] : tensor<?x?xf64>
+  func.return %new, %old : tensor<?x?xf64>, f64
+}
+
+// CHECK-LABEL: func.func @later_read_of_another_row
+// CHECK:         %s = memref.alloc(%n, %w) : memref<?x?xf64>
+// CHECK-NOT:     memref.copy
+// CHECK:         scf.for %j = %c0 to %w step %c1 {
+// CHECK-NEXT:      memref.store %v, %s[%row, %j] : memref<?x?xf64>
+// CHECK:         %old = memref.load %s[%prev, %c0] : memref<?x?xf64>
+// CHECK-NEXT:    func.return %s, %old
+
+// The same with a later read of the row the loop writes: the loop writes
+// another buffer (a copy, but of an empty tensor, which has no contents).
+func.func @later_read_of_the_written_row(%n: index, %t: index, %w: index, %v: f64) -> (tensor<?x?xf64>, f64) {
+  %s = tensor.empty(%n, %w) : tensor<?x?xf64>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %row = arith.addi %t, %c2 : index
+  %new = scf.for %j = %c0 to %w step %c1 iter_args(%acc = %s) -> (tensor<?x?xf64>) {
+    %u = tensor.insert %v into %acc[%row, %j] : tensor<?x?xf64>
+    scf.yield %u : tensor<?x?xf64>
+  }
+  %old = tensor.extract %s[%row, %c0] : tensor<?x?xf64>
+  func.return %new, %old : tensor<?x?xf64>, f64
+}
+
+// CHECK-LABEL: func.func @later_read_of_the_written_row
+// CHECK:         %s = memref.alloc(%n, %w) : memref<?x?xf64>
+// CHECK:         %acc = memref.alloc(%{{.*}}, %{{.*}}) : memref<?x?xf64>
+// CHECK:         scf.for %j = %c0 to %w step %c1 {
+// CHECK-NEXT:      memref.store %v, %acc[%row, %j] : memref<?x?xf64>
+// CHECK:         %old = memref.load %s[%row, %c0] : memref<?x?xf64>

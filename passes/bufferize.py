@@ -9,7 +9,7 @@ tensor arguments and results).
   not ops, whatever its size.
 - A `tensor.insert` writes into its destination's buffer, and an `scf.for`
   iterates on its init tensor's buffer, when that tensor is not read
-  afterwards, is defined in the same block, and is not read-only (a function
+  afterwards (but for rows the insert or loop does not write), is defined in the same block, and is not read-only (a function
   argument, the caller's array, or a constant). Otherwise the buffer is
   copied first. Loops then carry no buffers: their tensor iter_args are
   dropped and a yielded buffer other than the loop's own is copied into it.
@@ -87,10 +87,10 @@ def writable_in_place(value: SSAValue, user: Operation, position: BlockOrder) ->
         if use.operation is user:
             continue
         other = ancestor_in(use.operation, block)
-        if other is user and reads_other_rows_than_written(use.operation, user):
-            continue
-        if other is None or position(other) >= position(user):
+        if other is None:
             return False
+        if position(other) >= position(user) and not reads_other_rows_than_written(use.operation, user):
+            return False  # (a read, during or after `user`, of rows it does not write is no conflict)
     return True
 
 

@@ -109,3 +109,21 @@ def test_bad_step_updates_raise():
         pytensor.scan(lambda: (count + 1, {count: "one"}), n_steps=2)
     with pytest.raises(TypeError, match="'count'"):
         pytensor.scan(lambda: (count + 1, {count: count * 1.5}), n_steps=2)
+
+
+@pytest.mark.parametrize("taps", [[-2, -1], [-3, -1]])
+def test_reading_a_tap_after_the_step_writes_the_state_copies_nothing(taps):
+    """A per-step output that reads a tap of a state the step also updates:
+    the state's new row is written in place, not into a copy of the whole
+    state made at every step (which made the loop quadratic in its length)."""
+    from scanjit.driver.stages import stage_texts
+
+    X, init = pt.dmatrix("X"), pt.dmatrix("init")
+    a, out = pytensor.scan(lambda x, far, near: (0.5 * far + 0.49 * near + x, (near + x) * 2), sequences=X,
+                           outputs_info=[dict(initial=init, taps=taps), None], return_updates=False)
+    f = pytensor.function([X, init], [a, out])
+    assert "memref.copy" not in stage_texts(f)["bufferize"]
+    rng = np.random.default_rng(3)
+    x, iv = rng.normal(size=(50, 7)), rng.normal(size=(-taps[0], 7))
+    for got, expected in zip(f(x, iv), pytensor.function([X, init], [a, out], mode="py")(x, iv)):
+        np.testing.assert_array_equal(got, expected)
