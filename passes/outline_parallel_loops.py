@@ -25,7 +25,9 @@ with conditions from outside the loop: they move in front of it
 (`hoist_checks`). The step then cannot fail (but for its parts' allocations,
 whose error code the runtime returns), calls nothing and shares no buffer
 with other steps, so its parts can run in any order, at the same time. A loop of steps without inner loops whose
-bounds are constants less than `2 * GRAIN` apart stays as it is.
+bounds are constants less than `2 * GRAIN` apart stays as it is. A loop
+marked `INDEPENDENT` by the pass that built it (`block-recurrence-columns`)
+qualifies when its ops do.
 
 A part is at least `GRAIN` inner iterations long: the grain in steps is
 computed before the loop from the trip counts of the step's loops.
@@ -51,6 +53,9 @@ from scanjit.passes.support.builder import (
 )
 
 GRAIN = 1 << 14  # inner iterations per part: below ~2^15, one thread is as fast
+# A loop of independent steps, each a part's worth of work, made so by
+# another pass (`block-recurrence-columns`): its parts are single steps.
+INDEPENDENT = "scanjit.independent_blocks"
 
 
 def _too_short(loop: scf.ForOp) -> bool:
@@ -94,6 +99,8 @@ def independent_steps(loop: scf.ForOp) -> bool:
         elif op.dialect_name() not in ("arith", "math") and not isinstance(op, sj.FloatFunctionOp) \
                 or op.regions:
             return False
+    if INDEPENDENT in loop.attributes:  # proved by the pass that made it
+        return True
     written = {op.memref for op in accesses if isinstance(op, memref.StoreOp)}
     temporaries = {m for m in {op.memref for op in accesses} if step_temporary(m, loop)}
     for op in accesses:
@@ -143,9 +150,11 @@ def _work_per_step(block: Block, loop: scf.ForOp, b: Builder) -> SSAValue:
 def _grain(loop: scf.ForOp) -> SSAValue:
     """Steps per part: GRAIN inner iterations' worth, at least 1."""
     b = Builder()
-    work = _work_per_step(loop.body.block, loop, b)
-    steps = b.emit(arith.DivUIOp(b.index(GRAIN), work))
-    grain = b.emit(arith.MaxUIOp(steps, b.index(1)))
+    if INDEPENDENT in loop.attributes:  # its steps are a thread's share each
+        grain = b.index(1)
+    else:
+        work = _work_per_step(loop.body.block, loop, b)
+        grain = b.emit(arith.MaxUIOp(b.emit(arith.DivUIOp(b.index(GRAIN), work)), b.index(1)))
     Rewriter.insert_op(b.ops, InsertPoint.before(loop))
     return grain
 

@@ -79,6 +79,15 @@ def elementwise(pytensor, pt, size):
     return [v1, v2], out, (rng.normal(size=size), rng.normal(size=size))
 
 
+def moving_average(pytensor, pt, size):
+    """An exponential moving average of `size` series over 1000 steps: the
+    state's columns are independent (they run in blocks on every core)."""
+    X, s0, a = pt.dmatrix("X"), pt.dvector("s0"), pt.dscalar("a")
+    out, _ = pytensor.scan(lambda x, s, a: a * x + (1 - a) * s, sequences=[X], outputs_info=[s0], non_sequences=[a])
+    rng = np.random.default_rng(0)
+    return [X, s0, a], out, (rng.normal(size=(1000, size)), np.zeros(size), 0.1)
+
+
 BATCH, HIDDEN, CLASSES = 32, 128, 8
 
 
@@ -173,6 +182,7 @@ WORKLOADS = {  # number: (title, builder, full size, quick size)
     13: ("(d) grad polynomial wrt c, x", with_gradient(polynomial, [0, 1], cost=lambda out: out), 10_000, 10_000),
     14: (f"(e) grad GRU log-lik., batch {BATCH}", with_gradient(log_likelihood_gru, [2, 3, 4, 5],
                                                                  cost=lambda out: out), 100, 20),
+    15: ("moving average of many series (1000, N)", moving_average, 100_000, 10_000),
 }
 
 # -- peers: plain Python callables on the same NumPy arguments ---------------
@@ -185,6 +195,14 @@ def numpy_peer(number):
         return lambda c, x: float((c * x ** np.arange(len(c))).sum())
     if number in (6, 7):
         return lambda a, b: a * b
+    if number == 15:
+        def run(X, s, a):
+            out = np.empty_like(X)
+            for t in range(len(X)):
+                s = a * X[t] + (1 - a) * s
+                out[t] = s
+            return out
+        return run
     if number == 2:
         def run(X, h, W, U, b):
             out = np.empty_like(X)
@@ -258,6 +276,16 @@ def numba_peer(number):
                 total += c[i] * x ** i
             return total
         return run
+    if number == 15:
+        @numba.njit
+        def run(X, s, a):
+            out = np.empty_like(X)
+            for t in range(X.shape[0]):
+                for j in range(X.shape[1]):
+                    s[j] = a * X[t, j] + (1 - a) * s[j]
+                    out[t, j] = s[j]
+            return out
+        return lambda X, s, a: run(X, s.copy(), a)
     if number in (6, 7):
         @numba.njit
         def run(a, b):
@@ -355,6 +383,8 @@ def _jax_program(jax, number):
                 return h, h
             return jax.lax.scan(step, h, X)[1]
         return jax.jit(run)
+    if number == 15:
+        return jax.jit(lambda X, s, a: jax.lax.scan(lambda s, x: (a * x + (1 - a) * s,) * 2, s, X)[1])
     if number in (6, 7):
         return jax.jit(lambda a, b: jax.lax.scan(lambda c, ab: (c, ab[0] * ab[1]), 0.0, (a, b))[1])
     if number in (8, 9):
@@ -435,6 +465,14 @@ def run(numbers: list[int], quick: bool) -> list[dict]:
         if number == 3:  # it decays into subnormals: also timed with them flushed to zero
             flushing = scanjit.function(inputs, outputs, updates=updates, flush_denormals=True)
             row["times"]["scanjit flush_denormals"] = median_time(flushing, args, budget)
+        if number == 15:  # its columns run in blocks, one per thread: also timed on one thread
+            from scanjit import runtime
+            from scanjit.runtime.threads import default_threads
+            runtime.set_threads(1)
+            try:
+                row["times"]["scanjit 1 thread"] = median_time(fn, args, budget)
+            finally:
+                runtime.set_threads(default_threads())
         peers: dict[str, object] = {"NumPy": numpy_peer(number)}
         if hasattr(build, "forward"):
             row["notes"].append("numba cannot differentiate")
@@ -496,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
     from scanjit.runtime.threads import default_threads
 
     machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-               f"NumPy {np.__version__}; scanjit runs scans without recurrent state on "
+               f"NumPy {np.__version__}; scanjit runs scans without recurrent state, and recurrences whose columns are independent, on "
                f"{default_threads()} thread(s) (SCANJIT_NUM_THREADS)")
     print(f"Machine: {machine}\n")
     print(markdown(rows))

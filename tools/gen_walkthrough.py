@@ -93,6 +93,12 @@ Interchanges a scan's step loop with the column loop of an elementwise state
 update, a block of columns at a time, and carries the block's values from step
 to step in `iter_args` instead of reloading the row stored the step before.
 Example 4's state is a scalar, with no column loop: the IR is unchanged.""",
+    "block-recurrence-columns": """\
+Runs a recurrence whose state's columns are independent (an elementwise
+update of a state row) in blocks of columns, one per thread: the steps loop
+moves into a loop over the blocks, which `outline-parallel-loops` runs in
+parallel. Example 4's state is a scalar, with no column loop: the IR is
+unchanged.""",
     "convert-scf-while-to-cf": """\
 Lowers `scf.while` (a scan with `until`) to branches; Example 4 has none.""",
     "convert-scf-to-cf": """\

@@ -49,7 +49,7 @@ def _engine() -> llvm_binding.ExecutionEngine:
                           HUGE=HUGE)
     engine = host.compile_ir(allocator + threads.threads_ir() + gemm.gemm_ir() + host.fill("interrupt.ll"))
     for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for", "scanjit_gemm_f64", "scanjit_gemm_f32",
-                 "scanjit_interrupts"):
+                 "scanjit_interrupts", "scanjit_threads"):
         llvm_binding.add_symbol(name, engine.get_function_address(name))
     for kind, blas in gemm.numpy_blas().items():
         ctypes.CFUNCTYPE(None, ctypes.c_void_p)(engine.get_function_address(f"scanjit_set_gemm_{kind}"))(blas)

@@ -31,6 +31,11 @@ define void @scanjit_set_threads(i64 %n) {
   ret void
 }
 
+define i64 @scanjit_threads() {
+  %n = load atomic i64, ptr @threads monotonic, align 8
+  ret i64 %n
+}
+
 define void @scanjit_set_part_size(i64 %n) {
   store atomic i64 %n, ptr @part_size monotonic, align 8
   ret void
