@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 _OURS = {
     "remove-dead-iter-args": "remove_dead_iter_args:RemoveDeadIterArgsPass",
     "hoist-loop-invariants": "hoist_loop_invariants:HoistLoopInvariantsPass",
+    "push-out-sequence-products": "push_out_sequence_products:PushOutSequenceProductsPass",
     "convert-dot-to-gemm": "convert_dot_to_gemm:ConvertDotToGemmPass",
     "convert-sj-to-loops": "convert_sj_to_loops:ConvertSjToLoopsPass",
     "fold-tensor-dims": "fold_tensor_dims:FoldTensorDimsPass",
@@ -60,6 +61,7 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
 # The whole lowering, in order: tensors -> loops -> buffers -> cf -> llvm.
 PIPELINE = [
     "remove-dead-iter-args",
+    "push-out-sequence-products",
     "convert-dot-to-gemm",
     "convert-sj-to-loops",
     "fold-tensor-dims",

@@ -54,9 +54,9 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator, SymbolTable, is_side_effect_free
 
 from scanjit.dialects import sj
-from scanjit.passes.outline_parallel_loops import GRAIN, INDEPENDENT, hoist_checks
 from scanjit.passes.support.builder import Builder, defined_in, integer_constant, outermost_loops
 from scanjit.passes.support.memory import read_only
+from scanjit.passes.support.parallel import GRAIN, INDEPENDENT, hoist_checks
 
 THREADS = "scanjit_threads"  # the runtime's thread count (scanjit/runtime/threads.ll)
 

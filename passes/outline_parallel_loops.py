@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref, scf
-from xdsl.dialects.builtin import BoolAttr, IndexType, IntegerAttr, ModuleOp, StringAttr, i1
+from xdsl.dialects.builtin import IndexType, IntegerAttr, ModuleOp, StringAttr
 from xdsl.ir import Block, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -48,14 +48,11 @@ from xdsl.traits import IsTerminator
 from scanjit.dialects import sj
 from scanjit.dialects.abi import STEP_LOCAL
 from scanjit.passes.support.memory import checked_alloc, read_only
+from scanjit.passes.support.parallel import GRAIN, INDEPENDENT, hoist_checks
 from scanjit.passes.support.builder import (
     Builder, constant_trip_count, defined_in, integer_constant, outermost_loops,
 )
 
-GRAIN = 1 << 14  # inner iterations per part: below ~2^15, one thread is as fast
-# A loop of independent steps, each a part's worth of work, made so by
-# another pass (`block-recurrence-columns`): its parts are single steps.
-INDEPENDENT = "scanjit.independent_blocks"
 
 
 def _too_short(loop: scf.ForOp) -> bool:
@@ -112,24 +109,6 @@ def independent_steps(loop: scf.ForOp) -> bool:
         elif not (read_only(op.memref) or _is_allocation(op.memref)):
             return False
     return True
-
-
-def hoist_checks(loop: scf.ForOp) -> None:
-    """Move the step's checks (conditions defined outside the loop) in front
-    of it, in order, as `sj.check(cond or the loop runs no step)`: the first
-    one that fails is the one the first step would have failed."""
-    checks = [op for op in loop.body.block.ops if isinstance(op, sj.CheckOp)]
-    if not checks:
-        return
-    runs = arith.CmpiOp(loop.lb, loop.ub, "slt")
-    true = arith.ConstantOp(BoolAttr(True, i1))
-    idle = arith.XOrIOp(runs, true)
-    Rewriter.insert_op([runs, true, idle], InsertPoint.before(loop))
-    for check in checks:
-        ok = arith.OrIOp(check.cond, idle)
-        check.detach()
-        check.operands[0] = ok.result
-        Rewriter.insert_op([ok, check], InsertPoint.before(loop))
 
 
 def _work_per_step(block: Block, loop: scf.ForOp, b: Builder) -> SSAValue:

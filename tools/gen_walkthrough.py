@@ -93,6 +93,10 @@ Interchanges a scan's step loop with the column loop of an elementwise state
 update, a block of columns at a time, and carries the block's values from step
 to step in `iter_args` instead of reloading the row stored the step before.
 Example 4's state is a scalar, with no column loop: the IR is unchanged.""",
+    "push-out-sequence-products": """\
+Makes the products of a sequence's rows and a loop-invariant matrix in a
+recurrence (the RNN's `x_t @ W`) one matrix product before the loop, which
+BLAS computes. Example 4 has no product: the IR is unchanged.""",
     "block-recurrence-columns": """\
 Runs a recurrence whose state's columns are independent (an elementwise
 update of a state row) in blocks of columns, one per thread: the steps loop
