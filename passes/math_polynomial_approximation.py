@@ -529,16 +529,16 @@ def hurwitz_zeta(b: FloatBuilder, s: SSAValue, q: SSAValue, q_low: SSAValue) -> 
     loop adding the terms (q + k in two doubles, as the power amplifies its
     rounding s times; the sum in two doubles) until q + k >= s + 10, or the
     rest, below t (q + k) / (s - 1), is under 2^-54 of the sum; then
-    Euler-Maclaurin's tail w^(1-s) / (s - 1) + w^-s / 2 + sum of B_2k / (2k)!
-    s (s+1) ... (s+2k-2) w^(1-s-2k), k <= 12, at w = q + m."""
+    Euler-Maclaurin's tail w^(1-s) (1 / (s - 1) + (1/2 + sum of B_2k / (2k)!
+    s (s+1) ... (s+2k-2) w^(1-2k), k <= 12) / w) at w = q + m."""
     one = b.f(1.0)
     minus_s = b.emit(arith.NegfOp(s))
     s_minus_one = b.emit(arith.SubfOp(s, one))
     limit = b.addf(s, b.f(float(ZETA_SHIFT)))
 
-    def power(a: SSAValue, low: SSAValue) -> SSAValue:
-        """(a + low)^-s = a^-s (1 - s low / a)."""
-        return b.mulf(pow_(b, a, minus_s), b.fma(minus_s, b.emit(arith.DivfOp(low, a)), one))
+    def power(a: SSAValue, low: SSAValue, e: SSAValue) -> SSAValue:
+        """(a + low)^e = a^e (1 + e low / a)."""
+        return b.mulf(pow_(b, a, e), b.fma(e, b.emit(arith.DivfOp(low, a)), one))
 
     def keep_going(values: list[SSAValue]) -> SSAValue:
         a, done = values[0], values[4]
@@ -546,7 +546,7 @@ def hurwitz_zeta(b: FloatBuilder, s: SSAValue, q: SSAValue, q_low: SSAValue) -> 
 
     def step(values: list[SSAValue]) -> list[SSAValue]:
         a, low, total, total_low, _ = values
-        t = power(a, low)
+        t = power(a, low, minus_s)
         total, err = b.two_sum(total, t)
         a_next, a_err = b.two_sum(a, one)
         rest = b.mulf(t, a_next)
@@ -562,8 +562,9 @@ def hurwitz_zeta(b: FloatBuilder, s: SSAValue, q: SSAValue, q_low: SSAValue) -> 
         series = b.fma(b.f(c), term, series)
         factors = b.mulf(b.addf(s, b.f(2.0 * k + 1)), b.addf(s, b.f(2.0 * k + 2)))
         term = b.emit(arith.DivfOp(b.mulf(term, factors), w_squared))
-    leading = b.emit(arith.DivfOp(w, s_minus_one))
-    tail = b.mulf(power(w, low), b.addf(leading, b.f(0.5), series))
+    rest = b.emit(arith.DivfOp(b.addf(b.f(0.5), series), w))
+    tail = b.mulf(power(w, low, b.emit(arith.NegfOp(s_minus_one))),
+                  b.addf(b.emit(arith.DivfOp(one, s_minus_one)), rest))
     result = b.select(done, b.addf(total, total_low), b.addf(total, b.addf(tail, total_low)))
     return b.select(b.fcmp(total, b.f(float("inf")), "oeq"), total, result)
 

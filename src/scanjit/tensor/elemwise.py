@@ -210,8 +210,8 @@ def _hurwitz_zeta(s: np.ndarray, q: np.ndarray, q_low: np.ndarray) -> np.ndarray
     terms (q + k in two doubles: the power amplifies its rounding s times,
     summed in two doubles) until q + k >= s + 10 or the rest, below
     t (q + k) / (s - 1), is under 2^-54 of the sum; then Euler-Maclaurin's
-    tail w^(1-s) / (s - 1) + w^-s / 2 + sum of B_2k / (2k)! s (s+1) ...
-    (s+2k-2) w^(1-s-2k), k <= 12, at w = q + m. Within 2.5 ulp."""
+    tail w^(1-s) (1 / (s - 1) + (1/2 + sum of B_2k / (2k)! s (s+1) ...
+    (s+2k-2) w^(1-2k), k <= 12) / w) at w = q + m. Within 2.5 ulp."""
     a, low = q + 0 * s, q_low + 0 * s
     total, total_low, done = np.zeros_like(a), np.zeros_like(a), np.zeros(a.shape, bool)
     while (active := ~done & (a < s + ZETA_SHIFT)).any():
@@ -226,7 +226,7 @@ def _hurwitz_zeta(s: np.ndarray, q: np.ndarray, q_low: np.ndarray) -> np.ndarray
     for k, c in enumerate(ZETA_TAIL):
         series = series + c * term
         term = term * (s + 2 * k + 1) * (s + 2 * k + 2) / (a * a)
-    tail = np.power(a, -s) * (1 - s * low / a) * (a / (s - 1) + 0.5 + series)
+    tail = np.power(a, 1 - s) * (1 + (1 - s) * low / a) * (1 / (s - 1) + (0.5 + series) / a)
     result = np.where(done, total + total_low, total + (tail + total_low))
     return np.where(np.isinf(total), total, result)
 
