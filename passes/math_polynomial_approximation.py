@@ -1,7 +1,8 @@
 """`math-polynomial-approximation`: `math.exp`, `math.tanh`, `math.powf` /
 `math.fpowi`, `math.log1p`, `math.expm1`, `sj.sigmoid` and `sj.softplus` as
 arith code; `sj.erfinv`, `sj.digamma` and `sj.trigamma`, which libm lacks, as
-arith code around libm calls (erf, erfc; tan; sin).
+arith code around libm calls (erf, erfc; tan; sin); `sj.polygamma` as loops
+in blocks (n!, the Hurwitz zeta's terms), which do not vectorize.
 
 libm's functions are calls, and a loop with a call in it does not vectorize.
 This pass (named after MLIR's) rewrites them into straight-line, branch-free
