@@ -266,6 +266,23 @@ class TrigammaOp(FloatFunctionOp):
 
 
 @irdl_op_definition
+class PolygammaOp(IRDLOperation):
+    """The n-th derivative of digamma at x (`sj.polygamma %n, %x : i64, f64`):
+    digamma for n = 0, NaN for n < 0; math-polynomial-approximation expands it."""
+
+    name = "sj.polygamma"
+    T: ClassVar = VarConstraint("T", AnyFloatConstr)
+    n = operand_def(IntegerType)
+    x = operand_def(T)
+    result = result_def(T)
+    traits = traits_def(Pure())
+    assembly_format = "$n `,` $x attr-dict `:` type($n) `,` type($result)"
+
+    def __init__(self, n: SSAValue, x: SSAValue):
+        super().__init__(operands=[n, x], result_types=[x.type])
+
+
+@irdl_op_definition
 class DotOp(IRDLOperation):
     """Sums of products: lhs (batch..., [m], k...) and rhs (batch..., k...,
     [n]) give (batch..., [m], [n]), summing over the `contract` axes k (1 when
@@ -542,5 +559,5 @@ SJ = Dialect(
     "sj",
     [MapOp, YieldOp, ReduceOp, ArgmaxOp, CumulativeOp, DotOp, RowOp, DimShuffleOp, InsertRowOp, SliceOp,
      ArangeOp, FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp, SigmoidOp, SoftplusOp, ErfcOp,
-     ErfinvOp, LgammaOp, DigammaOp, TrigammaOp],
+     ErfinvOp, LgammaOp, DigammaOp, TrigammaOp, PolygammaOp],
 )

@@ -255,6 +255,26 @@ func.func @function_integer(%x: i64) -> i64 {
 
 // -----
 
+// polygamma's order is an integer, x and the result one float type.
+func.func @polygamma_order(%x: f64) -> f64 {
+  %r = "sj.polygamma"(%x, %x) : (f64, f64) -> f64
+  func.return %r : f64
+}
+
+// CHECK: operand 'n' at position 0 does not verify:
+// CHECK-NEXT: f64 should be of base attribute integer_type
+
+// -----
+
+func.func @polygamma_type(%n: i64, %x: f64) -> f32 {
+  %r = "sj.polygamma"(%n, %x) : (i64, f64) -> f32
+  func.return %r : f32
+}
+
+// CHECK: attribute f64 expected from variable 'T', but got f32
+
+// -----
+
 func.func @slice_rank(%x: tensor<?x?xf64>, %i: index) -> tensor<?xf64> {
   %r = "sj.slice"(%x, %i, %i, %i) : (tensor<?x?xf64>, index, index, index) -> tensor<?xf64>
   func.return %r : tensor<?xf64>
@@ -281,6 +301,7 @@ func.func @valid(%x: tensor<?x?xf64>, %i: index, %y: f32) -> (tensor<?xf64>, i64
   %c = "sj.cumulative"(%x) <{kind = "mul"}> : (tensor<?x?xf64>) -> tensor<?xf64>
   %g = "sj.digamma"(%y) : (f32) -> f32
   %t = "sj.trigamma"(%y) : (f32) -> f32
+  %p = "sj.polygamma"(%a, %y) : (i64, f32) -> f32
   func.return %s, %a, %b, %c, %t : tensor<?xf64>, i64, tensor<?xi64>, tensor<?xf64>, f32
 }
 
@@ -292,3 +313,4 @@ func.func @valid(%x: tensor<?x?xf64>, %i: index, %y: f32) -> (tensor<?xf64>, i64
 // CHECK-NEXT:   %c = "sj.cumulative"(%x) <{kind = "mul"}> : (tensor<?x?xf64>) -> tensor<?xf64>
 // CHECK-NEXT:   %g = sj.digamma %y : f32
 // CHECK-NEXT:   %t = sj.trigamma %y : f32
+// CHECK-NEXT:   %p = sj.polygamma %a, %y : i64, f32

@@ -1,7 +1,8 @@
 """`math-polynomial-approximation`: `math.exp`, `math.tanh`, `math.powf` /
 `math.fpowi`, `math.log1p`, `math.expm1`, `sj.sigmoid` and `sj.softplus` as
 arith code; `sj.erfinv`, `sj.digamma` and `sj.trigamma`, which libm lacks, as
-arith code around libm calls (erf, erfc; tan; sin).
+arith code around libm calls (erf, erfc; tan; sin); `sj.polygamma` as loops
+in blocks (n!, the Hurwitz zeta's terms), which do not vectorize.
 
 libm's functions are calls, and a loop with a call in it does not vectorize.
 This pass (named after MLIR's) rewrites them into straight-line, branch-free
@@ -39,12 +40,13 @@ in f64 and rounded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import factorial
 
 from xdsl.context import Context
-from xdsl.dialects import arith, builtin, llvm, math
-from xdsl.dialects.builtin import FloatAttr, UnitAttr, f32, f64, i64
+from xdsl.dialects import arith, builtin, cf, llvm, math
+from xdsl.dialects.builtin import FloatAttr, IntegerAttr, UnitAttr, f32, f64, i1, i64
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -78,6 +80,12 @@ DIGAMMA_ROOT_SERIES = (  # psi^(n)(root) / n!, n = 1 ... 11
     0.022597648232218104, -0.01542476590494896, 0.010538791616612175)
 TRIGAMMA_ASYMPTOTIC = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510,
                        43867 / 798, -174611 / 330, 854513 / 138)  # B_2k, k <= 11
+ZETA_SHIFT = 10  # zeta(s, q) from q + m >= s + 10 on by Euler-Maclaurin
+ZETA_TAIL = (1 / 12, -1 / 720, 1 / 30240, -1 / 1209600, 1 / 47900160, -691 / 1307674368000,
+             1 / 74724249600, -3617 / 10670622842880000, 43867 / 5109094217170944000,
+             -174611 / 802857662698291200000, 854513 / 15511210043330985984000000,
+             -236364091 / 1096907932701818880000000000)  # B_2k / (2k)!, k <= 12
+ZETA_DUMMY = 2.0**60  # a q whose zeta is cheap, for the terms a positive x does not need
 SHIFTER = 1.5 * 2.0**52  # adding it rounds to an integer, kept in the low mantissa bits
 
 
@@ -87,23 +95,52 @@ def taylor(degree: int, first: int = 2) -> list[float]:
 
 
 class FloatBuilder(Builder):
-    """Builds arith/math ops computing a result from f64 values, each
-    constant once."""
+    """Builds arith/math ops computing a result from f64 values into the
+    blocks of a function, each constant once (in the entry block: a constant
+    first used past a loop's header goes in front of the entry's branch)."""
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, entry: Block):
+        super().__init__(entry)
+        self.entry = entry
         self.constants: dict[str | int, SSAValue] = {}
 
-    def f(self, value: float) -> SSAValue:
-        key = value.hex()
+    def _constant(self, key: str | int, op: arith.ConstantOp) -> SSAValue:
         if key not in self.constants:
-            self.constants[key] = self.emit(arith.ConstantOp(FloatAttr(value, f64)))
+            if self.block is self.entry:
+                self.entry.add_op(op)
+            else:
+                self.entry.insert_op_before(op, self.entry.last_op)
+            self.constants[key] = op.result
         return self.constants[key]
 
+    def f(self, value: float) -> SSAValue:
+        return self._constant(value.hex(), arith.ConstantOp(FloatAttr(value, f64)))
+
     def i(self, value: int) -> SSAValue:
-        if value not in self.constants:
-            self.constants[value] = self.integer(value, i64)
-        return self.constants[value]
+        return self._constant(value, arith.ConstantOp(IntegerAttr(value, i64)))
+
+    def flag(self, value: bool) -> SSAValue:
+        return self._constant(str(value), arith.ConstantOp(IntegerAttr(int(value), i1)))
+
+    def loop(self, values: list[SSAValue], keep_going: Callable[[list[SSAValue]], SSAValue],
+             step: Callable[[list[SSAValue]], list[SSAValue]]) -> list[SSAValue]:
+        """`while keep_going(values): values = step(values)` as blocks (a
+        header testing, a body, then the block the builder goes on in); the
+        values when it ends."""
+        region = self.block.parent
+        header = Block(arg_types=[v.type for v in values])
+        body, after = Block(), Block()
+        region.add_block(header)
+        region.add_block(body)
+        region.add_block(after)
+        self.emit(cf.BranchOp(header, *values))
+        self.block = header
+        current = list(header.args)
+        self.emit(cf.ConditionalBranchOp(keep_going(current), body, [], after, []))
+        self.block = body
+        self.emit(cf.BranchOp(header, *step(current)))
+        self.block = after
+        return current
 
     def fcmp(self, a: SSAValue, b: SSAValue, pred: str) -> SSAValue:
         return self.emit(arith.CmpfOp(a, b, pred))
@@ -488,6 +525,97 @@ def trigamma(b: FloatBuilder, x: SSAValue) -> SSAValue:
     return b.select(b.emit(arith.OrIOp(negative, positive)), result, special)
 
 
+def hurwitz_zeta(b: FloatBuilder, s: SSAValue, q: SSAValue, q_low: SSAValue) -> SSAValue:
+    """The sum of (q + q_low + k)^-s over k >= 0, for q > 0 and s >= 2: a
+    loop adding the terms (q + k in two doubles, as the power amplifies its
+    rounding s times; the sum in two doubles) until q + k >= s + 10, or the
+    rest, below t (q + k) / (s - 1), is under 2^-54 of the sum; then
+    Euler-Maclaurin's tail w^(1-s) (1 / (s - 1) + (1/2 + sum of B_2k / (2k)!
+    s (s+1) ... (s+2k-2) w^(1-2k), k <= 12) / w) at w = q + m."""
+    one = b.f(1.0)
+    minus_s = b.emit(arith.NegfOp(s))
+    s_minus_one = b.emit(arith.SubfOp(s, one))
+    limit = b.addf(s, b.f(float(ZETA_SHIFT)))
+
+    def power(a: SSAValue, low: SSAValue, e: SSAValue) -> SSAValue:
+        """(a + low)^e = a^e (1 + e low / a)."""
+        return b.mulf(pow_(b, a, e), b.fma(e, b.emit(arith.DivfOp(low, a)), one))
+
+    def keep_going(values: list[SSAValue]) -> SSAValue:
+        a, done = values[0], values[4]
+        return b.emit(arith.AndIOp(b.fcmp(a, limit, "olt"), b.emit(arith.XOrIOp(done, b.flag(True)))))
+
+    def step(values: list[SSAValue]) -> list[SSAValue]:
+        a, low, total, total_low, _ = values
+        t = power(a, low, minus_s)
+        total, err = b.two_sum(total, t)
+        a_next, a_err = b.two_sum(a, one)
+        rest = b.mulf(t, a_next)
+        done = b.fcmp(rest, b.mulf(b.mulf(b.f(2.0**-54), s_minus_one), total), "ole")
+        return [a_next, b.addf(low, a_err), total, b.addf(total_low, err), done]
+
+    zero = b.f(0.0)
+    w, low, total, total_low, done = b.loop([q, q_low, zero, zero, b.flag(False)], keep_going, step)
+    term = b.emit(arith.DivfOp(s, w))
+    w_squared = b.mulf(w, w)
+    series = zero
+    for k, c in enumerate(ZETA_TAIL):
+        series = b.fma(b.f(c), term, series)
+        factors = b.mulf(b.addf(s, b.f(2.0 * k + 1)), b.addf(s, b.f(2.0 * k + 2)))
+        term = b.emit(arith.DivfOp(b.mulf(term, factors), w_squared))
+    rest = b.emit(arith.DivfOp(b.addf(b.f(0.5), series), w))
+    tail = b.mulf(power(w, low, b.emit(arith.NegfOp(s_minus_one))),
+                  b.addf(b.emit(arith.DivfOp(one, s_minus_one)), rest))
+    result = b.select(done, b.addf(total, total_low), b.addf(total, b.addf(tail, total_low)))
+    return b.select(b.fcmp(total, b.f(float("inf")), "oeq"), total, result)
+
+
+def polygamma(b: FloatBuilder, n: SSAValue, x: SSAValue) -> SSAValue:
+    """psi^(n)(x) for an integer n, as SciPy: digamma for n = 0, NaN for
+    n < 0, else (-1)^(n+1) n! zeta(n + 1, x), n! a loop in two doubles
+    (inf from 171 on). Below 0, with f = x - floor(x) and s = n + 1,
+    zeta(s, x) = zeta(s, f) + (-1)^s (zeta(s, 1 - f) - zeta(s, 1 - x)) (the
+    direct sum's terms below 0, in constant time; a positive x passes the
+    last two a q they cancel at); inf at 0, the negative integers and -inf,
+    0 at inf."""
+    zero, one, inf = b.f(0.0), b.f(1.0), b.f(float("inf"))
+    s = b.select(b.fcmp(n, one, "oge"), b.addf(n, one), b.f(2.0))
+    floor = b.emit(math.FloorOp(x))
+    pole = b.emit(arith.AndIOp(b.fcmp(x, zero, "ole"), b.fcmp(floor, x, "oeq")))
+    negative = b.emit(arith.AndIOp(b.fcmp(x, zero, "olt"), b.emit(arith.XOrIOp(pole, b.flag(True)))))
+    positive = b.emit(arith.AndIOp(b.fcmp(x, zero, "ogt"), b.fcmp(x, inf, "olt")))
+    f, f_low = b.two_sum(x, b.emit(arith.NegfOp(floor)))
+    one_minus, one_minus_low = b.two_sum(one, b.emit(arith.NegfOp(x)))
+    dummy = b.f(ZETA_DUMMY)
+
+    def zeta(q: SSAValue, q_low: SSAValue) -> SSAValue:
+        return call(b, hurwitz_zeta, s, q, q_low)
+
+    first = zeta(b.select(negative, f, b.select(positive, x, dummy)), b.select(negative, f_low, zero))
+    below = zeta(b.select(negative, b.emit(arith.SubfOp(b.emit(math.CeilOp(x)), x)), dummy), zero)
+    beyond = zeta(b.select(negative, one_minus, dummy), b.select(negative, one_minus_low, zero))
+    half = b.mulf(n, b.f(0.5))
+    odd = b.fcmp(b.emit(math.FloorOp(half)), half, "one")
+    sign = b.select(odd, one, b.f(-1.0))  # (-1)^(n+1), (-1)^s
+    z = b.fma(sign, b.emit(arith.SubfOp(below, beyond)), first)
+    z = b.select(pole, inf, b.select(b.fcmp(x, inf, "oeq"), zero, b.select(b.fcmp(x, x, "uno"), x, z)))
+
+    def keep_going(values: list[SSAValue]) -> SSAValue:
+        return b.fcmp(values[0], b.emit(arith.MinimumfOp(n, b.f(170.0))), "ole")
+
+    def step(values: list[SSAValue]) -> list[SSAValue]:
+        k, high, low = values
+        product, err = b.two_product(high, k)
+        high, low = b.two_sum(product, b.fma(low, k, err))
+        return [b.addf(k, one), high, low]
+
+    _, high, low = b.loop([b.f(2.0), one, zero], keep_going, step)
+    factorial_n = b.select(b.fcmp(n, b.f(170.0), "ogt"), inf, b.addf(high, low))
+    result = b.mulf(b.mulf(sign, factorial_n), z)
+    result = b.select(b.fcmp(n, zero, "oeq"), call(b, digamma, x), result)
+    return b.select(b.fcmp(n, zero, "olt"), b.f(float("nan")), result)
+
+
 def pow_(b: FloatBuilder, x: SSAValue, y: SSAValue) -> SSAValue:
     """x ** y as exp(y log|x|), the product and both functions carried in two
     doubles, then C99's special cases and the sign for a negative x."""
@@ -523,6 +651,15 @@ def pow_(b: FloatBuilder, x: SSAValue, y: SSAValue) -> SSAValue:
     return b.select(b.emit(arith.OrIOp(b.fcmp(y, zero, "oeq"), b.fcmp(x, one, "oeq"))), one, result)
 
 
+def helper_name(expansion) -> str:
+    return f"scanjit_{expansion.__name__.rstrip('_')}"
+
+
+def call(b: Builder, expansion, *args: SSAValue) -> SSAValue:
+    """A call of `expansion`'s helper function (see CALLS)."""
+    return b.emit(llvm.CallOp(helper_name(expansion), *args, return_type=f64))
+
+
 def _expand(op: Operation, rewriter: PatternRewriter, helper: str) -> None:
     """Replace `op` by a call of `helper` (its expansion in f64), f32
     operands widened, an integer exponent converted, the result rounded back
@@ -544,20 +681,21 @@ def helper_function(name: str, expansion, arity: int) -> llvm.FuncOp:
     one see the expansion once per module, and LLVM inlines it back into
     every loop, which then vectorizes."""
     block = Block(arg_types=[f64] * arity)
-    for arg, hint in zip(block.args, "xy"):
+    for arg, hint in zip(block.args, "xyz"):
         arg.name_hint = hint
-    b = FloatBuilder()
-    result = expansion(b, *block.args)
-    block.add_ops([*b.ops, llvm.ReturnOp(result)])
+    body = Region(block)
+    b = FloatBuilder(block)
+    b.emit(llvm.ReturnOp(expansion(b, *block.args)))
     function = llvm.FuncOp(name, llvm.LLVMFunctionType([f64] * arity, f64),
-                           linkage=llvm.LinkageAttr("internal"), body=Region(block))
+                           linkage=llvm.LinkageAttr("internal"), body=body)
     function.attributes[ALWAYS_INLINE] = UnitAttr()
     return function
 
 
 EXPANSIONS = {math.ExpOp: exp, math.TanhOp: tanh, math.PowFOp: pow_, math.FPowIOp: pow_,
               math.Log1pOp: log1p, math.ExpM1Op: expm1, sj.SigmoidOp: sigmoid, sj.SoftplusOp: softplus,
-              sj.ErfinvOp: erfinv, sj.DigammaOp: digamma, sj.TrigammaOp: trigamma}
+              sj.ErfinvOp: erfinv, sj.DigammaOp: digamma, sj.TrigammaOp: trigamma, sj.PolygammaOp: polygamma}
+CALLS = {polygamma: ((hurwitz_zeta, 3), (digamma, 1))}  # the helpers (and arities) an expansion calls
 
 
 @dataclass
@@ -568,9 +706,9 @@ class ExpandMath(RewritePattern):
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         if type(op) in EXPANSIONS and op.results[0].type in (f64, f32):
             expansion = EXPANSIONS[type(op)]
-            name = f"scanjit_{expansion.__name__.rstrip('_')}"
-            self.used[name] = (expansion, len(op.operands))
-            _expand(op, rewriter, name)
+            for helper, arity in ((expansion, len(op.operands)), *CALLS.get(expansion, ())):
+                self.used[helper_name(helper)] = (helper, arity)
+            _expand(op, rewriter, helper_name(expansion))
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,6 @@ EXTRA = {
                                                    x, h0), [(4, 2, 2), (2,)]),
     "psi_in_scan": (lambda m, x, h0: _scan(m, lambda xt, h: h * m.psi(xt * xt + 1) + xt, x, h0), [(4, 2), (2,)]),
 }
-NO_GRADIENT = {"tri_gamma": "polygamma"}  # SCALARS rows whose gradient raises NotImplementedError naming this
 
 
 def _points(shapes, seed):
@@ -163,13 +162,6 @@ def test_random_draws_have_no_gradient_for_their_parameters():
             pytensor.grad(ptt.sum(ref * ref_x), [ref_mu, ref_x])
 
 
-def test_scalars_without_a_gradient_name_it():
-    x = pt.dvector("x")
-    for name, what in NO_GRADIENT.items():
-        with pytest.raises(NotImplementedError, match=f"{name}.*{what}"):
-            grad(pt.sum(Elemwise(name)(x)), x)
-
-
 def _subclasses(cls):
     for sub in cls.__subclasses__():
         yield sub
@@ -206,7 +198,7 @@ def test_every_gradient_has_a_verify_grad_case():
             ops.add(type(node.op))
             if isinstance(node.op, Elemwise):
                 scalars.add(node.op.scalar_op)
-    with_gradient = {name for name, s in SCALARS.items() if s.grad is not None} - set(NO_GRADIENT)
+    with_gradient = {name for name, s in SCALARS.items() if s.grad is not None}
     assert with_gradient - scalars == set(), "add a gradient test (test_grad.py's UNARY, BINARY, ...)"
     differentiable = {cls for cls in _subclasses(Op) if cls.grad is not Op.grad or cls.L_op is not Op.L_op}
     untested = {cls for cls in differentiable - ops

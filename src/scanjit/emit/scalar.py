@@ -136,6 +136,10 @@ def elemwise(emit: Emit, scalar_op: str, args: list[SSAValue], in_dtypes: list[s
         cond = convert(emit, args[0], in_dtypes[0], "bool")
         a, b = (convert(emit, x, d, out_dtype) for x, d in zip(args[1:], in_dtypes[1:]))
         return emit(arith.SelectOp(cond, a, b))
+    if scalar_op == "polygamma":  # an integer order n; computed in f64
+        n = convert(emit, args[0], in_dtypes[0], "int64")
+        x = convert(emit, args[1], in_dtypes[1], "float64")
+        return convert(emit, emit(sj.PolygammaOp(n, x)), "float64", out_dtype)
     if scalar_op in _IN_F64 and out_dtype == "float32":
         wide = [convert(emit, x, d, "float64") for x, d in zip(args, in_dtypes)]
         result = elemwise(emit, scalar_op, wide, ["float64"] * len(args), "float64")

@@ -118,7 +118,7 @@ NOT_YET = not_yet({
         "gammainccinv", "gammaincinv", "gammal", "gammau", "geomspace", "hyp2f1", "i0", "i1", "interp",
         "interpolate1d", "inverse_permutation", "is_flat", "isclose", "iv", "ive", "j0", "j1", "join_dims",
         "jv", "kn", "kv", "kve", "largest", "logspace", "max_and_argmax", "median", "mgrid",
-        "nonzero_values", "ogrid", "owens_t", "pack", "pad", "permute_row_elements", "polygamma", "ptp",
+        "nonzero_values", "ogrid", "owens_t", "pack", "pad", "permute_row_elements", "ptp",
         "ravel_multi_index", "searchsorted", "sgn", "slice_at_axis", "smallest", "sort", "split_dims",
         "take_along_axis", "tril_indices", "tril_indices_from", "triu_indices",
         "triu_indices_from", "unique", "unpack", "unravel_index"),

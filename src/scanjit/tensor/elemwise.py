@@ -190,6 +190,73 @@ def _trigamma(x: np.ndarray) -> np.ndarray:
     return np.where(negative, reflected, np.where((x > 0) & (x < np.inf), result, special))
 
 
+ZETA_SHIFT = 10  # zeta(s, q) from q + m >= s + 10 on by Euler-Maclaurin
+ZETA_TAIL = (1 / 12, -1 / 720, 1 / 30240, -1 / 1209600, 1 / 47900160, -691 / 1307674368000,
+             1 / 74724249600, -3617 / 10670622842880000, 43867 / 5109094217170944000,
+             -174611 / 802857662698291200000, 854513 / 15511210043330985984000000,
+             -236364091 / 1096907932701818880000000000)  # B_2k / (2k)!, k <= 12
+ZETA_DUMMY = 2.0**60  # a q whose zeta is cheap, for the terms a positive x does not need
+FACTORIALS = np.array([float(math.factorial(k)) for k in range(171)] + [np.inf])
+
+
+def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    s = a + b
+    b_part = s - a
+    return s, (a - (s - b_part)) + (b - b_part)
+
+
+def _hurwitz_zeta(s: np.ndarray, q: np.ndarray, q_low: np.ndarray) -> np.ndarray:
+    """The sum of (q + q_low + k)^-s over k >= 0, for q > 0 and s >= 2: the
+    terms (q + k in two doubles: the power amplifies its rounding s times,
+    summed in two doubles) until q + k >= s + 10 or the rest, below
+    t (q + k) / (s - 1), is under 2^-54 of the sum; then Euler-Maclaurin's
+    tail w^(1-s) (1 / (s - 1) + (1/2 + sum of B_2k / (2k)! s (s+1) ...
+    (s+2k-2) w^(1-2k), k <= 12) / w) at w = q + m. Within 2.5 ulp."""
+    a, low = q + 0 * s, q_low + 0 * s
+    total, total_low, done = np.zeros_like(a), np.zeros_like(a), np.zeros(a.shape, bool)
+    while (active := ~done & (a < s + ZETA_SHIFT)).any():
+        t = np.where(active, np.power(a, -s) * (1 - s * low / a), 0.0)
+        total, err = _two_sum(total, t)
+        total_low = total_low + err
+        a_next, err = _two_sum(a, 1.0)
+        done |= active & (t * a_next <= 2.0**-54 * (s - 1) * total)
+        a, low = np.where(active, a_next, a), np.where(active, low + err, low)
+    term = s / a
+    series = np.zeros_like(a)
+    for k, c in enumerate(ZETA_TAIL):
+        series = series + c * term
+        term = term * (s + 2 * k + 1) * (s + 2 * k + 2) / (a * a)
+    tail = np.power(a, 1 - s) * (1 + (1 - s) * low / a) * (1 / (s - 1) + (0.5 + series) / a)
+    result = np.where(done, total + total_low, total + (tail + total_low))
+    return np.where(np.isinf(total), total, result)
+
+
+def _polygamma(n: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """psi^(n)(x), as SciPy: digamma for n = 0, NaN for n < 0, else
+    (-1)^(n+1) n! zeta(n + 1, x). Below 0, with f = x - floor(x) and
+    s = n + 1, zeta(s, x) = zeta(s, f) + (-1)^s (zeta(s, 1 - f) - zeta(s, 1 - x))
+    (the direct sum's terms below 0, in constant time); +-inf at 0, the
+    negative integers and -inf, +-0 at inf (NaN from n = 171 on, where n! is)."""
+    n, x = n.astype(np.int64), x.astype(np.float64)
+    s = np.where(n >= 1, n + 1.0, 2.0)
+    with np.errstate(all="ignore"):
+        pole = (x <= 0) & (np.floor(x) == x)
+        negative = (x < 0) & ~pole
+        dummy = np.where(negative, 0.0, ZETA_DUMMY)
+        f, f_low = _two_sum(x, -np.floor(x))
+        one_minus, one_minus_low = _two_sum(1.0, -x)
+        positive = (x > 0) & (x < np.inf)
+        zeta = _hurwitz_zeta(s, np.where(negative, f, np.where(positive, x, ZETA_DUMMY)),
+                             np.where(negative, f_low, 0.0))
+        sign = np.where(n % 2 == 1, 1.0, -1.0)  # (-1)^(n+1), (-1)^s
+        zeta = zeta + sign * (_hurwitz_zeta(s, np.where(negative, np.ceil(x) - x, dummy), 0 * x)
+                              - _hurwitz_zeta(s, np.where(negative, one_minus, dummy),
+                                              np.where(negative, one_minus_low, 0.0)))
+        zeta = np.where(pole, np.inf, np.where(x == np.inf, 0.0, np.where(np.isnan(x), x, zeta)))
+        result = sign * FACTORIALS[np.clip(n, 0, 171)] * zeta
+        return np.where(n < 0, np.nan, np.where(n == 0, _digamma(x), result))
+
+
 def _round_half_away(x: np.ndarray) -> np.ndarray:
     whole = np.trunc(x)
     return np.where(np.abs(x - whole) >= 0.5, whole + np.sign(x), whole)
@@ -236,8 +303,10 @@ def _zero(*args) -> list:
     return [0] * (len(args) - 2)
 
 
-def _polygamma_2(x, out, g):
-    raise NotImplementedError("the gradient of Elemwise{tri_gamma} (polygamma(2, x), which scanjit lacks)")
+def _polygamma_dtype(dtypes: list[str]) -> str | None:
+    """PyTensor's: the order must be an integer; the result is x's float."""
+    n, x = dtypes
+    return None if is_float(n) else upgrade_to_float(x)
 
 
 def _first(out: Variable, x: Variable) -> Variable:
@@ -294,7 +363,9 @@ SCALARS: dict[str, Scalar] = {
         mul(g, mul(SQRT_PI / 2, exp(mul(out, out))))]),
     "gammaln": Scalar(_libm(_lgamma), _float, grad=lambda x, out, g: [mul(g, psi(x))]),
     "psi": Scalar(_f64(_digamma), _float, grad=lambda x, out, g: [mul(g, tri_gamma(x))]),
-    "tri_gamma": Scalar(_f64(_trigamma), _float, grad=_polygamma_2),
+    "tri_gamma": Scalar(_f64(_trigamma), _float, grad=lambda x, out, g: [mul(g, polygamma(2, x))]),
+    "polygamma": Scalar(_polygamma, _polygamma_dtype, "cast", grad=lambda n, x, out, g: [
+        None, mul(g, polygamma(add(n, 1), x))]),
     **{name: Scalar(_f64(getattr(np, name)), _float, grad=grad) for name, grad in LIBM.items()},
     "isnan": Scalar(np.isnan, _bool, "cast"), "isinf": Scalar(np.isinf, _bool, "cast"),
     "lt": Scalar(np.less, _bool, "common"), "gt": Scalar(np.greater, _bool, "common"),
@@ -389,8 +460,8 @@ round_half_to_even, round_half_away_from_zero = (
     _elemwise(n) for n in ("round_half_to_even", "round_half_away_from_zero"))
 sigmoid, softplus, log1p, expm1, log1mexp = (
     _elemwise(n) for n in ("sigmoid", "softplus", "log1p", "expm1", "log1mexp"))
-erf, erfc, erfinv, gammaln, psi, tri_gamma = (
-    _elemwise(n) for n in ("erf", "erfc", "erfinv", "gammaln", "psi", "tri_gamma"))
+erf, erfc, erfinv, gammaln, psi, tri_gamma, polygamma = (
+    _elemwise(n) for n in ("erf", "erfc", "erfinv", "gammaln", "psi", "tri_gamma", "polygamma"))
 tan, sinh, cosh, arcsin, arccos, arctan, arctan2, arcsinh, arccosh, arctanh, exp2, log2, log10 = (
     _elemwise(n) for n in LIBM)
 second = _elemwise("second")
@@ -428,7 +499,8 @@ __all__ = ["Elemwise", "SCALARS", "add", "sub", "mul", "true_div", "int_div", "m
            "minimum", "switch", "clip", "and_", "or_", "xor", "invert", "where", "cast", "sign",
            "square", "sqr", "reciprocal", "floor", "ceil", "trunc", "round", "round_half_to_even",
            "round_half_away_from_zero", "isnan", "isinf", "sigmoid", "expit", "softplus", "log1p",
-           "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfinv", "gammaln", "psi", "digamma", "tri_gamma", *LIBM,
+           "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfinv", "gammaln", "psi", "digamma", "tri_gamma",
+           "polygamma", *LIBM,
            "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "power", "floor_div",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "log1pexp", "isfinite", "isposinf",
            "isneginf", "deg2rad", "rad2deg", "iround", "divmod", "nan_to_num", "second", "fill"]
