@@ -517,25 +517,42 @@ class PackInvariantMatrix(RewritePattern):
 
 
 def copy_rows(b: Builder, source: SSAValue, first: SSAValue, step: SSAValue, count: SSAValue,
-              out_type: Attribute) -> SSAValue:
-    """out[k, ...] = source[first + k * step, ...] for k < count."""
-    rest = dims(b, source)[1:]
-    out = empty_like_dims(b, out_type, [count, *rest])
+              out_type: Attribute, axis: int = 0) -> SSAValue:
+    """out[..., k, ...] = source[..., first + k * step, ...] for k < count
+    along `axis`, in `source`'s own index order."""
+    lengths = dims(b, source)
+    lengths[axis] = count
+    out = empty_like_dims(b, out_type, lengths)
 
     def body(ib: Builder, ivs, acc):
-        row = ib.emit(arith.AddiOp(first, ib.emit(arith.MuliOp(ivs[0], step))))
-        return [insert(ib, element(ib, source, [row, *ivs[1:]]), acc[0], ivs)]
+        at = list(ivs)
+        at[axis] = ib.emit(arith.AddiOp(first, ib.emit(arith.MuliOp(ivs[axis], step))))
+        return [insert(ib, element(ib, source, at), acc[0], ivs)]
 
-    return b.loop_nest([count, *rest], [out], body)[0]
+    return b.loop_nest(lengths, [out], body)[0]
 
 
 class LowerSlice(Lowering):
+    """A slice of rows is a copy. When its source is a permutation view of
+    a tensor (the emitter slices other axes as rows of a view moving the
+    axis first), the copy keeps that tensor's layout, read through the same
+    permutation: a column slice x[:, a:b] stays row-major, so the loops
+    reading it run along its rows (contiguous, vectorized), not down its
+    columns."""
+
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.SliceOp, rewriter: PatternRewriter, /):
         self.rewrite(op, rewriter)
 
     def lower(self, b: Builder, op: sj.SliceOp) -> SSAValue:
-        return copy_rows(b, op.source, op.start, op.step, op.count, op.result.type)
+        view = op.source.owner
+        if not isinstance(view, sj.DimShuffleOp) or -1 in (order := list(view.order.get_values())):
+            return copy_rows(b, op.source, op.start, op.step, op.count, op.result.type)
+        shape = list(view.source.type.get_shape())
+        shape[order[0]] = op.result.type.get_shape()[0]
+        natural = TensorType(op.result.type.element_type, shape)
+        copy = copy_rows(b, view.source, op.start, op.step, op.count, natural, axis=order[0])
+        return b.emit(sj.DimShuffleOp(copy, order, op.result.type))
 
 
 class LowerInsertRow(Lowering):
