@@ -30,6 +30,7 @@ class ScanInfo:
     first_serial: int = 0  # nodes the step function made have serials from here on
     truncate_gradient: int = -1  # the gradient backpropagates through this many last steps (-1: all)
     draws: int = 0  # the last outputs are this many random draws of the step, stored for the gradient
+    intermediates: int = 0  # the outputs before the draws end with this many stored step intermediates
 
     @property
     def recurrent(self) -> list[int]:
