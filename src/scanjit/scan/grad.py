@@ -63,8 +63,11 @@ def _reversed_rows(x: Variable, start, count) -> Variable:
     return flip(_rows(x, start, count), 0)
 
 
-def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads: list) -> list:
-    """The gradients of the inputs of the ScanOp `op`'s node (see ScanOp)."""
+def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads: list, wanted: set[int]) -> list:
+    """The gradients of the inputs of the ScanOp `op`'s node (see ScanOp):
+    of those numbered `wanted`, None for the others (the backward loop
+    computes neither a sequence's rows nor an invariant's sum that nobody
+    reads: a matrix product is a BLAS call, which later passes keep)."""
     info = op.info
     n_seqs, recurrent = op.n_seqs, info.recurrent
     seqs = inputs[1:1 + n_seqs]
@@ -136,7 +139,9 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     tap_places = [place for k in floats for place in state_reads[k]]
     found = backprop(seeds, seq_places + tap_places + outer)
     seq_grads, tap_grads = found[:len(seq_places)], iter(found[len(seq_places):len(seq_places) + len(tap_places)])
-    outer_grads = [g if is_float(v.dtype) else None for g, v in zip(found[len(seq_places) + len(tap_places):], outer)]
+    first_outer = len(inputs) - len(outer)
+    outer_grads = [g if is_float(v.dtype) and first_outer + k in wanted else None
+                   for k, (g, v) in enumerate(zip(found[len(seq_places) + len(tap_places):], outer))]
 
     new_states = [row for k, places in zip(floats, pending)
                   for row in _shifted_adjoints(places, info.output_taps[recurrent[k]], tap_grads)]
@@ -148,7 +153,8 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         carried_places.append(_like(outer[k], f"d{outer[k].name or 'outer'}"))
         carried_inits.append(_zeros(outer[k]))
         new_states.append(add(carried_places[-1], outer_grads[k]))
-    per_step = [g if g is not None else _zeros(p) for g, p in zip(seq_grads, seq_places)]
+    place_wanted = [1 + i in wanted for i, (_, reads) in enumerate(seq_reads) for _ in reads]
+    per_step = [g if g is not None else _zeros(p) for g, p, w in zip(seq_grads, seq_places, place_wanted) if w]
     sequence_of = dict(zip(map(id, sequence_places), back_seqs))  # a factor that is a row read: its sequence
     stored_factors = [f for f in factors if id(f) not in sequence_of]
     roots, stored = read_stored_outputs(new_states + per_step + stored_factors, body, info.intermediates,
@@ -167,7 +173,10 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     stacked = node.outputs[n_states:len(roots)]  # per_step, then stored_factors
 
     grads_seq, stacked_rows = [], iter(stacked[:len(per_step)])
-    for seq, (base, reads) in zip(seqs, seq_reads):
+    for i, (seq, (base, reads)) in enumerate(zip(seqs, seq_reads)):
+        if 1 + i not in wanted:
+            grads_seq.append(None)
+            continue
         total = _zeros(base)
         for offset, _ in reads:
             total = inc_subtensor(_rows(total, start + offset, count), flip(next(stacked_rows), 0))

@@ -93,13 +93,16 @@ class ScanOp(Op):
                                                             outer_inputs(info))
 
     def L_op(self, inputs, outputs, output_grads):
+        return self.wanted_L_op(inputs, outputs, output_grads, set(range(len(inputs))))
+
+    def wanted_L_op(self, inputs, outputs, output_grads, wanted):
         """Backpropagation through time: a scan running backwards (scan/grad.py),
         over recomputed segments when checkpointed (scan/checkpointing.py)."""
         from scanjit.scan.grad import scan_grad
 
         if self.checkpoint is not None:
             return self.checkpoint.grad(self, inputs, outputs, output_grads)
-        return scan_grad(self, inputs, outputs, output_grads)
+        return scan_grad(self, inputs, outputs, output_grads, wanted)
 
     def infer_shape(self, node, shapes, dims):
         """Stacked outputs: (steps, *the step's lengths), inferred lazily
