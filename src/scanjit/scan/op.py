@@ -43,6 +43,12 @@ class ScanInfo:
         return self.inner_outputs + ([self.until] if self.until is not None else []) + \
             list(self.updates.values())
 
+    @property
+    def intermediate_outputs(self) -> range:
+        """Indices of the stored step intermediates among the outputs."""
+        end = len(self.inner_outputs) - self.draws
+        return range(end - self.intermediates, end)
+
     def window(self, k: int) -> int:
         """How many past values output k keeps (0 for a per-step output)."""
         taps = self.output_taps[k]
