@@ -196,6 +196,13 @@ class Op:
         reach); see scanjit/tensor/gradient.py."""
         return self.grad(inputs, output_grads)
 
+    def wanted_L_op(self, inputs: list[Variable], outputs: list[Variable], output_grads: list,
+                    wanted: set[int]) -> list:
+        """L_op when only the gradients of the inputs numbered `wanted` are
+        read: an Op whose gradients are costly to build apart (a scan's
+        backward loop) builds only those."""
+        return self.L_op(inputs, outputs, output_grads)
+
     def grad(self, inputs: list[Variable], output_grads: list) -> list:
         raise NotImplementedError(f"the gradient of {self} is not implemented")
 

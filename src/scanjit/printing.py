@@ -80,7 +80,7 @@ class _Printer:
     def inner(self, node: Apply) -> None:
         info = node.op.info
         self.lines += ["", f"{node.op} {self.id(node)}"]
-        roots = [("", v) for v in info.inner_outputs]
+        roots = [("", v) for k, v in enumerate(info.inner_outputs) if k not in info.intermediate_outputs]
         if info.until is not None:
             roots.append(("until: ", info.until))
         roots += [(f"update of {shared.name or 'shared'} {self.id(shared)}: ", new)

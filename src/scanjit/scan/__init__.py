@@ -21,6 +21,7 @@ import numpy as np
 
 from scanjit.graph import Constant, MissingInputError, Variable, branches, graph_inputs, next_serial, toposort
 from scanjit.scan.checkpointing import Checkpointing
+from scanjit.scan.intermediates import costly_intermediates
 from scanjit.scan.op import ScanInfo, ScanOp, outer_inputs
 from scanjit.scan.utils import OrderedUpdates, until
 from scanjit.shared import SharedVariable
@@ -205,9 +206,10 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
         initials.append(shared)
         placeholders.append(shared)
 
+    intermediates = costly_intermediates(outputs, placeholders, first_serial)
     draws = _step_draws(outputs, first_serial)
-    outputs += draws
-    state_taps += [None] * len(draws)
+    outputs += intermediates + draws
+    state_taps += [None] * (len(intermediates) + len(draws))
 
     if n_steps is None:
         if not seqs:
@@ -229,7 +231,7 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
     if truncate_gradient < -1:
         raise ValueError(f"truncate_gradient must be -1 (no truncation) or >= 0, got {truncate_gradient}")
     info = ScanInfo(seq_taps, state_taps, placeholders, outputs, stop, go_backwards, generators,
-                    first_serial, int(truncate_gradient), len(draws))
+                    first_serial, int(truncate_gradient), len(draws), len(intermediates))
     checkpointing = Checkpointing(info, checkpoint, scan) if checkpoint is not False else None
     node_op = ScanOp(info, len(seqs), n_steps is not None, checkpointing)
     node = node_op.make_node(cast(n_steps_var, "int64"), seqs, initials, outer_inputs(info))

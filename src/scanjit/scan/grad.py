@@ -14,8 +14,8 @@ graph (rebuilt on its own placeholders). That gives each tap's adjoint, added to
 outputs, flipped back afterwards) and the loop invariants' gradients,
 which it sums over the steps as states. After the last step the window
 holds the initial values' gradients. scan/grad_lean.py keeps the step
-lean: it reads the step outputs the forward stored rather than computing
-them again, and sums the invariants' gradients that are outer products
+lean: it reads the step outputs and costly intermediates (scan/intermediates.py)
+the forward stored rather than computing them again, and sums the invariants' gradients that are outer products
 (dW = Σ_t outer(x_t, dz_t)) or small after the loop, as one product.
 
 T is the steps taken (fewer than n_steps with until); start is 0, or
@@ -63,8 +63,11 @@ def _reversed_rows(x: Variable, start, count) -> Variable:
     return flip(_rows(x, start, count), 0)
 
 
-def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads: list) -> list:
-    """The gradients of the inputs of the ScanOp `op`'s node (see ScanOp)."""
+def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads: list, wanted: set[int]) -> list:
+    """The gradients of the inputs of the ScanOp `op`'s node (see ScanOp):
+    of those numbered `wanted`, None for the others (the backward loop
+    computes neither a sequence's rows nor an invariant's sum that nobody
+    reads: a matrix product is a BLAS call, which later passes keep)."""
     info = op.info
     n_seqs, recurrent = op.n_seqs, info.recurrent
     seqs = inputs[1:1 + n_seqs]
@@ -104,7 +107,7 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
             rows[place] = _like(place, place.name)
             reads.append(rows[place])
         state_reads.append(reads)
-    n_out = len(info.inner_outputs) - info.draws
+    n_out = len(info.inner_outputs) - info.draws  # the outputs, the stored intermediates among them
     for k in range(n_out, len(info.inner_outputs)):  # the forward's draws, read back
         back_seqs.append(_reversed_rows(outputs[k], start, count))
         rows[info.inner_outputs[k]] = _like(info.inner_outputs[k], f"draw{k - n_out}[t]")
@@ -136,7 +139,9 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     tap_places = [place for k in floats for place in state_reads[k]]
     found = backprop(seeds, seq_places + tap_places + outer)
     seq_grads, tap_grads = found[:len(seq_places)], iter(found[len(seq_places):len(seq_places) + len(tap_places)])
-    outer_grads = [g if is_float(v.dtype) else None for g, v in zip(found[len(seq_places) + len(tap_places):], outer)]
+    first_outer = len(inputs) - len(outer)
+    outer_grads = [g if is_float(v.dtype) and first_outer + k in wanted else None
+                   for k, (g, v) in enumerate(zip(found[len(seq_places) + len(tap_places):], outer))]
 
     new_states = [row for k, places in zip(floats, pending)
                   for row in _shifted_adjoints(places, info.output_taps[recurrent[k]], tap_grads)]
@@ -148,10 +153,12 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         carried_places.append(_like(outer[k], f"d{outer[k].name or 'outer'}"))
         carried_inits.append(_zeros(outer[k]))
         new_states.append(add(carried_places[-1], outer_grads[k]))
-    per_step = [g if g is not None else _zeros(p) for g, p in zip(seq_grads, seq_places)]
+    place_wanted = [1 + i in wanted for i, (_, reads) in enumerate(seq_reads) for _ in reads]
+    per_step = [g if g is not None else _zeros(p) for g, p, w in zip(seq_grads, seq_places, place_wanted) if w]
     sequence_of = dict(zip(map(id, sequence_places), back_seqs))  # a factor that is a row read: its sequence
     stored_factors = [f for f in factors if id(f) not in sequence_of]
-    roots, stored = read_stored_outputs(new_states + per_step + stored_factors, body, list(rows.values()))
+    roots, stored = read_stored_outputs(new_states + per_step + stored_factors, body, info.intermediates,
+                                        list(rows.values()))
     read = {id(v) for v in graph_inputs(roots)}  # the sequences the backward step reads
     read_seqs = [(seq, place) for seq, place in zip(back_seqs, sequence_places) if id(place) in read]
     read_seqs += [(_reversed_rows(outputs[k], start, count), place) for k, place in stored]
@@ -159,13 +166,17 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     back_info = dataclasses.replace(
         info, seq_taps=[[0]] * len(read_seqs), output_taps=[[-1]] * n_states + [None] * (len(roots) - n_states),
         placeholders=[place for _, place in read_seqs] + carried_places, inner_outputs=roots,
-        until=None, go_backwards=False, updates={}, first_serial=first_serial, truncate_gradient=-1, draws=0)
+        until=None, go_backwards=False, updates={}, first_serial=first_serial, truncate_gradient=-1, draws=0,
+        intermediates=0)
     node = op.loop(back_info, count, [seq for seq, _ in read_seqs], carried_inits)
     finals = node.op.final_outputs(node)
     stacked = node.outputs[n_states:len(roots)]  # per_step, then stored_factors
 
     grads_seq, stacked_rows = [], iter(stacked[:len(per_step)])
-    for seq, (base, reads) in zip(seqs, seq_reads):
+    for i, (seq, (base, reads)) in enumerate(zip(seqs, seq_reads)):
+        if 1 + i not in wanted:
+            grads_seq.append(None)
+            continue
         total = _zeros(base)
         for offset, _ in reads:
             total = inc_subtensor(_rows(total, start + offset, count), flip(next(stacked_rows), 0))

@@ -1,7 +1,9 @@
 """A lean backward step for a scan's gradient (scan/grad.py).
 
 Step outputs the forward stored are read back rather than computed again:
-the derivative of tanh reads tanh's value, which is the stored state.
+the derivative of tanh reads tanh's value, which is the stored state; so
+are the step's costly intermediates, which the forward stores for it
+(scan/intermediates.py): a GRU's gates.
 
 Sums over the steps are pushed out of the backward loop. The gradient of
 a loop invariant W read through a product, x_t·W, is a sum over the steps
@@ -98,15 +100,33 @@ def pushed_sums(grads: list, scan_op: type, first_serial: int) -> tuple[dict, li
     return pushed, factors
 
 
-def read_stored_outputs(roots: list[Variable], body: list[Variable], step_places: list[Variable]):
-    """`roots` with each step output that the backward step would compute
-    again (a tanh whose derivative reads its value) read instead from the
-    rows the forward stored: the new roots and [(k, placeholder)], the
-    outputs to read and the placeholders standing for their rows."""
+def read_stored_outputs(roots: list[Variable], body: list[Variable], intermediates: int,
+                        step_places: list[Variable]):
+    """`roots` with the step outputs (`body`, ending with the `intermediates`
+    the forward stored, scan/intermediates.py) that the backward step would
+    compute again read instead from the rows the forward stored: every
+    output (a tanh whose derivative reads its value), then each
+    intermediate still needed, the latest first (storing a GRU's gates
+    leaves their matrix products unread). Returns the new roots and
+    [(k, placeholder)], the outputs to read and the placeholders standing
+    for their rows."""
     per_step = {id(p) for p in step_places}
     places = {k: type(out.type)(out.dtype, out.type.shape)(f"{out.name or f'out{k}'}[t]")
               for k, out in enumerate(body)
               if out.owner is not None and any(id(v) in per_step for v in graph_inputs([out]))}
-    new_roots = clone_replace(roots, [(body[k], place) for k, place in places.items()])
-    read = {id(v) for v in graph_inputs(new_roots)}
-    return new_roots, [(k, place) for k, place in places.items() if id(place) in read]
+    n_outputs = len(body) - intermediates
+    read = {id(body[k]) for k in places if k < n_outputs}
+    for k in reversed(range(n_outputs, len(body))):
+        if k in places and id(body[k]) in _needed(roots, read):
+            read.add(id(body[k]))
+    new_roots = clone_replace(roots, [(body[k], place) for k, place in places.items() if id(body[k]) in read])
+    inputs = {id(v) for v in graph_inputs(new_roots)}
+    return new_roots, [(k, place) for k, place in places.items() if id(place) in inputs]
+
+
+def _needed(roots: list[Variable], stored: set[int]) -> set[int]:
+    """ids of the variables computing `roots` needs, given the `stored` ones."""
+    found = {id(v) for v in roots}
+    for node in toposort(roots, stop=lambda v: id(v) in stored):
+        found.update(id(v) for v in node.inputs)
+    return found

@@ -30,6 +30,7 @@ class ScanInfo:
     first_serial: int = 0  # nodes the step function made have serials from here on
     truncate_gradient: int = -1  # the gradient backpropagates through this many last steps (-1: all)
     draws: int = 0  # the last outputs are this many random draws of the step, stored for the gradient
+    intermediates: int = 0  # the outputs before the draws end with this many stored step intermediates
 
     @property
     def recurrent(self) -> list[int]:
@@ -41,6 +42,12 @@ class ScanInfo:
         """Everything a step computes: outputs, the until condition, updates."""
         return self.inner_outputs + ([self.until] if self.until is not None else []) + \
             list(self.updates.values())
+
+    @property
+    def intermediate_outputs(self) -> range:
+        """Indices of the stored step intermediates among the outputs."""
+        end = len(self.inner_outputs) - self.draws
+        return range(end - self.intermediates, end)
 
     def window(self, k: int) -> int:
         """How many past values output k keeps (0 for a per-step output)."""
@@ -92,13 +99,16 @@ class ScanOp(Op):
                                                             outer_inputs(info))
 
     def L_op(self, inputs, outputs, output_grads):
+        return self.wanted_L_op(inputs, outputs, output_grads, set(range(len(inputs))))
+
+    def wanted_L_op(self, inputs, outputs, output_grads, wanted):
         """Backpropagation through time: a scan running backwards (scan/grad.py),
         over recomputed segments when checkpointed (scan/checkpointing.py)."""
         from scanjit.scan.grad import scan_grad
 
         if self.checkpoint is not None:
             return self.checkpoint.grad(self, inputs, outputs, output_grads)
-        return scan_grad(self, inputs, outputs, output_grads)
+        return scan_grad(self, inputs, outputs, output_grads, wanted)
 
     def infer_shape(self, node, shapes, dims):
         """Stacked outputs: (steps, *the step's lengths), inferred lazily

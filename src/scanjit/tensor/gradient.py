@@ -135,7 +135,7 @@ def backprop(seeds: dict[Variable, Variable], wrt: Sequence[Variable], consider_
         if all(not is_float(o.dtype) for o in connected):  # only integer outputs reach the cost
             input_grads = [0] * len(node.inputs)
         else:
-            input_grads = list(node.op.L_op(node.inputs, node.outputs, output_grads))
+            input_grads = list(node.op.wanted_L_op(node.inputs, node.outputs, output_grads, set(wanted)))
             if len(input_grads) != len(node.inputs):
                 raise ValueError(f"{node.op} returned {len(input_grads)} gradients for "
                                  f"{len(node.inputs)} inputs")
