@@ -12,12 +12,13 @@ func.func @f(%a: memref<?x3xf64>, %n: index, %flag: i1) -> (memref<?x3xf64>, f32
 // CHECK-NEXT:   %[[D0:.*]] = llvm.insertvalue %a, %[[U]][0]
 // CHECK-NEXT:   %[[D1:.*]] = llvm.insertvalue %[[S0]], %[[D0]][1]
 // CHECK-NEXT:   %[[D:.*]] = llvm.insertvalue %[[S1]], %[[D1]][2]
-// CHECK-NEXT:   %{{.*}} = builtin.unrealized_conversion_cast %[[D]] : !llvm.struct<(!llvm.ptr, i64, i64)> to memref<?x3xf64>
+// The returned buffer's fields are read once, where its descriptor is built.
+// CHECK-DAG:    %[[PTR:.*]] = llvm.extractvalue %[[D]][0]
+// CHECK-DAG:    %[[SIZE0:.*]] = llvm.extractvalue %[[D]][1]
+// CHECK-DAG:    %[[SIZE1:.*]] = llvm.extractvalue %[[D]][2]
+// CHECK:        %{{.*}} = builtin.unrealized_conversion_cast %[[D]] : !llvm.struct<(!llvm.ptr, i64, i64)> to memref<?x3xf64>
 // CHECK-NEXT:   %x = arith.constant 1.000000e+00 : f32
 // ...whose return stores the results into the result slots and returns 0.
-// CHECK-NEXT:   %[[PTR:.*]] = llvm.extractvalue %[[D]][0]
-// CHECK-NEXT:   %[[SIZE0:.*]] = llvm.extractvalue %[[D]][1]
-// CHECK-NEXT:   %[[SIZE1:.*]] = llvm.extractvalue %[[D]][2]
 // CHECK-NEXT:   %[[SLOT0:.*]] = llvm.getelementptr %[[RES]][0] : (!llvm.ptr) -> !llvm.ptr, i64
 // CHECK-NEXT:   llvm.store %[[PTR]], %[[SLOT0]] {alignment = 8 : i64} : !llvm.ptr, !llvm.ptr
 // CHECK-NEXT:   %[[SLOT1:.*]] = llvm.getelementptr %[[RES]][1] : (!llvm.ptr) -> !llvm.ptr, i64

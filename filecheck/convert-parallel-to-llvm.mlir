@@ -17,9 +17,10 @@ func.func private @main_loop0(%lo: index, %hi: index, %x: memref<?xf64>, %s: f64
 // CHECK:      llvm.func internal @main_impl(
 // CHECK-NEXT:   %[[SLOTS:.*]] = llvm.mlir.constant(4) : i64
 // CHECK-NEXT:   %[[CTX:.*]] = llvm.alloca %[[SLOTS]] x !llvm.ptr {alignment = 8 : i64} : (i64) -> !llvm.ptr
-// CHECK:        %[[DATA:.*]] = llvm.extractvalue %{{.*}}[0] : !llvm.struct<(!llvm.ptr, i64)>
-// CHECK-NEXT:   %[[SIZE:.*]] = llvm.extractvalue %{{.*}}[1] : !llvm.struct<(!llvm.ptr, i64)>
-// CHECK-NEXT:   %[[AT0:.*]] = llvm.getelementptr %[[CTX]][0] : (!llvm.ptr) -> !llvm.ptr, i64
+// %x's fields are read once, where its descriptor is defined.
+// CHECK-DAG:    %[[DATA:.*]] = llvm.extractvalue %{{.*}}[0] : !llvm.struct<(!llvm.ptr, i64)>
+// CHECK-DAG:    %[[SIZE:.*]] = llvm.extractvalue %{{.*}}[1] : !llvm.struct<(!llvm.ptr, i64)>
+// CHECK:        %[[AT0:.*]] = llvm.getelementptr %[[CTX]][0] : (!llvm.ptr) -> !llvm.ptr, i64
 // CHECK-NEXT:   llvm.store %[[DATA]], %[[AT0]] {alignment = 8 : i64} : !llvm.ptr, !llvm.ptr
 // CHECK-NEXT:   %[[AT1:.*]] = llvm.getelementptr %[[CTX]][1] : (!llvm.ptr) -> !llvm.ptr, i64
 // CHECK-NEXT:   llvm.store %[[SIZE]], %[[AT1]] {alignment = 8 : i64} : i64, !llvm.ptr

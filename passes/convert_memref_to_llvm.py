@@ -28,17 +28,15 @@ from xdsl.dialects.builtin import (
     MemRefType,
     NoneAttr,
     TensorType,
-    UnrealizedConversionCastOp,
     i64,
 )
-from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
     PatternRewriteWalker,
     RewritePattern,
 )
-from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
 from scanjit.passes.support.llvm_common import (
@@ -46,7 +44,7 @@ from scanjit.passes.support.llvm_common import (
     byte_size,
     const,
     declare,
-    extract,
+    field,
     pack,
     replace_with,
     retype_block_args,
@@ -65,25 +63,11 @@ def _memref_type(value: SSAValue) -> MemRefType:
     return t
 
 
-def _field(desc: SSAValue, pos: int, t: Attribute = i64) -> SSAValue:
-    """Field `pos` of the descriptor `desc`, extracted once, right after the
-    descriptor's definition (which dominates every use): not once per access."""
-    owner = desc.owner
-    at = InsertPoint.after(owner) if isinstance(owner, Operation) else InsertPoint.at_start(owner)
-    op = at.insert_before
-    while isinstance(op, llvm.ExtractValueOp | UnrealizedConversionCastOp):
-        if isinstance(op, llvm.ExtractValueOp) and op.container is desc and op.position.get_values() == (pos,):
-            return op.res
-        op = op.next_op
-    Rewriter.insert_op(field := extract(desc, pos, t), at)
-    return field.res
-
-
 def _size(desc: SSAValue, t: MemRefType, d: int, ops: list[Operation]) -> SSAValue:
     """Size of dimension d: a constant if static, else read from `desc`."""
     n = t.get_shape()[d]
     if n == DYNAMIC_INDEX:
-        return _field(desc, d + 1)
+        return field(desc, d + 1)
     ops.append(size := const(n))
     return size.result
 
@@ -107,7 +91,7 @@ def _address(mem: SSAValue, indices: Sequence[SSAValue], ops: list[Operation]) -
     """Pointer to element `indices` of `mem`."""
     t = _memref_type(mem)
     desc = to_llvm(mem)
-    ptr = _field(desc, 0, PTR)
+    ptr = field(desc, 0, PTR)
     if not indices:
         return ptr
     idx = [to_llvm(i) for i in indices]
@@ -172,7 +156,7 @@ def _lower(op: Operation, module: builtin.ModuleOp) -> tuple[list[Operation], li
         case memref.AllocOp() | memref.AllocaOp():
             return ops, [_allocate(op, module, ops)]
         case memref.DeallocOp():
-            ptr = _field(to_llvm(op.memref), 0, PTR)
+            ptr = field(to_llvm(op.memref), 0, PTR)
             free = declare(module, "scanjit_free", [PTR], llvm.LLVMVoidType())
             ops.append(llvm.CallOp(free, ptr))
             return ops, []
@@ -188,7 +172,7 @@ def _lower(op: Operation, module: builtin.ModuleOp) -> tuple[list[Operation], li
             ops += [*sizes, *pack(address.result, [size.result for size in sizes])]
             return ops, [ops[-1].results[0]]
         case memref.ExtractAlignedPointerAsIndexOp():
-            ops.append(address := llvm.PtrToIntOp(_field(to_llvm(op.source), 0, PTR), i64))
+            ops.append(address := llvm.PtrToIntOp(field(to_llvm(op.source), 0, PTR), i64))
             return ops, [address.results[0]]
         case memref.CastOp():
             _memref_type(op.dest)
@@ -201,7 +185,7 @@ def _lower(op: Operation, module: builtin.ModuleOp) -> tuple[list[Operation], li
             ops.append(elem := const(byte_size(t.element_type)))
             ops.append(nbytes := llvm.MulOp(count, elem.result, overflow=NSW))
             memcpy = declare(module, "memcpy", [PTR, PTR, i64], PTR)
-            ops.append(llvm.CallOp(memcpy, _field(dst, 0, PTR), _field(src, 0, PTR), nbytes.res, return_type=PTR))
+            ops.append(llvm.CallOp(memcpy, field(dst, 0, PTR), field(src, 0, PTR), nbytes.res, return_type=PTR))
             return ops, []
         case _:
             raise PassFailedException(f"convert-memref-to-llvm: cannot lower {op.name}")

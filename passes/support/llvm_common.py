@@ -81,6 +81,20 @@ def flat_types(t: Attribute) -> list[Attribute]:
     return [llvm_type(t)]
 
 
+def field(desc: SSAValue, pos: int, t: Attribute = i64) -> SSAValue:
+    """Field `pos` of the descriptor `desc`, extracted once, right after the
+    descriptor's definition (which dominates every use): not once per access."""
+    owner = desc.owner
+    at = InsertPoint.after(owner) if isinstance(owner, Operation) else InsertPoint.at_start(owner)
+    op = at.insert_before
+    while isinstance(op, llvm.ExtractValueOp | UnrealizedConversionCastOp):
+        if isinstance(op, llvm.ExtractValueOp) and op.container is desc and op.position.get_values() == (pos,):
+            return op.res
+        op = op.next_op
+    Rewriter.insert_op(field := extract(desc, pos, t), at)
+    return field.res
+
+
 def flatten(values: Sequence[SSAValue]) -> tuple[list[Operation], list[SSAValue]]:
     """Ops extracting the parameters standing for `values` (see `flat_types`), and them."""
     ops: list[Operation] = []
@@ -88,10 +102,7 @@ def flatten(values: Sequence[SSAValue]) -> tuple[list[Operation], list[SSAValue]
     for value in values:
         v = to_llvm(value)
         if isinstance(value.type, MemRefType):
-            extracted = [extract(v, pos, PTR if pos == 0 else i64)
-                         for pos in range(value.type.get_num_dims() + 1)]
-            ops += extracted
-            fields += [e.results[0] for e in extracted]
+            fields += [field(v, pos, PTR if pos == 0 else i64) for pos in range(value.type.get_num_dims() + 1)]
         else:
             fields.append(v)
     return ops, fields
