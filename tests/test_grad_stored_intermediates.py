@@ -136,7 +136,10 @@ def test_second_order_flows_through_the_stored_gates():
 
 
 def test_an_intermediate_whose_shape_changes_between_steps_is_not_stored():
-    """exp(x[:t + 1]) changes length from step to step: recomputed, not stored."""
+    """exp(x[:t + 1]) changes length from step to step: recomputed, not stored.
+    (Inputs of its own, small: h grows like an exponential tower, and with
+    large ones the cost reaches 1e25, where a finite difference of x[3]'s
+    0.2 is lost to rounding.)"""
     x = pt.dvector("x")
 
     def step(t, h, x):
@@ -148,7 +151,7 @@ def test_an_intermediate_whose_shape_changes_between_steps_is_not_stored():
     assert forward.op.info.intermediates == 0
     verify_grad(lambda x: scanjit.scan(step, sequences=pt.arange(x.shape[0]), outputs_info=np.float64(0.2),
                                        non_sequences=[x], return_updates=False).sum(),
-                [RNG.normal(size=4) * 0.5], rng=np.random.default_rng(3))
+                [np.random.default_rng(11).normal(size=4) * 0.1], rng=np.random.default_rng(3))
 
 
 def test_checkpointed_gradients_are_the_plain_ones():
