@@ -510,8 +510,7 @@ class PackInvariantMatrix(RewritePattern):
         static = matrix.type.get_shape()
         shape, sizes = ([static[1], static[0]], [cols, rows]) if transpose else (static, [rows, cols])
         packed = empty_like_dims(b, TensorType(matrix.type.element_type, shape), sizes)
-        packed = b.loop_nest([rows, cols], [packed], lambda ib, ij, acc: [
-            insert(ib, element(ib, matrix, ij), acc[0], ij[::-1] if transpose else ij)])[0]
+        packed = copy_nest(b, [rows, cols], matrix, packed, write=(lambda ij: ij[::-1]) if transpose else None)
         rewriter.insert_op(b.ops, InsertPoint.before(loop))
         rewriter.replace(op, sj.DotOp(vector, packed, op.result.type))
 
@@ -522,14 +521,21 @@ def copy_rows(b: Builder, source: SSAValue, first: SSAValue, step: SSAValue, cou
     along `axis`, in `source`'s own index order."""
     lengths = dims(b, source)
     lengths[axis] = count
-    out = empty_like_dims(b, out_type, lengths)
 
-    def body(ib: Builder, ivs, acc):
+    def read(ib: Builder, ivs):
         at = list(ivs)
         at[axis] = ib.emit(arith.AddiOp(first, ib.emit(arith.MuliOp(ivs[axis], step))))
-        return [insert(ib, element(ib, source, at), acc[0], ivs)]
+        return at
 
-    return b.loop_nest(lengths, [out], body)[0]
+    return copy_nest(b, lengths, source, empty_like_dims(b, out_type, lengths), read=read)
+
+
+def copy_nest(b: Builder, lengths: list[SSAValue], source: SSAValue, out: SSAValue,
+              read=None, write=None) -> SSAValue:
+    """`out` with out[write(ivs)] = source[read(ib, ivs)] over the loop nest
+    `lengths` (both maps the identity by default)."""
+    return b.loop_nest(lengths, [out], lambda ib, ivs, acc: [
+        insert(ib, element(ib, source, read(ib, ivs) if read else ivs), acc[0], write(ivs) if write else ivs)])[0]
 
 
 class LowerSlice(Lowering):
@@ -639,9 +645,7 @@ class MaterializeView(Lowering):
 
     def lower(self, b: Builder, op: Operation) -> SSAValue:
         view_dims = dims(b, op.result)
-        out = empty_like_dims(b, op.result.type, view_dims)
-        return b.loop_nest(view_dims, [out], lambda ib, ivs, acc: [
-            insert(ib, element(ib, op.result, ivs), acc[0], ivs)])[0]
+        return copy_nest(b, view_dims, op.result, empty_like_dims(b, op.result.type, view_dims))
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ from xdsl.pattern_rewriter import (
 from scanjit.dialects import sj
 from scanjit.dialects.abi import ALWAYS_INLINE
 from scanjit.passes.support.builder import Builder
+from scanjit.zeta_constants import ZETA_DUMMY, ZETA_SHIFT, ZETA_TAIL
 
 LOG2E = 1.4426950408889634
 LN2_HI = 6.93147180369123816490e-01  # ln 2 with 32 trailing zero bits: k * LN2_HI is exact
@@ -80,12 +81,6 @@ DIGAMMA_ROOT_SERIES = (  # psi^(n)(root) / n!, n = 1 ... 11
     0.022597648232218104, -0.01542476590494896, 0.010538791616612175)
 TRIGAMMA_ASYMPTOTIC = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510,
                        43867 / 798, -174611 / 330, 854513 / 138)  # B_2k, k <= 11
-ZETA_SHIFT = 10  # zeta(s, q) from q + m >= s + 10 on by Euler-Maclaurin
-ZETA_TAIL = (1 / 12, -1 / 720, 1 / 30240, -1 / 1209600, 1 / 47900160, -691 / 1307674368000,
-             1 / 74724249600, -3617 / 10670622842880000, 43867 / 5109094217170944000,
-             -174611 / 802857662698291200000, 854513 / 15511210043330985984000000,
-             -236364091 / 1096907932701818880000000000)  # B_2k / (2k)!, k <= 12
-ZETA_DUMMY = 2.0**60  # a q whose zeta is cheap, for the terms a positive x does not need
 SHIFTER = 1.5 * 2.0**52  # adding it rounds to an integer, kept in the low mantissa bits
 
 

@@ -36,7 +36,7 @@ import dataclasses
 
 from scanjit.dtypes import is_float
 from scanjit.graph import Variable, clone_replace, graph_inputs, next_serial, toposort
-from scanjit.scan.grad_lean import pushed_sums, read_stored_outputs, summed_outer
+from scanjit.scan.grad_lean import like, pushed_sums, read_stored_outputs, summed_outer
 from scanjit.tensor.basic import constant
 from scanjit.tensor.elemwise import add, eq, minimum, second, switch
 from scanjit.tensor.gradient import backprop
@@ -47,11 +47,6 @@ from scanjit.tensor.subtensor import flip, inc_subtensor
 
 def _zeros(x: Variable) -> Variable:
     return second(x, constant(0, dtype=x.dtype))
-
-
-def _like(x: Variable, name: str) -> Variable:
-    """A new placeholder of x's type."""
-    return type(x.type)(x.dtype, x.type.shape)(name)
 
 
 def _rows(x: Variable, start, count) -> Variable:
@@ -92,7 +87,7 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
             place = next(places)
             offset = high - tap if info.go_backwards else tap - low
             back_seqs.append(_reversed_rows(base, start + offset, count))
-            rows[place] = _like(place, place.name)
+            rows[place] = like(place, place.name)
             reads.append((offset, rows[place]))
         seq_reads.append((base, reads))
     state_reads = []  # per state: one placeholder per tap
@@ -104,13 +99,13 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         for tap in taps:
             place = next(places)
             back_seqs.append(_reversed_rows(storage, start + window + tap, count))
-            rows[place] = _like(place, place.name)
+            rows[place] = like(place, place.name)
             reads.append(rows[place])
         state_reads.append(reads)
     n_out = len(info.inner_outputs) - info.draws  # the outputs, the stored intermediates among them
     for k in range(n_out, len(info.inner_outputs)):  # the forward's draws, read back
         back_seqs.append(_reversed_rows(outputs[k], start, count))
-        rows[info.inner_outputs[k]] = _like(info.inner_outputs[k], f"draw{k - n_out}[t]")
+        rows[info.inner_outputs[k]] = like(info.inner_outputs[k], f"draw{k - n_out}[t]")
     first_serial = next_serial()
     body = clone_replace(info.inner_outputs[:n_out], list(rows.items()))
     if any(not getattr(node.op, "pure", True) and node.serial >= info.first_serial for node in toposort(body)):
@@ -121,7 +116,7 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     for k, (out, g) in enumerate(zip(body, stacked_grads)):
         if g is not None:
             back_seqs.append(_reversed_rows(g, start, count))
-            grad_places.append(_like(out, f"d{out.name or f'out{k}'}[t]"))
+            grad_places.append(like(out, f"d{out.name or f'out{k}'}[t]"))
             seeds[out] = add(seeds[out], grad_places[-1]) if out in seeds else grad_places[-1]  # aliased outputs add
     floats = [k for k, init in enumerate(initials) if is_float(init.dtype)]  # integer states: no gradient
     pending = []  # per float state: the placeholders of its pending rows' adjoints
@@ -150,7 +145,7 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     pushed, factors = pushed_sums(outer_grads, type(op), info.first_serial)
     summed = [k for k, g in enumerate(outer_grads) if g is not None and k not in pushed]
     for k in summed:
-        carried_places.append(_like(outer[k], f"d{outer[k].name or 'outer'}"))
+        carried_places.append(like(outer[k], f"d{outer[k].name or 'outer'}"))
         carried_inits.append(_zeros(outer[k]))
         new_states.append(add(carried_places[-1], outer_grads[k]))
     place_wanted = [1 + i in wanted for i, (_, reads) in enumerate(seq_reads) for _ in reads]
@@ -207,7 +202,7 @@ def _pending_adjoints(init: Variable, final_grad, window: int, sit_sot: bool, na
     row = init if sit_sot else init[0]
     zero = _zeros(row)
     inits = [zero] * (window - 1) + [final_grad if final_grad is not None else zero]
-    return inits, [_like(row, f"d{init.name or name}[{i - window}]") for i in range(window)]
+    return inits, [like(row, f"d{init.name or name}[{i - window}]") for i in range(window)]
 
 
 def _shifted_adjoints(pending: list[Variable], taps: list[int], tap_grads) -> list[Variable]:

@@ -27,6 +27,11 @@ from scanjit.tensor.products import Dot, dot
 from scanjit.tensor.shape import DimShuffle, reshape
 
 
+def like(x: Variable, name: str) -> Variable:
+    """A new placeholder of x's type."""
+    return type(x.type)(x.dtype, x.type.shape)(name)
+
+
 def _shuffled(v: Variable, order: tuple) -> Variable | None:
     """x when v is dimshuffle(x, *order)."""
     node = v.owner
@@ -111,7 +116,7 @@ def read_stored_outputs(roots: list[Variable], body: list[Variable], intermediat
     [(k, placeholder)], the outputs to read and the placeholders standing
     for their rows."""
     per_step = {id(p) for p in step_places}
-    places = {k: type(out.type)(out.dtype, out.type.shape)(f"{out.name or f'out{k}'}[t]")
+    places = {k: like(out, f"{out.name or f'out{k}'}[t]")
               for k, out in enumerate(body)
               if out.owner is not None and any(id(v) in per_step for v in graph_inputs([out]))}
     n_outputs = len(body) - intermediates

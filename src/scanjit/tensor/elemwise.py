@@ -19,6 +19,7 @@ from scanjit import config
 from scanjit.dtypes import DTYPES, INTS, is_float, upcast, upgrade_to_float
 from scanjit.graph import Apply, Constant, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable, broadcast_shape, check_broadcast, constant
+from scanjit.zeta_constants import ZETA_DUMMY, ZETA_SHIFT, ZETA_TAIL
 
 
 @dataclass(frozen=True)
@@ -190,12 +191,6 @@ def _trigamma(x: np.ndarray) -> np.ndarray:
     return np.where(negative, reflected, np.where((x > 0) & (x < np.inf), result, special))
 
 
-ZETA_SHIFT = 10  # zeta(s, q) from q + m >= s + 10 on by Euler-Maclaurin
-ZETA_TAIL = (1 / 12, -1 / 720, 1 / 30240, -1 / 1209600, 1 / 47900160, -691 / 1307674368000,
-             1 / 74724249600, -3617 / 10670622842880000, 43867 / 5109094217170944000,
-             -174611 / 802857662698291200000, 854513 / 15511210043330985984000000,
-             -236364091 / 1096907932701818880000000000)  # B_2k / (2k)!, k <= 12
-ZETA_DUMMY = 2.0**60  # a q whose zeta is cheap, for the terms a positive x does not need
 FACTORIALS = np.array([float(math.factorial(k)) for k in range(171)] + [np.inf])
 
 
