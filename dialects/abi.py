@@ -1,9 +1,9 @@
 """The contract between the emitter, the passes and the JIT/runtime, stated
 once: attribute names, the calling convention's slots and offsets.
 
-The native entry point `@f(%a0, ..., %results) -> i32` (convert-func-to-llvm)
-takes the addresses of NumPy array objects and a caller-owned array of
-8-byte result slots, and returns a status:
+The native entry point `@f(%args, %results) -> i32` (convert-func-to-llvm)
+takes an array of the addresses of NumPy array objects, one per argument, and
+a caller-owned array of 8-byte result slots, and returns a status:
 
 * 0: success; the slots hold, per result, a buffer's data pointer then its
   sizes, or a scalar as its own type (i1 as one byte 0/1).

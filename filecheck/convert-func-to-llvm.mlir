@@ -29,9 +29,12 @@ func.func @f(%a: memref<?x3xf64>, %n: index, %flag: i1) -> (memref<?x3xf64>, f32
 // CHECK-NEXT:   llvm.return %[[ZERO]] : i32
 // CHECK-NEXT: }
 
-// The external entry point takes the address of one NumPy array object per
-// argument (a scalar is a 0-d array; an i1 is a byte compared with 0) and calls the body.
-// CHECK:      llvm.func @f(%[[A:.*]]: !llvm.ptr, %[[N_ARRAY:.*]]: !llvm.ptr, %[[FLAG_ARRAY:.*]]: !llvm.ptr, %[[RESULTS:.*]]: !llvm.ptr) -> i32 {
+// The external entry point takes the addresses of the NumPy array objects,
+// one per argument (a scalar is a 0-d array; an i1 is a byte compared with 0),
+// in one argument vector, and calls the body.
+// CHECK:      llvm.func @f(%[[ARGS:.*]]: !llvm.ptr, %[[RESULTS:.*]]: !llvm.ptr) -> i32 {
+// CHECK-NEXT:   %[[A_AT:.*]] = llvm.getelementptr %[[ARGS]][0] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-NEXT:   %[[A:.*]] = llvm.load %[[A_AT]] {alignment = 8 : i64} : !llvm.ptr -> !llvm.ptr
 // The array for %a: its data pointer is at byte 16, its dimensions pointer at byte 32.
 // CHECK-NEXT:   %[[DATA_AT:.*]] = llvm.getelementptr %[[A]][16] : (!llvm.ptr) -> !llvm.ptr, i8
 // CHECK-NEXT:   %[[DATA:.*]] = llvm.load %[[DATA_AT]] {alignment = 8 : i64} : !llvm.ptr -> !llvm.ptr
@@ -42,10 +45,14 @@ func.func @f(%a: memref<?x3xf64>, %n: index, %flag: i1) -> (memref<?x3xf64>, f32
 // CHECK-NEXT:   %[[D1_AT:.*]] = llvm.getelementptr %[[DIMS]][1] : (!llvm.ptr) -> !llvm.ptr, i64
 // CHECK-NEXT:   %[[D1:.*]] = llvm.load %[[D1_AT]] {alignment = 8 : i64} : !llvm.ptr -> i64
 // Scalars are 0-d arrays: their value is loaded from the data pointer.
+// CHECK-NEXT:   %[[N_ARRAY_AT:.*]] = llvm.getelementptr %[[ARGS]][1] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-NEXT:   %[[N_ARRAY:.*]] = llvm.load %[[N_ARRAY_AT]] {alignment = 8 : i64} : !llvm.ptr -> !llvm.ptr
 // CHECK-NEXT:   %[[N_AT:.*]] = llvm.getelementptr %[[N_ARRAY]][16] : (!llvm.ptr) -> !llvm.ptr, i8
 // CHECK-NEXT:   %[[N_DATA:.*]] = llvm.load %[[N_AT]] {alignment = 8 : i64} : !llvm.ptr -> !llvm.ptr
 // CHECK-NEXT:   %[[N_VALUE_AT:.*]] = llvm.getelementptr %[[N_DATA]][0] : (!llvm.ptr) -> !llvm.ptr, i64
 // CHECK-NEXT:   %[[N:.*]] = llvm.load %[[N_VALUE_AT]] {alignment = 8 : i64} : !llvm.ptr -> i64
+// CHECK-NEXT:   %[[FLAG_ARRAY_AT:.*]] = llvm.getelementptr %[[ARGS]][2] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-NEXT:   %[[FLAG_ARRAY:.*]] = llvm.load %[[FLAG_ARRAY_AT]] {alignment = 8 : i64} : !llvm.ptr -> !llvm.ptr
 // CHECK-NEXT:   %{{.*}} = llvm.getelementptr %[[FLAG_ARRAY]][16] : (!llvm.ptr) -> !llvm.ptr, i8
 // CHECK:        %[[B:.*]] = llvm.load %{{.*}} {alignment = 8 : i64} : !llvm.ptr -> i8
 // CHECK-NEXT:   %[[Z:.*]] = llvm.mlir.constant(0 : i8) : i8

@@ -17,7 +17,7 @@ func.func @main(%x: f64, %y: f64) -> f64 {
 // CHECK-NEXT:   %[[S:.*]] = fadd double %[[P]], 0x3ff0000000000000
 // CHECK:        store double %[[S]], ptr %{{.*}}, align 8
 // CHECK:        ret i32 0
-// CHECK:      define i32 @"main"(ptr %{{.*}}, ptr %{{.*}}, ptr %{{.*}})
+// CHECK:      define i32 @"main"(ptr %{{.*}}, ptr %{{.*}})
 // CHECK:        call ccc i32 @"main_impl"(
 
 // O3 inlines the body into the wrapper.

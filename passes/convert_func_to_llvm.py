@@ -2,9 +2,10 @@
 
 `func.func @f(%a0: T0, ...) -> (R0, ...)` becomes two functions:
 
-* `llvm.func @f(%a0: !llvm.ptr, ..., %results: !llvm.ptr) -> i32` (external):
-  each `%ak` is the address of a NumPy array object (`id(array)` in Python;
-  0-d for a scalar), C-contiguous and of the argument's dtype. The wrapper
+* `llvm.func @f(%args: !llvm.ptr, %results: !llvm.ptr) -> i32` (external):
+  `%args` holds one address per argument, of a NumPy array object (`id(array)`
+  in Python; 0-d for a scalar), C-contiguous and of the argument's dtype: the
+  argument vector of a `METH_FASTCALL` function (runtime/pyentry.ll). The wrapper
   reads NumPy's public `PyArrayObject` fields (`data` at byte 16,
   `dimensions` at byte 32), so the caller does no pointer arithmetic; a scalar
   is loaded from `data` with its own type (index as i64, i1 as a byte != 0).
@@ -104,17 +105,19 @@ def _unpack_array(array: SSAValue, t: Attribute) -> tuple[list[Operation], list[
 
 
 def _wrapper(name: str, impl: str, arg_types: list[Attribute]) -> llvm.FuncOp:
-    """`@name(%a0, ..., %results) -> i32`: unpack the array objects, call `@impl`."""
-    block = Block(arg_types=[PTR] * (len(arg_types) + 1))
-    *arrays, results = block.args
+    """`@name(%args, %results) -> i32`: unpack the array objects whose
+    addresses `%args` holds, call `@impl`."""
+    block = Block(arg_types=[PTR, PTR])
+    args, results = block.args
     values: list[SSAValue] = []
-    for array, t in zip(arrays, arg_types):
-        ops, unpacked = _unpack_array(array, t)
+    for k, t in enumerate(arg_types):
+        block.add_ops(address := load_slot(args, k, PTR))
+        ops, unpacked = _unpack_array(address[-1].results[0], t)
         block.add_ops(ops)
         values += unpacked
     call = llvm.CallOp(impl, *values, results, return_type=i32)
     block.add_ops([call, llvm.ReturnOp(call.returned)])
-    signature = llvm.LLVMFunctionType([PTR] * (len(arg_types) + 1), i32)
+    signature = llvm.LLVMFunctionType([PTR, PTR], i32)
     return llvm.FuncOp(
         name, signature, linkage=llvm.LinkageAttr("external"), body=Region(block)
     )

@@ -36,12 +36,12 @@ class Memref:
 def call(compiled: Compiled, name: str, args, results):
     """Call `name` with NumPy arrays (memrefs) and NumPy scalars (e.g.
     np.float32(1)); return (status, outputs), outputs only when status is 0."""
-    # One argument per array: the address of a C-contiguous array (0-d for scalars).
+    # The addresses of C-contiguous arrays (0-d for scalars), in one argument vector.
     keep = [np.ascontiguousarray(a) if isinstance(a, np.ndarray) else np.array(a) for a in args]
     n_out = sum(r.rank + 1 if isinstance(r, Memref) else 1 for r in results)
     out_slots = np.zeros(max(n_out, 1), dtype=np.uint64)
-    entry = ctypes.CFUNCTYPE(ctypes.c_int32, *[ctypes.c_void_p] * (len(keep) + 1))
-    status = entry(compiled.address(name))(*map(id, keep), out_slots.ctypes.data)
+    entry = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
+    status = entry(compiled.address(name))((ctypes.c_void_p * len(keep))(*map(id, keep)), out_slots.ctypes.data)
     outputs = []
     if status != 0:
         return status, outputs

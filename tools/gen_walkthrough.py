@@ -115,8 +115,10 @@ one helper function per module and function, called where the op was, which
 the JIT marks `alwaysinline`. Example 4 has none of them.""",
     "convert-func-to-llvm": """\
 The scanjit C ABI (passes/convert_func_to_llvm.py): `@main` becomes an
-`llvm.func @main(%a0, ..., %results) -> i32` that takes one NumPy array object
-per argument, reads its data pointer and lengths, and calls `@main_impl`, which holds
+`llvm.func @main(%args, %results) -> i32` that takes the addresses of the
+NumPy array objects, one per argument (the argument vector of the native
+entry, src/scanjit/runtime/pyentry.ll), reads their data pointers and
+lengths, and calls `@main_impl`, which holds
 the body, takes the flattened arguments with `noalias` buffers, stores each
 result's pointer and length into the result slots and returns status 0. The
 other ops still expect memrefs: `builtin.unrealized_conversion_cast` bridges

@@ -1,9 +1,10 @@
 """`scanjit.function`: compile a graph and call the native code.
 
-Calling convention (see passes/convert_func_to_llvm.py): the native function
-takes the addresses of the argument arrays (`id`) and an array of 8-byte
-result slots, and returns a status; status k > 0 means the k-th run-time check
-failed.
+A call goes through the native entry (scanjit/runtime/pyentry.py): a
+built-in function that takes the argument arrays, runs the compiled code
+(see passes/convert_func_to_llvm.py for its convention) and returns the
+result arrays, or the failed check's status and values. Arguments that are
+not arrays of the inputs' types are converted here first.
 """
 
 from __future__ import annotations
@@ -28,21 +29,6 @@ from scanjit.dialects.abi import fill_message, placeholder_count
 from scanjit.graph import Variable, graph_inputs
 from scanjit.shared import RandomGeneratorType, with_default_updates
 
-class _NativeBuffer:
-    """Owns a buffer the native code allocated; NumPy arrays over it keep it
-    alive (as their base) and it is freed (by `free`) with the last of them."""
-
-    __slots__ = ("__array_interface__", "pointer", "free")
-
-    def __init__(self, pointer: int, shape: tuple[int, ...], typestr: str, free):
-        self.pointer, self.free = pointer, free
-        self.__array_interface__ = {"data": (pointer, False), "shape": shape,
-                                    "typestr": typestr, "version": 3}
-
-    def __del__(self):
-        self.free(self.pointer)
-
-
 class Function(Signature):
     """A compiled function: call it with arrays, Python scalars or lists.
 
@@ -55,7 +41,17 @@ class Function(Signature):
     `f.stages` names the compilation stages and `f.dump(stage)` returns one as
     text (see scanjit/driver/stages.py)."""
 
-    flush_denormals = False  # `function(..., flush_denormals=True)`
+    _flush_denormals = False
+
+    @property
+    def flush_denormals(self) -> bool:
+        """`function(..., flush_denormals=True)`: calls flush subnormals to zero."""
+        return self._flush_denormals
+
+    @flush_denormals.setter
+    def flush_denormals(self, on: bool) -> None:
+        self._flush_denormals = bool(on)  # the native entry leaves the mode alone
+        self._entry = self._native if self._plain and not on else None
 
     def __init__(self, inputs: Sequence[Variable], outputs, updates=None,
                  allow_input_downcast=None, name: str = "function"):
@@ -67,21 +63,23 @@ class Function(Signature):
         start = time.perf_counter()
         self.compiled = driver.compile(self.inputs + self.shared, graph_outputs, self._keep_emitted)
         self.compile_time = time.perf_counter() - start
-        arity = len(self.inputs) + len(self.shared)
-        signature = ctypes.CFUNCTYPE(ctypes.c_int32, *[ctypes.c_void_p] * arity, ctypes.POINTER(ctypes.c_int64))
-        self._native = signature(self.compiled.address("main"))
         offsets = self.compiled.result_offsets or [0] * len(graph_outputs)
-        self._result_specs = [(np.dtype(o.dtype), o.ndim, skip, np.dtype(o.dtype).str)
-                              for o, skip in zip(graph_outputs, offsets)]
         # (dtype, ndim) per input; ndim -1 sends inputs with static
         # lengths through TensorType.filter's checks.
         self._input_specs = [(np.dtype(v.dtype), v.ndim if all(s is None for s in v.type.shape) else -1)
                              for v in self.inputs]
         # Room for the results, or for a failed check's values (dialects/abi.py).
         values = max((placeholder_count(m) for m in self.compiled.errors), default=0)
-        self._results_type = ctypes.c_int64 * max(sum(o.ndim + 1 for o in graph_outputs), 1 + values)
+        self._native = driver.native_entry(
+            self.compiled.address("main"),
+            [(v.dtype, v.ndim) for v in self.inputs] + [_argument_type(v) for v in self.shared],
+            [(o.dtype, o.ndim, skip) for o, skip in zip(graph_outputs, offsets)],
+            max(sum(o.ndim + 1 for o in graph_outputs), 1 + values), self.single and len(graph_outputs) == 1)
         self._lock = threading.Lock() if self.updates() else None
-        self._free = driver.free
+        # Arrays of the inputs' types go straight to the native entry when
+        # there is nothing else to pass or store.
+        self._plain = not (self._lock or self.shared or -1 in (ndim for _, ndim in self._input_specs))
+        self._entry = self._native if self._plain else None
         driver.stages.compiled(self)
 
     def __reduce__(self):
@@ -130,34 +128,40 @@ class Function(Signature):
         return self.stage_texts[stage]
 
     def __call__(self, *args, **kwargs):
+        if self._entry is not None and not kwargs:
+            out = self._entry(*args)  # NotImplemented: an argument needs converting
+            if out is not NotImplemented:
+                return out if type(out) is not bytes else self._report(out)
         if kwargs:
             args = self.bind(args, kwargs)
         if len(args) != len(self._input_specs):
             raise TypeError(f"expected {len(self.inputs)} arguments, got {len(args)}")
-        # Fast path: a C-contiguous aligned array of the right dtype and ndim,
-        # for an input without static lengths, is passed as it is.
         arrays = [a if type(a) is np.ndarray and a.dtype is dtype and a.ndim == ndim and a.flags.carray
                   else self.convert(k, a) for k, (a, (dtype, ndim)) in enumerate(zip(args, self._input_specs))]
-        if self._lock is None and not self.shared:  # nothing else to pass or store
-            # (inlined rather than a call to _run: 0.1 of the 2.6 us per call)
-            results = self._results_type()
-            status = self._flushing(arrays, results) if self.flush_denormals else \
-                self._native(*map(id, arrays), results)
-            if status:
-                self._raise(status, results)
-            values = self._unpack(results)
-            return values[0] if self.single else values
         if self._lock is None:
             return self._run(arrays)
         with self._lock:
             return self._run(arrays)
 
-    def _flushing(self, arrays: list, results) -> int:
-        """The native call with subnormals flushed to zero."""
-        from scanjit import runtime
+    def _report(self, report: bytes):
+        """Raise the error the native entry reported: its status, then the result slots."""
+        words = np.frombuffer(report, np.int64).tolist()
+        self._raise(words[0], words[1:])
 
-        with runtime.flushing_denormals():
-            return self._native(*map(id, arrays), results)
+    def _call_native(self, arrays: list) -> list:
+        """The values of `graph_outputs`, computed from the checked `arrays`."""
+        if self.flush_denormals:
+            from scanjit import runtime
+
+            with runtime.flushing_denormals():
+                out = self._native(*arrays)
+        else:
+            out = self._native(*arrays)
+        if out is NotImplemented:  # convert() and the shared variables' filter make them so
+            raise RuntimeError(f"{self.name}: an argument is not an aligned C-contiguous array of its type")
+        if type(out) is bytes:
+            self._report(out)
+        return out if type(out) is list else [out]
 
     def _raise(self, status: int, results):
         """Raise the error of the failed check `status`, with the values it stored."""
@@ -169,19 +173,6 @@ class Function(Signature):
         if not (isinstance(exception, type) and issubclass(exception, Exception)):
             exception = RuntimeError
         raise exception(fill_message(text, list(results[1:1 + results[0]])))
-
-    def _unpack(self, results) -> list:
-        """The result arrays from the result slots (see convert_func_to_llvm)."""
-        values, k = [], 0
-        for dtype, ndim, skip, typestr in self._result_specs:
-            if ndim == 0:
-                values.append(np.frombuffer(results, dtype, 1, k * 8).reshape(()).copy())
-            else:
-                shape = (results[k + 1],) if ndim == 1 else tuple(results[k + 1:k + 1 + ndim])
-                array = np.asarray(_NativeBuffer(results[k], shape, typestr, self._free))
-                values.append(array[skip:] if skip else array)
-            k += ndim + 1
-        return values
 
     def _run(self, arrays: list[np.ndarray]):
         generators = []  # alive until the call returns: the code uses their state
@@ -201,12 +192,14 @@ class Function(Signature):
                     arrays.append(np.array(generator.bit_generator.ctypes.bit_generator.value, np.int64))
                 else:
                     arrays.append(var.container)
-            results = self._results_type()
-            status = self._flushing(arrays, results) if self.flush_denormals else \
-                self._native(*map(id, arrays), results)
-        if status:
-            self._raise(status, results)
-        return self.results(self._unpack(results))
+            values = self._call_native(arrays)
+        return self.results(values)
+
+
+def _argument_type(var: Variable) -> tuple[np.dtype, int]:
+    """The (dtype, ndim) a shared variable is passed as: a random generator as
+    the 0-d int64 address of its state."""
+    return (np.dtype(np.int64), 0) if isinstance(var.type, RandomGeneratorType) else (var.dtype, var.ndim)
 
 
 # PyTensor's mode names: scanjit has one backend, so they all compile alike.

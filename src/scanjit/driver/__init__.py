@@ -6,6 +6,6 @@ stage as text, log.py is the `scanjit` logger."""
 
 from scanjit.driver import log, stages  # noqa: F401
 from scanjit.driver.cache import compile  # noqa: F401
-from scanjit.runtime import free  # noqa: F401
+from scanjit.runtime import native_entry  # noqa: F401
 
 log.configure_from_environment()

@@ -1,11 +1,14 @@
 """The runtime every compiled function uses: the allocator (`scanjit_alloc` /
-`scanjit_free`), the thread pool of `scanjit_parallel_for` (`scanjit.runtime.threads`)
-and the matrix products `scanjit_gemm_f64/f32` (`scanjit.runtime.gemm`).
+`scanjit_free`), the thread pool of `scanjit_parallel_for` (`scanjit.runtime.threads`),
+the matrix products `scanjit_gemm_f64/f32` (`scanjit.runtime.gemm`) and the
+native entry `scanjit_call` through which `scanjit.function` calls the
+compiled code and gets its result arrays (`scanjit.runtime.pyentry`).
 
-One small LLVM module (alloc.ll, threads.ll and gemm.ll), JIT-compiled once per
-process, on first use; its functions are bound by name (`llvm.add_symbol`)
-for the modules compiled or loaded from the cache, and `scanjit.function`
-frees result buffers with `free` (`scanjit_free`).
+One small LLVM module (alloc.ll, threads.ll, gemm.ll, interrupt.ll and
+pyentry.ll), JIT-compiled once per process, on first use; its functions are
+bound by name (`llvm.add_symbol`) for the modules compiled or loaded from the
+cache. Result arrays own their buffers through a capsule that frees them
+(`scanjit_free`) with the last array over them.
 
 Each block starts with a 64-byte header holding its capacity, so that returned
 pointers are 64-byte aligned (a vector store never straddles a cache line,
@@ -33,7 +36,7 @@ from functools import cache
 
 import llvmlite.binding as llvm_binding
 
-from scanjit.runtime import gemm, interrupt, llvm as host, threads
+from scanjit.runtime import gemm, interrupt, llvm as host, pyentry, threads
 
 POOL_SLOTS = 8
 POOL_MIN = 1 << 20
@@ -47,7 +50,9 @@ HUGE = 4 << 20
 def _engine() -> llvm_binding.ExecutionEngine:
     allocator = host.fill("alloc.ll", POOL_SLOTS=POOL_SLOTS, POOL_MIN=POOL_MIN, POOL_BYTES=POOL_BYTES,
                           HUGE=HUGE)
-    engine = host.compile_ir(allocator + threads.threads_ir() + gemm.gemm_ir() + host.fill("interrupt.ll"))
+    pyentry.bind_symbols()
+    engine = host.compile_ir(allocator + threads.threads_ir() + gemm.gemm_ir() + host.fill("interrupt.ll")
+                             + host.fill("pyentry.ll"))
     for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for", "scanjit_gemm_f64", "scanjit_gemm_f32",
                  "scanjit_interrupts", "scanjit_threads"):
         llvm_binding.add_symbol(name, engine.get_function_address(name))
@@ -77,14 +82,9 @@ def address(name: str) -> int:
     return _engine().get_function_address(name)
 
 
-@cache
-def _free_function():
-    return ctypes.CFUNCTYPE(None, ctypes.c_void_p)(address("scanjit_free"))
-
-
-def free(pointer: int) -> None:
-    """Free a block `scanjit_alloc` returned (a result buffer)."""
-    _free_function()(pointer)
+def native_entry(main: int, inputs, outputs, slots: int, single: bool):
+    """The built-in function calling the compiled `main` (see pyentry.py)."""
+    return pyentry.native_entry(address, main, inputs, outputs, slots, single)
 
 
 @cache
