@@ -21,6 +21,7 @@ from scanjit.tensor.gradient import (  # noqa: F401  (the public names of pytens
     DisconnectedInputError, GradientError, NullTypeGradError, disconnected_grad, grad, zero_grad,
 )
 from scanjit.tensor.creation import zeros_like
+from scanjit.tensor.forward import tangents_of
 from scanjit.tensor.math import sum as sum_
 from scanjit.tensor.shape import Shape, arange, flatten
 
@@ -70,13 +71,21 @@ def pushforward(f, wrt, tangents, disconnected_outputs="raise", return_disconnec
             raise ValueError(f"Elements {i} of `wrt` and `tangents` have mismatched dimensionalities: "
                              f"{w.ndim} and {t.ndim}")
     if use_op_pushforward:
-        raise NotImplementedError("pushforward with use_op_pushforward=True (Ops' own pushforward "
-                                  "methods): scanjit builds it from two pullbacks only")
+        found = _pushforward_direct(outputs, wrts, tangents)
+        return _as_list_or_tuple(isinstance(f, list), isinstance(f, tuple), found)
     cotangents = [zeros_like(out, dtype=config.floatX) for out in outputs]
     input_cotangents = pullback(outputs, wrts, cotangents, disconnected_inputs=disconnected_outputs)
     found = pullback(input_cotangents, cotangents, tangents, disconnected_inputs="ignore",
                      return_disconnected=return_disconnected)
     return _as_list_or_tuple(isinstance(f, list), isinstance(f, tuple), found)
+
+
+def _pushforward_direct(outputs, wrts, tangents) -> list:
+    """Forward mode: each node's R_op (tensor/forward.py). An output the
+    tangents do not reach gets zeros, as PyTensor's (whose other inputs
+    have zero tangents)."""
+    found = tangents_of(outputs, dict(zip(wrts, tangents)))
+    return [zeros_like(out) if t is None else t for out, t in zip(outputs, found)]
 
 
 def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise", return_disconnected="zero"):

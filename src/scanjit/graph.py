@@ -206,6 +206,21 @@ class Op:
     def grad(self, inputs: list[Variable], output_grads: list) -> list:
         raise NotImplementedError(f"the gradient of {self} is not implemented")
 
+    def linear_inputs(self, node: Apply) -> list[int]:
+        """The inputs the outputs are linear in, the others being keys or
+        lengths: then the op applied to their tangents is its R_op."""
+        return []
+
+    def R_op(self, inputs: list[Variable], outputs: list[Variable], tangents: list) -> list:
+        """Forward mode: the outputs' tangents (graphs; None where not
+        connected) given the inputs' (None where not connected, zeros at a
+        linear input when another has one); see scanjit/tensor/forward.py."""
+        linear = self.linear_inputs(outputs[0].owner)
+        if not linear:
+            raise NotImplementedError(f"R_op (forward mode) of {self} is not implemented")
+        node = self.make_node(*[tangents[k] if k in linear else x for k, x in enumerate(inputs)])
+        return node.outputs
+
     def __call__(self, *inputs):
         node = self.make_node(*inputs)
         return node.outputs[0] if len(node.outputs) == 1 else node.outputs

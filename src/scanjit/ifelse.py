@@ -79,6 +79,10 @@ class IfElse(Op):
             else_grads.append(ifelse(condition, zeros_like(f), g))
         return [0, *then_grads, *else_grads]
 
+    def linear_inputs(self, node):
+        """The branches (the tangents' ifelse computes only the one taken)."""
+        return list(range(1, len(node.inputs)))
+
     def __str__(self):
         return f"if{{{self.name or ''}}}"
 

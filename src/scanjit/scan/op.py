@@ -90,13 +90,15 @@ class ScanOp(Op):
         return ScanOp(new_info, self.n_seqs, self.n_steps_given, self.checkpoint).make_node(
             inputs[0], inputs[1:1 + self.n_seqs], inputs[1 + self.n_seqs:bound], outer_inputs(new_info))
 
-    def loop(self, info: ScanInfo, n_steps: Variable, sequences: list, initials: list) -> Apply:
-        """The node of a new scan running `n_steps` steps of `info`'s body
-        (the gradient's backward scan, scanjit/scan/grad.py)."""
+    def loop(self, info: ScanInfo, n_steps: Variable, sequences: list, initials: list,
+             n_steps_given: bool = True) -> Apply:
+        """The node of a new scan running `n_steps` steps of `info`'s body (the
+        gradient's backward scan, scanjit/scan/grad.py; the forward mode's,
+        scan/forward.py, whose steps may be bound by its sequences only)."""
         from scanjit.tensor.elemwise import cast
 
-        return ScanOp(info, len(sequences), True).make_node(cast(n_steps, "int64"), sequences, initials,
-                                                            outer_inputs(info))
+        return ScanOp(info, len(sequences), n_steps_given).make_node(cast(n_steps, "int64"), sequences, initials,
+                                                                     outer_inputs(info))
 
     def L_op(self, inputs, outputs, output_grads):
         return self.wanted_L_op(inputs, outputs, output_grads, set(range(len(inputs))))
@@ -109,6 +111,12 @@ class ScanOp(Op):
         if self.checkpoint is not None:
             return self.checkpoint.grad(self, inputs, outputs, output_grads)
         return scan_grad(self, inputs, outputs, output_grads, wanted)
+
+    def R_op(self, inputs, outputs, tangents):
+        """Forward mode: one scan carrying the states' tangents (scan/forward.py)."""
+        from scanjit.scan.forward import scan_forward
+
+        return scan_forward(self, inputs, outputs, tangents)
 
     def infer_shape(self, node, shapes, dims):
         """Stacked outputs: (steps, *the step's lengths), inferred lazily

@@ -431,6 +431,25 @@ class Elemwise(Op):
             raise NotImplementedError(f"the gradient of {self} is not implemented")
         return rule(*inputs, outputs[0], output_grads[0])
 
+    def R_op(self, inputs, outputs, tangents):
+        """The sum over the connected inputs of the scalar function's
+        gradient for input k, given input k's tangent as the output's
+        gradient (each rule is linear in it), broadcast to the output."""
+        out, rule = outputs[0], SCALARS[self.scalar_op].grad
+        if not is_float(out.dtype):
+            return [None]
+        if rule is None:
+            raise NotImplementedError(f"R_op (forward mode) of {self} is not implemented")
+        connected = [term for k, t in enumerate(tangents) if t is not None
+                     and (term := rule(*inputs, out, t)[k]) is not None]
+        terms = [term for term in connected if not isinstance(term, int)]  # 0: piecewise constant
+        if not terms:
+            return [second(out, constant(0, dtype=out.dtype)) if connected else None]
+        total = add(*terms)
+        if total.type.shape != out.type.shape:
+            total = second(out, total)
+        return [cast(total, out.dtype)]
+
     def __str__(self):
         return f"Elemwise{{{self.scalar_op}}}"
 

@@ -54,6 +54,9 @@ class CumOp(Op):
             found = reshape(found, shape(x))
         return [found if self.mode == "add" else true_div(found, x)]
 
+    def linear_inputs(self, node):
+        return [0] if self.mode == "add" else []
+
     def __str__(self):
         return f"CumOp{{{self.axis}, {self.mode}}}"
 

@@ -83,6 +83,10 @@ class GradientBarrier(Op):
     def grad(self, inputs, output_grads):
         return [float_zeros_like(inputs[0]) if self.kind == "zero" else None]
 
+    def R_op(self, inputs, outputs, tangents):
+        """PyTensor's: zero_grad's tangent is zeros, disconnected_grad's none."""
+        return [float_zeros_like(inputs[0]) if self.kind == "zero" else None]
+
     def __str__(self):
         return "ZeroGrad" if self.kind == "zero" else "DisconnectedGrad"
 

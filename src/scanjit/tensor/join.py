@@ -57,6 +57,9 @@ class Join(Op):
                                      f"{first.shape} and {node.inputs[k].label()} has shape {x.shape}")
         return [np.concatenate(inputs, axis=self.axis)]
 
+    def linear_inputs(self, node):
+        return list(range(len(node.inputs)))
+
     def grad(self, inputs, output_grads):
         """Each input's part of the gradient, along the axis."""
         g, start, parts = output_grads[0], basic.constant(0, dtype="int64"), []

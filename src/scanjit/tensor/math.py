@@ -94,6 +94,17 @@ class Reduce(Op):
         only_zero = and_(eq(zeros, 1), zero)
         return [switch(eq(zeros, 0), true_div(mul(g, out), x), switch(only_zero, mul(g, others), 0))]
 
+    def R_op(self, inputs, outputs, tangents):
+        """A sum's is the sum of the tangent; a product's, max's or min's the
+        sum of the tangent times the gradient for a gradient of ones (a
+        max's: the tangents where x is the maximum, summed over ties)."""
+        (x,), (out,), (t,) = inputs, outputs, tangents
+        if t is None or self.kind in ("and", "or"):
+            return [None]
+        if self.kind != "add":
+            t = mul(t, self.L_op(inputs, outputs, [second(out, constant(1, dtype=out.dtype))])[0])
+        return [Reduce("add", self.axes, self.dtype)(t)]
+
     def expanded(self, x: Variable, reduced: Variable) -> Variable:
         """`reduced` with the reduced axes back, of length 1."""
         kept = iter(range(reduced.ndim))

@@ -9,7 +9,7 @@ import numpy as np
 from scanjit.dtypes import is_float, upcast
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable
-from scanjit.tensor.elemwise import cast, mul
+from scanjit.tensor.elemwise import add, cast, mul
 from scanjit.tensor.shape import dimshuffle, flatten
 
 
@@ -113,6 +113,12 @@ class Dot(Op):
         if b.ndim == 1:
             return [outer(g, b), dot(dimshuffle(a, 1, 0), g)]
         return [dot(g, dimshuffle(b, 1, 0)), dot(dimshuffle(a, 1, 0), g)]
+
+    def R_op(self, inputs, outputs, tangents):
+        """Bilinear: ta . b + a . tb."""
+        (a, b), (ta, tb) = inputs, tangents
+        terms = [self(*pair) for pair, t in (((ta, b), ta), ((a, tb), tb)) if t is not None]
+        return [terms[0] if len(terms) == 1 else add(*terms) if terms else None]
 
     def _operand_grad(self, k: int, a: Variable, b: Variable, g: Variable) -> Variable:
         """The gradient of operand k (a: 0, b: 1), itself one Dot of g and the

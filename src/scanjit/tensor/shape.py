@@ -61,6 +61,9 @@ class MakeVector(Op):
     def grad(self, inputs, output_grads):
         return [Subtensor([INDEX])(output_grads[0], k) for k in range(len(inputs))]
 
+    def linear_inputs(self, node):
+        return list(range(len(node.inputs)))
+
     def __str__(self):
         return "MakeVector"
 
@@ -122,6 +125,9 @@ class SpecifyShape(Op):
     def grad(self, inputs, output_grads):
         return [output_grads[0], *[None] * (len(inputs) - 1)]
 
+    def linear_inputs(self, node):
+        return [0]
+
     def __str__(self):
         return "SpecifyShape"
 
@@ -167,6 +173,9 @@ class DimShuffle(Op):
             g = Subtensor([INDEX] * len(new))(DimShuffle(tuple(new + kept))(g), *[0] * len(new))
         back = tuple(sorted(range(len(kept)), key=lambda j: self.order[kept[j]]))
         return [g if back == tuple(range(len(back))) else DimShuffle(back)(g)]
+
+    def linear_inputs(self, node):
+        return [0]
 
     def __str__(self):
         return f"DimShuffle{{{','.join(map(str, self.order))}}}"
@@ -235,6 +244,9 @@ class Alloc(Op):
     def grad(self, inputs, output_grads):
         """The value's: the gradient, summed over the axes it was broadcast on."""
         return [output_grads[0], *[None] * (len(inputs) - 1)]
+
+    def linear_inputs(self, node):
+        return [0]
 
 
 def alloc(value, *shape):
@@ -328,6 +340,9 @@ class Reshape(Op):
 
     def grad(self, inputs, output_grads):
         return [reshape(output_grads[0], shape(inputs[0])), *[None] * (len(inputs) - 1)]
+
+    def linear_inputs(self, node):
+        return [0]
 
     def __str__(self):
         return f"Reshape{{{self.ndim}}}"

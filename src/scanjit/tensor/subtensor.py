@@ -57,6 +57,9 @@ class Subtensor(Op):
         (x, *key), (g,) = inputs, output_grads
         return [SetSubtensor("inc", self)(zeros_shaped(x, g), g, *key), *[None] * len(key)]
 
+    def linear_inputs(self, node):
+        return [0]
+
     def static_shape(self, shape: tuple, key: list | None = None) -> tuple:
         """The static shape of `x[key]` for `x` of static `shape`: a sliced
         axis has a static length for `:`, or when both its length and the
@@ -162,6 +165,9 @@ class SetSubtensor(Op):
         gx = g if self.mode == "inc" else SetSubtensor("set", self.key)(g, constant(0, dtype=g.dtype), *key)
         return [gx, self.key(g, *key), *[None] * len(key)]
 
+    def linear_inputs(self, node):
+        return [0, 1]
+
     def __str__(self):
         return f"{'Set' if self.mode == 'set' else 'Inc'}{self.key}"
 
@@ -259,6 +265,9 @@ class AdvancedSubtensor(Op):
         (x, *key), (g,) = inputs, output_grads
         return [AdvancedIncSubtensor("inc", self)(zeros_shaped(x, g), g, *key), *[None] * len(key)]
 
+    def linear_inputs(self, node):
+        return [0]
+
     def __str__(self):
         names = ("start", "stop", "step")
         entries = ["array" if e == ARRAY else ":".join(n if h else "" for n, h in zip(names, e)).rstrip(":")
@@ -338,6 +347,9 @@ class AdvancedIncSubtensor(Op):
         (x, value, *key), (g,) = inputs, output_grads
         gx = g if self.mode == "inc" else AdvancedIncSubtensor("set", self.key)(g, constant(0, dtype=g.dtype), *key)
         return [gx, self.key(g, *key), *[None] * len(key)]
+
+    def linear_inputs(self, node):
+        return [0, 1]
 
     def __str__(self):
         return f"{'Set' if self.mode == 'set' else 'Inc'}{self.key}"
