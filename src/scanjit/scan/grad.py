@@ -35,8 +35,9 @@ from __future__ import annotations
 import dataclasses
 
 from scanjit.dtypes import is_float
-from scanjit.graph import Variable, clone_replace, graph_inputs, next_serial, toposort
+from scanjit.graph import Variable, graph_inputs, next_serial, toposort
 from scanjit.scan.grad_lean import like, pushed_sums, read_stored_outputs, summed_outer
+from scanjit.scan.replay import without_draws
 from scanjit.tensor.basic import constant
 from scanjit.tensor.elemwise import add, eq, minimum, second, switch
 from scanjit.tensor.gradient import backprop
@@ -107,10 +108,10 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         back_seqs.append(_reversed_rows(outputs[k], start, count))
         rows[info.inner_outputs[k]] = like(info.inner_outputs[k], f"draw{k - n_out}[t]")
     first_serial = next_serial()
-    body = clone_replace(info.inner_outputs[:n_out], list(rows.items()))
+    body = without_draws(info.inner_outputs[:n_out], list(rows.items()))
     if any(not getattr(node.op, "pure", True) and node.serial >= info.first_serial for node in toposort(body)):
         raise NotImplementedError("the gradient of a scan whose step draws random numbers in a branch of "
-                                  "an ifelse or in a nested scan")
+                                  "an ifelse")
 
     seeds, grad_places, carried_inits, carried_places = {}, [], [], []
     for k, (out, g) in enumerate(zip(body, stacked_grads)):
