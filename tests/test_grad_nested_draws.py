@@ -135,3 +135,91 @@ def test_as_pytensor_for_the_same_draws(depth):
     expected = pytensor.function([*ins, p_noise], [p_h, *pytensor.grad(ptt.sum(p_h), ins)])(x, 0.7, noise)
     for g, e in zip([h, gx, gw], expected, strict=True):
         np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-14)
+
+
+def _until_program(srng, inner_until=False):
+    """An outer scan stopping with until (after the row above 0.5) whose
+    step runs a scan over v backwards, drawing at each step."""
+    x, v, w = pt.dvector("x"), pt.dvector("v"), pt.dscalar("w")
+
+    def inner(ve, g, xt):
+        e = srng.normal(0, 1)
+        return [pt.tanh(g * w * ve + xt + e), e]
+
+    def row(xt, h):
+        (g, es), updates = _scan(scanjit, inner, sequences=v, outputs_info=[h, None], non_sequences=xt,
+                                 go_backwards=True)
+        return [g[-1], es], updates, until(xt > 0.5)
+
+    (h, es), updates = _scan(scanjit, row, sequences=x, outputs_info=[pt.constant(0.1, dtype="float64"), None])
+    return [x, v, w], h, es, updates
+
+
+@BOTH
+def test_until_and_go_backwards(mode):
+    srng = RandomStream(seed=2)
+    ins, h, es, updates = _until_program(srng)
+    f = scanjit.function(ins, [h, es, *grad(pt.sum(h), ins)], updates=updates, mode=mode)
+    x, v = np.array([0.3, -0.5, 0.8, 0.2]), np.array([0.5, -1.0, 2.0])
+
+    def cost(x, v, w, noise):
+        h, total = 0.1, 0.0
+        for xt, er in zip(x, noise):
+            for ve, e in zip(v[::-1], er):
+                h = np.tanh(h * w * ve + xt + e)
+            total += h
+        return total
+
+    h, noise, gx, gv, gw = f(x, v, 0.7)
+    assert noise.shape == (3, 3)  # three steps, the third above 0.5
+    np.testing.assert_allclose(h.sum(), cost(x, v, 0.7, noise), rtol=1e-12)
+    eps = 1e-6
+    for value, got, at in [(x, gx, 0), (v, gv, 1)]:
+        for i in range(len(value)):
+            args = [x, v, 0.7]
+            step = np.eye(len(value))[i] * eps
+            up, down = list(args), list(args)
+            up[at], down[at] = value + step, value - step
+            np.testing.assert_allclose(got[i], (cost(*up, noise) - cost(*down, noise)) / (2 * eps), rtol=1e-6,
+                                       atol=1e-9)
+    np.testing.assert_allclose(gw, (cost(x, v, 0.7 + eps, noise) - cost(x, v, 0.7 - eps, noise)) / (2 * eps),
+                               rtol=1e-6)
+    assert gx[3] == 0  # a row after the stop
+
+
+def test_nested_until_draws_name_themselves():
+    """A nested scan drawing with until stores a different number of draws
+    at each step of the outer scan: not supported, named at graph time."""
+    srng, x = RandomStream(seed=2), pt.dvector("x")
+
+    def row(xt, h):
+        def inner(g):
+            e = srng.normal(0, 1)
+            return g * xt + e, until(e > 0.5)
+
+        g, updates = _scan(scanjit, inner, outputs_info=h, n_steps=5)
+        return g[-1], updates
+
+    h, updates = _scan(scanjit, row, sequences=x, outputs_info=pt.constant(0.1, dtype="float64"))
+    assert scanjit.function([x], h, updates=updates)(np.array([0.3, 0.5])).shape == (2,)  # the forward runs
+    with pytest.raises(NotImplementedError, match="draws random numbers and stops with until"):
+        grad(pt.sum(h), x)
+
+
+def test_nested_draws_are_stored_only_for_the_gradient():
+    """Without a gradient, the nested scan's stored draws cost nothing: the
+    program allocates what the one reading its noise as an input does."""
+    srng, x, e = RandomStream(seed=3), pt.dvector("x"), pt.dscalar("e")
+
+    def row(xt, h, noise=None):
+        inner, updates = _scan(scanjit, lambda g: g + xt + (srng.normal(0, 1) if noise is None else noise),
+                               outputs_info=h, n_steps=3)
+        return inner[-1], updates
+
+    h0 = pt.constant(0.1, dtype="float64")
+    h, updates = _scan(scanjit, row, sequences=x, outputs_info=h0)
+    plain, _ = _scan(scanjit, lambda xt, h, e: row(xt, h, e), sequences=x, outputs_info=h0, non_sequences=e)
+    drawn = scanjit.function([x], h[-1], updates=updates).dump("bufferize").count("memref.alloc")
+    assert drawn == scanjit.function([x, e], plain[-1]).dump("bufferize").count("memref.alloc")
+    with_grad = scanjit.function([x], [h[-1], grad(h[-1], x)], updates=updates)
+    assert with_grad.dump("bufferize").count("memref.alloc") > drawn

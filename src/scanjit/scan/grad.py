@@ -27,8 +27,10 @@ Handled: sequences (any taps), states (any taps), per-step outputs, loop
 invariants (non_sequences, closures, shared variables), go_backwards,
 until, truncate_gradient, n_steps (symbolic, 0 included), random draws
 (the scan stores the step's draws as per-step outputs, which the backward
-reads: a draw's parameters get no gradient through it). A draw in an
-ifelse's branch or in a nested scan raises NotImplementedError."""
+reads: a draw's parameters get no gradient through it), at any depth of
+nested scans (each stores its nested scans' draws too, and the backward
+step replays them from those: scan/replay.py). A draw in an ifelse's
+branch, or in a nested scan with until, raises NotImplementedError."""
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ import dataclasses
 from scanjit.dtypes import is_float
 from scanjit.graph import Variable, graph_inputs, next_serial, toposort
 from scanjit.scan.grad_lean import like, pushed_sums, read_stored_outputs, summed_outer
-from scanjit.scan.replay import without_draws
+from scanjit.scan.replay import draws_with_until, without_draws
 from scanjit.tensor.basic import constant
 from scanjit.tensor.elemwise import add, eq, minimum, second, switch
 from scanjit.tensor.gradient import backprop
@@ -65,6 +67,9 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     computes neither a sequence's rows nor an invariant's sum that nobody
     reads: a matrix product is a BLAS call, which later passes keep)."""
     info = op.info
+    if draws_with_until(info):
+        raise NotImplementedError("the gradient of a scan whose step runs a scan that draws random numbers and "
+                                  "stops with until (its draws, stored per step, change length)")
     n_seqs, recurrent = op.n_seqs, info.recurrent
     seqs = inputs[1:1 + n_seqs]
     initials = inputs[1 + n_seqs:1 + n_seqs + len(recurrent)]

@@ -21,6 +21,14 @@ from scanjit.tensor.shape import Shape
 from scanjit.tensor.subtensor import flip
 
 
+def draws_with_until(info) -> bool:
+    """Whether the step stores the draws of a nested scan (at any depth) that
+    stops with until: their length changes from step to step."""
+    nested = [d.owner.op.info for d in info.inner_outputs[len(info.inner_outputs) - info.draws:]
+              if isinstance(d.owner.op, ScanOp)]
+    return any(inner.until is not None or draws_with_until(inner) for inner in nested)
+
+
 def without_draws(roots: list[Variable], replace: list[tuple[Variable, Variable]]) -> list[Variable]:
     """`roots` with each key of `replace` replaced by its value (as
     clone_replace), where the keys include draws (a random variable's sample,
