@@ -67,7 +67,7 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     computes neither a sequence's rows nor an invariant's sum that nobody
     reads: a matrix product is a BLAS call, which later passes keep)."""
     info = op.info
-    if draws_with_until(info):
+    if draws_with_until(info, type(op)):
         raise NotImplementedError("the gradient of a scan whose step runs a scan that draws random numbers and "
                                   "stops with until (its draws, stored per step, change length)")
     n_seqs, recurrent = op.n_seqs, info.recurrent
@@ -113,7 +113,7 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         back_seqs.append(_reversed_rows(outputs[k], start, count))
         rows[info.inner_outputs[k]] = like(info.inner_outputs[k], f"draw{k - n_out}[t]")
     first_serial = next_serial()
-    body = without_draws(info.inner_outputs[:n_out], list(rows.items()))
+    body = without_draws(info.inner_outputs[:n_out], list(rows.items()), type(op))
     if any(not getattr(node.op, "pure", True) and node.serial >= info.first_serial for node in toposort(body)):
         raise NotImplementedError("the gradient of a scan whose step draws random numbers in a branch of "
                                   "an ifelse")

@@ -29,7 +29,7 @@ class ScanInfo:
     updates: dict[Variable, Variable] = field(default_factory=dict)  # shared -> new value
     first_serial: int = 0  # nodes the step function made have serials from here on
     truncate_gradient: int = -1  # the gradient backpropagates through this many last steps (-1: all)
-    draws: int = 0  # the last outputs are this many draws of the step (its own, its nested scans'), stored for the gradient
+    draws: int = 0  # the last outputs are this many draws of the step (its nested scans' too), stored for the gradient
     intermediates: int = 0  # the outputs before the draws end with this many stored step intermediates
 
     @property

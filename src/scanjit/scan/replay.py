@@ -16,28 +16,27 @@ import dataclasses
 
 from scanjit.graph import Apply, Variable, toposort
 from scanjit.scan.grad_lean import like
-from scanjit.scan.op import ScanOp
 from scanjit.tensor.shape import Shape
 from scanjit.tensor.subtensor import flip
 
 
-def draws_with_until(info) -> bool:
-    """Whether the step stores the draws of a nested scan (at any depth) that
-    stops with until: their length changes from step to step."""
+def draws_with_until(info, scan_op: type) -> bool:
+    """Whether the step stores the draws of a nested scan (a `scan_op`, at
+    any depth) that stops with until: their length changes from step to step."""
     nested = [d.owner.op.info for d in info.inner_outputs[len(info.inner_outputs) - info.draws:]
-              if isinstance(d.owner.op, ScanOp)]
-    return any(inner.until is not None or draws_with_until(inner) for inner in nested)
+              if isinstance(d.owner.op, scan_op)]
+    return any(inner.until is not None or draws_with_until(inner, scan_op) for inner in nested)
 
 
-def without_draws(roots: list[Variable], replace: list[tuple[Variable, Variable]]) -> list[Variable]:
+def without_draws(roots: list[Variable], replace: list[tuple[Variable, Variable]], scan_op: type) -> list[Variable]:
     """`roots` with each key of `replace` replaced by its value (as
     clone_replace), where the keys include draws (a random variable's sample,
-    a nested scan's stored draws): a scan all of whose stored draws are
-    replaced is replayed from them."""
+    a nested scan's stored draws): a scan (a `scan_op`) all of whose stored
+    draws are replaced is replayed from them."""
     mapping = {id(old): new for old, new in replace}
     for node in toposort(roots, stop=lambda v: id(v) in mapping):
         inputs = [mapping.get(id(v), v) for v in node.inputs]
-        draws = node.op.draw_outputs(node) if isinstance(node.op, ScanOp) else []
+        draws = node.op.draw_outputs(node) if isinstance(node.op, scan_op) else []
         if draws and all(id(d) in mapping for d in draws):
             rebuilt = replay(node, inputs, [mapping[id(d)] for d in draws])
             dropped = {id(v) for v in draws + node.op.generator_outputs(node)}
@@ -63,7 +62,8 @@ def replay(node: Apply, inputs: list[Variable], stored: list[Variable]) -> Apply
     bound = 1 + op.n_seqs + len(info.recurrent)
     outer = list(zip(node.inputs[bound:], inputs[bound:]))
     stop = [info.until] if info.until is not None else []
-    roots = without_draws(info.inner_outputs[:n_out] + stop, list(zip(info.inner_outputs[n_out:], places)) + outer)
+    roots = without_draws(info.inner_outputs[:n_out] + stop, list(zip(info.inner_outputs[n_out:], places)) + outer,
+                          type(op))
     n_seq_places = sum(map(len, info.seq_taps))
     new_info = dataclasses.replace(
         info, seq_taps=info.seq_taps + [[0]] * len(places), output_taps=info.output_taps[:n_out],
