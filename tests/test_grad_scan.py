@@ -96,12 +96,16 @@ def test_unsupported_forms_name_themselves():
     srng = RandomStream(seed=1)
     x = pt.dvector("x")
 
-    def nested(xt):
-        inner, updates = scanjit.scan(lambda g: g * xt + srng.normal(0, 1), outputs_info=xt, n_steps=2)
+    def nested(xt, step=lambda g, xt: g * xt + srng.normal(0, 1)):
+        inner, updates = scanjit.scan(lambda g: step(g, xt), outputs_info=xt, n_steps=2)
         return inner[-1], updates
 
+    def stored_and_branch(g, xt):  # a nested scan storing one draw, not the other
+        return ifelse(g > 0, srng.normal(0, 1), g) + srng.normal(0, 1)
+
     for step in (lambda xt: ifelse(xt > 0, xt * srng.normal(0, 1), xt),
-                 lambda xt: (lambda out, updates: (ifelse(xt > 0, out, xt), updates))(*nested(xt))):
+                 lambda xt: (lambda out, updates: (ifelse(xt > 0, out, xt), updates))(*nested(xt)),
+                 lambda xt: nested(xt, stored_and_branch)):
         with pytest.warns(DeprecationWarning):
             h, _ = scanjit.scan(step, sequences=x)
         with pytest.raises(NotImplementedError, match="draws random numbers in a branch of an ifelse"):

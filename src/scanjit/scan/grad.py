@@ -37,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 
 from scanjit.dtypes import is_float
-from scanjit.graph import Variable, graph_inputs, next_serial, toposort
+from scanjit.graph import Variable, graph_inputs, next_serial
 from scanjit.scan.grad_lean import like, pushed_sums, read_stored_outputs, summed_outer
 from scanjit.scan.replay import draws_with_until, without_draws
 from scanjit.tensor.basic import constant
@@ -113,10 +113,7 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         back_seqs.append(_reversed_rows(outputs[k], start, count))
         rows[info.inner_outputs[k]] = like(info.inner_outputs[k], f"draw{k - n_out}[t]")
     first_serial = next_serial()
-    body = without_draws(info.inner_outputs[:n_out], list(rows.items()), type(op))
-    if any(not getattr(node.op, "pure", True) and node.serial >= info.first_serial for node in toposort(body)):
-        raise NotImplementedError("the gradient of a scan whose step draws random numbers in a branch of "
-                                  "an ifelse")
+    body = without_draws(info.inner_outputs[:n_out], list(rows.items()), type(op), info.first_serial)
 
     seeds, grad_places, carried_inits, carried_places = {}, [], [], []
     for k, (out, g) in enumerate(zip(body, stacked_grads)):

@@ -28,11 +28,14 @@ def draws_with_until(info, scan_op: type) -> bool:
     return any(inner.until is not None or draws_with_until(inner, scan_op) for inner in nested)
 
 
-def without_draws(roots: list[Variable], replace: list[tuple[Variable, Variable]], scan_op: type) -> list[Variable]:
+def without_draws(roots: list[Variable], replace: list[tuple[Variable, Variable]], scan_op: type,
+                  first_serial: int) -> list[Variable]:
     """`roots` with each key of `replace` replaced by its value (as
     clone_replace), where the keys include draws (a random variable's sample,
     a nested scan's stored draws): a scan (a `scan_op`) all of whose stored
-    draws are replaced is replayed from them."""
+    draws are replaced is replayed from them. A draw the step (whose nodes
+    have serials from `first_serial` on) makes that was not stored, in a
+    branch of an ifelse, raises NotImplementedError."""
     mapping = {id(old): new for old, new in replace}
     for node in toposort(roots, stop=lambda v: id(v) in mapping):
         inputs = [mapping.get(id(v), v) for v in node.inputs]
@@ -49,26 +52,28 @@ def without_draws(roots: list[Variable], replace: list[tuple[Variable, Variable]
         for old, new in zip(olds, rebuilt.outputs):
             new.name = old.name
             mapping[id(old)] = new
-    return [mapping.get(id(v), v) for v in roots]
+    result = [mapping.get(id(v), v) for v in roots]
+    if any(not getattr(node.op, "pure", True) and node.serial >= first_serial for node in toposort(result)):
+        raise NotImplementedError("the gradient of a scan whose step draws random numbers in a branch of "
+                                  "an ifelse")
+    return result
 
 
 def replay(node: Apply, inputs: list[Variable], stored: list[Variable]) -> Apply:
-    """The scan `node` on `inputs`, reading its draws from `stored` (one
-    stacked tensor per draw, a row per step taken): its outputs are the
-    node's but for the draws and generators."""
+    """The scan `node` (without until: draws_with_until) on `inputs`, reading
+    its draws from `stored` (one stacked tensor per draw, a row per step):
+    its outputs are the node's but for the draws and generators."""
     op, info = node.op, node.op.info
     n_out = len(info.inner_outputs) - info.draws
     places = [like(d, f"draw{k}[t]") for k, d in enumerate(info.inner_outputs[n_out:])]
     bound = 1 + op.n_seqs + len(info.recurrent)
     outer = list(zip(node.inputs[bound:], inputs[bound:]))
-    stop = [info.until] if info.until is not None else []
-    roots = without_draws(info.inner_outputs[:n_out] + stop, list(zip(info.inner_outputs[n_out:], places)) + outer,
-                          type(op))
+    roots = without_draws(info.inner_outputs[:n_out], list(zip(info.inner_outputs[n_out:], places)) + outer,
+                          type(op), info.first_serial)
     n_seq_places = sum(map(len, info.seq_taps))
     new_info = dataclasses.replace(
-        info, seq_taps=info.seq_taps + [[0]] * len(places), output_taps=info.output_taps[:n_out],
-        inner_outputs=roots[:n_out],
+        info, seq_taps=info.seq_taps + [[0]] * len(places), output_taps=info.output_taps[:n_out], inner_outputs=roots,
         placeholders=info.placeholders[:n_seq_places] + places + info.placeholders[n_seq_places:],
-        until=roots[n_out] if stop else None, updates={}, draws=0)
+        updates={}, draws=0)
     seqs = inputs[1:1 + op.n_seqs] + [flip(s, 0) if info.go_backwards else s for s in stored]
     return op.loop(new_info, Shape(0)(stored[0]), seqs, inputs[1 + op.n_seqs:bound])
