@@ -10,6 +10,7 @@ import pytest
 import scanjit
 import scanjit.tensor as pt
 from scanjit.gradient import grad, verify_grad
+from scanjit.ifelse import ifelse
 from scanjit.tensor.random.utils import RandomStream
 
 try:  # a second oracle where it is installed
@@ -89,15 +90,23 @@ def test_symbolic_n_steps_and_integer_states(mode):
 
 
 def test_unsupported_forms_name_themselves():
-    """The draws of a scan nested in the step would be drawn again by the gradient."""
+    """A draw in a branch of an ifelse (the step's own or a nested scan's) is
+    not stored: the gradient would draw again (test_grad_nested_draws.py has
+    the nested scans' draws)."""
     srng = RandomStream(seed=1)
     x = pt.dvector("x")
 
-    def row(xt):
-        inner, updates = scanjit.scan(lambda g: g * xt + srng.normal(0, 1), outputs_info=xt, n_steps=2)
+    def nested(xt, step=lambda g, xt: g * xt + srng.normal(0, 1)):
+        inner, updates = scanjit.scan(lambda g: step(g, xt), outputs_info=xt, n_steps=2)
         return inner[-1], updates
 
-    with pytest.warns(DeprecationWarning):
-        h, _ = scanjit.scan(row, sequences=x)
-    with pytest.raises(NotImplementedError, match="draws random numbers .* nested scan"):
-        grad(pt.sum(h), x)
+    def stored_and_branch(g, xt):  # a nested scan storing one draw, not the other
+        return ifelse(g > 0, srng.normal(0, 1), g) + srng.normal(0, 1)
+
+    for step in (lambda xt: ifelse(xt > 0, xt * srng.normal(0, 1), xt),
+                 lambda xt: (lambda out, updates: (ifelse(xt > 0, out, xt), updates))(*nested(xt)),
+                 lambda xt: nested(xt, stored_and_branch)):
+        with pytest.warns(DeprecationWarning):
+            h, _ = scanjit.scan(step, sequences=x)
+        with pytest.raises(NotImplementedError, match="draws random numbers in a branch of an ifelse"):
+            grad(pt.sum(h), x)

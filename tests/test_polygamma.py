@@ -12,7 +12,7 @@ import pytest
 
 import scanjit
 import scanjit.tensor as pt
-from scanjit.gradient import DisconnectedInputError, grad, verify_grad
+from scanjit.gradient import NullTypeGradError, grad, verify_grad
 
 sp = pytest.importorskip("scipy.special")
 try:  # a second oracle where it is installed
@@ -148,7 +148,7 @@ def test_as_pytensor(mode):
 
 
 def test_gradients():
-    """polygamma's is polygamma(n + 1, x) (n: not connected, as an index);
+    """polygamma's is polygamma(n + 1, x) (n's is undefined: test_order_gradient_is_null);
     tri_gamma's is polygamma(2, x); psi's second derivative works."""
     x = np.array([0.7, 1.5, 4.0, -1.6])
     verify_grad(lambda v: pt.polygamma(3, v), [x], rng=np.random.default_rng(0))
@@ -160,5 +160,22 @@ def test_gradients():
     third = grad(pt.sum(pt.polygamma(n, v)), v)
     np.testing.assert_allclose(scanjit.function([n, v], third)([0, 1, 2, 4], x), scipy_polygamma([1, 2, 3, 5], x),
                                rtol=1e-13)
-    with pytest.raises(DisconnectedInputError):
-        grad(pt.sum(pt.polygamma(n, v)), n)
+
+
+@pytest.mark.parametrize("lib", ["scanjit", "pytensor"])
+def test_order_gradient_is_null(lib):
+    """The integer order's gradient is undefined (PyTensor's NullType), also
+    with disconnected_inputs="ignore"; x's beside it is still fine."""
+    if lib == "pytensor" and pytensor is None:
+        pytest.skip("PyTensor is not installed")
+    lib, m, error = (scanjit, pt, NullTypeGradError) if lib == "scanjit" else \
+        (pytensor, ptt, pytensor.gradient.NullTypeGradError)
+    v, n = m.dvector("v"), m.lvector("n")
+    cost = m.sum(m.polygamma(n, v))
+    with pytest.raises(error, match="input 0 .* polygamma op is undefined"):
+        lib.grad(cost, n)
+    with pytest.raises(error, match="input 0 .* polygamma op is undefined"):
+        lib.grad(cost, [v, n], disconnected_inputs="ignore")
+    with pytest.raises(error):
+        lib.grad(m.sum(m.polygamma(m.cast(n * 2, "int32"), v)), n)
+    assert lib.grad(cost, v) is not None

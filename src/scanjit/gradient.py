@@ -13,12 +13,12 @@ import numpy as np
 
 from scanjit import config
 
-from scanjit.graph import TensorType
+from scanjit.graph import NullTypeGradError, TensorType  # noqa: F401  (pytensor.gradient's)
 from scanjit.scan import scan
 from scanjit.shared import shared
 from scanjit.tensor.basic import as_tensor_variable
 from scanjit.tensor.gradient import (  # noqa: F401  (the public names of pytensor.gradient)
-    DisconnectedInputError, GradientError, NullTypeGradError, disconnected_grad, grad, zero_grad,
+    DisconnectedInputError, GradientError, disconnected_grad, grad, zero_grad,
 )
 from scanjit.tensor.creation import zeros_like
 from scanjit.tensor.forward import tangents_of

@@ -22,6 +22,10 @@ class MissingInputError(ValueError):
         super().__init__(f"{var.label()} is needed but is not an input of {of}")
 
 
+class NullTypeGradError(TypeError):
+    """A gradient that is not defined (PyTensor's NullType), asked for."""
+
+
 class TensorType:
     """A dtype and a static shape (None where the length is not known)."""
 

@@ -262,13 +262,19 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
 
 def _step_draws(outputs: list[Variable], first_serial: int) -> list[Variable]:
     """The random draws the step makes at every step (not in a branch of an
-    ifelse) that its outputs read: the scan stores them as per-step outputs
-    (when read, that is by its gradient), so that the gradient uses the
-    forward's draws."""
+    ifelse) that its outputs read, its nested scans' stored draws included:
+    the scan stores them as per-step outputs (when read, that is by its
+    gradient), so that the gradient uses the forward's draws (scan/replay.py)."""
     order = toposort(outputs)
     unconditional = {id(node) for node in branches(order, outputs).get((), [])}
-    return [node.outputs[1] for node in order if isinstance(node.op, RandomVariable)
-            and node.serial >= first_serial and id(node) in unconditional]
+    found = []
+    for node in order:
+        if node.serial >= first_serial and id(node) in unconditional:
+            if isinstance(node.op, RandomVariable):
+                found.append(node.outputs[1])
+            elif isinstance(node.op, ScanOp):
+                found += node.op.draw_outputs(node)
+    return found
 
 
 def _check_strict(roots: list, updates: dict, non_seqs: list[Variable]) -> None:

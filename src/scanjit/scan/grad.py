@@ -27,16 +27,19 @@ Handled: sequences (any taps), states (any taps), per-step outputs, loop
 invariants (non_sequences, closures, shared variables), go_backwards,
 until, truncate_gradient, n_steps (symbolic, 0 included), random draws
 (the scan stores the step's draws as per-step outputs, which the backward
-reads: a draw's parameters get no gradient through it). A draw in an
-ifelse's branch or in a nested scan raises NotImplementedError."""
+reads: a draw's parameters get no gradient through it), at any depth of
+nested scans (each stores its nested scans' draws too, and the backward
+step replays them from those: scan/replay.py). A draw in an ifelse's
+branch, or in a nested scan with until, raises NotImplementedError."""
 
 from __future__ import annotations
 
 import dataclasses
 
 from scanjit.dtypes import is_float
-from scanjit.graph import Variable, clone_replace, graph_inputs, next_serial, toposort
+from scanjit.graph import Variable, graph_inputs, next_serial
 from scanjit.scan.grad_lean import like, pushed_sums, read_stored_outputs, summed_outer
+from scanjit.scan.replay import draws_with_until, without_draws
 from scanjit.tensor.basic import constant
 from scanjit.tensor.elemwise import add, eq, minimum, second, switch
 from scanjit.tensor.gradient import backprop
@@ -64,6 +67,9 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     computes neither a sequence's rows nor an invariant's sum that nobody
     reads: a matrix product is a BLAS call, which later passes keep)."""
     info = op.info
+    if draws_with_until(info, type(op)):
+        raise NotImplementedError("the gradient of a scan whose step runs a scan that draws random numbers and "
+                                  "stops with until (its draws, stored per step, change length)")
     n_seqs, recurrent = op.n_seqs, info.recurrent
     seqs = inputs[1:1 + n_seqs]
     initials = inputs[1 + n_seqs:1 + n_seqs + len(recurrent)]
@@ -107,10 +113,7 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         back_seqs.append(_reversed_rows(outputs[k], start, count))
         rows[info.inner_outputs[k]] = like(info.inner_outputs[k], f"draw{k - n_out}[t]")
     first_serial = next_serial()
-    body = clone_replace(info.inner_outputs[:n_out], list(rows.items()))
-    if any(not getattr(node.op, "pure", True) and node.serial >= info.first_serial for node in toposort(body)):
-        raise NotImplementedError("the gradient of a scan whose step draws random numbers in a branch of "
-                                  "an ifelse or in a nested scan")
+    body = without_draws(info.inner_outputs[:n_out], list(rows.items()), type(op), info.first_serial)
 
     seeds, grad_places, carried_inits, carried_places = {}, [], [], []
     for k, (out, g) in enumerate(zip(body, stacked_grads)):

@@ -29,7 +29,7 @@ class ScanInfo:
     updates: dict[Variable, Variable] = field(default_factory=dict)  # shared -> new value
     first_serial: int = 0  # nodes the step function made have serials from here on
     truncate_gradient: int = -1  # the gradient backpropagates through this many last steps (-1: all)
-    draws: int = 0  # the last outputs are this many random draws of the step, stored for the gradient
+    draws: int = 0  # the last outputs are this many draws of the step (its nested scans' too), stored for the gradient
     intermediates: int = 0  # the outputs before the draws end with this many stored step intermediates
 
     @property
@@ -173,6 +173,11 @@ class ScanOp(Op):
         if final not in finals:
             return None
         return final.owner.outputs[self.info.recurrent[finals.index(final)]]
+
+    def draw_outputs(self, node: Apply) -> list[Variable]:
+        """The stacked draws the steps stored for the gradient (ScanInfo.draws)."""
+        end = len(self.info.inner_outputs)
+        return node.outputs[end - self.info.draws:end]
 
     def generator_outputs(self, node: Apply) -> list[Variable]:
         return node.outputs[len(self.info.inner_outputs) + len(self.info.recurrent):]

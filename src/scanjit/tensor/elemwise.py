@@ -17,7 +17,7 @@ import numpy as np
 
 from scanjit import config
 from scanjit.dtypes import DTYPES, INTS, is_float, upcast, upgrade_to_float
-from scanjit.graph import Apply, Constant, Op, TensorType, Variable
+from scanjit.graph import Apply, Constant, NullTypeGradError, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable, broadcast_shape, check_broadcast, constant
 from scanjit.zeta_constants import ZETA_DUMMY, ZETA_SHIFT, ZETA_TAIL
 
@@ -27,8 +27,8 @@ class Scalar:
     """A scalar function: `numpy` computes it on arrays whose dtypes
     `operand_dtypes` gives, `dtype` is the result's dtype for the inputs'.
     `grad(*inputs, output, output_grad)` gives its inputs' gradients (graphs
-    shaped as the output, 0 for zeros, None where not connected; PyTensor's
-    values at kinks), None when it has none. Functions with integer or bool
+    shaped as the output, 0 for zeros, None where not connected, UNDEFINED
+    where PyTensor's is null; PyTensor's values at kinks), None when it has none. Functions with integer or bool
     results need none: their inputs' gradients are zeros (tensor/gradient.py)."""
 
     numpy: Callable
@@ -44,6 +44,9 @@ class Scalar:
         if self.operands == "cast":
             return dtypes
         return [result] * len(dtypes)
+
+
+UNDEFINED = "undefined"  # a Scalar's gradient that does not exist (an integer order): asked for, it raises
 
 
 def _upcast(dtypes: list[str]) -> str:
@@ -360,7 +363,7 @@ SCALARS: dict[str, Scalar] = {
     "psi": Scalar(_f64(_digamma), _float, grad=lambda x, out, g: [mul(g, tri_gamma(x))]),
     "tri_gamma": Scalar(_f64(_trigamma), _float, grad=lambda x, out, g: [mul(g, polygamma(2, x))]),
     "polygamma": Scalar(_polygamma, _polygamma_dtype, "cast", grad=lambda n, x, out, g: [
-        None, mul(g, polygamma(add(n, 1), x))]),
+        UNDEFINED, mul(g, polygamma(add(n, 1), x))]),
     **{name: Scalar(_f64(getattr(np, name)), _float, grad=grad) for name, grad in LIBM.items()},
     "isnan": Scalar(np.isnan, _bool, "cast"), "isinf": Scalar(np.isinf, _bool, "cast"),
     "lt": Scalar(np.less, _bool, "common"), "gt": Scalar(np.greater, _bool, "common"),
@@ -424,12 +427,21 @@ class Elemwise(Op):
         return [np.asarray(scalar.numpy(*[a.astype(d) for a, d in zip(inputs, operands)]), out.dtype)]
 
     def L_op(self, inputs, outputs, output_grads):
+        return self.wanted_L_op(inputs, outputs, output_grads, set(range(len(inputs))))
+
+    def wanted_L_op(self, inputs, outputs, output_grads, wanted):
         """The scalar function's gradients, shaped as the output (the
-        accumulation sums them back over the axes an input was broadcast on)."""
+        accumulation sums them back over the axes an input was broadcast on);
+        an undefined one wanted raises NullTypeGradError, as PyTensor's."""
         rule = SCALARS[self.scalar_op].grad
         if rule is None:
             raise NotImplementedError(f"the gradient of {self} is not implemented")
-        return rule(*inputs, outputs[0], output_grads[0])
+        grads = rule(*inputs, outputs[0], output_grads[0])
+        for k in sorted(wanted):
+            if grads[k] is UNDEFINED:
+                raise NullTypeGradError(f"`grad` encountered a NaN. This variable is Null because the grad method "
+                                        f"for input {k} ({inputs[k].type}) of the {self.scalar_op} op is undefined.")
+        return [None if g is UNDEFINED else g for g in grads]
 
     def R_op(self, inputs, outputs, tangents):
         """The sum over the connected inputs of the scalar function's

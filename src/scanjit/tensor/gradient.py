@@ -25,10 +25,6 @@ class DisconnectedInputError(ValueError):
     """A `wrt` variable the cost does not depend on (disconnected_inputs="raise")."""
 
 
-class NullTypeGradError(TypeError):
-    """A gradient that is not defined (PyTensor's NullType)."""
-
-
 class GradientError(Exception):
     """`verify_grad`: the symbolic and numeric gradients differ."""
 

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scanjit.graph import Apply, Constant, Op, TensorType, Variable
+from scanjit.graph import Apply, Constant, NullTypeGradError, Op, TensorType, Variable
 from scanjit.shared import RandomGeneratorType
 from scanjit.tensor.basic import broadcast_shape
-from scanjit.tensor.gradient import NullTypeGradError
 
 
 def is_rng(var) -> bool:
