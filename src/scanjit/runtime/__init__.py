@@ -15,11 +15,17 @@ pointers are 64-byte aligned (a vector store never straddles a cache line,
 which would stop it being forwarded to the next step's load) and so that a
 freed block can be reused:
 
-* Blocks of 1 MiB and more are not returned to the system at once: up to
+* Blocks of 64 KiB and more are not returned to the system at once: up to
   `POOL_SLOTS` of them, `POOL_BYTES` in all, wait in a pool, and an allocation
   takes one whose capacity fits within a factor of 2. A function called in a
   loop then writes its results into memory that is already mapped, instead of
-  page-faulting in fresh memory on every call. The pool is lock-free (atomic
+  page-faulting in fresh memory on every call. glibc unmaps a freed block
+  above its mmap threshold (128 KiB at first) and trims its heap's free top,
+  so without the pool a gradient's stacked rows (T x H: 512 KiB for the
+  benchmark's RNN) fault in again on every call: 480 faults a call for the
+  RNN's value and gradient (over 4x its time on the 2-core machine), 3,170
+  for the GRU's, which frees more than 16 such blocks at once (16 slots
+  left 4,070 faults a call; 32, none). The pool is lock-free (atomic
   exchange and compare-and-swap), since calls run without the GIL;
   `release_pool()` empties it.
 * `SCANJIT_POISON_FREED=1` (for testing; tests/conftest.py sets it) fills
@@ -38,8 +44,8 @@ import llvmlite.binding as llvm_binding
 
 from scanjit.runtime import gemm, interrupt, llvm as host, pyentry, threads
 
-POOL_SLOTS = 8
-POOL_MIN = 1 << 20
+POOL_SLOTS = 32
+POOL_MIN = 64 << 10
 POOL_BYTES = 256 << 20
 HUGE = 4 << 20
 
