@@ -471,17 +471,22 @@ class CheckOp(IRDLOperation):
     """A run-time check, `cf.assert` with values for its message: when `cond`
     is false the function stops with the error `msg` ("ExceptionClass: text"),
     in which `$k` stands for the k-th of `values` (index or i64: lengths,
-    indices; stored where the caller can read them, see abi.py)."""
+    indices; stored where the caller can read them, see abi.py), after
+    freeing the buffers `frees`, in their order (set by `free-on-error`)."""
 
     name = "sj.check"
     cond = operand_def(IntegerType(1))
     values = var_operand_def(base(IndexType) | eq(i64))
+    frees = var_operand_def(MemRefType)
     msg = prop_def(StringAttr)
     traits = traits_def(CheckHasCanonicalizationPatterns())
-    assembly_format = "$cond `,` $msg (`(` $values^ `:` type($values) `)`)? attr-dict"
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+    assembly_format = ("$cond `,` $msg (`(` $values^ `:` type($values) `)`)? "
+                       "(`frees` `(` $frees^ `:` type($frees) `)`)? attr-dict")
 
-    def __init__(self, cond: SSAValue, msg: str, values: Sequence[SSAValue] = ()):
-        super().__init__(operands=[cond, values], properties={"msg": StringAttr(msg)})
+    def __init__(self, cond: SSAValue, msg: str, values: Sequence[SSAValue] = (),
+                 frees: Sequence[SSAValue] = ()):
+        super().__init__(operands=[cond, values, frees], properties={"msg": StringAttr(msg)})
 
     def verify_(self):
         if placeholder_count(self.msg.data) > len(self.values):

@@ -1,7 +1,8 @@
 // RUN: scanjit-opt %s -p convert-memref-to-llvm,reconcile-unrealized-casts | filecheck %s
 
 // Descriptors are !llvm.struct<(ptr, i64 x rank)>: static sizes are constants,
-// dynamic ones come from the descriptor; addressing is a row-major inbounds GEP.
+// dynamic ones come from the descriptor; addressing is row-major: an inbounds
+// GEP to the row, then one to the element.
 func.func @f(%m: memref<?x4xf64>, %b: memref<?xi1>, %i: index, %j: index) -> memref<?x4xf64> {
   %x = memref.load %m[%i, %j] : memref<?x4xf64>
   %c0 = arith.constant 0 : index
@@ -30,9 +31,9 @@ func.func @f(%m: memref<?x4xf64>, %b: memref<?xi1>, %i: index, %j: index) -> mem
 // CHECK-NEXT:    %n = llvm.extractvalue %[[M]][1] : !llvm.struct<(!llvm.ptr, i64, i64)>
 // CHECK-NEXT:    %[[P:.*]] = llvm.extractvalue %[[M]][0] : !llvm.struct<(!llvm.ptr, i64, i64)>
 // CHECK-NEXT:    %[[FOUR:.*]] = llvm.mlir.constant(4) : i64
-// CHECK-NEXT:    %[[ROW:.*]] = llvm.mul %[[I]], %[[FOUR]] overflow<nsw> : i64
-// CHECK-NEXT:    %[[LIN:.*]] = llvm.add %[[ROW]], %[[J]] overflow<nsw> : i64
-// CHECK-NEXT:    %[[ADDR:.*]] = llvm.getelementptr inbounds %[[P]][%[[LIN]]] : (!llvm.ptr, i64) -> !llvm.ptr, f64
+// CHECK-NEXT:    %[[OFFSET:.*]] = llvm.mul %[[I]], %[[FOUR]] overflow<nsw> : i64
+// CHECK-NEXT:    %[[ROW:.*]] = llvm.getelementptr inbounds %[[P]][%[[OFFSET]]] : (!llvm.ptr, i64) -> !llvm.ptr, f64
+// CHECK-NEXT:    %[[ADDR:.*]] = llvm.getelementptr inbounds %[[ROW]][%[[J]]] : (!llvm.ptr, i64) -> !llvm.ptr, f64
 // CHECK-NEXT:    %x = llvm.load %[[ADDR]] : !llvm.ptr -> f64
 // CHECK-NEXT:    %c0 = arith.constant 0 : index
 // alloc: scanjit_alloc (scanjit.runtime) of n * 4 * 8 bytes, then the descriptor; dealloc: scanjit_free.
@@ -61,6 +62,40 @@ func.func @f(%m: memref<?x4xf64>, %b: memref<?xi1>, %i: index, %j: index) -> mem
 // Casts are free: the descriptor of %m is returned as it is.
 // CHECK-NEXT:    %[[RET:.*]] = builtin.unrealized_conversion_cast %[[M]] : !llvm.struct<(!llvm.ptr, i64, i64)> to memref<?x4xf64>
 // CHECK-NEXT:    func.return %[[RET]] : memref<?x4xf64>
+
+// The accesses of a block to one row share its pointer (a block of a dot's
+// columns reads many elements of a row); another block makes its own.
+func.func @rows(%m: memref<?x?xf64>, %i: index, %j: index, %k: index, %c: i1) -> f64 {
+  %x = memref.load %m[%i, %j] : memref<?x?xf64>
+  %y = memref.load %m[%i, %k] : memref<?x?xf64>
+  memref.store %x, %m[%i, %k] : memref<?x?xf64>
+  %z = memref.load %m[%k, %j] : memref<?x?xf64>
+  cf.cond_br %c, ^next, ^next
+^next:
+  %w = memref.load %m[%i, %j] : memref<?x?xf64>
+  func.return %w : f64
+}
+
+// CHECK-LABEL: func.func @rows
+// CHECK:         %[[N:.*]] = llvm.extractvalue %{{.*}}[2] : !llvm.struct<(!llvm.ptr, i64, i64)>
+// CHECK:         %[[OFF:.*]] = llvm.mul %[[I:.*]], %[[N]] overflow<nsw> : i64
+// CHECK-NEXT:    %[[ROW:.*]] = llvm.getelementptr inbounds %[[P:.*]][%[[OFF]]] : (!llvm.ptr, i64) -> !llvm.ptr, f64
+// CHECK-NEXT:    %[[A1:.*]] = llvm.getelementptr inbounds %[[ROW]][%[[J:.*]]] : (!llvm.ptr, i64) -> !llvm.ptr, f64
+// CHECK-NEXT:    %x = llvm.load %[[A1]]
+// CHECK-NEXT:    %[[A2:.*]] = llvm.getelementptr inbounds %[[ROW]][%[[K:.*]]] : (!llvm.ptr, i64) -> !llvm.ptr, f64
+// CHECK-NEXT:    %y = llvm.load %[[A2]]
+// CHECK-NEXT:    %[[A3:.*]] = llvm.getelementptr inbounds %[[ROW]][%[[K]]] : (!llvm.ptr, i64) -> !llvm.ptr, f64
+// CHECK-NEXT:    llvm.store %x, %[[A3]]
+// CHECK-NEXT:    %[[OFF2:.*]] = llvm.mul %[[K]], %[[N]] overflow<nsw> : i64
+// CHECK-NEXT:    %[[ROW2:.*]] = llvm.getelementptr inbounds %[[P]][%[[OFF2]]]
+// CHECK-NEXT:    %[[A4:.*]] = llvm.getelementptr inbounds %[[ROW2]][%[[J]]]
+// CHECK-NEXT:    %z = llvm.load %[[A4]]
+// CHECK:       ^{{.*}}:
+// CHECK-NEXT:    %[[OFF3:.*]] = llvm.mul %[[I]], %[[N]] overflow<nsw> : i64
+// CHECK-NEXT:    %[[ROW3:.*]] = llvm.getelementptr inbounds %[[P]][%[[OFF3]]]
+// CHECK-NEXT:    %[[A5:.*]] = llvm.getelementptr inbounds %[[ROW3]][%[[J]]]
+// CHECK-NEXT:    %w = llvm.load %[[A5]]
+// The runtime's functions are declared once, after the functions.
 // CHECK:       llvm.func @scanjit_alloc(i64) -> !llvm.ptr
 // CHECK-NEXT:  llvm.func @memcpy(!llvm.ptr, !llvm.ptr, i64) -> !llvm.ptr
 // CHECK-NEXT:  llvm.func @scanjit_free(!llvm.ptr)

@@ -1,7 +1,9 @@
 // RUN: scanjit-opt %s -p convert-func-to-llvm,convert-parallel-to-llvm | filecheck %s
 
 // A failed part: the caller frees the buffers live at the sj.parallel_for
-// (its `frees`, set by free-on-error) before returning the part's status.
+// (its `frees`, set by free-on-error) before returning the part's status,
+// through a chain of blocks that other failure paths freeing the same
+// buffers share (see convert-cf-to-llvm.frees.mlir).
 func.func @frees(%x: memref<?xf64>, %n: index) -> memref<?xf64> {
   %c0 = arith.constant 0 : index
   %out = memref.alloc(%n) : memref<?xf64>
@@ -23,7 +25,11 @@ func.func private @frees_loop0(%lo: index, %hi: index, %x: memref<?xf64>, %out: 
 // CHECK-NEXT: ^[[REST]]:
 // CHECK-NEXT:   memref.dealloc %tmp : memref<?xf64>
 // CHECK:        llvm.return
-// CHECK-NEXT: ^[[FAIL]]:
-// CHECK-NEXT:   memref.dealloc %tmp : memref<?xf64>
+// CHECK-NEXT: ^[[FREE_OUT:bb[0-9]+]](%[[S:.*]]: i32):
 // CHECK-NEXT:   memref.dealloc %out : memref<?xf64>
-// CHECK-NEXT:   llvm.return %[[STATUS]] : i32
+// CHECK-NEXT:   llvm.return %[[S]] : i32
+// CHECK-NEXT: ^[[FREE_TMP:bb[0-9]+]](%[[S2:.*]]: i32):
+// CHECK-NEXT:   memref.dealloc %tmp : memref<?xf64>
+// CHECK-NEXT:   llvm.br ^[[FREE_OUT]](%[[S2]] : i32)
+// CHECK-NEXT: ^[[FAIL]]:
+// CHECK-NEXT:   llvm.br ^[[FREE_TMP]](%[[STATUS]] : i32)

@@ -23,16 +23,8 @@ func.func @branches(%n: index, %c: i1, %a: i1, %b: i1, %d: i1) -> f64 {
 
 // CHECK-LABEL: func.func @branches
 // CHECK:           %t = memref.alloc(%n) : memref<?xf64>
-// CHECK:           scf.if %{{.*}} {
-// CHECK-NEXT:        memref.dealloc %t : memref<?xf64>
-// CHECK-NEXT:        memref.dealloc %outer : memref<?xf64>
-// CHECK-NEXT:      }
-// CHECK-NEXT:      sj.check %a, "ValueError: in the branch"
+// CHECK-NEXT:      sj.check %a, "ValueError: in the branch" frees(%t, %outer : memref<?xf64>, memref<?xf64>)
 // CHECK:         memref.dealloc %outer : memref<?xf64>
-// CHECK:         scf.if %{{.*}} {
-// CHECK-NEXT:      memref.dealloc %r : memref<?xf64>
-// CHECK-NEXT:    }
-// CHECK-NEXT:    sj.check %b, "ValueError: after"
+// CHECK-NEXT:    sj.check %b, "ValueError: after" frees(%r : memref<?xf64>)
 // CHECK:         memref.dealloc %r : memref<?xf64>
-// CHECK-NOT:     scf.if
-// CHECK:         sj.check %d, "ValueError: freed"
+// CHECK-NEXT:    sj.check %d, "ValueError: freed"{{$}}

@@ -9,7 +9,9 @@ attribute `scanjit.errors` (an array of strings this pass creates or
 extends; equal messages share k). In a function whose last argument is the
 caller's result slots (marked `scanjit.results_array`), it first stores the
 number of values in slot 0 and the values in slots 1, 2, ... (see
-dialects/abi.py).
+dialects/abi.py). The buffers the check frees (`frees`, set by
+`free-on-error`) are freed on the way out (`free_and_return`: checks
+freeing the same buffers, or the same oldest ones, share their deallocs).
 """
 
 from dataclasses import dataclass, field
@@ -30,7 +32,14 @@ from xdsl.utils.exceptions import PassFailedException
 
 from scanjit.dialects import sj
 from scanjit.dialects.abi import ERRORS, RESULTS_ARRAY
-from scanjit.passes.support.llvm_common import const, replace_with_early_return, store_slot, to_llvm
+from scanjit.passes.support.llvm_common import (
+    FreeChains,
+    const,
+    free_and_return,
+    replace_with_early_return,
+    store_slot,
+    to_llvm,
+)
 
 class BranchLowering(RewritePattern):
     @op_type_rewrite_pattern
@@ -52,6 +61,7 @@ class CondBranchLowering(RewritePattern):
 @dataclass
 class CheckLowering(RewritePattern):
     messages: list[str] = field(default_factory=list[str])
+    chains: FreeChains = field(default_factory=dict)
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.CheckOp, rewriter: PatternRewriter, /):
@@ -74,7 +84,8 @@ class CheckLowering(RewritePattern):
             status_ops += [count, *store_slot(results, 0, count.result)]
             for k, value in enumerate(op.values):
                 status_ops += store_slot(results, k + 1, to_llvm(value))
-        replace_with_early_return(rewriter, op, [], op.cond, func, code.result, status_ops)
+        exit = free_and_return(func, tuple(op.frees), self.chains) if op.frees else None
+        replace_with_early_return(rewriter, op, [], op.cond, func, code.result, status_ops, exit)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """`convert-memref-to-llvm`: memrefs to descriptors `!llvm.struct<(ptr, i64 x rank)>`.
 
 Only identity layouts (row-major, contiguous, no offset): element
-(i0, ..., ir-1) sits at `ptr[((i0 * s1 + i1) * s2 + ...)]`, addressed with an
-inbounds GEP so that LLVM can vectorize. Static sizes come from the type,
+(i0, ..., ir-1) sits at `ptr[((i0 * s1 + i1) * s2 + ...)]`, addressed with
+inbounds GEPs so that LLVM can vectorize: the row's pointer `ptr[(i0 * s1 + ...)
+* s(r-1)]`, made once per block for the accesses to the same row, then the
+element `row[ir-1]`. Static sizes come from the type,
 dynamic ones from the descriptor. i1 elements are stored as one byte (NumPy
 bool): loads truncate, stores zero-extend. `alloc` calls `scanjit_alloc`,
 `dealloc` `scanjit_free` (scanjit's allocator, scanjit.runtime), `copy`
@@ -30,7 +32,7 @@ from xdsl.dialects.builtin import (
     TensorType,
     i64,
 )
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
@@ -87,25 +89,35 @@ def _product(values: list[SSAValue], ops: list[Operation]) -> SSAValue:
     return total
 
 
-def _address(mem: SSAValue, indices: Sequence[SSAValue], ops: list[Operation]) -> SSAValue:
-    """Pointer to element `indices` of `mem`."""
+Rows = dict[tuple[Block, SSAValue, tuple[SSAValue, ...]], SSAValue]
+
+
+def _address(mem: SSAValue, indices: Sequence[SSAValue], ops: list[Operation], block: Block,
+             rows: Rows) -> SSAValue:
+    """Pointer to element `indices` of `mem`: of a rank >= 2 buffer, an
+    element of the row `indices[:-1]`, whose pointer the accesses that
+    follow in `block` share (through `rows`): a block of a dot's columns
+    reads 64 elements of one row."""
     t = _memref_type(mem)
     desc = to_llvm(mem)
     ptr = field(desc, 0, PTR)
     if not indices:
         return ptr
-    idx = [to_llvm(i) for i in indices]
-    linear = idx[0]
-    for d, i in enumerate(idx[1:], 1):
-        size = _size(desc, t, d, ops)
-        mul = llvm.MulOp(linear, size, overflow=NSW)
-        add = llvm.AddOp(mul.res, i, overflow=NSW)
-        ops += [mul, add]
-        linear = add.res
-    gep = llvm.GEPOp.from_mixed_indices(
-        ptr, [linear], storage_type(t.element_type), inbounds=True
-    )
-    ops.append(gep)
+    element = storage_type(t.element_type)
+    key = (block, mem, tuple(indices[:-1]))
+    if len(indices) > 1 and key not in rows:
+        idx = [to_llvm(i) for i in indices[:-1]]
+        linear = idx[0]
+        for d, i in enumerate(idx[1:], 1):
+            mul = llvm.MulOp(linear, _size(desc, t, d, ops), overflow=NSW)
+            add = llvm.AddOp(mul.res, i, overflow=NSW)
+            ops += [mul, add]
+            linear = add.res
+        ops.append(offset := llvm.MulOp(linear, _size(desc, t, len(indices) - 1, ops), overflow=NSW))
+        ops.append(row := llvm.GEPOp.from_mixed_indices(ptr, [offset.res], element, inbounds=True))
+        rows[key] = row.result
+    base = rows[key] if len(indices) > 1 else ptr
+    ops.append(gep := llvm.GEPOp.from_mixed_indices(base, [to_llvm(indices[-1])], element, inbounds=True))
     return gep.result
 
 
@@ -135,18 +147,19 @@ def _allocate(
     return ops[-1].results[0]
 
 
-def _lower(op: Operation, module: builtin.ModuleOp) -> tuple[list[Operation], list[SSAValue]]:
+def _lower(op: Operation, module: builtin.ModuleOp, rows: Rows) -> tuple[list[Operation], list[SSAValue]]:
     ops: list[Operation] = []
+    block = op.parent_block()
     match op:
         case memref.LoadOp():
             elem = op.res.type
-            addr = _address(op.memref, op.indices, ops)
+            addr = _address(op.memref, op.indices, ops, block, rows)
             ops.append(load := llvm.LoadOp(addr, storage_type(elem)))
             if elem == I1:
                 ops.append(load := llvm.TruncOp(load.results[0], I1))
             return ops, [load.results[0]]
         case memref.StoreOp():
-            addr = _address(op.memref, op.indices, ops)
+            addr = _address(op.memref, op.indices, ops, block, rows)
             value = to_llvm(op.value)
             if value.type == I1:
                 ops.append(ext := llvm.ZExtOp(value, I8))
@@ -231,11 +244,12 @@ def _dim(op: memref.DimOp, ops: list[Operation]) -> SSAValue:
 @dataclass
 class MemRefLowering(RewritePattern):
     module: builtin.ModuleOp
+    rows: Rows  # the row pointers each block's accesses share (see _address)
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         if op.dialect_name() != "memref":
             return
-        ops, results = _lower(op, self.module)
+        ops, results = _lower(op, self.module, self.rows)
         replace_with(rewriter, op, ops, results)
 
 
@@ -245,4 +259,4 @@ class ConvertMemRefToLLVMPass(ModulePass):
 
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
         retype_block_args(op, MemRefType)
-        PatternRewriteWalker(MemRefLowering(op), apply_recursively=False).rewrite_module(op)
+        PatternRewriteWalker(MemRefLowering(op, {}), apply_recursively=False).rewrite_module(op)

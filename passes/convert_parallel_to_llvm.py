@@ -13,16 +13,17 @@ fields back and calls `@f`, the outlined loop (which `convert-func-to-llvm`
 lowers to an internal function of those fields, returning 0 or the code of a
 failed check). LLVM inlines `@f` into `@f_entry`. A non-zero status from any
 part makes the caller free the op's `frees` (`memref.dealloc`s, lowered by
-convert-memref-to-llvm) and return it, as a failed `sj.check` of its own
+convert-memref-to-llvm; shared with the other failure paths freeing the same
+buffers, see `free_and_return`) and return it, as a failed `sj.check` of its own
 would.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from xdsl.context import Context
-from xdsl.dialects import builtin, llvm, memref
+from xdsl.dialects import builtin, llvm
 from xdsl.dialects.builtin import IntegerAttr, i32, i64
 from xdsl.ir import Attribute, Block, Region, SSAValue
 from xdsl.passes import ModulePass
@@ -37,9 +38,11 @@ from xdsl.rewriter import InsertPoint
 from scanjit.dialects import sj
 from scanjit.passes.support.llvm_common import (
     PTR,
+    FreeChains,
     const,
     declare,
     flatten,
+    free_and_return,
     load_slot,
     replace_with_early_return,
     store_slot,
@@ -65,7 +68,10 @@ def _entry(name: str, callee: str, field_types: list[Attribute]) -> llvm.FuncOp:
     return llvm.FuncOp(name, llvm.LLVMFunctionType([PTR, i64, i64], i32), body=Region(block))
 
 
+@dataclass
 class ParallelForLowering(RewritePattern):
+    chains: FreeChains = field(default_factory=dict)
+
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.ParallelForOp, rewriter: PatternRewriter, /):
         module = op.get_toplevel_object()
@@ -91,8 +97,9 @@ class ParallelForLowering(RewritePattern):
         # convert-cf-to-llvm's asserts do.
         zero = const(0, i32)
         ok = llvm.ICmpOp(call.returned, zero.result, EQ)
+        exit = free_and_return(caller, tuple(op.frees), self.chains) if op.frees else None
         replace_with_early_return(rewriter, op, [*ops, function, call, zero, ok], ok.res, caller,
-                                  call.returned, [memref.DeallocOp.get(buf) for buf in op.frees])
+                                  call.returned, exit=exit)
 
 
 @dataclass(frozen=True)

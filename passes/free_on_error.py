@@ -3,17 +3,16 @@
 `bufferize` allocates each buffer in some block and frees it after its last
 use in that block, except a returned buffer, which belongs to the caller. A
 failed `sj.check` returns from the function (`convert-cf-to-llvm`) and skips
-those deallocs, so before each `sj.check %ok` this pass frees the buffers
-live there:
+those deallocs, so this pass gives each `sj.check` the buffers live there to
+free on its failure path, latest first:
 
-    %failed = arith.xori %ok, %true : i1
-    scf.if %failed { memref.dealloc %b : memref<?xf64> ... }
-    sj.check %ok, "..."
+    sj.check %ok, "..." frees(%b, %a : memref<?xf64>, memref<?xf64>)
 
-the allocations in the assert's block and in each enclosing block that come
+the allocations in the check's block and in each enclosing block that come
 before it (or before the op holding it) and whose dealloc does not, returned
-buffers included, latest first; the buffers an `scf.if` yields count as
-allocated by it. An allocation's own null check frees it too
+buffers included; the buffers an `scf.if` yields count as allocated by it.
+`convert-cf-to-llvm` makes the failure paths of checks freeing the same
+buffers share their deallocs. An allocation's own null check frees it too
 (`scanjit_free` ignores null). An `sj.parallel_for` fails when one of its
 parts does: its `frees` are the buffers live there, which the caller frees
 before returning the part's status (`convert-parallel-to-llvm`). A part, an
@@ -30,22 +29,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, func, memref, scf
-from xdsl.dialects.builtin import BoolAttr, MemRefType, ModuleOp, i1
+from xdsl.dialects import func, memref, scf
+from xdsl.dialects.builtin import MemRefType, ModuleOp
 from xdsl.ir import Block, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.rewriter import Rewriter
 
 from scanjit.dialects import sj
-
-
-def free_on_failure(check: sj.CheckOp, live: list[SSAValue]) -> None:
-    """Before `check`, free `live` (latest first) when its condition is false."""
-    true = arith.ConstantOp(BoolAttr(True, i1))
-    failed = arith.XOrIOp(check.cond, true.result)
-    frees = [memref.DeallocOp.get(buf) for buf in reversed(live)]
-    Rewriter.insert_op([true, failed, scf.IfOp(failed.result, [], [*frees, scf.YieldOp()])],
-                       InsertPoint.before(check))
 
 
 def free_in_block(block: Block, outer: dict[SSAValue, None]) -> None:
@@ -58,7 +48,7 @@ def free_in_block(block: Block, outer: dict[SSAValue, None]) -> None:
         elif isinstance(op, memref.DeallocOp):
             live.pop(op.memref, None)
         elif isinstance(op, sj.CheckOp) and live:
-            free_on_failure(op, list(live))
+            Rewriter.replace_op(op, sj.CheckOp(op.cond, op.msg.data, op.values, list(live)[::-1]))
         elif isinstance(op, sj.ParallelForOp) and live:
             Rewriter.replace_op(op, sj.ParallelForOp(op.callee.string_value(), op.lower, op.upper,
                                                      op.grain, op.captures, list(live)[::-1]))

@@ -3,7 +3,10 @@ tutorial's functions, an LSTM and a GRU cell scan (bench.py's workloads 8 and
 9, and an unbatched LSTM), and synthetic steps of 10 to 300 elementwise ops;
 prints per function the median of a few compiles, split into phases: emit,
 the xDSL passes (the slowest named), LLVM IR (translation to text), LLVM
-parse (parse, link, verify), LLVM O3, codegen.
+parse (parse, link, verify), LLVM O3, codegen; then the load-independent
+sizes: the ops after each pass summed over the pipeline, the largest module,
+the lines of LLVM IR. The gradient workloads (a) and (e) of bench.py come
+with their forwards: the target is a gradient's compile within 2x its forward's.
 
     python tools/compile_time.py [--runs 3] [--only lstm,ops100] [--passes]
 
@@ -82,10 +85,12 @@ def ops_step(count: int):
     return ([X, h0], out), {}
 
 
-def bench_workload(number: int):
+def bench_workload(number: int, forward: bool = False):
+    """bench.py's workload `number` (of a gradient workload, its value alone for `forward`)."""
     import bench
 
-    built = bench.WORKLOADS[number][1](scanjit, pt, 10)
+    build = bench.WORKLOADS[number][1]
+    built = (build.forward if forward else build)(scanjit, pt, 10)
     return (built[0], built[1]), {"updates": built[3] if len(built) > 3 else None}
 
 
@@ -95,11 +100,14 @@ def functions() -> dict:
     named["lstm-cell"] = lstm_cell()
     named["lstm-batch (bench 8)"] = bench_workload(8)
     named["gru-batch (bench 9)"] = bench_workload(9)
+    for number, name in ((10, "rnn"), (14, "gru-loglik")):
+        named[f"{name}-forward (bench {number})"] = bench_workload(number, forward=True)
+        named[f"{name}-grad (bench {number})"] = bench_workload(number)
     named.update({f"ops{n}": ops_step(n) for n in OPS_IN_STEP})
     return named
 
 
-def measure(args, kwargs, runs: int) -> dict[str, float]:
+def measure(args, kwargs, runs: int) -> tuple[dict[str, float], object]:
     """Median seconds per phase, 'total' and 'CPU' (the process's CPU time,
     less disturbed by other jobs on a shared machine) over `runs` compiles."""
     samples: dict[str, list[float]] = {}
@@ -109,7 +117,21 @@ def measure(args, kwargs, runs: int) -> dict[str, float]:
         total, cpu = time.perf_counter() - start, time.process_time() - cpu
         for name, seconds in {**f.compiled.timings, "total": total, "CPU": cpu}.items():
             samples.setdefault(name, []).append(seconds)
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return {name: statistics.median(values) for name, values in samples.items()}, f
+
+
+def op_counts(f) -> tuple[int, int, int]:
+    """Load-independent sizes: the ops of the module after each pass summed
+    over the pipeline (xDSL's cost is about proportional), the largest
+    module, and the lines of LLVM IR given to LLVM."""
+    from xdsl.parser import Parser
+
+    from scanjit.driver.pipeline import context, lower
+
+    sizes = []
+    lower(Parser(context(), str(f.emitted)).parse_module(),
+          after_pass=lambda name, module: sizes.append(sum(1 for _ in module.walk())))
+    return sum(sizes), max(sizes), f.compiled.llvm_ir.count("\n")
 
 
 def import_time(runs: int) -> float:
@@ -136,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     scanjit.function(*ops_step(1)[0])  # the first compile loads xDSL and LLVM: not counted
 
     print(f"`import scanjit`: {ms(import_time(options.runs))} ms (median of {options.runs} fresh processes)\n")
-    results = {name: measure(args, kwargs, options.runs) for name, (args, kwargs) in named.items()}
+    measured = {name: measure(args, kwargs, options.runs) for name, (args, kwargs) in named.items()}
+    results = {name: t for name, (t, f) in measured.items()}
     print("| function | total | CPU | emit | passes (slowest) | " + " | ".join(LLVM_PHASES[1:]) + " |")
     print("| --- " * (5 + len(LLVM_PHASES) - 1) + "|")
     for name, t in results.items():
@@ -145,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         detail = ", ".join(f"{p} {ms(passes[p])}" for p in slowest)
         print(f"| {name} | {ms(t['total'])} | {ms(t['CPU'])} | {ms(t.get('emit', 0))} | {ms(sum(passes.values()))} ({detail}) | "
               + " | ".join(ms(t.get(phase, 0)) for phase in LLVM_PHASES[1:]) + " |")
+    print("\n| function | ops summed over the passes | largest module (ops) | LLVM IR lines |")
+    print("| --- | --- | --- | --- |")
+    for name, (t, f) in measured.items():
+        print(f"| {name} | " + " | ".join(map(str, op_counts(f))) + " |")
     if options.passes:
         from scanjit.passes import PIPELINE
 

@@ -12,7 +12,7 @@ contiguous, with no offset and no strides.
 
 from collections.abc import Sequence
 
-from xdsl.dialects import cf, llvm
+from xdsl.dialects import cf, llvm, memref
 from xdsl.dialects.builtin import (
     AnyFloat,
     DenseArrayBase,
@@ -22,6 +22,7 @@ from xdsl.dialects.builtin import (
     MemRefType,
     ModuleOp,
     UnrealizedConversionCastOp,
+    i32,
     i64,
 )
 from xdsl.ir import Attribute, Block, Operation, SSAValue
@@ -220,16 +221,36 @@ def _retype(block: Block, index: int, old: Attribute) -> None:
 
 def replace_with_early_return(rewriter: PatternRewriter, op: Operation, ops: Sequence[Operation],
                               ok: SSAValue, function: llvm.FuncOp, status: SSAValue,
-                              status_ops: Sequence[Operation] = ()) -> None:
+                              status_ops: Sequence[Operation] = (), exit: Block | None = None) -> None:
     """Replace `op` by `ops` and a branch on `ok`: on to the rest of `op`'s
     block, or to a new block at the end of `function` that runs `status_ops`
-    and returns `status` (an error code)."""
-    fail = Block([*status_ops, llvm.ReturnOp(status)])
+    and returns `status` (an error code), or passes it to `exit`, which returns it."""
+    fail = Block([*status_ops, llvm.BrOp(exit, status) if exit else llvm.ReturnOp(status)])
     Rewriter.insert_block(fail, BlockInsertPoint.at_end(function.body))
     block = op.parent_block()
     assert block is not None and op.next_op is not None
     rest = block.split_before(op.next_op)
     rewriter.replace(op, [*ops, llvm.CondBrOp(ok, rest, (), fail, ())])
+
+
+FreeChains = dict[tuple[llvm.FuncOp, tuple[SSAValue, ...]], Block]
+
+
+def free_and_return(function: llvm.FuncOp, frees: tuple[SSAValue, ...], chains: FreeChains) -> Block:
+    """The block of `function` that frees `frees` in order (`memref.dealloc`s)
+    and returns its argument, a status: a chain of blocks, one dealloc each,
+    kept in `chains` and shared by the failure paths freeing the same buffers
+    or the same oldest ones, so the deallocs grow with the buffers, not with
+    the checks times the buffers."""
+    key = (function, frees)
+    if key not in chains:
+        block = Block(arg_types=[i32])
+        status = block.args[0]
+        rest = free_and_return(function, frees[1:], chains) if frees[1:] else None
+        block.add_ops([memref.DeallocOp.get(frees[0]), llvm.BrOp(rest, status) if rest else llvm.ReturnOp(status)])
+        Rewriter.insert_block(block, BlockInsertPoint.at_end(function.body))
+        chains[key] = block
+    return chains[key]
 
 
 def declare(module: ModuleOp, name: str, inputs: Sequence[Attribute], output: Attribute) -> str:

@@ -27,18 +27,23 @@ MAX_BYTES = 2**62
 
 
 def checked_alloc(dynamic_sizes: list[SSAValue], t: MemRefType, at: InsertPoint) -> SSAValue:
-    """memref.alloc guarded by checks that raise MemoryError: the element
-    count fits in MAX_BYTES, and malloc did not fail."""
+    """memref.alloc guarded by two checks that raise MemoryError: before it,
+    that the element count fits in MAX_BYTES (each length at most the room
+    the lengths before it leave: one condition, so that a wrapped product
+    never reaches the allocation's size), and after it, that malloc did not fail."""
     b = Builder()
     message = f"MemoryError: cannot allocate a buffer of type {t}"
     limit = b.index(MAX_BYTES // max(1, t.element_type.bitwidth // 8))
-    count = b.index(1)
+    count, fits = b.index(1), None
     sizes = iter(dynamic_sizes)
     for static in t.get_shape():
         size = next(sizes) if static < 0 else b.index(static)
         room = b.emit(arith.DivUIOp(limit, b.emit(arith.MaxUIOp(count, b.index(1)))))
-        b.emit(sj.CheckOp(b.cmp(size, room, "ule"), message))
+        fit = b.cmp(size, room, "ule")
+        fits = fit if fits is None else b.emit(arith.AndIOp(fits, fit))
         count = b.emit(arith.MuliOp(count, size))
+    if fits is not None:
+        b.emit(sj.CheckOp(fits, message))
     buffer = b.emit(memref.AllocOp(dynamic_sizes, [], t))
     address = b.emit(memref.ExtractAlignedPointerAsIndexOp.get(buffer))
     allocated = b.emit(arith.OrIOp(b.cmp(address, b.index(0), "ne"), b.cmp(count, b.index(0), "eq")))
