@@ -34,8 +34,10 @@ rng = pytensor.shared(np.random.default_rng(7))
 draw = pytensor.function([], pt.random.normal(size=5, rng=rng))
 print("random", np.array_equal(draw(), np.random.default_rng(7).normal(size=5)))
 x, y = pt.dvector("x"), pt.dvector("y")
+product = pytensor.function([x, y], x * y)
+print("entry converts", np.array_equal(product([1, 2], [3, 4]), [3.0, 8.0]))  # NotImplemented first
 try:
-    pytensor.function([x, y], x * y)(np.ones(2), np.ones(3))
+    product(np.ones(2), np.ones(3))
 except ValueError:
     print("entry's error report", True)
 print("pool", runtime.release_pool() >= 0)
@@ -50,7 +52,8 @@ except KeyboardInterrupt:
     print("ctrl-c", True)
 print("optimized", len(optimized))
 """
-WORKS = ["threads True", "gemm True", "random True", "entry's error report True", "pool True", "ctrl-c True"]
+WORKS = ["threads True", "gemm True", "random True", "entry converts True", "entry's error report True",
+         "pool True", "ctrl-c True"]
 FUNCTIONS = 5
 
 
@@ -110,10 +113,13 @@ def test_a_damaged_runtime_entry_is_recompiled_and_replaced(warm_copy, damage):
     assert run(warm_copy) == [*WORKS, "optimized 0"]
 
 
-def test_disabled_the_cache_holds_no_runtime(tmp_path, monkeypatch):
+@pytest.mark.parametrize("setting", [{"SCANJIT_CACHE": "0"}, {"SCANJIT_CACHE_MAX_MB": "lots"}])
+def test_disabled_or_misconfigured_the_cache_holds_no_runtime(tmp_path, monkeypatch, setting):
     monkeypatch.setenv("SCANJIT_CACHE_DIR", str(tmp_path))
-    monkeypatch.setenv("SCANJIT_CACHE", "0")
-    cache.store_runtime("; a module", b"code")
+    monkeypatch.delenv("SCANJIT_CACHE", raising=False)
+    for name, value in setting.items():
+        monkeypatch.setenv(name, value)
+    cache.store_runtime("; a module", b"code")  # a bad limit raises where a function compiles
     assert list(tmp_path.iterdir()) == []
     assert cache.load_runtime("; a module") is None
 

@@ -272,11 +272,16 @@ def load_runtime(llvm_ir: str) -> bytes | None:
 
 
 def store_runtime(llvm_ir: str, object_code: bytes) -> None:
-    """Write the runtime's entry (see `_write`)."""
+    """Write the runtime's entry (see `_write`), unless the cache is disabled
+    or SCANJIT_CACHE_MAX_MB is bad (`compile` reports that)."""
+    try:
+        limit = max_bytes()
+    except ValueError:
+        return
     if enabled():
         entry_key = runtime_key(llvm_ir)
         header = {"key": entry_key, "object_size": len(object_code)}
-        _write(f"runtime-{entry_key}.entry", _pack(header, object_code), max_bytes())
+        _write(f"runtime-{entry_key}.entry", _pack(header, object_code), limit)
 
 
 def _runtime_object(blob: bytes, entry_key: str) -> bytes | None:
