@@ -43,6 +43,7 @@ import json
 import math
 import os
 import struct
+import sys
 import tempfile
 import time
 import warnings
@@ -258,8 +259,10 @@ def store(entry_key: str, expected: dict, compiled, limit: int) -> None:
 
 
 def runtime_key(llvm_ir: str) -> str:
-    """The cache key of the runtime's object code: its LLVM IR and all else that changes the code."""
-    return hashlib.sha256(repr((FORMAT, "runtime", llvm_ir, _toolchain())).encode()).hexdigest()
+    """The cache key of the runtime's object code: its LLVM IR and all else
+    that changes the code, and the Python whose objects its native entry reads."""
+    identity = (FORMAT, "runtime", llvm_ir, _toolchain(), sys.version)
+    return hashlib.sha256(repr(identity).encode()).hexdigest()
 
 
 def load_runtime(llvm_ir: str) -> bytes | None:
