@@ -72,8 +72,6 @@ def _engine() -> llvm_binding.ExecutionEngine:
     pyentry.bind_symbols()
     cached = load(llvm_ir)
     engine, object_code = host.compile_ir(llvm_ir, cached)
-    if cached is None:
-        store(llvm_ir, object_code)
     for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for", "scanjit_gemm_f64", "scanjit_gemm_f32",
                  "scanjit_interrupts", "scanjit_threads"):
         llvm_binding.add_symbol(name, engine.get_function_address(name))
@@ -83,6 +81,8 @@ def _engine() -> llvm_binding.ExecutionEngine:
                           ("scanjit_set_part_size", threads.forced_part_size()),
                           ("scanjit_set_poison_freed", threads.environment_int("SCANJIT_POISON_FREED", 0))):
         _call_setter(engine.get_function_address(setter), value)
+    if cached is None:
+        store(llvm_ir, object_code)  # last: a store that raises leaves no engine half set up
     return engine
 
 
