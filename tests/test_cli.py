@@ -165,10 +165,11 @@ def test_cache_info_and_clear(script, tmp_path):
     info = info_fields(scanjit("cache", "info", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder),
                                SCANJIT_CACHE_MAX_MB="64"))
     size = sum(p.stat().st_size for p in folder.glob("*.entry"))
-    assert (info["status"], info["entries"], info["size"]) == ("in use", "2", f"{size / 2**20:.1f} MB")
+    # the script's two functions and the runtime
+    assert (info["status"], info["entries"], info["size"]) == ("in use", "3", f"{size / 2**20:.1f} MB")
     assert info["limit"].startswith("64.0 MB")
     run = scanjit("cache", "clear", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder))
-    assert run.returncode == 0 and run.stdout.startswith("scanjit: removed 3 file(s), ")
+    assert run.returncode == 0 and run.stdout.startswith("scanjit: removed 4 file(s), ")
     assert list(folder.iterdir()) == []
     info = info_fields(scanjit("cache", "info", cwd=tmp_path, SCANJIT_CACHE_DIR=str(folder)))
     assert info["entries"] == "0"

@@ -225,7 +225,7 @@ def test_a_failed_part_s_status_is_returned(grain):
     from scanjit.runtime import llvm as host
 
     runtime.address("scanjit_parallel_for")  # binds the runtime's symbols
-    engine = host.compile_ir(STATUS_IR)
+    engine, _ = host.compile_ir(STATUS_IR)
     run = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64)(
         engine.get_function_address("run"))
     with pool(4):

@@ -166,7 +166,7 @@ def multinomial_engine():
     from scanjit.runtime.numpy_random import bind_numpy_random
 
     bind_numpy_random()
-    return host.compile_ir(host.fill("numpy_random.ll"))
+    return host.compile_ir(host.fill("numpy_random.ll"))[0]
 
 
 def native_multinomial(generator: np.random.Generator, n: int, p: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ def runtime(name: str):
     module = llvm_binding.parse_assembly("")
     for text in libraries_for(f"@{name}(").values():
         module.link_in(llvm_binding.parse_assembly(text))
-    engine = host.compile_ir(str(module))
+    engine, _ = host.compile_ir(str(module))
     types = {"scanjit_permutation": (None, "pip"), "scanjit_searchsorted": ("i", "piidb"),
              "scanjit_choice": (None, "piibipp"), "scanjit_choice_p": (None, "ppiippp"),
              "scanjit_dirichlet": (None, "ppiippi")}[name]

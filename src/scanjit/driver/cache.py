@@ -7,6 +7,11 @@ else that changes the code: the host CPU, the pipeline, the versions of
 llvmlite, xdsl and scanjit and the stamps of scanjit's source files. On a hit
 neither the xDSL passes nor LLVM's optimizer or code generator run.
 
+The runtime's object code (scanjit.runtime, else JIT-compiled once per
+process) has an entry too, `runtime-<key>.entry`, keyed by its LLVM IR and
+the same toolchain, its header only the key and the object code's size, so
+that a process whose functions all hit compiles nothing.
+
 An entry is data only, never code (no pickle): magic bytes, the format
 version and the size of a JSON header (key, signature, errors, result
 offsets, both LLVM IR texts, object code size), the header, the object code,
@@ -38,6 +43,7 @@ import json
 import math
 import os
 import struct
+import sys
 import tempfile
 import time
 import warnings
@@ -244,27 +250,77 @@ def load(entry_key: str, expected: dict) -> dict | None:
     """The entry's contents for `load_compiled`, or None when it is missing,
     damaged, not ours (a link, another owner, writable by others) or not the
     entry of this key and signature (then it is recompiled and overwritten)."""
+    return _read(f"{entry_key}.entry", lambda blob: decode(blob, entry_key, expected))
+
+
+def store(entry_key: str, expected: dict, compiled, limit: int) -> None:
+    """Write the entry of `compiled` (see `_write`)."""
+    _write(f"{entry_key}.entry", encode(entry_key, expected, compiled), limit)
+
+
+def runtime_key(llvm_ir: str) -> str:
+    """The cache key of the runtime's object code: its LLVM IR and all else
+    that changes the code, and the Python whose objects its native entry reads."""
+    identity = (FORMAT, "runtime", llvm_ir, _toolchain(), sys.version)
+    return hashlib.sha256(repr(identity).encode()).hexdigest()
+
+
+def load_runtime(llvm_ir: str) -> bytes | None:
+    """The runtime's object code compiled from `llvm_ir` (see scanjit.runtime),
+    or None, as `load` judges entries (then it is recompiled and overwritten)."""
+    if not enabled():
+        return None
+    entry_key = runtime_key(llvm_ir)
+    return _read(f"runtime-{entry_key}.entry", lambda blob: _runtime_object(blob, entry_key))
+
+
+def store_runtime(llvm_ir: str, object_code: bytes) -> None:
+    """Write the runtime's entry (see `_write`), unless the cache is disabled
+    or SCANJIT_CACHE_MAX_MB is bad (`compile` reports that)."""
+    try:
+        limit = max_bytes()
+    except ValueError:
+        return
+    if enabled():
+        entry_key = runtime_key(llvm_ir)
+        header = {"key": entry_key, "object_size": len(object_code)}
+        _write(f"runtime-{entry_key}.entry", _pack(header, object_code), limit)
+
+
+def _runtime_object(blob: bytes, entry_key: str) -> bytes | None:
+    """The object code of `blob`, or None unless it is a whole runtime entry of this key."""
+    unpacked = _unpack(blob)
+    if unpacked is None:
+        return None
+    header, object_code = unpacked
+    return object_code if header == {"key": entry_key, "object_size": len(object_code)} else None
+
+
+def _read(name: str, decode_blob):
+    """`decode_blob` of the entry file `name`'s bytes, or None when the file is
+    missing or not ours (a link, another owner, writable by others); a decoded
+    entry is marked used now."""
     if (folder := usable_directory()) is None:
         return None
     try:
-        descriptor = os.open(folder / f"{entry_key}.entry", os.O_RDONLY | os.O_NOFOLLOW)
+        descriptor = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
         return None
     with os.fdopen(descriptor, "rb") as file:
         if unsafe(os.fstat(descriptor)):
             return None
-        contents = decode(file.read(), entry_key, expected)
+        contents = decode_blob(file.read())
         if contents is not None:
             with contextlib.suppress(OSError):
                 os.utime(descriptor)  # used now: the last to be evicted
         return contents
 
 
-def store(entry_key: str, expected: dict, compiled, limit: int) -> None:
-    """Write an entry atomically, then evict entries past `limit` bytes. A
-    cache that cannot be written (full, read-only) is skipped, and no failure
-    leaves a temporary file behind; an entry larger than the limit is not written."""
-    blob = encode(entry_key, expected, compiled)
+def _write(name: str, blob: bytes, limit: int) -> None:
+    """Write the entry file `name` atomically, then evict entries past `limit`
+    bytes. A cache that cannot be written (full, read-only) is skipped, and no
+    failure leaves a temporary file behind; an entry larger than the limit is
+    not written."""
     if len(blob) > limit or (folder := usable_directory(create=True)) is None:
         return
     try:
@@ -274,7 +330,7 @@ def store(entry_key: str, expected: dict, compiled, limit: int) -> None:
     try:
         with os.fdopen(descriptor, "wb") as out:
             out.write(blob)
-        os.replace(temporary, folder / f"{entry_key}.entry")
+        os.replace(temporary, folder / name)
     except BaseException as error:  # OSError, or an interrupt mid-write
         with contextlib.suppress(OSError):
             os.unlink(temporary)
@@ -309,20 +365,39 @@ def evict(folder: Path, limit: int) -> None:
 
 
 def encode(entry_key: str, expected: dict, compiled) -> bytes:
-    """An entry: the prefix (magic, format, header size), a JSON header, the
-    object code, and the SHA-256 of all that."""
-    header = json.dumps({
+    """A function's entry (see `_pack`)."""
+    return _pack({
         "key": entry_key, "signature": expected, "errors": compiled.errors,
         "result_offsets": compiled.result_offsets, "llvm_ir": compiled.llvm_ir,
         "llvm_ir_opt": compiled.llvm_ir_opt, "object_size": len(compiled.object_code),
-    }).encode()
-    body = _PREFIX.pack(MAGIC, FORMAT, len(header)) + header + compiled.object_code
-    return body + hashlib.sha256(body).digest()
+    }, compiled.object_code)
 
 
 def decode(blob: bytes, entry_key: str, expected: dict) -> dict | None:
     """`encode`'s fields, or None unless `blob` is a whole entry of this
     format, key and signature. Data only: nothing in it is ever executed."""
+    unpacked = _unpack(blob)
+    if unpacked is None:
+        return None
+    header, object_code = unpacked
+    if not _is_entry_of(header, entry_key, expected, len(object_code)):
+        return None
+    return {"llvm_ir": header["llvm_ir"], "llvm_ir_opt": header["llvm_ir_opt"],
+            "errors": header["errors"], "object_code": object_code,
+            "result_offsets": header["result_offsets"]}
+
+
+def _pack(header: dict, object_code: bytes) -> bytes:
+    """An entry: the prefix (magic, format, header size), a JSON header, the
+    object code, and the SHA-256 of all that."""
+    header_text = json.dumps(header).encode()
+    body = _PREFIX.pack(MAGIC, FORMAT, len(header_text)) + header_text + object_code
+    return body + hashlib.sha256(body).digest()
+
+
+def _unpack(blob: bytes) -> tuple[object, bytes] | None:
+    """`_pack`'s header (any JSON value: its fields are the caller's to
+    check) and object code, or None unless `blob` is a whole entry of this format."""
     body, checksum = blob[:-_CHECKSUM_SIZE], blob[-_CHECKSUM_SIZE:]
     if len(body) < _PREFIX.size or hashlib.sha256(body).digest() != checksum:
         return None
@@ -333,12 +408,7 @@ def decode(blob: bytes, entry_key: str, expected: dict) -> dict | None:
         header = json.loads(body[_PREFIX.size:_PREFIX.size + header_size])
     except (ValueError, RecursionError):  # not JSON, or nested too deep
         return None
-    object_code = body[_PREFIX.size + header_size:]
-    if not _is_entry_of(header, entry_key, expected, len(object_code)):
-        return None
-    return {"llvm_ir": header["llvm_ir"], "llvm_ir_opt": header["llvm_ir_opt"],
-            "errors": header["errors"], "object_code": object_code,
-            "result_offsets": header["result_offsets"]}
+    return header, body[_PREFIX.size + header_size:]
 
 
 def _is_entry_of(header, entry_key: str, expected: dict, object_size: int) -> bool:

@@ -5,10 +5,13 @@ native entry `scanjit_call` through which `scanjit.function` calls the
 compiled code and gets its result arrays (`scanjit.runtime.pyentry`).
 
 One small LLVM module (alloc.ll, threads.ll, gemm.ll, interrupt.ll and
-pyentry.ll), JIT-compiled once per process, on first use; its functions are
-bound by name (`llvm.add_symbol`) for the modules compiled or loaded from the
-cache. Result arrays own their buffers through a capsule that frees them
-(`scanjit_free`) with the last array over them.
+pyentry.ll), JIT-compiled on first use, or its object code loaded from the
+compile cache (`use_object_cache`). Either way the external symbols it
+declares (Python's and NumPy's C API, libc) are bound before, its settings
+(threads, BLAS, poison) made through its setter functions after, and its
+functions bound by name (`llvm.add_symbol`) for the modules compiled or
+loaded from the cache. Result arrays own their buffers through a capsule
+that frees them (`scanjit_free`) with the last array over them.
 
 Each block starts with a 64-byte header holding its capacity, so that returned
 pointers are 64-byte aligned (a vector store never straddles a cache line,
@@ -49,16 +52,32 @@ POOL_MIN = 64 << 10
 POOL_BYTES = 256 << 20
 HUGE = 4 << 20
 
+# (load, store) of the runtime's object code: none until `use_object_cache`.
+_object_cache = (lambda llvm_ir: None, lambda llvm_ir, object_code: None)
 
+
+def use_object_cache(load, store) -> None:
+    """Take the runtime's machine code from `load(llvm_ir)` (None: compile it,
+    then `store(llvm_ir, object_code)`) when it starts: the driver hands it the
+    compile cache's (scanjit.driver.cache)."""
+    global _object_cache
+    _object_cache = load, store
+
+
+def _llvm_ir() -> str:
+    allocator = host.fill("alloc.ll", POOL_SLOTS=POOL_SLOTS, POOL_MIN=POOL_MIN, POOL_BYTES=POOL_BYTES,
+                          HUGE=HUGE)
+    return (allocator + threads.threads_ir() + gemm.gemm_ir() + host.fill("interrupt.ll")
+            + host.fill("pyentry.ll"))
 
 
 @cache
 def _engine() -> llvm_binding.ExecutionEngine:
-    allocator = host.fill("alloc.ll", POOL_SLOTS=POOL_SLOTS, POOL_MIN=POOL_MIN, POOL_BYTES=POOL_BYTES,
-                          HUGE=HUGE)
+    load, store = _object_cache
+    llvm_ir = _llvm_ir()
     pyentry.bind_symbols()
-    engine = host.compile_ir(allocator + threads.threads_ir() + gemm.gemm_ir() + host.fill("interrupt.ll")
-                             + host.fill("pyentry.ll"))
+    cached = load(llvm_ir)
+    engine, object_code = host.compile_ir(llvm_ir, cached)
     for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for", "scanjit_gemm_f64", "scanjit_gemm_f32",
                  "scanjit_interrupts", "scanjit_threads"):
         llvm_binding.add_symbol(name, engine.get_function_address(name))
@@ -68,6 +87,8 @@ def _engine() -> llvm_binding.ExecutionEngine:
                           ("scanjit_set_part_size", threads.forced_part_size()),
                           ("scanjit_set_poison_freed", threads.environment_int("SCANJIT_POISON_FREED", 0))):
         _call_setter(engine.get_function_address(setter), value)
+    if cached is None:
+        store(llvm_ir, object_code)  # last: a store that raises leaves no engine half set up
     return engine
 
 

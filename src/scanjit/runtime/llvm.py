@@ -55,15 +55,21 @@ def _free_pass_manager(passes: llvm_binding.ModulePassManager) -> None:
     passes.detach()
 
 
-def compile_ir(llvm_ir: str) -> llvm_binding.ExecutionEngine:
-    """Optimize and JIT-compile a module of hand-written LLVM IR; the symbols
+def compile_ir(llvm_ir: str, object_code: bytes | None = None) -> tuple[llvm_binding.ExecutionEngine, bytes]:
+    """Optimize and JIT-compile a module of hand-written LLVM IR, or load the
+    `object_code` MCJIT generated from it before (then neither the optimizer
+    nor the code generator runs): the engine and its object code. The symbols
     it declares must be bound (`llvm_binding.add_symbol`) before."""
     module = llvm_binding.parse_assembly(llvm_ir)
-    module.verify()
-    module = optimize(module)
+    if object_code is None:
+        module.verify()
+        module = optimize(module)
     engine = llvm_binding.create_mcjit_compiler(module, target_machine())
+    generated: list[bytes] = []
+    engine.set_object_cache(notify_func=lambda _, code: generated.append(code),
+                            getbuffer_func=lambda _: object_code)
     engine.finalize_object()
-    return engine
+    return engine, object_code or generated[0]
 
 
 def fill(name: str, **values) -> str:
