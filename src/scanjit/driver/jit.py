@@ -108,16 +108,13 @@ def compile_module(module) -> Compiled:
 
     # MCJIT code generation mutates `mod`: everything textual is captured above.
     _bind_symbols(mod)
-    engine = llvm_binding.create_mcjit_compiler(mod, host.target_machine())
-    objects: list[bytes] = []
-    engine.set_object_cache(notify_func=lambda _, code: objects.append(code))
-    engine.finalize_object()
+    engine, object_code = host.machine_code(mod)
     errors = module.attributes.get(ERRORS, ArrayAttr([]))
     assert isinstance(errors, ArrayAttr)
     offsets = module.attributes.get(RESULT_OFFSETS)
     return Compiled(
         llvm_ir, llvm_ir_opt, [s.data for s in errors if isinstance(s, StringAttr)], engine,
-        objects[0] if objects else b"", list(offsets.get_values()) if offsets else [],
+        object_code, list(offsets.get_values()) if offsets else [],
         {"LLVM setup": start - setup, "LLVM IR": translated - start, "LLVM parse": parsed - translated,
          "LLVM O3": optimized - parsed, "codegen": time.perf_counter() - optimized},
     )
@@ -132,8 +129,6 @@ def load_compiled(llvm_ir: str, llvm_ir_opt: str, errors: list[str], object_code
     start = time.perf_counter()
     mod = llvm_binding.parse_assembly(llvm_ir_opt)
     _bind_symbols(mod)
-    engine = llvm_binding.create_mcjit_compiler(mod, host.target_machine())
-    engine.set_object_cache(getbuffer_func=lambda _: object_code)
-    engine.finalize_object()
+    engine, _ = host.machine_code(mod, object_code)
     return Compiled(llvm_ir, llvm_ir_opt, errors, engine, object_code, result_offsets,
                     {"LLVM setup": start - setup, "cache load": time.perf_counter() - start}, cache_hit=True)

@@ -64,12 +64,20 @@ def compile_ir(llvm_ir: str, object_code: bytes | None = None) -> tuple[llvm_bin
     if object_code is None:
         module.verify()
         module = optimize(module)
+    return machine_code(module, object_code)
+
+
+def machine_code(module: llvm_binding.ModuleRef,
+                 object_code: bytes | None = None) -> tuple[llvm_binding.ExecutionEngine, bytes]:
+    """MCJIT's engine for `module` (optimized, its symbols bound): the code
+    generated now, or `object_code` generated from it before (then the code
+    generator does not run); and that object code."""
     engine = llvm_binding.create_mcjit_compiler(module, target_machine())
     generated: list[bytes] = []
     engine.set_object_cache(notify_func=lambda _, code: generated.append(code),
                             getbuffer_func=lambda _: object_code)
     engine.finalize_object()
-    return engine, object_code or generated[0]
+    return engine, object_code if object_code is not None else (generated[0] if generated else b"")
 
 
 def fill(name: str, **values) -> str:

@@ -225,7 +225,7 @@ entry:
   %arity = icmp eq i64 %nargs, %n_inputs
   br i1 %arity, label %check, label %decline
 check:
-  %k = phi i64 [0, %entry], [%k.next, %taken]
+  %k = phi i64 [0, %entry], [%k.next, %check_one]
   %more = icmp ult i64 %k, %n_inputs
   br i1 %more, label %check_one, label %run
 check_one:
@@ -233,9 +233,7 @@ check_one:
   %arg = load ptr, ptr %arg_at
   %ok = call i1 @takes(ptr %spec, i64 %k, ptr %arg)
   %k.next = add i64 %k, 1
-  br i1 %ok, label %taken, label %decline
-taken:
-  br label %check
+  br i1 %ok, label %check, label %decline
 decline:
   call void @Py_IncRef(ptr @scanjit_NotImplemented)
   ret ptr @scanjit_NotImplemented

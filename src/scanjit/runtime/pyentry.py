@@ -43,7 +43,6 @@ _new_function.restype = ctypes.py_object
 _new_function.argtypes = [ctypes.POINTER(_MethodDef), ctypes.py_object, ctypes.c_void_p]
 
 
-
 def bind_symbols() -> None:
     """Bind the Python and NumPy functions pyentry.ll calls (before it is compiled)."""
     table = ctypes.cast(_capsule_pointer(_multiarray_umath._ARRAY_API, None), ctypes.POINTER(ctypes.c_void_p))

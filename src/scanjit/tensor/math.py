@@ -98,7 +98,7 @@ class Reduce(Op):
         """A sum's is the sum of the tangent; a product's, max's or min's the
         sum of the tangent times the gradient for a gradient of ones (a
         max's: the tangents where x is the maximum, summed over ties)."""
-        (x,), (out,), (t,) = inputs, outputs, tangents
+        _, (out,), (t,) = inputs, outputs, tangents
         if t is None or self.kind in ("and", "or"):
             return [None]
         if self.kind != "add":
