@@ -71,37 +71,6 @@ func.func @mv(%a: tensor<?x?xi32>, %b: tensor<?xi32>) -> tensor<?xi32> {
 // CHECK:         scf.for {{.*}} -> (tensor<?xi32>) {
 // CHECK:           scf.for {{.*}} -> (i32) {
 
-// In a loop where the matrix is invariant, M . v becomes v . M^T with M^T
-// copied once in front of the loop (and v . U^T reads a copy of U^T laid
-// out in rows): each step sums columns as LowerDot's column blocks do.
-func.func @mv_in_loop(%m: tensor<?x?xf64>, %u: tensor<?x?xf64>, %v: tensor<?xf64>, %n: index) -> tensor<?xf64> {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %ut = "sj.dimshuffle"(%u) <{order = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
-  %r = scf.for %i = %c0 to %n step %c1 iter_args(%h = %v) -> (tensor<?xf64>) {
-    %p = "sj.dot"(%m, %h) : (tensor<?x?xf64>, tensor<?xf64>) -> tensor<?xf64>
-    %q = "sj.dot"(%p, %ut) : (tensor<?xf64>, tensor<?x?xf64>) -> tensor<?xf64>
-    scf.yield %q : tensor<?xf64>
-  }
-  func.return %r : tensor<?xf64>
-}
-
-// CHECK-LABEL: func.func @mv_in_loop
-// CHECK:         %[[MT0:.*]] = tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?xf64>
-// CHECK:         %[[MT:.*]] = scf.for %[[I:[0-9]+]] = {{.*}} iter_args(%{{.*}} = %[[MT0]]) -> (tensor<?x?xf64>) {
-// CHECK:             %[[E:.*]] = tensor.extract %m[%[[I]], %[[J:[0-9]+]]] : tensor<?x?xf64>
-// CHECK-NEXT:        tensor.insert %[[E]] into %{{.*}}[%[[J]], %[[I]]] : tensor<?x?xf64>
-// CHECK:         %[[UT:.*]] = scf.for %[[I2:[0-9]+]] = {{.*}} -> (tensor<?x?xf64>) {
-// CHECK:             %[[F:.*]] = tensor.extract %u[%[[J2:[0-9]+]], %[[I2]]] : tensor<?x?xf64>
-// CHECK-NEXT:        tensor.insert %[[F]] into %{{.*}}[%[[I2]], %[[J2]]] : tensor<?x?xf64>
-// CHECK:         scf.for {{.*}} -> (tensor<?xf64>) {
-// CHECK-NOT:       tensor.extract %m
-// CHECK-NOT:       tensor.extract %u
-// CHECK:           tensor.extract %[[MT]]
-// CHECK-NOT:       tensor.extract %m
-// CHECK-NOT:       tensor.extract %u
-// CHECK:           tensor.extract %[[UT]]
-
 // matrix . matrix: the same per row of a (with a static width of 4, canonicalize
 // later drops the block loops that run no iteration).
 func.func @mm(%a: tensor<?x?xf32>, %b: tensor<?x4xf32>) -> tensor<?x4xf32> {

@@ -138,7 +138,58 @@ func.func @temporary(%x: memref<?xf64>, %k: index) -> memref<?xf64> {
 // CHECK-NEXT:    memref.dealloc %[[TMP]] : memref<?xf64>
 // CHECK-NEXT:    func.return
 
+// A product per step (a dense layer over rows): the runtime's scanjit_dot
+// reads %x's row copy and %w and writes only a temporary of the step.
+func.func @product(%x: memref<?x?xf64>, %w: memref<?x?xf64>, %k: index, %k64: i64, %n64: i64) -> memref<?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %one = arith.constant 1 : i64
+  %n = memref.dim %x, %c0 : memref<?x?xf64>
+  %out = memref.alloc(%n, %k) : memref<?x?xf64>
+  %row = memref.alloc(%k) {scanjit.step_local} : memref<?xf64>
+  %tmp = memref.alloc(%k) {scanjit.step_local} : memref<?xf64>
+  scf.for %i = %c0 to %n step %c1 {
+    scf.for %j = %c0 to %k step %c1 {
+      %v = memref.load %x[%i, %j] : memref<?x?xf64>
+      memref.store %v, %row[%j] : memref<?xf64>
+    }
+    func.call @scanjit_dot_f64(%row, %w, %tmp, %one, %n64, %k64) : (memref<?xf64>, memref<?x?xf64>, memref<?xf64>, i64, i64, i64) -> ()
+    scf.for %j = %c0 to %k step %c1 {
+      %y = memref.load %tmp[%j] : memref<?xf64>
+      memref.store %y, %out[%i, %j] : memref<?x?xf64>
+    }
+  }
+  memref.dealloc %row : memref<?xf64>
+  memref.dealloc %tmp : memref<?xf64>
+  func.return %out : memref<?x?xf64>
+}
+func.func private @scanjit_dot_f64(memref<?xf64>, memref<?x?xf64>, memref<?xf64>, i64, i64, i64)
+// CHECK-LABEL: func.func @product(
+// CHECK:         sj.parallel_for @product_loop0(%c0, %n) grain %{{.*}} captures(%k, %x, %w, %n64, %k64, %out)
+// CHECK:       func.func private @product_loop0(
+// CHECK:         %[[ROW:.*]] = memref.alloc(%k) : memref<?xf64>
+// CHECK:         %[[TMP:.*]] = memref.alloc(%k) : memref<?xf64>
+// CHECK:         scf.for %i = %lo to %hi
+// CHECK:           func.call @scanjit_dot_f64(%[[ROW]], %w, %[[TMP]], %one, %n64, %k64)
+
 // Not maps: each loop below stays as it is.
+
+// A product writing a buffer all steps share is not independent.
+func.func @shared_product(%x: memref<?xf64>, %w: memref<?x?xf64>, %n64: i64) -> memref<?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %one = arith.constant 1 : i64
+  %n = memref.dim %x, %c0 : memref<?xf64>
+  %out = memref.alloc(%n) : memref<?xf64>
+  scf.for %i = %c0 to %n step %c1 {
+    func.call @scanjit_dot_f64(%x, %w, %out, %one, %n64, %n64) : (memref<?xf64>, memref<?x?xf64>, memref<?xf64>, i64, i64, i64) -> ()
+  }
+  func.return %out : memref<?xf64>
+}
+// CHECK-LABEL: func.func @shared_product(
+// CHECK-NOT:     sj.parallel_for
+// CHECK:         scf.for
+
 
 // A buffer only the loop uses, but not marked as the step's: step i may read
 // what step i - 1 wrote (here %last carries a value from step to step).

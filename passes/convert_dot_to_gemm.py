@@ -1,9 +1,7 @@
-"""convert-dot-to-gemm: a float matrix-matrix `sj.dot` becomes a call of
-`scanjit_gemm_f64` / `scanjit_gemm_f32` (scanjit/runtime/gemm.ll), which
-multiplies row-major matrices through NumPy's own BLAS (its OpenBLAS,
-`cblas_?gemm`) from `GEMM_BLAS_FROM` multiply-adds up, and below that (or
-where NumPy has no BLAS that scanjit finds) by a loop that adds each output
-element's products from zero in k order, as `convert-sj-to-loops` does.
+"""convert-dot-to-gemm: a float `sj.dot` of matrices and vectors becomes a
+call of the runtime (scanjit/runtime/gemm.ll), which sums from zero in k
+order, as the reference interpreter does, with its columns in vector
+registers: a call, not the unrolled loops each product would otherwise be.
 
     %c = "sj.dot"(%a, %b) : (tensor<?x?xf64>, tensor<?x?xf64>) -> tensor<?x?xf64>
 
@@ -12,7 +10,21 @@ becomes
     %empty = tensor.empty(%m, %n) : tensor<?x?xf64>
     %c = "sj.call"(%a, %b, %empty, %m64, %n64, %k64) <{callee = "scanjit_gemm_f64", writes = [2]}>
 
-Vector products, batched ones, and integer and bool ones, stay for
+A product of two matrices calls `scanjit_gemm_*`, which hands large ones
+to NumPy's own BLAS (its OpenBLAS, `cblas_?gemm`) from `GEMM_BLAS_FROM`
+multiply-adds up. A product with a vector calls `scanjit_dot_*`, as the
+vector times a matrix `v·X` (m = 1) or a matrix times it `Y·v` (n = 1; a
+vector is a matrix of one row or one column):
+
+- `v·X`: `X` as it is; `v·Yᵀ` (a transposed view) is `Y·v`, not a copy of Yᵀ;
+- `M·v` is `v·Mᵀ`, and `Aᵀ·v` is `v·A`.
+
+A transposed operand invariant in a loop around the product (`v·Uᵀ`,
+`M·v`) is instead copied transposed once, in front of the outermost such
+loop: each step then sums `v·P` in vector registers, not one row of `Y` at
+a time. The products and their order of summation are the same either way.
+
+Vector-vector, batched, integer and bool products stay for
 `convert-sj-to-loops`.
 """
 
@@ -21,8 +33,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith
+from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import Float32Type, Float64Type, ModuleOp, TensorType, i64
+from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
@@ -30,26 +43,87 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
     op_type_rewrite_pattern,
 )
+from xdsl.rewriter import InsertPoint
 
 from scanjit.dialects import sj
-from scanjit.passes.support.builder import Builder, empty_like_dims
+from scanjit.dialects.sj import rank
+from scanjit.passes.support.builder import Builder, defined_in, empty_like_dims
 
-CALLEES = {Float64Type: "scanjit_gemm_f64", Float32Type: "scanjit_gemm_f32"}
+KINDS = {Float64Type: "f64", Float32Type: "f32"}
 
 
-class DotToGemm(RewritePattern):
+def transposed(value: SSAValue) -> SSAValue | None:
+    """The matrix Y when `value` is the view Yᵀ."""
+    owner = value.owner
+    if isinstance(owner, sj.DimShuffleOp) and owner.order.get_values() == (1, 0):
+        return owner.source
+    return None
+
+
+def transpose(b: Builder, matrix: SSAValue) -> SSAValue:
+    """The view matrixᵀ."""
+    rows, cols = matrix.type.get_shape()
+    return b.emit(sj.DimShuffleOp(matrix, [1, 0], TensorType(matrix.type.element_type, [cols, rows])))
+
+
+def outermost_loop_keeping(value: SSAValue, op: Operation) -> Operation | None:
+    """The outermost loop around `op` in which `value` is invariant (defined outside it)."""
+    found, parent = None, op.parent_op()
+    while parent is not None and not defined_in(value, parent):
+        if isinstance(parent, scf.ForOp | scf.WhileOp):
+            found = parent
+        parent = parent.parent_op()
+    return found
+
+
+def copy(b: Builder, view: SSAValue) -> SSAValue:
+    """`view` stored (an identity `sj.map`, which convert-sj-to-loops stores)."""
+    block = Block(arg_types=[view.type.element_type])
+    block.add_op(sj.YieldOp(block.args[0]))
+    return b.emit(sj.MapOp([view], view.type, Region(block)))
+
+
+class DotToCall(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.DotOp, rewriter: PatternRewriter, /):
         t = op.result.type
+        ranks = (rank(op.lhs.type), rank(op.rhs.type))
         if (op.batch_count, op.contract_count) != (0, 1) or not isinstance(t, TensorType) \
-                or len(t.get_shape()) != 2 or type(t.element_type) not in CALLEES:
+                or ranks not in ((1, 2), (2, 1), (2, 2)) or type(t.element_type) not in KINDS:
             return
-        b = Builder()
-        m, k, n = b.dim(op.lhs, 0), b.dim(op.lhs, 1), b.dim(op.rhs, 1)
-        out = empty_like_dims(b, t, [m, n])
-        sizes = [b.emit(arith.IndexCastOp(v, i64)) for v in (m, n, k)]
-        call = b.emit(sj.CallOp(CALLEES[type(t.element_type)], [op.lhs, op.rhs, out, *sizes], [2]))
+        b, kind = Builder(), KINDS[type(t.element_type)]
+        if ranks == (2, 2):
+            call = self.call(b, f"scanjit_gemm_{kind}", op.lhs, op.rhs, t, rows=True, columns=True)
+            rewriter.replace(op, b.ops, [call])
+            return
+        # v·X, with X (k×n) the plain matrix `plain` or the view Yᵀ
+        if ranks == (1, 2):
+            vector, plain, y = op.lhs, op.rhs, transposed(op.rhs)
+        else:  # M·v = v·Mᵀ
+            vector, a = op.rhs, transposed(op.lhs)
+            plain, y = (a, None) if a is not None else (None, op.lhs)
+        loop = None if y is None else outermost_loop_keeping(y, op)
+        if y is not None and loop is None:  # v·Yᵀ = Y·v
+            call = self.call(b, f"scanjit_dot_{kind}", y, vector, t, rows=True, columns=False)
+        else:
+            if y is not None:
+                packer = Builder()
+                plain = copy(packer, transpose(packer, y))
+                rewriter.insert_op(packer.ops, InsertPoint.before(loop))
+            call = self.call(b, f"scanjit_dot_{kind}", vector, plain, t, rows=False, columns=True)
         rewriter.replace(op, b.ops, [call])
+
+    @staticmethod
+    def call(b: Builder, callee: str, lhs: SSAValue, rhs: SSAValue, t: TensorType,
+             rows: bool, columns: bool) -> SSAValue:
+        """lhs (m×k, or k: m = 1) times rhs (k×n, or k: n = 1), written into a
+        new tensor of type `t`."""
+        m = b.dim(lhs, 0) if rows else b.index(1)
+        k = b.dim(lhs, rank(lhs.type) - 1)
+        n = b.dim(rhs, rank(rhs.type) - 1) if columns else b.index(1)
+        out = empty_like_dims(b, t, [d for d, keep in ((m, rows), (n, columns)) if keep])
+        sizes = [b.emit(arith.IndexCastOp(v, i64)) for v in (m, n, k)]
+        return b.emit(sj.CallOp(callee, [lhs, rhs, out, *sizes], [2]))
 
 
 @dataclass(frozen=True)
@@ -57,4 +131,4 @@ class ConvertDotToGemmPass(ModulePass):
     name = "convert-dot-to-gemm"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        PatternRewriteWalker(DotToGemm()).rewrite_module(op)
+        PatternRewriteWalker(DotToCall()).rewrite_module(op)

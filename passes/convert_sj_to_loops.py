@@ -15,21 +15,19 @@ import weakref
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, scf, tensor
+from xdsl.dialects import arith, tensor
 from xdsl.dialects.builtin import (
     AnyFloat, FloatAttr, IntegerAttr, IntegerType, ModuleOp, TensorType,
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.rewriter import InsertPoint
 from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier, PatternRewriter, PatternRewriteWalker, RewritePattern,
     op_type_rewrite_pattern,
 )
 
 from scanjit.dialects import sj
-from scanjit.dialects.sj import rank
-from scanjit.passes.support.builder import Builder, defined_in, different_rows, empty_like_dims
+from scanjit.passes.support.builder import Builder, different_rows, empty_like_dims
 
 
 def element(b: Builder, value: SSAValue, indices: list[SSAValue]) -> SSAValue:
@@ -473,48 +471,6 @@ class LowerDot(Lowering):
         return b.loop_nest(out_batch, [out], lambda ib, beta, acc: [core(ib, beta, acc[0])])[0]
 
 
-def outermost_loop_keeping(value: SSAValue, op: Operation) -> Operation | None:
-    """The outermost loop around `op` in which `value` is invariant (defined outside it)."""
-    found, parent = None, op.parent_op()
-    while parent is not None and not defined_in(value, parent):
-        if isinstance(parent, scf.ForOp | scf.WhileOp):
-            found = parent
-        parent = parent.parent_op()
-    return found
-
-
-class PackInvariantMatrix(RewritePattern):
-    """A matrix-vector product in a loop where the matrix is invariant reads
-    it once per step along its rows: M·v sums each row of M one scalar at a
-    time, and v·Uᵀ reads U's columns. Both become v·P, with P (Mᵀ, or U's
-    transpose laid out in rows) copied once in front of the outermost such
-    loop: each step then sums rows of P as vector registers (LowerDot's
-    column blocks). The products and their order of summation are the same,
-    so the results are identical."""
-
-    @op_type_rewrite_pattern
-    def match_and_rewrite(self, op: sj.DotOp, rewriter: PatternRewriter, /):
-        lhs, rhs = op.lhs, op.rhs
-        if op.batch_count or op.contract_count != 1 or {rank(lhs.type), rank(rhs.type)} != {1, 2}:
-            return
-        transpose = rank(lhs.type) == 2
-        matrix, vector = (lhs, rhs) if transpose else (rhs, lhs)
-        if not transpose and not (isinstance(rhs.owner, sj.DimShuffleOp)
-                                  and rhs.owner.order.get_values() == (1, 0)):
-            return
-        loop = outermost_loop_keeping(matrix, op)
-        if loop is None:
-            return
-        b = Builder()
-        rows, cols = dims(b, matrix)
-        static = matrix.type.get_shape()
-        shape, sizes = ([static[1], static[0]], [cols, rows]) if transpose else (static, [rows, cols])
-        packed = empty_like_dims(b, TensorType(matrix.type.element_type, shape), sizes)
-        packed = copy_nest(b, [rows, cols], matrix, packed, write=(lambda ij: ij[::-1]) if transpose else None)
-        rewriter.insert_op(b.ops, InsertPoint.before(loop))
-        rewriter.replace(op, sj.DotOp(vector, packed, op.result.type))
-
-
 def copy_rows(b: Builder, source: SSAValue, first: SSAValue, step: SSAValue, count: SSAValue,
               out_type: Attribute, axis: int = 0) -> SSAValue:
     """out[..., k, ...] = source[..., first + k * step, ...] for k < count
@@ -654,7 +610,7 @@ class ConvertSjToLoopsPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         PatternRewriteWalker(GreedyRewritePatternApplier([
-            LowerMap(), LowerReduce(), LowerArgmax(), LowerCumulative(), PackInvariantMatrix(), LowerDot(), LowerSlice(), LowerInsertRow(),
+            LowerMap(), LowerReduce(), LowerArgmax(), LowerCumulative(), LowerDot(), LowerSlice(), LowerInsertRow(),
             LowerArange(), LowerFill(), LowerConstant(), FoldViewReads(), MaterializeView(),
         ])).rewrite_module(op)
         for view in reversed([o for o in op.walk() if isinstance(o, sj.RowOp | sj.DimShuffleOp | sj.MapOp)]):

@@ -18,12 +18,14 @@ other loop, and its step is arith and math ops (and sj's scalar functions,
 `scf.for` loops, where every store writes row `i` (first index the outer
 induction variable) of a buffer allocated in the function, and that buffer
 is read only at row `i`, or writes a temporary of the step (`step_temporary`:
-each part then allocates its own). Other buffers read are function arguments
+each part then allocates its own); and calls of the runtime's products
+without BLAS (`scanjit_dot_*`), which read their operands and write only their
+result, a temporary of the step. Other buffers read are function arguments
 (which the ABI assumes no written buffer overlaps), constants (read-only
 globals) or other allocations. Its `sj.check`s must be directly in the step
 with conditions from outside the loop: they move in front of it
 (`hoist_checks`). The step then cannot fail (but for its parts' allocations,
-whose error code the runtime returns), calls nothing and shares no buffer
+whose error code the runtime returns), calls nothing else and shares no buffer
 with other steps, so its parts can run in any order, at the same time. A loop of steps without inner loops whose
 bounds are constants less than `2 * GRAIN` apart stays as it is. A loop
 marked `INDEPENDENT` by the pass that built it (`block-recurrence-columns`)
@@ -39,7 +41,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref, scf
-from xdsl.dialects.builtin import IndexType, IntegerAttr, ModuleOp, StringAttr
+from xdsl.dialects.builtin import IndexType, IntegerAttr, MemRefType, ModuleOp, StringAttr
 from xdsl.ir import Block, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -79,12 +81,18 @@ def step_temporary(buffer: SSAValue, loop: scf.ForOp) -> bool:
                for use in buffer.uses)
 
 
+# Runtime functions a step may call: each writes only its argument at this
+# position, and reads the other buffers it is given.
+WRITING_ARGUMENT = {"scanjit_dot_f64": 2, "scanjit_dot_f32": 2}
+
+
 def independent_steps(loop: scf.ForOp) -> bool:
     """Whether `loop`'s steps can run in any order, at the same time."""
     if loop.iter_args or integer_constant(loop.step) != 1 or _too_short(loop):
         return False
     iv = loop.body.block.args[0]
     accesses: list[memref.LoadOp | memref.StoreOp] = []
+    calls: list[func.CallOp] = []
     for op in loop.body.walk():
         if op.has_trait(IsTerminator) or isinstance(op, scf.ForOp):
             continue
@@ -93,13 +101,22 @@ def independent_steps(loop: scf.ForOp) -> bool:
                 return False  # only checks of the step as a whole, the same at every step
         elif isinstance(op, memref.LoadOp | memref.StoreOp):
             accesses.append(op)
+        elif isinstance(op, func.CallOp) and op.callee.string_value() in WRITING_ARGUMENT:
+            calls.append(op)
         elif op.dialect_name() not in ("arith", "math") and not isinstance(op, sj.FloatFunctionOp) \
                 or op.regions:
             return False
     if INDEPENDENT in loop.attributes:  # proved by the pass that made it
         return True
     written = {op.memref for op in accesses if isinstance(op, memref.StoreOp)}
-    temporaries = {m for m in {op.memref for op in accesses} if step_temporary(m, loop)}
+    call_writes = {call.arguments[WRITING_ARGUMENT[call.callee.string_value()]] for call in calls}
+    call_reads = {a for call in calls for a in call.arguments if isinstance(a.type, MemRefType)} - call_writes
+    temporaries = {m for m in {op.memref for op in accesses} | call_writes | call_reads if step_temporary(m, loop)}
+    if not call_writes <= temporaries:
+        return False
+    for buffer in call_reads - temporaries:  # whole buffers that no step writes
+        if buffer in written | call_writes or not (read_only(buffer) or _is_allocation(buffer)):
+            return False
     for op in accesses:
         if op.memref in temporaries:
             continue

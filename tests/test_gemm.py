@@ -1,7 +1,8 @@
 """Float matrix products (`convert-dot-to-gemm`, scanjit/runtime/gemm.py):
 NumPy's BLAS from `BLAS_FROM` multiply-adds up, the same bits as np.dot;
-below, sums from zero in k order, as the other dots and the reference
-interpreter; zero-length axes, NaNs and infinities, float32, in scan steps."""
+below, and for every product with a vector (`scanjit_dot`), sums from zero
+in k order, as the other dots and the reference interpreter; transposed
+operands, zero-length axes, NaNs and infinities, float32, in scan steps."""
 
 import numpy as np
 import pytest
@@ -79,3 +80,61 @@ def test_the_mismatch_check_still_comes_first():
     a, b = pt.dmatrices("a", "b")
     with pytest.raises(ValueError, match="not aligned"):
         scanjit.function([a, b], pt.dot(a, b))(np.ones((40, 40)), np.ones((41, 40)))
+
+
+# Column counts covering the blocks of 64, 8 and 1 columns (and row counts
+# the blocks of 8 rows); k from 0.
+VECTOR_SHAPES = [(1, 1), (0, 5), (5, 0), (3, 8), (7, 9), (64, 64), (5, 71), (130, 3), (17, 200)]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("k, n", VECTOR_SHAPES)
+def test_products_with_a_vector_sum_in_k_order(dtype, k, n):
+    """v·X, X·w, and their transposed forms Xᵀ·v = v·X and w·Xᵀ = X·w (no
+    copy of Xᵀ), as the reference interpreter, whatever their size."""
+    X, v, w = pt.matrix("X", dtype=dtype), pt.vector("v", dtype=dtype), pt.vector("w", dtype=dtype)
+    rng = np.random.default_rng(k * 1000 + n)
+    xv, vv, wv = (rng.normal(size=s).astype(dtype) for s in ((k, n), k, n))
+    v_x, x_w = k_order(vv[None], xv)[0], k_order(xv, wv[:, None])[:, 0]
+    for expr, inputs, args, expected in ((pt.dot(v, X), [X, v], (xv, vv), v_x), (pt.dot(X.T, v), [X, v], (xv, vv), v_x),
+                                         (pt.dot(X, w), [X, w], (xv, wv), x_w), (pt.dot(w, X.T), [X, w], (xv, wv), x_w)):
+        got = scanjit.function(inputs, expr)(*args)
+        assert got.dtype == dtype
+        np.testing.assert_array_equal(got, expected)
+        np.testing.assert_array_equal(scanjit.function(inputs, expr, mode="py")(*args), got)
+
+
+def test_vector_products_in_a_scan_step():
+    """Products whose matrix is invariant (M·h and h·Uᵀ: copied transposed
+    once before the loop) and whose matrix changes each step (S·h, h·Sᵀ)."""
+    X, h0, U, M = pt.dmatrix("X"), pt.dvector("h0"), pt.dmatrix("U"), pt.dmatrix("M")
+
+    def step(x, h, S, U, M):
+        h_new = x + pt.dot(h, U) + pt.dot(M, h) + pt.dot(h, U.T)
+        S_new = S + pt.outer(h_new, h_new)
+        return h_new, S_new, pt.dot(S_new, h_new) + pt.dot(h_new, S_new.T)
+
+    (hs, Ss, ys) = scanjit.scan(step, sequences=[X], outputs_info=[h0, pt.zeros((X.shape[1], X.shape[1])), None],
+                                non_sequences=[U, M], return_updates=False)
+    rng = np.random.default_rng(1)
+    args = rng.normal(size=(6, 70)), rng.normal(size=70), rng.normal(size=(70, 70)) * 0.1, \
+        rng.normal(size=(70, 70)) * 0.1
+    got = scanjit.function([X, h0, U, M], [hs, ys])(*args)
+    expected = scanjit.function([X, h0, U, M], [hs, ys], mode="py")(*args)
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g, e)
+    h, S = args[1], np.zeros((70, 70))
+    for x in args[0]:
+        h = x + h @ args[2] + args[3] @ h + h @ args[2].T
+        S = S + np.outer(h, h)
+    np.testing.assert_allclose(got[0][-1], h, rtol=1e-12)
+    np.testing.assert_allclose(got[1][-1], S @ h + h @ S.T, rtol=1e-12)
+
+
+def test_vector_products_propagate_nans_and_infinities():
+    X, v = pt.dmatrix("X"), pt.dvector("v")
+    xv = np.array([[np.inf, 1.0, 0.0], [np.nan, 0.0, 2.0]])
+    vv = np.array([0.0, -np.inf])
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(scanjit.function([X, v], pt.dot(v, X))(xv, vv), vv @ xv)
+        np.testing.assert_array_equal(scanjit.function([X, v], pt.dot(X.T, v))(xv, vv), xv.T @ vv)

@@ -68,9 +68,10 @@ A value an `scf.for` carries only for a result nobody reads goes, with what
 only it needed (passes/remove_dead_iter_args.py). Example 4 returns both of
 its scan's outputs: nothing changes.""",
     "convert-dot-to-gemm": """\
-A float matrix-matrix `sj.dot` becomes a call of the runtime's gemm (NumPy's
-BLAS for large products; passes/convert_dot_to_gemm.py). Example 4 has none:
-nothing changes.""",
+A float `sj.dot` of matrices and vectors becomes a call of the runtime's
+products (NumPy's BLAS for large matrix products, else sums in k order with
+the columns in vector registers; passes/convert_dot_to_gemm.py). Example 4
+has none: nothing changes.""",
     "convert-sj-to-loops": """\
 Every `sj` op becomes `scf.for` loops of `tensor.extract`/`tensor.insert`,
 still on tensors (passes/convert_sj_to_loops.py): here the copy of the

@@ -79,6 +79,7 @@ def _engine() -> llvm_binding.ExecutionEngine:
     cached = load(llvm_ir)
     engine, object_code = host.compile_ir(llvm_ir, cached)
     for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for", "scanjit_gemm_f64", "scanjit_gemm_f32",
+                 "scanjit_dot_f64", "scanjit_dot_f32",
                  "scanjit_interrupts", "scanjit_threads"):
         llvm_binding.add_symbol(name, engine.get_function_address(name))
     for kind, blas in gemm.numpy_blas().items():

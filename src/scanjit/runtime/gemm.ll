@@ -1,8 +1,9 @@
 ; scanjit_gemm_${S}: C = A · B for row-major ${T} matrices, A m×k, B k×n, C m×n
 ; (see gemm.py). From ${BLAS_FROM} multiply-adds up through the BLAS function
-; set by scanjit_set_gemm_${S} (NumPy's cblas_?gemm, ILP64), if any; else each
+; set by scanjit_set_gemm_${S} (NumPy's cblas_?gemm, ILP64), if any; else as
+; scanjit_dot_${S}, which never calls BLAS (the products with a vector):
 ; C[i, j] = ((0 + A[i,0]·B[0,j]) + A[i,1]·B[1,j]) + ..., k ascending, as
-; convert-sj-to-loops sums a dot (and the reference interpreter does).
+; the reference interpreter sums a dot.
 
 @blas_${S} = internal global ptr null
 
@@ -63,52 +64,65 @@ c_body:
   %cc1 = add i64 %cc, %cols
   br label %c_head
 rows:
-  br label %i_head
+  call void @scanjit_dot_${S}(ptr %a, ptr %b, ptr %c, i64 %m, i64 %n, i64 %k)
+  br label %exit
+exit:
+  ret void
+}
+
+; Each row of C by blocks of columns: 64 (8 vector sums), 8 (one), 1; with one
+; column (a matrix times a vector) blocks of 8 rows first, 8 scalar sums. Each
+; sum is carried in registers through k and stored once.
+define void @scanjit_dot_${S}(ptr noalias %a, ptr noalias %b, ptr noalias %c, i64 %m, i64 %n, i64 %k) {
+entry:
+  %one_column = icmp eq i64 %n, 1
+  br i1 %one_column, label %r8_head, label %i_head
+r8_head:
+  %r8 = phi i64 [0, %entry], [%r8_next, %r8_body]
+  %r8_next = add i64 %r8, 8
+  %r8_fits = icmp ule i64 %r8_next, %m
+  br i1 %r8_fits, label %r8_body, label %i_head
+r8_body:
+  %r8_at = mul i64 %r8, %k
+  %r8_a = getelementptr ${T}, ptr %a, i64 %r8_at
+  %r8_c = getelementptr ${T}, ptr %c, i64 %r8
+  call void @rows8_${S}(ptr %r8_a, ptr %b, ptr %r8_c, i64 %k)
+  br label %r8_head
 i_head:
-  %i = phi i64 [0, %rows], [%i1, %k_head]
+  %i = phi i64 [0, %entry], [%r8, %r8_head], [%i_next, %j1_head]
   %more_rows = icmp ult i64 %i, %m
   br i1 %more_rows, label %i_body, label %exit
 i_body:
-  %c_at = mul i64 %i, %n
-  %c_row = getelementptr ${T}, ptr %c, i64 %c_at
   %a_at = mul i64 %i, %k
   %a_row = getelementptr ${T}, ptr %a, i64 %a_at
-  br label %zero_head
-zero_head:
-  %z = phi i64 [0, %i_body], [%z1, %zero_body]
-  %more_zeros = icmp ult i64 %z, %n
-  br i1 %more_zeros, label %zero_body, label %k_head
-zero_body:
-  %zp = getelementptr ${T}, ptr %c_row, i64 %z
-  store ${T} 0.0, ptr %zp
-  %z1 = add i64 %z, 1
-  br label %zero_head
-k_head:
-  %kk = phi i64 [0, %zero_head], [%kk1, %j_head]
-  %i1 = add i64 %i, 1
-  %more_k = icmp ult i64 %kk, %k
-  br i1 %more_k, label %k_body, label %i_head
-k_body:
-  %ap = getelementptr ${T}, ptr %a_row, i64 %kk
-  %av = load ${T}, ptr %ap
-  %b_at = mul i64 %kk, %n
-  %b_row = getelementptr ${T}, ptr %b, i64 %b_at
-  %kk1 = add i64 %kk, 1
-  br label %j_head
-j_head:
-  %j = phi i64 [0, %k_body], [%j1, %j_body]
-  %more_j = icmp ult i64 %j, %n
-  br i1 %more_j, label %j_body, label %k_head
-j_body:
-  %bp = getelementptr ${T}, ptr %b_row, i64 %j
-  %bv = load ${T}, ptr %bp
-  %cp = getelementptr ${T}, ptr %c_row, i64 %j
-  %cv = load ${T}, ptr %cp
-  %product = fmul ${T} %av, %bv
-  %sum = fadd ${T} %cv, %product
-  store ${T} %sum, ptr %cp
-  %j1 = add i64 %j, 1
-  br label %j_head
+  %c_at = mul i64 %i, %n
+  %c_row = getelementptr ${T}, ptr %c, i64 %c_at
+  %i_next = add i64 %i, 1
+  br label %j64_head
+j64_head:
+  %j64 = phi i64 [0, %i_body], [%j64_next, %j64_body]
+  %j64_next = add i64 %j64, 64
+  %j64_fits = icmp ule i64 %j64_next, %n
+  br i1 %j64_fits, label %j64_body, label %j8_head
+j64_body:
+  call void @columns64_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j64, i64 %n, i64 %k)
+  br label %j64_head
+j8_head:
+  %j8 = phi i64 [%j64, %j64_head], [%j8_next, %j8_body]
+  %j8_next = add i64 %j8, 8
+  %j8_fits = icmp ule i64 %j8_next, %n
+  br i1 %j8_fits, label %j8_body, label %j1_head
+j8_body:
+  call void @columns8_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j8, i64 %n, i64 %k)
+  br label %j8_head
+j1_head:
+  %j1 = phi i64 [%j8, %j8_head], [%j1_next, %j1_body]
+  %more_columns = icmp ult i64 %j1, %n
+  br i1 %more_columns, label %j1_body, label %i_head
+j1_body:
+  call void @columns1_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j1, i64 %n, i64 %k)
+  %j1_next = add i64 %j1, 1
+  br label %j1_head
 exit:
   ret void
 }
