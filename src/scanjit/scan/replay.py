@@ -35,7 +35,8 @@ def without_draws(roots: list[Variable], replace: list[tuple[Variable, Variable]
     a nested scan's stored draws): a scan (a `scan_op`) all of whose stored
     draws are replaced is replayed from them. A draw the step (whose nodes
     have serials from `first_serial` on) makes that was not stored, in a
-    branch of an ifelse, raises NotImplementedError."""
+    branch of an ifelse whose generator only that branch advances, raises
+    NotImplementedError."""
     mapping = {id(old): new for old, new in replace}
     for node in toposort(roots, stop=lambda v: id(v) in mapping):
         inputs = [mapping.get(id(v), v) for v in node.inputs]
@@ -54,8 +55,9 @@ def without_draws(roots: list[Variable], replace: list[tuple[Variable, Variable]
             mapping[id(old)] = new
     result = [mapping.get(id(v), v) for v in roots]
     if any(not getattr(node.op, "pure", True) and node.serial >= first_serial for node in toposort(result)):
-        raise NotImplementedError("the gradient of a scan whose step draws random numbers in a branch of "
-                                  "an ifelse")
+        raise NotImplementedError("the derivative (gradient or R_op) of a scan whose step draws random numbers "
+                                  "in a branch of an ifelse that alone advances their generator (the draws are "
+                                  "not made, so not stored, at every step)")
     return result
 
 
