@@ -15,7 +15,7 @@ import dataclasses
 
 from scanjit.dtypes import is_float
 from scanjit.scan.grad_lean import like
-from scanjit.scan.replay import draws_with_until, without_draws
+from scanjit.scan.replay import ragged_draws, without_draws
 from scanjit.tensor.forward import as_tangent_of, tangents_of, zeros_as
 from scanjit.tensor.shape import Shape
 from scanjit.tensor.subtensor import flip
@@ -73,9 +73,9 @@ def _stored_draws(op, outputs: list) -> tuple[list, list, list]:
     sequences of the new scan (in the order the steps ran), their taps and
     placeholders: the tangents must see the draws the forward made."""
     info = op.info
-    if draws_with_until(info, type(op)):
-        raise NotImplementedError("R_op (forward mode) of a scan whose step runs a scan that draws random "
-                                  "numbers and stops with until (its draws, stored per step, change length)")
+    if why := ragged_draws(info, type(op)):
+        raise NotImplementedError(f"R_op (forward mode) of a scan whose step runs a scan that draws random "
+                                  f"numbers and {why} (its draws, stored per step, change length)")
     draws = range(len(info.inner_outputs) - info.draws, len(info.inner_outputs))
     seqs = [flip(outputs[k], 0) if info.go_backwards else outputs[k] for k in draws]
     return seqs, [[0] for _ in draws], [like(info.inner_outputs[k], f"draw{i}[t]") for i, k in enumerate(draws)]
