@@ -11,11 +11,13 @@ import pytest
 import scanjit
 import scanjit.tensor as pt
 from scanjit.graph import toposort
-from scanjit.gradient import pushforward
+from scanjit.gradient import DisconnectedInputError, pushforward
 from scanjit.ifelse import ifelse
+from scanjit.raise_op import Assert
 from scanjit.scan.op import ScanOp
 from scanjit.scan.utils import until
 from scanjit.tensor.elemwise import SCALARS
+from scanjit.tensor.random.utils import RandomStream
 
 try:  # a second oracle where it is installed
     import pytensor
@@ -182,9 +184,87 @@ def test_inside_a_scan_step():
         np.testing.assert_allclose(scanjit.function([x, W, v], out, mode=mode)(xs, Ws, vs), want, rtol=1e-12)
 
 
+def _linalg(m, name):
+    """(inputs, output) of the linalg function `name` built on `m`."""
+    A, v = m.dmatrix("A"), m.dvector("v")
+    return {
+        "matrix_dot": ([A], m.linalg.matrix_dot(A, A.T, A)),
+        "vector_norm_4": ([v], m.linalg.norm(v, 4)),  # 1/4: exact in float32, as PyTensor makes it
+        "norm_rows": ([A], m.linalg.norm(A, 2, axis=1)),
+        "diag": ([v], m.diag(v * v)),
+        "fro_norm": ([A], m.linalg.norm(A)),
+        "norm_1_inf": ([A], m.linalg.norm(A, 1) + m.linalg.norm(A, np.inf)),
+        "trace_diagonal": ([A], m.trace(A) + m.diagonal(A, 1).sum()),
+    }[name]
+
+
+@MODES
+@pytest.mark.parametrize("name", ["matrix_dot", "vector_norm_4", "norm_rows", "diag", "fro_norm", "norm_1_inf",
+                                  "trace_diagonal"])
+def test_linalg(name, mode):
+    """pt.linalg composes from ops with an R_op; PyTensor has a rule for the
+    first four (for the others it raises NotImplementedError: no R_op for
+    Matmul, ExtractDiag, max of a vector)."""
+    inputs, out = _linalg(pt, name)
+    values = [RNG.normal(size=(3, 3) if x.ndim == 2 else 3) for x in inputs]
+    theirs = _linalg(ptt, name) if pytensor is not None and name in ("matrix_dot", "vector_norm_4", "norm_rows",
+                                                                      "diag") else None
+    _check(inputs, out, values, mode, theirs)
+
+
+@MODES
+def test_random_draws_are_disconnected(mode):
+    """As PyTensor's: a draw's tangent is disconnected from its parameters,
+    so an output reached only through draws raises DisconnectedInputError
+    (or gets zeros, None), and one reached otherwise too gets the rest."""
+    mu, x = pt.dscalar("mu"), pt.dvector("x")
+    draw = pt.random.normal(mu, 1.0, rng=scanjit.shared(np.random.default_rng(0)), size=3)
+    for out in (draw, pt.exp(draw).sum(), draw[0]):
+        with pytest.raises(DisconnectedInputError):
+            pushforward(out, mu, mu.type(), use_op_pushforward=True)
+    assert pushforward(draw, mu, mu.type(), "ignore", "none", use_op_pushforward=True) is None
+    vm, vx = mu.type(), x.type()
+    outs = [pushforward(out, [mu, x], [vm, vx], "ignore", use_op_pushforward=True)
+            for out in (draw, draw * x + mu ** 2, draw * 2)]
+    got = scanjit.function([mu, x, vm, vx], [draw, *outs], mode=mode, on_unused_input="ignore")(
+        0.5, np.arange(3.0), 2.0, np.ones(3))
+    np.testing.assert_allclose(got[1:], [np.zeros(3), got[0] + 2.0, np.zeros(3)])
+    if pytensor is not None:
+        p_mu, p_x = ptt.dscalar("mu"), ptt.dvector("x")
+        p_draw = ptt.random.normal(p_mu, 1.0, rng=pytensor.shared(np.random.default_rng(0)), size=3)
+        with pytest.raises(pytensor.gradient.DisconnectedInputError):
+            pytensor_pushforward(ptt.exp(p_draw).sum(), p_mu, p_mu.type(), use_op_pushforward=True)
+
+
 def test_ops_without_r_op_raise_naming_them():
+    """As PyTensor's, which has no R_op for cumprod or Assert (scanjit's
+    cumsum has one: it is linear)."""
     x = pt.dvector("x")
-    with pytest.raises(NotImplementedError, match="CumOp"):
+    with pytest.raises(NotImplementedError, match="CumOp.*use_op_pushforward=False"):
         pushforward(pt.cumprod(x), x, x.type(), use_op_pushforward=True)
     with pytest.raises(NotImplementedError, match="CumOp"), pytest.warns(FutureWarning):
         scanjit.Rop(pt.cumprod(x), x, x.type(), use_op_rop_implementation=True)
+    with pytest.raises(NotImplementedError, match="Assert"):
+        pushforward(Assert("positive")(x, x.sum() > 0), x, x.type(), use_op_pushforward=True)
+    if pytensor is not None:
+        p_x = ptt.dvector("x")
+        for p_out in (ptt.cumprod(p_x), pytensor.raise_op.Assert("positive")(p_x, p_x.sum() > 0)):
+            with pytest.raises(NotImplementedError):
+                pytensor_pushforward(p_out, p_x, p_x.type(), use_op_pushforward=True)
+
+
+@MODES
+def test_until_with_draws(mode):
+    """A scan with until whose step draws: the tangent scan reads the
+    forward's draws and runs the steps it took; as the two-pullback one."""
+    srng = RandomStream(seed=5)
+    x, w = pt.dvector("x"), pt.dscalar("w")
+    out, updates = scanjit.scan(lambda xt, h, w: (pt.tanh(h * w + xt + srng.normal(0, 1)), until(xt > 2.5)),
+                                sequences=[x], outputs_info=[np.float64(0.5)], non_sequences=[w])
+    vx, vw = x.type(), w.type()
+    direct = pushforward(out, [x, w], [vx, vw], use_op_pushforward=True)
+    twice = pushforward(out, [x, w], [vx, vw])
+    f = scanjit.function([x, w, vx, vw], [out, direct, twice], updates=updates, mode=mode)
+    h, got, want = f(np.arange(6.0), 0.8, RNG.normal(size=6), 0.3)
+    assert h.shape == got.shape == (4,) and np.abs(got).max() > 0.01
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)

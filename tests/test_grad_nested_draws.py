@@ -15,7 +15,7 @@ import pytest
 
 import scanjit
 import scanjit.tensor as pt
-from scanjit.gradient import grad
+from scanjit.gradient import grad, pushforward
 from scanjit.scan.utils import until
 from scanjit.tensor.random.utils import RandomStream
 
@@ -223,3 +223,38 @@ def test_nested_draws_are_stored_only_for_the_gradient():
     assert drawn == scanjit.function([x, e], plain[-1]).dump("bufferize").count("memref.alloc")
     with_grad = scanjit.function([x], [h[-1], grad(h[-1], x)], updates=updates)
     assert with_grad.dump("bufferize").count("memref.alloc") > drawn
+
+
+def test_nested_step_counts_that_change_name_themselves():
+    """A nested scan drawing whose number of steps changes from step to
+    step (its n_steps a sequence's element, or its sequence a growing
+    slice) stores draws of changing length: named at graph time, for the
+    gradient and the forward mode; a count the step computes from lengths
+    that do not change (the row's) is fine."""
+    srng, x, n = RandomStream(seed=2), pt.dmatrix("x"), pt.lvector("n")
+
+    def outer(step, sequences):
+        h, updates = _scan(scanjit, step, sequences=sequences, outputs_info=pt.constant(0.1, dtype="float64"))
+        return h, updates
+
+    def counted(xr, nt, h):
+        g, updates = _scan(scanjit, lambda g: g * xr[0] + srng.normal(0, 1), outputs_info=h, n_steps=nt)
+        return g[-1], updates
+
+    def sliced(xr, t, h):
+        g, updates = _scan(scanjit, lambda a, g: g * a + srng.normal(0, 1), sequences=xr[:t], outputs_info=h)
+        return g[-1], updates
+
+    def fixed(xr, h):
+        g, updates = _scan(scanjit, lambda g: g * xr[0] + srng.normal(0, 1), outputs_info=h,
+                           n_steps=xr.shape[0] * 2)
+        return g[-1], updates
+
+    for h, _ in (outer(counted, [x, n]), outer(sliced, [x, pt.arange(x.shape[0])])):
+        with pytest.raises(NotImplementedError, match="runs a number of steps that changes from step to step"):
+            grad(pt.sum(h), x)
+        with pytest.raises(NotImplementedError, match="runs a number of steps that changes from step to step"):
+            pushforward(h, x, x.type(), use_op_pushforward=True)
+    h, updates = outer(fixed, [x])
+    f = scanjit.function([x], [h, grad(pt.sum(h), x)], updates=updates)
+    assert f(X[2])[1].shape == X[2].shape

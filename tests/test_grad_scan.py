@@ -11,7 +11,6 @@ import scanjit
 import scanjit.tensor as pt
 from scanjit.gradient import grad, verify_grad
 from scanjit.ifelse import ifelse
-from scanjit.tensor.random.utils import RandomStream
 
 try:  # a second oracle where it is installed
     import pytensor
@@ -87,26 +86,3 @@ def test_symbolic_n_steps_and_integer_states(mode):
     for steps in (0, 1, 4):
         got_w, got_h0 = f(steps, 1.5, 2.0)
         np.testing.assert_allclose([got_w, got_h0], [steps * 1.5 ** (steps - 1) * 2.0 if steps else 0, 1.5 ** steps])
-
-
-def test_unsupported_forms_name_themselves():
-    """A draw in a branch of an ifelse (the step's own or a nested scan's) is
-    not stored: the gradient would draw again (test_grad_nested_draws.py has
-    the nested scans' draws)."""
-    srng = RandomStream(seed=1)
-    x = pt.dvector("x")
-
-    def nested(xt, step=lambda g, xt: g * xt + srng.normal(0, 1)):
-        inner, updates = scanjit.scan(lambda g: step(g, xt), outputs_info=xt, n_steps=2)
-        return inner[-1], updates
-
-    def stored_and_branch(g, xt):  # a nested scan storing one draw, not the other
-        return ifelse(g > 0, srng.normal(0, 1), g) + srng.normal(0, 1)
-
-    for step in (lambda xt: ifelse(xt > 0, xt * srng.normal(0, 1), xt),
-                 lambda xt: (lambda out, updates: (ifelse(xt > 0, out, xt), updates))(*nested(xt)),
-                 lambda xt: nested(xt, stored_and_branch)):
-        with pytest.warns(DeprecationWarning):
-            h, _ = scanjit.scan(step, sequences=x)
-        with pytest.raises(NotImplementedError, match="draws random numbers in a branch of an ifelse"):
-            grad(pt.sum(h), x)

@@ -14,6 +14,7 @@ import numpy as np
 from scanjit import config
 
 from scanjit.graph import NullTypeGradError, TensorType  # noqa: F401  (pytensor.gradient's)
+from scanjit.graph import toposort
 from scanjit.scan import scan
 from scanjit.shared import shared
 from scanjit.tensor.basic import as_tensor_variable
@@ -23,6 +24,7 @@ from scanjit.tensor.gradient import (  # noqa: F401  (the public names of pytens
 from scanjit.tensor.creation import zeros_like
 from scanjit.tensor.forward import tangents_of
 from scanjit.tensor.math import sum as sum_
+from scanjit.tensor.random.op import RandomVariable
 from scanjit.tensor.shape import Shape, arange, flatten
 
 _TOLERANCE = {"float32": 1e-2, "float64": 1e-4}
@@ -71,7 +73,7 @@ def pushforward(f, wrt, tangents, disconnected_outputs="raise", return_disconnec
             raise ValueError(f"Elements {i} of `wrt` and `tangents` have mismatched dimensionalities: "
                              f"{w.ndim} and {t.ndim}")
     if use_op_pushforward:
-        found = _pushforward_direct(outputs, wrts, tangents)
+        found = _pushforward_direct(outputs, wrts, tangents, disconnected_outputs, return_disconnected)
         return _as_list_or_tuple(isinstance(f, list), isinstance(f, tuple), found)
     cotangents = [zeros_like(out, dtype=config.floatX) for out in outputs]
     input_cotangents = pullback(outputs, wrts, cotangents, disconnected_inputs=disconnected_outputs)
@@ -80,12 +82,37 @@ def pushforward(f, wrt, tangents, disconnected_outputs="raise", return_disconnec
     return _as_list_or_tuple(isinstance(f, list), isinstance(f, tuple), found)
 
 
-def _pushforward_direct(outputs, wrts, tangents) -> list:
+def _pushforward_direct(outputs, wrts, tangents, disconnected_outputs, return_disconnected) -> list:
     """Forward mode: each node's R_op (tensor/forward.py). An output the
     tangents do not reach gets zeros, as PyTensor's (whose other inputs
-    have zero tangents)."""
+    have zero tangents), but one reached only through random draws, whose
+    tangents are disconnected: PyTensor's `disconnected_outputs` and
+    `return_disconnected` then apply."""
     found = tangents_of(outputs, dict(zip(wrts, tangents)))
-    return [zeros_like(out) if t is None else t for out, t in zip(outputs, found)]
+    cut = _drawn_only(outputs)
+    results = []
+    for out, t in zip(outputs, found):
+        if t is None and id(out) in cut:
+            message = f"pushforward: the output {out} is reached only through random draws (disconnected)"
+            if disconnected_outputs == "raise":
+                raise DisconnectedInputError(message)
+            if disconnected_outputs == "warn":
+                warnings.warn(message, stacklevel=3)
+            t = None if return_disconnected.lower() != "zero" else zeros_like(out)
+        results.append(zeros_like(out) if t is None and id(out) not in cut else t)
+    return results
+
+
+def _drawn_only(outputs) -> set[int]:
+    """ids of the variables every path to which from a graph input passes
+    through a random draw (whose tangent is disconnected, as PyTensor's),
+    counting only an Op's linear inputs where it has some (not its indices)."""
+    cut: set[int] = set()
+    for node in toposort(outputs):
+        read = node.op.linear_inputs(node) or range(len(node.inputs))
+        if isinstance(node.op, RandomVariable) or all(id(node.inputs[k]) in cut for k in read):
+            cut.update(id(o) for o in node.outputs)
+    return cut
 
 
 def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise", return_disconnected="zero"):

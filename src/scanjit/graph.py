@@ -221,7 +221,8 @@ class Op:
         linear input when another has one); see scanjit/tensor/forward.py."""
         linear = self.linear_inputs(outputs[0].owner)
         if not linear:
-            raise NotImplementedError(f"R_op (forward mode) of {self} is not implemented")
+            raise NotImplementedError(f"R_op (forward mode) of {self} is not implemented (nor is PyTensor's); "
+                                      "pushforward(..., use_op_pushforward=False) builds it from the gradient")
         node = self.make_node(*[tangents[k] if k in linear else x for k, x in enumerate(inputs)])
         return node.outputs
 

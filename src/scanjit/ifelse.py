@@ -80,8 +80,9 @@ class IfElse(Op):
         return [0, *then_grads, *else_grads]
 
     def linear_inputs(self, node):
-        """The branches (the tangents' ifelse computes only the one taken)."""
-        return list(range(1, len(node.inputs)))
+        """The branches' tensors (the tangents' ifelse computes only the one
+        taken); a generator stays as it is."""
+        return [k for k in range(1, len(node.inputs)) if isinstance(node.inputs[k].type, TensorType)]
 
     def __str__(self):
         return f"if{{{self.name or ''}}}"

@@ -207,7 +207,8 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
         placeholders.append(shared)
 
     intermediates = costly_intermediates(outputs, placeholders, first_serial)
-    draws = _step_draws(outputs, first_serial)
+    draws = _step_draws(outputs, [*outputs, *([stop] if isinstance(stop, Variable) else []), *generators.values()],
+                        first_serial)
     outputs += intermediates + draws
     state_taps += [None] * (len(intermediates) + len(draws))
 
@@ -260,15 +261,16 @@ def scan(fn: Callable, sequences=None, outputs_info=None, non_sequences=None, n_
     return out, new_updates
 
 
-def _step_draws(outputs: list[Variable], first_serial: int) -> list[Variable]:
-    """The random draws the step makes at every step (not in a branch of an
-    ifelse) that its outputs read, its nested scans' stored draws included:
-    the scan stores them as per-step outputs (when read, that is by its
-    gradient), so that the gradient uses the forward's draws (scan/replay.py)."""
-    order = toposort(outputs)
-    unconditional = {id(node) for node in branches(order, outputs).get((), [])}
+def _step_draws(outputs: list[Variable], roots: list[Variable], first_serial: int) -> list[Variable]:
+    """The random draws the step makes at every step that its outputs read,
+    its nested scans' stored draws included: the scan stores them as per-step
+    outputs (when read, that is by its gradient), so that the gradient uses
+    the forward's draws (scan/replay.py). A draw that only a branch of an
+    ifelse reads still runs at every step when the generator's update (among
+    the step's `roots`) reads it, as a RandomStream's does."""
+    unconditional = {id(node) for node in branches(toposort(roots), roots).get((), [])}
     found = []
-    for node in order:
+    for node in toposort(outputs):
         if node.serial >= first_serial and id(node) in unconditional:
             if isinstance(node.op, RandomVariable):
                 found.append(node.outputs[1])

@@ -14,9 +14,10 @@ from __future__ import annotations
 import dataclasses
 
 from scanjit.dtypes import is_float
-from scanjit.graph import clone_replace, toposort
 from scanjit.scan.grad_lean import like
+from scanjit.scan.replay import ragged_draws, without_draws
 from scanjit.tensor.forward import as_tangent_of, tangents_of, zeros_as
+from scanjit.tensor.shape import Shape
 from scanjit.tensor.subtensor import flip
 
 
@@ -29,7 +30,7 @@ def scan_forward(op, inputs: list, outputs: list, tangents: list) -> list:
     places = iter(info.placeholders)
     seeds = dict(zip(inputs[bound:], tangents[bound:]))  # the invariants' tangents
     seqs, seq_taps, seq_places = _stored_draws(op, outputs)
-    info = _reading_draws(info, seq_places)
+    info = _reading_draws(info, seq_places, type(op))
     for seq, taps, t in zip(inputs[1:1 + n_seqs], info.seq_taps, tangents[1:1 + n_seqs]):
         reads = [next(places) for _ in taps]
         if (t := as_tangent_of(seq, t)) is not None:
@@ -57,8 +58,10 @@ def scan_forward(op, inputs: list, outputs: list, tangents: list) -> list:
         placeholders=info.placeholders[:n_seq_places] + seq_places + info.placeholders[n_seq_places:] + state_places,
         inner_outputs=step, intermediates=len(layout) - n_shown - sum(k < n_shown for k in carried),
         updates={}, draws=0)
-    node = op.loop(new_info, inputs[0], [*inputs[1:1 + n_seqs], *seqs], [*inputs[1 + n_seqs:bound], *initials],
-                   op.n_steps_given)
+    n_steps, given = inputs[0], op.n_steps_given
+    if op.info.draws and op.info.until is not None:  # the steps taken: as many as the stored draws
+        n_steps, given = Shape(0)(seqs[0]), True
+    node = op.loop(new_info, n_steps, [*inputs[1:1 + n_seqs], *seqs], [*inputs[1 + n_seqs:bound], *initials], given)
     stacked = {k: out for (k, tangent), out in zip(layout, node.outputs) if tangent}
     finals = iter(node.op.final_outputs(node)[len(recurrent):])
     final = [next(finals) if is_float(inputs[1 + n_seqs + i].dtype) else None for i in range(len(recurrent))]
@@ -70,23 +73,20 @@ def _stored_draws(op, outputs: list) -> tuple[list, list, list]:
     sequences of the new scan (in the order the steps ran), their taps and
     placeholders: the tangents must see the draws the forward made."""
     info = op.info
-    if info.draws and info.until is not None:
-        raise NotImplementedError("R_op (forward mode) of a scan with until whose step draws random numbers")
+    if why := ragged_draws(info, type(op)):
+        raise NotImplementedError(f"R_op (forward mode) of a scan whose step runs a scan that draws random "
+                                  f"numbers and {why} (its draws, stored per step, change length)")
     draws = range(len(info.inner_outputs) - info.draws, len(info.inner_outputs))
     seqs = [flip(outputs[k], 0) if info.go_backwards else outputs[k] for k in draws]
     return seqs, [[0] for _ in draws], [like(info.inner_outputs[k], f"draw{i}[t]") for i, k in enumerate(draws)]
 
 
-def _reading_draws(info, places: list):
+def _reading_draws(info, places: list, scan_op: type):
     """`info` without its draws: its step reads them from `places` instead
-    of drawing (a draw it makes elsewhere, in an ifelse's branch or a nested
-    scan, raises NotImplementedError)."""
-    if not info.draws:
-        return info
+    of drawing, and replays its nested scans that draw from theirs
+    (scan/replay.py). A draw it makes without storing it raises
+    NotImplementedError (replay.without_draws)."""
     n_out = len(info.inner_outputs) - info.draws
-    roots = info.inner_outputs[:n_out]
-    roots = clone_replace(roots, list(zip(info.inner_outputs[n_out:], places)))
-    if any(not getattr(node.op, "pure", True) and node.serial >= info.first_serial for node in toposort(roots)):
-        raise NotImplementedError("R_op (forward mode) of a scan whose step draws random numbers in a "
-                                  "branch of an ifelse or in a nested scan")
+    roots = without_draws(info.inner_outputs[:n_out], list(zip(info.inner_outputs[n_out:], places)), scan_op,
+                          info.first_serial)
     return dataclasses.replace(info, inner_outputs=roots, updates={}, draws=0)

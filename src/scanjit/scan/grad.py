@@ -39,7 +39,7 @@ import dataclasses
 from scanjit.dtypes import is_float
 from scanjit.graph import Variable, graph_inputs, next_serial
 from scanjit.scan.grad_lean import like, pushed_sums, read_stored_outputs, summed_outer
-from scanjit.scan.replay import draws_with_until, without_draws
+from scanjit.scan.replay import ragged_draws, without_draws
 from scanjit.tensor.basic import constant
 from scanjit.tensor.elemwise import add, eq, minimum, second, switch
 from scanjit.tensor.gradient import backprop
@@ -67,9 +67,9 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     computes neither a sequence's rows nor an invariant's sum that nobody
     reads: a matrix product is a BLAS call, which later passes keep)."""
     info = op.info
-    if draws_with_until(info, type(op)):
-        raise NotImplementedError("the gradient of a scan whose step runs a scan that draws random numbers and "
-                                  "stops with until (its draws, stored per step, change length)")
+    if why := ragged_draws(info, type(op)):
+        raise NotImplementedError(f"the gradient of a scan whose step runs a scan that draws random numbers and "
+                                  f"{why} (its draws, stored per step, change length)")
     n_seqs, recurrent = op.n_seqs, info.recurrent
     seqs = inputs[1:1 + n_seqs]
     initials = inputs[1 + n_seqs:1 + n_seqs + len(recurrent)]

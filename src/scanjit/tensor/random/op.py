@@ -59,6 +59,10 @@ class RandomVariable(Op):
         raise NullTypeGradError(f"`grad` encountered a NaN: the grad method of {self} is undefined. "
                                 "No gradient defined for random variables")
 
+    def R_op(self, inputs, outputs, tangents):
+        """As PyTensor's: the draws' tangents are disconnected from the parameters'."""
+        return [None, None]
+
     def __str__(self):
         return f"RandomVariable{{{self.name}}}"
 
