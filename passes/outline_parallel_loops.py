@@ -52,7 +52,7 @@ from scanjit.dialects.abi import STEP_LOCAL
 from scanjit.passes.support.memory import checked_alloc, read_only
 from scanjit.passes.support.parallel import GRAIN, INDEPENDENT, hoist_checks
 from scanjit.passes.support.builder import (
-    Builder, constant_trip_count, defined_in, integer_constant, outermost_loops,
+    Builder, constant_trip_count, defined_in, integer_constant, outermost_loops, work_per_step,
 )
 
 
@@ -128,28 +128,13 @@ def independent_steps(loop: scf.ForOp) -> bool:
     return True
 
 
-def _work_per_step(block: Block, loop: scf.ForOp, b: Builder) -> SSAValue:
-    """Index ops (emitted to `b`, placed before `loop`) counting the inner
-    iterations of a step of `loop` in `block`: 1 + the trip counts of its
-    loops times their own steps' work. A trip count computed inside the step
-    counts as 1."""
-    work = b.index(1)
-    for inner in block.ops:
-        if isinstance(inner, scf.ForOp) and not (defined_in(inner.lb, loop) or defined_in(inner.ub, loop)):
-            zero = b.index(0)
-            trips = b.emit(arith.MaxSIOp(b.emit(arith.SubiOp(inner.ub, inner.lb)), zero))
-            nested = _work_per_step(inner.body.block, loop, b)
-            work = b.emit(arith.AddiOp(work, b.emit(arith.MuliOp(trips, nested))))
-    return work
-
-
 def _grain(loop: scf.ForOp) -> SSAValue:
     """Steps per part: GRAIN inner iterations' worth, at least 1."""
     b = Builder()
     if INDEPENDENT in loop.attributes:  # its steps are a thread's share each
         grain = b.index(1)
     else:
-        work = _work_per_step(loop.body.block, loop, b)
+        work = work_per_step(loop.body.block, loop, b)
         grain = b.emit(arith.MaxUIOp(b.emit(arith.DivUIOp(b.index(GRAIN), work)), b.index(1)))
     Rewriter.insert_op(b.ops, InsertPoint.before(loop))
     return grain
@@ -195,7 +180,10 @@ def outline(loop: scf.ForOp, name: str) -> tuple[func.FuncOp, sj.ParallelForOp, 
         old.replace_uses_with_if(new, lambda use: loop.is_ancestor(use.operation))
     step = arith.ConstantOp(IntegerAttr(1, IndexType()))
     body = loop.body.detach_block(0)
-    entry.add_ops([step, scf.ForOp(lo, hi, step.result, [], body)])
+    part = scf.ForOp(lo, hi, step.result, [], body)
+    if INDEPENDENT in loop.attributes:  # for poll-interrupts: its steps are long
+        part.attributes[INDEPENDENT] = loop.attributes[INDEPENDENT]
+    entry.add_ops([step, part])
     entry.add_ops([memref.DeallocOp.get(mapping[t]) for t in temporaries] + [func.ReturnOp()])
     function = func.FuncOp(name, (list(entry.arg_types), []), Region(entry),
                            visibility=StringAttr("private"))

@@ -125,6 +125,21 @@ def outermost_loops(function: Operation) -> list[scf.ForOp]:
     return loops
 
 
+def work_per_step(block: Block, loop: Operation, b: Builder) -> SSAValue:
+    """Index ops (emitted to `b`, placed before `loop`) counting the inner
+    iterations of a step of `loop` in `block`: 1 + the trip counts of its
+    loops times their own steps' work. A trip count computed inside the step
+    counts as 1."""
+    work = b.index(1)
+    for inner in block.ops:
+        if isinstance(inner, scf.ForOp) and not (defined_in(inner.lb, loop) or defined_in(inner.ub, loop)):
+            zero = b.index(0)
+            trips = b.emit(arith.MaxSIOp(b.emit(arith.SubiOp(inner.ub, inner.lb)), zero))
+            nested = work_per_step(inner.body.block, loop, b)
+            work = b.emit(arith.AddiOp(work, b.emit(arith.MuliOp(trips, nested))))
+    return work
+
+
 def defined_in(value: SSAValue, op: Operation) -> bool:
     """Whether `value` is defined inside `op` (by an op or a block of its regions)."""
     owner = value.owner

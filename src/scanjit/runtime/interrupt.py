@@ -3,9 +3,10 @@
 `install()` puts `scanjit_on_sigint` (interrupt.ll) in front of the process's
 SIGINT handler, Python's, which it then calls: Python still sees every
 Ctrl-C. The handler counts the signal; the loops of compiled code
-(`poll-interrupts`) compare that count with the one the call started with,
-every `POLL_STEPS` steps, and stop with a `KeyboardInterrupt` check, freeing
-what the call allocated. A handler that is not a plain function (SIG_DFL,
+(`poll-interrupts`, also in `until` scans and in the parts the thread pool
+runs) compare that count with the one the call started with, every
+`POLL_WORK` inner iterations or so, and stop with a `KeyboardInterrupt`
+check, freeing what the call allocated. A handler that is not a plain function (SIG_DFL,
 SIG_IGN, or an SA_SIGINFO one) is left alone: calls then run to the end.
 `signal.signal(SIGINT, ...)` puts Python's handler back, so `install()`
 runs again with every compile (it does nothing when already in place).
