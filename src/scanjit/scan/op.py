@@ -54,6 +54,21 @@ class ScanInfo:
         taps = self.output_taps[k]
         return -min(taps) if taps else 0
 
+    def step_dependent(self) -> set[int]:
+        """ids of body variables that change from step to step: those that depend
+        on a placeholder or on an op with side effects (a random draw) made by the
+        step function. A draw made outside it (before `scan` was called) is drawn
+        once, before the loop, as in PyTensor. What only a branch of an ifelse
+        needs stays in the step too: it runs only when the branch is taken."""
+        dependent = {id(p) for p in self.placeholders}
+        order = toposort(self.roots)
+        in_branch = {id(node) for path, nodes in branches(order, self.roots).items() if path for node in nodes}
+        for node in order:
+            per_step = not getattr(node.op, "pure", True) and node.serial >= self.first_serial
+            if per_step or id(node) in in_branch or any(id(i) in dependent for i in node.inputs):
+                dependent.update(id(o) for o in node.outputs)
+        return dependent
+
 
 class ScanOp(Op):
     """Inputs: n_steps (int64, -1 when only sequences bound it), sequences,
@@ -195,27 +210,11 @@ def _unknown(what: str):
     raise NotImplementedError(f"{what} is not known before the loop")
 
 
-def step_dependent(info: ScanInfo) -> set[int]:
-    """ids of body variables that change from step to step: those that depend
-    on a placeholder or on an op with side effects (a random draw) made by the
-    step function. A draw made outside it (before `scan` was called) is drawn
-    once, before the loop, as in PyTensor. What only a branch of an ifelse
-    needs stays in the step too: it runs only when the branch is taken."""
-    dependent = {id(p) for p in info.placeholders}
-    order = toposort(info.roots)
-    in_branch = {id(node) for path, nodes in branches(order, info.roots).items() if path for node in nodes}
-    for node in order:
-        per_step = not getattr(node.op, "pure", True) and node.serial >= info.first_serial
-        if per_step or id(node) in in_branch or any(id(i) in dependent for i in node.inputs):
-            dependent.update(id(o) for o in node.outputs)
-    return dependent
-
-
 def outer_inputs(info: ScanInfo) -> list[Variable]:
     """Loop-invariant variables the body reads: explicit non-sequences,
     closures, and body subgraphs that do not depend on the step (those are
     computed once, before the loop)."""
-    dependent = step_dependent(info)
+    dependent = info.step_dependent()
     roots = info.roots
     found: dict[int, Variable] = {}
     for var in roots:

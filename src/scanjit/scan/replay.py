@@ -16,7 +16,6 @@ import dataclasses
 
 from scanjit.graph import Apply, Variable, infer_shape, infer_size, toposort
 from scanjit.scan.grad_lean import like
-from scanjit.scan.op import step_dependent
 from scanjit.tensor.shape import Shape
 from scanjit.tensor.subtensor import flip
 
@@ -26,7 +25,7 @@ def ragged_draws(info, scan_op: type) -> str | None:
     depth) change length from step to step, or None: it stops with until,
     or its number of steps changes (its n_steps, or its sequences' length,
     read from the step's values)."""
-    dims = _Varying(step_dependent(info), {id(p) for p in info.placeholders})
+    dims = _Varying(info.step_dependent(), {id(p) for p in info.placeholders})
     for draw in info.inner_outputs[len(info.inner_outputs) - info.draws:]:
         if not isinstance(draw.owner.op, scan_op):
             continue
