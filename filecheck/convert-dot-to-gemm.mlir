@@ -35,11 +35,10 @@ func.func @vm(%v: tensor<?xf64>, %x: tensor<?x?xf64>) -> tensor<?xf64> {
 }
 
 // CHECK-LABEL: func.func @vm
-// CHECK:         %[[ONE:.*]] = arith.constant 1 : index
 // CHECK:         %[[K:.*]] = tensor.dim %v, %{{.*}} : tensor<?xf64>
 // CHECK:         %[[N:.*]] = tensor.dim %x, %{{.*}} : tensor<?x?xf64>
 // CHECK-NEXT:    %[[EMPTY:.*]] = tensor.empty(%[[N]]) : tensor<?xf64>
-// CHECK-NEXT:    %[[M64:.*]] = arith.index_cast %[[ONE]] : index to i64
+// CHECK-NEXT:    %[[M64:.*]] = arith.constant 1 : i64
 // CHECK-NEXT:    %[[N64:.*]] = arith.index_cast %[[N]] : index to i64
 // CHECK-NEXT:    %[[K64:.*]] = arith.index_cast %[[K]] : index to i64
 // CHECK-NEXT:    "sj.call"(%v, %x, %[[EMPTY]], %[[M64]], %[[N64]], %[[K64]]) <{callee = "scanjit_dot_f64", writes = array<i64: 2>}>
@@ -57,10 +56,10 @@ func.func @mv(%m: tensor<?x?xf64>, %v: tensor<?xf64>, %a: tensor<?x?xf32>, %w: t
 // CHECK-LABEL: func.func @mv
 // CHECK:         tensor.dim %m
 // CHECK:         tensor.dim %m
-// CHECK-NEXT:    %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-NEXT:    arith.constant 1 : index
 // CHECK-NEXT:    tensor.empty
 // CHECK-NEXT:    arith.index_cast
-// CHECK-NEXT:    %[[N64:.*]] = arith.index_cast %[[ONE]] : index to i64
+// CHECK-NEXT:    %[[N64:.*]] = arith.constant 1 : i64
 // CHECK:         "sj.call"(%m, %v, %{{.*}}, %{{.*}}, %[[N64]], %{{.*}}) <{callee = "scanjit_dot_f64", writes = array<i64: 2>}>
 // CHECK:         "sj.call"(%w, %a, {{.*}}callee = "scanjit_dot_f32"
 // CHECK:         "sj.call"(%a, %w, {{.*}}callee = "scanjit_dot_f32"

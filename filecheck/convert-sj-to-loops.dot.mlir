@@ -81,7 +81,6 @@ func.func @mm(%a: tensor<?x?xf32>, %b: tensor<?x4xf32>) -> tensor<?x4xf32> {
 // CHECK-LABEL: func.func @mm
 // CHECK:         %[[M:.*]] = tensor.dim %a, %{{.*}} : tensor<?x?xf32>
 // CHECK:         %[[K:.*]] = tensor.dim %a, %{{.*}} : tensor<?x?xf32>
-// CHECK-NEXT:    %[[N:.*]] = arith.constant 4 : index
 // CHECK:         %[[EMPTY:.*]] = tensor.empty(%[[M]]) : tensor<?x4xf32>
 // CHECK:         scf.for %[[I:[0-9]+]] = %{{.*}} to %[[M]] step %{{.*}} iter_args(%{{.*}} = %[[EMPTY]]) -> (tensor<?x4xf32>) {
 // CHECK:           scf.for {{.*}} -> (tensor<?x4xf32>) {

@@ -20,14 +20,14 @@ func.func @map(%x: memref<?x2xf64>, %s: f64) -> memref<?x2xf64> {
 
 // The loop becomes a call of a function over [lo, hi); values from outside are
 // its arguments, constants are copied into it. A part has at least 16384
-// steps (a step of this loop is one iteration).
+// steps (a step of this loop is one iteration): max(16384 / 1, 1), folded.
 // CHECK-LABEL: func.func @map(
 // CHECK:         %out = memref.alloc(%n) : memref<?x2xf64>
-// CHECK-NEXT:    %[[ONE:.*]] = arith.constant 1 : index
-// CHECK-NEXT:    %[[G:.*]] = arith.constant 16384 : index
-// CHECK-NEXT:    %[[STEPS:.*]] = arith.divui %[[G]], %[[ONE]] : index
-// CHECK-NEXT:    %[[ONE2:.*]] = arith.constant 1 : index
-// CHECK-NEXT:    %[[GRAIN:.*]] = arith.maxui %[[STEPS]], %[[ONE2]] : index
+// CHECK-NEXT:    arith.constant 1 : index
+// CHECK-NEXT:    arith.constant 16384 : index
+// CHECK-NEXT:    arith.constant 16384 : index
+// CHECK-NEXT:    arith.constant 1 : index
+// CHECK-NEXT:    %[[GRAIN:.*]] = arith.constant 16384 : index
 // CHECK-NEXT:    sj.parallel_for @map_loop0(%c0, %n) grain %[[GRAIN]] captures(%x, %s, %out) : memref<?x2xf64>, f64, memref<?x2xf64>
 // CHECK-NEXT:    func.return %out
 // CHECK:       func.func private @map_loop0(%lo: index, %hi: index, %x: memref<?x2xf64>, %s: f64, %out: memref<?x2xf64>) {

@@ -62,7 +62,8 @@ func.func @map(%x: memref<?xf64>) -> memref<?xf64> {
 // CHECK-NEXT:    %[[START:.*]] = func.call @scanjit_interrupts() : () -> i64
 // CHECK:         sj.parallel_for @map_loop0(%c0, %n) grain %{{.*}} captures(%x, %out, %[[START]]) : memref<?xf64>, memref<?xf64>, i64
 // CHECK-LABEL: func.func private @map_loop0(%lo: index, %hi: index, %x: memref<?xf64>, %out: memref<?xf64>, %interrupts: i64) {
-// CHECK:         %[[BLOCK:.*]] = arith.muli %{{.*}}, %{{.*}} : index
+// CHECK:         arith.constant 65536 : index
+// CHECK-NEXT:    %[[BLOCK:.*]] = arith.constant 65536 : index
 // CHECK-NEXT:    scf.for %[[B:.*]] = %lo to %hi step %[[BLOCK]] {
 // CHECK-NEXT:      %[[NOW:.*]] = func.call @scanjit_interrupts() : () -> i64
 // CHECK-NEXT:      %[[SAME:.*]] = arith.cmpi eq, %[[NOW]], %interrupts : i64

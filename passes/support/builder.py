@@ -12,16 +12,28 @@ from xdsl.dialects import arith, scf, tensor
 from xdsl.dialects.builtin import IndexType, IntegerAttr, TensorType
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
+from scanjit.dialects import sj
+from scanjit.passes.support.folding import constant_int, fold
+
 
 class Builder:
     """Collects ops in order (into `block` if given, else into `ops`);
-    `emit` returns the single result (or the op)."""
+    `emit` returns the single result (or the op). Integer arithmetic of
+    constants is folded as it comes (support/folding.py), and a check of a
+    constant true condition dropped."""
 
     def __init__(self, block: Block | None = None):
         self.block = block
         self.ops: list[Operation] = []
 
     def emit(self, op: Operation):
+        if isinstance(op, sj.CheckOp) and constant_int(op.cond):
+            op.drop_all_references()
+            return op
+        replacement = fold(op)
+        if isinstance(replacement, SSAValue):
+            return replacement
+        op = replacement or op
         if self.block is not None:
             self.block.add_op(op)
         else:
