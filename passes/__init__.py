@@ -36,6 +36,7 @@ _OURS = {
     "convert-parallel-to-llvm": "convert_parallel_to_llvm:ConvertParallelToLLVMPass",
     "free-on-error": "free_on_error:FreeOnErrorPass",
     "poll-interrupts": "poll_interrupts:PollInterruptsPass",
+    "simplify": "simplify:SimplifyPass",
 }
 
 _XDSL = {
@@ -65,7 +66,7 @@ PIPELINE = [
     "convert-dot-to-gemm",
     "convert-sj-to-loops",
     "fold-tensor-dims",
-    "canonicalize",
+    "simplify",
     "cse",
     "hoist-loop-invariants",
     "bufferize",

@@ -75,9 +75,10 @@ nothing changes.""",
 Every `sj` op becomes `scf.for` loops of `tensor.extract`/`tensor.insert`,
 still on tensors (passes/convert_sj_to_loops.py): here the copy of the
 Fibonacci rows out of the storage.""",
-    "canonicalize": """\
-xDSL's canonicalization: index arithmetic folds (`t + 0` is `t`, `i * 1` is
-`i`).""",
+    "simplify": """\
+xDSL's canonicalization patterns and folders in one sweep
+(passes/simplify.py): index arithmetic folds (`t + 0` is `t`, `i * 1` is
+`i`) and constants leave the loops.""",
     "cse": """\
 Common subexpression elimination merges the duplicated constants and
 `tensor.dim`s the emitter produced.""",
