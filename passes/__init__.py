@@ -37,6 +37,7 @@ _OURS = {
     "free-on-error": "free_on_error:FreeOnErrorPass",
     "poll-interrupts": "poll_interrupts:PollInterruptsPass",
     "simplify": "simplify:SimplifyPass",
+    "reconcile-unrealized-casts": "reconcile_unrealized_casts:ReconcileUnrealizedCastsPass",
 }
 
 _XDSL = {
@@ -44,7 +45,6 @@ _XDSL = {
     "cse": "common_subexpression_elimination:CommonSubexpressionElimination",
     "licm": "loop_invariant_code_motion:LoopInvariantCodeMotionPass",
     "convert-scf-to-cf": "convert_scf_to_cf:ConvertScfToCf",
-    "reconcile-unrealized-casts": "reconcile_unrealized_casts:ReconcileUnrealizedCastsPass",
     "dce": "dead_code_elimination:DeadCodeElimination",
 }
 
