@@ -37,6 +37,7 @@ _OURS = {
     "free-on-error": "free_on_error:FreeOnErrorPass",
     "poll-interrupts": "poll_interrupts:PollInterruptsPass",
     "simplify": "simplify:SimplifyPass",
+    "convert-to-llvm": "convert_to_llvm:ConvertToLLVMPass",
     "reconcile-unrealized-casts": "reconcile_unrealized_casts:ReconcileUnrealizedCastsPass",
 }
 
@@ -80,10 +81,7 @@ PIPELINE = [
     "math-polynomial-approximation",
     "convert-func-to-llvm",
     "convert-parallel-to-llvm",
-    "convert-cf-to-llvm",
-    "convert-arith-to-llvm",
-    "convert-math-to-llvm",
-    "convert-memref-to-llvm",
+    "convert-to-llvm",  # convert-{cf,arith,math,memref}-to-llvm in one walk
     "reconcile-unrealized-casts",
 ]
 
