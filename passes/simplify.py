@@ -47,7 +47,8 @@ class OpPatterns(RewritePattern):
 
 
 class OneRoundWalker(PatternRewriteWalker):
-    """A walker that empties its worklist once instead of repeating whole walks."""
+    """A walker that empties its worklist once instead of repeating whole walks
+    (through the walker's internals: xDSL is pinned to 0.74)."""
 
     def rewrite_region(self, region: Region) -> bool:
         self._populate_worklist(region)
