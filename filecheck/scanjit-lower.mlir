@@ -49,6 +49,6 @@ func.func @main(%x: tensor<?xf64>) -> f64 {
 // BETWEEN:      IR after bufferize:
 // BETWEEN:        memref.alloc
 // BETWEEN:      IR after convert-func-to-llvm:
-// BETWEEN:      IR after convert-memref-to-llvm:
+// BETWEEN:      IR after convert-to-llvm:
 // BETWEEN-NOT:  IR after
 // BETWEEN:      llvm.func @main(

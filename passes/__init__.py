@@ -36,6 +36,9 @@ _OURS = {
     "convert-parallel-to-llvm": "convert_parallel_to_llvm:ConvertParallelToLLVMPass",
     "free-on-error": "free_on_error:FreeOnErrorPass",
     "poll-interrupts": "poll_interrupts:PollInterruptsPass",
+    "simplify": "simplify:SimplifyPass",
+    "convert-to-llvm": "convert_to_llvm:ConvertToLLVMPass",
+    "reconcile-unrealized-casts": "reconcile_unrealized_casts:ReconcileUnrealizedCastsPass",
 }
 
 _XDSL = {
@@ -43,7 +46,6 @@ _XDSL = {
     "cse": "common_subexpression_elimination:CommonSubexpressionElimination",
     "licm": "loop_invariant_code_motion:LoopInvariantCodeMotionPass",
     "convert-scf-to-cf": "convert_scf_to_cf:ConvertScfToCf",
-    "reconcile-unrealized-casts": "reconcile_unrealized_casts:ReconcileUnrealizedCastsPass",
     "dce": "dead_code_elimination:DeadCodeElimination",
 }
 
@@ -65,7 +67,7 @@ PIPELINE = [
     "convert-dot-to-gemm",
     "convert-sj-to-loops",
     "fold-tensor-dims",
-    "canonicalize",
+    "simplify",
     "cse",
     "hoist-loop-invariants",
     "bufferize",
@@ -79,10 +81,7 @@ PIPELINE = [
     "math-polynomial-approximation",
     "convert-func-to-llvm",
     "convert-parallel-to-llvm",
-    "convert-cf-to-llvm",
-    "convert-arith-to-llvm",
-    "convert-math-to-llvm",
-    "convert-memref-to-llvm",
+    "convert-to-llvm",  # convert-{cf,arith,math,memref}-to-llvm in one walk
     "reconcile-unrealized-casts",
 ]
 

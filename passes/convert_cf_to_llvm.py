@@ -14,78 +14,14 @@ dialects/abi.py). The buffers the check frees (`frees`, set by
 freeing the same buffers, or the same oldest ones, share their deallocs).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import builtin, cf, llvm
-from xdsl.ir import Operation
-from xdsl.dialects.builtin import ArrayAttr, StringAttr, i32
+from xdsl.dialects import builtin
 from xdsl.passes import ModulePass
-from xdsl.pattern_rewriter import (
-    GreedyRewritePatternApplier,
-    PatternRewriter,
-    PatternRewriteWalker,
-    RewritePattern,
-    op_type_rewrite_pattern,
-)
-from xdsl.utils.exceptions import PassFailedException
+from xdsl.pattern_rewriter import GreedyRewritePatternApplier, PatternRewriteWalker
 
-from scanjit.dialects import sj
-from scanjit.dialects.abi import ERRORS, RESULTS_ARRAY
-from scanjit.passes.support.llvm_common import (
-    FreeChains,
-    const,
-    free_and_return,
-    replace_with_early_return,
-    store_slot,
-    to_llvm,
-)
-
-class BranchLowering(RewritePattern):
-    @op_type_rewrite_pattern
-    def match_and_rewrite(self, op: cf.BranchOp, rewriter: PatternRewriter, /):
-        rewriter.replace(op, llvm.BrOp(op.successor, *op.arguments))
-
-
-class CondBranchLowering(RewritePattern):
-    @op_type_rewrite_pattern
-    def match_and_rewrite(self, op: cf.ConditionalBranchOp, rewriter: PatternRewriter, /):
-        rewriter.replace(
-            op,
-            llvm.CondBrOp(
-                op.cond, op.then_block, op.then_arguments, op.else_block, op.else_arguments
-            ),
-        )
-
-
-@dataclass
-class CheckLowering(RewritePattern):
-    messages: list[str] = field(default_factory=list[str])
-    chains: FreeChains = field(default_factory=dict)
-
-    @op_type_rewrite_pattern
-    def match_and_rewrite(self, op: sj.CheckOp, rewriter: PatternRewriter, /):
-        func = op.parent_op()
-        while func is not None and not isinstance(func, llvm.FuncOp):
-            func = func.parent_op()
-        if func is None or func.function_type.output != i32:
-            raise PassFailedException(
-                "convert-cf-to-llvm: sj.check outside an llvm.func returning i32 "
-                "(run convert-func-to-llvm first)"
-            )
-        msg = op.msg.data
-        if msg not in self.messages:
-            self.messages.append(msg)
-        code = const(self.messages.index(msg) + 1, i32)
-        status_ops: list[Operation] = [code]
-        if op.values and RESULTS_ARRAY in func.attributes:
-            results = func.body.blocks[0].args[-1]
-            count = const(len(op.values))
-            status_ops += [count, *store_slot(results, 0, count.result)]
-            for k, value in enumerate(op.values):
-                status_ops += store_slot(results, k + 1, to_llvm(value))
-        exit = free_and_return(func, tuple(op.frees), self.chains) if op.frees else None
-        replace_with_early_return(rewriter, op, [], op.cond, func, code.result, status_ops, exit)
+from scanjit.passes.support.cf_to_llvm import BranchLowering, CondBranchLowering, finish_checks, module_checks
 
 
 @dataclass(frozen=True)
@@ -93,14 +29,9 @@ class ConvertCfToLLVMPass(ModulePass):
     name = "convert-cf-to-llvm"
 
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
-        old = op.attributes.get(ERRORS)
-        checks = CheckLowering([s.data for s in old] if isinstance(old, ArrayAttr) else [])
+        checks = module_checks(op)
         PatternRewriteWalker(
             GreedyRewritePatternApplier([BranchLowering(), CondBranchLowering(), checks]),
             apply_recursively=False,
         ).rewrite_module(op)
-        if checks.messages:
-            op.attributes[ERRORS] = ArrayAttr([StringAttr(m) for m in checks.messages])
-        for inner in op.walk():
-            if inner.dialect_name() == "cf":
-                raise PassFailedException(f"convert-cf-to-llvm: cannot lower {inner.name}")
+        finish_checks(op, checks, self.name)

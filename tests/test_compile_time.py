@@ -60,7 +60,7 @@ def test_descriptor_fields_are_extracted_once():
     M, s = pt.dmatrix("M"), pt.dvector("s")
     out = pytensor.scan(lambda row, acc: row * 2 + acc, sequences=[M], outputs_info=[s], return_updates=False)
     f = pytensor.function([M, s], out)
-    functions = f.dump("convert-memref-to-llvm").split("llvm.func ")[1:]  # value names are per function
+    functions = f.dump("convert-to-llvm").split("llvm.func ")[1:]  # value names are per function
     fields = [Counter(re.findall(r"llvm\.extractvalue (%\S+)\[(\d+)\]", body)) for body in functions]
     assert any(fields) and all(max(c.values(), default=1) == 1 for c in fields), [c.most_common(3) for c in fields]
     m = np.arange(12.0).reshape(4, 3)
@@ -99,7 +99,7 @@ def test_failure_paths_share_their_deallocs():
     deallocs = {}
     for count in (8, 16):
         f = outputs_and_checks(count)
-        deallocs[count] = f.dump("convert-cf-to-llvm").count("memref.dealloc")
+        deallocs[count] = f.dump("convert-to-llvm").count("llvm.call @scanjit_free")
     assert (deallocs[16] - deallocs[8]) / 8 < 12, deallocs
     x, w = np.linspace(-1, 0, 3), np.linspace(0.5, 1, 32)
     v = x

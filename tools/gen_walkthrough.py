@@ -76,9 +76,10 @@ has none: nothing changes.""",
 Every `sj` op becomes `scf.for` loops of `tensor.extract`/`tensor.insert`,
 still on tensors (passes/convert_sj_to_loops.py): here the copy of the
 Fibonacci rows out of the storage.""",
-    "canonicalize": """\
-xDSL's canonicalization: index arithmetic folds (`t + 0` is `t`, `i * 1` is
-`i`).""",
+    "simplify": """\
+xDSL's canonicalization patterns and folders in one sweep
+(passes/simplify.py): index arithmetic folds (`t + 0` is `t`, `i * 1` is
+`i`) and constants leave the loops.""",
     "cse": """\
 Common subexpression elimination merges the duplicated constants and
 `tensor.dim`s the emitter produced.""",
@@ -124,17 +125,18 @@ the body, takes the flattened arguments with `noalias` buffers, stores each
 result's pointer and length into the result slots and returns status 0. The
 other ops still expect memrefs: `builtin.unrealized_conversion_cast` bridges
 the two until the end.""",
-    "convert-cf-to-llvm": """\
-Branches become `llvm.br`/`llvm.cond_br`, and each `sj.check` an early return
-of its error code: k, the position of its message in the module attribute
+    "convert-to-llvm": """\
+`convert-cf-to-llvm`, `convert-arith-to-llvm`, `convert-math-to-llvm` and
+`convert-memref-to-llvm` in one walk (passes/convert_to_llvm.py). Branches
+become `llvm.br`/`llvm.cond_br`, and each `sj.check` an early return of its
+error code: k, the position of its message in the module attribute
 `scanjit.errors`, after storing the values its message refers to in the
-caller's result slots. `Function` raises the exception the message names.""",
-    "convert-arith-to-llvm": "arith ops become llvm ops, and `index` becomes i64.",
-    "convert-math-to-llvm": "math ops become LLVM intrinsics or libm calls; Example 4 has none.",
-    "convert-memref-to-llvm": """\
-A memref becomes a descriptor `!llvm.struct<(ptr, i64)>` (the data pointer and
-the sizes); loads and stores index it with inbounds `getelementptr`, `alloc`
-calls `malloc`, `copy` `memcpy` and `dealloc` `free`.""",
+caller's result slots. `Function` raises the exception the message names. arith
+ops become llvm ops, and `index` becomes i64; math ops LLVM intrinsics or libm
+calls (Example 4 has none). A memref becomes a descriptor `!llvm.struct<(ptr,
+i64)>` (the data pointer and the sizes); loads and stores index it with
+inbounds `getelementptr`, `alloc` calls `malloc`, `copy` `memcpy` and `dealloc`
+`free`.""",
     "reconcile-unrealized-casts": """\
 The casts between memrefs and descriptors cancel out: the module is now
 entirely in the llvm dialect, ready for translation.""",
