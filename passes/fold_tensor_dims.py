@@ -9,9 +9,6 @@ emits), so that a size read inside a loop becomes the loop-invariant value it is
   `sj.call` writes for that result, and the initial value of an `scf.for`
   iter_arg or result whose yield derives from the iter_arg that way.
 
-Integer arithmetic these sizes make constant is folded too
-(support/folding.py): a shape check on static lengths goes.
-
 The bufferizer allocates a tensor before the loops its sizes do not depend on,
 so a step's temporaries (a copy of the state row, a multinomial's counts) are
 then allocated once per loop instead of once per step.
@@ -26,12 +23,9 @@ from xdsl.dialects import arith, builtin, scf, tensor
 from xdsl.dialects.builtin import IntegerAttr, TensorType
 from xdsl.ir import BlockArgument, OpResult, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.pattern_rewriter import (
-    GreedyRewritePatternApplier, PatternRewriter, PatternRewriteWalker, RewritePattern, op_type_rewrite_pattern,
-)
+from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern, op_type_rewrite_pattern
 
 from scanjit.dialects import sj
-from scanjit.passes.support.folding import FoldConstantArith
 
 
 def written_from(value: SSAValue) -> SSAValue | None:
@@ -96,4 +90,4 @@ class FoldTensorDimsPass(ModulePass):
     name = "fold-tensor-dims"
 
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
-        PatternRewriteWalker(GreedyRewritePatternApplier([ResolveDim(), FoldConstantArith()], dce_enabled=False)).rewrite_module(op)
+        PatternRewriteWalker(ResolveDim()).rewrite_module(op)

@@ -6,6 +6,9 @@ and every round hoists the constants of every `scf.for` body one loop level
 out. This pass applies the same patterns and folders from one worklist (which
 revisits what a rewrite touches), then hoists the constants of loop bodies in
 front of their outermost `scf.for` in one walk, and removes dead code once.
+It also folds the integer arithmetic of constants that xDSL 0.74's folders
+leave (support/folding.py: comparisons, selects, casts, max/min), which a
+tensor's static sizes make constant.
 """
 
 from dataclasses import dataclass
@@ -25,6 +28,8 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import ConstantLike, HasCanonicalizationPatternsTrait
 from xdsl.transforms.canonicalization_patterns.scf import RehoistConstInLoops
 from xdsl.transforms.dead_code_elimination import region_dce
+
+from scanjit.passes.support.folding import FoldConstantArith
 
 
 class OpPatterns(RewritePattern):
@@ -69,6 +74,6 @@ class SimplifyPass(ModulePass):
     name = "simplify"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        OneRoundWalker(GreedyRewritePatternApplier([OpPatterns()], ctx=ctx, folding_enabled=True)).rewrite_module(op)
+        OneRoundWalker(GreedyRewritePatternApplier([OpPatterns(), FoldConstantArith()], ctx=ctx, folding_enabled=True)).rewrite_module(op)
         hoist_constants(op)
         region_dce(op.body)
