@@ -133,3 +133,19 @@ def test_unsupported_keys():
         x[pt.dscalar("f")]
     with pytest.raises(IndexError):
         x[1.5]
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_slices_of_slices(mode):
+    """x[a:b][c::d] chains (one copy after convert-sj-to-loops merges them),
+    with symbolic bounds, negative steps and empty results, also in a step."""
+    x, a, b = pt.dtensor3("x"), pt.lscalar("a"), pt.lscalar("b")
+    outputs = [x[a:b][::-1], x[a:][1::2][::-1], x[::-1][b:a:-2], x[a:b][5:]]
+    f = pytensor.function([x, a, b], outputs, mode=mode)
+    value = np.random.default_rng(3).normal(size=(9, 2, 3))
+    for lo, hi in [(1, 7), (0, 9), (-4, -1), (6, 2)]:
+        want = [value[lo:hi][::-1], value[lo:][1::2][::-1], value[::-1][hi:lo:-2], value[lo:hi][5:]]
+        for got, expected in zip(f(value, lo, hi), want):
+            np.testing.assert_array_equal(got, expected)
+    steps, _ = pytensor.scan(lambda v: v[1:][::-2][:2], sequences=[x])
+    np.testing.assert_array_equal(pytensor.function([x], steps, mode=mode)(value), value[:, 1:][:, ::-2][:, :2])
