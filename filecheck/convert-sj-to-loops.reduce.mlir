@@ -37,6 +37,30 @@ func.func @max_axis1(%x: tensor<?x3xi32>) -> tensor<?xi32> {
 // CHECK-NEXT:        arith.maxsi %[[ACC]], %[[V]] : i32
 // CHECK:           tensor.insert %[[M]] into %[[OUT]][%[[I]]] : tensor<?xi32>
 
+// Reducing leading axes and keeping the last: the input's own row-major
+// order, each element combined into the result row (contiguous, so the
+// innermost loop vectorizes), which starts filled with the identity.
+func.func @sum_leading(%x: tensor<?x?x?xf64>) -> tensor<?xf64> {
+  %r = "sj.reduce"(%x) <{kind = "add", axes = array<i64: 0, 1>}> : (tensor<?x?x?xf64>) -> tensor<?xf64>
+  func.return %r : tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @sum_leading
+// CHECK:         %[[D0:.*]] = tensor.dim %x, %{{.*}} : tensor<?x?x?xf64>
+// CHECK:         %[[D1:.*]] = tensor.dim %x, %{{.*}} : tensor<?x?x?xf64>
+// CHECK:         %[[D2:.*]] = tensor.dim %x, %{{.*}} : tensor<?x?x?xf64>
+// CHECK-NEXT:    %[[EMPTY:.*]] = tensor.empty(%[[D2]]) : tensor<?xf64>
+// CHECK:         %[[ZEROS:.*]] = scf.for %[[C:.*]] = %{{.*}} to %[[D2]] step %{{.*}} iter_args(%[[Z:.*]] = %[[EMPTY]]) -> (tensor<?xf64>) {
+// CHECK-NEXT:      %[[ZERO:.*]] = arith.constant 0.000000e+00 : f64
+// CHECK-NEXT:      tensor.insert %[[ZERO]] into %[[Z]][%[[C]]] : tensor<?xf64>
+// CHECK:         scf.for %[[I:.*]] = %{{.*}} to %[[D0]] step %{{.*}} iter_args(%[[A0:.*]] = %[[ZEROS]]) -> (tensor<?xf64>) {
+// CHECK:           scf.for %[[J:.*]] = %{{.*}} to %[[D1]] step %{{.*}} iter_args(%[[A1:.*]] = %[[A0]]) -> (tensor<?xf64>) {
+// CHECK:             scf.for %[[K:.*]] = %{{.*}} to %[[D2]] step %{{.*}} iter_args(%[[A2:.*]] = %[[A1]]) -> (tensor<?xf64>) {
+// CHECK-NEXT:          %[[ACC:.*]] = tensor.extract %[[A2]][%[[K]]] : tensor<?xf64>
+// CHECK-NEXT:          %[[V:.*]] = tensor.extract %x[%[[I]], %[[J]], %[[K]]] : tensor<?x?x?xf64>
+// CHECK-NEXT:          %[[NEW:.*]] = arith.addf %[[ACC]], %[[V]] : f64
+// CHECK-NEXT:          tensor.insert %[[NEW]] into %[[A2]][%[[K]]] : tensor<?xf64>
+
 // Float max/min propagate NaN (arith.maximumf / minimumf) from +-inf.
 func.func @min_f32(%x: tensor<?xf32>) -> f32 {
   %r = "sj.reduce"(%x) <{kind = "min", axes = array<i64: 0>}> : (tensor<?xf32>) -> f32

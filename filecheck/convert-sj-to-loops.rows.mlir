@@ -92,6 +92,31 @@ func.func @slice(%x: tensor<?x3xi64>, %start: index, %step: index, %count: index
 // CHECK-NEXT:        %[[E:.*]] = tensor.extract %x[%[[ROW]], %[[J]]] : tensor<?x3xi64>
 // CHECK-NEXT:        tensor.insert %[[E]] into %[[ACC2]][%[[K]], %[[J]]] : tensor<?x3xi64>
 
+// A slice of a slice (x[a:b][::-1]) is one copy of the first's source: rows
+// a + k * step0 * step... read straight from %x, with no intermediate copy.
+func.func @slice_of_slice(%x: tensor<?x4xf64>, %a: index, %n: index, %last: index, %back: index,
+                          %m: index) -> tensor<?x4xf64> {
+  %one = arith.constant 1 : index
+  %rows = "sj.slice"(%x, %a, %one, %n) : (tensor<?x4xf64>, index, index, index) -> tensor<?x4xf64>
+  %flip = "sj.slice"(%rows, %last, %back, %m) : (tensor<?x4xf64>, index, index, index) -> tensor<?x4xf64>
+  func.return %flip : tensor<?x4xf64>
+}
+
+// CHECK-LABEL: func.func @slice_of_slice
+// CHECK:         %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-NEXT:    %[[SKIP:.*]] = arith.muli %last, %[[ONE]] : index
+// CHECK-NEXT:    %[[START:.*]] = arith.addi %a, %[[SKIP]] : index
+// CHECK-NEXT:    %[[STEP:.*]] = arith.muli %[[ONE]], %back : index
+// CHECK:         %[[EMPTY:.*]] = tensor.empty(%m) : tensor<?x4xf64>
+// CHECK-NOT:     tensor.empty
+// CHECK:         scf.for %[[K:.*]] = %{{.*}} to %m step %{{.*}} iter_args(%[[ACC:.*]] = %[[EMPTY]]) -> (tensor<?x4xf64>) {
+// CHECK:           scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC2:.*]] = %[[ACC]]) -> (tensor<?x4xf64>) {
+// CHECK-NEXT:        %[[OFF:.*]] = arith.muli %[[K]], %[[STEP]] : index
+// CHECK-NEXT:        %[[ROW:.*]] = arith.addi %[[START]], %[[OFF]] : index
+// CHECK-NEXT:        %[[E:.*]] = tensor.extract %x[%[[ROW]], %[[J]]] : tensor<?x4xf64>
+// CHECK-NEXT:        tensor.insert %[[E]] into %[[ACC2]][%[[K]], %[[J]]] : tensor<?x4xf64>
+// CHECK-NOT:     sj.slice
+
 // A column slice x[:, start::step] (the emitter slices rows of a view moving
 // the columns first): the copy keeps x's row-major layout, rows outer and
 // the sliced columns inner, and the result reads it through the same view.

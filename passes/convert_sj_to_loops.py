@@ -232,7 +232,10 @@ def _reduce_identity(b: Builder, kind: str, t: Attribute) -> SSAValue:
 
 
 class LowerReduce(Lowering):
-    """Kept axes outermost, reduced axes innermost with a scalar accumulator."""
+    """Kept axes outermost, reduced axes innermost with a scalar accumulator;
+    when the last axis is kept, the input's own row-major order instead,
+    each row combined into the result row (contiguous, vectorized; each
+    result element still sees its inputs in the same order)."""
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.ReduceOp, rewriter: PatternRewriter, /):
@@ -244,6 +247,8 @@ class LowerReduce(Lowering):
         in_dims = dims(b, x)
         kept = [a for a in range(len(in_dims)) if a not in axes]
         elem = x.type.element_type
+        if kept and kept[-1] == len(in_dims) - 1:
+            return self.in_row_order(b, op, in_dims, kept)
 
         def reduce_at(ib: Builder, kept_ivs: list[SSAValue]) -> SSAValue:
             def step(bb: Builder, red_ivs, acc):
@@ -253,6 +258,21 @@ class LowerReduce(Lowering):
             return ib.loop_nest([in_dims[a] for a in sorted(axes)], [init], step)[0]
 
         return per_kept_index(b, op.result.type, [in_dims[a] for a in kept], reduce_at)
+
+    @staticmethod
+    def in_row_order(b: Builder, op: sj.ReduceOp, in_dims: list[SSAValue], kept: list[int]) -> SSAValue:
+        x, kind = op.input, op.kind.data
+        kept_dims = [in_dims[a] for a in kept]
+        out = empty_like_dims(b, op.result.type, kept_dims)
+        out = b.loop_nest(kept_dims, [out], lambda ib, ivs, acc: [
+            insert(ib, _reduce_identity(ib, kind, x.type.element_type), acc[0], ivs)])[0]
+
+        def step(ib: Builder, ivs, acc):
+            at = [ivs[a] for a in kept]
+            total = _reduce_combine(ib, kind, ib.emit(tensor.ExtractOp(acc[0], at, acc[0].type.element_type)),
+                                    element(ib, x, ivs))
+            return [insert(ib, total, acc[0], at)]
+        return b.loop_nest(in_dims, [out], step)[0]
 
 
 class LowerCumulative(Lowering):
@@ -494,6 +514,24 @@ def copy_nest(b: Builder, lengths: list[SSAValue], source: SSAValue, out: SSAVal
         insert(ib, element(ib, source, read(ib, ivs) if read else ivs), acc[0], write(ivs) if write else ivs)])[0]
 
 
+class MergeSlices(RewritePattern):
+    """A slice of a slice is one slice of the first's source (rows
+    start + k * step of rows start0 + j * step0): one copy, not two."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.SliceOp, rewriter: PatternRewriter, /):
+        inner = op.source.owner
+        if not isinstance(inner, sj.SliceOp):
+            return
+        b = Builder()
+        start = b.emit(arith.AddiOp(inner.start, b.emit(arith.MuliOp(op.start, inner.step))))
+        step = b.emit(arith.MuliOp(inner.step, op.step))
+        b.emit(sj.SliceOp(inner.source, start, step, op.count, op.result.type))
+        rewriter.replace(op, b.ops)
+        if not inner.result.uses:
+            rewriter.erase_op(inner)
+
+
 class LowerSlice(Lowering):
     """A slice of rows is a copy. When its source is a permutation view of
     a tensor (the emitter slices other axes as rows of a view moving the
@@ -609,6 +647,7 @@ class ConvertSjToLoopsPass(ModulePass):
     name = "convert-sj-to-loops"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        PatternRewriteWalker(MergeSlices(), walk_reverse=True).rewrite_module(op)
         PatternRewriteWalker(GreedyRewritePatternApplier([
             LowerMap(), LowerReduce(), LowerArgmax(), LowerCumulative(), LowerDot(), LowerSlice(), LowerInsertRow(),
             LowerArange(), LowerFill(), LowerConstant(), FoldViewReads(), MaterializeView(),

@@ -381,3 +381,44 @@ def test_batched_product_grads_match_pytensor(name):
         results.append(lib.function([a, b], lib.grad(cost, [a, b]))(*values))
     for got, expected in zip(*results):
         np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_parts_gradients_add_into_one_buffer(mode):
+    """The gradient of a variable read through several parts (a GRU's gate
+    columns, overlapping slices, an advanced index) increments one zeros
+    tensor part after part instead of adding tensors of zeros: no Elemwise
+    add in the graph, values bit for bit those of the sum (also signed
+    zeros), by finite differences and as PyTensor; in a scan step too."""
+    def cost(m, x):
+        return ((x[:, :2] ** 2).sum() + (x[:, 2:] * -3.0).sum() + m.sum(x[1:, 1:3] * -0.0) -
+                m.sum(x[[0, 2, 0], 3] ** 3))
+
+    x = pt.dmatrix("x")
+    g = grad(cost(pt, x), x)
+    assert "Elemwise{add}" not in pytensor_free_print(g)
+    point = anywhere(3, 4)
+    got = scanjit.function([x], g, mode=mode)(point)
+    parts = np.zeros((4, 3, 4))
+    parts[0, :, :2] += 2 * point[:, :2]
+    parts[1, :, 2:] += -3.0
+    parts[2, 1:, 1:3] += -0.0
+    np.add.at(parts[3, :, 3], [0, 2, 0], -3 * point[[0, 2, 0], 3] ** 2)
+    expected = parts[0] + parts[1] + parts[2] + parts[3]
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))
+    verify_grad(lambda v: cost(pt, v), [point], rng=np.random.default_rng(5), mode=mode)
+    xs = pt.dtensor3("xs")
+    steps, _ = scanjit.scan(lambda v: grad(cost(pt, v), v), sequences=[xs])
+    np.testing.assert_array_equal(scanjit.function([xs], steps, mode=mode)(point[None])[0], expected)
+    if pytensor is not None:
+        y = ptt.dmatrix("y")
+        ref = pytensor.function([y], pytensor.grad(cost(ptt, y), y), mode="FAST_COMPILE")(point)
+        np.testing.assert_allclose(got, ref, rtol=1e-14)
+
+
+def pytensor_free_print(v) -> str:
+    import io
+    out = io.StringIO()
+    scanjit.printing.debugprint(v, file=out)
+    return out.getvalue()

@@ -380,3 +380,31 @@ def test_reductions_inside_a_scan_step():
         got = pytensor.function([xs], outputs, mode=mode)(value)
         for result, want in zip(got, expected):
             check(result, want, want.dtype if want.dtype != np.dtype(int) else "int64", rtol=1e-13)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int32", "bool"])
+def test_reducing_leading_axes_adds_rows_in_order(dtype):
+    """Keeping the last axis, each result element combines its inputs row
+    after row (the lowering walks the input in row-major order): bit for bit
+    a running combination over the rows, compiled, in mode="py" and in a
+    scan step; max propagates a NaN."""
+    x, xs = tensor3(dtype), pt.tensor("xs", dtype=dtype, shape=(None, None, None, None))
+    value = random(dtype, (7, 5, 19), seed=11)
+    if dtype == "float64":
+        value[3, 2, 4] = np.nan
+    rows = value.reshape(-1, 19)
+    combine = {"float64": (np.add, np.maximum), "int32": (np.add, np.maximum), "bool": (np.logical_or,) * 2}
+    expected = []
+    for op, leading in zip(combine[dtype], [rows, value]):
+        total = leading[0].copy()
+        for row in leading[1:]:
+            total = op(total, row)
+        expected.append(total)
+    outputs = [x.sum(axis=(0, 1)) if dtype != "bool" else x.any(axis=(0, 1)), x.max(axis=0)]
+    steps, _ = pytensor.scan(lambda v: [v.sum(axis=(0, 1)) if dtype != "bool" else v.any(axis=(0, 1)),
+                                        v.max(axis=0)], sequences=[xs])
+    for mode in MODES:
+        for got, want in zip(pytensor.function([x], outputs, mode=mode)(value), expected):
+            np.testing.assert_array_equal(got.astype(want.dtype), want)
+        for got, want in zip(pytensor.function([xs], steps, mode=mode)(value[None]), expected):
+            np.testing.assert_array_equal(got[0].astype(want.dtype), want)

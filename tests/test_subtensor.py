@@ -133,3 +133,47 @@ def test_unsupported_keys():
         x[pt.dscalar("f")]
     with pytest.raises(IndexError):
         x[1.5]
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_slices_of_slices(mode):
+    """x[a:b][c::d] chains (one copy after convert-sj-to-loops merges them),
+    with symbolic bounds, negative steps and empty results, also in a step."""
+    x, a, b = pt.dtensor3("x"), pt.lscalar("a"), pt.lscalar("b")
+    outputs = [x[a:b][::-1], x[a:][1::2][::-1], x[::-1][b:a:-2], x[a:b][5:]]
+    f = pytensor.function([x, a, b], outputs, mode=mode)
+    value = np.random.default_rng(3).normal(size=(9, 2, 3))
+    for lo, hi in [(1, 7), (0, 9), (-4, -1), (6, 2)]:
+        want = [value[lo:hi][::-1], value[lo:][1::2][::-1], value[::-1][hi:lo:-2], value[lo:hi][5:]]
+        for got, expected in zip(f(value, lo, hi), want):
+            np.testing.assert_array_equal(got, expected)
+    steps, _ = pytensor.scan(lambda v: v[1:][::-2][:2], sequences=[x])
+    np.testing.assert_array_equal(pytensor.function([x], steps, mode=mode)(value), value[:, 1:][:, ::-2][:, :2])
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_inc_of_columns_updates_elements_in_place(mode):
+    """inc/set_subtensor of a part within rows (x[:, a:b], x[i, a:]) loops
+    over the part's elements carrying the whole tensor (no row copied out
+    and inserted back), as NumPy, in a scan step
+    (a gradient's increments into zeros) and with broadcast values."""
+    x, v, w = pt.dmatrix("x"), pt.dmatrix("v"), pt.dvector("w")
+    outputs = [pt.inc_subtensor(x[:, 1:3], v), pt.set_subtensor(x[1, 2:], w[:2]), pt.inc_subtensor(x[::2, 1:], w)]
+    f = pytensor.function([x, v, w], outputs, mode=mode)
+    rng = np.random.default_rng(4)
+    xv, vv, wv = rng.normal(size=(3, 4)), rng.normal(size=(3, 2)), rng.normal(size=3)
+    want = [xv.copy() for _ in outputs]
+    want[0][:, 1:3] += vv
+    want[1][1, 2:] = wv[:2]
+    want[2][::2, 1:] += wv
+    for got, expected in zip(f(xv, vv, wv), want):
+        np.testing.assert_array_equal(got, expected)
+    xs = pt.dtensor3("xs")
+    steps, _ = pytensor.scan(lambda s: pt.inc_subtensor(pt.zeros_like(s)[:, 2:], s[:, :2]), sequences=[xs])
+    g = pytensor.function([xs], steps, mode=mode)
+    value = rng.normal(size=(2, 3, 4))
+    expected = np.zeros_like(value)
+    expected[:, :, 2:] += value[:, :, :2]
+    np.testing.assert_array_equal(g(value), expected)
+    if mode is None:
+        assert "sj.insert_row" not in f.dump("emit")

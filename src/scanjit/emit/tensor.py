@@ -248,25 +248,33 @@ def read_part(e: Emitter, value: SSAValue, idx_list, key: Sequence[Variable], la
 
 
 def update_part(e: Emitter, mode: str, dest: SSAValue, value: SSAValue, value_static: tuple,
-                entries: list, slices_left: int, what: str, dtype: str) -> SSAValue:
-    """`dest` (a scalar, or a tensor whose leading axis the first entry
-    indexes) with its part `dest[entries]` (resolved entries) set to /
+                entries: list, slices_left: int, what: str, dtype: str, at: tuple = ()) -> SSAValue:
+    """`dest` (a scalar, or a tensor whose axis after the rows `at` the first
+    entry indexes) with its part `dest[at][entries]` (resolved entries) set to /
     incremented by `value`, which broadcasts to the part, whose first
-    `slices_left` axes the remaining slices make."""
+    `slices_left` axes the remaining slices make. The loops over the part's
+    rows carry `dest` itself: an element is updated in place, never a row
+    copied out and back."""
     if not entries:
         if not isinstance(dest.type, TensorType):
             return value if mode == "set" else elemwise(e.emit, "add", [dest, value], [dtype] * 2, dtype)
-        e.broadcast_checks([dest, value], dest.type.get_num_dims(), what)
-        return e.map([dest, value], dest.type, lambda xs: xs[1] if mode == "set" else
-                     elemwise(e.emit, "add", xs, [dtype] * 2, dtype))
+        if len(at) == dest.type.get_num_dims():
+            old = e.emit(tensor.ExtractOp(dest, list(at), dest.type.element_type))
+            new = value if mode == "set" else elemwise(e.emit, "add", [old, value], [dtype] * 2, dtype)
+            return e.emit(tensor.InsertOp(new, dest, list(at)))
+        row = dest
+        for index in at:
+            row = take_row(e, row, index)
+        e.broadcast_checks([row, value], row.type.get_num_dims(), what)
+        updated = e.map([row, value], row.type, lambda xs: xs[1] if mode == "set" else
+                        elemwise(e.emit, "add", xs, [dtype] * 2, dtype))
+        return put_at(e, updated, dest, list(at)) if at else updated
     (kind, axis, *where), rest = entries[0], entries[1:]
     if kind == "i":
-        row = update_part(e, mode, take_row(e, dest, where[0]), value, value_static, rest, slices_left,
-                          what, dtype)
-        return put_row(e, row, dest, where[0])
+        return update_part(e, mode, dest, value, value_static, rest, slices_left, what, dtype, (*at, where[0]))
     start, step, count = where
     # Does the value have this axis (not broadcast along it)?
-    part_axes = slices_left + (dest.type.get_num_dims() - 1 - len(rest))
+    part_axes = slices_left + (dest.type.get_num_dims() - len(at) - 1 - len(rest))
     own = len(value_static) - part_axes
     per_row = own >= 0 and value_static[0] != 1
     if per_row:
@@ -279,9 +287,7 @@ def update_part(e: Emitter, mode: str, dest: SSAValue, value: SSAValue, value_st
         part, static = value, value_static
         if own >= 0:
             part, static = take_row(e, value, k if per_row else e.index(0)), value_static[1:]
-        updated = update_part(e, mode, take_row(e, acc[0], row), part, static, rest, slices_left - 1,
-                              what, dtype)
-        return [put_row(e, updated, acc[0], row)]
+        return [update_part(e, mode, acc[0], part, static, rest, slices_left - 1, what, dtype, (*at, row))]
 
     return e.loop(count, [dest], body)[0]
 

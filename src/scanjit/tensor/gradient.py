@@ -19,6 +19,7 @@ from scanjit.graph import Apply, Op, Variable, toposort
 from scanjit.tensor.basic import as_tensor_variable, constant
 from scanjit.tensor.elemwise import add, cast, second
 from scanjit.tensor.math import sum as sum_
+from scanjit.tensor.subtensor import sum_of_parts
 
 
 class DisconnectedInputError(ValueError):
@@ -118,7 +119,8 @@ def backprop(seeds: dict[Variable, Variable], wrt: Sequence[Variable], consider_
             found = terms.get(id(var), [None])
             g = found[0]
             for term in found[1:]:
-                g = add(g, term)
+                part = sum_of_parts(g, term)
+                g = add(g, term) if part is None else part
             if g is not None and cost_name is not None and var.name is not None:
                 g.name = f"(d{cost_name}/d{var.name})"
             total[id(var)] = g

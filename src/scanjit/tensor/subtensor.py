@@ -12,7 +12,7 @@ import numpy as np
 from scanjit.dtypes import INTS
 from scanjit.graph import Apply, Constant, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable, broadcast_shape, check_broadcast, constant
-from scanjit.tensor.elemwise import cast, second
+from scanjit.tensor.elemwise import Elemwise, cast, second
 
 INDEX = "i"  # a Subtensor key entry taking one position of its axis
 FULL = (False, False, False)  # the slice `:`
@@ -86,6 +86,30 @@ class Subtensor(Op):
 def zeros_shaped(x: Variable, g: Variable) -> Variable:
     """Zeros of `x`'s shape and the gradient `g`'s dtype."""
     return second(x, constant(0, dtype=g.dtype))
+
+
+def added_into_zeros(term: Variable, chained: bool = False) -> bool:
+    """Whether `term` is a part's gradient, `inc_subtensor(zeros_shaped(x, g), g, *key)`
+    (`chained`: or such increments of one another)."""
+    owner = term.owner
+    if owner is None or not isinstance(owner.op, SetSubtensor | AdvancedIncSubtensor) or owner.op.mode != "inc":
+        return False
+    base = owner.inputs[0].owner
+    if chained and added_into_zeros(owner.inputs[0], chained):
+        return True
+    return base is not None and isinstance(base.op, Elemwise) and base.op.scalar_op == "second" and \
+        isinstance(base.inputs[1], Constant) and not np.any(base.inputs[1].data)
+
+
+def sum_of_parts(a: Variable, b: Variable) -> Variable | None:
+    """a + b as `b`'s increment applied to `a`, when both are parts'
+    gradients (`a` possibly several) of one type: no zeros filled and added
+    twice, and the same values (0 + x is never -0, so adding 0 + y or y to
+    it agree); else None."""
+    if a.type != b.type or not (added_into_zeros(a, chained=True) and added_into_zeros(b)):
+        return None
+    _, value, *key = b.owner.inputs
+    return b.owner.op(a, value, *key)
 
 
 def sliced_lengths(idx_list, lengths: list, key: list, dims, label: str) -> list:
