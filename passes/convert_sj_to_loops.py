@@ -133,7 +133,7 @@ def map_element(b: Builder, op: sj.MapOp, indices: list[SSAValue]) -> SSAValue:
     for inner in body.ops:
         if isinstance(inner, sj.YieldOp):
             return mapping.get(inner.values[0], inner.values[0])
-        b.emit(inner.clone(value_mapper=mapping))
+        b.emit_clone(inner, mapping)
     raise AssertionError("sj.map body has no sj.yield")
 
 

@@ -174,9 +174,7 @@ def _clone_slice(values: list[SSAValue], loop: Operation, mapping: dict, b: Buil
 def _clone_into(b: Builder, ops: list[Operation], mapping: dict) -> None:
     """Clone `ops` into `b`, in order, recording their results in `mapping`."""
     for op in ops:
-        clone = op.clone(value_mapper=mapping)
-        b.emit(clone)
-        mapping.update(zip(op.results, clone.results))
+        b.emit_clone(op, mapping)
 
 
 def _carried_loop(b: Builder, r: Recurrence, first_column: SSAValue, width: int) -> None:
@@ -218,7 +216,7 @@ def interchange(r: Recurrence) -> None:
     carried = Builder(Block())
     for check in r.checks:  # they do not depend on the step: once, before the steps
         _clone_slice(list(check.operands), r.steps, invariants, carried)
-        carried.emit(check.clone(value_mapper=invariants))
+        carried.emit_clone(check, invariants)
 
     def columns(bb: Builder, first: SSAValue, size: int, _) -> list[SSAValue]:
         _carried_loop(bb, r, first, size)

@@ -40,6 +40,15 @@ class Builder:
             self.ops.append(op)
         return op.results[0] if len(op.results) == 1 else op
 
+    def emit_clone(self, op: Operation, mapping: dict[SSAValue, SSAValue]) -> None:
+        """Emit a clone of `op` whose operands are read through `mapping`,
+        recording its results there (what `emit` gave: a folded clone's
+        value, not the clone's own result)."""
+        clone = op.clone(value_mapper=mapping)
+        emitted = self.emit(clone)
+        results = [emitted] if isinstance(emitted, SSAValue) else list(emitted.results)
+        mapping.update(zip(op.results, results))
+
     def index(self, value: int) -> SSAValue:
         return self.emit(arith.ConstantOp(IntegerAttr(value, IndexType())))
 
