@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 
 from xdsl.dialects import arith
-from xdsl.dialects.builtin import IndexType, IntegerAttr, IntegerType
+from xdsl.dialects.builtin import BoolAttr, IndexType, IntegerAttr, IntegerType, i1
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
@@ -85,7 +85,13 @@ def fold(op: Operation) -> Operation | SSAValue | None:
     op.drop_all_references()
     if isinstance(value, SSAValue):
         return value
-    return arith.ConstantOp(IntegerAttr(value, op.results[0].type))
+    return constant(value, op.results[0].type)
+
+
+def constant(value: int, t: Attribute) -> arith.ConstantOp:
+    """An `arith.constant`; of i1 a BoolAttr, as the parser makes `true`/`false`
+    (so that printed IR reads back the same)."""
+    return arith.ConstantOp(BoolAttr(value != 0, i1) if t == i1 else IntegerAttr(value, t))
 
 
 class FoldConstantArith(RewritePattern):
@@ -96,4 +102,4 @@ class FoldConstantArith(RewritePattern):
         if isinstance(value, SSAValue):
             rewriter.replace_op(op, [], [value])
         elif value is not None:
-            rewriter.replace_op(op, arith.ConstantOp(IntegerAttr(value, op.results[0].type)))
+            rewriter.replace_op(op, constant(value, op.results[0].type))
