@@ -5,6 +5,8 @@ output the preallocated stacked tensor."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType, IntegerAttr, TensorType, i1
 from xdsl.ir import Block, SSAValue
@@ -27,14 +29,14 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
     per_step = [k for k, taps in enumerate(info.output_taps)  # unread ones are not stored
                 if taps is None and id(node.outputs[k]) not in e.unread]
     inits = node.inputs[1 + op.n_seqs:1 + op.n_seqs + len(recurrent)]
-    seq_values = [e.value(s) for s in seqs]
+    seq_values = [SequenceRows.of(e, e.value(s)) for s in seqs]
     n = step_count(e, node, seq_values)
 
     placeholder_dims: dict[int, list[SSAValue]] = {}
     places = iter(info.placeholders)
     for seq, taps in zip(seq_values, info.seq_taps):
         for _ in taps:
-            placeholder_dims[id(next(places))] = [e.dim(seq, a) for a in range(1, seq.type.get_num_dims())]
+            placeholder_dims[id(next(places))] = [seq.dim(e, a) for a in range(1, seq.rank)]
     # A storage keeps window + n rows, or, for an output whose stack nothing
     # reads (only its final state), window + 1 rows used circularly.
     circular = {k: id(node.outputs[k]) in e.unread for k in recurrent}
@@ -62,8 +64,7 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
         places = iter(info.placeholders)
         for seq, taps in zip(seq_values, info.seq_taps):
             for tap in taps:
-                e.values[id(next(places))] = take_row(e, seq, sequence_row(e, t, seq, tap, taps,
-                                                                          info.go_backwards))
+                e.values[id(next(places))] = seq.row(e, sequence_row(e, t, seq, tap, taps, info.go_backwards))
         for k, storage in zip(recurrent, carried):
             for tap in info.output_taps[k]:
                 row = e.emit(arith.AddiOp(t, e.index(info.window(k) + tap)))
@@ -101,7 +102,45 @@ def emit_scan(e: Emitter, node) -> list[SSAValue]:
     return outputs + last_states + [e.value(shared_var) for shared_var in info.updates]
 
 
-def sequence_row(e: Emitter, t: SSAValue, seq: SSAValue, tap: int, taps: list[int],
+@dataclass
+class SequenceRows:
+    """A sequence's rows: row i is `source`'s row start + step * i, of
+    `length` rows. A sequence sliced by rows (`x[a:b]`, `x[::-1]`, slices of
+    slices: sj.slice) is read in place, not copied (start None: the source
+    itself)."""
+
+    source: SSAValue
+    start: SSAValue | None
+    step: SSAValue | None
+    length: SSAValue
+
+    @staticmethod
+    def of(e: Emitter, value: SSAValue) -> SequenceRows:
+        start = step = length = None
+        while isinstance(cut := value.owner, sj.SliceOp) and \
+                cut.source.type.get_shape()[1:] == value.type.get_shape()[1:]:
+            if start is None:
+                start, step, length = cut.start, cut.step, cut.count
+            else:
+                start = e.emit(arith.AddiOp(cut.start, e.emit(arith.MuliOp(cut.step, start))))
+                step = e.emit(arith.MuliOp(cut.step, step))
+            value = cut.source
+        return SequenceRows(value, start, step, length if length is not None else e.dim(value, 0))
+
+    @property
+    def rank(self) -> int:
+        return self.source.type.get_num_dims()
+
+    def dim(self, e: Emitter, axis: int) -> SSAValue:
+        return self.length if axis == 0 else e.dim(self.source, axis)
+
+    def row(self, e: Emitter, i: SSAValue) -> SSAValue:
+        if self.start is not None:
+            i = e.emit(arith.AddiOp(self.start, e.emit(arith.MuliOp(self.step, i))))
+        return take_row(e, self.source, i)
+
+
+def sequence_row(e: Emitter, t: SSAValue, seq: SequenceRows, tap: int, taps: list[int],
                  backwards: bool) -> SSAValue:
     """The row of `seq` that tap `tap` reads at step t. As PyTensor: the
     sequence is cut per tap (`seq[tap - low : len - (high - tap)]`, with low
@@ -110,7 +149,7 @@ def sequence_row(e: Emitter, t: SSAValue, seq: SSAValue, tap: int, taps: list[in
     low, high = min(min(taps), 0), max(max(taps), 0)
     if not backwards:
         return e.emit(arith.AddiOp(t, e.index(tap - low)))
-    end = e.emit(arith.SubiOp(e.dim(seq, 0), e.index(high - tap + 1)))  # the cut's last row
+    end = e.emit(arith.SubiOp(seq.length, e.index(high - tap + 1)))  # the cut's last row
     return e.emit(arith.SubiOp(end, t))
 
 
@@ -137,7 +176,7 @@ def until_loop(e: Emitter, n: SSAValue, carried: list[SSAValue], step, cond_dtyp
     return loop.results[0], list(loop.results[2:])
 
 
-def step_count(e: Emitter, node, seq_values: list[SSAValue]) -> SSAValue:
+def step_count(e: Emitter, node, seq_values: list[SequenceRows]) -> SSAValue:
     """n_steps, checked against the usable length of every sequence, or
     without n_steps the smallest usable length, as an index."""
     info = node.op.info
@@ -148,7 +187,7 @@ def step_count(e: Emitter, node, seq_values: list[SSAValue]) -> SSAValue:
     usable_lengths = []
     for seq, var, taps in zip(seq_values, node.inputs[1:], info.seq_taps):
         span = max(max(taps), 0) - min(min(taps), 0)
-        usable = e.emit(arith.SubiOp(e.dim(seq, 0), e.index(span)))
+        usable = e.emit(arith.SubiOp(seq.length, e.index(span)))
         usable = e.emit(arith.MaxSIOp(usable, e.index(0)))
         usable_lengths.append((var, span, usable))
     if n is None:

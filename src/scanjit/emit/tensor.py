@@ -15,6 +15,7 @@ from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.scalar import ELEMENT_TYPES, convert, elemwise, from_index, ir_type, to_index
 from scanjit.graph import Constant, Variable
 from scanjit.raise_op import Assert
+from scanjit.scan.op import ScanOp
 from scanjit.tensor.gradient import GradientBarrier
 from scanjit.tensor.subtensor import FULL, INDEX
 
@@ -611,12 +612,31 @@ def emit_gradient_barrier(e: Emitter, node) -> list[SSAValue]:
     return [e.value(node.inputs[0])]
 
 
+def scan_storage(e: Emitter, node) -> SSAValue | None:
+    """The storage a scan's loop wrote a state in (emit/scan.py: its initial
+    value, then a row per step) when `node` joins them, `[init[None], out]`:
+    the backward scan of a gradient reads the states so."""
+    first, out = node.inputs if len(node.inputs) == 2 and node.op.axis == 0 else (None, None)
+    scan = out.owner if out is not None else None
+    if scan is None or not isinstance(scan.op, ScanOp) or e.value(out) not in e.tails or \
+            scan.op.info.output_taps[out.index] != [-1]:
+        return None
+    init = scan.inputs[1 + scan.op.n_seqs + scan.op.info.recurrent.index(out.index)]
+    view = first.owner
+    if view is None or not isinstance(view.op, tb.DimShuffle) or view.inputs[0] is not init or \
+            view.op.order != ("x", *range(init.ndim)):
+        return None
+    return e.tails[e.value(out)][0]
+
+
 @emits(tb.Join)
 def emit_join(e: Emitter, node) -> list[SSAValue]:
     """The inputs' rows along the axis (moved first by views) copied one after
     the other into a tensor with that axis first, viewed back."""
     axis, out = node.op.axis, node.outputs[0]
     first, values = node.inputs[0], [e.value(x) for x in node.inputs]
+    if (storage := scan_storage(e, node)) is not None:
+        return [storage if storage.type == ir_type(out.type) else e.emit(tensor.CastOp(storage, ir_type(out.type)))]
     for x, value in zip(node.inputs[1:], values[1:]):  # the other lengths agree
         shape_a, numbers = e.shape_text(values[0])
         shape_b, more = e.shape_text(value, len(numbers))

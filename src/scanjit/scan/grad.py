@@ -37,14 +37,14 @@ from __future__ import annotations
 import dataclasses
 
 from scanjit.dtypes import is_float
-from scanjit.graph import Variable, graph_inputs, next_serial
+from scanjit.graph import Constant, Variable, graph_inputs, next_serial
 from scanjit.scan.grad_lean import like, pushed_sums, read_stored_outputs, summed_outer
 from scanjit.scan.replay import ragged_draws, without_draws
 from scanjit.tensor.basic import constant
-from scanjit.tensor.elemwise import add, eq, minimum, second, switch
+from scanjit.tensor.elemwise import Elemwise, add, eq, minimum, second, switch
 from scanjit.tensor.gradient import backprop
 from scanjit.tensor.join import concatenate, stack
-from scanjit.tensor.shape import Shape, expand_dims
+from scanjit.tensor.shape import DimShuffle, Shape, expand_dims
 from scanjit.tensor.subtensor import flip, inc_subtensor
 
 
@@ -55,10 +55,6 @@ def _zeros(x: Variable) -> Variable:
 def _rows(x: Variable, start, count) -> Variable:
     """x[start:start + count]."""
     return x[start:start + count]
-
-
-def _reversed_rows(x: Variable, start, count) -> Variable:
-    return flip(_rows(x, start, count), 0)
 
 
 def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads: list, wanted: set[int]) -> list:
@@ -92,7 +88,7 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         for tap in taps:
             place = next(places)
             offset = high - tap if info.go_backwards else tap - low
-            back_seqs.append(_reversed_rows(base, start + offset, count))
+            back_seqs.append(_rows(base, start + offset, count))
             rows[place] = like(place, place.name)
             reads.append((offset, rows[place]))
         seq_reads.append((base, reads))
@@ -104,23 +100,27 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         reads = []
         for tap in taps:
             place = next(places)
-            back_seqs.append(_reversed_rows(storage, start + window + tap, count))
+            back_seqs.append(_rows(storage, start + window + tap, count))
             rows[place] = like(place, place.name)
             reads.append(rows[place])
         state_reads.append(reads)
     n_out = len(info.inner_outputs) - info.draws  # the outputs, the stored intermediates among them
     for k in range(n_out, len(info.inner_outputs)):  # the forward's draws, read back
-        back_seqs.append(_reversed_rows(outputs[k], start, count))
+        back_seqs.append(_rows(outputs[k], start, count))
         rows[info.inner_outputs[k]] = like(info.inner_outputs[k], f"draw{k - n_out}[t]")
     first_serial = next_serial()
     body = without_draws(info.inner_outputs[:n_out], list(rows.items()), type(op), info.first_serial)
 
     seeds, grad_places, carried_inits, carried_places = {}, [], [], []
     for k, (out, g) in enumerate(zip(body, stacked_grads)):
-        if g is not None:
-            back_seqs.append(_reversed_rows(g, start, count))
-            grad_places.append(like(out, f"d{out.name or f'out{k}'}[t]"))
-            seeds[out] = add(seeds[out], grad_places[-1]) if out in seeds else grad_places[-1]  # aliased outputs add
+        if g is None:
+            continue
+        if (fill := _filled(g)) is not None:  # a sum's gradient: the step's row is the constant, not a sequence
+            seed = second(out, fill)
+        else:
+            back_seqs.append(_rows(g, start, count))
+            grad_places.append(seed := like(out, f"d{out.name or f'out{k}'}[t]"))
+        seeds[out] = add(seeds[out], seed) if out in seeds else seed  # aliased outputs add
     floats = [k for k, init in enumerate(initials) if is_float(init.dtype)]  # integer states: no gradient
     pending = []  # per float state: the placeholders of its pending rows' adjoints
     for k in floats:
@@ -159,12 +159,12 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
                                         list(rows.values()))
     read = {id(v) for v in graph_inputs(roots)}  # the sequences the backward step reads
     read_seqs = [(seq, place) for seq, place in zip(back_seqs, sequence_places) if id(place) in read]
-    read_seqs += [(_reversed_rows(outputs[k], start, count), place) for k, place in stored]
+    read_seqs += [(_rows(outputs[k], start, count), place) for k, place in stored]
     n_states = len(new_states)
     back_info = dataclasses.replace(
         info, seq_taps=[[0]] * len(read_seqs), output_taps=[[-1]] * n_states + [None] * (len(roots) - n_states),
         placeholders=[place for _, place in read_seqs] + carried_places, inner_outputs=roots,
-        until=None, go_backwards=False, updates={}, first_serial=first_serial, truncate_gradient=-1, draws=0,
+        until=None, go_backwards=True, updates={}, first_serial=first_serial, truncate_gradient=-1, draws=0,
         intermediates=0)
     node = op.loop(back_info, count, [seq for seq, _ in read_seqs], carried_inits)
     finals = node.op.final_outputs(node)
@@ -189,11 +189,23 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     for k, final in zip(summed, finals[n_pending:]):
         grads_outer[k] = final
     factor_rows = iter(stacked[len(per_step):])
-    rows_of = [sequence_of[id(f)] if id(f) in sequence_of else next(factor_rows) for f in factors]
+    rows_of = [flip(sequence_of[id(f)], 0) if id(f) in sequence_of else next(factor_rows) for f in factors]
     for k, (i, j, axes) in pushed.items():
         grads_outer[k] = summed_outer(rows_of[i], rows_of[j]) if i is not None else \
             rows_of[j].sum(axis=(0, *[a + 1 for a in axes]))
     return [None, *grads_seq, *grads_init, *grads_outer]
+
+
+def _filled(g: Variable) -> Variable | None:
+    """c when g is filled with the constant scalar c (`second(x, c)`, the
+    gradient of a sum)."""
+    node = g.owner
+    if node is None or not isinstance(node.op, Elemwise) or node.op.scalar_op != "second":
+        return None
+    c = node.inputs[1]
+    while c.owner is not None and isinstance(c.owner.op, DimShuffle):
+        c = c.owner.inputs[0]
+    return c if isinstance(c, Constant) and c.ndim == 0 and c.dtype == g.dtype else None
 
 
 def _pending_adjoints(init: Variable, final_grad, window: int, sit_sot: bool, name: str):
