@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from xdsl.dialects import func
 from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
 from xdsl.ir import Block, Region
+from xdsl.transforms.dead_code_elimination import region_dce
 
 from scanjit.dialects.abi import RESULT_OFFSETS
 from scanjit.emit import ifelse, random, scan, tensor  # noqa: F401  (register their handlers)
@@ -33,11 +34,8 @@ def emit_function(inputs: Sequence[Variable], outputs: Sequence[Variable],
     offsets = [e.tails[r][1] if r in e.tails else 0 for r in results]
     results = [e.tails[r][0] if r in e.tails else r for r in results]
     e.emit(func.ReturnOp(*results))
-    for tail in e.tails:
-        if not tail.uses:
-            tail.owner.detach()
-            tail.owner.erase()
     fn = func.FuncOp(name, ([a.type for a in entry.args], [r.type for r in results]), Region(entry))
+    region_dce(fn.body)  # what nothing reads: a slice a scan reads in place, unreturned tails
     attributes = {RESULT_OFFSETS: DenseArrayBase.from_list(i64, offsets)} if any(offsets) else {}
     return ModuleOp([fn], attributes=attributes)
 

@@ -47,6 +47,14 @@ class Emitter(Builder):
         self.branches: dict[tuple, list[Apply]] = {}
         self.path: tuple = ()
 
+    def dim(self, value: SSAValue, axis: int) -> SSAValue:
+        """A slice's length is its count, its other lengths its source's: asking
+        them does not keep the slice (a copy) alive."""
+        cut = value.owner
+        if isinstance(cut, sj.SliceOp) and value.type.get_shape()[axis] < 0:
+            return cut.count if axis == 0 else self.dim(cut.source, axis)
+        return super().dim(value, axis)
+
     @contextmanager
     def into(self, block: Block) -> Iterator[Emitter]:
         """Emit into `block` (a region of an op being built) with a child
