@@ -220,3 +220,45 @@ func.func @later_read_of_the_written_row(%n: index, %t: index, %w: index, %v: f6
 // CHECK:         scf.for %j = %c0 to %w step %c1 {
 // CHECK-NEXT:      memref.store %v, %acc[%row, %j] : memref<?x?xf64>
 // CHECK:         %old = memref.load %s[%row, %c0] : memref<?x?xf64>
+
+// In a loop, a write's own buffer sized like one from outside the loop (a
+// tensor.empty the step's gemm output and elementwise loop share, as cse
+// leaves them; a copy of a tensor defined outside) is allocated once before
+// the loop, marked step-local, and freed after it; the copy's contents are
+// still copied at each step.
+func.func @write_buffers_in_loop(%x: tensor<?xf64>, %n: index, %v: f64) -> f64 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0.0 : f64
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%s = %z) -> (f64) {
+    %e = tensor.empty(%n) : tensor<?xf64>
+    %a = tensor.insert %v into %e[%i] : tensor<?xf64>
+    %b = tensor.insert %v into %e[%c0] : tensor<?xf64>
+    %c = tensor.insert %v into %x[%i] : tensor<?xf64>
+    %p = tensor.extract %a[%c0] : tensor<?xf64>
+    %q = tensor.extract %b[%i] : tensor<?xf64>
+    %u = tensor.extract %c[%c0] : tensor<?xf64>
+    %pq = arith.addf %p, %q : f64
+    %pqu = arith.addf %pq, %u : f64
+    %t = arith.addf %s, %pqu : f64
+    scf.yield %t : f64
+  }
+  func.return %r : f64
+}
+
+// CHECK-LABEL: func.func @write_buffers_in_loop
+// CHECK:         %e = memref.alloc(%n) {scanjit.step_local} : memref<?xf64>
+// CHECK:         %[[A:.*]] = memref.alloc(%{{.*}}) {scanjit.step_local} : memref<?xf64>
+// CHECK:         %[[C:.*]] = memref.alloc(%{{.*}}) {scanjit.step_local} : memref<?xf64>
+// CHECK:         %r = scf.for
+// CHECK-NOT:       memref.alloc
+// CHECK-NOT:       memref.dealloc
+// CHECK:           memref.store %v, %[[A]][%i] : memref<?xf64>
+// CHECK-NEXT:      memref.store %v, %e[%c0] : memref<?xf64>
+// CHECK-NEXT:      "memref.copy"(%x, %[[C]]) : (memref<?xf64>, memref<?xf64>) -> ()
+// CHECK-NEXT:      memref.store %v, %[[C]][%i] : memref<?xf64>
+// CHECK-NOT:       memref.dealloc
+// CHECK:         }
+// CHECK-DAG:     memref.dealloc %e : memref<?xf64>
+// CHECK-DAG:     memref.dealloc %[[A]] : memref<?xf64>
+// CHECK-DAG:     memref.dealloc %[[C]] : memref<?xf64>

@@ -11,7 +11,8 @@ tensor arguments and results).
   iterates on its init tensor's buffer, when that tensor is not read
   afterwards (but for rows the insert or loop does not write), is defined in the same block, and is not read-only (a function
   argument, the caller's array, or a constant). Otherwise the buffer is
-  copied first. Loops then carry no buffers: their tensor iter_args are
+  copied first (into a buffer allocated, as a tensor.empty's, before the loops
+  the copied buffer's sizes do not depend on). Loops then carry no buffers: their tensor iter_args are
   dropped and a yielded buffer other than the loop's own is copied into it.
 - An `scf.if` yielding tensors yields buffers: each region's own (allocated
   there, else a copy made before its yield), owned by the scf.if's results
@@ -159,7 +160,13 @@ class Bufferizer:
         mode = self.write_mode[(user, key)]
         if mode == "in place":
             return buf
-        return copy_before(buf, user, copy_contents=mode == "copy")
+        position = hoisted_position(user, [buf])
+        copy = copy_before(buf, position, copy_contents=False)
+        if position is not user:
+            copy.owner.attributes[STEP_LOCAL] = UnitAttr()
+        if mode == "copy":
+            Rewriter.insert_op(memref.CopyOp(buf, copy), InsertPoint.before(user))
+        return copy
 
     def run_block(self, block: Block) -> None:
         for op in list(block.ops):
@@ -167,7 +174,7 @@ class Bufferizer:
 
     def run_op(self, op: Operation) -> None:
         if isinstance(op, tensor.EmptyOp):
-            position = hoisted_position(op)
+            position = hoisted_position(op, op.dynamic_sizes)
             buf = checked_alloc(list(op.dynamic_sizes), memref_type(op.tensor.type),
                                 InsertPoint.before(position))
             if position is not op:
@@ -321,15 +328,17 @@ def replace_loop(old: Operation, new: Operation, bufs: dict[int, SSAValue], kept
     old.erase()
 
 
-def hoisted_position(empty: tensor.EmptyOp) -> Operation:
-    """Where to allocate a tensor.empty: before the outermost enclosing loop
-    its sizes do not depend on, so a loop allocates its temporaries once.
-    Sharing the buffer between steps is safe: an empty tensor has no contents,
-    and a value that crosses steps goes through iter_args, which copy it."""
-    position: Operation = empty
-    loop = empty.parent_op()
+def hoisted_position(op: Operation, sizes) -> Operation:
+    """Where to allocate the buffer `op` needs (a tensor.empty's, or a write's
+    own copy, sized like the buffer it copies): before the outermost enclosing
+    loop `sizes` do not depend on, so a loop allocates its temporaries once.
+    Sharing the buffer between steps is safe: each step fills it before
+    reading it, and a value that crosses steps goes through iter_args, which
+    copy it."""
+    position: Operation = op
+    loop = op.parent_op()
     while isinstance(loop, scf.ForOp | scf.WhileOp) and not any(
-            defined_in(size, loop) for size in empty.dynamic_sizes):
+            defined_in(size, loop) for size in sizes):
         position = loop
         loop = loop.parent_op()
     return position
