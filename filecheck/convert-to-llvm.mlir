@@ -1,5 +1,6 @@
 // RUN: scanjit-opt %s -p convert-func-to-llvm,convert-to-llvm,reconcile-unrealized-casts | filecheck %s
 // RUN: scanjit-opt %s -p convert-func-to-llvm,convert-cf-to-llvm,convert-arith-to-llvm,convert-math-to-llvm,convert-memref-to-llvm,reconcile-unrealized-casts | filecheck %s
+// RUN: scanjit-opt %s -p convert-func-to-llvm,convert-to-llvm | filecheck %s --check-prefix=WALK
 
 // One walk does what the four passes do in turn: the branches, the check
 // (whose failure path frees %a: a dealloc the walk creates, lowered after
@@ -41,3 +42,13 @@ func.func @f(%n: index, %x: f64) {
 // CHECK:         llvm.store %[[M]], %{{.*}} {alignment = 8 : i64} : i64, !llvm.ptr
 // CHECK-NEXT:    llvm.br ^[[FREE]](%[[K]] : i32)
 // CHECK-NEXT:  }
+
+// The walk gives every index value its type i64 in place: no casts to or
+// from index are made (and none left for reconcile-unrealized-casts).
+// WALK-LABEL: llvm.func internal @f_impl(
+// WALK-NOT:     {{to index|index to}}
+// WALK:         %[[M:.*]] = llvm.sub %{{.*}}, %{{.*}} : i64
+// WALK-NOT:     {{to index|index to}}
+// WALK:         llvm.getelementptr inbounds %{{.*}}[%[[M]]]
+// WALK-NOT:     {{to index|index to}}
+// WALK:         llvm.store %[[M]]

@@ -23,6 +23,7 @@ _OURS = {
     "fold-tensor-dims": "fold_tensor_dims:FoldTensorDimsPass",
     "bufferize": "bufferize:BufferizePass",
     "convert-scf-while-to-cf": "convert_scf_while_to_cf:ConvertScfWhileToCfPass",
+    "convert-scf-to-cf": "convert_scf_to_cf:ConvertScfToCfPass",
     "convert-func-to-llvm": "convert_func_to_llvm:ConvertFuncToLLVMPass",
     "convert-cf-to-llvm": "convert_cf_to_llvm:ConvertCfToLLVMPass",
     "convert-arith-to-llvm": "convert_arith_to_llvm:ConvertArithToLLVMPass",
@@ -45,7 +46,6 @@ _XDSL = {
     "canonicalize": "canonicalize:CanonicalizePass",
     "cse": "common_subexpression_elimination:CommonSubexpressionElimination",
     "licm": "loop_invariant_code_motion:LoopInvariantCodeMotionPass",
-    "convert-scf-to-cf": "convert_scf_to_cf:ConvertScfToCf",
     "dce": "dead_code_elimination:DeadCodeElimination",
 }
 

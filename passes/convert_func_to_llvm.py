@@ -45,7 +45,6 @@ from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
-    PatternRewriteWalker,
     RewritePattern,
     op_type_rewrite_pattern,
 )
@@ -212,8 +211,15 @@ class ConvertFuncToLLVMPass(ModulePass):
     name = "convert-func-to-llvm"
 
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
-        PatternRewriteWalker(CallLowering(), apply_recursively=False).rewrite_module(op)
-        PatternRewriteWalker(FuncLowering(), apply_recursively=False).rewrite_module(op)
+        # One walk finds the calls; the functions are the module's own ops
+        # (pattern walkers over every op were most of this pass's time).
+        calls = []
         for inner in op.walk():
-            if inner.dialect_name() == "func":
+            if isinstance(inner, func.CallOp):
+                calls.append(inner)
+            elif inner.dialect_name() == "func" and not isinstance(inner, func.FuncOp | func.ReturnOp):
                 raise PassFailedException(f"convert-func-to-llvm: cannot lower {inner.name}")
+        for call in calls:
+            CallLowering().match_and_rewrite(call, PatternRewriter(call))
+        for function in [f for f in op.body.block.ops if isinstance(f, func.FuncOp)]:
+            FuncLowering().match_and_rewrite(function, PatternRewriter(function))

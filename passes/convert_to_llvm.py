@@ -1,8 +1,9 @@
 """`convert-to-llvm`: `convert-cf-to-llvm`, `convert-arith-to-llvm`,
 `convert-math-to-llvm` and `convert-memref-to-llvm` in one walk, as MLIR's
 `convert-to-llvm`: each op meets the patterns of its dialect (the same
-patterns as those passes', passes/support/*_to_llvm.py). The block arguments
-are retyped first, and the deallocs on the failure paths of the checks,
+patterns as those passes', passes/support/*_to_llvm.py). Index values become
+i64 in place first (no casts to make, then remove), memref block arguments are
+retyped, and the deallocs on the failure paths of the checks,
 which the walk creates, are lowered after it. The result is theirs run in
 that order; one walk instead of four takes 17% less time."""
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import builtin, memref
-from xdsl.dialects.builtin import IndexType, MemRefType
+from xdsl.dialects.builtin import MemRefType
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
@@ -20,7 +21,7 @@ from scanjit.passes.support.arith_to_llvm import ArithLowering
 from scanjit.passes.support.cf_to_llvm import (
     BranchLowering, CheckLowering, CondBranchLowering, finish_checks, module_checks,
 )
-from scanjit.passes.support.llvm_common import retype_block_args
+from scanjit.passes.support.llvm_common import index_as_i64, retype_block_args
 from scanjit.passes.support.math_to_llvm import MathLowering
 from scanjit.passes.support.memref_to_llvm import MemRefLowering
 
@@ -56,7 +57,7 @@ class ConvertToLLVMPass(ModulePass):
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
         checks = module_checks(op)
         memrefs = MemRefLowering(op, {})
-        retype_block_args(op, IndexType)
+        index_as_i64(op)  # every op is lowered here: no index casts
         retype_block_args(op, MemRefType)
         patterns = {"cf": CfLowering(checks), "arith": ArithLowering(), "math": MathLowering(op), "memref": memrefs}
         PatternRewriteWalker(ByDialect(patterns), apply_recursively=False).rewrite_module(op)

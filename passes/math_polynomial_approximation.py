@@ -51,7 +51,6 @@ from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
-    PatternRewriteWalker,
     RewritePattern,
 )
 
@@ -711,6 +710,7 @@ class MathPolynomialApproximationPass(ModulePass):
     name = "math-polynomial-approximation"
 
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
-        expand = ExpandMath()
-        PatternRewriteWalker(expand, apply_recursively=False).rewrite_module(op)
+        expand = ExpandMath()  # a loop over the ops found, not a pattern walker: faster
+        for inner in [o for o in op.walk() if type(o) in EXPANSIONS]:
+            expand.match_and_rewrite(inner, PatternRewriter(inner))
         op.body.block.add_ops(helper_function(name, *spec) for name, spec in expand.used.items())

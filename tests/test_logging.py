@@ -30,9 +30,9 @@ def test_a_fast_compile_logs_at_debug_only(caplog):
 
 
 def test_where_the_time_went_names_the_slowest_passes():
-    timings = {"emit": 0.003, "a": 0.010, "b": 0.040, "c": 0.020, "d": 0.001, "LLVM O3": 0.3, "codegen": 0.5}
+    timings = {"emit": 0.003, "a": 0.010, "b": 0.040, "c": 0.020, "d": 0.001, "LLVM opt": 0.3, "codegen": 0.5}
     assert log.where_the_time_went(timings, 0.9) == (
-        "emit 3 ms, passes 71 ms (b 40 ms, c 20 ms, a 10 ms, ...), LLVM O3 300 ms, codegen 500 ms, other 26 ms")
+        "emit 3 ms, passes 71 ms (b 40 ms, c 20 ms, a 10 ms, ...), LLVM opt 300 ms, codegen 500 ms, other 26 ms")
 
 
 def run_with(level: str) -> subprocess.CompletedProcess:

@@ -23,7 +23,7 @@ import scanjit as pytensor, scanjit.tensor as pt
 from scanjit import runtime
 from scanjit.runtime import llvm as host
 optimized = []
-host.optimize = lambda module, _optimize=host.optimize: optimized.append(1) or _optimize(module)
+host.optimize = lambda module, *level, _optimize=host.optimize: optimized.append(1) or _optimize(module, *level)
 
 A, B = pt.dmatrix("A"), pt.dmatrix("B")
 rows = pytensor.scan(lambda a, b: pt.tanh(a * b), sequences=[A, B], return_updates=False)

@@ -148,7 +148,7 @@ entirely in the llvm dialect, ready for translation.""",
 OUTRO = """\
 ## llvm-opt and asm
 
-The last two stages depend on the machine: llvmlite runs LLVM's O3 pipeline for
+The last two stages depend on the machine: llvmlite runs LLVM's O2 pipeline for
 the host CPU (`f.dump("llvm-opt")`, where `@main_impl` is inlined into `@main`),
 then MCJIT compiles it to native code (`f.dump("asm")`). See them for yours with
 

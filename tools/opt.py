@@ -91,7 +91,7 @@ class ScanjitOptMain(xDSLOptMain):
         super().register_all_arguments(arg_parser)
         arg_parser.add_argument(
             "--emit", choices=EMITS,
-            help="print LLVM IR (as translated, or after O3) or host assembly instead of MLIR; "
+            help="print LLVM IR (as translated, or after O2) or host assembly instead of MLIR; "
                  "the module must be in the llvm dialect after the passes")
         arg_parser.add_argument("--print-ir-after-change", action="store_true",
                                 help="print the IR on stderr after each pass that changed it")

@@ -3,7 +3,8 @@
 The passes run one dialect at a time, so values whose type changes (`index`
 -> i64, memref -> descriptor struct) are bridged with
 `builtin.unrealized_conversion_cast` pairs that `reconcile-unrealized-casts`
-folds away at the end.
+folds away at the end. `convert-to-llvm`, which lowers every op in one walk,
+gives index values their type i64 in place instead (`index_as_i64`).
 
 A memref (identity layout) lowers to the descriptor
 `!llvm.struct<(ptr, i64 x rank)>`: data pointer then the sizes, row-major and
@@ -203,6 +204,17 @@ def retype_block_args(module: ModuleOp, kind: type[Attribute]) -> None:
         for arg in block.args:
             if isinstance(arg.type, kind):
                 _retype(block, arg.index, arg.type)
+
+
+def index_as_i64(module: ModuleOp) -> None:
+    """Give every `index` value (op result, block argument) its LLVM type,
+    i64, in place: for a walk that lowers every op, whose index operands then
+    need no casts (the ops still to lower read them as i64)."""
+    for block in module.walk_blocks():
+        values = [*block.args, *(r for op in block.ops for r in op.results)]
+        for value in values:
+            if isinstance(value.type, IndexType):
+                Rewriter.replace_value_with_new_type(value, i64)
 
 
 def _retype(block: Block, index: int, old: Attribute) -> None:

@@ -1,5 +1,5 @@
-"""LLVM for the host CPU through llvmlite: the target machine, the O3
-pipeline, and MCJIT for the runtime's hand-written modules (the `.ll` files
+"""LLVM for the host CPU through llvmlite: the target machine, the
+optimization pipeline, and MCJIT for the runtime's hand-written modules (the `.ll` files
 beside this one)."""
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ def target_machine() -> llvm_binding.TargetMachine:
     return target.create_target_machine(cpu=cpu, features=features, opt=3, jit=True)
 
 
-def optimize(module: llvm_binding.ModuleRef) -> llvm_binding.ModuleRef:
-    """Run LLVM's O3 pipeline with both vectorizers for the host on `module`
-    (verified by the caller)."""
+def optimize(module: llvm_binding.ModuleRef, speed_level: int = 3) -> llvm_binding.ModuleRef:
+    """Run LLVM's O`speed_level` pipeline with both vectorizers for the host
+    on `module` (verified by the caller)."""
     tm = target_machine()
     module.data_layout = str(tm.target_data)
-    tuning = llvm_binding.create_pipeline_tuning_options(speed_level=3)
+    tuning = llvm_binding.create_pipeline_tuning_options(speed_level=speed_level)
     tuning.loop_vectorization = True
     tuning.slp_vectorization = True
     builder = llvm_binding.create_pass_builder(tm, tuning)
@@ -51,7 +51,7 @@ def optimize(module: llvm_binding.ModuleRef) -> llvm_binding.ModuleRef:
 
 def _free_pass_manager(passes: llvm_binding.ModulePassManager) -> None:
     """Free a module pass manager now. llvmlite 0.50 never does: in its MRO
-    ObjectRef's no-op `_dispose` hides the real one, so every O3 pipeline
+    ObjectRef's no-op `_dispose` hides the real one, so every pipeline
     (~80 KB) leaked. `detach` keeps a fixed llvmlite from freeing it twice."""
     ffi.lib.LLVMPY_DisposeNewModulePassManger(passes)
     passes.detach()
