@@ -24,18 +24,21 @@ entry:
 call:
   ; In blocks of at most ${ONE_THREAD} multiply-adds, which OpenBLAS computes
   ; on the calling thread: a product per scan step gains nothing from waking
-  ; its threads, and loses much on a busy machine. Blocks of all rows and as
-  ; many columns as fit (at least 32), then of as many rows as fit those.
+  ; its threads, and loses much on a busy machine. k in parts of at most
+  ; ${DEPTH}, each block of C summing its parts in ascending order (beta 0,
+  ; then 1): its bits do not depend on the thread or the call. Blocks of all
+  ; rows and as many columns as fit (at least 32), then of as many rows as fit
+  ; those. k > 0 here, since m·n·k >= ${BLAS_FROM}.
   %lda = call i64 @llvm.umax.i64(i64 %k, i64 1)
   %ldb = call i64 @llvm.umax.i64(i64 %n, i64 1)
-  %mk = mul i64 %m, %lda
-  %mk1 = call i64 @llvm.umax.i64(i64 %mk, i64 1)
-  %fit_cols = udiv i64 ${ONE_THREAD}, %mk1
+  %depth = call i64 @llvm.umin.i64(i64 %k, i64 ${DEPTH})
+  %m_depth = mul i64 %m, %depth
+  %fit_cols = udiv i64 ${ONE_THREAD}, %m_depth
   %cols_some = call i64 @llvm.umax.i64(i64 %fit_cols, i64 32)
-  %cols = call i64 @llvm.umin.i64(i64 %cols_some, i64 %ldb)
-  %col_k = mul i64 %cols, %lda
-  %fit_rows = udiv i64 ${ONE_THREAD}, %col_k
-  %rows_per = call i64 @llvm.umax.i64(i64 %fit_rows, i64 1)
+  %cols = call i64 @llvm.umin.i64(i64 %cols_some, i64 %n)
+  %col_depth = mul i64 %cols, %depth
+  %fit_rows = udiv i64 ${ONE_THREAD}, %col_depth
+  %block_rows = call i64 @llvm.umax.i64(i64 %fit_rows, i64 1)
   br label %r_head
 r_head:
   %r = phi i64 [0, %call], [%r1, %c_head]
@@ -43,26 +46,40 @@ r_head:
   br i1 %more_r, label %r_body, label %exit
 r_body:
   %rows_left = sub i64 %m, %r
-  %mr = call i64 @llvm.umin.i64(i64 %rows_per, i64 %rows_left)
-  %a_block_at = mul i64 %r, %lda
-  %a_block = getelementptr ${T}, ptr %a, i64 %a_block_at
+  %mr = call i64 @llvm.umin.i64(i64 %block_rows, i64 %rows_left)
+  %a_rows_at = mul i64 %r, %lda
   %c_rows_at = mul i64 %r, %ldb
-  %r1 = add i64 %r, %rows_per
+  %r1 = add i64 %r, %block_rows
   br label %c_head
 c_head:
-  %cc = phi i64 [0, %r_body], [%cc1, %c_body]
+  %cc = phi i64 [0, %r_body], [%cc1, %k_head]
   %more_c = icmp ult i64 %cc, %n
   br i1 %more_c, label %c_body, label %r_head
 c_body:
   %cols_left = sub i64 %n, %cc
   %nc = call i64 @llvm.umin.i64(i64 %cols, i64 %cols_left)
-  %b_block = getelementptr ${T}, ptr %b, i64 %cc
   %c_block_at = add i64 %c_rows_at, %cc
   %c_block = getelementptr ${T}, ptr %c, i64 %c_block_at
-  call void %blas(i32 101, i32 111, i32 111, i64 %mr, i64 %nc, i64 %k, ${T} 1.0, ptr %a_block, i64 %lda,
-                  ptr %b_block, i64 %ldb, ${T} 0.0, ptr %c_block, i64 %ldb)
   %cc1 = add i64 %cc, %cols
-  br label %c_head
+  br label %k_head
+k_head:
+  %kk = phi i64 [0, %c_body], [%kk1, %k_body]
+  %more_k = icmp ult i64 %kk, %k
+  br i1 %more_k, label %k_body, label %c_head
+k_body:
+  %k_left = sub i64 %k, %kk
+  %kr = call i64 @llvm.umin.i64(i64 %depth, i64 %k_left)
+  %first = icmp eq i64 %kk, 0
+  %beta = select i1 %first, ${T} 0.0, ${T} 1.0
+  %a_block_at = add i64 %a_rows_at, %kk
+  %a_block = getelementptr ${T}, ptr %a, i64 %a_block_at
+  %b_rows_at = mul i64 %kk, %ldb
+  %b_block_at = add i64 %b_rows_at, %cc
+  %b_block = getelementptr ${T}, ptr %b, i64 %b_block_at
+  call void %blas(i32 101, i32 111, i32 111, i64 %mr, i64 %nc, i64 %kr, ${T} 1.0, ptr %a_block, i64 %lda,
+                  ptr %b_block, i64 %ldb, ${T} %beta, ptr %c_block, i64 %ldb)
+  %kk1 = add i64 %kk, %depth
+  br label %k_head
 rows:
   call void @scanjit_dot_${S}(ptr %a, ptr %b, ptr %c, i64 %m, i64 %n, i64 %k)
   br label %exit

@@ -10,7 +10,9 @@ element from zero in k order, its columns in vector registers
 multiply-adds up they call NumPy's own BLAS: the OpenBLAS its wheels bring
 (`scipy_cblas_dgemm64_` / `scipy_cblas_sgemm64_`, the ILP64 CBLAS), found
 beside NumPy, so no dependency is added. They call it on blocks small
-enough for OpenBLAS to compute on the calling thread (`ONE_THREAD`). Smaller products, and every product where no
+enough for OpenBLAS to compute on the calling thread (`ONE_THREAD`), k in
+parts of `DEPTH` added in ascending order (the bits of NumPy's products of
+the parts, summed in order; the same on every thread and call). Smaller products, and every product where no
 such library is found (a NumPy built against another BLAS), run the loop of
 gemm.ll, which rounds as convert-sj-to-loops' dot loops do.
 """
@@ -31,11 +33,15 @@ BLAS_FROM = 1 << 15
 # OpenBLAS computes a product of at most 65536 * GEMM_MULTITHREAD_THRESHOLD
 # (4) multiply-adds on the calling thread.
 ONE_THREAD = 65536 * 4
+# k is summed in parts of at most DEPTH, so that a block of C within
+# ONE_THREAD has many rows and columns, whatever k (docs/performance.md,
+# issue 17 (e)); as the reference interpreter's `Dot.BLAS_DEPTH`.
+DEPTH = 64
 CBLAS = {"f64": "scipy_cblas_dgemm64_", "f32": "scipy_cblas_sgemm64_"}
 
 
 def gemm_ir() -> str:
-    kinds = "".join(fill("gemm.ll", S=s, T=t, BLAS_FROM=BLAS_FROM, ONE_THREAD=ONE_THREAD)
+    kinds = "".join(fill("gemm.ll", S=s, T=t, BLAS_FROM=BLAS_FROM, ONE_THREAD=ONE_THREAD, DEPTH=DEPTH)
                     + column_sums(s, t, 8, 8) + column_sums(s, t, 8, 1) + column_sums(s, t, 1, 1)
                     + row_sums(s, t, 8)
                     for s, t in (("f64", "double"), ("f32", "float")))
