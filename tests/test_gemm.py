@@ -49,20 +49,30 @@ def test_numpys_blas_is_found():
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("m, k, n", SHAPES)
-def test_products_as_numpy_and_the_reference(dtype, m, k, n):
+@pytest.mark.parametrize("lhs", ["plain", "transposed", "transposed view"])
+def test_products_as_numpy_and_the_reference(dtype, m, k, n, lhs):
+    """a·b, aᵀ·b (a read as it lies) and aᵀ·b of a's reversed rows, a strided view."""
     a, b = pt.matrix("a", dtype=dtype), pt.matrix("b", dtype=dtype)
-    compiled, reference = (scanjit.function([a, b], pt.dot(a, b), mode=mode) for mode in (None, "py"))
     rng = np.random.default_rng(m * 1000 + k * 10 + n)
-    av, bv = rng.normal(size=(m, k)).astype(dtype), rng.normal(size=(k, n)).astype(dtype)
+    bv = rng.normal(size=(k, n)).astype(dtype)
+    if lhs == "plain":
+        expr, av = pt.dot(a, b), rng.normal(size=(m, k)).astype(dtype)
+        left = av
+    else:
+        expr, av = pt.dot(a[::-1].T if lhs == "transposed view" else a.T, b), rng.normal(size=(k, m)).astype(dtype)
+        left = np.ascontiguousarray((av[::-1] if lhs == "transposed view" else av).T)
+    compiled, reference = (scanjit.function([a, b], expr, mode=mode) for mode in (None, "py"))
     got = compiled(av, bv)
     assert got.dtype == dtype and got.shape == (m, n)
     if m * k * n >= gemm.BLAS_FROM and gemm.numpy_blas():
-        np.testing.assert_array_equal(got, by_parts_of_k(av, bv))
+        if lhs == "plain":  # (OpenBLAS's kernels for Aᵀ may sum otherwise)
+            np.testing.assert_array_equal(got, by_parts_of_k(left, bv))
+        np.testing.assert_array_equal(compiled(av, bv), got)
         tolerance = 1e-4 if dtype == "float32" else 1e-12
-        np.testing.assert_allclose(got, np.dot(av, bv), rtol=tolerance, atol=tolerance)
+        np.testing.assert_allclose(got, np.dot(left, bv), rtol=tolerance, atol=tolerance)
         np.testing.assert_array_equal(reference(av, bv), got)
     else:
-        np.testing.assert_array_equal(got, k_order(av, bv))
+        np.testing.assert_array_equal(got, k_order(left, bv))
         if m * k * n < gemm.BLAS_FROM:
             np.testing.assert_array_equal(reference(av, bv), got)
 
@@ -80,7 +90,7 @@ def test_a_weight_gradients_product_on_the_calling_thread():
     np.testing.assert_allclose(got, xv.T @ gv, rtol=1e-12, atol=1e-11)
     np.testing.assert_array_equal(f(xv, gv), got)
     if blas:
-        np.testing.assert_array_equal(got, by_parts_of_k(np.ascontiguousarray(xv.T), gv))
+        np.testing.assert_array_equal(got, by_parts_of_k(xv.T, gv))
     assert threads_of_numpys_blas() == before
 
 
