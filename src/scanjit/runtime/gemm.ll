@@ -104,9 +104,10 @@ define void @scanjit_dot_${S}(ptr noalias %a, ptr noalias %b, ptr noalias %c, i6
 ; Each row of C by blocks of columns: 64 (8 vector sums), 8 (one), 1; with one
 ; column (a matrix times a vector) blocks of 8 rows first, 8 scalar sums. Each
 ; sum is carried in registers through k and stored once. A[i, κ] at
-; a + i·a_row_step + κ·a_k_step.
+; a + i·a_row_step + κ·a_k_step. Inlined with the functions it calls, so
+; that scanjit_dot's steps (k, 1) are constants.
 define internal void @dot_${S}(ptr noalias %a, ptr noalias %b, ptr noalias %c, i64 %m, i64 %n, i64 %k,
-                               i64 %a_row_step, i64 %a_k_step) {
+                               i64 %a_row_step, i64 %a_k_step) alwaysinline {
 entry:
   %one_column = icmp eq i64 %n, 1
   br i1 %one_column, label %r8_head, label %i_head

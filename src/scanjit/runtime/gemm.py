@@ -63,7 +63,7 @@ def column_sums(s: str, t: str, lanes: int, vectors: int) -> str:
     each, align = range(vectors), 4 if t == "float" else 8
     return "".join([
         f"define internal void @columns{lanes * vectors}_{s}(ptr %a_row, ptr %b, ptr %c_row, i64 %j, i64 %n, i64 %k, "
-        "i64 %a_step) {\n",
+        "i64 %a_step) alwaysinline {\n",
         "entry:\n  br label %head\nhead:\n  %kk = phi i64 [0, %entry], [%kk1, %body]\n",
         *(f"  %s{u} = phi {v} [{zero}, %entry], [%t{u}, %body]\n" for u in each),
         "  %more = icmp ult i64 %kk, %k\n  br i1 %more, label %body, label %done\nbody:\n",
@@ -88,7 +88,7 @@ def row_sums(s: str, t: str, rows: int) -> str:
     rows' sums carried together, independent chains of additions."""
     each = range(rows)
     return "".join([
-        f"define internal void @rows{rows}_{s}(ptr %a, ptr %b, ptr %c, i64 %k, i64 %row_step, i64 %a_step) {{\n",
+        f"define internal void @rows{rows}_{s}(ptr %a, ptr %b, ptr %c, i64 %k, i64 %row_step, i64 %a_step) alwaysinline {{\n",
         "entry:\n", *(f"  %row{r} = mul i64 %row_step, {r}\n" for r in each),
         "  br label %head\nhead:\n  %kk = phi i64 [0, %entry], [%kk1, %body]\n",
         *(f"  %s{r} = phi {t} [0.0, %entry], [%t{r}, %body]\n" for r in each),
