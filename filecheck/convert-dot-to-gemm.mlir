@@ -1,7 +1,8 @@
 // RUN: scanjit-opt %s -p convert-dot-to-gemm | filecheck %s
 
 // A float matrix product becomes a call of the runtime's gemm (BLAS for large
-// products), writing a fresh m×n tensor, with m, n and k as i64.
+// products), writing a fresh m×n tensor, with m, n and k as i64 and 0: its
+// left operand is not transposed.
 func.func @f64(%a: tensor<?x?xf64>, %b: tensor<?x?xf64>) -> tensor<?x?xf64> {
   %c = "sj.dot"(%a, %b) : (tensor<?x?xf64>, tensor<?x?xf64>) -> tensor<?x?xf64>
   func.return %c : tensor<?x?xf64>
@@ -15,8 +16,33 @@ func.func @f64(%a: tensor<?x?xf64>, %b: tensor<?x?xf64>) -> tensor<?x?xf64> {
 // CHECK-NEXT:    %[[M64:.*]] = arith.index_cast %[[M]] : index to i64
 // CHECK-NEXT:    %[[N64:.*]] = arith.index_cast %[[N]] : index to i64
 // CHECK-NEXT:    %[[K64:.*]] = arith.index_cast %[[K]] : index to i64
-// CHECK-NEXT:    %[[C:.*]] = "sj.call"(%a, %b, %[[EMPTY]], %[[M64]], %[[N64]], %[[K64]]) <{callee = "scanjit_gemm_f64", writes = array<i64: 2>}>
+// CHECK-NEXT:    %[[NO:.*]] = arith.constant 0 : i64
+// CHECK-NEXT:    %[[C:.*]] = "sj.call"(%a, %b, %[[EMPTY]], %[[M64]], %[[N64]], %[[K64]], %[[NO]]) <{callee = "scanjit_gemm_f64", writes = array<i64: 2>}>
 // CHECK-NEXT:    func.return %[[C]] : tensor<?x?xf64>
+
+// Yᵀ·B passes Y as it lies, flagged 1: m is Y's columns, k its rows; the
+// view Yᵀ is read no more. A transposed right operand stays a view (copied).
+func.func @transposed(%y: tensor<?x?xf64>, %b: tensor<?x?xf64>, %w: tensor<?x?xf64>) -> tensor<?x?xf64> {
+  %yt = "sj.dimshuffle"(%y) <{order = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  %c = "sj.dot"(%yt, %b) : (tensor<?x?xf64>, tensor<?x?xf64>) -> tensor<?x?xf64>
+  %wt = "sj.dimshuffle"(%w) <{order = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  %d = "sj.dot"(%c, %wt) : (tensor<?x?xf64>, tensor<?x?xf64>) -> tensor<?x?xf64>
+  func.return %d : tensor<?x?xf64>
+}
+
+// CHECK-LABEL: func.func @transposed
+// CHECK:         %[[M:.*]] = tensor.dim %y, %{{.*}} : tensor<?x?xf64>
+// CHECK:         %[[K:.*]] = tensor.dim %y, %{{.*}} : tensor<?x?xf64>
+// CHECK:         %[[N:.*]] = tensor.dim %b, %{{.*}} : tensor<?x?xf64>
+// CHECK-NEXT:    %[[EMPTY:.*]] = tensor.empty(%[[M]], %[[N]]) : tensor<?x?xf64>
+// CHECK-NEXT:    %[[M64:.*]] = arith.index_cast %[[M]] : index to i64
+// CHECK-NEXT:    %[[N64:.*]] = arith.index_cast %[[N]] : index to i64
+// CHECK-NEXT:    %[[K64:.*]] = arith.index_cast %[[K]] : index to i64
+// CHECK-NEXT:    %[[YES:.*]] = arith.constant 1 : i64
+// CHECK-NEXT:    %[[C:.*]] = "sj.call"(%y, %b, %[[EMPTY]], %[[M64]], %[[N64]], %[[K64]], %[[YES]]) <{callee = "scanjit_gemm_f64"
+// CHECK:         %[[WT:.*]] = "sj.dimshuffle"(%w)
+// CHECK:         %[[NO:.*]] = arith.constant 0 : i64
+// CHECK-NEXT:    "sj.call"(%[[C]], %[[WT]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[NO]]) <{callee = "scanjit_gemm_f64"
 
 // Static lengths stay static; float32 calls the f32 function.
 func.func @f32(%a: tensor<4x3xf32>, %b: tensor<3x?xf32>) -> tensor<4x?xf32> {

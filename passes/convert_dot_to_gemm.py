@@ -8,11 +8,12 @@ registers: a call, not the unrolled loops each product would otherwise be.
 becomes
 
     %empty = tensor.empty(%m, %n) : tensor<?x?xf64>
-    %c = "sj.call"(%a, %b, %empty, %m64, %n64, %k64) <{callee = "scanjit_gemm_f64", writes = [2]}>
+    %c = "sj.call"(%a, %b, %empty, %m64, %n64, %k64, %no) <{callee = "scanjit_gemm_f64", writes = [2]}>
 
 A product of two matrices calls `scanjit_gemm_*`, which hands large ones
 to NumPy's own BLAS (its OpenBLAS, `cblas_?gemm`) from `GEMM_BLAS_FROM`
-multiply-adds up. A product with a vector calls `scanjit_dot_*`, as the
+multiply-adds up. Its last argument (%no: 0) is 1 for `Yᵀ·B`: the call
+reads Y as it lies (`CblasTrans`), no copy of Yᵀ. A product with a vector calls `scanjit_dot_*`, as the
 vector times a matrix `v·X` (m = 1) or a matrix times it `Y·v` (n = 1; a
 vector is a matrix of one row or one column):
 
@@ -93,8 +94,7 @@ class DotToCall(RewritePattern):
             return
         b, kind = Builder(), KINDS[type(t.element_type)]
         if ranks == (2, 2):
-            call = self.call(b, f"scanjit_gemm_{kind}", op.lhs, op.rhs, t, rows=True, columns=True)
-            rewriter.replace(op, b.ops, [call])
+            rewriter.replace(op, b.ops, [self.gemm(b, f"scanjit_gemm_{kind}", op.lhs, op.rhs, t)])
             return
         # v·X, with X (k×n) the plain matrix `plain` or the view Yᵀ
         if ranks == (1, 2):
@@ -114,10 +114,21 @@ class DotToCall(RewritePattern):
         rewriter.replace(op, b.ops, [call])
 
     @staticmethod
+    def gemm(b: Builder, callee: str, lhs: SSAValue, rhs: SSAValue, t: TensorType) -> SSAValue:
+        """lhs (m×k) times rhs (k×n), lhs read as Y where it is the view Yᵀ."""
+        y = transposed(lhs)
+        a, (m_axis, k_axis) = (lhs, (0, 1)) if y is None else (y, (1, 0))
+        m, k, n = b.dim(a, m_axis), b.dim(a, k_axis), b.dim(rhs, 1)
+        out = empty_like_dims(b, t, [m, n])
+        sizes = [b.emit(arith.IndexCastOp(v, i64)) for v in (m, n, k)]
+        flag = b.integer(int(y is not None), i64)
+        return b.emit(sj.CallOp(callee, [a, rhs, out, *sizes, flag], [2]))
+
+    @staticmethod
     def call(b: Builder, callee: str, lhs: SSAValue, rhs: SSAValue, t: TensorType,
              rows: bool, columns: bool) -> SSAValue:
         """lhs (m×k, or k: m = 1) times rhs (k×n, or k: n = 1), written into a
-        new tensor of type `t`."""
+        new tensor of type `t` (scanjit_dot)."""
         m = b.dim(lhs, 0) if rows else b.index(1)
         k = b.dim(lhs, rank(lhs.type) - 1)
         n = b.dim(rhs, rank(rhs.type) - 1) if columns else b.index(1)

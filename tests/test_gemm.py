@@ -1,8 +1,14 @@
 """Float matrix products (`convert-dot-to-gemm`, scanjit/runtime/gemm.py):
-NumPy's BLAS from `BLAS_FROM` multiply-adds up, the same bits as np.dot;
+NumPy's BLAS from `BLAS_FROM` multiply-adds up, k in parts of `DEPTH` (the
+same bits as np.dot's of the parts, summed in order), on any thread;
 below, and for every product with a vector (`scanjit_dot`), sums from zero
 in k order, as the other dots and the reference interpreter; transposed
 operands, zero-length axes, NaNs and infinities, float32, in scan steps."""
+
+import ctypes
+import glob
+import os
+import threading
 
 import numpy as np
 import pytest
@@ -24,7 +30,15 @@ def k_order(a, b):
 
 
 def test_the_threshold_is_the_reference_interpreters():
-    assert gemm.BLAS_FROM == Dot.BLAS_FROM
+    assert (gemm.BLAS_FROM, gemm.DEPTH) == (Dot.BLAS_FROM, Dot.BLAS_DEPTH)
+
+
+def by_parts_of_k(a, b):
+    """np.dot with k in parts of DEPTH, summed in ascending order."""
+    out = np.dot(a[:, :gemm.DEPTH], b[:gemm.DEPTH])
+    for i in range(gemm.DEPTH, a.shape[1], gemm.DEPTH):
+        out += np.dot(a[:, i:i + gemm.DEPTH], b[i:i + gemm.DEPTH])
+    return out
 
 
 def test_numpys_blas_is_found():
@@ -35,20 +49,79 @@ def test_numpys_blas_is_found():
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("m, k, n", SHAPES)
-def test_products_as_numpy_and_the_reference(dtype, m, k, n):
+@pytest.mark.parametrize("lhs", ["plain", "transposed", "transposed view"])
+def test_products_as_numpy_and_the_reference(dtype, m, k, n, lhs):
+    """a·b, aᵀ·b (a read as it lies) and aᵀ·b of a's reversed rows, a strided view."""
     a, b = pt.matrix("a", dtype=dtype), pt.matrix("b", dtype=dtype)
-    compiled, reference = (scanjit.function([a, b], pt.dot(a, b), mode=mode) for mode in (None, "py"))
     rng = np.random.default_rng(m * 1000 + k * 10 + n)
-    av, bv = rng.normal(size=(m, k)).astype(dtype), rng.normal(size=(k, n)).astype(dtype)
+    bv = rng.normal(size=(k, n)).astype(dtype)
+    if lhs == "plain":
+        expr, av = pt.dot(a, b), rng.normal(size=(m, k)).astype(dtype)
+        left = av
+    else:
+        expr, av = pt.dot(a[::-1].T if lhs == "transposed view" else a.T, b), rng.normal(size=(k, m)).astype(dtype)
+        left = np.ascontiguousarray((av[::-1] if lhs == "transposed view" else av).T)
+    compiled, reference = (scanjit.function([a, b], expr, mode=mode) for mode in (None, "py"))
     got = compiled(av, bv)
     assert got.dtype == dtype and got.shape == (m, n)
     if m * k * n >= gemm.BLAS_FROM and gemm.numpy_blas():
-        np.testing.assert_array_equal(got, np.dot(av, bv))
+        if lhs == "plain":  # (OpenBLAS's kernels for Aᵀ may sum otherwise)
+            np.testing.assert_array_equal(got, by_parts_of_k(left, bv))
+        np.testing.assert_array_equal(compiled(av, bv), got)
+        tolerance = 1e-4 if dtype == "float32" else 1e-12
+        np.testing.assert_allclose(got, np.dot(left, bv), rtol=tolerance, atol=tolerance)
         np.testing.assert_array_equal(reference(av, bv), got)
     else:
-        np.testing.assert_array_equal(got, k_order(av, bv))
+        np.testing.assert_array_equal(got, k_order(left, bv))
         if m * k * n < gemm.BLAS_FROM:
             np.testing.assert_array_equal(reference(av, bv), got)
+
+
+def test_a_weight_gradients_product_on_the_calling_thread():
+    """Xᵀ·G as a GRU's weight gradient (k = 3200): NumPy's result, the same
+    bits call after call, and NumPy's BLAS still on its threads after."""
+    blas = gemm.numpy_blas()
+    X, G = pt.dmatrices("X", "G")
+    f = scanjit.function([X, G], pt.dot(X.T, G))
+    rng = np.random.default_rng(3)
+    xv, gv = rng.normal(size=(3200, 128)), rng.normal(size=(3200, 384))
+    before = threads_of_numpys_blas()
+    got = f(xv, gv)
+    np.testing.assert_allclose(got, xv.T @ gv, rtol=1e-12, atol=1e-11)
+    np.testing.assert_array_equal(f(xv, gv), got)
+    if blas:
+        np.testing.assert_array_equal(got, by_parts_of_k(xv.T, gv))
+    assert threads_of_numpys_blas() == before
+
+
+def threads_of_numpys_blas():
+    for path in glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "libscipy_openblas64_*")):
+        return ctypes.CDLL(path).scipy_openblas_get_num_threads64_()
+    return None
+
+
+def test_products_on_two_threads_at_once_as_on_one():
+    """A scan of BLAS-sized products (k > DEPTH), called from two threads at
+    the same time (calls run without the GIL): the bits of one call alone."""
+    X, W = pt.tensor3("X"), pt.dmatrix("W")
+    ys = scanjit.scan(lambda x, W: pt.dot(x, W), sequences=[X], non_sequences=[W], return_updates=False)
+    f = scanjit.function([X, W], ys)
+    rng = np.random.default_rng(4)
+    args = rng.normal(size=(40, 16, 200)), rng.normal(size=(200, 96))
+    alone = f(*args)
+    np.testing.assert_allclose(alone, args[0] @ args[1], rtol=1e-12, atol=1e-12)
+    results = [None, None]
+
+    def call(i):
+        results[i] = [f(*args) for _ in range(20)]
+
+    workers = [threading.Thread(target=call, args=(i,)) for i in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    for got in results[0] + results[1]:
+        np.testing.assert_array_equal(got, alone)
 
 
 def test_nans_and_infinities_propagate():

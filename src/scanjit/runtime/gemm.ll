@@ -1,5 +1,5 @@
 ; scanjit_gemm_${S}: C = A · B for row-major ${T} matrices, A m×k, B k×n, C m×n
-; (see gemm.py). From ${BLAS_FROM} multiply-adds up through the BLAS function
+; (see gemm.py); A given as the k×m matrix Aᵀ when a_transposed is 1. From ${BLAS_FROM} multiply-adds up through the BLAS function
 ; set by scanjit_set_gemm_${S} (NumPy's cblas_?gemm, ILP64), if any; else as
 ; scanjit_dot_${S}, which never calls BLAS (the products with a vector):
 ; C[i, j] = ((0 + A[i,0]·B[0,j]) + A[i,1]·B[1,j]) + ..., k ascending, as
@@ -12,8 +12,17 @@ define void @scanjit_set_gemm_${S}(ptr %f) {
   ret void
 }
 
-define void @scanjit_gemm_${S}(ptr noalias %a, ptr noalias %b, ptr noalias %c, i64 %m, i64 %n, i64 %k) {
+define void @scanjit_gemm_${S}(ptr noalias %a, ptr noalias %b, ptr noalias %c, i64 %m, i64 %n, i64 %k,
+                               i64 %a_transposed) {
 entry:
+  ; A[i, κ] at a + i·a_row_step + κ·a_k_step; lda: A's rows, or Aᵀ's, apart
+  %ta = icmp ne i64 %a_transposed, 0
+  %m1 = call i64 @llvm.umax.i64(i64 %m, i64 1)
+  %k1 = call i64 @llvm.umax.i64(i64 %k, i64 1)
+  %lda = select i1 %ta, i64 %m1, i64 %k1
+  %a_row_step = select i1 %ta, i64 1, i64 %k1
+  %a_k_step = select i1 %ta, i64 %m1, i64 1
+  %trans_a = select i1 %ta, i32 112, i32 111
   %blas = load ptr, ptr @blas_${S}
   %have = icmp ne ptr %blas, null
   %mn = mul i64 %m, %n
@@ -24,18 +33,20 @@ entry:
 call:
   ; In blocks of at most ${ONE_THREAD} multiply-adds, which OpenBLAS computes
   ; on the calling thread: a product per scan step gains nothing from waking
-  ; its threads, and loses much on a busy machine. Blocks of all rows and as
-  ; many columns as fit (at least 32), then of as many rows as fit those.
-  %lda = call i64 @llvm.umax.i64(i64 %k, i64 1)
+  ; its threads, and loses much on a busy machine. k in parts of at most
+  ; ${DEPTH}, each block of C summing its parts in ascending order (beta 0,
+  ; then 1): its bits do not depend on the thread or the call. Blocks of all
+  ; rows and as many columns as fit (at least 32), then of as many rows as fit
+  ; those. k > 0 here, since m·n·k >= ${BLAS_FROM}.
   %ldb = call i64 @llvm.umax.i64(i64 %n, i64 1)
-  %mk = mul i64 %m, %lda
-  %mk1 = call i64 @llvm.umax.i64(i64 %mk, i64 1)
-  %fit_cols = udiv i64 ${ONE_THREAD}, %mk1
+  %depth = call i64 @llvm.umin.i64(i64 %k, i64 ${DEPTH})
+  %m_depth = mul i64 %m, %depth
+  %fit_cols = udiv i64 ${ONE_THREAD}, %m_depth
   %cols_some = call i64 @llvm.umax.i64(i64 %fit_cols, i64 32)
-  %cols = call i64 @llvm.umin.i64(i64 %cols_some, i64 %ldb)
-  %col_k = mul i64 %cols, %lda
-  %fit_rows = udiv i64 ${ONE_THREAD}, %col_k
-  %rows_per = call i64 @llvm.umax.i64(i64 %fit_rows, i64 1)
+  %cols = call i64 @llvm.umin.i64(i64 %cols_some, i64 %n)
+  %col_depth = mul i64 %cols, %depth
+  %fit_rows = udiv i64 ${ONE_THREAD}, %col_depth
+  %block_rows = call i64 @llvm.umax.i64(i64 %fit_rows, i64 1)
   br label %r_head
 r_head:
   %r = phi i64 [0, %call], [%r1, %c_head]
@@ -43,37 +54,60 @@ r_head:
   br i1 %more_r, label %r_body, label %exit
 r_body:
   %rows_left = sub i64 %m, %r
-  %mr = call i64 @llvm.umin.i64(i64 %rows_per, i64 %rows_left)
-  %a_block_at = mul i64 %r, %lda
-  %a_block = getelementptr ${T}, ptr %a, i64 %a_block_at
+  %mr = call i64 @llvm.umin.i64(i64 %block_rows, i64 %rows_left)
+  %a_rows_at = mul i64 %r, %a_row_step
   %c_rows_at = mul i64 %r, %ldb
-  %r1 = add i64 %r, %rows_per
+  %r1 = add i64 %r, %block_rows
   br label %c_head
 c_head:
-  %cc = phi i64 [0, %r_body], [%cc1, %c_body]
+  %cc = phi i64 [0, %r_body], [%cc1, %k_head]
   %more_c = icmp ult i64 %cc, %n
   br i1 %more_c, label %c_body, label %r_head
 c_body:
   %cols_left = sub i64 %n, %cc
   %nc = call i64 @llvm.umin.i64(i64 %cols, i64 %cols_left)
-  %b_block = getelementptr ${T}, ptr %b, i64 %cc
   %c_block_at = add i64 %c_rows_at, %cc
   %c_block = getelementptr ${T}, ptr %c, i64 %c_block_at
-  call void %blas(i32 101, i32 111, i32 111, i64 %mr, i64 %nc, i64 %k, ${T} 1.0, ptr %a_block, i64 %lda,
-                  ptr %b_block, i64 %ldb, ${T} 0.0, ptr %c_block, i64 %ldb)
   %cc1 = add i64 %cc, %cols
-  br label %c_head
+  br label %k_head
+k_head:
+  %kk = phi i64 [0, %c_body], [%kk1, %k_body]
+  %more_k = icmp ult i64 %kk, %k
+  br i1 %more_k, label %k_body, label %c_head
+k_body:
+  %k_left = sub i64 %k, %kk
+  %kr = call i64 @llvm.umin.i64(i64 %depth, i64 %k_left)
+  %first = icmp eq i64 %kk, 0
+  %beta = select i1 %first, ${T} 0.0, ${T} 1.0
+  %a_k_at = mul i64 %kk, %a_k_step
+  %a_block_at = add i64 %a_rows_at, %a_k_at
+  %a_block = getelementptr ${T}, ptr %a, i64 %a_block_at
+  %b_rows_at = mul i64 %kk, %ldb
+  %b_block_at = add i64 %b_rows_at, %cc
+  %b_block = getelementptr ${T}, ptr %b, i64 %b_block_at
+  call void %blas(i32 101, i32 %trans_a, i32 111, i64 %mr, i64 %nc, i64 %kr, ${T} 1.0, ptr %a_block, i64 %lda,
+                  ptr %b_block, i64 %ldb, ${T} %beta, ptr %c_block, i64 %ldb)
+  %kk1 = add i64 %kk, %depth
+  br label %k_head
 rows:
-  call void @scanjit_dot_${S}(ptr %a, ptr %b, ptr %c, i64 %m, i64 %n, i64 %k)
+  call void @dot_${S}(ptr %a, ptr %b, ptr %c, i64 %m, i64 %n, i64 %k, i64 %a_row_step, i64 %a_k_step)
   br label %exit
 exit:
   ret void
 }
 
+define void @scanjit_dot_${S}(ptr noalias %a, ptr noalias %b, ptr noalias %c, i64 %m, i64 %n, i64 %k) {
+  call void @dot_${S}(ptr %a, ptr %b, ptr %c, i64 %m, i64 %n, i64 %k, i64 %k, i64 1)
+  ret void
+}
+
 ; Each row of C by blocks of columns: 64 (8 vector sums), 8 (one), 1; with one
 ; column (a matrix times a vector) blocks of 8 rows first, 8 scalar sums. Each
-; sum is carried in registers through k and stored once.
-define void @scanjit_dot_${S}(ptr noalias %a, ptr noalias %b, ptr noalias %c, i64 %m, i64 %n, i64 %k) {
+; sum is carried in registers through k and stored once. A[i, κ] at
+; a + i·a_row_step + κ·a_k_step. Inlined with the functions it calls, so
+; that scanjit_dot's steps (k, 1) are constants.
+define internal void @dot_${S}(ptr noalias %a, ptr noalias %b, ptr noalias %c, i64 %m, i64 %n, i64 %k,
+                               i64 %a_row_step, i64 %a_k_step) alwaysinline {
 entry:
   %one_column = icmp eq i64 %n, 1
   br i1 %one_column, label %r8_head, label %i_head
@@ -83,17 +117,17 @@ r8_head:
   %r8_fits = icmp ule i64 %r8_next, %m
   br i1 %r8_fits, label %r8_body, label %i_head
 r8_body:
-  %r8_at = mul i64 %r8, %k
+  %r8_at = mul i64 %r8, %a_row_step
   %r8_a = getelementptr ${T}, ptr %a, i64 %r8_at
   %r8_c = getelementptr ${T}, ptr %c, i64 %r8
-  call void @rows8_${S}(ptr %r8_a, ptr %b, ptr %r8_c, i64 %k)
+  call void @rows8_${S}(ptr %r8_a, ptr %b, ptr %r8_c, i64 %k, i64 %a_row_step, i64 %a_k_step)
   br label %r8_head
 i_head:
   %i = phi i64 [0, %entry], [%r8, %r8_head], [%i_next, %j1_head]
   %more_rows = icmp ult i64 %i, %m
   br i1 %more_rows, label %i_body, label %exit
 i_body:
-  %a_at = mul i64 %i, %k
+  %a_at = mul i64 %i, %a_row_step
   %a_row = getelementptr ${T}, ptr %a, i64 %a_at
   %c_at = mul i64 %i, %n
   %c_row = getelementptr ${T}, ptr %c, i64 %c_at
@@ -105,7 +139,7 @@ j64_head:
   %j64_fits = icmp ule i64 %j64_next, %n
   br i1 %j64_fits, label %j64_body, label %j8_head
 j64_body:
-  call void @columns64_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j64, i64 %n, i64 %k)
+  call void @columns64_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j64, i64 %n, i64 %k, i64 %a_k_step)
   br label %j64_head
 j8_head:
   %j8 = phi i64 [%j64, %j64_head], [%j8_next, %j8_body]
@@ -113,14 +147,14 @@ j8_head:
   %j8_fits = icmp ule i64 %j8_next, %n
   br i1 %j8_fits, label %j8_body, label %j1_head
 j8_body:
-  call void @columns8_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j8, i64 %n, i64 %k)
+  call void @columns8_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j8, i64 %n, i64 %k, i64 %a_k_step)
   br label %j8_head
 j1_head:
   %j1 = phi i64 [%j8, %j8_head], [%j1_next, %j1_body]
   %more_columns = icmp ult i64 %j1, %n
   br i1 %more_columns, label %j1_body, label %i_head
 j1_body:
-  call void @columns1_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j1, i64 %n, i64 %k)
+  call void @columns1_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j1, i64 %n, i64 %k, i64 %a_k_step)
   %j1_next = add i64 %j1, 1
   br label %j1_head
 exit:

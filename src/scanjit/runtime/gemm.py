@@ -1,16 +1,19 @@
 """Matrix products for compiled code (`convert-dot-to-gemm`):
 
-    void scanjit_gemm_f64(double *a, double *b, double *c, i64 m, i64 n, i64 k)
-    void scanjit_gemm_f32(float *a, float *b, float *c, i64 m, i64 n, i64 k)
-    void scanjit_dot_f64 / scanjit_dot_f32 (the same arguments)
+    void scanjit_gemm_f64(double *a, double *b, double *c, i64 m, i64 n, i64 k, i64 a_transposed)
+    void scanjit_gemm_f32(float *a, float *b, float *c, i64 m, i64 n, i64 k, i64 a_transposed)
+    void scanjit_dot_f64 / scanjit_dot_f32 (the same arguments but the last)
 
-compute C = A · B for row-major matrices (gemm.ll). `scanjit_dot` sums each
+compute C = A · B for row-major matrices (gemm.ll); scanjit_gemm reads A
+from the k×m matrix Aᵀ where `a_transposed` is 1 (`CblasTrans` for BLAS). `scanjit_dot` sums each
 element from zero in k order, its columns in vector registers
 (`column_sums`), for every product with a vector. From `BLAS_FROM`
 multiply-adds up they call NumPy's own BLAS: the OpenBLAS its wheels bring
 (`scipy_cblas_dgemm64_` / `scipy_cblas_sgemm64_`, the ILP64 CBLAS), found
 beside NumPy, so no dependency is added. They call it on blocks small
-enough for OpenBLAS to compute on the calling thread (`ONE_THREAD`). Smaller products, and every product where no
+enough for OpenBLAS to compute on the calling thread (`ONE_THREAD`), k in
+parts of `DEPTH` added in ascending order (the bits of NumPy's products of
+the parts, summed in order; the same on every thread and call). Smaller products, and every product where no
 such library is found (a NumPy built against another BLAS), run the loop of
 gemm.ll, which rounds as convert-sj-to-loops' dot loops do.
 """
@@ -31,11 +34,15 @@ BLAS_FROM = 1 << 15
 # OpenBLAS computes a product of at most 65536 * GEMM_MULTITHREAD_THRESHOLD
 # (4) multiply-adds on the calling thread.
 ONE_THREAD = 65536 * 4
+# k is summed in parts of at most DEPTH, so that a block of C within
+# ONE_THREAD has many rows and columns, whatever k (docs/performance.md,
+# issue 17 (e)); as the reference interpreter's `Dot.BLAS_DEPTH`.
+DEPTH = 64
 CBLAS = {"f64": "scipy_cblas_dgemm64_", "f32": "scipy_cblas_sgemm64_"}
 
 
 def gemm_ir() -> str:
-    kinds = "".join(fill("gemm.ll", S=s, T=t, BLAS_FROM=BLAS_FROM, ONE_THREAD=ONE_THREAD)
+    kinds = "".join(fill("gemm.ll", S=s, T=t, BLAS_FROM=BLAS_FROM, ONE_THREAD=ONE_THREAD, DEPTH=DEPTH)
                     + column_sums(s, t, 8, 8) + column_sums(s, t, 8, 1) + column_sums(s, t, 1, 1)
                     + row_sums(s, t, 8)
                     for s, t in (("f64", "double"), ("f32", "float")))
@@ -44,8 +51,8 @@ def gemm_ir() -> str:
 
 def column_sums(s: str, t: str, lanes: int, vectors: int) -> str:
     """`@columns{lanes·vectors}_{s}`: C[i, j + c] for c < lanes·vectors, each
-    the sum from zero of A[i, κ]·B[κ, j + c], κ ascending, carried through
-    the κ loop as `vectors` vectors of `lanes` (B's rows read as vectors)."""
+    the sum from zero of A[i, κ]·B[κ, j + c], κ ascending (A[i, κ] at
+    a_row + κ·a_step), carried through the κ loop as `vectors` vectors of `lanes` (B's rows read as vectors)."""
     v = t if lanes == 1 else f"<{lanes} x {t}>"
     zero = "0.0" if lanes == 1 else "zeroinitializer"
     if lanes == 1:
@@ -55,11 +62,12 @@ def column_sums(s: str, t: str, lanes: int, vectors: int) -> str:
                  f"  %x = shufflevector {v} %a_v, {v} poison, <{lanes} x i32> zeroinitializer\n")
     each, align = range(vectors), 4 if t == "float" else 8
     return "".join([
-        f"define internal void @columns{lanes * vectors}_{s}(ptr %a_row, ptr %b, ptr %c_row, i64 %j, i64 %n, i64 %k) {{\n",
+        f"define internal void @columns{lanes * vectors}_{s}(ptr %a_row, ptr %b, ptr %c_row, i64 %j, i64 %n, i64 %k, "
+        "i64 %a_step) alwaysinline {\n",
         "entry:\n  br label %head\nhead:\n  %kk = phi i64 [0, %entry], [%kk1, %body]\n",
         *(f"  %s{u} = phi {v} [{zero}, %entry], [%t{u}, %body]\n" for u in each),
         "  %more = icmp ult i64 %kk, %k\n  br i1 %more, label %body, label %done\nbody:\n",
-        f"  %a_at = getelementptr {t}, ptr %a_row, i64 %kk\n", splat,
+        f"  %a_off = mul i64 %kk, %a_step\n  %a_at = getelementptr {t}, ptr %a_row, i64 %a_off\n", splat,
         "  %b_row = mul i64 %kk, %n\n  %b_at = add i64 %b_row, %j\n",
         f"  %b0 = getelementptr {t}, ptr %b, i64 %b_at\n",
         *(f"  %b{u} = getelementptr {v}, ptr %b0, i64 {u}\n" for u in each if u),
@@ -75,17 +83,19 @@ def column_sums(s: str, t: str, lanes: int, vectors: int) -> str:
 
 def row_sums(s: str, t: str, rows: int) -> str:
     """`@rows{rows}_{s}`: C[i + r] = the sum from zero of A[i + r, κ]·b[κ], κ
-    ascending, for r < rows (a matrix times a vector; `a` at A's row i): the
+    ascending, for r < rows (a matrix times a vector; `a` at A's row i, its
+    rows row_step apart, its columns a_step): the
     rows' sums carried together, independent chains of additions."""
     each = range(rows)
     return "".join([
-        f"define internal void @rows{rows}_{s}(ptr %a, ptr %b, ptr %c, i64 %k) {{\n",
-        "entry:\n", *(f"  %row{r} = mul i64 %k, {r}\n" for r in each),
+        f"define internal void @rows{rows}_{s}(ptr %a, ptr %b, ptr %c, i64 %k, i64 %row_step, i64 %a_step) alwaysinline {{\n",
+        "entry:\n", *(f"  %row{r} = mul i64 %row_step, {r}\n" for r in each),
         "  br label %head\nhead:\n  %kk = phi i64 [0, %entry], [%kk1, %body]\n",
         *(f"  %s{r} = phi {t} [0.0, %entry], [%t{r}, %body]\n" for r in each),
         "  %more = icmp ult i64 %kk, %k\n  br i1 %more, label %body, label %done\nbody:\n",
         f"  %b_at = getelementptr {t}, ptr %b, i64 %kk\n  %x = load {t}, ptr %b_at\n",
-        *(f"  %at{r} = add i64 %row{r}, %kk\n  %a{r} = getelementptr {t}, ptr %a, i64 %at{r}\n"
+        "  %a_off = mul i64 %kk, %a_step\n",
+        *(f"  %at{r} = add i64 %row{r}, %a_off\n  %a{r} = getelementptr {t}, ptr %a, i64 %at{r}\n"
           f"  %y{r} = load {t}, ptr %a{r}\n  %p{r} = fmul {t} %y{r}, %x\n  %t{r} = fadd {t} %s{r}, %p{r}\n"
           for r in each),
         "  %kk1 = add i64 %kk, 1\n  br label %head\ndone:\n",

@@ -71,8 +71,10 @@ class Dot(Op):
         return [batch + list(la[self.batch:self.batch + free_a]) + list(lb[len(lb) - free_b:])]
 
     # Float matrix products (2-d by 2-d) of this many multiply-adds and more
-    # are NumPy's BLAS's, compiled (convert-dot-to-gemm) and here.
+    # are NumPy's BLAS's, compiled (convert-dot-to-gemm) and here, k in parts
+    # of BLAS_DEPTH summed in ascending order (runtime/gemm.ll).
     BLAS_FROM = 1 << 15
+    BLAS_DEPTH = 64
 
     def plain(self) -> bool:
         """A product of vectors and matrices as they are (np.dot's)."""
@@ -80,7 +82,7 @@ class Dot(Op):
 
     def perform(self, node, inputs):
         """Float sums as compiled: from zero, κ ascending; NumPy's for large
-        matrix products."""
+        matrix products, by parts of k."""
         (x, y), out = node.inputs, node.outputs[0]
         a, b = (_lay_out(v, order).astype(out.dtype) for v, order in zip(inputs, self.orders))
         sa, sb = self.laid_out(0, x.type.shape), self.laid_out(1, y.type.shape)
@@ -92,7 +94,9 @@ class Dot(Op):
         k = int(np.prod(a.shape[a.ndim - c:]))
         a, b = a.reshape(a.shape[:n] + (m, k)), b.reshape(b.shape[:n] + (k, cols))
         if self.plain() and x.ndim == y.ndim == 2 and m * k * cols >= self.BLAS_FROM:
-            acc = np.matmul(a, b)
+            acc = np.matmul(a[:, :self.BLAS_DEPTH], b[:self.BLAS_DEPTH])
+            for i in range(self.BLAS_DEPTH, k, self.BLAS_DEPTH):
+                acc += np.matmul(a[:, i:i + self.BLAS_DEPTH], b[i:i + self.BLAS_DEPTH])
         elif is_float(out.dtype):
             acc = np.zeros(np.broadcast_shapes(a.shape[:n], b.shape[:n]) + (m, cols), out.dtype)
             for i in range(k):
