@@ -15,7 +15,9 @@ import pytest
 
 import scanjit
 import scanjit.tensor as pt
+from scanjit import runtime
 from scanjit.runtime import gemm
+from scanjit.runtime import threads as threads_module
 from scanjit.tensor.math import Dot
 
 SHAPES = [(3, 4, 5), (1, 1, 1), (0, 3, 2), (3, 0, 2), (2, 3, 0), (31, 33, 32), (32, 128, 512), (200, 7, 300),
@@ -92,6 +94,38 @@ def test_a_weight_gradients_product_on_the_calling_thread():
     if blas:
         np.testing.assert_array_equal(got, by_parts_of_k(xv.T, gv))
     assert threads_of_numpys_blas() == before
+
+
+@pytest.mark.parametrize("threads", [1, 2, 4])
+def test_a_large_products_blocks_shared_among_threads_as_on_one(threads):
+    """From PARALLEL_FROM multiply-adds the blocks run on the runtime's
+    threads: the bits of one thread, alone, in a scan step, and with a
+    second Python thread calling at once (the pool busy: its loop alone)."""
+    X, G = pt.dmatrices("X", "G")
+    S = pt.tensor3("S")
+    product = scanjit.function([X, G], pt.dot(X.T, G))
+    steps = scanjit.function([S, G], scanjit.scan(lambda s, G: pt.dot(s.T, G), sequences=[S], non_sequences=[G],
+                                                  return_updates=False))
+    rng = np.random.default_rng(5)
+    xv, gv, sv = rng.normal(size=(1000, 130)), rng.normal(size=(1000, 200)), rng.normal(size=(3, 1000, 130))
+    assert 130 * 200 * 1000 >= gemm.PARALLEL_FROM
+    runtime.set_threads(1)
+    alone, alone_steps = product(xv, gv), steps(sv, gv)
+    try:
+        runtime.set_threads(threads)
+        results = []
+        worker = threading.Thread(target=lambda: results.extend(product(xv, gv) for _ in range(5)))
+        worker.start()
+        mine = [product(xv, gv) for _ in range(5)]
+        worker.join()
+        for got in mine + results:
+            np.testing.assert_array_equal(got, alone)
+        np.testing.assert_array_equal(steps(sv, gv), alone_steps)
+    finally:
+        runtime.set_threads(threads_module.default_threads())
+    np.testing.assert_allclose(alone, xv.T @ gv, rtol=1e-12, atol=1e-11)
+    for s, got in zip(sv, alone_steps):
+        np.testing.assert_array_equal(got, product(s, gv))
 
 
 def threads_of_numpys_blas():

@@ -7,6 +7,9 @@
 
 @blas_${S} = internal global ptr null
 
+; A product's arguments and block sizes, for @blocks_${S}.
+%gemm_${S} = type { ptr, ptr, ptr, ptr, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i32 }
+
 define void @scanjit_set_gemm_${S}(ptr %f) {
   store ptr %f, ptr @blas_${S}
   ret void
@@ -37,7 +40,9 @@ call:
   ; ${DEPTH}, each block of C summing its parts in ascending order (beta 0,
   ; then 1): its bits do not depend on the thread or the call. Blocks of all
   ; rows and as many columns as fit (at least 32), then of as many rows as fit
-  ; those. k > 0 here, since m·n·k >= ${BLAS_FROM}.
+  ; those. k > 0 here, since m·n·k >= ${BLAS_FROM}. From ${PARALLEL_FROM}
+  ; multiply-adds up the blocks are shared among the runtime's threads
+  ; (scanjit_parallel_for), each block computed as on one thread.
   %ldb = call i64 @llvm.umax.i64(i64 %n, i64 1)
   %depth = call i64 @llvm.umin.i64(i64 %k, i64 ${DEPTH})
   %m_depth = mul i64 %m, %depth
@@ -47,33 +52,87 @@ call:
   %col_depth = mul i64 %cols, %depth
   %fit_rows = udiv i64 ${ONE_THREAD}, %col_depth
   %block_rows = call i64 @llvm.umax.i64(i64 %fit_rows, i64 1)
-  br label %r_head
-r_head:
-  %r = phi i64 [0, %call], [%r1, %c_head]
-  %more_r = icmp ult i64 %r, %m
-  br i1 %more_r, label %r_body, label %exit
-r_body:
+  %col_blocks = call i64 @ceil_div(i64 %n, i64 %cols)
+  %row_blocks = call i64 @ceil_div(i64 %m, i64 %block_rows)
+  %blocks = mul i64 %row_blocks, %col_blocks
+  %ctx = alloca %gemm_${S}
+  %g0 = insertvalue %gemm_${S} poison, ptr %a, 0
+  %g1 = insertvalue %gemm_${S} %g0, ptr %b, 1
+  %g2 = insertvalue %gemm_${S} %g1, ptr %c, 2
+  %g3 = insertvalue %gemm_${S} %g2, ptr %blas, 3
+  %g4 = insertvalue %gemm_${S} %g3, i64 %m, 4
+  %g5 = insertvalue %gemm_${S} %g4, i64 %n, 5
+  %g6 = insertvalue %gemm_${S} %g5, i64 %k, 6
+  %g7 = insertvalue %gemm_${S} %g6, i64 %lda, 7
+  %g8 = insertvalue %gemm_${S} %g7, i64 %ldb, 8
+  %g9 = insertvalue %gemm_${S} %g8, i64 %a_row_step, 9
+  %g10 = insertvalue %gemm_${S} %g9, i64 %a_k_step, 10
+  %g11 = insertvalue %gemm_${S} %g10, i64 %depth, 11
+  %g12 = insertvalue %gemm_${S} %g11, i64 %cols, 12
+  %g13 = insertvalue %gemm_${S} %g12, i64 %block_rows, 13
+  %g14 = insertvalue %gemm_${S} %g13, i64 %col_blocks, 14
+  %g15 = insertvalue %gemm_${S} %g14, i32 %trans_a, 15
+  store %gemm_${S} %g15, ptr %ctx
+  %shared = icmp uge i64 %mnk, ${PARALLEL_FROM}
+  br i1 %shared, label %parallel, label %serial
+parallel:
+  %status = call i32 @scanjit_parallel_for(ptr @blocks_${S}, ptr %ctx, i64 0, i64 %blocks, i64 1)
+  br label %exit
+serial:
+  %unused = call i32 @blocks_${S}(ptr %ctx, i64 0, i64 %blocks)
+  br label %exit
+rows:
+  call void @dot_${S}(ptr %a, ptr %b, ptr %c, i64 %m, i64 %n, i64 %k, i64 %a_row_step, i64 %a_k_step)
+  br label %exit
+exit:
+  ret void
+}
+
+; Blocks lo..hi-1 of C (numbered along rows of blocks) through BLAS, k in
+; parts summed in ascending order; returns 0 (scanjit_parallel_for's part).
+define internal i32 @blocks_${S}(ptr %ctx, i64 %lo, i64 %hi) {
+entry:
+  %g = load %gemm_${S}, ptr %ctx
+  %a = extractvalue %gemm_${S} %g, 0
+  %b = extractvalue %gemm_${S} %g, 1
+  %c = extractvalue %gemm_${S} %g, 2
+  %blas = extractvalue %gemm_${S} %g, 3
+  %m = extractvalue %gemm_${S} %g, 4
+  %n = extractvalue %gemm_${S} %g, 5
+  %k = extractvalue %gemm_${S} %g, 6
+  %lda = extractvalue %gemm_${S} %g, 7
+  %ldb = extractvalue %gemm_${S} %g, 8
+  %a_row_step = extractvalue %gemm_${S} %g, 9
+  %a_k_step = extractvalue %gemm_${S} %g, 10
+  %depth = extractvalue %gemm_${S} %g, 11
+  %cols = extractvalue %gemm_${S} %g, 12
+  %block_rows = extractvalue %gemm_${S} %g, 13
+  %col_blocks = extractvalue %gemm_${S} %g, 14
+  %trans_a = extractvalue %gemm_${S} %g, 15
+  br label %block_head
+block_head:
+  %i = phi i64 [%lo, %entry], [%i1, %k_head]
+  %more = icmp ult i64 %i, %hi
+  br i1 %more, label %block_body, label %done
+block_body:
+  %row_block = udiv i64 %i, %col_blocks
+  %col_block = urem i64 %i, %col_blocks
+  %r = mul i64 %row_block, %block_rows
+  %cc = mul i64 %col_block, %cols
   %rows_left = sub i64 %m, %r
   %mr = call i64 @llvm.umin.i64(i64 %block_rows, i64 %rows_left)
-  %a_rows_at = mul i64 %r, %a_row_step
-  %c_rows_at = mul i64 %r, %ldb
-  %r1 = add i64 %r, %block_rows
-  br label %c_head
-c_head:
-  %cc = phi i64 [0, %r_body], [%cc1, %k_head]
-  %more_c = icmp ult i64 %cc, %n
-  br i1 %more_c, label %c_body, label %r_head
-c_body:
   %cols_left = sub i64 %n, %cc
   %nc = call i64 @llvm.umin.i64(i64 %cols, i64 %cols_left)
+  %a_rows_at = mul i64 %r, %a_row_step
+  %c_rows_at = mul i64 %r, %ldb
   %c_block_at = add i64 %c_rows_at, %cc
   %c_block = getelementptr ${T}, ptr %c, i64 %c_block_at
-  %cc1 = add i64 %cc, %cols
+  %i1 = add i64 %i, 1
   br label %k_head
 k_head:
-  %kk = phi i64 [0, %c_body], [%kk1, %k_body]
+  %kk = phi i64 [0, %block_body], [%kk1, %k_body]
   %more_k = icmp ult i64 %kk, %k
-  br i1 %more_k, label %k_body, label %c_head
+  br i1 %more_k, label %k_body, label %block_head
 k_body:
   %k_left = sub i64 %k, %kk
   %kr = call i64 @llvm.umin.i64(i64 %depth, i64 %k_left)
@@ -89,11 +148,8 @@ k_body:
                   ptr %b_block, i64 %ldb, ${T} %beta, ptr %c_block, i64 %ldb)
   %kk1 = add i64 %kk, %depth
   br label %k_head
-rows:
-  call void @dot_${S}(ptr %a, ptr %b, ptr %c, i64 %m, i64 %n, i64 %k, i64 %a_row_step, i64 %a_k_step)
-  br label %exit
-exit:
-  ret void
+done:
+  ret i32 0
 }
 
 define void @scanjit_dot_${S}(ptr noalias %a, ptr noalias %b, ptr noalias %c, i64 %m, i64 %n, i64 %k) {

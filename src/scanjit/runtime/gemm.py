@@ -13,7 +13,9 @@ multiply-adds up they call NumPy's own BLAS: the OpenBLAS its wheels bring
 beside NumPy, so no dependency is added. They call it on blocks small
 enough for OpenBLAS to compute on the calling thread (`ONE_THREAD`), k in
 parts of `DEPTH` added in ascending order (the bits of NumPy's products of
-the parts, summed in order; the same on every thread and call). Smaller products, and every product where no
+the parts, summed in order; the same on every thread and call); from
+`PARALLEL_FROM` multiply-adds up the blocks are shared among the runtime's
+threads (`scanjit_parallel_for`). Smaller products, and every product where no
 such library is found (a NumPy built against another BLAS), run the loop of
 gemm.ll, which rounds as convert-sj-to-loops' dot loops do.
 """
@@ -38,15 +40,28 @@ ONE_THREAD = 65536 * 4
 # ONE_THREAD has many rows and columns, whatever k (docs/performance.md,
 # issue 17 (e)); as the reference interpreter's `Dot.BLAS_DEPTH`.
 DEPTH = 64
+# From this many multiply-adds a product's blocks are shared among the
+# runtime's threads (each block as on one thread: the same bits).
+PARALLEL_FROM = 1 << 24
 CBLAS = {"f64": "scipy_cblas_dgemm64_", "f32": "scipy_cblas_sgemm64_"}
 
 
 def gemm_ir() -> str:
-    kinds = "".join(fill("gemm.ll", S=s, T=t, BLAS_FROM=BLAS_FROM, ONE_THREAD=ONE_THREAD, DEPTH=DEPTH)
+    kinds = "".join(fill("gemm.ll", S=s, T=t, BLAS_FROM=BLAS_FROM, ONE_THREAD=ONE_THREAD, DEPTH=DEPTH,
+                         PARALLEL_FROM=PARALLEL_FROM)
                     + column_sums(s, t, 8, 8) + column_sums(s, t, 8, 1) + column_sums(s, t, 1, 1)
                     + row_sums(s, t, 8)
                     for s, t in (("f64", "double"), ("f32", "float")))
-    return kinds + "declare i64 @llvm.umin.i64(i64, i64)\ndeclare i64 @llvm.umax.i64(i64, i64)\n"
+    return kinds + CEIL_DIV + "declare i64 @llvm.umin.i64(i64, i64)\ndeclare i64 @llvm.umax.i64(i64, i64)\n"
+
+
+CEIL_DIV = """define internal i64 @ceil_div(i64 %x, i64 %y) alwaysinline {
+  %x_1 = add i64 %x, %y
+  %up = sub i64 %x_1, 1
+  %q = udiv i64 %up, %y
+  ret i64 %q
+}
+"""
 
 
 def column_sums(s: str, t: str, lanes: int, vectors: int) -> str:
