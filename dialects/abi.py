@@ -34,6 +34,11 @@ ALWAYS_INLINE = "scanjit.always_inline"
 """llvm.func attribute: the JIT marks the function `alwaysinline` (a math
 expansion that math-polynomial-approximation emits once per module)."""
 
+FRESH_RESULT = "scanjit.fresh_result"
+"""llvm.func attribute of a declaration: its result is memory no other
+pointer reaches (an allocator's); the JIT marks it `noalias`, so that LLVM
+needs no overlap checks between fresh buffers and the others."""
+
 ARRAY_DATA, ARRAY_DIMENSIONS = 16, 32
 """Byte offsets of the `data` and `dimensions` fields of NumPy's PyArrayObject."""
 

@@ -1,5 +1,6 @@
 // RUN: scanjit-opt %s -p convert-scf-while-to-cf,convert-scf-to-cf,convert-func-to-llvm,convert-cf-to-llvm,convert-arith-to-llvm,convert-math-to-llvm,convert-memref-to-llvm,reconcile-unrealized-casts | filecheck %s
 // RUN: scanjit-opt %s -p convert-scf-while-to-cf,convert-scf-to-cf,convert-func-to-llvm,convert-cf-to-llvm,convert-arith-to-llvm,convert-math-to-llvm,convert-memref-to-llvm,reconcile-unrealized-casts -t llvm | filecheck %s --check-prefix=IR
+// RUN: scanjit-opt %s -p convert-scf-while-to-cf,convert-scf-to-cf,convert-func-to-llvm,convert-cf-to-llvm,convert-arith-to-llvm,convert-math-to-llvm,convert-memref-to-llvm,reconcile-unrealized-casts --emit llvm-ir | filecheck %s --check-prefix=JIT
 
 // y[i] = exp(x[i]) for a 1-d buffer, with a bounds check on %n.
 func.func @expm(%x: memref<?xf64>, %n: index) -> memref<?xf64> {
@@ -44,7 +45,7 @@ func.func @expm(%x: memref<?xf64>, %n: index) -> memref<?xf64> {
 // CHECK-NEXT:     llvm.return %[[CODE]] : i32
 // CHECK-NEXT:   }
 // CHECK-NEXT:   llvm.func @expm(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32 {
-// CHECK:        llvm.func @scanjit_alloc(i64) -> !llvm.ptr
+// CHECK:        llvm.func @scanjit_alloc(i64) -> !llvm.ptr attributes {scanjit.fresh_result}
 // CHECK-NOT:    builtin.unrealized_conversion_cast
 // CHECK-NOT:    index
 
@@ -55,3 +56,8 @@ func.func @expm(%x: memref<?xf64>, %n: index) -> memref<?xf64> {
 // IR:        ret i32 1
 // IR:      define i32 @"expm"(ptr %{{.*}}, ptr %{{.*}})
 // IR:      declare ptr @"scanjit_alloc"(i64 %{{.*}})
+
+// What the JIT gives LLVM marks the allocator's result noalias, so LLVM needs
+// no overlap checks between a fresh buffer and the others.
+// JIT:     define internal i32 @"expm_impl"(
+// JIT:     declare noalias ptr @"scanjit_alloc"(i64 %{{.*}})

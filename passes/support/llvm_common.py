@@ -22,6 +22,7 @@ from xdsl.dialects.builtin import (
     IntegerType,
     MemRefType,
     ModuleOp,
+    UnitAttr,
     UnrealizedConversionCastOp,
     i32,
     i64,
@@ -30,6 +31,8 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import BlockInsertPoint, InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
+
+from scanjit.dialects.abi import FRESH_RESULT
 
 PTR = llvm.LLVMPointerType()
 I1, I8 = IntegerType(1), IntegerType(8)
@@ -265,18 +268,18 @@ def free_and_return(function: llvm.FuncOp, frees: tuple[SSAValue, ...], chains: 
     return chains[key]
 
 
-def declare(module: ModuleOp, name: str, inputs: Sequence[Attribute], output: Attribute) -> str:
-    """Declare the external C function `name` once in `module`; return its name."""
+def declare(
+    module: ModuleOp, name: str, inputs: Sequence[Attribute], output: Attribute, fresh_result: bool = False
+) -> str:
+    """Declare the external C function `name` once in `module`; return its name.
+    `fresh_result`: it returns memory no other pointer reaches (FRESH_RESULT)."""
     for op in module.ops:
         if isinstance(op, llvm.FuncOp) and op.sym_name.data == name:
             return name
-    module.body.block.add_op(
-        llvm.FuncOp(
-            name,
-            llvm.LLVMFunctionType(inputs, output),
-            linkage=llvm.LinkageAttr("external"),
-        )
-    )
+    function = llvm.FuncOp(name, llvm.LLVMFunctionType(inputs, output), linkage=llvm.LinkageAttr("external"))
+    if fresh_result:
+        function.attributes[FRESH_RESULT] = UnitAttr()
+    module.body.block.add_op(function)
     return name
 
 

@@ -122,7 +122,7 @@ def _allocate(
         ops.append(elem := const(byte_size(t.element_type)))
         ops.append(nbytes := llvm.MulOp(count, elem.result, overflow=NSW))
         # scanjit_alloc / scanjit_free: scanjit's allocator (scanjit.runtime)
-        malloc = declare(module, "scanjit_alloc", [i64], PTR)
+        malloc = declare(module, "scanjit_alloc", [i64], PTR, fresh_result=True)
         buffer = llvm.CallOp(malloc, nbytes.res, return_type=PTR)
     ops.append(buffer)
     ops += pack(buffer.results[0], sizes)

@@ -18,7 +18,7 @@ from llvmlite.binding.executionengine import ExecutionEngine
 from scanjit import runtime
 from scanjit.runtime import llvm as host
 from scanjit.runtime.numpy_random import NUMPY_RANDOM_FUNCTIONS, bind_numpy_random, libraries_for
-from scanjit.dialects.abi import ALWAYS_INLINE, ERRORS, RESULT_OFFSETS
+from scanjit.dialects.abi import ALWAYS_INLINE, ERRORS, FRESH_RESULT, RESULT_OFFSETS
 
 
 @cache
@@ -90,10 +90,15 @@ def compile_module(module) -> Compiled:
     ir_module = convert_module(module, fallback_target_triple=llvm_binding.get_process_triple())
     # The translator makes every function external and drops function
     # attributes: restore internal linkage so that LLVM inlines single-use
-    # helpers (and keeps their noalias facts), and `alwaysinline`.
+    # helpers (and keeps their noalias facts), `alwaysinline`, and an
+    # allocator's `noalias` result.
     for op in module.ops:
-        if isinstance(op, llvm.FuncOp) and op.body.blocks:
+        if isinstance(op, llvm.FuncOp):
             function = ir_module.get_global(op.sym_name.data)
+            if FRESH_RESULT in op.attributes:
+                function.return_value.attributes.add("noalias")
+            if not op.body.blocks:
+                continue
             linkage = op.linkage.linkage.data
             if linkage in ("internal", "private"):
                 function.linkage = linkage
