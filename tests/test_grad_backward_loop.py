@@ -62,6 +62,22 @@ def test_the_backward_step_reads_the_stored_states():
     assert not any(n.op.__class__.__name__ == "Elemwise" and n.op.scalar_op == "tanh" for n in steps)
 
 
+def test_sums_reading_one_stack_share_its_matrix():
+    """x_t·W[:, :2] and x_t·W[:, 2:] (a GRU's gates): both weight sums read
+    one reshape of the stacked x_t and one transpose of it."""
+    x, h0, W = pt.tensor3("x"), pt.dmatrix("h0"), pt.dmatrix("W")
+    h = scanjit.scan(lambda xt, h, W: pt.tanh(pt.dot(xt, W[:, :2]) * pt.dot(xt, W[:, 2:]) + h),
+                     sequences=x, outputs_info=h0, non_sequences=[W], return_updates=False)
+    gW = scanjit.grad(h.sum(), W)
+    nodes = toposort([gW])
+    reshapes = [n for n in nodes if type(n.op).__name__ == "Reshape"]
+    transposes = [n for n in nodes if type(n.op).__name__ == "DimShuffle" and n.op.order == (1, 0)]
+    assert len(reshapes) == 3 and len(transposes) == 1  # x's, and one per slice's factor
+    args = RNG.normal(size=(5, 2, 3)), RNG.normal(size=(2, 2)), RNG.normal(size=(3, 4)) * 0.5
+    compiled, reference = (scanjit.function([x, h0, W], gW, mode=m)(*args) for m in (None, "py"))
+    np.testing.assert_allclose(compiled, reference, rtol=1e-12)
+
+
 @pytest.mark.parametrize("steps", [0, 1, 5])
 @pytest.mark.parametrize("batched", [False, True], ids=["vector", "batch"])
 def test_gradients_by_finite_differences(steps, batched):
