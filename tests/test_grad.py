@@ -14,6 +14,7 @@ import scanjit.tensor as pt
 from scanjit.gradient import (
     DisconnectedInputError, GradientError, disconnected_grad, grad, hessian, jacobian, verify_grad, zero_grad,
 )
+from scanjit.graph import toposort
 
 try:  # a second oracle where it is installed
     import pytensor
@@ -323,6 +324,24 @@ def test_op_grads_match_pytensor(mode, names):
     for g, e, name in zip(got, expected, names):
         assert g.dtype == e.dtype and g.shape == e.shape, name
         np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+@needs_pytensor
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_gradients_skip_the_max_shift(name):
+    """The shift by the maximum has no gradient (its exact one cancels):
+    the gradient graph has no max, compiled and reference results are
+    PyTensor's, with ties and a row of equal values."""
+    x, y = pt.dmatrix("x"), pt.dmatrix("y")
+    g = grad((getattr(pt.special, name)(x, axis=-1) * y).sum(), x)
+    assert not any(getattr(n.op, "scalar_op", None) == "eq" for n in toposort([g]))
+    rx, ry = ptt.dmatrix("x"), ptt.dmatrix("y")
+    expected = pytensor.function([rx, ry], pytensor.grad((getattr(ptt.special, name)(rx, axis=-1) * ry).sum(), rx))
+    points = [anywhere(4, 5), anywhere(4, 5)]
+    points[0][1, :2], points[0][2] = 9.0, 0.5
+    for mode in (None, "py"):
+        np.testing.assert_allclose(scanjit.function([x, y], g, mode=mode)(*points), expected(*points),
+                                   rtol=1e-12, atol=1e-14, err_msg=str(mode))
 
 
 def test_integer_inputs_of_ops_get_zeros():

@@ -8,16 +8,19 @@ from scanjit.dtypes import INTS, upgrade_to_float
 from scanjit.graph import Variable
 from scanjit.tensor.basic import as_tensor_variable
 from scanjit.tensor.elemwise import cast, exp, expit, gammaln, log, log1p, sub, true_div  # noqa: F401
+from scanjit.tensor.gradient import disconnected_grad
 from scanjit.tensor.math import max, sum
 
 
 def _shifted(c, axis) -> Variable:
     """c - max(c) over `axis` (all axes for None); integers are converted to
-    float first (PyTensor subtracts in the integer dtype, which can wrap)."""
+    float first (PyTensor subtracts in the integer dtype, which can wrap).
+    The shift has no gradient (its exact one cancels), so the gradients are
+    PyTensor's: g - softmax·Σg for log_softmax, without the max's glue."""
     x = as_tensor_variable(c)
     if x.dtype in INTS:
         x = cast(x, upgrade_to_float(x.dtype))
-    return sub(x, max(x, axis, keepdims=True))
+    return sub(x, disconnected_grad(max(x, axis, keepdims=True)))
 
 
 def softmax(c, axis=None) -> Variable:
