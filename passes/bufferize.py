@@ -47,7 +47,7 @@ from xdsl.utils.exceptions import PassFailedException
 from scanjit.dialects import sj
 from scanjit.dialects.abi import STEP_LOCAL
 from scanjit.passes.support.builder import defined_in, different_rows, row_offset
-from scanjit.passes.support.memory import checked_alloc, read_only
+from scanjit.passes.support.memory import VIEWS, checked_alloc, read_only
 
 
 
@@ -84,6 +84,8 @@ def writable_in_place(value: SSAValue, user: Operation, position: BlockOrder) ->
         return False
     if sum(use.operation is user for use in value.uses) > 1:
         return False  # e.g. one tensor.empty (merged by cse) as two loop inits
+    if any(isinstance(use.operation, VIEWS) for use in value.uses):
+        return False  # a view of it may be read after `user`
     for use in value.uses:
         if use.operation is user:
             continue
@@ -191,6 +193,14 @@ class Bufferizer:
             Rewriter.replace_op(op, memref.DimOp(op.source, op.index))
         elif isinstance(op, tensor.CastOp):  # the same buffer, read-only (support/memory.py)
             Rewriter.replace_op(op, memref.CastOp.get(op.source, memref_type(op.dest.type)))
+        elif isinstance(op, tensor.CollapseShapeOp):  # a view too: merged axes of a row-major buffer
+            Rewriter.replace_op(op, memref.CollapseShapeOp(
+                operands=[op.src], result_types=[memref_type(op.result.type)],
+                properties={"reassociation": op.reassociation}))
+        elif isinstance(op, tensor.ExpandShapeOp):
+            Rewriter.replace_op(op, memref.ExpandShapeOp(
+                operands=[op.src, op.dynamic_output_shape], result_types=[memref_type(op.result.type)],
+                properties={"reassociation": op.reassociation, "static_output_shape": op.static_output_shape}))
         elif isinstance(op, tensor.InsertOp):
             buf = self.buffer_for_write(op.dest, op, 0)
             Rewriter.insert_op(memref.StoreOp.get(op.scalar, buf, list(op.indices)),
@@ -363,10 +373,10 @@ def _index(user: Operation, value: int) -> SSAValue:
 
 
 def aliases(buf: SSAValue) -> list[SSAValue]:
-    """`buf` and the views of it (`memref.cast`s, of casts too)."""
+    """`buf` and the views of it (`memref.cast`s, reshapes, of views too)."""
     found = [buf]
     for value in found:
-        found += [use.operation.results[0] for use in value.uses if isinstance(use.operation, memref.CastOp)]
+        found += [use.operation.results[0] for use in value.uses if isinstance(use.operation, VIEWS)]
     return found
 
 

@@ -25,17 +25,33 @@ A transposed operand invariant in a loop around the product (`v·Uᵀ`,
 loop: each step then sums `v·P` in vector registers, not one row of `Y` at
 a time. The products and their order of summation are the same either way.
 
-Vector-vector, batched, integer and bool products stay for
+Two batched products are one `scanjit_gemm` call over all their rows,
+their operands' axes merged as views of their stored buffers
+(`tensor.collapse_shape`; a view or fused map is stored first):
+
+- a stack (batch..., [m], k) times a matrix broadcast over the batch axes
+  (`sj.dimshuffle` of M (k, n) or of Mᵀ to (1, ..., k, n)): the rows
+  (batch·m, k) times M, the result expanded back (`tensor.expand_shape`);
+- a product contracting c >= 2 axes, (m, k...) · (k..., n): A (m, K) times
+  B (K, n), A read as the stack (k..., m) it is a view of, if so (Aᵀ).
+
+The reference interpreter's `Dot` sums these as the one matrix product
+they are (bits as compiled).
+
+Vector-vector, other batched, integer and bool products stay for
 `convert-sj-to-loops`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import prod
 
 from xdsl.context import Context
-from xdsl.dialects import arith, scf
-from xdsl.dialects.builtin import Float32Type, Float64Type, ModuleOp, TensorType, i64
+from xdsl.dialects import arith, scf, tensor
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX, ArrayAttr, Float32Type, Float64Type, IntegerAttr, ModuleOp, TensorType, i64,
+)
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -67,6 +83,30 @@ def transpose(b: Builder, matrix: SSAValue) -> SSAValue:
     return b.emit(sj.DimShuffleOp(matrix, [1, 0], TensorType(matrix.type.element_type, [cols, rows])))
 
 
+def merged(b: Builder, value: SSAValue, groups: list[range]) -> SSAValue:
+    """The view of `value` with each group of its axes merged into one."""
+    shape = value.type.get_shape()
+    lengths = [DYNAMIC_INDEX if any(shape[a] < 0 for a in g) else prod(shape[a] for a in g) for g in groups]
+    return b.emit(tensor.CollapseShapeOp(
+        operands=[value], result_types=[TensorType(value.type.element_type, lengths)],
+        properties={"reassociation": reassociation(groups)}))
+
+
+def reassociation(groups: list[range]) -> ArrayAttr:
+    return ArrayAttr([ArrayAttr([IntegerAttr(a, i64) for a in g]) for g in groups])
+
+
+def broadcast_matrix(b: Builder, value: SSAValue, batch: int) -> SSAValue | None:
+    """M (k×n) where `value` is a view (1, ..., k, n) of M or of Mᵀ (then the view Mᵀ)."""
+    owner = value.owner
+    if not isinstance(owner, sj.DimShuffleOp) or rank(owner.source.type) != 2:
+        return None
+    order = list(owner.order.get_values())
+    if order == [-1] * batch + [0, 1]:
+        return owner.source
+    return transpose(b, owner.source) if order == [-1] * batch + [1, 0] else None
+
+
 def outermost_loop_keeping(value: SSAValue, op: Operation) -> Operation | None:
     """The outermost loop around `op` in which `value` is invariant (defined outside it)."""
     found, parent = None, op.parent_op()
@@ -88,6 +128,8 @@ class DotToCall(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.DotOp, rewriter: PatternRewriter, /):
         t = op.result.type
+        if isinstance(t, TensorType) and type(t.element_type) in KINDS and self.batched(op, t, rewriter):
+            return
         ranks = (rank(op.lhs.type), rank(op.rhs.type))
         if (op.batch_count, op.contract_count) != (0, 1) or not isinstance(t, TensorType) \
                 or ranks not in ((1, 2), (2, 1), (2, 2)) or type(t.element_type) not in KINDS:
@@ -112,6 +154,29 @@ class DotToCall(RewritePattern):
                 rewriter.insert_op(packer.ops, InsertPoint.before(loop))
             call = self.call(b, f"scanjit_dot_{kind}", vector, plain, t, rows=False, columns=True)
         rewriter.replace(op, b.ops, [call])
+
+    def batched(self, op: sj.DotOp, t: TensorType, rewriter: PatternRewriter) -> bool:
+        """Rewrites a batched product that is one matrix product (see the module's doc)."""
+        b, callee = Builder(), f"scanjit_gemm_{KINDS[type(t.element_type)]}"
+        n, c, r = op.batch_count, op.contract_count, rank(op.lhs.type)
+        if n and c == 1 and (matrix := broadcast_matrix(b, op.rhs, n)) is not None:
+            rows = merged(b, op.lhs, [range(r - 1), range(r - 1, r)])
+            product = self.gemm(b, callee, rows, matrix, TensorType(t.element_type, [DYNAMIC_INDEX, t.get_shape()[-1]]))
+            lengths = [b.dim(op.lhs, a) for a in range(r - 1)] + [b.dim(matrix, 1)]
+            shape = t.get_shape()
+            result = b.emit(tensor.ExpandShapeOp(product, [d for d, s in zip(lengths, shape) if s < 0],
+                                                 reassociation([range(r - 1), range(r - 1, r)]), shape, t))
+        elif not n and c > 1 and r == rank(op.rhs.type) == c + 1:
+            stack = op.lhs.owner
+            if isinstance(stack, sj.DimShuffleOp) and list(stack.order.get_values()) == [c, *range(c)]:
+                lhs = transpose(b, merged(b, stack.source, [range(c), range(c, c + 1)]))
+            else:
+                lhs = merged(b, op.lhs, [range(1), range(1, c + 1)])
+            result = self.gemm(b, callee, lhs, merged(b, op.rhs, [range(c), range(c, c + 1)]), t)
+        else:
+            return False
+        rewriter.replace(op, b.ops, [result])
+        return True
 
     @staticmethod
     def gemm(b: Builder, callee: str, lhs: SSAValue, rhs: SSAValue, t: TensorType) -> SSAValue:

@@ -245,3 +245,40 @@ def test_vector_products_propagate_nans_and_infinities():
     with np.errstate(invalid="ignore"):
         np.testing.assert_array_equal(scanjit.function([X, v], pt.dot(v, X))(xv, vv), vv @ xv)
         np.testing.assert_array_equal(scanjit.function([X, v], pt.dot(X.T, v))(xv, vv), xv.T @ vv)
+
+
+# (T, B, H, C): around BLAS_FROM multiply-adds (T·B·H·C), and empty.
+BATCHED_SHAPES = [(3, 2, 4, 5), (40, 16, 32, 20), (0, 3, 4, 5), (7, 5, 0, 3), (7, 5, 70, 30)]
+
+
+@pytest.mark.parametrize("T, B, H, C", BATCHED_SHAPES)
+def test_a_stack_by_a_matrix_is_one_product(T, B, H, C):
+    """x·V, g·Vᵀ of stacks (T, B, ·), and the gradient dV = Σ xᵀg over the
+    T·B rows (a product contracting two axes): one gemm each, as the
+    reference interpreter sums them, bit for bit; one function, every shape."""
+    X, G, V = pt.tensor3("X"), pt.tensor3("G"), pt.dmatrix("V")
+    y = pt.dot(X, V)
+    outputs = [y, pt.dot(G, V.T), scanjit.grad((y * G).sum(), V)]
+    compiled, reference = (scanjit.function([X, V, G], outputs, mode=mode) for mode in (None, "py"))
+    rng = np.random.default_rng(T * B + H * C)
+    x, v, g = rng.normal(size=(T, B, H)), rng.normal(size=(H, C)), rng.normal(size=(T, B, C))
+    got = compiled(x, v, g)
+    for value, expected in zip(got, [x @ v, g @ v.T, np.einsum("tbh,tbc->hc", x, g)]):
+        np.testing.assert_allclose(value, expected, rtol=1e-12, atol=1e-12)
+    for value, same in zip(got, reference(x, v, g)):
+        np.testing.assert_array_equal(value, same)
+    with pytest.raises(ValueError, match="dot of 'X' and 'V'"):
+        compiled(x, rng.normal(size=(H + 1, C)), g)
+
+
+def test_a_stack_by_a_matrix_in_a_scan_step():
+    """Each step's (B, S, H) slice by W: one product per step, rows a fresh copy of a view."""
+    X, W = pt.tensor4("X"), pt.dmatrix("W")
+    ys = scanjit.scan(lambda x, W: pt.dot(x[:, ::2], W), sequences=[X], non_sequences=[W],
+                      return_updates=False)
+    rng = np.random.default_rng(1)
+    for T in (0, 4):
+        x, w = rng.normal(size=(T, 6, 10, 64)), rng.normal(size=(64, 40))
+        got = scanjit.function([X, W], ys)(x, w)
+        np.testing.assert_allclose(got, x[:, :, ::2] @ w, rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal(got, scanjit.function([X, W], ys, mode="py")(x, w))

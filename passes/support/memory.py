@@ -15,11 +15,16 @@ from scanjit.passes.support.builder import Builder
 def read_only(value: SSAValue) -> bool:
     """Is `value` a function argument (the caller's array), a constant (a
     global) or a cast (another view of a buffer, which may still be read),
-    whose buffer the function must never write?"""
+    whose buffer the function must never write? Reshaped views
+    (collapse_shape, expand_shape) count as casts."""
     if isinstance(value, BlockArgument):
         return isinstance(value.block.parent_op(), func.FuncOp)
-    return isinstance(value.owner, arith.ConstantOp | memref.GetGlobalOp | memref.CastOp | tensor.CastOp)
+    return isinstance(value.owner, (arith.ConstantOp, memref.GetGlobalOp, *VIEWS))
 
+
+# Ops whose result is another view of their source's buffer.
+VIEWS = (memref.CastOp, memref.CollapseShapeOp, memref.ExpandShapeOp,
+         tensor.CastOp, tensor.CollapseShapeOp, tensor.ExpandShapeOp)
 
 
 # Largest buffer we ask malloc for: its byte count must not overflow an i64.

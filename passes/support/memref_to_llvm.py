@@ -60,6 +60,19 @@ def _sizes(desc: SSAValue, t: MemRefType, ops: list[Operation]) -> list[SSAValue
     return [_size(desc, t, d, ops) for d in range(t.get_num_dims())]
 
 
+def _given_sizes(shape: Sequence[int], dynamic: Sequence[SSAValue], ops: list[Operation]) -> list[SSAValue]:
+    """The sizes of `shape`: its static lengths as constants, the dynamic ones from `dynamic`."""
+    rest = iter(dynamic)
+    sizes = []
+    for n in shape:
+        if n == DYNAMIC_INDEX:
+            sizes.append(to_llvm(next(rest)))
+        else:
+            ops.append(c := const(n))
+            sizes.append(c.result)
+    return sizes
+
+
 def _product(values: list[SSAValue], ops: list[Operation]) -> SSAValue:
     one = const(1)
     ops.append(one)
@@ -107,14 +120,7 @@ def _allocate(
     op: memref.AllocOp | memref.AllocaOp, module: builtin.ModuleOp, ops: list[Operation]
 ) -> SSAValue:
     t = _memref_type(op.memref)
-    dynamic = iter(op.dynamic_sizes)
-    sizes = []
-    for n in t.get_shape():
-        if n == DYNAMIC_INDEX:
-            sizes.append(to_llvm(next(dynamic)))
-        else:
-            ops.append(c := const(n))
-            sizes.append(c.result)
+    sizes = _given_sizes(t.get_shape(), op.dynamic_sizes, ops)
     count = _product(sizes, ops)
     if isinstance(op, memref.AllocaOp):
         buffer = llvm.AllocaOp(count, storage_type(t.element_type), alignment=16)
@@ -172,6 +178,17 @@ def _lower(op: Operation, module: builtin.ModuleOp, rows: Rows) -> tuple[list[Op
         case memref.CastOp():
             _memref_type(op.dest)
             return ops, [to_llvm(op.source)]
+        case memref.CollapseShapeOp():  # the same data, each group of axes one
+            src = to_llvm(op.src)
+            sizes = _sizes(src, _memref_type(op.src), ops)
+            merged = [_product([sizes[a.value.data] for a in group.data], ops)
+                      for group in op.reassociation.data]
+            ops += pack(field(src, 0, PTR), merged)
+            return ops, [ops[-1].results[0]]
+        case memref.ExpandShapeOp():
+            sizes = _given_sizes(op.static_output_shape.get_values(), op.output_shape, ops)
+            ops += pack(field(to_llvm(op.src), 0, PTR), sizes)
+            return ops, [ops[-1].results[0]]
         case memref.CopyOp():
             t = _memref_type(op.source)
             src = to_llvm(op.source)

@@ -80,6 +80,17 @@ class Dot(Op):
         """A product of vectors and matrices as they are (np.dot's)."""
         return (self.batch, self.contract, self.orders) == (0, 1, (None, None))
 
+    def one_matrix_product(self, b_ndim: int, laid_a: int, laid_b: int) -> bool:
+        """Compiled as one matrix product (convert-dot-to-gemm): the plain
+        product of matrices; a stack by a matrix broadcast over its batch axes;
+        a product contracting several axes of a (m, k...) and a (k..., n)."""
+        n, c, order = self.batch, self.contract, self.orders[1]
+        if self.plain():
+            return laid_a == laid_b == 2
+        if n and c == 1:
+            return b_ndim == 2 and order in (("x",) * n + (0, 1), ("x",) * n + (1, 0))
+        return not n and c > 1 and laid_a == laid_b == c + 1
+
     def perform(self, node, inputs):
         """Float sums as compiled: from zero, κ ascending; NumPy's for large
         matrix products, by parts of k."""
@@ -93,14 +104,15 @@ class Dot(Op):
         cols = b.shape[-1] if self.free_axes(b.ndim) else 1
         k = int(np.prod(a.shape[a.ndim - c:]))
         a, b = a.reshape(a.shape[:n] + (m, k)), b.reshape(b.shape[:n] + (k, cols))
-        if self.plain() and x.ndim == y.ndim == 2 and m * k * cols >= self.BLAS_FROM:
-            acc = np.matmul(a[:, :self.BLAS_DEPTH], b[:self.BLAS_DEPTH])
-            for i in range(self.BLAS_DEPTH, k, self.BLAS_DEPTH):
-                acc += np.matmul(a[:, i:i + self.BLAS_DEPTH], b[i:i + self.BLAS_DEPTH])
+        if is_float(out.dtype) and self.one_matrix_product(y.ndim, len(sa), len(sb)):
+            # its rows (batch·m, k) times the matrix broadcast over the batch: one product
+            rows, matrix = a.reshape(int(np.prod(a.shape[:-1])), k), b.reshape(k, cols)
+            if rows.shape[0] * k * cols >= self.BLAS_FROM:
+                acc = _blas_matmul(rows, matrix, self.BLAS_DEPTH).reshape(a.shape[:n] + (m, cols))
+            else:
+                acc = _summed(rows[None], matrix[None], k, out.dtype).reshape(a.shape[:n] + (m, cols))
         elif is_float(out.dtype):
-            acc = np.zeros(np.broadcast_shapes(a.shape[:n], b.shape[:n]) + (m, cols), out.dtype)
-            for i in range(k):
-                acc = acc + a[..., :, i:i + 1] * b[..., i:i + 1, :]
+            acc = _summed(a, b, k, out.dtype)
         else:
             acc = np.matmul(a, b)
         free = (m,) * self.free_axes(len(sa)) + (cols,) * self.free_axes(len(sb))
@@ -168,6 +180,22 @@ class Dot(Op):
             return "Dot"
         orders = ",".join("" if o is None else "(" + ",".join(map(str, o)) + ")" for o in self.orders)
         return f"Dot{{batch={self.batch}, contract={self.contract}, orders={orders}}}"
+
+
+def _blas_matmul(a: np.ndarray, b: np.ndarray, depth: int) -> np.ndarray:
+    """a · b (matrices) as NumPy's BLAS sums it, k in parts of `depth` added in order."""
+    acc = np.matmul(a[:, :depth], b[:depth])
+    for i in range(depth, a.shape[1], depth):
+        acc += np.matmul(a[:, i:i + depth], b[i:i + depth])
+    return acc
+
+
+def _summed(a: np.ndarray, b: np.ndarray, k: int, dtype) -> np.ndarray:
+    """(batch..., m, k) · (batch..., k, n), each sum from zero, κ ascending."""
+    acc = np.zeros(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (a.shape[-2], b.shape[-1]), dtype)
+    for i in range(k):
+        acc = acc + a[..., :, i:i + 1] * b[..., i:i + 1, :]
+    return acc
 
 
 def _lay_out(x: np.ndarray, order) -> np.ndarray:
