@@ -3,7 +3,9 @@
 
 Rows are never copied: a read of `sj.row %x[%i]` at `[j...]` becomes a read of
 `%x[%i, j...]`, and its dims are the source's trailing dims. Only a row that
-escapes (returned, yielded) is materialized by a copy loop.
+escapes (returned, yielded) is materialized by a copy loop. A slice read only
+element by element (`slice_view`) is a view too: a read of row k is a read of
+row start + k * step of its source.
 
 We lower straight to scf rather than through linalg: our ops need
 broadcasting, row folding and shape checks that linalg.generic would only
@@ -39,6 +41,9 @@ def element(b: Builder, value: SSAValue, indices: list[SSAValue]) -> SSAValue:
     owner = value.owner
     if isinstance(owner, sj.RowOp):
         return element(b, owner.source, [owner.index, *indices])
+    if isinstance(owner, sj.SliceOp):
+        row = b.emit(arith.AddiOp(owner.start, b.emit(arith.MuliOp(indices[0], owner.step))))
+        return element(b, owner.source, [row, *indices[1:]])
     if isinstance(owner, sj.DimShuffleOp):
         source_indices = [None] * owner.source.type.get_num_dims()
         for index, axis in zip(indices, owner.order.get_values()):
@@ -96,10 +101,26 @@ def fused(op: sj.MapOp) -> bool:
 
 
 def root(value: SSAValue) -> SSAValue:
-    """The tensor a chain of views reads."""
-    while isinstance(value.owner, sj.RowOp | sj.DimShuffleOp):
+    """The tensor a chain of views (and slices) reads."""
+    while isinstance(value.owner, sj.RowOp | sj.DimShuffleOp | sj.SliceOp):
         value = value.owner.source
     return value
+
+
+def slice_view(op: sj.SliceOp) -> bool:
+    """Whether `op` stays a view: read only by maps and element reads
+    (through views), and not of a map computed inside it (which the copy
+    reads once)."""
+    source = root(op.source).owner
+    return not (isinstance(source, sj.MapOp) and fused(source)) and reads_elements(op.result)
+
+
+def reads_elements(value: SSAValue) -> bool:
+    """Whether every user of `value` reads it element by element, directly
+    or through views."""
+    return all(isinstance(use.operation, tensor.ExtractOp | tensor.DimOp | sj.MapOp)
+               or isinstance(use.operation, sj.RowOp | sj.DimShuffleOp) and reads_elements(use.operation.result)
+               for use in value.uses)
 
 
 def reads_row_other_than(op: sj.MapOp, tensor_value: SSAValue, row: SSAValue) -> bool | None:
@@ -146,6 +167,10 @@ def dim(b: Builder, value: SSAValue, axis: int) -> SSAValue:
             value, axis = owner.source, axis + 1
         elif isinstance(owner, sj.DimShuffleOp):
             value, axis = owner.source, owner.order.get_values()[axis]
+        elif isinstance(owner, sj.SliceOp):
+            if axis == 0:
+                return owner.count
+            value = owner.source
         elif isinstance(owner, sj.MapOp):
             rank = value.type.get_num_dims()
             sized = [(x, k) for x in owner.inputs if isinstance(x.type, TensorType)
@@ -533,7 +558,7 @@ class MergeSlices(RewritePattern):
 
 
 class LowerSlice(Lowering):
-    """A slice of rows is a copy. When its source is a permutation view of
+    """A slice of rows that is no view (`slice_view`) is a copy. When its source is a permutation view of
     a tensor (the emitter slices other axes as rows of a view moving the
     axis first), the copy keeps that tensor's layout, read through the same
     permutation: a column slice x[:, a:b] stays row-major, so the loops
@@ -542,7 +567,8 @@ class LowerSlice(Lowering):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.SliceOp, rewriter: PatternRewriter, /):
-        self.rewrite(op, rewriter)
+        if not slice_view(op):
+            self.rewrite(op, rewriter)
 
     def lower(self, b: Builder, op: sj.SliceOp) -> SSAValue:
         view = op.source.owner
@@ -611,9 +637,10 @@ class FoldViewReads(RewritePattern):
     """tensor.extract / tensor.dim of a view or of a fused map read its inputs."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
-        views = (sj.RowOp, sj.DimShuffleOp)
+        views = (sj.RowOp, sj.DimShuffleOp, sj.SliceOp)
         owner = op.tensor.owner if isinstance(op, tensor.ExtractOp) else None
-        if isinstance(owner, views) or isinstance(owner, sj.MapOp) and fused(owner):
+        if isinstance(owner, views[:2]) or isinstance(owner, sj.SliceOp) and slice_view(owner) or \
+                isinstance(owner, sj.MapOp) and fused(owner):
             b = Builder()
             result = element(b, op.tensor, list(op.indices))
             rewriter.replace(op, b.ops, [result])
@@ -652,7 +679,8 @@ class ConvertSjToLoopsPass(ModulePass):
             LowerMap(), LowerReduce(), LowerArgmax(), LowerCumulative(), LowerDot(), LowerSlice(), LowerInsertRow(),
             LowerArange(), LowerFill(), LowerConstant(), FoldViewReads(), MaterializeView(),
         ])).rewrite_module(op)
-        for view in reversed([o for o in op.walk() if isinstance(o, sj.RowOp | sj.DimShuffleOp | sj.MapOp)]):
+        for view in reversed([o for o in op.walk()
+                              if isinstance(o, sj.RowOp | sj.DimShuffleOp | sj.SliceOp | sj.MapOp)]):
             if not view.result.uses:
                 view.detach()
                 view.erase()
