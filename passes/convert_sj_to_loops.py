@@ -86,7 +86,20 @@ def map_depth(op: sj.MapOp) -> int:
 _MAP_DEPTHS: weakref.WeakKeyDictionary[sj.MapOp, int] = weakref.WeakKeyDictionary()
 
 
+# Arithmetic cheap enough to compute again at each read rather than store.
+CHEAP = (arith.AddfOp, arith.SubfOp, arith.MulfOp, arith.NegfOp, sj.YieldOp)
+
+
+def cheap(op: sj.MapOp) -> bool:
+    """A map of at most two levels (its map inputs fused) of additions and
+    multiplications: `x·W + h·U + b`."""
+    maps = [op, *(x.owner for x in op.inputs if isinstance(x.owner, sj.MapOp))]
+    return map_depth(op) <= 2 and all(isinstance(o, CHEAP) for m in maps for o in m.body.block.ops)
+
+
 def fused(op: sj.MapOp) -> bool:
+    if cheap(op) and sliced_only(op.result):
+        return True  # each slice's reader computes its elements: an LSTM's gate columns
     users = [u.operation for u in op.result.uses if not isinstance(u.operation, tensor.DimOp)]
     if len(users) != 1 or not isinstance(users[0], READ_ONCE):
         return False
@@ -109,10 +122,18 @@ def root(value: SSAValue) -> SSAValue:
 
 def slice_view(op: sj.SliceOp) -> bool:
     """Whether `op` stays a view: read only by maps and element reads
-    (through views), and not of a map computed inside it (which the copy
-    reads once)."""
+    (through views), and not of a costly map computed inside it (which the
+    copy reads once)."""
     source = root(op.source).owner
-    return not (isinstance(source, sj.MapOp) and fused(source)) and reads_elements(op.result)
+    return reads_elements(op.result) and not (isinstance(source, sj.MapOp) and fused(source)
+                                              and not sliced_only(source.result))
+
+
+def sliced_only(value: SSAValue) -> bool:
+    """Whether `value` is read only through slice views (`slice_view`)."""
+    return all(isinstance(use.operation, sj.SliceOp) and reads_elements(use.operation.result)
+               or isinstance(use.operation, sj.RowOp | sj.DimShuffleOp) and sliced_only(use.operation.result)
+               or isinstance(use.operation, tensor.DimOp) for use in value.uses)
 
 
 def reads_elements(value: SSAValue) -> bool:

@@ -12,28 +12,28 @@ import scanjit.tensor as pt
 H = 3
 
 
-def gates(pt, z, c):
-    """An LSTM cell's gates: column slices of z, and of the state c."""
-    i, f, o = (pt.sigmoid(z[:, k * H:(k + 1) * H]) for k in range(3))
-    c = f * c[:, ::-1] + i * pt.tanh(z[:, 3 * H:]) + c[1:2, ::2].sum()
-    return o * pt.tanh(c), c
-
-
-def numpy_gates(z, c):
-    sigmoid = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
-    i, f, o = (sigmoid(z[:, k * H:(k + 1) * H]) for k in range(3))
-    c = f * c[:, ::-1] + i * np.tanh(z[:, 3 * H:]) + c[1:2, ::2].sum()
-    return o * np.tanh(c), c
+def gates(lib, z, c, bias):
+    """An LSTM cell's gates: column slices of z + bias (computed by each
+    slice's reader; two of them overlap), and of the state c."""
+    z = z + bias
+    i, f, o = (lib.sigmoid(z[:, k * H:(k + 1) * H]) for k in range(3))
+    c = f * c[:, ::-1] + i * lib.tanh(z[:, 3 * H:]) + c[1:2, ::2].sum() * z[:, H // 2:H // 2 + H]
+    return o * lib.tanh(c), c
 
 
 def lstm_gates(lib):
-    Z, c0 = lib.tensor3("Z"), lib.dmatrix("c0")
+    Z, c0, bias = lib.tensor3("Z"), lib.dmatrix("c0"), lib.dvector("bias")
     (h, c), _ = (pytensor if lib is pt else pytest.importorskip("pytensor")).scan(
-        lambda z, c: gates(lib, z, c), sequences=[Z], outputs_info=[None, c0])
-    return [Z, c0], [h, c]
+        lambda z, c, bias: gates(lib, z, c, bias), sequences=[Z], outputs_info=[None, c0], non_sequences=[bias])
+    return [Z, c0, bias], [h, c]
 
 
-ARGS = (np.random.default_rng(0).normal(size=(5, 4, 4 * H)), np.random.default_rng(1).normal(size=(4, H)))
+class Np:
+    sigmoid, tanh = staticmethod(lambda x: 1 / (1 + np.exp(-x))), np.tanh
+
+
+rng = np.random.default_rng(0)
+ARGS = (rng.normal(size=(5, 4, 4 * H)), rng.normal(size=(4, H)), rng.normal(size=4 * H))
 
 
 @pytest.mark.parametrize("mode", [None, "py"])
@@ -42,7 +42,7 @@ def test_gate_slices_in_a_scan_step(mode):
     h, c = pytensor.function(inputs, outputs, mode=mode)(*ARGS)
     state = ARGS[1]
     for t, z in enumerate(ARGS[0]):
-        expected_h, state = numpy_gates(z, state)
+        expected_h, state = gates(Np, z, state, ARGS[2])
         np.testing.assert_allclose(h[t], expected_h, rtol=1e-13)
         np.testing.assert_allclose(c[t], state, rtol=1e-13)
 
