@@ -36,16 +36,15 @@ entry:
 call:
   ; In blocks of at most ${ONE_THREAD} multiply-adds, which OpenBLAS computes
   ; on the calling thread: a product per scan step gains nothing from waking
-  ; its threads, and loses much on a busy machine. k in one part up to
-  ; ${WHOLE_K}, else in parts of at most ${DEPTH}, each block of C summing its parts in ascending order (beta 0,
+  ; its threads, and loses much on a busy machine. k in parts of at most
+  ; ${DEPTH}, each block of C summing its parts in ascending order (beta 0,
   ; then 1): its bits do not depend on the thread or the call. Blocks of all
   ; rows and as many columns as fit (at least 32), then of as many rows as fit
   ; those. k > 0 here, since m·n·k >= ${BLAS_FROM}. From ${PARALLEL_FROM}
   ; multiply-adds up the blocks are shared among the runtime's threads
   ; (scanjit_parallel_for), each block computed as on one thread.
   %ldb = call i64 @llvm.umax.i64(i64 %n, i64 1)
-  %whole = icmp ule i64 %k, ${WHOLE_K}
-  %depth = select i1 %whole, i64 %k, i64 ${DEPTH}
+  %depth = call i64 @llvm.umin.i64(i64 %k, i64 ${DEPTH})
   %m_depth = mul i64 %m, %depth
   %fit_cols = udiv i64 ${ONE_THREAD}, %m_depth
   %cols_some = call i64 @llvm.umax.i64(i64 %fit_cols, i64 32)

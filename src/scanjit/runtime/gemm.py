@@ -12,7 +12,7 @@ multiply-adds up they call NumPy's own BLAS: the OpenBLAS its wheels bring
 (`scipy_cblas_dgemm64_` / `scipy_cblas_sgemm64_`, the ILP64 CBLAS), found
 beside NumPy, so no dependency is added. They call it on blocks small
 enough for OpenBLAS to compute on the calling thread (`ONE_THREAD`), k in
-parts of `DEPTH` added in ascending order (in one part up to `WHOLE_K`) (the bits of NumPy's products of
+parts of `DEPTH` added in ascending order (the bits of NumPy's products of
 the parts, summed in order; the same on every thread and call); from
 `PARALLEL_FROM` multiply-adds up the blocks are shared among the runtime's
 threads (`scanjit_parallel_for`). Smaller products, and every product where no
@@ -40,9 +40,6 @@ ONE_THREAD = 65536 * 4
 # ONE_THREAD has many rows and columns, whatever k (docs/performance.md,
 # issue 17 (e)); as the reference interpreter's `Dot.BLAS_DEPTH`.
 DEPTH = 64
-# Up to this k a product is one part: a cell's step (k = 128 units) then
-# makes half the calls, 4% faster in all (docs/performance.md).
-WHOLE_K = 128
 # From this many multiply-adds a product's blocks are shared among the
 # runtime's threads (each block as on one thread: the same bits).
 PARALLEL_FROM = 1 << 24
@@ -51,7 +48,7 @@ CBLAS = {"f64": "scipy_cblas_dgemm64_", "f32": "scipy_cblas_sgemm64_"}
 
 def gemm_ir() -> str:
     kinds = "".join(fill("gemm.ll", S=s, T=t, BLAS_FROM=BLAS_FROM, ONE_THREAD=ONE_THREAD, DEPTH=DEPTH,
-                         WHOLE_K=WHOLE_K, PARALLEL_FROM=PARALLEL_FROM)
+                         PARALLEL_FROM=PARALLEL_FROM)
                     + column_sums(s, t, 8, 8) + column_sums(s, t, 8, 1) + column_sums(s, t, 1, 1)
                     + row_sums(s, t, 8)
                     for s, t in (("f64", "double"), ("f32", "float")))

@@ -72,11 +72,9 @@ class Dot(Op):
 
     # Float matrix products (2-d by 2-d) of this many multiply-adds and more
     # are NumPy's BLAS's, compiled (convert-dot-to-gemm) and here, k in parts
-    # of BLAS_DEPTH summed in ascending order, k up to BLAS_WHOLE_K in one
-    # part (runtime/gemm.ll).
+    # of BLAS_DEPTH summed in ascending order (runtime/gemm.ll).
     BLAS_FROM = 1 << 15
     BLAS_DEPTH = 64
-    BLAS_WHOLE_K = 128
 
     def plain(self) -> bool:
         """A product of vectors and matrices as they are (np.dot's)."""
@@ -96,10 +94,9 @@ class Dot(Op):
         k = int(np.prod(a.shape[a.ndim - c:]))
         a, b = a.reshape(a.shape[:n] + (m, k)), b.reshape(b.shape[:n] + (k, cols))
         if self.plain() and x.ndim == y.ndim == 2 and m * k * cols >= self.BLAS_FROM:
-            depth = k if k <= self.BLAS_WHOLE_K else self.BLAS_DEPTH
-            acc = np.matmul(a[:, :depth], b[:depth])
-            for i in range(depth, k, depth):
-                acc += np.matmul(a[:, i:i + depth], b[i:i + depth])
+            acc = np.matmul(a[:, :self.BLAS_DEPTH], b[:self.BLAS_DEPTH])
+            for i in range(self.BLAS_DEPTH, k, self.BLAS_DEPTH):
+                acc += np.matmul(a[:, i:i + self.BLAS_DEPTH], b[i:i + self.BLAS_DEPTH])
         elif is_float(out.dtype):
             acc = np.zeros(np.broadcast_shapes(a.shape[:n], b.shape[:n]) + (m, cols), out.dtype)
             for i in range(k):
