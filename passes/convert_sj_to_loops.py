@@ -98,7 +98,7 @@ def cheap(op: sj.MapOp) -> bool:
 
 
 def fused(op: sj.MapOp) -> bool:
-    if cheap(op) and sliced_only(op.result):
+    if op.result.uses and cheap(op) and sliced_only(op.result):
         return True  # each slice's reader computes its elements: an LSTM's gate columns
     users = [u.operation for u in op.result.uses if not isinstance(u.operation, tensor.DimOp)]
     if len(users) != 1 or not isinstance(users[0], READ_ONCE):
