@@ -118,8 +118,8 @@ func.func @slice_of_slice(%x: tensor<?x4xf64>, %a: index, %n: index, %last: inde
 // CHECK-NOT:     sj.slice
 
 // A column slice x[:, start::step] (the emitter slices rows of a view moving
-// the columns first): the copy keeps x's row-major layout, rows outer and
-// the sliced columns inner, and the result reads it through the same view.
+// the columns first) read only by a map is a view: the map reads
+// x[i, start + k * step] in place, no copy (an LSTM's gate columns).
 func.func @column_slice(%x: tensor<?x?xf64>, %start: index, %step: index, %count: index) -> tensor<?x?xf64> {
   %front = "sj.dimshuffle"(%x) <{order = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
   %rows = "sj.slice"(%front, %start, %step, %count) : (tensor<?x?xf64>, index, index, index) -> tensor<?x?xf64>
@@ -135,16 +135,82 @@ func.func @column_slice(%x: tensor<?x?xf64>, %start: index, %step: index, %count
 // CHECK-LABEL: func.func @column_slice
 // CHECK:         %[[M:.*]] = tensor.dim %x, %{{.*}} : tensor<?x?xf64>
 // CHECK:         %[[EMPTY:.*]] = tensor.empty(%[[M]], %count) : tensor<?x?xf64>
-// CHECK:         %[[COPY:.*]] = scf.for %[[I:.*]] = %{{.*}} to %[[M]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[EMPTY]])
+// CHECK-NOT:     tensor.empty
+// CHECK:         scf.for %[[I:.*]] = %{{.*}} to %[[M]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[EMPTY]])
+// CHECK:           scf.for %[[K:.*]] = %{{.*}} to %count step %{{.*}} iter_args(%[[ACC2:.*]] = %[[ACC]])
+// CHECK-NEXT:        %[[OFF:.*]] = arith.muli %[[K]], %step : index
+// CHECK-NEXT:        %[[COL:.*]] = arith.addi %start, %[[OFF]] : index
+// CHECK-NEXT:        %[[E:.*]] = tensor.extract %x[%[[I]], %[[COL]]] : tensor<?x?xf64>
+// CHECK-NEXT:        %[[W:.*]] = arith.mulf %[[E]], %[[E]] : f64
+// CHECK-NEXT:        tensor.insert %[[W]] into %[[ACC2]][%[[I]], %[[K]]] : tensor<?x?xf64>
+// CHECK-NOT:     sj.slice
+
+// A cheap map (sums, products) read only through slice views is computed
+// by each slice's reader, never stored: z = a + b is read as two column
+// slices, and each map adds a and b at its own columns.
+func.func @sum_read_as_slices(%a: tensor<?x?xf64>, %b: tensor<?x?xf64>, %n: index) -> (tensor<?x?xf64>, tensor<?x?xf64>) {
+  %zero = arith.constant 0 : index
+  %one = arith.constant 1 : index
+  %z = "sj.map"(%a, %b) ({
+  ^bb0(%x: f64, %y: f64):
+    %s = arith.addf %x, %y : f64
+    "sj.yield"(%s) : (f64) -> ()
+  }) : (tensor<?x?xf64>, tensor<?x?xf64>) -> tensor<?x?xf64>
+  %front0 = "sj.dimshuffle"(%z) <{order = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  %left = "sj.slice"(%front0, %zero, %one, %n) : (tensor<?x?xf64>, index, index, index) -> tensor<?x?xf64>
+  %back0 = "sj.dimshuffle"(%left) <{order = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  %front1 = "sj.dimshuffle"(%z) <{order = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  %right = "sj.slice"(%front1, %n, %one, %n) : (tensor<?x?xf64>, index, index, index) -> tensor<?x?xf64>
+  %back1 = "sj.dimshuffle"(%right) <{order = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  %p = "sj.map"(%back0) ({
+  ^bb0(%v: f64):
+    %w = math.tanh %v : f64
+    "sj.yield"(%w) : (f64) -> ()
+  }) : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  %q = "sj.map"(%back1) ({
+  ^bb0(%v: f64):
+    %w = math.exp %v : f64
+    "sj.yield"(%w) : (f64) -> ()
+  }) : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  func.return %p, %q : tensor<?x?xf64>, tensor<?x?xf64>
+}
+
+// CHECK-LABEL: func.func @sum_read_as_slices
+// CHECK:           scf.for %[[K:.*]] = %{{.*}} to %n step
+// CHECK-NEXT:        %[[OFF:.*]] = arith.muli %[[K]], %{{.*}} : index
+// CHECK-NEXT:        %[[COL:.*]] = arith.addi %{{.*}}, %[[OFF]] : index
+// CHECK-NEXT:        %[[A:.*]] = tensor.extract %a[%{{.*}}, %[[COL]]] : tensor<?x?xf64>
+// CHECK-NEXT:        %[[B:.*]] = tensor.extract %b[%{{.*}}, %[[COL]]] : tensor<?x?xf64>
+// CHECK-NEXT:        %[[S:.*]] = arith.addf %[[A]], %[[B]] : f64
+// CHECK-NEXT:        math.tanh %[[S]] : f64
+// CHECK:           scf.for %[[K2:.*]] = %{{.*}} to %n step
+// CHECK-NEXT:        %[[OFF2:.*]] = arith.muli %[[K2]], %{{.*}} : index
+// CHECK-NEXT:        %[[COL2:.*]] = arith.addi %n, %[[OFF2]] : index
+// CHECK-NEXT:        %[[A2:.*]] = tensor.extract %a[%{{.*}}, %[[COL2]]] : tensor<?x?xf64>
+// CHECK-NEXT:        %[[B2:.*]] = tensor.extract %b[%{{.*}}, %[[COL2]]] : tensor<?x?xf64>
+// CHECK-NEXT:        %[[S2:.*]] = arith.addf %[[A2]], %[[B2]] : f64
+// CHECK-NEXT:        math.exp %[[S2]] : f64
+// CHECK-NOT:     sj.map
+// CHECK-NOT:     sj.slice
+
+// A column slice that escapes (returned) is still a copy in x's row-major
+// layout, rows outer and the sliced columns inner, read through the view.
+func.func @column_slice_copy(%x: tensor<?x?xf64>, %start: index, %step: index, %count: index) -> tensor<?x?xf64> {
+  %front = "sj.dimshuffle"(%x) <{order = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  %rows = "sj.slice"(%front, %start, %step, %count) : (tensor<?x?xf64>, index, index, index) -> tensor<?x?xf64>
+  %back = "sj.dimshuffle"(%rows) <{order = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  func.return %back : tensor<?x?xf64>
+}
+
+// CHECK-LABEL: func.func @column_slice_copy
+// CHECK:         %[[M:.*]] = tensor.dim %x, %{{.*}} : tensor<?x?xf64>
+// CHECK:         %[[EMPTY:.*]] = tensor.empty(%[[M]], %count) : tensor<?x?xf64>
+// CHECK:         scf.for %[[I:.*]] = %{{.*}} to %[[M]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[EMPTY]])
 // CHECK:           scf.for %[[K:.*]] = %{{.*}} to %count step %{{.*}} iter_args(%[[ACC2:.*]] = %[[ACC]])
 // CHECK-NEXT:        %[[OFF:.*]] = arith.muli %[[K]], %step : index
 // CHECK-NEXT:        %[[COL:.*]] = arith.addi %start, %[[OFF]] : index
 // CHECK-NEXT:        %[[E:.*]] = tensor.extract %x[%[[I]], %[[COL]]] : tensor<?x?xf64>
 // CHECK-NEXT:        tensor.insert %[[E]] into %[[ACC2]][%[[I]], %[[K]]] : tensor<?x?xf64>
-// The map reads the copy in its own order: [i, k], the row outer.
-// CHECK:         scf.for %[[R:.*]] = %{{.*}} to %{{.*}} step
-// CHECK:           scf.for %[[C:.*]] = %{{.*}} to %{{.*}} step
-// CHECK-NEXT:        tensor.extract %[[COPY]][%[[R]], %[[C]]] : tensor<?x?xf64>
 
 // A map inserted as a row of %h that reads %h only through another op (here
 // a dot of row %i) is computed straight into row %i + 1: no temporary.

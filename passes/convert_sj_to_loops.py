@@ -3,7 +3,9 @@
 
 Rows are never copied: a read of `sj.row %x[%i]` at `[j...]` becomes a read of
 `%x[%i, j...]`, and its dims are the source's trailing dims. Only a row that
-escapes (returned, yielded) is materialized by a copy loop.
+escapes (returned, yielded) is materialized by a copy loop. A slice read only
+element by element (`slice_view`) is a view too: a read of row k is a read of
+row start + k * step of its source.
 
 We lower straight to scf rather than through linalg: our ops need
 broadcasting, row folding and shape checks that linalg.generic would only
@@ -39,6 +41,9 @@ def element(b: Builder, value: SSAValue, indices: list[SSAValue]) -> SSAValue:
     owner = value.owner
     if isinstance(owner, sj.RowOp):
         return element(b, owner.source, [owner.index, *indices])
+    if isinstance(owner, sj.SliceOp):
+        row = b.emit(arith.AddiOp(owner.start, b.emit(arith.MuliOp(indices[0], owner.step))))
+        return element(b, owner.source, [row, *indices[1:]])
     if isinstance(owner, sj.DimShuffleOp):
         source_indices = [None] * owner.source.type.get_num_dims()
         for index, axis in zip(indices, owner.order.get_values()):
@@ -81,7 +86,20 @@ def map_depth(op: sj.MapOp) -> int:
 _MAP_DEPTHS: weakref.WeakKeyDictionary[sj.MapOp, int] = weakref.WeakKeyDictionary()
 
 
+# Arithmetic cheap enough to compute again at each read rather than store.
+CHEAP = (arith.AddfOp, arith.SubfOp, arith.MulfOp, arith.NegfOp, sj.YieldOp)
+
+
+def cheap(op: sj.MapOp) -> bool:
+    """A map of at most two levels (its map inputs fused) of additions and
+    multiplications: `x·W + h·U + b`."""
+    maps = [op, *(x.owner for x in op.inputs if isinstance(x.owner, sj.MapOp))]
+    return map_depth(op) <= 2 and all(isinstance(o, CHEAP) for m in maps for o in m.body.block.ops)
+
+
 def fused(op: sj.MapOp) -> bool:
+    if op.result.uses and cheap(op) and sliced_only(op.result):
+        return True  # each slice's reader computes its elements: an LSTM's gate columns
     users = [u.operation for u in op.result.uses if not isinstance(u.operation, tensor.DimOp)]
     if len(users) != 1 or not isinstance(users[0], READ_ONCE):
         return False
@@ -96,10 +114,34 @@ def fused(op: sj.MapOp) -> bool:
 
 
 def root(value: SSAValue) -> SSAValue:
-    """The tensor a chain of views reads."""
-    while isinstance(value.owner, sj.RowOp | sj.DimShuffleOp):
+    """The tensor a chain of views (and slices) reads."""
+    while isinstance(value.owner, sj.RowOp | sj.DimShuffleOp | sj.SliceOp):
         value = value.owner.source
     return value
+
+
+def slice_view(op: sj.SliceOp) -> bool:
+    """Whether `op` stays a view: read only by maps and element reads
+    (through views), and not of a costly map computed inside it (which the
+    copy reads once)."""
+    source = root(op.source).owner
+    return reads_elements(op.result) and not (isinstance(source, sj.MapOp) and fused(source)
+                                              and not sliced_only(source.result))
+
+
+def sliced_only(value: SSAValue) -> bool:
+    """Whether `value` is read only through slice views (`slice_view`)."""
+    return all(isinstance(use.operation, sj.SliceOp) and reads_elements(use.operation.result)
+               or isinstance(use.operation, sj.RowOp | sj.DimShuffleOp) and sliced_only(use.operation.result)
+               or isinstance(use.operation, tensor.DimOp) for use in value.uses)
+
+
+def reads_elements(value: SSAValue) -> bool:
+    """Whether every user of `value` reads it element by element, directly
+    or through views."""
+    return all(isinstance(use.operation, tensor.ExtractOp | tensor.DimOp | sj.MapOp)
+               or isinstance(use.operation, sj.RowOp | sj.DimShuffleOp) and reads_elements(use.operation.result)
+               for use in value.uses)
 
 
 def reads_row_other_than(op: sj.MapOp, tensor_value: SSAValue, row: SSAValue) -> bool | None:
@@ -146,6 +188,10 @@ def dim(b: Builder, value: SSAValue, axis: int) -> SSAValue:
             value, axis = owner.source, axis + 1
         elif isinstance(owner, sj.DimShuffleOp):
             value, axis = owner.source, owner.order.get_values()[axis]
+        elif isinstance(owner, sj.SliceOp):
+            if axis == 0:
+                return owner.count
+            value = owner.source
         elif isinstance(owner, sj.MapOp):
             rank = value.type.get_num_dims()
             sized = [(x, k) for x in owner.inputs if isinstance(x.type, TensorType)
@@ -533,7 +579,7 @@ class MergeSlices(RewritePattern):
 
 
 class LowerSlice(Lowering):
-    """A slice of rows is a copy. When its source is a permutation view of
+    """A slice of rows that is no view (`slice_view`) is a copy. When its source is a permutation view of
     a tensor (the emitter slices other axes as rows of a view moving the
     axis first), the copy keeps that tensor's layout, read through the same
     permutation: a column slice x[:, a:b] stays row-major, so the loops
@@ -542,7 +588,8 @@ class LowerSlice(Lowering):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.SliceOp, rewriter: PatternRewriter, /):
-        self.rewrite(op, rewriter)
+        if not slice_view(op):
+            self.rewrite(op, rewriter)
 
     def lower(self, b: Builder, op: sj.SliceOp) -> SSAValue:
         view = op.source.owner
@@ -611,9 +658,10 @@ class FoldViewReads(RewritePattern):
     """tensor.extract / tensor.dim of a view or of a fused map read its inputs."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
-        views = (sj.RowOp, sj.DimShuffleOp)
+        views = (sj.RowOp, sj.DimShuffleOp, sj.SliceOp)
         owner = op.tensor.owner if isinstance(op, tensor.ExtractOp) else None
-        if isinstance(owner, views) or isinstance(owner, sj.MapOp) and fused(owner):
+        if isinstance(owner, views[:2]) or isinstance(owner, sj.SliceOp) and slice_view(owner) or \
+                isinstance(owner, sj.MapOp) and fused(owner):
             b = Builder()
             result = element(b, op.tensor, list(op.indices))
             rewriter.replace(op, b.ops, [result])
@@ -652,7 +700,8 @@ class ConvertSjToLoopsPass(ModulePass):
             LowerMap(), LowerReduce(), LowerArgmax(), LowerCumulative(), LowerDot(), LowerSlice(), LowerInsertRow(),
             LowerArange(), LowerFill(), LowerConstant(), FoldViewReads(), MaterializeView(),
         ])).rewrite_module(op)
-        for view in reversed([o for o in op.walk() if isinstance(o, sj.RowOp | sj.DimShuffleOp | sj.MapOp)]):
+        for view in reversed([o for o in op.walk()
+                              if isinstance(o, sj.RowOp | sj.DimShuffleOp | sj.SliceOp | sj.MapOp)]):
             if not view.result.uses:
                 view.detach()
                 view.erase()
