@@ -45,12 +45,10 @@ Vector-vector, other batched, integer and bool products stay for
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import prod
-
 from xdsl.context import Context
 from xdsl.dialects import arith, scf, tensor
 from xdsl.dialects.builtin import (
-    DYNAMIC_INDEX, ArrayAttr, Float32Type, Float64Type, IntegerAttr, ModuleOp, TensorType, i64,
+    DYNAMIC_INDEX, Float32Type, Float64Type, ModuleOp, TensorType, i64,
 )
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
@@ -64,7 +62,7 @@ from xdsl.rewriter import InsertPoint
 
 from scanjit.dialects import sj
 from scanjit.dialects.sj import rank
-from scanjit.passes.support.builder import Builder, defined_in, empty_like_dims
+from scanjit.passes.support.builder import Builder, defined_in, empty_like_dims, merged, reassociation
 
 KINDS = {Float64Type: "f64", Float32Type: "f32"}
 
@@ -81,19 +79,6 @@ def transpose(b: Builder, matrix: SSAValue) -> SSAValue:
     """The view matrixᵀ."""
     rows, cols = matrix.type.get_shape()
     return b.emit(sj.DimShuffleOp(matrix, [1, 0], TensorType(matrix.type.element_type, [cols, rows])))
-
-
-def merged(b: Builder, value: SSAValue, groups: list[range]) -> SSAValue:
-    """The view of `value` with each group of its axes merged into one."""
-    shape = value.type.get_shape()
-    lengths = [DYNAMIC_INDEX if any(shape[a] < 0 for a in g) else prod(shape[a] for a in g) for g in groups]
-    return b.emit(tensor.CollapseShapeOp(
-        operands=[value], result_types=[TensorType(value.type.element_type, lengths)],
-        properties={"reassociation": reassociation(groups)}))
-
-
-def reassociation(groups: list[range]) -> ArrayAttr:
-    return ArrayAttr([ArrayAttr([IntegerAttr(a, i64) for a in g]) for g in groups])
 
 
 def broadcast_matrix(b: Builder, value: SSAValue, batch: int) -> SSAValue | None:

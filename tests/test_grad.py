@@ -441,3 +441,49 @@ def pytensor_free_print(v) -> str:
     out = io.StringIO()
     scanjit.printing.debugprint(v, file=out)
     return out.getvalue()
+
+
+TILES = {  # name -> the parts of W's columns a cost reads (k: a symbolic bound)
+    "halves at k": lambda k: [slice(None, k), slice(k, None)],
+    "thirds": lambda k: [slice(None, 2), slice(2, 4), slice(4, None)],
+    "negative bounds": lambda k: [slice(None, -3), slice(-3, -1), slice(-1, None)],
+    "overlapping": lambda k: [slice(None, 3), slice(2, None)],
+    "with a gap": lambda k: [slice(None, 2), slice(3, None)],
+    "bounds of both signs": lambda k: [slice(None, 2), slice(2, -1), slice(-1, None)],
+    "two firsts": lambda k: [slice(None, 2), slice(None, 2), slice(2, None)],
+}
+
+
+@needs_pytensor
+@pytest.mark.parametrize("name", list(TILES))
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_gradient_of_column_parts(name, mode):
+    """Parts that tile W's columns are joined (no zeros added to), the
+    others added into zeros: either way PyTensor's gradient, k of any sign."""
+    def gradient(lib, T, **kw):
+        W, k = T.dmatrix("W"), T.lscalar("k")
+        cost = sum(((W[:, s] * (i + 1)) ** 2).sum() for i, s in enumerate(TILES[name](k)))
+        return lib.function([W, k], lib.grad(cost, W), on_unused_input="ignore", **kw)
+
+    ours, theirs = gradient(scanjit, pt, mode=mode), gradient(pytensor, ptt)
+    W = np.random.default_rng(0).normal(size=(3, 6))
+    for k in (-2, 0, 3, 9):
+        np.testing.assert_allclose(ours(W, k), theirs(W, k), rtol=1e-12)
+    joined = name in ("halves at k", "thirds", "negative bounds")
+    W_, k_ = pt.dmatrix("W"), pt.lscalar("k")
+    g = scanjit.grad(sum((W_[:, s] ** 2).sum() for s in TILES[name](k_)), W_)
+    assert (type(g.owner.op).__name__ == "Join") == joined
+
+
+@needs_pytensor
+def test_gradient_of_column_parts_inside_a_step():
+    """A weight's column parts read in a scan step (a GRU's W[:, :2H], W[:, 2H:])."""
+    def gradient(lib, T):
+        xs, W, h0 = T.dmatrix("xs"), T.dmatrix("W"), T.dvector("h0")
+        h = lib.scan(lambda x, h, W: T.tanh(T.dot(x, W[:, :2]).sum() + T.dot(x, W[:, 2:]) * h),
+                     sequences=[xs], outputs_info=[h0], non_sequences=[W], return_updates=False)
+        return lib.function([xs, W, h0], lib.grad(h.sum(), W))
+
+    rng = np.random.default_rng(1)
+    args = rng.normal(size=(4, 3)), rng.normal(size=(3, 5)), rng.normal(size=3)
+    np.testing.assert_allclose(gradient(scanjit, pt)(*args), gradient(pytensor, ptt)(*args), rtol=1e-10)

@@ -22,6 +22,12 @@ CASES = {  # name -> (graph of a 3-d x, the same in NumPy)
     "reshape symbolic": (lambda x: x.reshape((x.shape[2], -1)), lambda d: d.reshape(4, -1)),
     "reshape to more axes": (lambda x: x.reshape((2, 3, 2, 2)), lambda d: d.reshape(2, 3, 2, 2)),
     "pt.reshape": (lambda x: pt.reshape(x, (24,)), lambda d: d.reshape(24)),
+    "reshape merging leading axes": (lambda x: x.reshape((-1, x.shape[2])), lambda d: d.reshape(-1, 4)),
+    "reshape a transposed view": (lambda x: x.T.reshape((-1, 2)), lambda d: d.T.reshape(-1, 2)),
+    "reshape a strided slice": (lambda x: x[:, ::2, 1:].reshape((-1,)), lambda d: d[:, ::2, 1:].reshape(-1)),
+    "reshape a row": (lambda x: x[1].reshape((2, 6)), lambda d: d[1].reshape(2, 6)),
+    "reshape a map, reshaped back": (lambda x: (x * 2).reshape((6, 4)).reshape(x.shape) + x,
+                                     lambda d: d * 3),
     "flatten": (lambda x: x.flatten(), lambda d: d.flatten()),
     "flatten(2)": (lambda x: pt.flatten(x, 2), lambda d: d.reshape(2, -1)),
     "ravel": (lambda x: x.ravel(), lambda d: d.ravel()),
@@ -133,6 +139,37 @@ def test_shape_errors(mode):
         pt.squeeze(x, 0)
     with pytest.raises(ValueError):
         pt.concatenate([x, v])
+
+
+def test_reshapes_are_views_never_written():
+    """A reshape is a view of its operand's buffer: writing into it, or
+    returning it, copies; the caller's array stays as it was."""
+    x = pt.dmatrix("x")
+    y = x.reshape((-1,))
+    f = pytensor.function([x], [pt.inc_subtensor(y[1:3], 10.0), y, x * 1])
+    data = np.arange(6.0).reshape(2, 3)
+    written, returned, same = f(data)
+    np.testing.assert_array_equal(written, [0, 11, 12, 3, 4, 5])
+    np.testing.assert_array_equal(returned, np.arange(6.0))
+    returned[0] = 99.0
+    np.testing.assert_array_equal(data, np.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(same, data)
+
+
+def test_reshaped_states_of_a_scan():
+    """States swapped through reshapes, each the other's view, stay right."""
+    a, b = pt.dmatrix("a"), pt.dmatrix("b")
+    (xs, ys), _ = pytensor.scan(lambda x, y: (y.reshape(x.shape), x.reshape(y.shape) * 2),
+                                outputs_info=[a, b], n_steps=3)
+    f = pytensor.function([a, b], [xs, ys])
+    x, y = np.arange(6.0).reshape(2, 3), np.arange(6.0, 12.0).reshape(3, 2)
+    want_x, want_y = [], []
+    for _ in range(3):
+        x, y = y.reshape(x.shape), x.reshape(y.shape) * 2
+        want_x.append(x), want_y.append(y)
+    got_x, got_y = f(np.arange(6.0).reshape(2, 3), np.arange(6.0, 12.0).reshape(3, 2))
+    np.testing.assert_array_equal(got_x, want_x)
+    np.testing.assert_array_equal(got_y, want_y)
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from math import prod
 
 from xdsl.dialects import arith, scf, tensor
-from xdsl.dialects.builtin import IndexType, IntegerAttr, TensorType
+from xdsl.dialects.builtin import DYNAMIC_INDEX, ArrayAttr, IndexType, IntegerAttr, TensorType, i64
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from scanjit.dialects import sj
@@ -190,3 +191,16 @@ def row_offset(index: SSAValue) -> tuple[SSAValue, int]:
 def different_rows(a: SSAValue, b: SSAValue) -> bool:
     (base_a, offset_a), (base_b, offset_b) = row_offset(a), row_offset(b)
     return base_a is base_b and offset_a != offset_b
+
+
+def merged(b: Builder, value: SSAValue, groups: list[range]) -> SSAValue:
+    """The view of `value` with each group of its axes merged into one."""
+    shape = value.type.get_shape()
+    lengths = [DYNAMIC_INDEX if any(shape[a] < 0 for a in g) else prod(shape[a] for a in g) for g in groups]
+    return b.emit(tensor.CollapseShapeOp(
+        operands=[value], result_types=[TensorType(value.type.element_type, lengths)],
+        properties={"reassociation": reassociation(groups)}))
+
+
+def reassociation(groups: list[range]) -> ArrayAttr:
+    return ArrayAttr([ArrayAttr([IntegerAttr(a, i64) for a in g]) for g in groups])

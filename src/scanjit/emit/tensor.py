@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from math import prod
 
 from xdsl.dialects import arith, math, tensor
 from xdsl.dialects.builtin import DYNAMIC_INDEX, TensorType
@@ -14,6 +15,7 @@ from scanjit.dialects import sj
 from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.scalar import ELEMENT_TYPES, convert, elemwise, from_index, ir_type, to_index
 from scanjit.graph import Constant, Variable
+from scanjit.passes.support.builder import merged, reassociation
 from scanjit.raise_op import Assert
 from scanjit.scan.op import ScanOp
 from scanjit.tensor.gradient import GradientBarrier
@@ -535,15 +537,6 @@ def emit_specify_shape(e: Emitter, node) -> list[SSAValue]:
     return [value if out_type == value.type else e.emit(tensor.CastOp(value, out_type))]
 
 
-def unravel(e: Emitter, flat: SSAValue, lengths: list[SSAValue]) -> list[SSAValue]:
-    """The row-major multi-index of position `flat` in a tensor of `lengths`."""
-    indices = []
-    for length in reversed(lengths[1:]):
-        indices.append(e.emit(arith.RemUIOp(flat, length)))
-        flat = e.emit(arith.DivUIOp(flat, length))
-    return [flat, *reversed(indices)] if lengths else []
-
-
 def product(e: Emitter, lengths: list[SSAValue]) -> SSAValue:
     total = e.index(1)
     for length in lengths:
@@ -553,8 +546,10 @@ def product(e: Emitter, lengths: list[SSAValue]) -> SSAValue:
 
 @emits(tb.Reshape)
 def emit_reshape(e: Emitter, node) -> list[SSAValue]:
-    """Checked lengths (a constant -1 computed), then a copy in row-major
-    order: a loop over the side with more axes, unravelling the other's index."""
+    """Checked lengths (a constant -1 computed), then a view of the same
+    buffer (tensor.collapse_shape, expand_shape), never a copy: every tensor
+    is stored row-major, and a view operand (sj.row, sj.dimshuffle) is
+    stored first by convert-sj-to-loops."""
     x, *given = node.inputs
     out = node.outputs[0]
     source = e.value(x)
@@ -582,19 +577,16 @@ def emit_reshape(e: Emitter, node) -> list[SSAValue]:
     out_type = ir_type(out.type)
     if x.ndim == 0:
         return [e.emit(sj.FillOp(source, [n for n, s in zip(lengths, out_type.get_shape()) if s < 0], out_type))]
-    result = e.emit(tensor.EmptyOp([n for n, s in zip(lengths, out_type.get_shape()) if s < 0], out_type))
-    outer, inner = (x_lengths, lengths) if x.ndim >= out.ndim else (lengths, x_lengths)
-
-    def body(b, ivs, acc):
-        flat = ivs[0]
-        for iv, length in zip(ivs[1:], outer[1:]):
-            flat = e.emit(arith.AddiOp(e.emit(arith.MuliOp(flat, length)), iv))
-        other = unravel(e, flat, inner)
-        read, write = (ivs, other) if outer is x_lengths else (other, ivs)
-        value = e.emit(tensor.ExtractOp(source, read, source.type.element_type))
-        return [e.emit(tensor.InsertOp(value, acc[0], write))]
-
-    return e.loop_nest(outer, [result], body)
+    # the same row-major elements: a view, its axes merged into one, then split as asked
+    flat = source if x.ndim == 1 else merged(e, source, [range(x.ndim)])
+    shape = out_type.get_shape()
+    flat_type = TensorType(out_type.element_type, [DYNAMIC_INDEX if min(shape) < 0 else prod(shape)])
+    if flat.type != flat_type:
+        flat = e.emit(tensor.CastOp(flat, flat_type))
+    if out.ndim == 1:
+        return [flat]
+    dynamic = [n for n, s in zip(lengths, shape) if s < 0]
+    return [e.emit(tensor.ExpandShapeOp(flat, dynamic, reassociation([range(out.ndim)]), shape, out_type))]
 
 
 @emits(Assert)

@@ -15,11 +15,12 @@ from collections.abc import Sequence
 
 from scanjit import config
 from scanjit.dtypes import is_float
-from scanjit.graph import Apply, Op, Variable, toposort
+from scanjit.graph import Apply, Constant, Op, Variable, toposort
 from scanjit.tensor.basic import as_tensor_variable, constant
 from scanjit.tensor.elemwise import add, cast, second
 from scanjit.tensor.math import sum as sum_
-from scanjit.tensor.subtensor import sum_of_parts
+from scanjit.tensor.join import join
+from scanjit.tensor.subtensor import FULL, INDEX, SetSubtensor, added_into_zeros, sum_of_parts
 
 
 class DisconnectedInputError(ValueError):
@@ -121,6 +122,8 @@ def backprop(seeds: dict[Variable, Variable], wrt: Sequence[Variable], consider_
             for term in found[1:]:
                 part = sum_of_parts(g, term)
                 g = add(g, term) if part is None else part
+            if (joined := tiled(g)) is not None:
+                g = joined
             if g is not None and cost_name is not None and var.name is not None:
                 g.name = f"(d{cost_name}/d{var.name})"
             total[id(var)] = g
@@ -147,6 +150,57 @@ def backprop(seeds: dict[Variable, Variable], wrt: Sequence[Variable], consider_
                 term = _as_gradient_of(var, input_grads[k], f"the gradient of {node.op}")
                 terms.setdefault(id(var), []).append(term)
     return [gradient_of(v) for v in wrt]
+
+
+def tiled(g: Variable | None) -> Variable | None:
+    """The parts' gradients that `g` adds into zeros, `x[..., :k]`, `x[..., k:]`
+    (slices of one axis, no step), joined along that axis when they tile it:
+    the first from its start, each ending where the next starts, the last to
+    its end (2 parts: any bound k; more: constant bounds of one sign, in
+    order). No zeros filled, then added to. Else None."""
+    parts, axes = [], set()
+    while g is not None and added_into_zeros(g, chained=True):
+        node = g.owner
+        if not isinstance(node.op, SetSubtensor):
+            return None
+        x, value, *key = node.inputs
+        entries = node.op.key.idx_list
+        sliced = [a for a, e in enumerate(entries) if e != FULL]
+        if len(sliced) != 1 or entries[sliced[0]] == INDEX or entries[sliced[0]][2] or value.ndim != x.ndim or \
+                any(v == 1 and (a == sliced[0] or n != 1) for a, (v, n) in enumerate(zip(value.type.shape, x.type.shape))):
+            return None  # (a value broadcast to its part)
+        start, stop = entries[sliced[0]][:2]
+        parts.append((key[0] if start else None, key[int(start)] if stop else None, value))
+        axes.add(sliced[0])
+        g = x
+    first = [k for k, (start, _, _) in enumerate(parts) if start is None]
+    if len(axes) != 1 or len(parts) < 2 or len(first) != 1:
+        return None
+    order = first
+    while len(order) < len(parts):
+        following = [k for k, (start, _, _) in enumerate(parts) if k not in order and same_bound(start, parts[order[-1]][1])]
+        if len(following) != 1:
+            return None
+        order.append(following[0])
+    bounds = [parts[k][1] for k in order[:-1]]
+    if parts[order[-1]][1] is not None or len(parts) > 2 and not ordered_constants(bounds):
+        return None
+    return join(axes.pop(), *[parts[k][2] for k in order])
+
+
+def same_bound(a: Variable | None, b: Variable | None) -> bool:
+    if a is None or b is None:
+        return False
+    return a is b or isinstance(a, Constant) and isinstance(b, Constant) and int(a.data) == int(b.data)
+
+
+def ordered_constants(bounds: list) -> bool:
+    """Constant slice bounds, all >= 0 or all < 0, in increasing order: their
+    parts then follow each other whatever the axis's length."""
+    if not all(isinstance(b, Constant) for b in bounds):
+        return False
+    values = [int(b.data) for b in bounds]
+    return values == sorted(values) and (min(values) >= 0 or max(values) < 0)
 
 
 def _as_gradient_of(var: Variable, term, what: str) -> Variable:
