@@ -118,8 +118,8 @@ func.func @slice_of_slice(%x: tensor<?x4xf64>, %a: index, %n: index, %last: inde
 // CHECK-NOT:     sj.slice
 
 // A column slice x[:, start::step] (the emitter slices rows of a view moving
-// the columns first): the copy keeps x's row-major layout, rows outer and
-// the sliced columns inner, and the result reads it through the same view.
+// the columns first) read only by a map, of a tensor nothing writes, is a
+// view: the map reads x[i, start + k * step] where it is, no copy.
 func.func @column_slice(%x: tensor<?x?xf64>, %start: index, %step: index, %count: index) -> tensor<?x?xf64> {
   %front = "sj.dimshuffle"(%x) <{order = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
   %rows = "sj.slice"(%front, %start, %step, %count) : (tensor<?x?xf64>, index, index, index) -> tensor<?x?xf64>
@@ -134,17 +134,41 @@ func.func @column_slice(%x: tensor<?x?xf64>, %start: index, %step: index, %count
 
 // CHECK-LABEL: func.func @column_slice
 // CHECK:         %[[M:.*]] = tensor.dim %x, %{{.*}} : tensor<?x?xf64>
-// CHECK:         %[[EMPTY:.*]] = tensor.empty(%[[M]], %count) : tensor<?x?xf64>
-// CHECK:         %[[COPY:.*]] = scf.for %[[I:.*]] = %{{.*}} to %[[M]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[EMPTY]])
+// CHECK-NEXT:    %[[EMPTY:.*]] = tensor.empty(%[[M]], %count) : tensor<?x?xf64>
+// CHECK-NOT:     tensor.empty
+// CHECK:         scf.for %[[I:.*]] = %{{.*}} to %[[M]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[EMPTY]])
 // CHECK:           scf.for %[[K:.*]] = %{{.*}} to %count step %{{.*}} iter_args(%[[ACC2:.*]] = %[[ACC]])
 // CHECK-NEXT:        %[[OFF:.*]] = arith.muli %[[K]], %step : index
 // CHECK-NEXT:        %[[COL:.*]] = arith.addi %start, %[[OFF]] : index
 // CHECK-NEXT:        %[[E:.*]] = tensor.extract %x[%[[I]], %[[COL]]] : tensor<?x?xf64>
-// CHECK-NEXT:        tensor.insert %[[E]] into %[[ACC2]][%[[I]], %[[K]]] : tensor<?x?xf64>
-// The map reads the copy in its own order: [i, k], the row outer.
-// CHECK:         scf.for %[[R:.*]] = %{{.*}} to %{{.*}} step
-// CHECK:           scf.for %[[C:.*]] = %{{.*}} to %{{.*}} step
-// CHECK-NEXT:        tensor.extract %[[COPY]][%[[R]], %[[C]]] : tensor<?x?xf64>
+// CHECK-NEXT:        %[[W:.*]] = arith.mulf %[[E]], %[[E]] : f64
+// CHECK-NEXT:        tensor.insert %[[W]] into %[[ACC2]][%[[I]], %[[K]]] : tensor<?x?xf64>
+// CHECK-NOT:     sj.slice
+
+// A slice of a tensor that is written afterwards (here: a row inserted into
+// it) is copied first, so that the slice keeps the rows it had; so is a
+// slice passed to a call (which takes whole buffers).
+func.func @slice_of_written(%x: tensor<?x4xf64>, %v: tensor<4xf64>, %start: index, %step: index,
+                            %count: index, %i: index) -> (f64, tensor<?x4xf64>, tensor<?x4xf64>) {
+  %rows = "sj.slice"(%x, %start, %step, %count) : (tensor<?x4xf64>, index, index, index) -> tensor<?x4xf64>
+  %new = "sj.insert_row"(%v, %x, %i) : (tensor<4xf64>, tensor<?x4xf64>, index) -> tensor<?x4xf64>
+  %s = "sj.reduce"(%rows) <{kind = "add", axes = array<i64: 0, 1>}> : (tensor<?x4xf64>) -> f64
+  %y = "sj.slice"(%new, %start, %step, %count) : (tensor<?x4xf64>, index, index, index) -> tensor<?x4xf64>
+  %e = tensor.empty(%count) : tensor<?x4xf64>
+  %c = "sj.call"(%y, %e) <{callee = "f", writes = array<i64: 1>}> : (tensor<?x4xf64>, tensor<?x4xf64>) -> tensor<?x4xf64>
+  func.return %s, %new, %c : f64, tensor<?x4xf64>, tensor<?x4xf64>
+}
+
+// CHECK-LABEL: func.func @slice_of_written
+// CHECK:         %[[COPY:.*]] = scf.for %[[K:.*]] = %{{.*}} to %count step
+// CHECK:             tensor.extract %x[%{{.*}}, %{{.*}}] : tensor<?x4xf64>
+// CHECK:         %[[NEW:.*]] = scf.for %{{.*}} iter_args(%{{.*}} = %x) -> (tensor<?x4xf64>)
+// CHECK:         scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (f64)
+// CHECK:           tensor.extract %[[COPY]][%{{.*}}, %{{.*}}] : tensor<?x4xf64>
+// CHECK:         %[[COPY2:.*]] = scf.for %{{.*}} to %count step
+// CHECK:             tensor.extract %[[NEW]][%{{.*}}, %{{.*}}] : tensor<?x4xf64>
+// CHECK:         "sj.call"(%[[COPY2]], %{{.*}})
+// CHECK-NOT:     sj.slice
 
 // A map inserted as a row of %h that reads %h only through another op (here
 // a dot of row %i) is computed straight into row %i + 1: no temporary.

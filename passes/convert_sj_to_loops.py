@@ -3,7 +3,9 @@
 
 Rows are never copied: a read of `sj.row %x[%i]` at `[j...]` becomes a read of
 `%x[%i, j...]`, and its dims are the source's trailing dims. Only a row that
-escapes (returned, yielded) is materialized by a copy loop.
+escapes (returned, yielded) is materialized by a copy loop. A slice read
+only element by element, of a tensor nothing writes, is not copied either
+(`slice_is_view`): its element [k, j...] is %x[start + k * step, j...].
 
 We lower straight to scf rather than through linalg: our ops need
 broadcasting, row folding and shape checks that linalg.generic would only
@@ -39,6 +41,9 @@ def element(b: Builder, value: SSAValue, indices: list[SSAValue]) -> SSAValue:
     owner = value.owner
     if isinstance(owner, sj.RowOp):
         return element(b, owner.source, [owner.index, *indices])
+    if isinstance(owner, sj.SliceOp) and slice_is_view(owner):
+        row = b.emit(arith.AddiOp(owner.start, b.emit(arith.MuliOp(indices[0], owner.step))))
+        return element(b, owner.source, [row, *indices[1:]])
     if isinstance(owner, sj.DimShuffleOp):
         source_indices = [None] * owner.source.type.get_num_dims()
         for index, axis in zip(indices, owner.order.get_values()):
@@ -97,9 +102,45 @@ def fused(op: sj.MapOp) -> bool:
 
 def root(value: SSAValue) -> SSAValue:
     """The tensor a chain of views reads."""
-    while isinstance(value.owner, sj.RowOp | sj.DimShuffleOp):
+    while isinstance(value.owner, sj.RowOp | sj.DimShuffleOp) or \
+            isinstance(value.owner, sj.SliceOp) and slice_is_view(value.owner):
         value = value.owner.source
     return value
+
+
+# Ops that read a tensor operand element by element, through views (and
+# the views themselves); an `sj.insert_row` reads its value, writes its dest.
+ELEMENT_READERS = (tensor.ExtractOp, tensor.DimOp, sj.RowOp, sj.DimShuffleOp, sj.SliceOp, sj.MapOp,
+                   sj.ReduceOp, sj.ArgmaxOp, sj.CumulativeOp, sj.DotOp, sj.InsertRowOp)
+
+
+def only_read(value: SSAValue) -> bool:
+    """Is `value` (and every view of it) only read, element by element?"""
+    for use in value.uses:
+        user = use.operation
+        if not isinstance(user, ELEMENT_READERS) or isinstance(user, sj.InsertRowOp) and use.index != 0 \
+                or isinstance(user, tensor.DimOp) and not isinstance(user.index.owner, arith.ConstantOp):
+            return False
+        if isinstance(user, sj.RowOp | sj.DimShuffleOp | sj.SliceOp) and not only_read(user.result):
+            return False
+    return True
+
+
+def slice_is_view(op: sj.SliceOp) -> bool:
+    """Read `op`'s rows where they are, without a copy: when every user
+    reads its elements (no call, no loop carrying it, not returned) and
+    nothing writes the tensor it slices (so its rows stay as they were).
+    Decided once per op: lowering turns readers into readers, writers into
+    writers."""
+    if op not in _SLICE_VIEWS:
+        source = op.source
+        while isinstance(source.owner, sj.RowOp | sj.DimShuffleOp | sj.SliceOp):
+            source = source.owner.source
+        _SLICE_VIEWS[op] = only_read(op.result) and only_read(source)
+    return _SLICE_VIEWS[op]
+
+
+_SLICE_VIEWS: weakref.WeakKeyDictionary[sj.SliceOp, bool] = weakref.WeakKeyDictionary()
 
 
 def reads_row_other_than(op: sj.MapOp, tensor_value: SSAValue, row: SSAValue) -> bool | None:
@@ -144,6 +185,10 @@ def dim(b: Builder, value: SSAValue, axis: int) -> SSAValue:
         owner = value.owner
         if isinstance(owner, sj.RowOp):
             value, axis = owner.source, axis + 1
+        elif isinstance(owner, sj.SliceOp) and slice_is_view(owner):
+            if axis == 0:
+                return owner.count
+            value = owner.source
         elif isinstance(owner, sj.DimShuffleOp):
             value, axis = owner.source, owner.order.get_values()[axis]
         elif isinstance(owner, sj.MapOp):
@@ -533,7 +578,7 @@ class MergeSlices(RewritePattern):
 
 
 class LowerSlice(Lowering):
-    """A slice of rows is a copy. When its source is a permutation view of
+    """A slice of rows is a copy, unless it is a view (`slice_is_view`). When its source is a permutation view of
     a tensor (the emitter slices other axes as rows of a view moving the
     axis first), the copy keeps that tensor's layout, read through the same
     permutation: a column slice x[:, a:b] stays row-major, so the loops
@@ -542,7 +587,8 @@ class LowerSlice(Lowering):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.SliceOp, rewriter: PatternRewriter, /):
-        self.rewrite(op, rewriter)
+        if not slice_is_view(op):
+            self.rewrite(op, rewriter)
 
     def lower(self, b: Builder, op: sj.SliceOp) -> SSAValue:
         view = op.source.owner
@@ -613,11 +659,12 @@ class FoldViewReads(RewritePattern):
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         views = (sj.RowOp, sj.DimShuffleOp)
         owner = op.tensor.owner if isinstance(op, tensor.ExtractOp) else None
-        if isinstance(owner, views) or isinstance(owner, sj.MapOp) and fused(owner):
+        if isinstance(owner, views) or isinstance(owner, sj.MapOp) and fused(owner) or \
+                isinstance(owner, sj.SliceOp) and slice_is_view(owner):
             b = Builder()
             result = element(b, op.tensor, list(op.indices))
             rewriter.replace(op, b.ops, [result])
-        elif isinstance(op, tensor.DimOp) and isinstance(op.source.owner, (*views, sj.MapOp)) and \
+        elif isinstance(op, tensor.DimOp) and isinstance(op.source.owner, (*views, sj.MapOp, sj.SliceOp)) and \
                 isinstance(op.index.owner, arith.ConstantOp):
             b = Builder()
             result = dim(b, op.source, op.index.owner.value.value.data)
@@ -652,7 +699,7 @@ class ConvertSjToLoopsPass(ModulePass):
             LowerMap(), LowerReduce(), LowerArgmax(), LowerCumulative(), LowerDot(), LowerSlice(), LowerInsertRow(),
             LowerArange(), LowerFill(), LowerConstant(), FoldViewReads(), MaterializeView(),
         ])).rewrite_module(op)
-        for view in reversed([o for o in op.walk() if isinstance(o, sj.RowOp | sj.DimShuffleOp | sj.MapOp)]):
+        for view in reversed([o for o in op.walk() if isinstance(o, sj.RowOp | sj.DimShuffleOp | sj.MapOp | sj.SliceOp)]):
             if not view.result.uses:
                 view.detach()
                 view.erase()
