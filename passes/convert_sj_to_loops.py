@@ -3,7 +3,8 @@
 
 Rows are never copied: a read of `sj.row %x[%i]` at `[j...]` becomes a read of
 `%x[%i, j...]`, and its dims are the source's trailing dims. Only a row that
-escapes (returned, yielded) is materialized by a copy loop. A slice read
+escapes (returned, yielded) is materialized by a copy loop; a row a
+matrix product reads stays a row, for bufferize (`sj.buffer_row`). A slice read
 only element by element, of a tensor nothing writes, is not copied either
 (`slice_is_view`): its element [k, j...] is %x[start + k * step, j...].
 
@@ -21,8 +22,9 @@ from xdsl.dialects import arith, tensor
 from xdsl.dialects.builtin import (
     AnyFloat, FloatAttr, IntegerAttr, IntegerType, ModuleOp, TensorType,
 )
-from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue, Use
 from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint
 from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier, PatternRewriter, PatternRewriteWalker, RewritePattern,
     op_type_rewrite_pattern,
@@ -671,8 +673,18 @@ class FoldViewReads(RewritePattern):
             rewriter.replace(op, b.ops, [result])
 
 
+def product_operand(use: Use) -> bool:
+    """Is `use` a matrix a product reads (`scanjit_gemm_*`)? It reads a row of
+    a buffer where it lies (bufferize makes the row an `sj.buffer_row`)."""
+    user = use.operation
+    return isinstance(user, sj.CallOp) and user.callee.data.startswith("scanjit_gemm_") \
+        and use.index not in user.writes.get_values()
+
+
 class MaterializeView(Lowering):
-    """A row or dimshuffle with users that cannot read through it is copied out."""
+    """A row or dimshuffle with users that cannot read through it is copied
+    out; but a row of a tensor (not of a view) that a product reads is
+    passed as it is, a row of its own right before each product."""
 
     FOLDABLE = (tensor.ExtractOp, tensor.DimOp, sj.RowOp, sj.DimShuffleOp, sj.MapOp, sj.ReduceOp,
                 sj.ArgmaxOp, sj.CumulativeOp, sj.DotOp, sj.InsertRowOp, sj.SliceOp)
@@ -680,7 +692,15 @@ class MaterializeView(Lowering):
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         if not isinstance(op, sj.RowOp | sj.DimShuffleOp):
             return
-        if all(isinstance(use.operation, self.FOLDABLE) for use in op.result.uses):
+        uses = list(op.result.uses)
+        if isinstance(op, sj.RowOp) and not isinstance(op.source.owner, sj.RowOp | sj.DimShuffleOp):
+            for use in [u for u in uses if product_operand(u)]:
+                if len(uses) > 1 or op.next_op is not use.operation:
+                    row = sj.RowOp(op.source, op.index, op.result.type)
+                    rewriter.insert(row, InsertPoint.before(use.operation))
+                    use.operation.operands[use.index] = row.result
+            uses = [u for u in op.result.uses if not product_operand(u)]
+        if all(isinstance(use.operation, self.FOLDABLE) for use in uses):
             return
         self.rewrite(op, rewriter)
 

@@ -14,11 +14,12 @@ from scanjit.passes.support.builder import Builder
 
 def read_only(value: SSAValue) -> bool:
     """Is `value` a function argument (the caller's array), a constant (a
-    global) or a cast (another view of a buffer, which may still be read),
+    global) or a cast or row (another view of a buffer, which may still be read),
     whose buffer the function must never write?"""
     if isinstance(value, BlockArgument):
         return isinstance(value.block.parent_op(), func.FuncOp)
-    return isinstance(value.owner, arith.ConstantOp | memref.GetGlobalOp | memref.CastOp | tensor.CastOp)
+    return isinstance(value.owner, arith.ConstantOp | memref.GetGlobalOp | memref.CastOp | tensor.CastOp
+                      | sj.BufferRowOp)
 
 
 
