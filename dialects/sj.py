@@ -344,6 +344,28 @@ class RowOp(IRDLOperation):
 
 
 @irdl_op_definition
+class BufferRowOp(IRDLOperation):
+    """Row `index` of a row-major buffer of rank >= 2, where it lies: the
+    same memory (contiguous, so a buffer of the row's shape), only read
+    (bufferize's form of an `sj.row` passed to a product; no bounds check:
+    the front end emits the row)."""
+
+    name = "sj.buffer_row"
+    source = operand_def(MemRefType)
+    index = operand_def(IndexType)
+    result = result_def(MemRefType)
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, index: SSAValue, result_type: Attribute):
+        super().__init__(operands=[source, index], result_types=[result_type])
+
+    def verify_(self):
+        if self.result.type.get_shape() != self.source.type.get_shape()[1:] or \
+                self.result.type.element_type != self.source.type.element_type:
+            raise VerifyException("sj.buffer_row drops the leading dimension")
+
+
+@irdl_op_definition
 class DimShuffleOp(IRDLOperation):
     """A view of `source` with its axes reordered; `order[k]` is the source
     axis of result axis k, or -1 for a new axis of length 1."""
@@ -562,7 +584,7 @@ class ParallelForOp(IRDLOperation):
 
 SJ = Dialect(
     "sj",
-    [MapOp, YieldOp, ReduceOp, ArgmaxOp, CumulativeOp, DotOp, RowOp, DimShuffleOp, InsertRowOp, SliceOp,
+    [MapOp, YieldOp, ReduceOp, ArgmaxOp, CumulativeOp, DotOp, RowOp, BufferRowOp, DimShuffleOp, InsertRowOp, SliceOp,
      ArangeOp, FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp, SigmoidOp, SoftplusOp, ErfcOp,
      ErfinvOp, LgammaOp, DigammaOp, TrigammaOp, PolygammaOp],
 )

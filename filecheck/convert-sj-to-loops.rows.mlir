@@ -212,6 +212,31 @@ func.func @column_slice_copy(%x: tensor<?x?xf64>, %start: index, %step: index, %
 // CHECK-NEXT:        %[[E:.*]] = tensor.extract %x[%[[I]], %[[COL]]] : tensor<?x?xf64>
 // CHECK-NEXT:        tensor.insert %[[E]] into %[[ACC2]][%[[I]], %[[K]]] : tensor<?x?xf64>
 
+// A slice of a tensor that is written afterwards (here: a row inserted into
+// it) is copied first, so that the slice keeps the rows it had; so is a
+// slice passed to a call (which takes whole buffers).
+func.func @slice_of_written(%x: tensor<?x4xf64>, %v: tensor<4xf64>, %start: index, %step: index,
+                            %count: index, %i: index) -> (f64, tensor<?x4xf64>, tensor<?x4xf64>) {
+  %rows = "sj.slice"(%x, %start, %step, %count) : (tensor<?x4xf64>, index, index, index) -> tensor<?x4xf64>
+  %new = "sj.insert_row"(%v, %x, %i) : (tensor<4xf64>, tensor<?x4xf64>, index) -> tensor<?x4xf64>
+  %s = "sj.reduce"(%rows) <{kind = "add", axes = array<i64: 0, 1>}> : (tensor<?x4xf64>) -> f64
+  %y = "sj.slice"(%new, %start, %step, %count) : (tensor<?x4xf64>, index, index, index) -> tensor<?x4xf64>
+  %e = tensor.empty(%count) : tensor<?x4xf64>
+  %c = "sj.call"(%y, %e) <{callee = "f", writes = array<i64: 1>}> : (tensor<?x4xf64>, tensor<?x4xf64>) -> tensor<?x4xf64>
+  func.return %s, %new, %c : f64, tensor<?x4xf64>, tensor<?x4xf64>
+}
+
+// CHECK-LABEL: func.func @slice_of_written
+// CHECK:         %[[COPY:.*]] = scf.for %[[K:.*]] = %{{.*}} to %count step
+// CHECK:             tensor.extract %x[%{{.*}}, %{{.*}}] : tensor<?x4xf64>
+// CHECK:         %[[NEW:.*]] = scf.for %{{.*}} iter_args(%{{.*}} = %x) -> (tensor<?x4xf64>)
+// CHECK:         scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (f64)
+// CHECK:           tensor.extract %[[COPY]][%{{.*}}, %{{.*}}] : tensor<?x4xf64>
+// CHECK:         %[[COPY2:.*]] = scf.for %{{.*}} to %count step
+// CHECK:             tensor.extract %[[NEW]][%{{.*}}, %{{.*}}] : tensor<?x4xf64>
+// CHECK:         "sj.call"(%[[COPY2]], %{{.*}})
+// CHECK-NOT:     sj.slice
+
 // A map inserted as a row of %h that reads %h only through another op (here
 // a dot of row %i) is computed straight into row %i + 1: no temporary.
 func.func @map_into_row(%h: tensor<?x?xf64>, %u: tensor<?x?xf64>, %i: index) -> tensor<?x?xf64> {

@@ -293,6 +293,15 @@ func.func @arange_type(%a: f32, %n: index) -> tensor<?xf64> {
 
 // -----
 
+func.func @buffer_row_shape(%m: memref<?x?x4xf64>, %i: index) -> memref<?x3xf64> {
+  %r = "sj.buffer_row"(%m, %i) : (memref<?x?x4xf64>, index) -> memref<?x3xf64>
+  func.return %r : memref<?x3xf64>
+}
+
+// CHECK: sj.buffer_row drops the leading dimension
+
+// -----
+
 func.func @valid(%x: tensor<?x?xf64>, %i: index, %y: f32) -> (tensor<?xf64>, i64, tensor<?xi64>, tensor<?xf64>, f32) {
   %row = "sj.row"(%x, %i) : (tensor<?x?xf64>, index) -> tensor<?xf64>
   %s = "sj.reduce"(%x) <{kind = "min", axes = array<i64: 1>}> : (tensor<?x?xf64>) -> tensor<?xf64>

@@ -18,7 +18,9 @@ tensor arguments and results).
   there, else a copy made before its yield), owned by the scf.if's results
   as by an allocation.
 - `sj.call` becomes a `func.call` of an external function declaration, its
-  written tensors passed as buffers (in place, as above).
+  written tensors passed as buffers (in place, as above); a row it reads
+  (`sj.row`, left by convert-sj-to-loops for a product) is the row of the
+  buffer where it lies, `sj.buffer_row`, read where the call is.
 - `tensor.empty` becomes `memref.alloc`, before the loops its sizes do not
   depend on (one allocation per loop, not per step), checked (MemoryError when the size
   overflows or malloc fails), freed right after its last use in
@@ -89,24 +91,29 @@ def writable_in_place(value: SSAValue, user: Operation, position: BlockOrder) ->
     for use in value.uses:
         if use.operation is user:
             continue
-        other = ancestor_in(use.operation, block)
-        if other is None:
-            return False
-        if position(other) >= position(user) and not reads_other_rows_than_written(use.operation, user):
-            return False  # (a read, during or after `user`, of rows it does not write is no conflict)
+        # a row passed to a product (`sj.buffer_row`) is read where the product is
+        readers = [u.operation for u in use.operation.result.uses] if isinstance(use.operation, sj.RowOp) \
+            else [use.operation]
+        for reader in readers:
+            other = ancestor_in(reader, block)
+            if other is None:
+                return False
+            if position(other) >= position(user) and not reads_other_rows_than_written(use.operation, user):
+                return False  # (a read, during or after `user`, of rows it does not write is no conflict)
     return True
 
 
 def reads_other_rows_than_written(read: Operation, loop: Operation) -> bool:
-    """Is `read` a tensor.extract of a row that no tensor.insert inside
+    """Is `read` a tensor.extract (or an sj.row) of a row that no tensor.insert inside
     `loop` writes, in any iteration? (A scan step reads its taps' rows while
     writing its own.) The rows must differ by a constant from one base that
     the loop does not change."""
-    if not isinstance(read, tensor.ExtractOp) or not isinstance(loop, scf.ForOp):
+    if not isinstance(read, tensor.ExtractOp | sj.RowOp) or not isinstance(loop, scf.ForOp):
         return False
+    row = read.index if isinstance(read, sj.RowOp) else read.indices[0]
     writes = [op for op in loop.walk() if isinstance(op, tensor.InsertOp | sj.CallOp)]
-    return not defined_in(row_offset(read.indices[0])[0], loop) and all(
-        isinstance(w, tensor.InsertOp) and different_rows(read.indices[0], w.indices[0])
+    return not defined_in(row_offset(row)[0], loop) and all(
+        isinstance(w, tensor.InsertOp) and different_rows(row, w.indices[0])
         for w in writes)
 
 
@@ -191,6 +198,8 @@ class Bufferizer:
             Rewriter.replace_op(op, memref.LoadOp.get(op.tensor, list(op.indices)))
         elif isinstance(op, tensor.DimOp):
             Rewriter.replace_op(op, memref.DimOp(op.source, op.index))
+        elif isinstance(op, sj.RowOp):  # a product's operand (convert-sj-to-loops), read-only
+            Rewriter.replace_op(op, sj.BufferRowOp(op.source, op.index, memref_type(op.result.type)))
         elif isinstance(op, tensor.CastOp):  # the same buffer, read-only (support/memory.py)
             Rewriter.replace_op(op, memref.CastOp.get(op.source, memref_type(op.dest.type)))
         elif isinstance(op, tensor.CollapseShapeOp):  # a view too: merged axes of a row-major buffer
@@ -373,10 +382,11 @@ def _index(user: Operation, value: int) -> SSAValue:
 
 
 def aliases(buf: SSAValue) -> list[SSAValue]:
-    """`buf` and the views of it (`memref.cast`s, reshapes, of views too)."""
+    """`buf` and the views of it (`memref.cast`s, reshapes, `sj.buffer_row`s, of views too)."""
     found = [buf]
     for value in found:
-        found += [use.operation.results[0] for use in value.uses if isinstance(use.operation, VIEWS)]
+        found += [use.operation.results[0] for use in value.uses
+                  if isinstance(use.operation, (sj.BufferRowOp, *VIEWS))]
     return found
 
 

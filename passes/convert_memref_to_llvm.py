@@ -9,7 +9,9 @@ dynamic ones from the descriptor. i1 elements are stored as one byte (NumPy
 bool): loads truncate, stores zero-extend. `alloc` calls `scanjit_alloc`,
 `dealloc` `scanjit_free` (scanjit's allocator, scanjit.runtime), `copy`
 `memcpy`; `alloca` uses `llvm.alloca`; `cast` is free (the descriptor layout
-does not depend on static sizes; no run-time check). A constant `global`
+does not depend on static sizes; no run-time check); `sj.buffer_row %m[%t]`
+(a row a product reads, contiguous) is the descriptor of the pointer moved
+by %t rows and of the trailing sizes. A constant `global`
 (bufferize's constant tensors) becomes a private constant `llvm.mlir.global`
 array of its elements, and `get_global` a descriptor of its address
 (`llvm.mlir.addressof`) and static sizes.

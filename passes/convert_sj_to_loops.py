@@ -21,8 +21,9 @@ from xdsl.dialects import arith, tensor
 from xdsl.dialects.builtin import (
     AnyFloat, FloatAttr, IntegerAttr, IntegerType, ModuleOp, TensorType,
 )
-from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue, Use
 from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint
 from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier, PatternRewriter, PatternRewriteWalker, RewritePattern,
     op_type_rewrite_pattern,
@@ -665,15 +666,25 @@ class FoldViewReads(RewritePattern):
             b = Builder()
             result = element(b, op.tensor, list(op.indices))
             rewriter.replace(op, b.ops, [result])
-        elif isinstance(op, tensor.DimOp) and isinstance(op.source.owner, (*views, sj.MapOp)) and \
+        elif isinstance(op, tensor.DimOp) and isinstance(op.source.owner, (*views, sj.MapOp, sj.SliceOp)) and \
                 isinstance(op.index.owner, arith.ConstantOp):
             b = Builder()
             result = dim(b, op.source, op.index.owner.value.value.data)
             rewriter.replace(op, b.ops, [result])
 
 
+def product_operand(use: Use) -> bool:
+    """Is `use` a matrix a product reads (`scanjit_gemm_*`)? It reads a row of
+    a buffer where it lies (bufferize makes the row an `sj.buffer_row`)."""
+    user = use.operation
+    return isinstance(user, sj.CallOp) and user.callee.data.startswith("scanjit_gemm_") \
+        and use.index not in user.writes.get_values()
+
+
 class MaterializeView(Lowering):
-    """A row or dimshuffle with users that cannot read through it is copied out."""
+    """A row or dimshuffle with users that cannot read through it is copied
+    out; but a row of a tensor (not of a view) that a product reads is
+    passed as it is, a row of its own right before each product."""
 
     FOLDABLE = (tensor.ExtractOp, tensor.DimOp, sj.RowOp, sj.DimShuffleOp, sj.MapOp, sj.ReduceOp,
                 sj.ArgmaxOp, sj.CumulativeOp, sj.DotOp, sj.InsertRowOp, sj.SliceOp)
@@ -681,7 +692,15 @@ class MaterializeView(Lowering):
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         if not isinstance(op, sj.RowOp | sj.DimShuffleOp):
             return
-        if all(isinstance(use.operation, self.FOLDABLE) for use in op.result.uses):
+        uses = list(op.result.uses)
+        if isinstance(op, sj.RowOp) and not isinstance(op.source.owner, sj.RowOp | sj.DimShuffleOp):
+            for use in [u for u in uses if product_operand(u)]:
+                if len(uses) > 1 or op.next_op is not use.operation:
+                    row = sj.RowOp(op.source, op.index, op.result.type)
+                    rewriter.insert(row, InsertPoint.before(use.operation))
+                    use.operation.operands[use.index] = row.result
+            uses = [u for u in op.result.uses if not product_operand(u)]
+        if all(isinstance(use.operation, self.FOLDABLE) for use in uses):
             return
         self.rewrite(op, rewriter)
 

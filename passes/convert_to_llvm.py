@@ -28,13 +28,14 @@ from scanjit.passes.support.memref_to_llvm import MemRefLowering
 
 @dataclass
 class ByDialect(RewritePattern):
-    """The lowering of the op's dialect (`sj.check` is cf's, `sj`'s float functions math's)."""
+    """The lowering of the op's dialect (`sj.check` is cf's, `sj`'s float functions math's,
+    `sj.buffer_row` memref's)."""
 
     patterns: dict[str, RewritePattern]
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         dialect = "cf" if isinstance(op, sj.CheckOp) else "math" if isinstance(op, sj.FloatFunctionOp) \
-            else op.dialect_name()
+            else "memref" if isinstance(op, sj.BufferRowOp) else op.dialect_name()
         if (pattern := self.patterns.get(dialect)) is not None:
             pattern.match_and_rewrite(op, rewriter)
 

@@ -14,12 +14,11 @@ from scanjit.passes.support.builder import Builder
 
 def read_only(value: SSAValue) -> bool:
     """Is `value` a function argument (the caller's array), a constant (a
-    global) or a cast (another view of a buffer, which may still be read),
-    whose buffer the function must never write? Reshaped views
-    (collapse_shape, expand_shape) count as casts."""
+    global), a cast or another view of a buffer (a reshape, a product's row),
+    which may still be read, whose buffer the function must never write?"""
     if isinstance(value, BlockArgument):
         return isinstance(value.block.parent_op(), func.FuncOp)
-    return isinstance(value.owner, (arith.ConstantOp, memref.GetGlobalOp, *VIEWS))
+    return isinstance(value.owner, (arith.ConstantOp, memref.GetGlobalOp, sj.BufferRowOp, *VIEWS))
 
 
 # Ops whose result is another view of their source's buffer.

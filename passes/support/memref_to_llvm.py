@@ -24,6 +24,7 @@ from xdsl.pattern_rewriter import (
 )
 from xdsl.utils.exceptions import PassFailedException
 
+from scanjit.dialects import sj
 from scanjit.passes.support.llvm_common import (
     PTR,
     byte_size,
@@ -189,6 +190,15 @@ def _lower(op: Operation, module: builtin.ModuleOp, rows: Rows) -> tuple[list[Op
             sizes = _given_sizes(op.static_output_shape.get_values(), op.output_shape, ops)
             ops += pack(field(to_llvm(op.src), 0, PTR), sizes)
             return ops, [ops[-1].results[0]]
+        case sj.BufferRowOp():  # row `index`: the source's pointer + index * (the row's size), its sizes
+            t = _memref_type(op.source)
+            desc = to_llvm(op.source)
+            sizes = _sizes(desc, t, ops)[1:]
+            ops.append(offset := llvm.MulOp(to_llvm(op.index), _product(sizes, ops), overflow=NSW))
+            ops.append(row := llvm.GEPOp.from_mixed_indices(field(desc, 0, PTR), [offset.res],
+                                                            storage_type(t.element_type), inbounds=True))
+            ops += pack(row.result, sizes)
+            return ops, [ops[-1].results[0]]
         case memref.CopyOp():
             t = _memref_type(op.source)
             src = to_llvm(op.source)
@@ -246,7 +256,7 @@ class MemRefLowering(RewritePattern):
     rows: Rows  # the row pointers each block's accesses share (see _address)
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
-        if op.dialect_name() != "memref":
+        if op.dialect_name() != "memref" and not isinstance(op, sj.BufferRowOp):
             return
         ops, results = _lower(op, self.module, self.rows)
         replace_with(rewriter, op, ops, results)
