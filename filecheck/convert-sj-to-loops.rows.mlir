@@ -262,3 +262,40 @@ func.func @map_into_row(%h: tensor<?x?xf64>, %u: tensor<?x?xf64>, %i: index) -> 
 // CHECK-NEXT:      %[[E:.*]] = tensor.extract %[[DOT]][%[[J]]] : tensor<?xf64>
 // CHECK-NEXT:      %[[Y:.*]] = math.tanh %[[E]] : f64
 // CHECK-NEXT:      tensor.insert %[[Y]] into %[[ACC]][%{{.*}}, %[[J]]] : tensor<?x?xf64>
+
+// A ring's rows: a map reading row (%t mod 2) of %h, inserted as row
+// ((%t + 1) mod 2), is computed straight into that row, since the two rows
+// differ whatever %t is (a recurrence keeping only its last state); reading
+// row ((%t + 2) mod 2), the row written, it is stored first.
+func.func @map_into_ring_row(%h: tensor<2x?xf64>, %t: index, %a: f64) -> (tensor<2x?xf64>, tensor<2x?xf64>) {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %read = arith.remsi %t, %c2 : index
+  %t1 = arith.addi %t, %c1 : index
+  %write = arith.remsi %t1, %c2 : index
+  %row = "sj.row"(%h, %read) : (tensor<2x?xf64>, index) -> tensor<?xf64>
+  %m = "sj.map"(%row, %a) ({
+  ^bb0(%x: f64, %y: f64):
+    %z = arith.mulf %x, %y : f64
+    "sj.yield"(%z) : (f64) -> ()
+  }) : (tensor<?xf64>, f64) -> tensor<?xf64>
+  %r = "sj.insert_row"(%m, %h, %write) : (tensor<?xf64>, tensor<2x?xf64>, index) -> tensor<2x?xf64>
+  %t2 = arith.addi %t, %c2 : index
+  %same = arith.remsi %t2, %c2 : index
+  %row2 = "sj.row"(%h, %same) : (tensor<2x?xf64>, index) -> tensor<?xf64>
+  %m2 = "sj.map"(%row2, %a) ({
+  ^bb0(%x: f64, %y: f64):
+    %z = arith.mulf %x, %y : f64
+    "sj.yield"(%z) : (f64) -> ()
+  }) : (tensor<?xf64>, f64) -> tensor<?xf64>
+  %r2 = "sj.insert_row"(%m2, %h, %read) : (tensor<?xf64>, tensor<2x?xf64>, index) -> tensor<2x?xf64>
+  func.return %r, %r2 : tensor<2x?xf64>, tensor<2x?xf64>
+}
+
+// CHECK-LABEL: func.func @map_into_ring_row
+// CHECK-NOT:     tensor.empty
+// CHECK:         scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %h) -> (tensor<2x?xf64>) {
+// CHECK-NEXT:      %[[E:.*]] = tensor.extract %h[%read, %[[J]]] : tensor<2x?xf64>
+// CHECK-NEXT:      %[[Y:.*]] = arith.mulf %[[E]], %a : f64
+// CHECK-NEXT:      tensor.insert %[[Y]] into %[[ACC]][%write, %[[J]]] : tensor<2x?xf64>
+// CHECK:         tensor.empty

@@ -189,8 +189,25 @@ def row_offset(index: SSAValue) -> tuple[SSAValue, int]:
 
 
 def different_rows(a: SSAValue, b: SSAValue) -> bool:
+    """Provably different rows: `base + c1` and `base + c2` with c1 != c2, or
+    rows of a ring, `(base + c1) mod n` and `(base + c2) mod n` for a constant
+    n that does not divide c1 - c2 (the remainders then differ whatever the
+    base's value or sign, since each is congruent to its operand mod n)."""
+    ring_a, ring_b = _ring_row(a), _ring_row(b)
+    if ring_a and ring_b and ring_a[1] == ring_b[1]:
+        (base_a, offset_a), (base_b, offset_b) = row_offset(ring_a[0]), row_offset(ring_b[0])
+        return base_a is base_b and (offset_a - offset_b) % ring_a[1] != 0
     (base_a, offset_a), (base_b, offset_b) = row_offset(a), row_offset(b)
     return base_a is base_b and offset_a != offset_b
+
+
+def _ring_row(index: SSAValue) -> tuple[SSAValue, int] | None:
+    """`index` as (x, n) when it is `x mod n` (remsi, remui) for a constant n > 0."""
+    if isinstance(index.owner, arith.RemSIOp | arith.RemUIOp):
+        n = integer_constant(index.owner.rhs)
+        if n is not None and n > 0:
+            return index.owner.lhs, n
+    return None
 
 
 def merged(b: Builder, value: SSAValue, groups: list[range]) -> SSAValue:
