@@ -127,3 +127,24 @@ def test_reading_a_tap_after_the_step_writes_the_state_copies_nothing(taps):
     x, iv = rng.normal(size=(50, 7)), rng.normal(size=(-taps[0], 7))
     for got, expected in zip(f(x, iv), pytensor.function([X, init], [a, out], mode="py")(x, iv)):
         np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("steps", [0, 1, 2, 3, 7])
+def test_vector_states_kept_in_a_ring_are_updated_in_place_right(steps):
+    """Vector states that keep only their last rows (a ring of 2 for a
+    sit-sot, of 4 for taps [-3, -1]) whose steps read another row of the
+    ring and are computed straight into their own row: against NumPy."""
+    n, v0, m0, a = pt.lscalar("n"), pt.dvector("v0"), pt.dmatrix("m0"), pt.dscalar("a")
+    (v, m), _ = pytensor.scan(lambda v, m3, m1, a: [a * v + (1 - a), m1 * a - m3],
+                              outputs_info=[v0, dict(initial=m0, taps=[-3, -1])], non_sequences=[a],
+                              n_steps=n)
+    f = pytensor.function([n, v0, m0, a], [v[-1], m[-1]])
+    rng = np.random.default_rng(steps)
+    v_init, m_init = rng.normal(size=37), rng.normal(size=(3, 37))
+    want_v, rows = v_init, list(m_init)
+    for _ in range(steps):
+        want_v = 0.75 * want_v + (1 - 0.75)
+        rows.append(rows[-1] * 0.75 - rows[-3])
+    got_v, got_m = f(steps, v_init, m_init, 0.75)
+    np.testing.assert_array_equal(got_v, want_v if steps else v_init)
+    np.testing.assert_array_equal(got_m, rows[-1])
