@@ -41,8 +41,9 @@ ONE_THREAD = 65536 * 4
 # issue 17 (e)); as the reference interpreter's `Dot.BLAS_DEPTH`.
 DEPTH = 64
 # From this many multiply-adds a product's blocks are shared among the
-# runtime's threads (each block as on one thread: the same bits).
-PARALLEL_FROM = 1 << 24
+# runtime's threads (each block as on one thread: the same bits). 2^20: a
+# batched GRU's 32x128x256 step products (docs/performance.md).
+PARALLEL_FROM = 1 << 20
 CBLAS = {"f64": "scipy_cblas_dgemm64_", "f32": "scipy_cblas_sgemm64_"}
 
 
