@@ -30,6 +30,10 @@ func.func @moving_average(%x: memref<?x?xf64>, %n: index, %w: index, %a: f64) ->
 // CHECK:         %[[THREADS:.*]] = func.call @scanjit_threads() : () -> i64
 // CHECK:         arith.index_cast %[[THREADS]] : i64 to index
 // CHECK:         %[[GRAIN:.*]] = arith.constant 16384 : index
+// CHECK:         %[[LINE:.*]] = arith.constant 8 : index
+// CHECK:         %[[LINES:.*]] = arith.divui %{{.*}}, %[[LINE]] : index
+// CHECK-NEXT:    %[[ROUNDED:.*]] = arith.muli %[[LINES]], %[[LINE]] : index
+// CHECK-NEXT:    %[[SIZE:.*]] = arith.maxui %[[ROUNDED]], %[[LINE]] : index
 // CHECK:         sj.parallel_for @moving_average_loop0(%{{.*}}, %[[BLOCKS:.*]]) grain %{{.*}} captures
 // CHECK-LABEL: func.func private @moving_average_loop0(%lo: index, %hi: index
 // CHECK:         scf.for %[[B:.*]] = %lo to %hi step %{{.*}} {
