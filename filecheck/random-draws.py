@@ -2,7 +2,7 @@
 # Draws with array-valued parameters: NumPy's broadcast check (size is arg
 # 0; scale's axis of static length 1 is read at 0), its `scale < 0` check
 # on the sign bit of every element, then one call of NumPy's C function per
-# element. A binomial draw carries NumPy's binomial_t scratch from call to
+# element (its constant index 0 the one emitted first). A binomial draw carries NumPy's binomial_t scratch from call to
 # call; a choice without replacement calls scanjit's own function
 # (runtime/choice.ll), which writes the sample and its scratch.
 import sys, os
@@ -24,6 +24,7 @@ print_stage([loc, scale, p, rng], [x, b, c], "bufferize")
 
 # CHECK-LABEL: func.func @main(%loc: tensor<?xf64>, %scale: tensor<?x1xf64>, %p: tensor<?xf64>
 # CHECK-SAME: %[[RNG:[0-9a-z_]+]]: !llvm.ptr)
+# CHECK-NEXT: %[[ZERO:[0-9]+]] = arith.constant 0 : index
 # CHECK: sj.check %{{.*}}, "ValueError: shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is between arg 0 with shape (2, 3) and arg 2 with shape ($1, 1)."
 # CHECK: sj.check %{{.*}}, "ValueError: shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is between arg 0 with shape (2, 3) and arg 1 with shape ($0,)."
 # CHECK: arith.bitcast %{{.*}} : f64 to i64
@@ -31,7 +32,6 @@ print_stage([loc, scale, p, rng], [x, b, c], "bufferize")
 # CHECK: scf.for %[[I:[0-9]+]] =
 # CHECK: scf.for %[[J:[0-9]+]] =
 # CHECK: %[[LOC:[0-9]+]] = tensor.extract %loc[%[[J]]]
-# CHECK: %[[ZERO:[0-9]+]] = arith.constant 0 : index
 # CHECK: %[[SCALE:[0-9]+]] = tensor.extract %scale[%[[I]], %[[ZERO]]]
 # CHECK: "sj.call"(%[[RNG]], %[[LOC]], %[[SCALE]]) <{callee = "random_normal", writes = array<i64>}> : (!llvm.ptr, f64, f64) -> f64
 # CHECK: sj.check %{{.*}}, "ValueError: p < 0, p > 1 or p contains NaNs"

@@ -9,12 +9,14 @@ from contextlib import contextmanager
 
 import numpy as np
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, TensorType
-from xdsl.ir import Block, Region, SSAValue
+from xdsl.ir import Block, Operation, Region, SSAValue
 
 from scanjit.dialects import sj
+from scanjit.emit.reuse import identity, memo_key, same_length
 from scanjit.emit.scalar import const, ir_type
 from scanjit.graph import Apply, Constant, MissingInputError, Op, Variable, branches, toposort
 from scanjit.passes.support.builder import Builder
+from scanjit.passes.support.folding import fold
 
 Handler = Callable[["Emitter", Apply], list[SSAValue | None]]
 EMITTERS: dict[type[Op], Handler] = {}
@@ -38,6 +40,9 @@ class Emitter(Builder):
     def __init__(self, block: Block, unread: set[int] = frozenset()):
         super().__init__(block)
         self.values: ChainMap[int, SSAValue] = ChainMap()
+        # Pure scalar ops emitted so far, by what they compute (memo_key): one
+        # scope per block, as `values`, so a value is reused only where it dominates.
+        self.memo: ChainMap[tuple, SSAValue] = ChainMap()
         self.unread = unread  # ids of scan outputs nothing reads
         # Slices that are a storage's rows after its first `offset` ones:
         # returned, the storage is returned and the caller skips `offset` rows.
@@ -49,10 +54,15 @@ class Emitter(Builder):
 
     def dim(self, value: SSAValue, axis: int) -> SSAValue:
         """A slice's length is its count, its other lengths its source's: asking
-        them does not keep the slice (a copy) alive."""
-        cut = value.owner
-        if isinstance(cut, sj.SliceOp) and value.type.get_shape()[axis] < 0:
-            return cut.count if axis == 0 else self.dim(cut.source, axis)
+        them does not keep the slice (a copy) alive. Other lengths known by
+        construction (reuse.same_length) are asked of the operand, so that
+        equal lengths are one value and checks between them fold away."""
+        if value.type.get_shape()[axis] < 0:
+            cut = value.owner
+            if isinstance(cut, sj.SliceOp):
+                return cut.count if axis == 0 else self.dim(cut.source, axis)
+            if (same := same_length(value, axis)) is not None:
+                return self.dim(*same)
         return super().dim(value, axis)
 
     @contextmanager
@@ -60,11 +70,30 @@ class Emitter(Builder):
         """Emit into `block` (a region of an op being built) with a child
         value scope: graph values computed there stay there."""
         saved = self.block
-        self.block, self.values = block, self.values.new_child()
+        self.block, self.values, self.memo = block, self.values.new_child(), self.memo.new_child()
         try:
             yield self
         finally:
-            self.block, self.values = saved, self.values.parents
+            self.block, self.values, self.memo = saved, self.values.parents, self.memo.parents
+
+    def emit(self, op: Operation):
+        """As Builder.emit, and a pure scalar op (arith, tensor.dim) computing
+        what one emitted before in this block or an enclosing one computes, or
+        an identity (`x + 0`, `x == x`), gives that value instead."""
+        replacement = fold(op)
+        if replacement is None:
+            replacement = identity(op)
+        if isinstance(replacement, SSAValue):
+            return replacement
+        op = replacement or op
+        key = memo_key(op)
+        if key is None:
+            return super().emit(op)
+        if key in self.memo:
+            op.drop_all_references()
+            return self.memo[key]
+        self.memo[key] = value = super().emit(op)
+        return value
 
     def const(self, value, dtype: str) -> SSAValue:
         """A constant of the graph dtype `dtype` (or "index")."""
@@ -72,8 +101,11 @@ class Emitter(Builder):
 
     def check(self, ok: SSAValue, message: str, values: Sequence[SSAValue] = ()) -> None:
         """Native code stops with `message` (an exception class, a colon and
-        the text, where `$k` stands for values[k], index or i64) when `ok` is false."""
-        self.emit(sj.CheckOp(ok, message, list(values)))
+        the text, where `$k` stands for values[k], index or i64) when `ok` is false.
+        A condition checked before (here or in an enclosing block) holds: not checked again."""
+        if ("checked", ok) not in self.memo:
+            self.memo["checked", ok] = ok
+            self.emit(sj.CheckOp(ok, message, list(values)))
 
     # -- graph -------------------------------------------------------------
     def value(self, var: Variable) -> SSAValue:
