@@ -134,6 +134,58 @@ def threads_of_numpys_blas():
     return None
 
 
+# NumPy's cblas_dgemm (ILP64): order, transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc.
+DGEMM = ctypes.CFUNCTYPE(None, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.c_int64, ctypes.c_int64,
+                         ctypes.c_int64, ctypes.c_double, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p,
+                         ctypes.c_int64, ctypes.c_double, ctypes.c_void_p, ctypes.c_int64)
+
+
+def blas_blocks(f, *args):
+    """f(*args) and the (rows, columns) of each block it handed to BLAS
+    (scanjit_gemm_f64 calling a recording wrapper of NumPy's dgemm)."""
+    blas = DGEMM(gemm.numpy_blas()["f64"])
+    blocks = []
+
+    def recording(order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc):
+        blocks.append((m, n))
+        blas(order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+
+    wrapper = DGEMM(recording)
+    set_gemm = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(runtime.address("scanjit_set_gemm_f64"))
+    set_gemm(ctypes.cast(wrapper, ctypes.c_void_p).value)
+    try:
+        return f(*args), blocks
+    finally:
+        set_gemm(gemm.numpy_blas()["f64"])
+
+
+@pytest.mark.parametrize("m, k, n, columns", [(32, 256, 128, 64), (32, 128, 256, 128), (32, 256, 132, 72)])
+def test_a_shared_products_columns_in_two_blocks_at_least(m, k, n, columns):
+    """From PARALLEL_FROM multiply-adds a block has at most half the columns,
+    whole cache lines (a GRU's backward step: 32x256 by 256x128), so that a
+    second thread has a block too; the bits of one thread, and NumPy's."""
+    if not gemm.numpy_blas():
+        pytest.skip("NumPy's BLAS is not the OpenBLAS of its wheels")
+    a, b = pt.dmatrices("a", "b")
+    f = scanjit.function([a, b], pt.dot(a, b))
+    rng = np.random.default_rng(6)
+    av, bv = rng.normal(size=(m, k)), rng.normal(size=(k, n))
+    assert m * k * n >= gemm.PARALLEL_FROM
+    runtime.set_threads(2)
+    try:
+        got, blocks = blas_blocks(f, av, bv)
+    finally:
+        runtime.set_threads(threads_module.default_threads())
+    assert {cols for _, cols in blocks} == {columns, n - columns}
+    assert {rows for rows, _ in blocks} == {m}
+    runtime.set_threads(1)
+    try:
+        np.testing.assert_array_equal(f(av, bv), got)
+    finally:
+        runtime.set_threads(threads_module.default_threads())
+    np.testing.assert_array_equal(got, by_parts_of_k(av, bv))
+
+
 def test_products_on_two_threads_at_once_as_on_one():
     """A scan of BLAS-sized products (k > DEPTH), called from two threads at
     the same time (calls run without the GIL): the bits of one call alone."""

@@ -48,7 +48,16 @@ call:
   %m_depth = mul i64 %m, %depth
   %fit_cols = udiv i64 ${ONE_THREAD}, %m_depth
   %cols_some = call i64 @llvm.umax.i64(i64 %fit_cols, i64 32)
-  %cols = call i64 @llvm.umin.i64(i64 %cols_some, i64 %n)
+  %cols_fit = call i64 @llvm.umin.i64(i64 %cols_some, i64 %n)
+  ; A shared product's blocks have at most 1/${SHARED_BLOCKS} of its columns, whole
+  ; cache lines: a deep product of few columns (32x256 by 256x128) is then
+  ; not one block, on one thread.
+  %shared = icmp uge i64 %mnk, ${PARALLEL_FROM}
+  %part = call i64 @ceil_div(i64 %n, i64 ${SHARED_BLOCKS})
+  %part_lines = call i64 @ceil_div(i64 %part, i64 ${LINE})
+  %part_cols = mul i64 %part_lines, ${LINE}
+  %cols_part = call i64 @llvm.umin.i64(i64 %cols_fit, i64 %part_cols)
+  %cols = select i1 %shared, i64 %cols_part, i64 %cols_fit
   %col_depth = mul i64 %cols, %depth
   %fit_rows = udiv i64 ${ONE_THREAD}, %col_depth
   %block_rows = call i64 @llvm.umax.i64(i64 %fit_rows, i64 1)
@@ -73,7 +82,6 @@ call:
   %g14 = insertvalue %gemm_${S} %g13, i64 %col_blocks, 14
   %g15 = insertvalue %gemm_${S} %g14, i32 %trans_a, 15
   store %gemm_${S} %g15, ptr %ctx
-  %shared = icmp uge i64 %mnk, ${PARALLEL_FROM}
   br i1 %shared, label %parallel, label %serial
 parallel:
   %status = call i32 @scanjit_parallel_for(ptr @blocks_${S}, ptr %ctx, i64 0, i64 %blocks, i64 1)

@@ -15,7 +15,8 @@ enough for OpenBLAS to compute on the calling thread (`ONE_THREAD`), k in
 parts of `DEPTH` added in ascending order (the bits of NumPy's products of
 the parts, summed in order; the same on every thread and call); from
 `PARALLEL_FROM` multiply-adds up the blocks are shared among the runtime's
-threads (`scanjit_parallel_for`). Smaller products, and every product where no
+threads (`scanjit_parallel_for`), each of at most 1/`SHARED_BLOCKS` of the
+columns (whole cache lines), whatever the thread count. Smaller products, and every product where no
 such library is found (a NumPy built against another BLAS), run the loop of
 gemm.ll, which rounds as convert-sj-to-loops' dot loops do.
 """
@@ -44,12 +45,18 @@ DEPTH = 64
 # runtime's threads (each block as on one thread: the same bits). 2^20: a
 # batched GRU's 32x128x256 step products (docs/performance.md).
 PARALLEL_FROM = 1 << 20
+# A shared product's blocks have at most 1/SHARED_BLOCKS of its columns, so
+# that a deep product of few columns (a GRU's backward step, 32x256 by 256x128)
+# is not one block, on one thread (docs/performance.md).
+SHARED_BLOCKS = 2
+# Elements of each kind in a cache line (64 bytes).
+LINE = {"f64": 8, "f32": 16}
 CBLAS = {"f64": "scipy_cblas_dgemm64_", "f32": "scipy_cblas_sgemm64_"}
 
 
 def gemm_ir() -> str:
     kinds = "".join(fill("gemm.ll", S=s, T=t, BLAS_FROM=BLAS_FROM, ONE_THREAD=ONE_THREAD, DEPTH=DEPTH,
-                         PARALLEL_FROM=PARALLEL_FROM)
+                         PARALLEL_FROM=PARALLEL_FROM, SHARED_BLOCKS=SHARED_BLOCKS, LINE=LINE[s])
                     + column_sums(s, t, 8, 8) + column_sums(s, t, 8, 1) + column_sums(s, t, 1, 1)
                     + row_sums(s, t, 8)
                     for s, t in (("f64", "double"), ("f32", "float")))
