@@ -36,13 +36,14 @@ func.func @f(%m: memref<?x4xf64>, %b: memref<?xi1>, %i: index, %j: index) -> mem
 // CHECK-NEXT:    %[[ADDR:.*]] = llvm.getelementptr inbounds %[[ROW]][%[[J]]] : (!llvm.ptr, i64) -> !llvm.ptr, f64
 // CHECK-NEXT:    %x = llvm.load %[[ADDR]] : !llvm.ptr -> f64
 // CHECK-NEXT:    %c0 = arith.constant 0 : index
-// alloc: scanjit_alloc (scanjit.runtime) of n * 4 * 8 bytes, then the descriptor; dealloc: scanjit_free.
+// alloc: scanjit_alloc (scanjit.runtime) of n * 4 * 8 bytes (no nsw: a count too large wraps, and
+// its check fails after), then the descriptor; dealloc: scanjit_free.
 // CHECK-NEXT:    %[[STATIC:.*]] = llvm.mlir.constant(4) : i64
 // CHECK-NEXT:    %[[ONE:.*]] = llvm.mlir.constant(1) : i64
-// CHECK-NEXT:    %[[N1:.*]] = llvm.mul %[[ONE]], %n overflow<nsw> : i64
-// CHECK-NEXT:    %[[COUNT:.*]] = llvm.mul %[[N1]], %[[STATIC]] overflow<nsw> : i64
+// CHECK-NEXT:    %[[N1:.*]] = llvm.mul %[[ONE]], %n : i64
+// CHECK-NEXT:    %[[COUNT:.*]] = llvm.mul %[[N1]], %[[STATIC]] : i64
 // CHECK-NEXT:    %[[ESIZE:.*]] = llvm.mlir.constant(8) : i64
-// CHECK-NEXT:    %[[BYTES:.*]] = llvm.mul %[[COUNT]], %[[ESIZE]] overflow<nsw> : i64
+// CHECK-NEXT:    %[[BYTES:.*]] = llvm.mul %[[COUNT]], %[[ESIZE]] : i64
 // CHECK-NEXT:    %[[BUF:.*]] = llvm.call @scanjit_alloc(%[[BYTES]]) : (i64) -> !llvm.ptr
 // CHECK-NEXT:    %[[U:.*]] = llvm.mlir.undef : !llvm.struct<(!llvm.ptr, i64, i64)>
 // CHECK-NEXT:    %[[O1:.*]] = llvm.insertvalue %[[BUF]], %[[U]][0]

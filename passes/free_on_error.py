@@ -17,7 +17,8 @@ buffers share their deallocs. An allocation's own null check frees it too
 parts does: its `frees` are the buffers live there, which the caller frees
 before returning the part's status (`convert-parallel-to-llvm`). A part, an
 outlined function, frees only what it allocated: its arguments are the
-caller's.
+caller's. Allocation checks in a row become one first
+(`merge_allocation_checks`): their failures raise the same MemoryError.
 
 Run after `outline-parallel-loops` (which moves checks out of the loops it
 outlines and allocates each part's temporaries in the part) and before the
@@ -36,6 +37,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
 from scanjit.dialects import sj
+from scanjit.passes.support.memory import merge_allocation_checks
 
 
 def free_in_block(block: Block, outer: dict[SSAValue, None]) -> None:
@@ -66,4 +68,5 @@ class FreeOnErrorPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for function in op.ops:
             if isinstance(function, func.FuncOp) and function.body.blocks:
+                merge_allocation_checks(function.body.block)
                 free_in_block(function.body.block, {})

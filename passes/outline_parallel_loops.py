@@ -192,7 +192,7 @@ def outline(loop: scf.ForOp, name: str) -> tuple[func.FuncOp, sj.ParallelForOp, 
 
 def _drop_allocation(alloc: memref.AllocOp) -> None:
     """Remove an allocation the parts replaced: its dealloc goes, and its
-    check reads a non-null address (the size checks before it stay)."""
+    check reads a non-null address (its size condition stays)."""
     for use in list(alloc.memref.uses):
         user = use.operation
         if isinstance(user, memref.ExtractAlignedPointerAsIndexOp):

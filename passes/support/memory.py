@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from xdsl.dialects import arith, func, memref, tensor
 from xdsl.dialects.builtin import MemRefType
-from xdsl.ir import BlockArgument, SSAValue
+from xdsl.ir import Block, BlockArgument, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from scanjit.dialects import sj
@@ -28,29 +28,66 @@ VIEWS = (memref.CastOp, memref.CollapseShapeOp, memref.ExpandShapeOp,
 
 # Largest buffer we ask malloc for: its byte count must not overflow an i64.
 MAX_BYTES = 2**62
+ALLOCATION_FAILED = "MemoryError: cannot allocate a buffer of type "
 
 
 def checked_alloc(dynamic_sizes: list[SSAValue], t: MemRefType, at: InsertPoint) -> SSAValue:
-    """memref.alloc guarded by two checks that raise MemoryError: before it,
-    that the element count fits in MAX_BYTES (each length at most the room
-    the lengths before it leave: one condition, so that a wrapped product
-    never reaches the allocation's size), and after it, that malloc did not fail."""
+    """memref.alloc and one check after it, raising MemoryError: that the
+    element count fits (`count_fits`) and that malloc did not fail
+    (`scanjit_alloc` gives an empty buffer a block too). The byte count of a
+    count that does not fit wraps (convert-memref-to-llvm): the failed check
+    frees what malloc gave before anything is written to it (free-on-error).
+    An all-static type's count, a constant, is checked before."""
     b = Builder()
-    message = f"MemoryError: cannot allocate a buffer of type {t}"
+    message = ALLOCATION_FAILED + str(t)
+    fits = count_fits(b, dynamic_sizes, t)
+    if fits is not None and not dynamic_sizes:
+        b.emit(sj.CheckOp(fits, message))
+        fits = None
+    buffer = b.emit(memref.AllocOp(dynamic_sizes, [], t))
+    allocated = b.cmp(b.emit(memref.ExtractAlignedPointerAsIndexOp.get(buffer)), b.index(0), "ne")
+    b.emit(sj.CheckOp(allocated if fits is None else b.emit(arith.AndIOp(fits, allocated)), message))
+    Rewriter.insert_op(b.ops, at)
+    return buffer
+
+
+def count_fits(b: Builder, dynamic_sizes: list[SSAValue], t: MemRefType) -> SSAValue | None:
+    """Whether a buffer of type `t` holds at most MAX_BYTES: each length at
+    most the room the lengths before it leave (one condition, true of no
+    wrapped product); None for a scalar."""
     limit = b.index(MAX_BYTES // max(1, t.element_type.bitwidth // 8))
     count, fits = b.index(1), None
     sizes = iter(dynamic_sizes)
     for static in t.get_shape():
+        if fits is not None:  # the count of the lengths before
+            count = b.emit(arith.MuliOp(count, size))
         size = next(sizes) if static < 0 else b.index(static)
         room = b.emit(arith.DivUIOp(limit, b.emit(arith.MaxUIOp(count, b.index(1)))))
         fit = b.cmp(size, room, "ule")
         fits = fit if fits is None else b.emit(arith.AndIOp(fits, fit))
-        count = b.emit(arith.MuliOp(count, size))
-    if fits is not None:
-        b.emit(sj.CheckOp(fits, message))
-    buffer = b.emit(memref.AllocOp(dynamic_sizes, [], t))
-    address = b.emit(memref.ExtractAlignedPointerAsIndexOp.get(buffer))
-    allocated = b.emit(arith.OrIOp(b.cmp(address, b.index(0), "ne"), b.cmp(count, b.index(0), "eq")))
-    b.emit(sj.CheckOp(allocated, message))
-    Rewriter.insert_op(b.ops, at)
-    return buffer
+    return fits
+
+
+# What may run between allocation checks merged into one: no write, no other check.
+BETWEEN_ALLOCATION_CHECKS = (memref.AllocOp, memref.DimOp, memref.ExtractAlignedPointerAsIndexOp)
+
+
+def merge_allocation_checks(block: Block) -> None:
+    """Allocation checks in a row, of the same message, with only arithmetic
+    and allocations between them (in `block` and the blocks it holds), become
+    the last one, of all their conditions: fewer failure paths, the same
+    MemoryError, and the buffers allocated by then all freed (free-on-error)."""
+    last: sj.CheckOp | None = None
+    for op in list(block.ops):
+        if isinstance(op, sj.CheckOp) and op.msg.data.startswith(ALLOCATION_FAILED) and not op.values:
+            if last is not None and last.msg == op.msg:
+                both = arith.AndIOp(last.cond, op.cond)
+                Rewriter.insert_op(both, InsertPoint.before(op))
+                op.operands[0] = both.result
+                Rewriter.erase_op(last)
+            last = op
+        elif not (op.dialect_name() == "arith" or isinstance(op, BETWEEN_ALLOCATION_CHECKS)):
+            last = None
+        for region in op.regions:
+            for inner in region.blocks:
+                merge_allocation_checks(inner)

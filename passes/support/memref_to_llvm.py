@@ -39,6 +39,8 @@ from scanjit.passes.support.llvm_common import (
 
 I1, I8 = IntegerType(1), IntegerType(8)
 NSW = IntegerAttr(1, 32)  # llvm OverflowAttr: nsw
+# none: an allocation's byte count may wrap, its check after it fails then (checked_alloc)
+WRAPS = IntegerAttr(0, 32)
 
 
 def _memref_type(value: SSAValue) -> MemRefType:
@@ -74,12 +76,12 @@ def _given_sizes(shape: Sequence[int], dynamic: Sequence[SSAValue], ops: list[Op
     return sizes
 
 
-def _product(values: list[SSAValue], ops: list[Operation]) -> SSAValue:
+def _product(values: list[SSAValue], ops: list[Operation], overflow: IntegerAttr = NSW) -> SSAValue:
     one = const(1)
     ops.append(one)
     total = one.result
     for v in values:
-        mul = llvm.MulOp(total, v, overflow=NSW)
+        mul = llvm.MulOp(total, v, overflow=overflow)
         ops.append(mul)
         total = mul.res
     return total
@@ -122,12 +124,12 @@ def _allocate(
 ) -> SSAValue:
     t = _memref_type(op.memref)
     sizes = _given_sizes(t.get_shape(), op.dynamic_sizes, ops)
-    count = _product(sizes, ops)
+    count = _product(sizes, ops, WRAPS if isinstance(op, memref.AllocOp) else NSW)
     if isinstance(op, memref.AllocaOp):
         buffer = llvm.AllocaOp(count, storage_type(t.element_type), alignment=16)
     else:
         ops.append(elem := const(byte_size(t.element_type)))
-        ops.append(nbytes := llvm.MulOp(count, elem.result, overflow=NSW))
+        ops.append(nbytes := llvm.MulOp(count, elem.result, overflow=WRAPS))
         # scanjit_alloc / scanjit_free: scanjit's allocator (scanjit.runtime)
         malloc = declare(module, "scanjit_alloc", [i64], PTR, fresh_result=True)
         buffer = llvm.CallOp(malloc, nbytes.res, return_type=PTR)
@@ -205,7 +207,7 @@ def _lower(op: Operation, module: builtin.ModuleOp, rows: Rows) -> tuple[list[Op
             dst = to_llvm(op.destination)
             count = _product(_sizes(src, t, ops), ops)
             ops.append(elem := const(byte_size(t.element_type)))
-            ops.append(nbytes := llvm.MulOp(count, elem.result, overflow=NSW))
+            ops.append(nbytes := llvm.MulOp(count, elem.result, overflow=WRAPS))
             memcpy = declare(module, "memcpy", [PTR, PTR, i64], PTR)
             ops.append(llvm.CallOp(memcpy, field(dst, 0, PTR), field(src, 0, PTR), nbytes.res, return_type=PTR))
             return ops, []
