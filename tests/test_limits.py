@@ -109,3 +109,30 @@ def test_arange_dtype_as_pytensor(args, dtype):
     assert pt.arange(*args).dtype == dtype
     ref = pytest.importorskip("pytensor.tensor")
     assert ref.arange(*args).dtype == dtype
+
+
+# Lengths whose element or byte count wraps an i64: to 0 (2**32 squared), to
+# just below 2**64 bytes (2**61 - 8 float64s), just over the limit, far over.
+WRAPPING_LENGTHS = [((2**32, 2**32), "(k, k)"), ((2**61 - 8,), "(k,)"), ((2**59 + 1,), "(k,)"),
+                    ((2**62,), "(k,)"), ((3, 2**62 + 1), "(3, k)")]
+
+
+@pytest.mark.parametrize("lengths,layout", WRAPPING_LENGTHS)
+def test_a_buffer_whose_byte_count_wraps_raises_memory_error(lengths, layout):
+    """The compiled code allocates, then checks that the count fits: whatever
+    the wrapped byte count, the allocator hands back a real block or null,
+    the call raises MemoryError, and the next call is unharmed."""
+    k, n = pt.lscalar("k"), pt.lscalar("n")
+    shape = {"(k, k)": (k, k), "(k,)": (k,), "(3, k)": (3, k)}[layout]
+    f = pytensor.function([k, n], [pt.zeros(shape) + 1.0, pt.arange(n) * 2.0])
+    with pytest.raises(MemoryError, match="cannot allocate a buffer of type"):
+        f(lengths[-1], 5)
+    ones, doubled = f(3, 4)
+    np.testing.assert_array_equal(ones, np.ones((3, 3) if layout == "(k, k)" else (3,) if layout == "(k,)" else (3, 3)))
+    np.testing.assert_array_equal(doubled, np.arange(4) * 2.0)
+
+
+def test_the_allocators_limit_is_the_passes():
+    from scanjit import runtime
+    from scanjit.passes.support import memory
+    assert runtime.MAX_BYTES == memory.MAX_BYTES

@@ -26,7 +26,8 @@ VIEWS = (memref.CastOp, memref.CollapseShapeOp, memref.ExpandShapeOp,
          tensor.CastOp, tensor.CollapseShapeOp, tensor.ExpandShapeOp)
 
 
-# Largest buffer we ask malloc for: its byte count must not overflow an i64.
+# Largest buffer we ask malloc for: its byte count must not overflow an i64
+# (scanjit_alloc gives null above it: scanjit.runtime.MAX_BYTES).
 MAX_BYTES = 2**62
 ALLOCATION_FAILED = "MemoryError: cannot allocate a buffer of type "
 

@@ -51,6 +51,8 @@ POOL_SLOTS = 32
 POOL_MIN = 64 << 10
 POOL_BYTES = 256 << 20
 HUGE = 4 << 20
+# Largest buffer scanjit_alloc gives (passes/support/memory.py's MAX_BYTES).
+MAX_BYTES = 1 << 62
 
 # (load, store) of the runtime's object code: none until `use_object_cache`.
 _object_cache = (lambda llvm_ir: None, lambda llvm_ir, object_code: None)
@@ -66,7 +68,7 @@ def use_object_cache(load, store) -> None:
 
 def _llvm_ir() -> str:
     allocator = host.fill("alloc.ll", POOL_SLOTS=POOL_SLOTS, POOL_MIN=POOL_MIN, POOL_BYTES=POOL_BYTES,
-                          HUGE=HUGE)
+                          HUGE=HUGE, MAX_BYTES=MAX_BYTES)
     return (allocator + threads.threads_ir() + gemm.gemm_ir() + host.fill("interrupt.ll")
             + host.fill("pyentry.ll"))
 

@@ -10,12 +10,18 @@ declare void @free(ptr)
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
 declare i32 @madvise(ptr, i64, i32)
 
+; More than ${MAX_BYTES} bytes: null, as malloc failing. A compiled function
+; checks its buffer after allocating it, so a byte count that wrapped comes
+; here; over that limit the header's arithmetic below could wrap too.
 define ptr @scanjit_alloc(i64 %bytes) {
 entry:
+  %too_large = icmp ugt i64 %bytes, ${MAX_BYTES}
+  br i1 %too_large, label %out_of_memory, label %sized
+sized:
   %poolable = icmp uge i64 %bytes, ${POOL_MIN}
   br i1 %poolable, label %search, label %fresh
 search:
-  %i = phi i64 [0, %entry], [%i.next, %next]
+  %i = phi i64 [0, %sized], [%i.next, %next]
   %slot = getelementptr [${POOL_SLOTS} x ptr], ptr @pool, i64 0, i64 %i
   %block = atomicrmw xchg ptr %slot, ptr null seq_cst
   %found = icmp ne ptr %block, null
