@@ -57,12 +57,16 @@ class Emitter(Builder):
         them does not keep the slice (a copy) alive. Other lengths known by
         construction (reuse.same_length) are asked of the operand, so that
         equal lengths are one value and checks between them fold away."""
-        if value.type.get_shape()[axis] < 0:
+        while value.type.get_shape()[axis] < 0:  # a loop: chains of maps are long
             cut = value.owner
             if isinstance(cut, sj.SliceOp):
-                return cut.count if axis == 0 else self.dim(cut.source, axis)
-            if (same := same_length(value, axis)) is not None:
-                return self.dim(*same)
+                if axis == 0:
+                    return cut.count
+                value = cut.source
+            elif (same := same_length(value, axis)) is not None:
+                value, axis = same
+            else:
+                break
         return super().dim(value, axis)
 
     @contextmanager
