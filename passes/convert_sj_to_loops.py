@@ -5,7 +5,9 @@ Rows are never copied: a read of `sj.row %x[%i]` at `[j...]` becomes a read of
 `%x[%i, j...]`, and its dims are the source's trailing dims. Only a row that
 escapes (returned, yielded) is materialized by a copy loop. A slice read only
 element by element (`slice_view`) is a view too: a read of row k is a read of
-row start + k * step of its source.
+row start + k * step of its source. A map stacked into a row and read by
+others as well is computed into its row, the others reading the row
+(`StackInPlace`).
 
 We lower straight to scf rather than through linalg: our ops need
 broadcasting, row folding and shape checks that linalg.generic would only
@@ -603,6 +605,86 @@ class LowerSlice(Lowering):
         return b.emit(sj.DimShuffleOp(copy, order, op.result.type))
 
 
+class StackInPlace(RewritePattern):
+    """A map stored into a row of a stacked tensor (`sj.insert_row`, a scan's
+    stacked output) that other ops read as well (the step's product, other
+    maps) is computed straight into its row: the insert, with the checks
+    comparing the map's shape with the rows', moves up to before the map's
+    first other reader, and those readers read the row (`sj.row`: a product
+    where it lies, maps element by element). Only when nothing reads the
+    stacked tensor's old contents after that point but rows provably other
+    than the one written (a scan's taps), so bufferize still writes in place."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.InsertRowOp, rewriter: PatternRewriter, /):
+        value, dest, block = op.value, op.dest, op.parent_block()
+        row_type = TensorType(dest.type.element_type, dest.type.get_shape()[1:])
+        if not isinstance(value.owner, sj.MapOp) or value.owner.parent_block() is not block \
+                or value.type != row_type:
+            return
+        readers = [use for use in value.uses if use.operation is not op and not isinstance(use.operation, tensor.DimOp)]
+        if not readers or not all(isinstance(use.operation, MaterializeView.FOLDABLE) or product_operand(use)
+                                  for use in readers):
+            return
+        first = min((ancestor_in(use.operation, block) for use in readers), key=block.get_operation_index)
+        if block.get_operation_index(first) > block.get_operation_index(op):
+            first = op  # read after the insert only: nothing moves
+        moved = checks_and_insert(op, first)
+        if moved is None:
+            return
+        start = block.get_operation_index(first)
+        if not all(use.operation in moved or isinstance(use.operation, sj.RowOp)
+                   and different_rows(use.operation.index, op.index)
+                   or block.get_operation_index(ancestor_in(use.operation, block)) < start
+                   and isinstance(use.operation, tensor.DimOp) for use in dest.uses):
+            return  # the old contents are read after the insert's new place
+        for moving in moved if first is not op else []:
+            moving.detach()
+            rewriter.insert(moving, InsertPoint.before(first))
+        row = sj.RowOp(op.result, op.index, row_type)
+        rewriter.insert(row, InsertPoint.after(op))
+        for use in readers:
+            use.operation.operands[use.index] = row.result
+
+
+def checks_and_insert(op: sj.InsertRowOp, first: Operation) -> list[Operation] | None:
+    """The ops from `first` on that `op` needs, in order: its index's and the
+    checks comparing its value's and destination's dims, with the pure ops
+    computing them; None when one of them is not pure."""
+    block = op.parent_block()
+    span = set()
+    at = first
+    while at is not op:
+        span.add(at)
+        at = at.next_op
+    checks = [c for c in span if isinstance(c, sj.CheckOp)
+              and {op.value, op.dest} <= {d.source for d in backward_slice([c], span) if isinstance(d, tensor.DimOp)}]
+    moved = backward_slice([*checks, op], span) | {*checks, op}
+    if not all(isinstance(o, sj.CheckOp | sj.InsertRowOp | tensor.DimOp) or o.dialect_name() == "arith"
+               for o in moved):
+        return None
+    return sorted(moved, key=block.get_operation_index)
+
+
+def backward_slice(roots: list[Operation], span: set[Operation]) -> set[Operation]:
+    """The ops of `span` whose results `roots` use, directly or not."""
+    found, pending = set(), list(roots)
+    while pending:
+        for operand in pending.pop().operands:
+            owner = operand.owner
+            if owner in span and owner not in found:
+                found.add(owner)
+                pending.append(owner)
+    return found
+
+
+def ancestor_in(op: Operation, block) -> Operation:
+    """`op` or the op enclosing it in `block`."""
+    while op.parent_block() is not block:
+        op = op.parent_op()
+    return op
+
+
 class LowerInsertRow(Lowering):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.InsertRowOp, rewriter: PatternRewriter, /):
@@ -674,10 +756,11 @@ class FoldViewReads(RewritePattern):
 
 
 def product_operand(use: Use) -> bool:
-    """Is `use` a matrix a product reads (`scanjit_gemm_*`)? It reads a row of
-    a buffer where it lies (bufferize makes the row an `sj.buffer_row`)."""
+    """Is `use` a matrix or vector a product reads (`scanjit_gemm_*`,
+    `scanjit_dot_*`)? It reads a row of a buffer where it lies (bufferize
+    makes the row an `sj.buffer_row`)."""
     user = use.operation
-    return isinstance(user, sj.CallOp) and user.callee.data.startswith("scanjit_gemm_") \
+    return isinstance(user, sj.CallOp) and user.callee.data.startswith(("scanjit_gemm_", "scanjit_dot_")) \
         and use.index not in user.writes.get_values()
 
 
@@ -715,6 +798,7 @@ class ConvertSjToLoopsPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         PatternRewriteWalker(MergeSlices(), walk_reverse=True).rewrite_module(op)
+        PatternRewriteWalker(StackInPlace(), apply_recursively=False).rewrite_module(op)
         PatternRewriteWalker(GreedyRewritePatternApplier([
             LowerMap(), LowerReduce(), LowerArgmax(), LowerCumulative(), LowerDot(), LowerSlice(), LowerInsertRow(),
             LowerArange(), LowerFill(), LowerConstant(), FoldViewReads(), MaterializeView(),
