@@ -778,7 +778,7 @@ class MaterializeView(Lowering):
         uses = list(op.result.uses)
         if isinstance(op, sj.RowOp) and not isinstance(op.source.owner, sj.RowOp | sj.DimShuffleOp):
             for use in [u for u in uses if product_operand(u)]:
-                if len(uses) > 1 or op.next_op is not use.operation:
+                if len(uses) > 1 or not right_before(op, use.operation):
                     row = sj.RowOp(op.source, op.index, op.result.type)
                     rewriter.insert(row, InsertPoint.before(use.operation))
                     use.operation.operands[use.index] = row.result
@@ -790,6 +790,15 @@ class MaterializeView(Lowering):
     def lower(self, b: Builder, op: Operation) -> SSAValue:
         view_dims = dims(b, op.result)
         return copy_nest(b, view_dims, op.result, empty_like_dims(b, op.result.type, view_dims))
+
+
+def right_before(row: sj.RowOp, user: Operation) -> bool:
+    """Is `row` followed by `user`, with only other rows between (the
+    product's other operands, each placed right before it)?"""
+    at = row.next_op
+    while isinstance(at, sj.RowOp) and at is not user:
+        at = at.next_op
+    return at is user
 
 
 @dataclass(frozen=True)

@@ -111,3 +111,21 @@ def test_gru_gradient_reads_its_stacked_rows():
             down = cost(*values)
             flat[i] = old
             np.testing.assert_allclose(got[1 + k].reshape(-1)[i], (up - down) / 2e-6, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("form", ["matrix row by vector row", "matrix row by matrix row", "a row by itself"])
+def test_a_product_of_two_rows_of_sequences(form):
+    """Both operands of one product are rows passed where they lie (a row
+    placed right before the product each): the pass ends (it rewrote the two
+    rows in turn forever) and computes NumPy's values."""
+    A, B, v = pt.tensor3("A"), pt.tensor3("B"), pt.dmatrix("v")
+    steps = {"matrix row by vector row": lambda a, b, x: pt.dot(a, x),
+             "matrix row by matrix row": lambda a, b, x: pt.dot(a, b).sum(axis=0),
+             "a row by itself": lambda a, b, x: pt.dot(a, a).sum(axis=1)}
+    out = pytensor.scan(steps[form], sequences=[A, B, v], return_updates=False)
+    a, b, x = RNG.normal(size=(6, 40, 40)), RNG.normal(size=(6, 40, 40)), RNG.normal(size=(6, 40))
+    got = both([A, B, v], [out], (a, b, x))[0]
+    want = {"matrix row by vector row": np.einsum("tij,tj->ti", a, x),
+            "matrix row by matrix row": (a @ b).sum(axis=1),
+            "a row by itself": (a @ a).sum(axis=2)}[form]
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
