@@ -487,3 +487,21 @@ def test_gradient_of_column_parts_inside_a_step():
     rng = np.random.default_rng(1)
     args = rng.normal(size=(4, 3)), rng.normal(size=(3, 5)), rng.normal(size=3)
     np.testing.assert_allclose(gradient(scanjit, pt)(*args), gradient(pytensor, ptt)(*args), rtol=1e-10)
+
+
+@pytest.mark.parametrize("broadcast", [False, True])
+def test_a_products_gradient_under_a_sum_is_the_other_factor(broadcast):
+    """d sum(x * y) / dx is y (broadcast to the product), not ones times y:
+    the same values, a fresh array (not y's buffer), and mismatched lengths
+    still raise."""
+    x, y = pt.dmatrix("x"), (pt.drow if broadcast else pt.dmatrix)("y")
+    f = scanjit.function([x, y], [scanjit.grad((x * y).sum(), x), scanjit.grad((pt.exp(x) * y).sum(), x)])
+    a, b = np.arange(6.0).reshape(2, 3), np.linspace(-1, 1, 3)[None] * (1 if broadcast else np.ones((2, 1)))
+    kept = b.copy()
+    dx, dexp = f(a, b)
+    np.testing.assert_array_equal(dx, np.broadcast_to(b, a.shape))
+    np.testing.assert_allclose(dexp, np.exp(a) * b, rtol=1e-15)
+    dx[...] = 7.0
+    np.testing.assert_array_equal(b, kept)
+    with pytest.raises(ValueError, match="shape mismatch"):
+        f(a, np.ones((2, 4)) if not broadcast else np.ones((1, 4)))

@@ -31,6 +31,8 @@ def emit_elemwise(e: Emitter, node) -> list[SSAValue]:
     if out.ndim == 0:
         return [elemwise(e.emit, op.scalar_op, args, dtypes, out.dtype)]
     e.broadcast_checks(args, out.ndim, str(op), [v.label() for v in node.inputs])
+    if op.scalar_op == "second" and args[1].type == ir_type(out.type):  # not broadcast: the lengths checked
+        return [args[1]]
     return [e.map(args, ir_type(out.type),
                   lambda xs: elemwise(e.emit, op.scalar_op, xs, dtypes, out.dtype))]
 

@@ -190,9 +190,8 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         grads_outer[k] = final
     factor_rows = iter(stacked[len(per_step):])
     rows_of = [flip(sequence_of[id(f)], 0) if id(f) in sequence_of else next(factor_rows) for f in factors]
-    matrices = {}
     for k, (i, j, axes) in pushed.items():
-        grads_outer[k] = summed_outer(rows_of[i], rows_of[j], matrices) if i is not None else \
+        grads_outer[k] = summed_outer(rows_of[i], rows_of[j]) if i is not None else \
             rows_of[j].sum(axis=(0, *[a + 1 for a in axes]))
     return [None, *grads_seq, *grads_init, *grads_outer]
 

@@ -24,7 +24,7 @@ from scanjit.graph import Variable, clone_replace, graph_inputs, toposort
 from scanjit.tensor.elemwise import Elemwise
 from scanjit.tensor.math import Reduce
 from scanjit.tensor.products import Dot, dot
-from scanjit.tensor.shape import DimShuffle, reshape
+from scanjit.tensor.shape import DimShuffle
 
 
 def like(x: Variable, name: str) -> Variable:
@@ -67,19 +67,14 @@ def _through_a_scan(g: Variable, scan_op: type, first_serial: int) -> bool:
     return any(isinstance(node.op, scan_op) and node.serial >= first_serial for node in toposort([g]))
 
 
-def summed_outer(rows_a: Variable, rows_b: Variable, matrices: dict) -> Variable:
-    """Σ_t outer(A[t], B[t]) (or A[t]ᵀ B[t]) over the stacked rows: Aᵀ B.
-    `matrices` keeps each stack's matrix and its transpose for the other
-    sums that read the same stack (a GRU's x_t for two slices of W): one
-    copy of the rows each, not one per sum."""
-    def matrix(rows: Variable, transposed: bool) -> Variable:
-        key = (id(rows), transposed)
-        if key not in matrices:
-            matrices[key] = matrix(rows, False).T if transposed else \
-                reshape(rows, (-1, rows.shape[2])) if rows.ndim == 3 else rows
-        return matrices[key]
-
-    return dot(matrix(rows_a, True), matrix(rows_b, False))
+def summed_outer(rows_a: Variable, rows_b: Variable) -> Variable:
+    """Σ_t outer(A[t], B[t]) (or A[t]ᵀ B[t]) over the stacked rows: Aᵀ B,
+    a product contracting the steps (and the batch) axes, summed in the
+    row-major order of (t, batch) as Aᵀ B of the rows merged into matrices,
+    without a reshape (and its check) of each stack."""
+    if rows_a.ndim == 3:
+        return Dot(0, 2, ((2, 0, 1), None))(rows_a, rows_b)
+    return dot(rows_a.T, rows_b)
 
 
 def pushed_sums(grads: list, scan_op: type, first_serial: int) -> tuple[dict, list]:

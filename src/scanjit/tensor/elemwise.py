@@ -312,10 +312,34 @@ def _first(out: Variable, x: Variable) -> Variable:
     return eq(out, x)
 
 
+def _times(g: Variable, v: Variable, out: Variable) -> Variable:
+    """g * v for the gradient of `out`, without multiplying a fill: `out`
+    filled with ones (a sum's gradient) times v of out's shape is v; v
+    filled with w (second(v, w)) times v is w * v. The same values, and
+    the lengths `out` and the fill already checked."""
+    node = g.owner
+    if node is None or not isinstance(node.op, Elemwise) or node.op.scalar_op != "second":
+        return mul(g, v)
+    filled, w = node.inputs
+    if filled is v:
+        return mul(w, v)
+    if filled is out and _is_one(w) and v.dtype == upcast(g.dtype, v.dtype):
+        return second(out, v)
+    return mul(g, v)
+
+
+def _is_one(w: Variable) -> bool:
+    """w is the constant 1, maybe given axes of length 1 by a DimShuffle
+    (named: shape.py, which defines it, imports this module)."""
+    while w.owner is not None and type(w.owner.op).__name__ == "DimShuffle":
+        w = w.owner.inputs[0]
+    return isinstance(w, Constant) and w.ndim == 0 and w.data == 1
+
+
 SCALARS: dict[str, Scalar] = {
     "add": Scalar(np.add, _upcast, grad=lambda x, y, out, g: [g, g]),
     "sub": Scalar(np.subtract, _numeric, grad=lambda x, y, out, g: [g, neg(g)]),
-    "mul": Scalar(np.multiply, _upcast, grad=lambda x, y, out, g: [mul(g, y), mul(g, x)]),
+    "mul": Scalar(np.multiply, _upcast, grad=lambda x, y, out, g: [_times(g, y, out), _times(g, x, out)]),
     "true_div": Scalar(np.true_divide, _true_div,
                        grad=lambda x, y, out, g: [true_div(g, y), neg(true_div(mul(g, x), mul(y, y)))]),
     "int_div": Scalar(np.floor_divide, _upcast, grad=_zero),
@@ -335,7 +359,7 @@ SCALARS: dict[str, Scalar] = {
     "reciprocal": Scalar(np.reciprocal, _float, grad=lambda x, out, g: [neg(true_div(g, mul(x, x)))]),
     "clip": Scalar(_clip, _upcast, grad=lambda x, low, high, out, g: [
         mul(and_(ge(x, low), le(x, high)), g), mul(lt(x, low), g), mul(gt(x, high), g)]),
-    "exp": Scalar(np.exp, _float, grad=lambda x, out, g: [mul(g, out)]),
+    "exp": Scalar(np.exp, _float, grad=lambda x, out, g: [_times(g, out, out)]),
     "log": Scalar(np.log, _float, grad=lambda x, out, g: [true_div(g, x)]),
     "tanh": Scalar(np.tanh, _float, grad=lambda x, out, g: [mul(g, sub(1, mul(out, out)))]),
     "sqrt": Scalar(np.sqrt, _float, grad=lambda x, out, g: [true_div(mul(g, 0.5), out)]),
