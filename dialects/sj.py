@@ -532,20 +532,30 @@ class CallOp(IRDLOperation):
     """A call of the C function `callee` (bound by the JIT, e.g. NumPy's
     random distributions). Tensor arguments are passed as buffers; those at
     the positions in `writes` are written by the callee and come back updated
-    as the first results, followed by the callee's scalar result if any."""
+    as the first results, followed by the callee's scalar result if any.
+    With `row` (a position in `args`), the callee writes only row
+    `args[row]` of the (one) written tensor, and is given that row where it
+    lies, not the index (a product computed into a scan's state row)."""
 
     name = "sj.call"
     callee = prop_def(StringAttr)
     args = var_operand_def()
     writes = prop_def(DenseArrayBase)
+    row = opt_prop_def(IntegerAttr)
     res = var_result_def()
 
     def __init__(self, callee: str, args: Sequence[SSAValue], writes: Sequence[int],
-                 scalar_result: Attribute | None = None):
+                 scalar_result: Attribute | None = None, row: int | None = None):
         result_types = [args[k].type for k in writes] + ([scalar_result] if scalar_result else [])
-        super().__init__(operands=[args], result_types=[result_types],
-                         properties={"callee": StringAttr(callee),
-                                     "writes": DenseArrayBase.from_list(i64, writes)})
+        properties = {"callee": StringAttr(callee), "writes": DenseArrayBase.from_list(i64, writes)}
+        if row is not None:
+            properties["row"] = IntegerAttr(row, i64)
+        super().__init__(operands=[args], result_types=[result_types], properties=properties)
+
+    @property
+    def written_row(self) -> SSAValue | None:
+        """The index of the row the callee writes, if it writes one row."""
+        return None if self.row is None else self.args[self.row.value.data]
 
     def verify_(self):
         writes = self.writes.get_values()
@@ -553,6 +563,10 @@ class CallOp(IRDLOperation):
             raise VerifyException("sj.call writes only tensor arguments")
         if any(r.type != self.args[k].type for r, k in zip(self.res, writes)):
             raise VerifyException("sj.call results start with the written tensors")
+        if self.row is not None and not (
+                len(writes) == 1 and 0 <= self.row.value.data < len(self.args)
+                and isinstance(self.written_row.type, IndexType) and rank(self.args[writes[0]].type) >= 2):
+            raise VerifyException("sj.call writes a row (an index argument) of its one written tensor of rank >= 2")
 
 
 @irdl_op_definition

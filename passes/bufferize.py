@@ -20,7 +20,9 @@ tensor arguments and results).
 - `sj.call` becomes a `func.call` of an external function declaration, its
   written tensors passed as buffers (in place, as above); a row it reads
   (`sj.row`, left by convert-sj-to-loops for a product) is the row of the
-  buffer where it lies, `sj.buffer_row`, read where the call is.
+  buffer where it lies, `sj.buffer_row`, read where the call is. A call
+  writing one row (`row`) is given that row of its buffer, `sj.buffer_row`
+  too: in place when the call and what follows read only other rows.
 - `tensor.empty` becomes `memref.alloc`, before the loops its sizes do not
   depend on (one allocation per loop, not per step), checked (MemoryError when the size
   overflows or malloc fails), freed right after its last use in
@@ -107,10 +109,15 @@ def reads_other_rows_than_written(read: Operation, loop: Operation) -> bool:
     """Is `read` a tensor.extract (or an sj.row) of a row that no tensor.insert inside
     `loop` writes, in any iteration? (A scan step reads its taps' rows while
     writing its own.) The rows must differ by a constant from one base that
-    the loop does not change."""
-    if not isinstance(read, tensor.ExtractOp | sj.RowOp) or not isinstance(loop, scf.ForOp):
+    the loop does not change. Or, for an `sj.call` writing one row (a
+    product computed into a state row), provably another row than that."""
+    if not isinstance(read, tensor.ExtractOp | sj.RowOp):
         return False
     row = read.index if isinstance(read, sj.RowOp) else read.indices[0]
+    if isinstance(loop, sj.CallOp):
+        return loop.written_row is not None and different_rows(row, loop.written_row)
+    if not isinstance(loop, scf.ForOp):
+        return False
     writes = [op for op in loop.walk() if isinstance(op, tensor.InsertOp | sj.CallOp)]
     return not defined_in(row_offset(row)[0], loop) and all(
         isinstance(w, tensor.InsertOp) and different_rows(row, w.indices[0])
@@ -301,6 +308,13 @@ class Bufferizer:
         """sj.call -> func.call of an external function taking the buffers."""
         writes = list(op.writes.get_values())
         args = [self.buffer_for_write(a, op, k) if k in writes else a for k, a in enumerate(op.args)]
+        written = list(args)
+        if op.written_row is not None:  # the callee is given the row, where it lies
+            row = sj.BufferRowOp(args[writes[0]], op.written_row, MemRefType(
+                args[writes[0]].type.element_type, args[writes[0]].type.get_shape()[1:]))
+            Rewriter.insert_op(row, InsertPoint.before(op))
+            args[writes[0]] = row.result
+            del args[op.row.value.data]
         scalar_types = [r.type for r in op.res[len(writes):]]
         name = op.callee.data
         if SymbolTable.lookup_symbol(self.module, name) is None:
@@ -309,7 +323,7 @@ class Bufferizer:
         call = func.CallOp(name, args, scalar_types)
         Rewriter.insert_op(call, InsertPoint.before(op))
         for result, k in zip(op.res, writes):
-            result.replace_all_uses_with(args[k])
+            result.replace_all_uses_with(written[k])
         for result, new in zip(op.res[len(writes):], call.res):
             result.replace_all_uses_with(new)
         op.detach()

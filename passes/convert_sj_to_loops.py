@@ -7,7 +7,8 @@ escapes (returned, yielded) is materialized by a copy loop. A slice read only
 element by element (`slice_view`) is a view too: a read of row k is a read of
 row start + k * step of its source. A map stacked into a row and read by
 others as well is computed into its row, the others reading the row
-(`StackInPlace`).
+(`StackInPlace`). A product stored into a row and read by nothing else is
+computed into its row (`ProductIntoRow`).
 
 We lower straight to scf rather than through linalg: our ops need
 broadcasting, row folding and shape checks that linalg.generic would only
@@ -33,6 +34,7 @@ from xdsl.pattern_rewriter import (
 
 from scanjit.dialects import sj
 from scanjit.passes.support.builder import Builder, different_rows, empty_like_dims
+from scanjit.passes.support.memory import read_only
 
 
 def element(b: Builder, value: SSAValue, indices: list[SSAValue]) -> SSAValue:
@@ -647,6 +649,42 @@ class StackInPlace(RewritePattern):
             use.operation.operands[use.index] = row.result
 
 
+class ProductIntoRow(RewritePattern):
+    """A product (`scanjit_gemm_*`, `scanjit_dot_*`) read only by the
+    `sj.insert_row` storing it into a row of a tensor (a scan's state: the
+    carried adjoint of an RNN's backward loop) is computed into that row:
+    the call, moved to the insert's place (after the checks of the row's
+    shape), writes the row (`sj.call`'s `row`). Only when nothing reads that
+    tensor but its dims and rows provably other than the one written (the
+    product reads the state's previous row), so bufferize writes in place
+    and BLAS never reads the row it writes."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.InsertRowOp, rewriter: PatternRewriter, /):
+        call, dest = op.value.owner, op.dest
+        if not (isinstance(call, sj.CallOp) and call.callee.data.startswith(("scanjit_gemm_", "scanjit_dot_"))
+                and call.parent_block() is op.parent_block() and call.row is None and len(call.res) == 1
+                and op.value.type == TensorType(dest.type.element_type, dest.type.get_shape()[1:])):
+            return
+        if read_only(dest) or not all(use.operation is op or isinstance(use.operation, tensor.DimOp)
+                                      for use in op.value.uses):
+            return
+        if not all(use.operation is op or isinstance(use.operation, tensor.DimOp)
+                   or isinstance(use.operation, sj.RowOp) and different_rows(use.operation.index, op.index)
+                   for use in dest.uses):
+            return  # the product, or a later op, may read the row written, or the whole tensor
+        (k,) = call.writes.get_values()
+        out = call.args[k]
+        for use in list(op.value.uses):
+            if use.operation is not op:  # its length: the (unwritten) output's
+                use.operation.operands[use.index] = out
+        args = list(call.args)
+        args[k] = dest
+        into_row = sj.CallOp(call.callee.data, [*args, op.index], [k], row=len(args))
+        rewriter.replace(op, into_row)
+        rewriter.erase(call)
+
+
 def checks_and_insert(op: sj.InsertRowOp, first: Operation) -> list[Operation] | None:
     """The ops from `first` on that `op` needs, in order: its index's and the
     checks comparing its value's and destination's dims, with the pure ops
@@ -808,6 +846,7 @@ class ConvertSjToLoopsPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         PatternRewriteWalker(MergeSlices(), walk_reverse=True).rewrite_module(op)
         PatternRewriteWalker(StackInPlace(), apply_recursively=False).rewrite_module(op)
+        PatternRewriteWalker(ProductIntoRow(), apply_recursively=False).rewrite_module(op)
         PatternRewriteWalker(GreedyRewritePatternApplier([
             LowerMap(), LowerReduce(), LowerArgmax(), LowerCumulative(), LowerDot(), LowerSlice(), LowerInsertRow(),
             LowerArange(), LowerFill(), LowerConstant(), FoldViewReads(), MaterializeView(),
