@@ -10,16 +10,9 @@ import pytest
 
 import scanjit as pytensor
 import scanjit.tensor as pt
+from test_row_operands import both  # compiled, against the reference interpreter
 
 RNG = np.random.default_rng(11)
-
-
-def both(inputs, outputs, args):
-    got = pytensor.function(inputs, outputs)(*args)
-    ref = pytensor.function(inputs, outputs, mode="py")(*args)
-    for g, r in zip(got, ref):
-        np.testing.assert_allclose(g, r, rtol=1e-12, atol=1e-13)
-    return got
 
 
 @pytest.mark.parametrize("steps", [0, 1, 6])
