@@ -346,9 +346,9 @@ class RowOp(IRDLOperation):
 @irdl_op_definition
 class BufferRowOp(IRDLOperation):
     """Row `index` of a row-major buffer of rank >= 2, where it lies: the
-    same memory (contiguous, so a buffer of the row's shape), only read
-    (bufferize's form of an `sj.row` passed to a product; no bounds check:
-    the front end emits the row)."""
+    same memory (contiguous, so a buffer of the row's shape): bufferize's
+    form of an `sj.row` passed to a product, or of the row an `sj.call` with
+    `row` writes (no bounds check: the front end emits the row)."""
 
     name = "sj.buffer_row"
     source = operand_def(MemRefType)

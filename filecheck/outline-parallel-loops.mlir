@@ -172,6 +172,31 @@ func.func private @scanjit_dot_f64(memref<?xf64>, memref<?x?xf64>, memref<?xf64>
 // CHECK:         scf.for %i = %lo to %hi
 // CHECK:           func.call @scanjit_dot_f64(%[[ROW]], %w, %[[TMP]], %one, %n64, %k64)
 
+// The same product reading %x's row where it lies (sj.buffer_row): its
+// buffer %x, an argument, is only read.
+func.func @product_of_a_row(%x: memref<?x?xf64>, %w: memref<?x?xf64>, %k: index, %k64: i64, %n64: i64) -> memref<?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %one = arith.constant 1 : i64
+  %n = memref.dim %x, %c0 : memref<?x?xf64>
+  %out = memref.alloc(%n, %k) : memref<?x?xf64>
+  %tmp = memref.alloc(%k) {scanjit.step_local} : memref<?xf64>
+  scf.for %i = %c0 to %n step %c1 {
+    %row = "sj.buffer_row"(%x, %i) : (memref<?x?xf64>, index) -> memref<?xf64>
+    func.call @scanjit_dot_f64(%row, %w, %tmp, %one, %n64, %k64) : (memref<?xf64>, memref<?x?xf64>, memref<?xf64>, i64, i64, i64) -> ()
+    scf.for %j = %c0 to %k step %c1 {
+      %y = memref.load %tmp[%j] : memref<?xf64>
+      memref.store %y, %out[%i, %j] : memref<?x?xf64>
+    }
+  }
+  memref.dealloc %tmp : memref<?xf64>
+  func.return %out : memref<?x?xf64>
+}
+// CHECK-LABEL: func.func @product_of_a_row(
+// CHECK:         sj.parallel_for @product_of_a_row_loop0(
+// CHECK:       func.func private @product_of_a_row_loop0(
+// CHECK:           "sj.buffer_row"(%x, %i)
+
 // Not maps: each loop below stays as it is.
 
 // A product writing a buffer all steps share is not independent.
@@ -190,6 +215,31 @@ func.func @shared_product(%x: memref<?xf64>, %w: memref<?x?xf64>, %n64: i64) -> 
 // CHECK-NOT:     sj.parallel_for
 // CHECK:         scf.for
 
+
+// A product reading the row of %out that the step before wrote: its
+// buffer is written by the loop, so the steps depend on each other.
+func.func @product_of_a_written_row(%x: memref<?x?xf64>, %w: memref<?x?xf64>, %k: index, %k64: i64) -> memref<?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %one = arith.constant 1 : i64
+  %n = memref.dim %x, %c0 : memref<?x?xf64>
+  %out = memref.alloc(%n, %k) : memref<?x?xf64>
+  %tmp = memref.alloc(%k) {scanjit.step_local} : memref<?xf64>
+  scf.for %i = %c1 to %n step %c1 {
+    %before = arith.subi %i, %c1 : index
+    %row = "sj.buffer_row"(%out, %before) : (memref<?x?xf64>, index) -> memref<?xf64>
+    func.call @scanjit_dot_f64(%row, %w, %tmp, %one, %k64, %k64) : (memref<?xf64>, memref<?x?xf64>, memref<?xf64>, i64, i64, i64) -> ()
+    scf.for %j = %c0 to %k step %c1 {
+      %y = memref.load %tmp[%j] : memref<?xf64>
+      memref.store %y, %out[%i, %j] : memref<?x?xf64>
+    }
+  }
+  memref.dealloc %tmp : memref<?xf64>
+  func.return %out : memref<?x?xf64>
+}
+// CHECK-LABEL: func.func @product_of_a_written_row(
+// CHECK-NOT:     sj.parallel_for
+// CHECK:         scf.for
 
 // A buffer only the loop uses, but not marked as the step's: step i may read
 // what step i - 1 wrote (here %last carries a value from step to step).

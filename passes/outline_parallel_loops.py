@@ -86,6 +86,11 @@ def step_temporary(buffer: SSAValue, loop: scf.ForOp) -> bool:
 WRITING_ARGUMENT = {"scanjit_dot_f64": 2, "scanjit_dot_f32": 2}
 
 
+def _whole(buffer: SSAValue) -> SSAValue:
+    """The buffer a call's argument is, or is a row of (`sj.buffer_row`)."""
+    return buffer.owner.source if isinstance(buffer.owner, sj.BufferRowOp) else buffer
+
+
 def independent_steps(loop: scf.ForOp) -> bool:
     """Whether `loop`'s steps can run in any order, at the same time."""
     if loop.iter_args or integer_constant(loop.step) != 1 or _too_short(loop):
@@ -103,14 +108,16 @@ def independent_steps(loop: scf.ForOp) -> bool:
             accesses.append(op)
         elif isinstance(op, func.CallOp) and op.callee.string_value() in WRITING_ARGUMENT:
             calls.append(op)
+        elif isinstance(op, sj.BufferRowOp):
+            continue  # a row a call reads or writes where it lies: its buffer counts (_whole)
         elif op.dialect_name() not in ("arith", "math") and not isinstance(op, sj.FloatFunctionOp) \
                 or op.regions:
             return False
     if INDEPENDENT in loop.attributes:  # proved by the pass that made it
         return True
     written = {op.memref for op in accesses if isinstance(op, memref.StoreOp)}
-    call_writes = {call.arguments[WRITING_ARGUMENT[call.callee.string_value()]] for call in calls}
-    call_reads = {a for call in calls for a in call.arguments if isinstance(a.type, MemRefType)} - call_writes
+    call_writes = {_whole(call.arguments[WRITING_ARGUMENT[call.callee.string_value()]]) for call in calls}
+    call_reads = {_whole(a) for call in calls for a in call.arguments if isinstance(a.type, MemRefType)} - call_writes
     temporaries = {m for m in {op.memref for op in accesses} | call_writes | call_reads if step_temporary(m, loop)}
     if not call_writes <= temporaries:
         return False
