@@ -620,30 +620,28 @@ class StackInPlace(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.InsertRowOp, rewriter: PatternRewriter, /):
         value, dest, block = op.value, op.dest, op.parent_block()
-        row_type = TensorType(dest.type.element_type, dest.type.get_shape()[1:])
         if not isinstance(value.owner, sj.MapOp) or value.owner.parent_block() is not block \
-                or value.type != row_type:
+                or value.type != row_type(dest):
             return
         readers = [use for use in value.uses if use.operation is not op and not isinstance(use.operation, tensor.DimOp)]
         if not readers or not all(isinstance(use.operation, MaterializeView.FOLDABLE) or product_operand(use)
                                   for use in readers):
             return
-        first = min((ancestor_in(use.operation, block) for use in readers), key=block.get_operation_index)
-        if block.get_operation_index(first) > block.get_operation_index(op):
+        order = {o: i for i, o in enumerate(block.ops)}
+        first = min((ancestor_in(use.operation, block) for use in readers), key=order.__getitem__)
+        if order[first] > order[op]:
             first = op  # read after the insert only: nothing moves
-        moved = checks_and_insert(op, first)
+        moved = checks_and_insert(op, first, order)
         if moved is None:
             return
-        start = block.get_operation_index(first)
-        if not all(use.operation in moved or isinstance(use.operation, sj.RowOp)
-                   and different_rows(use.operation.index, op.index)
-                   or block.get_operation_index(ancestor_in(use.operation, block)) < start
-                   and isinstance(use.operation, tensor.DimOp) for use in dest.uses):
+        if not all(use.operation in moved or reads_another_row(use, op.index)
+                   or isinstance(use.operation, tensor.DimOp) and order[ancestor_in(use.operation, block)] < order[first]
+                   for use in dest.uses):
             return  # the old contents are read after the insert's new place
         for moving in moved if first is not op else []:
             moving.detach()
             rewriter.insert(moving, InsertPoint.before(first))
-        row = sj.RowOp(op.result, op.index, row_type)
+        row = sj.RowOp(op.result, op.index, row_type(dest))
         rewriter.insert(row, InsertPoint.after(op))
         for use in readers:
             use.operation.operands[use.index] = row.result
@@ -662,15 +660,13 @@ class ProductIntoRow(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sj.InsertRowOp, rewriter: PatternRewriter, /):
         call, dest = op.value.owner, op.dest
-        if not (isinstance(call, sj.CallOp) and call.callee.data.startswith(("scanjit_gemm_", "scanjit_dot_"))
-                and call.parent_block() is op.parent_block() and call.row is None and len(call.res) == 1
-                and op.value.type == TensorType(dest.type.element_type, dest.type.get_shape()[1:])):
+        if not (is_product_call(call) and call.parent_block() is op.parent_block() and call.row is None
+                and len(call.res) == 1 and op.value.type == row_type(dest)):
             return
         if read_only(dest) or not all(use.operation is op or isinstance(use.operation, tensor.DimOp)
                                       for use in op.value.uses):
             return
-        if not all(use.operation is op or isinstance(use.operation, tensor.DimOp)
-                   or isinstance(use.operation, sj.RowOp) and different_rows(use.operation.index, op.index)
+        if not all(use.operation is op or isinstance(use.operation, tensor.DimOp) or reads_another_row(use, op.index)
                    for use in dest.uses):
             return  # the product, or a later op, may read the row written, or the whole tensor
         (k,) = call.writes.get_values()
@@ -685,11 +681,11 @@ class ProductIntoRow(RewritePattern):
         rewriter.erase(call)
 
 
-def checks_and_insert(op: sj.InsertRowOp, first: Operation) -> list[Operation] | None:
-    """The ops from `first` on that `op` needs, in order: its index's and the
-    checks comparing its value's and destination's dims, with the pure ops
-    computing them; None when one of them is not pure."""
-    block = op.parent_block()
+def checks_and_insert(op: sj.InsertRowOp, first: Operation, order: dict[Operation, int]) -> list[Operation] | None:
+    """The ops from `first` on that `op` needs, in order (`order` numbers
+    the block's ops): its index's and the checks comparing its value's and
+    destination's dims, with the pure ops computing them; None when one of
+    them is not pure."""
     span = set()
     at = first
     while at is not op:
@@ -701,7 +697,7 @@ def checks_and_insert(op: sj.InsertRowOp, first: Operation) -> list[Operation] |
     if not all(isinstance(o, sj.CheckOp | sj.InsertRowOp | tensor.DimOp) or o.dialect_name() == "arith"
                for o in moved):
         return None
-    return sorted(moved, key=block.get_operation_index)
+    return sorted(moved, key=order.__getitem__)
 
 
 def backward_slice(roots: list[Operation], span: set[Operation]) -> set[Operation]:
@@ -714,6 +710,16 @@ def backward_slice(roots: list[Operation], span: set[Operation]) -> set[Operatio
                 found.add(owner)
                 pending.append(owner)
     return found
+
+
+def row_type(tensor: SSAValue) -> TensorType:
+    """The type of one row of `tensor`."""
+    return TensorType(tensor.type.element_type, tensor.type.get_shape()[1:])
+
+
+def reads_another_row(use: Use, index: SSAValue) -> bool:
+    """Does `use` read a row of its tensor provably other than row `index`?"""
+    return isinstance(use.operation, sj.RowOp) and different_rows(use.operation.index, index)
 
 
 def ancestor_in(op: Operation, block) -> Operation:
@@ -797,9 +803,12 @@ def product_operand(use: Use) -> bool:
     """Is `use` a matrix or vector a product reads (`scanjit_gemm_*`,
     `scanjit_dot_*`)? It reads a row of a buffer where it lies (bufferize
     makes the row an `sj.buffer_row`)."""
-    user = use.operation
-    return isinstance(user, sj.CallOp) and user.callee.data.startswith(("scanjit_gemm_", "scanjit_dot_")) \
-        and use.index not in user.writes.get_values()
+    return is_product_call(use.operation) and use.index not in use.operation.writes.get_values()
+
+
+def is_product_call(op: Operation) -> bool:
+    """Is `op` a call of a matrix product (`scanjit_gemm_*`, `scanjit_dot_*`)?"""
+    return isinstance(op, sj.CallOp) and op.callee.data.startswith(("scanjit_gemm_", "scanjit_dot_"))
 
 
 class MaterializeView(Lowering):
