@@ -41,6 +41,11 @@ CASES = {  # name -> (graph of a 3-d x, the same in NumPy)
                            lambda d: np.concatenate([d, d[:, :, :1]], axis=2)),
     "concatenate axis -2": (lambda x: pt.concatenate([x, x], axis=-2), lambda d: np.concatenate([d, d], axis=-2)),
     "join": (lambda x: pt.join(1, x, x[:, :2]), lambda d: np.concatenate([d, d[:, :2]], axis=1)),
+    "join of a map, a view and an empty part": (
+        lambda x: pt.join(1, x * 2 + 1, x[:, ::-1], x[:, :0], pt.swapaxes(x, 1, 2)[:, :, :2].dimshuffle(0, 2, 1)),
+        lambda d: np.concatenate([d * 2 + 1, d[:, ::-1], d[:, :0], d[:, :2]], axis=1)),
+    "join last axis of a map and a view": (lambda x: pt.join(-1, x.T, x.T * 2 + 1),
+                                           lambda d: np.concatenate([d.T, d.T * 2 + 1], axis=-1)),
     "stack": (lambda x: pt.stack([x[0], x[1]]), lambda d: np.stack([d[0], d[1]])),
     "stack axis 1": (lambda x: pt.stack([x[0], x[1]], axis=1), lambda d: np.stack([d[0], d[1]], axis=1)),
     "stack scalars": (lambda x: pt.stack([x[0, 0, 0], x[1, 2, 3]]), lambda d: np.array([d[0, 0, 0], d[1, 2, 3]])),

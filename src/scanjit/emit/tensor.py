@@ -625,8 +625,9 @@ def scan_storage(e: Emitter, node) -> SSAValue | None:
 
 @emits(tb.Join)
 def emit_join(e: Emitter, node) -> list[SSAValue]:
-    """The inputs' rows along the axis (moved first by views) copied one after
-    the other into a tensor with that axis first, viewed back."""
+    """Along the first axis, the inputs' rows copied one after the other;
+    along another, each input's elements into its block of the result
+    (`join_across`)."""
     axis, out = node.op.axis, node.outputs[0]
     first, values = node.inputs[0], [e.value(x) for x in node.inputs]
     if (storage := scan_storage(e, node)) is not None:
@@ -639,22 +640,41 @@ def emit_join(e: Emitter, node) -> list[SSAValue]:
                 e.check(e.cmp(e.dim(values[0], a), e.dim(value, a), "eq"),
                         f"ValueError: join along axis {axis}: {first.label()} has shape {shape_a} and "
                         f"{x.label()} has shape {shape_b}", numbers + more)
-    fronts = [to_front(e, value, axis) for value in values]
-    counts = [e.dim(front, 0) for front in fronts]
+    counts = [e.dim(value, axis) for value in values]
     total = counts[0]
     for count in counts[1:]:
         total = e.emit(arith.AddiOp(total, count))
-    rest = fronts[0].type.get_shape()[1:]
-    front_type = TensorType(fronts[0].type.element_type, [DYNAMIC_INDEX, *rest])
-    sizes = [total, *[e.dim(fronts[0], a + 1) for a, s in enumerate(rest) if s < 0]]
-    result, offset = e.emit(tensor.EmptyOp(sizes, front_type)), e.index(0)
-    for front, count in zip(fronts, counts):
-        result = e.loop(count, [result], lambda _, r, acc, front=front, offset=offset: [
-            put_row(e, take_row(e, front, r), acc[0], e.emit(arith.AddiOp(offset, r)))])[0]
+    if axis != 0:
+        return [join_across(e, values, counts, total, axis, ir_type(out.type))]
+    rest = values[0].type.get_shape()[1:]
+    joined_type = TensorType(values[0].type.element_type, [DYNAMIC_INDEX, *rest])
+    sizes = [total, *[e.dim(values[0], a + 1) for a, s in enumerate(rest) if s < 0]]
+    result, offset = e.emit(tensor.EmptyOp(sizes, joined_type)), e.index(0)
+    for value, count in zip(values, counts):
+        result = e.loop(count, [result], lambda _, r, acc, value=value, offset=offset: [
+            put_row(e, take_row(e, value, r), acc[0], e.emit(arith.AddiOp(offset, r)))])[0]
         offset = e.emit(arith.AddiOp(offset, count))
-    joined = from_front(e, result, axis)
     out_type = ir_type(out.type)
-    return [joined if joined.type == out_type else e.emit(tensor.CastOp(joined, out_type))]
+    return [result if result.type == out_type else e.emit(tensor.CastOp(result, out_type))]
+
+
+def join_across(e: Emitter, values: list[SSAValue], counts: list[SSAValue], total: SSAValue, axis: int,
+                out_type: TensorType) -> SSAValue:
+    """A join along `axis` (not the first): each input's elements copied into
+    its block `[..., offset:offset + count, ...]` of a tensor laid out as the
+    result (row-major), one loop nest per input. A map read only so is
+    computed in its block, and readers of the result read no view."""
+    rank, element_type = out_type.get_num_dims(), out_type.element_type
+    sizes = [total if a == axis else e.dim(values[0], a) for a in range(rank)]
+    result = e.emit(tensor.EmptyOp([n for n, s in zip(sizes, out_type.get_shape()) if s < 0], out_type))
+    offset = e.index(0)
+    for value, count in zip(values, counts):
+        def copy(_, ivs, acc, value=value, offset=offset):
+            at = [*ivs[:axis], e.emit(arith.AddiOp(offset, ivs[axis])), *ivs[axis + 1:]]
+            return [e.emit(tensor.InsertOp(e.emit(tensor.ExtractOp(value, ivs, element_type)), acc[0], at))]
+        result = e.loop_nest([count if a == axis else e.dim(value, a) for a in range(rank)], [result], copy)[0]
+        offset = e.emit(arith.AddiOp(offset, count))
+    return result
 
 
 @emits(tb.RepeatIndices)
