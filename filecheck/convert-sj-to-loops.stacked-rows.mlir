@@ -74,3 +74,36 @@ func.func @stack_read_after(%stack: tensor<?x?xf64>, %x: tensor<?xf64>, %w: tens
 // CHECK:         scf.for
 // CHECK:           tensor.extract %[[V]]
 // CHECK-NEXT:      tensor.insert %{{.*}} into %{{.*}}[%t, %{{.*}}] : tensor<?x?xf64>
+
+// The check of the rows' length may compare it with a length known equal to
+// the map's (the emitter asks a map's lengths of its operand): it is the
+// insert's check all the same, and moves with it.
+func.func @checked_by_a_known_length(%stack: tensor<?x?xf64>, %x: tensor<?xf64>, %w: tensor<?x?xf64>, %t: index,
+                                     %m: i64, %n: i64, %k: i64) -> (tensor<?x?xf64>, tensor<?xf64>) {
+  %v = "sj.map"(%x) ({
+  ^bb0(%a: f64):
+    %e = math.exp %a : f64
+    "sj.yield"(%e) : (f64) -> ()
+  }) : (tensor<?xf64>) -> tensor<?xf64>
+  %c1 = arith.constant 1 : index
+  %cols = tensor.dim %w, %c1 : tensor<?x?xf64>
+  %empty = tensor.empty(%cols) : tensor<?xf64>
+  %p = "sj.call"(%v, %w, %empty, %m, %n, %k) <{callee = "scanjit_dot_f64", writes = array<i64: 2>}> : (tensor<?xf64>, tensor<?x?xf64>, tensor<?xf64>, i64, i64, i64) -> tensor<?xf64>
+  %c0 = arith.constant 0 : index
+  %len = tensor.dim %x, %c0 : tensor<?xf64>
+  %rows = tensor.dim %stack, %c1 : tensor<?x?xf64>
+  %same = arith.cmpi eq, %len, %rows : index
+  sj.check %same, "ValueError: output 0 of scan changes shape between steps: a step gave length $0 on axis 0, the output's rows have $1"(%len, %rows : index, index)
+  %s = "sj.insert_row"(%v, %stack, %t) : (tensor<?xf64>, tensor<?x?xf64>, index) -> tensor<?x?xf64>
+  func.return %s, %p : tensor<?x?xf64>, tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @checked_by_a_known_length
+// CHECK:         sj.check %{{.*}}, "ValueError: output 0 of scan changes shape
+// CHECK-NOT:     tensor.empty
+// CHECK:         %[[S:.*]] = scf.for
+// CHECK:           math.exp
+// CHECK-NEXT:      tensor.insert %{{.*}} into %{{.*}}[%t, %{{.*}}] : tensor<?x?xf64>
+// CHECK:         %[[ROW:.*]] = "sj.row"(%[[S]], %t) : (tensor<?x?xf64>, index) -> tensor<?xf64>
+// CHECK-NEXT:    %p = "sj.call"(%[[ROW]], %w,
+// CHECK:         func.return %[[S]], %p

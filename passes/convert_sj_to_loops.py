@@ -683,16 +683,16 @@ class ProductIntoRow(RewritePattern):
 
 def checks_and_insert(op: sj.InsertRowOp, first: Operation, order: dict[Operation, int]) -> list[Operation] | None:
     """The ops from `first` on that `op` needs, in order (`order` numbers
-    the block's ops): its index's and the checks comparing its value's and
-    destination's dims, with the pure ops computing them; None when one of
-    them is not pure."""
+    the block's ops): its index's and the checks of its destination's dims
+    (against its value's, or lengths known equal to them), with the pure ops
+    computing them; None when one of them is not pure."""
     span = set()
     at = first
     while at is not op:
         span.add(at)
         at = at.next_op
     checks = [c for c in span if isinstance(c, sj.CheckOp)
-              and {op.value, op.dest} <= {d.source for d in backward_slice([c], span) if isinstance(d, tensor.DimOp)}]
+              and op.dest in {d.source for d in backward_slice([c], span) if isinstance(d, tensor.DimOp)}]
     moved = backward_slice([*checks, op], span) | {*checks, op}
     if not all(isinstance(o, sj.CheckOp | sj.InsertRowOp | tensor.DimOp) or o.dialect_name() == "arith"
                for o in moved):
