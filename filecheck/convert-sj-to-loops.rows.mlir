@@ -299,3 +299,28 @@ func.func @map_into_ring_row(%h: tensor<2x?xf64>, %t: index, %a: f64) -> (tensor
 // CHECK-NEXT:      %[[Y:.*]] = arith.mulf %[[E]], %a : f64
 // CHECK-NEXT:      tensor.insert %[[Y]] into %[[ACC]][%write, %[[J]]] : tensor<2x?xf64>
 // CHECK:         tensor.empty
+
+// A column slice read transposed by a product (`W[:, :n]`, as the emitter
+// gives it: a slice of rows of Wᵀ, viewed back): `LowerSlice` copies the
+// columns in W's layout and views the copy transposed; the view of that
+// view is the copy itself, which the product reads: one copy, not a copy of
+// the copy.
+func.func @column_slice_multiplied(%w: tensor<?x?xf64>, %n: index, %x: tensor<?x?xf64>,
+                                   %m: i64, %k: i64, %l: i64) -> tensor<?x?xf64> {
+  %wt = "sj.dimshuffle"(%w) <{order = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %rows = "sj.slice"(%wt, %c0, %c1, %n) : (tensor<?x?xf64>, index, index, index) -> tensor<?x?xf64>
+  %cols = "sj.dimshuffle"(%rows) <{order = array<i64: 1, 0>}> : (tensor<?x?xf64>) -> tensor<?x?xf64>
+  %r = tensor.dim %x, %c0 : tensor<?x?xf64>
+  %empty = tensor.empty(%r, %n) : tensor<?x?xf64>
+  %p = "sj.call"(%x, %cols, %empty, %m, %k, %l) <{callee = "scanjit_gemm_f64", writes = array<i64: 2>}> : (tensor<?x?xf64>, tensor<?x?xf64>, tensor<?x?xf64>, i64, i64, i64) -> tensor<?x?xf64>
+  func.return %p : tensor<?x?xf64>
+}
+
+// CHECK-LABEL: func.func @column_slice_multiplied
+// CHECK:         %[[COPY:.*]] = scf.for
+// CHECK:           tensor.extract %w[
+// CHECK-NOT:     sj.dimshuffle
+// CHECK-NOT:     scf.for
+// CHECK:         %p = "sj.call"(%x, %[[COPY]], %empty,

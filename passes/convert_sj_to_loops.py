@@ -583,6 +583,30 @@ class MergeSlices(RewritePattern):
             rewriter.erase_op(inner)
 
 
+class MergeDimShuffles(RewritePattern):
+    """A dimshuffle of a dimshuffle is one of the first's source; the source
+    itself when the two orders undo each other (a column slice's copy,
+    which `LowerSlice` keeps in its source's layout and views back: a product
+    reading the slice transposed then reads the copy, not a copy of it)."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sj.DimShuffleOp, rewriter: PatternRewriter, /):
+        inner = op.source.owner
+        if not isinstance(inner, sj.DimShuffleOp):
+            return
+        first = inner.order.get_values()
+        order = [-1 if a == -1 else first[a] for a in op.order.get_values()]
+        source = inner.source
+        if order != list(range(len(order))):
+            rewriter.replace_op(op, sj.DimShuffleOp(source, order, op.result.type))
+        elif source.type == op.result.type:
+            rewriter.replace_op(op, [], [source])
+        else:
+            rewriter.replace_op(op, tensor.CastOp(source, op.result.type))
+        if not inner.result.uses:
+            rewriter.erase_op(inner)
+
+
 class LowerSlice(Lowering):
     """A slice of rows that is no view (`slice_view`) is a copy. When its source is a permutation view of
     a tensor (the emitter slices other axes as rows of a view moving the
@@ -858,7 +882,7 @@ class ConvertSjToLoopsPass(ModulePass):
         PatternRewriteWalker(ProductIntoRow(), apply_recursively=False).rewrite_module(op)
         PatternRewriteWalker(GreedyRewritePatternApplier([
             LowerMap(), LowerReduce(), LowerArgmax(), LowerCumulative(), LowerDot(), LowerSlice(), LowerInsertRow(),
-            LowerArange(), LowerFill(), LowerConstant(), FoldViewReads(), MaterializeView(),
+            LowerArange(), LowerFill(), LowerConstant(), FoldViewReads(), MergeDimShuffles(), MaterializeView(),
         ])).rewrite_module(op)
         for view in reversed([o for o in op.walk()
                               if isinstance(o, sj.RowOp | sj.DimShuffleOp | sj.SliceOp | sj.MapOp)]):

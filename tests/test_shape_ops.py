@@ -44,6 +44,8 @@ CASES = {  # name -> (graph of a 3-d x, the same in NumPy)
     "join of a map, a view and an empty part": (
         lambda x: pt.join(1, x * 2 + 1, x[:, ::-1], x[:, :0], pt.swapaxes(x, 1, 2)[:, :, :2].dimshuffle(0, 2, 1)),
         lambda d: np.concatenate([d * 2 + 1, d[:, ::-1], d[:, :0], d[:, :2]], axis=1)),
+    "a permuted view of a permuted slice": (lambda x: pt.swapaxes(x[:, 1:, ::2], 0, 2).dimshuffle(1, 2, 0) * 2,
+                                            lambda d: np.swapaxes(d[:, 1:, ::2], 0, 2).transpose(1, 2, 0) * 2),
     "join last axis of a map and a view": (lambda x: pt.join(-1, x.T, x.T * 2 + 1),
                                            lambda d: np.concatenate([d.T, d.T * 2 + 1], axis=-1)),
     "stack": (lambda x: pt.stack([x[0], x[1]]), lambda d: np.stack([d[0], d[1]])),
