@@ -12,7 +12,7 @@ func.func @f(%m: index, %n: index) -> tensor<?x3x?xf64> {
 
 // CHECK-LABEL: func.func @f(
 // CHECK:         %[[LIMIT:.*]] = arith.constant 576460752303423488 : index
-// CHECK:         %[[FIT0:.*]] = arith.cmpi ule, %m, %{{.*}} : index
+// CHECK-NEXT:    %[[FIT0:.*]] = arith.cmpi ule, %m, %[[LIMIT]] : index
 // CHECK:         %[[FIT1:.*]] = arith.cmpi ule, %{{.*}}, %{{.*}} : index
 // CHECK-NEXT:    %[[FITS01:.*]] = arith.andi %[[FIT0]], %[[FIT1]] : i1
 // CHECK:         %[[FIT2:.*]] = arith.cmpi ule, %n, %{{.*}} : index
@@ -25,6 +25,20 @@ func.func @f(%m: index, %n: index) -> tensor<?x3x?xf64> {
 // CHECK-NEXT:    sj.check %[[OK]], "MemoryError: cannot allocate a buffer of type memref<?x3x?xf64>"
 // CHECK-NOT:     sj.check
 // CHECK:         func.return %[[BUF]]
+
+// The leading static lengths' count is a number: the first dynamic length's
+// room is a constant (2^59 / 2 / 3), with no division or product.
+func.func @leading_static(%n: index) -> tensor<2x3x?xf64> {
+  %t = tensor.empty(%n) : tensor<2x3x?xf64>
+  func.return %t : tensor<2x3x?xf64>
+}
+
+// CHECK-LABEL: func.func @leading_static(
+// CHECK-NEXT:    %[[ROOM:.*]] = arith.constant 96076792050570581 : index
+// CHECK-NEXT:    %[[FIT:.*]] = arith.cmpi ule, %n, %[[ROOM]] : index
+// CHECK-NEXT:    %[[BUF:.*]] = memref.alloc(%n) : memref<2x3x?xf64>
+// CHECK:         arith.andi %[[FIT]],
+// CHECK-NEXT:    sj.check
 
 // A static type's count is known: no size condition, and malloc's result checked.
 func.func @g() -> tensor<4x3xf64> {

@@ -55,17 +55,27 @@ def checked_alloc(dynamic_sizes: list[SSAValue], t: MemRefType, at: InsertPoint)
 def count_fits(b: Builder, dynamic_sizes: list[SSAValue], t: MemRefType) -> SSAValue | None:
     """Whether a buffer of type `t` holds at most MAX_BYTES: each length at
     most the room the lengths before it leave (one condition, true of no
-    wrapped product); None for a scalar."""
-    limit = b.index(MAX_BYTES // max(1, t.element_type.bitwidth // 8))
-    count, fits = b.index(1), None
+    wrapped product); None when that is known true (a scalar, small static
+    lengths). The count of the leading static lengths is a number: the room
+    of the first dynamic length is a constant."""
+    limit = MAX_BYTES // max(1, t.element_type.bitwidth // 8)
+    known, count, previous, fits = 1, None, None, None  # lengths before: known * count * previous
     sizes = iter(dynamic_sizes)
     for static in t.get_shape():
-        if fits is not None:  # the count of the lengths before
-            count = b.emit(arith.MuliOp(count, size))
+        if previous is None and static >= 0:
+            if static > limit // max(known, 1):
+                return b.emit(arith.ConstantOp.from_int_and_width(0, 1))
+            known *= static
+            continue
         size = next(sizes) if static < 0 else b.index(static)
-        room = b.emit(arith.DivUIOp(limit, b.emit(arith.MaxUIOp(count, b.index(1)))))
+        if previous is not None:
+            count = previous if count is None and known == 1 else \
+                b.emit(arith.MuliOp(count if count is not None else b.index(known), previous))
+        room = b.index(limit // max(known, 1)) if count is None else \
+            b.emit(arith.DivUIOp(b.index(limit), b.emit(arith.MaxUIOp(count, b.index(1)))))
         fit = b.cmp(size, room, "ule")
         fits = fit if fits is None else b.emit(arith.AndIOp(fits, fit))
+        previous = size
     return fits
 
 
