@@ -20,3 +20,18 @@ def test_bench_runs_one_workload_and_writes_json(tmp_path):
         installed = importlib.util.find_spec(module) is not None
         assert (peer in row["times"]) == installed
         assert (f"{name} not installed" in notes) != installed
+
+
+def test_a_gradient_cold_compile_is_compared_with_its_forward_in_pairs():
+    import re
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    import bench
+
+    size = bench.WORKLOADS[13][3]
+    first = bench.compile_times(13, size, warm=False)
+    assert len(first) == 2 and first[1] > 0  # import and cold compile: no warm run asked
+    note = bench.cold_compile_ratio(13, size, first[1], 2)
+    median, low, high = map(float, re.fullmatch(r"cold compile = ([\d.]+)x forward's \(median of 2: "
+                                                r"([\d.]+)-([\d.]+)\)", note).groups())
+    assert 0 < low <= median <= high

@@ -331,16 +331,36 @@ print(t1 - t0, time.perf_counter() - t2)
 """
 
 
-def compile_times(number: int, size: int, forward: bool = False) -> tuple[float, float, float]:
-    """(import, cold compile, warm compile) seconds, each in a fresh process;
-    of the value alone for `forward` of a gradient workload."""
+def compile_times(number: int, size: int, forward: bool = False, warm: bool = True) -> tuple[float, ...]:
+    """(import, cold compile, warm compile) seconds, each in a fresh process
+    (no warm compile unless `warm`); of the value alone for `forward` of a
+    gradient workload."""
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, SCANJIT_CACHE_DIR=cache)
         script = COMPILE_SCRIPT.format(tools=os.path.dirname(os.path.abspath(__file__)),
                                        number=number, size=size, forward=forward)
-        runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                               text=True, check=True).stdout.split() for _ in range(2)]
-    return float(runs[0][0]), float(runs[0][1]), float(runs[1][1])
+        runs = [[float(t) for t in subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                                                  text=True, check=True).stdout.split()]
+                for _ in range(2 if warm else 1)]
+    return (*runs[0], *(runs[1][1:] if warm else ()))
+
+
+# A single cold compile varies by up to 25% on a loaded 2-core machine: a
+# gradient's against its forward's is the median of this many pairs of
+# fresh processes, run alternately.
+COMPILE_PAIRS = 5
+
+
+def cold_compile_ratio(number: int, size: int, first: float, pairs: int) -> str:
+    """The note comparing a gradient workload's cold compile (`first`, the
+    first pair's) with its forward's: the median ratio of `pairs` pairs, and their range."""
+    ratios = []
+    for k in range(pairs):
+        gradient = first if k == 0 else compile_times(number, size, warm=False)[1]
+        ratios.append(gradient / compile_times(number, size, forward=True, warm=False)[1])
+    ratios.sort()
+    spread = f" (median of {pairs}: {ratios[0]:.2f}-{ratios[-1]:.2f})" if pairs > 1 else ""
+    return f"cold compile = {ratios[len(ratios) // 2]:.2f}x forward's{spread}"
 
 
 def pytensor_peers(number, size):
@@ -497,8 +517,7 @@ def run(numbers: list[int], quick: bool) -> list[dict]:
             row["notes"].append("PyTensor not installed")
         row["import_s"], row["cold_compile_s"], row["warm_compile_s"] = compile_times(number, size)
         if hasattr(build, "forward"):
-            forward_cold = compile_times(number, size, forward=True)[1]
-            row["notes"].append(f"cold compile = {row['cold_compile_s'] / forward_cold:.2f}x forward's")
+            row["notes"].append(cold_compile_ratio(number, size, row["cold_compile_s"], 1 if quick else COMPILE_PAIRS))
         rows.append(row)
         print(f"workload {number} done", file=sys.stderr)
     return rows
