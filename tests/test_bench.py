@@ -24,9 +24,7 @@ def test_bench_runs_one_workload_and_writes_json(tmp_path):
 
 def test_a_gradient_cold_compile_is_compared_with_its_forward_in_pairs():
     import re
-    from pathlib import Path
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-    import bench
+    from scanjit.tools import bench
 
     size = bench.WORKLOADS[13][3]
     first = bench.compile_times(13, size, warm=False)

@@ -92,10 +92,7 @@ def test_gru_gradient_reads_its_stacked_rows():
     gates' rows (slices of them in place) and stacks its per-step rows,
     which the weight gradients' products read after the loop; against the
     reference interpreter and central differences."""
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path(__file__).parents[1] / "tools"))
-    import bench
+    from scanjit.tools import bench
 
     inputs, outputs, args = bench.WORKLOADS[14][1](pytensor, pt, 3)
     got = both(inputs, outputs, args)
