@@ -105,21 +105,22 @@ def writable_in_place(value: SSAValue, user: Operation, position: BlockOrder) ->
     return True
 
 
-def reads_other_rows_than_written(read: Operation, loop: Operation) -> bool:
-    """Is `read` a tensor.extract (or an sj.row) of a row that no tensor.insert inside
-    `loop` writes, in any iteration? (A scan step reads its taps' rows while
-    writing its own.) The rows must differ by a constant from one base that
-    the loop does not change. Or, for an `sj.call` writing one row (a
-    product computed into a state row), provably another row than that."""
+def reads_other_rows_than_written(read: Operation, writer: Operation) -> bool:
+    """Is `read` a tensor.extract (or an sj.row) of a row that `writer` does
+    not write? For a loop: no tensor.insert inside it writes that row, in any
+    iteration (a scan step reads its taps' rows while writing its own); the
+    rows must differ by a constant from one base that the loop does not
+    change. For an `sj.call` writing one row (a product computed into a
+    state row): provably another row than that."""
     if not isinstance(read, tensor.ExtractOp | sj.RowOp):
         return False
     row = read.index if isinstance(read, sj.RowOp) else read.indices[0]
-    if isinstance(loop, sj.CallOp):
-        return loop.written_row is not None and different_rows(row, loop.written_row)
-    if not isinstance(loop, scf.ForOp):
+    if isinstance(writer, sj.CallOp):
+        return writer.written_row is not None and different_rows(row, writer.written_row)
+    if not isinstance(writer, scf.ForOp):
         return False
-    writes = [op for op in loop.walk() if isinstance(op, tensor.InsertOp | sj.CallOp)]
-    return not defined_in(row_offset(row)[0], loop) and all(
+    writes = [op for op in writer.walk() if isinstance(op, tensor.InsertOp | sj.CallOp)]
+    return not defined_in(row_offset(row)[0], writer) and all(
         isinstance(w, tensor.InsertOp) and different_rows(row, w.indices[0])
         for w in writes)
 
