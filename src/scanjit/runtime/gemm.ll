@@ -165,7 +165,8 @@ define void @scanjit_dot_${S}(ptr noalias %a, ptr noalias %b, ptr noalias %c, i6
   ret void
 }
 
-; Each row of C by blocks of columns: 64 (8 vector sums), 8 (one), 1; with one
+; Each row of C by blocks of columns: ${WIDE} (8 sums, each a vector register
+; wide: gemm.py's `wide_columns`), 8 (one vector), 1; with one
 ; column (a matrix times a vector) blocks of 8 rows first, 8 scalar sums. Each
 ; sum is carried in registers through k and stored once. A[i, κ] at
 ; a + i·a_row_step + κ·a_k_step. Inlined with the functions it calls, so
@@ -196,17 +197,17 @@ i_body:
   %c_at = mul i64 %i, %n
   %c_row = getelementptr ${T}, ptr %c, i64 %c_at
   %i_next = add i64 %i, 1
-  br label %j64_head
-j64_head:
-  %j64 = phi i64 [0, %i_body], [%j64_next, %j64_body]
-  %j64_next = add i64 %j64, 64
-  %j64_fits = icmp ule i64 %j64_next, %n
-  br i1 %j64_fits, label %j64_body, label %j8_head
-j64_body:
-  call void @columns64_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j64, i64 %n, i64 %k, i64 %a_k_step)
-  br label %j64_head
+  br label %j_wide_head
+j_wide_head:
+  %j_wide = phi i64 [0, %i_body], [%j_wide_next, %j_wide_body]
+  %j_wide_next = add i64 %j_wide, ${WIDE}
+  %j_wide_fits = icmp ule i64 %j_wide_next, %n
+  br i1 %j_wide_fits, label %j_wide_body, label %j8_head
+j_wide_body:
+  call void @columns${WIDE}_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j_wide, i64 %n, i64 %k, i64 %a_k_step)
+  br label %j_wide_head
 j8_head:
-  %j8 = phi i64 [%j64, %j64_head], [%j8_next, %j8_body]
+  %j8 = phi i64 [%j_wide, %j_wide_head], [%j8_next, %j8_body]
   %j8_next = add i64 %j8, 8
   %j8_fits = icmp ule i64 %j8_next, %n
   br i1 %j8_fits, label %j8_body, label %j1_head

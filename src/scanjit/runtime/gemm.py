@@ -29,7 +29,7 @@ import os
 
 import numpy as np
 
-from scanjit.runtime.llvm import fill
+from scanjit.runtime.llvm import fill, host_cpu
 
 # Below this many multiply-adds the call, and OpenBLAS's packing, cost more
 # than they save (measured on the benchmark machine; docs/performance.md).
@@ -54,10 +54,25 @@ LINE = {"f64": 8, "f32": 16}
 CBLAS = {"f64": "scipy_cblas_dgemm64_", "f32": "scipy_cblas_sgemm64_"}
 
 
+BYTES = {"f64": 8, "f32": 4}
+
+
+def vector_lanes(kind: str) -> int:
+    """Elements of `kind` in one of the host's vector registers: 64 bytes
+    with AVX-512, 32 with AVX, else 16 (SSE2, NEON)."""
+    features = host_cpu()[1].split(",")
+    width = 64 if "+avx512f" in features else 32 if "+avx" in features else 16
+    return width // BYTES[kind]
+
+
 def gemm_ir() -> str:
+    # The widest block of columns is 8 sums each a vector register wide: 8
+    # registers of the 16 that AVX2 has (LLVM spilled 16 sums of <4 x double>
+    # to the stack, so the RNN's h·U took twice its time; docs/performance.md).
     kinds = "".join(fill("gemm.ll", S=s, T=t, BLAS_FROM=BLAS_FROM, ONE_THREAD=ONE_THREAD, DEPTH=DEPTH,
-                         PARALLEL_FROM=PARALLEL_FROM, SHARED_BLOCKS=SHARED_BLOCKS, LINE=LINE[s])
-                    + column_sums(s, t, 8, 8) + column_sums(s, t, 8, 1) + column_sums(s, t, 1, 1)
+                         PARALLEL_FROM=PARALLEL_FROM, SHARED_BLOCKS=SHARED_BLOCKS, LINE=LINE[s],
+                         WIDE=8 * vector_lanes(s))
+                    + column_sums(s, t, vector_lanes(s), 8) + column_sums(s, t, 8, 1) + column_sums(s, t, 1, 1)
                     + row_sums(s, t, 8)
                     for s, t in (("f64", "double"), ("f32", "float")))
     return kinds + CEIL_DIV + "declare i64 @llvm.umin.i64(i64, i64)\ndeclare i64 @llvm.umax.i64(i64, i64)\n"
