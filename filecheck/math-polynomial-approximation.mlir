@@ -49,12 +49,30 @@ func.func @other(%x: f64) -> f64 {
 // CHECK:         %[[EXP:.*]] = arith.select %[[ORD]], %{{.*}}, %[[X]] : f64
 // CHECK-NEXT:    llvm.return %[[EXP]] : f64
 
-// tanh: copysign of e / (e + 2), nan passed through.
+// tanh: copysign of e / (e + 2), nan passed through. expm1's polynomial by
+// Estrin's scheme: pairs c + c' r, then pairs of pairs with r^2, r^4, r^8, r^16.
 // CHECK-LABEL: llvm.func internal @scanjit_tanh
 // CHECK-SAME:    (%[[X:.*]]: f64) -> f64 attributes {scanjit.always_inline} {
 // CHECK:         math.absf %[[X]] : f64
 // CHECK-NOT:     math.tanh
-// CHECK:         arith.divf
+// CHECK:         arith.mulf %[[R:.*]], %[[R]] : f64
+// CHECK-COUNT-9: math.fma %{{.*}}, %[[R]], %{{.*}} : f64
+// CHECK-NEXT:    %[[R2:.*]] = arith.mulf %[[R]], %[[R]] : f64
+// CHECK-COUNT-4: math.fma %{{.*}}, %[[R2]], %{{.*}} : f64
+// CHECK-NEXT:    %[[R4:.*]] = arith.mulf %[[R2]], %[[R2]] : f64
+// CHECK-COUNT-2: math.fma %{{.*}}, %[[R4]], %{{.*}} : f64
+// CHECK-NEXT:    %[[R8:.*]] = arith.mulf %[[R4]], %[[R4]] : f64
+// CHECK-NEXT:    math.fma %{{.*}}, %[[R8]], %{{.*}} : f64
+// CHECK-NEXT:    %[[R16:.*]] = arith.mulf %[[R8]], %[[R8]] : f64
+// CHECK-NEXT:    math.fma %{{.*}}, %[[R16]], %{{.*}} : f64
+// One f64 division; its remainder is divided by e + 2 in f32.
+// CHECK:         %[[Q:.*]] = arith.divf %[[E:.*]], %[[D:.*]] : f64
+// CHECK:         %[[D32:.*]] = arith.truncf %[[D]] : f64 to f32
+// CHECK-NEXT:    %[[INVERSE:.*]] = arith.divf %{{.*}}, %[[D32]] : f32
+// CHECK-NEXT:    %[[WIDE:.*]] = arith.extf %[[INVERSE]] : f32 to f64
+// CHECK-NEXT:    %[[CORRECTION:.*]] = arith.mulf %{{.*}}, %[[WIDE]] : f64
+// CHECK-NEXT:    arith.addf %[[Q]], %[[CORRECTION]] : f64
+// CHECK-NOT:     arith.divf
 // CHECK:         %[[SIGNED:.*]] = math.copysign %{{.*}}, %[[X]] : f64
 // CHECK-NEXT:    %[[ORD2:.*]] = arith.cmpf ord, %[[X]], %[[X]] : f64
 // CHECK-NEXT:    %[[TANH:.*]] = arith.select %[[ORD2]], %[[SIGNED]], %[[X]] : f64
