@@ -33,3 +33,22 @@ def test_a_gradient_cold_compile_is_compared_with_its_forward_in_pairs():
     median, low, high = map(float, re.fullmatch(r"cold compile = ([\d.]+)x forward's \(median of 2: "
                                                 r"([\d.]+)-([\d.]+)\)", note).groups())
     assert 0 < low <= median <= high
+
+
+def test_peers_are_timed_in_interleaved_rounds():
+    """Each round samples every callable in turn, so that a change in load
+    moves them all alike."""
+    import itertools
+    import time
+    from scanjit.tools import bench
+
+    calls = []
+
+    def timed(label):
+        return lambda: (calls.append(label), time.sleep(0.002))
+
+    times = bench.median_times({"a": (timed("a"), ()), "b": (timed("b"), ())}, 0.02)
+    assert set(times) == {"a", "b"} and all(t >= 0.002 for t in times.values())
+    turns = [label for label, _ in itertools.groupby(calls)]
+    assert turns[:2] == ["a", "b"] and len(turns) >= 12  # the warm-up, then 5 rounds at least
+    assert all(x != y for x, y in zip(turns, turns[1:]))

@@ -297,21 +297,27 @@ def numba_peer(number):
     return None
 
 
-def median_time(fn: Callable, args, budget: float) -> float:
-    """Median seconds per call, repeating for about `budget` seconds."""
-    fn(*args)
-    start = time.perf_counter()
-    fn(*args)
-    once = max(time.perf_counter() - start, 1e-7)
-    inner = max(1, int(0.01 / once))
-    samples = []
-    deadline = time.perf_counter() + budget
-    while time.perf_counter() < deadline or len(samples) < 5:
+def median_times(runs: dict[str, tuple[Callable, tuple]], budget: float) -> dict[str, float]:
+    """Median seconds per call of each `fn(*args)` in `runs`, their samples
+    interleaved: each round takes one sample of every one in turn (a sample
+    repeats a call for about 10 ms), for about `budget` seconds each, so
+    that a change in the machine's load moves them all alike and the ratios
+    stay fair."""
+    inner = {}
+    for label, (fn, args) in runs.items():
+        fn(*args)
         start = time.perf_counter()
-        for _ in range(inner):
-            fn(*args)
-        samples.append((time.perf_counter() - start) / inner)
-    return float(np.median(samples))
+        fn(*args)
+        inner[label] = max(1, int(0.01 / max(time.perf_counter() - start, 1e-7)))
+    samples: dict[str, list[float]] = {label: [] for label in runs}
+    deadline = time.perf_counter() + budget * len(runs)
+    while time.perf_counter() < deadline or min(map(len, samples.values())) < 5:
+        for label, (fn, args) in runs.items():
+            start = time.perf_counter()
+            for _ in range(inner[label]):
+                fn(*args)
+            samples[label].append((time.perf_counter() - start) / inner[label])
+    return {label: float(np.median(times)) for label, times in samples.items()}
 
 
 COMPILE_SCRIPT = """
@@ -475,24 +481,13 @@ def run(numbers: list[int], quick: bool) -> list[dict]:
         inputs, outputs, args = built[:3]
         updates = built[3] if len(built) > 3 else None
         fn = scanjit.function(inputs, outputs, updates=updates)
-        row = {"workload": number, "title": title, "size": size, "times": {}, "notes": []}
-        row["times"]["scanjit"] = median_time(fn, args, budget)
+        row = {"workload": number, "title": title, "size": size, "notes": []}
+        runs = {"scanjit": (fn, args)}
         if hasattr(build, "forward"):  # value and gradient against the value alone
-            forward = scanjit.function(*build.forward(scanjit, pt, size)[:2])
-            row["forward_s"] = median_time(forward, args, budget)
-            row["notes"].append(f"value+grad = {row['times']['scanjit'] / row['forward_s']:.2f}x forward "
-                                f"({fmt(row['forward_s'])})")
+            runs["forward"] = (scanjit.function(*build.forward(scanjit, pt, size)[:2]), args)
         if number == 3:  # it decays into subnormals: also timed with them flushed to zero
-            flushing = scanjit.function(inputs, outputs, updates=updates, flush_denormals=True)
-            row["times"]["scanjit flush_denormals"] = median_time(flushing, args, budget)
-        if number == 15:  # its columns run in blocks, one per thread: also timed on one thread
-            from scanjit import runtime
-            from scanjit.runtime.threads import default_threads
-            runtime.set_threads(1)
-            try:
-                row["times"]["scanjit 1 thread"] = median_time(fn, args, budget)
-            finally:
-                runtime.set_threads(default_threads())
+            runs["scanjit flush_denormals"] = (
+                scanjit.function(inputs, outputs, updates=updates, flush_denormals=True), args)
         peers: dict[str, object] = {"NumPy": numpy_peer(number)}
         if hasattr(build, "forward"):
             row["notes"].append("numba cannot differentiate")
@@ -504,17 +499,28 @@ def run(numbers: list[int], quick: bool) -> list[dict]:
             peers["JAX"] = jax_peer(number)
         else:
             row["notes"].append("JAX not installed")
-        for label, peer in peers.items():
-            if peer is not None:
-                row["times"][label] = median_time(peer, args, budget)
+        runs.update((label, (peer, args)) for label, peer in peers.items() if peer is not None)
         if have["pytensor"]:
             for label, peer in pytensor_peers(number, size).items():
                 if isinstance(peer, str):
                     row["notes"].append(f"{label} {peer}")
                 else:
-                    row["times"][label] = median_time(peer[0], peer[1], budget)
+                    runs[label] = peer
         else:
             row["notes"].append("PyTensor not installed")
+        row["times"] = median_times(runs, budget)
+        if "forward" in row["times"]:
+            row["forward_s"] = row["times"].pop("forward")
+            row["notes"].insert(0, f"value+grad = {row['times']['scanjit'] / row['forward_s']:.2f}x forward "
+                                   f"({fmt(row['forward_s'])})")
+        if number == 15:  # its columns run in blocks, one per thread: also timed on one thread
+            from scanjit import runtime
+            from scanjit.runtime.threads import default_threads
+            runtime.set_threads(1)
+            try:
+                row["times"]["scanjit 1 thread"] = median_times({"": (fn, args)}, budget)[""]
+            finally:
+                runtime.set_threads(default_threads())
         row["import_s"], row["cold_compile_s"], row["warm_compile_s"] = compile_times(number, size)
         if hasattr(build, "forward"):
             row["notes"].append(cold_compile_ratio(number, size, row["cold_compile_s"], 1 if quick else COMPILE_PAIRS))
