@@ -299,25 +299,32 @@ def numba_peer(number):
 
 def median_times(runs: dict[str, tuple[Callable, tuple]], budget: float) -> dict[str, float]:
     """Median seconds per call of each `fn(*args)` in `runs`, their samples
-    interleaved: each round takes one sample of every one in turn (a sample
-    repeats a call for about 10 ms), for about `budget` seconds each, so
-    that a change in the machine's load moves them all alike and the ratios
-    stay fair."""
+    interleaved: each round takes one sample of every one in turn, so that a
+    change in the machine's load moves them all alike and the ratios stay
+    fair. A sample repeats a call for about `budget` / 10 seconds, after a
+    pause of SETTLE seconds in which the last one's thread pools (OpenBLAS's,
+    XLA's, ours) stop spinning: on 2 cores a pool that still spins took a core
+    from the next sample (the LSTM's scanjit time went from 26 to 40 ms)."""
+    length = budget / 10
     inner = {}
     for label, (fn, args) in runs.items():
         fn(*args)
         start = time.perf_counter()
         fn(*args)
-        inner[label] = max(1, int(0.01 / max(time.perf_counter() - start, 1e-7)))
+        inner[label] = max(1, int(length / max(time.perf_counter() - start, 1e-7)))
     samples: dict[str, list[float]] = {label: [] for label in runs}
-    deadline = time.perf_counter() + budget * len(runs)
-    while time.perf_counter() < deadline or min(map(len, samples.values())) < 5:
+    while min(map(len, samples.values())) < 10:
         for label, (fn, args) in runs.items():
+            time.sleep(SETTLE)
             start = time.perf_counter()
             for _ in range(inner[label]):
                 fn(*args)
             samples[label].append((time.perf_counter() - start) / inner[label])
     return {label: float(np.median(times)) for label, times in samples.items()}
+
+
+# Seconds for thread pools to stop spinning (OpenBLAS spins about 2^28 cycles).
+SETTLE = 0.2
 
 
 COMPILE_SCRIPT = """
