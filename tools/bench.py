@@ -416,6 +416,8 @@ def _jax_program(jax, number):
                 return h, h
             return jax.lax.scan(step, h, X)[1]
         return jax.jit(run)
+    if number == 3:  # XLA flushes subnormals to zero on CPU
+        return jax.jit(lambda init, n: _jax_taps(jax.lax, init, n), static_argnums=1)
     if number == 15:
         return jax.jit(lambda X, s, a: jax.lax.scan(lambda s, x: (a * x + (1 - a) * s,) * 2, s, X)[1])
     if number in (6, 7):
@@ -425,6 +427,14 @@ def _jax_program(jax, number):
     if hasattr(WORKLOADS[number][1], "wrt"):
         return jax_value_and_grad(jax, jnp, number)
     return None
+
+
+def _jax_taps(lax, init, n):
+    """Workload 3's recurrence 0.5·a[t-2] + 0.4·a[t-1], n steps from init."""
+    def step(ab, _):
+        new = 0.5 * ab[0] + 0.4 * ab[1]
+        return (ab[1], new), new
+    return lax.scan(step, (init[0], init[1]), None, length=n)[1]
 
 
 def jax_value_and_grad(jax, jnp, number):
@@ -438,10 +448,7 @@ def jax_value_and_grad(jax, jnp, number):
             return lax.scan(lambda acc, row: (acc + row,) * 2, s, M)[1].sum()
     elif number == 12:
         def value(init, n):
-            def step(ab, _):
-                new = 0.5 * ab[0] + 0.4 * ab[1]
-                return (ab[1], new), new
-            return lax.scan(step, (init[0], init[1]), None, length=n)[1].sum()
+            return _jax_taps(lax, init, n).sum()
         return jax.jit(jax.value_and_grad(value, argnums=tuple(WORKLOADS[number][1].wrt)), static_argnums=1)
     elif number == 13:
         def value(c, x):
