@@ -166,7 +166,7 @@ define void @scanjit_dot_${S}(ptr noalias %a, ptr noalias %b, ptr noalias %c, i6
 }
 
 ; Each row of C by blocks of columns: ${WIDE} (8 sums, each a vector register
-; wide: gemm.py's `wide_columns`), 8 (one vector), 1; with one
+; wide: gemm.py's `vector_lanes`), 8 (one vector), 1; with one
 ; column (a matrix times a vector) blocks of 8 rows first, 8 scalar sums. Each
 ; sum is carried in registers through k and stored once. A[i, κ] at
 ; a + i·a_row_step + κ·a_k_step. Inlined with the functions it calls, so
