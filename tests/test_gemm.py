@@ -21,7 +21,7 @@ from scanjit.runtime import threads as threads_module
 from scanjit.tensor.math import Dot
 
 SHAPES = [(3, 4, 5), (1, 1, 1), (0, 3, 2), (3, 0, 2), (2, 3, 0), (31, 33, 32), (32, 128, 512), (200, 7, 300),
-          (2, 5000, 4)]
+          (2, 5000, 4), (3, 100, 100)]
 
 
 def k_order(a, b):
@@ -251,8 +251,11 @@ def test_the_mismatch_check_still_comes_first():
 
 # Column counts covering the blocks of 64, 8 and 1 columns (and row counts
 # the blocks of 8 rows); k from 0.
-# (9, 139): blocks of columns of every width, the widest (`vector_lanes`) too.
-VECTOR_SHAPES = [(1, 1), (0, 5), (5, 0), (3, 8), (7, 9), (64, 64), (5, 71), (130, 3), (17, 200), (9, 139)]
+# (9, 139): blocks of columns of every width, the widest (`vector_lanes`) too;
+# (100, 100), (10, 600): B larger than `L1_CHUNK`, k in chunks (of 8 rows, the
+# least, for 600 columns) whose sums resume from C.
+VECTOR_SHAPES = [(1, 1), (0, 5), (5, 0), (3, 8), (7, 9), (64, 64), (5, 71), (130, 3), (17, 200), (9, 139),
+                 (100, 100), (10, 600)]
 
 
 def test_the_widest_block_of_columns_is_eight_host_vector_registers():

@@ -165,30 +165,71 @@ define void @scanjit_dot_${S}(ptr noalias %a, ptr noalias %b, ptr noalias %c, i6
   ret void
 }
 
-; Each row of C by blocks of columns: ${WIDE} (8 sums, each a vector register
-; wide: gemm.py's `vector_lanes`), 8 (one vector), 1; with one
-; column (a matrix times a vector) blocks of 8 rows first, 8 scalar sums. Each
-; sum is carried in registers through k and stored once. A[i, κ] at
-; a + i·a_row_step + κ·a_k_step. Inlined with the functions it calls, so
-; that scanjit_dot's steps (k, 1) are constants.
+; With one column (a matrix times a vector) C's rows in blocks of 8 first, 8
+; scalar sums over the whole of k. The other rows in one pass when B has at
+; most ${CHUNK} elements, else in chunks of k rows of B small enough to stay
+; in L1 (at least 8 rows), each chunk for every row (@rows_${S}): the sums
+; carried in registers through a chunk are stored and resumed from C by the
+; next one, the same additions in the same order as in one pass. A[i, κ] at
+; a + i·a_row_step + κ·a_k_step. Inlined with the functions it calls, so that
+; scanjit_dot's steps (k, 1) are constants.
 define internal void @dot_${S}(ptr noalias %a, ptr noalias %b, ptr noalias %c, i64 %m, i64 %n, i64 %k,
                                i64 %a_row_step, i64 %a_k_step) alwaysinline {
 entry:
   %one_column = icmp eq i64 %n, 1
-  br i1 %one_column, label %r8_head, label %i_head
+  br i1 %one_column, label %r8_head, label %rows
 r8_head:
   %r8 = phi i64 [0, %entry], [%r8_next, %r8_body]
   %r8_next = add i64 %r8, 8
   %r8_fits = icmp ule i64 %r8_next, %m
-  br i1 %r8_fits, label %r8_body, label %i_head
+  br i1 %r8_fits, label %r8_body, label %rows
 r8_body:
   %r8_at = mul i64 %r8, %a_row_step
   %r8_a = getelementptr ${T}, ptr %a, i64 %r8_at
   %r8_c = getelementptr ${T}, ptr %c, i64 %r8
   call void @rows8_${S}(ptr %r8_a, ptr %b, ptr %r8_c, i64 %k, i64 %a_row_step, i64 %a_k_step)
   br label %r8_head
+rows:
+  %first_row = phi i64 [0, %entry], [%r8, %r8_head]
+  %kn = mul i64 %k, %n
+  %whole = icmp ule i64 %kn, ${CHUNK}
+  br i1 %whole, label %one_pass, label %chunks
+one_pass:
+  call void @rows_${S}(ptr %a, ptr %b, ptr %c, i64 %first_row, i64 %m, i64 %n, i64 %k, i64 %a_row_step,
+                       i64 %a_k_step, i1 false)
+  br label %exit
+chunks:
+  ; here n > 0 and k > 0
+  %fit = udiv i64 ${CHUNK}, %n
+  %chunk = call i64 @llvm.umax.i64(i64 %fit, i64 8)
+  br label %kc_body
+kc_body:
+  %kc = phi i64 [0, %chunks], [%kc_next, %kc_body]
+  %left = sub i64 %k, %kc
+  %kk = call i64 @llvm.umin.i64(i64 %chunk, i64 %left)
+  %resume = icmp ne i64 %kc, 0
+  %a_kc_at = mul i64 %kc, %a_k_step
+  %a_chunk = getelementptr ${T}, ptr %a, i64 %a_kc_at
+  %b_kc_at = mul i64 %kc, %n
+  %b_chunk = getelementptr ${T}, ptr %b, i64 %b_kc_at
+  call void @rows_${S}(ptr %a_chunk, ptr %b_chunk, ptr %c, i64 %first_row, i64 %m, i64 %n, i64 %kk,
+                       i64 %a_row_step, i64 %a_k_step, i1 %resume)
+  %kc_next = add i64 %kc, %chunk
+  %more_k = icmp ult i64 %kc_next, %k
+  br i1 %more_k, label %kc_body, label %exit
+exit:
+  ret void
+}
+
+; Rows first_row..m-1 of C by blocks of columns: ${WIDE} (8 sums, each a
+; vector register wide: gemm.py's `vector_lanes`), 8 (one vector), 1; each
+; sum from zero, or from C's value where `resume`.
+define internal void @rows_${S}(ptr noalias %a, ptr noalias %b, ptr noalias %c, i64 %first_row, i64 %m, i64 %n,
+                                i64 %k, i64 %a_row_step, i64 %a_k_step, i1 %resume) alwaysinline {
+entry:
+  br label %i_head
 i_head:
-  %i = phi i64 [0, %entry], [%r8, %r8_head], [%i_next, %j1_head]
+  %i = phi i64 [%first_row, %entry], [%i_next, %j1_head]
   %more_rows = icmp ult i64 %i, %m
   br i1 %more_rows, label %i_body, label %exit
 i_body:
@@ -204,7 +245,8 @@ j_wide_head:
   %j_wide_fits = icmp ule i64 %j_wide_next, %n
   br i1 %j_wide_fits, label %j_wide_body, label %j8_head
 j_wide_body:
-  call void @columns${WIDE}_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j_wide, i64 %n, i64 %k, i64 %a_k_step)
+  call void @columns${WIDE}_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j_wide, i64 %n, i64 %k, i64 %a_k_step,
+                                 i1 %resume)
   br label %j_wide_head
 j8_head:
   %j8 = phi i64 [%j_wide, %j_wide_head], [%j8_next, %j8_body]
@@ -212,14 +254,14 @@ j8_head:
   %j8_fits = icmp ule i64 %j8_next, %n
   br i1 %j8_fits, label %j8_body, label %j1_head
 j8_body:
-  call void @columns8_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j8, i64 %n, i64 %k, i64 %a_k_step)
+  call void @columns8_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j8, i64 %n, i64 %k, i64 %a_k_step, i1 %resume)
   br label %j8_head
 j1_head:
   %j1 = phi i64 [%j8, %j8_head], [%j1_next, %j1_body]
   %more_columns = icmp ult i64 %j1, %n
   br i1 %more_columns, label %j1_body, label %i_head
 j1_body:
-  call void @columns1_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j1, i64 %n, i64 %k, i64 %a_k_step)
+  call void @columns1_${S}(ptr %a_row, ptr %b, ptr %c_row, i64 %j1, i64 %n, i64 %k, i64 %a_k_step, i1 %resume)
   %j1_next = add i64 %j1, 1
   br label %j1_head
 exit:

@@ -7,7 +7,8 @@
 compute C = A · B for row-major matrices (gemm.ll); scanjit_gemm reads A
 from the k×m matrix Aᵀ where `a_transposed` is 1 (`CblasTrans` for BLAS). `scanjit_dot` sums each
 element from zero in k order, its columns in vector registers
-(`column_sums`), for every product with a vector. From `BLAS_FROM`
+(`column_sums`), k in chunks whose rows of B stay in L1 (`L1_CHUNK`), for
+every product with a vector. From `BLAS_FROM`
 multiply-adds up they call NumPy's own BLAS: the OpenBLAS its wheels bring
 (`scipy_cblas_dgemm64_` / `scipy_cblas_sgemm64_`, the ILP64 CBLAS), found
 beside NumPy, so no dependency is added. They call it on blocks small
@@ -55,6 +56,11 @@ CBLAS = {"f64": "scipy_cblas_dgemm64_", "f32": "scipy_cblas_sgemm64_"}
 
 
 BYTES = {"f64": 8, "f32": 4}
+# Bytes of B that scanjit_dot reads per chunk of k: a 32 KiB L1, so that the
+# chunk stays there while every block of columns reads it. A 128x128 B of
+# doubles streamed from L2 once per block of 32 columns: 0.12-0.13 ns a
+# multiply-add; in chunks of 32 rows, 0.10-0.11 (docs/performance.md).
+L1_CHUNK = 32768
 
 
 def vector_lanes(kind: str) -> int:
@@ -71,7 +77,7 @@ def gemm_ir() -> str:
     # to the stack, so the RNN's h·U took twice its time; docs/performance.md).
     kinds = "".join(fill("gemm.ll", S=s, T=t, BLAS_FROM=BLAS_FROM, ONE_THREAD=ONE_THREAD, DEPTH=DEPTH,
                          PARALLEL_FROM=PARALLEL_FROM, SHARED_BLOCKS=SHARED_BLOCKS, LINE=LINE[s],
-                         WIDE=8 * vector_lanes(s))
+                         WIDE=8 * vector_lanes(s), CHUNK=L1_CHUNK // BYTES[s])
                     + column_sums(s, t, vector_lanes(s), 8) + column_sums(s, t, 8, 1) + column_sums(s, t, 1, 1)
                     + row_sums(s, t, 8)
                     for s, t in (("f64", "double"), ("f32", "float")))
@@ -89,8 +95,9 @@ CEIL_DIV = """define internal i64 @ceil_div(i64 %x, i64 %y) alwaysinline {
 
 def column_sums(s: str, t: str, lanes: int, vectors: int) -> str:
     """`@columns{lanes·vectors}_{s}`: C[i, j + c] for c < lanes·vectors, each
-    the sum from zero of A[i, κ]·B[κ, j + c], κ ascending (A[i, κ] at
-    a_row + κ·a_step), carried through the κ loop as `vectors` vectors of `lanes` (B's rows read as vectors)."""
+    the sum of A[i, κ]·B[κ, j + c], κ ascending (A[i, κ] at a_row + κ·a_step),
+    from zero, or from C[i, j + c] where `resume` (the next chunk of k),
+    carried through the κ loop as `vectors` vectors of `lanes` (B's rows read as vectors)."""
     v = t if lanes == 1 else f"<{lanes} x {t}>"
     zero = "0.0" if lanes == 1 else "zeroinitializer"
     if lanes == 1:
@@ -101,9 +108,13 @@ def column_sums(s: str, t: str, lanes: int, vectors: int) -> str:
     each, align = range(vectors), 4 if t == "float" else 8
     return "".join([
         f"define internal void @columns{lanes * vectors}_{s}(ptr %a_row, ptr %b, ptr %c_row, i64 %j, i64 %n, i64 %k, "
-        "i64 %a_step) alwaysinline {\n",
-        "entry:\n  br label %head\nhead:\n  %kk = phi i64 [0, %entry], [%kk1, %body]\n",
-        *(f"  %s{u} = phi {v} [{zero}, %entry], [%t{u}, %body]\n" for u in each),
+        "i64 %a_step, i1 %resume) alwaysinline {\n",
+        f"entry:\n  %c0 = getelementptr {t}, ptr %c_row, i64 %j\n",
+        *(f"  %c{u} = getelementptr {v}, ptr %c0, i64 {u}\n" for u in each if u),
+        "  br i1 %resume, label %resumed, label %head\nresumed:\n",
+        *(f"  %r{u} = load {v}, ptr %c{u}, align {align}\n" for u in each),
+        "  br label %head\nhead:\n  %kk = phi i64 [0, %entry], [0, %resumed], [%kk1, %body]\n",
+        *(f"  %s{u} = phi {v} [{zero}, %entry], [%r{u}, %resumed], [%t{u}, %body]\n" for u in each),
         "  %more = icmp ult i64 %kk, %k\n  br i1 %more, label %body, label %done\nbody:\n",
         f"  %a_off = mul i64 %kk, %a_step\n  %a_at = getelementptr {t}, ptr %a_row, i64 %a_off\n", splat,
         "  %b_row = mul i64 %kk, %n\n  %b_at = add i64 %b_row, %j\n",
@@ -112,8 +123,6 @@ def column_sums(s: str, t: str, lanes: int, vectors: int) -> str:
         *(f"  %y{u} = load {v}, ptr %b{u}, align {align}\n"
           f"  %p{u} = fmul {v} %x, %y{u}\n  %t{u} = fadd {v} %s{u}, %p{u}\n" for u in each),
         "  %kk1 = add i64 %kk, 1\n  br label %head\ndone:\n",
-        f"  %c0 = getelementptr {t}, ptr %c_row, i64 %j\n",
-        *(f"  %c{u} = getelementptr {v}, ptr %c0, i64 {u}\n" for u in each if u),
         *(f"  store {v} %s{u}, ptr %c{u}, align {align}\n" for u in each),
         "  ret void\n}\n\n",
     ])
