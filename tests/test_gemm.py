@@ -261,7 +261,8 @@ VECTOR_SHAPES = [(1, 1), (0, 5), (5, 0), (3, 8), (7, 9), (64, 64), (5, 71), (130
 def test_the_widest_block_of_columns_is_eight_host_vector_registers():
     """8 sums a vector register wide each: AVX2 has 16 registers, and 16
     sums of 4 doubles spilled to the stack."""
-    features = np._core._multiarray_umath.__cpu_features__
+    core = getattr(np, "_core", None) or np.core  # NumPy 2, or 1.26
+    features = core._multiarray_umath.__cpu_features__  # NumPy's own view of the CPU
     width = 64 if features.get("AVX512F") else 32 if features.get("AVX") else 16
     assert (gemm.vector_lanes("f64"), gemm.vector_lanes("f32")) == (width // 8, width // 4)
     assert f"@columns{width}_f64(" in gemm.gemm_ir()  # 8 registers of width / 8 doubles
