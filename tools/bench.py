@@ -323,6 +323,20 @@ def median_times(runs: dict[str, tuple[Callable, tuple]], budget: float) -> dict
     return {label: float(np.median(times)) for label, times in samples.items()}
 
 
+def on_one_thread(fn: Callable) -> Callable:
+    """`fn` run with scanjit's parallel loops on the calling thread only."""
+    from scanjit import runtime
+    from scanjit.runtime.threads import default_threads
+
+    def run(*args):
+        runtime.set_threads(1)
+        try:
+            return fn(*args)
+        finally:
+            runtime.set_threads(default_threads())
+    return run
+
+
 # Seconds for thread pools to stop spinning (OpenBLAS spins about 2^28 cycles).
 SETTLE = 0.2
 
@@ -502,6 +516,8 @@ def run(numbers: list[int], quick: bool) -> list[dict]:
         if number == 3:  # it decays into subnormals: also timed with them flushed to zero
             runs["scanjit flush_denormals"] = (
                 scanjit.function(inputs, outputs, updates=updates, flush_denormals=True), args)
+        if number == 15:  # its columns run in blocks, one per thread: also timed on one thread
+            runs["scanjit 1 thread"] = (on_one_thread(fn), args)
         peers: dict[str, object] = {"NumPy": numpy_peer(number)}
         if hasattr(build, "forward"):
             row["notes"].append("numba cannot differentiate")
@@ -527,14 +543,6 @@ def run(numbers: list[int], quick: bool) -> list[dict]:
             row["forward_s"] = row["times"].pop("forward")
             row["notes"].insert(0, f"value+grad = {row['times']['scanjit'] / row['forward_s']:.2f}x forward "
                                    f"({fmt(row['forward_s'])})")
-        if number == 15:  # its columns run in blocks, one per thread: also timed on one thread
-            from scanjit import runtime
-            from scanjit.runtime.threads import default_threads
-            runtime.set_threads(1)
-            try:
-                row["times"]["scanjit 1 thread"] = median_times({"": (fn, args)}, budget)[""]
-            finally:
-                runtime.set_threads(default_threads())
         row["import_s"], row["cold_compile_s"], row["warm_compile_s"] = compile_times(number, size)
         if hasattr(build, "forward"):
             row["notes"].append(cold_compile_ratio(number, size, row["cold_compile_s"], 1 if quick else COMPILE_PAIRS))
