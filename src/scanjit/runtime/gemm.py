@@ -50,12 +50,10 @@ PARALLEL_FROM = 1 << 20
 # that a deep product of few columns (a GRU's backward step, 32x256 by 256x128)
 # is not one block, on one thread (docs/performance.md).
 SHARED_BLOCKS = 2
-# Elements of each kind in a cache line (64 bytes).
-LINE = {"f64": 8, "f32": 16}
-CBLAS = {"f64": "scipy_cblas_dgemm64_", "f32": "scipy_cblas_sgemm64_"}
-
-
+# Bytes of an element of each kind, and elements in a cache line (64 bytes).
 BYTES = {"f64": 8, "f32": 4}
+LINE = {kind: 64 // size for kind, size in BYTES.items()}
+CBLAS = {"f64": "scipy_cblas_dgemm64_", "f32": "scipy_cblas_sgemm64_"}
 # Bytes of B that scanjit_dot reads per chunk of k: a 32 KiB L1, so that the
 # chunk stays there while every block of columns reads it. A 128x128 B of
 # doubles streamed from L2 once per block of 32 columns: 0.12-0.13 ns a
@@ -72,16 +70,20 @@ def vector_lanes(kind: str) -> int:
 
 
 def gemm_ir() -> str:
-    # The widest block of columns is 8 sums each a vector register wide: 8
-    # registers of the 16 that AVX2 has (LLVM spilled 16 sums of <4 x double>
-    # to the stack, so the RNN's h·U took twice its time; docs/performance.md).
-    kinds = "".join(fill("gemm.ll", S=s, T=t, BLAS_FROM=BLAS_FROM, ONE_THREAD=ONE_THREAD, DEPTH=DEPTH,
-                         PARALLEL_FROM=PARALLEL_FROM, SHARED_BLOCKS=SHARED_BLOCKS, LINE=LINE[s],
-                         WIDE=8 * vector_lanes(s), CHUNK=L1_CHUNK // BYTES[s])
-                    + column_sums(s, t, vector_lanes(s), 8) + column_sums(s, t, 8, 1) + column_sums(s, t, 1, 1)
-                    + row_sums(s, t, 8)
-                    for s, t in (("f64", "double"), ("f32", "float")))
+    kinds = "".join(kind_ir(s, t) for s, t in (("f64", "double"), ("f32", "float")))
     return kinds + CEIL_DIV + "declare i64 @llvm.umin.i64(i64, i64)\ndeclare i64 @llvm.umax.i64(i64, i64)\n"
+
+
+def kind_ir(s: str, t: str) -> str:
+    """gemm.ll and the sums it calls for one kind. The widest block of
+    columns is 8 sums each a vector register wide: 8 registers of the 16 that
+    AVX2 has (LLVM spilled 16 sums of <4 x double> to the stack, so the
+    RNN's h·U took twice its time; docs/performance.md)."""
+    lanes = vector_lanes(s)
+    return (fill("gemm.ll", S=s, T=t, BLAS_FROM=BLAS_FROM, ONE_THREAD=ONE_THREAD, DEPTH=DEPTH,
+                 PARALLEL_FROM=PARALLEL_FROM, SHARED_BLOCKS=SHARED_BLOCKS, LINE=LINE[s], WIDE=8 * lanes,
+                 CHUNK=L1_CHUNK // BYTES[s])
+            + column_sums(s, t, lanes, 8) + column_sums(s, t, 8, 1) + column_sums(s, t, 1, 1) + row_sums(s, t, 8))
 
 
 CEIL_DIV = """define internal i64 @ceil_div(i64 %x, i64 %y) alwaysinline {
