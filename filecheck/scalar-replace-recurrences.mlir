@@ -1,9 +1,10 @@
 // RUN: scanjit-opt %s -p scalar-replace-recurrences | filecheck %s
 
 // A running sum over rows (Example 3's scan, bufferized). When steps run and
-// the row has at most 8 columns, the column loop moves out and row t + 1 is
-// computed from values carried in registers instead of row t reloaded from %r;
-// wider rows run the loop pair as it was.
+// the row has 1 to 8 columns, the column loop moves out and row t + 1 is
+// computed from values carried in registers instead of row t reloaded from %r,
+// in one step loop whose lanes are two runs of columns (overlapping on
+// narrower rows); an empty or wider row runs the loop pair as it was.
 func.func @running_sum(%m: memref<?x?xf64>, %n: index, %w: index) -> memref<?x?xf64> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -26,28 +27,48 @@ func.func @running_sum(%m: memref<?x?xf64>, %n: index, %w: index) -> memref<?x?x
 
 // CHECK-LABEL: func.func @running_sum
 // CHECK:         %[[RUNS:.*]] = arith.cmpi slt, %c0, %n : index
-// CHECK-NEXT:    %[[EIGHT:.*]] = arith.constant 8 : index
-// CHECK-NEXT:    %[[NARROW:.*]] = arith.cmpi ule, %w, %[[EIGHT]] : index
+// CHECK-NEXT:    %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-NEXT:    %[[LAST:.*]] = arith.subi %w, %[[ONE]] : index
+// CHECK-NEXT:    %[[SEVEN:.*]] = arith.constant 7 : index
+// CHECK-NEXT:    %[[NARROW:.*]] = arith.cmpi ule, %[[LAST]], %[[SEVEN]] : index
 // CHECK-NEXT:    %[[CARRY:.*]] = arith.andi %[[RUNS]], %[[NARROW]] : i1
 // CHECK-NEXT:    scf.if %[[CARRY]] {
 // The check, which does not depend on the step, runs once, before any step.
 // CHECK:           sj.check %{{.*}}, "ValueError: output 0 of scan changes shape between steps"
-// Blocks of 8 columns:
-// CHECK:           scf.for %[[JB:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
-// CHECK:             %[[I0:.*]] = memref.load %r[%c0, %[[JB]]] : memref<?x?xf64>
-// CHECK-COUNT-7:     memref.load %r[%c0, %{{.*}}] : memref<?x?xf64>
-// CHECK:             scf.for %[[T:.*]] = %c0 to %n step %c1 iter_args(%[[P0:.*]] = %[[I0]], {{.*}}) -> ({{(f64, ){7}f64}}) {
+// Rows of 5 to 8 columns: lanes for columns 0..3 and w-4..w-1, in one step loop.
+// CHECK:           %[[FOUR:.*]] = arith.constant 4 : index
+// CHECK-NEXT:      %[[WIDE:.*]] = arith.cmpi ugt, %w, %[[FOUR]] : index
+// CHECK-NEXT:      scf.if %[[WIDE]] {
+// CHECK-NEXT:        %[[FOUR2:.*]] = arith.constant 4 : index
+// CHECK-NEXT:        %[[START:.*]] = arith.subi %w, %[[FOUR2]] : index
+// CHECK-NEXT:        %[[J0:.*]] = arith.constant 0 : index
+// CHECK-COUNT-3:     arith.constant
+// CHECK-COUNT-3:     arith.addi %[[START]], %{{.*}} : index
+// CHECK-NEXT:        %[[I0:.*]] = memref.load %r[%c0, %[[J0]]] : memref<?x?xf64>
+// CHECK-COUNT-3:     memref.load %r[%c0, %{{.*}}] : memref<?x?xf64>
+// CHECK-NEXT:        memref.load %r[%c0, %[[START]]] : memref<?x?xf64>
+// CHECK-COUNT-3:     memref.load %r[%c0, %{{.*}}] : memref<?x?xf64>
+// CHECK-NEXT:        scf.for %[[T:.*]] = %c0 to %n step %c1 iter_args(%[[P0:.*]] = %[[I0]], {{.*}}) -> ({{(f64, ){7}f64}}) {
 // CHECK-NOT:           memref.load %r
 // CHECK:               %[[NEXT:.*]] = arith.addi %[[T]], %c1 : index
-// CHECK-NEXT:          %[[X0:.*]] = memref.load %m[%[[T]], %[[JB]]] : memref<?x?xf64>
+// CHECK-NEXT:          %[[X0:.*]] = memref.load %m[%[[T]], %[[J0]]] : memref<?x?xf64>
 // CHECK-NEXT:          %[[S0:.*]] = arith.addf %[[X0]], %[[P0]] : f64
-// CHECK-NEXT:          memref.store %[[S0]], %r[%[[NEXT]], %[[JB]]] : memref<?x?xf64>
+// CHECK-NEXT:          memref.store %[[S0]], %r[%[[NEXT]], %[[J0]]] : memref<?x?xf64>
+// CHECK-NOT:           memref.load %r
+// CHECK:               memref.store %{{.*}}, %r[%[[NEXT]], %[[START]]] : memref<?x?xf64>
 // CHECK-NOT:           memref.load %r
 // CHECK:               scf.yield %[[S0]], {{.*}} : {{(f64, ){7}f64}}
-// then of 4, of 2, and single columns.
-// CHECK:           scf.for {{.*}} -> ({{(f64, ){3}f64}}) {
-// CHECK:           scf.for {{.*}} -> (f64, f64) {
-// CHECK:           scf.for {{.*}} -> (f64) {
+// Rows of 3 or 4 columns: columns 0, 1 and w-2, w-1; of 1 or 2: columns 0 and w-1.
+// CHECK:           } else {
+// CHECK:             %[[TWO:.*]] = arith.constant 2 : index
+// CHECK-NEXT:        %[[MID:.*]] = arith.cmpi ugt, %w, %[[TWO]] : index
+// CHECK-NEXT:        scf.if %[[MID]] {
+// CHECK:               scf.for {{.*}} -> ({{(f64, ){3}f64}}) {
+// CHECK:             } else {
+// CHECK:               %[[ONE2:.*]] = arith.constant 1 : index
+// CHECK-NEXT:          %[[LASTCOL:.*]] = arith.subi %w, %[[ONE2]] : index
+// CHECK:               scf.for {{.*}} -> (f64, f64) {
+// CHECK:                 memref.store %{{.*}}, %r[%{{.*}}, %[[LASTCOL]]] : memref<?x?xf64>
 // CHECK:         } else {
 // CHECK-NEXT:      scf.for %t = %c0 to %n step %c1 {
 // CHECK:             sj.check

@@ -275,10 +275,11 @@ def test_n_steps_zero_per_step_vector_output_has_shape_0_k():
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32", "int64"])
-@pytest.mark.parametrize("steps, width", [(0, 8), (1, 8), (5, 0), (5, 1), (7, 7), (9, 8), (6, 9),
-                                          (4, 17), (300, 35)])
+@pytest.mark.parametrize("steps, width", [(0, 8), (1, 8), (5, 0), (5, 1), (5, 2), (5, 3), (5, 4), (5, 5),
+                                          (5, 6), (7, 7), (9, 8), (6, 9), (4, 17), (300, 35)])
 def test_elementwise_state_recurrence_any_width(dtype, steps, width):
-    """scalar-replace-recurrences carries 8 columns at a time, then the rest."""
+    """scalar-replace-recurrences carries rows of 1 to 8 columns in two runs
+    of 1, 2 or 4 columns, which overlap on the narrower rows."""
     m, s, v = (pt.tensor(name, dtype=dtype, shape=shape)
                for name, shape in (("m", (None, None)), ("s", (None,)), ("v", (None,))))
     out, _ = pytensor.scan(lambda row, acc, v: acc - row * 2 + v, sequences=[m], outputs_info=[s],

@@ -92,7 +92,7 @@ for an impossible size and a failed malloc (`MemoryError`), and the storage
 buffer, which is not returned, is freed after its last use.""",
     "scalar-replace-recurrences": """\
 Interchanges a scan's step loop with the column loop of an elementwise state
-update, a block of columns at a time, and carries the block's values from step
+update of a row of 1 to 8 columns, and carries the columns' values from step
 to step in `iter_args` instead of reloading the row stored the step before.
 Example 4's state is a scalar, with no column loop: the IR is unchanged.""",
     "push-out-sequence-products": """\
