@@ -336,18 +336,18 @@ func.func @checked(%x: memref<?xf64>) -> memref<?xf64> {
 // CHECK:         scf.for
 
 // A read through another view of the buffer written.
-func.func @view() -> memref<4xf64> {
+func.func @view(%n: index) -> memref<?xf64> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  %c3 = arith.constant 3 : index
-  %out = memref.alloc() : memref<4xf64>
-  %alias = "memref.cast"(%out) : (memref<4xf64>) -> memref<?xf64>
-  scf.for %i = %c0 to %c3 step %c1 {
+  %m = arith.subi %n, %c1 : index
+  %out = memref.alloc(%n) : memref<?xf64>
+  %alias = "memref.cast"(%out) : (memref<?xf64>) -> memref<?xf64>
+  scf.for %i = %c0 to %m step %c1 {
     %p = arith.addi %i, %c1 : index
     %v = memref.load %alias[%p] : memref<?xf64>
-    memref.store %v, %out[%i] : memref<4xf64>
+    memref.store %v, %out[%i] : memref<?xf64>
   }
-  func.return %out : memref<4xf64>
+  func.return %out : memref<?xf64>
 }
 // CHECK-LABEL: func.func @view(
 // CHECK-NOT:     sj.parallel_for
@@ -410,3 +410,90 @@ func.func @reads_constant(%n: index) -> memref<?xf64> {
 // CHECK-NEXT:    %c3 = arith.constant 3 : index
 // CHECK:         scf.for %i = %lo to %hi step %{{.*}} {
 // CHECK-NEXT:      %v = memref.load %k[%c3] : memref<4xf64>
+
+// In a scan's step (a loop whose steps depend on each other): a batched
+// cell's gates, rows of tanh whose row i reads row i of the state's row t and
+// writes row i of its row t + 1. The loop over rows runs in parts, with a
+// grain weighted by its scalar functions (1 + 8 per tanh).
+func.func @gates(%x: memref<?x?x?xf64>, %h0: memref<?x?xf64>, %n: index, %b: index, %k: index) -> memref<?x?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %rows = arith.addi %n, %c1 : index
+  %h = memref.alloc(%rows, %b, %k) : memref<?x?x?xf64>
+  scf.for %t = %c0 to %n step %c1 {
+    %next = arith.addi %t, %c1 : index
+    scf.for %i = %c0 to %b step %c1 {
+      scf.for %j = %c0 to %k step %c1 {
+        %p = memref.load %h[%t, %i, %j] : memref<?x?x?xf64>
+        %v = memref.load %x[%t, %i, %j] : memref<?x?x?xf64>
+        %s = arith.addf %p, %v : f64
+        %y = math.tanh %s : f64
+        memref.store %y, %h[%next, %i, %j] : memref<?x?x?xf64>
+      }
+    }
+  }
+  func.return %h : memref<?x?x?xf64>
+}
+// CHECK-LABEL: func.func @gates(
+// CHECK:         scf.for %t = %c0 to %n step %c1 {
+// CHECK-NEXT:      %next = arith.addi %t, %c1 : index
+// CHECK:           %[[WORK:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK-NEXT:      %[[NINE:.*]] = arith.constant 9 : index
+// CHECK-NEXT:      %[[WEIGHTED:.*]] = arith.muli %[[WORK]], %[[NINE]] : index
+// CHECK-NEXT:      %[[G:.*]] = arith.constant 16384 : index
+// CHECK-NEXT:      %[[PER:.*]] = arith.divui %[[G]], %[[WEIGHTED]] : index
+// CHECK-NEXT:      %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-NEXT:      %[[GRAIN:.*]] = arith.maxui %[[PER]], %[[ONE]] : index
+// CHECK-NEXT:      sj.parallel_for @gates_loop0(%c0, %b) grain %[[GRAIN]] captures(%k, %h, %t, %x, %next)
+// CHECK-NEXT:    }
+// CHECK:       func.func private @gates_loop0(%lo: index, %hi: index, %k: index, %h: memref<?x?x?xf64>, %t: index, %x: memref<?x?x?xf64>, %next: index) {
+// CHECK:         scf.for %i = %lo to %hi step %{{.*}} {
+// CHECK-NEXT:      scf.for %j = %c0 to %k step %c1 {
+// CHECK:             %y = math.tanh %s : f64
+// CHECK-NEXT:        memref.store %y, %h[%next, %i, %j] : memref<?x?x?xf64>
+
+// Not maps in a step: row i also reads row i + 1 of the row it writes; no
+// scalar function (not worth parts); a read through a view of the buffer
+// written; a loop over rows of single values (no inner loop).
+func.func @not_in_step(%x: memref<?x?x?xf64>, %n: index, %b: index, %k: index) -> memref<?x?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %rows = arith.addi %n, %c1 : index
+  %h = memref.alloc(%rows, %b, %k) : memref<?x?x?xf64>
+  %flat = "memref.cast"(%h) : (memref<?x?x?xf64>) -> memref<?x?x?xf64>
+  %last = arith.subi %b, %c1 : index
+  scf.for %t = %c0 to %n step %c1 {
+    %next = arith.addi %t, %c1 : index
+    scf.for %i = %c0 to %last step %c1 {
+      %below = arith.addi %i, %c1 : index
+      scf.for %j = %c0 to %k step %c1 {
+        %p = memref.load %h[%next, %below, %j] : memref<?x?x?xf64>
+        %y = math.tanh %p : f64
+        memref.store %y, %h[%next, %i, %j] : memref<?x?x?xf64>
+      }
+    }
+    scf.for %i = %c0 to %b step %c1 {
+      scf.for %j = %c0 to %k step %c1 {
+        %p = memref.load %h[%t, %i, %j] : memref<?x?x?xf64>
+        %y = arith.addf %p, %p : f64
+        memref.store %y, %h[%next, %i, %j] : memref<?x?x?xf64>
+      }
+    }
+    scf.for %i = %c0 to %b step %c1 {
+      scf.for %j = %c0 to %k step %c1 {
+        %p = memref.load %flat[%t, %c0, %j] : memref<?x?x?xf64>
+        %y = math.tanh %p : f64
+        memref.store %y, %h[%next, %i, %j] : memref<?x?x?xf64>
+      }
+    }
+    scf.for %i = %c0 to %b step %c1 {
+      %p = memref.load %h[%t, %i, %c0] : memref<?x?x?xf64>
+      %y = math.tanh %p : f64
+      memref.store %y, %h[%next, %i, %c0] : memref<?x?x?xf64>
+    }
+  }
+  func.return %h : memref<?x?x?xf64>
+}
+// CHECK-LABEL: func.func @not_in_step(
+// CHECK-NOT:     sj.parallel_for
+// CHECK:         func.return

@@ -248,3 +248,92 @@ def test_a_step_temporary_is_private_to_each_part():
         with pool(count, part_size):
             for _ in range(5):
                 np.testing.assert_allclose(f(x, w, v), expected, rtol=1e-13, atol=1e-15)
+
+
+def lstm_function():
+    """A batched LSTM cell over a sequence (rows of states, one per sequence)."""
+    X, h0, c0 = pt.tensor3("X"), pt.dmatrix("h0"), pt.dmatrix("c0")
+    W, U, b = pt.dmatrix("W"), pt.dmatrix("U"), pt.dvector("b")
+
+    def step(x, h, c, W, U, b):
+        z = pt.dot(x, W) + pt.dot(h, U) + b
+        k = h.shape[1]
+        i, f, o = (pt.sigmoid(z[:, g * k:(g + 1) * k]) for g in range(3))
+        c = f * c + i * pt.tanh(z[:, 3 * k:])
+        return o * pt.tanh(c), c
+
+    (h, c), _ = scanjit.scan(step, sequences=[X], outputs_info=[h0, c0], non_sequences=[W, U, b])
+    inputs = [X, h0, c0, W, U, b]
+    return scanjit.function(inputs, [h, c]), scanjit.function(inputs, [h, c], mode="py")
+
+
+@pytest.mark.parametrize("batch, hidden", [(1, 3), (7, 5), (32, 64)])
+def test_a_batched_cell_s_gates_run_in_parts(batch, hidden):
+    """The loops over a step's rows of gates (tanh, sigmoid) run in parts on
+    every thread: the same bits as on one thread, for any parts."""
+    f, reference = lstm_function()
+    assert parallel(f)
+    rng = np.random.default_rng(batch)
+    args = [rng.normal(size=(6, batch, 4)), rng.normal(size=(batch, hidden)), rng.normal(size=(batch, hidden)),
+            rng.normal(size=(4, 4 * hidden)), rng.normal(size=(hidden, 4 * hidden)) * 0.3, rng.normal(size=4 * hidden)]
+    with pool(1):
+        alone = f(*args)
+    for got, want in zip(alone, reference(*args)):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+    for count, part_size in ((2, 0), (4, 1), (3, 2)):
+        with pool(count, part_size):
+            for got, want in zip(f(*args), alone):
+                np.testing.assert_array_equal(got, want)
+
+
+def test_an_unbatched_cell_runs_its_steps_on_the_calling_thread():
+    """A vector state's tanh (one row of gates a step) stays in the step."""
+    x, h0, U = pt.dmatrix("x"), pt.dvector("h0"), pt.dmatrix("U")
+    h, _ = scanjit.scan(lambda x, h, U: pt.tanh(x + pt.dot(h, U)), sequences=[x], outputs_info=[h0],
+                        non_sequences=[U])
+    assert not parallel(scanjit.function([x, h0, U], h))
+
+
+def _gru(x, h, W, U):
+    k = h.shape[1]
+    zr = pt.sigmoid(pt.dot(x, W[:, :2 * k]) + pt.dot(h, U[:, :2 * k]))
+    z, r = zr[:, :k], zr[:, k:]
+    return (1 - z) * h + z * pt.tanh(pt.dot(x, W[:, 2 * k:]) + pt.dot(r * h, U[:, 2 * k:]))
+
+
+BATCHED_STEPS = {  # name: the step, the taps of its state, more arguments of scan
+    "GRU": (_gru, [-1], {}),
+    "two taps": (lambda x, h2, h1, W, U: pt.tanh(pt.dot(x, W[:, :h1.shape[1]]) + pt.dot(h2, U[:, :h1.shape[1]])
+                                                 * pt.exp(-h1 * h1)), [-2, -1], {}),
+    "backwards": (lambda x, h, W, U: pt.sigmoid(pt.dot(x, W[:, :h.shape[1]]) - pt.dot(h, U[:, :h.shape[1]])),
+                  [-1], {"go_backwards": True}),
+}
+
+
+@pytest.mark.parametrize("name", BATCHED_STEPS)
+def test_batched_steps_and_their_gradients_in_parts_of_one_row(name):
+    """Batched recurrences (rows of states) and their gradients, whose
+    steps' loops over rows run in parts: the bits of one thread whatever
+    the parts, and the reference interpreter's values."""
+    fn, taps, more = BATCHED_STEPS[name]
+    X, W, U = pt.tensor3("X"), pt.dmatrix("W"), pt.dmatrix("U")
+    h0 = pt.tensor3("h0") if len(taps) > 1 else pt.dmatrix("h0")
+    h, _ = scanjit.scan(fn, sequences=[X], outputs_info=[dict(initial=h0, taps=taps)], non_sequences=[W, U],
+                        **more)
+    outputs = [h, *scanjit.grad((h ** 2).sum(), [W, U, h0])]
+    f = scanjit.function([X, h0, W, U], outputs)
+    reference = scanjit.function([X, h0, W, U], outputs, mode="py")
+    assert parallel(f)
+    rng = np.random.default_rng(len(name))
+    batch, hidden = 5, 6
+    initial = (len(taps), batch, hidden) if len(taps) > 1 else (batch, hidden)
+    args = [rng.normal(size=(7, batch, 3)), rng.normal(size=initial), rng.normal(size=(3, 3 * hidden)) * 0.5,
+            rng.normal(size=(hidden, 3 * hidden)) * 0.5]
+    with pool(1):
+        alone = f(*args)
+    for got, want in zip(alone, reference(*args)):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+    for count, part_size in ((4, 1), (3, 2), (2, 0)):
+        with pool(count, part_size):
+            for got, want in zip(f(*args), alone):
+                np.testing.assert_array_equal(got, want)

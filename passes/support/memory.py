@@ -21,6 +21,13 @@ def read_only(value: SSAValue) -> bool:
     return isinstance(value.owner, (arith.ConstantOp, memref.GetGlobalOp, sj.BufferRowOp, *VIEWS))
 
 
+def viewed(value: SSAValue) -> SSAValue:
+    """The buffer `value` is a view of (through rows, casts and reshapes), or `value`."""
+    while isinstance(value.owner, (sj.BufferRowOp, *VIEWS)):
+        value = value.owner.operands[0]
+    return value
+
+
 # Ops whose result is another view of their source's buffer.
 VIEWS = (memref.CastOp, memref.CollapseShapeOp, memref.ExpandShapeOp,
          tensor.CastOp, tensor.CollapseShapeOp, tensor.ExpandShapeOp)
