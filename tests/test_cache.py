@@ -90,6 +90,27 @@ def test_a_module_with_constants_is_cached(tmp_path):
     assert run(tmp_path, CONSTANTS) == "loaded"
 
 
+# A scan drawing with scanjit's own `scanjit_multinomial`, a module of its own
+# (runtime/numpy_random.py's `bind_library`) that the cached code calls by name.
+DRAWS = SCRIPT[:SCRIPT.index("M, s =")] + """
+rng = pytensor.shared(np.random.default_rng(7))
+p = pt.dvector("p")
+def step(rng):
+    next_rng, sample = pt.random.multinomial(n=1, p=p, rng=rng).owner.outputs
+    return sample, {rng: next_rng}
+out, updates = pytensor.scan(step, non_sequences=[rng], n_steps=50)
+f = pytensor.function([p], out, updates=updates)
+numpys = np.random.default_rng(7)
+assert (f(np.array([0.2, 0.3, 0.5])) == [numpys.multinomial(1, [0.2, 0.3, 0.5]) for _ in range(50)]).all()
+print("compiled" if ran == ["passes", "llvm"] else "loaded" if not ran else ran)
+"""
+
+
+def test_a_module_calling_a_random_function_of_scanjit_s_is_cached(tmp_path):
+    assert run(tmp_path, DRAWS) == "compiled"
+    assert run(tmp_path, DRAWS) == "loaded"
+
+
 @pytest.mark.parametrize("damage", ["truncate", "flip"])
 def test_corrupt_entries_are_discarded_and_recompiled(tmp_path, damage):
     run(tmp_path)

@@ -11,17 +11,10 @@ import pytest
 
 @functools.cache
 def runtime(name: str):
-    """scanjit's function `name` (and those it calls), as compiled code links it."""
-    import llvmlite.binding as llvm_binding
+    """scanjit's function `name`, as compiled code calls it (`bind_library`)."""
+    from scanjit.runtime.numpy_random import bind_library
 
-    from scanjit.runtime import llvm as host
-    from scanjit.runtime.numpy_random import bind_numpy_random, libraries_for
-
-    bind_numpy_random()
-    module = llvm_binding.parse_assembly("")
-    for text in libraries_for(f"@{name}(").values():
-        module.link_in(llvm_binding.parse_assembly(text))
-    engine, _ = host.compile_ir(str(module))
+    engine = bind_library(name)
     types = {"scanjit_permutation": (None, "pip"), "scanjit_searchsorted": ("i", "piidb"),
              "scanjit_choice": (None, "piibipp"), "scanjit_choice_p": (None, "ppiippp"),
              "scanjit_dirichlet": (None, "ppiippi")}[name]

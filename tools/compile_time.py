@@ -3,7 +3,7 @@ tutorial's functions, an LSTM and a GRU cell scan (bench.py's workloads 8 and
 9, and an unbatched LSTM), and synthetic steps of 10 to 300 elementwise ops;
 prints per function the median of a few compiles, split into phases: emit,
 the xDSL passes (the slowest named), LLVM IR (translation to text), LLVM
-parse (parse, link, verify), LLVM opt, codegen; then the load-independent
+parse (parse, verify), LLVM opt, codegen; then the load-independent
 sizes: the ops after each pass summed over the pipeline, the largest module,
 the lines of LLVM IR. The gradient workloads (a) and (e) of bench.py come
 with their forwards: the target is a gradient's compile within 2x its forward's.

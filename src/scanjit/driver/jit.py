@@ -17,7 +17,7 @@ from llvmlite.binding.executionengine import ExecutionEngine
 
 from scanjit import runtime
 from scanjit.runtime import llvm as host
-from scanjit.runtime.numpy_random import NUMPY_RANDOM_FUNCTIONS, bind_numpy_random, libraries_for
+from scanjit.runtime.numpy_random import NUMPY_RANDOM_FUNCTIONS, bind_library, bind_numpy_random, library_calls
 from scanjit.dialects.abi import ALWAYS_INLINE, ERRORS, FRESH_RESULT, RESULT_OFFSETS
 
 
@@ -30,11 +30,14 @@ def _initialize() -> None:
 
 def _bind_symbols(llvm_ir: str) -> None:
     """Bind NumPy's random functions when the code (`llvm_ir`) calls them
-    (loading numpy.random's extension modules costs ~15 ms); then every
-    function it declares must have an address, since MCJIT would call address 0."""
+    (loading numpy.random's extension modules costs ~15 ms), and scanjit's
+    own (`bind_library`); then every function it declares must have an
+    address, since MCJIT would call address 0."""
     declared = [name for name in _DECLARED.findall(llvm_ir) if not name.startswith("llvm.")]
     if any(name in NUMPY_RANDOM_FUNCTIONS for name in declared):
         bind_numpy_random()
+    for name in library_calls(llvm_ir):
+        bind_library(name)
     unbound = [name for name in declared if not llvm_binding.address_of_symbol(name)]
     if unbound:
         raise RuntimeError(f"compiled code calls {', '.join(unbound)}, which no library defines")
@@ -54,7 +57,7 @@ class Compiled:
     generated (what the compile cache stores), `result_offsets` per result
     the leading rows the caller skips (a scan's initial values), `timings`
     the seconds per phase (emit, each pass, LLVM IR (translation to text),
-    LLVM parse (parse, link, verify), LLVM opt, codegen or cache load), and
+    LLVM parse (parse, verify), LLVM opt, codegen or cache load), and
     `cache_hit` whether the object code came from the compile cache. A plain
     class: a dataclass cost a cache hit 1.5 ms to define."""
 
@@ -108,9 +111,6 @@ def compile_module(module) -> Compiled:
     translated = time.perf_counter()
 
     mod = llvm_binding.parse_assembly(llvm_ir)
-    for name, library in libraries_for(llvm_ir).items():  # scanjit's own runtime functions
-        mod.link_in(llvm_binding.parse_assembly(library))
-        mod.get_function(name).linkage = "internal"
     mod.verify()
     parsed = time.perf_counter()
     mod = host.optimize(mod, SPEED_LEVEL)

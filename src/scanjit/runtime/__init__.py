@@ -95,6 +95,17 @@ def _engine() -> llvm_binding.ExecutionEngine:
     return engine
 
 
+def compiled(llvm_ir: str) -> llvm_binding.ExecutionEngine:
+    """The engine of a module of hand-written IR (its symbols bound): its
+    object code from the compile cache, or compiled and stored there."""
+    load, store = _object_cache
+    cached = load(llvm_ir)
+    engine, object_code = host.compile_ir(llvm_ir, cached)
+    if cached is None:
+        store(llvm_ir, object_code)
+    return engine
+
+
 def catch_interrupts() -> None:
     """Let Ctrl-C stop compiled calls (scanjit.runtime.interrupt)."""
     set_chained = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(address("scanjit_set_chained_handler"))
