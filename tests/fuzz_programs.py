@@ -41,6 +41,10 @@ CASES = int(os.environ.get("SCANJIT_FUZZ", "400"))
 CALLS = 8  # cases per compiled program
 GRADIENT_CASES = int(os.environ.get("SCANJIT_FUZZ_GRAD", "36"))  # gradient programs: 3 cases each
 GRADIENT_CALLS = 3
+# Programs whose states are matrices (rows of a batch: in-step loops over rows)
+# or vectors: SCANJIT_FUZZ_MATRIX cases, SCANJIT_FUZZ_MATRIX_GRAD of gradients.
+MATRIX_CASES = int(os.environ.get("SCANJIT_FUZZ_MATRIX", "80"))
+MATRIX_GRADIENT_CASES = int(os.environ.get("SCANJIT_FUZZ_MATRIX_GRAD", "12"))
 
 LENGTHS = (0, 1, 1, 2, 3, 3, 5, 8, 1000)
 SEQ_TAPS = ([0], [0], [-1], [1], [-2, 0], [-1, 0, 1], [0, 2], [-3, 1], [2, -1])
@@ -72,7 +76,8 @@ def pytensor_library() -> Library:
 
 
 class Program:
-    def __init__(self, seed: str, library: Library = SCANJIT, for_gradient: bool = False):
+    def __init__(self, seed: str, library: Library = SCANJIT, for_gradient: bool = False,
+                 matrix_states: bool = False):
         self.library = library
         pytensor, pt = library.pytensor, library.pt
         r = self.r = random.Random(seed)
@@ -91,7 +96,7 @@ class Program:
         outputs_info, state_kinds = [], []
         for _ in range(r.choice([1, 2, 2, 3])):
             kind = r.choice(["sit", "sit", "mit", "step", "step"])
-            ndim = r.choice([0, 1])
+            ndim = r.choice([1, 2, 2]) if matrix_states else r.choice([0, 1])  # rows of a batch: matrices
             if kind == "step":
                 outputs_info.append(None)
             elif kind == "sit":

@@ -6,7 +6,9 @@ the other), same shared-variable values after the call, and when one raises,
 the other raises the same exception class.
 
 SCANJIT_FUZZ=N runs N cases (CALLS per program), SCANJIT_FUZZ_SEED=S picks the
-programs; a failure names the seed, program and case to rerun.
+programs; a failure names the seed, program and case to rerun. Programs whose
+states are matrices (a batch's rows, whose steps loop over rows) run too:
+SCANJIT_FUZZ_MATRIX=N cases of them, SCANJIT_FUZZ_MATRIX_GRAD=N of their gradients.
 
 Gradients: float64 programs' gradients (of the sum of their outputs, with
 respect to their float inputs), compiled, against the reference
@@ -20,7 +22,10 @@ import pytest
 import scanjit as pytensor
 from scanjit.printing import graph_text
 
-from fuzz_programs import CALLS, CASES, GRADIENT_CALLS, GRADIENT_CASES, SEED, Program, directional_check
+from fuzz_programs import (
+    CALLS, CASES, GRADIENT_CALLS, GRADIENT_CASES, MATRIX_CASES, MATRIX_GRADIENT_CASES, SEED, Program,
+    directional_check,
+)
 
 # NumPy's exp, tanh, ... differ from libm's in the last bit; float32 sums of
 # thousands of such values drift by a few float32 ulps of the total.
@@ -50,10 +55,9 @@ def assert_same(got, expected, what: str, tolerance=TOLERANCE) -> None:
         np.testing.assert_allclose(got, expected, rtol=tol, atol=tol, equal_nan=True, err_msg=what)
 
 
-@pytest.mark.parametrize("index", range(-(-CASES // CALLS)))
-def test_compiled_matches_reference(index):
-    program = Program(f"{SEED}:{index}")
-    where = f"SCANJIT_FUZZ_SEED={SEED} program {index}"
+def compare_with_reference(program: Program, where: str, key: list, cases: int) -> None:
+    """`cases` calls of `program`, compiled and by the reference interpreter
+    (case k's arguments from the generator seeded with key + [k])."""
     try:
         compiled = pytensor.function(program.inputs, program.outputs, updates=program.updates,
                                      on_unused_input="ignore")
@@ -61,8 +65,8 @@ def test_compiled_matches_reference(index):
         pytest.skip(f"{where}: {exc}")
     reference = pytensor.function(program.inputs, program.outputs, updates=program.updates, mode="py",
                                   on_unused_input="ignore")
-    for case in range(min(CALLS, CASES - index * CALLS)):
-        args = program.case(np.random.default_rng([SEED, index, case]))
+    for case in range(cases):
+        args = program.case(np.random.default_rng([*key, case]))
         what = f"{where} case {case}\n{graph_text(program.outputs)}"
         error, got, got_shared = outcome(program, compiled, args)
         expected_error, expected, expected_shared = outcome(program, reference, args)
@@ -73,18 +77,17 @@ def test_compiled_matches_reference(index):
                 assert_same(g, e, what)
 
 
-@pytest.mark.parametrize("index", range(-(-GRADIENT_CASES // GRADIENT_CALLS)))
-def test_gradients_match_reference_and_finite_differences(index):
-    program = Program(f"{SEED}:gradient:{index}", for_gradient=True)
-    where = f"SCANJIT_FUZZ_SEED={SEED} gradient program {index}"
+def compare_gradients(program: Program, where: str, key: list, cases: int) -> None:
+    """`cases` calls of `program`'s gradients, compiled, against the
+    reference interpreter's and central differences."""
     try:
         cost, grads = program.gradients()
         compiled = pytensor.function(program.inputs, [cost, *grads], on_unused_input="ignore")
     except NotImplementedError as exc:  # a form of scan without a gradient yet
         pytest.skip(f"{where}: {exc}")
     reference = pytensor.function(program.inputs, [cost, *grads], mode="py", on_unused_input="ignore")
-    for case in range(min(GRADIENT_CALLS, GRADIENT_CASES - index * GRADIENT_CALLS)):
-        rng = np.random.default_rng([SEED, index, case, 1])
+    for case in range(cases):
+        rng = np.random.default_rng([*key, case, 1])
         args = program.case(rng)
         what = f"{where} case {case}\n{graph_text([cost])}"
         error, got, _ = outcome(program, compiled, args)
@@ -95,3 +98,30 @@ def test_gradients_match_reference_and_finite_differences(index):
                 assert_same(g, e, what, {"float64": 1e-9})
             problem = directional_check(program, compiled, args, rng)
             assert problem is None, f"{problem}: {what}"
+
+
+@pytest.mark.parametrize("index", range(-(-CASES // CALLS)))
+def test_compiled_matches_reference(index):
+    compare_with_reference(Program(f"{SEED}:{index}"), f"SCANJIT_FUZZ_SEED={SEED} program {index}",
+                           [SEED, index], min(CALLS, CASES - index * CALLS))
+
+
+@pytest.mark.parametrize("index", range(-(-GRADIENT_CASES // GRADIENT_CALLS)))
+def test_gradients_match_reference_and_finite_differences(index):
+    compare_gradients(Program(f"{SEED}:gradient:{index}", for_gradient=True),
+                      f"SCANJIT_FUZZ_SEED={SEED} gradient program {index}", [SEED, index],
+                      min(GRADIENT_CALLS, GRADIENT_CASES - index * GRADIENT_CALLS))
+
+
+@pytest.mark.parametrize("index", range(-(-MATRIX_CASES // CALLS)))
+def test_programs_with_matrix_states_match_reference(index):
+    compare_with_reference(Program(f"{SEED}:matrix:{index}", matrix_states=True),
+                           f"SCANJIT_FUZZ_SEED={SEED} matrix program {index}", [SEED, index, 2],
+                           min(CALLS, MATRIX_CASES - index * CALLS))
+
+
+@pytest.mark.parametrize("index", range(-(-MATRIX_GRADIENT_CASES // GRADIENT_CALLS)))
+def test_gradients_of_programs_with_matrix_states(index):
+    compare_gradients(Program(f"{SEED}:matrix-gradient:{index}", for_gradient=True, matrix_states=True),
+                      f"SCANJIT_FUZZ_SEED={SEED} matrix gradient program {index}", [SEED, index, 2],
+                      min(GRADIENT_CALLS, MATRIX_GRADIENT_CASES - index * GRADIENT_CALLS))

@@ -176,13 +176,14 @@ def test_a_map_over_rows_checks_shapes_as_before(rows):
 def test_fuzz_programs_in_parts_of_one_step():
     """The fuzzer's scan programs, with every parallel loop cut into parts of
     one step on 4 threads, against the reference interpreter (a loop wrongly
-    found independent would race here)."""
+    found independent would race here), some with matrix states, whose
+    steps' loops over rows may run in parts."""
     from fuzz_programs import CALLS, Program
     from test_fuzz import assert_same, outcome
 
     with pool(4, 1):
-        for index in range(40):
-            program = Program(f"parallel:{index}")
+        for index in range(60):  # 20 of them with matrix states: loops over rows in a step
+            program = Program(f"parallel:{index}", matrix_states=index >= 40)
             try:
                 compiled = scanjit.function(program.inputs, program.outputs, updates=program.updates,
                                             on_unused_input="ignore")
