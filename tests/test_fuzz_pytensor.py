@@ -20,6 +20,8 @@ runs N cases (GRADIENT_CALLS per program).
 Skipped without PyTensor (the `[bench]` extra). SCANJIT_FUZZ_PYTENSOR=N runs N
 cases (CALLS per program), SCANJIT_FUZZ_SEED=S picks the programs: the same
 programs as test_fuzz.py's for the same S. `-s` prints the known differences met.
+Programs with matrix states (test_fuzz.py's): SCANJIT_FUZZ_PYTENSOR_MATRIX=N cases,
+SCANJIT_FUZZ_PYTENSOR_MATRIX_GRAD=N of their gradients.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ pytestmark = pytest.mark.filterwarnings("ignore:Scan return signature will chang
 
 CASES = int(os.environ.get("SCANJIT_FUZZ_PYTENSOR", "24"))
 GRADIENT_CASES = int(os.environ.get("SCANJIT_FUZZ_PYTENSOR_GRAD", "24"))
+MATRIX_CASES = int(os.environ.get("SCANJIT_FUZZ_PYTENSOR_MATRIX", "16"))  # programs with matrix states
+MATRIX_GRADIENT_CASES = int(os.environ.get("SCANJIT_FUZZ_PYTENSOR_MATRIX_GRAD", "6"))
 PYTENSOR = pytensor_library()
 # test_fuzz.py's, but float32 sums of up to 16,000 terms, which numba adds in
 # another order (fastmath reassociates): 1.4e-5 apart were seen.
@@ -110,12 +114,13 @@ KNOWN = [
 
 # -- what else differs by design or by a PyTensor bug --------------------------------
 def empty_rows(program: Program, args: list) -> list[int]:
-    """The outputs that are a per-step output of vectors (its rows, reversed
-    or not) when no step ran: PyTensor's are shaped (0, 0), scanjit's (0, k)."""
+    """The outputs that are a per-step output of vectors or matrices (its
+    rows, reversed or not) when no step ran: PyTensor's are shaped (0, 0)
+    or (0, 0, 0), scanjit's (0, k) or (0, k, l)."""
     if steps(program, args) != 0:
         return []
     return [i for i, (out, use) in enumerate(program.output_uses)
-            if program.state_kinds[out][0] == "step" and program.scan_outs[out].ndim == 2
+            if program.state_kinds[out][0] == "step" and program.scan_outs[out].ndim >= 2
             and use in ("all", "reversed", "tail")]
 
 
@@ -237,8 +242,8 @@ def accepted(program: Program, twin: Program, args: list, got, expected, invaria
 
 def differences(got, expected, values=True, empty=(), uncompared=()) -> list[str]:
     """What differs between scanjit's outcome and PyTensor's: all but values
-    unless `values`; PyTensor's (0, 0) is read as scanjit's (0, k) for the
-    outputs in `empty`; outputs and shared values in `uncompared` are not compared."""
+    unless `values`; PyTensor's (0, 0) is read as scanjit's (0, k), and
+    (0, 0, 0) as (0, k, l), for the outputs in `empty`; outputs and shared values in `uncompared` are not compared."""
     (error, outputs, shared), (expected_error, expected_outputs, expected_shared) = got, expected
     if type(error) is not ERRORS.get(type(expected_error), type(expected_error)):
         return [f"scanjit raised {error!r}, PyTensor {expected_error!r}"]
@@ -249,7 +254,7 @@ def differences(got, expected, values=True, empty=(), uncompared=()) -> list[str
         what = f"output {i}" if i < len(outputs) else f"shared value {i - len(outputs)}"
         if i in uncompared or not values and isinstance(e, np.random.Generator):
             continue
-        if i in empty and e.shape == (0, 0) and g.ndim == 2 and g.size == 0:
+        if i in empty and e.shape == (0,) * e.ndim and g.ndim == e.ndim and g.size == 0:
             e = e.reshape(g.shape)
         if not values:
             g, e = np.zeros_like(g), np.zeros_like(e)
@@ -260,11 +265,13 @@ def differences(got, expected, values=True, empty=(), uncompared=()) -> list[str
     return found
 
 
-def compare_program(seed: int, index: int, calls: int) -> tuple[list[str], list[str]]:
-    """(differences, known differences met) over `calls` cases of one program."""
-    where = f"SCANJIT_FUZZ_SEED={seed} program {index}"
-    program = Program(f"{seed}:{index}")
-    twin = Program(f"{seed}:{index}", PYTENSOR)
+def compare_program(seed: int, index: int, calls: int, matrices: bool = False) -> tuple[list[str], list[str]]:
+    """(differences, known differences met) over `calls` cases of one program
+    (test_fuzz.py's, with matrix states if `matrices`)."""
+    name, key = (f"{seed}:matrix:{index}", [seed, index, 2]) if matrices else (f"{seed}:{index}", [seed, index])
+    where = f"SCANJIT_FUZZ_SEED={seed} {'matrix ' * matrices}program {index}"
+    program = Program(name, matrix_states=matrices)
+    twin = Program(name, PYTENSOR, matrix_states=matrices)
     if an_invariant_nested_state(twin):
         pytest.skip(f"{where}: an invariant nested state")
     try:
@@ -281,7 +288,7 @@ def compare_program(seed: int, index: int, calls: int) -> tuple[list[str], list[
     met += ["several draws"] * draws
     problems = []
     for case in range(calls):
-        args = program.case(np.random.default_rng([seed, index, case]))
+        args = program.case(np.random.default_rng([*key, case]))
         what = f"{where} case {case}"
         got = outcome(program, compiled, args)
         known = next((k for k in KNOWN if k.applies(program, args)), None)
@@ -307,12 +314,15 @@ def test_compiled_matches_pytensor(index):
     assert not problems, "\n".join(problems)
 
 
-def compare_gradients(seed: int, index: int, calls: int) -> list[str]:
+def compare_gradients(seed: int, index: int, calls: int, matrices: bool = False) -> list[str]:
     """The differences between scanjit's gradients and PyTensor's over
-    `calls` cases of gradient program `index` (test_fuzz.py's)."""
-    where = f"SCANJIT_FUZZ_SEED={seed} gradient program {index}"
-    program = Program(f"{seed}:gradient:{index}", for_gradient=True)
-    twin = Program(f"{seed}:gradient:{index}", PYTENSOR, for_gradient=True)
+    `calls` cases of gradient program `index` (test_fuzz.py's, with matrix
+    states if `matrices`)."""
+    name, key = (f"{seed}:matrix-gradient:{index}", [seed, index, 2]) if matrices else \
+        (f"{seed}:gradient:{index}", [seed, index])
+    where = f"SCANJIT_FUZZ_SEED={seed} {'matrix ' * matrices}gradient program {index}"
+    program = Program(name, for_gradient=True, matrix_states=matrices)
+    twin = Program(name, PYTENSOR, for_gradient=True, matrix_states=matrices)
     if invariant_states(twin) or an_invariant_nested_state(twin, whole=False):
         pytest.skip(f"{where}: an invariant state (PyTensor computes it otherwise)")
     try:
@@ -320,12 +330,15 @@ def compare_gradients(seed: int, index: int, calls: int) -> list[str]:
         compiled = scanjit.function(program.inputs, [cost, *grads], on_unused_input="ignore")
     except NotImplementedError as exc:  # a form of scan without a gradient yet
         pytest.skip(f"{where}: {exc}")
-    their_cost, their_grads = twin.gradients()
+    try:
+        their_cost, their_grads = twin.gradients()
+    except PYTENSOR.pytensor.gradient.NullTypeGradError as exc:  # e.g. through an `until` scan's
+        pytest.skip(f"{where}: PyTensor has no gradient here ({str(exc).splitlines()[0][:80]})")
     oracle = PYTENSOR.pytensor.function(twin.inputs, [their_cost, *their_grads], on_unused_input="ignore",
                                         mode=PYTENSOR.pytensor.compile.mode.Mode(linker="cvm"))  # numba: a minute each
     problems, numba = [], None
     for case in range(calls):
-        args = program.case(np.random.default_rng([seed, index, case, 1]))
+        args = program.case(np.random.default_rng([*key, case, 1]))
         got = outcome(program, compiled, args)
         if got[0] is not None or one_backward_step(program, args):  # the forward's: compare_program's
             continue
@@ -346,4 +359,18 @@ def compare_gradients(seed: int, index: int, calls: int) -> list[str]:
 @pytest.mark.parametrize("index", range(-(-GRADIENT_CASES // GRADIENT_CALLS)))
 def test_gradients_match_pytensor(index):
     problems = compare_gradients(SEED, index, min(GRADIENT_CALLS, GRADIENT_CASES - index * GRADIENT_CALLS))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("index", range(-(-MATRIX_CASES // CALLS)))
+def test_programs_with_matrix_states_match_pytensor(index):
+    problems, met = compare_program(SEED, index, min(CALLS, MATRIX_CASES - index * CALLS), matrices=True)
+    print("".join(f" [{name} x{met.count(name)}]" for name in sorted(set(met))), end=" ")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("index", range(-(-MATRIX_GRADIENT_CASES // GRADIENT_CALLS)))
+def test_gradients_of_programs_with_matrix_states_match_pytensor(index):
+    problems = compare_gradients(SEED, index, min(GRADIENT_CALLS, MATRIX_GRADIENT_CASES - index * GRADIENT_CALLS),
+                                 matrices=True)
     assert not problems, "\n".join(problems)
