@@ -117,33 +117,3 @@ def test_scanjit_dirichlet_is_numpys(alpha):
         np.testing.assert_array_equal(out, numpys.dirichlet(alpha, 3))
         same_state(ours, numpys)
 
-
-BIND_IN_THREADS = """
-import threading
-import llvmlite.binding as llvm_binding
-from scanjit.runtime.numpy_random import bind_library
-engines, start = [], threading.Barrier(8)
-def bind():
-    start.wait()
-    engines.append(bind_library("scanjit_choice_p"))
-threads = [threading.Thread(target=bind) for _ in range(8)]
-for t in threads: t.start()
-for t in threads: t.join()
-engine = engines[0]
-same = all(e is engine for e in engines)
-bound = llvm_binding.address_of_symbol("scanjit_choice_p") == engine.get_function_address("scanjit_choice_p")
-print(len(engines), same, bound)
-"""
-
-
-def test_threads_binding_a_function_at_once_share_one_engine():
-    """The symbol is the address in the engine kept alive, also when threads
-    compiling at the same time ask for it first."""
-    import os
-    import subprocess
-    import sys
-
-    env = dict(os.environ, SCANJIT_CACHE="0")
-    out = subprocess.run([sys.executable, "-c", BIND_IN_THREADS], env=env, capture_output=True, text=True,
-                         check=True).stdout.split()
-    assert out == ["8", "True", "True"]

@@ -2,7 +2,10 @@
 large freed blocks, and its use from several threads at once."""
 
 import ctypes
+import os
 import resource
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -125,3 +128,34 @@ def test_a_gradient_called_in_a_loop_does_not_fault_in_fresh_memory():
     for _ in range(20):
         f(*args)
     assert (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 20 < 20
+
+
+BIND_IN_THREADS = """
+import threading
+import llvmlite.binding as llvm_binding
+from scanjit import runtime
+from scanjit.runtime.numpy_random import bind_library
+start, found = threading.Barrier(8), []
+def first_use(k):
+    start.wait()
+    found.append(runtime.address("scanjit_alloc") if k % 2 else bind_library("scanjit_choice_p"))
+threads = [threading.Thread(target=first_use, args=(k,)) for k in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+library = bind_library("scanjit_choice_p")
+print(len(found), all(f is library for f in found if not isinstance(f, int)),
+      all(llvm_binding.address_of_symbol(n) == runtime.address(n)
+          for n in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for")),
+      llvm_binding.address_of_symbol("scanjit_choice_p") == library.get_function_address("scanjit_choice_p"))
+"""
+
+
+def test_threads_using_the_runtime_first_at_once_bind_the_code_kept():
+    """Threads compiling their first functions at once: the runtime's and a
+    random function's symbols are the addresses in the engines kept alive
+    (each cached engine made once), not in one made at the same time and freed."""
+    env = dict(os.environ, SCANJIT_CACHE="0")
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", BIND_IN_THREADS], env=env, capture_output=True, text=True,
+                             check=True).stdout.split()
+        assert out == ["8", "True", "True", "True"]

@@ -73,7 +73,7 @@ def _llvm_ir() -> str:
             + host.fill("pyentry.ll"))
 
 
-@cache
+@host.once_bound
 def _engine() -> llvm_binding.ExecutionEngine:
     load, store = _object_cache
     llvm_ir = _llvm_ir()

@@ -5,11 +5,29 @@ beside this one)."""
 from __future__ import annotations
 
 import string
-from functools import cache
+import threading
+from functools import cache, wraps
 from importlib import resources
 
 import llvmlite.binding as llvm_binding
 from llvmlite.binding import ffi
+
+
+_BINDING = threading.RLock()
+
+
+def once_bound(function):
+    """`functools.cache` for functions that compile a module and bind its
+    symbols, under one lock: two threads compiling their first functions at
+    once would each make an engine and bind its symbols, and the cache keep
+    only one; code calling the symbols of the other, freed, would crash."""
+    cached = cache(function)
+
+    @wraps(function)
+    def bound(*args):
+        with _BINDING:
+            return cached(*args)
+    return bound
 
 
 @cache

@@ -42,12 +42,11 @@ from __future__ import annotations
 
 import ctypes
 import re
-import threading
 from functools import cache
 
 import llvmlite.binding as llvm_binding
 
-from scanjit.runtime.llvm import fill
+from scanjit.runtime.llvm import fill, once_bound
 
 NUMPY_RANDOM_FUNCTIONS = (
     "random_multinomial", "random_binomial", "random_uniform", "random_normal",
@@ -121,20 +120,12 @@ def library_calls(llvm_ir: str, defined: str = "") -> list[str]:
     return [name for name in LIBRARY if name != defined and re.search(f'@"?{name}"?\\(', llvm_ir)]
 
 
-_BINDING = threading.RLock()  # two threads compiling must not bind two engines (one freed) to a name
-
-
+@once_bound
 def bind_library(name: str) -> llvm_binding.ExecutionEngine:
     """Bind `name`, a function of LIBRARY, for JIT-compiled code: its module
     compiled once a process (O3, as the runtime's), or its object code loaded
     from the compile cache, after the functions it calls. The engine, which
     holds the code, lives as long as the process."""
-    with _BINDING:
-        return _bound_library(name)
-
-
-@cache
-def _bound_library(name: str) -> llvm_binding.ExecutionEngine:
     from scanjit import runtime
 
     llvm_ir = fill(LIBRARY[name])
