@@ -102,7 +102,8 @@ func.func @two_rows_back(%n: index, %w: index) -> memref<?x?xf64> {
 // CHECK:           scf.for %j = %c0 to %w step %c1 {
 
 // Left alone: a check that depends on the step, a row width that changes with
-// the step, a state that is an argument (it may alias %m), and a column that is not %j.
+// the step, a state that is an argument (it may alias %m), a column that is
+// not %j, and a column of the state read through another view (a cast).
 func.func @check_on_step(%n: index, %w: index, %limit: index) -> memref<?x?xf64> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -165,6 +166,24 @@ func.func @other_column(%n: index, %w: index) -> memref<?x?xf64> {
   func.return %r : memref<?x?xf64>
 }
 
+func.func @other_column_through_a_view(%n: index, %w: index) -> memref<?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %rows = arith.addi %n, %c1 : index
+  %r = memref.alloc(%rows, %w) : memref<?x?xf64>
+  %alias = "memref.cast"(%r) : (memref<?x?xf64>) -> memref<?x?xf64>
+  scf.for %t = %c0 to %n step %c1 {
+    %next = arith.addi %t, %c1 : index
+    scf.for %j = %c0 to %w step %c1 {
+      %p = memref.load %r[%t, %j] : memref<?x?xf64>
+      %q = memref.load %alias[%next, %c0] : memref<?x?xf64>
+      %s = arith.addf %p, %q : f64
+      memref.store %s, %r[%next, %j] : memref<?x?xf64>
+    }
+  }
+  func.return %r : memref<?x?xf64>
+}
+
 // CHECK-LABEL: func.func @check_on_step
 // CHECK-NOT:     scf.if
 // CHECK:         scf.for %t
@@ -175,6 +194,9 @@ func.func @other_column(%n: index, %w: index) -> memref<?x?xf64> {
 // CHECK-NOT:     scf.if
 // CHECK:         scf.for %t
 // CHECK-LABEL: func.func @other_column
+// CHECK-NOT:     scf.if
+// CHECK:         scf.for %t
+// CHECK-LABEL: func.func @other_column_through_a_view
 // CHECK-NOT:     scf.if
 // CHECK:         scf.for %t
 

@@ -42,7 +42,8 @@ outside the steps loop), carry nothing, and hold only arith and math ops,
 sj's scalar functions, loads, stores and loops. Each buffer written there is
 allocated in the function, and every access to it has the enclosing column
 loop's induction variable as the same index; the other buffers read are
-function arguments, constants or other allocations.
+function arguments, constants or other allocations, not views of a buffer
+written (a cast of the state read at another column).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ from xdsl.traits import IsTerminator, SymbolTable, is_side_effect_free
 
 from scanjit.dialects import sj
 from scanjit.passes.support.builder import Builder, defined_in, integer_constant, outermost_loops
-from scanjit.passes.support.memory import read_only
+from scanjit.passes.support.memory import read_only, viewed
 from scanjit.passes.support.parallel import GRAIN, INDEPENDENT, hoist_checks
 
 CACHE_LINE = 64  # bytes
@@ -119,7 +120,8 @@ def _columns_independent(columns: list[scf.ForOp]) -> bool:
             axes = [axis for axis, index in enumerate(op.indices) if index is j]
             if len(axes) != 1 or column_axis.setdefault(op.memref, axes[0]) != axes[0]:
                 return False
-        elif not (read_only(op.memref) or isinstance(op.memref.owner, memref.AllocOp)):
+        elif viewed(op.memref) in written \
+                or not (read_only(op.memref) or isinstance(op.memref.owner, memref.AllocOp)):
             return False
     return True
 

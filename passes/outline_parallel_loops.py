@@ -224,7 +224,8 @@ def _outside_values(loop: scf.ForOp) -> list[SSAValue]:
     return list(seen)
 
 
-def outline(loop: scf.ForOp, name: str, in_step: bool = False) -> tuple[func.FuncOp, sj.ParallelForOp, list[SSAValue]]:
+def outline(loop: scf.ForOp, name: str, in_step: bool = False,
+            ) -> tuple[func.FuncOp, sj.ParallelForOp, list[SSAValue]]:
     """The private function running `loop`'s steps over [lo, hi), the
     `sj.parallel_for` that replaces `loop`, and the step's temporaries (whose
     allocations before the loop are no longer used). The step moves into the

@@ -60,8 +60,9 @@ The loop pair is rewritten only when that is safe: the column loop's bounds do
 not depend on the step, its body has no region, stores only row `t + c` of
 one freshly allocated buffer at column `%j`, and reads that buffer only at
 row `t + c - 1`, column `%j`; other buffers it reads are function arguments or
-other allocations, and are not written in the nest; the step's other ops are
-side-effect free or `sj.check`s whose operands do not depend on the step.
+other allocations (not views of the state), and are not written in the nest;
+the step's other ops are side-effect free or `sj.check`s whose operands do not
+depend on the step.
 And only when the chain through the carried values is short: see CHEAP.
 """
 
@@ -78,7 +79,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator, is_side_effect_free
 
 from scanjit.dialects import sj
-from scanjit.passes.support.memory import read_only
+from scanjit.passes.support.memory import read_only, viewed
 from scanjit.passes.support.builder import Builder, defined_in, integer_constant, row_offset
 
 RUNS = (4, 2, 1)  # columns per run: two runs of RUNS[i] serve rows of RUNS[i + 1] + 1 to 2 RUNS[i] columns
@@ -166,7 +167,7 @@ def match(steps: scf.ForOp) -> Recurrence | None:
                         or defined_in(op.indices[0], columns):
                     return None
                 reads.append(op)
-            elif not _fresh_or_read_only(op.memref):
+            elif viewed(op.memref) is state or not _fresh_or_read_only(op.memref):
                 return None
     if not reads:
         return None
