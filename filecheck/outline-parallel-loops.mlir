@@ -241,6 +241,31 @@ func.func @product_of_a_written_row(%x: memref<?x?xf64>, %w: memref<?x?xf64>, %k
 // CHECK-NOT:     sj.parallel_for
 // CHECK:         scf.for
 
+// The same through another view of %out (a cast of it, whose row the call reads).
+func.func @product_of_a_written_row_through_a_view(%x: memref<?x?xf64>, %w: memref<?x?xf64>, %k: index, %k64: i64) -> memref<?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %one = arith.constant 1 : i64
+  %n = memref.dim %x, %c0 : memref<?x?xf64>
+  %out = memref.alloc(%n, %k) : memref<?x?xf64>
+  %alias = "memref.cast"(%out) : (memref<?x?xf64>) -> memref<?x?xf64>
+  %tmp = memref.alloc(%k) {scanjit.step_local} : memref<?xf64>
+  scf.for %i = %c1 to %n step %c1 {
+    %before = arith.subi %i, %c1 : index
+    %row = "sj.buffer_row"(%alias, %before) : (memref<?x?xf64>, index) -> memref<?xf64>
+    func.call @scanjit_dot_f64(%row, %w, %tmp, %one, %k64, %k64) : (memref<?xf64>, memref<?x?xf64>, memref<?xf64>, i64, i64, i64) -> ()
+    scf.for %j = %c0 to %k step %c1 {
+      %y = memref.load %tmp[%j] : memref<?xf64>
+      memref.store %y, %out[%i, %j] : memref<?x?xf64>
+    }
+  }
+  memref.dealloc %tmp : memref<?xf64>
+  func.return %out : memref<?x?xf64>
+}
+// CHECK-LABEL: func.func @product_of_a_written_row_through_a_view(
+// CHECK-NOT:     sj.parallel_for
+// CHECK:         scf.for
+
 // A buffer only the loop uses, but not marked as the step's: step i may read
 // what step i - 1 wrote (here %last carries a value from step to step).
 func.func @unmarked(%x: memref<?xf64>) -> memref<?xf64> {

@@ -132,7 +132,7 @@ def independent_steps(loop: scf.ForOp) -> bool:
     if not call_writes <= temporaries:
         return False
     for buffer in call_reads - temporaries:  # whole buffers that no step writes
-        if buffer in written | call_writes or not (read_only(buffer) or _is_allocation(buffer)):
+        if viewed(buffer) in written | call_writes or not (read_only(buffer) or _is_allocation(buffer)):
             return False
     for op in accesses:
         if op.memref in temporaries:
