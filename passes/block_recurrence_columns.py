@@ -53,15 +53,14 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import IndexType, ModuleOp, UnitAttr, i64
-from xdsl.ir import Block, Operation, SSAValue
+from xdsl.ir import Block, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import IsTerminator, SymbolTable, is_side_effect_free
 
 from scanjit.dialects import sj
 from scanjit.passes.support.builder import Builder, defined_in, integer_constant, outermost_loops
-from scanjit.passes.support.memory import read_only, viewed
-from scanjit.passes.support.parallel import GRAIN, INDEPENDENT, hoist_checks
+from scanjit.passes.support.parallel import GRAIN, INDEPENDENT, hoist_checks, map_op, own_slices
 
 CACHE_LINE = 64  # bytes
 THREADS = "scanjit_threads"  # the runtime's thread count (scanjit/runtime/threads.ll)
@@ -93,12 +92,6 @@ def _column_loops(steps: scf.ForOp) -> list[scf.ForOp] | None:
     return columns
 
 
-def _allowed(op: Operation) -> bool:
-    if isinstance(op, scf.ForOp | scf.YieldOp | memref.LoadOp | memref.StoreOp | sj.FloatFunctionOp):
-        return True
-    return op.dialect_name() in ("arith", "math") and not op.regions
-
-
 def _columns_independent(columns: list[scf.ForOp]) -> bool:
     """Whether each column loop's iteration %j touches only column %j (one
     index position per buffer) of the buffers the loops write, and some
@@ -106,24 +99,14 @@ def _columns_independent(columns: list[scf.ForOp]) -> bool:
     accesses: list[tuple[memref.LoadOp | memref.StoreOp, SSAValue]] = []
     for loop in columns:
         for op in loop.body.walk():
-            if not _allowed(op):
+            if not map_op(op):
                 return False
             if isinstance(op, memref.LoadOp | memref.StoreOp):
                 accesses.append((op, loop.body.block.args[0]))
     written = {op.memref for op, _ in accesses if isinstance(op, memref.StoreOp)}
-    if not all(isinstance(buffer.owner, memref.AllocOp) for buffer in written) \
-            or not any(isinstance(op, memref.LoadOp) and op.memref in written for op, _ in accesses):
+    if not any(isinstance(op, memref.LoadOp) and op.memref in written for op, _ in accesses):
         return False  # (steps that read nothing they wrote are independent as they are)
-    column_axis: dict[SSAValue, int] = {}
-    for op, j in accesses:
-        if op.memref in written:
-            axes = [axis for axis, index in enumerate(op.indices) if index is j]
-            if len(axes) != 1 or column_axis.setdefault(op.memref, axes[0]) != axes[0]:
-                return False
-        elif viewed(op.memref) in written \
-                or not (read_only(op.memref) or isinstance(op.memref.owner, memref.AllocOp)):
-            return False
-    return True
+    return own_slices(accesses)
 
 
 def _ceil_div(b: Builder, x: SSAValue, y: SSAValue) -> SSAValue:

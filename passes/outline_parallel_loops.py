@@ -60,7 +60,7 @@ from xdsl.traits import IsTerminator
 from scanjit.dialects import sj
 from scanjit.dialects.abi import STEP_LOCAL
 from scanjit.passes.support.memory import checked_alloc, read_only, viewed
-from scanjit.passes.support.parallel import GRAIN, INDEPENDENT, hoist_checks
+from scanjit.passes.support.parallel import GRAIN, INDEPENDENT, hoist_checks, map_op, own_slices
 from scanjit.passes.support.builder import (
     Builder, constant_trip_count, defined_in, integer_constant, outermost_loops, work_per_step,
 )
@@ -167,30 +167,12 @@ def independent_rows(loop: scf.ForOp) -> bool:
     function arguments, constants or allocations."""
     if loop.iter_args or integer_constant(loop.step) != 1 or _functions(loop) == 0:
         return False
-    iv = loop.body.block.args[0]
-    accesses: list[memref.LoadOp | memref.StoreOp] = []
-    nested = False
-    for op in loop.body.walk():
-        if op.has_trait(IsTerminator):
-            continue
-        if isinstance(op, scf.ForOp):
-            nested = True
-        elif isinstance(op, memref.LoadOp | memref.StoreOp):
-            accesses.append(op)
-        elif op.regions or op.dialect_name() not in ("arith", "math") and not isinstance(op, sj.FloatFunctionOp):
-            return False
-    written = {op.memref for op in accesses if isinstance(op, memref.StoreOp)}
-    axis: dict[SSAValue, int] = {}
-    for op in accesses:
-        if step_temporary(op.memref, loop):
-            return False
-        if op.memref in written:
-            axes = [k for k, index in enumerate(op.indices) if index is iv]
-            if not _is_allocation(op.memref) or len(axes) != 1 or axis.setdefault(op.memref, axes[0]) != axes[0]:
-                return False
-        elif viewed(op.memref) in written or not (read_only(op.memref) or _is_allocation(op.memref)):
-            return False
-    return nested
+    iv, ops = loop.body.block.args[0], list(loop.body.walk())
+    if not all(map_op(op) for op in ops):
+        return False
+    accesses = [(op, iv) for op in ops if isinstance(op, memref.LoadOp | memref.StoreOp)]
+    nested = any(isinstance(op, scf.ForOp) for op in ops)
+    return nested and not any(step_temporary(op.memref, loop) for op, _ in accesses) and own_slices(accesses)
 
 
 def in_step_loops(steps: scf.ForOp) -> list[scf.ForOp]:
