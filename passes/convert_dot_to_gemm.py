@@ -136,7 +136,7 @@ class DotToCall(RewritePattern):
             if y is not None:
                 packer = Builder()
                 plain = copy(packer, transpose(packer, y))
-                rewriter.insert_op(packer.ops, InsertPoint.before(loop))
+                rewriter.insert(packer.ops, InsertPoint.before(loop))
             call = self.call(b, f"scanjit_dot_{kind}", vector, plain, t, rows=False, columns=True)
         rewriter.replace(op, b.ops, [call])
 

@@ -580,7 +580,7 @@ class MergeSlices(RewritePattern):
         b.emit(sj.SliceOp(inner.source, start, step, op.count, op.result.type))
         rewriter.replace(op, b.ops)
         if not inner.result.uses:
-            rewriter.erase_op(inner)
+            rewriter.erase(inner)
 
 
 class MergeDimShuffles(RewritePattern):
@@ -598,13 +598,13 @@ class MergeDimShuffles(RewritePattern):
         order = [-1 if a == -1 else first[a] for a in op.order.get_values()]
         source = inner.source
         if order != list(range(len(order))):
-            rewriter.replace_op(op, sj.DimShuffleOp(source, order, op.result.type))
+            rewriter.replace(op, sj.DimShuffleOp(source, order, op.result.type))
         elif source.type == op.result.type:
-            rewriter.replace_op(op, [], [source])
+            rewriter.replace(op, [], [source])
         else:
-            rewriter.replace_op(op, tensor.CastOp(source, op.result.type))
+            rewriter.replace(op, tensor.CastOp(source, op.result.type))
         if not inner.result.uses:
-            rewriter.erase_op(inner)
+            rewriter.erase(inner)
 
 
 class LowerSlice(Lowering):

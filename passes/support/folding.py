@@ -100,6 +100,6 @@ class FoldConstantArith(RewritePattern):
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         value = folded(op)
         if isinstance(value, SSAValue):
-            rewriter.replace_op(op, [], [value])
+            rewriter.replace(op, [], [value])
         elif value is not None:
-            rewriter.replace_op(op, constant(value, op.results[0].type))
+            rewriter.replace(op, constant(value, op.results[0].type))
