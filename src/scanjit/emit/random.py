@@ -54,31 +54,58 @@ def shape_texts(statics, shapes) -> tuple[list[list[str]], list[SSAValue]]:
     return texts, values
 
 
-def check_broadcast(e: Emitter, statics, shapes, message=mismatch) -> None:
-    """The lengths `broadcast_pairs` names agree, or NumPy's error."""
+def check_broadcast(e: Emitter, statics, shapes, message=mismatch, ones=()) -> None:
+    """The lengths `broadcast_pairs` names agree, or NumPy's error; a length
+    of the arrays numbered in `ones` also passes at run time where it is 1."""
     texts, values = shape_texts(statics, shapes)
     for i, k, j, l in broadcast_pairs(statics):
-        e.check(e.cmp(shapes[i][k], shapes[j][l], "eq"), "ValueError: " + message(texts, i, j), values)
+        ok = e.cmp(shapes[i][k], shapes[j][l], "eq")
+        if i in ones:
+            ok = e.emit(arith.OrIOp(ok, e.cmp(shapes[i][k], e.index(1), "eq")))
+        e.check(ok, "ValueError: " + message(texts, i, j), values)
 
 
-def check_output_size(e: Emitter, size: tuple[int, ...], statics, shapes) -> None:
+def check_output_size(e: Emitter, size: tuple[int | None, ...], size_dims, statics, shapes) -> None:
     """NumPy's check that the parameters' broadcast is `size`: where size
     has length 1, so must the parameters."""
     static, dims, fits = [], [], []
     for axis, at in enumerate(sized_axes([size, *statics])):
-        if at and at[0][0] > 0:  # size's length is 1, the first parameter's not statically so
-            i, k = at[0][0] - 1, at[0][1]
+        params = [(i, k) for i, k in at if i > 0]
+        if params and size[axis] in (1, None):  # size's length (maybe) 1, a parameter's not statically
+            i, k = params[0][0] - 1, params[0][1]
             static.append(statics[i][k])
             dims.append(shapes[i][k])
             fits.append(e.cmp(shapes[i][k], e.index(1), "eq"))
+            if size[axis] is None:
+                fits[-1] = e.emit(arith.OrIOp(fits[-1], e.cmp(size_dims[axis], e.index(1), "ne")))
         else:
             static.append(size[axis])
-            dims.append(None)
+            dims.append(size_dims[axis])
     if fits:
-        (broadcast,), values = shape_texts([static], [dims])
+        (size_text, broadcast), values = shape_texts([size, static], [size_dims, dims])
         e.check(functools.reduce(lambda a, b: e.emit(arith.AndIOp(a, b)), fits),
-                f"ValueError: Output size {tuple_text([str(s) for s in size])} is not compatible "
+                f"ValueError: Output size {tuple_text(size_text)} is not compatible "
                 f"with broadcast dimensions of inputs {tuple_text(broadcast)}.", values)
+
+
+def size_dims(e: Emitter, node) -> list[SSAValue]:
+    """The lengths of the draws' `size`, after NumPy's check that none is negative."""
+    op = node.op
+    if not op.lengths:
+        return [e.index(s) for s in op.size]
+    dims = []
+    for var in op.split(node.inputs)[2]:
+        n = e.value(var)
+        e.check(e.cmp(n, e.const(0, "int64"), "sge"),
+                f"ValueError: negative dimensions are not allowed ({op.name}'s size {var.label()} is $0)", [n])
+        dims.append(to_index(e.emit, n))
+    return dims
+
+
+def inputs(e: Emitter, node) -> tuple[SSAValue, list[SSAValue], list[Variable]]:
+    """The generator's value, the parameters' values and variables."""
+    rng, params, _ = node.op.split(node.inputs)
+    return e.value(rng), [e.value(v) for v in params], params
 
 
 def element(e: Emitter, value: SSAValue, static: tuple, ivs: list[SSAValue]) -> SSAValue:
@@ -195,7 +222,7 @@ def check_values(e: Emitter, value: SSAValue, dtype: str, ndim: int, checks, nam
 @emits(ScalarParamsRV)
 def emit_scalar_params(e: Emitter, node) -> list[SSAValue]:
     op, spec = node.op, SCALAR_PARAMS[node.op.name]
-    rng, *values = [e.value(v) for v in node.inputs]
+    rng, values, _ = inputs(e, node)
     statics = static_shapes(node)
     shapes = [dims_of(e, v, len(s)) for v, s in zip(values, statics)]
     arrays = any(statics)  # NumPy's array path (else its scalar one, with other messages)
@@ -207,14 +234,14 @@ def emit_scalar_params(e: Emitter, node) -> list[SSAValue]:
         check_broadcast(e, statics, shapes)
         dims = broadcast_lengths(statics, shapes, e.index(1))
     else:
-        dims = [e.index(s) for s in op.size]
-        check_broadcast(e, [op.size, *statics], [dims, *shapes])
+        dims = size_dims(e, node)
+        check_broadcast(e, [op.size, *statics], [dims, *shapes], ones=[0])  # NumPy's: size's 1s broadcast
     for value, static, param in zip(values, statics, params):
         if param.constraint:
             checks = CONSTRAINTS[param.constraint][arrays]
             check_values(e, value, param.dtype, len(static), checks, param.name)
     if op.size is not None:
-        check_output_size(e, op.size, statics, shapes)
+        check_output_size(e, op.size, dims, statics, shapes)
     return [rng, draws(e, node.outputs[1], dims, rng, spec.function, values, statics, spec.kind)]
 
 
@@ -271,18 +298,20 @@ def cumulative_sums(e: Emitter, p: SSAValue, dtype: str, dims: list[SSAValue]) -
 
 @emits(CategoricalRV)
 def emit_categorical(e: Emitter, node) -> list[SSAValue]:
-    op, (rng, p), p_var = node.op, [e.value(v) for v in node.inputs], node.inputs[1]
+    op, (rng, (p,), (p_var,)) = node.op, inputs(e, node)
     batch = p_var.type.shape[:-1]
     p_dims = dims_of(e, p, p_var.ndim)
     dims = p_dims[:-1]
     if op.size is not None:
-        for s, b, length in zip(reversed(op.size), reversed(batch), reversed(dims)):
-            if s == 1 and b != 1:
-                e.check(e.cmp(length, e.index(1), "eq"),
-                        "ValueError: `size` is incompatible with the shape of `p`")
-        size_dims = [e.index(s) for s in op.size]
-        check_broadcast(e, [batch, op.size], [dims, size_dims])
-        dims = size_dims
+        sized = size_dims(e, node)
+        for s, b, length, n in zip(reversed(op.size), reversed(batch), reversed(dims), reversed(sized)):
+            if s in (1, None) and b != 1:  # a length 1 of size takes only a length 1 of p's batch
+                fits = e.cmp(length, e.index(1), "eq")
+                if s is None:
+                    fits = e.emit(arith.OrIOp(fits, e.cmp(n, e.index(1), "ne")))
+                e.check(fits, "ValueError: `size` is incompatible with the shape of `p`")
+        check_broadcast(e, [batch, op.size], [dims, sized])
+        dims = sized
     cdf = cumulative_sums(e, p, p_var.dtype, p_dims)
     d = from_index(e.emit, p_dims[-1])
 
@@ -368,7 +397,7 @@ def choose(e: Emitter, replace: bool, rng, pop: SSAValue, _, count: int, idx_typ
     out = e.emit(tensor.EmptyOp([], idx_type))
     if replace:
         return bounded_fill(e, rng, e.const(0, "int64"), e.emit(arith.SubiOp(pop64, e.const(1, "int64"))),
-                            count, out) if count else out
+                            e.const(count, "int64"), out) if count else out
     mask = floyd_mask(count)
     tail = e.emit(arith.AndIOp(e.cmp(pop, e.index(10000), "sgt"),
                                e.cmp(e.index(count), e.emit(arith.DivSIOp(pop, e.index(50))), "sgt")))
@@ -442,7 +471,7 @@ def emit_permutation(e: Emitter, node) -> list[SSAValue]:
 
 @emits(DirichletRV)
 def emit_dirichlet(e: Emitter, node) -> list[SSAValue]:
-    op, (rng, alpha), alpha_var = node.op, [e.value(v) for v in node.inputs], node.inputs[1]
+    op, (rng, (alpha,), (alpha_var,)) = node.op, inputs(e, node)
     static = alpha_var.type.shape
     alpha_dims = dims_of(e, alpha, alpha_var.ndim)
     k = alpha_dims[-1]
@@ -450,7 +479,7 @@ def emit_dirichlet(e: Emitter, node) -> list[SSAValue]:
                                                          "ValueError: alpha < 0")], "alpha")
     batch, dims = static[:-1], alpha_dims[:-1]
     if op.size is not None:
-        batch, dims = op.size, [e.index(s) for s in op.size]
+        batch, dims = op.size, size_dims(e, node)
         requested = (None,) * len(op.size) + static[-1:]  # size's lengths never broadcast (broadcast_to)
         check_broadcast(e, [requested, static], [[*dims, k], alpha_dims], remapped_mismatch)
     out_type = TensorType(f64, [DYNAMIC_INDEX if s is None else s for s in (*batch, static[-1])])
@@ -532,20 +561,24 @@ def pvals_in_unit_and_head_sum(e: Emitter, p: SSAValue, d: SSAValue) -> tuple[SS
 @emits(IntegersRV)
 def emit_integers(e: Emitter, node) -> list[SSAValue]:
     """`random_bounded_uint64_fill` over the whole sample, as NumPy calls it."""
-    rng, low, high = [e.value(v) for v in node.inputs]
+    rng, (low, high), _ = inputs(e, node)
     sample = node.outputs[1]
+    dims = size_dims(e, node) if node.op.size is not None else []
     e.check(e.cmp(low, high, "slt"), "ValueError: low >= high")
     span = e.emit(arith.SubiOp(e.emit(arith.SubiOp(high, low)), e.const(1, "int64")))
     shape = sample.type.shape or (1,)
-    out = e.emit(tensor.EmptyOp([], TensorType(I64, list(shape))))
-    filled = bounded_fill(e, rng, low, span, math.prod(shape), out)
+    out = e.emit(tensor.EmptyOp([n for n, s in zip(dims, shape) if s is None],
+                                TensorType(I64, [DYNAMIC_INDEX if s is None else s for s in shape])))
+    count = functools.reduce(lambda a, b: e.emit(arith.MuliOp(a, b)), dims, e.index(1))
+    filled = bounded_fill(e, rng, low, span, from_index(e.emit, count), out)
     if sample.ndim:
         return [rng, cast_tensor(e, filled, "int64", sample.dtype)]
     return [rng, convert(e.emit, e.emit(tensor.ExtractOp(filled, [e.index(0)], I64)), "int64", sample.dtype)]
 
 
-def bounded_fill(e: Emitter, rng, low: SSAValue, span: SSAValue, count: int, out: SSAValue) -> SSAValue:
-    """`out` filled with NumPy's draws of low + [0, span], unmasked (Lemire's)."""
+def bounded_fill(e: Emitter, rng, low: SSAValue, span: SSAValue, count: SSAValue, out: SSAValue) -> SSAValue:
+    """`out`'s first `count` (an i64) filled with NumPy's draws of low + [0, span],
+    unmasked (Lemire's)."""
     masked = e.emit(arith.ConstantOp.from_int_and_width(0, i1))
-    args = [rng, low, span, e.const(count, "int64"), masked, out]
+    args = [rng, low, span, count, masked, out]
     return call(e, "random_bounded_uint64_fill", args, [5])[0]

@@ -138,8 +138,11 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     found = backprop(seeds, seq_places + tap_places + outer)
     seq_grads, tap_grads = found[:len(seq_places)], iter(found[len(seq_places):len(seq_places) + len(tap_places)])
     first_outer = len(inputs) - len(outer)
+    found_outer = found[len(seq_places) + len(tap_places):]
     outer_grads = [g if is_float(v.dtype) and first_outer + k in wanted else None
-                   for k, (g, v) in enumerate(zip(found[len(seq_places) + len(tap_places):], outer))]
+                   for k, (g, v) in enumerate(zip(found_outer, outer))]
+    read_grads = iter(seq_grads)
+    seq_connected = [any([next(read_grads) is not None for _ in reads]) for _, reads in seq_reads]
 
     new_states = [row for k, places in zip(floats, pending)
                   for row in _shifted_adjoints(places, info.output_taps[recurrent[k]], tap_grads)]
@@ -151,7 +154,8 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         carried_places.append(like(outer[k], f"d{outer[k].name or 'outer'}"))
         carried_inits.append(_zeros(outer[k]))
         new_states.append(add(carried_places[-1], outer_grads[k]))
-    place_wanted = [1 + i in wanted for i, (_, reads) in enumerate(seq_reads) for _ in reads]
+    place_wanted = [1 + i in wanted and is_float(seqs[i].dtype) for i, (_, reads) in enumerate(seq_reads)
+                    for _ in reads]
     per_step = [g if g is not None else _zeros(p) for g, p, w in zip(seq_grads, seq_places, place_wanted) if w]
     sequence_of = dict(zip(map(id, sequence_places), back_seqs))  # a factor that is a row read: its sequence
     stored_factors = [f for f in factors if id(f) not in sequence_of]
@@ -172,14 +176,16 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
 
     grads_seq, stacked_rows = [], iter(stacked[:len(per_step)])
     for i, (seq, (base, reads)) in enumerate(zip(seqs, seq_reads)):
-        if 1 + i not in wanted:
-            grads_seq.append(None)
+        if 1 + i not in wanted or not is_float(seq.dtype):  # an integer's: zeros where the step uses it
+            grads_seq.append(0 if 1 + i in wanted and seq_connected[i] else None)
             continue
         total = _zeros(base)
         for offset, _ in reads:
             total = inc_subtensor(_rows(total, start + offset, count), flip(next(stacked_rows), 0))
-        grads_seq.append((flip(total, 0) if info.go_backwards else total) if is_float(seq.dtype) else None)
-    grads_init, grads_outer = [None] * len(initials), [None] * len(outer)
+        grads_seq.append(flip(total, 0) if info.go_backwards else total)
+    grads_init = [None] * len(initials)
+    grads_outer = [0 if not is_float(v.dtype) and first_outer + k in wanted and g is not None else None
+                   for k, (g, v) in enumerate(zip(found_outer, outer))]
     final_rows = iter(finals)
     for k, places in zip(floats, pending):
         window_grad = [next(final_rows) for _ in places]

@@ -1,8 +1,9 @@
 """`pt.random`: random variables drawn from shared numpy Generators, as
 PyTensor's: `basic` (the constructors), `op` (the Ops), `utils`
-(`RandomStream`, `shared_rng`)."""
+(`RandomStream`, `shared_rng`), `methods` (`rng.normal(...)`)."""
 
 from scanjit.tensor.random.basic import *  # noqa: F401,F403  (its __all__: pt.random.normal, ...)
+from scanjit.tensor.random import methods  # noqa: F401  (generator variables' methods)
 from scanjit.tensor.random.op import RandomVariable  # noqa: F401
 from scanjit.tensor.random.utils import RandomStream, shared_rng  # noqa: F401
 from scanjit.unsupported import module_getattr, not_yet

@@ -14,22 +14,34 @@ import numpy as np
 
 from scanjit import config
 from scanjit.dtypes import FLOATS, INTS
+from scanjit.graph import Constant, Variable
 from scanjit.shared import shared
 from scanjit.tensor.basic import as_tensor_variable
 from scanjit.tensor.elemwise import cast
+from scanjit.tensor.shape import lengths
 from scanjit.tensor.random.op import (
     SCALAR_PARAMS, CategoricalRV, ChoiceRV, DirichletRV, IntegersRV, MultinomialRV, PermutationRV,
     RandomVariable, ScalarParamsRV,
 )
 
 
-def _size(size) -> tuple[int, ...] | None:
+def _size(size) -> tuple[tuple[int | None, ...] | None, list[Variable]]:
+    """(the static shape of the draws, None where a length is symbolic or
+    without a size; the int64 lengths to pass as inputs, none when all are ints)."""
     if size is None:
-        return None
-    size = (size,) if isinstance(size, int | np.integer) else tuple(size)
-    if not all(isinstance(s, int | np.integer) and s >= 0 for s in size):
-        raise NotImplementedError("size must be a tuple of non-negative Python ints")
-    return tuple(int(s) for s in size)
+        return None, []
+    if isinstance(size, np.ndarray):
+        size = tuple(size.tolist())
+    if isinstance(size, int | np.integer | Variable) and not getattr(size, "ndim", 0):
+        size = (size,)
+    given = lengths(size)
+    for n in given:
+        if n.ndim != 0 or n.dtype not in INTS:
+            raise TypeError(f"size must hold integers, got {n.type} ({n.label()})")
+    static = tuple(int(n.data) if isinstance(n, Constant) else None for n in given)
+    if any(s is not None and s < 0 for s in static):
+        raise ValueError(f"negative dimensions are not allowed (size {static})")
+    return static, [] if None not in static else [cast(n, "int64") for n in given]
 
 
 def _dtype(name: str, kind: str, dtype) -> str:
@@ -69,8 +81,9 @@ def _scalar_params(distribution: str, values, size, rng, dtype, name, return_nex
         if param.dtype in INTS and value.dtype not in INTS + ("bool",):
             raise TypeError(f"{distribution}'s {param.name} must be integers, got {value.dtype}")
         params.append(cast(value, param.dtype))
-    op = ScalarParamsRV(distribution, _dtype(distribution, spec.kind, dtype), _size(size))
-    return _draw(op, params, rng, name, return_next_rng)
+    static, given = _size(size)
+    op = ScalarParamsRV(distribution, _dtype(distribution, spec.kind, dtype), static, bool(given))
+    return _draw(op, [*params, *given], rng, name, return_next_rng)
 
 
 def uniform(low=0.0, high=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
@@ -123,13 +136,15 @@ def _floats(x):
 
 
 def categorical(p, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
-    op = CategoricalRV("categorical", _dtype("categorical", "int", dtype), _size(size))
-    return _draw(op, [_floats(p)], rng, name, return_next_rng)
+    static, given = _size(size)
+    op = CategoricalRV("categorical", _dtype("categorical", "int", dtype), static, bool(given))
+    return _draw(op, [_floats(p), *given], rng, name, return_next_rng)
 
 
 def dirichlet(alphas, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
-    op = DirichletRV("dirichlet", _dtype("dirichlet", "float", dtype), _size(size))
-    return _draw(op, [cast(alphas, "float64")], rng, name, return_next_rng)
+    static, given = _size(size)
+    op = DirichletRV("dirichlet", _dtype("dirichlet", "float", dtype), static, bool(given))
+    return _draw(op, [cast(alphas, "float64"), *given], rng, name, return_next_rng)
 
 
 def multinomial(n, p, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
@@ -149,8 +164,9 @@ def integers(low, high=None, size=None, rng=None, dtype=None, name=None, return_
     low, high = as_tensor_variable(low), as_tensor_variable(high)
     if low.ndim or high.ndim:
         raise NotImplementedError("array-valued bounds for integers")
-    op = IntegersRV("integers", _dtype("integers", "int", dtype), _size(size))
-    return _draw(op, [cast(low, "int64"), cast(high, "int64")], rng, name, return_next_rng)
+    static, given = _size(size)
+    op = IntegersRV("integers", _dtype("integers", "int", dtype), static, bool(given))
+    return _draw(op, [cast(low, "int64"), cast(high, "int64"), *given], rng, name, return_next_rng)
 
 
 def choice(a, size=None, replace=True, p=None, rng=None, return_next_rng=False):
@@ -160,7 +176,9 @@ def choice(a, size=None, replace=True, p=None, rng=None, return_next_rng=False):
     a = as_tensor_variable(a)
     if a.ndim == 0 and a.dtype not in INTS:
         raise TypeError(f"choice's a must be an integer or an array, got a {a.dtype} scalar")
-    size = _size(size)
+    size, given = _size(size)
+    if given:
+        raise NotImplementedError("choice with a size of symbolic lengths")
     replace = bool(replace) or size is None
     params = [a]
     if p is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scanjit.dtypes import is_float
 from scanjit.graph import Apply, Constant, NullTypeGradError, Op, TensorType, Variable
 from scanjit.shared import RandomGeneratorType
 from scanjit.tensor.basic import broadcast_shape
@@ -26,34 +27,63 @@ def is_rng(var) -> bool:
 
 
 class RandomVariable(Op):
-    """A draw of `name`: inputs are the generator, then the parameters.
-    `size` (a tuple of ints, or None) is the shape of the draws, as NumPy's."""
+    """A draw of `name`: inputs are the generator, the parameters, then, if
+    `lengths` (a size of symbolic lengths, `size=x.shape`), one int64 scalar
+    per axis of the size. `size` (a tuple of ints, None where a length is
+    symbolic; or None) is the shape of the draws, as NumPy's."""
 
     pure = False  # each call advances the generator
 
-    def __init__(self, name: str, dtype: str, size: tuple[int, ...] | None):
-        self.name, self.dtype, self.size = name, dtype, size
+    def __init__(self, name: str, dtype: str, size: tuple[int | None, ...] | None, lengths: bool = False):
+        self.name, self.dtype, self.size, self.lengths = name, dtype, size, lengths
 
-    def make_node(self, rng, *params) -> Apply:
+    def split(self, inputs: Sequence) -> tuple[object, list, list]:
+        """(generator, parameters, the size's lengths) of the inputs or their values."""
+        end = len(inputs) - (len(self.size) if self.lengths else 0)
+        return inputs[0], list(inputs[1:end]), list(inputs[end:])
+
+    def make_node(self, rng, *inputs) -> Apply:
         if not is_rng(rng):
             raise TypeError("rng must be a shared numpy.random.Generator (scanjit.shared)")
+        _, params, _ = self.split([rng, *inputs])
         sample = Variable(TensorType(self.dtype, self.sample_shape(params)))
-        return Apply(self, [rng, *params], [Variable(RandomGeneratorType()), sample])
+        return Apply(self, [rng, *inputs], [Variable(RandomGeneratorType()), sample])
 
     def sample_shape(self, params: Sequence[Variable]) -> tuple[int | None, ...]:
         raise NotImplementedError
 
-    def perform(self, node, inputs):
-        rng, *params = inputs
-        return [rng, np.asarray(self.draw(node, rng, params), self.dtype)]
+    def size_lengths(self, node: Apply, dims) -> list:
+        """The size's lengths in infer_shape's algebra."""
+        _, _, lengths = self.split(node.inputs)
+        return [dims.size(n) for n in lengths] if self.lengths else [dims.const(s) for s in self.size]
 
-    def draw(self, node: Apply, rng: np.random.Generator, params: list[np.ndarray]):
-        """The sample, as the Generator's method draws it, after the checks
-        the compiled code makes first."""
+    def perform(self, node, inputs):
+        rng, params, lengths = self.split(inputs)
+        size = self.size
+        if self.lengths:
+            for n, var in zip(lengths, self.split(node.inputs)[2]):
+                if n < 0:
+                    raise ValueError(f"negative dimensions are not allowed ({self.name}'s size "
+                                     f"{var.label()} is {n})")
+            size = tuple(int(n) for n in lengths)
+        return [rng, np.asarray(self.draw(node, rng, params, size), self.dtype)]
+
+    def draw(self, node: Apply, rng: np.random.Generator, params: list[np.ndarray],
+             size: tuple[int, ...] | None):
+        """The sample of `size` (or None), as the Generator's method draws
+        it, after the checks the compiled code makes first."""
         raise NotImplementedError
 
     def __call__(self, *inputs):
         return self.make_node(*inputs).outputs[1]
+
+    def wanted_L_op(self, inputs, outputs, output_grads, wanted):
+        """The size's lengths and integer parameters get none, as integers in
+        PyTensor (a draw of size `x.shape` does not stop `x`'s gradient);
+        a float parameter's is undefined."""
+        if any(is_float(inputs[k].dtype) for k in wanted):
+            return self.grad(inputs, output_grads)
+        return [None] * len(inputs)
 
     def grad(self, inputs, output_grads):
         raise NullTypeGradError(f"`grad` encountered a NaN: the grad method of {self} is undefined. "
@@ -68,7 +98,8 @@ class RandomVariable(Op):
 
 
 def static_shapes(node: Apply) -> list[tuple[int | None, ...]]:
-    return [p.type.shape for p in node.inputs[1:]]
+    """The parameters' static shapes."""
+    return [p.type.shape for p in node.op.split(node.inputs)[1]]
 
 
 # -- broadcasting --------------------------------------------------------------
@@ -112,10 +143,12 @@ def remapped_mismatch(shapes: Sequence[Sequence[str]], i: int, j: int) -> str:
             f"{tuple_text(shapes[1], ',')}  and requested shape {tuple_text(shapes[0], ',')}")
 
 
-def check_broadcast(static: Sequence[tuple], shapes: Sequence[tuple[int, ...]], message=mismatch) -> None:
-    """What the compiled code checks (`broadcast_pairs`), with NumPy's message."""
+def check_broadcast(static: Sequence[tuple], shapes: Sequence[tuple[int, ...]], message=mismatch,
+                    ones: Sequence[int] = ()) -> None:
+    """What the compiled code checks (`broadcast_pairs`), with NumPy's
+    message; a length of the arrays numbered in `ones` also passes where it is 1."""
     for i, k, j, l in broadcast_pairs(static):
-        if shapes[i][k] != shapes[j][l]:
+        if shapes[i][k] != shapes[j][l] and not (i in ones and shapes[i][k] == 1):
             raise ValueError(message([[str(n) for n in s] for s in shapes], i, j))
 
 
@@ -188,19 +221,19 @@ class ScalarParamsRV(RandomVariable):
 
     def infer_shape(self, node, shapes, dims):
         if self.size is not None:
-            return [[], [dims.const(s) for s in self.size]]
+            return [[], self.size_lengths(node, dims)]
         return [[], broadcast_lengths(static_shapes(node), shapes[1:], dims.const(1))]
 
-    def draw(self, node, rng, params):
+    def draw(self, node, rng, params, size):
         static, shapes = static_shapes(node), [p.shape for p in params]
         if self.name == "uniform":  # NumPy's high - low first
             check_broadcast(static[::-1], shapes[::-1], operands_mismatch)
-            static = [static[0], broadcast_shape([p.type for p in node.inputs[1:]])]
+            static = [static[0], broadcast_shape([p.type for p in self.split(node.inputs)[1]])]
             shapes = [shapes[0], tuple(broadcast_lengths(static_shapes(node), shapes, 1))]
-        if self.size is not None:
-            static, shapes = [self.size, *static], [self.size, *shapes]
-        check_broadcast(static, shapes)
-        return SCALAR_PARAMS[self.name].method(rng, *params, self.size)
+        if size is not None:
+            static, shapes = [self.size, *static], [size, *shapes]
+        check_broadcast(static, shapes, ones=[0] if size is not None else [])  # NumPy's: size's 1s broadcast
+        return SCALAR_PARAMS[self.name].method(rng, *params, size)
 
 
 # -- distributions of vector parameters ------------------------------------------
@@ -214,7 +247,7 @@ class MultinomialRV(RandomVariable):
     def infer_shape(self, node, shapes, dims):
         return [[], shapes[2]]
 
-    def draw(self, node, rng, params):
+    def draw(self, node, rng, params, size):
         """After the compiled checks (NumPy's messages; its sum is compensated)."""
         n, p = params
         if n < 0:
@@ -245,17 +278,17 @@ class CategoricalRV(RandomVariable):
 
     def infer_shape(self, node, shapes, dims):
         if self.size is not None:
-            return [[], [dims.const(s) for s in self.size]]
+            return [[], self.size_lengths(node, dims)]
         return [[], shapes[1][:-1]]
 
-    def draw(self, node, rng, params):
+    def draw(self, node, rng, params, size):
         (p,) = params
-        batch, size = p.shape[:-1], self.size
+        batch = p.shape[:-1]
         if size is None:
             size = batch
         else:
             check_size_fits(size, batch)
-            check_broadcast([node.inputs[1].type.shape[:-1], size], [batch, size])
+            check_broadcast([node.inputs[1].type.shape[:-1], self.size], [batch, size])
         draws = rng.uniform(size=size)
         return np.vectorize(np.searchsorted, otypes=[int], signature="(n),()->()")(p.cumsum(axis=-1), draws)
 
@@ -283,19 +316,19 @@ class DirichletRV(RandomVariable):
 
     def infer_shape(self, node, shapes, dims):
         if self.size is not None:
-            return [[], [*(dims.const(s) for s in self.size), shapes[1][-1]]]
+            return [[], [*self.size_lengths(node, dims), shapes[1][-1]]]
         return [[], shapes[1]]
 
-    def draw(self, node, rng, params):
+    def draw(self, node, rng, params, size):
         (alpha,) = params
         if np.any(np.less(alpha, 0)):
             raise ValueError("alpha < 0")
         if alpha.ndim == 1:
-            return rng.dirichlet(alpha, self.size)
-        if self.size is not None:
-            requested = (*self.size, alpha.shape[-1])
+            return rng.dirichlet(alpha, size)
+        if size is not None:
+            requested = (*size, alpha.shape[-1])
             static = node.inputs[1].type.shape  # size's lengths never broadcast (broadcast_to)
-            check_broadcast([(None,) * len(self.size) + static[-1:], static], [requested, alpha.shape],
+            check_broadcast([(None,) * len(size) + static[-1:], static], [requested, alpha.shape],
                             remapped_mismatch)
             alpha = np.broadcast_to(alpha, requested)
         samples = np.empty(alpha.shape)
@@ -318,7 +351,7 @@ class PermutationRV(RandomVariable):
         x = node.inputs[1]
         return [[], [dims.at_least_zero(dims.size(x), 0)] if x.ndim == 0 else shapes[1]]
 
-    def draw(self, node, rng, params):
+    def draw(self, node, rng, params, size):
         (x,) = params
         return rng.permutation(int(x) if x.ndim == 0 else x)
 
@@ -338,9 +371,9 @@ class ChoiceRV(RandomVariable):
     def infer_shape(self, node, shapes, dims):
         return [[], [*(dims.const(s) for s in self.size or ()), *shapes[1][1:]]]
 
-    def draw(self, node, rng, params):
+    def draw(self, node, rng, params, size):
         a, p = params if self.has_p else (*params, None)
-        return rng.choice(int(a) if a.ndim == 0 else a, self.size, self.replace, p)
+        return rng.choice(int(a) if a.ndim == 0 else a, size, self.replace, p)
 
 
 class IntegersRV(RandomVariable):
@@ -350,10 +383,10 @@ class IntegersRV(RandomVariable):
         return self.size or ()
 
     def infer_shape(self, node, shapes, dims):
-        return [[], [dims.const(s) for s in self.size or ()]]
+        return [[], self.size_lengths(node, dims) if self.size is not None else []]
 
-    def draw(self, node, rng, params):
+    def draw(self, node, rng, params, size):
         low, high = (int(x) for x in params)
         if low >= high:
             raise ValueError("low >= high")
-        return rng.integers(low, high, self.size, dtype=np.int64)
+        return rng.integers(low, high, size, dtype=np.int64)
