@@ -1,7 +1,7 @@
 """Draws of a size known only when the function runs (`size=x.shape`, as
 Theano's and PyTensor's RBM and dropout code writes it), PyTensor 3's
 methods of a generator variable (`next_rng, x = rng.normal(...)`), and the
-gradients around them. test_random_distributions.py draws each distribution
+gradient around such a draw. test_random_distributions.py draws each distribution
 with such sizes against NumPy and PyTensor."""
 
 import numpy as np
@@ -103,20 +103,3 @@ def test_a_generator_variable_s_methods_are_pytensor_3s():
         pt.dvector("v").normal
     with pytest.raises(AttributeError, match="lognormal"):
         rng.lognormal
-
-
-@pytest.mark.parametrize("mode", [None, "py"])
-def test_integer_inputs_of_a_scan_get_zero_gradients_where_read(mode):
-    """PyTensor's: a scan's integer sequence or non-sequence that the step
-    reads gets float zeros; one it does not read stays disconnected."""
-    u = pt.ivector("u")
-    x0, k, j = pt.dvector("x0"), pt.iscalar("k"), pt.iscalar("j")
-    xs = pytensor.scan(lambda a, x, k, j: x + pt.cast(a * k, "float64"), sequences=[u], outputs_info=[x0],
-                       non_sequences=[k, j], return_updates=False)
-    grads = pytensor.grad(xs.sum(), [u, x0, k])
-    assert [g.dtype for g in grads] == ["float64"] * 3
-    got = pytensor.function([u, x0, k], grads, mode=mode)(np.array([1, 2, 3], "int32"), np.zeros(2), 3)
-    for g, expected in zip(got, [np.zeros(3), np.full(2, 3.0), 0.0]):
-        np.testing.assert_array_equal(g, expected)
-    with pytest.raises(pytensor.gradient.DisconnectedInputError):
-        pytensor.grad(xs.sum(), j)

@@ -47,6 +47,8 @@ class Checkpointing:
         (`x[start + arange(length)]`: every segment's shapes are known before
         the loops), so nothing of the sequences' length is allocated but
         their gradients, where the cost asks for them."""
+        from scanjit.scan.grad import connected_inputs
+
         scan, info, n_seqs, recurrent = self.scan, op.info, op.n_seqs, op.info.recurrent
         seqs, initials = inputs[1:1 + n_seqs], inputs[1 + n_seqs:1 + n_seqs + len(recurrent)]
         outer = inputs[1 + n_seqs + len(recurrent):]
@@ -127,4 +129,5 @@ class Checkpointing:
             rows += [in_tail] if in_tail is not None else []
             whole = set_subtensor(zeros_like(base)[:steps], concatenate(rows))
             grads[1 + k] = flip(whole, 0) if info.go_backwards else whole
-        return grads
+        used = connected_inputs(info, inputs, stacked_grads, final_grads)  # zeros of integers, as scan_grad's
+        return [(g if is_float(v.dtype) else 0) if ok else None for g, v, ok in zip(grads, inputs, used)]

@@ -37,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 
 from scanjit.dtypes import is_float
-from scanjit.graph import Constant, Variable, graph_inputs, next_serial
+from scanjit.graph import Constant, Variable, graph_inputs, next_serial, toposort
 from scanjit.scan.grad_lean import like, pushed_sums, read_stored_outputs, summed_outer
 from scanjit.scan.replay import ragged_draws, without_draws
 from scanjit.tensor.basic import constant
@@ -138,11 +138,11 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
     found = backprop(seeds, seq_places + tap_places + outer)
     seq_grads, tap_grads = found[:len(seq_places)], iter(found[len(seq_places):len(seq_places) + len(tap_places)])
     first_outer = len(inputs) - len(outer)
-    found_outer = found[len(seq_places) + len(tap_places):]
-    outer_grads = [g if is_float(v.dtype) and first_outer + k in wanted else None
-                   for k, (g, v) in enumerate(zip(found_outer, outer))]
-    read_grads = iter(seq_grads)
-    seq_connected = [any([next(read_grads) is not None for _ in reads]) for _, reads in seq_reads]
+    used = connected_inputs(info, inputs, stacked_grads, final_grads)
+    seq_used, state_used = used[1:1 + n_seqs], used[1 + n_seqs:first_outer]
+    outer_used = [first_outer + k in wanted and ok for k, ok in enumerate(used[first_outer:])]
+    outer_grads = [g if is_float(v.dtype) and ok else None
+                   for g, v, ok in zip(found[len(seq_places) + len(tap_places):], outer, outer_used)]
 
     new_states = [row for k, places in zip(floats, pending)
                   for row in _shifted_adjoints(places, info.output_taps[recurrent[k]], tap_grads)]
@@ -154,8 +154,8 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         carried_places.append(like(outer[k], f"d{outer[k].name or 'outer'}"))
         carried_inits.append(_zeros(outer[k]))
         new_states.append(add(carried_places[-1], outer_grads[k]))
-    place_wanted = [1 + i in wanted and is_float(seqs[i].dtype) for i, (_, reads) in enumerate(seq_reads)
-                    for _ in reads]
+    place_wanted = [1 + i in wanted and seq_used[i] and is_float(seqs[i].dtype)
+                    for i, (_, reads) in enumerate(seq_reads) for _ in reads]
     per_step = [g if g is not None else _zeros(p) for g, p, w in zip(seq_grads, seq_places, place_wanted) if w]
     sequence_of = dict(zip(map(id, sequence_places), back_seqs))  # a factor that is a row read: its sequence
     stored_factors = [f for f in factors if id(f) not in sequence_of]
@@ -176,22 +176,22 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
 
     grads_seq, stacked_rows = [], iter(stacked[:len(per_step)])
     for i, (seq, (base, reads)) in enumerate(zip(seqs, seq_reads)):
-        if 1 + i not in wanted or not is_float(seq.dtype):  # an integer's: zeros where the step uses it
-            grads_seq.append(0 if 1 + i in wanted and seq_connected[i] else None)
+        if 1 + i not in wanted or not seq_used[i] or not is_float(seq.dtype):  # an integer's: zeros
+            grads_seq.append(0 if 1 + i in wanted and seq_used[i] else None)
             continue
         total = _zeros(base)
         for offset, _ in reads:
             total = inc_subtensor(_rows(total, start + offset, count), flip(next(stacked_rows), 0))
         grads_seq.append(flip(total, 0) if info.go_backwards else total)
     grads_init = [None] * len(initials)
-    grads_outer = [0 if not is_float(v.dtype) and first_outer + k in wanted and g is not None else None
-                   for k, (g, v) in enumerate(zip(found_outer, outer))]
+    grads_outer = [0 if ok and not is_float(v.dtype) else None for v, ok in zip(outer, outer_used)]
     final_rows = iter(finals)
     for k, places in zip(floats, pending):
         window_grad = [next(final_rows) for _ in places]
         sit_sot = info.output_taps[recurrent[k]] == [-1]
-        grads_init[k] = _initial_grad(initials[k], window_grad[0] if sit_sot else stack(window_grad),
-                                      len(places), sit_sot, start if truncated else None)
+        if state_used[k]:
+            grads_init[k] = _initial_grad(initials[k], window_grad[0] if sit_sot else stack(window_grad),
+                                          len(places), sit_sot, start if truncated else None)
     for k, final in zip(summed, finals[n_pending:]):
         grads_outer[k] = final
     factor_rows = iter(stacked[len(per_step):])
@@ -200,6 +200,28 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
         grads_outer[k] = summed_outer(rows_of[i], rows_of[j]) if i is not None else \
             rows_of[j].sum(axis=(0, *[a + 1 for a in axes]))
     return [None, *grads_seq, *grads_init, *grads_outer]
+
+
+def connected_inputs(info, inputs: list[Variable], stacked_grads: list, final_grads: list) -> list[bool]:
+    """Per input of a ScanOp's node, whether the results with a gradient
+    depend on it over any number of steps (PyTensor's connection pattern: a
+    state counts once a later step's such result reads it). An outer input
+    may be a variable of the body's graph (`W[:, :2]` of a body reading W)."""
+    places = iter(info.placeholders)
+    seq_places = [[next(places) for _ in taps] for taps in info.seq_taps]
+    state_places = [[next(places) for _ in info.output_taps[k]] for k in info.recurrent]
+    reads = [{id(out)} | {id(v) for node in toposort([out]) for v in node.inputs} for out in info.inner_outputs]
+    live = {j for j, g in enumerate(stacked_grads) if g is not None}
+    live |= {j for j, g in zip(info.recurrent, final_grads) if g is not None}
+    while True:
+        used = set().union(*(reads[j] for j in live))
+        more = {j for j, ps in zip(info.recurrent, state_places) if any(id(p) in used for p in ps)} - live
+        if not more:
+            break
+        live |= more
+    outer = inputs[1 + len(seq_places) + len(state_places):]
+    return [False, *[any(id(p) in used for p in ps) for ps in seq_places + state_places],
+            *[id(v) in used for v in outer]]
 
 
 def _filled(g: Variable) -> Variable | None:
