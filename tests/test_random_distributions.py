@@ -144,6 +144,32 @@ CASES = {
                            lambda g: g.integers(-5, 17, size=4).astype("int32")),
     "multinomial": Case(lambda r, rng, p: r.multinomial(20, p, rng=rng), lambda g, p: g.multinomial(20, p),
                         [("float64", (None,), P3)]),
+    "standard_normal": Case(lambda r, rng: r.standard_normal(size=(2, 3), rng=rng),
+                            lambda g: g.normal(0.0, 1.0, size=(2, 3))),
+    "lognormal": Case(lambda r, rng: r.lognormal(0.5, 0.25, size=6, rng=rng), lambda g: g.lognormal(0.5, 0.25, 6)),
+    "lognormal arrays": Case(lambda r, rng, m, s: r.lognormal(m, s, rng=rng), lambda g, m, s: g.lognormal(m, s),
+                             [("float64", (None, None), MATRIX), ("float64", (None,), VEC3)]),
+    "laplace": Case(lambda r, rng: r.laplace(1.0, 2.0, size=5, rng=rng), lambda g: g.laplace(1.0, 2.0, 5)),
+    "laplace arrays": Case(lambda r, rng, s: r.laplace(0.0, s, size=(2, 3), rng=rng),
+                           lambda g, s: g.laplace(0.0, s, (2, 3)), [("float32", (None,), VEC3)]),
+    "logistic": Case(lambda r, rng: r.logistic(size=5, rng=rng), lambda g: g.logistic(size=5)),
+    "logistic arrays": Case(lambda r, rng, loc: r.logistic(loc, 0.5, rng=rng), lambda g, loc: g.logistic(loc, 0.5),
+                            [("float64", (None, 1), COLUMN)]),
+    "weibull": Case(lambda r, rng: r.weibull(1.5, size=6, rng=rng), lambda g: g.weibull(1.5, 6)),
+    "weibull arrays": Case(lambda r, rng, a: r.weibull(a, rng=rng), lambda g, a: g.weibull(a),
+                           [("float64", (None,), [0.0, 0.5, 3.0])]),
+    "wald": Case(lambda r, rng: r.wald(size=6, rng=rng), lambda g: g.wald(1.0, 1.0, 6)),
+    "wald arrays": Case(lambda r, rng, m, s: r.wald(m, s, rng=rng), lambda g, m, s: g.wald(m, s),
+                        [("float64", (None,), VEC3), ("float64", (None, 1), COLUMN)]),
+    "vonmises": Case(lambda r, rng: r.vonmises(0.5, 4.0, size=6, rng=rng), lambda g: g.vonmises(0.5, 4.0, 6)),
+    "vonmises arrays": Case(lambda r, rng, k: r.vonmises(-1.0, k, rng=rng), lambda g, k: g.vonmises(-1.0, k),
+                            [("float64", (None,), [0.0, 1e-9, 0.3, 2.0, 1e7])]),
+    "geometric": Case(lambda r, rng: r.geometric(0.3, size=8, rng=rng), lambda g: g.geometric(0.3, 8)),
+    "geometric arrays": Case(lambda r, rng, p: r.geometric(p, rng=rng, dtype="int32"),
+                             lambda g, p: g.geometric(p).astype("int32"),
+                             [("float64", (None,), [1.0, 0.5, 1e-3, 0.4])]),
+    "chisquare": Case(lambda r, rng, df: r.chisquare(df, size=(2, 3), rng=rng),
+                      lambda g, df: g.gamma(df / 2.0, 2.0, (2, 3)), [("int64", (), 3)]),
     # a size of symbolic lengths (`size=x.shape`), inside a step a variable of the step
     "normal, size x.shape": Case(lambda r, rng, x: r.normal(1.0, 0.5, size=x.shape, rng=rng),
                                  lambda g, x: g.normal(1.0, 0.5, size=x.shape), [("float64", (None, None), MATRIX)]),
@@ -295,6 +321,16 @@ INVALID = {
     "choice fewer non-zero": ("choice", (3,), {"size": 2, "replace": False, "p": X},
                               [("float64", (None,), [0.0, 1.0, 0.0])]),
     "dirichlet alpha < 0": ("dirichlet", (X,), {}, [("float64", (None,), [1.0, -1.0])]),
+    "lognormal sigma < 0": ("lognormal", (0.0, X), {}, [("float64", (), -1.0)]),
+    "laplace scale < 0, array": ("laplace", (0.0, X), {}, [("float64", (None,), [1.0, -0.0])]),
+    "logistic scale < 0": ("logistic", (0.0, X), {}, [("float64", (), -2.0)]),
+    "weibull a < 0": ("weibull", (X,), {}, [("float64", (), -0.0)]),
+    "wald mean <= 0": ("wald", (X, 1.0), {}, [("float64", (), 0.0)]),
+    "wald scale <= 0, array": ("wald", (1.0, X), {}, [("float64", (None,), [1.0, -1.0])]),
+    "vonmises kappa < 0": ("vonmises", (0.0, X), {}, [("float64", (), -1.0)]),
+    "geometric p <= 0": ("geometric", (X,), {}, [("float64", (), 0.0)]),
+    "geometric p NaN, array": ("geometric", (X,), {}, [("float64", (None,), [0.5, np.nan])]),
+    "geometric p > 1, array": ("geometric", (X,), {}, [("float64", (None,), [0.5, 1.5])]),
     "broadcast with a symbolic size": ("normal", (X, 1.0), {"size": (Y,)},
                                        [("float64", (None,), VEC3), ("int64", (), 2)]),
     "output size, symbolic": ("normal", (X, 1.0), {"size": (Y, 1)},
@@ -346,8 +382,8 @@ def test_nan_scale_draws_nan_as_numpy(mode):
 
 
 def test_pytensors_other_distributions_raise_not_implemented():
-    with pytest.raises(NotImplementedError, match="tensor.random.lognormal"):
-        pt.random.lognormal(0.0, 1.0)
+    with pytest.raises(NotImplementedError, match="tensor.random.cauchy"):
+        pt.random.cauchy(0.0, 1.0)
     pytest.importorskip("pytensor")
     from pytensor.tensor.random.basic import __all__ as theirs
 

@@ -101,5 +101,5 @@ def test_a_generator_variable_s_methods_are_pytensor_3s():
         rng.uniform()
     with pytest.raises(AttributeError, match="normal"):
         pt.dvector("v").normal
-    with pytest.raises(AttributeError, match="lognormal"):
-        rng.lognormal
+    with pytest.raises(AttributeError, match="cauchy"):
+        rng.cauchy

@@ -169,6 +169,10 @@ def _in_unit(e: Emitter, x: SSAValue) -> SSAValue:
     return e.emit(arith.AndIOp(_cmp(e, x, 0.0, "oge"), _cmp(e, x, 1.0, "ole")))
 
 
+def _in_half_open_unit(e: Emitter, x: SSAValue) -> SSAValue:
+    return e.emit(arith.AndIOp(_cmp(e, x, 0.0, "ogt"), _cmp(e, x, 1.0, "ole")))
+
+
 POISSON_LAM_MAX = float(np.iinfo("int64").max) - np.sqrt(np.iinfo("int64").max) * 10
 
 
@@ -187,6 +191,7 @@ CONSTRAINTS = {
     "positive": ([(lambda e, x: _cmp(e, x, 0.0, "ugt"), "ValueError: {0} <= 0")],) * 2,
     "bounded_0_1": ([(_in_unit, "ValueError: {0} < 0, {0} > 1 or {0} is NaN")],
                     [(_in_unit, "ValueError: {0} < 0, {0} > 1 or {0} contains NaNs")]),
+    "bounded_gt_0_1": ([(_in_half_open_unit, "ValueError: {0} <= 0, {0} > 1 or {0} contains NaNs")],) * 2,
     "poisson": ([(_lam_not_negative, "ValueError: {0} < 0 or {0} is NaN"),
                  (_lam_not_too_large, "ValueError: {0} value too large")],
                 [(_lam_not_too_large, "ValueError: {0} value too large"),

@@ -129,6 +129,43 @@ def bernoulli(p, size=None, rng=None, dtype=None, name=None, return_next_rng=Fal
     return _scalar_params("binomial", (p, 1), size, rng, dtype, name, return_next_rng)
 
 
+def standard_normal(*, size=None, rng=None, dtype=None, return_next_rng=False):
+    return normal(0.0, 1.0, size=size, rng=rng, dtype=dtype, return_next_rng=return_next_rng)
+
+
+def lognormal(mean=0.0, sigma=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("lognormal", (mean, sigma), size, rng, dtype, name, return_next_rng)
+
+
+def laplace(loc=0.0, scale=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("laplace", (loc, scale), size, rng, dtype, name, return_next_rng)
+
+
+def logistic(loc=0.0, scale=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("logistic", (loc, scale), size, rng, dtype, name, return_next_rng)
+
+
+def weibull(shape, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("weibull", (shape,), size, rng, dtype, name, return_next_rng)
+
+
+def wald(mean=1.0, scale=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("wald", (mean, scale), size, rng, dtype, name, return_next_rng)
+
+
+def vonmises(mu, kappa, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("vonmises", (mu, kappa), size, rng, dtype, name, return_next_rng)
+
+
+def geometric(p, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("geometric", (p,), size, rng, dtype, name, return_next_rng)
+
+
+def chisquare(df, size=None, rng=None, return_next_rng=False):
+    """PyTensor's: gamma(df / 2, scale=2) (NumPy's chisquare draws otherwise)."""
+    return gamma(shape=as_tensor_variable(df) / 2.0, scale=2.0, size=size, rng=rng, return_next_rng=return_next_rng)
+
+
 def _floats(x):
     """`x` as a float tensor (NumPy converts integers to double)."""
     x = as_tensor_variable(x)
@@ -200,5 +237,6 @@ def permutation(x, size=None, rng=None, return_next_rng=False):
     return _draw(PermutationRV("permutation", x.dtype, None), [x], rng, None, return_next_rng)
 
 
-__all__ = ["bernoulli", "beta", "binomial", "categorical", "choice", "dirichlet", "exponential",
-           "gamma", "integers", "multinomial", "normal", "permutation", "poisson", "uniform"]
+__all__ = ["bernoulli", "beta", "binomial", "categorical", "chisquare", "choice", "dirichlet", "exponential",
+           "gamma", "geometric", "integers", "laplace", "logistic", "lognormal", "multinomial", "normal",
+           "permutation", "poisson", "standard_normal", "uniform", "vonmises", "wald", "weibull"]
