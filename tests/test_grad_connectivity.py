@@ -67,6 +67,20 @@ def test_an_input_is_connected_where_pytensor_s_is(program, terms, wrt, connecte
     assert np.all(np.isfinite(got)) and (connected or not np.any(got))
 
 
+@pytest.mark.parametrize("checkpoint", [False, True])
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_a_final_state_reaches_its_initial_value_when_no_step_runs(mode, checkpoint):
+    """x[-1] is x0 when no step runs, though the step never reads x: the
+    gradient is 1 then (it was 0: the fuzzer's seed 20250611, gradient program 2)."""
+    s, x0 = pt.dvector("s"), pt.dscalar("x0")
+    x = pytensor.scan(lambda si, x: pt.exp(si), sequences=[s], outputs_info=[x0], return_updates=False,
+                      checkpoint=checkpoint)
+    f = pytensor.function([s, x0], pytensor.grad(x[-1], [s, x0]), mode=mode)
+    for values, expected in (([], [[], 1.0]), ([0.5, 2.0], [[0.0, np.exp(2.0)], 0.0])):
+        for g, e in zip(f(np.array(values), 3.0), expected):
+            np.testing.assert_allclose(g, e)
+
+
 @pytest.mark.parametrize("program, terms, wrt, connected", CASES,
                          ids=[f"{p.__name__}-{'+'.join(t)}-d{w}" for p, t, w, _ in CASES])
 def test_the_cases_are_pytensor_s(program, terms, wrt, connected):

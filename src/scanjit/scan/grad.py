@@ -205,8 +205,10 @@ def scan_grad(op, inputs: list[Variable], outputs: list[Variable], output_grads:
 def connected_inputs(info, inputs: list[Variable], stacked_grads: list, final_grads: list) -> list[bool]:
     """Per input of a ScanOp's node, whether the results with a gradient
     depend on it over any number of steps (PyTensor's connection pattern: a
-    state counts once a later step's such result reads it). An outer input
-    may be a variable of the body's graph (`W[:, :2]` of a body reading W)."""
+    state counts once a later step's such result reads it; an initial value
+    whose final state has a gradient always, since with no step it is that
+    final state). An outer input may be a variable of the body's graph
+    (`W[:, :2]` of a body reading W)."""
     places = iter(info.placeholders)
     seq_places = [[next(places) for _ in taps] for taps in info.seq_taps]
     state_places = [[next(places) for _ in info.output_taps[k]] for k in info.recurrent]
@@ -220,7 +222,9 @@ def connected_inputs(info, inputs: list[Variable], stacked_grads: list, final_gr
             break
         live |= more
     outer = inputs[1 + len(seq_places) + len(state_places):]
-    return [False, *[any(id(p) in used for p in ps) for ps in seq_places + state_places],
+    final = [g is not None for g in final_grads]  # a final state is its initial value when no step runs
+    return [False, *[any(id(p) in used for p in ps) for ps in seq_places],
+            *[f or any(id(p) in used for p in ps) for f, ps in zip(final, state_places)],
             *[id(v) in used for v in outer]]
 
 
