@@ -72,6 +72,11 @@ EXTRA = {
     "tensordot_in_scan": (lambda m, x, h0: _scan(m, lambda xt, h: m.tanh(m.tensordot(xt, m.outer(h, h), 2) + h),
                                                    x, h0), [(4, 2, 2), (2,)]),
     "psi_in_scan": (lambda m, x, h0: _scan(m, lambda xt, h: h * m.psi(xt * xt + 1) + xt, x, h0), [(4, 2), (2,)]),
+    "inv": (lambda m, x: m.linalg.inv(x + 3 * m.eye(3)), [(3, 3)]),
+    "det": (lambda m, x: m.linalg.det(x + 3 * m.eye(3)), [(3, 3)]),
+    "solve": (lambda m, x, b: m.linalg.solve(x + 3 * m.eye(3), b), [(3, 3), (3, 2)]),
+    "solve_in_scan": (lambda m, x, h0: _scan(m, lambda xt, h: m.linalg.solve(xt + 3 * m.eye(2), h), x, h0),
+                      [(4, 2, 2), (2,)]),
 }
 
 

@@ -169,7 +169,7 @@ class Function(Signature):
         if kind == "KeyboardInterrupt":  # poll-interrupts: Python's SIGINT handler is pending
             ctypes.pythonapi.PyErr_CheckSignals()  # runs it now: it raises (by default)
             raise KeyboardInterrupt(text)
-        exception = getattr(builtins, kind, None)  # the message names a builtin exception class
+        exception = np.linalg.LinAlgError if kind == "LinAlgError" else getattr(builtins, kind, None)
         if not (isinstance(exception, type) and issubclass(exception, Exception)):
             exception = RuntimeError
         raise exception(fill_message(text, list(results[1:1 + results[0]])))

@@ -2,7 +2,7 @@
 `tensor`, `scf` and `sj.check` for the run-time checks (the Toy tutorial's
 "MLIRGen" step). Each op's emission is a handler registered with `@emits`:
 tensor ops in tensor.py, scans in scan.py, random draws in random.py,
-ifelse in ifelse.py."""
+ifelse in ifelse.py, inv, solve and det in linalg.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from xdsl.ir import Block, Region
 from xdsl.transforms.dead_code_elimination import region_dce
 
 from scanjit.dialects.abi import RESULT_OFFSETS
-from scanjit.emit import ifelse, random, scan, tensor  # noqa: F401  (register their handlers)
+from scanjit.emit import ifelse, linalg, random, scan, tensor  # noqa: F401  (register their handlers)
 from scanjit.emit.emitter import Emitter
 from scanjit.emit.scalar import ir_type
 from scanjit.graph import Variable

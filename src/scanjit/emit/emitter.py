@@ -103,6 +103,13 @@ class Emitter(Builder):
         """A constant of the graph dtype `dtype` (or "index")."""
         return const(self.emit, value, dtype)
 
+    def call(self, callee: str, args: Sequence[SSAValue], writes: Sequence[int] = (), result=None) -> list[SSAValue]:
+        """An `sj.call` of `callee` (NumPy's or the runtime's): the tensors
+        of `args` at `writes`, as written, then the result if any."""
+        op = sj.CallOp(callee, list(args), list(writes), result)
+        self.emit(op)
+        return list(op.results)
+
     def check(self, ok: SSAValue, message: str, values: Sequence[SSAValue] = ()) -> None:
         """Native code stops with `message` (an exception class, a colon and
         the text, where `$k` stands for values[k], index or i64) when `ok` is false.

@@ -142,13 +142,6 @@ def fill(e: Emitter, sample: Variable, dims: list[SSAValue], carried: list[SSAVa
     return e.loop_nest(dims, [out, *carried], body)[0]
 
 
-def call(e: Emitter, callee: str, args: list[SSAValue], writes=(), result=None) -> list[SSAValue]:
-    """The written tensors, then the result if any."""
-    op = sj.CallOp(callee, args, list(writes), result)
-    e.emit(op)
-    return list(op.results)
-
-
 # -- the checks of the parameters' values ----------------------------------------
 
 def _cmp(e: Emitter, x: SSAValue, constant: float, predicate: str) -> SSAValue:
@@ -276,7 +269,7 @@ def draws(e: Emitter, sample: Variable, dims, rng, function: str, values, static
 
     def draw(ivs, carried):
         args = [rng, *(element(e, v, s, ivs) for v, s in zip(values, statics)), *carried]
-        *written, value = call(e, function, args, range(len(args) - len(carried), len(args)),
+        *written, value = e.call(function, args, range(len(args) - len(carried), len(args)),
                                ELEMENT_TYPES[result])
         return convert(e.emit, value, result, sample.dtype), written
 
@@ -321,9 +314,9 @@ def emit_categorical(e: Emitter, node) -> list[SSAValue]:
     d = from_index(e.emit, p_dims[-1])
 
     def draw(ivs, _):
-        (u,) = call(e, "random_uniform", [rng, e.const(0.0, "float64"), e.const(1.0, "float64")], result=f64)
+        (u,) = e.call("random_uniform", [rng, e.const(0.0, "float64"), e.const(1.0, "float64")], result=f64)
         start = row_start(e, batch, p_dims[:-1], ivs, p_dims[-1])
-        (k,) = call(e, "scanjit_searchsorted", [cdf, start, d, u, e.const(False, "bool")], result=I64)
+        (k,) = e.call("scanjit_searchsorted", [cdf, start, d, u, e.const(False, "bool")], result=I64)
         return convert(e.emit, k, "int64", node.outputs[1].dtype), []
 
     return [rng, fill(e, node.outputs[1], dims, [], draw)]
@@ -408,7 +401,7 @@ def choose(e: Emitter, replace: bool, rng, pop: SSAValue, _, count: int, idx_typ
                                e.cmp(e.index(count), e.emit(arith.DivSIOp(pop, e.index(50))), "sgt")))
     length = e.select(tail, pop, e.index(mask + 1))
     scratch = e.emit(tensor.EmptyOp([length], TensorType(I64, [DYNAMIC_INDEX])))
-    return call(e, "scanjit_choice", [rng, pop64, e.const(count, "int64"), tail, e.const(mask, "int64"),
+    return e.call("scanjit_choice", [rng, pop64, e.const(count, "int64"), tail, e.const(mask, "int64"),
                                       out, scratch], [5, 6])[0]
 
 
@@ -430,15 +423,15 @@ def choose_with_p(e: Emitter, replace: bool, rng, pop: SSAValue, p: SSAValue, co
         doubles = TensorType(f64, [DYNAMIC_INDEX])
         cdf, x = (e.emit(tensor.EmptyOp([n], doubles)) for n in (e.dim(p, 0), e.index(count)))
         out = e.emit(tensor.EmptyOp([], idx_type))
-        return call(e, "scanjit_choice_p", [rng, p, d, e.const(count, "int64"), cdf, x, out], [1, 4, 5, 6])[3]
+        return e.call("scanjit_choice_p", [rng, p, d, e.const(count, "int64"), cdf, x, out], [1, 4, 5, 6])[3]
     sums = cumulative_sums(e, p, "float64", [e.dim(p, 0)])
     last = e.emit(tensor.ExtractOp(sums, [e.emit(arith.SubiOp(e.dim(p, 0), e.index(1)))], f64))
     cdf = e.map([sums, last], sums.type, lambda xs: e.emit(arith.DivfOp(xs[0], xs[1])))
 
     def draw(_, ivs, acc):
-        (u,) = call(e, "random_standard_uniform", [rng], result=f64)
+        (u,) = e.call("random_standard_uniform", [rng], result=f64)
         right = e.const(True, "bool")
-        (k,) = call(e, "scanjit_searchsorted", [cdf, e.const(0, "int64"), d, u, right], result=I64)
+        (k,) = e.call("scanjit_searchsorted", [cdf, e.const(0, "int64"), d, u, right], result=I64)
         return [e.emit(tensor.InsertOp(k, acc[0], ivs))]
 
     out = e.emit(tensor.EmptyOp([], idx_type))
@@ -470,7 +463,7 @@ def emit_permutation(e: Emitter, node) -> list[SSAValue]:
     else:
         n = e.emit(arith.MaxSIOp(to_index(e.emit, convert(e.emit, x, x_var.dtype, "int64")), e.index(0)))
     idx = e.emit(tensor.EmptyOp([n], TensorType(I64, [DYNAMIC_INDEX])))
-    idx = call(e, "scanjit_permutation", [rng, from_index(e.emit, n), idx], [2])[0]
+    idx = e.call("scanjit_permutation", [rng, from_index(e.emit, n), idx], [2])[0]
     return [rng, take(e, x_var, x, idx, node.outputs[1])]
 
 
@@ -496,7 +489,7 @@ def emit_dirichlet(e: Emitter, node) -> list[SSAValue]:
     def vector(_, ivs, acc):
         starts = [row_start(e, static[:-1], alpha_dims[:-1], ivs, k), row_start(e, batch, dims, ivs, k)]
         args = [rng, alpha, starts[0], k64, acc[1], acc[0], starts[1]]
-        csum, out = call(e, "scanjit_dirichlet", args, [4, 5])
+        csum, out = e.call("scanjit_dirichlet", args, [4, 5])
         return [out, csum]
 
     samples = e.loop_nest(dims, [out, csum], vector)[0]
@@ -520,7 +513,7 @@ def emit_multinomial(e: Emitter, node) -> list[SSAValue]:
     counts = e.emit(sj.FillOp(e.const(0, "int64"), dynamic, counts_type))
     scratch = e.emit(sj.FillOp(e.const(0.0, "float64"), [], BINOMIAL_SCRATCH))
     d_i64 = e.emit(arith.IndexCastOp(d, I64))
-    counts = call(e, "scanjit_multinomial", [rng, n, counts, p, d_i64, scratch], [2, 5])[0]
+    counts = e.call("scanjit_multinomial", [rng, n, counts, p, d_i64, scratch], [2, 5])[0]
     return [rng, cast_tensor(e, counts, "int64", node.outputs[1].dtype)]
 
 
@@ -586,4 +579,4 @@ def bounded_fill(e: Emitter, rng, low: SSAValue, span: SSAValue, count: SSAValue
     unmasked (Lemire's)."""
     masked = e.emit(arith.ConstantOp.from_int_and_width(0, i1))
     args = [rng, low, span, count, masked, out]
-    return call(e, "random_bounded_uint64_fill", args, [5])[0]
+    return e.call("random_bounded_uint64_fill", args, [5])[0]

@@ -1,11 +1,12 @@
 """The runtime every compiled function uses: the allocator (`scanjit_alloc` /
 `scanjit_free`), the thread pool of `scanjit_parallel_for` (`scanjit.runtime.threads`),
-the matrix products `scanjit_gemm_f64/f32` (`scanjit.runtime.gemm`) and the
+the matrix products `scanjit_gemm_f64/f32` (`scanjit.runtime.gemm`), NumPy's
+LAPACK for linear systems (`scanjit.runtime.lapack`) and the
 native entry `scanjit_call` through which `scanjit.function` calls the
 compiled code and gets its result arrays (`scanjit.runtime.pyentry`).
 
-One small LLVM module (alloc.ll, threads.ll, gemm.ll, interrupt.ll and
-pyentry.ll), JIT-compiled on first use, or its object code loaded from the
+One small LLVM module (alloc.ll, threads.ll, gemm.ll, lapack.ll, interrupt.ll
+and pyentry.ll), JIT-compiled on first use, or its object code loaded from the
 compile cache (`use_object_cache`). Either way the external symbols it
 declares (Python's and NumPy's C API, libc) are bound before, its settings
 (threads, BLAS, poison) made through its setter functions after, and its
@@ -45,7 +46,7 @@ from functools import cache
 
 import llvmlite.binding as llvm_binding
 
-from scanjit.runtime import gemm, interrupt, llvm as host, pyentry, threads
+from scanjit.runtime import gemm, interrupt, lapack, llvm as host, pyentry, threads
 
 POOL_SLOTS = 32
 POOL_MIN = 64 << 10
@@ -69,7 +70,7 @@ def use_object_cache(load, store) -> None:
 def _llvm_ir() -> str:
     allocator = host.fill("alloc.ll", POOL_SLOTS=POOL_SLOTS, POOL_MIN=POOL_MIN, POOL_BYTES=POOL_BYTES,
                           HUGE=HUGE, MAX_BYTES=MAX_BYTES)
-    return (allocator + threads.threads_ir() + gemm.gemm_ir() + host.fill("interrupt.ll")
+    return (allocator + threads.threads_ir() + gemm.gemm_ir() + lapack.lapack_ir() + host.fill("interrupt.ll")
             + host.fill("pyentry.ll"))
 
 
@@ -81,11 +82,14 @@ def _engine() -> llvm_binding.ExecutionEngine:
     cached = load(llvm_ir)
     engine, object_code = host.compile_ir(llvm_ir, cached)
     for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for", "scanjit_gemm_f64", "scanjit_gemm_f32",
-                 "scanjit_dot_f64", "scanjit_dot_f32",
+                 "scanjit_dot_f64", "scanjit_dot_f32", "scanjit_gesv_f64", "scanjit_getrf_f64",
                  "scanjit_interrupts", "scanjit_threads"):
         llvm_binding.add_symbol(name, engine.get_function_address(name))
     for kind, blas in gemm.numpy_blas().items():
         ctypes.CFUNCTYPE(None, ctypes.c_void_p)(engine.get_function_address(f"scanjit_set_gemm_{kind}"))(blas)
+    if (functions := lapack.numpy_lapack()) is not None:
+        ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)(
+            engine.get_function_address("scanjit_set_lapack_f64"))(*functions)
     for setter, value in (("scanjit_set_threads", threads.default_threads()),
                           ("scanjit_set_part_size", threads.forced_part_size()),
                           ("scanjit_set_poison_freed", threads.environment_int("SCANJIT_POISON_FREED", 0))):

@@ -27,6 +27,7 @@ from __future__ import annotations
 import ctypes
 import glob
 import os
+from functools import cache
 
 import numpy as np
 
@@ -153,15 +154,26 @@ def row_sums(s: str, t: str, rows: int) -> str:
     ])
 
 
-def numpy_blas() -> dict[str, int]:
-    """The addresses of NumPy's cblas_dgemm and cblas_sgemm (ILP64), by
-    "f64"/"f32", or {} when its BLAS is not the OpenBLAS of its wheels."""
+@cache
+def openblas() -> ctypes.CDLL | None:
+    """The OpenBLAS of NumPy's wheels (ILP64, its symbols prefixed `scipy_`),
+    or None when this NumPy brings none."""
     here = os.path.dirname(np.__file__)
     for path in sorted(glob.glob(os.path.join(here, os.pardir, "numpy.libs", "libscipy_openblas64_*"))
                        + glob.glob(os.path.join(here, ".dylibs", "libscipy_openblas64_*"))):
         try:
-            library = ctypes.CDLL(path)
-            return {s: ctypes.cast(getattr(library, name), ctypes.c_void_p).value for s, name in CBLAS.items()}
-        except (OSError, AttributeError):
+            return ctypes.CDLL(path)
+        except OSError:
             continue
-    return {}
+    return None
+
+
+def numpy_blas() -> dict[str, int]:
+    """The addresses of NumPy's cblas_dgemm and cblas_sgemm (ILP64), by
+    "f64"/"f32", or {} when its BLAS is not the OpenBLAS of its wheels."""
+    library = openblas()
+    try:
+        return {s: ctypes.cast(getattr(library, name), ctypes.c_void_p).value for s, name in CBLAS.items()} \
+            if library is not None else {}
+    except AttributeError:
+        return {}

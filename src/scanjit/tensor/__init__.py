@@ -22,7 +22,7 @@ from scanjit.tensor.math import (  # noqa: F401
 )
 from scanjit.tensor.products import Dot, dot, matmul, matvec, outer, tensordot, vecdot, vecmat  # noqa: F401
 from scanjit.tensor.diagonal import diag, diagonal, trace  # noqa: F401
-from scanjit.tensor import linalg, nlinalg  # noqa: F401
+from scanjit.tensor import linalg, nlinalg, slinalg  # noqa: F401
 from scanjit.tensor.shape import (  # noqa: F401
     Alloc, Arange, DimShuffle, MakeVector, Reshape, Shape, SpecifyShape, alloc, arange, atleast_1d, atleast_2d,
     atleast_3d, atleast_Nd, broadcast_to, dimshuffle, expand_dims, flatten, matrix_transpose, moveaxis, reshape,

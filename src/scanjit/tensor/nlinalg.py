@@ -1,3 +1,3 @@
 """`pt.nlinalg`: as in PyTensor, the names of `pt.linalg` it holds."""
 
-from scanjit.tensor.linalg import matrix_dot, norm, trace  # noqa: F401
+from scanjit.tensor.linalg import det, inv, matrix_dot, matrix_inverse, norm, slogdet, trace  # noqa: F401

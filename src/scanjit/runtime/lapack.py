@@ -1,0 +1,40 @@
+"""Linear systems and determinants for compiled code (scanjit/emit/linalg.py):
+
+    i64 scanjit_gesv_f64(double *a, double *b, i64 *ipiv, i64 n, i64 nrhs)
+    i64 scanjit_getrf_f64(double *a, i64 *ipiv, i64 n)
+
+call the LAPACK that NumPy's `np.linalg` calls (`scipy_dgesv_64_` and
+`scipy_dgetrf_64_` of the OpenBLAS its wheels bring, found beside NumPy as
+the BLAS of gemm.py), on column-major copies, as NumPy does: so `inv`,
+`solve` and `det` give NumPy's bits (NumPy computes float32 in double too). Where NumPy brings no such library,
+compiling an op that needs them raises NotImplementedError (`available`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from functools import cache
+
+from scanjit.runtime.gemm import openblas
+from scanjit.runtime.llvm import fill
+
+def lapack_ir() -> str:
+    return fill("lapack.ll")
+
+
+@cache
+def numpy_lapack() -> tuple[int, int] | None:
+    """The addresses of dgesv and dgetrf, or None without NumPy's OpenBLAS."""
+    library = openblas()
+    try:
+        return tuple(ctypes.cast(getattr(library, f"scipy_d{name}_64_"), ctypes.c_void_p).value
+                     for name in ("gesv", "getrf")) if library is not None else None
+    except AttributeError:
+        return None
+
+
+def available(what: str) -> None:
+    """Raise NotImplementedError naming `what` when NumPy brings no LAPACK."""
+    if not numpy_lapack():
+        raise NotImplementedError(f"{what} calls the LAPACK of NumPy's wheels (libscipy_openblas64_), "
+                                  "which this NumPy does not bring")
