@@ -22,6 +22,7 @@ from scanjit.graph import Op, toposort
 from scanjit.ifelse import IfElse
 from scanjit.raise_op import assert_op
 from scanjit.tensor.elemwise import SCALARS, Elemwise
+from scanjit.tensor.factorized import SolveBase
 from scanjit.tensor.gradient import GradientBarrier
 from scanjit.tensor.random.op import RandomVariable
 
@@ -75,6 +76,9 @@ EXTRA = {
     "inv": (lambda m, x: m.linalg.inv(x + 3 * m.eye(3)), [(3, 3)]),
     "det": (lambda m, x: m.linalg.det(x + 3 * m.eye(3)), [(3, 3)]),
     "solve": (lambda m, x, b: m.linalg.solve(x + 3 * m.eye(3), b), [(3, 3), (3, 2)]),
+    "cholesky": (lambda m, x: m.linalg.cholesky(m.dot(x, x.T) + m.eye(3)), [(3, 3)]),
+    "solve_triangular": (lambda m, x, b: m.linalg.solve_triangular(x + 3 * m.eye(3), b, lower=True),
+                         [(3, 3), (3,)]),
     "solve_in_scan": (lambda m, x, h0: _scan(m, lambda xt, h: m.linalg.solve(xt + 3 * m.eye(2), h), x, h0),
                       [(4, 2, 2), (2,)]),
 }
@@ -193,6 +197,7 @@ def _case_graphs():
 TESTED_ELSEWHERE = {  # Ops with a gradient whose tests are not verify_grad cases
     GradientBarrier: "tests/test_grad.py::test_consider_constant_known_grads_and_barriers",
     RandomVariable: "test_random_draws_have_no_gradient_for_their_parameters",
+    SolveBase: "an abstract base: Solve's and SolveTriangular's cases are EXTRA's solve and solve_triangular",
 }
 
 

@@ -1,8 +1,9 @@
-"""inv, solve, det and slogdet (scanjit/tensor/factorized.py): NumPy's
-bits compiled (the LAPACK NumPy calls, on the same column-major copies),
-in mode="py" and inside a scan step (a Kalman filter), one compiled
-function for every size; PyTensor's errors, NaNs and dtypes; gradients
-against finite differences and PyTensor."""
+"""inv, solve, det, slogdet, cholesky and solve_triangular
+(scanjit/tensor/factorized.py): NumPy's (and SciPy's) bits compiled (the
+LAPACK NumPy calls, on the same column-major copies), in mode="py" and inside
+a scan step (Kalman filters), one compiled function for every size;
+PyTensor's errors, NaNs and dtypes; gradients against finite differences and
+PyTensor."""
 
 import numpy as np
 import pytest
@@ -74,10 +75,66 @@ def test_static_shapes_and_ranks_are_checked_when_building():
         pt.linalg.inv(pt.dtensor3("T"))
     with pytest.raises(ValueError, match="does not have the 2 rows"):
         pt.linalg.solve(pt.tensor("A", dtype="float64", shape=(2, 2)), pt.tensor("b", dtype="float64", shape=(3,)))
-    with pytest.raises(NotImplementedError, match="assume_a='pos'"):
-        pt.linalg.solve(pt.dmatrix("A"), pt.dvector("b"), assume_a="pos")
+    with pytest.raises(NotImplementedError, match="assume_a='her'"):
+        pt.linalg.solve(pt.dmatrix("A"), pt.dvector("b"), assume_a="her")
     assert pt.linalg.solve(pt.fmatrix("A"), pt.dvector("b")).dtype == "float64"
     assert pt.slinalg.solve is pt.linalg.solve and pt.nlinalg.matrix_inverse is pt.linalg.inv
+    assert pt.slinalg.cholesky is pt.linalg.cholesky
+
+
+def spd(n):
+    m = rs.normal(size=(n, n))
+    return m @ m.T + np.eye(n)
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_cholesky_and_triangular_solves(mode):
+    """The factors are NumPy's bits compiled; the triangular solves SciPy's
+    (where it is installed, else NumPy's solve of the triangle, closely)."""
+    A, b, B = pt.dmatrix("A"), pt.dvector("b"), pt.dmatrix("B")
+    L, U = pt.linalg.cholesky(A), pt.linalg.cholesky(A, lower=False)
+    f = pytensor.function([A, b, B], [L, U, pt.linalg.solve_triangular(L, b, lower=True),
+                                      pt.linalg.solve_triangular(U, B),
+                                      pt.linalg.solve_triangular(L, B, lower=True, trans="T"),
+                                      pt.linalg.solve_triangular(U, b, unit_diagonal=True),
+                                      pt.linalg.solve(A, b, assume_a="pos"),
+                                      pt.linalg.solve(A, B, assume_a="pos", lower=True)], mode=mode)
+    for n in (0, 1, 4, 9):
+        a, v, m = spd(n), rs.normal(size=n), rs.normal(size=(n, 2))
+        lower, upper = np.linalg.cholesky(a), np.linalg.cholesky(a, upper=True)
+        unit = np.triu(upper, 1) + np.eye(n)
+        got = f(a, v, m)
+        np.testing.assert_array_equal(got[0], lower)
+        np.testing.assert_array_equal(got[1], upper)
+        expected = [np.linalg.solve(lower, v), np.linalg.solve(upper, m), np.linalg.solve(lower.T, m),
+                    np.linalg.solve(unit, v), np.linalg.solve(a, v), np.linalg.solve(a, m)]
+        for g, e in zip(got[2:], expected):
+            np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-12)
+    try:
+        import scipy.linalg as sl
+    except ImportError:
+        return
+    a, v, m = spd(5), rs.normal(size=5), rs.normal(size=(5, 2))
+    lower, upper = np.linalg.cholesky(a), np.linalg.cholesky(a, upper=True)
+    got = f(a, v, m)
+    for g, e in zip(got[2:6], [sl.solve_triangular(lower, v, lower=True), sl.solve_triangular(upper, m),
+                               sl.solve_triangular(lower, m, lower=True, trans="T"),
+                               sl.solve_triangular(upper, v, unit_diagonal=True)]):
+        if mode is None:
+            np.testing.assert_array_equal(g, e)
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_failures_give_nans_as_pytensor(mode):
+    """Not positive definite: cholesky and solve(assume_a="pos") NaNs; a
+    zero on a triangle's diagonal: solve_triangular NaNs."""
+    A, b = pt.dmatrix("A"), pt.dvector("b")
+    f = pytensor.function([A, b], [pt.linalg.cholesky(A), pt.linalg.solve(A, b, assume_a="pos"),
+                                   pt.linalg.solve_triangular(A, b, lower=True)], mode=mode)
+    for x in f(np.array([[1.0, 2.0], [2.0, 0.0]]), np.ones(2)):
+        assert np.all(np.isnan(x))
+    with pytest.raises(NotImplementedError, match="on_error='raise'"):
+        pt.linalg.cholesky(A, on_error="raise")
 
 
 def test_transposed_solves_the_transpose():
@@ -150,7 +207,44 @@ def test_the_kalman_filter_s_gradient_is_pytensor_s():
         np.testing.assert_allclose(ours, theirs, rtol=1e-10)
 
 
-@pytest.mark.parametrize("name", ["inv", "det", "solve vector", "solve matrix", "logdet"])
+def gaussian_chain(lib, T):
+    """A scan whose step draws nothing but scores each row of xs under
+    N(mu_t, S_t) through S_t's Cholesky factor (PyMC's way): the summed log-density."""
+    xs, W, S0 = T.dmatrix("xs"), T.dmatrix("W"), T.dmatrix("S0")
+
+    def step(x, S, ll, W):
+        L = T.linalg.cholesky(S)
+        z = T.linalg.solve_triangular(L, x, lower=True)
+        ll_t = -0.5 * T.dot(z, z) - T.log(T.diagonal(L)).sum() - np.log(2 * np.pi)
+        return T.dot(T.dot(W, S), W.T) + T.eye(2), ll + ll_t
+
+    (_, lls), _ = lib.scan(step, sequences=[xs], outputs_info=[S0, T.constant(0.0, dtype="float64")],
+                           non_sequences=[W])
+    return [xs, W, S0], lls[-1]
+
+
+def test_a_cholesky_scored_chain_and_its_gradient_are_pytensor_s():
+    values = [rs.normal(size=(12, 2)), np.array([[0.9, 0.1], [0.0, 0.8]]), spd(2)]
+    inputs, ll = gaussian_chain(pytensor, pt)
+    ours = pytensor.function(inputs, [ll, *pytensor.grad(ll, inputs[1:])])(*values)
+    S, expected = values[2], 0.0
+    for x in values[0]:
+        L = np.linalg.cholesky(S)
+        z = np.linalg.solve(L, x)
+        expected += -0.5 * z @ z - np.log(np.diag(L)).sum() - np.log(2 * np.pi)
+        S = values[1] @ S @ values[1].T + np.eye(2)
+    np.testing.assert_allclose(ours[0], expected, rtol=1e-12)
+    pytensor_ = pytest.importorskip("pytensor")
+    import pytensor.tensor as ptt
+    inputs, ll = gaussian_chain(pytensor_, ptt)
+    theirs = pytensor_.function(inputs, [ll, *pytensor_.grad(ll, inputs[1:])])(*values)
+    for o, t in zip(ours, theirs):
+        np.testing.assert_allclose(o, t, rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["inv", "det", "solve vector", "solve matrix", "logdet", "cholesky",
+                                  "cholesky upper", "solve_triangular", "solve_triangular upper T",
+                                  "solve pos"])
 def test_gradients_against_finite_differences(name):
     a = matrices(3)
     fun, pts = {
@@ -159,5 +253,12 @@ def test_gradients_against_finite_differences(name):
         "solve vector": (pt.linalg.solve, [a, rs.normal(size=3)]),
         "solve matrix": (pt.linalg.solve, [a, rs.normal(size=(3, 2))]),
         "logdet": (lambda x: pt.linalg.slogdet(x)[1], [a]),
+        "cholesky": (lambda x: pt.linalg.cholesky(pt.dot(x, x.T) + pt.eye(3)), [a]),
+        "cholesky upper": (lambda x: pt.linalg.cholesky(pt.dot(x, x.T) + pt.eye(3), lower=False), [a]),
+        "solve_triangular": (lambda x, b: pt.linalg.solve_triangular(x, b, lower=True), [a, rs.normal(size=3)]),
+        "solve_triangular upper T": (lambda x, b: pt.linalg.solve_triangular(x, b, trans="T"),
+                                     [a, rs.normal(size=(3, 2))]),
+        "solve pos": (lambda x, b: pt.linalg.solve(pt.dot(x, x.T) + pt.eye(3), b, assume_a="pos"),
+                      [a, rs.normal(size=3)]),
     }[name]
     verify_grad(fun, pts, rng=np.random.default_rng(1))

@@ -1,5 +1,6 @@
-"""Emission of inv, solve and det (scanjit/tensor/factorized.py): `sj.call`s
-of the runtime's `scanjit_gesv_*` / `scanjit_getrf_*`, NumPy's own LAPACK
+"""Emission of inv, solve, det, cholesky and solve_triangular
+(scanjit/tensor/factorized.py): `sj.call`s of the runtime's `scanjit_gesv_f64`,
+`scanjit_getrf_f64`, `scanjit_potrf_f64` and `scanjit_trtrs_f64`, NumPy's own LAPACK
 (scanjit/runtime/lapack.py), on column-major copies as NumPy makes them,
 then NumPy's checks and its arithmetic on the factors (det's sign and
 logarithms)."""
@@ -15,7 +16,7 @@ from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.scalar import ELEMENT_TYPES, from_index
 from scanjit.passes.support.builder import empty_like_dims
 from scanjit.runtime.lapack import available
-from scanjit.tensor.factorized import Det, MatrixInverse, Solve
+from scanjit.tensor.factorized import Cholesky, Det, MatrixInverse, Solve, SolveTriangular
 
 I64, F64 = ELEMENT_TYPES["int64"], ELEMENT_TYPES["float64"]
 
@@ -28,17 +29,36 @@ def square_length(e: Emitter, x: SSAValue, what: str) -> SSAValue:
     return n
 
 
-def transposed(e: Emitter, x: SSAValue, rows: SSAValue, cols: SSAValue) -> SSAValue:
-    """A cols × rows copy of the rows × cols x, transposed: its row-major
-    buffer is x in column-major order (LAPACK's)."""
-    element = x.type.element_type
-    out = empty_like_dims(e, TensorType(element, [DYNAMIC_INDEX, DYNAMIC_INDEX]), [cols, rows])
+def copied(e: Emitter, x: SSAValue, dims: list[SSAValue], transpose: bool = False) -> SSAValue:
+    """A copy of x (of lengths `dims`) in a buffer of its own (LAPACK writes
+    it), transposed if `transpose`: a matrix's row-major buffer then holds x
+    in column-major order, LAPACK's."""
+    element, shape = x.type.element_type, dims[::-1] if transpose else dims
+    out = empty_like_dims(e, TensorType(element, [DYNAMIC_INDEX] * len(dims)), shape)
 
     def copy(_, ivs, acc):
-        value = e.emit(tensor.ExtractOp(x, [ivs[1], ivs[0]], element))
+        value = e.emit(tensor.ExtractOp(x, ivs[::-1] if transpose else ivs, element))
         return [e.emit(tensor.InsertOp(value, acc[0], ivs))]
 
-    return e.loop_nest([cols, rows], [out], copy)[0]
+    return e.loop_nest(shape, [out], copy)[0]
+
+
+def right_hand_side(e: Emitter, node, n: SSAValue) -> tuple[SSAValue, SSAValue, SSAValue]:
+    """(b's copy in column-major order, its rows, its columns), after checking it has n rows."""
+    b, ndim = e.value(node.inputs[1]), node.inputs[1].ndim
+    rows = e.dim(b, 0)
+    e.check(e.cmp(rows, n, "eq"), f"ValueError: {node.op.what}: b has $0 rows, a has $1",
+            [from_index(e.emit, rows), from_index(e.emit, n)])
+    if ndim == 1:
+        return copied(e, b, [rows]), rows, e.index(1)
+    return copied(e, b, [rows, e.dim(b, 1)], transpose=True), rows, e.dim(b, 1)
+
+
+def solution(e: Emitter, x: SSAValue, ndim: int, rows: SSAValue, nrhs: SSAValue, info: SSAValue) -> SSAValue:
+    """The column-major solution x in row-major order, NaNs where LAPACK failed (info != 0)."""
+    x = copied(e, x, [nrhs, rows], transpose=True) if ndim == 2 else x
+    failed = e.cmp(info, e.const(0, "int64"), "ne")
+    return e.map([x], x.type, lambda xs: e.select(failed, e.const(np.nan, "float64"), xs[0]))
 
 
 def identity(e: Emitter, n: SSAValue) -> SSAValue:
@@ -68,36 +88,55 @@ def emit_inverse(e: Emitter, node) -> list[SSAValue]:
     available("inv")
     x = e.value(node.inputs[0])
     n = square_length(e, x, "inv")
-    inverse, info = gesv(e, transposed(e, x, n, n), identity(e, n), n, n)
+    inverse, info = gesv(e, copied(e, x, [n, n], transpose=True), identity(e, n), n, n)
     e.check(e.cmp(info, e.const(0, "int64"), "eq"), "LinAlgError: Singular matrix")
-    return [transposed(e, inverse, n, n)]
+    return [copied(e, inverse, [n, n], transpose=True)]
 
 
 @emits(Solve)
 def emit_solve(e: Emitter, node) -> list[SSAValue]:
     """gesv of column-major copies of a and b; NaNs where a is singular (PyTensor's)."""
     available("solve")
-    a_var, b_var = node.inputs
-    a, b = e.value(a_var), e.value(b_var)
+    a, ndim = e.value(node.inputs[0]), node.inputs[1].ndim
     n = square_length(e, a, "solve")
-    rows = e.dim(b, 0)
-    e.check(e.cmp(rows, n, "eq"), "ValueError: solve: b has $0 rows, a has $1",
-            [from_index(e.emit, rows), from_index(e.emit, n)])
-    nrhs = e.dim(b, 1) if b_var.ndim == 2 else e.index(1)
-    b_columns = transposed(e, b, rows, nrhs) if b_var.ndim == 2 else copy_vector(e, b, rows)
-    x, info = gesv(e, transposed(e, a, n, n), b_columns, n, nrhs)
-    x = transposed(e, x, nrhs, rows) if b_var.ndim == 2 else x
-    singular = e.cmp(info, e.const(0, "int64"), "ne")
-    nan = e.const(np.nan, "float64")
-    return [e.map([x], x.type, lambda xs: e.select(singular, nan, xs[0]))]
+    columns, rows, nrhs = right_hand_side(e, node, n)
+    x, info = gesv(e, copied(e, a, [n, n], transpose=True), columns, n, nrhs)
+    return [solution(e, x, ndim, rows, nrhs, info)]
 
 
-def copy_vector(e: Emitter, v: SSAValue, n: SSAValue) -> SSAValue:
-    """A copy of the vector v of length n, in a buffer of its own (gesv writes it)."""
-    element = v.type.element_type
-    out = empty_like_dims(e, TensorType(element, [DYNAMIC_INDEX]), [n])
-    return e.loop(n, [out], lambda _, i, acc: [e.emit(tensor.InsertOp(e.emit(tensor.ExtractOp(v, [i], element)),
-                                                                       acc[0], [i]))])[0]
+@emits(SolveTriangular)
+def emit_solve_triangular(e: Emitter, node) -> list[SSAValue]:
+    """trtrs as SciPy calls it for a C-ordered a: a's row-major buffer is aᵀ
+    column-major, so aᵀ's other triangle, transposed."""
+    available("solve_triangular")
+    op, a, ndim = node.op, e.value(node.inputs[0]), node.inputs[1].ndim
+    n = square_length(e, a, "solve_triangular")
+    columns, rows, nrhs = right_hand_side(e, node, n)
+    flags = [e.const(int(flag), "int64") for flag in (op.lower, True, op.unit_diagonal)]
+    x, info = e.call("scanjit_trtrs_f64", [copied(e, a, [n, n]), columns, from_index(e.emit, n),
+                                           from_index(e.emit, nrhs), *flags], [1], I64)
+    return [solution(e, x, ndim, rows, nrhs, info)]
+
+
+@emits(Cholesky)
+def emit_cholesky(e: Emitter, node) -> list[SSAValue]:
+    """potrf of a column-major copy; the other triangle zeros; NaNs where it
+    is not positive definite (PyTensor's)."""
+    available("cholesky")
+    lower, x = node.op.lower, e.value(node.inputs[0])
+    n = square_length(e, x, "cholesky")
+    columns, info = e.call("scanjit_potrf_f64", [copied(e, x, [n, n], transpose=True), from_index(e.emit, n),
+                                                 e.const(int(not lower), "int64")], [0], I64)
+    failed = e.cmp(info, e.const(0, "int64"), "ne")
+    out = empty_like_dims(e, TensorType(F64, [DYNAMIC_INDEX, DYNAMIC_INDEX]), [n, n])
+
+    def entry(_, ivs, acc):
+        i, j = ivs
+        kept = e.cmp(j, i, "sle" if lower else "sge")
+        value = e.select(kept, e.emit(tensor.ExtractOp(columns, [j, i], F64)), e.const(0.0, "float64"))
+        return [e.emit(tensor.InsertOp(e.select(failed, e.const(np.nan, "float64"), value), acc[0], ivs))]
+
+    return [e.loop_nest([n, n], [out], entry)[0]]
 
 
 @emits(Det)
@@ -108,7 +147,7 @@ def emit_det(e: Emitter, node) -> list[SSAValue]:
     available("det")
     x, dtype = e.value(node.inputs[0]), "float64"
     n = square_length(e, x, "det")
-    lu, ipiv, info = e.call("scanjit_getrf_f64", [transposed(e, x, n, n), pivots(e, n), from_index(e.emit, n)],
+    lu, ipiv, info = e.call("scanjit_getrf_f64", [copied(e, x, [n, n], transpose=True), pivots(e, n), from_index(e.emit, n)],
                             [0, 1], I64)
 
     def exchanges(_, i, acc):

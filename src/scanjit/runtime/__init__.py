@@ -83,12 +83,12 @@ def _engine() -> llvm_binding.ExecutionEngine:
     engine, object_code = host.compile_ir(llvm_ir, cached)
     for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for", "scanjit_gemm_f64", "scanjit_gemm_f32",
                  "scanjit_dot_f64", "scanjit_dot_f32", "scanjit_gesv_f64", "scanjit_getrf_f64",
-                 "scanjit_interrupts", "scanjit_threads"):
+                 "scanjit_potrf_f64", "scanjit_trtrs_f64", "scanjit_interrupts", "scanjit_threads"):
         llvm_binding.add_symbol(name, engine.get_function_address(name))
     for kind, blas in gemm.numpy_blas().items():
         ctypes.CFUNCTYPE(None, ctypes.c_void_p)(engine.get_function_address(f"scanjit_set_gemm_{kind}"))(blas)
     if (functions := lapack.numpy_lapack()) is not None:
-        ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)(
+        ctypes.CFUNCTYPE(None, *[ctypes.c_void_p] * len(functions))(
             engine.get_function_address("scanjit_set_lapack_f64"))(*functions)
     for setter, value in (("scanjit_set_threads", threads.default_threads()),
                           ("scanjit_set_part_size", threads.forced_part_size()),

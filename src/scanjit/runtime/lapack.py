@@ -2,11 +2,15 @@
 
     i64 scanjit_gesv_f64(double *a, double *b, i64 *ipiv, i64 n, i64 nrhs)
     i64 scanjit_getrf_f64(double *a, i64 *ipiv, i64 n)
+    i64 scanjit_potrf_f64(double *a, i64 n, i64 upper)
+    i64 scanjit_trtrs_f64(double *a, double *b, i64 n, i64 nrhs, i64 upper, i64 transposed, i64 unit)
 
-call the LAPACK that NumPy's `np.linalg` calls (`scipy_dgesv_64_` and
-`scipy_dgetrf_64_` of the OpenBLAS its wheels bring, found beside NumPy as
+call the LAPACK that NumPy's `np.linalg` calls (`scipy_dgesv_64_`,
+`scipy_dgetrf_64_`, `scipy_dpotrf_64_`, and `scipy_dtrtrs_64_` as SciPy's
+`solve_triangular`, of the OpenBLAS NumPy's wheels bring, found beside it as
 the BLAS of gemm.py), on column-major copies, as NumPy does: so `inv`,
-`solve` and `det` give NumPy's bits (NumPy computes float32 in double too). Where NumPy brings no such library,
+`solve`, `det` and `cholesky` give NumPy's bits (NumPy computes float32 in
+double too). Where NumPy brings no such library,
 compiling an op that needs them raises NotImplementedError (`available`).
 """
 
@@ -23,12 +27,12 @@ def lapack_ir() -> str:
 
 
 @cache
-def numpy_lapack() -> tuple[int, int] | None:
-    """The addresses of dgesv and dgetrf, or None without NumPy's OpenBLAS."""
+def numpy_lapack() -> tuple[int, ...] | None:
+    """The addresses of dgesv, dgetrf, dpotrf and dtrtrs, or None without NumPy's OpenBLAS."""
     library = openblas()
     try:
         return tuple(ctypes.cast(getattr(library, f"scipy_d{name}_64_"), ctypes.c_void_p).value
-                     for name in ("gesv", "getrf")) if library is not None else None
+                     for name in ("gesv", "getrf", "potrf", "trtrs")) if library is not None else None
     except AttributeError:
         return None
 

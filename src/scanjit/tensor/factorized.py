@@ -1,5 +1,6 @@
-"""The linear algebra that needs an LU factorization, as PyTensor's: `inv`
-(`matrix_inverse`), `solve` and `det` (and `slogdet` from it). Compiled,
+"""The linear algebra that needs a factorization, as PyTensor's: `inv`
+(`matrix_inverse`), `solve` and `det` (and `slogdet` from it) through an LU
+factorization, `cholesky`, and `solve_triangular`. Compiled,
 each calls the LAPACK routine NumPy calls, on the same column-major copies
 (scanjit/emit/linalg.py), so they give NumPy's bits; `perform` is NumPy's.
 As NumPy, the Ops compute in float64, and a float32 input gives float32
@@ -12,6 +13,8 @@ import numpy as np
 
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable
+from scanjit.tensor.creation import tril, triu
+from scanjit.tensor.diagonal import diag, diagonal
 from scanjit.tensor.elemwise import abs, cast, log, sign
 from scanjit.tensor.products import dot
 from scanjit.tensor.shape import transpose
@@ -63,21 +66,23 @@ class MatrixInverse(Op):
         return "MatrixInverse"
 
 
-class Solve(Op):
-    """x with a x = b for a square a and a vector or matrix b (PyTensor's
-    solve, its `assume_a="gen"`): NaNs where a is singular, as PyTensor
-    returns (whose NaNs have a's shape; these have x's)."""
+class SolveBase(Op):
+    """x with a x = b for a square a and a vector or a matrix b (`solved`,
+    NumPy's or LAPACK's), and its gradient, PyTensor's SolveBase's:
+    b̄ = a⁻ᵀ ḡ (`for_transpose`'s solve), ā = -b̄ xᵀ (kept to a's triangle: `kept`)."""
+
+    what = "solve"
 
     def make_node(self, a, b) -> Apply:
-        a, b = square(a, "solve"), as_tensor_variable(b)
+        a, b = square(a, self.what), as_tensor_variable(b)
         if b.ndim > 2:
-            raise NotImplementedError(f"solve with a {b.ndim}-d b (a batch of right-hand sides)")
+            raise NotImplementedError(f"{self.what} with a {b.ndim}-d b (a batch of right-hand sides)")
         if b.ndim == 0:
-            raise ValueError(f"solve: b ({b.label()}) must be a vector or a matrix")
+            raise ValueError(f"{self.what}: b ({b.label()}) must be a vector or a matrix")
         b = cast(b, "float64")
         rows = a.type.shape[0] if a.type.shape[0] is not None else a.type.shape[1]
         if None not in (rows, b.type.shape[0]) and rows != b.type.shape[0]:
-            raise ValueError(f"solve: b ({b.label()}, shape {b.type.shape}) does not have the "
+            raise ValueError(f"{self.what}: b ({b.label()}, shape {b.type.shape}) does not have the "
                              f"{rows} rows of a ({a.label()})")
         return Apply(self, [a, b], [Variable(TensorType("float64", b.type.shape))])
 
@@ -87,19 +92,36 @@ class Solve(Op):
     def perform(self, node, inputs):
         a, b = inputs
         if a.shape[0] != b.shape[0]:
-            raise ValueError(f"solve: b has {b.shape[0]} rows, a has {a.shape[0]}")
-        try:
-            return [np.linalg.solve(a, b)]
-        except np.linalg.LinAlgError:
-            return [np.full(b.shape, np.nan, b.dtype)]
+            raise ValueError(f"{self.what}: b has {b.shape[0]} rows, a has {a.shape[0]}")
+        return [self.solved(a, b)]
+
+    def solved(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def for_transpose(self) -> SolveBase:
+        """The solve of aᵀ x = b given aᵀ."""
+        return self
+
+    def kept(self, a_bar: Variable) -> Variable:
+        return a_bar
 
     def grad(self, inputs, output_grads):
-        """b̄ = a⁻ᵀ ḡ, ā = -b̄ xᵀ (PyTensor's)."""
         a, _ = inputs
         x = self(*inputs)
-        b_bar = self(transpose(a), output_grads[0])
+        b_bar = self.for_transpose()(transpose(a), output_grads[0])
         a_bar = -(b_bar.dimshuffle(0, "x") * x.dimshuffle("x", 0)) if x.ndim == 1 else -dot(b_bar, transpose(x))
-        return [a_bar, b_bar]
+        return [self.kept(a_bar), b_bar]
+
+
+class Solve(SolveBase):
+    """PyTensor's solve (`assume_a="gen"`): NaNs where a is singular, as
+    PyTensor returns (whose NaNs have a's shape; these have x's)."""
+
+    def solved(self, a, b):
+        try:
+            return np.linalg.solve(a, b)
+        except np.linalg.LinAlgError:
+            return np.full(b.shape, np.nan, b.dtype)
 
     def __str__(self):
         return "Solve"
@@ -127,6 +149,92 @@ class Det(Op):
         return "Det"
 
 
+class Cholesky(Op):
+    """The lower (or upper) Cholesky factor of a symmetric positive definite
+    matrix, the other triangle zeros (NumPy's, and SciPy's `clean=True`):
+    NaNs where it is not positive definite, as PyTensor returns."""
+
+    def __init__(self, lower: bool = True):
+        self.lower = lower
+
+    def make_node(self, x) -> Apply:
+        x = square(x, "cholesky")
+        return Apply(self, [x], [Variable(TensorType("float64", x.type.shape))])
+
+    def infer_shape(self, node, shapes, dims):
+        return [shapes[0]]
+
+    def perform(self, node, inputs):
+        (x,) = inputs
+        try:
+            return [np.linalg.cholesky(x, upper=not self.lower)]
+        except np.linalg.LinAlgError:
+            return [np.full(x.shape, np.nan)]
+
+    def grad(self, inputs, output_grads):
+        """Murray's (arXiv:1602.07527), as PyTensor's."""
+        factor, g = self(inputs[0]), output_grads[0]
+        if not self.lower:
+            factor, g = transpose(factor), transpose(g)
+        inner = dot(transpose(factor), g)
+        halved = tril(inner) - diag(diagonal(inner) / 2.0)
+        upper = SolveTriangular(lower=False)
+        s = upper(transpose(factor), transpose(upper(transpose(factor), transpose(halved))))
+        return [(tril if self.lower else triu)(s + transpose(s)) - diag(diagonal(s))]
+
+    def __str__(self):
+        return f"Cholesky{{lower={self.lower}}}"
+
+
+class SolveTriangular(SolveBase):
+    """x with a x = b for a triangular a (its lower triangle, else its upper
+    one; ones on its diagonal if `unit_diagonal`): LAPACK's trtrs as SciPy
+    calls it for a C-ordered a (aᵀ's other triangle, transposed); NaNs where
+    a diagonal element is zero, as PyTensor's."""
+
+    what = "solve_triangular"
+
+    def __init__(self, lower: bool = False, unit_diagonal: bool = False):
+        self.lower, self.unit_diagonal = lower, unit_diagonal
+
+    def solved(self, a, b):
+        a = np.tril(a) if self.lower else np.triu(a)
+        if self.unit_diagonal:
+            np.fill_diagonal(a, 1.0)
+        return np.full(b.shape, np.nan) if np.any(np.diagonal(a) == 0) else np.linalg.solve(a, b)
+
+    def for_transpose(self):
+        return SolveTriangular(not self.lower, self.unit_diagonal)
+
+    def kept(self, a_bar):
+        return (tril if self.lower else triu)(a_bar)
+
+    def __str__(self):
+        return f"SolveTriangular{{lower={self.lower}, unit_diagonal={self.unit_diagonal}}}"
+
+
+def cholesky(x, lower=True, *, check_finite=True, overwrite_a=False, on_error="nan") -> Variable:
+    """PyTensor's: NaNs where x is not positive definite (`on_error="raise"`
+    is deprecated there and not kept here)."""
+    if on_error != "nan":
+        raise NotImplementedError("cholesky with on_error='raise' (deprecated in PyTensor): test for NaNs")
+    x = as_tensor_variable(x)
+    return cast(Cholesky(bool(lower))(x), float_dtype(x.dtype))
+
+
+def solve_triangular(a, b, *, trans=0, lower=False, unit_diagonal=False, check_finite=True,
+                     b_ndim=None) -> Variable:
+    """PyTensor's: `trans` 1 or "T" solves aᵀ x = b."""
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if b_ndim is not None and b_ndim != min(b.ndim, 2):
+        raise NotImplementedError(f"solve_triangular with b_ndim={b_ndim} for a {b.ndim}-d b")
+    if trans in (1, "T", True):
+        a, lower = transpose(a), not lower
+    elif trans not in (0, "N", False):
+        raise ValueError(f"solve_triangular: trans must be 0, 1, 'N' or 'T', got {trans!r}")
+    return cast(SolveTriangular(bool(lower), bool(unit_diagonal))(a, b), float_dtype(a.dtype, b.dtype))
+
+
 def inv(x) -> Variable:
     x = as_tensor_variable(x)
     return cast(MatrixInverse()(x), float_dtype(x.dtype))
@@ -148,16 +256,26 @@ def slogdet(x) -> tuple[Variable, Variable]:
 
 def solve(a, b, *, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True, assume_a="gen",
           transposed=False, b_ndim=None) -> Variable:
-    """PyTensor's solve for `assume_a="gen"` (its default): x with a x = b,
-    or aᵀ x = b when `transposed`. `lower`, `overwrite_*` and `check_finite`
-    are accepted and, as in PyTensor, change nothing here."""
-    if assume_a.lower() not in ("gen", "general"):
-        raise NotImplementedError(f"solve with assume_a={assume_a!r} (only 'gen')")
+    """PyTensor's solve: x with a x = b, or aᵀ x = b when `transposed`;
+    "gen" (its default) and "sym" by an LU factorization, "pos" by a's
+    Cholesky factor (of its `lower` triangle, else its upper one) and two
+    triangular solves. `overwrite_*` and `check_finite` are accepted and, as
+    in PyTensor, change nothing here."""
+    kind = {"general": "gen", "symmetric": "sym", "positive definite": "pos"}.get(assume_a.lower(), assume_a.lower())
+    if kind not in ("gen", "sym", "pos"):
+        raise NotImplementedError(f"solve with assume_a={assume_a!r} (only 'gen', 'sym' and 'pos')")
     b = as_tensor_variable(b)
     if b_ndim is not None and b_ndim != min(b.ndim, 2):
         raise NotImplementedError(f"solve with b_ndim={b_ndim} for a {b.ndim}-d b (a batch of right-hand sides)")
     a = as_tensor_variable(a)
-    return cast(Solve()(transpose(a) if transposed else a, b), float_dtype(a.dtype, b.dtype))
+    dtype = float_dtype(a.dtype, b.dtype)
+    if transposed:
+        a, lower = transpose(a), not lower
+    if kind == "pos":  # with the Cholesky factor of a's `lower` triangle: NaNs where a is not positive definite
+        factor = Cholesky(bool(lower))(a)
+        low = factor if lower else transpose(factor)  # a = low lowᵀ
+        return cast(SolveTriangular(False)(transpose(low), SolveTriangular(True)(low, b)), dtype)
+    return cast(Solve()(a, b), dtype)
 
 
-__all__ = ["det", "inv", "matrix_inverse", "slogdet", "solve"]
+__all__ = ["cholesky", "det", "inv", "matrix_inverse", "slogdet", "solve", "solve_triangular"]

@@ -1,7 +1,7 @@
 """`pt.linalg` (and `pt.nlinalg`, `pt.slinalg`): what composes from other
-ops, as in PyTensor: norm, trace and matrix_dot; and inv, solve, det and
-slogdet (scanjit/tensor/factorized.py). What needs another factorization
-(an SVD, Cholesky, QR, eigenvalues) is not here yet."""
+ops, as in PyTensor: norm, trace and matrix_dot; and inv, solve, det,
+slogdet, cholesky and solve_triangular (scanjit/tensor/factorized.py). What
+needs another factorization (an SVD, QR, eigenvalues) is not here yet."""
 
 from __future__ import annotations
 
@@ -16,12 +16,15 @@ from scanjit.graph import Variable
 from scanjit.tensor.basic import as_tensor_variable
 from scanjit.tensor.diagonal import diagonal
 from scanjit.tensor.elemwise import abs, mul, neq, pow, reciprocal, sqrt
-from scanjit.tensor.factorized import det, inv, matrix_inverse, slogdet, solve  # noqa: F401
+from scanjit.tensor.factorized import (  # noqa: F401
+    cholesky, det, inv, matrix_inverse, slogdet, solve, solve_triangular,
+)
 from scanjit.tensor.math import max, min, sum
 from scanjit.tensor.products import Dot, dot
 from scanjit.tensor.shape import expand_dims, shape_padright
 
-__all__ = ["det", "inv", "matrix_dot", "matrix_inverse", "norm", "slogdet", "solve", "trace"]
+__all__ = ["cholesky", "det", "inv", "matrix_dot", "matrix_inverse", "norm", "slogdet", "solve",
+           "solve_triangular", "trace"]
 
 
 def trace(X) -> Variable:
