@@ -144,6 +144,18 @@ CASES = {
                            lambda g: g.integers(-5, 17, size=4).astype("int32")),
     "multinomial": Case(lambda r, rng, p: r.multinomial(20, p, rng=rng), lambda g, p: g.multinomial(20, p),
                         [("float64", (None,), P3)]),
+    "multinomial rows": Case(lambda r, rng, p: r.multinomial(6, p, rng=rng),
+                             lambda g, p: np.array([g.multinomial(6, row) for row in p]),
+                             [("float64", (None, 3), P_ROWS)]),
+    "multinomial counts and rows": Case(lambda r, rng, n, p: r.multinomial(n, p, rng=rng),
+                                        lambda g, n, p: np.array([g.multinomial(k, row) for k, row in zip(n, p)]),
+                                        [("int64", (None,), [3, 0]), ("float64", (None, None), P_ROWS)]),
+    "multinomial, size": Case(lambda r, rng, p: r.multinomial(4, p, size=(2, 3), rng=rng),
+                              lambda g, p: g.multinomial(4, p, size=(2, 3)), [("float64", (None,), P3)]),
+    "multinomial rows, size n": Case(lambda r, rng, p, k: r.multinomial(2, p, size=(k, 2), rng=rng),
+                                     lambda g, p, k: np.array([[g.multinomial(2, row) for row in p]
+                                                               for _ in range(int(k))]),
+                                     [("float64", (2, 3), P_ROWS), ("int64", (), 3)]),
     "standard_normal": Case(lambda r, rng: r.standard_normal(size=(2, 3), rng=rng),
                             lambda g: g.normal(0.0, 1.0, size=(2, 3))),
     "lognormal": Case(lambda r, rng: r.lognormal(0.5, 0.25, size=6, rng=rng), lambda g: g.lognormal(0.5, 0.25, 6)),
@@ -331,6 +343,8 @@ INVALID = {
     "geometric p <= 0": ("geometric", (X,), {}, [("float64", (), 0.0)]),
     "geometric p NaN, array": ("geometric", (X,), {}, [("float64", (None,), [0.5, np.nan])]),
     "geometric p > 1, array": ("geometric", (X,), {}, [("float64", (None,), [0.5, 1.5])]),
+    "multinomial rows broadcast": ("multinomial", (X, Y), {}, [("int64", (None,), [1, 2, 3]),
+                                                              ("float64", (None, None), P_ROWS)]),
     "broadcast with a symbolic size": ("normal", (X, 1.0), {"size": (Y,)},
                                        [("float64", (None,), VEC3), ("int64", (), 2)]),
     "output size, symbolic": ("normal", (X, 1.0), {"size": (Y, 1)},
@@ -370,6 +384,20 @@ def test_rows_that_do_not_fit_size_raise_pytensors_errors(name, size, mode):
         reference(np.random.default_rng(SEED), P_ROWS, size)
     with pytest.raises(ValueError) as ours:
         f(P_ROWS)
+    assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_multinomial_rows_that_do_not_fit_size_raise_pytensors_error(mode):
+    """PyTensor broadcasts p's rows to size (`np.broadcast_to`); NumPy's own
+    multinomial would broadcast size against them and say so otherwise."""
+    p = pt.dmatrix("p")
+    f = pytensor.function([p], pt.random.multinomial(1, p, size=(3,), rng=pytensor.shared(np.random.default_rng(0))),
+                          mode=mode)
+    with pytest.raises(ValueError) as ours:
+        f(P_ROWS)
+    with pytest.raises(ValueError) as theirs:
+        np.broadcast_to(P_ROWS, (3, 3))
     assert str(ours.value) == str(theirs.value)
 
 

@@ -500,7 +500,40 @@ def emit_dirichlet(e: Emitter, node) -> list[SSAValue]:
 
 @emits(MultinomialRV)
 def emit_multinomial(e: Emitter, node) -> list[SSAValue]:
-    rng, n, p = [e.value(v) for v in node.inputs]
+    op, (rng, (n, p), (n_var, p_var)) = node.op, inputs(e, node)
+    scratch = e.emit(sj.FillOp(e.const(0.0, "float64"), [], BINOMIAL_SCRATCH))
+    if not op.batched(node):
+        counts_type = ir_type(node.outputs[1].type)
+        counts = multinomial_draw(e, rng, n, p, counts_type, scratch)
+        return [rng, cast_tensor(e, counts, "int64", node.outputs[1].dtype)]
+    (n_static, p_static), n_dims, p_dims = static_shapes(node), dims_of(e, n, n_var.ndim), dims_of(e, p, p_var.ndim)
+    d = p_dims[-1]
+    if op.size is None:
+        check_broadcast(e, [n_static, p_static[:-1]], [n_dims, p_dims[:-1]])
+        batch = broadcast_shape([n_var.type, GraphType("float64", p_static[:-1])])
+        dims = broadcast_lengths([n_static, p_static[:-1]], [n_dims, p_dims[:-1]], e.index(1))
+    else:  # size's lengths never broadcast (np.broadcast_to)
+        batch, dims = op.size, size_dims(e, node)
+        requested = (None,) * len(batch)
+        check_broadcast(e, [requested, n_static], [dims, n_dims], remapped_mismatch)
+        check_broadcast(e, [requested + p_static[-1:], p_static], [[*dims, d], p_dims], remapped_mismatch)
+    row_type = TensorType(f64, [DYNAMIC_INDEX])
+    out = e.emit(sj.FillOp(e.const(0, "int64"), dims + [d], TensorType(I64, [DYNAMIC_INDEX] * (len(dims) + 1))))
+
+    def draw(_, ivs, acc):
+        row = e.loop(d, [e.emit(tensor.EmptyOp([d], row_type))],
+                     lambda _, j, r: [e.emit(tensor.InsertOp(element(e, p, p_static, [*ivs, j]), r[0], [j]))])[0]
+        counts = multinomial_draw(e, rng, element(e, n, n_static, ivs), row, TensorType(I64, [DYNAMIC_INDEX]),
+                                  acc[1])
+        return [e.loop(d, [acc[0]], lambda _, j, o: [e.emit(tensor.InsertOp(
+            e.emit(tensor.ExtractOp(counts, [j], I64)), o[0], [*ivs, j]))])[0], acc[1]]
+
+    samples = e.loop_nest(dims, [out, scratch], draw)[0]
+    return [rng, cast_tensor(e, samples, "int64", node.outputs[1].dtype)]
+
+
+def multinomial_draw(e: Emitter, rng, n: SSAValue, p: SSAValue, counts_type, scratch) -> SSAValue:
+    """One draw of NumPy's multinomial(n, p) for a vector p, after its checks."""
     e.check(e.cmp(n, e.const(0, "int64"), "sge"), "ValueError: n < 0")
     d = e.dim(p, 0)
     e.check(e.cmp(d, e.index(0), "sgt"), "ValueError: pvals must have at least 1 element")
@@ -508,13 +541,10 @@ def emit_multinomial(e: Emitter, node) -> list[SSAValue]:
     e.check(in_unit, "ValueError: pvals < 0, pvals > 1 or pvals contains NaNs")
     e.check(e.emit(arith.CmpfOp(head_sum, e.const(1.0 + 1e-12, "float64"), "ole")),
             "ValueError: sum(pvals[:-1]) > 1.0")
-    counts_type = ir_type(node.outputs[1].type)
     dynamic = [d] if counts_type.get_shape()[0] < 0 else []
     counts = e.emit(sj.FillOp(e.const(0, "int64"), dynamic, counts_type))
-    scratch = e.emit(sj.FillOp(e.const(0.0, "float64"), [], BINOMIAL_SCRATCH))
     d_i64 = e.emit(arith.IndexCastOp(d, I64))
-    counts = e.call("scanjit_multinomial", [rng, n, counts, p, d_i64, scratch], [2, 5])[0]
-    return [rng, cast_tensor(e, counts, "int64", node.outputs[1].dtype)]
+    return e.call("scanjit_multinomial", [rng, n, counts, p, d_i64, scratch], [2, 5])[0]
 
 
 LANES = 8

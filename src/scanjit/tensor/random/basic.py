@@ -185,14 +185,12 @@ def dirichlet(alphas, size=None, rng=None, dtype=None, name=None, return_next_rn
 
 
 def multinomial(n, p, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
-    """One draw of `Generator.multinomial(n, p)` for a scalar n and a vector p."""
-    if size is not None:
-        raise NotImplementedError("multinomial with size")
+    """`Generator.multinomial(n, p)`; for an array n or rows of p, or with
+    `size`, one draw per batch index (PyTensor's)."""
     n, p = as_tensor_variable(n), as_tensor_variable(p)
-    if n.ndim != 0 or p.ndim != 1:
-        raise NotImplementedError("multinomial needs a scalar n and a vector p")
-    op = MultinomialRV("multinomial", _dtype("multinomial", "int", dtype), None)
-    return _draw(op, [cast(n, "int64"), cast(p, "float64")], rng, name, return_next_rng)
+    static, given = _size(size)
+    op = MultinomialRV("multinomial", _dtype("multinomial", "int", dtype), static, bool(given))
+    return _draw(op, [cast(n, "int64"), cast(p, "float64"), *given], rng, name, return_next_rng)
 
 
 def integers(low, high=None, size=None, rng=None, dtype=None, name=None, return_next_rng=False):

@@ -253,17 +253,52 @@ class ScalarParamsRV(RandomVariable):
 # -- distributions of vector parameters ------------------------------------------
 
 class MultinomialRV(RandomVariable):
-    """`Generator.multinomial(n, p)` for a scalar n and a vector p (int64 counts)."""
+    """`Generator.multinomial(n, p)` (int64 counts): one draw for a scalar n
+    and a vector p, else one per batch index (PyTensor's): of `size`, to
+    which n and p's rows are broadcast (as `np.broadcast_to`), or of n and
+    p's rows broadcast together; in C order, each checked as NumPy checks
+    one draw before it is made."""
+
+    def batched(self, node) -> bool:
+        n, p = static_shapes(node)
+        return len(n) > 0 or len(p) > 1 or self.size is not None
 
     def sample_shape(self, params):
-        return params[1].type.shape
+        n, p = params
+        if p.ndim == 0:
+            raise ValueError("multinomial needs p with at least one axis")
+        if self.size is not None:
+            check_size_rank(self.size, params, [0, 1])
+            return (*self.size, p.type.shape[-1])
+        return (*broadcast_shape([n.type, TensorType(p.dtype, p.type.shape[:-1])]), p.type.shape[-1])
 
     def infer_shape(self, node, shapes, dims):
-        return [[], shapes[2]]
+        if self.size is not None:
+            return [[], [*self.size_lengths(node, dims), shapes[2][-1]]]
+        n, p = static_shapes(node)
+        return [[], [*broadcast_lengths([n, p[:-1]], [shapes[1], shapes[2][:-1]], dims.const(1)), shapes[2][-1]]]
 
     def draw(self, node, rng, params, size):
-        """After the compiled checks (NumPy's messages; its sum is compensated)."""
         n, p = params
+        if not self.batched(node):
+            return self.one(rng, n, p)
+        static_n, static_p = static_shapes(node)
+        if size is None:
+            check_broadcast([static_n, static_p[:-1]], [n.shape, p.shape[:-1]])
+            size = np.broadcast_shapes(n.shape, p.shape[:-1])
+        else:  # size's lengths never broadcast (np.broadcast_to)
+            check_broadcast([(None,) * len(size), static_n], [size, n.shape], remapped_mismatch)
+            check_broadcast([(None,) * len(size) + static_p[-1:], static_p], [(*size, p.shape[-1]), p.shape],
+                            remapped_mismatch)
+        n, p = np.broadcast_to(n, size), np.broadcast_to(p, (*size, p.shape[-1]))
+        samples = np.empty(p.shape, "int64")
+        for index in np.ndindex(tuple(size)):
+            samples[index] = self.one(rng, n[index], p[index])
+        return samples
+
+    @staticmethod
+    def one(rng, n, p):
+        """One draw, after the compiled checks (NumPy's messages; its sum is compensated)."""
         if n < 0:
             raise ValueError("n < 0")
         if len(p) == 0:
