@@ -103,3 +103,56 @@ def test_a_generator_variable_s_methods_are_pytensor_3s():
         pt.dvector("v").normal
     with pytest.raises(AttributeError, match="cauchy"):
         rng.cauchy
+
+
+def mvnormal_numpy(g, mean, cov, size=()):
+    """PyTensor's multivariate_normal (method "cholesky") in NumPy."""
+    return mean + np.einsum("ij,...j->...i", np.linalg.cholesky(cov), g.normal(size=(*size, len(mean))))
+
+
+MEAN, COV = np.array([1.0, -1.0, 0.5]), np.array([[2.0, 0.3, 0.1], [0.3, 1.0, 0.2], [0.1, 0.2, 0.5]])
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_multivariate_normal_is_cholesky_times_normal_draws(mode):
+    m, C, k = pt.dvector("m"), pt.dmatrix("C"), pt.lscalar("k")
+    rng = pytensor.shared(np.random.default_rng(SEED))
+    srng = pt.random.RandomStream(5)
+    f = pytensor.function([m, C, k], [pt.random.multivariate_normal(m, C, rng=rng),
+                                      pt.random.multivariate_normal(m, C, size=(k, 2), rng=rng),
+                                      srng.multivariate_normal(m, C)], mode=mode)
+    one, many, streamed = f(MEAN, COV, 3)
+    mirror = np.random.default_rng(SEED)
+    np.testing.assert_array_equal(one, mvnormal_numpy(mirror, MEAN, COV))
+    np.testing.assert_allclose(many, mvnormal_numpy(mirror, MEAN, COV, (3, 2)), rtol=1e-14, atol=1e-15)
+    assert one.shape == (3,) and many.shape == (3, 2, 3) and streamed.shape == (3,)
+    assert not np.array_equal(f(MEAN, COV, 3)[2], streamed)  # the stream's generator advances
+    with pytest.raises(np.linalg.LinAlgError, match="not positive definite"):
+        f(MEAN, -COV, 1)
+
+
+def test_multivariate_normal_in_a_scan_step_and_against_pytensor():
+    m, C = pt.dvector("m"), pt.dmatrix("C")
+    rng = pytensor.shared(np.random.default_rng(SEED))
+
+    def step(x, C):
+        next_rng, y = pt.random.multivariate_normal(0.9 * x, C, rng=rng, return_next_rng=True)
+        return y, {rng: next_rng}
+
+    walk, updates = pytensor.scan(step, outputs_info=[m], non_sequences=[C], n_steps=5)
+    got = pytensor.function([m, C], walk, updates=updates)(MEAN, COV)
+    mirror, x, expected = np.random.default_rng(SEED), MEAN, []
+    for _ in range(5):
+        x = mvnormal_numpy(mirror, 0.9 * x, COV)
+        expected.append(x)
+    np.testing.assert_allclose(got, expected, rtol=1e-14)
+    pytensor_ = pytest.importorskip("pytensor")
+    import pytensor.tensor as ptt
+    mp, Cp = ptt.dvector("m"), ptt.dmatrix("C")
+    theirs = pytensor_.function([mp, Cp], ptt.random.multivariate_normal(
+        mp, Cp, size=(4,), rng=pytensor_.shared(np.random.default_rng(SEED))))(MEAN, COV)
+    ours = pytensor.function([m, C], pt.random.multivariate_normal(
+        m, C, size=(4,), rng=pytensor.shared(np.random.default_rng(SEED))))(MEAN, COV)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-14)
+    with pytest.raises(NotImplementedError, match="batch of means"):
+        pt.random.multivariate_normal(pt.dmatrix("M"), C, rng=rng)

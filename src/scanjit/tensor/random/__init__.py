@@ -10,7 +10,7 @@ from scanjit.unsupported import module_getattr, not_yet
 
 NOT_YET = not_yet({"": (
     "betabinom", "cauchy", "gengamma", "gumbel", "halfcauchy", "halfnormal", "hypergeometric", "invgamma",
-    "multivariate_normal", "nbinom", "negative_binomial", "pareto", "t", "triangular", "truncexpon", "rng",
+    "nbinom", "negative_binomial", "pareto", "t", "triangular", "truncexpon", "rng",
     "default_rng"),
     "part of PyTensor's own compiler or type system": ("pytensor", "rewriting", "type", "variable")})
 """PyTensor's distributions that scanjit does not draw yet, and the rest of

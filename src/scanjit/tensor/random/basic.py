@@ -161,6 +161,37 @@ def geometric(p, size=None, rng=None, dtype=None, name=None, return_next_rng=Fal
     return _scalar_params("geometric", (p,), size, rng, dtype, name, return_next_rng)
 
 
+def multivariate_normal(mean, cov, size=None, rng=None, dtype=None, name=None, return_next_rng=False,
+                        method="cholesky"):
+    """PyTensor's (its method "cholesky"): mean + L z, L = cholesky(cov) (NumPy's
+    LinAlgError where cov is not positive definite) and z the generator's
+    standard normal draws of shape (*size, n). A vector mean and a matrix
+    cov; their gradient is the one of that expression (PyTensor's draws have
+    none)."""
+    from scanjit.raise_op import assert_op
+    from scanjit.tensor.elemwise import isnan
+    from scanjit.tensor.factorized import cholesky
+    from scanjit.tensor.math import any as any_
+    from scanjit.tensor.products import dot
+
+    mean, cov = as_tensor_variable(mean), as_tensor_variable(cov)
+    if mean.ndim != 1 or cov.ndim != 2:
+        raise NotImplementedError("multivariate_normal of a batch of means or covariances (a vector mean, "
+                                  "a matrix cov only)")
+    if method != "cholesky":
+        raise NotImplementedError(f"multivariate_normal with method={method!r} (only 'cholesky')")
+    factor = cholesky(cast(cov, "float64"))
+    factor = assert_op(factor, ~any_(isnan(factor)), msg="Matrix is not positive definite",
+                       exc_type=np.linalg.LinAlgError)
+    static, given = _size(size)
+    shape = (*(given or static or ()), mean.shape[0])
+    next_rng, z = normal(0.0, 1.0, size=shape, rng=rng, return_next_rng=True)
+    sample = cast(dot(z, factor.T) + mean, _dtype("multivariate_normal", "float", dtype))
+    if name is not None:
+        sample.name = name
+    return (next_rng, sample) if return_next_rng else sample
+
+
 def chisquare(df, size=None, rng=None, return_next_rng=False):
     """PyTensor's: gamma(df / 2, scale=2) (NumPy's chisquare draws otherwise)."""
     return gamma(shape=as_tensor_variable(df) / 2.0, scale=2.0, size=size, rng=rng, return_next_rng=return_next_rng)
@@ -236,5 +267,6 @@ def permutation(x, size=None, rng=None, return_next_rng=False):
 
 
 __all__ = ["bernoulli", "beta", "binomial", "categorical", "chisquare", "choice", "dirichlet", "exponential",
-           "gamma", "geometric", "integers", "laplace", "logistic", "lognormal", "multinomial", "normal",
+           "gamma", "geometric", "integers", "laplace", "logistic", "lognormal", "multinomial",
+           "multivariate_normal", "normal",
            "permutation", "poisson", "standard_normal", "uniform", "vonmises", "wald", "weibull"]

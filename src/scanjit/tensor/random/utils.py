@@ -74,7 +74,6 @@ class RandomStream:
             raise ValueError("The `rng` option cannot be used with a variate in a `RandomStream`")
         (child,) = self.gen_seedgen.spawn(1)
         rng = shared(self.rng_ctor(child), borrow=True)
-        out = op(*args, **kwargs, rng=rng)
-        rng.default_update = out.owner.outputs[0]
+        rng.default_update, out = op(*args, **kwargs, rng=rng, return_next_rng=True)
         self.state_updates.append((rng, rng.default_update))
         return out
