@@ -335,8 +335,8 @@ def compare_gradients(seed: int, index: int, calls: int, matrices: bool = False)
     except PYTENSOR.pytensor.gradient.NullTypeGradError as exc:  # e.g. through an `until` scan's
         pytest.skip(f"{where}: PyTensor has no gradient here ({str(exc).splitlines()[0][:80]})")
     Mode = PYTENSOR.pytensor.compile.mode.Mode
-    mode = Mode(linker="numba", optimizer="fast_compile") if a_sequence_and_row_taps(program) \
-        else Mode(linker="cvm")  # "taps' gradient in C"; numba takes up to a minute a program
+    mode = Mode(linker="numba") if a_sequence_and_row_taps(program) \
+        else Mode(linker="cvm")  # "taps' gradient in C" and "in numba"; numba takes up to a minute a program
     oracle = PYTENSOR.pytensor.function(twin.inputs, [their_cost, *their_grads], on_unused_input="ignore", mode=mode)
     problems = []
     for case in range(calls):
