@@ -262,3 +262,14 @@ def test_gradients_against_finite_differences(name):
                       [a, rs.normal(size=3)]),
     }[name]
     verify_grad(fun, pts, rng=np.random.default_rng(1))
+
+
+def test_without_numpy_s_lapack_compiling_raises_not_implemented(monkeypatch):
+    import scanjit.runtime.lapack as lapack
+
+    monkeypatch.setenv("SCANJIT_CACHE", "0")
+    monkeypatch.setattr(lapack, "numpy_lapack", lambda: None)
+    A = pt.dmatrix("A")
+    with pytest.raises(NotImplementedError, match="scanjit_gesv_f64.*LAPACK of NumPy's wheels"):
+        pytensor.function([A], pt.linalg.inv(A))
+    np.testing.assert_array_equal(pytensor.function([A], pt.linalg.inv(A), mode="py")(np.eye(2)), np.eye(2))

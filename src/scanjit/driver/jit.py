@@ -16,7 +16,7 @@ import llvmlite.binding as llvm_binding
 from llvmlite.binding.executionengine import ExecutionEngine
 
 from scanjit import runtime
-from scanjit.runtime import llvm as host
+from scanjit.runtime import lapack, llvm as host
 from scanjit.runtime.numpy_random import NUMPY_RANDOM_FUNCTIONS, bind_library, bind_numpy_random, library_calls
 from scanjit.dialects.abi import ALWAYS_INLINE, ERRORS, FRESH_RESULT, RESULT_OFFSETS
 
@@ -38,6 +38,7 @@ def _bind_symbols(llvm_ir: str) -> None:
         bind_numpy_random()
     for name in library_calls(llvm_ir):
         bind_library(name)
+    lapack.check_available(declared)
     unbound = [name for name in declared if not llvm_binding.address_of_symbol(name)]
     if unbound:
         raise RuntimeError(f"compiled code calls {', '.join(unbound)}, which no library defines")

@@ -15,7 +15,6 @@ from xdsl.ir import SSAValue
 from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.scalar import ELEMENT_TYPES, from_index
 from scanjit.passes.support.builder import empty_like_dims
-from scanjit.runtime.lapack import available
 from scanjit.tensor.factorized import Cholesky, Det, MatrixInverse, Solve, SolveTriangular
 
 I64, F64 = ELEMENT_TYPES["int64"], ELEMENT_TYPES["float64"]
@@ -85,7 +84,6 @@ def gesv(e: Emitter, a: SSAValue, b: SSAValue, n: SSAValue, nrhs: SSAValue):
 @emits(MatrixInverse)
 def emit_inverse(e: Emitter, node) -> list[SSAValue]:
     """np.linalg.inv: gesv of a column-major copy and the identity."""
-    available("inv")
     x = e.value(node.inputs[0])
     n = square_length(e, x, "inv")
     inverse, info = gesv(e, copied(e, x, [n, n], transpose=True), identity(e, n), n, n)
@@ -96,7 +94,6 @@ def emit_inverse(e: Emitter, node) -> list[SSAValue]:
 @emits(Solve)
 def emit_solve(e: Emitter, node) -> list[SSAValue]:
     """gesv of column-major copies of a and b; NaNs where a is singular (PyTensor's)."""
-    available("solve")
     a, ndim = e.value(node.inputs[0]), node.inputs[1].ndim
     n = square_length(e, a, "solve")
     columns, rows, nrhs = right_hand_side(e, node, n)
@@ -108,7 +105,6 @@ def emit_solve(e: Emitter, node) -> list[SSAValue]:
 def emit_solve_triangular(e: Emitter, node) -> list[SSAValue]:
     """trtrs as SciPy calls it for a C-ordered a: a's row-major buffer is aᵀ
     column-major, so aᵀ's other triangle, transposed."""
-    available("solve_triangular")
     op, a, ndim = node.op, e.value(node.inputs[0]), node.inputs[1].ndim
     n = square_length(e, a, "solve_triangular")
     columns, rows, nrhs = right_hand_side(e, node, n)
@@ -122,7 +118,6 @@ def emit_solve_triangular(e: Emitter, node) -> list[SSAValue]:
 def emit_cholesky(e: Emitter, node) -> list[SSAValue]:
     """potrf of a column-major copy; the other triangle zeros; NaNs where it
     is not positive definite (PyTensor's)."""
-    available("cholesky")
     lower, x = node.op.lower, e.value(node.inputs[0])
     n = square_length(e, x, "cholesky")
     columns, info = e.call("scanjit_potrf_f64", [copied(e, x, [n, n], transpose=True), from_index(e.emit, n),
@@ -144,7 +139,6 @@ def emit_det(e: Emitter, node) -> list[SSAValue]:
     """NumPy's det: getrf of a column-major copy; the sign of the pivots'
     row exchanges and of U's diagonal; sign · exp(Σ log|uᵢᵢ|); 0 when
     getrf finds U singular."""
-    available("det")
     x, dtype = e.value(node.inputs[0]), "float64"
     n = square_length(e, x, "det")
     lu, ipiv, info = e.call("scanjit_getrf_f64", [copied(e, x, [n, n], transpose=True), pivots(e, n), from_index(e.emit, n)],

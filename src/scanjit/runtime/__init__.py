@@ -81,9 +81,9 @@ def _engine() -> llvm_binding.ExecutionEngine:
     pyentry.bind_symbols()
     cached = load(llvm_ir)
     engine, object_code = host.compile_ir(llvm_ir, cached)
+    lapack_functions = lapack.FUNCTIONS if lapack.numpy_lapack() is not None else ()
     for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for", "scanjit_gemm_f64", "scanjit_gemm_f32",
-                 "scanjit_dot_f64", "scanjit_dot_f32", "scanjit_gesv_f64", "scanjit_getrf_f64",
-                 "scanjit_potrf_f64", "scanjit_trtrs_f64", "scanjit_interrupts", "scanjit_threads"):
+                 "scanjit_dot_f64", "scanjit_dot_f32", "scanjit_interrupts", "scanjit_threads", *lapack_functions):
         llvm_binding.add_symbol(name, engine.get_function_address(name))
     for kind, blas in gemm.numpy_blas().items():
         ctypes.CFUNCTYPE(None, ctypes.c_void_p)(engine.get_function_address(f"scanjit_set_gemm_{kind}"))(blas)

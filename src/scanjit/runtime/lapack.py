@@ -11,7 +11,7 @@ call the LAPACK that NumPy's `np.linalg` calls (`scipy_dgesv_64_`,
 the BLAS of gemm.py), on column-major copies, as NumPy does: so `inv`,
 `solve`, `det` and `cholesky` give NumPy's bits (NumPy computes float32 in
 double too). Where NumPy brings no such library,
-compiling an op that needs them raises NotImplementedError (`available`).
+compiling an op that needs them raises NotImplementedError (`check_available`).
 """
 
 from __future__ import annotations
@@ -37,8 +37,14 @@ def numpy_lapack() -> tuple[int, ...] | None:
         return None
 
 
-def available(what: str) -> None:
-    """Raise NotImplementedError naming `what` when NumPy brings no LAPACK."""
-    if not numpy_lapack():
-        raise NotImplementedError(f"{what} calls the LAPACK of NumPy's wheels (libscipy_openblas64_), "
-                                  "which this NumPy does not bring")
+FUNCTIONS = ("scanjit_gesv_f64", "scanjit_getrf_f64", "scanjit_potrf_f64", "scanjit_trtrs_f64")
+
+
+def check_available(declared) -> None:
+    """NotImplementedError, at compile time, for code calling FUNCTIONS (of
+    `declared`) where NumPy brings no LAPACK (they are not bound then)."""
+    used = [name for name in declared if name in FUNCTIONS]
+    if used and numpy_lapack() is None:
+        raise NotImplementedError(f"the code calls {', '.join(used)} (inv, solve, det, cholesky or "
+                                  "solve_triangular), which need the LAPACK of NumPy's wheels "
+                                  "(libscipy_openblas64_): this NumPy does not bring it")
