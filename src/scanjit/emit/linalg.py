@@ -76,8 +76,8 @@ def pivots(e: Emitter, n: SSAValue) -> SSAValue:
 
 def gesv(e: Emitter, a: SSAValue, b: SSAValue, n: SSAValue, nrhs: SSAValue):
     """LAPACK's solution of a x = b, a and b column-major: (x column-major, info)."""
-    _, x, _, info = e.call("scanjit_gesv_f64", [a, b, pivots(e, n), from_index(e.emit, n),
-                                                          from_index(e.emit, nrhs)], [0, 1, 2], I64)
+    args = [a, b, pivots(e, n), from_index(e.emit, n), from_index(e.emit, nrhs)]
+    _, x, _, info = e.call("scanjit_gesv_f64", args, [0, 1, 2], I64)
     return x, info
 
 
@@ -141,8 +141,8 @@ def emit_det(e: Emitter, node) -> list[SSAValue]:
     getrf finds U singular."""
     x, dtype = e.value(node.inputs[0]), "float64"
     n = square_length(e, x, "det")
-    lu, ipiv, info = e.call("scanjit_getrf_f64", [copied(e, x, [n, n], transpose=True), pivots(e, n), from_index(e.emit, n)],
-                            [0, 1], I64)
+    args = [copied(e, x, [n, n], transpose=True), pivots(e, n), from_index(e.emit, n)]
+    lu, ipiv, info = e.call("scanjit_getrf_f64", args, [0, 1], I64)
 
     def exchanges(_, i, acc):
         pivot = e.emit(tensor.ExtractOp(ipiv, [i], I64))
