@@ -88,6 +88,12 @@ def check_output_size(e: Emitter, size: tuple[int | None, ...], size_dims, stati
                 f"with broadcast dimensions of inputs {tuple_text(broadcast)}.", values)
 
 
+def check_rows_fit(e: Emitter, size: tuple, dims: list[SSAValue], static: tuple, shape: list[SSAValue]) -> None:
+    """`np.broadcast_to`'s check of rows (static shape `static`, lengths
+    `shape`) to size (its lengths `dims`) and their length: size's lengths never broadcast."""
+    check_broadcast(e, [(None,) * len(size) + static[-1:], static], [[*dims, shape[-1]], shape], remapped_mismatch)
+
+
 def size_dims(e: Emitter, node) -> list[SSAValue]:
     """The lengths of the draws' `size`, after NumPy's check that none is negative."""
     op = node.op
@@ -478,8 +484,7 @@ def emit_dirichlet(e: Emitter, node) -> list[SSAValue]:
     batch, dims = static[:-1], alpha_dims[:-1]
     if op.size is not None:
         batch, dims = op.size, size_dims(e, node)
-        requested = (None,) * len(op.size) + static[-1:]  # size's lengths never broadcast (broadcast_to)
-        check_broadcast(e, [requested, static], [[*dims, k], alpha_dims], remapped_mismatch)
+        check_rows_fit(e, batch, dims, static, alpha_dims)
     out_type = TensorType(f64, [DYNAMIC_INDEX if s is None else s for s in (*batch, static[-1])])
     out = e.emit(sj.FillOp(e.const(0.0, "float64"), [n for n, s in zip([*dims, k], out_type.get_shape())
                                                        if s < 0], out_type))
@@ -514,9 +519,8 @@ def emit_multinomial(e: Emitter, node) -> list[SSAValue]:
         dims = broadcast_lengths([n_static, p_static[:-1]], [n_dims, p_dims[:-1]], e.index(1))
     else:  # size's lengths never broadcast (np.broadcast_to)
         batch, dims = op.size, size_dims(e, node)
-        requested = (None,) * len(batch)
-        check_broadcast(e, [requested, n_static], [dims, n_dims], remapped_mismatch)
-        check_broadcast(e, [requested + p_static[-1:], p_static], [[*dims, d], p_dims], remapped_mismatch)
+        check_broadcast(e, [(None,) * len(batch), n_static], [dims, n_dims], remapped_mismatch)
+        check_rows_fit(e, batch, dims, p_static, p_dims)
     row_type = TensorType(f64, [DYNAMIC_INDEX])
     out = e.emit(sj.FillOp(e.const(0, "int64"), dims + [d], TensorType(I64, [DYNAMIC_INDEX] * (len(dims) + 1))))
 

@@ -81,13 +81,14 @@ def _engine() -> llvm_binding.ExecutionEngine:
     pyentry.bind_symbols()
     cached = load(llvm_ir)
     engine, object_code = host.compile_ir(llvm_ir, cached)
-    lapack_functions = lapack.FUNCTIONS if lapack.numpy_lapack() is not None else ()
+    functions = lapack.numpy_lapack()  # NumPy's LAPACK: its wrappers are bound only where it is there
     for name in ("scanjit_alloc", "scanjit_free", "scanjit_parallel_for", "scanjit_gemm_f64", "scanjit_gemm_f32",
-                 "scanjit_dot_f64", "scanjit_dot_f32", "scanjit_interrupts", "scanjit_threads", *lapack_functions):
+                 "scanjit_dot_f64", "scanjit_dot_f32", "scanjit_interrupts", "scanjit_threads",
+                 *(lapack.FUNCTIONS if functions is not None else ())):
         llvm_binding.add_symbol(name, engine.get_function_address(name))
     for kind, blas in gemm.numpy_blas().items():
         ctypes.CFUNCTYPE(None, ctypes.c_void_p)(engine.get_function_address(f"scanjit_set_gemm_{kind}"))(blas)
-    if (functions := lapack.numpy_lapack()) is not None:
+    if functions is not None:
         ctypes.CFUNCTYPE(None, *[ctypes.c_void_p] * len(functions))(
             engine.get_function_address("scanjit_set_lapack_f64"))(*functions)
     for setter, value in (("scanjit_set_threads", threads.default_threads()),

@@ -22,6 +22,7 @@ from functools import cache
 from scanjit.runtime.gemm import openblas
 from scanjit.runtime.llvm import fill
 
+
 def lapack_ir() -> str:
     return fill("lapack.ll")
 

@@ -25,19 +25,15 @@ def float_dtype(*dtypes: str) -> str:
     return "float32" if all(d == "float32" for d in dtypes) else "float64"
 
 
-def matrix(x, what: str) -> Variable:
-    """`x` as a float64 matrix: not one raises ValueError, a batch of them
-    NotImplementedError."""
+def square(x, what: str) -> Variable:
+    """`x` as a float64 matrix, not statically known to be non-square: not a
+    matrix raises ValueError, a batch of them NotImplementedError."""
     x = as_tensor_variable(x)
     if x.ndim > 2:
         raise NotImplementedError(f"{what} of a {x.ndim}-d tensor (a batch of matrices)")
     if x.ndim != 2:
         raise ValueError(f"{what}: {x.label()} is not a matrix ({x.type})")
-    return cast(x, "float64")
-
-
-def square(x, what: str) -> Variable:
-    x = matrix(x, what)
+    x = cast(x, "float64")
     rows, cols = x.type.shape
     if None not in (rows, cols) and rows != cols:
         raise ValueError(f"{what} of the non-square {x.label()} (shape {x.type.shape})")

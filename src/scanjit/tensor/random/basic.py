@@ -72,6 +72,13 @@ def _draw(op: RandomVariable, params, rng, name=None, return_next_rng=False):
     return (next_rng, sample) if return_next_rng else sample
 
 
+def _sized_draw(cls, distribution: str, dtype: str, params, size, rng, name, return_next_rng):
+    """A draw of `cls(distribution, dtype, ...)` of `size`: static, or its
+    lengths passed as inputs after the parameters."""
+    static, given = _size(size)
+    return _draw(cls(distribution, dtype, static, bool(given)), [*params, *given], rng, name, return_next_rng)
+
+
 def _scalar_params(distribution: str, values, size, rng, dtype, name, return_next_rng):
     """A draw of SCALAR_PARAMS[distribution]; `values` in its order."""
     spec = SCALAR_PARAMS[distribution]
@@ -81,9 +88,8 @@ def _scalar_params(distribution: str, values, size, rng, dtype, name, return_nex
         if param.dtype in INTS and value.dtype not in INTS + ("bool",):
             raise TypeError(f"{distribution}'s {param.name} must be integers, got {value.dtype}")
         params.append(cast(value, param.dtype))
-    static, given = _size(size)
-    op = ScalarParamsRV(distribution, _dtype(distribution, spec.kind, dtype), static, bool(given))
-    return _draw(op, [*params, *given], rng, name, return_next_rng)
+    return _sized_draw(ScalarParamsRV, distribution, _dtype(distribution, spec.kind, dtype), params, size, rng, name,
+                       return_next_rng)
 
 
 def uniform(low=0.0, high=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
@@ -204,24 +210,21 @@ def _floats(x):
 
 
 def categorical(p, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
-    static, given = _size(size)
-    op = CategoricalRV("categorical", _dtype("categorical", "int", dtype), static, bool(given))
-    return _draw(op, [_floats(p), *given], rng, name, return_next_rng)
+    return _sized_draw(CategoricalRV, "categorical", _dtype("categorical", "int", dtype), [_floats(p)], size, rng,
+                       name, return_next_rng)
 
 
 def dirichlet(alphas, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
-    static, given = _size(size)
-    op = DirichletRV("dirichlet", _dtype("dirichlet", "float", dtype), static, bool(given))
-    return _draw(op, [cast(alphas, "float64"), *given], rng, name, return_next_rng)
+    return _sized_draw(DirichletRV, "dirichlet", _dtype("dirichlet", "float", dtype), [cast(alphas, "float64")],
+                       size, rng, name, return_next_rng)
 
 
 def multinomial(n, p, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
     """`Generator.multinomial(n, p)`; for an array n or rows of p, or with
     `size`, one draw per batch index (PyTensor's)."""
     n, p = as_tensor_variable(n), as_tensor_variable(p)
-    static, given = _size(size)
-    op = MultinomialRV("multinomial", _dtype("multinomial", "int", dtype), static, bool(given))
-    return _draw(op, [cast(n, "int64"), cast(p, "float64"), *given], rng, name, return_next_rng)
+    return _sized_draw(MultinomialRV, "multinomial", _dtype("multinomial", "int", dtype),
+                       [cast(n, "int64"), cast(p, "float64")], size, rng, name, return_next_rng)
 
 
 def integers(low, high=None, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
@@ -230,9 +233,8 @@ def integers(low, high=None, size=None, rng=None, dtype=None, name=None, return_
     low, high = as_tensor_variable(low), as_tensor_variable(high)
     if low.ndim or high.ndim:
         raise NotImplementedError("array-valued bounds for integers")
-    static, given = _size(size)
-    op = IntegersRV("integers", _dtype("integers", "int", dtype), static, bool(given))
-    return _draw(op, [cast(low, "int64"), cast(high, "int64"), *given], rng, name, return_next_rng)
+    return _sized_draw(IntegersRV, "integers", _dtype("integers", "int", dtype),
+                       [cast(low, "int64"), cast(high, "int64")], size, rng, name, return_next_rng)
 
 
 def choice(a, size=None, replace=True, p=None, rng=None, return_next_rng=False):

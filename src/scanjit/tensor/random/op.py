@@ -143,6 +143,12 @@ def remapped_mismatch(shapes: Sequence[Sequence[str]], i: int, j: int) -> str:
             f"{tuple_text(shapes[1], ',')}  and requested shape {tuple_text(shapes[0], ',')}")
 
 
+def check_rows_fit(size: tuple[int, ...], static: tuple, shape: tuple[int, ...]) -> None:
+    """`np.broadcast_to(x, (*size, row length))`'s check of rows x (static
+    shape `static`): size's lengths never broadcast."""
+    check_broadcast([(None,) * len(size) + static[-1:], static], [(*size, shape[-1]), shape], remapped_mismatch)
+
+
 def check_broadcast(static: Sequence[tuple], shapes: Sequence[tuple[int, ...]], message=mismatch,
                     ones: Sequence[int] = ()) -> None:
     """What the compiled code checks (`broadcast_pairs`), with NumPy's
@@ -288,8 +294,7 @@ class MultinomialRV(RandomVariable):
             size = np.broadcast_shapes(n.shape, p.shape[:-1])
         else:  # size's lengths never broadcast (np.broadcast_to)
             check_broadcast([(None,) * len(size), static_n], [size, n.shape], remapped_mismatch)
-            check_broadcast([(None,) * len(size) + static_p[-1:], static_p], [(*size, p.shape[-1]), p.shape],
-                            remapped_mismatch)
+            check_rows_fit(size, static_p, p.shape)
         n, p = np.broadcast_to(n, size), np.broadcast_to(p, (*size, p.shape[-1]))
         samples = np.empty(p.shape, "int64")
         for index in np.ndindex(tuple(size)):
@@ -375,11 +380,8 @@ class DirichletRV(RandomVariable):
         if alpha.ndim == 1:
             return rng.dirichlet(alpha, size)
         if size is not None:
-            requested = (*size, alpha.shape[-1])
-            static = node.inputs[1].type.shape  # size's lengths never broadcast (broadcast_to)
-            check_broadcast([(None,) * len(size) + static[-1:], static], [requested, alpha.shape],
-                            remapped_mismatch)
-            alpha = np.broadcast_to(alpha, requested)
+            check_rows_fit(size, node.inputs[1].type.shape, alpha.shape)
+            alpha = np.broadcast_to(alpha, (*size, alpha.shape[-1]))
         samples = np.empty(alpha.shape)
         for index in np.ndindex(alpha.shape[:-1]):
             samples[index] = rng.dirichlet(alpha[index])
