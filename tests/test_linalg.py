@@ -244,6 +244,24 @@ def test_diagonal_diag_trace(dtype, mode):
             check(next(got), want)
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_diagonals_inside_a_step(mode):
+    """A diagonal's length, min(rows - i, cols - j) at least 0, is known
+    before the loop from the step's input lengths (sub, minimum, maximum)."""
+    xs = pt.dtensor3("xs")
+    outs = pytensor.scan(lambda x: [pt.diagonal(x), pt.diagonal(x, 1), pt.diag(x[0], -1), pt.trace(x, 2),
+                                    pt.diagonal(x[:, 1:], -1)],
+                         sequences=[xs], return_updates=False)
+    f = pytensor.function([xs], outs, mode=mode)
+    for shape in [(2, 3, 4), (3, 5, 2), (0, 3, 3)]:
+        values = np.arange(np.prod(shape), dtype=float).reshape(shape)
+        wants = [(np.diagonal, ()), (np.diagonal, (1,)), (lambda x, k: np.diag(x[0], k), (-1,)), (np.trace, (2,)),
+                 (lambda x, k: np.diagonal(x[:, 1:], k), (-1,))]
+        for got, (f_np, args) in zip(f(values), wants):
+            want = np.array([f_np(x, *args) for x in values]).reshape(got.shape[:1] + got.shape[1:])
+            check(got, want)
+
+
 def test_diagonals_as_pytensor():
     pytensor_ref = pytest.importorskip("pytensor")
     import pytensor.tensor as rpt

@@ -173,6 +173,9 @@ class ReferenceShapes:
     def minimum(self, a: int, b: int) -> int:
         return min(a, b)
 
+    def maximum(self, a: int, b: int) -> int:
+        return max(a, b)
+
     def select(self, cond: Variable, a: int, b: int) -> int:
         return a if value(cond, self.env) != 0 else b
 
@@ -181,6 +184,9 @@ class ReferenceShapes:
 
     def add(self, a: int, b: int) -> int:
         return a + b
+
+    def sub(self, a: int, b: int) -> int:
+        return a - b
 
     def div(self, a: int, b: int) -> int:
         return a // b if b else 0

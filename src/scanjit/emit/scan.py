@@ -273,6 +273,9 @@ class EmittedShapes:
     def minimum(self, a: SSAValue, b: SSAValue) -> SSAValue:
         return self.e.emit(arith.MinSIOp(a, b))
 
+    def maximum(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        return self.e.emit(arith.MaxSIOp(a, b))
+
     def mul(self, a: SSAValue, b: SSAValue) -> SSAValue:
         return self.e.emit(arith.MuliOp(a, b))
 
@@ -291,6 +294,9 @@ class EmittedShapes:
 
     def add(self, a: SSAValue, b: SSAValue) -> SSAValue:
         return self.e.emit(arith.AddiOp(a, b))
+
+    def sub(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        return self.e.emit(arith.SubiOp(a, b))
 
     def div(self, a: SSAValue, b: SSAValue) -> SSAValue:
         """a / b, 0 when b is 0 (a reshape's -1 of a size-0 shape: checked where it is emitted)."""

@@ -15,11 +15,13 @@ from scanjit.tensor import random  # noqa: F401
 from scanjit.tensor.basic import constant  # noqa: F401
 from scanjit.tensor.elemwise import *  # noqa: F401,F403  (its __all__: Elemwise and pt.add, pt.exp, ...)
 from scanjit.tensor import extra_ops, nnet, special  # noqa: F401
-from scanjit.tensor.extra_ops import CumOp, cumprod, cumsum  # noqa: F401
+from scanjit.tensor.extra_ops import CumOp, broadcast_arrays, cumprod, cumsum, diff  # noqa: F401
 from scanjit.tensor.gradient import grad  # noqa: F401
 from scanjit.tensor.math import (  # noqa: F401
-    Argmax, Reduce, all, any, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var,
+    Argmax, Reduce, all, allclose, any, argmax, argmin, isclose, logsumexp, max, max_and_argmax, mean, min, prod,
+    ptp, std, sum, var,
 )
+from scanjit.tensor.einsum import batched_dot, batched_tensordot, einsum  # noqa: F401
 from scanjit.tensor.products import Dot, dot, matmul, matvec, outer, tensordot, vecdot, vecmat  # noqa: F401
 from scanjit.tensor.diagonal import diag, diagonal, trace  # noqa: F401
 from scanjit.tensor import linalg, nlinalg, slinalg  # noqa: F401
@@ -34,7 +36,7 @@ from scanjit.tensor.creation import (  # noqa: F401
 )
 from scanjit.tensor.join import (  # noqa: F401
     Join, RepeatIndices, as_tensor_variable, concatenate, horizontal_stack, join, repeat, roll, split, stack,
-    stacklists, take, tile, vertical_stack,
+    stacklists, take, take_along_axis, tile, vertical_stack,
 )
 from scanjit.tensor.subtensor import (  # noqa: F401
     ARRAY, AdvancedIncSubtensor, AdvancedSubtensor, Nonzero, SetSubtensor, Subtensor, flip, inc_subtensor,
@@ -111,17 +113,15 @@ NOT_YET = not_yet({
         "get_scalar_constant_value", "get_underlying_scalar_constant_value", "get_vector_length", "vectorize"),
     "as pytensor.gradient's: scanjit.gradient has it": ("jacobian", "hessian"),
     "": (
-        "allclose", "argsort", "bartlett", "batched_dot", "batched_tensordot", "betainc", "betaincinv",
-        "bincount", "broadcast_arrays", "broadcast_shape", "ceil_intdiv", "chi2sf", "choose", "compress",
-        "concat_with_broadcast", "cov", "dense_dot", "diff", "einsum", "erfcinv", "erfcx", "extract_diag",
-        "fill_diagonal", "fill_diagonal_offset", "flatnonzero", "gamma", "gammainc", "gammaincc",
-        "gammainccinv", "gammaincinv", "gammal", "gammau", "geomspace", "hyp2f1", "i0", "i1", "interp",
-        "interpolate1d", "inverse_permutation", "is_flat", "isclose", "iv", "ive", "j0", "j1", "join_dims",
-        "jv", "kn", "kv", "kve", "largest", "logspace", "max_and_argmax", "median", "mgrid",
-        "nonzero_values", "ogrid", "owens_t", "pack", "pad", "permute_row_elements", "ptp",
+        "argsort", "bartlett", "betainc", "betaincinv", "bincount", "broadcast_shape", "ceil_intdiv", "chi2sf",
+        "choose", "compress", "concat_with_broadcast", "cov", "dense_dot", "erfcinv", "erfcx", "extract_diag",
+        "fill_diagonal", "fill_diagonal_offset", "flatnonzero", "gamma", "gammainc", "gammaincc", "gammainccinv",
+        "gammaincinv", "gammal", "gammau", "geomspace", "hyp2f1", "i0", "i1", "interp", "interpolate1d",
+        "inverse_permutation", "is_flat", "iv", "ive", "j0", "j1", "join_dims", "jv", "kn", "kv", "kve", "largest",
+        "logspace", "median", "mgrid", "nonzero_values", "ogrid", "owens_t", "pack", "pad", "permute_row_elements",
         "ravel_multi_index", "searchsorted", "sgn", "slice_at_axis", "smallest", "sort", "split_dims",
-        "take_along_axis", "tril_indices", "tril_indices_from", "triu_indices",
-        "triu_indices_from", "unique", "unpack", "unravel_index"),
+        "tril_indices", "tril_indices_from", "triu_indices", "triu_indices_from", "unique", "unpack",
+        "unravel_index"),
 })
 """The public names of `pytensor.tensor` that scanjit does not have: why, or
 "" for the ones still to do."""

@@ -439,7 +439,8 @@ class Elemwise(Op):
             return None
         if self.scalar_op.startswith("cast_"):
             return dims.size(node.inputs[0])
-        combine = {"add": dims.add, "mul": dims.mul}.get(self.scalar_op)
+        combine = {"add": dims.add, "mul": dims.mul, "sub": dims.sub, "maximum": dims.maximum,
+                   "minimum": dims.minimum}.get(self.scalar_op)
         return combine and combine(*(dims.size(v) for v in node.inputs))
 
     def perform(self, node, inputs):

@@ -1,5 +1,5 @@
-"""`CumOp`: running sums and products (`cumsum`, `cumprod`), as in
-`pytensor.tensor.extra_ops`."""
+"""`CumOp`: running sums and products (`cumsum`, `cumprod`), and `diff` and
+`broadcast_arrays`, as in `pytensor.tensor.extra_ops`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import numpy as np
 
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable
-from scanjit.tensor.elemwise import mul, true_div
+from numpy.lib.array_utils import normalize_axis_index
+
+from scanjit.tensor.elemwise import mul, second, sub, true_div
 from scanjit.tensor.shape import reshape, shape
 from scanjit.tensor.subtensor import flip
 
@@ -80,3 +82,24 @@ def cumsum(x, axis=None) -> Variable:
 def cumprod(x, axis=None) -> Variable:
     """Running products along `axis`, or of the flattened `x` (axis None)."""
     return _cumulative(x, axis, "mul")
+
+
+def diff(x, n=1, axis=-1) -> Variable:
+    """The n-th differences along `axis`: x[1:] - x[:-1], n times."""
+    x = as_tensor_variable(x)
+    axis = normalize_axis_index(axis, x.ndim)
+    later, earlier = ([slice(None)] * axis + [part] for part in (slice(1, None), slice(None, -1)))
+    for _ in range(n):
+        x = sub(x[tuple(later)], x[tuple(earlier)])
+    return x
+
+
+def broadcast_arrays(*args) -> tuple[Variable, ...]:
+    """Each argument broadcast to the shape of all together."""
+    args = [as_tensor_variable(a) for a in args]
+    out = []
+    for k, a in enumerate(args):
+        for other in args[:k] + args[k + 1:]:
+            a = second(other, a)
+        out.append(a)
+    return tuple(out)

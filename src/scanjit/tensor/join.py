@@ -1,6 +1,6 @@
 """Tensors made of several, or of parts of one: `Join` (`concatenate`,
 `join`, `stack`, `horizontal_stack`, `vertical_stack`, `stacklists`),
-`split`, `repeat`, `tile`, `roll`, `take`, and `as_tensor_variable` of lists
+`split`, `repeat`, `tile`, `roll`, `take`, `take_along_axis`, and `as_tensor_variable` of lists
 holding variables."""
 
 from __future__ import annotations
@@ -229,3 +229,18 @@ def take(a, indices, axis: int | None = None) -> Variable:
     if axis is None:
         return flatten(a)[indices]
     return a[_axis_key(_axis(axis, a.ndim), indices)]
+
+
+def take_along_axis(arr, indices, axis=0) -> Variable:
+    """As np.take_along_axis: arr[..., indices, ...] matched index for index
+    along `axis` (of the flattened `arr` when axis is None), the other axes
+    broadcast between `arr` and `indices`."""
+    arr, indices = basic.as_tensor_variable(arr), basic.as_tensor_variable(indices)
+    if axis is None:
+        arr, axis = flatten(arr), 0
+    axis = _axis(axis, arr.ndim)
+    if arr.ndim != indices.ndim:
+        raise ValueError("`indices` and `arr` must have the same number of dimensions")
+    key = [indices if a == axis else dimshuffle(arange(Shape(a)(arr)), *[0 if b == a else "x" for b in range(arr.ndim)])
+           for a in range(arr.ndim)]
+    return arr[tuple(key)]

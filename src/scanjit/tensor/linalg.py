@@ -1,5 +1,5 @@
 """`pt.linalg` (and `pt.nlinalg`, `pt.slinalg`): what composes from other
-ops, as in PyTensor: norm, trace and matrix_dot; and inv, solve, det,
+ops, as in PyTensor: norm, trace, matrix_dot, matrix_power and kron; and inv, solve, det,
 slogdet, cholesky and solve_triangular (scanjit/tensor/factorized.py). What
 needs another factorization (an SVD, QR, eigenvalues) is not here yet."""
 
@@ -21,9 +21,10 @@ from scanjit.tensor.factorized import (  # noqa: F401
 )
 from scanjit.tensor.math import max, min, sum
 from scanjit.tensor.products import Dot, dot
-from scanjit.tensor.shape import expand_dims, shape_padright
+from scanjit.tensor.creation import eye
+from scanjit.tensor.shape import Shape, expand_dims, reshape, shape_padright
 
-__all__ = ["cholesky", "det", "inv", "matrix_dot", "matrix_inverse", "norm", "slogdet", "solve",
+__all__ = ["cholesky", "det", "inv", "kron", "matrix_dot", "matrix_inverse", "matrix_power", "norm", "slogdet", "solve",
            "solve_triangular", "trace"]
 
 
@@ -37,6 +38,37 @@ def trace(X) -> Variable:
 def matrix_dot(*args) -> Variable:
     """args[0] · args[1] · ..., left to right."""
     return functools.reduce(dot, args)
+
+
+def matrix_power(M, n: int) -> Variable:
+    """M to the integer power n, by repeated squaring (PyTensor's products);
+    a negative n: of M's inverse (PyTensor takes a pseudo-inverse; `inv`
+    raises LinAlgError for a singular M instead of giving a power of it)."""
+    M = as_tensor_variable(M)
+    if n < 0:
+        M, n = inv(M), -n
+    if n == 0:
+        return eye(Shape(M.ndim - 2)(M), dtype=M.dtype)
+    result, square = None, M
+    while True:
+        n, bit = divmod(n, 2)
+        if bit:
+            result = square if result is None else dot(result, square)
+        if not n:
+            return result
+        square = dot(square, square)
+
+
+def kron(a, b) -> Variable:
+    """NumPy's Kronecker product: blocks a[i, j] * b, with the operand of
+    fewer axes given leading axes of length 1 (at least 3 axes between them)."""
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if a.ndim + b.ndim <= 2:
+        raise TypeError(f"kron: inputs dimensions must sum to 3 or more. You passed {a.ndim} and {b.ndim}.")
+    ndim = builtins.max(a.ndim, b.ndim)
+    a, b = (expand_dims(x, tuple(range(ndim - x.ndim))) for x in (a, b))
+    blocks = mul(expand_dims(a, tuple(range(1, 2 * ndim, 2))), expand_dims(b, tuple(range(0, 2 * ndim, 2))))
+    return reshape(blocks, [mul(Shape(k)(a), Shape(k)(b)) for k in range(ndim)])
 
 
 def _sum_of_squares_norm(x: Variable, core: int, keepdims: bool) -> Variable:

@@ -1,5 +1,6 @@
 """Reductions (`Reduce`: sum, prod, max, min, all, any; mean, var, std,
-logsumexp), `Argmax` (argmax, argmin); the products (tensor/products.py)
+logsumexp, ptp), `Argmax` (argmax, argmin, max_and_argmax), isclose and
+allclose; the products (tensor/products.py)
 are here too, as in PyTensor's `pytensor.tensor.math`."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from scanjit.dtypes import is_float, upcast, upgrade_to_float
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable, constant
 from scanjit.tensor.elemwise import (
-    add, and_, cast, eq, exp, isinf, log, mul, second, sqrt, sub, switch, true_div,
+    abs, add, and_, cast, eq, exp, isfinite, isinf, isnan, le, log, mul, or_, second, sqrt, sub, switch, true_div,
 )
 from scanjit.tensor.products import (  # noqa: F401
     Dot, dot, matmul, matvec, outer, tensordot, vecdot, vecmat,
@@ -272,3 +273,28 @@ def argmin(x, axis=None, keepdims=False) -> Variable:
     x = as_tensor_variable(x)
     axes = _normalize_axes(axis, x.ndim)
     return _keepdims(x, Argmax(axes, minimum=True)(x), axes, keepdims)
+
+
+def max_and_argmax(a, axis=None, keepdims=False) -> list[Variable]:
+    """[max(a, axis), argmax(a, axis)]."""
+    return [max(a, axis=axis, keepdims=keepdims), argmax(a, axis=axis, keepdims=keepdims)]
+
+
+def ptp(a, axis=None) -> Variable:
+    """The range of values, max - min, along `axis` (all axes: None)."""
+    a = as_tensor_variable(a)
+    return sub(max(a, axis), min(a, axis))
+
+
+def isclose(a, b, rtol=1.0e-5, atol=1.0e-8, equal_nan=False) -> Variable:
+    """NumPy's isclose: |a - b| <= atol + rtol |b| for finite values; infinities
+    are close where equal; NaNs are not (but for `equal_nan`, to each other)."""
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    close = and_(and_(isfinite(a), isfinite(b)), le(abs(sub(a, b)), add(atol, mul(rtol, abs(b)))))
+    close = or_(close, and_(and_(isinf(a), isinf(b)), eq(a, b)))
+    return or_(close, and_(isnan(a), isnan(b))) if equal_nan else close
+
+
+def allclose(a, b, rtol=1.0e-5, atol=1.0e-8, equal_nan=False) -> Variable:
+    """Whether every element of a is close to b's (`isclose`)."""
+    return all(isclose(a, b, rtol, atol, equal_nan))

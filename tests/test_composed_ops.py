@@ -1,0 +1,190 @@
+"""NumPy functions composed of other ops, as PyTensor composes them: einsum,
+batched_dot, batched_tensordot, kron, matrix_power, diff, ptp, isclose,
+allclose, max_and_argmax, take_along_axis and broadcast_arrays. Each against
+NumPy, compiled, by the reference interpreter and inside a scan step; their
+gradients against finite differences; their errors."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import scanjit as pytensor
+import scanjit.tensor as pt
+from scanjit.gradient import verify_grad
+from scanjit.graph import toposort
+
+rs = np.random.default_rng(20261207)
+A, B, M, V = rs.normal(size=(2, 3, 4)), rs.normal(size=(2, 4, 5)), rs.normal(size=(4, 4)), rs.normal(size=4)
+T = rs.normal(size=(3, 4, 4))
+
+
+def batched(f, *xs):
+    return np.stack([f(*(x[i] for x in xs)) for i in range(len(xs[0]))])
+
+
+CASES = {  # name -> (the op of its operands, NumPy's, operands)
+    **{f"einsum {s}": (lambda *xs, s=s: pt.einsum(s, *xs), lambda *xs, s=s: np.einsum(s, *xs), ops) for s, ops in [
+        ("ij,jk->ik", [M, M]), ("ij,jk", [M, M]), ("ii", [M]), ("ii->i", [M]), ("ij->ji", [M]), ("ij->", [M]),
+        ("bij,bjk->bik", [A, B]), ("i,i", [V, V]), ("i,j->ij", [V, V]), ("...j,j->...", [A, V]),
+        ("bij,jk,k->bi", [A, M, V]), ("ij,ij->ij", [M, M]), ("ij,ji->", [M, M]),
+        ("...ij,...jk->...ik", [A, B]), ("i,->i", [V, np.array(2.0)]), ("bij,bkj->bik", [A, A]), ("abc->", [A]),
+        ("ijj->i", [T]), ("iJ,Jk->ik", [M, M]), ("bij,bjk", [A, B]), ("i...,i...->...", [M, M]),
+        ("ijk,ikl->jl", [T, T]), ("ij,kj->ikj", [M, M])]},
+    "batched_dot of matrices": (pt.batched_dot, lambda a, b: batched(np.dot, a, b), [A, B]),
+    "batched_dot matrices, vectors": (pt.batched_dot, lambda a, b: batched(np.dot, a, b), [A, A[:, 0, :]]),
+    "batched_dot vectors, matrices": (pt.batched_dot, lambda a, b: batched(np.dot, a, b), [A[:, :, 0], A]),
+    "batched_dot of vectors": (pt.batched_dot, lambda a, b: batched(np.dot, a, b), [A[:, 0], A[:, 1]]),
+    "batched_dot scalars": (pt.batched_dot, lambda a, b: batched(np.dot, a, b), [A[:, 0, 0], A]),
+    "batched_dot 4-d": (pt.batched_dot, lambda a, b: batched(np.dot, a, b), [np.stack([T, T]), B]),
+    "batched_tensordot": (lambda a, b: pt.batched_tensordot(a, b, [[1, 2], [2, 1]]),
+                          lambda a, b: batched(lambda x, y: np.tensordot(x, y, [[0, 1], [1, 0]]), a, b),
+                          [A, A.transpose(0, 2, 1)]),
+    "batched_tensordot 1": (lambda a, b: pt.batched_tensordot(a, b, 1),
+                            lambda a, b: batched(lambda x, y: np.tensordot(x, y, 1), a, b), [A, B]),
+    "kron": (pt.linalg.kron, np.kron, [M[:2, :3], M[1:, :2]]),
+    "kron matrix, vector": (pt.linalg.kron, np.kron, [M, V[:3]]),
+    "kron 3-d": (pt.linalg.kron, np.kron, [A, M[:2, :2]]),
+    **{f"matrix_power {n}": (lambda m, n=n: pt.linalg.matrix_power(m, n),
+                             lambda m, n=n: np.linalg.matrix_power(m, n), [M]) for n in (0, 1, 2, 3, 6, 13, -1, -3)},
+    "diff": (pt.diff, np.diff, [V]),
+    "diff 2 axis 0": (lambda x: pt.diff(x, 2, axis=0), lambda x: np.diff(x, 2, axis=0), [A.reshape(6, 4)]),
+    "ptp": (pt.ptp, np.ptp, [A]),
+    "ptp axis": (lambda x: pt.ptp(x, axis=1), lambda x: np.ptp(x, axis=1), [A]),
+    "max_and_argmax": (lambda x: pt.stack(pt.max_and_argmax(x, axis=0)),
+                       lambda x: np.stack([x.max(axis=0), x.argmax(axis=0)]), [M]),
+    "take_along_axis": (lambda x, i: pt.take_along_axis(x, i, axis=1), lambda x, i: np.take_along_axis(x, i, 1),
+                        [M, np.array([[3, 0], [1, 1], [0, 2], [2, 3]])]),
+    "take_along_axis 0 of argmax": (lambda x: pt.take_along_axis(x, pt.argmax(x, axis=0, keepdims=True), axis=0),
+                                    lambda x: np.take_along_axis(x, x.argmax(0)[None], axis=0), [A]),
+    "take_along_axis None": (lambda x, i: pt.take_along_axis(x, i, axis=None),
+                             lambda x, i: np.take_along_axis(x, i, axis=None), [M, np.array([15, 0, 7])]),
+    "broadcast_arrays": (lambda x, y: pt.stack(pt.broadcast_arrays(x, y)),
+                         lambda x, y: np.stack(np.broadcast_arrays(x, y)), [V, M[:, :1]]),
+}
+CLOSE = {  # name -> (the op of a and b, NumPy's): NaNs, infinities, near and far values
+    "isclose": (pt.isclose, np.isclose),
+    "isclose equal_nan": (lambda a, b: pt.isclose(a, b, equal_nan=True), lambda a, b: np.isclose(a, b, equal_nan=True)),
+    "isclose rtol atol": (lambda a, b: pt.isclose(a, b, 0.1, 0.5), lambda a, b: np.isclose(a, b, 0.1, 0.5)),
+    "allclose": (pt.allclose, np.allclose),
+    "allclose equal_nan": (lambda a, b: pt.allclose(a, b, equal_nan=True),
+                           lambda a, b: np.allclose(a, b, equal_nan=True)),
+}
+CLOSE_A = np.array([1.0, 4.0, 9.0, 1e10, np.inf, np.inf, -np.inf, np.nan, np.nan, 0.0, 1e-9])
+CLOSE_B = np.array([1.000001, 4.1, 9.0, 1.00001e10, np.inf, -np.inf, 5.0, np.nan, 1.0, 1e-8, 0.0])
+
+
+def symbolic(values):
+    """An input for each value, of static length 1 where it has length 1."""
+    return [pt.tensor(f"x{k}", dtype=v.dtype.name, shape=tuple(1 if n == 1 else None for n in v.shape))
+            for k, v in enumerate(values)]
+
+
+@pytest.fixture(autouse=True)
+def _deprecated_batched_products():
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "batched_(dot|tensordot) is deprecated", FutureWarning)
+        yield
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_against_numpy(name, mode):
+    build, numpy, values = CASES[name]
+    xs = symbolic(values)
+    got = pytensor.function(xs, build(*xs), mode=mode)(*values)
+    want = numpy(*values)
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_inside_a_step(name):
+    build, numpy, values = CASES[name]
+    stacked = [np.stack([v, v * 2 if v.dtype.kind == "f" else v]) for v in values]
+    xs = symbolic(stacked)
+    out, _ = pytensor.scan(build, sequences=xs)
+    got = pytensor.function(xs, out)(*stacked)
+    np.testing.assert_allclose(got, np.stack([numpy(*(v[t] for v in stacked)) for t in range(2)]), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if "take_along_axis" not in n and "max_and" not in n])
+def test_gradient_against_finite_differences(name):
+    build, _, values = CASES[name]
+    verify_grad(build, values, rng=np.random.default_rng(3))
+
+
+def test_gradient_of_take_along_axis_adds_at_repeated_indices():
+    x = pt.dmatrix("x")
+    index = np.array([[3, 3], [1, 1], [0, 2], [2, 3]])
+    grad = pytensor.function([x], pytensor.grad(pt.take_along_axis(x, index, axis=1).sum(), x))(M)
+    want = np.zeros_like(M)
+    np.add.at(want, (np.arange(4)[:, None], index), 1.0)
+    np.testing.assert_array_equal(grad, want)
+
+
+@pytest.mark.parametrize("name", list(CLOSE))
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_isclose_allclose(name, mode):
+    build, numpy = CLOSE[name]
+    a, b = pt.dvector("a"), pt.dvector("b")
+    f = pytensor.function([a, b], build(a, b), mode=mode)
+    for x, y in [(CLOSE_A, CLOSE_B), (CLOSE_B, CLOSE_A), (CLOSE_A, CLOSE_A), (CLOSE_A[:4], CLOSE_B[:4])]:
+        got = f(x, y)
+        assert got.dtype == bool
+        np.testing.assert_array_equal(got, numpy(x, y))
+
+
+@pytest.mark.parametrize("build, error, match", [
+    (lambda: pt.einsum("ij,jk->ik", pt.dmatrix()), ValueError, "2 operands' subscripts, got 1"),
+    (lambda: pt.einsum("ijk->i", pt.dmatrix()), ValueError, "do not fit an operand of 2 axes"),
+    (lambda: pt.einsum("i1->i", pt.dmatrix()), ValueError, "do not fit"),
+    (lambda: pt.einsum("ij->iq", pt.dmatrix()), ValueError, "name one no operand has"),
+    (lambda: pt.einsum("ij->ii", pt.dmatrix()), ValueError, "repeat a letter"),
+    (lambda: pt.einsum("ij,jk->ik", pt.dmatrix(shape=(2, 3)), pt.dmatrix(shape=(4, 2))), ValueError,
+     "not aligned"),
+    (lambda: pt.batched_dot(pt.dscalar(), pt.dvector()), TypeError, "at least one"),
+    (lambda: pt.batched_tensordot(pt.dtensor3(), pt.dtensor3(), [[0], [1]]), ValueError, "not the batch axis"),
+    (lambda: pt.linalg.kron(pt.dvector(), pt.dvector()), TypeError, "must sum to 3 or more"),
+    (lambda: pt.take_along_axis(pt.dmatrix(), pt.lvector(), axis=1), ValueError, "same number of dimensions"),
+    (lambda: pt.diff(pt.dvector(), axis=1), np.exceptions.AxisError, "out of bounds"),
+])
+def test_errors_when_building(build, error, match):
+    with pytest.raises(error, match=match):
+        build()
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_errors_when_running(mode):
+    x, y, i = pt.dmatrix("x"), pt.dmatrix("y"), pt.lmatrix("i")
+    product = pytensor.function([x, y], pt.einsum("ij,jk->ik", x, y), mode=mode)
+    with pytest.raises(ValueError, match="not aligned"):
+        product(np.ones((2, 3)), np.ones((2, 3)))
+    taken = pytensor.function([x, i], pt.take_along_axis(x, i, axis=1), mode=mode)
+    with pytest.raises(IndexError):
+        taken(np.ones((2, 3)), np.array([[0], [3]]))
+    with pytest.raises(ValueError):
+        taken(np.ones((2, 3)), np.array([[0], [1], [2]]))
+
+
+def test_einsum_matrix_product_is_one_dot():
+    x, y = pt.dmatrix("x"), pt.dmatrix("y")
+    out = pt.einsum("ij,jk->ik", x, y)
+    ops = [type(node.op).__name__ for node in toposort([out])]
+    assert ops.count("Dot") == 1 and "Elemwise" not in ops
+
+
+def test_against_pytensor():
+    ptt = pytest.importorskip("pytensor.tensor")
+    import pytensor as theirs
+
+    for name in ["einsum bij,jk,k->bi", "einsum ijj->i", "kron 3-d", "matrix_power 13", "diff 2 axis 0",
+                 "batched_dot 4-d"]:
+        build, _, values = CASES[name]
+        ours = pytensor.function(xs := symbolic(values), build(*xs))(*values)
+        their_build = {"kron 3-d": ptt.linalg.kron, "matrix_power 13": lambda m: ptt.linalg.matrix_power(m, 13),
+                       "diff 2 axis 0": lambda x: ptt.diff(x, 2, axis=0), "batched_dot 4-d": ptt.batched_dot}.get(
+            name, lambda *v, s=name.split()[1]: ptt.einsum(s, *v))
+        txs = [ptt.tensor(dtype="float64", shape=(None,) * v.ndim) for v in values]
+        theirs_ = theirs.function(txs, their_build(*txs))(*values)
+        np.testing.assert_allclose(ours, theirs_, rtol=1e-12)
