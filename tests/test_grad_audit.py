@@ -81,6 +81,9 @@ EXTRA = {
                          [(3, 3), (3,)]),
     "solve_in_scan": (lambda m, x, h0: _scan(m, lambda xt, h: m.linalg.solve(xt + 3 * m.eye(2), h), x, h0),
                       [(4, 2, 2), (2,)]),
+    "sort_argsort": (lambda m, x: m.sort(x, axis=0) * m.cast(m.argsort(x, axis=1), "float64") + m.median(x),
+                     [(3, 4)]),
+    "median_in_scan": (lambda m, x, h0: _scan(m, lambda xt, h: m.median(xt * h) + h, x, h0), [(4, 3), (3,)]),
 }
 
 

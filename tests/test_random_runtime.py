@@ -12,7 +12,7 @@ import pytest
 @functools.cache
 def runtime(name: str):
     """scanjit's function `name`, as compiled code calls it (`bind_library`)."""
-    from scanjit.runtime.numpy_random import bind_library
+    from scanjit.runtime.library import bind_library
 
     engine = bind_library(name)
     types = {"scanjit_permutation": (None, "pip"), "scanjit_searchsorted": ("i", "piidb"),

@@ -134,7 +134,7 @@ BIND_IN_THREADS = """
 import threading
 import llvmlite.binding as llvm_binding
 from scanjit import runtime
-from scanjit.runtime.numpy_random import bind_library
+from scanjit.runtime.library import bind_library
 start, found = threading.Barrier(8), []
 def first_use(k):
     start.wait()

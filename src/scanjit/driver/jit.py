@@ -17,7 +17,8 @@ from llvmlite.binding.executionengine import ExecutionEngine
 
 from scanjit import runtime
 from scanjit.runtime import lapack, llvm as host
-from scanjit.runtime.numpy_random import NUMPY_RANDOM_FUNCTIONS, bind_library, bind_numpy_random, library_calls
+from scanjit.runtime.library import bind_library, library_calls
+from scanjit.runtime.numpy_random import NUMPY_RANDOM_FUNCTIONS, bind_numpy_random
 from scanjit.dialects.abi import ALWAYS_INLINE, ERRORS, FRESH_RESULT, RESULT_OFFSETS
 
 

@@ -14,7 +14,7 @@ from xdsl.ir import Block, Region
 from xdsl.transforms.dead_code_elimination import region_dce
 
 from scanjit.dialects.abi import RESULT_OFFSETS
-from scanjit.emit import ifelse, linalg, random, scan, tensor  # noqa: F401  (register their handlers)
+from scanjit.emit import ifelse, linalg, random, scan, sort, tensor  # noqa: F401  (register their handlers)
 from scanjit.emit.emitter import Emitter
 from scanjit.emit.scalar import ir_type
 from scanjit.graph import Variable

@@ -7,6 +7,8 @@ logarithms)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from xdsl.dialects import arith, math, tensor
 from xdsl.dialects.builtin import DYNAMIC_INDEX, TensorType
@@ -18,6 +20,7 @@ from scanjit.passes.support.builder import empty_like_dims
 from scanjit.tensor.factorized import Cholesky, Det, MatrixInverse, Solve, SolveTriangular
 
 I64, F64 = ELEMENT_TYPES["int64"], ELEMENT_TYPES["float64"]
+COLUMNS = (1, 0)  # a matrix's axes in column-major order
 
 
 def square_length(e: Emitter, x: SSAValue, what: str) -> SSAValue:
@@ -28,18 +31,20 @@ def square_length(e: Emitter, x: SSAValue, what: str) -> SSAValue:
     return n
 
 
-def copied(e: Emitter, x: SSAValue, dims: list[SSAValue], transpose: bool = False) -> SSAValue:
+def copied(e: Emitter, x: SSAValue, dims: list[SSAValue], order: Sequence[int] | None = None) -> SSAValue:
     """A copy of x (of lengths `dims`) in a buffer of its own (LAPACK writes
-    it), transposed if `transpose`: a matrix's row-major buffer then holds x
-    in column-major order, LAPACK's."""
-    element, shape = x.type.element_type, dims[::-1] if transpose else dims
-    out = empty_like_dims(e, TensorType(element, [DYNAMIC_INDEX] * len(dims)), shape)
+    it), its axes in `order` (x's axis order[k] as the copy's axis k): a
+    matrix's row-major buffer in order (1, 0) holds x in column-major order,
+    LAPACK's."""
+    order = list(order or range(len(dims)))
+    element = x.type.element_type
+    out = empty_like_dims(e, TensorType(element, [DYNAMIC_INDEX] * len(dims)), [dims[a] for a in order])
 
     def copy(_, ivs, acc):
-        value = e.emit(tensor.ExtractOp(x, ivs[::-1] if transpose else ivs, element))
-        return [e.emit(tensor.InsertOp(value, acc[0], ivs))]
+        at = [ivs[order.index(a)] for a in range(len(dims))]
+        return [e.emit(tensor.InsertOp(e.emit(tensor.ExtractOp(x, at, element)), acc[0], ivs))]
 
-    return e.loop_nest(shape, [out], copy)[0]
+    return e.loop_nest([dims[a] for a in order], [out], copy)[0]
 
 
 def right_hand_side(e: Emitter, node, n: SSAValue) -> tuple[SSAValue, SSAValue, SSAValue]:
@@ -50,12 +55,12 @@ def right_hand_side(e: Emitter, node, n: SSAValue) -> tuple[SSAValue, SSAValue, 
             [from_index(e.emit, rows), from_index(e.emit, n)])
     if ndim == 1:
         return copied(e, b, [rows]), rows, e.index(1)
-    return copied(e, b, [rows, e.dim(b, 1)], transpose=True), rows, e.dim(b, 1)
+    return copied(e, b, [rows, e.dim(b, 1)], COLUMNS), rows, e.dim(b, 1)
 
 
 def solution(e: Emitter, x: SSAValue, ndim: int, rows: SSAValue, nrhs: SSAValue, info: SSAValue) -> SSAValue:
     """The column-major solution x in row-major order, NaNs where LAPACK failed (info != 0)."""
-    x = copied(e, x, [nrhs, rows], transpose=True) if ndim == 2 else x
+    x = copied(e, x, [nrhs, rows], COLUMNS) if ndim == 2 else x
     failed = e.cmp(info, e.const(0, "int64"), "ne")
     return e.map([x], x.type, lambda xs: e.select(failed, e.const(np.nan, "float64"), xs[0]))
 
@@ -86,9 +91,9 @@ def emit_inverse(e: Emitter, node) -> list[SSAValue]:
     """np.linalg.inv: gesv of a column-major copy and the identity."""
     x = e.value(node.inputs[0])
     n = square_length(e, x, "inv")
-    inverse, info = gesv(e, copied(e, x, [n, n], transpose=True), identity(e, n), n, n)
+    inverse, info = gesv(e, copied(e, x, [n, n], COLUMNS), identity(e, n), n, n)
     e.check(e.cmp(info, e.const(0, "int64"), "eq"), "LinAlgError: Singular matrix")
-    return [copied(e, inverse, [n, n], transpose=True)]
+    return [copied(e, inverse, [n, n], COLUMNS)]
 
 
 @emits(Solve)
@@ -97,7 +102,7 @@ def emit_solve(e: Emitter, node) -> list[SSAValue]:
     a, ndim = e.value(node.inputs[0]), node.inputs[1].ndim
     n = square_length(e, a, "solve")
     columns, rows, nrhs = right_hand_side(e, node, n)
-    x, info = gesv(e, copied(e, a, [n, n], transpose=True), columns, n, nrhs)
+    x, info = gesv(e, copied(e, a, [n, n], COLUMNS), columns, n, nrhs)
     return [solution(e, x, ndim, rows, nrhs, info)]
 
 
@@ -120,7 +125,7 @@ def emit_cholesky(e: Emitter, node) -> list[SSAValue]:
     is not positive definite (PyTensor's)."""
     lower, x = node.op.lower, e.value(node.inputs[0])
     n = square_length(e, x, "cholesky")
-    columns, info = e.call("scanjit_potrf_f64", [copied(e, x, [n, n], transpose=True), from_index(e.emit, n),
+    columns, info = e.call("scanjit_potrf_f64", [copied(e, x, [n, n], COLUMNS), from_index(e.emit, n),
                                                  e.const(int(not lower), "int64")], [0], I64)
     failed = e.cmp(info, e.const(0, "int64"), "ne")
     out = empty_like_dims(e, TensorType(F64, [DYNAMIC_INDEX, DYNAMIC_INDEX]), [n, n])
@@ -141,7 +146,7 @@ def emit_det(e: Emitter, node) -> list[SSAValue]:
     getrf finds U singular."""
     x, dtype = e.value(node.inputs[0]), "float64"
     n = square_length(e, x, "det")
-    args = [copied(e, x, [n, n], transpose=True), pivots(e, n), from_index(e.emit, n)]
+    args = [copied(e, x, [n, n], COLUMNS), pivots(e, n), from_index(e.emit, n)]
     lu, ipiv, info = e.call("scanjit_getrf_f64", args, [0, 1], I64)
 
     def exchanges(_, i, acc):

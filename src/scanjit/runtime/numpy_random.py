@@ -1,5 +1,5 @@
 """Random draws in compiled code: NumPy's C distributions, bound as JIT
-symbols, and scanjit's own in LLVM IR (LIBRARY): `scanjit_multinomial`
+symbols, and scanjit's own in LLVM IR (scanjit.runtime.library): `scanjit_multinomial`
 (numpy_random.ll) and, for what NumPy writes in Cython, `scanjit_choice`,
 `scanjit_choice_p`, `scanjit_dirichlet`, `scanjit_permutation` and
 `scanjit_searchsorted` (each file says what it does as NumPy does).
@@ -28,11 +28,10 @@ exactly (tests/test_random.py checks both, draw for draw):
   category. A pair where either category needs NumPy is redone one by one.
 * Any other bit generator goes to NumPy's `random_multinomial`.
 
-Each of these functions is a module of its own, compiled on first use in a
-process (or loaded from the compile cache) and bound by name, as the
-runtime's functions are (`bind_library`): linked into each module calling
-it, its IR was a third of Exercise 2's, compiled again each time (Exercise
-2's compile 305 -> 261 ms; workload 5 runs in the same time, not inlined).
+Each of these functions is a module of its own (scanjit.runtime.library):
+linked into each module calling it, its IR was a third of Exercise 2's,
+compiled again each time (Exercise 2's compile 305 -> 261 ms; workload 5
+runs in the same time, not inlined).
 `counts` must be zero on entry, as
 `Generator.multinomial`'s are: like NumPy's, the function writes the counts
 of the categories it visits, and the pairs write none for their zeros.
@@ -41,12 +40,10 @@ of the categories it visits, and the pairs write none for their zeros.
 from __future__ import annotations
 
 import ctypes
-import re
 from functools import cache
 
 import llvmlite.binding as llvm_binding
 
-from scanjit.runtime.llvm import fill, once_bound
 
 NUMPY_RANDOM_FUNCTIONS = (
     "random_multinomial", "random_binomial", "random_uniform", "random_normal",
@@ -57,13 +54,6 @@ NUMPY_RANDOM_FUNCTIONS = (
 )
 
 PCG64_MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645  # as in numpy_random.ll
-
-LIBRARY = {"scanjit_multinomial": "numpy_random.ll", "scanjit_choice": "choice.ll",
-           "scanjit_choice_p": "choice_p.ll", "scanjit_dirichlet": "dirichlet.ll",
-           "scanjit_permutation": "permutation.ll", "scanjit_searchsorted": "searchsorted.ll"}
-"""Functions linked into each module that calls them (and so cached with it),
-and the file of LLVM IR defining each (and no other)."""
-
 
 @cache
 def numpy_random_symbols() -> dict[str, int]:
@@ -114,25 +104,3 @@ def bind_numpy_random() -> None:
     pcg64_next_double = ctypes.cast(np.random.PCG64(0).ctypes.next_double, ctypes.c_void_p).value
     llvm_binding.add_symbol("numpy_pcg64_next_double",
                             pcg64_next_double if pcg64_layout_holds(np.random.PCG64) else 1)
-
-
-def library_calls(llvm_ir: str, defined: str = "") -> list[str]:
-    """The functions of LIBRARY that `llvm_ir` calls (but `defined`, its own)."""
-    return [name for name in LIBRARY if name != defined and re.search(f'@"?{name}"?\\(', llvm_ir)]
-
-
-@once_bound
-def bind_library(name: str) -> llvm_binding.ExecutionEngine:
-    """Bind `name`, a function of LIBRARY, for JIT-compiled code: its module
-    compiled once a process (O3, as the runtime's), or its object code loaded
-    from the compile cache, after the functions it calls. The engine, which
-    holds the code, lives as long as the process."""
-    from scanjit import runtime
-
-    llvm_ir = fill(LIBRARY[name])
-    for callee in library_calls(llvm_ir, defined=name):
-        bind_library(callee)
-    bind_numpy_random()
-    engine = runtime.compiled(llvm_ir)
-    llvm_binding.add_symbol(name, engine.get_function_address(name))
-    return engine

@@ -11,6 +11,7 @@ from scanjit.dtypes import INTS
 from scanjit.graph import Variable
 from scanjit.tensor import elemwise as ew
 from scanjit.tensor import extra_ops, linalg, math
+from scanjit.tensor.sort import argsort, sort
 from scanjit.tensor.diagonal import diagonal
 from scanjit.tensor.join import repeat
 from scanjit.tensor.shape import MakeVector, dimshuffle, flatten, reshape, shape, squeeze, transpose
@@ -167,6 +168,9 @@ def install_operators() -> None:
         setattr(Variable, name, getattr(math, name))  # x.sum(axis=1, keepdims=True) is sum(x, ...)
     Variable.cumsum = extra_ops.cumsum
     Variable.cumprod = extra_ops.cumprod
+    Variable.sort = lambda self, axis=-1, kind="quicksort", order=None: sort(self, axis, kind, order)
+    Variable.argsort = lambda self, axis=-1, kind="quicksort", order=None: argsort(self, axis, kind, order)
+    Variable.ptp = lambda self, axis=None: math.ptp(self, axis)
     Variable.clip = ew.clip
     Variable.round = ew.round
     Variable.dot = lambda self, other: math.dot(self, other)
