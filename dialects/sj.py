@@ -245,6 +245,13 @@ class ErfinvOp(FloatFunctionOp):
 
 
 @irdl_op_definition
+class TgammaOp(FloatFunctionOp):
+    """gamma(x)"""
+
+    name = "sj.tgamma"
+
+
+@irdl_op_definition
 class LgammaOp(FloatFunctionOp):
     """log |gamma(x)|"""
 
@@ -600,5 +607,5 @@ SJ = Dialect(
     "sj",
     [MapOp, YieldOp, ReduceOp, ArgmaxOp, CumulativeOp, DotOp, RowOp, BufferRowOp, DimShuffleOp, InsertRowOp, SliceOp,
      ArangeOp, FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp, SigmoidOp, SoftplusOp, ErfcOp,
-     ErfinvOp, LgammaOp, DigammaOp, TrigammaOp, PolygammaOp],
+     ErfinvOp, TgammaOp, LgammaOp, DigammaOp, TrigammaOp, PolygammaOp],
 )

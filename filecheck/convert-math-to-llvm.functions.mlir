@@ -23,6 +23,20 @@ func.func @f(%x: f64, %y: f32, %n: index) -> (f64, f32, f64) {
 // CHECK-NEXT:    %b = llvm.call @erfcf(%y) : (f32) -> f32
 // CHECK:         scf.for
 // CHECK-NEXT:      %g = llvm.call @lgamma_r(%acc, %[[SIGN]]) : (f64, !llvm.ptr) -> f64
+
+// gamma calls C's tgamma / tgammaf; the declarations of all of them follow
+// the functions.
+func.func @gamma(%x: f64, %y: f32) -> (f64, f32) {
+  %a = sj.tgamma %x : f64
+  %b = sj.tgamma %y : f32
+  func.return %a, %b : f64, f32
+}
+
+// CHECK-LABEL: func.func @gamma
+// CHECK-NEXT:    %a = llvm.call @tgamma(%x) : (f64) -> f64
+// CHECK-NEXT:    %b = llvm.call @tgammaf(%y) : (f32) -> f32
 // CHECK:       llvm.func @erfc(f64) -> f64
 // CHECK-NEXT:  llvm.func @erfcf(f32) -> f32
 // CHECK-NEXT:  llvm.func @lgamma_r(f64, !llvm.ptr) -> f64
+// CHECK-NEXT:  llvm.func @tgamma(f64) -> f64
+// CHECK-NEXT:  llvm.func @tgammaf(f32) -> f32

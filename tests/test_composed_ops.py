@@ -1,9 +1,12 @@
-"""NumPy functions composed of other ops, as PyTensor composes them: einsum,
+"""Functions composed of other ops, as PyTensor composes them: einsum,
 batched_dot, batched_tensordot, kron, matrix_power, diff, ptp, isclose,
-allclose, max_and_argmax, take_along_axis and broadcast_arrays. Each against
-NumPy, compiled, by the reference interpreter and inside a scan step; their
+allclose, max_and_argmax, take_along_axis and broadcast_arrays; special's
+logit, beta, betaln, factorial, poch, xlogy and xlog1py; Theano's nnet
+relu, softsign, hard_sigmoid and cross-entropies. Each against NumPy,
+compiled, by the reference interpreter and inside a scan step; their
 gradients against finite differences; their errors."""
 
+import math
 import warnings
 
 import numpy as np
@@ -17,6 +20,10 @@ from scanjit.graph import toposort
 rs = np.random.default_rng(20261207)
 A, B, M, V = rs.normal(size=(2, 3, 4)), rs.normal(size=(2, 4, 5)), rs.normal(size=(4, 4)), rs.normal(size=4)
 T = rs.normal(size=(3, 4, 4))
+P, Q = rs.uniform(0.2, 0.8, size=6), rs.uniform(0.5, 3.0, size=6)
+ZEROS = np.array([0.0, 1.5, 0.0, -2.0, 0.7, 0.0])
+gamma, lgamma = np.vectorize(math.gamma), np.vectorize(math.lgamma)
+SOFT = np.exp(M) / np.exp(M).sum(axis=1, keepdims=True)
 
 
 def batched(f, *xs):
@@ -61,6 +68,23 @@ CASES = {  # name -> (the op of its operands, NumPy's, operands)
                              lambda x, i: np.take_along_axis(x, i, axis=None), [M, np.array([15, 0, 7])]),
     "broadcast_arrays": (lambda x, y: pt.stack(pt.broadcast_arrays(x, y)),
                          lambda x, y: np.stack(np.broadcast_arrays(x, y)), [V, M[:, :1]]),
+    "logit": (pt.special.logit, lambda x: np.log(x / (1 - x)), [P]),
+    "beta": (pt.special.beta, lambda a, b: gamma(a) * gamma(b) / gamma(a + b), [Q, Q[::-1]]),
+    "betaln": (pt.special.betaln, lambda a, b: lgamma(a) + lgamma(b) - lgamma(a + b), [Q, Q[::-1]]),
+    "factorial": (pt.special.factorial, lambda n: gamma(n + 1), [Q]),
+    "poch": (pt.special.poch, lambda z, m: gamma(z + m) / gamma(z), [Q, P]),
+    "xlogy": (pt.special.xlogy, lambda x, y: np.where(x == 0, 0.0, x * np.log(y)), [ZEROS, Q]),
+    "xlog1py": (pt.special.xlog1py, lambda x, y: np.where(x == 0, 0.0, x * np.log1p(y)), [ZEROS, P]),
+    "relu": (pt.nnet.relu, lambda x: np.maximum(x, 0), [V]),
+    "relu alpha": (lambda x: pt.nnet.relu(x, 0.1), lambda x: np.where(x > 0, x, 0.1 * x), [V]),
+    "softsign": (pt.nnet.softsign, lambda x: x / (1 + np.abs(x)), [V]),
+    "hard_sigmoid": (pt.nnet.hard_sigmoid, lambda x: np.clip(0.2 * x + 0.5, 0, 1), [V * 4]),
+    "binary_crossentropy": (pt.nnet.binary_crossentropy, lambda o, t: -(t * np.log(o) + (1 - t) * np.log(1 - o)),
+                            [P, P[::-1]]),
+    "categorical_crossentropy": (pt.nnet.categorical_crossentropy, lambda c, t: -(t * np.log(c)).sum(axis=1),
+                                 [SOFT, SOFT[::-1]]),
+    "categorical_crossentropy 1hot": (pt.nnet.categorical_crossentropy,
+                                      lambda c, t: -np.log(c[np.arange(len(c)), t]), [SOFT, np.array([3, 0, 0, 2])]),
 }
 CLOSE = {  # name -> (the op of a and b, NumPy's): NaNs, infinities, near and far values
     "isclose": (pt.isclose, np.isclose),
@@ -108,7 +132,7 @@ def test_inside_a_step(name):
     np.testing.assert_allclose(got, np.stack([numpy(*(v[t] for v in stacked)) for t in range(2)]), rtol=1e-12)
 
 
-@pytest.mark.parametrize("name", [n for n in CASES if "take_along_axis" not in n and "max_and" not in n])
+@pytest.mark.parametrize("name", [n for n in CASES if not any(k in n for k in ("take_along_axis", "max_and", "1hot"))])
 def test_gradient_against_finite_differences(name):
     build, _, values = CASES[name]
     verify_grad(build, values, rng=np.random.default_rng(3))
@@ -148,6 +172,7 @@ def test_isclose_allclose(name, mode):
     (lambda: pt.linalg.kron(pt.dvector(), pt.dvector()), TypeError, "must sum to 3 or more"),
     (lambda: pt.take_along_axis(pt.dmatrix(), pt.lvector(), axis=1), ValueError, "same number of dimensions"),
     (lambda: pt.diff(pt.dvector(), axis=1), np.exceptions.AxisError, "out of bounds"),
+    (lambda: pt.nnet.categorical_crossentropy(pt.dmatrix(), pt.dtensor3()), TypeError, "rank mismatch"),
 ])
 def test_errors_when_building(build, error, match):
     with pytest.raises(error, match=match):

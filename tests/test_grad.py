@@ -50,6 +50,7 @@ UNARY = {
     "log1mexp": (lambda m, x: m.log1mexp(x), lambda *s: -positive(*s)),
     "erf": (lambda m, x: m.erf(x), anywhere), "erfc": (lambda m, x: m.erfc(x), anywhere),
     "erfinv": (lambda m, x: m.erfinv(x), unit), "gammaln": (lambda m, x: m.gammaln(x), positive),
+    "gamma": (lambda m, x: m.gamma(x), positive),
     "psi": (lambda m, x: m.psi(x), positive), "tri_gamma": (lambda m, x: m.tri_gamma(x), positive),
     "polygamma": (lambda m, x: m.polygamma(3, x), positive),
     "floor": (lambda m, x: m.floor(x), anywhere), "ceil": (lambda m, x: m.ceil(x), anywhere),
@@ -69,6 +70,8 @@ BINARY = {
     "minimum": (lambda m, x, y: m.minimum(x, y), anywhere), "mod": (lambda m, x, y: x % y, positive),
     "int_div": (lambda m, x, y: x // y, positive), "logaddexp": (lambda m, x, y: m.logaddexp(x, y), anywhere),
     "arctan2": (lambda m, x, y: m.arctan2(x, y), positive),
+    "xlogy": (lambda m, x, y: m.special.xlogy(x, y), positive),
+    "xlog1py": (lambda m, x, y: m.special.xlog1py(x, y), positive),
 }
 TERNARY = {
     "clip": (lambda m, x, lo, hi: m.clip(x * 2 - 1.5, lo - 1.5, hi + 0.5), positive),
@@ -110,9 +113,12 @@ def _grads(module, fn, arity, shapes):
                          ids=["vectors-compiled", "vectors-reference", "broadcast-reference"])
 @needs_pytensor
 def test_elemwise_grads_match_pytensor(shapes, mode):
-    """Every elementwise function's gradient, in one function, as PyTensor's."""
+    """Every elementwise function's gradient, in one function, as PyTensor's
+    (but for xlogy's and xlog1py's of broadcast inputs: PyTensor 3.0.7's raise
+    "XLogY.grad returned a term with 2 dimensions, but 1 are required")."""
     ins, outs, ref_ins, ref_outs, points = [], [], [], [], []
-    for fn, sample, arity in (p.values for p in _cases()):
+    broadcast = shapes[0] != shapes[1]
+    for fn, sample, arity in (p.values for p in _cases() if not (broadcast and p.id.startswith("xlog"))):
         xs, gs = _grads(pt, fn, arity, shapes)
         rxs, rgs = _grads(ptt, fn, arity, shapes)
         ins += xs

@@ -98,6 +98,24 @@ def test_float64_values_and_edges(mode):
             assert_close(result, expected, ulps)
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_gamma(dtype, mode):
+    """C's tgamma (computed in float64), against Python's gamma where it is
+    finite (each its own approximation: within 8 ulps), and C99's values at
+    the poles, the infinities and past the largest finite value."""
+    x = pt.tensor("x", dtype=dtype, shape=(None,))
+    f = pytensor.function([x], pt.gamma(x), mode=mode)
+    xs = inputs().astype(dtype)
+    xs = xs[np.isfinite(xs) & (xs != np.round(xs)) & (np.abs(xs) < 170) & (np.abs(xs) > 1e-30)]
+    expected = np.array([math.gamma(v) for v in xs.astype(np.float64)]).astype(dtype)
+    assert_close(f(xs), expected, 8 if mode is None and dtype == "float64" else 0)
+    edges = np.array([0.0, -0.0, -1.0, -40.0, np.inf, -np.inf, np.nan, 172.0, 5.0], dtype)
+    want = [np.inf, -np.inf, np.nan, np.nan, np.inf, np.nan, np.nan, np.inf, 24.0]
+    assert_close(f(edges), np.array(want, dtype), 0)
+    assert pt.gamma(pt.lvector()).dtype == "float64" and pt.gamma(pt.bvector()).dtype == "float32"
+
+
 def test_float32_is_computed_in_float64_and_rounded():
     xs = inputs()
     xs = xs[np.abs(xs) < 1e30].astype(np.float32)

@@ -53,6 +53,7 @@ _LIBM: dict[type[Operation], str] = {
     math.ErfOp: "erf",
     math.CbrtOp: "cbrt",
     sj.ErfcOp: "erfc",
+    sj.TgammaOp: "tgamma",
 }
 
 

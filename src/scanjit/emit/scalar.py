@@ -94,7 +94,7 @@ _FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt
                 "floor": math.FloorOp, "ceil": math.CeilOp, "trunc": math.TruncOp,
                 "round_half_to_even": math.RoundEvenOp, "round_half_away_from_zero": math.RoundOp,
                 "log1p": math.Log1pOp, "expm1": math.ExpM1Op, "erf": math.ErfOp, "erfc": sj.ErfcOp,
-                "sigmoid": sj.SigmoidOp, "softplus": sj.SoftplusOp, "gammaln": sj.LgammaOp,
+                "sigmoid": sj.SigmoidOp, "softplus": sj.SoftplusOp, "gammaln": sj.LgammaOp, "gamma": sj.TgammaOp,
                 "erfinv": sj.ErfinvOp, "psi": sj.DigammaOp, "tri_gamma": sj.TrigammaOp,
                 "tan": math.TanOp, "sinh": math.SinhOp,
                 "cosh": math.CoshOp, "arcsin": math.AsinOp, "arccos": math.AcosOp, "arctan": math.AtanOp,
@@ -102,7 +102,7 @@ _FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt
                 "exp2": math.Exp2Op, "log2": math.Log2Op, "log10": math.Log10Op}
 # Computed in f64 and rounded for f32: libm's f32 functions are less accurate,
 # and a composition rounds once instead of at each op.
-_IN_F64 = {"erf", "erfc", "gammaln", "log1mexp", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos",
+_IN_F64 = {"erf", "erfc", "gamma", "gammaln", "log1mexp", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos",
            "arctan", "arctan2", "arcsinh", "arccosh", "arctanh", "exp2", "log2", "log10"}
 _CMP = {"lt": ("olt", "slt"), "gt": ("ogt", "sgt"), "le": ("ole", "sle"), "ge": ("oge", "sge"),
         "eq": ("oeq", "eq"), "neq": ("une", "ne")}
@@ -213,7 +213,18 @@ def _logaddexp(emit: Emit, xs: list[SSAValue], dtype: str) -> SSAValue:
     return emit(arith.SelectOp(equal, emit(arith.AddfOp(a, const(emit, LN2, dtype))), total))
 
 
+def _times_log(log: type) -> Callable[[Emit, list[SSAValue], str], SSAValue]:
+    """x * log(y) (log: math.LogOp or Log1pOp), 0 where x is 0."""
+    def emit_it(emit: Emit, xs: list[SSAValue], dtype: str) -> SSAValue:
+        x, y = xs
+        zero = const(emit, 0.0, dtype)
+        product = emit(arith.MulfOp(x, emit(log(y))))
+        return emit(arith.SelectOp(emit(arith.CmpfOp(x, zero, "oeq")), zero, product))
+    return emit_it
+
+
 _COMPOSED: dict[str, Callable[[Emit, list[SSAValue], str], SSAValue]] = {
+    "xlogy": _times_log(math.LogOp), "xlog1py": _times_log(math.Log1pOp),
     "sign": _sign, "clip": _clip, "log1mexp": _log1mexp, "logaddexp": _logaddexp,
     "square": lambda emit, xs, dtype: elemwise(emit, "mul", [xs[0], xs[0]], [dtype] * 2, dtype),
     "reciprocal": lambda emit, xs, dtype: emit(arith.DivfOp(const(emit, 1.0, dtype), xs[0])),

@@ -118,6 +118,25 @@ def _lgamma(x: float) -> float:
         return math.inf
 
 
+def _tgamma(x: float) -> float:
+    """C's tgamma: gamma(x), ±inf at ±0 and past the largest finite value,
+    NaN at the negative integers (Python's raises there)."""
+    try:
+        return math.gamma(x)
+    except OverflowError:
+        return math.inf if x > 0 else 0.0
+    except ValueError:
+        return math.copysign(math.inf, x) if x == 0 else math.nan
+
+
+def _times_log(log: Callable) -> Callable:
+    """x * log(y), 0 where x is 0 (SciPy's xlogy and xlog1py)."""
+    def fn(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(x == 0, np.zeros_like(x), x * log(y))
+    return fn
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
@@ -377,6 +396,10 @@ SCALARS: dict[str, Scalar] = {
         mul(g, switch(isinf(d := true_div(-1.0, expm1(neg(x)))), -np.inf, d))]),
     "logaddexp": Scalar(_f64(np.logaddexp), _float, grad=lambda x, y, out, g: [
         mul(g, exp(sub(x, out))), mul(g, exp(sub(y, out)))]),
+    # PyTensor's gradients, not masked where x is 0
+    "xlogy": Scalar(_times_log(np.log), _float, grad=lambda x, y, out, g: [mul(g, log(y)), true_div(mul(g, x), y)]),
+    "xlog1py": Scalar(_times_log(np.log1p), _float, grad=lambda x, y, out, g: [
+        mul(g, log1p(y)), true_div(mul(g, x), add(1, y))]),
     "erf": Scalar(_libm(math.erf), _float, grad=lambda x, out, g: [
         mul(g, mul(2 / SQRT_PI, exp(neg(mul(x, x)))))]),
     "erfc": Scalar(_libm(math.erfc), _float, grad=lambda x, out, g: [
@@ -384,6 +407,7 @@ SCALARS: dict[str, Scalar] = {
     "erfinv": Scalar(_f64(_erfinv), _float, grad=lambda x, out, g: [
         mul(g, mul(SQRT_PI / 2, exp(mul(out, out))))]),
     "gammaln": Scalar(_libm(_lgamma), _float, grad=lambda x, out, g: [mul(g, psi(x))]),
+    "gamma": Scalar(_libm(_tgamma), _float, grad=lambda x, out, g: [mul(g, mul(out, psi(x)))]),
     "psi": Scalar(_f64(_digamma), _float, grad=lambda x, out, g: [mul(g, tri_gamma(x))]),
     "tri_gamma": Scalar(_f64(_trigamma), _float, grad=lambda x, out, g: [mul(g, polygamma(2, x))]),
     "polygamma": Scalar(_polygamma, _polygamma_dtype, "cast", grad=lambda n, x, out, g: [
@@ -511,8 +535,9 @@ round_half_to_even, round_half_away_from_zero = (
     _elemwise(n) for n in ("round_half_to_even", "round_half_away_from_zero"))
 sigmoid, softplus, log1p, expm1, log1mexp = (
     _elemwise(n) for n in ("sigmoid", "softplus", "log1p", "expm1", "log1mexp"))
-erf, erfc, erfinv, gammaln, psi, tri_gamma, polygamma = (
-    _elemwise(n) for n in ("erf", "erfc", "erfinv", "gammaln", "psi", "tri_gamma", "polygamma"))
+xlogy, xlog1py = _elemwise("xlogy"), _elemwise("xlog1py")
+erf, erfc, erfinv, gamma, gammaln, psi, tri_gamma, polygamma = (
+    _elemwise(n) for n in ("erf", "erfc", "erfinv", "gamma", "gammaln", "psi", "tri_gamma", "polygamma"))
 tan, sinh, cosh, arcsin, arccos, arctan, arctan2, arcsinh, arccosh, arctanh, exp2, log2, log10 = (
     _elemwise(n) for n in LIBM)
 second = _elemwise("second")
@@ -550,7 +575,7 @@ __all__ = ["Elemwise", "SCALARS", "add", "sub", "mul", "true_div", "int_div", "m
            "minimum", "switch", "clip", "and_", "or_", "xor", "invert", "where", "cast", "sign",
            "square", "sqr", "reciprocal", "floor", "ceil", "trunc", "round", "round_half_to_even",
            "round_half_away_from_zero", "isnan", "isinf", "sigmoid", "expit", "softplus", "log1p",
-           "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfinv", "gammaln", "psi", "digamma", "tri_gamma",
+           "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfinv", "gamma", "gammaln", "psi", "digamma", "tri_gamma",
            "polygamma", *LIBM,
            "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "power", "floor_div",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "log1pexp", "isfinite", "isposinf",

@@ -1,13 +1,16 @@
 """`scanjit.tensor.special`, the counterpart of `pytensor.tensor.special`:
 softmax and log_softmax (with the maximum subtracted first, as PyTensor's),
-and the special functions scanjit has (`expit` is SciPy's name of sigmoid)."""
+the special functions scanjit has (`expit` is SciPy's name of sigmoid), and
+those PyTensor composes of them: logit, beta, betaln, factorial, poch."""
 
 from __future__ import annotations
 
 from scanjit.dtypes import INTS, upgrade_to_float
 from scanjit.graph import Variable
 from scanjit.tensor.basic import as_tensor_variable
-from scanjit.tensor.elemwise import cast, exp, expit, gammaln, log, log1p, sub, true_div  # noqa: F401
+from scanjit.tensor.elemwise import (  # noqa: F401
+    add, cast, exp, expit, gamma, gammaln, log, log1p, mul, sub, true_div, xlog1py, xlogy,
+)
 from scanjit.tensor.gradient import disconnected_grad
 from scanjit.tensor.math import max, sum
 
@@ -35,4 +38,30 @@ def log_softmax(c, axis=None) -> Variable:
     return sub(shifted, log(sum(exp(shifted), axis, keepdims=True)))
 
 
-__all__ = ["softmax", "log_softmax", "expit", "gammaln", "log1p"]
+def logit(x) -> Variable:
+    """log(x / (1 - x)), the inverse of sigmoid."""
+    return log(true_div(x, sub(1, x)))
+
+
+def beta(a, b) -> Variable:
+    """gamma(a) gamma(b) / gamma(a + b)."""
+    return true_div(mul(gamma(a), gamma(b)), gamma(add(a, b)))
+
+
+def betaln(a, b) -> Variable:
+    """log |beta(a, b)|, from gammaln."""
+    return sub(add(gammaln(a), gammaln(b)), gammaln(add(a, b)))
+
+
+def factorial(n) -> Variable:
+    """gamma(n + 1)."""
+    return gamma(add(n, 1))
+
+
+def poch(z, m) -> Variable:
+    """The rising factorial gamma(z + m) / gamma(z)."""
+    return true_div(gamma(add(z, m)), gamma(z))
+
+
+__all__ = ["softmax", "log_softmax", "expit", "gamma", "gammaln", "log1p", "logit", "beta", "betaln",
+           "factorial", "poch", "xlogy", "xlog1py"]
