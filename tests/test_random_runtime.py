@@ -15,7 +15,7 @@ def runtime(name: str):
     from scanjit.runtime.library import bind_library
 
     engine = bind_library(name)
-    types = {"scanjit_permutation": (None, "pip"), "scanjit_searchsorted": ("i", "piidb"),
+    types = {"scanjit_permutation": (None, "pip"), "scanjit_searchsorted_float64": ("i", "piidb"),
              "scanjit_choice": (None, "piibipp"), "scanjit_choice_p": (None, "ppiippp"),
              "scanjit_dirichlet": (None, "ppiippi")}[name]
     ctype = {"p": ctypes.c_void_p, "i": ctypes.c_int64, "d": ctypes.c_double, "b": ctypes.c_bool, None: None}
@@ -48,7 +48,7 @@ def test_scanjit_permutation_is_numpys(n):
 
 def test_scanjit_searchsorted_is_numpys():
     """Sorted or not, with ties and trailing NaN (as cumsum leaves them)."""
-    _, searchsorted = runtime("scanjit_searchsorted")
+    _, searchsorted = runtime("scanjit_searchsorted_float64")
     rs = np.random.default_rng(1)
     for case in range(3000):
         d = int(rs.integers(1, 20))

@@ -1,6 +1,7 @@
-"""sort, argsort and median against NumPy's stable sort: every dtype, every
-axis, ties, NaNs, empty axes; compiled, by the reference interpreter and
-inside a scan step; gradients; PyTensor's errors and results."""
+"""sort, argsort and median against NumPy's stable sort, and searchsorted
+against NumPy's: every dtype, every axis, ties, NaNs, empty axes; compiled,
+by the reference interpreter and inside a scan step; gradients; PyTensor's
+errors and results."""
 
 import numpy as np
 import pytest
@@ -153,3 +154,53 @@ def test_against_pytensor():
         if ours.dtype != "int64":
             g_theirs = theirs.function([y], theirs.grad((build(ptt, y) ** 2).sum(), y))(data)
             np.testing.assert_allclose(g_ours, g_theirs, rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_searchsorted(dtype, mode):
+    x = pt.tensor("x", dtype=dtype, shape=(None,))
+    v = pt.tensor("v", dtype=dtype, shape=(None, None))
+    order = pt.lvector("order")
+    f = pytensor.function([x, v, order], [pt.searchsorted(x, v), pt.searchsorted(x, v, side="right"),
+                                          pt.searchsorted(x, v[0, 0]), pt.searchsorted(x[::-1], v, sorter=order)],
+                          mode=mode)
+    for n in (0, 1, 7, 300):
+        data, keys = np.sort(values(dtype, n), kind="stable"), values(dtype, (3, 5))
+        got = f(data, keys, np.arange(n)[::-1].copy())
+        same(got[0], np.searchsorted(data, keys))
+        same(got[1], np.searchsorted(data, keys, side="right"))
+        same(got[2], np.asarray(np.searchsorted(data, keys[0, 0])))
+        same(got[3], np.searchsorted(data[::-1], keys, sorter=np.arange(n)[::-1]))
+
+
+def test_searchsorted_mixed_dtypes_inside_a_step_and_gradient():
+    edges, xs = pt.dvector("edges"), pt.lmatrix("xs")
+    counts = pytensor.scan(lambda x: pt.searchsorted(edges, x, side="right"), sequences=[xs], return_updates=False)
+    data, keys = np.array([-1.5, 0.0, 0.5, 2.0]), np.array([[-2, 0, 3], [1, 2, 0]])
+    got = pytensor.function([edges, xs], counts)(data, keys)
+    same(got, np.searchsorted(data, keys, side="right"))
+    v = pt.dvector("v")
+    cost = pt.searchsorted(edges, v).sum().astype("float64") * v.sum()
+    grads = pytensor.function([edges, v], pytensor.grad(cost, [edges, v]))(data, np.array([0.3, 1.0]))
+    np.testing.assert_array_equal(grads[0], np.zeros(4))  # an integer output: zeros, as PyTensor's
+    np.testing.assert_array_equal(grads[1], np.full(2, 5.0))
+
+
+def test_searchsorted_errors():
+    with pytest.raises(ValueError, match="invalid value for keyword 'side'"):
+        pt.searchsorted(pt.dvector(), pt.dvector(), side="middle")
+    with pytest.raises(ValueError, match="x must be a vector"):
+        pt.searchsorted(pt.dmatrix(), pt.dvector())
+
+
+def test_searchsorted_against_pytensor():
+    ptt = pytest.importorskip("pytensor.tensor")
+    import pytensor as theirs
+
+    data, keys = np.array([0.0, 1.0, 1.0, 3.0]), np.array([[1.0, -1.0], [2.5, 7.0]])
+    for side in ("left", "right"):
+        x, v, y, w = pt.dvector(), pt.dmatrix(), ptt.dvector(), ptt.dmatrix()
+        ours, reference = pt.searchsorted(x, v, side), ptt.searchsorted(y, w, side)
+        assert (ours.dtype, ours.type.shape) == (reference.dtype, reference.type.shape)
+        same(pytensor.function([x, v], ours)(data, keys), theirs.function([y, w], reference)(data, keys))

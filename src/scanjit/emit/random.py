@@ -322,7 +322,7 @@ def emit_categorical(e: Emitter, node) -> list[SSAValue]:
     def draw(ivs, _):
         (u,) = e.call("random_uniform", [rng, e.const(0.0, "float64"), e.const(1.0, "float64")], result=f64)
         start = row_start(e, batch, p_dims[:-1], ivs, p_dims[-1])
-        (k,) = e.call("scanjit_searchsorted", [cdf, start, d, u, e.const(False, "bool")], result=I64)
+        (k,) = e.call("scanjit_searchsorted_float64", [cdf, start, d, u, e.const(False, "bool")], result=I64)
         return convert(e.emit, k, "int64", node.outputs[1].dtype), []
 
     return [rng, fill(e, node.outputs[1], dims, [], draw)]
@@ -437,7 +437,7 @@ def choose_with_p(e: Emitter, replace: bool, rng, pop: SSAValue, p: SSAValue, co
     def draw(_, ivs, acc):
         (u,) = e.call("random_standard_uniform", [rng], result=f64)
         right = e.const(True, "bool")
-        (k,) = e.call("scanjit_searchsorted", [cdf, e.const(0, "int64"), d, u, right], result=I64)
+        (k,) = e.call("scanjit_searchsorted_float64", [cdf, e.const(0, "int64"), d, u, right], result=I64)
         return [e.emit(tensor.InsertOp(k, acc[0], ivs))]
 
     out = e.emit(tensor.EmptyOp([], idx_type))

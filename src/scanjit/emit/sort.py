@@ -1,8 +1,11 @@
-"""Emission of sort and argsort (scanjit/tensor/sort.py): a copy of x with
-the sorted axis last, one `sj.call` of the runtime's stable merge sort of
-its dtype (`scanjit_argsort_<dtype>`, scanjit/runtime/sort.ll) giving each
-row's sorting indices, then the indices, or the values they pick, put back
-in x's axis order."""
+"""Emission of sort, argsort and searchsorted (scanjit/tensor/sort.py).
+
+A sort: a copy of x with the sorted axis last, one `sj.call` of the
+runtime's stable merge sort of its dtype (`scanjit_argsort_<dtype>`,
+scanjit/runtime/sort.ll) giving each row's sorting indices, then the
+indices, or the values they pick, put back in x's axis order. A search: a
+contiguous copy of x, and a call of NumPy's binary search
+(`scanjit_searchsorted_<dtype>`, searchsorted.ll) for each value."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.linalg import copied
 from scanjit.emit.scalar import ELEMENT_TYPES, from_index, to_index
 from scanjit.passes.support.builder import empty_like_dims
-from scanjit.tensor.sort import ArgSortOp, SortOp
+from scanjit.tensor.sort import ArgSortOp, SearchsortedOp, SortOp
 
 I64 = ELEMENT_TYPES["int64"]
 
@@ -46,3 +49,25 @@ def emit_sort(e: Emitter, node) -> list[SSAValue]:
         return [e.emit(tensor.InsertOp(value, acc[0], ivs))]
 
     return [e.loop_nest(dims, [out], put)[0]]
+
+
+@emits(SearchsortedOp)
+def emit_searchsorted(e: Emitter, node) -> list[SSAValue]:
+    (x_var, v_var), (out_var,) = node.inputs, node.outputs
+    n = e.dim(e.value(x_var), 0)
+    x, v = copied(e, e.value(x_var), [n]), e.value(v_var)
+    args = [e.const(0, "int64"), from_index(e.emit, n)]
+    right = e.const(node.op.side == "right", "bool")
+
+    def search(value: SSAValue) -> SSAValue:
+        return e.call(f"scanjit_searchsorted_{x_var.dtype}", [x, *args, value, right], result=I64)[0]
+
+    if v_var.ndim == 0:
+        return [search(v)]
+    dims = [e.dim(v, a) for a in range(v_var.ndim)]
+    out = empty_like_dims(e, TensorType(I64, [DYNAMIC_INDEX] * v_var.ndim), dims)
+
+    def each(_, ivs, acc):
+        return [e.emit(tensor.InsertOp(search(e.emit(tensor.ExtractOp(v, ivs, v.type.element_type))), acc[0], ivs))]
+
+    return [e.loop_nest(dims, [out], each)[0]]

@@ -8,7 +8,7 @@
 ; doubles, x: size doubles of scratch.
 
 declare double @random_standard_uniform(ptr)
-declare i64 @scanjit_searchsorted(ptr, i64, i64, double, i1)
+declare i64 @scanjit_searchsorted_float64(ptr, i64, i64, double, i1)
 
 define void @scanjit_choice_p(ptr %bitgen, ptr %p, i64 %d, i64 %size, ptr %cdf, ptr %x, ptr %out) {
 entry:
@@ -70,7 +70,7 @@ search:
 search.body:
   %q.slot = getelementptr double, ptr %x, i64 %q
   %q.u = load double, ptr %q.slot
-  %k = call i64 @scanjit_searchsorted(ptr %cdf, i64 0, i64 %d, double %q.u, i1 true)
+  %k = call i64 @scanjit_searchsorted_float64(ptr %cdf, i64 0, i64 %d, double %q.u, i1 true)
   %k.slot = getelementptr double, ptr %p, i64 %k
   %k.p = load double, ptr %k.slot
   %new = fcmp une double %k.p, 0.0

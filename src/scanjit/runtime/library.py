@@ -1,9 +1,10 @@
 """scanjit's own functions in LLVM IR that compiled code calls (LIBRARY):
 what NumPy writes in Cython for its random draws (`scanjit_multinomial`,
 `scanjit_choice`, `scanjit_choice_p`, `scanjit_dirichlet`,
-`scanjit_permutation`, `scanjit_searchsorted`: scanjit.runtime.numpy_random
-says how each is NumPy's) and the stable sorts of each dtype
-(`scanjit_argsort_<dtype>`, sort.ll).
+`scanjit_permutation`: scanjit.runtime.numpy_random says how each is
+NumPy's), and for each dtype the stable sort (`scanjit_argsort_<dtype>`,
+sort.ll) and NumPy's binary search (`scanjit_searchsorted_<dtype>`,
+searchsorted.ll), both in NumPy's order, where NaNs sort last.
 
 Each is a module of its own, compiled on first use in a process (or loaded
 from the compile cache) and bound by name, as the runtime's functions are
@@ -29,9 +30,10 @@ _SORTED = {"float64": ("double", _FLOAT_LESS), "float32": ("float", _FLOAT_LESS)
 
 LIBRARY = {"scanjit_multinomial": ("numpy_random.ll", {}), "scanjit_choice": ("choice.ll", {}),
            "scanjit_choice_p": ("choice_p.ll", {}), "scanjit_dirichlet": ("dirichlet.ll", {}),
-           "scanjit_permutation": ("permutation.ll", {}), "scanjit_searchsorted": ("searchsorted.ll", {}),
-           **{f"scanjit_argsort_{dtype}": ("sort.ll", {"DTYPE": dtype, "T": t, "LESS": less.replace("${T}", t)})
-              for dtype, (t, less) in _SORTED.items()}}
+           "scanjit_permutation": ("permutation.ll", {}),
+           **{f"scanjit_{kind}_{dtype}": (f"{kind.removeprefix('arg')}.ll",
+                                          {"DTYPE": dtype, "T": t, "LESS": less.replace("${T}", t)})
+              for dtype, (t, less) in _SORTED.items() for kind in ("argsort", "searchsorted")}}
 """Each function and the file of LLVM IR defining it (and no other), with
 the values of its placeholders."""
 

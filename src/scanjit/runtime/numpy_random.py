@@ -2,7 +2,7 @@
 symbols, and scanjit's own in LLVM IR (scanjit.runtime.library): `scanjit_multinomial`
 (numpy_random.ll) and, for what NumPy writes in Cython, `scanjit_choice`,
 `scanjit_choice_p`, `scanjit_dirichlet`, `scanjit_permutation` and
-`scanjit_searchsorted` (each file says what it does as NumPy does).
+`scanjit_searchsorted_float64` (each file says what it does as NumPy does).
 
 `numpy.random._generator` exports the C functions behind `Generator`'s
 methods; compiled code calls them on the generator's `bitgen_t`, so draws are

@@ -1,12 +1,17 @@
-; scanjit_searchsorted: NumPy's searchsorted of one value u in
+; scanjit_searchsorted_${DTYPE}: NumPy's searchsorted of one value u in
 ; cdf[offset .. offset + d), a binary search from [0, d) as NumPy's binsearch
 ; for one key: the first position whose value is not below u (side "left":
-; cdf[i] < u) or not at most u (side "right": cdf[i] <= u). NaN sorts last,
-; as in NumPy, so it is never below u (u is never NaN).
+; cdf[i] < u) or not at most u (side "right": cdf[i] <= u), in NumPy's
+; order, where NaN sorts last.
 
-define i64 @scanjit_searchsorted(ptr %cdf, i64 %offset, i64 %d, double %u, i1 %right) {
+define internal i1 @less(${T} %a, ${T} %b) alwaysinline {
+${LESS}
+  ret i1 %less
+}
+
+define i64 @scanjit_searchsorted_${DTYPE}(ptr %cdf, i64 %offset, i64 %d, ${T} %u, i1 %right) {
 entry:
-  %row = getelementptr double, ptr %cdf, i64 %offset
+  %row = getelementptr ${T}, ptr %cdf, i64 %offset
   br label %loop
 loop:
   %lo = phi i64 [0, %entry], [%lo.next, %step]
@@ -17,10 +22,11 @@ step:
   %span = sub i64 %hi, %lo
   %half = lshr i64 %span, 1
   %mid = add i64 %lo, %half
-  %address = getelementptr double, ptr %row, i64 %mid
-  %value = load double, ptr %address
-  %less = fcmp olt double %value, %u
-  %at_most = fcmp ole double %value, %u
+  %address = getelementptr ${T}, ptr %row, i64 %mid
+  %value = load ${T}, ptr %address
+  %less = call i1 @less(${T} %value, ${T} %u)
+  %above = call i1 @less(${T} %u, ${T} %value)
+  %at_most = xor i1 %above, true
   %below = select i1 %right, i1 %at_most, i1 %less
   %after_mid = add i64 %mid, 1
   %lo.next = select i1 %below, i64 %after_mid, i64 %lo

@@ -1,12 +1,14 @@
-"""Sorting along an axis: `SortOp` (sort) and `ArgSortOp` (argsort), and
-`median`, as in `pytensor.tensor.sort` and `pytensor.tensor.math`.
+"""Sorting along an axis: `SortOp` (sort) and `ArgSortOp` (argsort),
+`median`, and `SearchsortedOp` (searchsorted), as in `pytensor.tensor.sort`,
+`pytensor.tensor.math` and `pytensor.tensor.extra_ops`.
 
 Both are stable whatever `kind` says: equal values keep their order, and
 NaNs go last, as NumPy's kind="stable". NumPy's default, "quicksort", may
 order equal values otherwise, so argsort's indices for ties can differ from
 PyTensor's (whose perform calls np.argsort with the kind given); the sorted
 values are the same. Compiled, a sort is one call of the runtime's merge sort
-of the dtype (scanjit/runtime/sort.ll) on the rows along the axis."""
+of the dtype (scanjit/runtime/sort.ll) on the rows along the axis; a
+search, one call of NumPy's binary search (searchsorted.ll) per value."""
 
 from __future__ import annotations
 
@@ -15,10 +17,10 @@ import typing
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
+from scanjit.dtypes import upcast
 from scanjit.graph import Apply, Constant, Op, TensorType, Variable
 from scanjit.ifelse import ifelse
 from scanjit.tensor.basic import as_tensor_variable
-from scanjit.tensor.creation import zeros_like
 from scanjit.tensor.elemwise import add, cast, eq, int_div, isnan, mod, sub, switch, true_div
 from scanjit.tensor.join import take_along_axis
 from scanjit.tensor.shape import Shape, dimshuffle, flatten, reshape
@@ -57,18 +59,13 @@ class SortOp(Op):
 
 
 class ArgSortOp(SortOp):
-    """The int64 indices that sort x along `axis` (stable, NaNs last)."""
+    """The int64 indices that sort x along `axis` (stable, NaNs last); an
+    integer output: x's gradient through it is zeros (tensor/gradient.py)."""
 
     indices = True
 
     def perform(self, node, inputs):
         return [np.argsort(inputs[0], self.axis, kind="stable")]
-
-    def L_op(self, inputs, outputs, output_grads):
-        return [zeros_like(inputs[0])]  # PyTensor's: zeros for the integer output
-
-    def R_op(self, inputs, outputs, tangents):
-        return [None]
 
 
 def _parse(kind, order, stable) -> str:
@@ -129,3 +126,39 @@ def median(x, axis=None) -> Variable:
     found = ifelse(eq(mod(size, 2), 0), even, cast(middle, even.dtype), name="median")
     last = ordered[(*leading, -1)]
     return switch(isnan(last), cast(last, found.dtype), found)
+
+
+class SearchsortedOp(Op):
+    """For each value of v, where it goes in the sorted vector x to keep it
+    sorted: before the equal values (`side` "left") or after them ("right"),
+    in NumPy's order, where NaNs sort last. x and v have one dtype."""
+
+    def __init__(self, side: str):
+        self.side = side
+
+    def make_node(self, x, v) -> Apply:
+        x, v = as_tensor_variable(x), as_tensor_variable(v)
+        if x.ndim != 1:
+            raise ValueError(f"searchsorted: x must be a vector, got {x.label()} of {x.ndim} axes")
+        return Apply(self, [x, v], [Variable(TensorType("int64", v.type.shape))])
+
+    def infer_shape(self, node, shapes, dims):
+        return [shapes[1]]
+
+    def perform(self, node, inputs):
+        return [np.asarray(np.searchsorted(*inputs, side=self.side), dtype=np.int64)]
+
+    def __str__(self):
+        return f"SearchsortedOp{{{self.side}}}"
+
+
+def searchsorted(x, v, side="left", sorter=None) -> Variable:
+    """NumPy's searchsorted: the int64 indices where the values of `v` go in
+    the sorted vector `x` (sorted by the indices `sorter`, if given)."""
+    if side not in ("left", "right"):
+        raise ValueError(f"'{side}' is an invalid value for keyword 'side'")
+    x, v = as_tensor_variable(x), as_tensor_variable(v)
+    if sorter is not None:
+        x = x[as_tensor_variable(sorter)]
+    dtype = upcast(x.dtype, v.dtype)
+    return SearchsortedOp(side)(cast(x, dtype), cast(v, dtype))
