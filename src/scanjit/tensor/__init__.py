@@ -23,6 +23,7 @@ from scanjit.tensor.math import (  # noqa: F401
 )
 from scanjit.tensor.einsum import batched_dot, batched_tensordot, einsum  # noqa: F401
 from scanjit.tensor.sort import argsort, median, searchsorted, sort  # noqa: F401
+from scanjit.tensor.pad import pad  # noqa: F401
 from scanjit.tensor.products import Dot, dot, matmul, matvec, outer, tensordot, vecdot, vecmat  # noqa: F401
 from scanjit.tensor.diagonal import diag, diagonal, trace  # noqa: F401
 from scanjit.tensor import linalg, nlinalg, slinalg  # noqa: F401
@@ -119,7 +120,7 @@ NOT_YET = not_yet({
         "fill_diagonal", "fill_diagonal_offset", "flatnonzero", "gammainc", "gammaincc", "gammainccinv",
         "gammaincinv", "gammal", "gammau", "geomspace", "hyp2f1", "i0", "i1", "interp", "interpolate1d",
         "inverse_permutation", "is_flat", "iv", "ive", "j0", "j1", "join_dims", "jv", "kn", "kv", "kve", "largest",
-        "logspace", "mgrid", "nonzero_values", "ogrid", "owens_t", "pack", "pad", "permute_row_elements",
+        "logspace", "mgrid", "nonzero_values", "ogrid", "owens_t", "pack", "permute_row_elements",
         "ravel_multi_index", "sgn", "slice_at_axis", "smallest", "split_dims",
         "tril_indices", "tril_indices_from", "triu_indices", "triu_indices_from", "unique", "unpack",
         "unravel_index"),
