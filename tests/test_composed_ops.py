@@ -1,10 +1,14 @@
 """Functions composed of other ops, as PyTensor composes them: einsum,
 batched_dot, batched_tensordot, kron, matrix_power, diff, ptp, isclose,
-allclose, max_and_argmax, take_along_axis and broadcast_arrays; special's
-logit, beta, betaln, factorial, poch, xlogy and xlog1py; Theano's nnet
-relu, softsign, hard_sigmoid and cross-entropies. Each against NumPy,
-compiled, by the reference interpreter and inside a scan step; their
-gradients against finite differences; their errors."""
+allclose, max_and_argmax, take_along_axis, broadcast_arrays, cov, largest,
+smallest, ceil_intdiv, logspace, geomspace, bartlett, the index functions
+(tril/triu_indices, unravel_index, ravel_multi_index, flatnonzero,
+compress, to_one_hot, inverse_permutation), fill_diagonal(_offset),
+join_dims, split_dims, concat_with_broadcast; special's logit, beta,
+betaln, factorial, poch, xlogy and xlog1py; Theano's nnet relu, softsign,
+hard_sigmoid and cross-entropies. Each against NumPy, compiled, by the
+reference interpreter and inside a scan step; their gradients against
+finite differences; their errors."""
 
 import math
 import warnings
@@ -85,6 +89,75 @@ CASES = {  # name -> (the op of its operands, NumPy's, operands)
                                  [SOFT, SOFT[::-1]]),
     "categorical_crossentropy 1hot": (pt.nnet.categorical_crossentropy,
                                       lambda c, t: -np.log(c[np.arange(len(c)), t]), [SOFT, np.array([3, 0, 0, 2])]),
+    "cov": (pt.cov, np.cov, [A[0]]),
+    "cov of two, columns, biased": (lambda m, y: pt.cov(m, y, rowvar=False, bias=True),
+                                    lambda m, y: np.cov(m, y, rowvar=False, bias=True), [A[0], A[1]]),
+    "cov of a vector, ddof 2": (lambda v: pt.cov(v, ddof=2), lambda v: np.cov(v, ddof=2), [V]),
+    "largest": (pt.largest, np.maximum, [V, V[::-1]]),
+    "largest of 3": (lambda a, b, c: pt.largest(a, b, c), lambda *xs: np.max(xs, axis=0), [V, V[::-1], -V]),
+    "smallest": (pt.smallest, np.minimum, [V, V[::-1]]),
+    "ceil_intdiv": (pt.ceil_intdiv, lambda a, b: -(-a // b), [np.array([7, -7, 6, 0, 5]), np.array([2, 2, 3, 4, -2])]),
+    "logspace": (lambda n: pt.logspace(0.5, 2, n, base=2.0) + 0 * n, lambda n: np.logspace(0.5, 2, int(n), base=2.0),
+                 [np.array(6)]),
+    "geomspace": (lambda n: pt.geomspace(-2, -1000, n), lambda n: np.geomspace(-2, -1000, int(n)), [np.array(7)]),
+    "geomspace no endpoint": (lambda n: pt.geomspace(3, 30, n, endpoint=False),
+                              lambda n: np.geomspace(3, 30, int(n), endpoint=False), [np.array(5)]),
+    "bartlett": (pt.bartlett, lambda n: np.bartlett(int(n)), [np.array(9)]),
+    "bartlett 1": (pt.bartlett, lambda n: np.bartlett(int(n)), [np.array(1)]),
+    "unravel_index": (lambda i: pt.stack(pt.unravel_index(i, (3, 4))), lambda i: np.stack(np.unravel_index(i, (3, 4))),
+                      [np.array([0, 5, 11, 7])]),
+    "unravel_index F": (lambda i: pt.stack(pt.unravel_index(i, (3, 4), order="F")),
+                        lambda i: np.stack(np.unravel_index(i, (3, 4), order="F")), [np.array([[0, 5], [11, 7]])]),
+    "ravel_multi_index": (lambda i, j: pt.ravel_multi_index((i, j), (3, 4)),
+                          lambda i, j: np.ravel_multi_index((i, j), (3, 4)), [np.array([0, 2, 1]), np.array([3, 0, 1])]),
+    "ravel_multi_index wrap F": (lambda i, j: pt.ravel_multi_index((i, j), (3, 4), mode="wrap", order="F"),
+                                 lambda i, j: np.ravel_multi_index((i, j), (3, 4), mode="wrap", order="F"),
+                                 [np.array([0, 5, -1]), np.array([9, -3, 1])]),
+    "ravel_multi_index clip": (lambda i, j: pt.ravel_multi_index((i, j), (3, 4), mode="clip"),
+                               lambda i, j: np.ravel_multi_index((i, j), (3, 4), mode="clip"),
+                               [np.array([0, 5, -1]), np.array([9, -3, 1])]),
+    "to_one_hot": (lambda i: pt.extra_ops.to_one_hot(i, 5), lambda i: np.eye(5)[i], [np.array([3, 0, 4, 4])]),
+    "inverse_permutation": (pt.inverse_permutation, np.argsort, [np.array([2, 0, 3, 1])]),
+    "inverse_permutation of rows": (pt.inverse_permutation, lambda p: np.argsort(p, axis=-1),
+                                    [np.array([[[2, 0, 1], [0, 1, 2]], [[1, 2, 0], [2, 1, 0]]])]),
+    "fill_diagonal": (lambda a: pt.fill_diagonal(a, 7.0), lambda a: _filled(a, 7.0), [M[:3]]),
+    "fill_diagonal 3-d": (lambda a: pt.fill_diagonal(a, 7.0), lambda a: _filled(a, 7.0), [T[:, :3, :3] * 0 + T[0, :3, :3]]),
+    "fill_diagonal_offset": (lambda a, v: pt.fill_diagonal_offset(a, v, 1), lambda a, v: _offset_filled(a, v, 1),
+                             [M[:3], np.array(-1.5)]),
+    "fill_diagonal_offset below": (lambda a: pt.fill_diagonal_offset(a, 5.0, -2), lambda a: _offset_filled(a, 5.0, -2),
+                                   [M]),
+    "join_dims": (lambda x: pt.join_dims(x, 1), lambda x: x.reshape(2, -1), [A]),
+    "join_dims none": (lambda x: pt.join_dims(x, 1, 0), lambda x: x[:, None], [A]),
+    "split_dims": (lambda x: pt.split_dims(x, (2, 2), axis=-1), lambda x: x.reshape(2, 3, 2, 2), [A]),
+    "concat_with_broadcast": (lambda x, y: pt.concat_with_broadcast([x, y], axis=1),
+                              lambda x, y: np.concatenate([x, np.broadcast_to(y, (2, 2, 4))], axis=1), [A, B[:1, :2, :4]]),
+}
+
+
+def _filled(a, value):
+    a = a.copy()
+    np.fill_diagonal(a, value)
+    return a
+
+
+def _offset_filled(a, value, offset):
+    a, first = a.copy(), (max(0, -offset), max(0, offset))
+    for k in range(min(a.shape[0] - first[0], a.shape[1] - first[1])):
+        a[first[0] + k, first[1] + k] = value
+    return a
+
+
+VALUE_SHAPED = {  # name -> (the op, NumPy's, operands): lengths known once computed, outside scan steps only
+    "tril_indices": (lambda n: pt.stack(pt.tril_indices(n, 1)), lambda n: np.stack(np.tril_indices(int(n), 1)),
+                     [np.array(4)]),
+    "triu_indices": (lambda n: pt.stack(pt.triu_indices(n, -1, 5)), lambda n: np.stack(np.triu_indices(int(n), -1, 5)),
+                     [np.array(4)]),
+    "tril_indices_from": (lambda a: pt.stack(pt.tril_indices_from(a)), lambda a: np.stack(np.tril_indices_from(a)), [M]),
+    "triu_indices_from": (lambda a: pt.stack(pt.triu_indices_from(a, 1)), lambda a: np.stack(np.triu_indices_from(a, 1)),
+                          [M[:3]]),
+    "flatnonzero": (lambda a: pt.flatnonzero(a > 0), lambda a: np.flatnonzero(a > 0), [M]),
+    "compress": (lambda c, a: pt.compress(c > 0, a, axis=1), lambda c, a: np.compress(c > 0, a, axis=1), [V, M]),
+    "compress flat": (lambda c, a: pt.compress(c > 0, a), lambda c, a: np.compress(c > 0, a), [V, M]),
 }
 CLOSE = {  # name -> (the op of a and b, NumPy's): NaNs, infinities, near and far values
     "isclose": (pt.isclose, np.isclose),
@@ -111,10 +184,10 @@ def _deprecated_batched_products():
         yield
 
 
-@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("name", [*CASES, *VALUE_SHAPED])
 @pytest.mark.parametrize("mode", [None, "py"])
 def test_against_numpy(name, mode):
-    build, numpy, values = CASES[name]
+    build, numpy, values = {**CASES, **VALUE_SHAPED}[name]
     xs = symbolic(values)
     got = pytensor.function(xs, build(*xs), mode=mode)(*values)
     want = numpy(*values)
@@ -122,9 +195,18 @@ def test_against_numpy(name, mode):
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
 
 
+LENGTH_FROM_A_VALUE = ("logspace", "geomspace", "bartlett")  # in a step, of a non-sequence: one length for all steps
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_inside_a_step(name):
     build, numpy, values = CASES[name]
+    if name.startswith(LENGTH_FROM_A_VALUE):
+        n = symbolic(values)[0]
+        out = pytensor.scan(lambda t, n: build(n) * t, sequences=[pt.arange(1.0, 3.0)], non_sequences=[n],
+                            return_updates=False)
+        np.testing.assert_allclose(pytensor.function([n], out)(values[0]), np.stack([numpy(values[0]) * t for t in (1, 2)]))
+        return
     stacked = [np.stack([v, v * 2 if v.dtype.kind == "f" else v]) for v in values]
     xs = symbolic(stacked)
     out, _ = pytensor.scan(build, sequences=xs)
@@ -132,10 +214,27 @@ def test_inside_a_step(name):
     np.testing.assert_allclose(got, np.stack([numpy(*(v[t] for v in stacked)) for t in range(2)]), rtol=1e-12)
 
 
-@pytest.mark.parametrize("name", [n for n in CASES if not any(k in n for k in ("take_along_axis", "max_and", "1hot"))])
+NO_GRADIENT = ("take_along_axis", "max_and", "1hot", "ceil_intdiv", "logspace", "geomspace", "bartlett", "index",
+               "to_one_hot", "inverse_permutation", "fill_diagonal_offset below")
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if not any(k in n for k in NO_GRADIENT)])
 def test_gradient_against_finite_differences(name):
     build, _, values = CASES[name]
     verify_grad(build, values, rng=np.random.default_rng(3))
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_index_errors_are_value_errors(mode):
+    i = pt.lvector("i")
+    unravel = pytensor.function([i], pt.unravel_index(i, (3, 4)), mode=mode)
+    with pytest.raises(ValueError, match="out of bounds"):
+        unravel(np.array([0, 12]))
+    with pytest.raises(ValueError, match="out of bounds"):
+        unravel(np.array([-1]))
+    ravel = pytensor.function([i], pt.ravel_multi_index((i, i), (3, 4)), mode=mode)
+    with pytest.raises(ValueError, match="invalid entry in coordinates array"):
+        ravel(np.array([3]))
 
 
 def test_gradient_of_take_along_axis_adds_at_repeated_indices():
@@ -173,6 +272,16 @@ def test_isclose_allclose(name, mode):
     (lambda: pt.take_along_axis(pt.dmatrix(), pt.lvector(), axis=1), ValueError, "same number of dimensions"),
     (lambda: pt.diff(pt.dvector(), axis=1), np.exceptions.AxisError, "out of bounds"),
     (lambda: pt.nnet.categorical_crossentropy(pt.dmatrix(), pt.dtensor3()), TypeError, "rank mismatch"),
+    (lambda: pt.tril_indices_from(pt.dvector()), ValueError, "two dimensional"),
+    (lambda: pt.flatnonzero(pt.dscalar()), ValueError, "non-scalar"),
+    (lambda: pt.ravel_multi_index((pt.lvector(),), (3, 4)), ValueError, "sequence of length 2"),
+    (lambda: pt.ravel_multi_index((pt.lvector(), pt.lvector()), (3, 4), mode="bounce"), ValueError, "clipmode"),
+    (lambda: pt.unravel_index(pt.lvector(), (3, 4), order="K"), ValueError, "Order must be"),
+    (lambda: pt.fill_diagonal(pt.dvector(), 1.0), TypeError, "at least 2 axes"),
+    (lambda: pt.concat_with_broadcast([]), ValueError, "empty list"),
+    (lambda: pt.concat_with_broadcast([pt.dvector(), pt.dmatrix()]), TypeError, "same number of dimensions"),
+    (lambda: pt.join_dims(pt.dmatrix(), 3), IndexError, "out of bounds"),
+    (lambda: pt.cov(pt.dmatrix(), fweights=pt.dvector()), NotImplementedError, "fweights"),
 ])
 def test_errors_when_building(build, error, match):
     with pytest.raises(error, match=match):

@@ -53,7 +53,7 @@ def emit_sort(e: Emitter, node) -> list[SSAValue]:
 
 @emits(SearchsortedOp)
 def emit_searchsorted(e: Emitter, node) -> list[SSAValue]:
-    (x_var, v_var), (out_var,) = node.inputs, node.outputs
+    x_var, v_var = node.inputs
     n = e.dim(e.value(x_var), 0)
     x, v = copied(e, e.value(x_var), [n]), e.value(v_var)
     args = [e.const(0, "int64"), from_index(e.emit, n)]

@@ -15,11 +15,14 @@ from scanjit.tensor import random  # noqa: F401
 from scanjit.tensor.basic import constant  # noqa: F401
 from scanjit.tensor.elemwise import *  # noqa: F401,F403  (its __all__: Elemwise and pt.add, pt.exp, ...)
 from scanjit.tensor import extra_ops, nnet, special  # noqa: F401
-from scanjit.tensor.extra_ops import CumOp, broadcast_arrays, cumprod, cumsum, diff  # noqa: F401
+from scanjit.tensor.extra_ops import (  # noqa: F401
+    CumOp, broadcast_arrays, broadcast_shape, compress, cumprod, cumsum, diff, fill_diagonal, fill_diagonal_offset,
+    flatnonzero, inverse_permutation, ravel_multi_index, unravel_index,
+)
 from scanjit.tensor.gradient import grad  # noqa: F401
 from scanjit.tensor.math import (  # noqa: F401
-    Argmax, Reduce, all, allclose, any, argmax, argmin, isclose, logsumexp, max, max_and_argmax, mean, min, prod,
-    ptp, std, sum, var,
+    Argmax, Reduce, all, allclose, any, argmax, argmin, ceil_intdiv, cov, isclose, largest, logsumexp, max,
+    max_and_argmax, mean, min, prod, ptp, sgn, smallest, std, sum, var,
 )
 from scanjit.tensor.einsum import batched_dot, batched_tensordot, einsum  # noqa: F401
 from scanjit.tensor.sort import argsort, median, searchsorted, sort  # noqa: F401
@@ -29,15 +32,17 @@ from scanjit.tensor.diagonal import diag, diagonal, trace  # noqa: F401
 from scanjit.tensor import linalg, nlinalg, slinalg  # noqa: F401
 from scanjit.tensor.shape import (  # noqa: F401
     Alloc, Arange, DimShuffle, MakeVector, Reshape, Shape, SpecifyShape, alloc, arange, atleast_1d, atleast_2d,
-    atleast_3d, atleast_Nd, broadcast_to, dimshuffle, expand_dims, flatten, matrix_transpose, moveaxis, reshape,
-    shape, shape_padaxis, shape_padleft, shape_padright, specify_shape, squeeze, swapaxes, transpose,
+    atleast_3d, atleast_Nd, broadcast_to, dimshuffle, expand_dims, flatten, join_dims, matrix_transpose, moveaxis,
+    reshape, shape, shape_padaxis, shape_padleft, shape_padright, specify_shape, split_dims, squeeze, swapaxes,
+    transpose,
 )
 from scanjit.tensor.creation import (  # noqa: F401
-    empty, empty_like, eye, full, full_like, identity_like, linspace, ones, ones_like, tri, tril, triu, zeros,
-    zeros_like,
+    bartlett, empty, empty_like, eye, full, full_like, geomspace, identity_like, linspace, logspace, ones, ones_like,
+    tri, tril, tril_indices, tril_indices_from, triu, triu_indices, triu_indices_from, zeros, zeros_like,
 )
 from scanjit.tensor.join import (  # noqa: F401
-    Join, RepeatIndices, as_tensor_variable, concatenate, horizontal_stack, join, repeat, roll, split, stack,
+    Join, RepeatIndices, as_tensor_variable, concat_with_broadcast, concatenate, horizontal_stack, join, repeat, roll,
+    split, stack,
     stacklists, take, take_along_axis, tile, vertical_stack,
 )
 from scanjit.tensor.subtensor import (  # noqa: F401
@@ -51,6 +56,11 @@ install_operators()
 as_tensor = as_tensor_variable
 TensorVariable, TensorConstant = Variable, Constant  # isinstance checks read as in PyTensor
 tensor_copy = identity = Variable.copy
+
+
+def is_flat(var, ndim: int = 1) -> bool:
+    """Whether `var` has `ndim` axes."""
+    return var.ndim == ndim
 pi, e, inf, nan, euler_gamma, newaxis = np.pi, np.e, np.inf, np.nan, np.euler_gamma, None
 
 _PREFIX_DTYPES = {"d": "float64", "f": "float32", "l": "int64", "i": "int32", "w": "int16", "b": "int8"}
@@ -115,15 +125,10 @@ NOT_YET = not_yet({
         "get_scalar_constant_value", "get_underlying_scalar_constant_value", "get_vector_length", "vectorize"),
     "as pytensor.gradient's: scanjit.gradient has it": ("jacobian", "hessian"),
     "": (
-        "bartlett", "betainc", "betaincinv", "bincount", "broadcast_shape", "ceil_intdiv", "chi2sf",
-        "choose", "compress", "concat_with_broadcast", "cov", "dense_dot", "erfcinv", "erfcx", "extract_diag",
-        "fill_diagonal", "fill_diagonal_offset", "flatnonzero", "gammainc", "gammaincc", "gammainccinv",
-        "gammaincinv", "gammal", "gammau", "geomspace", "hyp2f1", "i0", "i1", "interp", "interpolate1d",
-        "inverse_permutation", "is_flat", "iv", "ive", "j0", "j1", "join_dims", "jv", "kn", "kv", "kve", "largest",
-        "logspace", "mgrid", "nonzero_values", "ogrid", "owens_t", "pack", "permute_row_elements",
-        "ravel_multi_index", "sgn", "slice_at_axis", "smallest", "split_dims",
-        "tril_indices", "tril_indices_from", "triu_indices", "triu_indices_from", "unique", "unpack",
-        "unravel_index"),
+        "betainc", "betaincinv", "bincount", "chi2sf", "choose", "dense_dot", "erfcinv", "erfcx", "extract_diag",
+        "gammainc", "gammaincc", "gammainccinv", "gammaincinv", "gammal", "gammau", "hyp2f1", "i0", "i1", "interp",
+        "interpolate1d", "iv", "ive", "j0", "j1", "jv", "kn", "kv", "kve", "mgrid", "nonzero_values", "ogrid",
+        "owens_t", "pack", "permute_row_elements", "slice_at_axis", "unique", "unpack"),
 })
 """The public names of `pytensor.tensor` that scanjit does not have: why, or
 "" for the ones still to do."""

@@ -1,14 +1,19 @@
 """Tensors made from shapes and fill values, as NumPy's constructors:
 zeros/ones/full/empty (and their `_like`), eye, identity_like, tri, tril,
-triu, linspace. Each is a graph of existing ops (Alloc, Arange, Elemwise)."""
+triu, tril_indices/triu_indices (and `_from`), linspace, logspace,
+geomspace, bartlett. Each is a graph of existing ops (Alloc, Arange,
+Elemwise, Nonzero)."""
 
 from __future__ import annotations
 
 from scanjit import config
 from scanjit.graph import Variable
 from scanjit.tensor.basic import as_tensor_variable, constant
-from scanjit.tensor.elemwise import add, cast, eq, ge, mul, sub, switch, true_div
+from scanjit.tensor.elemwise import (
+    add, cast, eq, ge, invert, le, log10, mul, pow, sign, sub, switch, true_div,
+)
 from scanjit.tensor.shape import Alloc, arange, dimshuffle, lengths, shape
+from scanjit.tensor.subtensor import nonzero
 
 
 def full(shape, fill_value, dtype=None) -> Variable:
@@ -96,3 +101,59 @@ def linspace(start, stop, num=50, endpoint=True, dtype=None) -> Variable:
     if endpoint:
         values = switch(eq(arange(num), sub(num, 1)) & ge(num, 2), stop, values)
     return values if dtype is None else cast(values, dtype)
+
+
+def tril_indices(n, k=0, m=None) -> tuple[Variable, Variable]:
+    """The (rows, columns) of an n x m matrix at and below its k-th diagonal."""
+    return tuple(nonzero(tri(n, m, k, dtype="bool")))
+
+
+def triu_indices(n, k=0, m=None) -> tuple[Variable, Variable]:
+    """The (rows, columns) of an n x m matrix at and above its k-th diagonal."""
+    return tuple(nonzero(invert(tri(n, m, k - 1, dtype="bool"))))
+
+
+def _square_sides(a) -> tuple:
+    a = as_tensor_variable(a)
+    if a.ndim != 2:
+        raise ValueError("The input array must be two dimensional.")
+    return a.shape[0], a.shape[1]
+
+
+def tril_indices_from(a, k=0) -> tuple[Variable, Variable]:
+    n, m = _square_sides(a)
+    return tril_indices(n, k, m)
+
+
+def triu_indices_from(a, k=0) -> tuple[Variable, Variable]:
+    n, m = _square_sides(a)
+    return triu_indices(n, k, m)
+
+
+def logspace(start, stop, num=50, base=10.0, endpoint=True, dtype=None) -> Variable:
+    """base ** linspace(start, stop, num), as NumPy's."""
+    return cast(pow(base, linspace(start, stop, num, endpoint)), dtype or config.floatX)
+
+
+def geomspace(start, stop, num=50, base=10.0, endpoint=True, dtype=None) -> Variable:
+    """A geometric progression from `start` to `stop`, as NumPy's: its
+    logarithms evenly spaced (of |start| and |stop|, the sign start's), the
+    ends exactly `start` and `stop`. `base` (PyTensor's argument) changes
+    nothing but rounding: NumPy's base 10 is taken."""
+    start, stop = (cast(as_tensor_variable(v), config.floatX) for v in (start, stop))
+    out_sign = sign(start)
+    values = logspace(log10(true_div(start, out_sign)), log10(true_div(stop, out_sign)), num, endpoint=endpoint)
+    position, count = arange(num), as_tensor_variable(num)
+    values = switch(eq(position, 0), true_div(start, out_sign), values)
+    if endpoint:
+        values = switch(eq(position, sub(count, 1)) & ge(count, 2), true_div(stop, out_sign), values)
+    return cast(mul(out_sign, values), dtype or config.floatX)
+
+
+def bartlett(M) -> Variable:
+    """NumPy's Bartlett (triangular) window of M points (none if M < 1)."""
+    M = as_tensor_variable(M)
+    n = cast(arange(sub(1, M), M, 2), "float64")
+    width = cast(sub(M, 1), "float64")
+    window = switch(le(n, 0), add(1, true_div(n, width)), sub(1, true_div(n, width)))
+    return switch(eq(M, 1), 1.0, window)

@@ -1,17 +1,28 @@
-"""`CumOp`: running sums and products (`cumsum`, `cumprod`), and `diff` and
-`broadcast_arrays`, as in `pytensor.tensor.extra_ops`."""
+"""`CumOp`: running sums and products (`cumsum`, `cumprod`), and what
+`pytensor.tensor.extra_ops` composes of other ops: diff, broadcast_arrays,
+broadcast_shape, flatnonzero, compress, to_one_hot, unravel_index,
+ravel_multi_index, fill_diagonal(_offset), inverse_permutation."""
 
 from __future__ import annotations
 
-import numpy as np
+import builtins
+import functools
 
-from scanjit.graph import Apply, Op, TensorType, Variable
-from scanjit.tensor.basic import as_tensor_variable
+import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from scanjit.tensor.elemwise import mul, second, sub, true_div
-from scanjit.tensor.shape import reshape, shape
-from scanjit.tensor.subtensor import flip
+from scanjit import config
+from scanjit.graph import Apply, Op, TensorType, Variable
+from scanjit.raise_op import assert_op
+from scanjit.tensor.basic import as_tensor_variable, constant
+from scanjit.tensor.creation import zeros, zeros_like
+from scanjit.tensor.elemwise import (
+    add, and_, cast, clip, ge, int_div, lt, maximum, minimum, mod, mul, neg, second, sub, true_div,
+)
+from scanjit.tensor.join import take
+from scanjit.tensor.math import all
+from scanjit.tensor.shape import Shape, arange, dimshuffle, flatten, reshape, shape
+from scanjit.tensor.subtensor import flip, nonzero, set_subtensor
 
 
 class CumOp(Op):
@@ -103,3 +114,121 @@ def broadcast_arrays(*args) -> tuple[Variable, ...]:
             a = second(other, a)
         out.append(a)
     return tuple(out)
+
+
+def broadcast_shape(*arrays, arrays_are_shapes=False) -> tuple[Variable, ...]:
+    """The lengths of the arrays (or shapes) broadcast together: per axis
+    (aligned on the right), the first length not statically 1, else 1."""
+    shapes = [[as_tensor_variable(n) for n in a] if arrays_are_shapes else
+              [1 if s == 1 else Shape(k)(a) for k, s in enumerate(as_tensor_variable(a).type.shape)] for a in arrays]
+    ndim = builtins.max(len(s) for s in shapes)
+    padded = [[1] * (ndim - len(s)) + list(s) for s in shapes]
+    return tuple(next((n for n in column if not (isinstance(n, int) or _is_one(n))), constant(1, dtype="int64"))
+                 for column in zip(*padded))
+
+
+def _is_one(n: Variable) -> bool:
+    return n.owner is None and getattr(n, "data", None) is not None and n.ndim == 0 and n.data == 1
+
+
+def flatnonzero(a) -> Variable:
+    """The indices of the non-zero elements of the flattened a."""
+    a = as_tensor_variable(a)
+    if a.ndim == 0:
+        raise ValueError("Nonzero only supports non-scalar arrays.")
+    return nonzero(flatten(a))[0]
+
+
+def compress(condition, x, axis=None) -> Variable:
+    """The slices of x along `axis` (of the flattened x: None) where `condition` holds."""
+    return take(as_tensor_variable(x), flatnonzero(condition), axis=axis)
+
+
+def to_one_hot(y, nb_class, dtype=None) -> Variable:
+    """A row per entry of the vector y, 1 in column y[i] and 0 elsewhere."""
+    y = as_tensor_variable(y)
+    out = zeros((Shape(0)(y), nb_class), dtype=dtype or config.floatX)
+    return set_subtensor(out[arange(Shape(0)(y)), y], 1)
+
+
+def _strides(dims: list, order: str) -> list:
+    """Each axis' step in the flat index of an array of lengths `dims`."""
+    if order not in ("C", "F"):
+        raise ValueError("Order must be either 'C' or 'F'")
+    axes = range(len(dims)) if order == "F" else range(len(dims) - 1, -1, -1)
+    strides, step = [None] * len(dims), constant(1, dtype="int64")
+    for k in axes:
+        strides[k], step = step, mul(step, dims[k])
+    return strides
+
+
+def _dims(dims) -> list:
+    return [cast(as_tensor_variable(n), "int64") for n in (dims if isinstance(dims, list | tuple) else
+                                                             [dims[k] for k in range(as_tensor_variable(dims).type.shape[0])])]
+
+
+def unravel_index(indices, dims, order="C") -> tuple[Variable, ...]:
+    """The coordinates in an array of lengths `dims` of each flat index."""
+    indices, dims = as_tensor_variable(indices), _dims(dims)
+    size = functools.reduce(mul, dims)
+    indices = assert_op(indices, all(and_(ge(indices, 0), lt(indices, size))),
+                        msg="unravel_index: an index is out of bounds for the array's size", exc_type=ValueError)
+    return tuple(mod(int_div(indices, stride), n) for stride, n in zip(_strides(dims, order), dims))
+
+
+def ravel_multi_index(multi_index, dims, mode="raise", order="C") -> Variable:
+    """The flat index of each coordinate tuple in an array of lengths `dims`;
+    out-of-range coordinates raise ValueError, or wrap or clip (`mode`)."""
+    if mode not in ("raise", "wrap", "clip"):
+        raise ValueError(f"clipmode must be 'raise', 'wrap' or 'clip', got {mode!r}")
+    coordinates, dims = [as_tensor_variable(c) for c in multi_index], _dims(dims)
+    if len(coordinates) != len(dims):
+        raise ValueError(f"parameter multi_index must be a sequence of length {len(dims)}")
+    if mode == "wrap":
+        coordinates = [mod(c, n) for c, n in zip(coordinates, dims)]
+    elif mode == "clip":
+        coordinates = [clip(c, 0, sub(n, 1)) for c, n in zip(coordinates, dims)]
+    else:
+        coordinates = [assert_op(c, all(and_(ge(c, 0), lt(c, n))), msg="invalid entry in coordinates array",
+                                 exc_type=ValueError) for c, n in zip(coordinates, dims)]
+    flat = constant(0, dtype="int64")
+    for c, stride in zip(coordinates, _strides(dims, order)):
+        flat = add(flat, mul(cast(c, "int64"), stride))
+    return flat
+
+
+def fill_diagonal(a, val) -> Variable:
+    """a with `val` on its main diagonal (a[i, i, ...], for i below its shortest length)."""
+    a = as_tensor_variable(a)
+    if a.ndim < 2:
+        raise TypeError(f"fill_diagonal: {a.label()} must have at least 2 axes")
+    n = Shape(0)(a)
+    for k in range(1, a.ndim):
+        n = minimum(n, Shape(k)(a))
+    i = arange(n)
+    return set_subtensor(a[(i,) * a.ndim], val)
+
+
+def fill_diagonal_offset(a, val, offset) -> Variable:
+    """The matrix a with `val` on its `offset` diagonal (above the main one for offset > 0)."""
+    a = as_tensor_variable(a)
+    if a.ndim != 2:
+        raise TypeError(f"fill_diagonal_offset: {a.label()} must be a matrix")
+    offset = as_tensor_variable(offset)
+    rows, cols = Shape(0)(a), Shape(1)(a)
+    first_row, first_col = maximum(neg(offset), 0), maximum(offset, 0)
+    i = arange(minimum(sub(rows, first_row), sub(cols, first_col)))
+    return set_subtensor(a[add(i, first_row), add(i, first_col)], val)
+
+
+def inverse_permutation(perm) -> Variable:
+    """The inverse of the permutation `perm` (of each row of it): out[perm[i]] = i."""
+    perm = as_tensor_variable(perm)
+    n = Shape(perm.ndim - 1)(perm)
+    positions = cast(arange(n), perm.dtype)
+    if perm.ndim == 1:
+        return set_subtensor(zeros_like(perm)[perm], positions)
+    flat = reshape(perm, (-1, n))
+    rows = dimshuffle(arange(Shape(0)(flat)), 0, "x")
+    inverse = set_subtensor(zeros_like(flat)[rows, flat], dimshuffle(positions, "x", 0))
+    return reshape(inverse, shape(perm))

@@ -1,7 +1,7 @@
 """Tensors made of several, or of parts of one: `Join` (`concatenate`,
-`join`, `stack`, `horizontal_stack`, `vertical_stack`, `stacklists`),
-`split`, `repeat`, `tile`, `roll`, `take`, `take_along_axis`, and `as_tensor_variable` of lists
-holding variables."""
+`join`, `stack`, `horizontal_stack`, `vertical_stack`, `stacklists`,
+`concat_with_broadcast`), `split`, `repeat`, `tile`, `roll`, `take`,
+`take_along_axis`, and `as_tensor_variable` of lists holding variables."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.raise_op import assert_op
 from scanjit.tensor import basic
 from scanjit.tensor.elemwise import add, cast, eq, int_div, maximum, mod, mul, sub
-from scanjit.tensor.shape import MakeVector, Shape, arange, dimshuffle, expand_dims, flatten, reshape, shape
+from scanjit.tensor.shape import (
+    MakeVector, Shape, arange, broadcast_to, dimshuffle, expand_dims, flatten, reshape, shape,
+)
 
 
 class Join(Op):
@@ -229,6 +231,22 @@ def take(a, indices, axis: int | None = None) -> Variable:
     if axis is None:
         return flatten(a)[indices]
     return a[_axis_key(_axis(axis, a.ndim), indices)]
+
+
+def concat_with_broadcast(tensor_list, axis: int = 0) -> Variable:
+    """The tensors joined along `axis`, each first broadcast on the other
+    axes to the others' lengths (their first not statically 1)."""
+    if not tensor_list:
+        raise ValueError("Cannot concatenate an empty list of tensors.")
+    tensors = [basic.as_tensor_variable(t) for t in tensor_list]
+    ndim = tensors[0].ndim
+    if any(t.ndim != ndim for t in tensors):
+        raise TypeError("Only tensors with the same number of dimensions can be concatenated. "
+                        f"Input ndims were: {[t.ndim for t in tensors]}")
+    axis = _axis(axis, ndim)
+    lengths = [next((Shape(a)(t) for t in tensors if t.type.shape[a] != 1), 1) for a in range(ndim)]
+    return join(axis, *[broadcast_to(t, [Shape(axis)(t) if a == axis else n for a, n in enumerate(lengths)])
+                        for t in tensors])
 
 
 def take_along_axis(arr, indices, axis=0) -> Variable:

@@ -1,9 +1,11 @@
 """Reductions (`Reduce`: sum, prod, max, min, all, any; mean, var, std,
 logsumexp, ptp), `Argmax` (argmax, argmin, max_and_argmax), isclose and
-allclose; the products (tensor/products.py)
+allclose, largest and smallest, ceil_intdiv, cov; the products (tensor/products.py)
 are here too, as in PyTensor's `pytensor.tensor.math`."""
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -11,12 +13,14 @@ from scanjit.dtypes import is_float, upcast, upgrade_to_float
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable, constant
 from scanjit.tensor.elemwise import (
-    abs, add, and_, cast, eq, exp, isfinite, isinf, isnan, le, log, mul, or_, second, sqrt, sub, switch, true_div,
+    abs, add, and_, cast, eq, exp, gt, int_div, isfinite, isinf, isnan, le, log, lt, mod, mul, neq, or_, second,
+    sign, sqrt, sub, switch, true_div,
 )
 from scanjit.tensor.products import (  # noqa: F401
     Dot, dot, matmul, matvec, outer, tensordot, vecdot, vecmat,
 )
-from scanjit.tensor.shape import DimShuffle, Shape, dimshuffle
+from scanjit.tensor.join import concatenate, stack
+from scanjit.tensor.shape import DimShuffle, Shape, atleast_2d, dimshuffle, squeeze
 
 
 def _normalize_axes(axis, ndim: int) -> tuple[int, ...]:
@@ -298,3 +302,43 @@ def isclose(a, b, rtol=1.0e-5, atol=1.0e-8, equal_nan=False) -> Variable:
 def allclose(a, b, rtol=1.0e-5, atol=1.0e-8, equal_nan=False) -> Variable:
     """Whether every element of a is close to b's (`isclose`)."""
     return all(isclose(a, b, rtol, atol, equal_nan))
+
+
+def largest(*args) -> Variable:
+    """The elementwise largest of the arguments (the first of equals)."""
+    if len(args) == 2:
+        a, b = map(as_tensor_variable, args)
+        return switch(gt(a, b), a, b)
+    return max(stack(args), axis=0)
+
+
+def smallest(*args) -> Variable:
+    """The elementwise smallest of the arguments (the first of equals)."""
+    if len(args) == 2:
+        a, b = map(as_tensor_variable, args)
+        return switch(lt(a, b), a, b)
+    return min(stack(args), axis=0)
+
+
+def ceil_intdiv(a, b) -> Variable:
+    """ceil(a / b) for integers: a // b, plus 1 where it leaves a remainder."""
+    quotient = int_div(a, b)
+    return add(cast(neq(mod(a, b), 0), quotient.dtype), quotient)
+
+
+def sgn(a) -> Variable:
+    warnings.warn("sgn is deprecated and will stop working in the future, use sign instead.", FutureWarning)
+    return sign(a)
+
+
+def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None) -> Variable:
+    """NumPy's covariance matrix of the variables in m's rows (columns if
+    not `rowvar`) and y's, normalized by N - ddof (ddof 1 but for `bias`)."""
+    if fweights is not None or aweights is not None:
+        raise NotImplementedError("cov: fweights and aweights are not implemented (nor are they in PyTensor)")
+    rows = [atleast_2d(as_tensor_variable(v)) for v in (m, y) if v is not None]
+    rows = concatenate([r if rowvar or r.ndim == 1 else r.T for r in rows], axis=0)
+    ddof = (0 if bias else 1) if ddof is None else ddof
+    centered = sub(rows, mean(rows, axis=1, keepdims=True))
+    c = true_div(dot(centered, centered.T), cast(sub(Shape(1)(rows), ddof), "float64"))
+    return squeeze(c)

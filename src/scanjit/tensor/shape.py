@@ -365,6 +365,32 @@ def flatten(x, ndim: int = 1) -> Variable:
     return reshape(x, [Shape(a)(x) for a in range(ndim - 1)] + [-1])
 
 
+def join_dims(x, start_axis: int = 0, n_axes: int | None = None) -> Variable:
+    """x with its `n_axes` axes from `start_axis` (all the rest: None) merged
+    into one (0: a new axis of length 1 there)."""
+    x = as_tensor_variable(x)
+    if start_axis < 0:
+        start_axis += max(1, x.ndim)
+    if not 0 <= start_axis <= x.ndim:
+        raise IndexError(f"Axis {start_axis} is out of bounds for array of dimension {x.ndim}")
+    n_axes = x.ndim - start_axis if n_axes is None else n_axes
+    merged = functools.reduce(lambda a, b: a * b, [Shape(k)(x) for k in range(start_axis, start_axis + n_axes)],
+                              constant(1, dtype="int64"))
+    kept = [Shape(k)(x) for k in range(x.ndim)]
+    return reshape(x, kept[:start_axis] + [merged] + kept[start_axis + n_axes:])
+
+
+def split_dims(x, shape, axis: int = 0) -> Variable:
+    """x with its axis `axis` split into axes of the lengths `shape`."""
+    x = as_tensor_variable(x)
+    axis = int(axis) % x.ndim if -x.ndim <= axis < x.ndim else None
+    if axis is None:
+        raise np.exceptions.AxisError(f"split_dims: axis out of bounds for array of dimension {x.ndim}")
+    parts = list(shape) if isinstance(shape, list | tuple) else [shape]
+    kept = [Shape(k)(x) for k in range(x.ndim)]
+    return reshape(x, kept[:axis] + parts + kept[axis + 1:])
+
+
 def expand_dims(x, axis) -> Variable:
     """`x` with new axes of length 1 at `axis` (an int or a tuple)."""
     x = as_tensor_variable(x)
