@@ -4,7 +4,8 @@ allclose, max_and_argmax, take_along_axis, broadcast_arrays, cov, largest,
 smallest, ceil_intdiv, logspace, geomspace, bartlett, the index functions
 (tril/triu_indices, unravel_index, ravel_multi_index, flatnonzero,
 compress, to_one_hot, inverse_permutation), fill_diagonal(_offset),
-join_dims, split_dims, concat_with_broadcast; special's logit, beta,
+join_dims, split_dims, concat_with_broadcast, interp, choose, bincount,
+unique, nonzero_values, mgrid/ogrid; special's logit, beta,
 betaln, factorial, poch, xlogy and xlog1py; Theano's nnet relu, softsign,
 hard_sigmoid and cross-entropies. Each against NumPy, compiled, by the
 reference interpreter and inside a scan step; their gradients against
@@ -129,6 +130,19 @@ CASES = {  # name -> (the op of its operands, NumPy's, operands)
     "join_dims": (lambda x: pt.join_dims(x, 1), lambda x: x.reshape(2, -1), [A]),
     "join_dims none": (lambda x: pt.join_dims(x, 1, 0), lambda x: x[:, None], [A]),
     "split_dims": (lambda x: pt.split_dims(x, (2, 2), axis=-1), lambda x: x.reshape(2, 3, 2, 2), [A]),
+    "interp": (pt.interp, np.interp, [np.array([-1.0, 0.0, 0.3, 1.0, 1.7, 2.5, 9.0, np.nan]),
+                                      np.array([0.0, 1.0, 1.0, 2.5]), np.array([1.0, 3.0, 2.0, -4.0])]),
+    "interp left right": (lambda x, xp, fp: pt.interp(x, xp, fp, left=-1.0, right=7.5),
+                          lambda x, xp, fp: np.interp(x, xp, fp, left=-1.0, right=7.5),
+                          [P * 6 - 1, np.arange(5.0), Q[:5]]),
+    "interp one point": (pt.interp, np.interp, [np.array([1.0, 2.0, 3.0]), np.array([2.0]), np.array([5.0])]),
+    "choose": (lambda a, x, y: pt.choose(a, [x, y, -x]), lambda a, x, y: np.choose(a, [x, y, -x]),
+               [np.array([[0, 1, 2, 2]]), M, V]),
+    "choose wrap": (lambda a, x: pt.choose(a, pt.specify_shape(x, (4, None)), mode="wrap"),
+                    lambda a, x: np.choose(a, x, mode="wrap"),
+                    [np.array([5, -1, 2, 0]), M]),
+    "choose clip": (lambda a, x: pt.choose(a, [x, 2 * x], mode="clip"), lambda a, x: np.choose(a, [x, 2 * x], mode="clip"),
+                    [np.array([5, -1, 1, 0]), V]),
     "concat_with_broadcast": (lambda x, y: pt.concat_with_broadcast([x, y], axis=1),
                               lambda x, y: np.concatenate([x, np.broadcast_to(y, (2, 2, 4))], axis=1), [A, B[:1, :2, :4]]),
 }
@@ -158,6 +172,19 @@ VALUE_SHAPED = {  # name -> (the op, NumPy's, operands): lengths known once comp
     "flatnonzero": (lambda a: pt.flatnonzero(a > 0), lambda a: np.flatnonzero(a > 0), [M]),
     "compress": (lambda c, a: pt.compress(c > 0, a, axis=1), lambda c, a: np.compress(c > 0, a, axis=1), [V, M]),
     "compress flat": (lambda c, a: pt.compress(c > 0, a), lambda c, a: np.compress(c > 0, a), [V, M]),
+    "nonzero_values": (lambda a: pt.nonzero_values(a * (a > 0)), lambda a: (a * (a > 0))[a > 0], [M]),
+    "bincount": (pt.bincount, np.bincount, [np.array([3, 1, 1, 0, 7, 3])]),
+    "bincount weights minlength": (lambda x, w: pt.bincount(x, w, minlength=9),
+                                   lambda x, w: np.bincount(x, w, minlength=9), [np.array([3, 1, 1, 0, 7, 3]), Q]),
+    "bincount of none": (lambda x: pt.bincount(x[:0]), lambda x: np.bincount(x[:0]), [np.array([3, 1])]),
+    "unique": (pt.unique, np.unique, [np.array([[3.0, np.nan, 1.0], [1.0, np.nan, -0.0]])]),
+    **{f"unique {k}": (lambda x, k=k: pt.unique(x, **{k: True})[1], lambda x, k=k: np.unique(x, **{k: True})[1].ravel(),
+                       [np.array([[3, 5, 1, 3], [1, 1, 0, 5]])]) for k in ("return_index", "return_inverse", "return_counts")},
+    "unique of none": (lambda x: pt.unique(x[:0], return_counts=True)[1], lambda x: np.unique(x[:0], return_counts=True)[1],
+                       [np.array([3, 1])]),
+    "mgrid": (lambda n: pt.stack(pt.mgrid[0:n, 1:5:2]), lambda n: np.mgrid[0:int(n), 1:5:2], [np.array(3)]),
+    "ogrid": (lambda n: pt.ogrid[0:3, 0:n][1] + pt.ogrid[0:3, 0:n][0], lambda n: sum(np.ogrid[0:3, 0:int(n)][::-1]),
+              [np.array(4)]),
 }
 CLOSE = {  # name -> (the op of a and b, NumPy's): NaNs, infinities, near and far values
     "isclose": (pt.isclose, np.isclose),
@@ -215,7 +242,7 @@ def test_inside_a_step(name):
 
 
 NO_GRADIENT = ("take_along_axis", "max_and", "1hot", "ceil_intdiv", "logspace", "geomspace", "bartlett", "index",
-               "to_one_hot", "inverse_permutation", "fill_diagonal_offset below")
+               "to_one_hot", "inverse_permutation", "fill_diagonal_offset below", "interp", "choose")
 
 
 @pytest.mark.parametrize("name", [n for n in CASES if not any(k in n for k in NO_GRADIENT)])
@@ -235,6 +262,28 @@ def test_index_errors_are_value_errors(mode):
     ravel = pytensor.function([i], pt.ravel_multi_index((i, i), (3, 4)), mode=mode)
     with pytest.raises(ValueError, match="invalid entry in coordinates array"):
         ravel(np.array([3]))
+    with pytest.raises(ValueError, match="negative values"):  # PyTensor's wraps around
+        pytensor.function([i], pt.bincount(i), mode=mode)(np.array([1, -1]))
+    with pytest.raises(ValueError, match="invalid entry in choice array"):
+        pytensor.function([i], pt.choose(i, [i, i]), mode=mode)(np.array([0, 2]))
+
+
+def test_interp_and_choose_gradients():
+    """interp's slope with respect to x and fp (finite differences away from
+    the points), choose's to each choice."""
+    xp = np.array([0.0, 1.0, 2.5, 4.0])
+    verify_grad(lambda x, fp: pt.interp(x, xp, fp), [np.array([0.3, 1.7, 3.1]), np.array([1.0, -2.0, 0.5, 3.0])],
+                rng=np.random.default_rng(6))
+    verify_grad(lambda x, y: pt.choose(np.array([1, 0, 1]), [x, y]), [V[:3], Q[:3]], rng=np.random.default_rng(6))
+
+
+def test_deprecated_aliases():
+    x, y = pt.dmatrix("x"), pt.dmatrix("y")
+    with pytest.warns(FutureWarning, match="extract_diag is deprecated"):
+        d = pt.extract_diag(x)
+    got = pytensor.function([x, y], [d, pt.dense_dot(x, y), x[pt.slice_at_axis(slice(1, None), -1)]])(M, M)
+    for g, w in zip(got, [np.diagonal(M), M @ M, M[..., 1:]]):
+        np.testing.assert_allclose(g, w, rtol=1e-14)
 
 
 def test_gradient_of_take_along_axis_adds_at_repeated_indices():
@@ -282,6 +331,11 @@ def test_isclose_allclose(name, mode):
     (lambda: pt.concat_with_broadcast([pt.dvector(), pt.dmatrix()]), TypeError, "same number of dimensions"),
     (lambda: pt.join_dims(pt.dmatrix(), 3), IndexError, "out of bounds"),
     (lambda: pt.cov(pt.dmatrix(), fweights=pt.dvector()), NotImplementedError, "fweights"),
+    (lambda: pt.bincount(pt.lmatrix()), TypeError, "dimension 1"),
+    (lambda: pt.unique(pt.dmatrix(), axis=0), NotImplementedError, "along an axis"),
+    (lambda: pt.choose(pt.lvector(), pt.dmatrix()), NotImplementedError, "number of choices"),
+    (lambda: pt.choose(pt.lvector(), [pt.dvector()], mode="bounce"), ValueError, "clipmode"),
+    (lambda: pt.interp(pt.dvector(), pt.dvector(), pt.dvector(), period=2.0), NotImplementedError, "period"),
 ])
 def test_errors_when_building(build, error, match):
     with pytest.raises(error, match=match):

@@ -16,9 +16,10 @@ from scanjit.tensor.basic import constant  # noqa: F401
 from scanjit.tensor.elemwise import *  # noqa: F401,F403  (its __all__: Elemwise and pt.add, pt.exp, ...)
 from scanjit.tensor import extra_ops, nnet, special  # noqa: F401
 from scanjit.tensor.extra_ops import (  # noqa: F401
-    CumOp, broadcast_arrays, broadcast_shape, compress, cumprod, cumsum, diff, fill_diagonal, fill_diagonal_offset,
-    flatnonzero, inverse_permutation, ravel_multi_index, unravel_index,
+    CumOp, bincount, broadcast_arrays, broadcast_shape, choose, compress, cumprod, cumsum, diff, fill_diagonal,
+    fill_diagonal_offset, flatnonzero, inverse_permutation, nonzero_values, ravel_multi_index, unique, unravel_index,
 )
+from scanjit.tensor.interpolate import interp  # noqa: F401
 from scanjit.tensor.gradient import grad  # noqa: F401
 from scanjit.tensor.math import (  # noqa: F401
     Argmax, Reduce, all, allclose, any, argmax, argmin, ceil_intdiv, cov, isclose, largest, logsumexp, max,
@@ -28,7 +29,7 @@ from scanjit.tensor.einsum import batched_dot, batched_tensordot, einsum  # noqa
 from scanjit.tensor.sort import argsort, median, searchsorted, sort  # noqa: F401
 from scanjit.tensor.pad import pad  # noqa: F401
 from scanjit.tensor.products import Dot, dot, matmul, matvec, outer, tensordot, vecdot, vecmat  # noqa: F401
-from scanjit.tensor.diagonal import diag, diagonal, trace  # noqa: F401
+from scanjit.tensor.diagonal import diag, diagonal, extract_diag, trace  # noqa: F401
 from scanjit.tensor import linalg, nlinalg, slinalg  # noqa: F401
 from scanjit.tensor.shape import (  # noqa: F401
     Alloc, Arange, DimShuffle, MakeVector, Reshape, Shape, SpecifyShape, alloc, arange, atleast_1d, atleast_2d,
@@ -37,8 +38,8 @@ from scanjit.tensor.shape import (  # noqa: F401
     transpose,
 )
 from scanjit.tensor.creation import (  # noqa: F401
-    bartlett, empty, empty_like, eye, full, full_like, geomspace, identity_like, linspace, logspace, ones, ones_like,
-    tri, tril, tril_indices, tril_indices_from, triu, triu_indices, triu_indices_from, zeros, zeros_like,
+    bartlett, empty, empty_like, eye, full, full_like, geomspace, identity_like, linspace, logspace, mgrid, ogrid, ones,
+    ones_like, tri, tril, tril_indices, tril_indices_from, triu, triu_indices, triu_indices_from, zeros, zeros_like,
 )
 from scanjit.tensor.join import (  # noqa: F401
     Join, RepeatIndices, as_tensor_variable, concat_with_broadcast, concatenate, horizontal_stack, join, repeat, roll,
@@ -47,7 +48,7 @@ from scanjit.tensor.join import (  # noqa: F401
 )
 from scanjit.tensor.subtensor import (  # noqa: F401
     ARRAY, AdvancedIncSubtensor, AdvancedSubtensor, Nonzero, SetSubtensor, Subtensor, flip, inc_subtensor,
-    nonzero, set_subtensor,
+    nonzero, set_subtensor, slice_at_axis,
 )
 from scanjit.tensor.variable import install_operators
 from scanjit.unsupported import module_getattr, not_yet
@@ -56,6 +57,7 @@ install_operators()
 as_tensor = as_tensor_variable
 TensorVariable, TensorConstant = Variable, Constant  # isinstance checks read as in PyTensor
 tensor_copy = identity = Variable.copy
+dense_dot = dot
 
 
 def is_flat(var, ndim: int = 1) -> bool:
@@ -117,7 +119,7 @@ NOT_YET = not_yet({
         "zmatrix", "zrow", "zcol", "ztensor3", "ztensor4", "ztensor5", "ztensor6", "ztensor7"),
     "part of PyTensor's own compiler, backends or type system": (
         "blas", "blas_c", "blas_headers", "blockwise", "elemwise_cgen", "rewriting", "type", "type_other",
-        "utils", "sharedvar", "exceptions", "functional", "interpolate", "optimize", "signal", "symbolic",
+        "utils", "sharedvar", "exceptions", "functional", "optimize", "signal", "symbolic",
         "xlogx", "pytensor", "transfer", "values_eq_approx_always_true", "none_type_t", "NoneConst",
         "NoneSliceConst", "slicetype", "make_slice", "TensorLike", "scalar_from_tensor", "tensor_from_scalar",
         "float_types", "float_scalar_types", "float_vector_types", "float_matrix_types", "int_types",
@@ -125,10 +127,9 @@ NOT_YET = not_yet({
         "get_scalar_constant_value", "get_underlying_scalar_constant_value", "get_vector_length", "vectorize"),
     "as pytensor.gradient's: scanjit.gradient has it": ("jacobian", "hessian"),
     "": (
-        "betainc", "betaincinv", "bincount", "chi2sf", "choose", "dense_dot", "erfcinv", "erfcx", "extract_diag",
-        "gammainc", "gammaincc", "gammainccinv", "gammaincinv", "gammal", "gammau", "hyp2f1", "i0", "i1", "interp",
-        "interpolate1d", "iv", "ive", "j0", "j1", "jv", "kn", "kv", "kve", "mgrid", "nonzero_values", "ogrid",
-        "owens_t", "pack", "permute_row_elements", "slice_at_axis", "unique", "unpack"),
+        "betainc", "betaincinv", "chi2sf", "erfcinv", "erfcx", "gammainc", "gammaincc", "gammainccinv",
+        "gammaincinv", "gammal", "gammau", "hyp2f1", "i0", "i1", "interpolate1d", "iv", "ive", "j0", "j1", "jv",
+        "kn", "kv", "kve", "owens_t", "pack", "permute_row_elements", "unpack"),
 })
 """The public names of `pytensor.tensor` that scanjit does not have: why, or
 "" for the ones still to do."""

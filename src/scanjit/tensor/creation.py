@@ -1,7 +1,7 @@
 """Tensors made from shapes and fill values, as NumPy's constructors:
 zeros/ones/full/empty (and their `_like`), eye, identity_like, tri, tril,
 triu, tril_indices/triu_indices (and `_from`), linspace, logspace,
-geomspace, bartlett. Each is a graph of existing ops (Alloc, Arange,
+geomspace, bartlett, mgrid/ogrid. Each is a graph of existing ops (Alloc, Arange,
 Elemwise, Nonzero)."""
 
 from __future__ import annotations
@@ -157,3 +157,30 @@ def bartlett(M) -> Variable:
     width = cast(sub(M, 1), "float64")
     window = switch(le(n, 0), add(1, true_div(n, width)), sub(1, true_div(n, width)))
     return switch(eq(M, 1), 1.0, window)
+
+
+class _Grid:
+    """`mgrid[0:5, 0:3]`: an arange per slice (a list of them, each along its
+    own axis), broadcast together (mgrid) or not (ogrid, `sparse`)."""
+
+    def __init__(self, sparse: bool):
+        self.sparse = sparse
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return arange(key.start or 0, key.stop, key.step or 1)
+        if any(isinstance(k.step, complex) for k in key):
+            raise NotImplementedError("Not implemented for slices whose step is complex")
+        ranges = [arange(k.start or 0, k.stop, k.step or 1) for k in key]
+        ranges = [dimshuffle(r, *["x" if a != j else 0 for a in range(len(key))]) for j, r in enumerate(ranges)]
+        if self.sparse:
+            return ranges
+        grids = []
+        for r in ranges:
+            for other in ranges:
+                r = r if other is r else mul(r, ones_like(other))
+            grids.append(r)
+        return grids
+
+
+mgrid, ogrid = _Grid(sparse=False), _Grid(sparse=True)

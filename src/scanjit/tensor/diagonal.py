@@ -4,6 +4,7 @@ diagonal) and trace, composed from advanced indexing with index vectors."""
 from __future__ import annotations
 
 import builtins
+import warnings
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
@@ -65,3 +66,8 @@ def diag(v, k: int = 0) -> Variable:
 def trace(a, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Variable:
     """NumPy's trace: the sums along diagonals (`pt.trace`)."""
     return sum(diagonal(a, offset, axis1, axis2), -1)
+
+
+def extract_diag(x) -> Variable:
+    warnings.warn("pytensor.tensor.extract_diag is deprecated. Use pytensor.tensor.diagonal instead.", FutureWarning)
+    return diagonal(x)

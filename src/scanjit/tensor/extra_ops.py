@@ -1,7 +1,8 @@
 """`CumOp`: running sums and products (`cumsum`, `cumprod`), and what
 `pytensor.tensor.extra_ops` composes of other ops: diff, broadcast_arrays,
-broadcast_shape, flatnonzero, compress, to_one_hot, unravel_index,
-ravel_multi_index, fill_diagonal(_offset), inverse_permutation."""
+broadcast_shape, flatnonzero, nonzero_values, compress, choose, to_one_hot,
+unravel_index, ravel_multi_index, fill_diagonal(_offset),
+inverse_permutation, bincount, unique."""
 
 from __future__ import annotations
 
@@ -12,17 +13,20 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from scanjit import config
+from scanjit.dtypes import is_float
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.raise_op import assert_op
 from scanjit.tensor.basic import as_tensor_variable, constant
 from scanjit.tensor.creation import zeros, zeros_like
 from scanjit.tensor.elemwise import (
-    add, and_, cast, clip, ge, int_div, lt, maximum, minimum, mod, mul, neg, second, sub, true_div,
+    add, and_, cast, clip, eq, ge, int_div, invert, isnan, lt, maximum, minimum, mod, mul, neg, neq, second, sub,
+    switch, true_div,
 )
-from scanjit.tensor.join import take
-from scanjit.tensor.math import all
+from scanjit.tensor.join import concatenate, take
+from scanjit.tensor.math import all, max
 from scanjit.tensor.shape import Shape, arange, dimshuffle, flatten, reshape, shape
-from scanjit.tensor.subtensor import flip, nonzero, set_subtensor
+from scanjit.tensor.sort import argsort
+from scanjit.tensor.subtensor import flip, inc_subtensor, nonzero, set_subtensor
 
 
 class CumOp(Op):
@@ -232,3 +236,75 @@ def inverse_permutation(perm) -> Variable:
     rows = dimshuffle(arange(Shape(0)(flat)), 0, "x")
     inverse = set_subtensor(zeros_like(flat)[rows, flat], dimshuffle(positions, "x", 0))
     return reshape(inverse, shape(perm))
+
+
+def nonzero_values(a) -> Variable:
+    """The non-zero elements of the flattened a."""
+    return flatten(as_tensor_variable(a))[flatnonzero(a)]
+
+
+def choose(a, choices, mode="raise") -> Variable:
+    """NumPy's choose: choices[a[i]][i], all broadcast together; an index out
+    of range raises ValueError, or wraps or clips (`mode`)."""
+    a = as_tensor_variable(a)
+    if isinstance(choices, Variable):
+        if choices.type.shape[0] is None:
+            raise NotImplementedError("choose: scanjit needs the number of choices known (a list, or a static length)")
+        choices = [choices[k] for k in range(choices.type.shape[0])]
+    n = len(choices)
+    if mode == "wrap":
+        a = mod(a, n)
+    elif mode == "clip":
+        a = clip(a, 0, n - 1)
+    elif mode == "raise":
+        a = assert_op(a, all(and_(ge(a, 0), lt(a, n))), msg="invalid entry in choice array", exc_type=ValueError)
+    else:
+        raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
+    out = second(a, choices[-1])
+    for k in range(n - 2, -1, -1):
+        out = switch(eq(a, k), choices[k], out)
+    return out
+
+
+def bincount(x, weights=None, minlength=None, assert_nonneg=False) -> Variable:
+    """The count (or the sum of `weights`) of each value 0, 1, ... in the
+    integer vector x, at least `minlength` of them, as NumPy's: int64
+    counts, and a negative value raises ValueError (PyTensor counts in x's
+    dtype, and wraps a negative value around unless `assert_nonneg`)."""
+    x = as_tensor_variable(x)
+    if x.ndim != 1:
+        raise TypeError("Inputs must be of dimension 1.")
+    x = assert_op(x, all(ge(x, 0)), msg="bincount: x must not hold negative values", exc_type=ValueError)
+    length = add(max(concatenate([cast(x, "int64"), constant(np.array([-1]))])), 1)
+    if minlength is not None:
+        length = maximum(length, minlength)
+    if weights is None:
+        return inc_subtensor(zeros([length], dtype="int64")[x], 1)
+    weights = as_tensor_variable(weights)
+    return inc_subtensor(zeros([length], dtype=weights.dtype)[x], weights)
+
+
+def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None):
+    """NumPy's unique of the flattened `ar`: its sorted distinct values (one
+    NaN for all), and as asked the index of each one's first occurrence, the
+    index of each element's value among them (a vector, the type PyTensor
+    gives it) and their counts."""
+    if axis is not None:
+        raise NotImplementedError("unique along an axis is not supported yet")
+    flat = flatten(as_tensor_variable(ar))
+    order = argsort(flat, kind="stable")
+    ordered = flat[order]
+    later, earlier = ordered[1:], ordered[:-1]
+    new = neq(later, earlier)
+    if is_float(flat.dtype):
+        new = and_(new, invert(and_(isnan(later), isnan(earlier))))
+    first = concatenate([constant(np.array([True])), new])[:Shape(0)(flat)]  # none for an empty ar
+    starts = flatnonzero(first)
+    outputs = [ordered[starts]]
+    if return_index:
+        outputs.append(order[starts])
+    if return_inverse:
+        outputs.append(set_subtensor(zeros_like(order)[order], sub(cumsum(cast(first, "int64")), 1)))
+    if return_counts:
+        outputs.append(diff(concatenate([starts, cast(Shape(0)(flat), "int64")[None]])))
+    return outputs[0] if len(outputs) == 1 else tuple(outputs)

@@ -407,3 +407,10 @@ def flip(x, axis=None) -> Variable:
     axes = range(x.ndim) if axis is None else [axis] if isinstance(axis, int) else axis
     axes = {a % x.ndim for a in axes}
     return x[tuple(slice(None, None, -1) if a in axes else slice(None) for a in range(x.ndim))]
+
+
+def slice_at_axis(sl: slice, axis: int) -> tuple:
+    """The key taking `sl` along `axis` (counted from the end if negative) and all of the other axes."""
+    if axis >= 0:
+        return (slice(None),) * axis + (sl,) + (...,)
+    return (...,) + (sl,) + (slice(None),) * (abs(axis) - 1)
