@@ -50,7 +50,7 @@ UNARY = {
     "log1mexp": (lambda m, x: m.log1mexp(x), lambda *s: -positive(*s)),
     "erf": (lambda m, x: m.erf(x), anywhere), "erfc": (lambda m, x: m.erfc(x), anywhere),
     "erfinv": (lambda m, x: m.erfinv(x), unit), "gammaln": (lambda m, x: m.gammaln(x), positive),
-    "gamma": (lambda m, x: m.gamma(x), positive),
+    "gamma": (lambda m, x: m.gamma(x), positive), "erfcx": (lambda m, x: m.erfcx(x), anywhere),
     "psi": (lambda m, x: m.psi(x), positive), "tri_gamma": (lambda m, x: m.tri_gamma(x), positive),
     "polygamma": (lambda m, x: m.polygamma(3, x), positive),
     "floor": (lambda m, x: m.floor(x), anywhere), "ceil": (lambda m, x: m.ceil(x), anywhere),

@@ -15,6 +15,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from scanjit.dialects import sj
 from scanjit.dtypes import upcast
 from scanjit.graph import TensorType as GraphType
+from scanjit.tensor.elemwise import ERFCX_INFINITE_BELOW, ERFCX_SERIES_FROM, SQRT_PI
 
 ELEMENT_TYPES = {
     "float64": f64, "float32": f32, "int64": IntegerType(64), "int32": IntegerType(32),
@@ -102,7 +103,7 @@ _FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt
                 "exp2": math.Exp2Op, "log2": math.Log2Op, "log10": math.Log10Op}
 # Computed in f64 and rounded for f32: libm's f32 functions are less accurate,
 # and a composition rounds once instead of at each op.
-_IN_F64 = {"erf", "erfc", "gamma", "gammaln", "log1mexp", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos",
+_IN_F64 = {"erf", "erfc", "erfcx", "gamma", "gammaln", "log1mexp", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos",
            "arctan", "arctan2", "arcsinh", "arccosh", "arctanh", "exp2", "log2", "log10"}
 _CMP = {"lt": ("olt", "slt"), "gt": ("ogt", "sgt"), "le": ("ole", "sle"), "ge": ("oge", "sge"),
         "eq": ("oeq", "eq"), "neq": ("une", "ne")}
@@ -223,7 +224,38 @@ def _times_log(log: type) -> Callable[[Emit, list[SSAValue], str], SSAValue]:
     return emit_it
 
 
+def _erfcx(emit: Emit, xs: list[SSAValue], dtype: str) -> SSAValue:
+    """exp(x^2) erfc(x) as the reference computes it (tensor/elemwise.py's
+    _erfcx): x^2 = hi + lo exactly, exp(hi) (1 + lo) erfc(x); the asymptotic
+    series from 25 on; +inf below -27."""
+    (x,) = xs
+
+    def f(value):
+        return const(emit, value, dtype)
+
+    def op(kind, a, b):
+        return emit(kind(a, b))
+
+    c = op(arith.MulfOp, x, f(134217729.0))
+    high = op(arith.SubfOp, c, op(arith.SubfOp, c, x))
+    low = op(arith.SubfOp, x, high)
+    square = op(arith.MulfOp, x, x)
+    error = op(arith.SubfOp, op(arith.MulfOp, high, high), square)
+    error = op(arith.AddfOp, error, op(arith.MulfOp, op(arith.MulfOp, f(2.0), high), low))
+    error = op(arith.AddfOp, error, op(arith.MulfOp, low, low))
+    e = emit(math.ExpOp(square))
+    direct = op(arith.MulfOp, op(arith.MulfOp, e, op(arith.AddfOp, f(1.0), error)), emit(sj.ErfcOp(x)))
+    t = op(arith.DivfOp, f(1.0), op(arith.MulfOp, f(2.0), square))
+    series = f(1.0)
+    for k in (11, 9, 7, 5, 3, 1):
+        series = op(arith.SubfOp, f(1.0), op(arith.MulfOp, op(arith.MulfOp, f(float(k)), t), series))
+    series = op(arith.DivfOp, series, op(arith.MulfOp, x, f(SQRT_PI)))
+    below = emit(arith.SelectOp(emit(arith.CmpfOp(x, f(ERFCX_INFINITE_BELOW), "olt")), f(float("inf")), direct))
+    return emit(arith.SelectOp(emit(arith.CmpfOp(x, f(ERFCX_SERIES_FROM), "oge")), series, below))
+
+
 _COMPOSED: dict[str, Callable[[Emit, list[SSAValue], str], SSAValue]] = {
+    "erfcx": _erfcx,
     "xlogy": _times_log(math.LogOp), "xlog1py": _times_log(math.Log1pOp),
     "sign": _sign, "clip": _clip, "log1mexp": _log1mexp, "logaddexp": _logaddexp,
     "square": lambda emit, xs, dtype: elemwise(emit, "mul", [xs[0], xs[0]], [dtype] * 2, dtype),
