@@ -28,6 +28,7 @@ from scanjit.tensor.math import (  # noqa: F401
 from scanjit.tensor.einsum import batched_dot, batched_tensordot, einsum  # noqa: F401
 from scanjit.tensor.sort import argsort, median, searchsorted, sort  # noqa: F401
 from scanjit.tensor.pad import pad  # noqa: F401
+from scanjit.scan.vectorize import vectorize  # noqa: F401
 from scanjit.tensor.products import Dot, dot, matmul, matvec, outer, tensordot, vecdot, vecmat  # noqa: F401
 from scanjit.tensor.diagonal import diag, diagonal, extract_diag, trace  # noqa: F401
 from scanjit.tensor import linalg, nlinalg, slinalg  # noqa: F401
@@ -124,7 +125,7 @@ NOT_YET = not_yet({
         "NoneSliceConst", "slicetype", "make_slice", "TensorLike", "scalar_from_tensor", "tensor_from_scalar",
         "float_types", "float_scalar_types", "float_vector_types", "float_matrix_types", "int_types",
         "int_scalar_types", "int_vector_types", "int_matrix_types", "specify_broadcastable",
-        "get_scalar_constant_value", "get_underlying_scalar_constant_value", "get_vector_length", "vectorize"),
+        "get_scalar_constant_value", "get_underlying_scalar_constant_value", "get_vector_length"),
     "as pytensor.gradient's: scanjit.gradient has it": ("jacobian", "hessian"),
     "": (
         "betainc", "betaincinv", "chi2sf", "erfcinv", "gammainc", "gammaincc", "gammainccinv",
