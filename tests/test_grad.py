@@ -51,6 +51,7 @@ UNARY = {
     "erf": (lambda m, x: m.erf(x), anywhere), "erfc": (lambda m, x: m.erfc(x), anywhere),
     "erfinv": (lambda m, x: m.erfinv(x), unit), "gammaln": (lambda m, x: m.gammaln(x), positive),
     "gamma": (lambda m, x: m.gamma(x), positive), "erfcx": (lambda m, x: m.erfcx(x), anywhere),
+    "erfcinv": (lambda m, x: m.erfcinv(x + 1), unit),
     "psi": (lambda m, x: m.psi(x), positive), "tri_gamma": (lambda m, x: m.tri_gamma(x), positive),
     "polygamma": (lambda m, x: m.polygamma(3, x), positive),
     "floor": (lambda m, x: m.floor(x), anywhere), "ceil": (lambda m, x: m.ceil(x), anywhere),

@@ -135,6 +135,22 @@ def test_erfcx(mode):
     assert_close(f(ends), special.erfcx(ends), 0)
 
 
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_erfcinv(mode):
+    """erfc's inverse against SciPy's: within 6 ulps from 1e-100 to 2, 20 in
+    the deep tail below; its ends and NaNs outside [0, 2] exactly."""
+    special = pytest.importorskip("scipy.special")
+    x = pt.dvector("x")
+    f = pytensor.function([x], pt.erfcinv(x), mode=mode)
+    rng = np.random.default_rng(9)
+    for y, ulps in [(np.concatenate([rng.uniform(0, 2, 5000), 1 + rng.uniform(-1e-8, 1e-8, 500),
+                                     2 - np.exp(rng.uniform(-36, 0, 1000)), np.exp(rng.uniform(-230, 0, 1000))]), 6),
+                    (np.exp(rng.uniform(-690, -230, 1000)), 20)]:
+        assert_close(f(y), special.erfcinv(y), ulps)
+    ends = np.array([0.0, 2.0, -0.1, 2.1, np.nan, np.inf])
+    np.testing.assert_array_equal(f(ends), [np.inf, -np.inf, np.nan, np.nan, np.nan, np.nan])
+
+
 def test_float32_is_computed_in_float64_and_rounded():
     xs = inputs()
     xs = xs[np.abs(xs) < 1e30].astype(np.float32)

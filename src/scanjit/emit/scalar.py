@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from xdsl.dialects import arith, llvm, math
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX, FloatAttr, IndexType, IntegerAttr, IntegerType, TensorType, f32, f64, i1,
@@ -103,7 +105,7 @@ _FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt
                 "exp2": math.Exp2Op, "log2": math.Log2Op, "log10": math.Log10Op}
 # Computed in f64 and rounded for f32: libm's f32 functions are less accurate,
 # and a composition rounds once instead of at each op.
-_IN_F64 = {"erf", "erfc", "erfcx", "gamma", "gammaln", "log1mexp", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos",
+_IN_F64 = {"erf", "erfc", "erfcx", "erfcinv", "gamma", "gammaln", "log1mexp", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos",
            "arctan", "arctan2", "arcsinh", "arccosh", "arctanh", "exp2", "log2", "log10"}
 _CMP = {"lt": ("olt", "slt"), "gt": ("ogt", "sgt"), "le": ("ole", "sle"), "ge": ("oge", "sge"),
         "eq": ("oeq", "eq"), "neq": ("une", "ne")}
@@ -254,8 +256,44 @@ def _erfcx(emit: Emit, xs: list[SSAValue], dtype: str) -> SSAValue:
     return emit(arith.SelectOp(emit(arith.CmpfOp(x, f(ERFCX_SERIES_FROM), "oge")), series, below))
 
 
+def _erfcinv(emit: Emit, xs: list[SSAValue], dtype: str) -> SSAValue:
+    """erfc's inverse as the reference computes it (tensor/elemwise.py's
+    _erfcinv): Winitzki's guess for a = min(y, 2 - y), three Halley steps on
+    erfc(x) - a (on erf(x) - (1 - a) from a = 1/2 on), negated above 1."""
+    (y,) = xs
+
+    def f(value):
+        return const(emit, value, dtype)
+
+    def op(kind, a, b):
+        return emit(kind(a, b))
+
+    def select(cond, a, b):
+        return emit(arith.SelectOp(cond, a, b))
+
+    above_one = emit(arith.CmpfOp(y, f(1.0), "ogt"))
+    a = select(above_one, op(arith.SubfOp, f(2.0), y), y)
+    w = emit(arith.NegfOp(emit(math.LogOp(op(arith.MulfOp, a, op(arith.SubfOp, f(2.0), a))))))
+    c = op(arith.SubfOp, f(2 / (np.pi * 0.147)), op(arith.DivfOp, w, f(2.0)))
+    inner = emit(math.SqrtOp(op(arith.AddfOp, op(arith.MulfOp, c, c), op(arith.DivfOp, w, f(0.147)))))
+    x = emit(math.SqrtOp(op(arith.SubfOp, inner, c)))
+    body_side = emit(arith.CmpfOp(a, f(0.5), "oge"))
+    one_minus_a = op(arith.SubfOp, f(1.0), a)
+    for _ in range(3):
+        slope = op(arith.MulfOp, f(2 / SQRT_PI), emit(math.ExpOp(emit(arith.NegfOp(op(arith.MulfOp, x, x))))))
+        tail = op(arith.SubfOp, emit(sj.ErfcOp(x)), a)
+        body = op(arith.SubfOp, emit(math.ErfOp(x)), one_minus_a)
+        step_tail = op(arith.DivfOp, tail, op(arith.SubfOp, op(arith.MulfOp, x, tail), slope))
+        step_body = op(arith.DivfOp, body, op(arith.AddfOp, op(arith.MulfOp, x, body), slope))
+        x = op(arith.SubfOp, x, select(body_side, step_body, step_tail))
+    x = select(emit(arith.CmpfOp(a, f(0.0), "oeq")), f(float("inf")), x)
+    x = select(above_one, emit(arith.NegfOp(x)), x)
+    inside = emit(arith.AndIOp(emit(arith.CmpfOp(y, f(0.0), "oge")), emit(arith.CmpfOp(y, f(2.0), "ole"))))
+    return select(inside, x, f(float("nan")))
+
+
 _COMPOSED: dict[str, Callable[[Emit, list[SSAValue], str], SSAValue]] = {
-    "erfcx": _erfcx,
+    "erfcx": _erfcx, "erfcinv": _erfcinv,
     "xlogy": _times_log(math.LogOp), "xlog1py": _times_log(math.Log1pOp),
     "sign": _sign, "clip": _clip, "log1mexp": _log1mexp, "logaddexp": _logaddexp,
     "square": lambda emit, xs, dtype: elemwise(emit, "mul", [xs[0], xs[0]], [dtype] * 2, dtype),

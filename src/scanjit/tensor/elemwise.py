@@ -200,6 +200,26 @@ def _erfcx(x: np.ndarray) -> np.ndarray:
     return np.where(x >= ERFCX_SERIES_FROM, series, np.where(x < ERFCX_INFINITE_BELOW, np.inf, direct))
 
 
+def _erfcinv(y: np.ndarray) -> np.ndarray:
+    """The x with erfc(x) = y, as compiled: for a = min(y, 2 - y) (2 - y is
+    exact), Winitzki's closed form of erfinv(1 - a) from w = -log(a (2 - a))
+    (no cancellation), then three Halley steps on erfc(x) - a, or for
+    a >= 1/2 on erf(x) - (1 - a) (exact there: no cancellation near x = 0);
+    negated for y > 1. +inf at 0, -inf at 2, NaN outside [0, 2]."""
+    with np.errstate(all="ignore"):
+        a = np.where(y > 1, 2 - y, y)
+        w = -np.log(a * (2 - a))
+        c = 2 / (np.pi * 0.147) - w / 2
+        x = np.sqrt(np.sqrt(c * c + w / 0.147) - c)
+        for _ in range(3):
+            slope = 2 / SQRT_PI * np.exp(-x * x)
+            tail = _libm(math.erfc)(x) - a
+            body = _libm(math.erf)(x) - (1 - a)
+            x = x - np.where(a >= 0.5, body / (x * body + slope), tail / (x * tail - slope))
+        x = np.where(a == 0, np.inf, x)
+    return np.where((y >= 0) & (y <= 2), np.where(y > 1, -x, x), np.nan)
+
+
 def _digamma(x: np.ndarray) -> np.ndarray:
     """psi(x), in long double: psi(z) - sum of 1 / (y + i) for i < m, z = y +
     m >= 10, psi(z) = log z - 1/(2z) - sum of B_2k / (2k z^2k), k <= 11; below
@@ -438,6 +458,7 @@ SCALARS: dict[str, Scalar] = {
     "erfc": Scalar(_libm(math.erfc), _float, grad=lambda x, out, g: [
         mul(g, mul(-2 / SQRT_PI, exp(neg(mul(x, x)))))]),
     "erfcx": Scalar(_f64(_erfcx), _float, grad=lambda x, out, g: [mul(g, sub(mul(mul(2, x), out), 2 / SQRT_PI))]),
+    "erfcinv": Scalar(_f64(_erfcinv), _float, grad=lambda x, out, g: [mul(g, mul(-SQRT_PI / 2, exp(mul(out, out))))]),
     "erfinv": Scalar(_f64(_erfinv), _float, grad=lambda x, out, g: [
         mul(g, mul(SQRT_PI / 2, exp(mul(out, out))))]),
     "gammaln": Scalar(_libm(_lgamma), _float, grad=lambda x, out, g: [mul(g, psi(x))]),
@@ -569,7 +590,7 @@ round_half_to_even, round_half_away_from_zero = (
     _elemwise(n) for n in ("round_half_to_even", "round_half_away_from_zero"))
 sigmoid, softplus, log1p, expm1, log1mexp = (
     _elemwise(n) for n in ("sigmoid", "softplus", "log1p", "expm1", "log1mexp"))
-xlogy, xlog1py, erfcx = _elemwise("xlogy"), _elemwise("xlog1py"), _elemwise("erfcx")
+xlogy, xlog1py, erfcx, erfcinv = (_elemwise(n) for n in ("xlogy", "xlog1py", "erfcx", "erfcinv"))
 erf, erfc, erfinv, gamma, gammaln, psi, tri_gamma, polygamma = (
     _elemwise(n) for n in ("erf", "erfc", "erfinv", "gamma", "gammaln", "psi", "tri_gamma", "polygamma"))
 tan, sinh, cosh, arcsin, arccos, arctan, arctan2, arcsinh, arccosh, arctanh, exp2, log2, log10 = (
@@ -609,7 +630,7 @@ __all__ = ["Elemwise", "SCALARS", "add", "sub", "mul", "true_div", "int_div", "m
            "minimum", "switch", "clip", "and_", "or_", "xor", "invert", "where", "cast", "sign",
            "square", "sqr", "reciprocal", "floor", "ceil", "trunc", "round", "round_half_to_even",
            "round_half_away_from_zero", "isnan", "isinf", "sigmoid", "expit", "softplus", "log1p",
-           "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfcx", "erfinv", "gamma", "gammaln", "psi", "digamma", "tri_gamma",
+           "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfcx", "erfcinv", "erfinv", "gamma", "gammaln", "psi", "digamma", "tri_gamma",
            "polygamma", *LIBM,
            "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "power", "floor_div",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "log1pexp", "isfinite", "isposinf",
