@@ -60,6 +60,8 @@ def emit_searchsorted(e: Emitter, node) -> list[SSAValue]:
     right = e.const(node.op.side == "right", "bool")
 
     def search(value: SSAValue) -> SSAValue:
+        if x_var.dtype == "bool":  # searchsorted.ll takes bools as the bytes they are in memory
+            value = e.emit(arith.ExtUIOp(value, ELEMENT_TYPES["int8"]))
         return e.call(f"scanjit_searchsorted_{x_var.dtype}", [x, *args, value, right], result=I64)[0]
 
     if v_var.ndim == 0:
