@@ -1,9 +1,9 @@
 """`convert-math-to-llvm`: math ops to LLVM intrinsics and libm calls.
 
 The scalar functions of the `sj` dialect that libm has are lowered here too:
-`sj.erfc` calls `erfc`, `sj.lgamma` calls `lgamma_r` (lgamma would write the
-global `signgam`, racing when parallel parts call it), its sign's slot an
-alloca in the function's entry block. The other ones (sigmoid, ...) must be
+`sj.erfc` calls `erfc`, `sj.tgamma` `tgamma`, `sj.lgamma` `lgamma_r` (lgamma
+would write the global `signgam`, racing when parallel parts call it), its
+sign's slot an alloca in the function's entry block. The other ones (sigmoid, ...) must be
 expanded by math-polynomial-approximation first.
 
 Intrinsics are called by their full type-suffixed name
