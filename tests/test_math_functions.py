@@ -106,8 +106,10 @@ def test_gamma(dtype, mode):
     the poles, the infinities and past the largest finite value."""
     x = pt.tensor("x", dtype=dtype, shape=(None,))
     f = pytensor.function([x], pt.gamma(x), mode=mode)
-    xs = inputs().astype(dtype)
-    xs = xs[np.isfinite(xs) & (xs != np.round(xs)) & (np.abs(xs) < 170) & (np.abs(xs) > 1e-30)]
+    largest = 170 if dtype == "float64" else 34  # gamma's last finite arguments
+    xs = inputs()
+    xs = xs[(np.abs(xs) < largest) & (np.abs(xs) > 1e-30)].astype(dtype)
+    xs = xs[xs != np.round(xs)]
     expected = np.array([math.gamma(v) for v in xs.astype(np.float64)]).astype(dtype)
     assert_close(f(xs), expected, 8 if mode is None and dtype == "float64" else 0)
     edges = np.array([0.0, -0.0, -1.0, -40.0, np.inf, -np.inf, np.nan, 172.0, 5.0], dtype)
