@@ -21,11 +21,11 @@ from scanjit.emit.tensor import cast_tensor
 from scanjit.graph import TensorType as GraphType
 from scanjit.graph import Variable
 from scanjit.passes.support.builder import empty_like_dims
-from scanjit.tensor.basic import broadcast_shape
+from scanjit.tensor.basic import broadcast_lengths, broadcast_shape, sized_axes
 from scanjit.tensor.random.op import (
     SCALAR_PARAMS, CategoricalRV, ChoiceRV, DirichletRV, IntegersRV, MultinomialRV, Param, PermutationRV,
-    ScalarParamsRV, broadcast_lengths, broadcast_pairs, mismatch, operands_mismatch, remapped_mismatch,
-    sized_axes, static_shapes, tuple_text,
+    ScalarParamsRV, broadcast_pairs, mismatch, operands_mismatch, remapped_mismatch, static_shapes,
+    tuple_text,
 )
 
 I64 = ELEMENT_TYPES["int64"]

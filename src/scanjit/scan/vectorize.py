@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from scanjit.graph import TensorType, Variable, clone_replace, graph_inputs, toposort
-from scanjit.tensor.basic import as_tensor_variable
+from scanjit.tensor.basic import as_tensor_variable, broadcast_lengths
 from scanjit.tensor.elemwise import Elemwise
 from scanjit.tensor.shape import Shape, broadcast_to, expand_dims, reshape
 
@@ -38,7 +38,8 @@ def vectorize_graph(outputs, replace: dict):
     if batch == 0 or all(isinstance(node.op, Elemwise) for node in nodes):
         return clone_replace(outputs, dict(zip(cores, batched)))
     padded = [expand_dims(b, tuple(range(batch - e))) if batch > e else b for b, e in zip(batched, extra)]
-    lengths = [next((Shape(a)(p) for p in padded if p.type.shape[a] != 1), 1) for a in range(batch)]
+    lengths = broadcast_lengths([p.type.shape[:batch] for p in padded],
+                                [[Shape(a)(p) for a in range(batch)] for p in padded], 1)
     flat = [reshape(broadcast_to(p, lengths + [Shape(a)(p) for a in range(batch, p.ndim)]),
                     [-1] + [Shape(a)(p) for a in range(batch, p.ndim)]) for p in padded]
     from scanjit.scan import scan  # pt.vectorize is imported with scanjit.tensor, before scanjit.scan is complete

@@ -43,6 +43,21 @@ def broadcast_shape(types: Sequence[TensorType]) -> tuple[int | None, ...]:
     return tuple(shape)
 
 
+def sized_axes(shapes: Sequence[tuple]) -> list[list[tuple[int, int]]]:
+    """Per axis of their broadcast, (array, its axis) of the arrays not of
+    static length 1 there, in order."""
+    ndim = max((len(s) for s in shapes), default=0)
+    return [[(i, k) for i, s in enumerate(shapes) if (k := axis - (ndim - len(s))) >= 0 and s[k] != 1]
+            for axis in range(ndim)]
+
+
+def broadcast_lengths(static: Sequence[tuple], lengths: Sequence[list], one) -> list:
+    """The lengths of that broadcast of arrays of `static` shapes and
+    `lengths` (ints, or in infer_shape's or the emitter's algebra): per axis,
+    the first not of static length 1, or `one`."""
+    return [lengths[sized[0][0]][sized[0][1]] if sized else one for sized in sized_axes(static)]
+
+
 def check_broadcast(static_shapes: list[tuple], arrays: list[np.ndarray], ndim: int, what: str,
                     labels: list[str] | None = None) -> None:
     """The compiled code's rule, for the reference: lengths not statically 1

@@ -395,12 +395,12 @@ def _times(g: Variable, v: Variable, out: Variable) -> Variable:
     filled, w = node.inputs
     if filled is v:
         return mul(w, v)
-    if filled is out and _is_one(w) and v.dtype == upcast(g.dtype, v.dtype):
+    if filled is out and is_constant_one(w) and v.dtype == upcast(g.dtype, v.dtype):
         return second(out, v)
     return mul(g, v)
 
 
-def _is_one(w: Variable) -> bool:
+def is_constant_one(w: Variable) -> bool:
     """w is the constant 1, maybe given axes of length 1 by a DimShuffle
     (named: shape.py, which defines it, imports this module)."""
     while w.owner is not None and type(w.owner.op).__name__ == "DimShuffle":

@@ -6,7 +6,6 @@ inverse_permutation, bincount, unique."""
 
 from __future__ import annotations
 
-import builtins
 import functools
 
 import numpy as np
@@ -16,15 +15,15 @@ from scanjit import config
 from scanjit.dtypes import is_float
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.raise_op import assert_op
-from scanjit.tensor.basic import as_tensor_variable, constant
+from scanjit.tensor.basic import as_tensor_variable, broadcast_lengths, constant
 from scanjit.tensor.creation import zeros, zeros_like
 from scanjit.tensor.elemwise import (
-    add, and_, cast, clip, eq, ge, int_div, invert, isnan, lt, maximum, minimum, mod, mul, neg, neq, second, sub,
+    add, and_, cast, clip, eq, ge, int_div, invert, is_constant_one, isnan, lt, maximum, minimum, mod, mul, neg, neq, second, sub,
     switch, true_div,
 )
 from scanjit.tensor.join import concatenate, take
 from scanjit.tensor.math import all, max
-from scanjit.tensor.shape import Shape, arange, dimshuffle, flatten, reshape, shape
+from scanjit.tensor.shape import Shape, arange, broadcast_lengths_of, dimshuffle, flatten, reshape, shape
 from scanjit.tensor.sort import argsort
 from scanjit.tensor.subtensor import flip, inc_subtensor, nonzero, set_subtensor
 
@@ -123,16 +122,11 @@ def broadcast_arrays(*args) -> tuple[Variable, ...]:
 def broadcast_shape(*arrays, arrays_are_shapes=False) -> tuple[Variable, ...]:
     """The lengths of the arrays (or shapes) broadcast together: per axis
     (aligned on the right), the first length not statically 1, else 1."""
-    shapes = [[as_tensor_variable(n) for n in a] if arrays_are_shapes else
-              [1 if s == 1 else Shape(k)(a) for k, s in enumerate(as_tensor_variable(a).type.shape)] for a in arrays]
-    ndim = builtins.max(len(s) for s in shapes)
-    padded = [[1] * (ndim - len(s)) + list(s) for s in shapes]
-    return tuple(next((n for n in column if not (isinstance(n, int) or _is_one(n))), constant(1, dtype="int64"))
-                 for column in zip(*padded))
-
-
-def _is_one(n: Variable) -> bool:
-    return n.owner is None and getattr(n, "data", None) is not None and n.ndim == 0 and n.data == 1
+    if not arrays_are_shapes:
+        return tuple(broadcast_lengths_of([as_tensor_variable(a) for a in arrays]))
+    shapes = [[as_tensor_variable(n) for n in s] for s in arrays]
+    static = [tuple(1 if is_constant_one(n) else None for n in s) for s in shapes]
+    return tuple(broadcast_lengths(static, shapes, constant(1, dtype="int64")))
 
 
 def flatnonzero(a) -> Variable:

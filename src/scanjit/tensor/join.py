@@ -15,7 +15,7 @@ from scanjit.raise_op import assert_op
 from scanjit.tensor import basic
 from scanjit.tensor.elemwise import add, cast, eq, int_div, maximum, mod, mul, sub
 from scanjit.tensor.shape import (
-    MakeVector, Shape, arange, broadcast_to, dimshuffle, expand_dims, flatten, reshape, shape,
+    MakeVector, Shape, arange, broadcast_lengths_of, broadcast_to, dimshuffle, expand_dims, flatten, reshape, shape,
 )
 
 
@@ -244,7 +244,7 @@ def concat_with_broadcast(tensor_list, axis: int = 0) -> Variable:
         raise TypeError("Only tensors with the same number of dimensions can be concatenated. "
                         f"Input ndims were: {[t.ndim for t in tensors]}")
     axis = _axis(axis, ndim)
-    lengths = [next((Shape(a)(t) for t in tensors if t.type.shape[a] != 1), 1) for a in range(ndim)]
+    lengths = broadcast_lengths_of(tensors)
     return join(axis, *[broadcast_to(t, [Shape(axis)(t) if a == axis else n for a, n in enumerate(lengths)])
                         for t in tensors])
 

@@ -8,10 +8,9 @@ import functools
 
 import numpy as np
 
-from scanjit import config
 from scanjit.dtypes import INTS, is_float, upcast
 from scanjit.graph import Apply, Constant, Op, TensorType, Variable, infer_shape
-from scanjit.tensor.basic import as_tensor_variable, check_broadcast, constant
+from scanjit.tensor.basic import as_tensor_variable, broadcast_lengths, check_broadcast, constant
 from scanjit.tensor.elemwise import cast
 from scanjit.tensor.subtensor import INDEX, Subtensor
 
@@ -90,6 +89,13 @@ def lengths(shape) -> list[Variable]:
     if shape.owner is not None and isinstance(shape.owner.op, MakeVector):
         return list(shape.owner.inputs)
     return [Subtensor([INDEX])(shape, k) for k in range(shape.type.shape[0])]
+
+
+def broadcast_lengths_of(tensors) -> list[Variable]:
+    """The lengths of the tensors broadcast together (aligned on the right),
+    as scalars: per axis, the first length not statically 1, else 1."""
+    return broadcast_lengths([t.type.shape for t in tensors], [[Shape(a)(t) for a in range(t.ndim)] for t in tensors],
+                             constant(1, dtype="int64"))
 
 
 class SpecifyShape(Op):

@@ -11,7 +11,7 @@ import numpy as np
 
 from scanjit.dtypes import INTS
 from scanjit.graph import Apply, Constant, Op, TensorType, Variable
-from scanjit.tensor.basic import as_tensor_variable, broadcast_shape, check_broadcast, constant
+from scanjit.tensor.basic import as_tensor_variable, broadcast_lengths, broadcast_shape, check_broadcast, constant
 from scanjit.tensor.elemwise import Elemwise, cast, second
 
 INDEX = "i"  # a Subtensor key entry taking one position of its axis
@@ -278,7 +278,7 @@ class AdvancedSubtensor(Op):
         array_shapes, _ = self.split(shapes[1:])
         sliced = sliced_lengths(self.basic().idx_list, shapes[0], [b for g in bounds for b in g], dims, x.label())
         others = [n for a, n in enumerate(sliced) if a not in self.axes]
-        return [self.placed(others, broadcast_lengths(arrays, array_shapes, dims))]
+        return [self.placed(others, broadcast_lengths([a.type.shape for a in arrays], array_shapes, dims.const(1)))]
 
     def perform(self, node, inputs):
         x, *key = inputs
@@ -297,18 +297,6 @@ class AdvancedSubtensor(Op):
         entries = ["array" if e == ARRAY else ":".join(n if h else "" for n, h in zip(names, e)).rstrip(":")
                    or ":" for e in self.idx_list]
         return f"AdvancedSubtensor{{{', '.join(entries)}}}"
-
-
-def broadcast_lengths(arrays: list[Variable], shapes: list[list], dims) -> list:
-    """The lengths of the arrays' broadcast shape: per axis, the first array's
-    length that is not statically 1 there."""
-    ndim = max((a.ndim for a in arrays), default=0)
-    lengths = []
-    for axis in range(ndim):
-        sized = [shape[k] for shape, a in zip(shapes, arrays)
-                 if (k := axis - (ndim - a.ndim)) >= 0 and a.type.shape[k] != 1]
-        lengths.append(sized[0] if sized else dims.const(1))
-    return lengths
 
 
 def advanced_key(op: AdvancedSubtensor, node, x: np.ndarray, key: list) -> tuple:

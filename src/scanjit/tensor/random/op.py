@@ -19,7 +19,7 @@ import numpy as np
 from scanjit.dtypes import is_float
 from scanjit.graph import Apply, Constant, NullTypeGradError, Op, TensorType, Variable
 from scanjit.shared import RandomGeneratorType
-from scanjit.tensor.basic import broadcast_shape
+from scanjit.tensor.basic import broadcast_lengths, broadcast_shape, sized_axes
 
 
 def is_rng(var) -> bool:
@@ -112,14 +112,6 @@ def broadcast_pairs(shapes: Sequence[tuple]) -> list[tuple[int, int, int, int]]:
     return [(*sized[0], *other) for sized in sized_axes(shapes) for other in sized[1:]]
 
 
-def sized_axes(shapes: Sequence[tuple]) -> list[list[tuple[int, int]]]:
-    """Per axis of their broadcast, (array, its axis) of the arrays not of
-    static length 1 there, in order."""
-    ndim = max((len(s) for s in shapes), default=0)
-    return [[(i, k) for i, s in enumerate(shapes) if (k := axis - (ndim - len(s))) >= 0 and s[k] != 1]
-            for axis in range(ndim)]
-
-
 def tuple_text(parts: Sequence[str], sep: str = ", ") -> str:
     """A shape as Python writes a tuple (`sep=","`: as NumPy's ufunc errors)."""
     return "(" + sep.join(parts) + ("," if len(parts) == 1 else "") + ")"
@@ -156,13 +148,6 @@ def check_broadcast(static: Sequence[tuple], shapes: Sequence[tuple[int, ...]], 
     for i, k, j, l in broadcast_pairs(static):
         if shapes[i][k] != shapes[j][l] and not (i in ones and shapes[i][k] == 1):
             raise ValueError(message([[str(n) for n in s] for s in shapes], i, j))
-
-
-def broadcast_lengths(static: Sequence[tuple], lengths: Sequence[list], one) -> list:
-    """The lengths of that broadcast of arrays of `static` shapes and
-    `lengths` (ints, or in infer_shape's or the emitter's algebra): per axis,
-    the first not of static length 1, or `one`."""
-    return [lengths[sized[0][0]][sized[0][1]] if sized else one for sized in sized_axes(static)]
 
 
 def check_size_rank(size: tuple[int, ...], params: Sequence[Variable], core: Sequence[int]) -> None:
