@@ -226,34 +226,57 @@ def _times_log(log: type) -> Callable[[Emit, list[SSAValue], str], SSAValue]:
     return emit_it
 
 
+class _Floats:
+    """Arithmetic in one float dtype for the composed emitters: Python
+    numbers become constants of the dtype."""
+
+    def __init__(self, emit: Emit, dtype: str):
+        self.emit, self.dtype = emit, dtype
+
+    def __call__(self, value) -> SSAValue:
+        return const(self.emit, value, self.dtype) if isinstance(value, int | float) else value
+
+    def add(self, a, b) -> SSAValue:
+        return self.emit(arith.AddfOp(self(a), self(b)))
+
+    def sub(self, a, b) -> SSAValue:
+        return self.emit(arith.SubfOp(self(a), self(b)))
+
+    def mul(self, a, b) -> SSAValue:
+        return self.emit(arith.MulfOp(self(a), self(b)))
+
+    def div(self, a, b) -> SSAValue:
+        return self.emit(arith.DivfOp(self(a), self(b)))
+
+    def apply(self, op: type, *args) -> SSAValue:
+        return self.emit(op(*[self(a) for a in args]))
+
+    def cmp(self, a, pred: str, b) -> SSAValue:
+        return self.emit(arith.CmpfOp(self(a), self(b), pred))
+
+    def select(self, cond: SSAValue, a, b) -> SSAValue:
+        return self.emit(arith.SelectOp(cond, self(a), self(b)))
+
+
 def _erfcx(emit: Emit, xs: list[SSAValue], dtype: str) -> SSAValue:
     """exp(x^2) erfc(x) as the reference computes it (tensor/elemwise.py's
     _erfcx): x^2 = hi + lo exactly, exp(hi) (1 + lo) erfc(x); the asymptotic
     series from 25 on; +inf below -27."""
     (x,) = xs
-
-    def f(value):
-        return const(emit, value, dtype)
-
-    def op(kind, a, b):
-        return emit(kind(a, b))
-
-    c = op(arith.MulfOp, x, f(134217729.0))
-    high = op(arith.SubfOp, c, op(arith.SubfOp, c, x))
-    low = op(arith.SubfOp, x, high)
-    square = op(arith.MulfOp, x, x)
-    error = op(arith.SubfOp, op(arith.MulfOp, high, high), square)
-    error = op(arith.AddfOp, error, op(arith.MulfOp, op(arith.MulfOp, f(2.0), high), low))
-    error = op(arith.AddfOp, error, op(arith.MulfOp, low, low))
-    e = emit(math.ExpOp(square))
-    direct = op(arith.MulfOp, op(arith.MulfOp, e, op(arith.AddfOp, f(1.0), error)), emit(sj.ErfcOp(x)))
-    t = op(arith.DivfOp, f(1.0), op(arith.MulfOp, f(2.0), square))
+    f = _Floats(emit, dtype)
+    c = f.mul(x, 134217729.0)
+    high = f.sub(c, f.sub(c, x))
+    low = f.sub(x, high)
+    square = f.mul(x, x)
+    error = f.add(f.add(f.sub(f.mul(high, high), square), f.mul(f.mul(2.0, high), low)), f.mul(low, low))
+    direct = f.mul(f.mul(f.apply(math.ExpOp, square), f.add(1.0, error)), f.apply(sj.ErfcOp, x))
+    t = f.div(1.0, f.mul(2.0, square))
     series = f(1.0)
     for k in (11, 9, 7, 5, 3, 1):
-        series = op(arith.SubfOp, f(1.0), op(arith.MulfOp, op(arith.MulfOp, f(float(k)), t), series))
-    series = op(arith.DivfOp, series, op(arith.MulfOp, x, f(SQRT_PI)))
-    below = emit(arith.SelectOp(emit(arith.CmpfOp(x, f(ERFCX_INFINITE_BELOW), "olt")), f(float("inf")), direct))
-    return emit(arith.SelectOp(emit(arith.CmpfOp(x, f(ERFCX_SERIES_FROM), "oge")), series, below))
+        series = f.sub(1.0, f.mul(f.mul(float(k), t), series))
+    series = f.div(series, f.mul(x, SQRT_PI))
+    below = f.select(f.cmp(x, "olt", ERFCX_INFINITE_BELOW), float("inf"), direct)
+    return f.select(f.cmp(x, "oge", ERFCX_SERIES_FROM), series, below)
 
 
 def _erfcinv(emit: Emit, xs: list[SSAValue], dtype: str) -> SSAValue:
@@ -261,35 +284,26 @@ def _erfcinv(emit: Emit, xs: list[SSAValue], dtype: str) -> SSAValue:
     _erfcinv): Winitzki's guess for a = min(y, 2 - y), three Halley steps on
     erfc(x) - a (on erf(x) - (1 - a) from a = 1/2 on), negated above 1."""
     (y,) = xs
-
-    def f(value):
-        return const(emit, value, dtype)
-
-    def op(kind, a, b):
-        return emit(kind(a, b))
-
-    def select(cond, a, b):
-        return emit(arith.SelectOp(cond, a, b))
-
-    above_one = emit(arith.CmpfOp(y, f(1.0), "ogt"))
-    a = select(above_one, op(arith.SubfOp, f(2.0), y), y)
-    w = emit(arith.NegfOp(emit(math.LogOp(op(arith.MulfOp, a, op(arith.SubfOp, f(2.0), a))))))
-    c = op(arith.SubfOp, f(2 / (np.pi * 0.147)), op(arith.DivfOp, w, f(2.0)))
-    inner = emit(math.SqrtOp(op(arith.AddfOp, op(arith.MulfOp, c, c), op(arith.DivfOp, w, f(0.147)))))
-    x = emit(math.SqrtOp(op(arith.SubfOp, inner, c)))
-    body_side = emit(arith.CmpfOp(a, f(0.5), "oge"))
-    one_minus_a = op(arith.SubfOp, f(1.0), a)
+    f = _Floats(emit, dtype)
+    above_one = f.cmp(y, "ogt", 1.0)
+    a = f.select(above_one, f.sub(2.0, y), y)
+    w = f.apply(arith.NegfOp, f.apply(math.LogOp, f.mul(a, f.sub(2.0, a))))
+    c = f.sub(2 / (np.pi * 0.147), f.div(w, 2.0))
+    inner = f.apply(math.SqrtOp, f.add(f.mul(c, c), f.div(w, 0.147)))
+    x = f.apply(math.SqrtOp, f.sub(inner, c))
+    body_side = f.cmp(a, "oge", 0.5)
+    one_minus_a = f.sub(1.0, a)
     for _ in range(3):
-        slope = op(arith.MulfOp, f(2 / SQRT_PI), emit(math.ExpOp(emit(arith.NegfOp(op(arith.MulfOp, x, x))))))
-        tail = op(arith.SubfOp, emit(sj.ErfcOp(x)), a)
-        body = op(arith.SubfOp, emit(math.ErfOp(x)), one_minus_a)
-        step_tail = op(arith.DivfOp, tail, op(arith.SubfOp, op(arith.MulfOp, x, tail), slope))
-        step_body = op(arith.DivfOp, body, op(arith.AddfOp, op(arith.MulfOp, x, body), slope))
-        x = op(arith.SubfOp, x, select(body_side, step_body, step_tail))
-    x = select(emit(arith.CmpfOp(a, f(0.0), "oeq")), f(float("inf")), x)
-    x = select(above_one, emit(arith.NegfOp(x)), x)
-    inside = emit(arith.AndIOp(emit(arith.CmpfOp(y, f(0.0), "oge")), emit(arith.CmpfOp(y, f(2.0), "ole"))))
-    return select(inside, x, f(float("nan")))
+        slope = f.mul(2 / SQRT_PI, f.apply(math.ExpOp, f.apply(arith.NegfOp, f.mul(x, x))))
+        tail = f.sub(f.apply(sj.ErfcOp, x), a)
+        body = f.sub(f.apply(math.ErfOp, x), one_minus_a)
+        step_tail = f.div(tail, f.sub(f.mul(x, tail), slope))
+        step_body = f.div(body, f.add(f.mul(x, body), slope))
+        x = f.sub(x, f.select(body_side, step_body, step_tail))
+    x = f.select(f.cmp(a, "oeq", 0.0), float("inf"), x)
+    x = f.select(above_one, f.apply(arith.NegfOp, x), x)
+    inside = emit(arith.AndIOp(f.cmp(y, "oge", 0.0), f.cmp(y, "ole", 2.0)))
+    return f.select(inside, x, float("nan"))
 
 
 _COMPOSED: dict[str, Callable[[Emit, list[SSAValue], str], SSAValue]] = {
@@ -318,28 +332,20 @@ def _int_div_or_mod(emit: Emit, scalar_op: str, a: SSAValue, b: SSAValue, dtype:
 def _float_divmod(emit: Emit, a: SSAValue, b: SSAValue, dtype: str) -> tuple[SSAValue, SSAValue]:
     """(a // b, a % b) for floats exactly as NumPy's npy_divmod computes them,
     from fmod (LLVM's frem)."""
-    def f(value):
-        return const(emit, value, dtype)
-
-    def cmp(x, y, pred):
-        return emit(arith.CmpfOp(x, y, pred))
-
-    def select(c, x, y):
-        return emit(arith.SelectOp(c, x, y))
-
+    f = _Floats(emit, dtype)
     mod = emit(llvm.FRemOp(a, b))
-    quotient = emit(arith.DivfOp(a, b))
-    div = emit(arith.DivfOp(emit(arith.SubfOp(a, mod)), b))
-    mod_nonzero = cmp(mod, f(0.0), "une")
-    fix = emit(arith.AndIOp(mod_nonzero, emit(arith.XOrIOp(cmp(b, f(0.0), "olt"), cmp(mod, f(0.0), "olt")))))
-    div = select(fix, emit(arith.SubfOp(div, f(1.0))), div)
-    fixed_mod = select(fix, emit(arith.AddfOp(mod, b)), mod)
-    fixed_mod = select(mod_nonzero, fixed_mod, emit(math.CopySignOp(f(0.0), b)))
-    floor = emit(math.FloorOp(div))
-    floor = select(cmp(emit(arith.SubfOp(div, floor)), f(0.5), "ogt"), emit(arith.AddfOp(floor, f(1.0))), floor)
-    floor = select(cmp(div, f(0.0), "une"), floor, emit(math.CopySignOp(f(0.0), quotient)))
-    b_zero = cmp(b, f(0.0), "oeq")
-    return select(b_zero, quotient, floor), select(b_zero, mod, fixed_mod)
+    quotient = f.div(a, b)
+    div = f.div(f.sub(a, mod), b)
+    mod_nonzero = f.cmp(mod, "une", 0.0)
+    fix = emit(arith.AndIOp(mod_nonzero, emit(arith.XOrIOp(f.cmp(b, "olt", 0.0), f.cmp(mod, "olt", 0.0)))))
+    div = f.select(fix, f.sub(div, 1.0), div)
+    fixed_mod = f.select(fix, f.add(mod, b), mod)
+    fixed_mod = f.select(mod_nonzero, fixed_mod, f.apply(math.CopySignOp, 0.0, b))
+    floor = f.apply(math.FloorOp, div)
+    floor = f.select(f.cmp(f.sub(div, floor), "ogt", 0.5), f.add(floor, 1.0), floor)
+    floor = f.select(f.cmp(div, "une", 0.0), floor, f.apply(math.CopySignOp, 0.0, quotient))
+    b_zero = f.cmp(b, "oeq", 0.0)
+    return f.select(b_zero, quotient, floor), f.select(b_zero, mod, fixed_mod)
 
 
 def _python_mod(emit: Emit, a: SSAValue, b: SSAValue, dtype: str) -> SSAValue:
