@@ -252,6 +252,20 @@ class TgammaOp(FloatFunctionOp):
 
 
 @irdl_op_definition
+class BesselJ0Op(FloatFunctionOp):
+    """J_0(x), the Bessel function of the first kind of order 0"""
+
+    name = "sj.j0"
+
+
+@irdl_op_definition
+class BesselJ1Op(FloatFunctionOp):
+    """J_1(x), the Bessel function of the first kind of order 1"""
+
+    name = "sj.j1"
+
+
+@irdl_op_definition
 class LgammaOp(FloatFunctionOp):
     """log |gamma(x)|"""
 
@@ -607,5 +621,5 @@ SJ = Dialect(
     "sj",
     [MapOp, YieldOp, ReduceOp, ArgmaxOp, CumulativeOp, DotOp, RowOp, BufferRowOp, DimShuffleOp, InsertRowOp, SliceOp,
      ArangeOp, FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp, SigmoidOp, SoftplusOp, ErfcOp,
-     ErfinvOp, TgammaOp, LgammaOp, DigammaOp, TrigammaOp, PolygammaOp],
+     ErfinvOp, TgammaOp, BesselJ0Op, BesselJ1Op, LgammaOp, DigammaOp, TrigammaOp, PolygammaOp],
 )

@@ -35,8 +35,22 @@ func.func @gamma(%x: f64, %y: f32) -> (f64, f32) {
 // CHECK-LABEL: func.func @gamma
 // CHECK-NEXT:    %a = llvm.call @tgamma(%x) : (f64) -> f64
 // CHECK-NEXT:    %b = llvm.call @tgammaf(%y) : (f32) -> f32
+
+// The Bessel functions j0 and j1 call C's j0 and j1 (POSIX; scanjit computes
+// them in f64 for f32 too).
+func.func @bessel(%x: f64) -> (f64, f64) {
+  %a = sj.j0 %x : f64
+  %b = sj.j1 %x : f64
+  func.return %a, %b : f64, f64
+}
+
+// CHECK-LABEL: func.func @bessel
+// CHECK-NEXT:    %a = llvm.call @j0(%x) : (f64) -> f64
+// CHECK-NEXT:    %b = llvm.call @j1(%x) : (f64) -> f64
 // CHECK:       llvm.func @erfc(f64) -> f64
 // CHECK-NEXT:  llvm.func @erfcf(f32) -> f32
 // CHECK-NEXT:  llvm.func @lgamma_r(f64, !llvm.ptr) -> f64
 // CHECK-NEXT:  llvm.func @tgamma(f64) -> f64
 // CHECK-NEXT:  llvm.func @tgammaf(f32) -> f32
+// CHECK-NEXT:  llvm.func @j0(f64) -> f64
+// CHECK-NEXT:  llvm.func @j1(f64) -> f64

@@ -1,7 +1,8 @@
 """`convert-math-to-llvm`: math ops to LLVM intrinsics and libm calls.
 
 The scalar functions of the `sj` dialect that libm has are lowered here too:
-`sj.erfc` calls `erfc`, `sj.tgamma` `tgamma`, `sj.lgamma` `lgamma_r` (lgamma
+`sj.erfc` calls `erfc`, `sj.tgamma` `tgamma`, `sj.j0` and `sj.j1` `j0` and `j1`,
+`sj.lgamma` `lgamma_r` (lgamma
 would write the global `signgam`, racing when parallel parts call it), its
 sign's slot an alloca in the function's entry block. The other ones (sigmoid, ...) must be
 expanded by math-polynomial-approximation first.

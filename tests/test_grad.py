@@ -52,6 +52,8 @@ UNARY = {
     "erfinv": (lambda m, x: m.erfinv(x), unit), "gammaln": (lambda m, x: m.gammaln(x), positive),
     "gamma": (lambda m, x: m.gamma(x), positive), "erfcx": (lambda m, x: m.erfcx(x), anywhere),
     "erfcinv": (lambda m, x: m.erfcinv(x + 1), unit),
+    "i0": (lambda m, x: m.i0(x), anywhere), "i1": (lambda m, x: m.i1(x), anywhere),
+    "j0": (lambda m, x: m.j0(x), anywhere), "j1": (lambda m, x: m.j1(x), anywhere),
     "psi": (lambda m, x: m.psi(x), positive), "tri_gamma": (lambda m, x: m.tri_gamma(x), positive),
     "polygamma": (lambda m, x: m.polygamma(3, x), positive),
     "floor": (lambda m, x: m.floor(x), anywhere), "ceil": (lambda m, x: m.ceil(x), anywhere),

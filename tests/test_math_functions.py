@@ -1,11 +1,13 @@
 """The elementwise math functions (sigmoid, softplus, log1p, expm1, log1mexp,
-logaddexp, erf, erfc, erfinv, gammaln, psi, tri_gamma, square, reciprocal, clip, floor,
+logaddexp, erf, erfc, erfinv, gammaln, psi, tri_gamma, the Bessel functions
+i0, i1, j0, j1, square, reciprocal, clip, floor,
 ceil, round, trunc, sign, isnan, isinf) and PyTensor's rules for the older
 ones: values against NumPy, Python's math module and SciPy (when installed)
 on random and edge inputs, dtypes against PyTensor (when installed),
 compiled, in mode="py" and in a scan step. Their accuracy in ulps is
 tests/test_math_approximation.py's."""
 
+import decimal
 import math
 from functools import cache
 
@@ -153,6 +155,75 @@ def test_erfcinv(mode):
     np.testing.assert_array_equal(f(ends), [np.inf, -np.inf, np.nan, np.nan, np.nan, np.nan])
 
 
+def _bessel_series(kind, v, x):
+    """I_v(x) or J_v(x) from its power series in 60-digit decimals: exact to the
+    last bit of a double for |x| <= 30 (J's terms grow to 1e12 before they cancel)."""
+    with decimal.localcontext() as context:
+        context.prec = 60
+        half, total, k = decimal.Decimal(x) / 2, decimal.Decimal(0), 0
+        while True:
+            term = half ** (2 * k + v) / (math.factorial(k) * math.factorial(k + v)) * (-1 if kind == "j" else 1) ** k
+            total += term
+            if k > 10 and abs(term) < abs(total) * decimal.Decimal(10) ** -40:
+                return float(total)
+            k += 1
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_bessel(mode, dtype):
+    """i0, i1 (scanjit's series, computed in float64) within 16 ulps of the
+    exact values and NumPy's i0; j0, j1 (C's) within 2e-16 of them; their
+    values at 0, the infinities and NaN; float32 rounded from float64; and
+    against SciPy where installed, i0 and i1 finite past 709.78, where SciPy's overflow."""
+    x = pt.tensor("x", dtype=dtype, shape=(None,))
+    f = pytensor.function([x], [pt.i0(x), pt.i1(x), pt.j0(x), pt.j1(x)], mode=mode)
+    rng = np.random.default_rng(11)
+    xs = np.concatenate([rng.uniform(-30, 30, 60), [17.999, 18.0, -18.0, 1e-5, 0.5]]).astype(dtype)
+    exact = {(kind, v): np.array([_bessel_series(kind, v, float(value)) for value in xs])
+             for kind in "ij" for v in (0, 1)}
+    i0, i1, j0, j1 = f(xs)
+    ulps = 16 if dtype == "float64" else 0
+    assert_close(i0, exact["i", 0].astype(dtype), ulps)
+    assert_close(i1, exact["i", 1].astype(dtype), ulps)
+    for got, want in ((j0, exact["j", 0]), (j1, exact["j", 1])):
+        assert got.dtype == np.dtype(dtype)
+        np.testing.assert_allclose(got, want.astype(dtype), rtol=0, atol=2e-16 if dtype == "float64" else 6e-8)
+    largest = 709 if dtype == "float64" else 88  # where i0 is finite in the dtype
+    wide = rng.uniform(-largest, largest, 2000).astype(dtype)
+    assert_close(f(wide)[0], np.i0(wide.astype(np.float64)).astype(dtype), ulps)
+    ends = np.array([0.0, -0.0, np.inf, -np.inf, np.nan], dtype)
+    for got, want in zip(f(ends), ([1, 1, np.inf, np.inf, np.nan], [0.0, -0.0, np.inf, -np.inf, np.nan],
+                                   [1, 1, 0, 0, np.nan], [0.0, -0.0, 0.0, -0.0, np.nan])):
+        assert_close(got, np.array(want, dtype), 0)
+    assert pt.i0(pt.lvector()).dtype == "float64" and pt.j1(pt.bvector()).dtype == "float32"
+    special = pytest.importorskip("scipy.special")
+    if dtype == "float64":
+        far = np.concatenate([rng.uniform(-709, 709, 2000), np.exp(rng.uniform(-30, 6.5, 1000))])
+        i0, i1, _, _ = f(far)
+        assert_close(i0, special.i0(far), 16)
+        assert_close(i1, special.i1(far), 16)
+        beyond = f(np.array([710.0, 713.9, 714.0]))[0]
+        assert np.all(np.isfinite(beyond[:2])) and beyond[2] == np.inf
+        assert_close(beyond[:2], np.exp(np.longdouble([710.0, 713.9])) * special.i0e([710.0, 713.9]), 16)
+
+
+def test_bessel_inside_a_scan_step():
+    """i0, i1, j0 and j1 in a recurrence's step, compiled and in mode="py",
+    against the step in exact decimals."""
+    x, h0 = pt.dvector("x"), pt.dscalar("h0")
+    h, _ = pytensor.scan(lambda v, h: 0.5 * h + 0.1 * (pt.i0(v) - pt.i1(v + h) * pt.j0(v) + pt.j1(3 * h)),
+                         sequences=[x], outputs_info=[h0])
+    xs = np.random.default_rng(5).uniform(-4, 4, 30)
+    expected, state = [], 0.2
+    for v in xs:
+        state = 0.5 * state + 0.1 * (_bessel_series("i", 0, v) - _bessel_series("i", 1, v + state)
+                                     * _bessel_series("j", 0, v) + _bessel_series("j", 1, 3 * state))
+        expected.append(state)
+    for mode in (None, "py"):
+        np.testing.assert_allclose(pytensor.function([x, h0], h, mode=mode)(xs, 0.2), expected, rtol=1e-13)
+
+
 def test_float32_is_computed_in_float64_and_rounded():
     xs = inputs()
     xs = xs[np.abs(xs) < 1e30].astype(np.float32)
@@ -216,7 +287,7 @@ def test_dtypes_as_pytensor():
     ref = pytest.importorskip("pytensor.tensor")
     unary = ["sigmoid", "expit", "softplus", "log1p", "expm1", "log1mexp", "erf", "erfc", "erfinv",
              "gammaln", "psi", "tri_gamma", "square", "sqr", "sqrt", "reciprocal", "floor", "ceil", "round", "trunc",
-             "sign", "abs", "isnan", "isinf", "invert", "neg", "exp"]
+             "sign", "abs", "isnan", "isinf", "invert", "neg", "exp", "i0", "i1", "j0", "j1"]
     binary = ["logaddexp", "maximum", "minimum", "mod", "int_div", "pow", "true_div", "and_", "or_", "xor",
               "lt", "eq"]
     for dtype in DTYPES:

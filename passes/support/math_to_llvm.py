@@ -54,6 +54,8 @@ _LIBM: dict[type[Operation], str] = {
     math.CbrtOp: "cbrt",
     sj.ErfcOp: "erfc",
     sj.TgammaOp: "tgamma",
+    sj.BesselJ0Op: "j0",
+    sj.BesselJ1Op: "j1",
 }
 
 

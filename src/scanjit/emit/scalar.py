@@ -14,6 +14,7 @@ from xdsl.dialects.builtin import (
 from xdsl.dialects.llvm import LLVMPointerType
 from xdsl.ir import Attribute, Operation, SSAValue
 
+from scanjit import bessel
 from scanjit.dialects import sj
 from scanjit.dtypes import upcast
 from scanjit.graph import TensorType as GraphType
@@ -98,6 +99,7 @@ _FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt
                 "round_half_to_even": math.RoundEvenOp, "round_half_away_from_zero": math.RoundOp,
                 "log1p": math.Log1pOp, "expm1": math.ExpM1Op, "erf": math.ErfOp, "erfc": sj.ErfcOp,
                 "sigmoid": sj.SigmoidOp, "softplus": sj.SoftplusOp, "gammaln": sj.LgammaOp, "gamma": sj.TgammaOp,
+                "j0": sj.BesselJ0Op, "j1": sj.BesselJ1Op,
                 "erfinv": sj.ErfinvOp, "psi": sj.DigammaOp, "tri_gamma": sj.TrigammaOp,
                 "tan": math.TanOp, "sinh": math.SinhOp,
                 "cosh": math.CoshOp, "arcsin": math.AsinOp, "arccos": math.AcosOp, "arctan": math.AtanOp,
@@ -105,7 +107,7 @@ _FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt
                 "exp2": math.Exp2Op, "log2": math.Log2Op, "log10": math.Log10Op}
 # Computed in f64 and rounded for f32: libm's f32 functions are less accurate,
 # and a composition rounds once instead of at each op.
-_IN_F64 = {"erf", "erfc", "erfcx", "erfcinv", "gamma", "gammaln", "log1mexp", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos",
+_IN_F64 = {"erf", "erfc", "erfcx", "erfcinv", "gamma", "i0", "i1", "j0", "j1", "gammaln", "log1mexp", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos",
            "arctan", "arctan2", "arcsinh", "arccosh", "arctanh", "exp2", "log2", "log10"}
 _CMP = {"lt": ("olt", "slt"), "gt": ("ogt", "sgt"), "le": ("ole", "sle"), "ge": ("oge", "sge"),
         "eq": ("oeq", "eq"), "neq": ("une", "ne")}
@@ -306,8 +308,34 @@ def _erfcinv(emit: Emit, xs: list[SSAValue], dtype: str) -> SSAValue:
     return f.select(inside, x, float("nan"))
 
 
+def _horner(f: _Floats, coefficients: tuple[float, ...], y: SSAValue) -> SSAValue:
+    acc = f(coefficients[-1])
+    for c in coefficients[-2::-1]:
+        acc = f.add(f.mul(acc, y), c)
+    return acc
+
+
+def _bessel_i(v: int) -> Callable[[Emit, list[SSAValue], str], SSAValue]:
+    """I_v(x), v = 0 or 1, as scanjit.bessel computes it: the power series
+    below 18, else the asymptotic series; both are computed (loops vectorize)."""
+    def emit_it(emit: Emit, xs: list[SSAValue], dtype: str) -> SSAValue:
+        (x,) = xs
+        f = _Floats(emit, dtype)
+        a = f.apply(math.AbsFOp, x)
+        small = _horner(f, bessel.SERIES[v], f.mul(f.mul(a, a), 0.25))
+        if v == 1:
+            small = f.mul(small, f.mul(a, 0.5))
+        half = f.apply(math.ExpOp, f.mul(a, 0.5))
+        scale = f.div(half, f.apply(math.SqrtOp, f.mul(2 * np.pi, a)))
+        large = f.mul(half, f.mul(scale, _horner(f, bessel.ASYMPTOTIC[v], f.div(1.0, a))))
+        large = f.select(f.cmp(a, "oeq", float("inf")), float("inf"), large)
+        result = f.select(f.cmp(a, "olt", bessel.SERIES_BELOW), small, large)
+        return f.apply(math.CopySignOp, result, x) if v == 1 else result
+    return emit_it
+
+
 _COMPOSED: dict[str, Callable[[Emit, list[SSAValue], str], SSAValue]] = {
-    "erfcx": _erfcx, "erfcinv": _erfcinv,
+    "erfcx": _erfcx, "erfcinv": _erfcinv, "i0": _bessel_i(0), "i1": _bessel_i(1),
     "xlogy": _times_log(math.LogOp), "xlog1py": _times_log(math.Log1pOp),
     "sign": _sign, "clip": _clip, "log1mexp": _log1mexp, "logaddexp": _logaddexp,
     "square": lambda emit, xs, dtype: elemwise(emit, "mul", [xs[0], xs[0]], [dtype] * 2, dtype),

@@ -129,7 +129,7 @@ NOT_YET = not_yet({
     "as pytensor.gradient's: scanjit.gradient has it": ("jacobian", "hessian"),
     "": (
         "betainc", "betaincinv", "chi2sf", "gammainc", "gammaincc", "gammainccinv",
-        "gammaincinv", "gammal", "gammau", "hyp2f1", "i0", "i1", "interpolate1d", "iv", "ive", "j0", "j1", "jv",
+        "gammaincinv", "gammal", "gammau", "hyp2f1", "interpolate1d", "iv", "ive", "jv",
         "kn", "kv", "kve", "owens_t", "pack", "permute_row_elements", "unpack"),
 })
 """The public names of `pytensor.tensor` that scanjit does not have: why, or

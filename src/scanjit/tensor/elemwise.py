@@ -8,6 +8,8 @@ emit/scalar.py, and a test."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import functools
 import math
 from collections.abc import Callable
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scanjit import config
+from scanjit.bessel import bessel_i
 from scanjit.dtypes import DTYPES, INTS, is_float, upcast, upgrade_to_float
 from scanjit.graph import Apply, Constant, NullTypeGradError, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable, broadcast_shape, check_broadcast, constant
@@ -127,6 +130,13 @@ def _tgamma(x: float) -> float:
         return math.inf if x > 0 else 0.0
     except ValueError:
         return math.copysign(math.inf, x) if x == 0 else math.nan
+
+
+def _c_libm(name: str) -> Callable:
+    """C's libm function `name` of a double (one Python's math lacks), on arrays."""
+    fn = getattr(ctypes.CDLL(ctypes.util.find_library("m")), name)
+    fn.restype, fn.argtypes = ctypes.c_double, [ctypes.c_double]
+    return _libm(fn)
 
 
 def _times_log(log: Callable) -> Callable:
@@ -463,6 +473,14 @@ SCALARS: dict[str, Scalar] = {
         mul(g, mul(SQRT_PI / 2, exp(mul(out, out))))]),
     "gammaln": Scalar(_libm(_lgamma), _float, grad=lambda x, out, g: [mul(g, psi(x))]),
     "gamma": Scalar(_libm(_tgamma), _float, grad=lambda x, out, g: [mul(g, mul(out, psi(x)))]),
+    # Bessel functions: i0 and i1 as scanjit.bessel computes them, j0 and j1 C's;
+    # I1' = I0 - I1/x and J1' = J0 - J1/x (PyTensor's (I0 + I2)/2, (J0 - J2)/2), 1/2 at 0
+    "i0": Scalar(_f64(functools.partial(bessel_i, 0)), _float, grad=lambda x, out, g: [mul(g, i1(x))]),
+    "i1": Scalar(_f64(functools.partial(bessel_i, 1)), _float, grad=lambda x, out, g: [
+        mul(g, switch(eq(x, 0), 0.5, sub(i0(x), true_div(out, x))))]),
+    "j0": Scalar(_c_libm("j0"), _float, grad=lambda x, out, g: [mul(g, neg(j1(x)))]),
+    "j1": Scalar(_c_libm("j1"), _float, grad=lambda x, out, g: [
+        mul(g, switch(eq(x, 0), 0.5, sub(j0(x), true_div(out, x))))]),
     "psi": Scalar(_f64(_digamma), _float, grad=lambda x, out, g: [mul(g, tri_gamma(x))]),
     "tri_gamma": Scalar(_f64(_trigamma), _float, grad=lambda x, out, g: [mul(g, polygamma(2, x))]),
     "polygamma": Scalar(_polygamma, _polygamma_dtype, "cast", grad=lambda n, x, out, g: [
@@ -591,6 +609,7 @@ round_half_to_even, round_half_away_from_zero = (
 sigmoid, softplus, log1p, expm1, log1mexp = (
     _elemwise(n) for n in ("sigmoid", "softplus", "log1p", "expm1", "log1mexp"))
 xlogy, xlog1py, erfcx, erfcinv = (_elemwise(n) for n in ("xlogy", "xlog1py", "erfcx", "erfcinv"))
+i0, i1, j0, j1 = (_elemwise(n) for n in ("i0", "i1", "j0", "j1"))
 erf, erfc, erfinv, gamma, gammaln, psi, tri_gamma, polygamma = (
     _elemwise(n) for n in ("erf", "erfc", "erfinv", "gamma", "gammaln", "psi", "tri_gamma", "polygamma"))
 tan, sinh, cosh, arcsin, arccos, arctan, arctan2, arcsinh, arccosh, arctanh, exp2, log2, log10 = (
@@ -631,6 +650,7 @@ __all__ = ["Elemwise", "SCALARS", "add", "sub", "mul", "true_div", "int_div", "m
            "square", "sqr", "reciprocal", "floor", "ceil", "trunc", "round", "round_half_to_even",
            "round_half_away_from_zero", "isnan", "isinf", "sigmoid", "expit", "softplus", "log1p",
            "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfcx", "erfcinv", "erfinv", "gamma", "gammaln", "psi", "digamma", "tri_gamma",
+           "i0", "i1", "j0", "j1",
            "polygamma", *LIBM,
            "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "power", "floor_div",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "log1pexp", "isfinite", "isposinf",
