@@ -4,7 +4,8 @@ allclose, max_and_argmax, take_along_axis, broadcast_arrays, cov, largest,
 smallest, ceil_intdiv, logspace, geomspace, bartlett, the index functions
 (tril/triu_indices, unravel_index, ravel_multi_index, flatnonzero,
 compress, to_one_hot, inverse_permutation), fill_diagonal(_offset),
-join_dims, split_dims, concat_with_broadcast, interp, choose, bincount,
+join_dims, split_dims, pack, unpack, permute_row_elements,
+concat_with_broadcast, interp, interpolate1d, choose, bincount,
 unique, nonzero_values, mgrid/ogrid; special's logit, beta,
 betaln, factorial, poch, xlogy and xlog1py; Theano's nnet relu, softsign,
 hard_sigmoid and cross-entropies. Each against NumPy, compiled, by the
@@ -29,6 +30,22 @@ P, Q = rs.uniform(0.2, 0.8, size=6), rs.uniform(0.5, 3.0, size=6)
 ZEROS = np.array([0.0, 1.5, 0.0, -2.0, 0.7, 0.0])
 gamma, lgamma = np.vectorize(math.gamma), np.vectorize(math.lgamma)
 SOFT = np.exp(M) / np.exp(M).sum(axis=1, keepdims=True)
+ps = np.random.default_rng(5)
+PERMS = np.array([ps.permutation(4) for _ in range(3)])
+XP, YP, XH = ps.normal(size=7), ps.normal(size=7), np.linspace(-2.5, 2.5, 12)
+
+
+def _interpolate1d(x, y, x_hat, method, extrapolate):
+    """PyTensor's interpolate1d in NumPy."""
+    order = np.argsort(x, kind="stable")
+    x, y, n = x[order], y[order], len(x)
+    idx = np.searchsorted(x, x_hat)
+    k = np.clip(idx, 1, n - 1)
+    out = {"linear": lambda: y[k - 1] + (x_hat - x[k - 1]) / (x[k] - x[k - 1]) * (y[k] - y[k - 1]),
+           "nearest": lambda: np.where(x_hat - x[k - 1] <= x[k] - x_hat, y[k - 1], y[k]),
+           "mean": lambda: (y[k - 1] + y[k]) / 2, "first": lambda: y[np.clip(idx - 1, 0, n - 1)],
+           "last": lambda: y[np.clip(idx, 0, n - 1)]}[method]()
+    return out if extrapolate else np.where(idx == 0, y[0], np.where(idx == n, y[-1], out))
 
 
 def batched(f, *xs):
@@ -143,6 +160,30 @@ CASES = {  # name -> (the op of its operands, NumPy's, operands)
                     [np.array([5, -1, 2, 0]), M]),
     "choose clip": (lambda a, x: pt.choose(a, [x, 2 * x], mode="clip"), lambda a, x: np.choose(a, [x, 2 * x], mode="clip"),
                     [np.array([5, -1, 1, 0]), V]),
+    "pack": (lambda a, b: pt.pack(a, b, keep_axes=0)[0],
+             lambda a, b: np.concatenate([a.reshape(2, -1), b.reshape(2, -1)], axis=1), [A, B]),
+    "pack first and last axes": (lambda a, b: pt.pack(a, b, keep_axes=(0, -1))[0],
+                                 lambda a, b: np.concatenate([a, b], axis=1), [A, B[:, :, :4]]),
+    "pack all": (lambda a, v: pt.pack(a, v)[0], lambda a, v: np.concatenate([a.ravel(), v]), [A, V]),
+    "unpack": (lambda a, b: (lambda packed, shapes: pt.unpack(packed * 2, shapes, keep_axes=0)[1])(
+        *pt.pack(a, b, keep_axes=0)), lambda a, b: b * 2, [A, B]),
+    "unpack all": (lambda a, v: pt.unpack(*pt.pack(v, a))[1], lambda a, v: a, [A, V]),
+    "permute_row_elements": (pt.permute_row_elements, lambda x, p: np.take_along_axis(x, p, -1), [M[:3], PERMS]),
+    "permute_row_elements inverse": (lambda x, p: pt.permute_row_elements(x, p, inverse=True),
+                                     lambda x, p: np.take_along_axis(x, np.argsort(p, -1), -1), [M[:3], PERMS]),
+    "permute_row_elements of a vector": (
+        pt.permute_row_elements, lambda v, p: np.take_along_axis(np.broadcast_to(v, (3, 4)), p, -1), [V, PERMS]),
+    "permute_row_elements by one": (lambda x, p: pt.permute_row_elements(x, p, True),
+                                    lambda x, p: x[..., np.argsort(p)], [A, PERMS[0]]),
+    **{f"interpolate1d {method}{'' if extrapolate else ' padded'}": (
+        lambda x, y, h, m=method, e=extrapolate: pt.interpolate1d(x, y, m, extrapolate=e)(h),
+        lambda x, y, h, m=method, e=extrapolate: _interpolate1d(x, y, h, m, e), [XP, YP, XH])
+       for method in ("linear", "nearest", "first", "last", "mean") for extrapolate in (True, False)},
+    "interpolate1d pads": (
+        lambda x, y, h: pt.interpolate1d(x, y, left_pad=-9.0, right_pad=9.0, extrapolate=False)(h),
+        lambda x, y, h: np.where(h < x.min(), -9.0,
+                                 np.where(h > x.max(), 9.0, _interpolate1d(x, y, h, "linear", True))),
+        [XP, YP, XH.reshape(3, 4)]),
     "concat_with_broadcast": (lambda x, y: pt.concat_with_broadcast([x, y], axis=1),
                               lambda x, y: np.concatenate([x, np.broadcast_to(y, (2, 2, 4))], axis=1), [A, B[:1, :2, :4]]),
 }
@@ -242,7 +283,7 @@ def test_inside_a_step(name):
 
 
 NO_GRADIENT = ("take_along_axis", "max_and", "1hot", "ceil_intdiv", "logspace", "geomspace", "bartlett", "index",
-               "to_one_hot", "inverse_permutation", "fill_diagonal_offset below", "interp", "choose")
+               "to_one_hot", "inverse_permutation", "fill_diagonal_offset below", "interp", "choose", "permute")
 
 
 @pytest.mark.parametrize("name", [n for n in CASES if not any(k in n for k in NO_GRADIENT)])
@@ -268,13 +309,20 @@ def test_index_errors_are_value_errors(mode):
         pytensor.function([i], pt.choose(i, [i, i]), mode=mode)(np.array([0, 2]))
 
 
-def test_interp_and_choose_gradients():
-    """interp's slope with respect to x and fp (finite differences away from
-    the points), choose's to each choice."""
+def test_interp_choose_and_permute_gradients():
+    """interp's and interpolate1d's slopes with respect to the points and x
+    (finite differences away from the points), choose's to each choice,
+    permute_row_elements' through each permutation."""
     xp = np.array([0.0, 1.0, 2.5, 4.0])
     verify_grad(lambda x, fp: pt.interp(x, xp, fp), [np.array([0.3, 1.7, 3.1]), np.array([1.0, -2.0, 0.5, 3.0])],
                 rng=np.random.default_rng(6))
     verify_grad(lambda x, y: pt.choose(np.array([1, 0, 1]), [x, y]), [V[:3], Q[:3]], rng=np.random.default_rng(6))
+    for method in ("linear", "nearest", "mean"):
+        verify_grad(lambda x, y, h, m=method: pt.interpolate1d(x, y, m)(h), [XP, YP, XH + 0.01],
+                    rng=np.random.default_rng(6))
+    for inverse in (False, True):
+        verify_grad(lambda x: pt.permute_row_elements(x, PERMS, inverse), [M[:3]], rng=np.random.default_rng(6))
+        verify_grad(lambda v: pt.permute_row_elements(v, PERMS, inverse), [V], rng=np.random.default_rng(6))
 
 
 def test_deprecated_aliases():
@@ -336,6 +384,16 @@ def test_isclose_allclose(name, mode):
     (lambda: pt.choose(pt.lvector(), pt.dmatrix()), NotImplementedError, "number of choices"),
     (lambda: pt.choose(pt.lvector(), [pt.dvector()], mode="bounce"), ValueError, "clipmode"),
     (lambda: pt.interp(pt.dvector(), pt.dvector(), pt.dvector(), period=2.0), NotImplementedError, "period"),
+    (lambda: pt.pack(pt.dmatrix(), keep_axes=[]), ValueError, "ambiguous"),
+    (lambda: pt.pack(pt.dmatrix(), keep_axes=(-1, 0)), ValueError, "Negative axes must come after"),
+    (lambda: pt.pack(pt.dtensor3(), keep_axes=(1,)), ValueError, "must be 0, 1, ... and ..., -2, -1"),
+    (lambda: pt.pack(pt.dvector(), keep_axes=(0, -1)), ValueError, "assumes at least 2 dimensions"),
+    (lambda: pt.unpack(pt.dmatrix(), [(2, 2)]), ValueError, "keep_axis=None for 1d"),
+    (lambda: pt.unpack(pt.dtensor3(), [(2, 2)], keep_axes=0), ValueError, "exactly one more dimension"),
+    (lambda: pt.permute_row_elements(pt.dvector(), pt.dvector()), TypeError, "must be of integers"),
+    (lambda: pt.permute_row_elements(pt.dscalar(), pt.lvector()), ValueError, "at least one axis"),
+    (lambda: pt.interpolate1d(pt.dvector(), pt.dvector(), "cubic"), NotImplementedError, "Did you mean"),
+    (lambda: pt.interpolate1d(pt.dmatrix(), pt.dvector()), ValueError, "1d"),
 ])
 def test_errors_when_building(build, error, match):
     with pytest.raises(error, match=match):
@@ -353,6 +411,23 @@ def test_errors_when_running(mode):
         taken(np.ones((2, 3)), np.array([[0], [3]]))
     with pytest.raises(ValueError):
         taken(np.ones((2, 3)), np.array([[0], [1], [2]]))
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+def test_permute_and_unpack_errors_when_running(mode):
+    """A permutation index out of range is an IndexError, rows that do not
+    broadcast and packed sizes that do not add up are ValueErrors."""
+    x, p = pt.dmatrix("x"), pt.lmatrix("p")
+    permuted = pytensor.function([x, p], pt.permute_row_elements(x, p), mode=mode)
+    with pytest.raises(IndexError):
+        permuted(M[:3], PERMS + 1)
+    with pytest.raises(ValueError):
+        permuted(M[:2], PERMS)
+    packed, n = pt.dvector("packed"), pt.lscalar("n")
+    parts = pytensor.function([packed, n], pt.unpack(packed, [(n,), (2,)]), mode=mode)
+    assert [len(part) for part in parts(V, 2)] == [2, 2]
+    with pytest.raises(ValueError, match="do not add up"):
+        parts(V, 3)
 
 
 def test_einsum_matrix_product_is_one_dot():
@@ -376,3 +451,18 @@ def test_against_pytensor():
         txs = [ptt.tensor(dtype="float64", shape=(None,) * v.ndim) for v in values]
         theirs_ = theirs.function(txs, their_build(*txs))(*values)
         np.testing.assert_allclose(ours, theirs_, rtol=1e-12)
+    for name, their_build in [
+            ("pack first and last axes", lambda a, b: ptt.pack(a, b, keep_axes=(0, -1))[0]),
+            ("unpack", lambda a, b: (lambda packed, shapes: ptt.unpack(packed * 2, shapes, keep_axes=0)[1])(
+                *ptt.pack(a, b, keep_axes=0))),
+            ("permute_row_elements inverse", lambda x, p: ptt.permute_row_elements(x, p, inverse=True)),
+            ("permute_row_elements of a vector", ptt.permute_row_elements),
+            ("interpolate1d nearest padded", lambda x, y, h: ptt.interpolate1d(x, y, "nearest", extrapolate=False)(h)),
+            ("interpolate1d linear", lambda x, y, h: ptt.interpolate1d(x, y)(h))]:
+        build, _, values = CASES[name]
+        ours = pytensor.function(xs := symbolic(values), build(*xs))(*values)
+        txs = [ptt.tensor(dtype=v.dtype.name, shape=x.type.shape) for v, x in zip(values, xs)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # PyTensor's numba backend runs PermuteRowElements in Python
+            theirs_ = theirs.function(txs, their_build(*txs))(*values)
+        np.testing.assert_allclose(ours, theirs_, rtol=1e-14)  # PyTensor's numba contracts a * b + c into an FMA

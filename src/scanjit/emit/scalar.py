@@ -107,8 +107,9 @@ _FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt
                 "exp2": math.Exp2Op, "log2": math.Log2Op, "log10": math.Log10Op}
 # Computed in f64 and rounded for f32: libm's f32 functions are less accurate,
 # and a composition rounds once instead of at each op.
-_IN_F64 = {"erf", "erfc", "erfcx", "erfcinv", "gamma", "i0", "i1", "j0", "j1", "gammaln", "log1mexp", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos",
-           "arctan", "arctan2", "arcsinh", "arccosh", "arctanh", "exp2", "log2", "log10"}
+_IN_F64 = {"erf", "erfc", "erfcx", "erfcinv", "gamma", "i0", "i1", "j0", "j1", "gammaln", "log1mexp", "logaddexp",
+           "tan", "sinh", "cosh", "arcsin", "arccos", "arctan", "arctan2", "arcsinh", "arccosh", "arctanh", "exp2",
+           "log2", "log10"}
 _CMP = {"lt": ("olt", "slt"), "gt": ("ogt", "sgt"), "le": ("ole", "sle"), "ge": ("oge", "sge"),
         "eq": ("oeq", "eq"), "neq": ("une", "ne")}
 LN2 = 0.6931471805599453

@@ -17,9 +17,10 @@ from scanjit.tensor.elemwise import *  # noqa: F401,F403  (its __all__: Elemwise
 from scanjit.tensor import extra_ops, nnet, special  # noqa: F401
 from scanjit.tensor.extra_ops import (  # noqa: F401
     CumOp, bincount, broadcast_arrays, broadcast_shape, choose, compress, cumprod, cumsum, diff, fill_diagonal,
-    fill_diagonal_offset, flatnonzero, inverse_permutation, nonzero_values, ravel_multi_index, unique, unravel_index,
+    fill_diagonal_offset, flatnonzero, inverse_permutation, nonzero_values, permute_row_elements, ravel_multi_index,
+    unique, unravel_index,
 )
-from scanjit.tensor.interpolate import interp  # noqa: F401
+from scanjit.tensor.interpolate import interp, interpolate1d  # noqa: F401
 from scanjit.tensor.gradient import grad  # noqa: F401
 from scanjit.tensor.math import (  # noqa: F401
     Argmax, Reduce, all, allclose, any, argmax, argmin, ceil_intdiv, cov, isclose, largest, logsumexp, max,
@@ -43,9 +44,8 @@ from scanjit.tensor.creation import (  # noqa: F401
     ones_like, tri, tril, tril_indices, tril_indices_from, triu, triu_indices, triu_indices_from, zeros, zeros_like,
 )
 from scanjit.tensor.join import (  # noqa: F401
-    Join, RepeatIndices, as_tensor_variable, concat_with_broadcast, concatenate, horizontal_stack, join, repeat, roll,
-    split, stack,
-    stacklists, take, take_along_axis, tile, vertical_stack,
+    Join, RepeatIndices, as_tensor_variable, concat_with_broadcast, concatenate, horizontal_stack, join, pack, repeat,
+    roll, split, stack, stacklists, take, take_along_axis, tile, unpack, vertical_stack,
 )
 from scanjit.tensor.subtensor import (  # noqa: F401
     ARRAY, AdvancedIncSubtensor, AdvancedSubtensor, Nonzero, SetSubtensor, Subtensor, flip, inc_subtensor,
@@ -129,8 +129,7 @@ NOT_YET = not_yet({
     "as pytensor.gradient's: scanjit.gradient has it": ("jacobian", "hessian"),
     "": (
         "betainc", "betaincinv", "chi2sf", "gammainc", "gammaincc", "gammainccinv",
-        "gammaincinv", "gammal", "gammau", "hyp2f1", "interpolate1d", "iv", "ive", "jv",
-        "kn", "kv", "kve", "owens_t", "pack", "permute_row_elements", "unpack"),
+        "gammaincinv", "gammal", "gammau", "hyp2f1", "iv", "ive", "jv", "kn", "kv", "kve", "owens_t"),
 })
 """The public names of `pytensor.tensor` that scanjit does not have: why, or
 "" for the ones still to do."""

@@ -2,28 +2,31 @@
 `pytensor.tensor.extra_ops` composes of other ops: diff, broadcast_arrays,
 broadcast_shape, flatnonzero, nonzero_values, compress, choose, to_one_hot,
 unravel_index, ravel_multi_index, fill_diagonal(_offset),
-inverse_permutation, bincount, unique."""
+inverse_permutation, permute_row_elements, bincount, unique."""
 
 from __future__ import annotations
 
+import builtins
 import functools
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from scanjit import config
-from scanjit.dtypes import is_float
+from scanjit.dtypes import INTS, is_float
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.raise_op import assert_op
 from scanjit.tensor.basic import as_tensor_variable, broadcast_lengths, constant
 from scanjit.tensor.creation import zeros, zeros_like
 from scanjit.tensor.elemwise import (
-    add, and_, cast, clip, eq, ge, int_div, invert, is_constant_one, isnan, lt, maximum, minimum, mod, mul, neg, neq, second, sub,
-    switch, true_div,
+    add, and_, cast, clip, eq, ge, int_div, invert, is_constant_one, isnan, lt, maximum, minimum, mod, mul, neg, neq,
+    second, sub, switch, true_div,
 )
-from scanjit.tensor.join import concatenate, take
+from scanjit.tensor.join import concatenate, take, take_along_axis
 from scanjit.tensor.math import all, max
-from scanjit.tensor.shape import Shape, arange, broadcast_lengths_of, dimshuffle, flatten, reshape, shape
+from scanjit.tensor.shape import (
+    Shape, arange, broadcast_lengths_of, broadcast_to, dimshuffle, flatten, reshape, shape, shape_padleft,
+)
 from scanjit.tensor.sort import argsort
 from scanjit.tensor.subtensor import flip, inc_subtensor, nonzero, set_subtensor
 
@@ -230,6 +233,23 @@ def inverse_permutation(perm) -> Variable:
     rows = dimshuffle(arange(Shape(0)(flat)), 0, "x")
     inverse = set_subtensor(zeros_like(flat)[rows, flat], dimshuffle(positions, "x", 0))
     return reshape(inverse, shape(perm))
+
+
+def permute_row_elements(x, y, inverse: bool = False) -> Variable:
+    """PyTensor's: the rows (last axis) of x permuted by y, a permutation or
+    rows of them, the leading axes of x and y broadcast: out[..., i] =
+    x[..., y[..., i]]; with `inverse`, out[..., y[..., i]] = x[..., i]."""
+    x, y = as_tensor_variable(x), as_tensor_variable(y)
+    if y.dtype not in INTS:
+        raise TypeError(f"permute_row_elements: the permutation {y.label()} must be of integers, not {y.dtype}")
+    if x.ndim == 0 or y.ndim == 0:
+        raise ValueError("permute_row_elements: x and y need at least one axis")
+    ndim = builtins.max(x.ndim, y.ndim)
+    x, y = (shape_padleft(t, ndim - t.ndim) for t in (x, y))
+    leading = broadcast_lengths([x.type.shape[:-1], y.type.shape[:-1]],
+                                [[Shape(a)(t) for a in range(ndim - 1)] for t in (x, y)], 1)
+    x, y = (broadcast_to(t, leading + [Shape(ndim - 1)(t)]) for t in (x, y))
+    return take_along_axis(x, inverse_permutation(y) if inverse else y, axis=-1)
 
 
 def nonzero_values(a) -> Variable:

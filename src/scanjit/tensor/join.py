@@ -1,7 +1,7 @@
 """Tensors made of several, or of parts of one: `Join` (`concatenate`,
 `join`, `stack`, `horizontal_stack`, `vertical_stack`, `stacklists`,
-`concat_with_broadcast`), `split`, `repeat`, `tile`, `roll`, `take`,
-`take_along_axis`, and `as_tensor_variable` of lists holding variables."""
+`concat_with_broadcast`), `split`, `pack`/`unpack`, `repeat`, `tile`, `roll`,
+`take`, `take_along_axis`, and `as_tensor_variable` of lists holding variables."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from scanjit.raise_op import assert_op
 from scanjit.tensor import basic
 from scanjit.tensor.elemwise import add, cast, eq, int_div, maximum, mod, mul, sub
 from scanjit.tensor.shape import (
-    MakeVector, Shape, arange, broadcast_lengths_of, broadcast_to, dimshuffle, expand_dims, flatten, reshape, shape,
+    MakeVector, Shape, arange, broadcast_lengths_of, broadcast_to, dimshuffle, expand_dims, flatten, join_dims, lengths,
+    reshape, shape, split_dims,
 )
 
 
@@ -36,13 +37,13 @@ class Join(Op):
         dtype = upcast(*[t.dtype for t in tensors])
         tensors = [cast(t, dtype) for t in tensors]
         shape = []
-        for a, lengths in enumerate(zip(*[t.type.shape for t in tensors])):
+        for a, static in enumerate(zip(*[t.type.shape for t in tensors])):
             if a == self.axis:
-                shape.append(None if None in lengths else sum(lengths))
+                shape.append(None if None in static else sum(static))
             else:
-                known = {n for n in lengths if n is not None}
+                known = {n for n in static if n is not None}
                 if len(known) > 1:
-                    raise ValueError(f"join: the tensors' lengths on axis {a} differ: {lengths}")
+                    raise ValueError(f"join: the tensors' lengths on axis {a} differ: {static}")
                 shape.append(known.pop() if known else None)
         return Apply(self, tensors, [Variable(TensorType(dtype, tuple(shape)))])
 
@@ -107,7 +108,7 @@ def split(x, splits_size, n_splits: int, axis: int = 0) -> list[Variable]:
     must add up to its length (PyTensor's split)."""
     x = basic.as_tensor_variable(x)
     axis = _axis(axis, x.ndim)
-    sizes = [basic.as_tensor_variable(splits_size)[k] for k in range(n_splits)]
+    sizes = [as_tensor_variable(splits_size)[k] for k in range(n_splits)]
     total = functools.reduce(add, sizes)
     x = assert_op(x, eq(total, Shape(axis)(x)), msg=f"split of {x.label()}: the lengths do not add up "
                   f"to its length on axis {axis}", exc_type=ValueError)
@@ -117,6 +118,53 @@ def split(x, splits_size, n_splits: int, axis: int = 0) -> list[Variable]:
         parts.append(x[(slice(None),) * axis + (slice(start, stop),)])
         start = stop
     return parts
+
+
+def _packed_axes(keep_axes) -> tuple[int, int]:
+    """pack's kept axes as (n, m): axes 0 to n - 1 and -m to -1 (PyTensor's rules)."""
+    if keep_axes is None:
+        return 0, 0
+    axes = [keep_axes] if isinstance(keep_axes, int) else list(keep_axes)
+    if not axes:
+        raise ValueError("axes=[] is ambiguous; use None to ravel all")
+    first, last = [a for a in axes if a >= 0], [a for a in axes if a < 0]
+    if axes != first + last:
+        raise ValueError("Negative axes must come after positive")
+    if first != list(range(len(first))) or last != list(range(-len(last), 0)):
+        raise ValueError(f"keep_axes {tuple(axes)}: the kept axes must be 0, 1, ... and ..., -2, -1, each contiguous")
+    return len(first), len(last)
+
+
+def pack(*tensors, keep_axes=None) -> tuple[Variable, list[Variable]]:
+    """PyTensor's pack: each tensor with its axes between the kept ones (the
+    first, 0, 1, ..., and the last, ..., -2, -1) merged into one, the tensors
+    joined along it; and each one's merged lengths (a vector), for `unpack`."""
+    tensors = [as_tensor_variable(t) for t in tensors]
+    before, after = _packed_axes(keep_axes)
+    for i, t in enumerate(tensors):
+        if t.ndim < before + after:
+            raise ValueError(f"Input {i} (zero indexed) to pack has {t.ndim} dimensions, but "
+                             f"keep_axes={keep_axes!r} assumes at least {before + after} dimensions.")
+    merged = [join_dims(t, before, t.ndim - before - after) for t in tensors]
+    return join(before, *merged), [MakeVector("int64")(*lengths(shape(t))[before:t.ndim - after]) for t in tensors]
+
+
+def unpack(packed_input, packed_shapes, keep_axes=None) -> list[Variable]:
+    """`pack`'s inverse: the packed tensor split along its one axis that is not
+    kept into parts of the sizes of `packed_shapes`, each split into axes of
+    those lengths."""
+    packed = as_tensor_variable(packed_input)
+    if keep_axes is None and packed.ndim != 1:
+        raise ValueError("unpack can only be called with keep_axis=None for 1d inputs")
+    kept = {} if keep_axes is None else {_axis(a, packed.ndim) for a in ([keep_axes] if isinstance(keep_axes, int)
+                                                                         else keep_axes)}
+    rest = [a for a in range(packed.ndim) if a not in kept]
+    if len(rest) != 1:
+        raise ValueError(f"unpack input must have exactly one more dimension than implied by keep_axes. "
+                         f"{packed.label()} has {packed.ndim} dimensions, expected {len(kept) + 1}")
+    sizes = [functools.reduce(mul, lengths(s), basic.constant(1, dtype="int64")) for s in packed_shapes]
+    parts = [packed] if len(sizes) == 1 else split(packed, sizes, len(sizes), rest[0])
+    return [split_dims(part, s, rest[0]) for part, s in zip(parts, packed_shapes)]
 
 
 def as_tensor_variable(x, name: str | None = None, ndim: int | None = None, dtype: str | None = None) -> Variable:

@@ -387,14 +387,14 @@ def join_dims(x, start_axis: int = 0, n_axes: int | None = None) -> Variable:
 
 
 def split_dims(x, shape, axis: int = 0) -> Variable:
-    """x with its axis `axis` split into axes of the lengths `shape`."""
+    """x with its axis `axis` split into axes of the lengths `shape` (a
+    length, a tuple of them or a vector of known length)."""
     x = as_tensor_variable(x)
     axis = int(axis) % x.ndim if -x.ndim <= axis < x.ndim else None
     if axis is None:
         raise np.exceptions.AxisError(f"split_dims: axis out of bounds for array of dimension {x.ndim}")
-    parts = list(shape) if isinstance(shape, list | tuple) else [shape]
     kept = [Shape(k)(x) for k in range(x.ndim)]
-    return reshape(x, kept[:axis] + parts + kept[axis + 1:])
+    return reshape(x, kept[:axis] + lengths(shape) + kept[axis + 1:])
 
 
 def expand_dims(x, axis) -> Variable:
