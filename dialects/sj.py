@@ -286,6 +286,42 @@ class TrigammaOp(FloatFunctionOp):
     name = "sj.trigamma"
 
 
+class FloatBinaryFunctionOp(IRDLOperation, abc.ABC):
+    """A scalar function of two floats that the math dialect lacks
+    (`%r = sj.gammainc %a, %x : f64`); math-polynomial-approximation expands it."""
+
+    T: ClassVar = VarConstraint("T", AnyFloatConstr)
+    lhs = operand_def(T)
+    rhs = operand_def(T)
+    result = result_def(T)
+    traits = traits_def(Pure())
+    assembly_format = "$lhs `,` $rhs attr-dict `:` type($result)"
+
+    def __init__(self, lhs: SSAValue, rhs: SSAValue):
+        super().__init__(operands=[lhs, rhs], result_types=[lhs.type])
+
+
+@irdl_op_definition
+class GammaincOp(FloatBinaryFunctionOp):
+    """P(a, x), the regularized lower incomplete gamma function"""
+
+    name = "sj.gammainc"
+
+
+@irdl_op_definition
+class GammainccOp(FloatBinaryFunctionOp):
+    """Q(a, x) = 1 - P(a, x), the regularized upper incomplete gamma function"""
+
+    name = "sj.gammaincc"
+
+
+@irdl_op_definition
+class GammaincDerOp(FloatBinaryFunctionOp):
+    """dP(a, x)/da"""
+
+    name = "sj.gammainc_der"
+
+
 @irdl_op_definition
 class PolygammaOp(IRDLOperation):
     """The n-th derivative of digamma at x (`sj.polygamma %n, %x : i64, f64`):
@@ -621,5 +657,6 @@ SJ = Dialect(
     "sj",
     [MapOp, YieldOp, ReduceOp, ArgmaxOp, CumulativeOp, DotOp, RowOp, BufferRowOp, DimShuffleOp, InsertRowOp, SliceOp,
      ArangeOp, FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp, SigmoidOp, SoftplusOp, ErfcOp,
-     ErfinvOp, TgammaOp, BesselJ0Op, BesselJ1Op, LgammaOp, DigammaOp, TrigammaOp, PolygammaOp],
+     ErfinvOp, TgammaOp, BesselJ0Op, BesselJ1Op, LgammaOp, DigammaOp, TrigammaOp, PolygammaOp, GammaincOp,
+     GammainccOp, GammaincDerOp],
 )

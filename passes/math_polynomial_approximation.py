@@ -2,7 +2,9 @@
 `math.fpowi`, `math.log1p`, `math.expm1`, `sj.sigmoid` and `sj.softplus` as
 arith code; `sj.erfinv`, `sj.digamma` and `sj.trigamma`, which libm lacks, as
 arith code around libm calls (erf, erfc; tan; sin); `sj.polygamma` as loops
-in blocks (n!, the Hurwitz zeta's terms), which do not vectorize.
+in blocks (n!, the Hurwitz zeta's terms), and `sj.gammainc`, `sj.gammaincc`
+and `sj.gammainc_der` as the loops of scanjit.incomplete_gamma (a series, a
+continued fraction), which do not vectorize.
 
 libm's functions are calls, and a loop with a call in it does not vectorize.
 This pass (named after MLIR's) rewrites them into straight-line, branch-free
@@ -62,6 +64,7 @@ from xdsl.pattern_rewriter import (
 from scanjit.dialects import sj
 from scanjit.dialects.abi import ALWAYS_INLINE
 from scanjit.passes.support.builder import Builder
+from scanjit import incomplete_gamma as gamma_inc
 from scanjit.zeta_constants import ZETA_DUMMY, ZETA_SHIFT, ZETA_TAIL
 
 LOG2E = 1.4426950408889634
@@ -659,6 +662,167 @@ def pow_(b: FloatBuilder, x: SSAValue, y: SSAValue) -> SSAValue:
     return b.select(b.emit(arith.OrIOp(b.fcmp(y, zero, "oeq"), b.fcmp(x, one, "oeq"))), one, result)
 
 
+def _log_prefactor(b: FloatBuilder, a: SSAValue, x: SSAValue) -> SSAValue:
+    """L = log(x^a e^-x / Gamma(a)) as scanjit.incomplete_gamma's
+    log_prefactor: directly below a = 10, else by Stirling's series."""
+    log_x = b.emit(math.LogOp(x))
+    direct = b.emit(arith.SubfOp(b.emit(arith.SubfOp(b.mulf(a, log_x), x)), b.emit(sj.LgammaOp(a))))
+    inverse = b.emit(arith.DivfOp(b.f(1.0), a))
+    t = b.mulf(b.emit(arith.SubfOp(x, a)), inverse)
+    u = b.emit(arith.DivfOp(t, b.addf(b.f(2.0), t)))
+    u2 = b.mulf(u, u)
+    log1pmx = b.fma(b.mulf(b.mulf(b.f(2.0), u), u2), b.polynomial(u2, gamma_inc.LOG1PMX),
+                    b.emit(arith.NegfOp(b.mulf(t, u))))
+    far = b.addf(b.mulf(a, b.emit(math.LogOp(b.mulf(x, inverse)))), b.emit(arith.SubfOp(a, x)))
+    near = b.fcmp(b.emit(math.AbsFOp(t)), b.f(gamma_inc.LOG1PMX_SERIES_BELOW), "olt")
+    main = b.select(near, b.mulf(a, log1pmx), far)
+    stirling = b.mulf(inverse, b.polynomial(b.mulf(inverse, inverse), gamma_inc.STIRLING))
+    large = b.emit(arith.SubfOp(b.addf(main, b.mulf(b.f(0.5), b.emit(math.LogOp(a)))),
+                                b.addf(b.f(gamma_inc.HALF_LOG_2PI), stirling)))
+    return b.select(b.fcmp(a, b.f(gamma_inc.STIRLING_FROM), "olt"), direct, large)
+
+
+def _gamma_inc(b: FloatBuilder, a: SSAValue, x: SSAValue, want: str) -> SSAValue:
+    """P(a, x), Q(a, x) or dP/da (`want`: "p", "q", "der") by the loops of
+    scanjit.incomplete_gamma's gamma_inc (each runs only where it is used;
+    the derivative's values are carried only for "der")."""
+    zero, one, eps, nan = b.f(0.0), b.f(1.0), b.f(gamma_inc.EPS), b.f(float("nan"))
+    der = want == "der"
+
+    def both(x_: SSAValue, y_: SSAValue) -> SSAValue:
+        return b.emit(arith.AndIOp(x_, y_))
+
+    def either(x_: SSAValue, y_: SSAValue) -> SSAValue:
+        return b.emit(arith.OrIOp(x_, y_))
+
+    def div(n: SSAValue, d: SSAValue) -> SSAValue:
+        return b.emit(arith.DivfOp(n, d))
+
+    def sub(p: SSAValue, q: SSAValue) -> SSAValue:
+        return b.emit(arith.SubfOp(p, q))
+
+    def larger(p: SSAValue, q: SSAValue) -> SSAValue:  # |p| > |q| (false for a NaN)
+        return b.fcmp(b.emit(math.AbsFOp(p)), b.emit(math.AbsFOp(q)), "ogt")
+
+    inf = b.f(float("inf"))
+    valid = both(both(b.fcmp(a, zero, "oge"), b.fcmp(x, zero, "oge")),
+                 b.emit(arith.XOrIOp(both(b.fcmp(a, zero, "oeq"), b.fcmp(x, zero, "oeq")), b.flag(True))))
+    to_one = either(b.fcmp(a, zero, "oeq"), b.fcmp(x, inf, "oeq"))
+    to_zero = either(b.fcmp(x, zero, "oeq"), b.fcmp(a, inf, "oeq"))
+    regular = both(valid, b.emit(arith.XOrIOp(either(to_one, to_zero), b.flag(True))))
+    a, x = b.select(regular, a, one), b.select(regular, x, one)
+    prefactor = exp(b, _log_prefactor(b, a, x))
+    series = b.fcmp(x, b.addf(a, one), "olt")
+
+    def series_going(v: list[SSAValue]) -> SSAValue:
+        going = b.fcmp(v[0], b.mulf(v[1], eps), "ogt")
+        return both(series, going)
+
+    def series_step(v: list[SSAValue]) -> list[SSAValue]:
+        term, total, n, *dual = v
+        n = b.addf(n, one)
+        a_n = b.addf(a, n)
+        term = b.mulf(term, div(x, a_n))
+        if not der:
+            return [term, b.addf(total, term), n]
+        harmonic = b.addf(dual[0], div(one, a_n))
+        return [term, b.addf(total, term), n, harmonic, sub(dual[1], b.mulf(term, harmonic))]
+
+    first = div(one, a)
+    start = [first, first, zero] + ([first, b.emit(arith.NegfOp(b.mulf(first, first)))] if der else [])
+    term, total, _, *series_dual = b.loop(start, series_going, series_step)
+    p_series = b.mulf(prefactor, total)
+    tiny = b.f(gamma_inc.TINY)
+
+    def guarded(value: SSAValue, derivative: SSAValue) -> tuple[SSAValue, SSAValue]:
+        small = b.fcmp(b.emit(math.AbsFOp(value)), tiny, "olt")
+        return b.select(small, tiny, value), b.select(small, zero, derivative)
+
+    def fraction_going(v: list[SSAValue]) -> SSAValue:
+        going = b.fcmp(b.emit(math.AbsFOp(sub(v[5], one))), eps, "ogt")
+        if der:
+            going = either(going, b.fcmp(b.emit(math.AbsFOp(b.mulf(v[9], v[3]))),
+                                         b.mulf(eps, b.emit(math.AbsFOp(v[8]))), "ogt"))
+        return both(b.emit(arith.XOrIOp(series, b.flag(True))), going)
+
+    def fraction_step(v: list[SSAValue]) -> list[SSAValue]:
+        beta, c, d, f, i, _, *dual = v
+        i = b.addf(i, one)
+        an = b.mulf(b.emit(arith.NegfOp(i)), sub(i, a))
+        beta = b.addf(beta, b.f(2.0))
+        d_next, dd_next = b.addf(b.mulf(an, d), beta), zero
+        if der:
+            dc, dd, df, _ = dual
+            dd_next = sub(b.addf(b.mulf(i, d), b.mulf(an, dd)), one)
+        d_next, dd_next = guarded(d_next, dd_next)
+        c_next = b.addf(beta, div(an, c))
+        if der:
+            dc = sub(div(sub(b.mulf(i, c), b.mulf(an, dc)), b.mulf(c, c)), one)
+        c, dc = guarded(c_next, dc if der else zero)
+        d = div(one, d_next)
+        delta = b.mulf(d, c)
+        if not der:
+            return [beta, c, d, b.mulf(f, delta), i, delta]
+        dd = b.emit(arith.NegfOp(b.mulf(b.mulf(dd_next, d), d)))
+        d_delta = b.addf(b.mulf(dd, c), b.mulf(d, dc))
+        return [beta, c, d, b.mulf(f, delta), i, delta, dc, dd, b.addf(b.mulf(df, delta), b.mulf(f, d_delta)), d_delta]
+
+    beta = sub(b.addf(x, one), a)
+    d = div(one, beta)
+    start = [beta, div(one, tiny), d, d, zero, b.f(2.0)] + ([zero, b.mulf(d, d), b.mulf(d, d), one] if der else [])
+    _, _, _, fraction, _, _, *fraction_dual = b.loop(start, fraction_going, fraction_step)
+    q_fraction = b.mulf(prefactor, fraction)
+    if want == "p":
+        value = b.select(series, p_series, b.one_minus(q_fraction))
+    elif want == "q":
+        small_a = both(b.fcmp(a, b.f(gamma_inc.SMALL_A_Q[0]), "olt"), b.fcmp(x, b.f(gamma_inc.SMALL_A_Q[1]), "olt"))
+        value = b.select(series, b.select(small_a, _small_a_q(b, a, x, both(series, small_a)),
+                                          b.one_minus(p_series)), q_fraction)
+    else:
+        d_log = sub(b.emit(math.LogOp(x)), call(b, digamma, a))
+        d_p = b.mulf(prefactor, b.addf(b.mulf(d_log, total), series_dual[1]))
+        d_q = b.mulf(prefactor, b.addf(b.mulf(d_log, fraction), fraction_dual[2]))
+        value = b.select(series, d_p, b.emit(arith.NegfOp(d_q)))
+    ones, zeros = {"p": (one, zero), "q": (zero, one), "der": (zero, zero)}[want]
+    return b.select(valid, b.select(to_one, ones, b.select(to_zero, zeros, value)), nan)
+
+
+def _small_a_q(b: FloatBuilder, a: SSAValue, x: SSAValue, used: SSAValue) -> SSAValue:
+    """Q for a < 1, x < 1.1: 1 - u - u sum_{n>=1} (-1)^n a x^n / (n! (a + n)),
+    u = x^a / Gamma(1 + a); lgamma(1 + a) by its series below a = 0.2. The
+    loop runs where `used` holds."""
+    one, zero, eps = b.f(1.0), b.f(0.0), b.f(gamma_inc.EPS)
+    lgamma1p = b.select(b.fcmp(a, b.f(gamma_inc.LGAMMA1P_SERIES_BELOW), "olt"),
+                        b.mulf(a, b.polynomial(a, gamma_inc.LGAMMA1P)), b.emit(sj.LgammaOp(b.addf(one, a))))
+    exponent = b.emit(arith.SubfOp(b.mulf(a, b.emit(math.LogOp(x))), lgamma1p))
+
+    def going(v: list[SSAValue]) -> SSAValue:
+        return b.emit(arith.AndIOp(used, b.fcmp(b.emit(math.AbsFOp(v[3])),
+                                                 b.mulf(b.emit(math.AbsFOp(v[1])), eps), "ogt")))
+
+    def step(v: list[SSAValue]) -> list[SSAValue]:
+        term, total, n, _ = v
+        n = b.addf(n, one)
+        term = b.mulf(term, b.emit(arith.DivfOp(b.emit(arith.NegfOp(x)), n)))
+        part = b.emit(arith.DivfOp(b.mulf(a, term), b.addf(a, n)))
+        return [term, b.addf(total, part), n, part]
+
+    _, total, _, _ = b.loop([one, zero, zero, one], going, step)
+    return b.emit(arith.SubfOp(b.emit(arith.NegfOp(expm1(b, exponent))), b.mulf(exp(b, exponent), total)))
+
+
+def gammainc(b: FloatBuilder, a: SSAValue, x: SSAValue) -> SSAValue:
+    return _gamma_inc(b, a, x, "p")
+
+
+def gammaincc(b: FloatBuilder, a: SSAValue, x: SSAValue) -> SSAValue:
+    return _gamma_inc(b, a, x, "q")
+
+
+def gammainc_der(b: FloatBuilder, a: SSAValue, x: SSAValue) -> SSAValue:
+    return _gamma_inc(b, a, x, "der")
+
+
 def helper_name(expansion) -> str:
     return f"scanjit_{expansion.__name__.rstrip('_')}"
 
@@ -702,8 +866,10 @@ def helper_function(name: str, expansion, arity: int) -> llvm.FuncOp:
 
 EXPANSIONS = {math.ExpOp: exp, math.TanhOp: tanh, math.PowFOp: pow_, math.FPowIOp: pow_,
               math.Log1pOp: log1p, math.ExpM1Op: expm1, sj.SigmoidOp: sigmoid, sj.SoftplusOp: softplus,
-              sj.ErfinvOp: erfinv, sj.DigammaOp: digamma, sj.TrigammaOp: trigamma, sj.PolygammaOp: polygamma}
-CALLS = {polygamma: ((hurwitz_zeta, 3), (digamma, 1))}  # the helpers (and arities) an expansion calls
+              sj.ErfinvOp: erfinv, sj.DigammaOp: digamma, sj.TrigammaOp: trigamma, sj.PolygammaOp: polygamma,
+              sj.GammaincOp: gammainc, sj.GammainccOp: gammaincc, sj.GammaincDerOp: gammainc_der}
+# the helpers (and arities) an expansion calls
+CALLS = {polygamma: ((hurwitz_zeta, 3), (digamma, 1)), gammainc_der: ((digamma, 1),)}
 
 
 @dataclass

@@ -1,9 +1,9 @@
 """The gradient audit: every op with a gradient is checked by finite
 differences (verify_grad, float64) in some case, found from the op tables
 themselves: every row of SCALARS with a gradient and every Op class with one
-must appear in the graph of a case here or in tests/test_grad.py's and
-tests/test_grad_scan.py's tables, so a new op without a gradient test fails.
-This file adds what those tables lack: casts (integer and bool results
+must appear in the graph of a case here or in the tables of tests/test_grad.py,
+tests/test_grad_scan.py and tests/test_incomplete_gamma.py, so a new op
+without a gradient test fails. This file adds what those tables lack: casts (integer and bool results
 give zeros, as PyTensor), ifelse, switch/where, all/any, assert_op, tensordot
 and psi inside a scan step, and random draws (no gradient for their
 parameters: NullTypeGradError, as PyTensor)."""
@@ -28,6 +28,7 @@ from scanjit.tensor.random.op import RandomVariable
 
 import test_grad
 import test_grad_scan
+import test_incomplete_gamma
 
 try:  # a second oracle where it is installed
     import pytensor
@@ -195,6 +196,8 @@ def _case_graphs():
         yield fn(pt, *inputs([shape_a, shape_b]))
     for fn, shapes in test_grad_scan.FORMS.values():
         yield fn(*inputs(shapes))
+    for fn, points in test_incomplete_gamma.GRADIENTS.values():
+        yield fn(*inputs([p.shape for p in points]))
 
 
 TESTED_ELSEWHERE = {  # Ops with a gradient whose tests are not verify_grad cases

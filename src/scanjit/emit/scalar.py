@@ -86,7 +86,8 @@ def from_index(emit: Emit, v: SSAValue) -> SSAValue:
 
 _FLOAT_BINARY = {"add": arith.AddfOp, "sub": arith.SubfOp, "mul": arith.MulfOp,
                  "true_div": arith.DivfOp, "maximum": arith.MaximumfOp,
-                 "minimum": arith.MinimumfOp, "pow": math.PowFOp, "arctan2": math.Atan2Op}
+                 "minimum": arith.MinimumfOp, "pow": math.PowFOp, "arctan2": math.Atan2Op,
+                 "gammainc": sj.GammaincOp, "gammaincc": sj.GammainccOp, "gammainc_der": sj.GammaincDerOp}
 _INT_BINARY = {"add": arith.AddiOp, "sub": arith.SubiOp, "mul": arith.MuliOp,
                "maximum": arith.MaxSIOp, "minimum": arith.MinSIOp,
                "and": arith.AndIOp, "or": arith.OrIOp, "xor": arith.XOrIOp, "pow": math.IPowIOp}
@@ -107,9 +108,9 @@ _FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt
                 "exp2": math.Exp2Op, "log2": math.Log2Op, "log10": math.Log10Op}
 # Computed in f64 and rounded for f32: libm's f32 functions are less accurate,
 # and a composition rounds once instead of at each op.
-_IN_F64 = {"erf", "erfc", "erfcx", "erfcinv", "gamma", "i0", "i1", "j0", "j1", "gammaln", "log1mexp", "logaddexp",
-           "tan", "sinh", "cosh", "arcsin", "arccos", "arctan", "arctan2", "arcsinh", "arccosh", "arctanh", "exp2",
-           "log2", "log10"}
+_IN_F64 = {"erf", "erfc", "erfcx", "erfcinv", "gamma", "i0", "i1", "j0", "j1", "gammainc", "gammaincc",
+           "gammainc_der", "gammaln", "log1mexp", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos", "arctan",
+           "arctan2", "arcsinh", "arccosh", "arctanh", "exp2", "log2", "log10"}
 _CMP = {"lt": ("olt", "slt"), "gt": ("ogt", "sgt"), "le": ("ole", "sle"), "ge": ("oge", "sge"),
         "eq": ("oeq", "eq"), "neq": ("une", "ne")}
 LN2 = 0.6931471805599453

@@ -19,6 +19,7 @@ import numpy as np
 
 from scanjit import config
 from scanjit.bessel import bessel_i
+from scanjit.incomplete_gamma import gamma_inc
 from scanjit.dtypes import DTYPES, INTS, is_float, upcast, upgrade_to_float
 from scanjit.graph import Apply, Constant, NullTypeGradError, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable, broadcast_shape, check_broadcast, constant
@@ -137,6 +138,21 @@ def _c_libm(name: str) -> Callable:
     fn = getattr(ctypes.CDLL(ctypes.util.find_library("m")), name)
     fn.restype, fn.argtypes = ctypes.c_double, [ctypes.c_double]
     return _libm(fn)
+
+
+def _gamma_inc(part: int) -> Callable:
+    """P(a, x), Q(a, x) or dP/da (part 0, 1, 2) as scanjit.incomplete_gamma computes them."""
+    def fn(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+        a, x = np.broadcast_arrays(a.astype(np.float64), x.astype(np.float64))
+        psi_a = _digamma(np.where(a > 0, a, 1.0)).astype(np.float64)
+        with np.errstate(all="ignore"):
+            return np.vectorize(lambda *v: gamma_inc(*v)[part], otypes=[np.float64])(a, x, psi_a)
+    return fn
+
+
+def _gamma_inc_dx(a: Variable, x: Variable) -> Variable:
+    """dP/dx = x^(a-1) e^-x / Gamma(a) (PyTensor's)."""
+    return exp(sub(mul(sub(a, 1), log(x)), add(x, gammaln(a))))
 
 
 def _times_log(log: Callable) -> Callable:
@@ -473,6 +489,14 @@ SCALARS: dict[str, Scalar] = {
         mul(g, mul(SQRT_PI / 2, exp(mul(out, out))))]),
     "gammaln": Scalar(_libm(_lgamma), _float, grad=lambda x, out, g: [mul(g, psi(x))]),
     "gamma": Scalar(_libm(_tgamma), _float, grad=lambda x, out, g: [mul(g, mul(out, psi(x)))]),
+    # the regularized incomplete gamma functions; d/da by gammainc_der, whose own
+    # derivative in a PyTensor lacks too
+    "gammainc": Scalar(_gamma_inc(0), _float, grad=lambda a, x, out, g: [
+        mul(g, gammainc_der(a, x)), mul(g, _gamma_inc_dx(a, x))]),
+    "gammaincc": Scalar(_gamma_inc(1), _float, grad=lambda a, x, out, g: [
+        neg(mul(g, gammainc_der(a, x))), neg(mul(g, _gamma_inc_dx(a, x)))]),
+    "gammainc_der": Scalar(_gamma_inc(2), _float, grad=lambda a, x, out, g: [
+        UNDEFINED, mul(g, mul(_gamma_inc_dx(a, x), sub(log(x), psi(a))))]),
     # Bessel functions: i0 and i1 as scanjit.bessel computes them, j0 and j1 C's;
     # I1' = I0 - I1/x and J1' = J0 - J1/x (PyTensor's (I0 + I2)/2, (J0 - J2)/2), 1/2 at 0
     "i0": Scalar(_f64(functools.partial(bessel_i, 0)), _float, grad=lambda x, out, g: [mul(g, i1(x))]),
@@ -610,6 +634,7 @@ sigmoid, softplus, log1p, expm1, log1mexp = (
     _elemwise(n) for n in ("sigmoid", "softplus", "log1p", "expm1", "log1mexp"))
 xlogy, xlog1py, erfcx, erfcinv = (_elemwise(n) for n in ("xlogy", "xlog1py", "erfcx", "erfcinv"))
 i0, i1, j0, j1 = (_elemwise(n) for n in ("i0", "i1", "j0", "j1"))
+gammainc, gammaincc, gammainc_der = (_elemwise(n) for n in ("gammainc", "gammaincc", "gammainc_der"))
 erf, erfc, erfinv, gamma, gammaln, psi, tri_gamma, polygamma = (
     _elemwise(n) for n in ("erf", "erfc", "erfinv", "gamma", "gammaln", "psi", "tri_gamma", "polygamma"))
 tan, sinh, cosh, arcsin, arccos, arctan, arctan2, arcsinh, arccosh, arctanh, exp2, log2, log10 = (
@@ -650,7 +675,7 @@ __all__ = ["Elemwise", "SCALARS", "add", "sub", "mul", "true_div", "int_div", "m
            "square", "sqr", "reciprocal", "floor", "ceil", "trunc", "round", "round_half_to_even",
            "round_half_away_from_zero", "isnan", "isinf", "sigmoid", "expit", "softplus", "log1p",
            "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfcx", "erfcinv", "erfinv", "gamma", "gammaln", "psi", "digamma", "tri_gamma",
-           "i0", "i1", "j0", "j1",
+           "i0", "i1", "j0", "j1", "gammainc", "gammaincc",
            "polygamma", *LIBM,
            "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "power", "floor_div",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "log1pexp", "isfinite", "isposinf",

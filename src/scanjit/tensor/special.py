@@ -1,15 +1,18 @@
 """`scanjit.tensor.special`, the counterpart of `pytensor.tensor.special`:
 softmax and log_softmax (with the maximum subtracted first, as PyTensor's),
 the special functions scanjit has (`expit` is SciPy's name of sigmoid), and
-those PyTensor composes of them: logit, beta, betaln, factorial, poch."""
+those PyTensor composes of them: logit, beta, betaln, factorial, poch, and
+the incomplete gamma functions gammal, gammau and chi2sf."""
 
 from __future__ import annotations
+
+import warnings
 
 from scanjit.dtypes import INTS, upgrade_to_float
 from scanjit.graph import Variable
 from scanjit.tensor.basic import as_tensor_variable
 from scanjit.tensor.elemwise import (  # noqa: F401
-    add, cast, exp, expit, gamma, gammaln, log, log1p, mul, sub, true_div, xlog1py, xlogy,
+    add, cast, exp, expit, gamma, gammainc, gammaincc, gammaln, log, log1p, mul, sub, true_div, xlog1py, xlogy,
 )
 from scanjit.tensor.gradient import disconnected_grad
 from scanjit.tensor.math import max, sum
@@ -65,3 +68,19 @@ def poch(z, m) -> Variable:
 
 __all__ = ["softmax", "log_softmax", "expit", "gamma", "gammaln", "log1p", "logit", "beta", "betaln",
            "factorial", "poch", "xlogy", "xlog1py"]
+
+
+def gammal(k, x) -> Variable:
+    """The lower incomplete gamma function: gamma(k) gammainc(k, x)."""
+    return mul(gamma(k), gammainc(k, x))
+
+
+def gammau(k, x) -> Variable:
+    """The upper incomplete gamma function: gamma(k) gammaincc(k, x)."""
+    return mul(gamma(k), gammaincc(k, x))
+
+
+def chi2sf(x, k) -> Variable:
+    """The chi-squared survival function, gammaincc(k / 2, x / 2); deprecated, as PyTensor's."""
+    warnings.warn("chi2sf is deprecated. Use `gammaincc(k / 2, x / 2)` instead", FutureWarning, stacklevel=2)
+    return gammaincc(true_div(k, 2), true_div(x, 2))
