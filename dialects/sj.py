@@ -323,6 +323,20 @@ class GammaincDerOp(FloatBinaryFunctionOp):
 
 
 @irdl_op_definition
+class GammaincinvOp(FloatBinaryFunctionOp):
+    """The x with P(a, x) = y"""
+
+    name = "sj.gammaincinv"
+
+
+@irdl_op_definition
+class GammainccinvOp(FloatBinaryFunctionOp):
+    """The x with Q(a, x) = y"""
+
+    name = "sj.gammainccinv"
+
+
+@irdl_op_definition
 class PolygammaOp(IRDLOperation):
     """The n-th derivative of digamma at x (`sj.polygamma %n, %x : i64, f64`):
     digamma for n = 0, NaN for n < 0; math-polynomial-approximation expands it."""
@@ -658,5 +672,5 @@ SJ = Dialect(
     [MapOp, YieldOp, ReduceOp, ArgmaxOp, CumulativeOp, DotOp, RowOp, BufferRowOp, DimShuffleOp, InsertRowOp, SliceOp,
      ArangeOp, FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp, SigmoidOp, SoftplusOp, ErfcOp,
      ErfinvOp, TgammaOp, BesselJ0Op, BesselJ1Op, LgammaOp, DigammaOp, TrigammaOp, PolygammaOp, GammaincOp,
-     GammainccOp, GammaincDerOp],
+     GammainccOp, GammaincDerOp, GammaincinvOp, GammainccinvOp],
 )

@@ -22,6 +22,16 @@ func.func @gamma_inc(%a: f64, %x: f64, %b: f32, %y: f32) -> (f64, f64, f32) {
 // CHECK-NEXT:    %[[Q:.*]] = llvm.call @scanjit_gammaincc(%[[B]], %[[Y]]) : (f64, f64) -> f64
 // CHECK-NEXT:    %{{.*}} = arith.truncf %[[Q]] : f64 to f32
 
+// The inverses: Halley's steps in a loop of (x, step count, step), each
+// calling the helpers of Q and P (x multiplied by exp(-step)).
+func.func @inverse(%a: f64, %y: f64) -> f64 {
+  %x = sj.gammaincinv %a, %y : f64
+  func.return %x : f64
+}
+
+// CHECK-LABEL: func.func @inverse
+// CHECK-NEXT:    %x = llvm.call @scanjit_gammaincinv(%a, %y) : (f64, f64) -> f64
+
 // CHECK-LABEL: llvm.func internal @scanjit_gammainc
 // CHECK-SAME:    (%[[A:.*]]: f64, %[[X:.*]]: f64) -> f64 attributes {scanjit.always_inline} {
 // CHECK:         sj.lgamma
@@ -48,6 +58,15 @@ func.func @gamma_inc(%a: f64, %x: f64, %b: f32, %y: f32) -> (f64, f64, f32) {
 // CHECK:         cf.br ^[[SMALL:.*]](%{{.*}} : f64, f64, f64, f64)
 // CHECK-NEXT:  ^[[SMALL]](
 // CHECK:         llvm.return
+
+// CHECK-LABEL: llvm.func internal @scanjit_gammaincinv
+// CHECK:         cf.br ^[[STEP:.*]](%{{.*}}, %{{.*}}, %{{.*}} : f64, f64, f64)
+// CHECK-NEXT:  ^[[STEP]](%[[X:.*]]: f64, %{{.*}}: f64, %{{.*}}: f64):
+// CHECK:         cf.cond_br %{{.*}}, ^[[BODY:.*]], ^{{.*}}
+// CHECK-NEXT:  ^[[BODY]]:
+// CHECK-NEXT:    llvm.call @scanjit_gammaincc(%{{.*}}, %[[X]]) : (f64, f64) -> f64
+// CHECK-NEXT:    llvm.call @scanjit_gammainc(%{{.*}}, %[[X]]) : (f64, f64) -> f64
+// CHECK:         cf.br ^[[STEP]](
 
 // lgamma becomes C's lgamma_r; the loops, llvm branches.
 // LLVM-LABEL: llvm.func internal @scanjit_gammainc

@@ -2,9 +2,10 @@
 `math.fpowi`, `math.log1p`, `math.expm1`, `sj.sigmoid` and `sj.softplus` as
 arith code; `sj.erfinv`, `sj.digamma` and `sj.trigamma`, which libm lacks, as
 arith code around libm calls (erf, erfc; tan; sin); `sj.polygamma` as loops
-in blocks (n!, the Hurwitz zeta's terms), and `sj.gammainc`, `sj.gammaincc`
-and `sj.gammainc_der` as the loops of scanjit.incomplete_gamma (a series, a
-continued fraction), which do not vectorize.
+in blocks (n!, the Hurwitz zeta's terms), and `sj.gammainc`, `sj.gammaincc`,
+`sj.gammainc_der` and the inverses `sj.gammaincinv`, `sj.gammainccinv` as the
+loops of scanjit.incomplete_gamma (a series, a continued fraction, Halley's
+steps), which do not vectorize.
 
 libm's functions are calls, and a loop with a call in it does not vectorize.
 This pass (named after MLIR's) rewrites them into straight-line, branch-free
@@ -823,6 +824,78 @@ def gammainc_der(b: FloatBuilder, a: SSAValue, x: SSAValue) -> SSAValue:
     return _gamma_inc(b, a, x, "der")
 
 
+def _gamma_inc_inverse(b: FloatBuilder, a: SSAValue, y: SSAValue, upper: bool) -> SSAValue:
+    """The x with P(a, x) = y (`upper`: Q(a, x) = y) as scanjit.incomplete_gamma's
+    gamma_inc_inverse: Halley's steps in log x on log F - log f, F = P or Q
+    (the helpers), from inverse_guess's start."""
+    zero, one, half, nan, inf = b.f(0.0), b.f(1.0), b.f(0.5), b.f(float("nan")), b.f(float("inf"))
+
+    def both(p: SSAValue, q: SSAValue) -> SSAValue:
+        return b.emit(arith.AndIOp(p, q))
+
+    def sub(p: SSAValue, q: SSAValue) -> SSAValue:
+        return b.emit(arith.SubfOp(p, q))
+
+    def div(p: SSAValue, q: SSAValue) -> SSAValue:
+        return b.emit(arith.DivfOp(p, q))
+
+    def log(v: SSAValue) -> SSAValue:
+        return b.emit(math.LogOp(v))
+
+    valid = both(both(b.fcmp(a, zero, "ogt"), b.fcmp(a, inf, "olt")),
+                 both(b.fcmp(y, zero, "oge"), b.fcmp(y, one, "ole")))
+    at_zero, at_one = b.fcmp(y, zero, "oeq"), b.fcmp(y, one, "oeq")
+    regular = both(valid, b.emit(arith.XOrIOp(b.emit(arith.OrIOp(at_zero, at_one)), b.flag(True))))
+    a, y = b.select(regular, a, one), b.select(regular, y, half)
+    log_y, log_1my = log(y), log1p(b, b.emit(arith.NegfOp(y)))
+    log_p, log_q = (log_1my, log_y) if upper else (log_y, log_1my)
+    on_q = b.fcmp(y, half, "ole" if upper else "oge")
+    target = b.select(on_q, log_y, log_1my) if upper else b.select(on_q, log_1my, log_y)
+    # the start (inverse_guess)
+    c0, c1, d1, d2 = (b.f(c) for c in gamma_inc.NORMAL_GUESS)
+    t = b.emit(math.SqrtOp(b.mulf(b.f(-2.0), b.emit(arith.MinimumfOp(log_p, log_q)))))
+    z = sub(t, div(b.fma(c1, t, c0), b.fma(t, b.fma(t, d2, d1), one)))
+    z = b.select(b.fcmp(log_p, log_q, "olt"), b.emit(arith.NegfOp(z)), z)
+    base = b.addf(sub(one, div(one, b.mulf(b.f(9.0), a))), div(z, b.mulf(b.f(3.0), b.emit(math.SqrtOp(a)))))
+    wilson_hilferty = b.fma(b.f(3.0), log(base), log(a))
+    series = div(b.addf(log_p, b.emit(sj.LgammaOp(b.addf(a, one)))), a)
+    tail = log(b.emit(arith.MaximumfOp(b.emit(arith.NegfOp(b.addf(log_q, b.emit(sj.LgammaOp(a))))), one)))
+    start = b.select(both(b.fcmp(series, zero, "olt"), b.fcmp(log_q, b.f(-1.0), "ogt")), series, tail)
+    start = b.select(both(b.fcmp(a, one, "ogt"), b.fcmp(base, zero, "ogt")), wilson_hilferty, start)
+    done, limit = b.f(4 * gamma_inc.EPS), b.f(gamma_inc.STEP_LIMIT)
+
+    def going(v: list[SSAValue]) -> SSAValue:
+        x, i, step = v
+        moving = both(b.fcmp(b.emit(math.AbsFOp(step)), done, "ogt"), b.fcmp(x, zero, "ogt"))
+        return both(both(regular, moving), b.fcmp(i, b.f(float(gamma_inc.INVERSE_STEPS)), "olt"))
+
+    def step_(v: list[SSAValue]) -> list[SSAValue]:
+        x, i, _ = v
+        f = b.select(on_q, call(b, gammaincc, a, x), call(b, gammainc, a, x))
+        log_f = log(f)
+        slope = exp(b, sub(_log_prefactor(b, a, x), log_f))
+        slope = b.select(on_q, b.emit(arith.NegfOp(slope)), slope)
+        u = div(sub(log_f, target), slope)
+        halley = b.mulf(b.mulf(half, u), sub(sub(a, x), slope))
+        step = b.select(b.fcmp(b.emit(math.AbsFOp(halley)), half, "olt"), div(u, sub(one, halley)), u)
+        step = b.emit(arith.MinimumfOp(b.emit(arith.MaximumfOp(step, b.emit(arith.NegfOp(limit)))), limit))
+        vanished = b.fcmp(f, zero, "oeq")  # past F's last double: halfway back
+        step = b.select(vanished, b.select(on_q, half, b.f(-0.5)), step)
+        return [b.mulf(x, exp(b, b.emit(arith.NegfOp(step)))), b.addf(i, one), b.select(vanished, one, step)]
+
+    x, _, _ = b.loop([exp(b, start), zero, one], going, step_)
+    ends = b.select(at_zero, inf if upper else zero, zero if upper else inf)
+    return b.select(valid, b.select(regular, x, ends), nan)
+
+
+def gammaincinv(b: FloatBuilder, a: SSAValue, y: SSAValue) -> SSAValue:
+    return _gamma_inc_inverse(b, a, y, upper=False)
+
+
+def gammainccinv(b: FloatBuilder, a: SSAValue, y: SSAValue) -> SSAValue:
+    return _gamma_inc_inverse(b, a, y, upper=True)
+
+
 def helper_name(expansion) -> str:
     return f"scanjit_{expansion.__name__.rstrip('_')}"
 
@@ -867,9 +940,11 @@ def helper_function(name: str, expansion, arity: int) -> llvm.FuncOp:
 EXPANSIONS = {math.ExpOp: exp, math.TanhOp: tanh, math.PowFOp: pow_, math.FPowIOp: pow_,
               math.Log1pOp: log1p, math.ExpM1Op: expm1, sj.SigmoidOp: sigmoid, sj.SoftplusOp: softplus,
               sj.ErfinvOp: erfinv, sj.DigammaOp: digamma, sj.TrigammaOp: trigamma, sj.PolygammaOp: polygamma,
-              sj.GammaincOp: gammainc, sj.GammainccOp: gammaincc, sj.GammaincDerOp: gammainc_der}
+              sj.GammaincOp: gammainc, sj.GammainccOp: gammaincc, sj.GammaincDerOp: gammainc_der,
+              sj.GammaincinvOp: gammaincinv, sj.GammainccinvOp: gammainccinv}
 # the helpers (and arities) an expansion calls
-CALLS = {polygamma: ((hurwitz_zeta, 3), (digamma, 1)), gammainc_der: ((digamma, 1),)}
+CALLS = {polygamma: ((hurwitz_zeta, 3), (digamma, 1)), gammainc_der: ((digamma, 1),),
+         gammaincinv: ((gammainc, 2), (gammaincc, 2)), gammainccinv: ((gammainc, 2), (gammaincc, 2))}
 
 
 @dataclass

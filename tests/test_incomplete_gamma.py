@@ -1,5 +1,6 @@
-"""The regularized incomplete gamma functions gammainc (P), gammaincc (Q)
-and what PyTensor composes of them (gammal, gammau, chi2sf): values against
+"""The regularized incomplete gamma functions gammainc (P), gammaincc (Q),
+their inverses in x (gammaincinv, gammainccinv) and what PyTensor composes
+of them (gammal, gammau, chi2sf): values against
 exact ones (integer a: Q is a finite sum, in 60-digit decimals) and SciPy's,
 within 64 ulps times the condition a |log x| + x (SciPy's own are up to 70);
 SciPy's values at the edges; dtypes; gradients by finite differences, in a,
@@ -82,6 +83,52 @@ def test_edges_as_scipy(mode):
     np.testing.assert_array_equal(q, [0, nan, nan, nan, 1, 0, 1, nan, nan, 1, 0])
 
 
+def _inverses(mode):
+    a, y = pt.dvector("a"), pt.dvector("y")
+    return scanjit.function([a, y], [pt.gammaincinv(a, y), pt.gammainccinv(a, y)], mode=mode)
+
+
+@MODES
+def test_inverses_are_roots_as_exact_as_p_and_q(mode):
+    """At integer a, P and Q at the x found, in decimals, differ from y by
+    less than 8 ulps of x change them plus P's and Q's own error (64 ulps
+    times the condition); at a = 1, x is -log1p(-y) and -log(y)."""
+    a = np.repeat([1.0, 2.0, 5.0, 30.0, 200.0], 8)
+    y = np.tile([1e-200, 1e-30, 1e-5, 0.1, 0.5, 0.9, 1 - 1e-9, 1 - 2.0**-40], 5)
+    lower, upper = _inverses(mode)(a, y)
+    for x, upper_tail in ((lower, False), (upper, True)):
+        for n, target, root in zip(a, y, x):
+            p, q = _exact_integer_a(int(n), root)
+            slope = math.exp(n * math.log(root) - root - math.lgamma(n))  # x dP/dx
+            condition = max(1.0, min(n * abs(math.log(root)) + root, 700))
+            assert abs((q if upper_tail else p) - target) <= 8 * np.spacing(1.0) * slope + 64 * condition * np.spacing(
+                target), (n, target, root, upper_tail)
+    np.testing.assert_allclose(lower[:8], -np.log1p(-y[:8]), rtol=1e-13)
+    np.testing.assert_allclose(upper[:8], -np.log(y[:8]), rtol=1e-13)
+
+
+@MODES
+def test_inverses_against_scipy(mode):
+    special = pytest.importorskip("scipy.special")
+    a = 10 ** RNG.uniform(-3, 4, 2000)
+    y = np.where(RNG.random(2000) < 0.6, RNG.uniform(0, 1, 2000), 10 ** RNG.uniform(-300, -1, 2000))
+    y = np.where(RNG.random(2000) < 0.2, 1 - y, y)
+    for got, theirs in zip(_inverses(mode)(a, y), (special.gammaincinv(a, y), special.gammainccinv(a, y))):
+        np.testing.assert_array_equal(got == 0, theirs == 0)
+        np.testing.assert_allclose(got, theirs, rtol=2e-12)
+
+
+@MODES
+def test_inverse_edges_as_scipy(mode):
+    a = np.array([0.0, 1.0, 1.0, 1.0, 1.0, np.nan, -1.0, np.inf, 1e-3])
+    y = np.array([0.5, 0.0, 1.0, -0.1, 1.1, 0.5, 0.5, 0.5, 0.5])
+    lower, upper = _inverses(mode)(a, y)
+    nan, inf = np.nan, np.inf
+    np.testing.assert_array_equal(lower[:8], [nan, 0, inf, nan, nan, nan, nan, nan])
+    np.testing.assert_array_equal(upper[:8], [nan, inf, 0, nan, nan, nan, nan, nan])
+    assert lower[8] == upper[8] and 5e-302 < lower[8] < 5.5e-302  # (Gamma(1.001) / 2)^1000
+
+
 def test_dtypes_and_compositions():
     assert pt.gammainc(pt.fvector(), pt.fvector()).dtype == "float32"
     assert pt.gammaincc(pt.lvector(), pt.dscalar()).dtype == "float64"
@@ -110,6 +157,8 @@ GRADIENTS = {
     "gammaincc": (lambda a, x: pt.gammaincc(a, x), POINTS),
     "gammainc_der in x": (lambda x: gammainc_der(POINTS[0], x), POINTS[1:]),
     "gammal gammau": (lambda a, x: pt.gammal(a, x) + pt.gammau(a, x) * 0.5, [p[:4] for p in POINTS]),
+    "gammaincinv": (lambda a, y: pt.gammaincinv(a, y), [POINTS[0], np.array([0.1, 0.5, 0.9, 0.3, 0.7])]),
+    "gammainccinv": (lambda a, y: pt.gammainccinv(a, y), [POINTS[0], np.array([0.1, 0.5, 0.9, 0.3, 0.7])]),
 }
 
 
@@ -169,6 +218,10 @@ def test_inside_a_scan_step():
     xs = RNG.uniform(0.1, 5.0, 40)
     got, reference = (scanjit.function([x, h0], h, mode=mode)(xs, 0.3) for mode in (None, "py"))
     np.testing.assert_allclose(got, reference, rtol=1e-13)
+    roots = scanjit.scan(lambda v, h: pt.gammaincinv(v, h) + pt.gammainccinv(h + 1, h) * 0.01,
+                         sequences=[x], outputs_info=[h0], return_updates=False)
+    found, reference = (scanjit.function([x, h0], roots, mode=mode)(xs / 10, 0.3) for mode in (None, "py"))
+    np.testing.assert_allclose(found, reference, rtol=1e-12)
     state = 0.3
     for v, value in zip(xs, got):
         p, _ = _functions(None)(np.array([v + state]), np.array([v * 2]))

@@ -11,6 +11,8 @@ sum_{n>=1} (-1)^n a x^n / (n! (a + n)), u = x^a / Gamma(a + 1) (1 - P would
 cancel). L = a log x - x - lgamma(a), from a = 10 on as a log1pmx(t) +
 log(a)/2 - log(2 pi)/2 - stirling(a), t = (x - a) / a, so that it does not
 cancel for large a. dP/da carries each loop's derivative along (dual numbers).
+The inverses in x (`gamma_inc_inverse`) take Halley's steps in log x on
+log P or log Q, whichever is below 1/2, from a closed-form start.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def _lgamma1p(a: float) -> float:
     return a * polynomial(LGAMMA1P, a) if a < LGAMMA1P_SERIES_BELOW else math.lgamma(1 + a)
 
 
-def gamma_inc(a: float, x: float, psi_a: float) -> tuple[float, float, float]:
+def gamma_inc(a: float, x: float, psi_a: float, derivative: bool = True) -> tuple[float, float, float]:
     """(P, Q, dP/da) at (a, x), given digamma(a); SciPy's values at the edges:
     NaN for a NaN, a < 0 or x < 0 (and a = x = 0), (1, 0) for a = 0 or x =
     inf, (0, 1) for x = 0 or a = inf; the derivative 0 there."""
@@ -98,7 +100,7 @@ def gamma_inc(a: float, x: float, psi_a: float) -> tuple[float, float, float]:
         p = prefactor * total
         d_p = prefactor * (d_log * total + d_total)
         return p, (_small_a_q(a, x) if a < SMALL_A_Q[0] and x < SMALL_A_Q[1] else 1 - p), d_p
-    q, d_q = _continued_fraction(a, x)
+    q, d_q = _continued_fraction(a, x, derivative)
     q, d_q = prefactor * q, prefactor * (d_log * q + d_q)
     return 1 - q, q, -d_q
 
@@ -116,9 +118,10 @@ def _small_a_q(a: float, x: float) -> float:
 
 
 TINY = 1e-300  # Lentz's guard against a zero denominator
+FRACTION_STEPS = 100000  # the derivative's steps at most, past the fraction's convergence
 
 
-def _continued_fraction(a: float, x: float) -> tuple[float, float]:
+def _continued_fraction(a: float, x: float, derivative: bool) -> tuple[float, float]:
     """F = 1 / (x + 1 - a - 1 (1 - a) / (x + 3 - a - 2 (2 - a) / ...)) and dF/da
     (Lentz: F = d_1 c_1 d_2 c_2 ..., each value with its derivative)."""
     b, db = x + 1 - a, -1.0
@@ -127,7 +130,7 @@ def _continued_fraction(a: float, x: float) -> tuple[float, float]:
     dd = -db * d * d
     f, df, i = d, dd, 0
     delta, d_delta = 2.0, 1.0
-    while abs(delta - 1) > EPS or abs(d_delta * f) > EPS * abs(df):
+    while abs(delta - 1) > EPS or derivative and abs(d_delta * f) > EPS * abs(df) and i < FRACTION_STEPS:
         i += 1
         an, d_an = -i * (i - a), float(i)
         b += 2
@@ -142,3 +145,63 @@ def _continued_fraction(a: float, x: float) -> tuple[float, float]:
         delta, d_delta = d * c, dd * c + d * dc
         f, df = f * delta, df * delta + f * d_delta
     return f, df
+
+
+INVERSE_STEPS = 40  # Halley's steps at most (cubic from a guess within 1%: 3 to 6 steps)
+STEP_LIMIT = 50.0  # in log x
+NORMAL_GUESS = (2.30753, 0.27061, 0.99229, 0.04481)
+"""Abramowitz and Stegun 26.2.22: the upper normal quantile of p <= 1/2 is
+t - (c0 + c1 t) / (1 + d1 t + d2 t^2), t = sqrt(-2 log p), within 3e-3."""
+
+
+def inverse_guess(a: float, y: float, upper: bool) -> float:
+    """log x for a start of the x with P(a, x) = y (`upper`: Q(a, x) = y): for
+    a > 1 Wilson and Hilferty's a (1 - 1/(9a) + z / (3 sqrt(a)))^3, z the
+    normal quantile of P; else (or where that is not positive) the first term
+    of P's series, (P Gamma(a + 1))^(1/a), where that is below 1 and Q above
+    1/e, else of Q's asymptotic series, -log(Q Gamma(a)), at least 1."""
+    log_p, log_q = (math.log1p(-y), math.log(y)) if upper else (math.log(y), math.log1p(-y))
+    c0, c1, d1, d2 = NORMAL_GUESS
+    t = math.sqrt(-2 * min(log_p, log_q))
+    z = t - (c0 + c1 * t) / (1 + t * (d1 + t * d2))
+    z = -z if log_p < log_q else z
+    base = 1 - 1 / (9 * a) + z / (3 * math.sqrt(a))
+    if a > 1 and base > 0:
+        return math.log(a) + 3 * math.log(base)
+    series = (log_p + math.lgamma(a + 1)) / a
+    return series if series < 0 and log_q > -1 else math.log(max(-(log_q + math.lgamma(a)), 1.0))
+
+
+def gamma_inc_inverse(a: float, y: float, upper: bool) -> float:
+    """The x with P(a, x) = y (`upper`: Q(a, x) = y): Halley's steps in log x
+    on log F(a, x) - log f, F = P where P's target is below 1/2, else Q (each
+    accurate where it is small; in logs, the tails converge as the middle),
+    from inverse_guess. SciPy's values at the edges: 0 and inf at y = 0 and
+    1 (the other way round for Q), NaN for y outside [0, 1], a <= 0, or a NaN
+    or infinite."""
+    if not (a > 0 and 0 <= y <= 1 and a < math.inf):
+        return math.nan
+    if y == 0 or y == 1:
+        return 0.0 if (y == 0) != upper else math.inf
+    on_q = y <= 0.5 if upper else y >= 0.5
+    target = math.log(y) if on_q == upper else math.log1p(-y)
+    log_x = inverse_guess(a, y, upper)
+    x = math.exp(log_x) if log_x > -745 else 0.0
+    for _ in range(INVERSE_STEPS):
+        if x == 0:  # below the smallest double
+            return 0.0
+        value, complement, _ = gamma_inc(a, x, 0.0, derivative=False)
+        f = complement if on_q else value
+        if f == 0:  # past the last double of F: halfway back
+            x *= math.exp(-0.5 if on_q else 0.5)
+            continue
+        log_f = math.log(f)
+        log_slope = log_prefactor(a, x) - log_f
+        slope = (math.exp(log_slope) if log_slope < 709.78 else math.inf) * (-1 if on_q else 1)  # d log F / d log x
+        u = (log_f - target) / slope
+        halley = 0.5 * u * (a - x - slope)
+        step = min(max(u / (1 - halley) if abs(halley) < 0.5 else u, -STEP_LIMIT), STEP_LIMIT)
+        x *= math.exp(-step)  # in log x, but x kept to its last bit
+        if abs(step) <= 4 * EPS:
+            break
+    return x

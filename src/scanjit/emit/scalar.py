@@ -87,7 +87,8 @@ def from_index(emit: Emit, v: SSAValue) -> SSAValue:
 _FLOAT_BINARY = {"add": arith.AddfOp, "sub": arith.SubfOp, "mul": arith.MulfOp,
                  "true_div": arith.DivfOp, "maximum": arith.MaximumfOp,
                  "minimum": arith.MinimumfOp, "pow": math.PowFOp, "arctan2": math.Atan2Op,
-                 "gammainc": sj.GammaincOp, "gammaincc": sj.GammainccOp, "gammainc_der": sj.GammaincDerOp}
+                 "gammainc": sj.GammaincOp, "gammaincc": sj.GammainccOp, "gammainc_der": sj.GammaincDerOp,
+                 "gammaincinv": sj.GammaincinvOp, "gammainccinv": sj.GammainccinvOp}
 _INT_BINARY = {"add": arith.AddiOp, "sub": arith.SubiOp, "mul": arith.MuliOp,
                "maximum": arith.MaxSIOp, "minimum": arith.MinSIOp,
                "and": arith.AndIOp, "or": arith.OrIOp, "xor": arith.XOrIOp, "pow": math.IPowIOp}

@@ -19,7 +19,7 @@ import numpy as np
 
 from scanjit import config
 from scanjit.bessel import bessel_i
-from scanjit.incomplete_gamma import gamma_inc
+from scanjit.incomplete_gamma import gamma_inc, gamma_inc_inverse
 from scanjit.dtypes import DTYPES, INTS, is_float, upcast, upgrade_to_float
 from scanjit.graph import Apply, Constant, NullTypeGradError, Op, TensorType, Variable
 from scanjit.tensor.basic import as_tensor_variable, broadcast_shape, check_broadcast, constant
@@ -148,6 +148,23 @@ def _gamma_inc(part: int) -> Callable:
         with np.errstate(all="ignore"):
             return np.vectorize(lambda *v: gamma_inc(*v)[part], otypes=[np.float64])(a, x, psi_a)
     return fn
+
+
+def _gamma_inc_inverse(upper: bool) -> Callable:
+    """The x with P(a, x) = y (`upper`: Q) as scanjit.incomplete_gamma computes it."""
+    def fn(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return np.vectorize(lambda u, v: gamma_inc_inverse(u, v, upper), otypes=[np.float64])(
+                a.astype(np.float64), y.astype(np.float64))
+    return fn
+
+
+def _inverse_grads(upper: bool) -> Callable:
+    """x = P^-1(a, y): dx/dy = 1 / (dP/dx) (negated for Q), dx/da = -(dP/da) / (dP/dx)."""
+    def grads(a, y, x, g):
+        per_dp_dx = true_div(g, _gamma_inc_dx(a, x))
+        return [neg(mul(per_dp_dx, gammainc_der(a, x))), neg(per_dp_dx) if upper else per_dp_dx]
+    return grads
 
 
 def _gamma_inc_dx(a: Variable, x: Variable) -> Variable:
@@ -497,6 +514,8 @@ SCALARS: dict[str, Scalar] = {
         neg(mul(g, gammainc_der(a, x))), neg(mul(g, _gamma_inc_dx(a, x)))]),
     "gammainc_der": Scalar(_gamma_inc(2), _float, grad=lambda a, x, out, g: [
         UNDEFINED, mul(g, mul(_gamma_inc_dx(a, x), sub(log(x), psi(a))))]),
+    "gammaincinv": Scalar(_gamma_inc_inverse(False), _float, grad=_inverse_grads(False)),
+    "gammainccinv": Scalar(_gamma_inc_inverse(True), _float, grad=_inverse_grads(True)),
     # Bessel functions: i0 and i1 as scanjit.bessel computes them, j0 and j1 C's;
     # I1' = I0 - I1/x and J1' = J0 - J1/x (PyTensor's (I0 + I2)/2, (J0 - J2)/2), 1/2 at 0
     "i0": Scalar(_f64(functools.partial(bessel_i, 0)), _float, grad=lambda x, out, g: [mul(g, i1(x))]),
@@ -634,7 +653,8 @@ sigmoid, softplus, log1p, expm1, log1mexp = (
     _elemwise(n) for n in ("sigmoid", "softplus", "log1p", "expm1", "log1mexp"))
 xlogy, xlog1py, erfcx, erfcinv = (_elemwise(n) for n in ("xlogy", "xlog1py", "erfcx", "erfcinv"))
 i0, i1, j0, j1 = (_elemwise(n) for n in ("i0", "i1", "j0", "j1"))
-gammainc, gammaincc, gammainc_der = (_elemwise(n) for n in ("gammainc", "gammaincc", "gammainc_der"))
+gammainc, gammaincc, gammainc_der, gammaincinv, gammainccinv = (
+    _elemwise(n) for n in ("gammainc", "gammaincc", "gammainc_der", "gammaincinv", "gammainccinv"))
 erf, erfc, erfinv, gamma, gammaln, psi, tri_gamma, polygamma = (
     _elemwise(n) for n in ("erf", "erfc", "erfinv", "gamma", "gammaln", "psi", "tri_gamma", "polygamma"))
 tan, sinh, cosh, arcsin, arccos, arctan, arctan2, arcsinh, arccosh, arctanh, exp2, log2, log10 = (
@@ -675,7 +695,7 @@ __all__ = ["Elemwise", "SCALARS", "add", "sub", "mul", "true_div", "int_div", "m
            "square", "sqr", "reciprocal", "floor", "ceil", "trunc", "round", "round_half_to_even",
            "round_half_away_from_zero", "isnan", "isinf", "sigmoid", "expit", "softplus", "log1p",
            "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfcx", "erfcinv", "erfinv", "gamma", "gammaln", "psi", "digamma", "tri_gamma",
-           "i0", "i1", "j0", "j1", "gammainc", "gammaincc",
+           "i0", "i1", "j0", "j1", "gammainc", "gammaincc", "gammaincinv", "gammainccinv",
            "polygamma", *LIBM,
            "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "power", "floor_div",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "log1pexp", "isfinite", "isposinf",
