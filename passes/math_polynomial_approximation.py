@@ -182,6 +182,18 @@ class FloatBuilder(Builder):
     def mulf(self, a: SSAValue, b: SSAValue) -> SSAValue:
         return self.emit(arith.MulfOp(a, b))
 
+    def subf(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        return self.emit(arith.SubfOp(a, b))
+
+    def divf(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        return self.emit(arith.DivfOp(a, b))
+
+    def both(self, p: SSAValue, q: SSAValue) -> SSAValue:
+        return self.emit(arith.AndIOp(p, q))
+
+    def either(self, p: SSAValue, q: SSAValue) -> SSAValue:
+        return self.emit(arith.OrIOp(p, q))
+
     def addf(self, *terms: SSAValue) -> SSAValue:
         total = terms[0]
         for t in terms[1:]:
@@ -690,46 +702,31 @@ def _gamma_inc(b: FloatBuilder, a: SSAValue, x: SSAValue, want: str) -> SSAValue
     zero, one, eps, nan = b.f(0.0), b.f(1.0), b.f(gamma_inc.EPS), b.f(float("nan"))
     der = want == "der"
 
-    def both(x_: SSAValue, y_: SSAValue) -> SSAValue:
-        return b.emit(arith.AndIOp(x_, y_))
-
-    def either(x_: SSAValue, y_: SSAValue) -> SSAValue:
-        return b.emit(arith.OrIOp(x_, y_))
-
-    def div(n: SSAValue, d: SSAValue) -> SSAValue:
-        return b.emit(arith.DivfOp(n, d))
-
-    def sub(p: SSAValue, q: SSAValue) -> SSAValue:
-        return b.emit(arith.SubfOp(p, q))
-
-    def larger(p: SSAValue, q: SSAValue) -> SSAValue:  # |p| > |q| (false for a NaN)
-        return b.fcmp(b.emit(math.AbsFOp(p)), b.emit(math.AbsFOp(q)), "ogt")
-
     inf = b.f(float("inf"))
-    valid = both(both(b.fcmp(a, zero, "oge"), b.fcmp(x, zero, "oge")),
-                 b.emit(arith.XOrIOp(both(b.fcmp(a, zero, "oeq"), b.fcmp(x, zero, "oeq")), b.flag(True))))
-    to_one = either(b.fcmp(a, zero, "oeq"), b.fcmp(x, inf, "oeq"))
-    to_zero = either(b.fcmp(x, zero, "oeq"), b.fcmp(a, inf, "oeq"))
-    regular = both(valid, b.emit(arith.XOrIOp(either(to_one, to_zero), b.flag(True))))
+    valid = b.both(b.both(b.fcmp(a, zero, "oge"), b.fcmp(x, zero, "oge")),
+                 b.emit(arith.XOrIOp(b.both(b.fcmp(a, zero, "oeq"), b.fcmp(x, zero, "oeq")), b.flag(True))))
+    to_one = b.either(b.fcmp(a, zero, "oeq"), b.fcmp(x, inf, "oeq"))
+    to_zero = b.either(b.fcmp(x, zero, "oeq"), b.fcmp(a, inf, "oeq"))
+    regular = b.both(valid, b.emit(arith.XOrIOp(b.either(to_one, to_zero), b.flag(True))))
     a, x = b.select(regular, a, one), b.select(regular, x, one)
     prefactor = exp(b, _log_prefactor(b, a, x))
     series = b.fcmp(x, b.addf(a, one), "olt")
 
     def series_going(v: list[SSAValue]) -> SSAValue:
         going = b.fcmp(v[0], b.mulf(v[1], eps), "ogt")
-        return both(series, going)
+        return b.both(series, going)
 
     def series_step(v: list[SSAValue]) -> list[SSAValue]:
         term, total, n, *dual = v
         n = b.addf(n, one)
         a_n = b.addf(a, n)
-        term = b.mulf(term, div(x, a_n))
+        term = b.mulf(term, b.divf(x, a_n))
         if not der:
             return [term, b.addf(total, term), n]
-        harmonic = b.addf(dual[0], div(one, a_n))
-        return [term, b.addf(total, term), n, harmonic, sub(dual[1], b.mulf(term, harmonic))]
+        harmonic = b.addf(dual[0], b.divf(one, a_n))
+        return [term, b.addf(total, term), n, harmonic, b.subf(dual[1], b.mulf(term, harmonic))]
 
-    first = div(one, a)
+    first = b.divf(one, a)
     start = [first, first, zero] + ([first, b.emit(arith.NegfOp(b.mulf(first, first)))] if der else [])
     term, total, _, *series_dual = b.loop(start, series_going, series_step)
     p_series = b.mulf(prefactor, total)
@@ -740,27 +737,27 @@ def _gamma_inc(b: FloatBuilder, a: SSAValue, x: SSAValue, want: str) -> SSAValue
         return b.select(small, tiny, value), b.select(small, zero, derivative)
 
     def fraction_going(v: list[SSAValue]) -> SSAValue:
-        going = b.fcmp(b.emit(math.AbsFOp(sub(v[5], one))), eps, "ogt")
+        going = b.fcmp(b.emit(math.AbsFOp(b.subf(v[5], one))), eps, "ogt")
         if der:
-            going = either(going, b.fcmp(b.emit(math.AbsFOp(b.mulf(v[9], v[3]))),
+            going = b.either(going, b.fcmp(b.emit(math.AbsFOp(b.mulf(v[9], v[3]))),
                                          b.mulf(eps, b.emit(math.AbsFOp(v[8]))), "ogt"))
-        return both(b.emit(arith.XOrIOp(series, b.flag(True))), going)
+        return b.both(b.emit(arith.XOrIOp(series, b.flag(True))), going)
 
     def fraction_step(v: list[SSAValue]) -> list[SSAValue]:
         beta, c, d, f, i, _, *dual = v
         i = b.addf(i, one)
-        an = b.mulf(b.emit(arith.NegfOp(i)), sub(i, a))
+        an = b.mulf(b.emit(arith.NegfOp(i)), b.subf(i, a))
         beta = b.addf(beta, b.f(2.0))
         d_next, dd_next = b.addf(b.mulf(an, d), beta), zero
         if der:
             dc, dd, df, _ = dual
-            dd_next = sub(b.addf(b.mulf(i, d), b.mulf(an, dd)), one)
+            dd_next = b.subf(b.addf(b.mulf(i, d), b.mulf(an, dd)), one)
         d_next, dd_next = guarded(d_next, dd_next)
-        c_next = b.addf(beta, div(an, c))
+        c_next = b.addf(beta, b.divf(an, c))
         if der:
-            dc = sub(div(sub(b.mulf(i, c), b.mulf(an, dc)), b.mulf(c, c)), one)
+            dc = b.subf(b.divf(b.subf(b.mulf(i, c), b.mulf(an, dc)), b.mulf(c, c)), one)
         c, dc = guarded(c_next, dc if der else zero)
-        d = div(one, d_next)
+        d = b.divf(one, d_next)
         delta = b.mulf(d, c)
         if not der:
             return [beta, c, d, b.mulf(f, delta), i, delta]
@@ -768,19 +765,19 @@ def _gamma_inc(b: FloatBuilder, a: SSAValue, x: SSAValue, want: str) -> SSAValue
         d_delta = b.addf(b.mulf(dd, c), b.mulf(d, dc))
         return [beta, c, d, b.mulf(f, delta), i, delta, dc, dd, b.addf(b.mulf(df, delta), b.mulf(f, d_delta)), d_delta]
 
-    beta = sub(b.addf(x, one), a)
-    d = div(one, beta)
-    start = [beta, div(one, tiny), d, d, zero, b.f(2.0)] + ([zero, b.mulf(d, d), b.mulf(d, d), one] if der else [])
+    beta = b.subf(b.addf(x, one), a)
+    d = b.divf(one, beta)
+    start = [beta, b.divf(one, tiny), d, d, zero, b.f(2.0)] + ([zero, b.mulf(d, d), b.mulf(d, d), one] if der else [])
     _, _, _, fraction, _, _, *fraction_dual = b.loop(start, fraction_going, fraction_step)
     q_fraction = b.mulf(prefactor, fraction)
     if want == "p":
         value = b.select(series, p_series, b.one_minus(q_fraction))
     elif want == "q":
-        small_a = both(b.fcmp(a, b.f(gamma_inc.SMALL_A_Q[0]), "olt"), b.fcmp(x, b.f(gamma_inc.SMALL_A_Q[1]), "olt"))
-        value = b.select(series, b.select(small_a, _small_a_q(b, a, x, both(series, small_a)),
+        small_a = b.both(b.fcmp(a, b.f(gamma_inc.SMALL_A_Q[0]), "olt"), b.fcmp(x, b.f(gamma_inc.SMALL_A_Q[1]), "olt"))
+        value = b.select(series, b.select(small_a, _small_a_q(b, a, x, b.both(series, small_a)),
                                           b.one_minus(p_series)), q_fraction)
     else:
-        d_log = sub(b.emit(math.LogOp(x)), call(b, digamma, a))
+        d_log = b.subf(b.emit(math.LogOp(x)), call(b, digamma, a))
         d_p = b.mulf(prefactor, b.addf(b.mulf(d_log, total), series_dual[1]))
         d_q = b.mulf(prefactor, b.addf(b.mulf(d_log, fraction), fraction_dual[2]))
         value = b.select(series, d_p, b.emit(arith.NegfOp(d_q)))
@@ -830,22 +827,13 @@ def _gamma_inc_inverse(b: FloatBuilder, a: SSAValue, y: SSAValue, upper: bool) -
     (the helpers), from inverse_guess's start."""
     zero, one, half, nan, inf = b.f(0.0), b.f(1.0), b.f(0.5), b.f(float("nan")), b.f(float("inf"))
 
-    def both(p: SSAValue, q: SSAValue) -> SSAValue:
-        return b.emit(arith.AndIOp(p, q))
-
-    def sub(p: SSAValue, q: SSAValue) -> SSAValue:
-        return b.emit(arith.SubfOp(p, q))
-
-    def div(p: SSAValue, q: SSAValue) -> SSAValue:
-        return b.emit(arith.DivfOp(p, q))
-
     def log(v: SSAValue) -> SSAValue:
         return b.emit(math.LogOp(v))
 
-    valid = both(both(b.fcmp(a, zero, "ogt"), b.fcmp(a, inf, "olt")),
-                 both(b.fcmp(y, zero, "oge"), b.fcmp(y, one, "ole")))
+    valid = b.both(b.both(b.fcmp(a, zero, "ogt"), b.fcmp(a, inf, "olt")),
+                 b.both(b.fcmp(y, zero, "oge"), b.fcmp(y, one, "ole")))
     at_zero, at_one = b.fcmp(y, zero, "oeq"), b.fcmp(y, one, "oeq")
-    regular = both(valid, b.emit(arith.XOrIOp(b.emit(arith.OrIOp(at_zero, at_one)), b.flag(True))))
+    regular = b.both(valid, b.emit(arith.XOrIOp(b.emit(arith.OrIOp(at_zero, at_one)), b.flag(True))))
     a, y = b.select(regular, a, one), b.select(regular, y, half)
     log_y, log_1my = log(y), log1p(b, b.emit(arith.NegfOp(y)))
     log_p, log_q = (log_1my, log_y) if upper else (log_y, log_1my)
@@ -854,30 +842,30 @@ def _gamma_inc_inverse(b: FloatBuilder, a: SSAValue, y: SSAValue, upper: bool) -
     # the start (inverse_guess)
     c0, c1, d1, d2 = (b.f(c) for c in gamma_inc.NORMAL_GUESS)
     t = b.emit(math.SqrtOp(b.mulf(b.f(-2.0), b.emit(arith.MinimumfOp(log_p, log_q)))))
-    z = sub(t, div(b.fma(c1, t, c0), b.fma(t, b.fma(t, d2, d1), one)))
+    z = b.subf(t, b.divf(b.fma(c1, t, c0), b.fma(t, b.fma(t, d2, d1), one)))
     z = b.select(b.fcmp(log_p, log_q, "olt"), b.emit(arith.NegfOp(z)), z)
-    base = b.addf(sub(one, div(one, b.mulf(b.f(9.0), a))), div(z, b.mulf(b.f(3.0), b.emit(math.SqrtOp(a)))))
+    base = b.addf(b.subf(one, b.divf(one, b.mulf(b.f(9.0), a))), b.divf(z, b.mulf(b.f(3.0), b.emit(math.SqrtOp(a)))))
     wilson_hilferty = b.fma(b.f(3.0), log(base), log(a))
-    series = div(b.addf(log_p, b.emit(sj.LgammaOp(b.addf(a, one)))), a)
+    series = b.divf(b.addf(log_p, b.emit(sj.LgammaOp(b.addf(a, one)))), a)
     tail = log(b.emit(arith.MaximumfOp(b.emit(arith.NegfOp(b.addf(log_q, b.emit(sj.LgammaOp(a))))), one)))
-    start = b.select(both(b.fcmp(series, zero, "olt"), b.fcmp(log_q, b.f(-1.0), "ogt")), series, tail)
-    start = b.select(both(b.fcmp(a, one, "ogt"), b.fcmp(base, zero, "ogt")), wilson_hilferty, start)
+    start = b.select(b.both(b.fcmp(series, zero, "olt"), b.fcmp(log_q, b.f(-1.0), "ogt")), series, tail)
+    start = b.select(b.both(b.fcmp(a, one, "ogt"), b.fcmp(base, zero, "ogt")), wilson_hilferty, start)
     done, limit = b.f(4 * gamma_inc.EPS), b.f(gamma_inc.STEP_LIMIT)
 
     def going(v: list[SSAValue]) -> SSAValue:
         x, i, step = v
-        moving = both(b.fcmp(b.emit(math.AbsFOp(step)), done, "ogt"), b.fcmp(x, zero, "ogt"))
-        return both(both(regular, moving), b.fcmp(i, b.f(float(gamma_inc.INVERSE_STEPS)), "olt"))
+        moving = b.both(b.fcmp(b.emit(math.AbsFOp(step)), done, "ogt"), b.fcmp(x, zero, "ogt"))
+        return b.both(b.both(regular, moving), b.fcmp(i, b.f(float(gamma_inc.INVERSE_STEPS)), "olt"))
 
     def step_(v: list[SSAValue]) -> list[SSAValue]:
         x, i, _ = v
         f = b.select(on_q, call(b, gammaincc, a, x), call(b, gammainc, a, x))
         log_f = log(f)
-        slope = exp(b, sub(_log_prefactor(b, a, x), log_f))
+        slope = exp(b, b.subf(_log_prefactor(b, a, x), log_f))
         slope = b.select(on_q, b.emit(arith.NegfOp(slope)), slope)
-        u = div(sub(log_f, target), slope)
-        halley = b.mulf(b.mulf(half, u), sub(sub(a, x), slope))
-        step = b.select(b.fcmp(b.emit(math.AbsFOp(halley)), half, "olt"), div(u, sub(one, halley)), u)
+        u = b.divf(b.subf(log_f, target), slope)
+        halley = b.mulf(b.mulf(half, u), b.subf(b.subf(a, x), slope))
+        step = b.select(b.fcmp(b.emit(math.AbsFOp(halley)), half, "olt"), b.divf(u, b.subf(one, halley)), u)
         step = b.emit(arith.MinimumfOp(b.emit(arith.MaximumfOp(step, b.emit(arith.NegfOp(limit)))), limit))
         vanished = b.fcmp(f, zero, "oeq")  # past F's last double: halfway back
         step = b.select(vanished, b.select(on_q, half, b.f(-0.5)), step)
