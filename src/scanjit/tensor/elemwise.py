@@ -506,8 +506,8 @@ SCALARS: dict[str, Scalar] = {
         mul(g, mul(SQRT_PI / 2, exp(mul(out, out))))]),
     "gammaln": Scalar(_libm(_lgamma), _float, grad=lambda x, out, g: [mul(g, psi(x))]),
     "gamma": Scalar(_libm(_tgamma), _float, grad=lambda x, out, g: [mul(g, mul(out, psi(x)))]),
-    # the regularized incomplete gamma functions; d/da by gammainc_der, whose own
-    # derivative in a PyTensor lacks too
+    # the regularized incomplete gamma functions and their inverses in x; d/da by
+    # gammainc_der, whose own derivative in a is undefined (PyTensor has none either)
     "gammainc": Scalar(_gamma_inc(0), _float, grad=lambda a, x, out, g: [
         mul(g, gammainc_der(a, x)), mul(g, _gamma_inc_dx(a, x))]),
     "gammaincc": Scalar(_gamma_inc(1), _float, grad=lambda a, x, out, g: [
@@ -694,9 +694,9 @@ __all__ = ["Elemwise", "SCALARS", "add", "sub", "mul", "true_div", "int_div", "m
            "minimum", "switch", "clip", "and_", "or_", "xor", "invert", "where", "cast", "sign",
            "square", "sqr", "reciprocal", "floor", "ceil", "trunc", "round", "round_half_to_even",
            "round_half_away_from_zero", "isnan", "isinf", "sigmoid", "expit", "softplus", "log1p",
-           "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfcx", "erfcinv", "erfinv", "gamma", "gammaln", "psi", "digamma", "tri_gamma",
-           "i0", "i1", "j0", "j1", "gammainc", "gammaincc", "gammaincinv", "gammainccinv",
-           "polygamma", *LIBM,
+           "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfcx", "erfcinv", "erfinv", "gamma", "gammaln", "psi",
+           "digamma", "tri_gamma", "polygamma", "i0", "i1", "j0", "j1", "gammainc", "gammaincc", "gammaincinv",
+           "gammainccinv", *LIBM,
            "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "power", "floor_div",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "log1pexp", "isfinite", "isposinf",
            "isneginf", "deg2rad", "rad2deg", "iround", "divmod", "nan_to_num", "second", "fill"]

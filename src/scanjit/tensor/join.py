@@ -156,8 +156,8 @@ def unpack(packed_input, packed_shapes, keep_axes=None) -> list[Variable]:
     packed = as_tensor_variable(packed_input)
     if keep_axes is None and packed.ndim != 1:
         raise ValueError("unpack can only be called with keep_axis=None for 1d inputs")
-    kept = {} if keep_axes is None else {_axis(a, packed.ndim) for a in ([keep_axes] if isinstance(keep_axes, int)
-                                                                         else keep_axes)}
+    axes = [] if keep_axes is None else [keep_axes] if isinstance(keep_axes, int) else list(keep_axes)
+    kept = {_axis(a, packed.ndim) for a in axes}
     rest = [a for a in range(packed.ndim) if a not in kept]
     if len(rest) != 1:
         raise ValueError(f"unpack input must have exactly one more dimension than implied by keep_axes. "
