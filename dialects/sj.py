@@ -336,6 +336,43 @@ class GammainccinvOp(FloatBinaryFunctionOp):
     name = "sj.gammainccinv"
 
 
+class FloatTernaryFunctionOp(IRDLOperation, abc.ABC):
+    """A scalar function of three floats that the math dialect lacks
+    (`%r = sj.betainc %a, %b, %x : f64`); math-polynomial-approximation expands it."""
+
+    T: ClassVar = VarConstraint("T", AnyFloatConstr)
+    first = operand_def(T)
+    second = operand_def(T)
+    third = operand_def(T)
+    result = result_def(T)
+    traits = traits_def(Pure())
+    assembly_format = "$first `,` $second `,` $third attr-dict `:` type($result)"
+
+    def __init__(self, first: SSAValue, second: SSAValue, third: SSAValue):
+        super().__init__(operands=[first, second, third], result_types=[first.type])
+
+
+@irdl_op_definition
+class BetaincOp(FloatTernaryFunctionOp):
+    """I_x(a, b), the regularized incomplete beta function"""
+
+    name = "sj.betainc"
+
+
+@irdl_op_definition
+class BetaincDerAOp(FloatTernaryFunctionOp):
+    """dI_x(a, b)/da"""
+
+    name = "sj.betainc_der_a"
+
+
+@irdl_op_definition
+class BetaincDerBOp(FloatTernaryFunctionOp):
+    """dI_x(a, b)/db"""
+
+    name = "sj.betainc_der_b"
+
+
 @irdl_op_definition
 class PolygammaOp(IRDLOperation):
     """The n-th derivative of digamma at x (`sj.polygamma %n, %x : i64, f64`):
@@ -672,5 +709,5 @@ SJ = Dialect(
     [MapOp, YieldOp, ReduceOp, ArgmaxOp, CumulativeOp, DotOp, RowOp, BufferRowOp, DimShuffleOp, InsertRowOp, SliceOp,
      ArangeOp, FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp, SigmoidOp, SoftplusOp, ErfcOp,
      ErfinvOp, TgammaOp, BesselJ0Op, BesselJ1Op, LgammaOp, DigammaOp, TrigammaOp, PolygammaOp, GammaincOp,
-     GammainccOp, GammaincDerOp, GammaincinvOp, GammainccinvOp],
+     GammainccOp, GammaincDerOp, GammaincinvOp, GammainccinvOp, BetaincOp, BetaincDerAOp, BetaincDerBOp],
 )

@@ -5,7 +5,8 @@ arith code around libm calls (erf, erfc; tan; sin); `sj.polygamma` as loops
 in blocks (n!, the Hurwitz zeta's terms), and `sj.gammainc`, `sj.gammaincc`,
 `sj.gammainc_der` and the inverses `sj.gammaincinv`, `sj.gammainccinv` as the
 loops of scanjit.incomplete_gamma (a series, a continued fraction, Halley's
-steps), which do not vectorize.
+steps), `sj.betainc` and its derivatives as scanjit.incomplete_beta's
+continued fraction; loops which do not vectorize.
 
 libm's functions are calls, and a loop with a call in it does not vectorize.
 This pass (named after MLIR's) rewrites them into straight-line, branch-free
@@ -884,6 +885,115 @@ def gammainccinv(b: FloatBuilder, a: SSAValue, y: SSAValue) -> SSAValue:
     return _gamma_inc_inverse(b, a, y, upper=True)
 
 
+def _beta_inc(b: FloatBuilder, a: SSAValue, b_: SSAValue, x: SSAValue, wrt: str) -> SSAValue:
+    """I_x(a, b), or its derivative in `wrt` ("a" or "b"), as
+    scanjit.incomplete_beta's beta_inc: Lentz's method on the continued
+    fraction at (p, q, z) = (a, b, x), or (b, a, 1 - x) above the mean, the
+    derivative carried along from the seeds (dp, dq)."""
+    zero, one, two, nan, inf = b.f(0.0), b.f(1.0), b.f(2.0), b.f(float("nan")), b.f(float("inf"))
+    eps, tiny = b.f(gamma_inc.EPS), b.f(gamma_inc.TINY)
+    valid = b.both(b.both(b.fcmp(a, zero, "oge"), b.fcmp(b_, zero, "oge")),
+                   b.both(b.fcmp(x, zero, "oge"), b.fcmp(x, one, "ole")))
+    valid = b.both(valid, b.emit(arith.XOrIOp(b.both(b.fcmp(a, zero, "oeq"), b.fcmp(b_, zero, "oeq")), b.flag(True))))
+    to_zero = b.either(b.either(b.fcmp(x, zero, "oeq"), b.fcmp(b_, zero, "oeq")), b.fcmp(a, inf, "oeq"))
+    to_one = b.either(b.either(b.fcmp(x, one, "oeq"), b.fcmp(a, zero, "oeq")), b.fcmp(b_, inf, "oeq"))
+    regular = b.both(valid, b.emit(arith.XOrIOp(b.either(to_zero, to_one), b.flag(True))))
+    a, b_, x = b.select(regular, a, one), b.select(regular, b_, one), b.select(regular, x, b.f(0.5))
+    swap = b.fcmp(x, b.divf(b.addf(a, one), b.addf(b.addf(a, b_), two)), "ogt")
+    p, q, z = b.select(swap, b_, a), b.select(swap, a, b_), b.select(swap, b.one_minus(x), x)
+    seed_a, seed_b = (one, zero) if wrt == "a" else (zero, one) if wrt == "b" else (zero, zero)
+    dp, dq = b.select(swap, seed_b, seed_a), b.select(swap, seed_a, seed_b)
+    der = bool(wrt)
+
+    def guarded(value: SSAValue, derivative: SSAValue) -> tuple[SSAValue, SSAValue]:
+        small = b.fcmp(b.emit(math.AbsFOp(value)), tiny, "olt")
+        return b.select(small, tiny, value), b.select(small, zero, derivative)
+
+    def half_step(m: SSAValue, even: bool, c, d, f, dc, dd, df):
+        if even:  # d_2m = m (q - m) z / ((p + 2m - 1)(p + 2m))
+            num = b.mulf(b.mulf(m, b.subf(q, m)), z)
+            p2m = b.addf(p, b.mulf(two, m))
+            den = b.mulf(b.subf(p2m, one), p2m)
+            d_num, d_den = b.mulf(b.mulf(m, dq), z), b.mulf(dp, b.subf(b.mulf(two, p2m), one))
+        else:  # d_2m+1 = -(p + m)(p + q + m) z / ((p + 2m)(p + 2m + 1))
+            pm, pqm = b.addf(p, m), b.addf(b.addf(p, q), m)
+            num = b.emit(arith.NegfOp(b.mulf(b.mulf(pm, pqm), z)))
+            p2m = b.addf(p, b.mulf(two, m))
+            den = b.mulf(p2m, b.addf(p2m, one))
+            d_num = b.emit(arith.NegfOp(b.mulf(b.addf(b.mulf(dp, pqm), b.mulf(pm, b.addf(dp, dq))), z)))
+            d_den = b.mulf(dp, b.addf(b.mulf(two, p2m), one))
+        an = b.divf(num, den)
+        d_next, c_next = b.addf(one, b.mulf(an, d)), b.addf(one, b.divf(an, c))
+        dd_next = dc_next = zero
+        if der:
+            d_an = b.divf(b.subf(b.mulf(d_num, den), b.mulf(num, d_den)), b.mulf(den, den))
+            dd_next = b.addf(b.mulf(d_an, d), b.mulf(an, dd))
+            dc_next = b.divf(b.subf(b.mulf(d_an, c), b.mulf(an, dc)), b.mulf(c, c))
+        d_next, dd_next = guarded(d_next, dd_next)
+        c, dc = guarded(c_next, dc_next)
+        d = b.divf(one, d_next)
+        delta = b.mulf(d, c)
+        if not der:
+            return c, d, b.mulf(f, delta), delta, zero, zero, zero, zero
+        dd = b.emit(arith.NegfOp(b.mulf(b.mulf(dd_next, d), d)))
+        d_delta = b.addf(b.mulf(dd, c), b.mulf(d, dc))
+        return c, d, b.mulf(f, delta), delta, dc, dd, b.addf(b.mulf(df, delta), b.mulf(f, d_delta)), d_delta
+
+    def going(v: list[SSAValue]) -> SSAValue:
+        moving = b.fcmp(b.emit(math.AbsFOp(b.subf(v[4], one))), eps, "ogt")
+        if der:
+            moving = b.either(moving, b.fcmp(b.emit(math.AbsFOp(b.mulf(v[8], v[2]))),
+                                             b.mulf(eps, b.emit(math.AbsFOp(v[7]))), "ogt"))
+        return b.both(b.both(regular, moving), b.fcmp(v[3], b.f(float(gamma_inc.FRACTION_STEPS)), "olt"))
+
+    def step(v: list[SSAValue]) -> list[SSAValue]:
+        c, d, f, m, _, *dual = v
+        dc, dd, df = (dual[0], dual[1], dual[2]) if der else (zero, zero, zero)
+        m = b.addf(m, one)
+        c, d, f, _, dc, dd, df, _ = half_step(m, True, c, d, f, dc, dd, df)
+        c, d, f, delta, dc, dd, df, d_delta = half_step(m, False, c, d, f, dc, dd, df)
+        return [c, d, f, m, delta] + ([dc, dd, df, d_delta] if der else [])
+
+    p1 = b.addf(p, one)
+    d0 = b.subf(one, b.divf(b.mulf(b.addf(p, q), z), p1))
+    dd0 = b.emit(arith.NegfOp(b.divf(b.mulf(b.subf(b.mulf(b.addf(dp, dq), p1), b.mulf(b.addf(p, q), dp)), z),
+                                     b.mulf(p1, p1))))
+    d0, dd0 = guarded(d0, dd0)
+    d = b.divf(one, d0)
+    dd = b.emit(arith.NegfOp(b.mulf(b.mulf(dd0, d), d)))
+    start = [one, d, d, zero, two] + ([zero, dd, dd, one] if der else [])
+    _, _, fraction, _, _, *dual = b.loop(start, going, step)
+    log_z, log_1mz = b.emit(math.LogOp(z)), log1p(b, b.emit(arith.NegfOp(z)))
+    lgamma_pq = b.emit(sj.LgammaOp(b.addf(p, q)))
+    log_beta = b.subf(b.addf(b.emit(sj.LgammaOp(p)), b.emit(sj.LgammaOp(q))), lgamma_pq)
+    front = exp(b, b.subf(b.subf(b.addf(b.mulf(p, log_z), b.mulf(q, log_1mz)), b.emit(math.LogOp(p))), log_beta))
+    if der:
+        psi_pq = call(b, digamma, b.addf(p, q))
+        d_log_p = b.addf(b.subf(b.subf(log_z, b.divf(one, p)), call(b, digamma, p)), psi_pq)
+        d_log_q = b.addf(b.subf(log_1mz, call(b, digamma, q)), psi_pq)
+        d_log_front = b.addf(b.mulf(dp, d_log_p), b.mulf(dq, d_log_q))
+        value = b.mulf(front, b.addf(b.mulf(d_log_front, fraction), dual[2]))
+        value = b.select(swap, b.emit(arith.NegfOp(value)), value)
+        ends = zero, zero
+    else:
+        value = b.mulf(front, fraction)
+        value = b.select(swap, b.one_minus(value), value)
+        ends = zero, one
+    return b.select(valid, b.select(to_zero, ends[0], b.select(to_one, ends[1], value)), nan)
+
+
+def betainc(b: FloatBuilder, a: SSAValue, b_: SSAValue, x: SSAValue) -> SSAValue:
+    return _beta_inc(b, a, b_, x, "")
+
+
+def betainc_der_a(b: FloatBuilder, a: SSAValue, b_: SSAValue, x: SSAValue) -> SSAValue:
+    return _beta_inc(b, a, b_, x, "a")
+
+
+def betainc_der_b(b: FloatBuilder, a: SSAValue, b_: SSAValue, x: SSAValue) -> SSAValue:
+    return _beta_inc(b, a, b_, x, "b")
+
+
 def helper_name(expansion) -> str:
     return f"scanjit_{expansion.__name__.rstrip('_')}"
 
@@ -929,10 +1039,12 @@ EXPANSIONS = {math.ExpOp: exp, math.TanhOp: tanh, math.PowFOp: pow_, math.FPowIO
               math.Log1pOp: log1p, math.ExpM1Op: expm1, sj.SigmoidOp: sigmoid, sj.SoftplusOp: softplus,
               sj.ErfinvOp: erfinv, sj.DigammaOp: digamma, sj.TrigammaOp: trigamma, sj.PolygammaOp: polygamma,
               sj.GammaincOp: gammainc, sj.GammainccOp: gammaincc, sj.GammaincDerOp: gammainc_der,
-              sj.GammaincinvOp: gammaincinv, sj.GammainccinvOp: gammainccinv}
+              sj.GammaincinvOp: gammaincinv, sj.GammainccinvOp: gammainccinv, sj.BetaincOp: betainc,
+              sj.BetaincDerAOp: betainc_der_a, sj.BetaincDerBOp: betainc_der_b}
 # the helpers (and arities) an expansion calls
 CALLS = {polygamma: ((hurwitz_zeta, 3), (digamma, 1)), gammainc_der: ((digamma, 1),),
-         gammaincinv: ((gammainc, 2), (gammaincc, 2)), gammainccinv: ((gammainc, 2), (gammaincc, 2))}
+         gammaincinv: ((gammainc, 2), (gammaincc, 2)), gammainccinv: ((gammainc, 2), (gammaincc, 2)),
+         betainc_der_a: ((digamma, 1),), betainc_der_b: ((digamma, 1),)}
 
 
 @dataclass

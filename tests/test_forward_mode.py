@@ -61,7 +61,8 @@ def _check(inputs, out, values, mode, direct_pytensor=None, fd=True):
     return got
 
 
-TESTED_ELSEWHERE = ("polygamma", "gammainc_der", "switch")  # an integer order; no gradient in a; a boolean condition
+# an integer order; no second derivatives in a (and b); a boolean condition
+TESTED_ELSEWHERE = ("polygamma", "gammainc_der", "betainc_der_a", "betainc_der_b", "switch")
 
 
 def _differentiable(name: str) -> bool:

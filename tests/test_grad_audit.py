@@ -2,11 +2,12 @@
 differences (verify_grad, float64) in some case, found from the op tables
 themselves: every row of SCALARS with a gradient and every Op class with one
 must appear in the graph of a case here or in the tables of tests/test_grad.py,
-tests/test_grad_scan.py and tests/test_incomplete_gamma.py, so a new op
-without a gradient test fails. This file adds what those tables lack: casts (integer and bool results
-give zeros, as PyTensor), ifelse, switch/where, all/any, assert_op, tensordot
-and psi inside a scan step, and random draws (no gradient for their
-parameters: NullTypeGradError, as PyTensor)."""
+tests/test_grad_scan.py, tests/test_incomplete_gamma.py and _beta.py, so a
+new op without a gradient test fails. This file adds what those tables lack:
+casts (integer and bool results give zeros, as PyTensor), ifelse,
+switch/where, all/any, assert_op, tensordot and psi inside a scan step, and
+random draws (no gradient for their parameters: NullTypeGradError, as
+PyTensor)."""
 
 import functools
 
@@ -28,6 +29,7 @@ from scanjit.tensor.random.op import RandomVariable
 
 import test_grad
 import test_grad_scan
+import test_incomplete_beta
 import test_incomplete_gamma
 
 try:  # a second oracle where it is installed
@@ -99,6 +101,17 @@ def test_verify_grad(name):
     rounded = "float32" in name  # through float32: its steps and tolerances
     verify_grad(lambda *xs: fn(pt, *xs), _points(shapes, 1), rng=np.random.default_rng(2), mode="py",
                 eps=1e-3 if rounded else None, abs_tol=1e-3 if rounded else None)
+
+
+SPECIAL = {**test_incomplete_gamma.GRADIENTS, **test_incomplete_beta.GRADIENTS}
+
+
+@pytest.mark.parametrize("mode", [None, "py"], ids=["compiled", "reference"])
+@pytest.mark.parametrize("name", SPECIAL)
+def test_verify_grad_of_special_functions(name, mode):
+    """The incomplete gamma and beta functions' cases, at their own points."""
+    fn, points = SPECIAL[name]
+    verify_grad(fn, points, rng=np.random.default_rng(3), mode=mode)
 
 
 def test_verify_grad_compiled():
@@ -196,7 +209,7 @@ def _case_graphs():
         yield fn(pt, *inputs([shape_a, shape_b]))
     for fn, shapes in test_grad_scan.FORMS.values():
         yield fn(*inputs(shapes))
-    for fn, points in test_incomplete_gamma.GRADIENTS.values():
+    for fn, points in SPECIAL.values():
         yield fn(*inputs([p.shape for p in points]))
 
 

@@ -89,6 +89,7 @@ _FLOAT_BINARY = {"add": arith.AddfOp, "sub": arith.SubfOp, "mul": arith.MulfOp,
                  "minimum": arith.MinimumfOp, "pow": math.PowFOp, "arctan2": math.Atan2Op,
                  "gammainc": sj.GammaincOp, "gammaincc": sj.GammainccOp, "gammainc_der": sj.GammaincDerOp,
                  "gammaincinv": sj.GammaincinvOp, "gammainccinv": sj.GammainccinvOp}
+_FLOAT_TERNARY = {"betainc": sj.BetaincOp, "betainc_der_a": sj.BetaincDerAOp, "betainc_der_b": sj.BetaincDerBOp}
 _INT_BINARY = {"add": arith.AddiOp, "sub": arith.SubiOp, "mul": arith.MuliOp,
                "maximum": arith.MaxSIOp, "minimum": arith.MinSIOp,
                "and": arith.AndIOp, "or": arith.OrIOp, "xor": arith.XOrIOp, "pow": math.IPowIOp}
@@ -110,8 +111,9 @@ _FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt
 # Computed in f64 and rounded for f32: libm's f32 functions are less accurate,
 # and a composition rounds once instead of at each op.
 _IN_F64 = {"erf", "erfc", "erfcx", "erfcinv", "gamma", "i0", "i1", "j0", "j1", "gammainc", "gammaincc",
-           "gammainc_der", "gammaln", "log1mexp", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos", "arctan",
-           "arctan2", "arcsinh", "arccosh", "arctanh", "exp2", "log2", "log10"}
+           "gammainc_der", "gammainccinv", "gammaincinv", "betainc", "betainc_der_a", "betainc_der_b", "gammaln",
+           "log1mexp", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos", "arctan", "arctan2", "arcsinh",
+           "arccosh", "arctanh", "exp2", "log2", "log10"}
 _CMP = {"lt": ("olt", "slt"), "gt": ("ogt", "sgt"), "le": ("ole", "sle"), "ge": ("oge", "sge"),
         "eq": ("oeq", "eq"), "neq": ("une", "ne")}
 LN2 = 0.6931471805599453
@@ -167,7 +169,7 @@ def elemwise(emit: Emit, scalar_op: str, args: list[SSAValue], in_dtypes: list[s
         return emit(arith.SubiOp(const(emit, 0, out_dtype), xs[0]))
     if scalar_op == "abs" and not flt:
         return emit(math.AbsIOp(xs[0]))
-    table = (_FLOAT_UNARY if len(xs) == 1 else _FLOAT_BINARY) if flt else \
+    table = (_FLOAT_UNARY, _FLOAT_BINARY, _FLOAT_TERNARY)[len(xs) - 1] if flt else \
         _BOOL_BINARY if out_dtype == "bool" else _INT_BINARY
     if scalar_op not in table:
         raise NotImplementedError(f"Elemwise{{{scalar_op}}} on {out_dtype}")

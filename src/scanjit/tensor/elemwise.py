@@ -19,6 +19,7 @@ import numpy as np
 
 from scanjit import config
 from scanjit.bessel import bessel_i
+from scanjit.incomplete_beta import beta_inc
 from scanjit.incomplete_gamma import gamma_inc, gamma_inc_inverse
 from scanjit.dtypes import DTYPES, INTS, is_float, upcast, upgrade_to_float
 from scanjit.graph import Apply, Constant, NullTypeGradError, Op, TensorType, Variable
@@ -165,6 +166,30 @@ def _inverse_grads(upper: bool) -> Callable:
         per_dp_dx = true_div(g, _gamma_inc_dx(a, x))
         return [neg(mul(per_dp_dx, gammainc_der(a, x))), neg(per_dp_dx) if upper else per_dp_dx]
     return grads
+
+
+def _beta_inc(wrt: str) -> Callable:
+    """I_x(a, b), or its derivative in `wrt` ("a", "b"), as scanjit.incomplete_beta computes it."""
+    def digamma(v: float) -> float:
+        return float(_digamma(np.array([v]))[0])
+
+    def fn(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return np.vectorize(lambda *v: beta_inc(*v, wrt, digamma)[1 if wrt else 0], otypes=[np.float64])(
+                a.astype(np.float64), b.astype(np.float64), x.astype(np.float64))
+    return fn
+
+
+def _beta_inc_dx(a: Variable, b: Variable, x: Variable) -> Variable:
+    """dI_x(a, b)/dx = x^(a-1) (1 - x)^(b-1) / B(a, b) (PyTensor's)."""
+    return exp(sub(add(mul(sub(a, 1), log(x)), mul(sub(b, 1), log1p(neg(x)))),
+                   sub(add(gammaln(a), gammaln(b)), gammaln(add(a, b)))))
+
+
+def _beta_inc_dx_log_d(a: Variable, b: Variable, x: Variable, wrt: str) -> Variable:
+    """d/d`wrt` of log(dI/dx): log x - psi(a) + psi(a + b), or log1p(-x) - psi(b) + psi(a + b)."""
+    own = sub(log(x), psi(a)) if wrt == "a" else sub(log1p(neg(x)), psi(b))
+    return add(own, psi(add(a, b)))
 
 
 def _gamma_inc_dx(a: Variable, x: Variable) -> Variable:
@@ -514,6 +539,14 @@ SCALARS: dict[str, Scalar] = {
         neg(mul(g, gammainc_der(a, x))), neg(mul(g, _gamma_inc_dx(a, x)))]),
     "gammainc_der": Scalar(_gamma_inc(2), _float, grad=lambda a, x, out, g: [
         UNDEFINED, mul(g, mul(_gamma_inc_dx(a, x), sub(log(x), psi(a))))]),
+    # the regularized incomplete beta function; its derivatives in a and b have
+    # no derivatives in a and b themselves
+    "betainc": Scalar(_beta_inc(""), _float, grad=lambda a, b, x, out, g: [
+        mul(g, betainc_der_a(a, b, x)), mul(g, betainc_der_b(a, b, x)), mul(g, _beta_inc_dx(a, b, x))]),
+    "betainc_der_a": Scalar(_beta_inc("a"), _float, grad=lambda a, b, x, out, g: [
+        UNDEFINED, UNDEFINED, mul(g, mul(_beta_inc_dx(a, b, x), _beta_inc_dx_log_d(a, b, x, "a")))]),
+    "betainc_der_b": Scalar(_beta_inc("b"), _float, grad=lambda a, b, x, out, g: [
+        UNDEFINED, UNDEFINED, mul(g, mul(_beta_inc_dx(a, b, x), _beta_inc_dx_log_d(a, b, x, "b")))]),
     "gammaincinv": Scalar(_gamma_inc_inverse(False), _float, grad=_inverse_grads(False)),
     "gammainccinv": Scalar(_gamma_inc_inverse(True), _float, grad=_inverse_grads(True)),
     # Bessel functions: i0 and i1 as scanjit.bessel computes them, j0 and j1 C's;
@@ -655,6 +688,7 @@ xlogy, xlog1py, erfcx, erfcinv = (_elemwise(n) for n in ("xlogy", "xlog1py", "er
 i0, i1, j0, j1 = (_elemwise(n) for n in ("i0", "i1", "j0", "j1"))
 gammainc, gammaincc, gammainc_der, gammaincinv, gammainccinv = (
     _elemwise(n) for n in ("gammainc", "gammaincc", "gammainc_der", "gammaincinv", "gammainccinv"))
+betainc, betainc_der_a, betainc_der_b = (_elemwise(n) for n in ("betainc", "betainc_der_a", "betainc_der_b"))
 erf, erfc, erfinv, gamma, gammaln, psi, tri_gamma, polygamma = (
     _elemwise(n) for n in ("erf", "erfc", "erfinv", "gamma", "gammaln", "psi", "tri_gamma", "polygamma"))
 tan, sinh, cosh, arcsin, arccos, arctan, arctan2, arcsinh, arccosh, arctanh, exp2, log2, log10 = (
@@ -696,7 +730,7 @@ __all__ = ["Elemwise", "SCALARS", "add", "sub", "mul", "true_div", "int_div", "m
            "round_half_away_from_zero", "isnan", "isinf", "sigmoid", "expit", "softplus", "log1p",
            "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfcx", "erfcinv", "erfinv", "gamma", "gammaln", "psi",
            "digamma", "tri_gamma", "polygamma", "i0", "i1", "j0", "j1", "gammainc", "gammaincc", "gammaincinv",
-           "gammainccinv", *LIBM,
+           "gammainccinv", "betainc", *LIBM,
            "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "power", "floor_div",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "log1pexp", "isfinite", "isposinf",
            "isneginf", "deg2rad", "rad2deg", "iround", "divmod", "nan_to_num", "second", "fill"]

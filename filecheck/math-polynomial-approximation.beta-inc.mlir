@@ -1,0 +1,40 @@
+// RUN: scanjit-opt %s -p math-polynomial-approximation | filecheck %s
+// RUN: scanjit-opt %s -p math-polynomial-approximation,convert-func-to-llvm,convert-cf-to-llvm,convert-arith-to-llvm,convert-math-to-llvm,reconcile-unrealized-casts | filecheck %s --check-prefix=LLVM
+
+// The incomplete beta function (scanjit.incomplete_beta): a helper of a, b
+// and x running Lentz's method on the continued fraction (c, d, F, m,
+// delta: two of its terms a step), then the front x^a (1 - x)^b / (a B(a, b))
+// from three lgammas. A derivative carries the derivatives of c, d, F and
+// delta along and calls digamma's helper for p, q and p + q.
+func.func @f(%a: f64, %b: f64, %x: f64) -> (f64, f64) {
+  %i = sj.betainc %a, %b, %x : f64
+  %d = sj.betainc_der_b %a, %b, %x : f64
+  func.return %i, %d : f64, f64
+}
+
+// CHECK-LABEL: func.func @f
+// CHECK-NEXT:    %i = llvm.call @scanjit_betainc(%a, %b, %x) : (f64, f64, f64) -> f64
+// CHECK-NEXT:    %d = llvm.call @scanjit_betainc_der_b(%a, %b, %x) : (f64, f64, f64) -> f64
+
+// CHECK-LABEL: llvm.func internal @scanjit_betainc
+// CHECK-SAME:    (%{{.*}}: f64, %{{.*}}: f64, %{{.*}}: f64) -> f64 attributes {scanjit.always_inline} {
+// CHECK:         cf.br ^[[HEAD:.*]](%{{.*}} : f64, f64, f64, f64, f64)
+// CHECK-NEXT:  ^[[HEAD]](
+// CHECK:         cf.cond_br %{{.*}}, ^[[BODY:.*]], ^[[EXIT:.*]]
+// CHECK-NEXT:  ^[[BODY]]:
+// CHECK:         cf.br ^[[HEAD]](
+// CHECK-NEXT:  ^[[EXIT]]:
+// CHECK-COUNT-3: sj.lgamma
+// CHECK-NOT:     llvm.call @scanjit_digamma
+// CHECK:         llvm.return
+
+// CHECK-LABEL: llvm.func internal @scanjit_betainc_der_b
+// CHECK:         cf.br ^{{.*}}(%{{.*}} : f64, f64, f64, f64, f64, f64, f64, f64, f64)
+// CHECK-COUNT-3: llvm.call @scanjit_digamma
+// CHECK:         llvm.return
+
+// LLVM-LABEL: llvm.func internal @scanjit_betainc
+// LLVM:         llvm.cond_br
+// LLVM:         llvm.call @lgamma_r(
+// LLVM-NOT:     cf.
+// LLVM:         llvm.return
