@@ -374,6 +374,13 @@ class BetaincDerBOp(FloatTernaryFunctionOp):
 
 
 @irdl_op_definition
+class BetaincinvOp(FloatTernaryFunctionOp):
+    """The x with I_x(a, b) = y"""
+
+    name = "sj.betaincinv"
+
+
+@irdl_op_definition
 class PolygammaOp(IRDLOperation):
     """The n-th derivative of digamma at x (`sj.polygamma %n, %x : i64, f64`):
     digamma for n = 0, NaN for n < 0; math-polynomial-approximation expands it."""
@@ -709,5 +716,6 @@ SJ = Dialect(
     [MapOp, YieldOp, ReduceOp, ArgmaxOp, CumulativeOp, DotOp, RowOp, BufferRowOp, DimShuffleOp, InsertRowOp, SliceOp,
      ArangeOp, FillOp, ConstantOp, CheckOp, CallOp, ParallelForOp, SigmoidOp, SoftplusOp, ErfcOp,
      ErfinvOp, TgammaOp, BesselJ0Op, BesselJ1Op, LgammaOp, DigammaOp, TrigammaOp, PolygammaOp, GammaincOp,
-     GammainccOp, GammaincDerOp, GammaincinvOp, GammainccinvOp, BetaincOp, BetaincDerAOp, BetaincDerBOp],
+     GammainccOp, GammaincDerOp, GammaincinvOp, GammainccinvOp, BetaincOp, BetaincDerAOp, BetaincDerBOp,
+     BetaincinvOp],
 )

@@ -16,6 +16,17 @@ func.func @f(%a: f64, %b: f64, %x: f64) -> (f64, f64) {
 // CHECK-NEXT:    %i = llvm.call @scanjit_betainc(%a, %b, %x) : (f64, f64, f64) -> f64
 // CHECK-NEXT:    %d = llvm.call @scanjit_betainc_der_b(%a, %b, %x) : (f64, f64, f64) -> f64
 
+// The inverse: I at 1/2 picks the unknown (x or 1 - x), then Newton's steps
+// in a loop of (u, the last u short of F's underflow, step count, step), each
+// calling the helpers of I and 1 - I.
+func.func @g(%a: f64, %b: f64, %y: f64) -> f64 {
+  %x = sj.betaincinv %a, %b, %y : f64
+  func.return %x : f64
+}
+
+// CHECK-LABEL: func.func @g
+// CHECK-NEXT:    %x = llvm.call @scanjit_betaincinv(%a, %b, %y) : (f64, f64, f64) -> f64
+
 // CHECK-LABEL: llvm.func internal @scanjit_betainc
 // CHECK-SAME:    (%{{.*}}: f64, %{{.*}}: f64, %{{.*}}: f64) -> f64 attributes {scanjit.always_inline} {
 // CHECK:         cf.br ^[[HEAD:.*]](%{{.*}} : f64, f64, f64, f64, f64)
@@ -32,6 +43,20 @@ func.func @f(%a: f64, %b: f64, %x: f64) -> (f64, f64) {
 // CHECK:         cf.br ^{{.*}}(%{{.*}} : f64, f64, f64, f64, f64, f64, f64, f64, f64)
 // CHECK-COUNT-3: llvm.call @scanjit_digamma
 // CHECK:         llvm.return
+
+// CHECK-LABEL: llvm.func internal @scanjit_digamma
+
+// CHECK-LABEL: llvm.func internal @scanjit_betaincinv
+// CHECK:         llvm.call @scanjit_betainc(%{{.*}}, %{{.*}}, %{{.*}}) : (f64, f64, f64) -> f64
+// CHECK:         cf.br ^[[STEP:.*]](%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : f64, f64, f64, f64)
+// CHECK-NEXT:  ^[[STEP]](%[[U:.*]]: f64, %{{.*}}: f64, %{{.*}}: f64, %{{.*}}: f64):
+// CHECK:         cf.cond_br %{{.*}}, ^[[BODY:.*]], ^{{.*}}
+// CHECK-NEXT:  ^[[BODY]]:
+// CHECK-NEXT:    llvm.call @scanjit_betainc(%{{.*}}, %{{.*}}, %[[U]]) : (f64, f64, f64) -> f64
+// CHECK-NEXT:    llvm.call @scanjit_betainc_upper(%{{.*}}, %{{.*}}, %[[U]]) : (f64, f64, f64) -> f64
+// CHECK:         cf.br ^[[STEP]](
+
+// CHECK-LABEL: llvm.func internal @scanjit_betainc_upper
 
 // LLVM-LABEL: llvm.func internal @scanjit_betainc
 // LLVM:         llvm.cond_br

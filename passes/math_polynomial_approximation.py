@@ -5,8 +5,9 @@ arith code around libm calls (erf, erfc; tan; sin); `sj.polygamma` as loops
 in blocks (n!, the Hurwitz zeta's terms), and `sj.gammainc`, `sj.gammaincc`,
 `sj.gammainc_der` and the inverses `sj.gammaincinv`, `sj.gammainccinv` as the
 loops of scanjit.incomplete_gamma (a series, a continued fraction, Halley's
-steps), `sj.betainc` and its derivatives as scanjit.incomplete_beta's
-continued fraction; loops which do not vectorize.
+steps), `sj.betainc`, its derivatives and its inverse `sj.betaincinv` as
+scanjit.incomplete_beta's continued fraction and Newton's steps; loops which
+do not vectorize.
 
 libm's functions are calls, and a loop with a call in it does not vectorize.
 This pass (named after MLIR's) rewrites them into straight-line, branch-free
@@ -886,8 +887,8 @@ def gammainccinv(b: FloatBuilder, a: SSAValue, y: SSAValue) -> SSAValue:
 
 
 def _beta_inc(b: FloatBuilder, a: SSAValue, b_: SSAValue, x: SSAValue, wrt: str) -> SSAValue:
-    """I_x(a, b), or its derivative in `wrt` ("a" or "b"), as
-    scanjit.incomplete_beta's beta_inc: Lentz's method on the continued
+    """I_x(a, b), its derivative in `wrt` ("a" or "b"), or with `wrt`
+    "upper" 1 - I_x(a, b), as scanjit.incomplete_beta's beta_inc: Lentz's method on the continued
     fraction at (p, q, z) = (a, b, x), or (b, a, 1 - x) above the mean, the
     derivative carried along from the seeds (dp, dq)."""
     zero, one, two, nan, inf = b.f(0.0), b.f(1.0), b.f(2.0), b.f(float("nan")), b.f(float("inf"))
@@ -902,8 +903,8 @@ def _beta_inc(b: FloatBuilder, a: SSAValue, b_: SSAValue, x: SSAValue, wrt: str)
     swap = b.fcmp(x, b.divf(b.addf(a, one), b.addf(b.addf(a, b_), two)), "ogt")
     p, q, z = b.select(swap, b_, a), b.select(swap, a, b_), b.select(swap, b.one_minus(x), x)
     seed_a, seed_b = (one, zero) if wrt == "a" else (zero, one) if wrt == "b" else (zero, zero)
+    der = wrt in ("a", "b")
     dp, dq = b.select(swap, seed_b, seed_a), b.select(swap, seed_a, seed_b)
-    der = bool(wrt)
 
     def guarded(value: SSAValue, derivative: SSAValue) -> tuple[SSAValue, SSAValue]:
         small = b.fcmp(b.emit(math.AbsFOp(value)), tiny, "olt")
@@ -975,6 +976,10 @@ def _beta_inc(b: FloatBuilder, a: SSAValue, b_: SSAValue, x: SSAValue, wrt: str)
         value = b.mulf(front, b.addf(b.mulf(d_log_front, fraction), dual[2]))
         value = b.select(swap, b.emit(arith.NegfOp(value)), value)
         ends = zero, zero
+    elif wrt == "upper":  # 1 - I, to its last bits where it is small
+        value = b.mulf(front, fraction)
+        value = b.select(swap, value, b.one_minus(value))
+        ends = one, zero
     else:
         value = b.mulf(front, fraction)
         value = b.select(swap, b.one_minus(value), value)
@@ -992,6 +997,59 @@ def betainc_der_a(b: FloatBuilder, a: SSAValue, b_: SSAValue, x: SSAValue) -> SS
 
 def betainc_der_b(b: FloatBuilder, a: SSAValue, b_: SSAValue, x: SSAValue) -> SSAValue:
     return _beta_inc(b, a, b_, x, "b")
+
+
+def betainc_upper(b: FloatBuilder, a: SSAValue, b_: SSAValue, x: SSAValue) -> SSAValue:
+    return _beta_inc(b, a, b_, x, "upper")
+
+
+def betaincinv(b: FloatBuilder, a: SSAValue, b_: SSAValue, y: SSAValue) -> SSAValue:
+    """The x with I_x(a, b) = y as scanjit.incomplete_beta's beta_inc_inverse:
+    Newton's steps in log u, u = x or 1 - x, on the log of the smaller tail
+    (the helpers of I and 1 - I at (p, q, u))."""
+    zero, one, half, nan = b.f(0.0), b.f(1.0), b.f(0.5), b.f(float("nan"))
+    valid = b.both(b.both(b.fcmp(a, zero, "ogt"), b.fcmp(b_, zero, "ogt")),
+                   b.both(b.fcmp(y, zero, "oge"), b.fcmp(y, one, "ole")))
+    end = b.either(b.fcmp(y, zero, "oeq"), b.fcmp(y, one, "oeq"))
+    regular = b.both(valid, b.emit(arith.XOrIOp(end, b.flag(True))))
+    given = y
+    a, b_, y = b.select(regular, a, one), b.select(regular, b_, one), b.select(regular, y, half)
+    on_w = b.fcmp(y, call(b, betainc, a, b_, half), "ogt")
+    upper = b.fcmp(y, half, "ogt")
+    rising = b.emit(arith.XOrIOp(b.emit(arith.XOrIOp(on_w, upper)), b.flag(True)))
+    p, q = b.select(on_w, b_, a), b.select(on_w, a, b_)
+    t = b.select(on_w, b.one_minus(y), y)
+    log_beta = b.subf(b.addf(b.emit(sj.LgammaOp(a)), b.emit(sj.LgammaOp(b_))), b.emit(sj.LgammaOp(b.addf(a, b_))))
+    target = b.select(upper, log1p(b, b.emit(arith.NegfOp(y))), b.emit(math.LogOp(y)))
+    guess = b.divf(b.addf(b.addf(b.emit(math.LogOp(t)), b.emit(math.LogOp(p))), log_beta), p)
+    done, limit = b.f(4 * gamma_inc.EPS), b.f(gamma_inc.STEP_LIMIT)
+
+    def going(v: list[SSAValue]) -> SSAValue:
+        u, _, i, step = v
+        moving = b.both(b.fcmp(b.emit(math.AbsFOp(step)), done, "ogt"), b.fcmp(u, zero, "ogt"))
+        return b.both(b.both(regular, moving), b.fcmp(i, b.f(float(gamma_inc.INVERSE_STEPS)), "olt"))
+
+    def step_(v: list[SSAValue]) -> list[SSAValue]:
+        u, good, i, _ = v
+        f = b.select(rising, call(b, betainc, p, q, u), call(b, betainc_upper, p, q, u))
+        log_f = b.emit(math.LogOp(f))
+        log_slope = b.subf(b.addf(b.mulf(p, b.emit(math.LogOp(u))),
+                                  b.mulf(b.subf(q, one), log1p(b, b.emit(arith.NegfOp(u))))), b.addf(log_beta, log_f))
+        slope = exp(b, log_slope)
+        step = b.divf(b.subf(log_f, target), b.select(rising, slope, b.emit(arith.NegfOp(slope))))
+        step = b.emit(arith.MinimumfOp(b.emit(arith.MaximumfOp(step, b.emit(arith.NegfOp(limit)))), limit))
+        moved = b.mulf(u, exp(b, b.emit(arith.NegfOp(step))))
+        moved = b.select(b.fcmp(moved, one, "olt"), moved, b.mulf(half, b.addf(one, u)))  # F is 0 or 1 at 1
+        vanished = b.fcmp(f, zero, "oeq")  # past F's last double: halfway (in log u) back to the last u short of it
+        back = b.select(b.fcmp(good, zero, "ogt"), b.emit(math.SqrtOp(b.mulf(u, good))),
+                        b.select(rising, b.emit(math.SqrtOp(u)), b.mulf(u, u)))
+        return [b.select(vanished, back, moved), b.select(vanished, good, u), b.addf(i, one),
+                b.select(vanished, one, step)]
+
+    u0 = exp(b, b.emit(arith.MinimumfOp(guess, b.f(-0.6931471805599453))))  # at most 1/2
+    u, _, _, _ = b.loop([u0, zero, zero, one], going, step_)
+    x = b.select(on_w, b.one_minus(u), u)
+    return b.select(valid, b.select(end, given, x), nan)
 
 
 def helper_name(expansion) -> str:
@@ -1040,11 +1098,12 @@ EXPANSIONS = {math.ExpOp: exp, math.TanhOp: tanh, math.PowFOp: pow_, math.FPowIO
               sj.ErfinvOp: erfinv, sj.DigammaOp: digamma, sj.TrigammaOp: trigamma, sj.PolygammaOp: polygamma,
               sj.GammaincOp: gammainc, sj.GammainccOp: gammaincc, sj.GammaincDerOp: gammainc_der,
               sj.GammaincinvOp: gammaincinv, sj.GammainccinvOp: gammainccinv, sj.BetaincOp: betainc,
-              sj.BetaincDerAOp: betainc_der_a, sj.BetaincDerBOp: betainc_der_b}
+              sj.BetaincDerAOp: betainc_der_a, sj.BetaincDerBOp: betainc_der_b, sj.BetaincinvOp: betaincinv}
 # the helpers (and arities) an expansion calls
 CALLS = {polygamma: ((hurwitz_zeta, 3), (digamma, 1)), gammainc_der: ((digamma, 1),),
          gammaincinv: ((gammainc, 2), (gammaincc, 2)), gammainccinv: ((gammainc, 2), (gammaincc, 2)),
-         betainc_der_a: ((digamma, 1),), betainc_der_b: ((digamma, 1),)}
+         betainc_der_a: ((digamma, 1),), betainc_der_b: ((digamma, 1),),
+         betaincinv: ((betainc, 3), (betainc_upper, 3))}
 
 
 @dataclass

@@ -1,12 +1,13 @@
-"""The regularized incomplete beta function betainc: values against exact
-ones (integer a and b: a binomial tail, in fractions) and SciPy's, its
+"""The regularized incomplete beta function betainc and its inverse in x,
+betaincinv: values against exact
+ones (integer a and b: a binomial tail, in decimals) and SciPy's, its
 edges, dtypes, gradients in a, b and x (their finite differences in
 tests/test_grad_audit.py) against SciPy's differences and PyTensor's,
 compiled, in mode="py" and in a scan step."""
 
+import decimal
 import math
 import warnings
-from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -25,10 +26,18 @@ def _betainc(mode):
     return scanjit.function([a, b, x], pt.betainc(a, b, x), mode=mode)
 
 
+def _exact_tails(a: int, b: int, x: float) -> tuple[float, float]:
+    """(I_x(a, b), 1 - I_x(a, b)) = P(Binomial(a + b - 1, x) >= a) and < a, in 80-digit decimals."""
+    n = a + b - 1
+    with decimal.localcontext() as context:
+        context.prec = 80
+        x = decimal.Decimal(x)
+        terms = [math.comb(n, j) * x**j * (1 - x) ** (n - j) for j in range(n + 1)]
+        return float(sum(terms[a:])), float(sum(terms[:a]))
+
+
 def _exact(a: int, b: int, x: float) -> float:
-    """I_x(a, b) = P(Binomial(a + b - 1, x) >= a), exactly."""
-    n, x = a + b - 1, Fraction(x)
-    return float(sum(math.comb(n, j) * x**j * (1 - x) ** (n - j) for j in range(a, n + 1)))
+    return _exact_tails(a, b, x)[0]
 
 
 @MODES
@@ -64,6 +73,58 @@ def test_edges_as_scipy(mode):
                                rtol=1e-15)
 
 
+def _betaincinv(mode):
+    a, b, y = pt.dvector("a"), pt.dvector("b"), pt.dvector("y")
+    return scanjit.function([a, b, y], pt.betaincinv(a, b, y), mode=mode)
+
+
+@MODES
+def test_inverse_is_a_root_as_exact_as_betainc(mode):
+    """At integer a and b, the smaller tail at the x found, in decimals,
+    differs from its target by less than 8 ulps of x and of the smaller of x
+    and 1 - x change it plus betainc's own error (64 ulps times the condition, with
+    lgamma(a + b), which log B(a, b) cancels)."""
+    a = np.repeat([1, 2, 5, 30, 200], 40)
+    b = np.tile(np.repeat([1, 3, 50, 400, 7], 8), 5)
+    y = np.tile([1e-200, 1e-30, 1e-5, 0.1, 0.5, 0.9, 1 - 1e-9, 1 - 2.0**-40], 25)
+    roots = _betaincinv(mode)(a.astype(float), b.astype(float), y)
+    for n, m, target, x in zip(a, b, y, roots):
+        lower, upper = _exact_tails(int(n), int(m), x)
+        tail, goal = (lower, target) if target <= 0.5 else (upper, 1 - target)
+        u = min(x, 1 - x)
+        density = math.exp((n - 1) * math.log(x) + (m - 1) * math.log1p(-x) - math.lgamma(n) - math.lgamma(m)
+                           + math.lgamma(n + m))
+        condition = 1 + n * abs(math.log(x)) + m * abs(math.log1p(-x)) + math.lgamma(n + m)
+        moved = 8 * (np.spacing(x) + np.spacing(1.0) * u) * density  # by 8 ulps of x or of u
+        assert abs(tail - goal) <= moved + 64 * condition * np.spacing(goal), \
+            (n, m, target, x)
+
+
+@MODES
+def test_inverse_against_scipy(mode):
+    """Where SciPy's own root is one (it returns 2^-56 or the smallest
+    normal double for roots below them)."""
+    special = pytest.importorskip("scipy.special")
+    a, b = 10 ** RNG.uniform(-2, 3, (2, 2000))
+    y = np.where(RNG.random(2000) < 0.6, RNG.uniform(0, 1, 2000), 10 ** RNG.uniform(-300, -1, 2000))
+    y = np.where(RNG.random(2000) < 0.3, 1 - y, y)
+    got, theirs = _betaincinv(mode)(a, b, y), special.betaincinv(a, b, y)
+    with np.errstate(all="ignore"):
+        sound = np.abs(special.betainc(a, b, theirs) - y) <= 1e-6 * np.minimum(y, 1 - y)
+    np.testing.assert_allclose(got[sound], theirs[sound], rtol=1e-10)
+    assert sound.mean() > 0.8  # the rest: roots below the smallest double, SciPy's clamps
+
+
+@MODES
+def test_inverse_edges_as_scipy(mode):
+    a = np.array([0, 1, 1, 1, 1, np.nan, 2, 0.5, -1.0])
+    b = np.array([1, 0, 1, 1, 1, 1, 3, 0.5, 1.0])
+    y = np.array([0.5, 0.5, 0, 1, 1.1, 0.5, 0.3, 0.5, 0.5])
+    got = _betaincinv(mode)(a, b, y)
+    np.testing.assert_array_equal(got[[0, 1, 2, 3, 4, 5, 8]], [np.nan, np.nan, 0, 1, np.nan, np.nan, np.nan])
+    np.testing.assert_allclose(got[6:8], [0.27238394, 0.5], rtol=1e-7)
+
+
 def test_dtypes():
     assert pt.betainc(pt.fvector(), pt.fvector(), pt.fvector()).dtype == "float32"
     assert pt.betainc(pt.lvector(), pt.fvector(), pt.dscalar()).dtype == "float64"
@@ -81,6 +142,7 @@ GRADIENTS = {
     "betainc": (lambda a, b, x: pt.betainc(a, b, x), [A, B, X]),
     "betainc_der_a in x": (lambda x: betainc_der_a(A, B, x), [X]),
     "betainc_der_b in x": (lambda x: betainc_der_b(A, B, x), [X]),
+    "betaincinv": (lambda a, b, y: pt.betaincinv(a, b, y), [A, B, np.array([0.1, 0.5, 0.9, 0.3, 0.7])]),
 }
 
 
@@ -132,3 +194,7 @@ def test_inside_a_scan_step():
     for v, value in zip(xs, got):
         state = _betainc(None)(np.array([v + state]), np.array([2 * v + 0.5]), np.array([state * 0.9]))[0]
         assert value == state
+    roots = scanjit.scan(lambda v, h: pt.betaincinv(v, h + 1, h * 0.5 + 0.2),
+                         sequences=[x], outputs_info=[h0], return_updates=False)
+    found, reference = (scanjit.function([x, h0], roots, mode=mode)(xs, 0.3) for mode in (None, "py"))
+    np.testing.assert_allclose(found, reference, rtol=1e-12)

@@ -8,14 +8,15 @@ d_2m+1 = -(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)), d_2m = m (b - m) x /
 ((a + 2m - 1)(a + 2m)), by Lentz's method, for x below (a + 1) / (a + b + 2),
 where it converges fast; above, 1 - I_(1-x)(b, a). A derivative in a or b
 carries each value's derivative along (dual numbers), seeded on the side the
-swap puts that parameter.
+swap puts that parameter. The inverse in x (`beta_inc_inverse`) takes
+Newton's steps in log x or log(1 - x) on the log of the smaller tail.
 """
 
 from __future__ import annotations
 
 import math
 
-from scanjit.incomplete_gamma import EPS, FRACTION_STEPS, TINY
+from scanjit.incomplete_gamma import EPS, FRACTION_STEPS, INVERSE_STEPS, STEP_LIMIT, TINY
 
 
 def _fraction(p: float, q: float, z: float, dp: float, dq: float) -> tuple[float, float]:
@@ -55,16 +56,17 @@ def _fraction(p: float, q: float, z: float, dp: float, dq: float) -> tuple[float
     return f, df
 
 
-def beta_inc(a: float, b: float, x: float, wrt: str, digamma) -> tuple[float, float]:
-    """(I_x(a, b), its derivative in `wrt`, "a" or "b"; "" for none); SciPy's
+def beta_inc(a: float, b: float, x: float, wrt: str, digamma) -> tuple[float, float, float]:
+    """(I_x(a, b), 1 - I_x(a, b), the derivative of I in `wrt`, "a" or "b";
+    "" for none), the smaller of the first two to its last bits; SciPy's
     values at the edges: NaN for a NaN, a < 0, b < 0, a = b = 0 or x outside
     [0, 1]; 0 at x = 0, b = 0 or a = inf; 1 at x = 1, a = 0 or b = inf."""
     if not (a >= 0 and b >= 0 and 0 <= x <= 1) or a == b == 0:
-        return math.nan, math.nan
+        return math.nan, math.nan, math.nan
     if x == 0 or b == 0 or a == math.inf:
-        return 0.0, 0.0
+        return 0.0, 1.0, 0.0
     if x == 1 or a == 0 or b == math.inf:
-        return 1.0, 0.0
+        return 1.0, 0.0, 0.0
     swap = x > (a + 1) / (a + b + 2)
     p, q, z = (b, a, 1 - x) if swap else (a, b, x)
     dp, dq = (float(wrt == "b"), float(wrt == "a")) if swap else (float(wrt == "a"), float(wrt == "b"))
@@ -78,4 +80,40 @@ def beta_inc(a: float, b: float, x: float, wrt: str, digamma) -> tuple[float, fl
         psi_pq = digamma(p + q)
         d_log_front = dp * (math.log(z) - 1 / p - digamma(p) + psi_pq) + dq * (math.log1p(-z) - digamma(q) + psi_pq)
         derivative = front * (d_log_front * fraction + d_fraction)
-    return (1 - value, -derivative) if swap else (value, derivative)
+    return (1 - value, value, -derivative) if swap else (value, 1 - value, derivative)
+
+
+def beta_inc_inverse(a: float, b: float, y: float) -> float:
+    """The x with I_x(a, b) = y: Newton's steps in log u, u the smaller of x
+    and 1 - x (x <= 1/2 where y <= I_1/2(a, b)), on log F - log f, F the
+    smaller tail (I_x(a, b) for y <= 1/2, else 1 - I_x(a, b), each computed
+    in u to its last bits), from the first term of u's series, (t p B(p,
+    q))^(1/p), at most 1/2. SciPy's values at the edges: 0 and 1 at y = 0
+    and 1, NaN for y outside [0, 1], a <= 0, b <= 0 or a NaN."""
+    if not (a > 0 and b > 0 and 0 <= y <= 1):
+        return math.nan
+    if y == 0 or y == 1:
+        return float(y)
+    on_w = y > beta_inc(a, b, 0.5, "", math.log)[0]  # the unknown u is w = 1 - x
+    upper = y > 0.5  # F is 1 - I_x(a, b)
+    p, q, t = (b, a, 1 - y) if on_w else (a, b, y)
+    log_beta = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+    target = math.log1p(-y) if upper else math.log(y)
+    rising = on_w == upper  # F = I_u(p, q), else 1 - I_u(p, q)
+    u = math.exp(min((math.log(t) + math.log(p) + log_beta) / p, -math.log(2)))
+    good = 0.0  # the last u where F is not 0
+    for _ in range(INVERSE_STEPS):
+        tails = beta_inc(p, q, u, "", math.log)
+        f = tails[0] if rising else tails[1]
+        if f == 0:  # past F's last double: halfway (in log u) back to the last u short of it
+            u = math.sqrt(u * good) if good > 0 else math.sqrt(u) if rising else u * u
+            continue
+        good = u
+        log_slope = p * math.log(u) + (q - 1) * math.log1p(-u) - log_beta - math.log(f)  # |d log F / d log u|
+        slope = math.exp(log_slope) if log_slope < 709.78 else math.inf
+        step = min(max((math.log(f) - target) / (slope if rising else -slope), -STEP_LIMIT), STEP_LIMIT)
+        u_next = u * math.exp(-step)
+        u = u_next if u_next < 1 else 0.5 * (1 + u)  # F is 0 or 1 at 1
+        if abs(step) <= 4 * EPS:
+            break
+    return 1 - u if on_w else u

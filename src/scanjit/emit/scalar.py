@@ -89,7 +89,8 @@ _FLOAT_BINARY = {"add": arith.AddfOp, "sub": arith.SubfOp, "mul": arith.MulfOp,
                  "minimum": arith.MinimumfOp, "pow": math.PowFOp, "arctan2": math.Atan2Op,
                  "gammainc": sj.GammaincOp, "gammaincc": sj.GammainccOp, "gammainc_der": sj.GammaincDerOp,
                  "gammaincinv": sj.GammaincinvOp, "gammainccinv": sj.GammainccinvOp}
-_FLOAT_TERNARY = {"betainc": sj.BetaincOp, "betainc_der_a": sj.BetaincDerAOp, "betainc_der_b": sj.BetaincDerBOp}
+_FLOAT_TERNARY = {"betainc": sj.BetaincOp, "betainc_der_a": sj.BetaincDerAOp, "betainc_der_b": sj.BetaincDerBOp,
+                  "betaincinv": sj.BetaincinvOp}
 _INT_BINARY = {"add": arith.AddiOp, "sub": arith.SubiOp, "mul": arith.MuliOp,
                "maximum": arith.MaxSIOp, "minimum": arith.MinSIOp,
                "and": arith.AndIOp, "or": arith.OrIOp, "xor": arith.XOrIOp, "pow": math.IPowIOp}
@@ -111,7 +112,8 @@ _FLOAT_UNARY = {"exp": math.ExpOp, "log": math.LogOp, "tanh": math.TanhOp, "sqrt
 # Computed in f64 and rounded for f32: libm's f32 functions are less accurate,
 # and a composition rounds once instead of at each op.
 _IN_F64 = {"erf", "erfc", "erfcx", "erfcinv", "gamma", "i0", "i1", "j0", "j1", "gammainc", "gammaincc",
-           "gammainc_der", "gammainccinv", "gammaincinv", "betainc", "betainc_der_a", "betainc_der_b", "gammaln",
+           "gammainc_der", "gammainccinv", "gammaincinv", "betainc", "betainc_der_a", "betainc_der_b", "betaincinv",
+           "gammaln",
            "log1mexp", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos", "arctan", "arctan2", "arcsinh",
            "arccosh", "arctanh", "exp2", "log2", "log10"}
 _CMP = {"lt": ("olt", "slt"), "gt": ("ogt", "sgt"), "le": ("ole", "sle"), "ge": ("oge", "sge"),

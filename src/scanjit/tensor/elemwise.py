@@ -19,7 +19,7 @@ import numpy as np
 
 from scanjit import config
 from scanjit.bessel import bessel_i
-from scanjit.incomplete_beta import beta_inc
+from scanjit.incomplete_beta import beta_inc, beta_inc_inverse
 from scanjit.incomplete_gamma import gamma_inc, gamma_inc_inverse
 from scanjit.dtypes import DTYPES, INTS, is_float, upcast, upgrade_to_float
 from scanjit.graph import Apply, Constant, NullTypeGradError, Op, TensorType, Variable
@@ -175,9 +175,21 @@ def _beta_inc(wrt: str) -> Callable:
 
     def fn(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
-            return np.vectorize(lambda *v: beta_inc(*v, wrt, digamma)[1 if wrt else 0], otypes=[np.float64])(
+            return np.vectorize(lambda *v: beta_inc(*v, wrt, digamma)[2 if wrt else 0], otypes=[np.float64])(
                 a.astype(np.float64), b.astype(np.float64), x.astype(np.float64))
     return fn
+
+
+def _beta_inc_inverse(a: np.ndarray, b: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The x with I_x(a, b) = y, as scanjit.incomplete_beta computes it."""
+    with np.errstate(all="ignore"):
+        return np.vectorize(beta_inc_inverse, otypes=[np.float64])(*(v.astype(np.float64) for v in (a, b, y)))
+
+
+def _beta_inverse_grads(a, b, y, x, g):
+    """x = I^-1(a, b, y): dx/dy = 1 / (dI/dx), dx/da = -(dI/da) / (dI/dx), and so for b."""
+    per_di_dx = true_div(g, _beta_inc_dx(a, b, x))
+    return [neg(mul(per_di_dx, betainc_der_a(a, b, x))), neg(mul(per_di_dx, betainc_der_b(a, b, x))), per_di_dx]
 
 
 def _beta_inc_dx(a: Variable, b: Variable, x: Variable) -> Variable:
@@ -547,6 +559,7 @@ SCALARS: dict[str, Scalar] = {
         UNDEFINED, UNDEFINED, mul(g, mul(_beta_inc_dx(a, b, x), _beta_inc_dx_log_d(a, b, x, "a")))]),
     "betainc_der_b": Scalar(_beta_inc("b"), _float, grad=lambda a, b, x, out, g: [
         UNDEFINED, UNDEFINED, mul(g, mul(_beta_inc_dx(a, b, x), _beta_inc_dx_log_d(a, b, x, "b")))]),
+    "betaincinv": Scalar(_beta_inc_inverse, _float, grad=_beta_inverse_grads),
     "gammaincinv": Scalar(_gamma_inc_inverse(False), _float, grad=_inverse_grads(False)),
     "gammainccinv": Scalar(_gamma_inc_inverse(True), _float, grad=_inverse_grads(True)),
     # Bessel functions: i0 and i1 as scanjit.bessel computes them, j0 and j1 C's;
@@ -688,7 +701,8 @@ xlogy, xlog1py, erfcx, erfcinv = (_elemwise(n) for n in ("xlogy", "xlog1py", "er
 i0, i1, j0, j1 = (_elemwise(n) for n in ("i0", "i1", "j0", "j1"))
 gammainc, gammaincc, gammainc_der, gammaincinv, gammainccinv = (
     _elemwise(n) for n in ("gammainc", "gammaincc", "gammainc_der", "gammaincinv", "gammainccinv"))
-betainc, betainc_der_a, betainc_der_b = (_elemwise(n) for n in ("betainc", "betainc_der_a", "betainc_der_b"))
+betainc, betainc_der_a, betainc_der_b, betaincinv = (
+    _elemwise(n) for n in ("betainc", "betainc_der_a", "betainc_der_b", "betaincinv"))
 erf, erfc, erfinv, gamma, gammaln, psi, tri_gamma, polygamma = (
     _elemwise(n) for n in ("erf", "erfc", "erfinv", "gamma", "gammaln", "psi", "tri_gamma", "polygamma"))
 tan, sinh, cosh, arcsin, arccos, arctan, arctan2, arcsinh, arccosh, arctanh, exp2, log2, log10 = (
@@ -730,7 +744,7 @@ __all__ = ["Elemwise", "SCALARS", "add", "sub", "mul", "true_div", "int_div", "m
            "round_half_away_from_zero", "isnan", "isinf", "sigmoid", "expit", "softplus", "log1p",
            "expm1", "log1mexp", "logaddexp", "erf", "erfc", "erfcx", "erfcinv", "erfinv", "gamma", "gammaln", "psi",
            "digamma", "tri_gamma", "polygamma", "i0", "i1", "j0", "j1", "gammainc", "gammaincc", "gammaincinv",
-           "gammainccinv", "betainc", *LIBM,
+           "gammainccinv", "betainc", "betaincinv", *LIBM,
            "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "power", "floor_div",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "log1pexp", "isfinite", "isposinf",
            "isneginf", "deg2rad", "rad2deg", "iround", "divmod", "nan_to_num", "second", "fill"]
