@@ -56,11 +56,12 @@ def _fraction(p: float, q: float, z: float, dp: float, dq: float) -> tuple[float
     return f, df
 
 
-def beta_inc(a: float, b: float, x: float, wrt: str, digamma) -> tuple[float, float, float]:
+def beta_inc(a: float, b: float, x: float, wrt: str = "", digamma=None) -> tuple[float, float, float]:
     """(I_x(a, b), 1 - I_x(a, b), the derivative of I in `wrt`, "a" or "b";
-    "" for none), the smaller of the first two to its last bits; SciPy's
-    values at the edges: NaN for a NaN, a < 0, b < 0, a = b = 0 or x outside
-    [0, 1]; 0 at x = 0, b = 0 or a = inf; 1 at x = 1, a = 0 or b = inf."""
+    "" for none; `digamma` computes psi for it), the smaller of the first two
+    to its last bits; SciPy's values at the edges: NaN for a NaN, a < 0,
+    b < 0, a = b = 0 or x outside [0, 1]; 0 at x = 0, b = 0 or a = inf; 1 at
+    x = 1, a = 0 or b = inf."""
     if not (a >= 0 and b >= 0 and 0 <= x <= 1) or a == b == 0:
         return math.nan, math.nan, math.nan
     if x == 0 or b == 0 or a == math.inf:
@@ -94,7 +95,7 @@ def beta_inc_inverse(a: float, b: float, y: float) -> float:
         return math.nan
     if y == 0 or y == 1:
         return float(y)
-    on_w = y > beta_inc(a, b, 0.5, "", math.log)[0]  # the unknown u is w = 1 - x
+    on_w = y > beta_inc(a, b, 0.5)[0]  # the unknown u is w = 1 - x
     upper = y > 0.5  # F is 1 - I_x(a, b)
     p, q, t = (b, a, 1 - y) if on_w else (a, b, y)
     log_beta = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
@@ -103,7 +104,7 @@ def beta_inc_inverse(a: float, b: float, y: float) -> float:
     u = math.exp(min((math.log(t) + math.log(p) + log_beta) / p, -math.log(2)))
     good = 0.0  # the last u where F is not 0
     for _ in range(INVERSE_STEPS):
-        tails = beta_inc(p, q, u, "", math.log)
+        tails = beta_inc(p, q, u)
         f = tails[0] if rising else tails[1]
         if f == 0:  # past F's last double: halfway (in log u) back to the last u short of it
             u = math.sqrt(u * good) if good > 0 else math.sqrt(u) if rising else u * u
