@@ -196,6 +196,19 @@ class FloatBuilder(Builder):
     def either(self, p: SSAValue, q: SSAValue) -> SSAValue:
         return self.emit(arith.OrIOp(p, q))
 
+    def negation(self, p: SSAValue) -> SSAValue:
+        return self.emit(arith.XOrIOp(p, self.flag(True)))
+
+    def clamp(self, x: SSAValue, bound: SSAValue) -> SSAValue:
+        """x limited to [-bound, bound]."""
+        return self.emit(arith.MinimumfOp(self.emit(arith.MaximumfOp(x, self.emit(arith.NegfOp(bound)))), bound))
+
+    def away_from_zero(self, value: SSAValue, derivative: SSAValue) -> tuple[SSAValue, SSAValue]:
+        """Lentz's guard: a denominator below TINY in magnitude becomes TINY
+        (and its derivative 0), as scanjit.incomplete_gamma's away_from_zero."""
+        small = self.fcmp(self.emit(math.AbsFOp(value)), self.f(gamma_inc.TINY), "olt")
+        return self.select(small, self.f(gamma_inc.TINY), value), self.select(small, self.f(0.0), derivative)
+
     def addf(self, *terms: SSAValue) -> SSAValue:
         total = terms[0]
         for t in terms[1:]:
@@ -569,7 +582,7 @@ def hurwitz_zeta(b: FloatBuilder, s: SSAValue, q: SSAValue, q_low: SSAValue) -> 
 
     def keep_going(values: list[SSAValue]) -> SSAValue:
         a, done = values[0], values[4]
-        return b.emit(arith.AndIOp(b.fcmp(a, limit, "olt"), b.emit(arith.XOrIOp(done, b.flag(True)))))
+        return b.emit(arith.AndIOp(b.fcmp(a, limit, "olt"), b.negation(done)))
 
     def step(values: list[SSAValue]) -> list[SSAValue]:
         a, low, total, total_low, _ = values
@@ -608,7 +621,7 @@ def polygamma(b: FloatBuilder, n: SSAValue, x: SSAValue) -> SSAValue:
     s = b.select(b.fcmp(n, one, "oge"), b.addf(n, one), b.f(2.0))
     floor = b.emit(math.FloorOp(x))
     pole = b.emit(arith.AndIOp(b.fcmp(x, zero, "ole"), b.fcmp(floor, x, "oeq")))
-    negative = b.emit(arith.AndIOp(b.fcmp(x, zero, "olt"), b.emit(arith.XOrIOp(pole, b.flag(True)))))
+    negative = b.emit(arith.AndIOp(b.fcmp(x, zero, "olt"), b.negation(pole)))
     positive = b.emit(arith.AndIOp(b.fcmp(x, zero, "ogt"), b.fcmp(x, inf, "olt")))
     f, f_low = b.two_sum(x, b.emit(arith.NegfOp(floor)))
     one_minus, one_minus_low = b.two_sum(one, b.emit(arith.NegfOp(x)))
@@ -706,10 +719,10 @@ def _gamma_inc(b: FloatBuilder, a: SSAValue, x: SSAValue, want: str) -> SSAValue
 
     inf = b.f(float("inf"))
     valid = b.both(b.both(b.fcmp(a, zero, "oge"), b.fcmp(x, zero, "oge")),
-                 b.emit(arith.XOrIOp(b.both(b.fcmp(a, zero, "oeq"), b.fcmp(x, zero, "oeq")), b.flag(True))))
+                 b.negation(b.both(b.fcmp(a, zero, "oeq"), b.fcmp(x, zero, "oeq"))))
     to_one = b.either(b.fcmp(a, zero, "oeq"), b.fcmp(x, inf, "oeq"))
     to_zero = b.either(b.fcmp(x, zero, "oeq"), b.fcmp(a, inf, "oeq"))
-    regular = b.both(valid, b.emit(arith.XOrIOp(b.either(to_one, to_zero), b.flag(True))))
+    regular = b.both(valid, b.negation(b.either(to_one, to_zero)))
     a, x = b.select(regular, a, one), b.select(regular, x, one)
     prefactor = exp(b, _log_prefactor(b, a, x))
     series = b.fcmp(x, b.addf(a, one), "olt")
@@ -734,16 +747,12 @@ def _gamma_inc(b: FloatBuilder, a: SSAValue, x: SSAValue, want: str) -> SSAValue
     p_series = b.mulf(prefactor, total)
     tiny = b.f(gamma_inc.TINY)
 
-    def guarded(value: SSAValue, derivative: SSAValue) -> tuple[SSAValue, SSAValue]:
-        small = b.fcmp(b.emit(math.AbsFOp(value)), tiny, "olt")
-        return b.select(small, tiny, value), b.select(small, zero, derivative)
-
     def fraction_going(v: list[SSAValue]) -> SSAValue:
         going = b.fcmp(b.emit(math.AbsFOp(b.subf(v[5], one))), eps, "ogt")
         if der:
             going = b.either(going, b.fcmp(b.emit(math.AbsFOp(b.mulf(v[9], v[3]))),
                                          b.mulf(eps, b.emit(math.AbsFOp(v[8]))), "ogt"))
-        return b.both(b.emit(arith.XOrIOp(series, b.flag(True))), going)
+        return b.both(b.negation(series), going)
 
     def fraction_step(v: list[SSAValue]) -> list[SSAValue]:
         beta, c, d, f, i, _, *dual = v
@@ -754,11 +763,11 @@ def _gamma_inc(b: FloatBuilder, a: SSAValue, x: SSAValue, want: str) -> SSAValue
         if der:
             dc, dd, df, _ = dual
             dd_next = b.subf(b.addf(b.mulf(i, d), b.mulf(an, dd)), one)
-        d_next, dd_next = guarded(d_next, dd_next)
+        d_next, dd_next = b.away_from_zero(d_next, dd_next)
         c_next = b.addf(beta, b.divf(an, c))
         if der:
             dc = b.subf(b.divf(b.subf(b.mulf(i, c), b.mulf(an, dc)), b.mulf(c, c)), one)
-        c, dc = guarded(c_next, dc if der else zero)
+        c, dc = b.away_from_zero(c_next, dc if der else zero)
         d = b.divf(one, d_next)
         delta = b.mulf(d, c)
         if not der:
@@ -835,7 +844,7 @@ def _gamma_inc_inverse(b: FloatBuilder, a: SSAValue, y: SSAValue, upper: bool) -
     valid = b.both(b.both(b.fcmp(a, zero, "ogt"), b.fcmp(a, inf, "olt")),
                  b.both(b.fcmp(y, zero, "oge"), b.fcmp(y, one, "ole")))
     at_zero, at_one = b.fcmp(y, zero, "oeq"), b.fcmp(y, one, "oeq")
-    regular = b.both(valid, b.emit(arith.XOrIOp(b.emit(arith.OrIOp(at_zero, at_one)), b.flag(True))))
+    regular = b.both(valid, b.negation(b.either(at_zero, at_one)))
     a, y = b.select(regular, a, one), b.select(regular, y, half)
     log_y, log_1my = log(y), log1p(b, b.emit(arith.NegfOp(y)))
     log_p, log_q = (log_1my, log_y) if upper else (log_y, log_1my)
@@ -868,7 +877,7 @@ def _gamma_inc_inverse(b: FloatBuilder, a: SSAValue, y: SSAValue, upper: bool) -
         u = b.divf(b.subf(log_f, target), slope)
         halley = b.mulf(b.mulf(half, u), b.subf(b.subf(a, x), slope))
         step = b.select(b.fcmp(b.emit(math.AbsFOp(halley)), half, "olt"), b.divf(u, b.subf(one, halley)), u)
-        step = b.emit(arith.MinimumfOp(b.emit(arith.MaximumfOp(step, b.emit(arith.NegfOp(limit)))), limit))
+        step = b.clamp(step, limit)
         vanished = b.fcmp(f, zero, "oeq")  # past F's last double: halfway back
         step = b.select(vanished, b.select(on_q, half, b.f(-0.5)), step)
         return [b.mulf(x, exp(b, b.emit(arith.NegfOp(step)))), b.addf(i, one), b.select(vanished, one, step)]
@@ -892,23 +901,19 @@ def _beta_inc(b: FloatBuilder, a: SSAValue, b_: SSAValue, x: SSAValue, wrt: str)
     fraction at (p, q, z) = (a, b, x), or (b, a, 1 - x) above the mean, the
     derivative carried along from the seeds (dp, dq)."""
     zero, one, two, nan, inf = b.f(0.0), b.f(1.0), b.f(2.0), b.f(float("nan")), b.f(float("inf"))
-    eps, tiny = b.f(gamma_inc.EPS), b.f(gamma_inc.TINY)
+    eps = b.f(gamma_inc.EPS)
     valid = b.both(b.both(b.fcmp(a, zero, "oge"), b.fcmp(b_, zero, "oge")),
                    b.both(b.fcmp(x, zero, "oge"), b.fcmp(x, one, "ole")))
-    valid = b.both(valid, b.emit(arith.XOrIOp(b.both(b.fcmp(a, zero, "oeq"), b.fcmp(b_, zero, "oeq")), b.flag(True))))
+    valid = b.both(valid, b.negation(b.both(b.fcmp(a, zero, "oeq"), b.fcmp(b_, zero, "oeq"))))
     to_zero = b.either(b.either(b.fcmp(x, zero, "oeq"), b.fcmp(b_, zero, "oeq")), b.fcmp(a, inf, "oeq"))
     to_one = b.either(b.either(b.fcmp(x, one, "oeq"), b.fcmp(a, zero, "oeq")), b.fcmp(b_, inf, "oeq"))
-    regular = b.both(valid, b.emit(arith.XOrIOp(b.either(to_zero, to_one), b.flag(True))))
+    regular = b.both(valid, b.negation(b.either(to_zero, to_one)))
     a, b_, x = b.select(regular, a, one), b.select(regular, b_, one), b.select(regular, x, b.f(0.5))
     swap = b.fcmp(x, b.divf(b.addf(a, one), b.addf(b.addf(a, b_), two)), "ogt")
     p, q, z = b.select(swap, b_, a), b.select(swap, a, b_), b.select(swap, b.one_minus(x), x)
     seed_a, seed_b = (one, zero) if wrt == "a" else (zero, one) if wrt == "b" else (zero, zero)
     der = wrt in ("a", "b")
     dp, dq = b.select(swap, seed_b, seed_a), b.select(swap, seed_a, seed_b)
-
-    def guarded(value: SSAValue, derivative: SSAValue) -> tuple[SSAValue, SSAValue]:
-        small = b.fcmp(b.emit(math.AbsFOp(value)), tiny, "olt")
-        return b.select(small, tiny, value), b.select(small, zero, derivative)
 
     def half_step(m: SSAValue, even: bool, c, d, f, dc, dd, df):
         if even:  # d_2m = m (q - m) z / ((p + 2m - 1)(p + 2m))
@@ -930,8 +935,8 @@ def _beta_inc(b: FloatBuilder, a: SSAValue, b_: SSAValue, x: SSAValue, wrt: str)
             d_an = b.divf(b.subf(b.mulf(d_num, den), b.mulf(num, d_den)), b.mulf(den, den))
             dd_next = b.addf(b.mulf(d_an, d), b.mulf(an, dd))
             dc_next = b.divf(b.subf(b.mulf(d_an, c), b.mulf(an, dc)), b.mulf(c, c))
-        d_next, dd_next = guarded(d_next, dd_next)
-        c, dc = guarded(c_next, dc_next)
+        d_next, dd_next = b.away_from_zero(d_next, dd_next)
+        c, dc = b.away_from_zero(c_next, dc_next)
         d = b.divf(one, d_next)
         delta = b.mulf(d, c)
         if not der:
@@ -959,7 +964,7 @@ def _beta_inc(b: FloatBuilder, a: SSAValue, b_: SSAValue, x: SSAValue, wrt: str)
     d0 = b.subf(one, b.divf(b.mulf(b.addf(p, q), z), p1))
     dd0 = b.emit(arith.NegfOp(b.divf(b.mulf(b.subf(b.mulf(b.addf(dp, dq), p1), b.mulf(b.addf(p, q), dp)), z),
                                      b.mulf(p1, p1))))
-    d0, dd0 = guarded(d0, dd0)
+    d0, dd0 = b.away_from_zero(d0, dd0)
     d = b.divf(one, d0)
     dd = b.emit(arith.NegfOp(b.mulf(b.mulf(dd0, d), d)))
     start = [one, d, d, zero, two] + ([zero, dd, dd, one] if der else [])
@@ -1011,12 +1016,12 @@ def betaincinv(b: FloatBuilder, a: SSAValue, b_: SSAValue, y: SSAValue) -> SSAVa
     valid = b.both(b.both(b.fcmp(a, zero, "ogt"), b.fcmp(b_, zero, "ogt")),
                    b.both(b.fcmp(y, zero, "oge"), b.fcmp(y, one, "ole")))
     end = b.either(b.fcmp(y, zero, "oeq"), b.fcmp(y, one, "oeq"))
-    regular = b.both(valid, b.emit(arith.XOrIOp(end, b.flag(True))))
+    regular = b.both(valid, b.negation(end))
     given = y
     a, b_, y = b.select(regular, a, one), b.select(regular, b_, one), b.select(regular, y, half)
     on_w = b.fcmp(y, call(b, betainc, a, b_, half), "ogt")
     upper = b.fcmp(y, half, "ogt")
-    rising = b.emit(arith.XOrIOp(b.emit(arith.XOrIOp(on_w, upper)), b.flag(True)))
+    rising = b.negation(b.emit(arith.XOrIOp(on_w, upper)))
     p, q = b.select(on_w, b_, a), b.select(on_w, a, b_)
     t = b.select(on_w, b.one_minus(y), y)
     log_beta = b.subf(b.addf(b.emit(sj.LgammaOp(a)), b.emit(sj.LgammaOp(b_))), b.emit(sj.LgammaOp(b.addf(a, b_))))
@@ -1037,7 +1042,7 @@ def betaincinv(b: FloatBuilder, a: SSAValue, b_: SSAValue, y: SSAValue) -> SSAVa
                                   b.mulf(b.subf(q, one), log1p(b, b.emit(arith.NegfOp(u))))), b.addf(log_beta, log_f))
         slope = exp(b, log_slope)
         step = b.divf(b.subf(log_f, target), b.select(rising, slope, b.emit(arith.NegfOp(slope))))
-        step = b.emit(arith.MinimumfOp(b.emit(arith.MaximumfOp(step, b.emit(arith.NegfOp(limit)))), limit))
+        step = b.clamp(step, limit)
         moved = b.mulf(u, exp(b, b.emit(arith.NegfOp(step))))
         moved = b.select(b.fcmp(moved, one, "olt"), moved, b.mulf(half, b.addf(one, u)))  # F is 0 or 1 at 1
         vanished = b.fcmp(f, zero, "oeq")  # past F's last double: halfway (in log u) back to the last u short of it

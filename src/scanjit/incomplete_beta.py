@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import math
 
-from scanjit.incomplete_gamma import EPS, FRACTION_STEPS, INVERSE_STEPS, STEP_LIMIT, TINY
+from scanjit.incomplete_gamma import EPS, FRACTION_STEPS, INVERSE_STEPS, STEP_LIMIT, away_from_zero
 
 
 def _fraction(p: float, q: float, z: float, dp: float, dq: float) -> tuple[float, float]:
     """1 / (1 + d_1 / (1 + d_2 / ...)) at (p, q, z), and its derivative along
     (dp, dq)."""
     c, dc = 1.0, 0.0
-    d, dd = 1 - (p + q) * z / (p + 1), -((dp + dq) * (p + 1) - (p + q) * dp) * z / ((p + 1) * (p + 1))
-    if abs(d) < TINY:
-        d, dd = TINY, 0.0
+    d, dd = away_from_zero(1 - (p + q) * z / (p + 1), -((dp + dq) * (p + 1) - (p + q) * dp) * z / ((p + 1) * (p + 1)))
     d, dd = 1 / d, -dd / (d * d)
     f, df, m = d, dd, 0
     delta, d_delta = 2.0, 1.0
@@ -42,13 +40,8 @@ def _fraction(p: float, q: float, z: float, dp: float, dq: float) -> tuple[float
                 den = (p + 2 * m) * (p + 2 * m + 1)
                 d_den = dp * (2 * p + 4 * m + 1)
             an, d_an = num / den, (d_num * den - num * d_den) / (den * den)
-            d_next, dd_next = 1 + an * d, d_an * d + an * dd
-            if abs(d_next) < TINY:
-                d_next, dd_next = TINY, 0.0
-            c_next, dc_next = 1 + an / c, (d_an * c - an * dc) / (c * c)
-            if abs(c_next) < TINY:
-                c_next, dc_next = TINY, 0.0
-            c, dc = c_next, dc_next
+            d_next, dd_next = away_from_zero(1 + an * d, d_an * d + an * dd)
+            c, dc = away_from_zero(1 + an / c, (d_an * c - an * dc) / (c * c))
             d = 1 / d_next
             dd = -dd_next * d * d
             delta, d_delta = d * c, dd * c + d * dc

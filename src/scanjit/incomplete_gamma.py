@@ -49,7 +49,9 @@ LGAMMA1P = (-EULER_GAMMA, *((-1) ** k * _zeta(k) / k for k in range(2, 28)))
 """lgamma(1 + a) = sum of LGAMMA1P[k] a^(k+1), for |a| < 1; 27 terms below 0.2."""
 
 
-def polynomial(coefficients, y: float) -> float:
+def polynomial(coefficients, y):
+    """c0 + c1 y + c2 y^2 + ... by Horner's rule (y a float or an array), as
+    the emission evaluates it."""
     acc = coefficients[-1]
     for c in coefficients[-2::-1]:
         acc = acc * y + c
@@ -121,6 +123,11 @@ TINY = 1e-300  # Lentz's guard against a zero denominator
 FRACTION_STEPS = 100000  # the derivative's steps at most, past the fraction's convergence
 
 
+def away_from_zero(value: float, derivative: float) -> tuple[float, float]:
+    """Lentz's guard: a denominator below TINY in magnitude becomes TINY, its derivative 0."""
+    return (TINY, 0.0) if abs(value) < TINY else (value, derivative)
+
+
 def _continued_fraction(a: float, x: float, derivative: bool) -> tuple[float, float]:
     """F = 1 / (x + 1 - a - 1 (1 - a) / (x + 3 - a - 2 (2 - a) / ...)) and dF/da
     (Lentz: F = d_1 c_1 d_2 c_2 ..., each value with its derivative)."""
@@ -134,12 +141,8 @@ def _continued_fraction(a: float, x: float, derivative: bool) -> tuple[float, fl
         i += 1
         an, d_an = -i * (i - a), float(i)
         b += 2
-        d_next, dd_next = an * d + b, d_an * d + an * dd + db
-        if abs(d_next) < TINY:
-            d_next, dd_next = TINY, 0.0
-        c, dc = b + an / c, db + (d_an * c - an * dc) / (c * c)
-        if abs(c) < TINY:
-            c, dc = TINY, 0.0
+        d_next, dd_next = away_from_zero(an * d + b, d_an * d + an * dd + db)
+        c, dc = away_from_zero(b + an / c, db + (d_an * c - an * dc) / (c * c))
         d = 1 / d_next
         dd = -dd_next * d * d
         delta, d_delta = d * c, dd * c + d * dc
