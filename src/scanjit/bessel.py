@@ -16,6 +16,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from scanjit.incomplete_gamma import polynomial
+
 SERIES_BELOW = 18.0
 
 
@@ -36,21 +38,14 @@ SERIES = {v: _series(v, 36) for v in (0, 1)}  # the last term below 18: < 1e-17 
 ASYMPTOTIC = {v: _asymptotic(v, 28) for v in (0, 1)}  # from 18 on: the 28th term < 1e-17
 
 
-def horner(coefficients: tuple[float, ...], y: np.ndarray) -> np.ndarray:
-    acc = np.full_like(y, coefficients[-1])
-    for c in coefficients[-2::-1]:
-        acc = acc * y + c
-    return acc
-
-
 def bessel_i(v: int, x: np.ndarray) -> np.ndarray:
     """I_v(x), v = 0 or 1, in float64, as compiled."""
     with np.errstate(all="ignore"):
         a = np.abs(x)
-        small = horner(SERIES[v], a * a * 0.25)
+        small = polynomial(SERIES[v], a * a * 0.25)
         if v == 1:
             small = small * (a * 0.5)
         half = np.exp(a * 0.5)
-        large = half * (half / np.sqrt(2 * math.pi * a) * horner(ASYMPTOTIC[v], 1 / a))
+        large = half * (half / np.sqrt(2 * math.pi * a) * polynomial(ASYMPTOTIC[v], 1 / a))
         result = np.where(a < SERIES_BELOW, small, np.where(a == np.inf, np.inf, large))
     return np.copysign(result, x) if v == 1 else result

@@ -107,10 +107,11 @@ def _f64(fn: Callable) -> Callable:
     return lambda *xs: fn(*[x.astype(np.float64) for x in xs])
 
 
-def _libm(fn: Callable[[float], float]) -> Callable:
-    """A function of Python's math module on arrays."""
-    def on_arrays(x: np.ndarray) -> np.ndarray:
-        return np.vectorize(fn, otypes=[np.float64])(x.astype(np.float64))
+def _libm(fn: Callable[..., float]) -> Callable:
+    """A function of floats (of Python's math module, or written with it) on
+    arrays, element by element in float64, the arrays broadcast."""
+    def on_arrays(*xs: np.ndarray) -> np.ndarray:
+        return np.vectorize(fn, otypes=[np.float64])(*(x.astype(np.float64) for x in xs))
     return on_arrays
 
 
@@ -143,21 +144,13 @@ def _c_libm(name: str) -> Callable:
 
 def _gamma_inc(part: int) -> Callable:
     """P(a, x), Q(a, x) or dP/da (part 0, 1, 2) as scanjit.incomplete_gamma computes them."""
-    def fn(a: np.ndarray, x: np.ndarray) -> np.ndarray:
-        a, x = np.broadcast_arrays(a.astype(np.float64), x.astype(np.float64))
-        psi_a = _digamma(np.where(a > 0, a, 1.0)).astype(np.float64)
-        with np.errstate(all="ignore"):
-            return np.vectorize(lambda *v: gamma_inc(*v)[part], otypes=[np.float64])(a, x, psi_a)
-    return fn
+    values = _libm(lambda a, x, psi_a: gamma_inc(a, x, psi_a)[part])
+    return lambda a, x: values(a, x, _digamma(np.where(a > 0, a, 1.0)))
 
 
 def _gamma_inc_inverse(upper: bool) -> Callable:
     """The x with P(a, x) = y (`upper`: Q) as scanjit.incomplete_gamma computes it."""
-    def fn(a: np.ndarray, y: np.ndarray) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            return np.vectorize(lambda u, v: gamma_inc_inverse(u, v, upper), otypes=[np.float64])(
-                a.astype(np.float64), y.astype(np.float64))
-    return fn
+    return _libm(lambda a, y: gamma_inc_inverse(a, y, upper))
 
 
 def _inverse_grads(upper: bool) -> Callable:
@@ -172,18 +165,7 @@ def _beta_inc(wrt: str) -> Callable:
     """I_x(a, b), or its derivative in `wrt` ("a", "b"), as scanjit.incomplete_beta computes it."""
     def digamma(v: float) -> float:
         return float(_digamma(np.array([v]))[0])
-
-    def fn(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            return np.vectorize(lambda *v: beta_inc(*v, wrt, digamma)[2 if wrt else 0], otypes=[np.float64])(
-                a.astype(np.float64), b.astype(np.float64), x.astype(np.float64))
-    return fn
-
-
-def _beta_inc_inverse(a: np.ndarray, b: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """The x with I_x(a, b) = y, as scanjit.incomplete_beta computes it."""
-    with np.errstate(all="ignore"):
-        return np.vectorize(beta_inc_inverse, otypes=[np.float64])(*(v.astype(np.float64) for v in (a, b, y)))
+    return _libm(lambda a, b, x: beta_inc(a, b, x, wrt, digamma)[2 if wrt else 0])
 
 
 def _beta_inverse_grads(a, b, y, x, g):
@@ -559,7 +541,7 @@ SCALARS: dict[str, Scalar] = {
         UNDEFINED, UNDEFINED, mul(g, mul(_beta_inc_dx(a, b, x), _beta_inc_dx_log_d(a, b, x, "a")))]),
     "betainc_der_b": Scalar(_beta_inc("b"), _float, grad=lambda a, b, x, out, g: [
         UNDEFINED, UNDEFINED, mul(g, mul(_beta_inc_dx(a, b, x), _beta_inc_dx_log_d(a, b, x, "b")))]),
-    "betaincinv": Scalar(_beta_inc_inverse, _float, grad=_beta_inverse_grads),
+    "betaincinv": Scalar(_libm(beta_inc_inverse), _float, grad=_beta_inverse_grads),
     "gammaincinv": Scalar(_gamma_inc_inverse(False), _float, grad=_inverse_grads(False)),
     "gammainccinv": Scalar(_gamma_inc_inverse(True), _float, grad=_inverse_grads(True)),
     # Bessel functions: i0 and i1 as scanjit.bessel computes them, j0 and j1 C's;
