@@ -29,10 +29,37 @@ P12 /= P12.sum()
 @dataclass
 class Case:
     """`draw(r, rng, *inputs)` with `r` = pt.random (or PyTensor's), equal
-    to `numpy(generator, *values)`; inputs are (dtype, static shape, value)."""
+    to `numpy(generator, *values)`; inputs are (dtype, static shape, value).
+    `libm`: the sample is a function of the draws that NumPy (and SciPy)
+    compute with their own vectorized code, and compiled code with libm's:
+    within a few ulps."""
     draw: object
     numpy: object
     inputs: list = field(default_factory=list)
+    libm: bool = False
+
+
+def assert_same_draws(case: Case, got, expected):
+    if case.libm:
+        np.testing.assert_allclose(got, expected, rtol=1e-14, strict=True)
+    else:
+        np.testing.assert_array_equal(got, expected, strict=True)
+
+
+def scaled(z, loc, scale):
+    """SciPy's rvs: its standard draws times scale plus loc."""
+    return z * scale + loc
+
+
+def cauchy_quantile(u):
+    """Boost's (SciPy's) quantile of the standard Cauchy distribution."""
+    return -1.0 / np.tan(np.pi * np.where(u > 0.5, u - 1.0, u))
+
+
+def betabinom(g, n, a, b, size=None):
+    """SciPy's: beta draws of the whole size, then binomial draws."""
+    size = np.broadcast_shapes(np.shape(n), np.shape(a), np.shape(b)) if size is None else size
+    return g.binomial(n, g.beta(a, b, size), size)
 
 
 def batched_dirichlet(g, alpha, size=None):
@@ -180,6 +207,63 @@ CASES = {
     "geometric arrays": Case(lambda r, rng, p: r.geometric(p, rng=rng, dtype="int32"),
                              lambda g, p: g.geometric(p).astype("int32"),
                              [("float64", (None,), [1.0, 0.5, 1e-3, 0.4])]),
+    "invgamma": Case(lambda r, rng: r.invgamma(2.5, 0.5, size=6, rng=rng), lambda g: 1.0 / g.gamma(2.5, 2.0, 6)),
+    "invgamma arrays": Case(lambda r, rng, k, s: r.invgamma(k, s, rng=rng), lambda g, k, s: 1.0 / g.gamma(k, 1.0 / s),
+                            [("float64", (None,), VEC3), ("float64", (None, 1), COLUMN)]),
+    "triangular": Case(lambda r, rng: r.triangular(-1.0, 0.5, 2.0, size=6, rng=rng),
+                       lambda g: g.triangular(-1.0, 0.5, 2.0, 6)),
+    "triangular arrays": Case(lambda r, rng, m: r.triangular(0.0, m, 2.0, size=(2, 3), rng=rng),
+                              lambda g, m: g.triangular(0.0, m, 2.0, (2, 3)), [("float64", (None,), VEC3)]),
+    "hypergeometric": Case(lambda r, rng: r.hypergeometric(10, 5, 7, size=8, rng=rng),
+                           lambda g: g.hypergeometric(10, 5, 7, 8)),
+    "hypergeometric large": Case(lambda r, rng: r.hypergeometric(600, 500, 700, size=4, rng=rng),
+                                 lambda g: g.hypergeometric(600, 500, 700, 4)),
+    "hypergeometric arrays": Case(lambda r, rng, good, k: r.hypergeometric(good, 4, k, rng=rng, dtype="int32"),
+                                  lambda g, good, k: g.hypergeometric(good, 4, k).astype("int32"),
+                                  [("int64", (None,), [0, 3, 9]), ("int8", (None, 1), [[2], [4]])]),
+    # PyTensor draws these with SciPy, as the NumPy here does
+    "halfnormal": Case(lambda r, rng: r.halfnormal(1.5, 2.0, size=6, rng=rng),
+                       lambda g: scaled(np.abs(g.standard_normal(6)), 1.5, 2.0)),
+    "halfnormal arrays": Case(lambda r, rng, loc, s: r.halfnormal(loc, s, rng=rng),
+                              lambda g, loc, s: scaled(np.abs(g.standard_normal((2, 3))), loc, s),
+                              [("float64", (None, None), MATRIX), ("float64", (None,), VEC3)]),
+    "t": Case(lambda r, rng: r.t(3.0, 1.5, 2.0, size=(2, 3), rng=rng),
+              lambda g: scaled(g.standard_t(3.0, (2, 3)), 1.5, 2.0)),
+    "t arrays": Case(lambda r, rng, df, loc: r.t(df, loc, rng=rng, dtype="float32"),
+                     lambda g, df, loc: scaled(g.standard_t(df, (2, 3)), loc, 1.0).astype("float32"),
+                     [("float64", (None,), VEC3), ("float64", (None, 1), COLUMN)]),
+    # alpha / p in float64 (PyTensor divides 1.5 and 2.0 as float32 constants)
+    "gengamma": Case(lambda r, rng, a, p: r.gengamma(a, p, 0.5, size=6, rng=rng),
+                     lambda g, a, p: scaled(g.standard_gamma(a / p, 6) ** (1.0 / p), 0.0, 0.5),
+                     [("float64", (), 2.0), ("float64", (), 1.5)], libm=True),
+    "gengamma arrays": Case(lambda r, rng, a, p: r.gengamma(a, p, rng=rng),
+                            lambda g, a, p: scaled(g.standard_gamma(a / p, (2, 3)) ** (1.0 / p), 0.0, 1.0),
+                            [("float64", (None,), -VEC3), ("float64", (None, 1), -COLUMN)], libm=True),
+    "cauchy": Case(lambda r, rng: r.cauchy(1.0, 2.0, size=50, rng=rng),
+                   lambda g: scaled(cauchy_quantile(g.random(50)), 1.0, 2.0), libm=True),
+    "cauchy arrays": Case(lambda r, rng, s: r.cauchy(0.0, s, rng=rng),
+                          lambda g, s: scaled(cauchy_quantile(g.random((2, 3))), 0.0, s),
+                          [("float64", (None, None), MATRIX)], libm=True),
+    "halfcauchy": Case(lambda r, rng: r.halfcauchy(1.0, 2.0, size=50, rng=rng),
+                       lambda g: scaled(np.tan(np.pi / 2 * g.random(50)), 1.0, 2.0), libm=True),
+    "gumbel": Case(lambda r, rng, loc: r.gumbel(loc, 2.0, size=(4, 3), rng=rng),
+                   lambda g, loc: scaled(-np.log(-np.log(g.random((4, 3)))), loc, 2.0),
+                   [("float64", (3,), VEC3)], libm=True),
+    "pareto": Case(lambda r, rng, b: r.pareto(b, 2.0, rng=rng),
+                   lambda g, b: scaled((1 - g.random((2, 3))) ** (-1.0 / b), 0.0, 2.0),
+                   [("float64", (None, None), MATRIX)], libm=True),
+    "truncexpon": Case(lambda r, rng, b: r.truncexpon(b, 1.0, 0.5, size=(2, 3), rng=rng),
+                       lambda g, b: scaled(-np.log1p(g.random((2, 3)) * np.expm1(-b)), 1.0, 0.5),
+                       [("float64", (None,), 4 * VEC3)], libm=True),
+    "negative_binomial": Case(lambda r, rng: r.negative_binomial(10, 0.3, size=8, rng=rng),
+                              lambda g: g.negative_binomial(10, 0.3, 8)),
+    "nbinom arrays": Case(lambda r, rng, n, p: r.nbinom(n, p, rng=rng), lambda g, n, p: g.negative_binomial(n, p),
+                          [("float64", (None,), 3 * VEC3), ("float64", (None, 1), COLUMN / 2)]),
+    "betabinom": Case(lambda r, rng: r.betabinom(10, 0.5, 2.0, size=8, rng=rng),
+                      lambda g: betabinom(g, 10, 0.5, 2.0, (8,))),
+    "betabinom arrays": Case(lambda r, rng, n, a: r.betabinom(n, a, 2.0, rng=rng),
+                             lambda g, n, a: betabinom(g, n, a, 2.0),
+                             [("int64", (None,), [3, 0, 7]), ("float64", (None, 1), COLUMN)]),
     "chisquare": Case(lambda r, rng, df: r.chisquare(df, size=(2, 3), rng=rng),
                       lambda g, df: g.gamma(df / 2.0, 2.0, (2, 3)), [("int64", (), 3)]),
     # a size of symbolic lengths (`size=x.shape`), inside a step a variable of the step
@@ -228,7 +312,7 @@ def test_draws_equal_numpy(name, mode):
     mirror = np.random.default_rng(SEED)
     for _ in range(2):
         got, expected = f(*values(case)), np.asarray(case.numpy(mirror, *values(case)))
-        np.testing.assert_array_equal(got, expected, strict=True)
+        assert_same_draws(case, got, expected)
         assert got.dtype == sample.dtype
     assert rng.get_value().bit_generator.state == mirror.bit_generator.state
 
@@ -248,8 +332,7 @@ def test_draws_in_a_scan_step_equal_numpy(name, mode):
     got = pytensor.function(inputs, samples, updates=updates, mode=mode)(*values(case))
     mirror = np.random.default_rng(SEED)
     expected = np.array([case.numpy(mirror, *values(case)) for _ in range(3)])
-    np.testing.assert_array_equal(got, expected)
-    assert got.dtype == expected.dtype
+    assert_same_draws(case, got, expected)
     assert rng.get_value().bit_generator.state == mirror.bit_generator.state
 
 
@@ -279,8 +362,7 @@ def test_shapes_dtypes_and_numbers_are_pytensors(name):
         assert ours.type.shape != theirs.type.shape
     else:
         assert (ours.dtype, ours.type.shape) == (theirs.dtype, theirs.type.shape)
-    np.testing.assert_array_equal(got, expected)
-    assert got.dtype == expected.dtype
+    assert_same_draws(case, got, expected)
 
 
 class In:
@@ -343,6 +425,16 @@ INVALID = {
     "geometric p <= 0": ("geometric", (X,), {}, [("float64", (), 0.0)]),
     "geometric p NaN, array": ("geometric", (X,), {}, [("float64", (None,), [0.5, np.nan])]),
     "geometric p > 1, array": ("geometric", (X,), {}, [("float64", (None,), [0.5, 1.5])]),
+    "triangular left > mode": ("triangular", (X, 0.0, 1.0), {}, [("float64", (), 0.5)]),
+    "triangular mode > right, array": ("triangular", (0.0, X, 1.0), {}, [("float64", (None,), [0.5, 2.0])]),
+    "triangular left == right": ("triangular", (X, 1.0, 1.0), {}, [("float64", (), 1.0)]),
+    "hypergeometric ngood < 0": ("hypergeometric", (X, 2, 1), {}, [("int64", (), -1)]),
+    "hypergeometric nsample < 0, array": ("hypergeometric", (1, 2, X), {}, [("int64", (None,), [1, -1])]),
+    "hypergeometric too few": ("hypergeometric", (1, X, 4), {}, [("int64", (None,), [3, 2])]),
+    "hypergeometric too many": ("hypergeometric", (X, 2, 4), {}, [("int64", (), 10**9)]),
+    "negative_binomial p too small": ("negative_binomial", (5.0, X), {}, [("float64", (), 1e-19)]),
+    "negative_binomial n too large, array": ("negative_binomial", (X, 0.5), {},
+                                             [("float64", (None,), [1.0, 1e19])]),
     "multinomial rows broadcast": ("multinomial", (X, Y), {}, [("int64", (None,), [1, 2, 3]),
                                                               ("float64", (None, None), P_ROWS)]),
     "broadcast with a symbolic size": ("normal", (X, 1.0), {"size": (Y,)},
@@ -369,6 +461,65 @@ def test_invalid_parameters_raise_numpys_errors(name, mode):
     with pytest.raises(type(numpys.value)) as ours:
         f(*values(case))
     assert str(ours.value) == str(numpys.value)
+
+
+# name: (the pt.random constructor, its arguments, keywords, inputs as in Case, SciPy's distribution)
+SCIPY_INVALID = {
+    "halfnormal scale < 0": ("halfnormal", (0.0, X), {}, [("float64", (), -1.0)], "halfnorm"),
+    "t df <= 0, array": ("t", (X,), {}, [("float64", (None,), [1.0, 0.0])], "t"),
+    "t scale NaN": ("t", (1.0, 0.0, X), {}, [("float64", (), np.nan)], "t"),
+    "gengamma p == 0": ("gengamma", (1.0, X), {}, [("float64", (), 0.0)], "gengamma"),
+    "gengamma alpha / p <= 0": ("gengamma", (X, 2.0), {}, [("float64", (None,), [1.0, -1.0])], "gengamma"),
+    "cauchy scale < 0, size": ("cauchy", (0.0, X), {"size": 3}, [("float64", (), -1.0)], "cauchy"),
+    "halfcauchy scale < 0, array": ("halfcauchy", (0.0, X), {}, [("float64", (None,), [1.0, -1.0])], "halfcauchy"),
+    "gumbel scale < 0": ("gumbel", (0.0, X), {}, [("float64", (), -2.0)], "gumbel_r"),
+    "pareto b <= 0": ("pareto", (X,), {}, [("float64", (), 0.0)], "pareto"),
+    "truncexpon b NaN, array": ("truncexpon", (X,), {}, [("float64", (None, 1), [[1.0], [np.nan]])], "truncexpon"),
+    "nbinom p > 1": ("nbinom", (3.0, X), {}, [("float64", (), 1.5)], "nbinom"),
+    "nbinom n <= 0, array": ("nbinom", (X, 0.5), {}, [("float64", (None,), [1.0, 0.0])], "nbinom"),
+    "betabinom n < 0": ("betabinom", (X, 1.0, 1.0), {}, [("int64", (), -1)], "betabinom"),
+    "betabinom a <= 0, array": ("betabinom", (3, X, 1.0), {}, [("float64", (None,), [1.0, 0.0])], "betabinom"),
+}
+
+
+@pytest.mark.parametrize("mode", [None, "py"])
+@pytest.mark.parametrize("name", list(SCIPY_INVALID))
+def test_invalid_parameters_raise_scipys_errors_before_drawing(name, mode):
+    distribution, args, kwargs, inputs, scipy_name = SCIPY_INVALID[name]
+    case = Case(None, None, inputs)
+    rng = pytensor.shared(np.random.default_rng(SEED))
+    inputs = variables(pt, case)
+    next_rng, sample = call(getattr(pt.random, distribution), args, kwargs, inputs, rng=rng,
+                            return_next_rng=True)
+    f = pytensor.function(inputs, sample, updates={rng: next_rng}, mode=mode)
+    with pytest.raises(ValueError) as ours:
+        f(*values(case))
+    assert str(ours.value) == (
+        "Domain error in arguments. The `scale` parameter must be positive for all distributions, and many "
+        f"distributions have restrictions on shape parameters. Please see the `scipy.stats.{scipy_name}` "
+        "documentation for details.")
+    assert rng.get_value().bit_generator.state == np.random.default_rng(SEED).bit_generator.state
+
+
+@pytest.mark.parametrize("name", list(SCIPY_INVALID))
+def test_invalid_parameters_raise_pytensors_errors(name):
+    pytensor_ = pytest.importorskip("pytensor")
+    import pytensor.tensor as ptt
+
+    distribution, args, kwargs, inputs, _ = SCIPY_INVALID[name]
+    case = Case(None, None, inputs)
+    with pytest.raises(ValueError) as theirs, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inputs = variables(ptt, case)
+        sample = call(getattr(ptt.random, distribution), args, kwargs, inputs,
+                      rng=pytensor_.shared(np.random.default_rng(SEED)))
+        pytensor_.function(inputs, sample, mode="FAST_COMPILE")(*values(case))
+    inputs = variables(pt, case)
+    sample = call(getattr(pt.random, distribution), args, kwargs, inputs,
+                  rng=pytensor.shared(np.random.default_rng(SEED)))
+    with pytest.raises(ValueError) as ours:
+        pytensor.function(inputs, sample)(*values(case))
+    assert str(ours.value) == str(theirs.value)
 
 
 @pytest.mark.parametrize("mode", [None, "py"])
@@ -410,8 +561,8 @@ def test_nan_scale_draws_nan_as_numpy(mode):
 
 
 def test_pytensors_other_distributions_raise_not_implemented():
-    with pytest.raises(NotImplementedError, match="tensor.random.cauchy"):
-        pt.random.cauchy(0.0, 1.0)
+    with pytest.raises(NotImplementedError, match="tensor.random.rng"):
+        pt.random.rng("rng")
     pytest.importorskip("pytensor")
     from pytensor.tensor.random.basic import __all__ as theirs
 

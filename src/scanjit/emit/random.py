@@ -16,15 +16,16 @@ from xdsl.ir import SSAValue
 
 from scanjit.dialects import sj
 from scanjit.emit.emitter import Emitter, emits
-from scanjit.emit.scalar import ELEMENT_TYPES, convert, from_index, ir_type, to_index
+from scanjit.emit.scalar import ELEMENT_TYPES, convert, elemwise, from_index, ir_type, to_index
 from scanjit.emit.tensor import cast_tensor
 from scanjit.graph import TensorType as GraphType
 from scanjit.graph import Variable
 from scanjit.passes.support.builder import empty_like_dims
 from scanjit.tensor.basic import broadcast_lengths, broadcast_shape, sized_axes
+from scanjit.tensor.elemwise import SCALARS
 from scanjit.tensor.random.op import (
-    SCALAR_PARAMS, CategoricalRV, ChoiceRV, DirichletRV, IntegersRV, MultinomialRV, Param, PermutationRV,
-    ScalarParamsRV, broadcast_pairs, mismatch, operands_mismatch, remapped_mismatch, static_shapes,
+    POISSON_LAM_MAX, SCALAR_PARAMS, CategoricalRV, ChoiceRV, DirichletRV, IntegersRV, MultinomialRV, Param, PermutationRV,
+    ScalarParamsRV, broadcast_pairs, evaluate, mismatch, operands_mismatch, remapped_mismatch, static_shapes,
     tuple_text,
 )
 
@@ -172,9 +173,6 @@ def _in_half_open_unit(e: Emitter, x: SSAValue) -> SSAValue:
     return e.emit(arith.AndIOp(_cmp(e, x, 0.0, "ogt"), _cmp(e, x, 1.0, "ole")))
 
 
-POISSON_LAM_MAX = float(np.iinfo("int64").max) - np.sqrt(np.iinfo("int64").max) * 10
-
-
 def _lam_not_too_large(e: Emitter, x: SSAValue) -> SSAValue:
     return _cmp(e, x, POISSON_LAM_MAX, "ole")
 
@@ -240,13 +238,14 @@ def emit_scalar_params(e: Emitter, node) -> list[SSAValue]:
     else:
         dims = size_dims(e, node)
         check_broadcast(e, [op.size, *statics], [dims, *shapes], ones=[0])  # NumPy's: size's 1s broadcast
+    check_expressions(e, spec, values, statics, shapes)
     for value, static, param in zip(values, statics, params):
         if param.constraint:
             checks = CONSTRAINTS[param.constraint][arrays]
             check_values(e, value, param.dtype, len(static), checks, param.name)
     if op.size is not None:
         check_output_size(e, op.size, dims, statics, shapes)
-    return [rng, draws(e, node.outputs[1], dims, rng, spec.function, values, statics, spec.kind)]
+    return [rng, draws(e, node.outputs[1], dims, rng, spec, values, statics)]
 
 
 def uniform_span(e: Emitter, values, statics, shapes):
@@ -267,17 +266,51 @@ def uniform_span(e: Emitter, values, statics, shapes):
     return [low, spans], [low_static, static], [low_dims, dims]
 
 
-def draws(e: Emitter, sample: Variable, dims, rng, function: str, values, statics, kind: str) -> SSAValue:
-    """One call of NumPy's `function` per element, on the parameters' elements there."""
-    result = "float64" if kind == "float" else "int64"
+def expression(e: Emitter, expr, leaves: dict[str, tuple[SSAValue, str]]) -> tuple[SSAValue, str]:
+    """`evaluate` in compiled code, on (value, dtype) pairs: each scalar op in
+    the dtype SCALARS gives it, numbers in their operands' (else float64)."""
+    def apply(name: str, operands: list) -> tuple[SSAValue, str]:
+        dtype = next((d for x in operands if isinstance(x, tuple) and (d := x[1]) != "bool"), "float64")
+        operands = [x if isinstance(x, tuple) else (e.const(x, dtype), dtype) for x in operands]
+        in_dtypes = [d for _, d in operands]
+        out = SCALARS[name].dtype(in_dtypes)
+        return elemwise(e.emit, name, [v for v, _ in operands], in_dtypes, out), out
+
+    return evaluate(expr, leaves, apply)
+
+
+def parameters_at(e: Emitter, spec, values, statics, ivs) -> dict[str, tuple[SSAValue, str]]:
+    return {p.name: (element(e, v, s, ivs), p.dtype) for p, v, s in zip(spec.params, values, statics)}
+
+
+def check_expressions(e: Emitter, spec, values, statics, shapes) -> None:
+    """spec's checks, each over every element of the parameters broadcast together."""
+    dims = broadcast_lengths(statics, shapes, e.index(1))
+    for expr, message in spec.checks:
+        def fails(ivs: list[SSAValue]) -> SSAValue:
+            return expression(e, expr, parameters_at(e, spec, values, statics, ivs))[0]
+
+        failed = e.loop_nest(dims, [e.const(False, "bool")],
+                             lambda _, ivs, acc: [e.emit(arith.OrIOp(acc[0], fails(ivs)))])[0] if dims else fails([])
+        e.check(e.emit(arith.XOrIOp(failed, e.const(True, "bool"))), f"ValueError: {message}")
+
+
+def draws(e: Emitter, sample: Variable, dims, rng, spec, values, statics) -> SSAValue:
+    """One call of NumPy's C function per element, on its arguments there
+    (the parameters' elements, or spec's args of them), transformed by spec."""
+    result = "float64" if spec.kind == "float" else "int64"
     scratch = [e.emit(sj.FillOp(e.const(0.0, "float64"), [], BINOMIAL_SCRATCH))] \
-        if function == "random_binomial" else []
+        if spec.function == "random_binomial" else []
 
     def draw(ivs, carried):
-        args = [rng, *(element(e, v, s, ivs) for v, s in zip(values, statics)), *carried]
-        *written, value = e.call(function, args, range(len(args) - len(carried), len(args)),
-                               ELEMENT_TYPES[result])
-        return convert(e.emit, value, result, sample.dtype), written
+        leaves = parameters_at(e, spec, values, statics, ivs)
+        args = [leaves[p.name] for p in spec.params] if spec.args is None else \
+            [expression(e, a, leaves) for a in spec.args]
+        args = [rng, *(v for v, _ in args), *carried]
+        *written, value = e.call(spec.function, args, range(len(args) - len(carried), len(args)),
+                                 ELEMENT_TYPES[result])
+        value, dtype = expression(e, spec.transform, {**leaves, "z": (value, result)})
+        return convert(e.emit, value, dtype, sample.dtype), written
 
     return fill(e, sample, dims, scratch, draw)
 

@@ -50,7 +50,8 @@ NUMPY_RANDOM_FUNCTIONS = (
     "random_bounded_uint64_fill", "random_bounded_uint64", "random_beta", "random_gamma",
     "random_exponential", "random_poisson", "random_standard_gamma", "random_standard_uniform",
     "random_interval", "random_lognormal", "random_laplace", "random_logistic", "random_weibull", "random_wald",
-    "random_vonmises", "random_geometric",
+    "random_vonmises", "random_geometric", "random_standard_normal", "random_standard_t", "random_negative_binomial",
+    "random_hypergeometric", "random_triangular",
 )
 
 PCG64_MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645  # as in numpy_random.ll

@@ -16,12 +16,12 @@ from scanjit import config
 from scanjit.dtypes import FLOATS, INTS
 from scanjit.graph import Constant, Variable
 from scanjit.shared import shared
-from scanjit.tensor.basic import as_tensor_variable
+from scanjit.tensor.basic import as_tensor_variable, broadcast_shape
 from scanjit.tensor.elemwise import cast
 from scanjit.tensor.shape import lengths
 from scanjit.tensor.random.op import (
     SCALAR_PARAMS, CategoricalRV, ChoiceRV, DirichletRV, IntegersRV, MultinomialRV, PermutationRV,
-    RandomVariable, ScalarParamsRV,
+    RandomVariable, ScalarParamsRV, scipy_domain,
 )
 
 
@@ -135,6 +135,39 @@ def bernoulli(p, size=None, rng=None, dtype=None, name=None, return_next_rng=Fal
     return _scalar_params("binomial", (p, 1), size, rng, dtype, name, return_next_rng)
 
 
+def negative_binomial(n, p, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    """SciPy's nbinom: NumPy's negative_binomial after SciPy's check (n > 0, 0 < p <= 1)."""
+    return _scalar_params("negative_binomial", (n, p), size, rng, dtype, name, return_next_rng)
+
+
+nbinom = negative_binomial
+
+
+def hypergeometric(ngood, nbad, nsample, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("hypergeometric", (ngood, nbad, nsample), size, rng, dtype, name, return_next_rng)
+
+
+def betabinom(n, a, b, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    """SciPy's betabinom, as PyTensor draws it: after SciPy's check (n >= 0,
+    a > 0, b > 0), `beta(a, b)` of the whole size, then `binomial(n, p)` of
+    those p."""
+    from scanjit.raise_op import assert_op
+    from scanjit.tensor.elemwise import and_, ge, gt
+    from scanjit.tensor.math import all as all_
+    from scanjit.tensor.shape import broadcast_lengths_of
+
+    n, a, b = as_tensor_variable(n), _floats(a), _floats(b)
+    if n.dtype not in INTS:
+        raise TypeError(f"betabinom's n must be integers, got {n.dtype}")
+    if size is None:
+        static = broadcast_shape([n.type, a.type, b.type])
+        size = tuple(s if s is not None else length for s, length in zip(static, broadcast_lengths_of([n, a, b])))
+    valid = all_(and_(and_(ge(n, 0), gt(a, 0.0)), gt(b, 0.0)))
+    a = assert_op(a, valid, msg=scipy_domain("betabinom", True)[1], exc_type=ValueError)
+    next_rng, p = beta(a, b, size=size, rng=rng, return_next_rng=True)
+    return binomial(n, p, size=size, rng=next_rng, dtype=dtype, name=name, return_next_rng=return_next_rng)
+
+
 def standard_normal(*, size=None, rng=None, dtype=None, return_next_rng=False):
     return normal(0.0, 1.0, size=size, rng=rng, dtype=dtype, return_next_rng=return_next_rng)
 
@@ -196,6 +229,56 @@ def multivariate_normal(mean, cov, size=None, rng=None, dtype=None, name=None, r
     if name is not None:
         sample.name = name
     return (next_rng, sample) if return_next_rng else sample
+
+
+def invgamma(shape, scale, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    """PyTensor's: 1 / gamma(shape, 1 / scale)."""
+    return _scalar_params("invgamma", (shape, scale), size, rng, dtype, name, return_next_rng)
+
+
+def triangular(left, mode, right, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("triangular", (left, mode, right), size, rng, dtype, name, return_next_rng)
+
+
+# PyTensor draws these with SciPy's `rvs`: its standard draws, times scale, plus loc
+
+def halfnormal(loc=0.0, scale=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    return _scalar_params("halfnormal", (loc, scale), size, rng, dtype, name, return_next_rng)
+
+
+def t(df, loc=0.0, scale=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    """Student's t: NumPy's standard_t(df)."""
+    return _scalar_params("t", (df, loc, scale), size, rng, dtype, name, return_next_rng)
+
+
+def gengamma(alpha=1.0, p=1.0, lambd=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    """SciPy's gengamma(alpha / p, p, scale=lambd): standard_gamma(alpha / p) ** (1 / p) * lambd."""
+    return _scalar_params("gengamma", (alpha, p, lambd), size, rng, dtype, name, return_next_rng)
+
+
+def cauchy(loc=0.0, scale=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    """Boost's quantile (SciPy's) of uniform draws."""
+    return _scalar_params("cauchy", (loc, scale), size, rng, dtype, name, return_next_rng)
+
+
+def halfcauchy(loc=0.0, scale=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    """tan(pi / 2 u) of uniform draws u."""
+    return _scalar_params("halfcauchy", (loc, scale), size, rng, dtype, name, return_next_rng)
+
+
+def gumbel(loc, scale=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    """-log(-log(u)) of uniform draws u."""
+    return _scalar_params("gumbel", (loc, scale), size, rng, dtype, name, return_next_rng)
+
+
+def pareto(b, scale=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    """(1 - u) ** (-1 / b) of uniform draws u."""
+    return _scalar_params("pareto", (b, scale), size, rng, dtype, name, return_next_rng)
+
+
+def truncexpon(b, loc=0.0, scale=1.0, size=None, rng=None, dtype=None, name=None, return_next_rng=False):
+    """-log1p(u expm1(-b)) of uniform draws u."""
+    return _scalar_params("truncexpon", (b, loc, scale), size, rng, dtype, name, return_next_rng)
 
 
 def chisquare(df, size=None, rng=None, return_next_rng=False):
@@ -268,7 +351,8 @@ def permutation(x, size=None, rng=None, return_next_rng=False):
     return _draw(PermutationRV("permutation", x.dtype, None), [x], rng, None, return_next_rng)
 
 
-__all__ = ["bernoulli", "beta", "binomial", "categorical", "chisquare", "choice", "dirichlet", "exponential",
-           "gamma", "geometric", "integers", "laplace", "logistic", "lognormal", "multinomial",
-           "multivariate_normal", "normal",
-           "permutation", "poisson", "standard_normal", "uniform", "vonmises", "wald", "weibull"]
+__all__ = ["bernoulli", "beta", "betabinom", "binomial", "categorical", "cauchy", "chisquare", "choice", "dirichlet",
+           "exponential", "gamma", "gengamma", "geometric", "gumbel", "halfcauchy", "halfnormal", "hypergeometric",
+           "integers", "invgamma", "laplace", "logistic", "lognormal", "multinomial", "multivariate_normal",
+           "nbinom", "negative_binomial", "normal", "pareto", "permutation", "poisson", "standard_normal", "t",
+           "triangular", "truncexpon", "uniform", "vonmises", "wald", "weibull"]

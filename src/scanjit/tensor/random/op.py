@@ -20,6 +20,7 @@ from scanjit.dtypes import is_float
 from scanjit.graph import Apply, Constant, NullTypeGradError, Op, TensorType, Variable
 from scanjit.shared import RandomGeneratorType
 from scanjit.tensor.basic import broadcast_lengths, broadcast_shape, sized_axes
+from scanjit.tensor.elemwise import SCALARS
 
 
 def is_rng(var) -> bool:
@@ -170,10 +171,74 @@ class Param:
 
 @dataclass(frozen=True)
 class Distribution:
+    """A draw of NumPy's C `function` per element. Where PyTensor draws
+    otherwise than with the parameters as they are, the function's `args`
+    and the `transform` of its draw `z` into the sample are expressions of
+    the parameters (see `evaluate`), as PyTensor, or SciPy for it, computes them."""
     function: str  # NumPy's C function drawing one value
     params: tuple[Param, ...]  # in the order NumPy checks them and passes them to `function`
     kind: str  # "float" or "int"
-    method: Callable  # the Generator's method: (generator, *params, size) -> sample
+    method: Callable  # the Generator's method: (generator, *args, size) -> draws
+    args: tuple | None = None  # `function`'s arguments, if not the parameters
+    transform: object = "z"  # the sample
+    # (expression, ValueError's message): any element where it holds raises, before NumPy's `constraint`s
+    checks: tuple = ()
+    scipy: bool = False  # SciPy's `rvs`: without `size`, `function` draws the parameters' broadcast shape
+
+    def sample(self, rng: np.random.Generator, params: list[np.ndarray], size):
+        """The sample, as PyTensor's `rng_fn` draws it."""
+        named = dict(zip((p.name for p in self.params), params))
+        for expr, message in self.checks:
+            if np.any(evaluate(expr, named, numpy_scalar)):
+                raise ValueError(message)
+        if self.scipy and size is None:
+            size = np.broadcast_shapes(*(np.shape(p) for p in params))
+        args = params if self.args is None else [evaluate(a, named, numpy_scalar) for a in self.args]
+        return evaluate(self.transform, {**named, "z": self.method(rng, *args, size)}, numpy_scalar)
+
+
+def evaluate(expr, leaves: dict, apply: Callable):
+    """An expression: a number, a name in `leaves`, or a tuple (scalar op,
+    *operands) of tensor/elemwise.py's SCALARS that `apply(op, operands)`
+    computes (numbers among the operands too)."""
+    if isinstance(expr, str):
+        return leaves[expr]
+    if isinstance(expr, tuple):
+        return apply(expr[0], [evaluate(x, leaves, apply) for x in expr[1:]])
+    return expr
+
+
+def numpy_scalar(name: str, operands: list):
+    """`evaluate`'s apply, in NumPy."""
+    return SCALARS[name].numpy(*operands)
+
+
+def scipy_domain(name: str, valid) -> tuple:
+    """SciPy's check of the parameters of its distribution `name` (`valid` where they are)."""
+    return ("invert", valid), (
+        "Domain error in arguments. The `scale` parameter must be positive for all distributions, and many "
+        "distributions have restrictions on shape parameters. Please see the "
+        f"`scipy.stats.{name}` documentation for details.")
+
+
+def scipy_scaled(z, loc="loc") -> tuple:
+    """SciPy's `rvs`: its standard draws times the scale plus the location."""
+    return ("add", ("mul", z, "scale"), loc)
+
+
+def positive(*shapes) -> tuple:
+    """All these shape parameters > 0 (SciPy's default check) and the scale >= 0."""
+    valid = ("ge", "scale", 0.0)
+    for shape in shapes:
+        valid = ("and", ("gt", shape, 0.0), valid)
+    return valid
+
+
+POISSON_LAM_MAX = float(np.iinfo("int64").max) - np.sqrt(np.iinfo("int64").max) * 10  # NumPy's
+# A double in [0, 1) as SciPy's `uniform(size=size)` draws it (0 + 1 * next_double)
+UNIFORM = dict(function="random_standard_uniform", method=np.random.Generator.random, args=(), scipy=True)
+# Boost's Cauchy quantile, SciPy's: -1 / tan(pi p) of p in (-1/2, 1/2], p the draw minus 1 above 1/2
+CAUCHY_QUANTILE = ("true_div", -1.0, ("tan", ("mul", np.pi, ("switch", ("gt", "z", 0.5), ("sub", "z", 1.0), "z"))))
 
 
 SCALAR_PARAMS = {
@@ -210,6 +275,54 @@ SCALAR_PARAMS = {
     "binomial": Distribution("random_binomial", (Param("p", constraint="bounded_0_1"),
                                                  Param("n", "int64", "non_negative")), "int",
                              lambda g, p, n, size: g.binomial(n, p, size)),
+    # PyTensor's: 1 / gamma(shape, 1 / scale); NumPy's checks of 1 / scale are those of scale
+    "invgamma": Distribution("random_gamma", (Param("shape", constraint="non_negative"),
+                                              Param("scale", constraint="non_negative")), "float",
+                             np.random.Generator.gamma, args=("shape", ("true_div", 1.0, "scale")),
+                             transform=("true_div", 1.0, "z")),
+    "triangular": Distribution("random_triangular", (Param("left"), Param("mode"), Param("right")), "float",
+                               np.random.Generator.triangular,
+                               checks=((("gt", "left", "mode"), "left > mode"), (("gt", "mode", "right"), "mode > right"),
+                                       (("eq", "left", "right"), "left == right"))),
+    "hypergeometric": Distribution(
+        "random_hypergeometric", (Param("ngood", "int64", "non_negative"), Param("nbad", "int64", "non_negative"),
+                                  Param("nsample", "int64", "non_negative")), "int",
+        np.random.Generator.hypergeometric,
+        checks=((("or", ("ge", "ngood", 10**9), ("ge", "nbad", 10**9)), "both ngood and nbad must be less than 1000000000"),
+                (("lt", ("add", "ngood", "nbad"), "nsample"), "ngood + nbad < nsample"))),
+    # the distributions PyTensor draws with SciPy's `rvs`
+    "halfnormal": Distribution("random_standard_normal", (Param("loc"), Param("scale")), "float",
+                               np.random.Generator.standard_normal, args=(), transform=scipy_scaled(("abs", "z")),
+                               checks=(scipy_domain("halfnorm", positive()),), scipy=True),
+    "t": Distribution("random_standard_t", (Param("df"), Param("loc"), Param("scale")), "float",
+                      np.random.Generator.standard_t, args=("df",), transform=scipy_scaled("z"),
+                      checks=(scipy_domain("t", positive("df")),), scipy=True),
+    "gengamma": Distribution("random_standard_gamma", (Param("alpha"), Param("p"), Param("scale")), "float",
+                             np.random.Generator.standard_gamma, args=(("true_div", "alpha", "p"),),
+                             transform=scipy_scaled(("pow", "z", ("true_div", 1.0, "p")), 0.0), scipy=True,
+                             checks=(scipy_domain("gengamma", ("and", positive(("true_div", "alpha", "p")),
+                                                                    ("neq", "p", 0.0))),)),
+    "cauchy": Distribution(params=(Param("loc"), Param("scale")), kind="float", transform=scipy_scaled(CAUCHY_QUANTILE),
+                           checks=(scipy_domain("cauchy", positive()),), **UNIFORM),
+    "halfcauchy": Distribution(params=(Param("loc"), Param("scale")), kind="float",
+                               transform=scipy_scaled(("tan", ("mul", np.pi / 2, "z"))),
+                               checks=(scipy_domain("halfcauchy", positive()),), **UNIFORM),
+    "gumbel": Distribution(params=(Param("loc"), Param("scale")), kind="float",
+                           transform=scipy_scaled(("neg", ("log", ("neg", ("log", "z"))))),
+                           checks=(scipy_domain("gumbel_r", positive()),), **UNIFORM),
+    "pareto": Distribution(params=(Param("b"), Param("scale")), kind="float",
+                           transform=scipy_scaled(("pow", ("sub", 1.0, "z"), ("true_div", -1.0, "b")), 0.0),
+                           checks=(scipy_domain("pareto", positive("b")),), **UNIFORM),
+    "truncexpon": Distribution(params=(Param("b"), Param("loc"), Param("scale")), kind="float",
+                               transform=scipy_scaled(("neg", ("log1p", ("mul", "z", ("expm1", ("neg", "b")))))),
+                               checks=(scipy_domain("truncexpon", positive("b")),), **UNIFORM),
+    # NumPy checks, after SciPy, that its Poisson draws' rate stays below POISSON_LAM_MAX
+    "negative_binomial": Distribution(
+        "random_negative_binomial", (Param("n"), Param("p")), "int", np.random.Generator.negative_binomial,
+        checks=(scipy_domain("nbinom", ("and", ("and", ("gt", "n", 0.0), ("gt", "p", 0.0)), ("le", "p", 1.0))),
+                (("gt", ("mul", ("true_div", ("sub", 1.0, "p"), "p"), ("add", "n", ("mul", 10.0, ("sqrt", "n")))),
+                  POISSON_LAM_MAX), "n too large or p too small, see Generator.negative_binomial Notes")),
+        scipy=True),
 }
 
 
@@ -238,7 +351,7 @@ class ScalarParamsRV(RandomVariable):
         if size is not None:
             static, shapes = [self.size, *static], [size, *shapes]
         check_broadcast(static, shapes, ones=[0] if size is not None else [])  # NumPy's: size's 1s broadcast
-        return SCALAR_PARAMS[self.name].method(rng, *params, size)
+        return SCALAR_PARAMS[self.name].sample(rng, params, size)
 
 
 # -- distributions of vector parameters ------------------------------------------
