@@ -153,12 +153,15 @@ def test_an_update_alone_makes_its_draws(mode):
     assert y.owner.inputs[0].get_value().bit_generator.state == mirror.bit_generator.state
 
 
-def test_functions_do_not_return_generators():
+def test_a_function_returns_the_generator_after_its_draws():
+    """Drawn from a copy of the shared generator, which no update advances."""
     rng = pytensor.shared(np.random.default_rng(0))
     next_rng, _ = pt.random.normal(rng=rng, return_next_rng=True)
+    mirror = np.random.default_rng(0)
+    mirror.normal()
     for mode in MODES:
-        with pytest.raises(NotImplementedError, match="cannot return random generators"):
-            pytensor.function([], next_rng, mode=mode)
+        assert pytensor.function([], next_rng, mode=mode)().bit_generator.state == mirror.bit_generator.state
+        assert rng.get_value().bit_generator.state == np.random.default_rng(0).bit_generator.state
 
 
 # -- a generator as scan state ---------------------------------------------------

@@ -7,6 +7,7 @@ arguments (positional or by name) converted to the inputs' types."""
 
 from __future__ import annotations
 
+import copy
 import warnings
 from collections.abc import Sequence
 
@@ -26,8 +27,9 @@ class UnusedInputError(Exception):
 class In:
     """A function input with options, as PyTensor's `pytensor.In`: `name`
     (for keyword calls; the variable's by default), `strict` (arguments must
-    be arrays of its dtype), `allow_downcast`. `mutable` and `borrow` are
-    accepted: compiled code never writes into an argument."""
+    be arrays of its dtype), `allow_downcast`, `mutable` (a generator input
+    is drawn from in place; others are drawn from a copy). `borrow` is
+    accepted, and `mutable` for tensors: compiled code never writes into an array argument."""
 
     def __init__(self, variable, name=None, value=None, update=None, mutable=None, strict=False,
                  allow_downcast=None, autoname=True, implicit=None, borrow=None, shared=False):
@@ -39,7 +41,7 @@ class In:
                                       "function(updates=...) on shared variables")
         self.variable = variable
         self.name = name if name is not None or not autoname else getattr(variable, "name", None)
-        self.strict, self.allow_downcast = strict, allow_downcast
+        self.strict, self.allow_downcast, self.mutable = strict, allow_downcast, bool(mutable)
 
 
 class Out:
@@ -136,6 +138,44 @@ def check_unused_inputs(inputs: Sequence[Variable], needed: Sequence[Variable],
 _MISSING = object()
 
 
+def is_generator(var: Variable) -> bool:
+    return isinstance(var.type, RandomGeneratorType)
+
+
+def generator_source(var: Variable) -> tuple[Variable, list]:
+    """The generator input or shared generator that the generator `var`
+    comes from, and the draws (and scans) that advanced it to `var`."""
+    nodes = []
+    while (node := var.owner) is not None:
+        if isinstance(node.op, ScanOp):
+            info, k = node.op.info, node.outputs.index(var) - len(node.op.info.inner_outputs)
+            if k < len(info.recurrent):  # a generator carried in outputs_info: its initial value
+                var = node.inputs[1 + node.op.n_seqs + k]
+            else:  # a shared generator its steps advance
+                var = list(info.updates)[k - len(info.recurrent)]
+        elif is_generator(node.inputs[0]):  # a draw: (generator, parameters) -> (next generator, sample)
+            var = node.inputs[0]
+        else:
+            raise NotImplementedError(f"scanjit cannot return the generator {var.label()} of {node.op}")
+        nodes.append(node)
+    return var, nodes
+
+
+def last_of_its_draws(generator: Variable, computed: list[Variable]) -> Variable:
+    """The source of a generator output, after every draw from it that the
+    function makes: draws take turns on one generator, so the state they leave
+    is that of a generator output only if it comes after them all."""
+    source, chain = generator_source(generator)
+    on_chain = {id(node) for node in chain}
+    for node in toposort(computed):
+        if id(node) not in on_chain and any(is_generator(v) and generator_source(v)[0] is source
+                                            for v in node.inputs):
+            raise NotImplementedError(
+                f"scanjit cannot return the generator {generator.label()}: the function draws from "
+                f"{source.label()} otherwise than on the way to it, and its draws take turns on one generator")
+    return source
+
+
 def undrawn(computed: list[Variable], generators: list[Variable]) -> list[Variable]:
     """A sample of each draw (or scan) that made one of `generators` and that
     `computed` does not need: computed too (and dropped), it makes the draws
@@ -176,15 +216,15 @@ class Signature:
                 raise TypeError(f"function inputs must be input variables, got {var!r}")
         self.single = not isinstance(outputs, list | tuple)
         self.outputs = [as_tensor_variable(o) for o in ([outputs] if self.single else outputs)]
-        if any(isinstance(o.type, RandomGeneratorType) for o in self.outputs):
-            raise NotImplementedError("scanjit functions cannot return random generators yet: "
-                                      "give them in `updates` to advance shared ones")
+        generators = [o for o in self.outputs if is_generator(o)]
         pairs = updates_list(updates)
-        self.rng_updates = [(s, v) for s, v in pairs if isinstance(s.type, RandomGeneratorType)]
-        self.tensor_updates = [(s, v) for s, v in pairs if not isinstance(s.type, RandomGeneratorType)]
-        self.advanced_rngs = {id(s) for s, _ in self.rng_updates}
-        self.graph_outputs = self.outputs + [v for _, v in self.tensor_updates]
-        self.graph_outputs += undrawn(self.graph_outputs, [v for _, v in self.rng_updates])
+        self.rng_updates = [(s, v) for s, v in pairs if is_generator(s)]
+        self.tensor_updates = [(s, v) for s, v in pairs if not is_generator(s)]
+        self.advanced_rngs = {id(s) for s, _ in self.rng_updates} | {
+            id(v) for k, v in enumerate(self.inputs) if is_generator(v) and self.ins[k].mutable}
+        self.graph_outputs = [o for o in self.outputs if not is_generator(o)] + [v for _, v in self.tensor_updates]
+        self.graph_outputs += undrawn(self.graph_outputs, [v for _, v in self.rng_updates] + generators)
+        self.generator_sources = {id(o): last_of_its_draws(o, self.graph_outputs) for o in generators}
         self.shared = [v for v in graph_inputs(self.graph_outputs + [v for _, v in pairs])
                        if isinstance(v, SharedVariable)]
         known = {id(v) for v in self.inputs + self.shared}
@@ -223,13 +263,28 @@ class Signature:
             raise TypeError(f"missing arguments for {', '.join(missing)}")
         return bound
 
-    def results(self, values: list):
-        """The outputs of a call, from the values of `graph_outputs`, after
-        storing the new values of the shared tensors."""
-        for (var, _), value in zip(self.tensor_updates, values[len(self.outputs):]):
+    def drawn_from(self, generators: dict[int, np.random.Generator]) -> dict[int, np.random.Generator]:
+        """The generator each generator input and shared generator (by id)
+        is drawn from: itself where it advances in place, else a copy."""
+        return {key: generator if key in self.advanced_rngs else copy.deepcopy(generator)
+                for key, generator in generators.items()}
+
+    def results(self, values: list, drawn_from: dict[int, np.random.Generator]):
+        """The outputs of a call, from the values of `graph_outputs` and the
+        generators drawn from, after storing the new values of the shared tensors."""
+        tensors = len(self.outputs) - len(self.generator_sources)
+        for (var, _), value in zip(self.tensor_updates, values[tensors:]):
             var.container = value
-        values = values[:len(self.outputs)]
-        return values[0] if self.single else values
+        values = iter(values[:tensors])
+        outputs = [self.generator_output(o, drawn_from) if is_generator(o) else next(values) for o in self.outputs]
+        return outputs[0] if self.single else outputs
+
+    def generator_output(self, output: Variable, drawn_from: dict[int, np.random.Generator]):
+        """The generator drawn from: an input's (itself if mutable, as
+        PyTensor's), or a copy of a shared one's."""
+        source = self.generator_sources[id(output)]
+        generator = drawn_from[id(source)]
+        return copy.deepcopy(generator) if isinstance(source, SharedVariable) else generator
 
     def updates(self) -> list[tuple[SharedVariable, Variable]]:
         return self.tensor_updates + self.rng_updates

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import copy
 import ctypes
 import functools
 import sys
@@ -24,10 +23,10 @@ from pathlib import Path
 import numpy as np
 
 from scanjit import config
-from scanjit.calling import Signature, check_unused_inputs, function_graph
+from scanjit.calling import Signature, check_unused_inputs, function_graph, is_generator
 from scanjit.dialects.abi import fill_message, placeholder_count
 from scanjit.graph import Variable, graph_inputs
-from scanjit.shared import RandomGeneratorType, with_default_updates
+from scanjit.shared import with_default_updates
 
 class Function(Signature):
     """A compiled function: call it with arrays, Python scalars or lists.
@@ -66,13 +65,14 @@ class Function(Signature):
         offsets = self.compiled.result_offsets or [0] * len(graph_outputs)
         # (dtype, ndim) per input; ndim -1 sends inputs with static
         # lengths through TensorType.filter's checks.
-        self._input_specs = [(np.dtype(v.dtype), v.ndim if all(s is None for s in v.type.shape) else -1)
+        self._input_specs = [(np.dtype(object), -1) if is_generator(v) else
+                             (np.dtype(v.dtype), v.ndim if all(s is None for s in v.type.shape) else -1)
                              for v in self.inputs]
         # Room for the results, or for a failed check's values (dialects/abi.py).
         values = max((placeholder_count(m) for m in self.compiled.errors), default=0)
         self._native = driver.native_entry(
             self.compiled.address("main"),
-            [(v.dtype, v.ndim) for v in self.inputs] + [_argument_type(v) for v in self.shared],
+            [_argument_type(v) for v in self.inputs + self.shared],
             [(o.dtype, o.ndim, skip) for o, skip in zip(graph_outputs, offsets)],
             max(sum(o.ndim + 1 for o in graph_outputs), 1 + values), self.single and len(graph_outputs) == 1)
         self._lock = threading.Lock() if self.updates() else None
@@ -174,32 +174,30 @@ class Function(Signature):
             exception = RuntimeError
         raise exception(fill_message(text, list(results[1:1 + results[0]])))
 
-    def _run(self, arrays: list[np.ndarray]):
-        generators = []  # alive until the call returns: the code uses their state
+    def _run(self, arrays: list):
+        """Call the native code on the arguments and the shared variables'
+        values, a generator as the address of its state."""
+        generators = {id(v): a for v, a in zip(self.inputs, arrays) if is_generator(v)}
+        generators.update((id(v), v.container) for v in self.shared if is_generator(v))
         # NumPy's own methods hold a generator's lock while they draw: so do we
         # while the native code draws from (or we copy) each, every distinct
         # lock once, in one global order (no deadlock between functions).
-        locks = {id(lock): lock for lock in (var.container.bit_generator.lock for var in self.shared
-                                             if isinstance(var.type, RandomGeneratorType))}
+        locks = {id(lock): lock for lock in (g.bit_generator.lock for g in generators.values())}
         with contextlib.ExitStack() as held:
             for _, lock in sorted(locks.items()):
                 held.enter_context(lock)
-            for var in self.shared:
-                if isinstance(var.type, RandomGeneratorType):
-                    generator = var.container if id(var) in self.advanced_rngs \
-                        else copy.deepcopy(var.container)
-                    generators.append(generator)
-                    arrays.append(np.array(generator.bit_generator.ctypes.bit_generator.value, np.int64))
-                else:
-                    arrays.append(var.container)
+            drawn_from = self.drawn_from(generators)  # alive until the call returns: the code uses their state
+            arrays = [np.array(drawn_from[id(v)].bit_generator.ctypes.bit_generator.value, np.int64)
+                      if is_generator(v) else a for v, a in zip(self.inputs + self.shared,
+                                                               arrays + [v.container for v in self.shared])]
             values = self._call_native(arrays)
-        return self.results(values)
+        return self.results(values, drawn_from)
 
 
 def _argument_type(var: Variable) -> tuple[np.dtype, int]:
-    """The (dtype, ndim) a shared variable is passed as: a random generator as
+    """The (dtype, ndim) a variable is passed as: a random generator as
     the 0-d int64 address of its state."""
-    return (np.dtype(np.int64), 0) if isinstance(var.type, RandomGeneratorType) else (var.dtype, var.ndim)
+    return (np.dtype(np.int64), 0) if is_generator(var) else (var.dtype, var.ndim)
 
 
 # PyTensor's mode names: scanjit has one backend, so they all compile alike.

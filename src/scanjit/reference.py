@@ -13,7 +13,6 @@ NumPy's and may differ from libm's in the last bits.
 
 from __future__ import annotations
 
-import copy
 from collections import ChainMap
 from collections.abc import Sequence
 
@@ -214,9 +213,10 @@ class ReferenceFunction(Signature):
     def __call__(self, *args, **kwargs):
         args = self.bind(args, kwargs) if kwargs else args
         env: Env = ChainMap({id(v): a for v, a in zip(self.inputs, self.arguments(args))})
-        for var in self.shared:  # an rng not being updated draws from a copy
-            env[id(var)] = var.container if id(var) in self.advanced_rngs or \
-                not isinstance(var.type, RandomGeneratorType) else copy.deepcopy(var.container)
+        env.update((id(v), v.container) for v in self.shared)
+        drawn_from = self.drawn_from({key: env[key] for key in (id(v) for v in self.inputs + self.shared)
+                                      if isinstance(env[key], np.random.Generator)})
+        env.update(drawn_from)
         with np.errstate(all="ignore"):
             values = [np.array(v, copy=True) for v in run_graph(self.graph_outputs, env)]
-        return self.results(values)
+        return self.results(values, drawn_from)

@@ -30,6 +30,20 @@ class RandomGeneratorType:
     def __repr__(self):
         return "RandomGeneratorType"
 
+    def __call__(self, name: str | None = None) -> Variable:
+        """A generator input (PyTensor's `random_generator_type(name)`)."""
+        return Variable(self, name=name)
+
+    @staticmethod
+    def values_eq(a: np.random.Generator, b: np.random.Generator) -> bool:
+        """Whether two generators are in the same state (PyTensor's)."""
+        return a.bit_generator.state == b.bit_generator.state
+
+    def filter(self, value, allow_downcast=None, what: str = "a generator"):
+        if not isinstance(value, np.random.Generator):
+            raise TypeError(f"{what} takes a numpy.random.Generator, got {type(value).__name__}")
+        return value
+
 
 class SharedVariable(Variable):
     """`default_update`: the new value a function stores when given no other

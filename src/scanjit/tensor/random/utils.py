@@ -1,4 +1,4 @@
-"""PyTensor's `RandomStream` and `shared_rng`."""
+"""PyTensor's `RandomStream`, `shared_rng` and `rng`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from functools import wraps
 
 import numpy as np
 
-from scanjit.shared import SharedVariable, shared
+from scanjit.graph import Variable
+from scanjit.shared import RandomGeneratorType, SharedVariable, shared
 from scanjit.tensor.random import basic
 
 _UNSET = object()
@@ -24,6 +25,13 @@ def shared_rng(value=None, *, seed=_UNSET, name=None, borrow=False) -> SharedVar
     if not isinstance(value, np.random.Generator):
         raise TypeError(f"Expected numpy.random.Generator, got {type(value)}")
     return shared(value, name, borrow=borrow)
+
+
+def rng(name=None) -> Variable:
+    """A generator input (PyTensor's RandomGeneratorVariable): a function
+    taking it is called with a numpy Generator, which its draws advance in
+    place under `In(rng, mutable=True)`, else a copy of it."""
+    return RandomGeneratorType()(name)
 
 
 class RandomStream:
