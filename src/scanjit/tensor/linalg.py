@@ -1,7 +1,8 @@
 """`pt.linalg` (and `pt.nlinalg`, `pt.slinalg`): what composes from other
-ops, as in PyTensor: norm, trace, matrix_dot, matrix_power and kron; and inv, solve, det,
+ops: norm, trace, matrix_dot, matrix_power, kron, block_diag, cho_solve,
+tensorinv, tensorsolve and solve_discrete_lyapunov; and inv, solve, det,
 slogdet, cholesky and solve_triangular (scanjit/tensor/factorized.py). What
-needs another factorization (an SVD, QR, eigenvalues) is not here yet."""
+needs another factorization (an SVD, QR, eigenvalues, Schur's) is not here yet."""
 
 from __future__ import annotations
 
@@ -12,20 +13,24 @@ import warnings
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from scanjit.dtypes import upcast
 from scanjit.graph import Variable
+from scanjit.raise_op import assert_op
 from scanjit.tensor.basic import as_tensor_variable
 from scanjit.tensor.diagonal import diagonal
-from scanjit.tensor.elemwise import abs, mul, neq, pow, reciprocal, sqrt
+from scanjit.tensor.elemwise import abs, add, cast, eq, mul, neq, pow, reciprocal, sqrt
+from scanjit.tensor.join import join
 from scanjit.tensor.factorized import (  # noqa: F401
     cholesky, det, inv, matrix_inverse, slogdet, solve, solve_triangular,
 )
 from scanjit.tensor.math import max, min, sum
 from scanjit.tensor.products import Dot, dot
-from scanjit.tensor.creation import eye
+from scanjit.tensor.creation import eye, zeros
 from scanjit.tensor.shape import Shape, expand_dims, reshape, shape_padright
 
-__all__ = ["cholesky", "det", "inv", "kron", "matrix_dot", "matrix_inverse", "matrix_power", "norm", "slogdet", "solve",
-           "solve_triangular", "trace"]
+__all__ = ["block_diag", "cho_solve", "cholesky", "det", "inv", "kron", "matrix_dot", "matrix_inverse", "matrix_power",
+           "norm", "slogdet", "solve", "solve_discrete_lyapunov", "solve_triangular", "tensorinv", "tensorsolve",
+           "trace"]
 
 
 def trace(X) -> Variable:
@@ -132,3 +137,75 @@ def norm(x, ord=None, axis=None, keepdims: bool = False) -> Variable:
         row, col = (x.ndim - core + a for a in normalize_axis_tuple(axis, core))
         return _matrix_norm(x, ord, row, col, keepdims)
     raise ValueError(f"Cannot compute norm when core_dims < 1 or core_dims > 3, found: core_dims = {core}")
+
+
+def _matrices(name: str, *xs) -> list[Variable]:
+    xs = [as_tensor_variable(x) for x in xs]
+    if any(x.ndim != 2 for x in xs):
+        raise NotImplementedError(f"{name} of batches of matrices (of matrices only), got {[x.ndim for x in xs]} axes")
+    return xs
+
+
+def block_diag(*matrices) -> Variable:
+    """SciPy's block_diag, PyTensor's: the matrices along the diagonal, zeros
+    elsewhere, in their common dtype."""
+    matrices = _matrices("block_diag", *matrices)
+    if len(matrices) == 1:
+        return matrices[0]
+    dtype = upcast(*(m.dtype for m in matrices))
+    widths = [Shape(1)(m) for m in matrices]
+    rows = []
+    for k, m in enumerate(matrices):
+        before, after = widths[:k], widths[k + 1:]
+        row = [zeros((Shape(0)(m), functools.reduce(add, part)), dtype) for part in (before, after) if part]
+        rows.append(join(1, *row[:bool(before)], cast(m, dtype), *row[bool(before):]))
+    return join(0, *rows)
+
+
+def cho_solve(c_and_lower, b, *, b_ndim=None, check_finite=True, overwrite_b=False) -> Variable:
+    """x with a x = b, from a's Cholesky factor c (SciPy's `(c, lower)`): two
+    triangular solves, as LAPACK's potrs makes them."""
+    c, lower = c_and_lower
+    if lower:  # a = c cᵀ
+        return solve_triangular(c, solve_triangular(c, b, lower=True, b_ndim=b_ndim), trans="T", lower=True,
+                                b_ndim=b_ndim)
+    return solve_triangular(c, solve_triangular(c, b, trans="T", b_ndim=b_ndim), b_ndim=b_ndim)  # a = cᵀ c
+
+
+def tensorinv(a, ind: int = 2) -> Variable:
+    """NumPy's: the inverse of a as the matrix of its first `ind` axes by the
+    others, shaped as its last axes then its first ones."""
+    a = as_tensor_variable(a)
+    if ind <= 0:
+        raise ValueError("Invalid ind argument.")
+    lengths = [Shape(k)(a) for k in range(a.ndim)]
+    rows = functools.reduce(mul, lengths[ind:], 1)
+    return reshape(inv(reshape(a, [rows, -1])), lengths[ind:] + lengths[:ind])
+
+
+def tensorsolve(a, b, axes=None) -> Variable:
+    """NumPy's: x with tensordot(a, x, x.ndim) = b, its axes those of a after
+    b's (after moving `axes` of a to the end)."""
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if axes is not None:
+        order = [k for k in range(a.ndim) if k not in normalize_axis_tuple(axes, a.ndim)]
+        a = a.dimshuffle(*order, *normalize_axis_tuple(axes, a.ndim))
+    lengths = [Shape(k)(a) for k in range(b.ndim, a.ndim)]
+    n = functools.reduce(mul, lengths, 1)
+    fits = eq(mul(n, n), functools.reduce(mul, [Shape(k)(a) for k in range(a.ndim)], 1))
+    a = assert_op(a, fits, exc_type=np.linalg.LinAlgError,
+                  msg="Input arrays must satisfy the requirement prod(a.shape[b.ndim:]) == prod(a.shape[:b.ndim])")
+    return reshape(solve(reshape(a, [n, n]), reshape(b, [-1])), lengths)
+
+
+def solve_discrete_lyapunov(A, Q, method="bilinear") -> Variable:
+    """X with A X Aᵀ - X + Q = 0 (SciPy's solve_discrete_lyapunov), by
+    PyTensor's "direct" method: (I - A ⊗ A) vec(X) = vec(Q). Its "bilinear"
+    method (a continuous Lyapunov equation, by Schur factorizations) also
+    solves it directly: the same X, rounded otherwise."""
+    if method not in ("direct", "bilinear"):
+        raise ValueError(f'Parameter "method" must be one of "direct" or "bilinear", found {method}')
+    A, Q = _matrices("solve_discrete_lyapunov", A, Q)
+    AxA = kron(A, A)
+    vec_X = solve(eye(Shape(0)(AxA), dtype=AxA.dtype) - AxA, reshape(Q, [-1]))
+    return reshape(vec_X, [Shape(0)(A), Shape(1)(A)])

@@ -1,3 +1,5 @@
 """`pt.nlinalg`: as in PyTensor, the names of `pt.linalg` it holds."""
 
-from scanjit.tensor.linalg import det, inv, matrix_dot, matrix_inverse, norm, slogdet, trace  # noqa: F401
+from scanjit.tensor.linalg import (  # noqa: F401
+    det, inv, kron, matrix_dot, matrix_inverse, matrix_power, norm, slogdet, tensorinv, tensorsolve, trace,
+)
