@@ -80,6 +80,7 @@ EXTRA = {
     "det": (lambda m, x: m.linalg.det(x + 3 * m.eye(3)), [(3, 3)]),
     "solve": (lambda m, x, b: m.linalg.solve(x + 3 * m.eye(3), b), [(3, 3), (3, 2)]),
     "cholesky": (lambda m, x: m.linalg.cholesky(m.dot(x, x.T) + m.eye(3)), [(3, 3)]),
+    "eigh": (lambda m, x: (lambda w, v: m.sum(w * w) + m.sum(v * v * x))(*m.linalg.eigh(x + x.T)), [(3, 3)]),
     "solve_triangular": (lambda m, x, b: m.linalg.solve_triangular(x + 3 * m.eye(3), b, lower=True),
                          [(3, 3), (3,)]),
     "solve_in_scan": (lambda m, x, h0: _scan(m, lambda xt, h: m.linalg.solve(xt + 3 * m.eye(2), h), x, h0),

@@ -1,6 +1,7 @@
-"""Emission of inv, solve, det, cholesky and solve_triangular
+"""Emission of inv, solve, det, cholesky, solve_triangular and eigh
 (scanjit/tensor/factorized.py): `sj.call`s of the runtime's `scanjit_gesv_f64`,
-`scanjit_getrf_f64`, `scanjit_potrf_f64` and `scanjit_trtrs_f64`, NumPy's own LAPACK
+`scanjit_getrf_f64`, `scanjit_potrf_f64`, `scanjit_trtrs_f64`, `scanjit_syevr_f64`
+and `scanjit_syevd_f64`, NumPy's own LAPACK
 (scanjit/runtime/lapack.py), on column-major copies as NumPy makes them,
 then NumPy's checks and its arithmetic on the factors (det's sign and
 logarithms)."""
@@ -17,7 +18,7 @@ from xdsl.ir import SSAValue
 from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.scalar import ELEMENT_TYPES, from_index
 from scanjit.passes.support.builder import empty_like_dims
-from scanjit.tensor.factorized import Cholesky, Det, MatrixInverse, Solve, SolveTriangular
+from scanjit.tensor.factorized import Cholesky, Det, Eigh, MatrixInverse, Solve, SolveTriangular
 
 I64, F64 = ELEMENT_TYPES["int64"], ELEMENT_TYPES["float64"]
 COLUMNS = (1, 0)  # a matrix's axes in column-major order
@@ -170,3 +171,29 @@ def emit_det(e: Emitter, node) -> list[SSAValue]:
     sign = e.select(singular, e.const(0, dtype), sign)
     logdet = e.select(singular, e.const(-np.inf, dtype), logdet)
     return [e.emit(arith.MulfOp(sign, e.emit(math.ExpOp(logdet))))]
+
+
+@emits(Eigh)
+def emit_eigh(e: Emitter, node) -> list[SSAValue]:
+    """syevr (or syevd) of a column-major copy, after SciPy's check that
+    every element is finite; the eigenvectors, column-major, copied back."""
+    op, x = node.op, e.value(node.inputs[0])
+    n = square_length(e, x, "eigh")
+
+    def finite(_, ivs, acc):
+        element = e.emit(tensor.ExtractOp(x, ivs, F64))
+        difference = e.emit(arith.SubfOp(element, element))
+        return [e.emit(arith.AndIOp(acc[0], e.emit(arith.CmpfOp(difference, e.const(0.0, "float64"), "oeq"))))]
+
+    e.check(e.loop_nest([n, n], [e.const(True, "bool")], finite)[0],
+            "ValueError: array must not contain infs or NaNs")
+    values = e.emit(tensor.EmptyOp([n], TensorType(F64, [DYNAMIC_INDEX])))
+    columns, lower = copied(e, x, [n, n], COLUMNS), e.const(int(op.lower), "int64")
+    if op.driver == "evr":
+        vectors = empty_like_dims(e, TensorType(F64, [DYNAMIC_INDEX, DYNAMIC_INDEX]), [n, n])
+        args = [columns, values, vectors, from_index(e.emit, n), lower, e.const(int(op.vectors), "int64")]
+        _, values, vectors, info = e.call("scanjit_syevr_f64", args, [0, 1, 2], I64)
+    else:
+        vectors, values, info = e.call("scanjit_syevd_f64", [columns, values, from_index(e.emit, n), lower], [0, 1], I64)
+    e.check(e.cmp(info, e.const(0, "int64"), "eq"), "LinAlgError: Eigenvalues did not converge")
+    return [values, copied(e, vectors, [n, n], COLUMNS)][:1 + op.vectors]

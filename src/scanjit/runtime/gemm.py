@@ -25,12 +25,8 @@ gemm.ll, which rounds as convert-sj-to-loops' dot loops do.
 from __future__ import annotations
 
 import ctypes
-import glob
-import os
-from functools import cache
 
-import numpy as np
-
+from scanjit.openblas import openblas
 from scanjit.runtime.llvm import fill, host_cpu
 
 # Below this many multiply-adds the call, and OpenBLAS's packing, cost more
@@ -152,20 +148,6 @@ def row_sums(s: str, t: str, rows: int) -> str:
         *(f"  %c{r} = getelementptr {t}, ptr %c, i64 {r}\n  store {t} %s{r}, ptr %c{r}\n" for r in each),
         "  ret void\n}\n\n",
     ])
-
-
-@cache
-def openblas() -> ctypes.CDLL | None:
-    """The OpenBLAS of NumPy's wheels (ILP64, its symbols prefixed `scipy_`),
-    or None when this NumPy brings none."""
-    here = os.path.dirname(np.__file__)
-    for path in sorted(glob.glob(os.path.join(here, os.pardir, "numpy.libs", "libscipy_openblas64_*"))
-                       + glob.glob(os.path.join(here, ".dylibs", "libscipy_openblas64_*"))):
-        try:
-            return ctypes.CDLL(path)
-        except OSError:
-            continue
-    return None
 
 
 def numpy_blas() -> dict[str, int]:

@@ -1,5 +1,5 @@
-; scanjit_gesv_f64, scanjit_getrf_f64, scanjit_potrf_f64 and
-; scanjit_trtrs_f64: NumPy's own LAPACK (the OpenBLAS of its wheels, ILP64,
+; scanjit_gesv_f64, scanjit_getrf_f64, scanjit_potrf_f64,
+; scanjit_trtrs_f64, scanjit_syevr_f64 and scanjit_syevd_f64: NumPy's own LAPACK (the OpenBLAS of its wheels, ILP64,
 ; Fortran order) as np.linalg calls it, through the functions set by
 ; scanjit_set_lapack_f64. Lengths and flags by value; the return value is
 ; LAPACK's info (0: done, k > 0: the k-th pivot or diagonal element is zero,
@@ -11,12 +11,16 @@
 @getrf_f64 = internal global ptr null
 @potrf_f64 = internal global ptr null
 @trtrs_f64 = internal global ptr null
+@syevr_f64 = internal global ptr null
+@syevd_f64 = internal global ptr null
 
-define void @scanjit_set_lapack_f64(ptr %gesv, ptr %getrf, ptr %potrf, ptr %trtrs) {
+define void @scanjit_set_lapack_f64(ptr %gesv, ptr %getrf, ptr %potrf, ptr %trtrs, ptr %syevr, ptr %syevd) {
   store ptr %gesv, ptr @gesv_f64
   store ptr %getrf, ptr @getrf_f64
   store ptr %potrf, ptr @potrf_f64
   store ptr %trtrs, ptr @trtrs_f64
+  store ptr %syevr, ptr @syevr_f64
+  store ptr %syevd, ptr @syevd_f64
   ret void
 }
 
@@ -108,3 +112,129 @@ define i64 @scanjit_trtrs_f64(ptr %a, ptr %b, i64 %n, i64 %nrhs, i64 %upper, i64
   %info = load i64, ptr %info.p
   ret i64 %info
 }
+
+; The eigenvalues (ascending, into w) and eigenvectors (the columns of the
+; column-major n×n z) of the symmetric column-major n×n A, from its lower
+; triangle (lower = 1) or its upper one, by dsyevr (SciPy's default driver,
+; PyTensor's), all of them, abstol 0, its workspace sized by LAPACK's query
+; as SciPy does; the eigenvalues alone (another algorithm) where vectors = 0.
+; A is overwritten. Returns info, or -1 where the workspace cannot be allocated.
+define i64 @scanjit_syevr_f64(ptr %a, ptr %w, ptr %z, i64 %n, i64 %lower, i64 %vectors) {
+  %uplo.p = alloca i8
+  %n.p = alloca i64
+  %ld.p = alloca i64
+  %zero.p = alloca double
+  %one.p = alloca i64
+  %found.p = alloca i64
+  %lwork.p = alloca i64
+  %liwork.p = alloca i64
+  %info.p = alloca i64
+  %query.p = alloca double
+  %iquery.p = alloca i64
+  %jobz.p = alloca i8
+  %values = icmp eq i64 %vectors, 0
+  %jobz = select i1 %values, i8 78, i8 86
+  store i8 %jobz, ptr %jobz.p
+  %up = icmp eq i64 %lower, 0
+  %uplo = select i1 %up, i8 85, i8 76
+  store i8 %uplo, ptr %uplo.p
+  store i64 %n, ptr %n.p
+  %big = icmp sgt i64 %n, 1
+  %ld = select i1 %big, i64 %n, i64 1
+  store i64 %ld, ptr %ld.p
+  store double 0.0, ptr %zero.p
+  store i64 1, ptr %one.p
+  %support.count = shl i64 %ld, 1
+  %support.bytes = shl i64 %support.count, 3
+  %support = call ptr @scanjit_alloc(i64 %support.bytes)
+  store i64 -1, ptr %lwork.p
+  store i64 -1, ptr %liwork.p
+  store i64 0, ptr %info.p
+  %f = load ptr, ptr @syevr_f64
+  call void %f(ptr %jobz.p, ptr @range_a, ptr %uplo.p, ptr %n.p, ptr %a, ptr %ld.p, ptr %zero.p, ptr %zero.p,
+               ptr %one.p, ptr %n.p, ptr %zero.p, ptr %found.p, ptr %w, ptr %z, ptr %ld.p, ptr %support,
+               ptr %query.p, ptr %lwork.p, ptr %iquery.p, ptr %liwork.p, ptr %info.p, i64 1, i64 1, i64 1)
+  %query = load double, ptr %query.p
+  %lwork = fptosi double %query to i64
+  %liwork = load i64, ptr %iquery.p
+  store i64 %lwork, ptr %lwork.p
+  store i64 %liwork, ptr %liwork.p
+  %work.bytes = shl i64 %lwork, 3
+  %work = call ptr @scanjit_alloc(i64 %work.bytes)
+  %iwork.bytes = shl i64 %liwork, 3
+  %iwork = call ptr @scanjit_alloc(i64 %iwork.bytes)
+  %no.support = icmp eq ptr %support, null
+  %no.work = icmp eq ptr %work, null
+  %no.iwork = icmp eq ptr %iwork, null
+  %no.any = or i1 %no.support, %no.work
+  %none = or i1 %no.any, %no.iwork
+  br i1 %none, label %failed, label %solve
+solve:
+  call void %f(ptr %jobz.p, ptr @range_a, ptr %uplo.p, ptr %n.p, ptr %a, ptr %ld.p, ptr %zero.p, ptr %zero.p,
+               ptr %one.p, ptr %n.p, ptr %zero.p, ptr %found.p, ptr %w, ptr %z, ptr %ld.p, ptr %support,
+               ptr %work, ptr %lwork.p, ptr %iwork, ptr %liwork.p, ptr %info.p, i64 1, i64 1, i64 1)
+  br label %done
+failed:
+  store i64 -1, ptr %info.p
+  br label %done
+done:
+  call void @scanjit_free(ptr %support)
+  call void @scanjit_free(ptr %work)
+  call void @scanjit_free(ptr %iwork)
+  %info = load i64, ptr %info.p
+  ret i64 %info
+}
+
+; The same by dsyevd (NumPy's eigh, PyTensor's driver="evd"): the
+; eigenvectors overwrite A.
+define i64 @scanjit_syevd_f64(ptr %a, ptr %w, i64 %n, i64 %lower) {
+  %uplo.p = alloca i8
+  %n.p = alloca i64
+  %ld.p = alloca i64
+  %lwork.p = alloca i64
+  %liwork.p = alloca i64
+  %info.p = alloca i64
+  %query.p = alloca double
+  %iquery.p = alloca i64
+  %up = icmp eq i64 %lower, 0
+  %uplo = select i1 %up, i8 85, i8 76
+  store i8 %uplo, ptr %uplo.p
+  store i64 %n, ptr %n.p
+  %big = icmp sgt i64 %n, 1
+  %ld = select i1 %big, i64 %n, i64 1
+  store i64 %ld, ptr %ld.p
+  store i64 -1, ptr %lwork.p
+  store i64 -1, ptr %liwork.p
+  store i64 0, ptr %info.p
+  %f = load ptr, ptr @syevd_f64
+  call void %f(ptr @jobz_v, ptr %uplo.p, ptr %n.p, ptr %a, ptr %ld.p, ptr %w, ptr %query.p, ptr %lwork.p,
+               ptr %iquery.p, ptr %liwork.p, ptr %info.p, i64 1, i64 1)
+  %query = load double, ptr %query.p
+  %lwork = fptosi double %query to i64
+  %liwork = load i64, ptr %iquery.p
+  store i64 %lwork, ptr %lwork.p
+  store i64 %liwork, ptr %liwork.p
+  %work.bytes = shl i64 %lwork, 3
+  %work = call ptr @scanjit_alloc(i64 %work.bytes)
+  %iwork.bytes = shl i64 %liwork, 3
+  %iwork = call ptr @scanjit_alloc(i64 %iwork.bytes)
+  %no.work = icmp eq ptr %work, null
+  %no.iwork = icmp eq ptr %iwork, null
+  %none = or i1 %no.work, %no.iwork
+  br i1 %none, label %failed, label %solve
+solve:
+  call void %f(ptr @jobz_v, ptr %uplo.p, ptr %n.p, ptr %a, ptr %ld.p, ptr %w, ptr %work, ptr %lwork.p,
+               ptr %iwork, ptr %liwork.p, ptr %info.p, i64 1, i64 1)
+  br label %done
+failed:
+  store i64 -1, ptr %info.p
+  br label %done
+done:
+  call void @scanjit_free(ptr %work)
+  call void @scanjit_free(ptr %iwork)
+  %info = load i64, ptr %info.p
+  ret i64 %info
+}
+
+@jobz_v = internal constant i8 86
+@range_a = internal constant i8 65

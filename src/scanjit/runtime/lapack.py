@@ -1,16 +1,20 @@
-"""Linear systems and determinants for compiled code (scanjit/emit/linalg.py):
+"""Linear systems, determinants and symmetric eigenproblems for compiled code
+(scanjit/emit/linalg.py):
 
     i64 scanjit_gesv_f64(double *a, double *b, i64 *ipiv, i64 n, i64 nrhs)
     i64 scanjit_getrf_f64(double *a, i64 *ipiv, i64 n)
     i64 scanjit_potrf_f64(double *a, i64 n, i64 upper)
     i64 scanjit_trtrs_f64(double *a, double *b, i64 n, i64 nrhs, i64 upper, i64 transposed, i64 unit)
+    i64 scanjit_syevr_f64(double *a, double *w, double *z, i64 n, i64 lower, i64 vectors)
+    i64 scanjit_syevd_f64(double *a, double *w, i64 n, i64 lower)
 
 call the LAPACK that NumPy's `np.linalg` calls (`scipy_dgesv_64_`,
-`scipy_dgetrf_64_`, `scipy_dpotrf_64_`, and `scipy_dtrtrs_64_` as SciPy's
-`solve_triangular`, of the OpenBLAS NumPy's wheels bring, found beside it as
-the BLAS of gemm.py), on column-major copies, as NumPy does: so `inv`,
-`solve`, `det` and `cholesky` give NumPy's bits (NumPy computes float32 in
-double too). Where NumPy brings no such library,
+`scipy_dgetrf_64_`, `scipy_dpotrf_64_`, `scipy_dsyevd_64_`), as SciPy
+calls it (`scipy_dtrtrs_64_` for `solve_triangular`, `scipy_dsyevr_64_`
+for `eigh`, as scanjit/openblas.py's `syevr` for the reference), of the
+OpenBLAS NumPy's wheels bring, found beside it as the BLAS of gemm.py, on
+column-major copies, as NumPy does: so they give NumPy's (and SciPy's) bits
+(NumPy computes float32 in double too). Where NumPy brings no such library,
 compiling an op that needs them raises NotImplementedError (`check_available`).
 """
 
@@ -19,7 +23,7 @@ from __future__ import annotations
 import ctypes
 from functools import cache
 
-from scanjit.runtime.gemm import openblas
+from scanjit.openblas import openblas
 from scanjit.runtime.llvm import fill
 
 
@@ -29,16 +33,17 @@ def lapack_ir() -> str:
 
 @cache
 def numpy_lapack() -> tuple[int, ...] | None:
-    """The addresses of dgesv, dgetrf, dpotrf and dtrtrs, or None without NumPy's OpenBLAS."""
+    """The addresses of dgesv, dgetrf, dpotrf, dtrtrs, dsyevr and dsyevd, or None without NumPy's OpenBLAS."""
     library = openblas()
     try:
         return tuple(ctypes.cast(getattr(library, f"scipy_d{name}_64_"), ctypes.c_void_p).value
-                     for name in ("gesv", "getrf", "potrf", "trtrs")) if library is not None else None
+                     for name in ("gesv", "getrf", "potrf", "trtrs", "syevr", "syevd")) if library is not None else None
     except AttributeError:
         return None
 
 
-FUNCTIONS = ("scanjit_gesv_f64", "scanjit_getrf_f64", "scanjit_potrf_f64", "scanjit_trtrs_f64")
+FUNCTIONS = ("scanjit_gesv_f64", "scanjit_getrf_f64", "scanjit_potrf_f64", "scanjit_trtrs_f64", "scanjit_syevr_f64",
+             "scanjit_syevd_f64")
 
 
 def check_available(declared) -> None:
@@ -46,6 +51,6 @@ def check_available(declared) -> None:
     `declared`) where NumPy brings no LAPACK (they are not bound then)."""
     used = [name for name in declared if name in FUNCTIONS]
     if used and numpy_lapack() is None:
-        raise NotImplementedError(f"the code calls {', '.join(used)} (inv, solve, det, cholesky or "
-                                  "solve_triangular), which need the LAPACK of NumPy's wheels "
+        raise NotImplementedError(f"the code calls {', '.join(used)} (inv, solve, det, cholesky, "
+                                  "solve_triangular or eigh), which need the LAPACK of NumPy's wheels "
                                   "(libscipy_openblas64_): this NumPy does not bring it")

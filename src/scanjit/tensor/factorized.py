@@ -1,6 +1,6 @@
 """The linear algebra that needs a factorization, as PyTensor's: `inv`
 (`matrix_inverse`), `solve` and `det` (and `slogdet` from it) through an LU
-factorization, `cholesky`, and `solve_triangular`. Compiled,
+factorization, `cholesky`, `solve_triangular`, and `eigh` and `eigvalsh`. Compiled,
 each calls the LAPACK routine NumPy calls, on the same column-major copies
 (scanjit/emit/linalg.py), so they give NumPy's bits; `perform` is NumPy's.
 As NumPy, the Ops compute in float64, and a float32 input gives float32
@@ -9,15 +9,18 @@ NotImplementedError naming the op."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from scanjit.graph import Apply, Op, TensorType, Variable
+from scanjit.openblas import syevr
 from scanjit.tensor.basic import as_tensor_variable
-from scanjit.tensor.creation import tril, triu
+from scanjit.tensor.creation import eye, tril, triu
 from scanjit.tensor.diagonal import diag, diagonal
-from scanjit.tensor.elemwise import abs, cast, log, sign
+from scanjit.tensor.elemwise import abs, cast, log, sign, switch
 from scanjit.tensor.products import dot
-from scanjit.tensor.shape import transpose
+from scanjit.tensor.shape import Shape, transpose
 
 
 def float_dtype(*dtypes: str) -> str:
@@ -182,6 +185,61 @@ class Cholesky(Op):
         return f"Cholesky{{lower={self.lower}}}"
 
 
+class Eigh(Op):
+    """The eigenvalues (ascending) and the eigenvectors (columns; unless
+    `vectors` is False) of a symmetric matrix, from its lower triangle or its
+    upper one: by LAPACK's dsyevr, SciPy's and PyTensor's default driver
+    "evr" (scanjit/openblas.py's `syevr` here), or dsyevd, NumPy's, driver
+    "evd". SciPy's ValueError for infinities and NaNs."""
+
+    def __init__(self, lower: bool = True, driver: str = "evr", vectors: bool = True):
+        if driver not in ("evr", "evd"):
+            raise ValueError(f"Invalid driver: {driver!r}. Must be one of 'evr', 'evd'.")
+        self.lower, self.driver, self.vectors = lower, driver, vectors
+
+    def make_node(self, x) -> Apply:
+        x = square(x, "eigh")
+        n = x.type.shape[0] if x.type.shape[0] is not None else x.type.shape[1]
+        outputs = [Variable(TensorType("float64", (n,))), Variable(TensorType("float64", (n, n)))]
+        return Apply(self, [x], outputs[:1 + self.vectors])
+
+    def infer_shape(self, node, shapes, dims):
+        n = shapes[0][0]
+        return [[n], [n, n]][:1 + self.vectors]
+
+    def perform(self, node, inputs):
+        (x,) = inputs
+        if x.shape[0] != x.shape[1]:
+            raise np.linalg.LinAlgError(f"eigh: the matrix must be square, got {x.shape}")
+        if not np.isfinite(x).all():
+            raise ValueError("array must not contain infs or NaNs")
+        if self.driver == "evr":
+            w, v, info = syevr(x, self.lower, self.vectors)
+            if info:
+                raise np.linalg.LinAlgError("Eigenvalues did not converge")
+        else:
+            w, v = np.linalg.eigh(x, "L" if self.lower else "U")
+        return [w, v][:1 + self.vectors]
+
+    def L_op(self, inputs, outputs, output_grads):
+        """PyTensor's: V (diag(ḡw) + F ∘ Vᵀ ḡV) Vᵀ, F_ij = 1 / (w_j - w_i) off the
+        diagonal, folded onto the triangle read."""
+        w, v = outputs if self.vectors else Eigh(self.lower, self.driver).make_node(inputs[0]).outputs
+        gw, gv = (list(output_grads) + [None])[:2]
+        n = Shape(0)(w)
+        inner = diag(gw) if gw is not None else 0.0
+        if gv is not None:
+            gaps = w.dimshuffle("x", 0) - w.dimshuffle(0, "x")
+            inner = inner + switch(eye(n, dtype="bool"), 0.0, 1.0 / gaps) * dot(transpose(v), gv)
+        g = dot(dot(v, inner), transpose(v))
+        if self.lower:
+            return [tril(g) + transpose(triu(g, 1))]
+        return [triu(g) + transpose(tril(g, -1))]
+
+    def __str__(self):
+        return f"Eigh{{lower={self.lower}, driver={self.driver}{'' if self.vectors else ', eigenvalues'}}}"
+
+
 class SolveTriangular(SolveBase):
     """x with a x = b for a triangular a (its lower triangle, else its upper
     one; ones on its diagonal if `unit_diagonal`): LAPACK's trtrs as SciPy
@@ -231,6 +289,29 @@ def solve_triangular(a, b, *, trans=0, lower=False, unit_diagonal=False, check_f
     return cast(SolveTriangular(bool(lower), bool(unit_diagonal))(a, b), float_dtype(a.dtype, b.dtype))
 
 
+def eigh(a, b=None, lower=True, UPLO=None, driver="evr") -> list[Variable]:
+    """PyTensor's: (w, v), the eigenvalues ascending and the eigenvectors as
+    columns, of a symmetric matrix; `UPLO` is deprecated for `lower`."""
+    if UPLO is not None:
+        warnings.warn("UPLO is deprecated and will be removed in a future version. Use the ``lower`` argument "
+                      "instead.", DeprecationWarning, stacklevel=2)
+        lower = UPLO == "L"
+    if b is not None:
+        raise NotImplementedError("eigh with b (the generalized eigenproblem)")
+    a = as_tensor_variable(a)
+    dtype = float_dtype(a.dtype)
+    return [cast(x, dtype) for x in Eigh(bool(lower), driver).make_node(a).outputs]
+
+
+def eigvalsh(a, b=None, lower=True) -> Variable:
+    """PyTensor's: the eigenvalues of a symmetric matrix, ascending (SciPy's
+    dsyevr without eigenvectors)."""
+    if b is not None:
+        raise NotImplementedError("eigvalsh with b (the generalized eigenproblem)")
+    a = as_tensor_variable(a)
+    return cast(Eigh(bool(lower), vectors=False)(a), float_dtype(a.dtype))
+
+
 def inv(x) -> Variable:
     x = as_tensor_variable(x)
     return cast(MatrixInverse()(x), float_dtype(x.dtype))
@@ -274,4 +355,4 @@ def solve(a, b, *, lower=False, overwrite_a=False, overwrite_b=False, check_fini
     return cast(Solve()(a, b), dtype)
 
 
-__all__ = ["cholesky", "det", "inv", "matrix_inverse", "slogdet", "solve", "solve_triangular"]
+__all__ = ["cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_inverse", "slogdet", "solve", "solve_triangular"]

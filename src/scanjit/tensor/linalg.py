@@ -1,8 +1,9 @@
 """`pt.linalg` (and `pt.nlinalg`, `pt.slinalg`): what composes from other
 ops: norm, trace, matrix_dot, matrix_power, kron, block_diag, cho_solve,
 tensorinv, tensorsolve and solve_discrete_lyapunov; and inv, solve, det,
-slogdet, cholesky and solve_triangular (scanjit/tensor/factorized.py). What
-needs another factorization (an SVD, QR, eigenvalues, Schur's) is not here yet."""
+slogdet, cholesky, solve_triangular, eigh and eigvalsh
+(scanjit/tensor/factorized.py). What needs another factorization (an SVD,
+QR, Schur's) is not here yet."""
 
 from __future__ import annotations
 
@@ -21,14 +22,14 @@ from scanjit.tensor.diagonal import diagonal
 from scanjit.tensor.elemwise import abs, add, cast, eq, mul, neq, pow, reciprocal, sqrt
 from scanjit.tensor.join import join
 from scanjit.tensor.factorized import (  # noqa: F401
-    cholesky, det, inv, matrix_inverse, slogdet, solve, solve_triangular,
+    cholesky, det, eigh, eigvalsh, inv, matrix_inverse, slogdet, solve, solve_triangular,
 )
 from scanjit.tensor.math import max, min, sum
 from scanjit.tensor.products import Dot, dot
 from scanjit.tensor.creation import eye, zeros
 from scanjit.tensor.shape import Shape, expand_dims, reshape, shape_padright
 
-__all__ = ["block_diag", "cho_solve", "cholesky", "det", "inv", "kron", "matrix_dot", "matrix_inverse", "matrix_power",
+__all__ = ["block_diag", "cho_solve", "cholesky", "det", "eigh", "eigvalsh", "inv", "kron", "matrix_dot", "matrix_inverse", "matrix_power",
            "norm", "slogdet", "solve", "solve_discrete_lyapunov", "solve_triangular", "tensorinv", "tensorsolve",
            "trace"]
 
