@@ -81,6 +81,9 @@ EXTRA = {
     "solve": (lambda m, x, b: m.linalg.solve(x + 3 * m.eye(3), b), [(3, 3), (3, 2)]),
     "cholesky": (lambda m, x: m.linalg.cholesky(m.dot(x, x.T) + m.eye(3)), [(3, 3)]),
     "eigh": (lambda m, x: (lambda w, v: m.sum(w * w) + m.sum(v * v * x))(*m.linalg.eigh(x + x.T)), [(3, 3)]),
+    "svd": (lambda m, x: (lambda u, s, vt: m.sum(s * s) + m.sum(u * u * x[:, :3]))(
+        *m.linalg.svd(x, full_matrices=False)), [(4, 3)]),
+    "pinv": (lambda m, x: m.linalg.pinv(x), [(4, 3)]),
     "solve_triangular": (lambda m, x, b: m.linalg.solve_triangular(x + 3 * m.eye(3), b, lower=True),
                          [(3, 3), (3,)]),
     "solve_in_scan": (lambda m, x, h0: _scan(m, lambda xt, h: m.linalg.solve(xt + 3 * m.eye(2), h), x, h0),

@@ -43,6 +43,8 @@ def test_integers_are_solved_as_doubles_and_slogdet_is_pytensor_s():
     assert inverse.dtype == d.dtype == "float64"
     np.testing.assert_array_equal(inverse, np.linalg.inv(a))
     assert (s, l) == (np.sign(np.linalg.det(a)), np.log(abs(np.linalg.det(a))))
+    small = pt.tensor("small", dtype="int16", shape=(None, None))  # PyTensor's (SciPy's LAPACK type): float32
+    assert [f(small).dtype for f in (pt.linalg.inv, pt.linalg.det, pt.linalg.cholesky)] == ["float32"] * 3
 
 
 @pytest.mark.parametrize("mode", [None, "py"])

@@ -44,7 +44,8 @@ def syevr(a: np.ndarray, lower: bool, vectors: bool = True) -> tuple[np.ndarray,
 
     def call(work, lwork, iwork, liwork):
         library.scipy_dsyevr_64_(
-            b"V" if vectors else b"N", b"A", b"L" if lower else b"U", ctypes.byref(i64(n)), columns.ctypes, ctypes.byref(ld),
+            b"V" if vectors else b"N", b"A", b"L" if lower else b"U", ctypes.byref(i64(n)), columns.ctypes,
+            ctypes.byref(ld),
             ctypes.byref(f64(0)), ctypes.byref(f64(0)), ctypes.byref(i64(1)), ctypes.byref(i64(n)),
             ctypes.byref(f64(0)), ctypes.byref(found), w.ctypes, z.ctypes, ctypes.byref(ld), support.ctypes,
             work.ctypes, ctypes.byref(i64(lwork)), iwork.ctypes, ctypes.byref(i64(liwork)), ctypes.byref(info),

@@ -1,7 +1,7 @@
-"""Emission of inv, solve, det, cholesky, solve_triangular and eigh
-(scanjit/tensor/factorized.py): `sj.call`s of the runtime's `scanjit_gesv_f64`,
-`scanjit_getrf_f64`, `scanjit_potrf_f64`, `scanjit_trtrs_f64`, `scanjit_syevr_f64`
-and `scanjit_syevd_f64`, NumPy's own LAPACK
+"""Emission of inv, solve, det, cholesky, solve_triangular, eigh, svd and
+pinv (scanjit/tensor/factorized.py): `sj.call`s of the runtime's `scanjit_gesv_f64`,
+`scanjit_getrf_f64`, `scanjit_potrf_f64`, `scanjit_trtrs_f64`, `scanjit_syevr_f64`,
+`scanjit_syevd_f64` and `scanjit_gesdd_f64`, NumPy's own LAPACK
 (scanjit/runtime/lapack.py), on column-major copies as NumPy makes them,
 then NumPy's checks and its arithmetic on the factors (det's sign and
 logarithms)."""
@@ -18,7 +18,7 @@ from xdsl.ir import SSAValue
 from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.scalar import ELEMENT_TYPES, from_index
 from scanjit.passes.support.builder import empty_like_dims
-from scanjit.tensor.factorized import Cholesky, Det, Eigh, MatrixInverse, Solve, SolveTriangular
+from scanjit.tensor.factorized import SVD, Cholesky, Det, Eigh, MatrixInverse, MatrixPinv, Solve, SolveTriangular
 
 I64, F64 = ELEMENT_TYPES["int64"], ELEMENT_TYPES["float64"]
 COLUMNS = (1, 0)  # a matrix's axes in column-major order
@@ -194,6 +194,36 @@ def emit_eigh(e: Emitter, node) -> list[SSAValue]:
         args = [columns, values, vectors, from_index(e.emit, n), lower, e.const(int(op.vectors), "int64")]
         _, values, vectors, info = e.call("scanjit_syevr_f64", args, [0, 1, 2], I64)
     else:
-        vectors, values, info = e.call("scanjit_syevd_f64", [columns, values, from_index(e.emit, n), lower], [0, 1], I64)
+        args = [columns, values, from_index(e.emit, n), lower]
+        vectors, values, info = e.call("scanjit_syevd_f64", args, [0, 1], I64)
     e.check(e.cmp(info, e.const(0, "int64"), "eq"), "LinAlgError: Eigenvalues did not converge")
     return [values, copied(e, vectors, [n, n], COLUMNS)][:1 + op.vectors]
+
+
+@emits(SVD)
+def emit_svd(e: Emitter, node) -> list[SSAValue]:
+    """gesdd of a column-major copy, as NumPy's svd calls it; u and vt,
+    column-major, copied back."""
+    op, x = node.op, e.value(node.inputs[0])
+    m, n = e.dim(x, 0), e.dim(x, 1)
+    k = e.emit(arith.MinSIOp(m, n))
+    full = op.full_matrices and op.compute_uv
+    u_dims, vt_dims = ([m, m], [n, n]) if full else ([m, k], [k, n])
+    if not op.compute_uv:  # not written by LAPACK
+        u_dims, vt_dims = [e.index(1), e.index(1)], [e.index(1), e.index(1)]
+    # identities: what NumPy returns where LAPACK writes nothing (no singular values)
+    u, vt = (identity(e, dims[0]) if full else empty_like_dims(e, TensorType(F64, [DYNAMIC_INDEX] * 2), dims[::-1])
+             for dims in (u_dims, vt_dims))
+    values = e.emit(tensor.EmptyOp([k], TensorType(F64, [DYNAMIC_INDEX])))
+    job = e.const(ord("A" if full else "S" if op.compute_uv else "N"), "int64")
+    args = [copied(e, x, [m, n], COLUMNS), values, u, vt, from_index(e.emit, m), from_index(e.emit, n), job]
+    _, values, u, vt, info = e.call("scanjit_gesdd_f64", args, [0, 1, 2, 3], I64)
+    e.check(e.cmp(info, e.const(0, "int64"), "eq"), "LinAlgError: SVD did not converge")
+    if not op.compute_uv:
+        return [values]
+    return [copied(e, u, u_dims[::-1], COLUMNS), values, copied(e, vt, vt_dims[::-1], COLUMNS)]
+
+
+@emits(MatrixPinv)
+def emit_pinv(e: Emitter, node) -> list[SSAValue]:
+    return e.emit_graph([node.op.expansion(node.inputs[0])])

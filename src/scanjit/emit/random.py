@@ -24,9 +24,9 @@ from scanjit.passes.support.builder import empty_like_dims
 from scanjit.tensor.basic import broadcast_lengths, broadcast_shape, sized_axes
 from scanjit.tensor.elemwise import SCALARS
 from scanjit.tensor.random.op import (
-    POISSON_LAM_MAX, SCALAR_PARAMS, CategoricalRV, ChoiceRV, DirichletRV, IntegersRV, MultinomialRV, Param, PermutationRV,
-    ScalarParamsRV, broadcast_pairs, evaluate, mismatch, operands_mismatch, remapped_mismatch, static_shapes,
-    tuple_text,
+    POISSON_LAM_MAX, SCALAR_PARAMS, CategoricalRV, ChoiceRV, DirichletRV, IntegersRV, MultinomialRV, Param,
+    PermutationRV, ScalarParamsRV, broadcast_pairs, evaluate, mismatch, operands_mismatch, remapped_mismatch,
+    static_shapes, tuple_text,
 )
 
 I64 = ELEMENT_TYPES["int64"]

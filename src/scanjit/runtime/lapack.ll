@@ -1,5 +1,6 @@
 ; scanjit_gesv_f64, scanjit_getrf_f64, scanjit_potrf_f64,
-; scanjit_trtrs_f64, scanjit_syevr_f64 and scanjit_syevd_f64: NumPy's own LAPACK (the OpenBLAS of its wheels, ILP64,
+; scanjit_trtrs_f64, scanjit_syevr_f64, scanjit_syevd_f64 and scanjit_gesdd_f64:
+; NumPy's own LAPACK (the OpenBLAS of its wheels, ILP64,
 ; Fortran order) as np.linalg calls it, through the functions set by
 ; scanjit_set_lapack_f64. Lengths and flags by value; the return value is
 ; LAPACK's info (0: done, k > 0: the k-th pivot or diagonal element is zero,
@@ -13,14 +14,17 @@
 @trtrs_f64 = internal global ptr null
 @syevr_f64 = internal global ptr null
 @syevd_f64 = internal global ptr null
+@gesdd_f64 = internal global ptr null
 
-define void @scanjit_set_lapack_f64(ptr %gesv, ptr %getrf, ptr %potrf, ptr %trtrs, ptr %syevr, ptr %syevd) {
+define void @scanjit_set_lapack_f64(ptr %gesv, ptr %getrf, ptr %potrf, ptr %trtrs, ptr %syevr, ptr %syevd,
+                                    ptr %gesdd) {
   store ptr %gesv, ptr @gesv_f64
   store ptr %getrf, ptr @getrf_f64
   store ptr %potrf, ptr @potrf_f64
   store ptr %trtrs, ptr @trtrs_f64
   store ptr %syevr, ptr @syevr_f64
   store ptr %syevd, ptr @syevd_f64
+  store ptr %gesdd, ptr @gesdd_f64
   ret void
 }
 
@@ -225,6 +229,68 @@ define i64 @scanjit_syevd_f64(ptr %a, ptr %w, i64 %n, i64 %lower) {
 solve:
   call void %f(ptr @jobz_v, ptr %uplo.p, ptr %n.p, ptr %a, ptr %ld.p, ptr %w, ptr %work, ptr %lwork.p,
                ptr %iwork, ptr %liwork.p, ptr %info.p, i64 1, i64 1)
+  br label %done
+failed:
+  store i64 -1, ptr %info.p
+  br label %done
+done:
+  call void @scanjit_free(ptr %work)
+  call void @scanjit_free(ptr %iwork)
+  %info = load i64, ptr %info.p
+  ret i64 %info
+}
+
+; The singular values (descending, into s) of the column-major m×n A and,
+; by job: 65 ('A') all of U (m×m) and Vᵀ (n×n), 83 ('S') their first
+; min(m, n) columns and rows, 78 ('N') neither; by dgesdd, as NumPy's svd
+; calls it (its workspace by LAPACK's query, 8 min(m, n) integers). A is
+; overwritten. Returns info, or -1 where the workspace cannot be allocated.
+define i64 @scanjit_gesdd_f64(ptr %a, ptr %s, ptr %u, ptr %vt, i64 %m, i64 %n, i64 %job) {
+  %jobz.p = alloca i8
+  %m.p = alloca i64
+  %n.p = alloca i64
+  %lda.p = alloca i64
+  %ldu.p = alloca i64
+  %ldvt.p = alloca i64
+  %lwork.p = alloca i64
+  %info.p = alloca i64
+  %query.p = alloca double
+  %jobz = trunc i64 %job to i8
+  store i8 %jobz, ptr %jobz.p
+  store i64 %m, ptr %m.p
+  store i64 %n, ptr %n.p
+  %m.big = icmp sgt i64 %m, 1
+  %lda = select i1 %m.big, i64 %m, i64 1
+  store i64 %lda, ptr %lda.p
+  store i64 %lda, ptr %ldu.p
+  %fewer = icmp slt i64 %m, %n
+  %k = select i1 %fewer, i64 %m, i64 %n
+  %all = icmp eq i64 %job, 65
+  %vt.rows = select i1 %all, i64 %n, i64 %k
+  %vt.big = icmp sgt i64 %vt.rows, 1
+  %ldvt = select i1 %vt.big, i64 %vt.rows, i64 1
+  store i64 %ldvt, ptr %ldvt.p
+  %iwork.bytes = shl i64 %k, 6
+  %iwork = call ptr @scanjit_alloc(i64 %iwork.bytes)
+  store i64 -1, ptr %lwork.p
+  store i64 0, ptr %info.p
+  %f = load ptr, ptr @gesdd_f64
+  call void %f(ptr %jobz.p, ptr %m.p, ptr %n.p, ptr %a, ptr %lda.p, ptr %s, ptr %u, ptr %ldu.p, ptr %vt,
+               ptr %ldvt.p, ptr %query.p, ptr %lwork.p, ptr %iwork, ptr %info.p, i64 1)
+  %query = load double, ptr %query.p
+  %lwork.q = fptosi double %query to i64
+  %lwork.zero = icmp slt i64 %lwork.q, 1
+  %lwork = select i1 %lwork.zero, i64 1, i64 %lwork.q
+  store i64 %lwork, ptr %lwork.p
+  %work.bytes = shl i64 %lwork, 3
+  %work = call ptr @scanjit_alloc(i64 %work.bytes)
+  %no.work = icmp eq ptr %work, null
+  %no.iwork = icmp eq ptr %iwork, null
+  %none = or i1 %no.work, %no.iwork
+  br i1 %none, label %failed, label %solve
+solve:
+  call void %f(ptr %jobz.p, ptr %m.p, ptr %n.p, ptr %a, ptr %lda.p, ptr %s, ptr %u, ptr %ldu.p, ptr %vt,
+               ptr %ldvt.p, ptr %work, ptr %lwork.p, ptr %iwork, ptr %info.p, i64 1)
   br label %done
 failed:
   store i64 -1, ptr %info.p

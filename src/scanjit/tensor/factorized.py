@@ -1,10 +1,11 @@
 """The linear algebra that needs a factorization, as PyTensor's: `inv`
 (`matrix_inverse`), `solve` and `det` (and `slogdet` from it) through an LU
-factorization, `cholesky`, `solve_triangular`, and `eigh` and `eigvalsh`. Compiled,
+factorization, `cholesky`, `solve_triangular`, `eigh` and `eigvalsh`, and
+`svd` and `pinv` (through it). Compiled,
 each calls the LAPACK routine NumPy calls, on the same column-major copies
 (scanjit/emit/linalg.py), so they give NumPy's bits; `perform` is NumPy's.
-As NumPy, the Ops compute in float64, and a float32 input gives float32
-(cast after). Matrices only: a batch of them (ndim > 2) raises
+As NumPy, the Ops compute in float64; as PyTensor, float32 inputs (and
+integers of up to 2 bytes) give float32, cast after. Matrices only: a batch of them (ndim > 2) raises
 NotImplementedError naming the op."""
 
 from __future__ import annotations
@@ -16,27 +17,38 @@ import numpy as np
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.openblas import syevr
 from scanjit.tensor.basic import as_tensor_variable
-from scanjit.tensor.creation import eye, tril, triu
+from scanjit.tensor.creation import eye, tril, triu, zeros, zeros_like
 from scanjit.tensor.diagonal import diag, diagonal
-from scanjit.tensor.elemwise import abs, cast, log, sign, switch
+from scanjit.tensor.elemwise import abs, cast, eq, gt, log, lt, maximum, sign, switch
+from scanjit.tensor.math import max as maximum_of
+from scanjit.tensor.join import join
 from scanjit.tensor.products import dot
 from scanjit.tensor.shape import Shape, transpose
 
 
+SINGLE = ("float32", "float16", "int8", "int16", "uint8", "uint16", "bool")
+
+
 def float_dtype(*dtypes: str) -> str:
-    """PyTensor's: float32 when every input is float32, else float64."""
-    return "float32" if all(d == "float32" for d in dtypes) else "float64"
+    """PyTensor's (SciPy's LAPACK type): float32 when every input is float32
+    or narrower (integers of up to 2 bytes), else float64."""
+    return "float32" if all(d in SINGLE for d in dtypes) else "float64"
 
 
-def square(x, what: str) -> Variable:
-    """`x` as a float64 matrix, not statically known to be non-square: not a
-    matrix raises ValueError, a batch of them NotImplementedError."""
+def matrix(x, what: str) -> Variable:
+    """`x` as a float64 matrix: not a matrix raises ValueError, a batch of
+    them NotImplementedError."""
     x = as_tensor_variable(x)
     if x.ndim > 2:
         raise NotImplementedError(f"{what} of a {x.ndim}-d tensor (a batch of matrices)")
     if x.ndim != 2:
         raise ValueError(f"{what}: {x.label()} is not a matrix ({x.type})")
-    x = cast(x, "float64")
+    return cast(x, "float64")
+
+
+def square(x, what: str) -> Variable:
+    """`x` as a float64 matrix, not statically known to be non-square."""
+    x = matrix(x, what)
     rows, cols = x.type.shape
     if None not in (rows, cols) and rows != cols:
         raise ValueError(f"{what} of the non-square {x.label()} (shape {x.type.shape})")
@@ -240,6 +252,108 @@ class Eigh(Op):
         return f"Eigh{{lower={self.lower}, driver={self.driver}{'' if self.vectors else ', eigenvalues'}}}"
 
 
+class SVD(Op):
+    """np.linalg.svd of a matrix (LAPACK's dgesdd): (u, s, vt), s
+    descending, u and vt square (`full_matrices`) or of min(m, n) columns
+    and rows; s alone unless `compute_uv`. NumPy's LinAlgError where it
+    does not converge (a NaN)."""
+
+    def __init__(self, full_matrices: bool = True, compute_uv: bool = True):
+        self.full_matrices, self.compute_uv = bool(full_matrices), bool(compute_uv)
+
+    def make_node(self, x) -> Apply:
+        x = matrix(x, "svd")
+        m, n = x.type.shape
+        k = 0 if 0 in (m, n) else None if None in (m, n) else min(m, n)
+        s = Variable(TensorType("float64", (k,)))
+        if not self.compute_uv:
+            return Apply(self, [x], [s])
+        u = (m, m if self.full_matrices else k)
+        vt = (n if self.full_matrices else k, n)
+        return Apply(self, [x], [Variable(TensorType("float64", u)), s, Variable(TensorType("float64", vt))])
+
+    def infer_shape(self, node, shapes, dims):
+        m, n = shapes[0]
+        k = dims.minimum(m, n)
+        if not self.compute_uv:
+            return [[k]]
+        return [[m, m if self.full_matrices else k], [k], [n if self.full_matrices else k, n]]
+
+    def perform(self, node, inputs):
+        result = np.linalg.svd(inputs[0], self.full_matrices, self.compute_uv)
+        return list(result) if self.compute_uv else [result]
+
+    def L_op(self, inputs, outputs, output_grads):
+        """PyTensor's (Seeger et al., arXiv:1710.08717), of the thin SVD."""
+        (a,) = inputs
+        if not self.compute_uv or output_grads[0] is None and output_grads[2] is None:
+            u, s, vt = outputs if self.compute_uv else SVD(False).make_node(a).outputs
+            ds = output_grads[-2 if self.compute_uv else 0]
+            return [dot(u * ds.dimshuffle("x", 0), vt)]
+        if self.full_matrices:
+            raise NotImplementedError("the gradient of svd with full_matrices=True")
+        u, s, vt = outputs
+        du, ds, dvt = (g if g is not None else zeros_like(o) for g, o in zip(output_grads, outputs))
+        v, dv = transpose(vt), transpose(dvt)
+        m, n = Shape(0)(a), Shape(1)(a)
+        k = Shape(0)(s)
+        identity = eye(k)
+
+        def h(t):  # s_i² - s_j², kept away from 0 (PyTensor's)
+            return maximum(abs(t), 1e-8) * switch(eq(t, 0), 1.0, sign(t))
+
+        gaps = h(s.dimshuffle("x", 0) - s.dimshuffle(0, "x")) * h(s.dimshuffle("x", 0) + s.dimshuffle(0, "x"))
+        e = (1.0 - identity) / gaps
+        utgu, vtgv = dot(transpose(u), du), dot(vt, dv)
+        inner = (e * (utgu - transpose(utgu))) * s.dimshuffle("x", 0) + identity * ds.dimshuffle(0, "x") \
+            + s.dimshuffle(0, "x") * (e * (vtgv - transpose(vtgv)))
+        a_bar = dot(dot(u, inner), vt)
+        wide = a_bar + dot(dot(u / s.dimshuffle("x", 0), dvt), eye(n) - dot(v, vt))
+        tall = a_bar + transpose(dot(dot(v / s.dimshuffle("x", 0), transpose(du)), eye(m) - dot(u, transpose(u))))
+        return [switch(eq(m, n), a_bar, switch(lt(m, n), wide, tall))]
+
+    def __str__(self):
+        return f"SVD{{full_matrices={self.full_matrices}, compute_uv={self.compute_uv}}}"
+
+
+class MatrixPinv(Op):
+    """np.linalg.pinv: vᵀ diag(1/s) uᵀ of the thin SVD, the singular values
+    up to `rcond` times the largest (1e-15, NumPy's) dropped; compiled as
+    that expansion, with PyTensor's gradient."""
+
+    def __init__(self, rcond: float = 1e-15):
+        self.rcond = rcond
+
+    def make_node(self, x) -> Apply:
+        x = matrix(x, "pinv")
+        return Apply(self, [x], [Variable(TensorType("float64", x.type.shape[::-1]))])
+
+    def infer_shape(self, node, shapes, dims):
+        return [shapes[0][::-1]]
+
+    def perform(self, node, inputs):
+        return [np.linalg.pinv(inputs[0], self.rcond)]
+
+    def expansion(self, x: Variable) -> Variable:
+        """NumPy's algorithm, as a graph (compiled)."""
+        u, s, vt = SVD(full_matrices=False).make_node(x).outputs
+        largest = maximum_of(join(0, s, zeros((1,), "float64")))  # s >= 0; none: an empty matrix
+        kept = gt(s, self.rcond * largest)
+        inverses = switch(kept, 1.0 / switch(kept, s, 1.0), 0.0)
+        return dot(transpose(vt), inverses.dimshuffle(0, "x") * transpose(u))
+
+    def grad(self, inputs, output_grads):
+        """PyTensor's: (-z ḡᵀ z + z zᵀ ḡ (I - x z) + (I - z x) ḡ zᵀ z)ᵀ."""
+        (x,), (g,) = inputs, output_grads
+        z = self(x)
+        xz, zx = dot(x, z), dot(z, x)
+        return [transpose(-dot(dot(z, transpose(g)), z) + dot(dot(dot(z, transpose(z)), g), eye(Shape(0)(xz)) - xz)
+                          + dot(dot(dot(eye(Shape(0)(zx)) - zx, g), transpose(z)), z))]
+
+    def __str__(self):
+        return "MatrixPinv"
+
+
 class SolveTriangular(SolveBase):
     """x with a x = b for a triangular a (its lower triangle, else its upper
     one; ones on its diagonal if `unit_diagonal`): LAPACK's trtrs as SciPy
@@ -312,6 +426,22 @@ def eigvalsh(a, b=None, lower=True) -> Variable:
     return cast(Eigh(bool(lower), vectors=False)(a), float_dtype(a.dtype))
 
 
+def svd(a, full_matrices: bool = True, compute_uv: bool = True):
+    """PyTensor's (NumPy's): [u, s, vt], or s alone."""
+    a = as_tensor_variable(a)
+    dtype = float_dtype(a.dtype)
+    outputs = [cast(x, dtype) for x in SVD(full_matrices, compute_uv).make_node(a).outputs]
+    return outputs if compute_uv else outputs[0]
+
+
+def pinv(x, hermitian: bool = False) -> Variable:
+    """PyTensor's (NumPy's, its default rcond)."""
+    if hermitian:
+        raise NotImplementedError("pinv with hermitian=True (NumPy's SVD by eigh)")
+    x = as_tensor_variable(x)
+    return cast(MatrixPinv()(x), float_dtype(x.dtype))
+
+
 def inv(x) -> Variable:
     x = as_tensor_variable(x)
     return cast(MatrixInverse()(x), float_dtype(x.dtype))
@@ -355,4 +485,5 @@ def solve(a, b, *, lower=False, overwrite_a=False, overwrite_b=False, check_fini
     return cast(Solve()(a, b), dtype)
 
 
-__all__ = ["cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_inverse", "slogdet", "solve", "solve_triangular"]
+__all__ = ["cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_inverse", "pinv", "slogdet", "solve",
+           "solve_triangular", "svd"]

@@ -1,9 +1,9 @@
 """`pt.linalg` (and `pt.nlinalg`, `pt.slinalg`): what composes from other
 ops: norm, trace, matrix_dot, matrix_power, kron, block_diag, cho_solve,
 tensorinv, tensorsolve and solve_discrete_lyapunov; and inv, solve, det,
-slogdet, cholesky, solve_triangular, eigh and eigvalsh
-(scanjit/tensor/factorized.py). What needs another factorization (an SVD,
-QR, Schur's) is not here yet."""
+slogdet, cholesky, solve_triangular, eigh, eigvalsh, svd and pinv
+(scanjit/tensor/factorized.py). What needs another factorization (QR,
+Schur's, LU's factors) is not here yet."""
 
 from __future__ import annotations
 
@@ -22,16 +22,16 @@ from scanjit.tensor.diagonal import diagonal
 from scanjit.tensor.elemwise import abs, add, cast, eq, mul, neq, pow, reciprocal, sqrt
 from scanjit.tensor.join import join
 from scanjit.tensor.factorized import (  # noqa: F401
-    cholesky, det, eigh, eigvalsh, inv, matrix_inverse, slogdet, solve, solve_triangular,
+    cholesky, det, eigh, eigvalsh, inv, matrix_inverse, pinv, slogdet, solve, solve_triangular, svd,
 )
 from scanjit.tensor.math import max, min, sum
 from scanjit.tensor.products import Dot, dot
 from scanjit.tensor.creation import eye, zeros
 from scanjit.tensor.shape import Shape, expand_dims, reshape, shape_padright
 
-__all__ = ["block_diag", "cho_solve", "cholesky", "det", "eigh", "eigvalsh", "inv", "kron", "matrix_dot", "matrix_inverse", "matrix_power",
-           "norm", "slogdet", "solve", "solve_discrete_lyapunov", "solve_triangular", "tensorinv", "tensorsolve",
-           "trace"]
+__all__ = ["block_diag", "cho_solve", "cholesky", "det", "eigh", "eigvalsh", "inv", "kron", "matrix_dot",
+           "matrix_inverse", "matrix_power", "norm", "pinv", "slogdet", "solve", "solve_discrete_lyapunov",
+           "solve_triangular", "svd", "tensorinv", "tensorsolve", "trace"]
 
 
 def trace(X) -> Variable:
@@ -108,9 +108,11 @@ def _matrix_norm(x: Variable, ord, row: int, col: int, keepdims: bool) -> Variab
         ret = outer(sum(abs(x), axis=col), axis=row - (row > col))
     elif ord in (1, -1):  # over columns, of the sums along them
         ret = (max if ord == 1 else min)(sum(abs(x), axis=row), axis=col - (col > row))
-    elif ord in (2, -2, "nuc"):
-        raise NotImplementedError(f"norm of order {ord!r} of matrices needs their singular values "
-                                  "(an SVD), which scanjit does not compute yet")
+    elif ord in (2, -2, "nuc"):  # of the singular values, as NumPy's
+        if x.ndim != 2:
+            raise NotImplementedError(f"norm of order {ord!r} of a batch of matrices (the SVD of matrices only)")
+        s = svd(x, compute_uv=False)  # x's and xᵀ's alike
+        ret = {2: max, -2: min, "nuc": sum}[ord](s)
     else:
         raise ValueError(f"Invalid norm order for matrices: {ord}")
     return expand_dims(ret, (row, col)) if keepdims else ret
@@ -120,7 +122,8 @@ def norm(x, ord=None, axis=None, keepdims: bool = False) -> Variable:
     """PyTensor's norm: with `axis` None, of the last two axes (one for a
     vector), the others batch axes; an int axis: vector norms along it; two
     axes: matrix norms. Orders: vectors None/2 and any p, inf, -inf, 0, 1;
-    matrices None/'fro', 1, -1, inf, -inf (2, -2 and 'nuc' need an SVD)."""
+    matrices None/'fro', 1, -1, inf, -inf, and 2, -2, 'nuc' (of a matrix's
+    singular values)."""
     x = as_tensor_variable(x)
     core = builtins.min(2, x.ndim)
     if axis is None:

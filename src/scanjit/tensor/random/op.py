@@ -282,13 +282,15 @@ SCALAR_PARAMS = {
                              transform=("true_div", 1.0, "z")),
     "triangular": Distribution("random_triangular", (Param("left"), Param("mode"), Param("right")), "float",
                                np.random.Generator.triangular,
-                               checks=((("gt", "left", "mode"), "left > mode"), (("gt", "mode", "right"), "mode > right"),
+                               checks=((("gt", "left", "mode"), "left > mode"),
+                                       (("gt", "mode", "right"), "mode > right"),
                                        (("eq", "left", "right"), "left == right"))),
     "hypergeometric": Distribution(
         "random_hypergeometric", (Param("ngood", "int64", "non_negative"), Param("nbad", "int64", "non_negative"),
                                   Param("nsample", "int64", "non_negative")), "int",
         np.random.Generator.hypergeometric,
-        checks=((("or", ("ge", "ngood", 10**9), ("ge", "nbad", 10**9)), "both ngood and nbad must be less than 1000000000"),
+        checks=((("or", ("ge", "ngood", 10**9), ("ge", "nbad", 10**9)),
+                 "both ngood and nbad must be less than 1000000000"),
                 (("lt", ("add", "ngood", "nbad"), "nsample"), "ngood + nbad < nsample"))),
     # the distributions PyTensor draws with SciPy's `rvs`
     "halfnormal": Distribution("random_standard_normal", (Param("loc"), Param("scale")), "float",
