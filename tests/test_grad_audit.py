@@ -10,6 +10,7 @@ random draws (no gradient for their parameters: NullTypeGradError, as
 PyTensor)."""
 
 import functools
+import importlib
 
 import numpy as np
 import pytest
@@ -54,6 +55,12 @@ def _assert(m, x, condition):
     return (assert_op if m is pt else pytensor.raise_op.assert_op)(x, condition)
 
 
+def _qr(m, x):
+    """PyTensor's `pt.linalg.qr` becomes its module linalg/qr.py once that is imported: its function."""
+    qr = m.linalg.qr if m is pt else importlib.import_module("pytensor.tensor.linalg.decomposition.qr").qr
+    return qr(x, mode="economic")
+
+
 def _scan(m, step, x, h0):
     return _lib(m).scan(step, sequences=x, outputs_info=h0, return_updates=False)
 
@@ -84,6 +91,8 @@ EXTRA = {
     "svd": (lambda m, x: (lambda u, s, vt: m.sum(s * s) + m.sum(u * u * x[:, :3]))(
         *m.linalg.svd(x, full_matrices=False)), [(4, 3)]),
     "pinv": (lambda m, x: m.linalg.pinv(x), [(4, 3)]),
+    # static lengths: PyTensor's qr gradient of unknown ones raises TypeError (docs/reliability.md)
+    "qr": (lambda m, x: (lambda q, r: m.sum(q * x) + m.sum(r * r))(*_qr(m, m.specify_shape(x, (4, 3)))), [(4, 3)]),
     "solve_triangular": (lambda m, x, b: m.linalg.solve_triangular(x + 3 * m.eye(3), b, lower=True),
                          [(3, 3), (3,)]),
     "solve_in_scan": (lambda m, x, h0: _scan(m, lambda xt, h: m.linalg.solve(xt + 3 * m.eye(2), h), x, h0),

@@ -1,7 +1,8 @@
-"""Emission of inv, solve, det, cholesky, solve_triangular, eigh, svd and
-pinv (scanjit/tensor/factorized.py): `sj.call`s of the runtime's `scanjit_gesv_f64`,
-`scanjit_getrf_f64`, `scanjit_potrf_f64`, `scanjit_trtrs_f64`, `scanjit_syevr_f64`,
-`scanjit_syevd_f64` and `scanjit_gesdd_f64`, NumPy's own LAPACK
+"""Emission of inv, solve, det, cholesky, solve_triangular, eigh, svd,
+pinv and qr (scanjit/tensor/factorized.py): `sj.call`s of the runtime's
+`scanjit_gesv_f64`, `scanjit_getrf_f64`, `scanjit_potrf_f64`, `scanjit_trtrs_f64`,
+`scanjit_syevr_f64`, `scanjit_syevd_f64`, `scanjit_gesdd_f64`, `scanjit_geqrf_f64`
+and `scanjit_orgqr_f64`, NumPy's own LAPACK
 (scanjit/runtime/lapack.py), on column-major copies as NumPy makes them,
 then NumPy's checks and its arithmetic on the factors (det's sign and
 logarithms)."""
@@ -15,10 +16,13 @@ from xdsl.dialects import arith, math, tensor
 from xdsl.dialects.builtin import DYNAMIC_INDEX, TensorType
 from xdsl.ir import SSAValue
 
+from scanjit.dialects import sj
 from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.scalar import ELEMENT_TYPES, from_index
 from scanjit.passes.support.builder import empty_like_dims
-from scanjit.tensor.factorized import SVD, Cholesky, Det, Eigh, MatrixInverse, MatrixPinv, Solve, SolveTriangular
+from scanjit.tensor.factorized import (
+    QR, SVD, Cholesky, Det, Eigh, MatrixInverse, MatrixPinv, Solve, SolveTriangular,
+)
 
 I64, F64 = ELEMENT_TYPES["int64"], ELEMENT_TYPES["float64"]
 COLUMNS = (1, 0)  # a matrix's axes in column-major order
@@ -227,3 +231,44 @@ def emit_svd(e: Emitter, node) -> list[SSAValue]:
 @emits(MatrixPinv)
 def emit_pinv(e: Emitter, node) -> list[SSAValue]:
     return e.emit_graph([node.op.expansion(node.inputs[0])])
+
+
+def lapack_done(e: Emitter, info: SSAValue, what: str) -> None:
+    """MemoryError where the runtime could not allocate LAPACK's workspace (info -1)."""
+    e.check(e.cmp(info, e.const(0, "int64"), "eq"), f"MemoryError: {what}: cannot allocate LAPACK's workspace")
+
+
+@emits(QR)
+def emit_qr(e: Emitter, node) -> list[SSAValue]:
+    """geqrf of a column-major copy; R its upper triangle; Q by orgqr from its
+    first k reflectors, in a column-major buffer of Q's columns (the rest
+    orgqr's own)."""
+    mode, x = node.op.mode, e.value(node.inputs[0])
+    m, n = e.dim(x, 0), e.dim(x, 1)
+    k = e.emit(arith.MinSIOp(m, n))
+    tau = e.emit(tensor.EmptyOp([k], TensorType(F64, [DYNAMIC_INDEX])))
+    factors, tau, info = e.call("scanjit_geqrf_f64", [copied(e, x, [m, n], COLUMNS), tau, from_index(e.emit, m),
+                                                      from_index(e.emit, n)], [0, 1], I64)
+    lapack_done(e, info, "qr")
+    rows = k if mode == "economic" else m
+    r = empty_like_dims(e, TensorType(F64, [DYNAMIC_INDEX, DYNAMIC_INDEX]), [rows, n])
+
+    def upper(_, ivs, acc):
+        i, j = ivs
+        value = e.select(e.cmp(i, j, "sle"), e.emit(tensor.ExtractOp(factors, [j, i], F64)), e.const(0.0, "float64"))
+        return [e.emit(tensor.InsertOp(value, acc[0], ivs))]
+
+    r = e.loop_nest([rows, n], [r], upper)[0]
+    if mode == "r":
+        return [r]
+    columns = m if mode == "full" else k
+    q = e.emit(sj.FillOp(e.const(0.0, "float64"), [columns, m], TensorType(F64, [DYNAMIC_INDEX, DYNAMIC_INDEX])))
+
+    def reflector(_, ivs, acc):
+        return [e.emit(tensor.InsertOp(e.emit(tensor.ExtractOp(factors, ivs, F64)), acc[0], ivs))]
+
+    q = e.loop_nest([k, m], [q], reflector)[0]
+    q, _, info = e.call("scanjit_orgqr_f64", [q, tau, from_index(e.emit, m), from_index(e.emit, columns),
+                                              from_index(e.emit, k)], [0, 1], I64)
+    lapack_done(e, info, "qr")
+    return [copied(e, q, [columns, m], COLUMNS), r]

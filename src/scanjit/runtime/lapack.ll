@@ -1,6 +1,6 @@
 ; scanjit_gesv_f64, scanjit_getrf_f64, scanjit_potrf_f64,
-; scanjit_trtrs_f64, scanjit_syevr_f64, scanjit_syevd_f64 and scanjit_gesdd_f64:
-; NumPy's own LAPACK (the OpenBLAS of its wheels, ILP64,
+; scanjit_trtrs_f64, scanjit_syevr_f64, scanjit_syevd_f64, scanjit_gesdd_f64,
+; scanjit_geqrf_f64 and scanjit_orgqr_f64: NumPy's own LAPACK (the OpenBLAS of its wheels, ILP64,
 ; Fortran order) as np.linalg calls it, through the functions set by
 ; scanjit_set_lapack_f64. Lengths and flags by value; the return value is
 ; LAPACK's info (0: done, k > 0: the k-th pivot or diagonal element is zero,
@@ -15,9 +15,11 @@
 @syevr_f64 = internal global ptr null
 @syevd_f64 = internal global ptr null
 @gesdd_f64 = internal global ptr null
+@geqrf_f64 = internal global ptr null
+@orgqr_f64 = internal global ptr null
 
 define void @scanjit_set_lapack_f64(ptr %gesv, ptr %getrf, ptr %potrf, ptr %trtrs, ptr %syevr, ptr %syevd,
-                                    ptr %gesdd) {
+                                    ptr %gesdd, ptr %geqrf, ptr %orgqr) {
   store ptr %gesv, ptr @gesv_f64
   store ptr %getrf, ptr @getrf_f64
   store ptr %potrf, ptr @potrf_f64
@@ -25,6 +27,8 @@ define void @scanjit_set_lapack_f64(ptr %gesv, ptr %getrf, ptr %potrf, ptr %trtr
   store ptr %syevr, ptr @syevr_f64
   store ptr %syevd, ptr @syevd_f64
   store ptr %gesdd, ptr @gesdd_f64
+  store ptr %geqrf, ptr @geqrf_f64
+  store ptr %orgqr, ptr @orgqr_f64
   ret void
 }
 
@@ -300,6 +304,88 @@ done:
   call void @scanjit_free(ptr %iwork)
   %info = load i64, ptr %info.p
   ret i64 %info
+}
+
+; The QR factorization of the column-major m×n A in place (R on and above
+; its diagonal, the Householder reflectors below it) and the reflectors'
+; min(m, n) coefficients tau, by dgeqrf, its workspace by LAPACK's query as
+; SciPy's qr sizes it. Returns info, or -1 where it cannot be allocated.
+define i64 @scanjit_geqrf_f64(ptr %a, ptr %tau, i64 %m, i64 %n) {
+  %m.p = alloca i64
+  %n.p = alloca i64
+  %ld.p = alloca i64
+  %lwork.p = alloca i64
+  %info.p = alloca i64
+  %query.p = alloca double
+  store i64 %m, ptr %m.p
+  store i64 %n, ptr %n.p
+  %big = icmp sgt i64 %m, 1
+  %ld = select i1 %big, i64 %m, i64 1
+  store i64 %ld, ptr %ld.p
+  store i64 -1, ptr %lwork.p
+  store i64 -1, ptr %info.p
+  %f = load ptr, ptr @geqrf_f64
+  call void %f(ptr %m.p, ptr %n.p, ptr %a, ptr %ld.p, ptr %tau, ptr %query.p, ptr %lwork.p, ptr %info.p)
+  %work = call ptr @workspace(ptr %query.p, ptr %lwork.p, ptr %info.p)
+  %none = icmp eq ptr %work, null
+  br i1 %none, label %done, label %solve
+solve:
+  call void %f(ptr %m.p, ptr %n.p, ptr %a, ptr %ld.p, ptr %tau, ptr %work, ptr %lwork.p, ptr %info.p)
+  call void @scanjit_free(ptr %work)
+  br label %done
+done:
+  %info = load i64, ptr %info.p
+  ret i64 %info
+}
+
+; The m×n Q with orthonormal columns, in place in the column-major A, from
+; the first k reflectors and coefficients of dgeqrf, by dorgqr (its
+; workspace by LAPACK's query). Returns info, or -1 where it cannot be allocated.
+define i64 @scanjit_orgqr_f64(ptr %a, ptr %tau, i64 %m, i64 %n, i64 %k) {
+  %m.p = alloca i64
+  %n.p = alloca i64
+  %k.p = alloca i64
+  %ld.p = alloca i64
+  %lwork.p = alloca i64
+  %info.p = alloca i64
+  %query.p = alloca double
+  store i64 %m, ptr %m.p
+  store i64 %n, ptr %n.p
+  store i64 %k, ptr %k.p
+  %big = icmp sgt i64 %m, 1
+  %ld = select i1 %big, i64 %m, i64 1
+  store i64 %ld, ptr %ld.p
+  store i64 -1, ptr %lwork.p
+  store i64 -1, ptr %info.p
+  %f = load ptr, ptr @orgqr_f64
+  call void %f(ptr %m.p, ptr %n.p, ptr %k.p, ptr %a, ptr %ld.p, ptr %tau, ptr %query.p, ptr %lwork.p, ptr %info.p)
+  %work = call ptr @workspace(ptr %query.p, ptr %lwork.p, ptr %info.p)
+  %none = icmp eq ptr %work, null
+  br i1 %none, label %done, label %solve
+solve:
+  call void %f(ptr %m.p, ptr %n.p, ptr %k.p, ptr %a, ptr %ld.p, ptr %tau, ptr %work, ptr %lwork.p, ptr %info.p)
+  call void @scanjit_free(ptr %work)
+  br label %done
+done:
+  %info = load i64, ptr %info.p
+  ret i64 %info
+}
+
+; After a workspace query: a workspace of the size LAPACK put in *query (a
+; double; at least 1 element), that size in *lwork; null, *info left at
+; -1, where it cannot be allocated (else *info 0).
+define internal ptr @workspace(ptr %query.p, ptr %lwork.p, ptr %info.p) {
+  %query = load double, ptr %query.p
+  %size = fptosi double %query to i64
+  %small = icmp slt i64 %size, 1
+  %lwork = select i1 %small, i64 1, i64 %size
+  store i64 %lwork, ptr %lwork.p
+  %bytes = shl i64 %lwork, 3
+  %work = call ptr @scanjit_alloc(i64 %bytes)
+  %none = icmp eq ptr %work, null
+  %info = select i1 %none, i64 -1, i64 0
+  store i64 %info, ptr %info.p
+  ret ptr %work
 }
 
 @jobz_v = internal constant i8 86

@@ -1,7 +1,7 @@
 """The linear algebra that needs a factorization, as PyTensor's: `inv`
 (`matrix_inverse`), `solve` and `det` (and `slogdet` from it) through an LU
 factorization, `cholesky`, `solve_triangular`, `eigh` and `eigvalsh`, and
-`svd` and `pinv` (through it). Compiled,
+`svd` and `pinv` (through it), and `qr`. Compiled,
 each calls the LAPACK routine NumPy calls, on the same column-major copies
 (scanjit/emit/linalg.py), so they give NumPy's bits; `perform` is NumPy's.
 As NumPy, the Ops compute in float64; as PyTensor, float32 inputs (and
@@ -15,13 +15,15 @@ import warnings
 import numpy as np
 
 from scanjit.graph import Apply, Op, TensorType, Variable
+from scanjit.ifelse import ifelse
 from scanjit.openblas import syevr
+from scanjit.raise_op import assert_op
 from scanjit.tensor.basic import as_tensor_variable
 from scanjit.tensor.creation import eye, tril, triu, zeros, zeros_like
 from scanjit.tensor.diagonal import diag, diagonal
-from scanjit.tensor.elemwise import abs, cast, eq, gt, log, lt, maximum, sign, switch
-from scanjit.tensor.math import max as maximum_of
+from scanjit.tensor.elemwise import abs, cast, eq, ge, gt, le, log, lt, maximum, sign, switch
 from scanjit.tensor.join import join
+from scanjit.tensor.math import max as maximum_of
 from scanjit.tensor.products import dot
 from scanjit.tensor.shape import Shape, transpose
 
@@ -316,6 +318,73 @@ class SVD(Op):
         return f"SVD{{full_matrices={self.full_matrices}, compute_uv={self.compute_uv}}}"
 
 
+class QR(Op):
+    """SciPy's qr (PyTensor's), by LAPACK's dgeqrf and dorgqr as NumPy's
+    qr calls them: (q, r) of mode "full" (q m×m, r m×n) or "economic" (q
+    m×k, r k×n, k = min(m, n)), or r alone, of mode "r" (m×n)."""
+
+    MODES = {"full": "full", "complete": "full", "economic": "economic", "reduced": "economic", "r": "r"}
+
+    def __init__(self, mode: str = "full"):
+        if mode not in self.MODES:
+            raise NotImplementedError(f"qr with mode={mode!r} (only 'full', 'economic' and 'r')")
+        self.mode = self.MODES[mode]
+
+    def make_node(self, x) -> Apply:
+        x = matrix(x, "qr")
+        m, n = x.type.shape
+        k = 0 if 0 in (m, n) else None if None in (m, n) else min(m, n)
+        r = Variable(TensorType("float64", (k if self.mode == "economic" else m, n)))
+        if self.mode == "r":
+            return Apply(self, [x], [r])
+        return Apply(self, [x], [Variable(TensorType("float64", (m, m if self.mode == "full" else k))), r])
+
+    def infer_shape(self, node, shapes, dims):
+        m, n = shapes[0]
+        k = dims.minimum(m, n)
+        r = [k if self.mode == "economic" else m, n]
+        return [r] if self.mode == "r" else [[m, m if self.mode == "full" else k], r]
+
+    def perform(self, node, inputs):
+        q, r = np.linalg.qr(inputs[0], "reduced" if self.mode == "economic" else "complete")
+        return [r] if self.mode == "r" else [q, r]
+
+    def L_op(self, inputs, outputs, output_grads):
+        """PyTensor's (Liao et al., arXiv:1903.09650), of the economic QR."""
+        (a,) = inputs
+        if self.mode == "r":
+            q, r = QR("economic").make_node(a).outputs
+            dq, dr = zeros_like(q), output_grads[0][:Shape(0)(r)]
+        else:
+            q, r = outputs
+            dq, dr = (g if g is not None else zeros_like(o) for g, o in zip(output_grads, outputs))
+        m, n = Shape(0)(a), Shape(1)(a)
+        if self.mode == "full":
+            r = assert_op(r, le(m, n), msg="Gradient of qr not implemented for m x n matrices with m > n and "
+                          "mode=full", exc_type=NotImplementedError)
+
+        def copyltu(x):
+            return tril(x) + transpose(tril(x, -1))
+
+        def tall(q, r, dq, dr):  # m >= n
+            k = dq + dot(q, copyltu(dot(r, transpose(dr)) - dot(transpose(dq), q)))
+            return transpose(SolveTriangular(lower=False)(r, transpose(k)))
+
+        def wide(q, r, dq, dr):  # m < n
+            y, u, du, dv = a[:, m:], r[:, :m], dr[:, :m], dr[:, m:]
+            dq_y = dq + dot(y, transpose(dv))
+            x_bar = tall(q, u, dq_y, du)
+            return join(1, x_bar, dot(q, dv))
+
+        static_m, static_n = a.type.shape
+        if None not in (static_m, static_n):
+            return [(tall if static_m >= static_n else wide)(q, r, dq, dr)]
+        return [ifelse(ge(m, n), tall(q, r, dq, dr), wide(q, r, dq, dr))]
+
+    def __str__(self):
+        return f"QR{{mode={self.mode}}}"
+
+
 class MatrixPinv(Op):
     """np.linalg.pinv: vᵀ diag(1/s) uᵀ of the thin SVD, the singular values
     up to `rcond` times the largest (1e-15, NumPy's) dropped; compiled as
@@ -434,6 +503,16 @@ def svd(a, full_matrices: bool = True, compute_uv: bool = True):
     return outputs if compute_uv else outputs[0]
 
 
+def qr(A, mode="full", overwrite_a=False, pivoting=False, lwork=None):
+    """PyTensor's (SciPy's): [q, r], or r alone for mode "r"."""
+    if pivoting:
+        raise NotImplementedError("qr with pivoting=True")
+    A = as_tensor_variable(A)
+    dtype = float_dtype(A.dtype)
+    outputs = [cast(x, dtype) for x in QR(mode).make_node(A).outputs]
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
 def pinv(x, hermitian: bool = False) -> Variable:
     """PyTensor's (NumPy's, its default rcond)."""
     if hermitian:
@@ -486,4 +565,4 @@ def solve(a, b, *, lower=False, overwrite_a=False, overwrite_b=False, check_fini
 
 
 __all__ = ["cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_inverse", "pinv", "slogdet", "solve",
-           "solve_triangular", "svd"]
+           "qr", "solve_triangular", "svd"]
