@@ -91,6 +91,7 @@ EXTRA = {
     "svd": (lambda m, x: (lambda u, s, vt: m.sum(s * s) + m.sum(u * u * x[:, :3]))(
         *m.linalg.svd(x, full_matrices=False)), [(4, 3)]),
     "pinv": (lambda m, x: m.linalg.pinv(x), [(4, 3)]),
+    "lu_factor": (lambda m, x: m.linalg.lu_factor(x + 3 * m.eye(3))[0], [(3, 3)]),
     # static lengths: PyTensor's qr gradient of unknown ones raises TypeError (docs/reliability.md)
     "qr": (lambda m, x: (lambda q, r: m.sum(q * x) + m.sum(r * r))(*_qr(m, m.specify_shape(x, (4, 3)))), [(4, 3)]),
     "solve_triangular": (lambda m, x, b: m.linalg.solve_triangular(x + 3 * m.eye(3), b, lower=True),

@@ -246,7 +246,8 @@ def test_a_cholesky_scored_chain_and_its_gradient_are_pytensor_s():
 
 @pytest.mark.parametrize("name", ["inv", "det", "solve vector", "solve matrix", "logdet", "cholesky",
                                   "cholesky upper", "solve_triangular", "solve_triangular upper T",
-                                  "solve pos"])
+                                  "solve pos", *(f"solve_triangular unit, lower {lower}, trans {trans}, b {b}"
+                                                 for lower in (True, False) for trans in (0, 1) for b in (1, 2))])
 def test_gradients_against_finite_differences(name):
     a = matrices(3)
     fun, pts = {
@@ -262,6 +263,11 @@ def test_gradients_against_finite_differences(name):
                                      [a, rs.normal(size=(3, 2))]),
         "solve pos": (lambda x, b: pt.linalg.solve(pt.dot(x, x.T) + pt.eye(3), b, assume_a="pos"),
                       [a, rs.normal(size=3)]),
+        # the diagonal is not read, taken as ones: it gets no gradient
+        **{f"solve_triangular unit, lower {lower}, trans {trans}, b {b}": (
+            lambda x, y, lower=lower, trans=trans: pt.linalg.solve_triangular(x, y, lower=lower, trans=trans,
+                                                                              unit_diagonal=True),
+            [a, rs.normal(size=(3, 2)[:b])]) for lower in (True, False) for trans in (0, 1) for b in (1, 2)},
     }[name]
     verify_grad(fun, pts, rng=np.random.default_rng(1))
 

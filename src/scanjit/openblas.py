@@ -1,8 +1,8 @@
 """The OpenBLAS of NumPy's wheels (ILP64, its symbols prefixed `scipy_`),
 which compiled code calls for products and factorizations
-(scanjit/runtime/gemm.py, lapack.py), and `syevr`, the reference's call of
-the LAPACK routine behind PyTensor's `eigh`, as SciPy makes it, for what
-NumPy does not call. Plain ctypes: every layer may import it."""
+(scanjit/runtime/gemm.py, lapack.py), and the reference's calls of the
+LAPACK routines behind PyTensor's `eigh` and `lu_factor` (`syevr`,
+`getrf`), as SciPy makes them, which NumPy does not call. Plain ctypes: every layer may import it."""
 
 from __future__ import annotations
 
@@ -56,3 +56,19 @@ def syevr(a: np.ndarray, lower: bool, vectors: bool = True) -> tuple[np.ndarray,
     lwork, liwork = int(work[0]), int(iwork[0])
     call(np.zeros(lwork), lwork, np.zeros(liwork, np.int64), liwork)
     return w, np.ascontiguousarray(z), info.value
+
+
+def getrf(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """dgetrf of the square float64 matrix a, as SciPy's lu_factor calls it:
+    its LU factors, the pivots (0-based int32) and LAPACK's info."""
+    library = openblas()
+    if library is None:
+        raise NotImplementedError("lu_factor needs the LAPACK of NumPy's wheels (libscipy_openblas64_): "
+                                  "this NumPy does not bring it")
+    n = a.shape[0]
+    columns, pivots = np.array(a, np.float64, order="F"), np.zeros(n, np.int64)
+    i64 = ctypes.c_int64
+    info = i64(0)
+    library.scipy_dgetrf_64_(ctypes.byref(i64(n)), ctypes.byref(i64(n)), columns.ctypes, ctypes.byref(i64(max(n, 1))),
+                             pivots.ctypes, ctypes.byref(info))
+    return np.ascontiguousarray(columns), (pivots - 1).astype(np.int32), info.value

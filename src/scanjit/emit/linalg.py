@@ -21,7 +21,8 @@ from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.scalar import ELEMENT_TYPES, from_index
 from scanjit.passes.support.builder import empty_like_dims
 from scanjit.tensor.factorized import (
-    QR, SVD, Cholesky, Det, Eigh, MatrixInverse, MatrixPinv, Solve, SolveTriangular,
+    QR, SVD, Cholesky, Det, Eigh, LUFactor, MatrixInverse, MatrixPinv, PivotToPermutation, Solve,
+    SolveTriangular,
 )
 
 I64, F64 = ELEMENT_TYPES["int64"], ELEMENT_TYPES["float64"]
@@ -272,3 +273,57 @@ def emit_qr(e: Emitter, node) -> list[SSAValue]:
                                               from_index(e.emit, k)], [0, 1], I64)
     lapack_done(e, info, "qr")
     return [copied(e, q, [columns, m], COLUMNS), r]
+
+
+@emits(LUFactor)
+def emit_lu_factor(e: Emitter, node) -> list[SSAValue]:
+    """getrf of a column-major copy (det's); the factors copied back, NaNs
+    where it is singular (PyTensor's); the pivots 0-based int32."""
+    x = e.value(node.inputs[0])
+    n = square_length(e, x, "lu_factor")
+    args = [copied(e, x, [n, n], COLUMNS), pivots(e, n), from_index(e.emit, n)]
+    factors, ipiv, info = e.call("scanjit_getrf_f64", args, [0, 1], I64)
+    failed = e.cmp(info, e.const(0, "int64"), "ne")
+    factors = copied(e, factors, [n, n], COLUMNS)
+    factors = e.map([factors], factors.type, lambda xs: e.select(failed, e.const(np.nan, "float64"), xs[0]))
+    out = e.emit(tensor.EmptyOp([n], TensorType(ELEMENT_TYPES["int32"], [DYNAMIC_INDEX])))
+
+    def zero_based(_, i, acc):
+        pivot = e.emit(arith.SubiOp(e.emit(tensor.ExtractOp(ipiv, [i], I64)), e.const(1, "int64")))
+        return [e.emit(tensor.InsertOp(e.emit(arith.TruncIOp(pivot, ELEMENT_TYPES["int32"])), acc[0], [i]))]
+
+    return [factors, e.loop(n, [out], zero_based)[0]]
+
+
+@emits(PivotToPermutation)
+def emit_pivot_to_permutation(e: Emitter, node) -> list[SSAValue]:
+    """The swaps in order, on 0, 1, ..., n - 1 (a pivot out of range raises
+    IndexError); the inverse permutation unless `inverse`."""
+    pivots_var = node.inputs[0]
+    p = e.value(pivots_var)
+    n = e.dim(p, 0)
+    identity_order = e.loop(n, [e.emit(tensor.EmptyOp([n], TensorType(I64, [DYNAMIC_INDEX])))],
+                            lambda _, i, acc: [e.emit(tensor.InsertOp(from_index(e.emit, i), acc[0], [i]))])[0]
+
+    def swap(_, i, acc):
+        pivot = e.emit(tensor.ExtractOp(p, [i], p.type.element_type))
+        if pivots_var.dtype != "int64":
+            pivot = e.emit(arith.ExtSIOp(pivot, I64))
+        inside = e.emit(arith.AndIOp(e.cmp(pivot, e.const(0, "int64"), "sge"),
+                                     e.cmp(pivot, from_index(e.emit, n), "slt")))
+        e.check(inside, "IndexError: pivot_to_permutation: pivot $0 of row $1 is out of range for $2 rows",
+                [pivot, from_index(e.emit, i), from_index(e.emit, n)])
+        j = e.emit(arith.IndexCastOp(pivot, e.index(0).type))
+        here, there = (e.emit(tensor.ExtractOp(acc[0], [k], I64)) for k in (i, j))
+        order = e.emit(tensor.InsertOp(there, acc[0], [i]))
+        return [e.emit(tensor.InsertOp(here, order, [j]))]
+
+    order = e.loop(n, [identity_order], swap)[0]
+    if node.op.inverse:
+        return [order]
+
+    def invert(_, i, acc):
+        j = e.emit(arith.IndexCastOp(e.emit(tensor.ExtractOp(order, [i], I64)), e.index(0).type))
+        return [e.emit(tensor.InsertOp(from_index(e.emit, i), acc[0], [j]))]
+
+    return [e.loop(n, [e.emit(tensor.EmptyOp([n], TensorType(I64, [DYNAMIC_INDEX])))], invert)[0]]

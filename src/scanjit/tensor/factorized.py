@@ -1,7 +1,8 @@
 """The linear algebra that needs a factorization, as PyTensor's: `inv`
 (`matrix_inverse`), `solve` and `det` (and `slogdet` from it) through an LU
 factorization, `cholesky`, `solve_triangular`, `eigh` and `eigvalsh`, and
-`svd` and `pinv` (through it), and `qr`. Compiled,
+`svd` and `pinv` (through it), `qr`, and `lu_factor` (with `lu` and
+`lu_solve` from it). Compiled,
 each calls the LAPACK routine NumPy calls, on the same column-major copies
 (scanjit/emit/linalg.py), so they give NumPy's bits; `perform` is NumPy's.
 As NumPy, the Ops compute in float64; as PyTensor, float32 inputs (and
@@ -16,7 +17,7 @@ import numpy as np
 
 from scanjit.graph import Apply, Op, TensorType, Variable
 from scanjit.ifelse import ifelse
-from scanjit.openblas import syevr
+from scanjit.openblas import getrf, syevr
 from scanjit.raise_op import assert_op
 from scanjit.tensor.basic import as_tensor_variable
 from scanjit.tensor.creation import eye, tril, triu, zeros, zeros_like
@@ -385,6 +386,73 @@ class QR(Op):
         return f"QR{{mode={self.mode}}}"
 
 
+class LUFactor(Op):
+    """SciPy's lu_factor (PyTensor's): the LU factors of a square matrix in
+    one (L's unit diagonal implied) and the row pivots (0-based int32), by
+    LAPACK's dgetrf (scanjit/openblas.py's `getrf` here); NaNs where the
+    matrix is singular, as PyTensor's."""
+
+    def make_node(self, x) -> Apply:
+        x = square(x, "lu_factor")
+        n = x.type.shape[0] if x.type.shape[0] is not None else x.type.shape[1]
+        return Apply(self, [x], [Variable(TensorType("float64", (n, n))), Variable(TensorType("int32", (n,)))])
+
+    def infer_shape(self, node, shapes, dims):
+        n = shapes[0][0]
+        return [[n, n], [n]]
+
+    def perform(self, node, inputs):
+        (x,) = inputs
+        if x.shape[0] != x.shape[1]:
+            raise np.linalg.LinAlgError(f"lu_factor: the matrix must be square, got {x.shape}")
+        factors, pivots, info = getrf(x)
+        return [np.full(x.shape, np.nan) if info else factors, pivots]
+
+    def L_op(self, inputs, outputs, output_grads):
+        """PyTensor's (De Hoog, Anderssen and Lukas)."""
+        factors, pivots = outputs
+        g = output_grads[0] if output_grads[0] is not None else zeros_like(factors)
+        lower = tril(factors, -1) + eye(Shape(0)(factors))
+        upper = triu(factors)
+        inner = tril(dot(transpose(lower), tril(g, -1)), -1) + triu(dot(triu(g), transpose(upper)))
+        solved = SolveTriangular(lower=False, unit_diagonal=True)(transpose(lower), inner)
+        b_bar = transpose(SolveTriangular(lower=False)(upper, transpose(solved)))
+        return [b_bar[PivotToPermutation(inverse=False)(pivots)]]
+
+    def __str__(self):
+        return "LUFactor"
+
+
+class PivotToPermutation(Op):
+    """LAPACK's row pivots (row i swapped with row p[i], for i in order) as
+    the order of the rows after the swaps (`inverse`, PyTensor's name), or
+    its inverse permutation (its argsort)."""
+
+    def __init__(self, inverse: bool):
+        self.inverse = inverse
+
+    def make_node(self, pivots) -> Apply:
+        pivots = as_tensor_variable(pivots)
+        if pivots.ndim != 1 or pivots.dtype not in ("int32", "int64"):
+            raise TypeError(f"pivot_to_permutation takes a vector of integers, got {pivots.type}")
+        return Apply(self, [pivots], [Variable(TensorType("int64", pivots.type.shape))])
+
+    def infer_shape(self, node, shapes, dims):
+        return [shapes[0]]
+
+    def perform(self, node, inputs):
+        (pivots,) = inputs
+        swapped = np.arange(len(pivots))
+        for i, p in enumerate(pivots):
+            if not 0 <= p < len(pivots):
+                raise IndexError(f"pivot_to_permutation: pivot {p} of row {i} is out of range for {len(pivots)} rows")
+            swapped[i], swapped[p] = swapped[p], swapped[i]
+        return [swapped if self.inverse else np.argsort(swapped)]
+
+    def __str__(self):
+        return f"PivotToPermutation{{inverse={self.inverse}}}"
+
+
 class MatrixPinv(Op):
     """np.linalg.pinv: vᵀ diag(1/s) uᵀ of the thin SVD, the singular values
     up to `rcond` times the largest (1e-15, NumPy's) dropped; compiled as
@@ -444,7 +512,9 @@ class SolveTriangular(SolveBase):
         return SolveTriangular(not self.lower, self.unit_diagonal)
 
     def kept(self, a_bar):
-        return (tril if self.lower else triu)(a_bar)
+        """The triangle read: without the diagonal where it is taken as ones."""
+        off_diagonal = 1 if self.unit_diagonal else 0
+        return tril(a_bar, -off_diagonal) if self.lower else triu(a_bar, off_diagonal)
 
     def __str__(self):
         return f"SolveTriangular{{lower={self.lower}, unit_diagonal={self.unit_diagonal}}}"
@@ -513,6 +583,43 @@ def qr(A, mode="full", overwrite_a=False, pivoting=False, lwork=None):
     return outputs[0] if len(outputs) == 1 else outputs
 
 
+def lu_factor(a, *, check_finite=True, overwrite_a=False) -> tuple[Variable, Variable]:
+    """PyTensor's: (LU, pivots)."""
+    a = as_tensor_variable(a)
+    factors, pivots = LUFactor().make_node(a).outputs
+    return cast(factors, float_dtype(a.dtype)), pivots
+
+
+def pivot_to_permutation(p, inverse=False) -> Variable:
+    return PivotToPermutation(inverse)(p)
+
+
+def lu(a, permute_l=False, check_finite=True, p_indices=False, overwrite_a=False):
+    """SciPy's lu (PyTensor's) of a square matrix: (P, L, U) with a = P L U,
+    P as row indices where `p_indices`, or (P L, U) where `permute_l`; from
+    lu_factor's factors."""
+    a = as_tensor_variable(a)
+    factors, pivots = LUFactor().make_node(a).outputs
+    n, dtype = Shape(0)(factors), float_dtype(a.dtype)
+    lower, upper = cast(tril(factors, -1) + eye(n), dtype), cast(triu(factors), dtype)
+    rows = PivotToPermutation(inverse=False)(pivots)
+    if permute_l:
+        return lower[rows], upper
+    return (rows if p_indices else cast(eye(n)[rows], dtype)), lower, upper
+
+
+def lu_solve(LU_and_pivots, b, trans=False, b_ndim=None, check_finite=True, overwrite_b=False) -> Variable:
+    """x with a x = b (aᵀ x = b where `trans`), from lu_factor's (LU, pivots)
+    (SciPy's): the pivots' permutation and two triangular solves, PyTensor's."""
+    factors, pivots = LU_and_pivots
+    b = as_tensor_variable(b)
+    moved = PivotToPermutation(inverse=True)(pivots)
+    x = b if trans else b[moved]
+    x = solve_triangular(factors, x, lower=not trans, unit_diagonal=not trans, trans=trans, b_ndim=b_ndim)
+    x = solve_triangular(factors, x, lower=trans, unit_diagonal=trans, trans=trans, b_ndim=b_ndim)
+    return x[PivotToPermutation(inverse=False)(pivots)] if trans else x
+
+
 def pinv(x, hermitian: bool = False) -> Variable:
     """PyTensor's (NumPy's, its default rcond)."""
     if hermitian:
@@ -565,4 +672,4 @@ def solve(a, b, *, lower=False, overwrite_a=False, overwrite_b=False, check_fini
 
 
 __all__ = ["cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_inverse", "pinv", "slogdet", "solve",
-           "qr", "solve_triangular", "svd"]
+           "lu", "lu_factor", "lu_solve", "pivot_to_permutation", "qr", "solve_triangular", "svd"]

@@ -1,9 +1,9 @@
 """`pt.linalg` (and `pt.nlinalg`, `pt.slinalg`): what composes from other
 ops: norm, trace, matrix_dot, matrix_power, kron, block_diag, cho_solve,
 tensorinv, tensorsolve and solve_discrete_lyapunov; and inv, solve, det,
-slogdet, cholesky, solve_triangular, eigh, eigvalsh, svd, pinv
-and qr (scanjit/tensor/factorized.py). What needs another factorization
-(Schur's, LU's factors) is not here yet."""
+slogdet, cholesky, solve_triangular, eigh, eigvalsh, svd, pinv, qr,
+lu_factor, lu and lu_solve (scanjit/tensor/factorized.py). What needs
+another factorization (Schur's) is not here yet."""
 
 from __future__ import annotations
 
@@ -22,14 +22,16 @@ from scanjit.tensor.diagonal import diagonal
 from scanjit.tensor.elemwise import abs, add, cast, eq, mul, neq, pow, reciprocal, sqrt
 from scanjit.tensor.join import join
 from scanjit.tensor.factorized import (  # noqa: F401
-    cholesky, det, eigh, eigvalsh, inv, matrix_inverse, pinv, qr, slogdet, solve, solve_triangular, svd,
+    cholesky, det, eigh, eigvalsh, inv, lu, lu_factor, lu_solve, matrix_inverse, pinv, pivot_to_permutation, qr,
+    slogdet, solve, solve_triangular, svd,
 )
 from scanjit.tensor.math import max, min, sum
 from scanjit.tensor.products import Dot, dot
 from scanjit.tensor.creation import eye, zeros
 from scanjit.tensor.shape import Shape, expand_dims, reshape, shape_padright
 
-__all__ = ["block_diag", "cho_solve", "cholesky", "det", "eigh", "eigvalsh", "inv", "kron", "matrix_dot",
+__all__ = ["block_diag", "cho_solve", "cholesky", "det", "eigh", "eigvalsh", "inv", "kron", "lu", "lu_factor",
+           "lu_solve", "matrix_dot", "pivot_to_permutation",
            "matrix_inverse", "matrix_power", "norm", "pinv", "qr", "slogdet", "solve", "solve_discrete_lyapunov",
            "solve_triangular", "svd", "tensorinv", "tensorsolve", "trace"]
 
