@@ -78,6 +78,17 @@ def test_a_generator_output_alone_makes_its_draws(mode):
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_a_generator_output_twice_among_tensor_outputs_and_updates(mode):
+    rng, counter = pt.random.rng("rng"), pytensor.shared(np.float64(0.0))
+    next_rng, x = rng.normal(size=2)
+    f = pytensor.function([rng], [next_rng, x, next_rng], updates={counter: counter + 1.0}, mode=mode)
+    first, got, second = f(np.random.default_rng(4))
+    np.testing.assert_array_equal(got, np.random.default_rng(4).normal(size=2))
+    assert first is second and state(first) == advanced(4, lambda g: g.normal(size=2))
+    assert counter.get_value() == 1.0
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_a_shared_generator_as_an_output_is_a_copy(mode):
     rng = pytensor.shared(np.random.default_rng(5))
     next_rng, x = pt.random.normal(size=2, rng=rng, return_next_rng=True)

@@ -272,7 +272,7 @@ class Signature:
     def results(self, values: list, drawn_from: dict[int, np.random.Generator]):
         """The outputs of a call, from the values of `graph_outputs` and the
         generators drawn from, after storing the new values of the shared tensors."""
-        tensors = len(self.outputs) - len(self.generator_sources)
+        tensors = sum(not is_generator(o) for o in self.outputs)
         for (var, _), value in zip(self.tensor_updates, values[tensors:]):
             var.container = value
         values = iter(values[:tensors])
