@@ -81,6 +81,11 @@ def identity(e: Emitter, n: SSAValue) -> SSAValue:
     return e.loop_nest([n, n], [out], entry)[0]
 
 
+def workspace_allocated(e: Emitter, info: SSAValue, what: str) -> None:
+    """MemoryError where the runtime could not allocate LAPACK's workspace (info -1)."""
+    e.check(e.cmp(info, e.const(-1, "int64"), "ne"), f"MemoryError: {what}: cannot allocate LAPACK's workspace")
+
+
 def pivots(e: Emitter, n: SSAValue) -> SSAValue:
     return e.emit(tensor.EmptyOp([n], TensorType(I64, [DYNAMIC_INDEX])))
 
@@ -201,8 +206,9 @@ def emit_eigh(e: Emitter, node) -> list[SSAValue]:
     else:
         args = [columns, values, from_index(e.emit, n), lower]
         vectors, values, info = e.call("scanjit_syevd_f64", args, [0, 1], I64)
+    workspace_allocated(e, info, "eigh")
     e.check(e.cmp(info, e.const(0, "int64"), "eq"), "LinAlgError: Eigenvalues did not converge")
-    return [values, copied(e, vectors, [n, n], COLUMNS)][:1 + op.vectors]
+    return [values, copied(e, vectors, [n, n], COLUMNS)] if op.vectors else [values]
 
 
 @emits(SVD)
@@ -223,6 +229,7 @@ def emit_svd(e: Emitter, node) -> list[SSAValue]:
     job = e.const(ord("A" if full else "S" if op.compute_uv else "N"), "int64")
     args = [copied(e, x, [m, n], COLUMNS), values, u, vt, from_index(e.emit, m), from_index(e.emit, n), job]
     _, values, u, vt, info = e.call("scanjit_gesdd_f64", args, [0, 1, 2, 3], I64)
+    workspace_allocated(e, info, "svd")
     e.check(e.cmp(info, e.const(0, "int64"), "eq"), "LinAlgError: SVD did not converge")
     if not op.compute_uv:
         return [values]
@@ -232,11 +239,6 @@ def emit_svd(e: Emitter, node) -> list[SSAValue]:
 @emits(MatrixPinv)
 def emit_pinv(e: Emitter, node) -> list[SSAValue]:
     return e.emit_graph([node.op.expansion(node.inputs[0])])
-
-
-def lapack_done(e: Emitter, info: SSAValue, what: str) -> None:
-    """MemoryError where the runtime could not allocate LAPACK's workspace (info -1)."""
-    e.check(e.cmp(info, e.const(0, "int64"), "eq"), f"MemoryError: {what}: cannot allocate LAPACK's workspace")
 
 
 @emits(QR)
@@ -250,7 +252,7 @@ def emit_qr(e: Emitter, node) -> list[SSAValue]:
     tau = e.emit(tensor.EmptyOp([k], TensorType(F64, [DYNAMIC_INDEX])))
     factors, tau, info = e.call("scanjit_geqrf_f64", [copied(e, x, [m, n], COLUMNS), tau, from_index(e.emit, m),
                                                       from_index(e.emit, n)], [0, 1], I64)
-    lapack_done(e, info, "qr")
+    workspace_allocated(e, info, "qr")
     rows = k if mode == "economic" else m
     r = empty_like_dims(e, TensorType(F64, [DYNAMIC_INDEX, DYNAMIC_INDEX]), [rows, n])
 
@@ -271,7 +273,7 @@ def emit_qr(e: Emitter, node) -> list[SSAValue]:
     q = e.loop_nest([k, m], [q], reflector)[0]
     q, _, info = e.call("scanjit_orgqr_f64", [q, tau, from_index(e.emit, m), from_index(e.emit, columns),
                                               from_index(e.emit, k)], [0, 1], I64)
-    lapack_done(e, info, "qr")
+    workspace_allocated(e, info, "qr")
     return [copied(e, q, [columns, m], COLUMNS), r]
 
 

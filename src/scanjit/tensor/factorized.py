@@ -6,8 +6,8 @@ factorization, `cholesky`, `solve_triangular`, `eigh` and `eigvalsh`, and
 each calls the LAPACK routine NumPy calls, on the same column-major copies
 (scanjit/emit/linalg.py), so they give NumPy's bits; `perform` is NumPy's.
 As NumPy, the Ops compute in float64; as PyTensor, float32 inputs (and
-integers of up to 2 bytes) give float32, cast after. Matrices only: a batch of them (ndim > 2) raises
-NotImplementedError naming the op."""
+integers of up to 2 bytes) give float32, cast after. Matrices only: a
+batch of them (ndim > 2) raises NotImplementedError naming the op."""
 
 from __future__ import annotations
 
@@ -289,8 +289,9 @@ class SVD(Op):
     def L_op(self, inputs, outputs, output_grads):
         """PyTensor's (Seeger et al., arXiv:1710.08717), of the thin SVD."""
         (a,) = inputs
-        if not self.compute_uv or output_grads[0] is None and output_grads[2] is None:
-            u, s, vt = outputs if self.compute_uv else SVD(False).make_node(a).outputs
+        if not self.compute_uv or output_grads[0] is None and output_grads[2] is None:  # of s only
+            thin = self.compute_uv and not self.full_matrices
+            u, s, vt = outputs if thin else SVD(False).make_node(a).outputs
             ds = output_grads[-2 if self.compute_uv else 0]
             return [dot(u * ds.dimshuffle("x", 0), vt)]
         if self.full_matrices:
