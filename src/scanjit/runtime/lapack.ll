@@ -274,7 +274,9 @@ define i64 @scanjit_gesdd_f64(ptr %a, ptr %s, ptr %u, ptr %vt, i64 %m, i64 %n, i
   %vt.big = icmp sgt i64 %vt.rows, 1
   %ldvt = select i1 %vt.big, i64 %vt.rows, i64 1
   store i64 %ldvt, ptr %ldvt.p
-  %iwork.bytes = shl i64 %k, 6
+  %k.none = icmp slt i64 %k, 1
+  %k.some = select i1 %k.none, i64 1, i64 %k
+  %iwork.bytes = shl i64 %k.some, 6
   %iwork = call ptr @scanjit_alloc(i64 %iwork.bytes)
   store i64 -1, ptr %lwork.p
   store i64 0, ptr %info.p
