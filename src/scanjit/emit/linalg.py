@@ -21,7 +21,7 @@ from scanjit.emit.emitter import Emitter, emits
 from scanjit.emit.scalar import ELEMENT_TYPES, from_index
 from scanjit.passes.support.builder import empty_like_dims
 from scanjit.tensor.factorized import (
-    QR, SVD, Cholesky, Det, Eigh, LUFactor, MatrixInverse, MatrixPinv, PivotToPermutation, Solve,
+    QR, SVD, Cholesky, Det, Eigh, LUFactor, MatrixInverse, MatrixPinv, PivotToPermutations, Solve,
     SolveTriangular,
 )
 
@@ -297,7 +297,7 @@ def emit_lu_factor(e: Emitter, node) -> list[SSAValue]:
     return [factors, e.loop(n, [out], zero_based)[0]]
 
 
-@emits(PivotToPermutation)
+@emits(PivotToPermutations)
 def emit_pivot_to_permutation(e: Emitter, node) -> list[SSAValue]:
     """The swaps in order, on 0, 1, ..., n - 1 (a pivot out of range raises
     IndexError); the inverse permutation unless `inverse`."""

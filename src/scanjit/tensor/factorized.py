@@ -418,13 +418,13 @@ class LUFactor(Op):
         inner = tril(dot(transpose(lower), tril(g, -1)), -1) + triu(dot(triu(g), transpose(upper)))
         solved = SolveTriangular(lower=False, unit_diagonal=True)(transpose(lower), inner)
         b_bar = transpose(SolveTriangular(lower=False)(upper, transpose(solved)))
-        return [b_bar[PivotToPermutation(inverse=False)(pivots)]]
+        return [b_bar[PivotToPermutations(inverse=False)(pivots)]]
 
     def __str__(self):
         return "LUFactor"
 
 
-class PivotToPermutation(Op):
+class PivotToPermutations(Op):
     """LAPACK's row pivots (row i swapped with row p[i], for i in order) as
     the order of the rows after the swaps (`inverse`, PyTensor's name), or
     its inverse permutation (its argsort)."""
@@ -451,7 +451,7 @@ class PivotToPermutation(Op):
         return [swapped if self.inverse else np.argsort(swapped)]
 
     def __str__(self):
-        return f"PivotToPermutation{{inverse={self.inverse}}}"
+        return f"PivotToPermutations{{inverse={self.inverse}}}"
 
 
 class MatrixPinv(Op):
@@ -592,7 +592,7 @@ def lu_factor(a, *, check_finite=True, overwrite_a=False) -> tuple[Variable, Var
 
 
 def pivot_to_permutation(p, inverse=False) -> Variable:
-    return PivotToPermutation(inverse)(p)
+    return PivotToPermutations(inverse)(p)
 
 
 def lu(a, permute_l=False, check_finite=True, p_indices=False, overwrite_a=False):
@@ -603,7 +603,7 @@ def lu(a, permute_l=False, check_finite=True, p_indices=False, overwrite_a=False
     factors, pivots = LUFactor().make_node(a).outputs
     n, dtype = Shape(0)(factors), float_dtype(a.dtype)
     lower, upper = cast(tril(factors, -1) + eye(n), dtype), cast(triu(factors), dtype)
-    rows = PivotToPermutation(inverse=False)(pivots)
+    rows = PivotToPermutations(inverse=False)(pivots)
     if permute_l:
         return lower[rows], upper
     return (rows if p_indices else cast(eye(n)[rows], dtype)), lower, upper
@@ -614,11 +614,11 @@ def lu_solve(LU_and_pivots, b, trans=False, b_ndim=None, check_finite=True, over
     (SciPy's): the pivots' permutation and two triangular solves, PyTensor's."""
     factors, pivots = LU_and_pivots
     b = as_tensor_variable(b)
-    moved = PivotToPermutation(inverse=True)(pivots)
+    moved = PivotToPermutations(inverse=True)(pivots)
     x = b if trans else b[moved]
     x = solve_triangular(factors, x, lower=not trans, unit_diagonal=not trans, trans=trans, b_ndim=b_ndim)
     x = solve_triangular(factors, x, lower=trans, unit_diagonal=trans, trans=trans, b_ndim=b_ndim)
-    return x[PivotToPermutation(inverse=False)(pivots)] if trans else x
+    return x[PivotToPermutations(inverse=False)(pivots)] if trans else x
 
 
 def pinv(x, hermitian: bool = False) -> Variable:

@@ -22,18 +22,33 @@ from scanjit.tensor.diagonal import diagonal
 from scanjit.tensor.elemwise import abs, add, cast, eq, mul, neq, pow, reciprocal, sqrt
 from scanjit.tensor.join import join
 from scanjit.tensor.factorized import (  # noqa: F401
-    cholesky, det, eigh, eigvalsh, inv, lu, lu_factor, lu_solve, matrix_inverse, pinv, pivot_to_permutation, qr,
-    slogdet, solve, solve_triangular, svd,
+    QR, SVD, Cholesky, Det, Eigh, LUFactor, MatrixInverse, MatrixPinv, PivotToPermutations, Solve, SolveBase,
+    SolveTriangular, cholesky, det, eigh, eigvalsh, inv, lu, lu_factor, lu_solve, matrix_inverse, pinv,
+    pivot_to_permutation, qr, slogdet, solve, solve_triangular, svd,
 )
 from scanjit.tensor.math import max, min, sum
 from scanjit.tensor.products import Dot, dot
 from scanjit.tensor.creation import eye, zeros
 from scanjit.tensor.shape import Shape, expand_dims, reshape, shape_padright
+from scanjit.unsupported import module_getattr, not_yet
 
 __all__ = ["block_diag", "cho_solve", "cholesky", "det", "eigh", "eigvalsh", "inv", "kron", "lu", "lu_factor",
            "lu_solve", "matrix_dot", "pivot_to_permutation",
            "matrix_inverse", "matrix_power", "norm", "pinv", "qr", "slogdet", "solve", "solve_discrete_lyapunov",
            "solve_triangular", "svd", "tensorinv", "tensorsolve", "trace"]
+
+PYTENSORS_OWN = "one of PyTensor's own Op classes or modules"
+NOT_YET = not_yet({
+    "": ("eig", "expm", "lstsq", "ordqz", "qz", "schur", "solve_continuous_lyapunov", "solve_discrete_are",
+         "solve_sylvester", "tridiagonal_lu_factor", "tridiagonal_lu_solve"),
+    PYTENSORS_OWN: (
+        "BaseBlockDiagonal", "BlockDiagonal", "CholeskySolve", "Eig", "Eigvalsh", "Expm", "KroneckerProduct", "LU",
+        "LUFactorTridiagonal", "Lstsq", "QZ", "SLogDet", "Schur", "SolveLUFactorTridiagonal", "TensorInv",
+        "TensorSolve", "constructors", "decomposition", "dtype_utils", "inverse", "products", "solvers", "summary"),
+})
+"""The public names of PyTensor's `pt.linalg` that scanjit does not have:
+why, or "" for the ones still to do."""
+__getattr__ = module_getattr("pytensor.tensor.linalg", NOT_YET)
 
 
 def trace(X) -> Variable:
