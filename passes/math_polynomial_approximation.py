@@ -697,17 +697,62 @@ def _log_prefactor(b: FloatBuilder, a: SSAValue, x: SSAValue) -> SSAValue:
     direct = b.emit(arith.SubfOp(b.emit(arith.SubfOp(b.mulf(a, log_x), x)), b.emit(sj.LgammaOp(a))))
     inverse = b.emit(arith.DivfOp(b.f(1.0), a))
     t = b.mulf(b.emit(arith.SubfOp(x, a)), inverse)
+    far = b.addf(b.mulf(a, b.emit(math.LogOp(b.mulf(x, inverse)))), b.emit(arith.SubfOp(a, x)))
+    main = b.select(_near(b, t), b.mulf(a, _log1pmx(b, t)), far)
+    large = b.emit(arith.SubfOp(b.addf(main, b.mulf(b.f(0.5), b.emit(math.LogOp(a)))),
+                                b.addf(b.f(gamma_inc.HALF_LOG_2PI), _stirling_series(b, inverse))))
+    return b.select(b.fcmp(a, b.f(gamma_inc.STIRLING_FROM), "olt"), direct, large)
+
+
+def _near(b: FloatBuilder, t: SSAValue) -> SSAValue:
+    """|t| below LOG1PMX_SERIES_BELOW: where log1pmx(t) is its series."""
+    return b.fcmp(b.emit(math.AbsFOp(t)), b.f(gamma_inc.LOG1PMX_SERIES_BELOW), "olt")
+
+
+def _log1pmx(b: FloatBuilder, t: SSAValue) -> SSAValue:
+    """log1p(t) - t for |t| < 1/2, as scanjit.incomplete_gamma's log1pmx."""
     u = b.emit(arith.DivfOp(t, b.addf(b.f(2.0), t)))
     u2 = b.mulf(u, u)
-    log1pmx = b.fma(b.mulf(b.mulf(b.f(2.0), u), u2), b.polynomial(u2, gamma_inc.LOG1PMX),
-                    b.emit(arith.NegfOp(b.mulf(t, u))))
-    far = b.addf(b.mulf(a, b.emit(math.LogOp(b.mulf(x, inverse)))), b.emit(arith.SubfOp(a, x)))
-    near = b.fcmp(b.emit(math.AbsFOp(t)), b.f(gamma_inc.LOG1PMX_SERIES_BELOW), "olt")
-    main = b.select(near, b.mulf(a, log1pmx), far)
-    stirling = b.mulf(inverse, b.polynomial(b.mulf(inverse, inverse), gamma_inc.STIRLING))
-    large = b.emit(arith.SubfOp(b.addf(main, b.mulf(b.f(0.5), b.emit(math.LogOp(a)))),
-                                b.addf(b.f(gamma_inc.HALF_LOG_2PI), stirling)))
-    return b.select(b.fcmp(a, b.f(gamma_inc.STIRLING_FROM), "olt"), direct, large)
+    return b.fma(b.mulf(b.mulf(b.f(2.0), u), u2), b.polynomial(u2, gamma_inc.LOG1PMX),
+                 b.emit(arith.NegfOp(b.mulf(t, u))))
+
+
+def _stirling_series(b: FloatBuilder, inverse: SSAValue) -> SSAValue:
+    """Stirling's correction to lgamma at a = 1 / inverse, from STIRLING_FROM on."""
+    return b.mulf(inverse, b.polynomial(b.mulf(inverse, inverse), gamma_inc.STIRLING))
+
+
+def _stirling(b: FloatBuilder, a: SSAValue) -> SSAValue:
+    """scanjit.incomplete_gamma's stirling(a): lgamma(a) - ((a - 1/2) log a - a + log(2 pi)/2)."""
+    below = b.emit(arith.SubfOp(b.emit(sj.LgammaOp(a)), b.addf(b.emit(arith.SubfOp(
+        b.mulf(b.emit(arith.SubfOp(a, b.f(0.5))), b.emit(math.LogOp(a))), a)), b.f(gamma_inc.HALF_LOG_2PI))))
+    series = _stirling_series(b, b.emit(arith.DivfOp(b.f(1.0), a)))
+    return b.select(b.fcmp(a, b.f(gamma_inc.STIRLING_FROM), "olt"), below, series)
+
+
+def _beta_log_front(b: FloatBuilder, p: SSAValue, q: SSAValue, z: SSAValue) -> SSAValue:
+    """log(z^p (1 - z)^q / (p B(p, q))) as scanjit.incomplete_beta's
+    log_front: directly where p and q are below STIRLING_FROM, else around
+    the mean (e = s z - p by an FMA, s = p + q's rounding added back)."""
+    log_z = b.emit(math.LogOp(z))
+    direct = b.subf(b.subf(b.addf(b.mulf(p, log_z), b.mulf(q, log1p(b, b.emit(arith.NegfOp(z))))),
+                           b.emit(math.LogOp(p))),
+                    b.subf(b.addf(b.emit(sj.LgammaOp(p)), b.emit(sj.LgammaOp(q))), b.emit(sj.LgammaOp(b.addf(p, q)))))
+    s = b.addf(p, q)
+    s_error = b.addf(b.subf(p, b.subf(s, b.subf(s, p))), b.subf(q, b.subf(s, p)))
+    e = b.addf(b.fma(z, s, b.emit(arith.NegfOp(p))), b.mulf(z, s_error))
+    main, t_terms = b.f(0.0), b.f(0.0)
+    terms = ((p, b.divf(e, p), b.mulf(z, b.divf(s, p)), e),
+             (q, b.emit(arith.NegfOp(b.divf(e, q))), b.mulf(b.one_minus(z), b.divf(s, q)), b.emit(arith.NegfOp(e))))
+    for x, t, ratio, e_term in terms:  # 1 + t as a product where it is far from 1
+        near = _near(b, t)
+        main = b.addf(main, b.mulf(x, b.select(near, _log1pmx(b, t), b.emit(math.LogOp(ratio)))))
+        t_terms = b.addf(t_terms, b.select(near, b.f(0.0), e_term))
+    corrections = b.subf(b.addf(_stirling(b, p), _stirling(b, q)), _stirling(b, s))
+    around = b.subf(b.subf(b.subf(b.addf(b.subf(main, t_terms), b.mulf(b.f(0.5), b.emit(math.LogOp(
+        b.divf(b.mulf(p, q), s))))), b.emit(math.LogOp(p))), b.f(gamma_inc.HALF_LOG_2PI)), corrections)
+    small = b.fcmp(b.emit(arith.MaximumfOp(p, q)), b.f(gamma_inc.STIRLING_FROM), "olt")
+    return b.select(small, direct, around)
 
 
 def _gamma_inc(b: FloatBuilder, a: SSAValue, x: SSAValue, want: str) -> SSAValue:
@@ -970,9 +1015,7 @@ def _beta_inc(b: FloatBuilder, a: SSAValue, b_: SSAValue, x: SSAValue, wrt: str)
     start = [one, d, d, zero, two] + ([zero, dd, dd, one] if der else [])
     _, _, fraction, _, _, *dual = b.loop(start, going, step)
     log_z, log_1mz = b.emit(math.LogOp(z)), log1p(b, b.emit(arith.NegfOp(z)))
-    lgamma_pq = b.emit(sj.LgammaOp(b.addf(p, q)))
-    log_beta = b.subf(b.addf(b.emit(sj.LgammaOp(p)), b.emit(sj.LgammaOp(q))), lgamma_pq)
-    front = exp(b, b.subf(b.subf(b.addf(b.mulf(p, log_z), b.mulf(q, log_1mz)), b.emit(math.LogOp(p))), log_beta))
+    front = exp(b, _beta_log_front(b, p, q, z))
     if der:
         psi_pq = call(b, digamma, b.addf(p, q))
         d_log_p = b.addf(b.subf(b.subf(log_z, b.divf(one, p)), call(b, digamma, p)), psi_pq)

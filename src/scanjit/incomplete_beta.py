@@ -4,6 +4,7 @@ derivatives in a and b, as scanjit computes them: the NumPy reference
 (passes/math_polynomial_approximation.py). Plain Python: any layer may import it.
 
 I_x(a, b) = x^a (1 - x)^b / (a B(a, b)) / (1 + d_1 / (1 + d_2 / (1 + ...))),
+the prefactor by `log_front` (DiDonato and Morris's form for large a or b),
 d_2m+1 = -(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)), d_2m = m (b - m) x /
 ((a + 2m - 1)(a + 2m)), by Lentz's method, for x below (a + 1) / (a + b + 2),
 where it converges fast; above, 1 - I_(1-x)(b, a). A derivative in a or b
@@ -16,7 +17,10 @@ from __future__ import annotations
 
 import math
 
-from scanjit.incomplete_gamma import EPS, FRACTION_STEPS, INVERSE_STEPS, STEP_LIMIT, away_from_zero
+from scanjit.incomplete_gamma import (
+    EPS, FRACTION_STEPS, HALF_LOG_2PI, INVERSE_STEPS, LOG1PMX_SERIES_BELOW, STEP_LIMIT, STIRLING_FROM, away_from_zero,
+    log1pmx, stirling,
+)
 
 
 def _fraction(p: float, q: float, z: float, dp: float, dq: float) -> tuple[float, float]:
@@ -49,6 +53,45 @@ def _fraction(p: float, q: float, z: float, dp: float, dq: float) -> tuple[float
     return f, df
 
 
+def _two_product(a: float, b: float) -> tuple[float, float]:
+    """a b = high + low exactly (Dekker's product, by Veltkamp's splits)."""
+    def split(x):
+        c = 134217729.0 * x
+        high = c - (c - x)
+        return high, x - high
+
+    (a_high, a_low), (b_high, b_low) = split(a), split(b)
+    high = a * b
+    return high, ((a_high * b_high - high) + a_high * b_low + a_low * b_high) + a_low * b_low
+
+
+def log_front(p: float, q: float, z: float) -> float:
+    """log(z^p (1 - z)^q / (p B(p, q))). Directly where p and q are below
+    STIRLING_FROM; else as DiDonato and Morris: with s = p + q, e = s z - p
+    (z s exactly, as an FMA computes it, and s's own rounding added back),
+    t1 = e / p and t2 = -e / q, p log1p(t1) + q log1p(t2) + log(p q / s) / 2
+    - log p - log(2 pi) / 2 - (stirling(p) + stirling(q) - stirling(s)):
+    log1p(t) below 1/2 as log1pmx(t) + t, the t terms (p t1 + q t2 = 0)
+    left out, so that no large terms cancel; above, the log of 1 + t as the
+    product z s / p (or (1 - z) s / q), to its last bits where it is tiny."""
+    if max(p, q) < STIRLING_FROM:
+        return p * math.log(z) + q * math.log1p(-z) - math.log(p) - (math.lgamma(p) + math.lgamma(q)
+                                                                     - math.lgamma(p + q))
+    s = p + q
+    s_error = (p - (s - (s - p))) + (q - (s - p))  # p + q - s exactly (TwoSum)
+    high, low = _two_product(z, s)
+    e = ((high - p) + low) + z * s_error
+    main, t_terms = 0.0, 0.0
+    for x, t, ratio, sign in ((p, e / p, z * (s / p), 1.0), (q, -e / q, (1 - z) * (s / q), -1.0)):
+        if abs(t) < LOG1PMX_SERIES_BELOW:
+            main += x * log1pmx(t)
+        else:  # 1 + t as a product, to its last bits where it is tiny
+            main += x * math.log(ratio)
+            t_terms += sign * e  # x t
+    return (main - t_terms + 0.5 * math.log(p * q / s) - math.log(p) - HALF_LOG_2PI
+            - (stirling(p) + stirling(q) - stirling(s)))
+
+
 def beta_inc(a: float, b: float, x: float, wrt: str = "", digamma=None) -> tuple[float, float, float]:
     """(I_x(a, b), 1 - I_x(a, b), the derivative of I in `wrt`, "a" or "b";
     "" for none; `digamma` computes psi for it), the smaller of the first two
@@ -64,9 +107,7 @@ def beta_inc(a: float, b: float, x: float, wrt: str = "", digamma=None) -> tuple
     swap = x > (a + 1) / (a + b + 2)
     p, q, z = (b, a, 1 - x) if swap else (a, b, x)
     dp, dq = (float(wrt == "b"), float(wrt == "a")) if swap else (float(wrt == "a"), float(wrt == "b"))
-    log_front = p * math.log(z) + q * math.log1p(-z) - math.log(p) - (math.lgamma(p) + math.lgamma(q)
-                                                                       - math.lgamma(p + q))
-    front = math.exp(log_front)
+    front = math.exp(log_front(p, q, z))
     fraction, d_fraction = _fraction(p, q, z, dp, dq)
     value = front * fraction
     derivative = 0.0

@@ -58,7 +58,7 @@ def polynomial(coefficients, y):
     return acc
 
 
-def _log1pmx(t: float) -> float:
+def log1pmx(t: float) -> float:
     """log1p(t) - t for |t| < 1/2."""
     u = t / (2 + t)
     u2 = u * u
@@ -71,8 +71,16 @@ def log_prefactor(a: float, x: float) -> float:
         return a * math.log(x) - x - math.lgamma(a)
     inverse = 1 / a
     t = (x - a) * inverse
-    main = a * _log1pmx(t) if abs(t) < LOG1PMX_SERIES_BELOW else a * math.log(x * inverse) + (a - x)
-    return main + 0.5 * math.log(a) - HALF_LOG_2PI - inverse * polynomial(STIRLING, inverse * inverse)
+    main = a * log1pmx(t) if abs(t) < LOG1PMX_SERIES_BELOW else a * math.log(x * inverse) + (a - x)
+    return main + 0.5 * math.log(a) - HALF_LOG_2PI - stirling(a)
+
+
+def stirling(a: float) -> float:
+    """lgamma(a) - ((a - 1/2) log a - a + log(2 pi)/2): by its series from STIRLING_FROM on."""
+    if a < STIRLING_FROM:
+        return math.lgamma(a) - ((a - 0.5) * math.log(a) - a + HALF_LOG_2PI)
+    inverse = 1 / a
+    return inverse * polynomial(STIRLING, inverse * inverse)
 
 
 def _lgamma1p(a: float) -> float:
