@@ -27,15 +27,20 @@ def openblas() -> ctypes.CDLL | None:
     return None
 
 
+def _lapack(what: str) -> ctypes.CDLL:
+    library = openblas()
+    if library is None:
+        raise NotImplementedError(f"{what} needs the LAPACK of NumPy's wheels (libscipy_openblas64_): "
+                                  "this NumPy does not bring it")
+    return library
+
+
 def syevr(a: np.ndarray, lower: bool, vectors: bool = True) -> tuple[np.ndarray, np.ndarray, int]:
     """dsyevr of the symmetric float64 matrix a (its lower or upper
     triangle): all eigenvalues, ascending, the eigenvectors as columns (not
     computed, by another algorithm, unless `vectors`), and LAPACK's info;
     its workspace by LAPACK's query, as SciPy sizes it."""
-    library = openblas()
-    if library is None:
-        raise NotImplementedError("eigh needs the LAPACK of NumPy's wheels (libscipy_openblas64_): "
-                                  "this NumPy does not bring it")
+    library = _lapack("eigh")
     n = a.shape[0]
     columns = np.array(a, np.float64, order="F")
     w, z, support = np.zeros(n), np.zeros((n, n), order="F"), np.zeros(2 * max(n, 1), np.int64)
@@ -61,10 +66,7 @@ def syevr(a: np.ndarray, lower: bool, vectors: bool = True) -> tuple[np.ndarray,
 def getrf(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """dgetrf of the square float64 matrix a, as SciPy's lu_factor calls it:
     its LU factors, the pivots (0-based int32) and LAPACK's info."""
-    library = openblas()
-    if library is None:
-        raise NotImplementedError("lu_factor needs the LAPACK of NumPy's wheels (libscipy_openblas64_): "
-                                  "this NumPy does not bring it")
+    library = _lapack("lu_factor")
     n = a.shape[0]
     columns, pivots = np.array(a, np.float64, order="F"), np.zeros(n, np.int64)
     i64 = ctypes.c_int64

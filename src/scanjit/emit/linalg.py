@@ -65,7 +65,7 @@ def right_hand_side(e: Emitter, node, n: SSAValue) -> tuple[SSAValue, SSAValue, 
 
 
 def solution(e: Emitter, x: SSAValue, ndim: int, rows: SSAValue, nrhs: SSAValue, info: SSAValue) -> SSAValue:
-    """The column-major solution x in row-major order, NaNs where LAPACK failed (info != 0)."""
+    """The column-major solution (or factors) x in row-major order, NaNs where LAPACK failed (info != 0)."""
     x = copied(e, x, [nrhs, rows], COLUMNS) if ndim == 2 else x
     failed = e.cmp(info, e.const(0, "int64"), "ne")
     return e.map([x], x.type, lambda xs: e.select(failed, e.const(np.nan, "float64"), xs[0]))
@@ -95,6 +95,15 @@ def gesv(e: Emitter, a: SSAValue, b: SSAValue, n: SSAValue, nrhs: SSAValue):
     args = [a, b, pivots(e, n), from_index(e.emit, n), from_index(e.emit, nrhs)]
     _, x, _, info = e.call("scanjit_gesv_f64", args, [0, 1, 2], I64)
     return x, info
+
+
+def getrf(e: Emitter, node, what: str):
+    """LAPACK's LU factors of a column-major copy of the node's square input:
+    (n, the factors column-major, LAPACK's 1-based pivots, info)."""
+    x = e.value(node.inputs[0])
+    n = square_length(e, x, what)
+    args = [copied(e, x, [n, n], COLUMNS), pivots(e, n), from_index(e.emit, n)]
+    return n, *e.call("scanjit_getrf_f64", args, [0, 1], I64)
 
 
 @emits(MatrixInverse)
@@ -155,10 +164,8 @@ def emit_det(e: Emitter, node) -> list[SSAValue]:
     """NumPy's det: getrf of a column-major copy; the sign of the pivots'
     row exchanges and of U's diagonal; sign · exp(Σ log|uᵢᵢ|); 0 when
     getrf finds U singular."""
-    x, dtype = e.value(node.inputs[0]), "float64"
-    n = square_length(e, x, "det")
-    args = [copied(e, x, [n, n], COLUMNS), pivots(e, n), from_index(e.emit, n)]
-    lu, ipiv, info = e.call("scanjit_getrf_f64", args, [0, 1], I64)
+    dtype = "float64"
+    n, lu, ipiv, info = getrf(e, node, "det")
 
     def exchanges(_, i, acc):
         pivot = e.emit(tensor.ExtractOp(ipiv, [i], I64))
@@ -281,13 +288,8 @@ def emit_qr(e: Emitter, node) -> list[SSAValue]:
 def emit_lu_factor(e: Emitter, node) -> list[SSAValue]:
     """getrf of a column-major copy (det's); the factors copied back, NaNs
     where it is singular (PyTensor's); the pivots 0-based int32."""
-    x = e.value(node.inputs[0])
-    n = square_length(e, x, "lu_factor")
-    args = [copied(e, x, [n, n], COLUMNS), pivots(e, n), from_index(e.emit, n)]
-    factors, ipiv, info = e.call("scanjit_getrf_f64", args, [0, 1], I64)
-    failed = e.cmp(info, e.const(0, "int64"), "ne")
-    factors = copied(e, factors, [n, n], COLUMNS)
-    factors = e.map([factors], factors.type, lambda xs: e.select(failed, e.const(np.nan, "float64"), xs[0]))
+    n, factors, ipiv, info = getrf(e, node, "lu_factor")
+    factors = solution(e, factors, 2, n, n, info)
     out = e.emit(tensor.EmptyOp([n], TensorType(ELEMENT_TYPES["int32"], [DYNAMIC_INDEX])))
 
     def zero_based(_, i, acc):
