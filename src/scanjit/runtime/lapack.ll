@@ -139,6 +139,7 @@ define i64 @scanjit_syevr_f64(ptr %a, ptr %w, ptr %z, i64 %n, i64 %lower, i64 %v
   %info.p = alloca i64
   %query.p = alloca double
   %iquery.p = alloca i64
+  %support.count.p = alloca i64
   %jobz.p = alloca i8
   %values = icmp eq i64 %vectors, 0
   %jobz = select i1 %values, i8 78, i8 86
@@ -153,8 +154,7 @@ define i64 @scanjit_syevr_f64(ptr %a, ptr %w, ptr %z, i64 %n, i64 %lower, i64 %v
   store double 0.0, ptr %zero.p
   store i64 1, ptr %one.p
   %support.count = shl i64 %ld, 1
-  %support.bytes = shl i64 %support.count, 3
-  %support = call ptr @scanjit_alloc(i64 %support.bytes)
+  %support = call ptr @elements(i64 %support.count, ptr %support.count.p)
   store i64 -1, ptr %lwork.p
   store i64 -1, ptr %liwork.p
   store i64 0, ptr %info.p
@@ -162,15 +162,9 @@ define i64 @scanjit_syevr_f64(ptr %a, ptr %w, ptr %z, i64 %n, i64 %lower, i64 %v
   call void %f(ptr %jobz.p, ptr @range_a, ptr %uplo.p, ptr %n.p, ptr %a, ptr %ld.p, ptr %zero.p, ptr %zero.p,
                ptr %one.p, ptr %n.p, ptr %zero.p, ptr %found.p, ptr %w, ptr %z, ptr %ld.p, ptr %support,
                ptr %query.p, ptr %lwork.p, ptr %iquery.p, ptr %liwork.p, ptr %info.p, i64 1, i64 1, i64 1)
-  %query = load double, ptr %query.p
-  %lwork = fptosi double %query to i64
+  %work = call ptr @workspace(ptr %query.p, ptr %lwork.p, ptr %info.p)
   %liwork = load i64, ptr %iquery.p
-  store i64 %lwork, ptr %lwork.p
-  store i64 %liwork, ptr %liwork.p
-  %work.bytes = shl i64 %lwork, 3
-  %work = call ptr @scanjit_alloc(i64 %work.bytes)
-  %iwork.bytes = shl i64 %liwork, 3
-  %iwork = call ptr @scanjit_alloc(i64 %iwork.bytes)
+  %iwork = call ptr @elements(i64 %liwork, ptr %liwork.p)
   %no.support = icmp eq ptr %support, null
   %no.work = icmp eq ptr %work, null
   %no.iwork = icmp eq ptr %iwork, null
@@ -217,15 +211,9 @@ define i64 @scanjit_syevd_f64(ptr %a, ptr %w, i64 %n, i64 %lower) {
   %f = load ptr, ptr @syevd_f64
   call void %f(ptr @jobz_v, ptr %uplo.p, ptr %n.p, ptr %a, ptr %ld.p, ptr %w, ptr %query.p, ptr %lwork.p,
                ptr %iquery.p, ptr %liwork.p, ptr %info.p, i64 1, i64 1)
-  %query = load double, ptr %query.p
-  %lwork = fptosi double %query to i64
+  %work = call ptr @workspace(ptr %query.p, ptr %lwork.p, ptr %info.p)
   %liwork = load i64, ptr %iquery.p
-  store i64 %lwork, ptr %lwork.p
-  store i64 %liwork, ptr %liwork.p
-  %work.bytes = shl i64 %lwork, 3
-  %work = call ptr @scanjit_alloc(i64 %work.bytes)
-  %iwork.bytes = shl i64 %liwork, 3
-  %iwork = call ptr @scanjit_alloc(i64 %iwork.bytes)
+  %iwork = call ptr @elements(i64 %liwork, ptr %liwork.p)
   %no.work = icmp eq ptr %work, null
   %no.iwork = icmp eq ptr %iwork, null
   %none = or i1 %no.work, %no.iwork
@@ -257,6 +245,7 @@ define i64 @scanjit_gesdd_f64(ptr %a, ptr %s, ptr %u, ptr %vt, i64 %m, i64 %n, i
   %ldu.p = alloca i64
   %ldvt.p = alloca i64
   %lwork.p = alloca i64
+  %iwork.count.p = alloca i64
   %info.p = alloca i64
   %query.p = alloca double
   %jobz = trunc i64 %job to i8
@@ -274,22 +263,14 @@ define i64 @scanjit_gesdd_f64(ptr %a, ptr %s, ptr %u, ptr %vt, i64 %m, i64 %n, i
   %vt.big = icmp sgt i64 %vt.rows, 1
   %ldvt = select i1 %vt.big, i64 %vt.rows, i64 1
   store i64 %ldvt, ptr %ldvt.p
-  %k.none = icmp slt i64 %k, 1
-  %k.some = select i1 %k.none, i64 1, i64 %k
-  %iwork.bytes = shl i64 %k.some, 6
-  %iwork = call ptr @scanjit_alloc(i64 %iwork.bytes)
+  %iwork.count = shl i64 %k, 3
+  %iwork = call ptr @elements(i64 %iwork.count, ptr %iwork.count.p)
   store i64 -1, ptr %lwork.p
   store i64 0, ptr %info.p
   %f = load ptr, ptr @gesdd_f64
   call void %f(ptr %jobz.p, ptr %m.p, ptr %n.p, ptr %a, ptr %lda.p, ptr %s, ptr %u, ptr %ldu.p, ptr %vt,
                ptr %ldvt.p, ptr %query.p, ptr %lwork.p, ptr %iwork, ptr %info.p, i64 1)
-  %query = load double, ptr %query.p
-  %lwork.q = fptosi double %query to i64
-  %lwork.zero = icmp slt i64 %lwork.q, 1
-  %lwork = select i1 %lwork.zero, i64 1, i64 %lwork.q
-  store i64 %lwork, ptr %lwork.p
-  %work.bytes = shl i64 %lwork, 3
-  %work = call ptr @scanjit_alloc(i64 %work.bytes)
+  %work = call ptr @workspace(ptr %query.p, ptr %lwork.p, ptr %info.p)
   %no.work = icmp eq ptr %work, null
   %no.iwork = icmp eq ptr %iwork, null
   %none = or i1 %no.work, %no.iwork
@@ -374,20 +355,26 @@ done:
 }
 
 ; After a workspace query: a workspace of the size LAPACK put in *query (a
-; double; at least 1 element), that size in *lwork; null, *info left at
-; -1, where it cannot be allocated (else *info 0).
+; double), that size in *lwork (`elements`); *info -1 where it cannot be
+; allocated (null), else 0.
 define internal ptr @workspace(ptr %query.p, ptr %lwork.p, ptr %info.p) {
   %query = load double, ptr %query.p
   %size = fptosi double %query to i64
-  %small = icmp slt i64 %size, 1
-  %lwork = select i1 %small, i64 1, i64 %size
-  store i64 %lwork, ptr %lwork.p
-  %bytes = shl i64 %lwork, 3
-  %work = call ptr @scanjit_alloc(i64 %bytes)
+  %work = call ptr @elements(i64 %size, ptr %lwork.p)
   %none = icmp eq ptr %work, null
   %info = select i1 %none, i64 -1, i64 0
   store i64 %info, ptr %info.p
   ret ptr %work
+}
+
+; Room for max(count, 1) 8-byte elements, or null; that number in *count.p.
+define internal ptr @elements(i64 %count, ptr %count.p) {
+  %small = icmp slt i64 %count, 1
+  %some = select i1 %small, i64 1, i64 %count
+  store i64 %some, ptr %count.p
+  %bytes = shl i64 %some, 3
+  %room = call ptr @scanjit_alloc(i64 %bytes)
+  ret ptr %room
 }
 
 @jobz_v = internal constant i8 86
