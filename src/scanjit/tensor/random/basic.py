@@ -21,7 +21,7 @@ from scanjit.tensor.elemwise import cast
 from scanjit.tensor.shape import lengths
 from scanjit.tensor.random.op import (
     SCALAR_PARAMS, CategoricalRV, ChoiceRV, DirichletRV, IntegersRV, MultinomialRV, PermutationRV,
-    RandomVariable, ScalarParamsRV, scipy_domain,
+    RandomVariable, ScalarParamsRV, scipy_domain_error,
 )
 
 
@@ -163,7 +163,7 @@ def betabinom(n, a, b, size=None, rng=None, dtype=None, name=None, return_next_r
         static = broadcast_shape([n.type, a.type, b.type])
         size = tuple(s if s is not None else length for s, length in zip(static, broadcast_lengths_of([n, a, b])))
     valid = all_(and_(and_(ge(n, 0), gt(a, 0.0)), gt(b, 0.0)))
-    a = assert_op(a, valid, msg=scipy_domain("betabinom", True)[1], exc_type=ValueError)
+    a = assert_op(a, valid, msg=scipy_domain_error("betabinom"), exc_type=ValueError)
     next_rng, p = beta(a, b, size=size, rng=rng, return_next_rng=True)
     return binomial(n, p, size=size, rng=next_rng, dtype=dtype, name=name, return_next_rng=return_next_rng)
 

@@ -215,10 +215,13 @@ def numpy_scalar(name: str, operands: list):
 
 def scipy_domain(name: str, valid) -> tuple:
     """SciPy's check of the parameters of its distribution `name` (`valid` where they are)."""
-    return ("invert", valid), (
-        "Domain error in arguments. The `scale` parameter must be positive for all distributions, and many "
-        "distributions have restrictions on shape parameters. Please see the "
-        f"`scipy.stats.{name}` documentation for details.")
+    return ("invert", valid), scipy_domain_error(name)
+
+
+def scipy_domain_error(name: str) -> str:
+    return ("Domain error in arguments. The `scale` parameter must be positive for all distributions, and many "
+            "distributions have restrictions on shape parameters. Please see the "
+            f"`scipy.stats.{name}` documentation for details.")
 
 
 def scipy_scaled(z, loc="loc") -> tuple:
