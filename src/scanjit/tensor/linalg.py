@@ -33,9 +33,9 @@ from scanjit.tensor.shape import Shape, expand_dims, reshape, shape_padright
 from scanjit.unsupported import module_getattr, not_yet
 
 __all__ = ["block_diag", "cho_solve", "cholesky", "det", "eigh", "eigvalsh", "inv", "kron", "lu", "lu_factor",
-           "lu_solve", "matrix_dot", "pivot_to_permutation",
-           "matrix_inverse", "matrix_power", "norm", "pinv", "qr", "slogdet", "solve", "solve_discrete_lyapunov",
-           "solve_triangular", "svd", "tensorinv", "tensorsolve", "trace"]
+           "lu_solve", "matrix_dot", "matrix_inverse", "matrix_power", "norm", "pinv", "pivot_to_permutation", "qr",
+           "slogdet", "solve", "solve_discrete_lyapunov", "solve_triangular", "svd", "tensorinv", "tensorsolve",
+           "trace"]
 
 PYTENSORS_OWN = "one of PyTensor's own Op classes or modules"
 NOT_YET = not_yet({
@@ -177,9 +177,12 @@ def block_diag(*matrices) -> Variable:
     widths = [Shape(1)(m) for m in matrices]
     rows = []
     for k, m in enumerate(matrices):
-        before, after = widths[:k], widths[k + 1:]
-        row = [zeros((Shape(0)(m), functools.reduce(add, part)), dtype) for part in (before, after) if part]
-        rows.append(join(1, *row[:bool(before)], cast(m, dtype), *row[bool(before):]))
+        row = [cast(m, dtype)]
+        if k:  # zeros left of it, then right of it
+            row.insert(0, zeros((Shape(0)(m), functools.reduce(add, widths[:k])), dtype))
+        if k + 1 < len(matrices):
+            row.append(zeros((Shape(0)(m), functools.reduce(add, widths[k + 1:])), dtype))
+        rows.append(join(1, *row))
     return join(0, *rows)
 
 
@@ -209,8 +212,8 @@ def tensorsolve(a, b, axes=None) -> Variable:
     b's (after moving `axes` of a to the end)."""
     a, b = as_tensor_variable(a), as_tensor_variable(b)
     if axes is not None:
-        order = [k for k in range(a.ndim) if k not in normalize_axis_tuple(axes, a.ndim)]
-        a = a.dimshuffle(*order, *normalize_axis_tuple(axes, a.ndim))
+        moved = normalize_axis_tuple(axes, a.ndim)
+        a = a.dimshuffle(*(k for k in range(a.ndim) if k not in moved), *moved)
     lengths = [Shape(k)(a) for k in range(b.ndim, a.ndim)]
     n = functools.reduce(mul, lengths, 1)
     fits = eq(mul(n, n), functools.reduce(mul, [Shape(k)(a) for k in range(a.ndim)], 1))
